@@ -1,0 +1,239 @@
+// requant: the output stage of one column. int32 accumulator + int32 folded bias -> int8.
+//
+// Arithmetic (../shared/spec/arithmetic.md section 4, TFLite reference exact):
+//   a      = acc_i + bias_i                                   int32, wrapping
+//   double rounding (Rounding = 0, or 2 with rounding_i = 0):
+//     x    = a << max(shift_i, 0)                             int32, wrapping
+//     h    = floor((x * m0_i + 2^30) / 2^31)                  INT32_MIN * INT32_MIN saturates
+//     y    = h / 2^max(-shift_i, 0), rounded half away from zero
+//   single rounding (Rounding = 1, or 2 with rounding_i = 1):
+//     y    = floor((a * m0_i + 2^(t-1)) / 2^t), t = 31 - shift_i      exact, up to 62 bits
+//   out_o  = clamp(y + zp_out_i, act_min_i, act_max_i)
+// The contract covers shift_i in [-31, 30]; m0_i is treated as a signed 32-bit value.
+//
+// Pipeline: three combinational steps, with a register after each as PipeDepth allows:
+//   step 1  pre-add and left shift   register if PipeDepth >= 3
+//   step 2  32 x 32 signed multiply  register if PipeDepth >= 2
+//   step 3  round, add zp, clamp     always registered; PipeDepth - 3 further output registers
+//
+// Cycle behaviour:
+//   - Latency is exactly PipeDepth cycles: a sample with valid_i = 1 in cycle c (sampled at the
+//     rising edge that ends cycle c) appears on out_o with valid_o = 1 in cycle c + PipeDepth.
+//   - One sample per cycle, no stalls; valid_o is valid_i delayed by PipeDepth cycles.
+//   - Every data register loads only when the valid bit travelling with it is 1, so out_o holds
+//     the last result while valid_o = 0.
+//   - Reset (rst_ni = 0, asynchronous) clears every register: valid_o = 0, out_o = 0.
+module requant #(
+  parameter int Rounding  = 2,  // 0: double rounding, 1: single rounding, 2: chosen by rounding_i
+  parameter int PipeDepth = 3   // latency in cycles, >= 1
+) (
+  input  logic               clk_i,
+  input  logic               rst_ni,
+  input  logic               valid_i,
+  input  logic               rounding_i,  // 0: double, 1: single; used only when Rounding == 2
+  input  logic signed [31:0] acc_i,
+  input  logic signed [31:0] bias_i,
+  input  logic signed [31:0] m0_i,
+  input  logic signed [5:0]  shift_i,
+  input  logic signed [7:0]  zp_out_i,
+  input  logic signed [7:0]  act_min_i,
+  input  logic signed [7:0]  act_max_i,
+  output logic               valid_o,
+  output logic signed [7:0]  out_o
+);
+
+  localparam int OutRegs = (PipeDepth > 3) ? PipeDepth - 2 : 1;
+
+  // ---------------------------------------------------------------------------------------------
+  // Step 1: pre-add and left shift
+  // ---------------------------------------------------------------------------------------------
+  logic               s1_single;
+  logic signed [31:0] s1_sum;
+  logic signed [31:0] s1_x;
+
+  assign s1_single = (Rounding == 2) ? rounding_i : (Rounding == 1);
+  assign s1_sum    = acc_i + bias_i;
+  // Double rounding shifts left by max(shift, 0) before the multiply; single rounding does not.
+  assign s1_x      = (s1_single || shift_i[5]) ? s1_sum : (s1_sum << shift_i[4:0]);
+
+  // Stage 2 inputs: the step-1 results, registered when PipeDepth >= 3.
+  logic               s2_valid;
+  logic               s2_single;
+  logic signed [31:0] s2_x;
+  logic signed [31:0] s2_m0;
+  logic signed [5:0]  s2_shift;
+  logic signed [7:0]  s2_zp, s2_min, s2_max;
+
+  if (PipeDepth >= 3) begin : g_s2_reg
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        s2_valid  <= 1'b0;
+        s2_single <= 1'b0;
+        s2_x      <= '0;
+        s2_m0     <= '0;
+        s2_shift  <= '0;
+        s2_zp     <= '0;
+        s2_min    <= '0;
+        s2_max    <= '0;
+      end else begin
+        s2_valid <= valid_i;
+        if (valid_i) begin
+          s2_single <= s1_single;
+          s2_x      <= s1_x;
+          s2_m0     <= m0_i;
+          s2_shift  <= shift_i;
+          s2_zp     <= zp_out_i;
+          s2_min    <= act_min_i;
+          s2_max    <= act_max_i;
+        end
+      end
+    end
+  end else begin : g_s2_comb
+    assign s2_valid  = valid_i;
+    assign s2_single = s1_single;
+    assign s2_x      = s1_x;
+    assign s2_m0     = m0_i;
+    assign s2_shift  = shift_i;
+    assign s2_zp     = zp_out_i;
+    assign s2_min    = act_min_i;
+    assign s2_max    = act_max_i;
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // Step 2: the 32 x 32 signed multiply, shared by both rounding modes
+  // ---------------------------------------------------------------------------------------------
+  logic signed [63:0] s2_prod;
+  assign s2_prod = 64'(s2_x) * 64'(s2_m0);
+
+  // Stage 3 inputs, registered when PipeDepth >= 2.
+  logic               s3_valid;
+  logic               s3_single;
+  logic signed [63:0] s3_prod;
+  logic signed [5:0]  s3_shift;
+  logic signed [7:0]  s3_zp, s3_min, s3_max;
+
+  if (PipeDepth >= 2) begin : g_s3_reg
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        s3_valid  <= 1'b0;
+        s3_single <= 1'b0;
+        s3_prod   <= '0;
+        s3_shift  <= '0;
+        s3_zp     <= '0;
+        s3_min    <= '0;
+        s3_max    <= '0;
+      end else begin
+        s3_valid <= s2_valid;
+        if (s2_valid) begin
+          s3_single <= s2_single;
+          s3_prod   <= s2_prod;
+          s3_shift  <= s2_shift;
+          s3_zp     <= s2_zp;
+          s3_min    <= s2_min;
+          s3_max    <= s2_max;
+        end
+      end
+    end
+  end else begin : g_s3_comb
+    assign s3_valid  = s2_valid;
+    assign s3_single = s2_single;
+    assign s3_prod   = s2_prod;
+    assign s3_shift  = s2_shift;
+    assign s3_zp     = s2_zp;
+    assign s3_min    = s2_min;
+    assign s3_max    = s2_max;
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // Step 3: rounding, output zero point and clamp (65/66-bit intermediates never overflow)
+  // ---------------------------------------------------------------------------------------------
+  logic signed [64:0] s3_high_sum;   // double: x * m0 + 2^30
+  logic signed [64:0] s3_high;       // double: SRDHM before saturation (33 significant bits)
+  logic signed [64:0] s3_h;          // double: SRDHM result, an int32 value
+  logic        [5:0]  s3_rshift;     // double: right shift R = max(-shift, 0)
+  logic signed [64:0] s3_mask;
+  logic signed [64:0] s3_rem;
+  logic signed [64:0] s3_thresh;
+  logic signed [64:0] s3_y_double;
+  logic        [6:0]  s3_t;          // single: total right shift 31 - shift
+  logic signed [64:0] s3_round;      // single: 2^(t-1)
+  logic signed [64:0] s3_y_single;
+  logic signed [64:0] s3_y;
+  logic signed [65:0] s3_sum;
+  logic signed [7:0]  s3_out;
+
+  always_comb begin
+    s3_high_sum = 65'(s3_prod) + 65'sd1073741824;
+    s3_high     = s3_high_sum >>> 31;
+    s3_h        = (s3_high > 65'sd2147483647) ? 65'sd2147483647 : s3_high;
+    s3_rshift   = s3_shift[5] ? 6'(-s3_shift) : 6'd0;
+    s3_mask     = (65'sd1 <<< s3_rshift) - 65'sd1;
+    s3_rem      = s3_h & s3_mask;
+    s3_thresh   = (s3_mask >>> 1) + (s3_h < 0 ? 65'sd1 : 65'sd0);
+    s3_y_double = (s3_h >>> s3_rshift) + ((s3_rem > s3_thresh) ? 65'sd1 : 65'sd0);
+
+    s3_t        = 7'd31 - 7'(s3_shift);
+    s3_round    = (s3_t == 7'd0) ? 65'sd0 : (65'sd1 <<< (s3_t - 7'd1));
+    s3_y_single = (65'(s3_prod) + s3_round) >>> s3_t;
+
+    s3_y        = s3_single ? s3_y_single : s3_y_double;
+    s3_sum      = 66'(s3_y) + 66'(s3_zp);
+    if (s3_sum < 66'(s3_min)) begin
+      s3_out = s3_min;
+    end else if (s3_sum > 66'(s3_max)) begin
+      s3_out = s3_max;
+    end else begin
+      s3_out = s3_sum[7:0];
+    end
+  end
+
+  // Output registers: the first always, PipeDepth - 3 more when PipeDepth > 3.
+  // Register i holds bits [8*i +: 8] of out_data_q; the last one drives out_o.
+  logic [OutRegs-1:0]   out_valid_d, out_valid_q;
+  logic [8*OutRegs-1:0] out_data_d, out_data_q;
+
+  always_comb begin
+    out_valid_d[0]   = s3_valid;
+    out_data_d[7:0]  = s3_valid ? s3_out : out_data_q[7:0];
+    for (int i = 1; i < OutRegs; i++) begin
+      out_valid_d[i]      = out_valid_q[i-1];
+      out_data_d[8*i +: 8] = out_valid_q[i-1] ? out_data_q[8*(i-1) +: 8] : out_data_q[8*i +: 8];
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      out_valid_q <= '0;
+      out_data_q  <= '0;
+    end else begin
+      out_valid_q <= out_valid_d;
+      out_data_q  <= out_data_d;
+    end
+  end
+
+  assign valid_o = out_valid_q[OutRegs-1];
+  assign out_o   = out_data_q[8*(OutRegs-1) +: 8];
+
+  // Signals a fixed-mode configuration does not read.
+  logic unused_rounding;
+  assign unused_rounding = rounding_i;
+
+  // ---------------------------------------------------------------------------------------------
+  // Assertions
+  // ---------------------------------------------------------------------------------------------
+  // Illegal parameters stop elaboration (Icarus has no elaboration-time $error: it stops at t=0).
+`ifdef __ICARUS__
+  initial begin
+    if (PipeDepth < 1) $fatal(1, "requant: PipeDepth must be >= 1");
+    if (Rounding < 0 || Rounding > 2) $fatal(1, "requant: Rounding must be 0, 1 or 2");
+  end
+`else
+  if (PipeDepth < 1) begin : g_bad_pipe_depth
+    $error("requant: PipeDepth must be >= 1");
+  end
+  if (Rounding < 0 || Rounding > 2) begin : g_bad_rounding
+    $error("requant: Rounding must be 0 (double), 1 (single) or 2 (rounding_i)");
+  end
+`endif
+
+endmodule

@@ -1,0 +1,45 @@
+#include "cli_util.h"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <sstream>
+
+namespace systolic::cli {
+
+int64_t parse_int(const std::string& s, int64_t lo, int64_t hi, const std::string& what) {
+  if (s.empty()) throw UserError(fmt::format("{} is empty", what));
+  errno = 0;
+  char* end = nullptr;
+  const long long v = std::strtoll(s.c_str(), &end, 10);
+  if (end == s.c_str() || *end != '\0') {
+    throw UserError(fmt::format("{} '{}' is not an integer", what, s));
+  }
+  if (errno == ERANGE || v < lo || v > hi) {
+    throw UserError(fmt::format("{} {} outside [{}, {}]", what, s, lo, hi));
+  }
+  return v;
+}
+
+double parse_real(const std::string& s, const std::string& what) {
+  if (s.empty()) throw UserError(fmt::format("{} is empty", what));
+  char* end = nullptr;
+  const double v = std::strtod(s.c_str(), &end);
+  if (end == s.c_str() || *end != '\0') {
+    throw UserError(fmt::format("{} '{}' is not a number", what, s));
+  }
+  if (std::isnan(v)) throw UserError(fmt::format("{} is NaN", what));
+  return v;
+}
+
+std::vector<std::string> split_fields(const std::string& line) {
+  std::vector<std::string> out;
+  std::istringstream in(line);
+  std::string f;
+  while (in >> f) out.push_back(f);
+  return out;
+}
+
+}  // namespace systolic::cli

@@ -1,0 +1,16 @@
+// The `systolic` subcommands. Each registers its options on the CLI11 app and runs from a
+// callback; errors are thrown as cli::UserError (or std::invalid_argument from the library).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace systolic::cli {
+
+void add_quantize_command(CLI::App& app);
+void add_multiplier_command(CLI::App& app);
+void add_requant_command(CLI::App& app);
+void add_demo_command(CLI::App& app);
+// The default job when no subcommand is given: the demo with its default options.
+void run_demo();
+
+}  // namespace systolic::cli

@@ -1,0 +1,31 @@
+// systolic: the command line of the INT8 systolic MAC accelerator project.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <stdexcept>
+
+#include "cli_util.h"
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"systolic: INT8 systolic MAC accelerator - model, RTL and quantization tools"};
+  app.set_version_flag("--version", "systolic 0.1.0");
+  systolic::cli::add_quantize_command(app);
+  systolic::cli::add_multiplier_command(app);
+  systolic::cli::add_requant_command(app);
+  systolic::cli::add_demo_command(app);
+  app.require_subcommand(0, 1);
+  try {
+    app.parse(argc, argv);
+    if (app.get_subcommands().empty()) systolic::cli::run_demo();
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    fmt::print(stderr, "systolic: error: {} (see 'systolic --help')\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "systolic: error: {}\n", e.what());
+    return 1;
+  }
+  return 0;
+}
