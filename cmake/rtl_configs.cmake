@@ -9,6 +9,21 @@ set(SYSTOLIC_REQUANT_CONFIGS
     "double_p2:Rounding=0,PipeDepth=2;single_p1:Rounding=1,PipeDepth=1;rt_p3:Rounding=2,PipeDepth=3;rt_p5:Rounding=2,PipeDepth=5"
     CACHE STRING "requant configurations to verilate: NAME:Param=Value,... separated by ';'")
 
+set(SYSTOLIC_RTL_CONFIGS "4x4;8x8;16x16;8x16"
+    CACHE STRING "Array configurations (RowsxCols) to verilate, separated by ';'")
+
+# "RxC" -> "RxC:Rows=R,Cols=C" for systolic_verilate_configs.
+function(systolic_array_configs out)
+  set(specs)
+  foreach(cfg ${SYSTOLIC_RTL_CONFIGS})
+    if(NOT cfg MATCHES "^([0-9]+)x([0-9]+)$")
+      message(FATAL_ERROR "SYSTOLIC_RTL_CONFIGS entry '${cfg}' is not RowsxCols, e.g. 16x16")
+    endif()
+    list(APPEND specs "${cfg}:Rows=${CMAKE_MATCH_1},Cols=${CMAKE_MATCH_2}")
+  endforeach()
+  set(${out} ${specs} PARENT_SCOPE)
+endfunction()
+
 set(SYSTOLIC_VERILATOR_ARGS -Wall --assert -O3 --x-assign fast --x-initial fast)
 
 # systolic_parse_config(SPEC OUT_NAME OUT_PARAM_NAMES OUT_PARAM_VALUES)

@@ -113,7 +113,7 @@ Multiplier quantize_multiplier(double m, Rounding mode) {
   }
   if (m == 0.0) return {0, 0};
   int e = 0;
-  const double q = std::frexp(m, &e);                   // m = q * 2^e, q in [0.5, 1)
+  const double q = std::frexp(m, &e);                       // m = q * 2^e, q in [0.5, 1)
   int64_t m0 = std::llround(q * double(int64_t{1} << 31));  // ties away from zero
   if (m0 == (int64_t{1} << 31)) {
     m0 = int64_t{1} << 30;
@@ -160,9 +160,9 @@ int64_t multiply_by_quantized_multiplier(int32_t a, int32_t m0, int shift, Round
     const auto x = static_cast<int32_t>(static_cast<uint32_t>(a) << left);  // wraps in int32
     return rounding_divide_by_pot(srdhm(x, m0), right);
   }
-  const int t = 31 - shift;                          // 1 .. 62
-  const int64_t p = int64_t{a} * int64_t{m0};        // |p| <= 2^62
-  return asr(p + (int64_t{1} << (t - 1)), t);        // p + 2^61 < 2^63
+  const int t = 31 - shift;                    // 1 .. 62
+  const int64_t p = int64_t{a} * int64_t{m0};  // |p| <= 2^62
+  return asr(p + (int64_t{1} << (t - 1)), t);  // p + 2^61 < 2^63
 }
 
 Activation parse_activation(const std::string& s) {
@@ -174,9 +174,12 @@ Activation parse_activation(const std::string& s) {
 
 const char* to_string(Activation a) {
   switch (a) {
-    case Activation::kNone: return "none";
-    case Activation::kRelu: return "relu";
-    case Activation::kRelu6: return "relu6";
+    case Activation::kNone:
+      return "none";
+    case Activation::kRelu:
+      return "relu";
+    case Activation::kRelu6:
+      return "relu6";
   }
   return "?";
 }
@@ -196,8 +199,10 @@ void validate(const OutputStage& s) {
 IntRange activation_bounds(Activation act, int32_t zp_out, float scale_out) {
   const IntRange r8 = int8_range();
   switch (act) {
-    case Activation::kNone: return r8;
-    case Activation::kRelu: return {std::max(zp_out, r8.min), r8.max};
+    case Activation::kNone:
+      return r8;
+    case Activation::kRelu:
+      return {std::max(zp_out, r8.min), r8.max};
     case Activation::kRelu6: {
       if (!(std::isfinite(scale_out) && scale_out > 0)) fail("ReLU6 needs an output scale > 0");
       const double top = std::min(double(r8.max), zp_out + std::round(6.0 / scale_out));
@@ -208,7 +213,8 @@ IntRange activation_bounds(Activation act, int32_t zp_out, float scale_out) {
 }
 
 int32_t requantize(int32_t acc, int32_t bias, const OutputStage& s) {
-  const int64_t y = multiply_by_quantized_multiplier(wrap_add(acc, bias), s.m0, s.shift, s.rounding);
+  const int64_t y =
+      multiply_by_quantized_multiplier(wrap_add(acc, bias), s.m0, s.shift, s.rounding);
   // Lower bound first, then upper (defined even for act_min > act_max, as the RTL's clamp is).
   const int64_t v = y + s.zp_out;
   if (v < s.act_min) return s.act_min;
@@ -256,7 +262,8 @@ void validate(const GemmQuant& q, int n) {
 
 std::vector<int32_t> gemm_acc(const std::vector<int8_t>& a, const std::vector<int8_t>& b, int m,
                               int n, int k) {
-  if (m <= 0 || n <= 0 || k <= 0) fail(fmt::format("GEMM sizes M={} N={} K={} must be > 0", m, n, k));
+  if (m <= 0 || n <= 0 || k <= 0)
+    fail(fmt::format("GEMM sizes M={} N={} K={} must be > 0", m, n, k));
   if (a.size() != size_t(m) * size_t(k)) {
     fail(fmt::format("A has {} values, expected M x K = {} x {}", a.size(), m, k));
   }
@@ -299,7 +306,8 @@ std::vector<int8_t> gemm_int8(const std::vector<int8_t>& a, const std::vector<in
 
 std::vector<float> gemm_float(const std::vector<float>& a, const std::vector<float>& b,
                               const std::vector<float>& bias, int m, int n, int k) {
-  if (m <= 0 || n <= 0 || k <= 0) fail(fmt::format("GEMM sizes M={} N={} K={} must be > 0", m, n, k));
+  if (m <= 0 || n <= 0 || k <= 0)
+    fail(fmt::format("GEMM sizes M={} N={} K={} must be > 0", m, n, k));
   if (a.size() != size_t(m) * size_t(k) || b.size() != size_t(k) * size_t(n) ||
       (!bias.empty() && bias.size() != size_t(n))) {
     fail("float GEMM operand sizes do not match M, N, K");

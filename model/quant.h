@@ -1,9 +1,9 @@
 // Quantization library: the arithmetic contract of ../shared/spec/arithmetic.md in plain C++17.
 //
 // Everything the model, the RTL and the CLI compute is checked against these functions. They follow
-// TFLite's reference kernels (quantize op, QuantizeMultiplier, MultiplyByQuantizedMultiplier in both
-// rounding modes) bit for bit. Invalid arguments throw std::invalid_argument with a message a user
-// can act on; no input is undefined behaviour (int32 wrap-around is done on unsigned values).
+// TFLite's reference kernels (quantize op, QuantizeMultiplier, MultiplyByQuantizedMultiplier in
+// both rounding modes) bit for bit. Invalid arguments throw std::invalid_argument with a message a
+// user can act on; no input is undefined behaviour (int32 wrap-around is done on unsigned values).
 #pragma once
 
 #include <cstdint>
@@ -54,8 +54,8 @@ QParams choose_asymmetric(float min, float max, IntRange range);
 // Per-channel symmetric quantization of a row-major rows x cols matrix whose channels are its
 // columns (the N axis of a weight matrix B[K x N]): one scale per column, Z = 0.
 struct PerChannel {
-  std::vector<float> scales;   // one per column
-  std::vector<int32_t> q;      // rows * cols, row-major
+  std::vector<float> scales;  // one per column
+  std::vector<int32_t> q;     // rows * cols, row-major
 };
 PerChannel quantize_per_channel(const std::vector<float>& r, int rows, int cols, IntRange range);
 
@@ -76,9 +76,9 @@ struct Multiplier {
   int shift = 0;
 };
 
-// TFLite's QuantizeMultiplier. In double-rounding mode the shift may exceed kMaxShift for m >= 2^30;
-// such a multiplier is not representable by the requantization unit (check_multiplier rejects it).
-// Throws for a negative or non-finite m.
+// TFLite's QuantizeMultiplier. In double-rounding mode the shift may exceed kMaxShift for m >=
+// 2^30; such a multiplier is not representable by the requantization unit (check_multiplier rejects
+// it). Throws for a negative or non-finite m.
 Multiplier quantize_multiplier(double m, Rounding mode);
 // Throws unless m0 in [0, 2^31-1] and shift in [kMinShift, kMaxShift].
 void check_multiplier(int64_t m0, int64_t shift);

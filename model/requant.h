@@ -24,8 +24,8 @@ struct RequantIn {
   int32_t acc_i = 0;
   int32_t bias_i = 0;
   int32_t m0_i = 0;
-  int32_t shift_i = 0;      // 6-bit signed port, contract [-31, 30]
-  int32_t zp_out_i = 0;     // 8-bit signed ports
+  int32_t shift_i = 0;   // 6-bit signed port, contract [-31, 30]
+  int32_t zp_out_i = 0;  // 8-bit signed ports
   int32_t act_min_i = -128;
   int32_t act_max_i = 127;
 };
@@ -51,8 +51,8 @@ class Requant {
 
  private:
   struct Slot {
-    bool valid = false;    // the valid bit travelling down the pipeline
-    int32_t result = 0;    // the step-3 result of that sample
+    bool valid = false;  // the valid bit travelling down the pipeline
+    int32_t result = 0;  // the step-3 result of that sample
   };
   RequantParams params_;
   std::vector<Slot> pipe_;  // pipe_[i]: the sample i + 1 edges old; pipe_.back() drives out_o

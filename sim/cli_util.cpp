@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -14,7 +15,8 @@ int64_t parse_int(const std::string& s, int64_t lo, int64_t hi, const std::strin
   errno = 0;
   char* end = nullptr;
   const long long v = std::strtoll(s.c_str(), &end, 10);
-  if (end == s.c_str() || *end != '\0') {
+  // The whole string, NUL bytes included, must be the number; no leading blanks.
+  if (end != s.c_str() + s.size() || std::isspace(static_cast<unsigned char>(s[0]))) {
     throw UserError(fmt::format("{} '{}' is not an integer", what, s));
   }
   if (errno == ERANGE || v < lo || v > hi) {
@@ -27,7 +29,7 @@ double parse_real(const std::string& s, const std::string& what) {
   if (s.empty()) throw UserError(fmt::format("{} is empty", what));
   char* end = nullptr;
   const double v = std::strtod(s.c_str(), &end);
-  if (end == s.c_str() || *end != '\0') {
+  if (end != s.c_str() + s.size() || std::isspace(static_cast<unsigned char>(s[0]))) {
     throw UserError(fmt::format("{} '{}' is not a number", what, s));
   }
   if (std::isnan(v)) throw UserError(fmt::format("{} is NaN", what));

@@ -48,8 +48,9 @@ void print_seed_vectors() {
 
 void add_demo_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
-      "demo", "Seed vectors, a multiplier from three scales, and a random quantized GEMM through "
-              "the reference library and the verilated requantization unit (the default job)");
+      "demo",
+      "Seed vectors, a multiplier from three scales, and a random quantized GEMM through "
+      "the reference library and the verilated requantization unit (the default job)");
   cmd->add_option("--seed", g_demo.seed, "Random seed")->capture_default_str();
   cmd->add_option("--rounding", g_demo.rounding, "double | single")->capture_default_str();
   cmd->add_option("-M", g_demo.m, "GEMM rows of A and C")->capture_default_str();
@@ -86,7 +87,8 @@ void run_demo() {
   std::vector<int8_t> a(aq32.begin(), aq32.end()), b(wq.q.begin(), wq.q.end());
   std::vector<int32_t> bias_q(o.n);
   for (int j = 0; j < o.n; ++j) {
-    bias_q[j] = static_cast<int32_t>(std::lround(double(biasf[j]) / (double(wq.scales[j]) * px.scale)));
+    bias_q[j] =
+        static_cast<int32_t>(std::lround(double(biasf[j]) / (double(wq.scales[j]) * px.scale)));
   }
   const std::vector<float> cf = q::gemm_float(af, bf, biasf, o.m, o.n, o.k);
   const auto [cmin, cmax] = std::minmax_element(cf.begin(), cf.end());
@@ -126,8 +128,11 @@ void run_demo() {
     model::RequantIn in;
     if (idx < acc.size()) {
       const q::OutputStage s = gq.column(int(idx % o.n));
-      in = {true, mode == q::Rounding::kSingle, acc[idx], folded[idx % o.n], s.m0, s.shift,
-            s.zp_out, s.act_min, s.act_max};
+      in = {true,     mode == q::Rounding::kSingle,
+            acc[idx], folded[idx % o.n],
+            s.m0,     s.shift,
+            s.zp_out, s.act_min,
+            s.act_max};
     }
     const model::RequantOut out = rtl->clock(in);
     ++cycles;
@@ -136,9 +141,9 @@ void run_demo() {
       c_rtl.push_back(static_cast<int8_t>(out.out_o));
     }
   }
-  const size_t mismatches = size_t(std::inner_product(
-      c_ref.begin(), c_ref.end(), c_rtl.begin(), size_t{0}, std::plus<>(),
-      [](int8_t x, int8_t y) { return size_t(x != y); }));
+  const size_t mismatches =
+      size_t(std::inner_product(c_ref.begin(), c_ref.end(), c_rtl.begin(), size_t{0}, std::plus<>(),
+                                [](int8_t x, int8_t y) { return size_t(x != y); }));
 
   std::vector<int32_t> c32(c_ref.begin(), c_ref.end());
   const double sqnr = q::sqnr_db(cf, q::dequantize(c32, py));
@@ -147,8 +152,8 @@ void run_demo() {
   fmt::print("   A: asymmetric int8, S_X = {:.6g}, Z_X = {}; B: per-channel symmetric int8\n",
              px.scale, px.zero_point);
   fmt::print("   bias folded with Z_X; output S_Y = {:.6g}, Z_Y = {}\n", py.scale, py.zero_point);
-  fmt::print("   reference library: {} int8 outputs, SQNR vs float GEMM = {:.2f} dB\n", c_ref.size(),
-             sqnr);
+  fmt::print("   reference library: {} int8 outputs, SQNR vs float GEMM = {:.2f} dB\n",
+             c_ref.size(), sqnr);
   fmt::print("   verilated requant ({}, latency {}): {} outputs in {} cycles, first at cycle {}\n",
              rtl->name(), rp.PipeDepth, c_rtl.size(), cycles, first_out);
   const int show = std::min(o.n, 8);
@@ -157,9 +162,9 @@ void run_demo() {
     fmt::print("   C[{}] = [{:4}{}]\n", i, fmt::join(row, " "), show < o.n ? " ..." : "");
   }
   fmt::print("   RTL vs reference: {}\n",
-             mismatches == 0 ? "match, bit for bit"
-                             : fmt::format("{} MISMATCHES", mismatches));
-  if (mismatches != 0) throw UserError("the verilated requantization unit differs from the library");
+             mismatches == 0 ? "match, bit for bit" : fmt::format("{} MISMATCHES", mismatches));
+  if (mismatches != 0)
+    throw UserError("the verilated requantization unit differs from the library");
 }
 
 }  // namespace systolic::cli

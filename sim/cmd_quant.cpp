@@ -1,6 +1,9 @@
 // systolic quantize | multiplier | requant: the quantization library on the command line.
 #include <fmt/format.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cmath>
 #include <cstdint>
 #include <iostream>
@@ -17,7 +20,7 @@ namespace q = systolic::quant;
 
 void add_quantize_command(CLI::App& app) {
   struct Opts {
-    int bits = 8;
+    std::string bits = "8";
     std::string scale;
     std::string zero_point = "0";
     bool narrow = false;
@@ -33,18 +36,16 @@ void add_quantize_command(CLI::App& app) {
   cmd->add_flag("--narrow", opts->narrow, "Narrow range: drop the lowest integer");
   cmd->add_option("values", opts->values, "Real values (put them after --)")->required();
   cmd->callback([opts] {
-    if (opts->bits < q::kMinBits || opts->bits > q::kMaxBits) {
-      throw UserError(fmt::format("--bits {} outside [{}, {}]", opts->bits, q::kMinBits, q::kMaxBits));
-    }
-    const q::IntRange range = q::int_range(opts->bits, opts->narrow);
+    const auto bits = static_cast<int>(parse_int(opts->bits, q::kMinBits, q::kMaxBits, "--bits"));
+    const q::IntRange range = q::int_range(bits, opts->narrow);
     const double scale = parse_real(opts->scale, "--scale");
     if (!(scale > 0.0) || !std::isfinite(static_cast<float>(scale)) ||
         static_cast<float>(scale) == 0.0f) {
       throw UserError(fmt::format("--scale {} must be a finite float32 > 0", opts->scale));
     }
-    const q::QParams p{static_cast<float>(scale),
-                       static_cast<int32_t>(parse_int(opts->zero_point, range.min, range.max,
-                                                      "--zero-point"))};
+    const q::QParams p{
+        static_cast<float>(scale),
+        static_cast<int32_t>(parse_int(opts->zero_point, range.min, range.max, "--zero-point"))};
     std::vector<int32_t> ints;
     std::vector<float> reals;
     for (size_t i = 0; i < opts->values.size(); ++i) {
@@ -77,10 +78,10 @@ void add_multiplier_command(CLI::App& app) {
       }
       const q::Multiplier qm = q::quantize_multiplier(m, mode);
       if (qm.shift > q::kMaxShift) {
-        throw UserError(fmt::format(
-            "{} '{}' needs shift {} > {}: too large for the requantization unit "
-            "(single rounding saturates it)",
-            what, opts->reals[i], qm.shift, q::kMaxShift));
+        throw UserError(
+            fmt::format("{} '{}' needs shift {} > {}: too large for the requantization unit "
+                        "(single rounding saturates it)",
+                        what, opts->reals[i], qm.shift, q::kMaxShift));
       }
       out += fmt::format("{} {}\n", qm.m0, qm.shift);
     }
@@ -100,6 +101,10 @@ void add_requant_command(CLI::App& app) {
   cmd->callback([opts] {
     q::OutputStage s;
     s.rounding = q::parse_rounding(opts->rounding);
+    struct stat st {};
+    if (fstat(STDIN_FILENO, &st) == 0 && S_ISDIR(st.st_mode)) {
+      throw UserError("stdin is a directory, expected lines of text");
+    }
     std::string out;
     std::string line;
     size_t lineno = 0;
@@ -118,8 +123,10 @@ void add_requant_command(CLI::App& app) {
         s.m0 = static_cast<int32_t>(parse_int(f[2], 0, q::kMaxM0, "M0"));
         s.shift = static_cast<int>(parse_int(f[3], q::kMinShift, q::kMaxShift, "shift"));
         s.zp_out = static_cast<int32_t>(parse_int(f[4], -128, 127, "zp_out"));
-        s.act_min = f.size() == 7 ? static_cast<int32_t>(parse_int(f[5], -128, 127, "act_min")) : -128;
-        s.act_max = f.size() == 7 ? static_cast<int32_t>(parse_int(f[6], -128, 127, "act_max")) : 127;
+        s.act_min =
+            f.size() == 7 ? static_cast<int32_t>(parse_int(f[5], -128, 127, "act_min")) : -128;
+        s.act_max =
+            f.size() == 7 ? static_cast<int32_t>(parse_int(f[6], -128, 127, "act_max")) : 127;
         if (s.act_min > s.act_max) {
           throw UserError(fmt::format("act_min {} > act_max {}", s.act_min, s.act_max));
         }
@@ -128,6 +135,7 @@ void add_requant_command(CLI::App& app) {
         throw UserError(fmt::format("stdin line {}: {}", lineno, e.what()));
       }
     }
+    if (std::cin.bad()) throw UserError(fmt::format("reading stdin failed after line {}", lineno));
     fmt::print("{}", out);
   });
 }

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <exception>
 #include <stdexcept>
 
@@ -25,6 +26,11 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const std::exception& e) {
     fmt::print(stderr, "systolic: error: {}\n", e.what());
+    return 1;
+  }
+  // Output that did not reach its destination (a full disk, a closed pipe) is an error too.
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    fmt::print(stderr, "systolic: error: writing to stdout failed\n");
     return 1;
   }
   return 0;

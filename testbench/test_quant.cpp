@@ -1,9 +1,8 @@
 // Tests of the quantization library (model/quant.h) against ../shared/spec/arithmetic.md:
 // seed vectors, self-check values, every named corner, and random cases against the independent
 // 128-bit golden model (golden_requant.h).
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -330,7 +329,8 @@ TEST_CASE("reference GEMM: int32 accumulation wraps", "[quant][gemm]") {
   CHECK(acc[0] == systolic::golden::wrap32(systolic::golden::i128{127 * 127} * k));
   CHECK(acc[0] < 0);
   const std::vector<int8_t> neg(k, -128);
-  CHECK(q::gemm_acc(neg, neg, 1, 1, k)[0] == systolic::golden::wrap32(systolic::golden::i128{16384} * k));
+  CHECK(q::gemm_acc(neg, neg, 1, 1, k)[0] ==
+        systolic::golden::wrap32(systolic::golden::i128{16384} * k));
   CHECK_THROWS_AS(q::gemm_acc(a, b, 1, 2, k), std::invalid_argument);
   CHECK_THROWS_AS(q::gemm_acc(a, b, 0, 1, k), std::invalid_argument);
 }

@@ -2,7 +2,6 @@
 // configuration of rtl/requant.sv, cycle for cycle against each other and value for value against
 // the library and the independent golden model, with latencies checked.
 #include <catch2/catch.hpp>
-
 #include <deque>
 #include <limits>
 #include <random>
@@ -42,11 +41,21 @@ struct Stimulus {
     in.acc_i = (r & 3) == 0 ? int32_t(rng()) : int32_t(int64_t(rng() % 4000001) - 2000000);
     in.bias_i = (r & 12) == 0 ? int32_t(rng()) : int32_t(int64_t(rng() % 20001) - 10000);
     switch ((r >> 4) % 16) {
-      case 0: in.m0_i = 0; break;
-      case 1: in.m0_i = 1 << 30; break;
-      case 2: in.m0_i = kMax32; break;
-      case 3: in.m0_i = int32_t(rng() & 0x7fffffff); break;
-      default: in.m0_i = int32_t((1u << 30) + (rng() % (1u << 30))); break;
+      case 0:
+        in.m0_i = 0;
+        break;
+      case 1:
+        in.m0_i = 1 << 30;
+        break;
+      case 2:
+        in.m0_i = kMax32;
+        break;
+      case 3:
+        in.m0_i = int32_t(rng() & 0x7fffffff);
+        break;
+      default:
+        in.m0_i = int32_t((1u << 30) + (rng() % (1u << 30)));
+        break;
     }
     in.shift_i = (r >> 8) % 4 == 0 ? int(rng() % 62) - 31 : -int(rng() % 20);
     in.zp_out_i = int32_t(rng() % 256) - 128;
@@ -161,8 +170,8 @@ TEST_CASE("requant RTL equals the model cycle by cycle and the golden model in v
       if (sent < total && (stim.rng() % 8) != 0) {  // about 1 idle cycle in 8
         in = sent < inputs.size() ? inputs[sent] : stim.next(true);
         ++sent;
-        expected.emplace_back(cycle + p.PipeDepth, golden_out(in, model.mode(in.rounding_i) ==
-                                                                      q::Rounding::kSingle));
+        expected.emplace_back(cycle + p.PipeDepth,
+                              golden_out(in, model.mode(in.rounding_i) == q::Rounding::kSingle));
       }
       const RequantOut got = rtl->clock(in);
       const RequantOut want = model.clock(in);

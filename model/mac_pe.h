@@ -1,0 +1,42 @@
+// C++ twin of rtl/mac_pe.sv: one weight-stationary processing element (docs/architecture.md §2).
+//
+// Every member is a register of the RTL, named as its output port. One call of clock() is one
+// rising edge: the new state is computed from the inputs and the old state only.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+namespace systolic::model {
+
+struct MacPeIn {
+  int8_t a_i = 0;
+  bool a_valid_i = false;
+  bool a_sel_i = false;  // weight bank the activation multiplies with
+  int32_t psum_i = 0;
+  bool w_load_i = false;
+  bool w_bank_i = false;
+  int8_t w_i = 0;
+};
+
+struct MacPe {
+  int8_t a_o = 0;                    // a_o        (registered a_i)
+  bool a_valid_o = false;            // a_valid_o  (registered a_valid_i)
+  bool a_sel_o = false;              // a_sel_o    (registered a_sel_i)
+  int32_t psum_o = 0;                // psum_o     (psum_i + a_i * w[a_sel_i] when a_valid_i)
+  std::array<int8_t, 2> w = {0, 0};  // w_o = {w[1], w[0]}: the two weight banks
+
+  void reset() { *this = MacPe{}; }
+
+  void clock(const MacPeIn& in) {
+    const int32_t product = in.a_valid_i ? int32_t(in.a_i) * int32_t(w[in.a_sel_i]) : 0;
+    psum_o =
+        static_cast<int32_t>(static_cast<uint32_t>(in.psum_i) + static_cast<uint32_t>(product));
+    a_o = in.a_i;
+    a_valid_o = in.a_valid_i;
+    a_sel_o = in.a_sel_i;
+    if (in.w_load_i) w[in.w_bank_i] = in.w_i;  // the product above used the old weight
+  }
+};
+
+}  // namespace systolic::model

@@ -1,0 +1,124 @@
+// pe_array: Rows x Cols weight-stationary mac_pe grid (docs/architecture.md section 3;
+// C++ twin: model/pe_array.h).
+//
+// PE (r, c) sits in row r, column c. Activations (with their valid bit and weight-bank select)
+// enter row r at the left edge and move one PE right per cycle; partial sums start at 0 above the
+// top row and move one PE down per cycle. The bottom row's partial sums are the outputs.
+// Every vector port is flattened, element i at [i*W +: W]: a_i[r*8 +: 8], w_row_i[c*8 +: 8],
+// psum_o[c*32 +: 32]. No port is wider than Cols x 32 bits: the PE accumulators are not exported.
+//
+// Cycle behaviour (every register is inside a mac_pe; see rtl/mac_pe.sv):
+//   - PE (r, 0) takes a_i[r], a_valid_i[r], a_sel_i[r]; PE (r, c) with c > 0 takes the registered
+//     a, a_valid, a_sel of PE (r, c-1), i.e. the row-r inputs delayed by c cycles.
+//   - PE (0, c) takes psum_i = 0; PE (r, c) with r > 0 takes the registered psum of PE (r-1, c).
+//   - Weights: if w_load_i[r], every PE (r, c) writes w_row_i[c] into its bank w_bank_i at this
+//     edge (one bank select for the whole array). A load and a use of the same bank in the same PE
+//     at the same edge use the old weight.
+//   - psum_o[c] and psum_valid_o[c] are the registered psum and a_valid of PE (Rows-1, c).
+//   - Timing: if a_i[r] carries A[m][r] with a_valid_i[r] = 1 in cycle t + r for every r, then
+//     psum_o[c] = sum_r A[m][r] * w_r,c[a_sel] (32-bit wrap-around) with psum_valid_o[c] = 1 in
+//     cycle t + Rows + c. No combinational path from any input to any output.
+//   - Reset (rst_ni = 0, asynchronous) clears every register in every PE: outputs and weights 0.
+module pe_array #(
+  parameter int Rows = 4,  // PE rows (the K dimension of a tile), 2..32
+  parameter int Cols = 4   // PE columns (the N dimension of a tile), 2..32
+) (
+  input  logic               clk_i,
+  input  logic               rst_ni,
+  input  logic [Rows*8-1:0]  a_i,           // a_i[r*8 +: 8]: signed activation entering row r
+  input  logic [Rows-1:0]    a_valid_i,
+  input  logic [Rows-1:0]    a_sel_i,       // weight bank each row's activation multiplies with
+  input  logic [Rows-1:0]    w_load_i,      // row r loads w_row_i into bank w_bank_i this edge
+  input  logic               w_bank_i,
+  input  logic [Cols*8-1:0]  w_row_i,       // w_row_i[c*8 +: 8]: signed weight for column c
+  output logic [Cols*32-1:0] psum_o,        // psum_o[c*32 +: 32]: signed sum leaving column c
+  output logic [Cols-1:0]    psum_valid_o
+);
+
+  localparam int DataWidth = 8;
+  localparam int AccWidth  = 32;
+  localparam int HPos      = Cols + 1;  // horizontal positions per row: PE inputs + right edge
+
+  // ---------------------------------------------------------------------------------------------
+  // Inter-PE nets, flattened
+  // ---------------------------------------------------------------------------------------------
+  // Horizontal position (r, c), index r*HPos + c: the input of PE (r, c) for c < Cols, the right
+  // edge (output of PE (r, Cols-1)) for c = Cols.
+  logic [Rows*HPos*DataWidth-1:0] a_h;
+  logic [Rows*HPos-1:0]           a_valid_h;
+  logic [Rows*HPos-1:0]           a_sel_h;
+  // Vertical position (r, c), index r*Cols + c: the psum input of PE (r, c) for r < Rows, the
+  // bottom edge (output of PE (Rows-1, c)) for r = Rows.
+  logic [(Rows+1)*Cols*AccWidth-1:0] psum_v;
+
+  assign psum_v[0 +: Cols*AccWidth] = '0;  // above the top row
+
+  // ---------------------------------------------------------------------------------------------
+  // The PE grid
+  // ---------------------------------------------------------------------------------------------
+  for (genvar r = 0; r < Rows; r++) begin : g_row
+    // Left edge of row r.
+    assign a_h[(r*HPos)*DataWidth +: DataWidth] = a_i[r*DataWidth +: DataWidth];
+    assign a_valid_h[r*HPos]                     = a_valid_i[r];
+    assign a_sel_h[r*HPos]                       = a_sel_i[r];
+
+    for (genvar c = 0; c < Cols; c++) begin : g_col
+      // w_o exists for tracing and tests (g_row[r].g_col[c].u_pe.w_o); nothing here reads it.
+      logic [2*DataWidth-1:0] unused_w;
+
+      mac_pe #(
+        .DataWidth(DataWidth),
+        .AccWidth (AccWidth)
+      ) u_pe (
+        .clk_i    (clk_i),
+        .rst_ni   (rst_ni),
+        .a_i      (a_h[(r*HPos+c)*DataWidth +: DataWidth]),
+        .a_valid_i(a_valid_h[r*HPos+c]),
+        .a_sel_i  (a_sel_h[r*HPos+c]),
+        .psum_i   (psum_v[(r*Cols+c)*AccWidth +: AccWidth]),
+        .w_load_i (w_load_i[r]),
+        .w_bank_i (w_bank_i),
+        .w_i      (w_row_i[c*DataWidth +: DataWidth]),
+        .a_o      (a_h[(r*HPos+c+1)*DataWidth +: DataWidth]),
+        .a_valid_o(a_valid_h[r*HPos+c+1]),
+        .a_sel_o  (a_sel_h[r*HPos+c+1]),
+        .psum_o   (psum_v[((r+1)*Cols+c)*AccWidth +: AccWidth]),
+        .w_o      (unused_w)
+      );
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // Outputs: the bottom edge
+  // ---------------------------------------------------------------------------------------------
+  assign psum_o       = psum_v[Rows*Cols*AccWidth +: Cols*AccWidth];
+  assign psum_valid_o = a_valid_h[(Rows-1)*HPos+1 +: Cols];
+
+  // The right edge: what the last column passes on goes nowhere (the last row's a_valid is
+  // psum_valid_o[Cols-1], collected here as well for uniformity).
+  logic [Rows*(DataWidth+2)-1:0] unused_right;
+  for (genvar r = 0; r < Rows; r++) begin : g_right
+    assign unused_right[r*(DataWidth+2) +: DataWidth+2] = {
+      a_h[(r*HPos+Cols)*DataWidth +: DataWidth], a_valid_h[r*HPos+Cols], a_sel_h[r*HPos+Cols]
+    };
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // Assertions
+  // ---------------------------------------------------------------------------------------------
+  // Illegal parameters stop elaboration (Icarus has no elaboration-time $error: it stops at t=0).
+`ifdef __ICARUS__
+  initial begin
+    if (Rows < 2 || Rows > 32) $fatal(1, "pe_array: Rows must be in 2..32");
+    if (Cols < 2 || Cols > 32) $fatal(1, "pe_array: Cols must be in 2..32");
+  end
+`else
+  if (Rows < 2 || Rows > 32) begin : g_bad_rows
+    $error("pe_array: Rows must be in 2..32");
+  end
+  if (Cols < 2 || Cols > 32) begin : g_bad_cols
+    $error("pe_array: Cols must be in 2..32");
+  end
+`endif
+
+endmodule

@@ -1,0 +1,114 @@
+#include "pe_array_rtl.h"
+
+#include <fmt/format.h>
+#include <verilated.h>
+
+#include <stdexcept>
+
+#include "pe_array_configs.h"
+#include "vl_bits.h"
+
+namespace systolic::sim {
+namespace {
+
+template <class V>
+class PeArrayRtlImpl final : public PeArrayRtl {
+ public:
+  PeArrayRtlImpl(std::string name, int rows, int cols)
+      : name_(std::move(name)), params_{rows, cols} {
+    ctx_.randReset(0);
+    top_ = std::make_unique<V>(&ctx_, name_.c_str());
+    out_.psum_o.assign(cols, 0);
+    out_.psum_valid_o.assign(cols, 0);
+    reset();
+  }
+  ~PeArrayRtlImpl() override { top_->final(); }
+
+  const std::string& name() const override { return name_; }
+  const model::PeArrayParams& params() const override { return params_; }
+
+  void reset() override {
+    drive(model::PeArrayIn(params_));
+    top_->clk_i = 0;
+    top_->rst_ni = 0;
+    top_->eval();
+    edge();
+    top_->rst_ni = 1;
+    top_->eval();
+    sample();
+  }
+
+  const model::PeArrayOut& clock(const model::PeArrayIn& in) override {
+    drive(in);
+    edge();
+    sample();
+    return out_;
+  }
+
+ private:
+  void drive(const model::PeArrayIn& in) {
+    for (int r = 0; r < params_.Rows; ++r) {
+      set_bits(top_->a_i, r * 8, 8, uint8_t(in.a_i[r]));
+      set_bits(top_->a_valid_i, r, 1, in.a_valid_i[r]);
+      set_bits(top_->a_sel_i, r, 1, in.a_sel_i[r]);
+      set_bits(top_->w_load_i, r, 1, in.w_load_i[r]);
+    }
+    for (int c = 0; c < params_.Cols; ++c)
+      set_bits(top_->w_row_i, c * 8, 8, uint8_t(in.w_row_i[c]));
+    top_->w_bank_i = in.w_bank_i;
+  }
+  void sample() {
+    for (int c = 0; c < params_.Cols; ++c) {
+      out_.psum_o[c] = static_cast<int32_t>(get_bits(top_->psum_o, c * 32, 32));
+      out_.psum_valid_o[c] = static_cast<uint8_t>(get_bits(top_->psum_valid_o, c, 1));
+    }
+  }
+  void edge() {
+    top_->clk_i = 0;
+    top_->eval();
+    top_->clk_i = 1;
+    top_->eval();
+    ctx_.timeInc(1);
+  }
+
+  std::string name_;
+  model::PeArrayParams params_;
+  VerilatedContext ctx_;
+  std::unique_ptr<V> top_;
+  model::PeArrayOut out_;
+};
+
+struct Entry {
+  const char* name;
+  int rows, cols;
+  std::unique_ptr<PeArrayRtl> (*make)(const char*, int, int);
+};
+
+template <class V>
+std::unique_ptr<PeArrayRtl> make_impl(const char* name, int rows, int cols) {
+  return std::make_unique<PeArrayRtlImpl<V>>(name, rows, cols);
+}
+
+#define SYSTOLIC_PE_ARRAY_ENTRY(Class, name, Rows, Cols) Entry{name, Rows, Cols, &make_impl<Class>},
+const Entry kEntries[] = {SYSTOLIC_PE_ARRAY_CONFIGS(SYSTOLIC_PE_ARRAY_ENTRY)};
+#undef SYSTOLIC_PE_ARRAY_ENTRY
+
+}  // namespace
+
+std::vector<std::string> pe_array_rtl_configs() {
+  std::vector<std::string> names;
+  for (const Entry& e : kEntries) names.emplace_back(e.name);
+  return names;
+}
+
+std::unique_ptr<PeArrayRtl> make_pe_array_rtl(int rows, int cols) {
+  for (const Entry& e : kEntries) {
+    if (e.rows == rows && e.cols == cols) return e.make(e.name, rows, cols);
+  }
+  throw std::invalid_argument(fmt::format(
+      "the RTL was not built for a {}x{} array; built: {}. Add it to the CMake cache variable "
+      "SYSTOLIC_RTL_CONFIGS (e.g. -DSYSTOLIC_RTL_CONFIGS=\"4x4;8x8;16x16;8x16;{}x{}\") and rebuild",
+      rows, cols, fmt::join(pe_array_rtl_configs(), ", "), rows, cols));
+}
+
+}  // namespace systolic::sim

@@ -1,0 +1,45 @@
+# Tests outside Catch2, included from testbench/CMakeLists.txt:
+#   icarus_requant_*  rtl/requant.sv in a second simulator (Icarus Verilog) against vectors from
+#                     systolic::quant::requantize (gen_requant_vectors + tb_requant.sv)
+#   lint_rtl          scripts/lint.sh (verilator --lint-only -Wall over the parameter corners)
+#   synth_requant     scripts/synth.sh requant Rounding=2 PipeDepth=3 reports cells=N>0 depth=D
+#   cli_*             testbench/test_cli.sh: exact outputs and error handling of `systolic`
+# Needs iverilog, yosys and verilator on PATH (scripts/install-deps.sh); every test is deterministic
+# (fixed seeds; SYSTOLIC_SEED=N or =random overrides the Icarus seed, as for the Catch2 tests).
+
+add_executable(gen_requant_vectors gen_requant_vectors.cpp)
+target_link_libraries(gen_requant_vectors PRIVATE systolic_model fmt::fmt)
+target_compile_options(gen_requant_vectors PRIVATE -Wall -Wextra)
+
+# systolic_icarus_test(NAME ROUNDING_NAME ROUNDING_PARAM PIPE_DEPTH COUNT SEED)
+function(systolic_icarus_test name rounding rounding_param depth count seed)
+  add_test(NAME ${name}
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/run_icarus.sh
+      --gen $<TARGET_FILE:gen_requant_vectors>
+      --workdir ${CMAKE_CURRENT_BINARY_DIR}/${name}
+      --rounding ${rounding} --rounding-param ${rounding_param} --pipe-depth ${depth}
+      --count ${count} --seed ${seed})
+  set_tests_properties(${name} PROPERTIES TIMEOUT 120 LABELS "rtl;icarus")
+endfunction()
+
+systolic_icarus_test(icarus_requant_double_p3 double 0 3 20000 20261123)
+systolic_icarus_test(icarus_requant_single_p1 single 1 1 20000 20261124)
+# Run-time rounding select and the extra output registers of PipeDepth > 3.
+systolic_icarus_test(icarus_requant_mixed_p5 mixed 2 5 20000 20261125)
+
+add_test(NAME lint_rtl
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/expect_output.sh "^lint: rtl/ clean"
+    ${CMAKE_SOURCE_DIR}/scripts/lint.sh)
+set_tests_properties(lint_rtl PROPERTIES TIMEOUT 120 LABELS "rtl;lint")
+
+add_test(NAME synth_requant
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/expect_output.sh
+    "^synth: requant Rounding=2 PipeDepth=3 cells=[1-9][0-9]* depth=[0-9]+$"
+    ${CMAKE_SOURCE_DIR}/scripts/synth.sh requant Rounding=2 PipeDepth=3)
+set_tests_properties(synth_requant PROPERTIES TIMEOUT 120 LABELS "rtl;synth")
+
+foreach(group quantize multiplier requant errors)
+  add_test(NAME cli_${group}
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_cli.sh $<TARGET_FILE:systolic> ${group})
+  set_tests_properties(cli_${group} PROPERTIES TIMEOUT 60 LABELS "cli")
+endforeach()
