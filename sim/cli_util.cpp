@@ -9,6 +9,19 @@
 #include <sstream>
 
 namespace systolic::cli {
+namespace {
+
+// The text as a user can read it in a one-line message: control bytes shown as \xNN.
+std::string printable(const std::string& s) {
+  std::string out;
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    out += (u < 0x20 || u == 0x7f) ? fmt::format("\\x{:02x}", u) : std::string(1, c);
+  }
+  return out;
+}
+
+}  // namespace
 
 int64_t parse_int(const std::string& s, int64_t lo, int64_t hi, const std::string& what) {
   if (s.empty()) throw UserError(fmt::format("{} is empty", what));
@@ -17,7 +30,7 @@ int64_t parse_int(const std::string& s, int64_t lo, int64_t hi, const std::strin
   const long long v = std::strtoll(s.c_str(), &end, 10);
   // The whole string, NUL bytes included, must be the number; no leading blanks.
   if (end != s.c_str() + s.size() || std::isspace(static_cast<unsigned char>(s[0]))) {
-    throw UserError(fmt::format("{} '{}' is not an integer", what, s));
+    throw UserError(fmt::format("{} '{}' is not an integer", what, printable(s)));
   }
   if (errno == ERANGE || v < lo || v > hi) {
     throw UserError(fmt::format("{} {} outside [{}, {}]", what, s, lo, hi));
@@ -30,7 +43,7 @@ double parse_real(const std::string& s, const std::string& what) {
   char* end = nullptr;
   const double v = std::strtod(s.c_str(), &end);
   if (end != s.c_str() + s.size() || std::isspace(static_cast<unsigned char>(s[0]))) {
-    throw UserError(fmt::format("{} '{}' is not a number", what, s));
+    throw UserError(fmt::format("{} '{}' is not a number", what, printable(s)));
   }
   if (std::isnan(v)) throw UserError(fmt::format("{} is NaN", what));
   return v;

@@ -70,7 +70,7 @@ TEST_CASE("npy: every truncation and corruption is a clean error", "[npy]") {
       bad[i] = v;
       try {
         const npy::Array a = npy::parse(bad, "bad.npy");
-        CHECK(a.data.size() == a.size() * (a.dtype == npy::DType::kInt8 ? 1 : 4));
+        CHECK(int64_t(a.data.size()) == a.size() * (a.dtype == npy::DType::kInt8 ? 1 : 4));
       } catch (const std::runtime_error&) {
       }
     }
