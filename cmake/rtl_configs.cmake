@@ -24,6 +24,19 @@ function(systolic_array_configs out)
   set(${out} ${specs} PARENT_SCOPE)
 endfunction()
 
+set(SYSTOLIC_TOP_PARAMS "AWords=65536,BWords=262144,CWords=65536,QWords=64,AccWords=1024,RequantDepth=3"
+    CACHE STRING "systolic_top parameters besides Rows and Cols, shared by every array configuration")
+
+# "RxC" -> "RxC:Rows=R,Cols=C,<SYSTOLIC_TOP_PARAMS>" for the systolic_top configurations.
+function(systolic_top_configs out)
+  systolic_array_configs(specs)
+  set(result)
+  foreach(spec ${specs})
+    list(APPEND result "${spec},${SYSTOLIC_TOP_PARAMS}")
+  endforeach()
+  set(${out} ${result} PARENT_SCOPE)
+endfunction()
+
 set(SYSTOLIC_VERILATOR_ARGS -Wall --assert -O3 --x-assign fast --x-initial fast)
 
 # systolic_parse_config(SPEC OUT_NAME OUT_PARAM_NAMES OUT_PARAM_VALUES)

@@ -1,0 +1,51 @@
+// The host driver, shared by model, RTL and co-simulation runs: packs a quantized GEMM into the
+// scratchpads through the host port, splits it into commands that fit, runs them and reads the
+// results and the performance counters back (docs/architecture.md §4, "Host driver").
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "host_port.h"
+#include "quant.h"
+
+namespace systolic::sim {
+
+struct GemmJob {
+  int M = 0, N = 0, K = 0;
+  std::vector<int8_t> a;      // M x K, row-major
+  std::vector<int8_t> b;      // K x N, row-major
+  std::vector<int32_t> bias;  // N folded biases (empty: zeros)
+  quant::GemmQuant q;         // per-column (or broadcast) M0 / shift, zp_out, bounds, rounding
+
+  void validate(const model::TopParams& p) const;  // throws std::invalid_argument
+};
+
+struct RunStats {
+  model::Counters engine;    // summed over commands: busy = cycles from start to done
+  uint64_t host_cycles = 0;  // cycles spent loading and reading scratchpads and registers
+  int commands = 0;
+};
+
+// How a GEMM is split: rows of A (and C) and columns of B (and C) per command.
+struct Split {
+  int m_rows = 0, n_cols = 0;
+};
+Split plan_split(const model::TopParams& p, int m, int n, int k);  // throws when K cannot fit
+
+class HostDriver {
+ public:
+  explicit HostDriver(HostPort& port) : port_(port) {}
+  // Runs the whole GEMM; returns C (M x N int8) and adds to `stats`.
+  std::vector<int8_t> run(const GemmJob& job, RunStats& stats);
+
+ private:
+  void write(uint32_t addr, uint32_t data);
+  uint32_t read(uint32_t addr);
+  void read_many(const std::vector<uint32_t>& addrs, std::vector<uint32_t>& out);
+  const model::TopOut& idle();
+
+  HostPort& port_;
+};
+
+}  // namespace systolic::sim

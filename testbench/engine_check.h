@@ -1,0 +1,98 @@
+// Checker for whole-engine runs: builds random or directed GEMM jobs, computes the expected C
+// with the reference library, and the expected cycle counts from the schedule recurrence of
+// docs/architecture.md §4 (written here from the document, independently of the model).
+#pragma once
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <random>
+#include <vector>
+
+#include "host_driver.h"
+#include "quant.h"
+
+namespace systolic::test {
+
+struct ExpectedCycles {
+  uint64_t busy = 0, wstall = 0, compute = 0, drain = 0, output = 0, macs = 0;
+};
+
+// The doc's tile schedule for one command.
+inline ExpectedCycles schedule(const model::TopParams& p, int m, int n, int k) {
+  const int64_t R = p.Rows, C = p.Cols, D = p.RequantDepth;
+  const int kt = (k + p.Rows - 1) / p.Rows, nt = (n + p.Cols - 1) / p.Cols, tiles = kt * nt;
+  std::vector<int64_t> wl(tiles), s(tiles), e(tiles);
+  for (int i = 0; i < tiles; ++i) {
+    wl[i] = i == 0 ? 0 : wl[i - 1] + R;
+    if (i >= 2) wl[i] = std::max(wl[i], e[i - 2] + C - 1);
+    s[i] = wl[i] + 1;
+    if (i >= 1) s[i] = std::max(s[i], e[i - 1] + 1);
+    e[i] = s[i] + m - 1;
+  }
+  ExpectedCycles x;
+  x.busy = uint64_t(e[tiles - 1] + R + C + D + 1);
+  x.compute = uint64_t(tiles) * m;
+  x.drain = uint64_t(R + C - 1);
+  x.output = uint64_t(D + 1);
+  x.wstall = x.busy - x.compute - x.drain - x.output;
+  x.macs = uint64_t(m) * n * k;
+  return x;
+}
+
+// Expected counters of a whole job: the sum over the driver's commands.
+inline ExpectedCycles job_schedule(const model::TopParams& p, int m, int n, int k) {
+  const sim::Split sp = sim::plan_split(p, m, n, k);
+  ExpectedCycles t;
+  for (int n0 = 0; n0 < n; n0 += sp.n_cols) {
+    for (int m0 = 0; m0 < m; m0 += sp.m_rows) {
+      const ExpectedCycles x =
+          schedule(p, std::min(sp.m_rows, m - m0), std::min(sp.n_cols, n - n0), k);
+      t.busy += x.busy;
+      t.wstall += x.wstall;
+      t.compute += x.compute;
+      t.drain += x.drain;
+      t.output += x.output;
+      t.macs += x.macs;
+    }
+  }
+  return t;
+}
+
+inline sim::GemmJob random_job(std::mt19937_64& rng, int m, int n, int k) {
+  sim::GemmJob job;
+  job.M = m;
+  job.N = n;
+  job.K = k;
+  job.a.resize(size_t(m) * k);
+  job.b.resize(size_t(k) * n);
+  for (auto& v : job.a) v = int8_t(rng());
+  for (auto& v : job.b) v = int8_t(rng());
+  job.bias.resize(n);
+  for (auto& v : job.bias) v = int32_t(int64_t(rng() % 200001) - 100000);
+  std::uniform_int_distribution<int32_t> m0(1 << 30, quant::kMaxM0);
+  for (int j = 0; j < n; ++j) {
+    job.q.m0.push_back(m0(rng));
+    job.q.shift.push_back(-int(rng() % 14) - 1);  // outputs spread over int8 for K up to ~1000
+  }
+  job.q.zp_out = int32_t(rng() % 41) - 20;
+  job.q.rounding = (rng() & 1) ? quant::Rounding::kSingle : quant::Rounding::kDouble;
+  switch (rng() % 3) {
+    case 0:
+      break;
+    case 1:
+      job.q.act_min = job.q.zp_out;
+      break;  // ReLU
+    case 2:
+      job.q.act_min = job.q.zp_out;
+      job.q.act_max = std::min(127, job.q.zp_out + 60);
+      break;
+  }
+  return job;
+}
+
+inline std::vector<int8_t> reference(const sim::GemmJob& j) {
+  return quant::gemm_int8(j.a, j.b, j.bias, j.M, j.N, j.K, j.q);
+}
+
+}  // namespace systolic::test
