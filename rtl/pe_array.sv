@@ -40,27 +40,27 @@ module pe_array #(
   localparam int HPos      = Cols + 1;  // horizontal positions per row: PE inputs + right edge
 
   // ---------------------------------------------------------------------------------------------
-  // Inter-PE nets, flattened
+  // Inter-PE nets
   // ---------------------------------------------------------------------------------------------
-  // Horizontal position (r, c), index r*HPos + c: the input of PE (r, c) for c < Cols, the right
-  // edge (output of PE (r, Cols-1)) for c = Cols.
-  logic [Rows*HPos*DataWidth-1:0] a_h;
-  logic [Rows*HPos-1:0]           a_valid_h;
-  logic [Rows*HPos-1:0]           a_sel_h;
-  // Vertical position (r, c), index r*Cols + c: the psum input of PE (r, c) for r < Rows, the
-  // bottom edge (output of PE (Rows-1, c)) for r = Rows.
-  logic [(Rows+1)*Cols*AccWidth-1:0] psum_v;
-
-  assign psum_v[0 +: Cols*AccWidth] = '0;  // above the top row
+  // One net per PE port, in unpacked arrays: in one wide flat vector every change of one PE's
+  // output would cost the full vector width once per reader (Icarus: 16x16 ran ~300x slower).
+  // Horizontal position r*HPos + c: the input of PE (r, c) for c < Cols, the right edge (output of
+  // PE (r, Cols-1)) for c = Cols.
+  logic [DataWidth-1:0] a_h       [Rows*HPos];
+  logic                 a_valid_h [Rows*HPos];
+  logic                 a_sel_h   [Rows*HPos];
+  // Vertical position r*Cols + c: the psum input of PE (r, c) for r < Rows, the bottom edge
+  // (output of PE (Rows-1, c)) for r = Rows.
+  logic [AccWidth-1:0]  psum_v    [(Rows+1)*Cols];
 
   // ---------------------------------------------------------------------------------------------
   // The PE grid
   // ---------------------------------------------------------------------------------------------
   for (genvar r = 0; r < Rows; r++) begin : g_row
     // Left edge of row r.
-    assign a_h[(r*HPos)*DataWidth +: DataWidth] = a_i[r*DataWidth +: DataWidth];
-    assign a_valid_h[r*HPos]                     = a_valid_i[r];
-    assign a_sel_h[r*HPos]                       = a_sel_i[r];
+    assign a_h[r*HPos]       = a_i[r*DataWidth +: DataWidth];
+    assign a_valid_h[r*HPos] = a_valid_i[r];
+    assign a_sel_h[r*HPos]   = a_sel_i[r];
 
     for (genvar c = 0; c < Cols; c++) begin : g_col
       // w_o exists for tracing and tests (g_row[r].g_col[c].u_pe.w_o); nothing here reads it.
@@ -72,34 +72,37 @@ module pe_array #(
       ) u_pe (
         .clk_i    (clk_i),
         .rst_ni   (rst_ni),
-        .a_i      (a_h[(r*HPos+c)*DataWidth +: DataWidth]),
+        .a_i      (a_h[r*HPos+c]),
         .a_valid_i(a_valid_h[r*HPos+c]),
         .a_sel_i  (a_sel_h[r*HPos+c]),
-        .psum_i   (psum_v[(r*Cols+c)*AccWidth +: AccWidth]),
+        .psum_i   (psum_v[r*Cols+c]),
         .w_load_i (w_load_i[r]),
         .w_bank_i (w_bank_i),
         .w_i      (w_row_i[c*DataWidth +: DataWidth]),
-        .a_o      (a_h[(r*HPos+c+1)*DataWidth +: DataWidth]),
+        .a_o      (a_h[r*HPos+c+1]),
         .a_valid_o(a_valid_h[r*HPos+c+1]),
         .a_sel_o  (a_sel_h[r*HPos+c+1]),
-        .psum_o   (psum_v[((r+1)*Cols+c)*AccWidth +: AccWidth]),
+        .psum_o   (psum_v[(r+1)*Cols+c]),
         .w_o      (unused_w)
       );
     end
   end
 
   // ---------------------------------------------------------------------------------------------
-  // Outputs: the bottom edge
+  // Top and bottom edges
   // ---------------------------------------------------------------------------------------------
-  assign psum_o       = psum_v[Rows*Cols*AccWidth +: Cols*AccWidth];
-  assign psum_valid_o = a_valid_h[(Rows-1)*HPos+1 +: Cols];
+  for (genvar c = 0; c < Cols; c++) begin : g_bottom
+    assign psum_v[c]                      = '0;  // above the top row
+    assign psum_o[c*AccWidth +: AccWidth] = psum_v[Rows*Cols+c];
+    assign psum_valid_o[c]                = a_valid_h[(Rows-1)*HPos+c+1];
+  end
 
   // The right edge: what the last column passes on goes nowhere (the last row's a_valid is
   // psum_valid_o[Cols-1], collected here as well for uniformity).
   logic [Rows*(DataWidth+2)-1:0] unused_right;
   for (genvar r = 0; r < Rows; r++) begin : g_right
     assign unused_right[r*(DataWidth+2) +: DataWidth+2] = {
-      a_h[(r*HPos+Cols)*DataWidth +: DataWidth], a_valid_h[r*HPos+Cols], a_sel_h[r*HPos+Cols]
+      a_h[r*HPos+Cols], a_valid_h[r*HPos+Cols], a_sel_h[r*HPos+Cols]
     };
   end
 

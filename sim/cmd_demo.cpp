@@ -1,4 +1,4 @@
-// systolic demo: the default job until the array lands. It quantizes the seed vectors, derives
+// systolic demo: the arithmetic tour. It quantizes the seed vectors, derives
 // multipliers from three scales, and pushes a small random quantized GEMM through the reference
 // library and the verilated requantization unit, checking them against each other.
 #include <fmt/format.h>
@@ -50,7 +50,7 @@ void add_demo_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "demo",
       "Seed vectors, a multiplier from three scales, and a random quantized GEMM through "
-      "the reference library and the verilated requantization unit (the default job)");
+      "the reference library and the verilated requantization unit");
   cmd->add_option("--seed", g_demo.seed, "Random seed")->capture_default_str();
   cmd->add_option("--rounding", g_demo.rounding, "double | single")->capture_default_str();
   cmd->add_option("-M", g_demo.m, "GEMM rows of A and C")->capture_default_str();

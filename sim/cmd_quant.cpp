@@ -1,6 +1,5 @@
 // systolic quantize | multiplier | requant: the quantization library on the command line.
 #include <fmt/format.h>
-
 #include <sys/stat.h>
 #include <unistd.h>
 

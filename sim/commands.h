@@ -10,7 +10,9 @@ void add_quantize_command(CLI::App& app);
 void add_multiplier_command(CLI::App& app);
 void add_requant_command(CLI::App& app);
 void add_demo_command(CLI::App& app);
-// The default job when no subcommand is given: the demo with its default options.
 void run_demo();
+void add_run_command(CLI::App& app);
+// The default job when no subcommand is given: `run` with its defaults (16x16, 256^3, cosim).
+void run_default();
 
 }  // namespace systolic::cli

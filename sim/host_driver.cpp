@@ -51,6 +51,10 @@ Split plan_split(const model::TopParams& p, int m, int n, int k) {
   return {rows, std::min(n, nt * p.Cols)};
 }
 
+std::vector<int8_t> reference_gemm(const GemmJob& j) {
+  return quant::gemm_int8(j.a, j.b, j.bias, j.M, j.N, j.K, j.q);
+}
+
 const model::TopOut& HostDriver::idle() { return port_.clock(model::TopIn{}); }
 
 void HostDriver::write(uint32_t addr, uint32_t data) {

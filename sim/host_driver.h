@@ -33,6 +33,9 @@ struct Split {
 };
 Split plan_split(const model::TopParams& p, int m, int n, int k);  // throws when K cannot fit
 
+// The reference quantized GEMM of the job (quant::gemm_int8).
+std::vector<int8_t> reference_gemm(const GemmJob& job);
+
 class HostDriver {
  public:
   explicit HostDriver(HostPort& port) : port_(port) {}

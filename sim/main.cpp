@@ -15,11 +15,12 @@ int main(int argc, char** argv) {
   systolic::cli::add_quantize_command(app);
   systolic::cli::add_multiplier_command(app);
   systolic::cli::add_requant_command(app);
+  systolic::cli::add_run_command(app);
   systolic::cli::add_demo_command(app);
   app.require_subcommand(0, 1);
   try {
     app.parse(argc, argv);
-    if (app.get_subcommands().empty()) systolic::cli::run_demo();
+    if (app.get_subcommands().empty()) systolic::cli::run_default();
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
     fmt::print(stderr, "systolic: error: {} (see 'systolic --help')\n", e.what());

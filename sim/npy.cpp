@@ -46,9 +46,12 @@ std::string dict_value(const std::string& header, const std::string& key, const 
 
 const char* to_string(DType d) {
   switch (d) {
-    case DType::kInt8: return "int8";
-    case DType::kInt32: return "int32";
-    case DType::kFloat32: return "float32";
+    case DType::kInt8:
+      return "int8";
+    case DType::kInt32:
+      return "int32";
+    case DType::kFloat32:
+      return "float32";
   }
   return "?";
 }
@@ -69,7 +72,8 @@ std::vector<int32_t> Array::as_int32() const {
   std::vector<int32_t> v(static_cast<size_t>(size()));
   for (size_t i = 0; i < v.size(); ++i) {
     const uint8_t* p = &data[i * 4];
-    v[i] = int32_t(uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24);
+    v[i] =
+        int32_t(uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24);
   }
   return v;
 }
@@ -79,7 +83,8 @@ std::vector<float> Array::as_float32() const {
   std::vector<float> v(static_cast<size_t>(size()));
   for (size_t i = 0; i < v.size(); ++i) {
     const uint8_t* p = &data[i * 4];
-    const uint32_t bits = uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+    const uint32_t bits =
+        uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
     std::memcpy(&v[i], &bits, 4);
   }
   return v;
@@ -132,7 +137,8 @@ Array parse(const std::vector<uint8_t>& bytes, const std::string& what) {
   size_t pos = 0;
   while (pos < shape.size()) {
     const size_t comma = shape.find(',', pos);
-    std::string item = shape.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    std::string item =
+        shape.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
     const size_t b = item.find_first_not_of(' ');
     item = b == std::string::npos ? "" : item.substr(b, item.find_last_not_of(' ') - b + 1);
     if (!item.empty()) {
@@ -158,7 +164,8 @@ Array parse(const std::vector<uint8_t>& bytes, const std::string& what) {
   if (have < need) {
     fail(what, fmt::format("truncated: {} data bytes, expected {}", have, need));
   }
-  if (have > need) fail(what, fmt::format("corrupt: {} trailing bytes after the data", have - need));
+  if (have > need)
+    fail(what, fmt::format("corrupt: {} trailing bytes after the data", have - need));
   a.data.assign(bytes.begin() + offset + header_len, bytes.end());
   return a;
 }

@@ -91,8 +91,6 @@ inline sim::GemmJob random_job(std::mt19937_64& rng, int m, int n, int k) {
   return job;
 }
 
-inline std::vector<int8_t> reference(const sim::GemmJob& j) {
-  return quant::gemm_int8(j.a, j.b, j.bias, j.M, j.N, j.K, j.q);
-}
+inline std::vector<int8_t> reference(const sim::GemmJob& j) { return sim::reference_gemm(j); }
 
 }  // namespace systolic::test

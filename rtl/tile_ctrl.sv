@@ -1,0 +1,436 @@
+// tile_ctrl: the tile sequencer of systolic_top (docs/architecture.md section 4, "Tile schedule"
+// and "Counters"; modelled inside the C++ twin model/systolic_top.h).
+//
+// A command has the tiles i = 0 .. NT*KT - 1, nt outer, kt inner (KT = ceil(K / Rows),
+// NT = ceil(N / Cols)). Two engines walk them in order, each with its own counters:
+//   - the weight loader issues the Rows B-row reads of tile i in cycles wl_i .. wl_i + Rows - 1;
+//   - the slot streamer issues the M A-word reads of tile i in cycles s_i .. e_i = s_i + M - 1.
+// Issue rules (cycle 0 = the first busy cycle), which give exactly
+//   wl_0 = 0, wl_1 = Rows, wl_i = max(wl_{i-1} + Rows, e_{i-2} + Cols - 1),
+//   s_i  = max(wl_i + 1, e_{i-1} + 1):
+//   - the loader starts tile i in the first cycle in which it is idle (the previous load issued
+//     its last row in an earlier cycle) and weight bank i mod 2 is free. A bank becomes occupied
+//     when a load into it starts and free again Cols - 1 cycles after the cycle that issued the
+//     last slot of the tile that occupied it (a per-bank countdown); at command start both banks
+//     are free.
+//   - the streamer starts tile i in the first cycle in which it is idle (tile i - 1's last slot
+//     issued in an earlier cycle) and tile i's load started in an earlier cycle (a count of loads
+//     started but not yet streamed, 0..2).
+// Addresses (word numbers, AddrWidth bits, never wrapping): B row r of tile (nt, kt) is
+// b_base + nt*K + kt*Rows + r, A slot m is a_base + m*KT + kt, C slot m is c_base + m*NT + nt;
+// they are kept as running sums (no multiplier). A weight row r >= kv is issued (wl_issue_o = 1)
+// with wl_zero_o = 1: it loads zeros and needs no B read.
+//
+// Cycle behaviour:
+//   - start_i = 1 in a cycle with busy_o = 0 starts a command at the edge ending that cycle:
+//     busy_o = 1 from the next cycle (cycle 0). m_i, n_i, k_i and the bases must not change
+//     while busy_o = 1.
+//   - A command with M, N or K = 0 or M > AccWords has no tiles: it is busy in cycle 0 only.
+//   - The issue outputs (wl_*, s_*) describe the reads issued in the current cycle; they are
+//     functions of the registers only (no path from any input but the stable command inputs).
+//   - Busy cycles are classified into exactly one of ph_compute_o (a slot issues), ph_wstall_o
+//     (no slot issues, slots remain), ph_drain_o (after the last slot, before X_last =
+//     e_last + Rows + Cols) and ph_output_o (X_last .. X_last + RequantDepth, the last busy
+//     cycle; cycle 0 of a command without tiles). All four are 0 while busy_o = 0.
+//   - done_o = 1 for the one cycle after the last busy cycle (busy_o = 0 then).
+//   - Reset (rst_ni = 0, asynchronous) clears every register: idle, busy_o = done_o = 0.
+module tile_ctrl #(
+  parameter int Rows         = 4,   // array rows, 2..32
+  parameter int Cols         = 4,   // array columns, 2..32
+  parameter int AccWords     = 8,   // the largest M of a command, 1..65536
+  parameter int RequantDepth = 3,   // requant latency, >= 1
+  parameter int AddrWidth    = 34   // width of the word addresses, 34..63
+) (
+  input  logic                      clk_i,
+  input  logic                      rst_ni,
+  input  logic                      start_i,      // start a command (ignored while busy_o = 1)
+  input  logic [15:0]               m_i,
+  input  logic [15:0]               n_i,
+  input  logic [15:0]               k_i,
+  input  logic [31:0]               a_base_i,
+  input  logic [31:0]               b_base_i,
+  input  logic [31:0]               c_base_i,
+  output logic                      busy_o,
+  output logic                      done_o,
+  // Weight loader: one B row per cycle
+  output logic                      wl_issue_o,   // a weight row issues this cycle
+  output logic [AddrWidth-1:0]      wl_addr_o,    // its B word
+  output logic [$clog2(Rows)-1:0]   wl_row_o,     // its array row r
+  output logic                      wl_bank_o,    // the bank it loads, tile mod 2
+  output logic                      wl_zero_o,    // r >= kv: load zeros, no B read
+  output logic [$clog2(Cols+1)-1:0] wl_nv_o,      // valid columns of the tile, 1..Cols
+  // Slot streamer: one A word per cycle
+  output logic                      s_issue_o,    // a slot issues this cycle
+  output logic [AddrWidth-1:0]      s_addr_o,     // its A word
+  output logic [AddrWidth-1:0]      s_caddr_o,    // the C word its result goes to
+  output logic                      s_bank_o,     // the weight bank it multiplies with
+  output logic [$clog2(Rows+1)-1:0] s_kv_o,       // valid rows of the tile, 1..Rows
+  output logic [$clog2(Cols+1)-1:0] s_nv_o,       // valid columns of the tile, 1..Cols
+  output logic                      s_first_o,    // kt = 0
+  output logic                      s_last_o,     // kt = KT - 1
+  output logic [15:0]               s_m_o,        // slot index m
+  output logic [15:0]               s_nt_o,       // N-tile index nt
+  // Counter phases of this busy cycle (one-hot while busy_o = 1)
+  output logic                      ph_wstall_o,
+  output logic                      ph_compute_o,
+  output logic                      ph_drain_o,
+  output logic                      ph_output_o
+);
+
+  localparam int RowW    = $clog2(Rows);
+  localparam int KvW     = $clog2(Rows + 1);
+  localparam int NvW     = $clog2(Cols + 1);
+  localparam int CntW    = $clog2(Cols);                      // holds Cols - 2
+  localparam int TailLen = Rows + Cols + RequantDepth;        // busy cycles after the last slot
+  localparam int OutLen  = RequantDepth + 1;                  // of those, OUTPUT cycles
+  localparam int TailW   = $clog2(TailLen + 1);
+  localparam int AW      = AddrWidth;
+
+  // ---------------------------------------------------------------------------------------------
+  // Registers
+  // ---------------------------------------------------------------------------------------------
+  logic              busy_d, busy_q;
+  logic              done_d, done_q;
+  logic [15:0]       kt_num_d, kt_num_q;        // KT: A word stride of a slot
+  logic [15:0]       nt_num_d, nt_num_q;        // NT: C word stride of a slot
+  // Weight loader
+  logic              wl_left_d, wl_left_q;      // some tile's load has not started
+  logic              wl_act_d, wl_act_q;        // a load is under way (rows 1 .. Rows-1 next)
+  logic [RowW-1:0]   wl_row_d, wl_row_q;        // next row while wl_act_q
+  logic              wl_bank_d, wl_bank_q;      // bank of the tile being / to be loaded
+  logic [15:0]       wl_krem_d, wl_krem_q;      // K - kt*Rows of that tile
+  logic [15:0]       wl_nrem_d, wl_nrem_q;      // N - nt*Cols of that tile
+  logic [AW-1:0]     wl_addr_d, wl_addr_q;      // B word of the next row
+  logic [AW-1:0]     wl_ntbase_d, wl_ntbase_q;  // b_base + nt*K
+  // Weight banks
+  logic [1:0]        bank_wait_d, bank_wait_q;  // loaded (or loading), last slot not yet issued
+  logic [2*CntW-1:0] bank_cnt_d, bank_cnt_q;    // cycles until free after the last slot
+  logic [1:0]        ahead_d, ahead_q;          // loads started minus streams started
+  // Slot streamer
+  logic              s_left_d, s_left_q;        // some slot has not issued
+  logic              s_act_d, s_act_q;          // a stream is under way (slot s_m_q next)
+  logic [15:0]       s_m_d, s_m_q;
+  logic              s_bank_d, s_bank_q;
+  logic [15:0]       s_krem_d, s_krem_q;        // K - kt*Rows of the tile streamed / to stream
+  logic [15:0]       s_nrem_d, s_nrem_q;        // N - nt*Cols
+  logic [15:0]       s_nt_d, s_nt_q;
+  logic              s_first_d, s_first_q;      // kt = 0
+  logic [AW-1:0]     s_addr_d, s_addr_q;        // A word of the next slot
+  logic [AW-1:0]     s_kbase_d, s_kbase_q;      // a_base + kt
+  logic [AW-1:0]     s_caddr_d, s_caddr_q;      // C word of the next slot
+  logic [AW-1:0]     s_cbase_d, s_cbase_q;      // c_base + nt
+  // After the last slot
+  logic [TailW-1:0]  tail_d, tail_q;            // busy cycles left (while !s_left_q)
+
+  // ---------------------------------------------------------------------------------------------
+  // Issue decisions of this cycle
+  // ---------------------------------------------------------------------------------------------
+  logic            cmd_empty;
+  logic [15:0]     kt_calc, nt_calc;
+  logic [1:0]      bank_free;
+  logic            wl_start, wl_issue, wl_zero, wl_last_kt, wl_last_nt, wl_last_row;
+  logic [RowW-1:0] wl_row;
+  logic [NvW-1:0]  wl_nv;
+  logic            s_start, s_issue, s_last_kt, s_last_nt, s_tile_end;
+  logic [15:0]     s_m;
+  logic [AW-1:0]   s_addr, s_caddr;
+  logic [KvW-1:0]  s_kv;
+  logic [NvW-1:0]  s_nv;
+  logic            tail_phase;
+
+  assign cmd_empty = (m_i == 16'd0) || (n_i == 16'd0) || (k_i == 16'd0) ||
+                     (32'(m_i) > 32'(AccWords));
+  assign kt_calc   = 16'((17'(k_i) + 17'(Rows - 1)) / 17'(Rows));
+  assign nt_calc   = 16'((17'(n_i) + 17'(Cols - 1)) / 17'(Cols));
+
+  always_comb begin
+    for (int b = 0; b < 2; b++) begin
+      bank_free[b] = !bank_wait_q[b] && (bank_cnt_q[b*CntW +: CntW] == '0);
+    end
+
+    wl_start    = !wl_act_q && wl_left_q && bank_free[wl_bank_q];
+    wl_issue    = wl_act_q || wl_start;
+    wl_row      = wl_act_q ? wl_row_q : '0;
+    wl_zero     = 16'(wl_row) >= wl_krem_q;
+    wl_nv       = (wl_nrem_q >= 16'(Cols)) ? NvW'(Cols) : NvW'(wl_nrem_q);
+    wl_last_kt  = wl_krem_q <= 16'(Rows);
+    wl_last_nt  = wl_nrem_q <= 16'(Cols);
+    wl_last_row = wl_row == RowW'(Rows - 1);
+
+    s_start    = !s_act_q && s_left_q && (ahead_q != 2'd0);
+    s_issue    = s_act_q || s_start;
+    s_m        = s_act_q ? s_m_q : 16'd0;
+    s_addr     = s_act_q ? s_addr_q : s_kbase_q;
+    s_caddr    = s_act_q ? s_caddr_q : s_cbase_q;
+    s_kv       = (s_krem_q >= 16'(Rows)) ? KvW'(Rows) : KvW'(s_krem_q);
+    s_nv       = (s_nrem_q >= 16'(Cols)) ? NvW'(Cols) : NvW'(s_nrem_q);
+    s_last_kt  = s_krem_q <= 16'(Rows);
+    s_last_nt  = s_nrem_q <= 16'(Cols);
+    s_tile_end = s_issue && (s_m == m_i - 16'd1);
+
+    tail_phase = busy_q && !s_left_q;
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // Next state
+  // ---------------------------------------------------------------------------------------------
+  always_comb begin
+    busy_d      = busy_q;
+    done_d      = 1'b0;
+    kt_num_d    = kt_num_q;
+    nt_num_d    = nt_num_q;
+    wl_left_d   = wl_left_q;
+    wl_act_d    = wl_act_q;
+    wl_row_d    = wl_row_q;
+    wl_bank_d   = wl_bank_q;
+    wl_krem_d   = wl_krem_q;
+    wl_nrem_d   = wl_nrem_q;
+    wl_addr_d   = wl_addr_q;
+    wl_ntbase_d = wl_ntbase_q;
+    bank_wait_d = bank_wait_q;
+    bank_cnt_d  = bank_cnt_q;
+    ahead_d     = ahead_q + 2'(wl_start) - 2'(s_start);
+    s_left_d    = s_left_q;
+    s_act_d     = s_act_q;
+    s_m_d       = s_m_q;
+    s_bank_d    = s_bank_q;
+    s_krem_d    = s_krem_q;
+    s_nrem_d    = s_nrem_q;
+    s_nt_d      = s_nt_q;
+    s_first_d   = s_first_q;
+    s_addr_d    = s_addr_q;
+    s_kbase_d   = s_kbase_q;
+    s_caddr_d   = s_caddr_q;
+    s_cbase_d   = s_cbase_q;
+    tail_d      = tail_q;
+
+    // Bank countdowns.
+    for (int b = 0; b < 2; b++) begin
+      if (bank_cnt_q[b*CntW +: CntW] != '0) begin
+        bank_cnt_d[b*CntW +: CntW] = bank_cnt_q[b*CntW +: CntW] - CntW'(1);
+      end
+    end
+
+    // Weight loader: one row per cycle, then the next tile.
+    if (wl_start) begin
+      bank_wait_d[wl_bank_q] = 1'b1;
+    end
+    if (wl_issue) begin
+      wl_addr_d = wl_addr_q + AW'(1);
+      if (wl_last_row) begin
+        wl_act_d  = 1'b0;
+        wl_row_d  = '0;
+        wl_bank_d = !wl_bank_q;
+        if (wl_last_kt) begin
+          wl_krem_d   = k_i;
+          wl_nrem_d   = wl_nrem_q - 16'(Cols);
+          wl_ntbase_d = wl_ntbase_q + AW'(k_i);
+          wl_addr_d   = wl_ntbase_q + AW'(k_i);
+          if (wl_last_nt) begin
+            wl_left_d = 1'b0;
+          end
+        end else begin
+          wl_krem_d = wl_krem_q - 16'(Rows);
+        end
+      end else begin
+        wl_act_d = 1'b1;
+        wl_row_d = wl_row + RowW'(1);
+      end
+    end
+
+    // Slot streamer: one slot per cycle, then the next tile.
+    if (s_issue) begin
+      if (s_tile_end) begin
+        s_act_d  = 1'b0;
+        s_m_d    = 16'd0;
+        s_bank_d = !s_bank_q;
+        for (int b = 0; b < 2; b++) begin
+          if (32'(s_bank_q) == b) begin
+            bank_wait_d[b]             = 1'b0;
+            bank_cnt_d[b*CntW +: CntW] = CntW'(Cols - 2);
+          end
+        end
+        if (s_last_kt) begin
+          s_krem_d  = k_i;
+          s_first_d = 1'b1;
+          s_kbase_d = AW'(a_base_i);
+          s_nt_d    = s_nt_q + 16'd1;
+          s_nrem_d  = s_nrem_q - 16'(Cols);
+          s_cbase_d = s_cbase_q + AW'(1);
+          if (s_last_nt) begin
+            s_left_d = 1'b0;
+            tail_d   = TailW'(TailLen);
+          end
+        end else begin
+          s_krem_d  = s_krem_q - 16'(Rows);
+          s_first_d = 1'b0;
+          s_kbase_d = s_kbase_q + AW'(1);
+        end
+      end else begin
+        s_act_d   = 1'b1;
+        s_m_d     = s_m + 16'd1;
+        s_addr_d  = s_addr + AW'(kt_num_q);
+        s_caddr_d = s_caddr + AW'(nt_num_q);
+      end
+    end
+
+    // After the last slot: count down the busy cycles, then done.
+    if (tail_phase) begin
+      tail_d = tail_q - TailW'(1);
+      if (tail_q == TailW'(1)) begin
+        busy_d = 1'b0;
+        done_d = 1'b1;
+      end
+    end
+
+    // Command start (only while idle: nothing above is active then).
+    if (start_i && !busy_q) begin
+      busy_d      = 1'b1;
+      kt_num_d    = kt_calc;
+      nt_num_d    = nt_calc;
+      wl_left_d   = !cmd_empty;
+      wl_act_d    = 1'b0;
+      wl_row_d    = '0;
+      wl_bank_d   = 1'b0;
+      wl_krem_d   = k_i;
+      wl_nrem_d   = n_i;
+      wl_addr_d   = AW'(b_base_i);
+      wl_ntbase_d = AW'(b_base_i);
+      bank_wait_d = '0;
+      bank_cnt_d  = '0;
+      ahead_d     = '0;
+      s_left_d    = !cmd_empty;
+      s_act_d     = 1'b0;
+      s_m_d       = 16'd0;
+      s_bank_d    = 1'b0;
+      s_krem_d    = k_i;
+      s_nrem_d    = n_i;
+      s_nt_d      = 16'd0;
+      s_first_d   = 1'b1;
+      s_addr_d    = AW'(a_base_i);
+      s_kbase_d   = AW'(a_base_i);
+      s_caddr_d   = AW'(c_base_i);
+      s_cbase_d   = AW'(c_base_i);
+      tail_d      = cmd_empty ? TailW'(1) : '0;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      busy_q      <= 1'b0;
+      done_q      <= 1'b0;
+      kt_num_q    <= '0;
+      nt_num_q    <= '0;
+      wl_left_q   <= 1'b0;
+      wl_act_q    <= 1'b0;
+      wl_row_q    <= '0;
+      wl_bank_q   <= 1'b0;
+      wl_krem_q   <= '0;
+      wl_nrem_q   <= '0;
+      wl_addr_q   <= '0;
+      wl_ntbase_q <= '0;
+      bank_wait_q <= '0;
+      bank_cnt_q  <= '0;
+      ahead_q     <= '0;
+      s_left_q    <= 1'b0;
+      s_act_q     <= 1'b0;
+      s_m_q       <= '0;
+      s_bank_q    <= 1'b0;
+      s_krem_q    <= '0;
+      s_nrem_q    <= '0;
+      s_nt_q      <= '0;
+      s_first_q   <= 1'b0;
+      s_addr_q    <= '0;
+      s_kbase_q   <= '0;
+      s_caddr_q   <= '0;
+      s_cbase_q   <= '0;
+      tail_q      <= '0;
+    end else begin
+      busy_q      <= busy_d;
+      done_q      <= done_d;
+      kt_num_q    <= kt_num_d;
+      nt_num_q    <= nt_num_d;
+      wl_left_q   <= wl_left_d;
+      wl_act_q    <= wl_act_d;
+      wl_row_q    <= wl_row_d;
+      wl_bank_q   <= wl_bank_d;
+      wl_krem_q   <= wl_krem_d;
+      wl_nrem_q   <= wl_nrem_d;
+      wl_addr_q   <= wl_addr_d;
+      wl_ntbase_q <= wl_ntbase_d;
+      bank_wait_q <= bank_wait_d;
+      bank_cnt_q  <= bank_cnt_d;
+      ahead_q     <= ahead_d;
+      s_left_q    <= s_left_d;
+      s_act_q     <= s_act_d;
+      s_m_q       <= s_m_d;
+      s_bank_q    <= s_bank_d;
+      s_krem_q    <= s_krem_d;
+      s_nrem_q    <= s_nrem_d;
+      s_nt_q      <= s_nt_d;
+      s_first_q   <= s_first_d;
+      s_addr_q    <= s_addr_d;
+      s_kbase_q   <= s_kbase_d;
+      s_caddr_q   <= s_caddr_d;
+      s_cbase_q   <= s_cbase_d;
+      tail_q      <= tail_d;
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // Outputs
+  // ---------------------------------------------------------------------------------------------
+  assign busy_o       = busy_q;
+  assign done_o       = done_q;
+  assign wl_issue_o   = wl_issue;
+  assign wl_addr_o    = wl_addr_q;
+  assign wl_row_o     = wl_row;
+  assign wl_bank_o    = wl_bank_q;
+  assign wl_zero_o    = wl_zero;
+  assign wl_nv_o      = wl_nv;
+  assign s_issue_o    = s_issue;
+  assign s_addr_o     = s_addr;
+  assign s_caddr_o    = s_caddr;
+  assign s_bank_o     = s_bank_q;
+  assign s_kv_o       = s_kv;
+  assign s_nv_o       = s_nv;
+  assign s_first_o    = s_first_q;
+  assign s_last_o     = s_last_kt;
+  assign s_m_o        = s_m;
+  assign s_nt_o       = s_nt_q;
+  assign ph_compute_o = busy_q && s_issue;
+  assign ph_wstall_o  = busy_q && s_left_q && !s_issue;
+  assign ph_drain_o   = tail_phase && (32'(tail_q) > 32'(OutLen));
+  assign ph_output_o  = tail_phase && (32'(tail_q) <= 32'(OutLen));
+
+  // ---------------------------------------------------------------------------------------------
+  // Assertions
+  // ---------------------------------------------------------------------------------------------
+  // Illegal parameters stop elaboration (Icarus has no elaboration-time $error: it stops at t=0).
+`ifdef __ICARUS__
+  initial begin
+    if (Rows < 2 || Rows > 32) $fatal(1, "tile_ctrl: Rows must be in 2..32");
+    if (Cols < 2 || Cols > 32) $fatal(1, "tile_ctrl: Cols must be in 2..32");
+    if (AccWords < 1 || AccWords > 65536) $fatal(1, "tile_ctrl: AccWords must be in 1..65536");
+    if (RequantDepth < 1) $fatal(1, "tile_ctrl: RequantDepth must be >= 1");
+    if (AddrWidth < 34 || AddrWidth > 63) $fatal(1, "tile_ctrl: AddrWidth must be in 34..63");
+  end
+`else
+  if (Rows < 2 || Rows > 32) begin : g_bad_rows
+    $error("tile_ctrl: Rows must be in 2..32");
+  end
+  if (Cols < 2 || Cols > 32) begin : g_bad_cols
+    $error("tile_ctrl: Cols must be in 2..32");
+  end
+  if (AccWords < 1 || AccWords > 65536) begin : g_bad_acc_words
+    $error("tile_ctrl: AccWords must be in 1..65536");
+  end
+  if (RequantDepth < 1) begin : g_bad_requant_depth
+    $error("tile_ctrl: RequantDepth must be >= 1");
+  end
+  if (AddrWidth < 34 || AddrWidth > 63) begin : g_bad_addr_width
+    $error("tile_ctrl: AddrWidth must be in 34..63 (base 2^32 - 1 plus offsets below 2^32)");
+  end
+`endif
+
+endmodule

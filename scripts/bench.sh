@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+# Benchmarks, measured side by side in one run: scripts/bench.sh [speed] [util] [scalesim] [memory]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+exec /usr/bin/python3 bench/bench.py "$@"

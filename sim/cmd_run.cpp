@@ -1,0 +1,360 @@
+// systolic run: one GEMM through the engine (model, RTL or co-simulation), from random data or
+// .npy files, with the cycle report.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "cli_util.h"
+#include "commands.h"
+#include "cosim.h"
+#include "engines.h"
+#include "host_driver.h"
+#include "npy.h"
+#include "quant.h"
+#include "run_report.h"
+
+namespace systolic::cli {
+namespace q = systolic::quant;
+namespace {
+
+struct RunOpts {
+  std::string engine = "cosim";
+  int rows = 16, cols = 16;
+  int64_t m = 256, n = 256, k = 256;
+  bool m_set = false, n_set = false, k_set = false;
+  uint64_t seed = 1;
+  std::string rounding = "double";
+  std::string json_path;
+  std::string a_path, b_path, bias_path, out_path;
+  std::string m0 = "", shift = "";
+  int zp_in = 0, zp_out = 0;
+  int act_min = -128, act_max = 127;
+};
+RunOpts g_run;
+
+constexpr int64_t kMaxDim = (1 << 24) - 1;
+constexpr int64_t kMaxElements = int64_t{1} << 28;
+
+void check_size(const char* what, int64_t v) {
+  if (v < 1 || v > kMaxDim)
+    throw UserError(fmt::format("{} = {} must be in 1..{}", what, v, kMaxDim));
+}
+
+// --m0 / --shift: one integer for all columns, or an int32 .npy with one value per column.
+template <class T>
+std::vector<T> per_column(const std::string& arg, const char* what, int64_t n, int64_t lo,
+                          int64_t hi) {
+  std::vector<T> v;
+  if (arg.size() > 4 && arg.substr(arg.size() - 4) == ".npy") {
+    const npy::Array a = npy::load(arg);
+    if (a.dtype != npy::DType::kInt32) {
+      throw UserError(
+          fmt::format("{}: {} must be int32, not {}", arg, what, npy::to_string(a.dtype)));
+    }
+    if (a.shape.size() != 1 || a.shape[0] != n) {
+      throw UserError(fmt::format("{}: {} needs shape ({},) for N = {}", arg, what, n, n));
+    }
+    for (int32_t x : a.as_int32()) {
+      if (x < lo || x > hi)
+        throw UserError(fmt::format("{}: {} value {} outside [{}, {}]", arg, what, x, lo, hi));
+      v.push_back(T(x));
+    }
+  } else {
+    v.push_back(T(parse_int(arg, lo, hi, what)));
+  }
+  return v;
+}
+
+npy::Array load_matrix(const std::string& path, const char* what) {
+  npy::Array a = npy::load(path);
+  if (a.shape.size() != 2) {
+    throw UserError(
+        fmt::format("{}: {} must be a 2-D matrix, not {}-D", path, what, a.shape.size()));
+  }
+  if (a.dtype == npy::DType::kInt32) {
+    throw UserError(fmt::format("{}: {} must be int8 or float32, not int32", path, what));
+  }
+  if (a.size() > kMaxElements) throw UserError(fmt::format("{}: {} is too large", path, what));
+  return a;
+}
+
+struct Inputs {
+  sim::GemmJob job;
+  std::optional<uint64_t> seed;
+  // Float inputs: the float reference and the output scale, for the SQNR.
+  std::vector<float> c_float;
+  q::QParams out_params;
+  bool is_float = false;
+};
+
+Inputs random_inputs(const RunOpts& o, q::Rounding mode) {
+  Inputs in;
+  in.seed = o.seed;
+  sim::GemmJob& j = in.job;
+  j.M = int(o.m);
+  j.N = int(o.n);
+  j.K = int(o.k);
+  if (o.m * o.k > kMaxElements || o.k * o.n > kMaxElements || o.m * o.n > kMaxElements) {
+    throw UserError("GEMM is too large for one run (more than 2^28 elements in a matrix)");
+  }
+  std::mt19937_64 rng(o.seed);
+  j.a.resize(size_t(j.M) * j.K);
+  j.b.resize(size_t(j.K) * j.N);
+  for (auto& v : j.a) v = int8_t(rng());
+  for (auto& v : j.b) v = int8_t(rng());
+  j.bias.resize(j.N);
+  for (auto& v : j.bias) v = int32_t(int64_t(rng() % 32769) - 16384);
+  // Scale each column so that its outputs spread over the int8 range: uniform int8 products
+  // have a standard deviation of about 73.9^2, so a sum of K has sqrt(K) * 5461.
+  const double sigma = std::sqrt(double(j.K)) * 73.9 * 73.9;
+  std::uniform_real_distribution<double> jitter(0.8, 1.25);
+  for (int c = 0; c < j.N; ++c) {
+    const q::Multiplier mm = q::quantize_multiplier(32.0 / sigma * jitter(rng), mode);
+    j.q.m0.push_back(mm.m0);
+    j.q.shift.push_back(mm.shift);
+  }
+  return in;
+}
+
+Inputs file_inputs(const RunOpts& o, q::Rounding mode) {
+  if (o.a_path.empty() || o.b_path.empty()) throw UserError("--a and --b go together");
+  const npy::Array a = load_matrix(o.a_path, "A");
+  const npy::Array b = load_matrix(o.b_path, "B");
+  if (a.dtype != b.dtype) {
+    throw UserError(fmt::format("A is {} but B is {}: both must be int8 or both float32",
+                                npy::to_string(a.dtype), npy::to_string(b.dtype)));
+  }
+  if (a.shape[1] != b.shape[0]) {
+    throw UserError(
+        fmt::format("shape mismatch: A is {}x{} and B is {}x{} (A's columns must equal "
+                    "B's rows)",
+                    a.shape[0], a.shape[1], b.shape[0], b.shape[1]));
+  }
+  Inputs in;
+  sim::GemmJob& j = in.job;
+  const int64_t m = a.shape[0], k = a.shape[1], n = b.shape[1];
+  check_size("M", m);
+  check_size("N", n);
+  check_size("K", k);
+  if ((o.m_set && o.m != m) || (o.n_set && o.n != n) || (o.k_set && o.k != k)) {
+    throw UserError(
+        fmt::format("shape mismatch: the files give M={} N={} K={}, the options differ", m, n, k));
+  }
+  if (m * n > kMaxElements) throw UserError("C would be too large");
+  j.M = int(m);
+  j.N = int(n);
+  j.K = int(k);
+
+  std::optional<npy::Array> bias;
+  if (!o.bias_path.empty()) {
+    bias = npy::load(o.bias_path);
+    if (bias->shape.size() != 1 || bias->shape[0] != n) {
+      throw UserError(fmt::format("{}: bias needs shape ({},) for N = {}", o.bias_path, n, n));
+    }
+  }
+
+  if (a.dtype == npy::DType::kInt8) {
+    if (o.m0.empty() || o.shift.empty()) {
+      throw UserError("int8 inputs need the requantization parameters --m0 and --shift");
+    }
+    j.a = a.as_int8();
+    j.b = b.as_int8();
+    std::vector<int32_t> qb;
+    if (bias) {
+      if (bias->dtype != npy::DType::kInt32) {
+        throw UserError(fmt::format("{}: bias must be int32 with int8 inputs, not {}", o.bias_path,
+                                    npy::to_string(bias->dtype)));
+      }
+      qb = bias->as_int32();
+    }
+    j.bias = q::fold_bias(qb, j.b, j.K, j.N, o.zp_in);
+    j.q.m0 = per_column<int32_t>(o.m0, "--m0", n, 0, q::kMaxM0);
+    j.q.shift = per_column<int>(o.shift, "--shift", n, q::kMinShift, q::kMaxShift);
+    return in;
+  }
+
+  // float32: quantize with the library (asymmetric activations, per-channel symmetric weights,
+  // int32 bias at S_W * S_X), pick the output scale from the float result's range.
+  if (!o.m0.empty() || !o.shift.empty()) {
+    throw UserError("--m0 and --shift are derived from the data for float32 inputs; drop them");
+  }
+  in.is_float = true;
+  const std::vector<float> af = a.as_float32(), bf = b.as_float32();
+  for (const auto* v : {&af, &bf}) {
+    for (float x : *v) {
+      if (!std::isfinite(x)) throw UserError("float inputs must be finite (no NaN or Inf)");
+    }
+  }
+  std::vector<float> biasf;
+  if (bias) {
+    if (bias->dtype != npy::DType::kFloat32) {
+      throw UserError(fmt::format("{}: bias must be float32 with float32 inputs", o.bias_path));
+    }
+    biasf = bias->as_float32();
+  }
+  const q::IntRange r8 = q::int8_range();
+  const auto [amin, amax] = std::minmax_element(af.begin(), af.end());
+  const q::QParams px = q::choose_asymmetric(*amin, *amax, r8);
+  const std::vector<int32_t> aq = q::quantize(af, px, r8);
+  const q::PerChannel wq = q::quantize_per_channel(bf, j.K, j.N, q::int8_range(true));
+  j.a.assign(aq.begin(), aq.end());
+  j.b.assign(wq.q.begin(), wq.q.end());
+  in.c_float = q::gemm_float(af, bf, biasf, j.M, j.N, j.K);
+  const auto [cmin, cmax] = std::minmax_element(in.c_float.begin(), in.c_float.end());
+  in.out_params = q::choose_asymmetric(*cmin, *cmax, r8);
+  std::vector<int32_t> qb(j.N, 0);
+  for (int c = 0; c < j.N; ++c) {
+    const double sws = double(wq.scales[c]) * px.scale;
+    if (!biasf.empty())
+      qb[c] = int32_t(std::clamp(std::round(biasf[c] / sws), -2147483648.0, 2147483647.0));
+    const q::Multiplier mm = q::quantize_multiplier(sws / in.out_params.scale, mode);
+    q::check_multiplier(mm.m0, mm.shift);
+    j.q.m0.push_back(mm.m0);
+    j.q.shift.push_back(mm.shift);
+  }
+  j.bias = q::fold_bias(qb, j.b, j.K, j.N, px.zero_point);
+  j.q.zp_out = in.out_params.zero_point;
+  return in;
+}
+
+void run(const RunOpts& o) {
+  const q::Rounding mode = q::parse_rounding(o.rounding);
+  if (o.engine != "model" && o.engine != "rtl" && o.engine != "cosim" && o.engine != "sc-model") {
+    throw UserError(fmt::format("--engine '{}' is not model, rtl, cosim or sc-model", o.engine));
+  }
+  model::TopParams probe;
+  probe.Rows = o.rows;
+  probe.Cols = o.cols;
+  probe.validate();
+  for (auto [name, v] : {std::pair{"M", o.m}, {"N", o.n}, {"K", o.k}}) check_size(name, v);
+  if (o.zp_in < -128 || o.zp_in > 127)
+    throw UserError(fmt::format("--zp-in {} outside [-128, 127]", o.zp_in));
+
+  const bool from_files = !o.a_path.empty() || !o.b_path.empty();
+  if (!from_files && (!o.bias_path.empty() || !o.m0.empty() || !o.shift.empty())) {
+    throw UserError("--bias, --m0 and --shift need --a and --b");
+  }
+  Inputs in = from_files ? file_inputs(o, mode) : random_inputs(o, mode);
+  sim::GemmJob& job = in.job;
+  job.q.rounding = mode;
+  if (!in.is_float) job.q.zp_out = o.zp_out;
+  job.q.act_min = o.act_min;
+  job.q.act_max = o.act_max;
+  try {
+    q::validate(job.q, job.N);
+  } catch (const std::invalid_argument& e) {
+    throw UserError(e.what());
+  }
+
+  sim::RunReport rep;
+  rep.engine = o.engine;
+  rep.rows = o.rows;
+  rep.cols = o.cols;
+  rep.m = job.M;
+  rep.n = job.N;
+  rep.k = job.K;
+  rep.rounding = q::to_string(mode);
+  rep.seed = in.seed;
+
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<int8_t> c;
+  if (o.engine == "sc-model") {
+    sim::CosimResult cr = sim::run_sc_model(sim::engine_params(o.rows, o.cols), job, rep.stats);
+    c = std::move(cr.c);
+    rep.sim_cycles = cr.cycles;
+  } else if (o.engine == "cosim") {
+    sim::CosimResult cr = sim::run_cosim(sim::engine_params(o.rows, o.cols), job, rep.stats);
+    c = std::move(cr.c);
+    rep.sim_cycles = cr.cycles;
+    rep.model_cycles = cr.model_busy_cycles;
+    rep.rtl_cycles = cr.rtl_busy_cycles;
+    rep.mismatches = cr.mismatch ? 1 : 0;
+    if (cr.mismatch) {
+      rep.wall_seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      if (!o.json_path.empty()) {
+        std::ofstream(o.json_path) << rep.json().dump(2) << "\n";
+      }
+      throw UserError(cr.mismatch_message);
+    }
+  } else {
+    std::unique_ptr<sim::HostPort> port = sim::make_engine(o.engine, o.rows, o.cols);
+    sim::HostDriver drv(*port);
+    c = drv.run(job, rep.stats);
+    rep.sim_cycles = port->cycles();
+  }
+  rep.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  const std::vector<int8_t> ref = sim::reference_gemm(job);
+  rep.mismatched_values = 0;
+  for (size_t i = 0; i < ref.size(); ++i) rep.mismatched_values += ref[i] != c[i];
+  rep.matches_reference = rep.mismatched_values == 0;
+  if (in.is_float) {
+    rep.sqnr_db = q::sqnr_db(
+        in.c_float, q::dequantize(std::vector<int32_t>(c.begin(), c.end()), in.out_params));
+  }
+  fmt::print("{}", rep.text());
+  if (!o.json_path.empty()) {
+    std::ofstream f(o.json_path);
+    f << rep.json().dump(2) << "\n";
+    if (!f) throw UserError(fmt::format("{}: cannot write the JSON report", o.json_path));
+    fmt::print("  JSON report           {}\n", o.json_path);
+  }
+  if (!o.out_path.empty()) {
+    npy::save(o.out_path, npy::make_int8(c, {job.M, job.N}));
+    fmt::print("  C written to          {}\n", o.out_path);
+  }
+  if (!rep.matches_reference)
+    throw UserError("the engine's result differs from the reference GEMM");
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app) {
+  RunOpts& o = g_run;
+  CLI::App* cmd = app.add_subcommand(
+      "run",
+      "Run a GEMM on the engine and report its cycles (the default job: 16x16, 256^3, cosim)");
+  cmd->add_option("--engine", o.engine,
+                  "model (C++ core) | rtl (verilated) | cosim (both in SystemC, compared every "
+                  "cycle) | sc-model (the model's SystemC wrapper alone)")
+      ->capture_default_str();
+  cmd->add_option("--rows", o.rows, "Array rows (K per tile)")->capture_default_str();
+  cmd->add_option("--cols", o.cols, "Array columns (N per tile)")->capture_default_str();
+  cmd->add_option("-M", o.m, "Rows of A and C")
+      ->capture_default_str()
+      ->each([&](const std::string&) { o.m_set = true; });
+  cmd->add_option("-N", o.n, "Columns of B and C")
+      ->capture_default_str()
+      ->each([&](const std::string&) { o.n_set = true; });
+  cmd->add_option("-K", o.k, "Columns of A, rows of B")
+      ->capture_default_str()
+      ->each([&](const std::string&) { o.k_set = true; });
+  cmd->add_option("--seed", o.seed, "Seed of the random inputs")->capture_default_str();
+  cmd->add_option("--rounding", o.rounding, "double | single")->capture_default_str();
+  cmd->add_option("--json", o.json_path, "Also write the report as JSON");
+  cmd->add_option("--a", o.a_path, "A (M x K) .npy, int8 or float32");
+  cmd->add_option("--b", o.b_path, "B (K x N) .npy, int8 or float32 (same dtype as A)");
+  cmd->add_option("--bias", o.bias_path,
+                  "bias (N) .npy: int32 with int8 inputs, float32 with float");
+  cmd->add_option("--m0", o.m0, "int8 inputs: M0 for all columns, or an int32 .npy of N");
+  cmd->add_option("--shift", o.shift, "int8 inputs: shift for all columns, or an int32 .npy of N");
+  cmd->add_option("--zp-in", o.zp_in, "int8 inputs: zero point of A, folded into the bias")
+      ->capture_default_str();
+  cmd->add_option("--zp-out", o.zp_out, "Output zero point (int8 inputs)")->capture_default_str();
+  cmd->add_option("--act-min", o.act_min, "Activation clamp lower bound")->capture_default_str();
+  cmd->add_option("--act-max", o.act_max, "Activation clamp upper bound")->capture_default_str();
+  cmd->add_option("--out", o.out_path, "Write C (M x N int8) to this .npy");
+  cmd->callback([] { run(g_run); });
+}
+
+void run_default() { run(g_run); }
+
+}  // namespace systolic::cli

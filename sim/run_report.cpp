@@ -1,0 +1,105 @@
+#include "run_report.h"
+
+#include <fmt/format.h>
+
+namespace systolic::sim {
+
+uint64_t scalesim_ws_cycles(int64_t m, int64_t n, int64_t k, int rows, int cols) {
+  const uint64_t kt = uint64_t((k + rows - 1) / rows), nt = uint64_t((n + cols - 1) / cols);
+  return kt * nt * uint64_t(2 * rows + cols + m - 2) - 1;
+}
+
+uint64_t RunReport::ideal_cycles() const {
+  const uint64_t pes = uint64_t(rows) * uint64_t(cols);
+  return pes == 0 ? 0 : (stats.engine.macs + pes - 1) / pes;
+}
+
+double RunReport::utilization() const {
+  return stats.engine.busy == 0 ? 0.0 : double(ideal_cycles()) / double(stats.engine.busy);
+}
+
+double RunReport::macs_per_cycle() const {
+  return stats.engine.busy == 0 ? 0.0 : double(stats.engine.macs) / double(stats.engine.busy);
+}
+
+uint64_t RunReport::scalesim_ws_cycles() const {
+  return sim::scalesim_ws_cycles(m, n, k, rows, cols);
+}
+
+std::string RunReport::text() const {
+  const model::Counters& e = stats.engine;
+  auto pct = [&](uint64_t v) { return e.busy == 0 ? 0.0 : 100.0 * double(v) / double(e.busy); };
+  std::string s;
+  s += fmt::format("systolic run: engine {}, array {}x{}, GEMM M={} N={} K={}, {} rounding", engine,
+                   rows, cols, m, n, k, rounding);
+  s += seed ? fmt::format(", seed {}\n", *seed) : "\n";
+  s += fmt::format("  commands              {}\n", stats.commands);
+  s += fmt::format("  cycles                {}   (start to done, summed over commands)\n", e.busy);
+  s += fmt::format("    weight-load stall   {:>10}  {:5.1f} %\n", e.wstall, pct(e.wstall));
+  s += fmt::format("    compute             {:>10}  {:5.1f} %\n", e.compute, pct(e.compute));
+  s += fmt::format("    drain               {:>10}  {:5.1f} %\n", e.drain, pct(e.drain));
+  s += fmt::format("    output stage        {:>10}  {:5.1f} %\n", e.output, pct(e.output));
+  s += fmt::format("  host-port cycles      {}   (scratchpad loads and reads, not in cycles)\n",
+                   stats.host_cycles);
+  s += fmt::format("  MACs                  {}\n", e.macs);
+  s += fmt::format("  ideal cycles          {}   (MACs / (Rows * Cols))\n", ideal_cycles());
+  s += fmt::format("  utilization           {:.2f} %\n", 100.0 * utilization());
+  s += fmt::format("  MACs/cycle            {:.2f}   (peak {})\n", macs_per_cycle(), rows * cols);
+  s += fmt::format(
+      "  SCALE-Sim WS cycles   {}   (ceil(K/R) ceil(N/C) (2R + C + M - 2) - 1; ours is "
+      "{:.3f} of it)\n",
+      scalesim_ws_cycles(), double(e.busy) / double(scalesim_ws_cycles()));
+  if (model_cycles) {
+    s += fmt::format("  co-simulation         model {} cycles, RTL {} cycles, {} mismatches\n",
+                     *model_cycles, *rtl_cycles, *mismatches);
+  }
+  if (sqnr_db) s += fmt::format("  SQNR vs float GEMM    {:.2f} dB\n", *sqnr_db);
+  s += fmt::format("  result                {}\n",
+                   matches_reference
+                       ? fmt::format("matches the reference GEMM ({} int8 values)", m * n)
+                       : fmt::format("DIFFERS from the reference GEMM in {} of {} values",
+                                     mismatched_values, m * n));
+  s += fmt::format("  simulation            {} cycles in {:.3f} s ({:.0f} cycles/s)\n", sim_cycles,
+                   wall_seconds, wall_seconds > 0 ? double(sim_cycles) / wall_seconds : 0.0);
+  return s;
+}
+
+nlohmann::json RunReport::json() const {
+  const model::Counters& e = stats.engine;
+  nlohmann::json j = {
+      {"engine", engine},
+      {"rows", rows},
+      {"cols", cols},
+      {"M", m},
+      {"N", n},
+      {"K", k},
+      {"rounding", rounding},
+      {"commands", stats.commands},
+      {"cycles", e.busy},
+      {"cycles_by_phase",
+       {{"weight_load_stall", e.wstall},
+        {"compute", e.compute},
+        {"drain", e.drain},
+        {"output_stage", e.output}}},
+      {"host_cycles", stats.host_cycles},
+      {"macs", e.macs},
+      {"ideal_cycles", ideal_cycles()},
+      {"utilization", utilization()},
+      {"macs_per_cycle", macs_per_cycle()},
+      {"scalesim_ws_cycles", scalesim_ws_cycles()},
+      {"matches_reference", matches_reference},
+      {"mismatched_values", mismatched_values},
+      {"sim_cycles", sim_cycles},
+      {"wall_seconds", wall_seconds},
+  };
+  if (seed) j["seed"] = *seed;
+  if (sqnr_db) j["sqnr_db"] = *sqnr_db;
+  if (model_cycles) {
+    j["model_cycles"] = *model_cycles;
+    j["rtl_cycles"] = *rtl_cycles;
+    j["mismatches"] = *mismatches;
+  }
+  return j;
+}
+
+}  // namespace systolic::sim

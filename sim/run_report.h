@@ -1,0 +1,42 @@
+// The report of one `systolic run`: what ran, its cycles by phase, throughput, the SCALE-Sim WS
+// reference and whether the result matched the reference GEMM. Printed for people, written as
+// JSON for tools (the keys are documented in the README and kept stable).
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "host_driver.h"
+
+namespace systolic::sim {
+
+struct RunReport {
+  std::string engine;  // model | rtl | cosim
+  int rows = 0, cols = 0;
+  int64_t m = 0, n = 0, k = 0;
+  std::string rounding;
+  std::optional<uint64_t> seed;  // random inputs only
+  RunStats stats;                // engine counters summed over commands, host cycles
+  bool matches_reference = false;
+  uint64_t mismatched_values = 0;
+  std::optional<double> sqnr_db;  // float inputs only
+  double wall_seconds = 0.0;
+  uint64_t sim_cycles = 0;  // every simulated edge, host traffic included
+  // Co-simulation only.
+  std::optional<uint64_t> model_cycles, rtl_cycles, mismatches;
+
+  uint64_t ideal_cycles() const;  // ceil(MACs / (Rows * Cols))
+  double utilization() const;     // ideal / cycles
+  double macs_per_cycle() const;
+  uint64_t scalesim_ws_cycles() const;  // ceil(K/R) ceil(N/C) (2R + C + M - 2) - 1
+
+  std::string text() const;
+  nlohmann::json json() const;
+};
+
+// SCALE-Sim's stall-free weight-stationary cycle count for one GEMM.
+uint64_t scalesim_ws_cycles(int64_t m, int64_t n, int64_t k, int rows, int cols);
+
+}  // namespace systolic::sim
