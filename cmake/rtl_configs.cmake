@@ -9,7 +9,7 @@ set(SYSTOLIC_REQUANT_CONFIGS
     "double_p2:Rounding=0,PipeDepth=2;single_p1:Rounding=1,PipeDepth=1;rt_p3:Rounding=2,PipeDepth=3;rt_p5:Rounding=2,PipeDepth=5"
     CACHE STRING "requant configurations to verilate: NAME:Param=Value,... separated by ';'")
 
-set(SYSTOLIC_RTL_CONFIGS "4x4;8x8;16x16;8x16"
+set(SYSTOLIC_RTL_CONFIGS "4x4;8x8;16x16;8x16;32x32"
     CACHE STRING "Array configurations (RowsxCols) to verilate, separated by ';'")
 
 # "RxC" -> "RxC:Rows=R,Cols=C" for systolic_verilate_configs.

@@ -29,8 +29,8 @@ void TopParams::validate() const {
 
 std::string TopParams::name() const { return fmt::format("{}x{}", Rows, Cols); }
 
-SystolicTop::SystolicTop(const TopParams& p) : p_(p) {
-  p_.validate();
+SystolicTop::SystolicTop(const TopParams& p)
+    : p_((p.validate(), p)), ctrl_(p.Rows, p.Cols, p.RequantDepth) {
   a_.assign(size_t(p.AWords) * p.Rows, 0);
   b_.assign(size_t(p.BWords) * p.Cols, 0);
   c_.assign(size_t(p.CWords) * p.Cols, 0);
@@ -213,13 +213,7 @@ void SystolicTop::start() {
   kt_count_ = empty ? 0 : int((k_ + p_.Rows - 1) / p_.Rows);
   nt_count_ = empty ? 0 : int((n_ + p_.Cols - 1) / p_.Cols);
   tiles_ = kt_count_ * nt_count_;
-  wl_tile_ = 0;
-  wl_busy_until_ = 0;
-  wl_start_.assign(tiles_, -1);
-  s_end_.assign(tiles_, -1);
-  s_tile_ = s_slot_ = 0;
-  x_last_ = -1;
-  end_cycle_ = empty ? 0 : -1;
+  ctrl_.start(tiles_, int(m_));
   pipe_head_ = pipe_count_ = 0;
 }
 
@@ -317,45 +311,8 @@ void SystolicTop::engine_cycle() {
   }
   pipe_count_ = keep;
 
-  // Weight loader: tile wl_tile_ starts when the loader is free and its bank is no longer read.
-  if (wl_tile_ < tiles_ && t >= wl_busy_until_) {
-    const int i = wl_tile_;
-    const bool bank_free = i < 2 || (s_end_[i - 2] >= 0 && t >= s_end_[i - 2] + p_.Cols - 1);
-    if (bank_free) {
-      wl_start_[i] = t;
-      wl_busy_until_ = t + p_.Rows;
-      ++wl_tile_;
-    }
-  }
-
-  // Slot issue: the next slot of tile s_tile_, once that tile's weight load has begun.
-  bool issued = false;
-  if (s_tile_ < tiles_) {
-    const int i = s_tile_;
-    if (s_slot_ > 0 || (wl_start_[i] >= 0 && t >= wl_start_[i] + 1)) {
-      if (s_slot_ == 0) s_end_[i] = t + int64_t(m_) - 1;
-      issue_slot(i, s_slot_);
-      issued = true;
-      if (++s_slot_ == int(m_)) {
-        s_slot_ = 0;
-        if (++s_tile_ == tiles_) {
-          x_last_ = t + p_.Rows + p_.Cols;
-          end_cycle_ = x_last_ + p_.RequantDepth;
-        }
-      }
-    }
-  }
-
-  ++ctr_.busy;
-  if (issued) {
-    ++ctr_.compute;
-  } else if (s_tile_ < tiles_) {
-    ++ctr_.wstall;
-  } else if (t < x_last_) {
-    ++ctr_.drain;
-  } else {
-    ++ctr_.output;
-  }
+  const TileCtrl::Slot slot = ctrl_.step(t, ctr_);
+  if (slot.issue) issue_slot(slot.tile, slot.m);
 }
 
 const TopOut& SystolicTop::clock(const TopIn& in) {
@@ -366,7 +323,7 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
 
   if (out_.busy_o) {
     engine_cycle();
-    if (cmd_cycle_ == end_cycle_) {
+    if (cmd_cycle_ == ctrl_.end_cycle()) {
       next.busy_o = false;
       next.done_o = true;
       done_flag_ = true;
@@ -376,7 +333,7 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
   }
 
   if (in.host_req_i && in.host_we_i) {
-    if (in.host_addr_i == addr::reg(addr::kCtrl)) {
+    if ((in.host_addr_i >> 28) == addr::kRegs && (in.host_addr_i & 0xffu) == addr::kCtrl) {
       if ((in.host_wdata_i & 1u) && !out_.busy_o) {
         start();
         next.busy_o = true;

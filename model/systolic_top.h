@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "quant.h"
+#include "tile_ctrl.h"
 
 namespace systolic::model {
 
@@ -78,11 +79,6 @@ inline uint32_t element(Region region, uint32_t word, uint32_t lane) {
 }
 }  // namespace addr
 
-// The performance counters of one command (registers 16..22).
-struct Counters {
-  uint64_t busy = 0, wstall = 0, compute = 0, drain = 0, output = 0, macs = 0;
-};
-
 class SystolicTop {
  public:
   explicit SystolicTop(const TopParams& p);
@@ -133,17 +129,11 @@ class SystolicTop {
   Counters ctr_;
   TopOut out_;
 
-  // Command state (RTL: tile_ctrl).
+  // Command state.
+  TileCtrl ctrl_;          // RTL: tile_ctrl
   int64_t cmd_cycle_ = 0;  // cycle number of the command's current busy cycle
   int tiles_ = 0, kt_count_ = 0, nt_count_ = 0;
-  int wl_tile_ = 0;                // next tile whose weight load has not started
-  int64_t wl_busy_until_ = 0;      // first cycle the weight loader is free
-  std::vector<int64_t> wl_start_;  // per tile: cycle its weight load started (-1: not yet)
-  std::vector<int64_t> s_end_;     // per tile: e_i, its last slot cycle (-1: not yet known)
-  int s_tile_ = 0, s_slot_ = 0;    // next slot to issue
-  int64_t x_last_ = -1;            // accumulate cycle of the last slot
-  int64_t end_cycle_ = -1;         // last busy cycle
-  std::vector<Row> pipe_;          // rows in flight, in issue order (at most Rows+Cols+Depth)
+  std::vector<Row> pipe_;  // rows in flight, in issue order (at most Rows+Cols+Depth)
   size_t pipe_head_ = 0, pipe_count_ = 0;
 };
 

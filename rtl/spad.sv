@@ -14,7 +14,7 @@
 //     if rd_en_i was 1 in cycle t (0 for a missing word); it holds its value while rd_en_i = 0.
 //   - At the edge ending cycle t: if wr_en_i, every lane l with wr_lane_en_i[l] of word wr_addr_i
 //     takes wr_data_i[l]; if host_we_i, lane host_lane_i of word host_word_i takes host_wdata_i.
-//     When both write the same lane of the same word at the same edge, the engine write wins.
+//     When both write the same lane of the same word at the same edge, the host write wins.
 //   - host_rdata_o is lane host_lane_i of word host_word_i now (combinational; 0 if missing): a
 //     read sampled at an edge that also writes the element returns the old value.
 //   - Reset (rst_ni = 0, asynchronous) clears rd_data_o only; the memory itself is not reset (its
@@ -45,6 +45,7 @@ module spad #(
 );
 
   localparam int IdxWidth = (Words > 1) ? $clog2(Words) : 1;
+  localparam int LaneW    = (Lanes > 1) ? $clog2(Lanes) : 1;
 
   // ---------------------------------------------------------------------------------------------
   // Address decode
@@ -72,13 +73,13 @@ module spad #(
     assign host_we_l = host_we_i && host_hit && (32'(host_lane_i) == l);
     assign wr_we_l   = wr_en_i && wr_hit && wr_lane_en_i[l];
 
-    // The engine write comes second: it wins a same-element collision.
+    // The host write comes second: it wins a same-element collision.
     always_ff @(posedge clk_i) begin
-      if (host_we_l) begin
-        mem[host_idx] <= host_wdata_i;
-      end
       if (wr_we_l) begin
         mem[wr_idx] <= wr_data_i[l*Width +: Width];
+      end
+      if (host_we_l) begin
+        mem[host_idx] <= host_wdata_i;
       end
     end
 
@@ -108,14 +109,10 @@ module spad #(
 
   assign rd_data_o = rd_data_q;
 
-  always_comb begin
-    host_rdata_o = '0;
-    for (int l = 0; l < Lanes; l++) begin
-      if (host_hit && (32'(host_lane_i) == l)) begin
-        host_rdata_o = host_word[l*Width +: Width];
-      end
-    end
-  end
+  // A lane index >= Lanes (only possible when Lanes is not a power of two) is not a hit.
+  logic [LaneW-1:0] host_lane_idx;
+  assign host_lane_idx = host_lane_i[LaneW-1:0];
+  assign host_rdata_o  = host_hit ? host_word[host_lane_idx*Width +: Width] : '0;
 
   // ---------------------------------------------------------------------------------------------
   // Assertions

@@ -14,14 +14,15 @@
 //     = the element (sign-extended: 8-bit A/B/C, 6-bit SHIFT) or register as it is in cycle t,
 //     in cycle t + 1. host_rdata_o holds its value until the next read; reset value 0.
 //   - A write takes effect at the edge ending its cycle. Writes to registers 2..12 and to A, B,
-//     BIAS, M0, SHIFT are ignored while busy_o = 1; C writes are always accepted (an engine C
-//     write to the same element at the same edge wins). A C read in the cycle of an engine write
-//     to that word returns the old value.
+//     BIAS, M0, SHIFT are ignored while busy_o = 1; C writes are always accepted (a host C write
+//     wins over an engine write to the same element at the same edge). A C read in the cycle of
+//     an engine write to that word returns the old value.
 //   - Missing regions (7..15), words (>= the scratchpad's Words), lanes (>= Rows for A, >= Cols
-//     otherwise) and register indices read 0 and write nothing. Register widths: M, N, K 16 bits
-//     (wdata[15:0], read zero-extended); bases 32 bits; ZP_OUT, ACT_MIN, ACT_MAX 8 bits
-//     (wdata[7:0], read sign-extended); ROUNDING 1 bit (wdata[0]); CTRL reads 0; ROWS, COLS
-//     read the parameters; CYC_* are 32-bit counters (wrapping), MACS 64 bits.
+//     otherwise) and register indices read 0 and write nothing. Register widths: M, N, K 24 bits
+//     (wdata[23:0], read zero-extended); bases 20 bits like the host word field (wdata[19:0],
+//     read zero-extended); ZP_OUT, ACT_MIN, ACT_MAX 8 bits (wdata[7:0], read sign-extended);
+//     ROUNDING 1 bit (wdata[0]); CTRL reads 0; ROWS, COLS read the parameters; CYC_* are 32-bit
+//     counters (wrapping), MACS 64 bits.
 //   - Reset values: every register 0 except ACT_MIN = -128 and ACT_MAX = 127. Scratchpads and
 //     the accumulator buffer are not reset (undefined until written; Verilator starts them at 0).
 //   - STATUS = {30'b0, done, busy}: done is 1 from the cycle of done_o until the next start.
@@ -69,7 +70,8 @@ module systolic_top #(
   output logic        done_o
 );
 
-  localparam int AW      = 34;  // engine word addresses: 2^32 - 1 + 2^31 + 2^16 < 2^34
+  localparam int DimWidth = 24;  // M, N, K registers
+  localparam int AW      = 50;  // engine word addresses (2^20 + 2^24 * 2^24 < 2^49), no wrap
   localparam int RowW    = $clog2(Rows);
   localparam int KvW     = $clog2(Rows + 1);
   localparam int NvW     = $clog2(Cols + 1);
@@ -109,8 +111,8 @@ module systolic_top #(
   // ---------------------------------------------------------------------------------------------
   // Tile sequencer
   // ---------------------------------------------------------------------------------------------
-  logic [15:0]     m_q, n_q, k_q;
-  logic [31:0]     a_base_q, b_base_q, c_base_q, q_base_q;
+  logic [DimWidth-1:0] m_q, n_q, k_q;
+  logic [19:0]     a_base_q, b_base_q, c_base_q, q_base_q;
   logic            wl_issue, wl_bank, wl_zero;
   logic [AW-1:0]   wl_addr;
   logic [RowW-1:0] wl_row;
@@ -119,7 +121,7 @@ module systolic_top #(
   logic [AW-1:0]   s_addr, s_caddr;
   logic [KvW-1:0]  s_kv;
   logic [NvW-1:0]  s_nv;
-  logic [15:0]     s_m, s_nt;
+  logic [DimWidth-1:0] s_m, s_nt;
   logic            ph_wstall, ph_compute, ph_drain, ph_output;
 
   tile_ctrl #(
@@ -127,7 +129,8 @@ module systolic_top #(
     .Cols        (Cols),
     .AccWords    (AccWords),
     .RequantDepth(RequantDepth),
-    .AddrWidth   (AW)
+    .AddrWidth   (AW),
+    .DimWidth    (DimWidth)
   ) u_ctrl (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
@@ -433,12 +436,12 @@ module systolic_top #(
   // Tag pipeline: what each slot needs downstream, from its issue cycle t to X - 1 = t + Rows +
   // Cols - 1 (Q read), X (accumulate) and X + RequantDepth (C write)
   // ---------------------------------------------------------------------------------------------
-  localparam int TagW = 3 + AccIdxW + 16 + NvW + AW;
+  localparam int TagW = 3 + AccIdxW + DimWidth + NvW + AW;
 
   logic [TagW-1:0]    tag_t, tag_q;  // at issue, at X - 1
   logic               q_valid, q_first, q_last;
   logic [AccIdxW-1:0] q_m;
-  logic [15:0]        q_nt;
+  logic [DimWidth-1:0] q_nt;
   logic [NvW-1:0]     q_nv;
   logic [AW-1:0]      q_caddr;
 
@@ -568,8 +571,8 @@ module systolic_top #(
   // ---------------------------------------------------------------------------------------------
   // Registers, counters, host read data
   // ---------------------------------------------------------------------------------------------
-  logic [15:0]       m_d, n_d, k_d;
-  logic [31:0]       a_base_d, b_base_d, c_base_d, q_base_d;
+  logic [DimWidth-1:0] m_d, n_d, k_d;
+  logic [19:0]       a_base_d, b_base_d, c_base_d, q_base_d;
   logic [7:0]        zp_out_d, act_min_d, act_max_d;
   logic              rounding_d;
   logic              done_flag_d, done_flag_q;  // STATUS.done after the done_o cycle
@@ -609,13 +612,13 @@ module systolic_top #(
     // Command registers: written only while idle.
     if (host_wr_idle && (host_region == RegionRegs)) begin
       case (host_lane)
-        RegM:        m_d        = host_wdata_i[15:0];
-        RegN:        n_d        = host_wdata_i[15:0];
-        RegK:        k_d        = host_wdata_i[15:0];
-        RegABase:    a_base_d   = host_wdata_i;
-        RegBBase:    b_base_d   = host_wdata_i;
-        RegCBase:    c_base_d   = host_wdata_i;
-        RegQBase:    q_base_d   = host_wdata_i;
+        RegM:        m_d        = host_wdata_i[DimWidth-1:0];
+        RegN:        n_d        = host_wdata_i[DimWidth-1:0];
+        RegK:        k_d        = host_wdata_i[DimWidth-1:0];
+        RegABase:    a_base_d   = host_wdata_i[19:0];
+        RegBBase:    b_base_d   = host_wdata_i[19:0];
+        RegCBase:    c_base_d   = host_wdata_i[19:0];
+        RegQBase:    q_base_d   = host_wdata_i[19:0];
         RegZpOut:    zp_out_d   = host_wdata_i[7:0];
         RegActMin:   act_min_d  = host_wdata_i[7:0];
         RegActMax:   act_max_d  = host_wdata_i[7:0];
@@ -648,13 +651,13 @@ module systolic_top #(
     reg_rdata = '0;
     case (host_lane)
       RegStatus:     reg_rdata = {30'd0, done_flag_q || done, busy};
-      RegM:          reg_rdata = {16'd0, m_q};
-      RegN:          reg_rdata = {16'd0, n_q};
-      RegK:          reg_rdata = {16'd0, k_q};
-      RegABase:      reg_rdata = a_base_q;
-      RegBBase:      reg_rdata = b_base_q;
-      RegCBase:      reg_rdata = c_base_q;
-      RegQBase:      reg_rdata = q_base_q;
+      RegM:          reg_rdata = 32'(m_q);
+      RegN:          reg_rdata = 32'(n_q);
+      RegK:          reg_rdata = 32'(k_q);
+      RegABase:      reg_rdata = {12'd0, a_base_q};
+      RegBBase:      reg_rdata = {12'd0, b_base_q};
+      RegCBase:      reg_rdata = {12'd0, c_base_q};
+      RegQBase:      reg_rdata = {12'd0, q_base_q};
       RegZpOut:      reg_rdata = {{24{zp_out_q[7]}}, zp_out_q};
       RegActMin:     reg_rdata = {{24{act_min_q[7]}}, act_min_q};
       RegActMax:     reg_rdata = {{24{act_max_q[7]}}, act_max_q};
@@ -739,7 +742,7 @@ module systolic_top #(
   // that pe_array and requant also carry; slot indices are below AccWords.
   logic [Cols*8-1:0] unused_c_rd_data;
   logic [Cols-1:0]   unused_psum_valid, unused_rq_valid;
-  logic [15:0]       unused_s_m;
+  logic [DimWidth-1:0] unused_s_m;
   assign unused_c_rd_data  = c_rd_data;
   assign unused_psum_valid = arr_psum_valid;
   assign unused_rq_valid   = rq_valid_o;

@@ -39,17 +39,18 @@ module tile_ctrl #(
   parameter int Cols         = 4,   // array columns, 2..32
   parameter int AccWords     = 8,   // the largest M of a command, 1..65536
   parameter int RequantDepth = 3,   // requant latency, >= 1
-  parameter int AddrWidth    = 34   // width of the word addresses, 34..63
+  parameter int AddrWidth    = 50,  // width of the word addresses, 2*DimWidth+2..63
+  parameter int DimWidth     = 24   // width of M, N and K
 ) (
   input  logic                      clk_i,
   input  logic                      rst_ni,
   input  logic                      start_i,      // start a command (ignored while busy_o = 1)
-  input  logic [15:0]               m_i,
-  input  logic [15:0]               n_i,
-  input  logic [15:0]               k_i,
-  input  logic [31:0]               a_base_i,
-  input  logic [31:0]               b_base_i,
-  input  logic [31:0]               c_base_i,
+  input  logic [DimWidth-1:0]               m_i,
+  input  logic [DimWidth-1:0]               n_i,
+  input  logic [DimWidth-1:0]               k_i,
+  input  logic [19:0]               a_base_i,
+  input  logic [19:0]               b_base_i,
+  input  logic [19:0]               c_base_i,
   output logic                      busy_o,
   output logic                      done_o,
   // Weight loader: one B row per cycle
@@ -68,8 +69,8 @@ module tile_ctrl #(
   output logic [$clog2(Cols+1)-1:0] s_nv_o,       // valid columns of the tile, 1..Cols
   output logic                      s_first_o,    // kt = 0
   output logic                      s_last_o,     // kt = KT - 1
-  output logic [15:0]               s_m_o,        // slot index m
-  output logic [15:0]               s_nt_o,       // N-tile index nt
+  output logic [DimWidth-1:0]               s_m_o,        // slot index m
+  output logic [DimWidth-1:0]               s_nt_o,       // N-tile index nt
   // Counter phases of this busy cycle (one-hot while busy_o = 1)
   output logic                      ph_wstall_o,
   output logic                      ph_compute_o,
@@ -85,21 +86,22 @@ module tile_ctrl #(
   localparam int OutLen  = RequantDepth + 1;                  // of those, OUTPUT cycles
   localparam int TailW   = $clog2(TailLen + 1);
   localparam int AW      = AddrWidth;
+  localparam int DimW1   = DimWidth + 1;
 
   // ---------------------------------------------------------------------------------------------
   // Registers
   // ---------------------------------------------------------------------------------------------
   logic              busy_d, busy_q;
   logic              done_d, done_q;
-  logic [15:0]       kt_num_d, kt_num_q;        // KT: A word stride of a slot
-  logic [15:0]       nt_num_d, nt_num_q;        // NT: C word stride of a slot
+  logic [DimWidth-1:0]       kt_num_d, kt_num_q;        // KT: A word stride of a slot
+  logic [DimWidth-1:0]       nt_num_d, nt_num_q;        // NT: C word stride of a slot
   // Weight loader
   logic              wl_left_d, wl_left_q;      // some tile's load has not started
   logic              wl_act_d, wl_act_q;        // a load is under way (rows 1 .. Rows-1 next)
   logic [RowW-1:0]   wl_row_d, wl_row_q;        // next row while wl_act_q
   logic              wl_bank_d, wl_bank_q;      // bank of the tile being / to be loaded
-  logic [15:0]       wl_krem_d, wl_krem_q;      // K - kt*Rows of that tile
-  logic [15:0]       wl_nrem_d, wl_nrem_q;      // N - nt*Cols of that tile
+  logic [DimWidth-1:0]       wl_krem_d, wl_krem_q;      // K - kt*Rows of that tile
+  logic [DimWidth-1:0]       wl_nrem_d, wl_nrem_q;      // N - nt*Cols of that tile
   logic [AW-1:0]     wl_addr_d, wl_addr_q;      // B word of the next row
   logic [AW-1:0]     wl_ntbase_d, wl_ntbase_q;  // b_base + nt*K
   // Weight banks
@@ -109,11 +111,11 @@ module tile_ctrl #(
   // Slot streamer
   logic              s_left_d, s_left_q;        // some slot has not issued
   logic              s_act_d, s_act_q;          // a stream is under way (slot s_m_q next)
-  logic [15:0]       s_m_d, s_m_q;
+  logic [DimWidth-1:0]       s_m_d, s_m_q;
   logic              s_bank_d, s_bank_q;
-  logic [15:0]       s_krem_d, s_krem_q;        // K - kt*Rows of the tile streamed / to stream
-  logic [15:0]       s_nrem_d, s_nrem_q;        // N - nt*Cols
-  logic [15:0]       s_nt_d, s_nt_q;
+  logic [DimWidth-1:0]       s_krem_d, s_krem_q;        // K - kt*Rows of the tile streamed / to stream
+  logic [DimWidth-1:0]       s_nrem_d, s_nrem_q;        // N - nt*Cols
+  logic [DimWidth-1:0]       s_nt_d, s_nt_q;
   logic              s_first_d, s_first_q;      // kt = 0
   logic [AW-1:0]     s_addr_d, s_addr_q;        // A word of the next slot
   logic [AW-1:0]     s_kbase_d, s_kbase_q;      // a_base + kt
@@ -126,22 +128,22 @@ module tile_ctrl #(
   // Issue decisions of this cycle
   // ---------------------------------------------------------------------------------------------
   logic            cmd_empty;
-  logic [15:0]     kt_calc, nt_calc;
+  logic [DimWidth-1:0]     kt_calc, nt_calc;
   logic [1:0]      bank_free;
   logic            wl_start, wl_issue, wl_zero, wl_last_kt, wl_last_nt, wl_last_row;
   logic [RowW-1:0] wl_row;
   logic [NvW-1:0]  wl_nv;
   logic            s_start, s_issue, s_last_kt, s_last_nt, s_tile_end;
-  logic [15:0]     s_m;
+  logic [DimWidth-1:0]     s_m;
   logic [AW-1:0]   s_addr, s_caddr;
   logic [KvW-1:0]  s_kv;
   logic [NvW-1:0]  s_nv;
   logic            tail_phase;
 
-  assign cmd_empty = (m_i == 16'd0) || (n_i == 16'd0) || (k_i == 16'd0) ||
+  assign cmd_empty = (m_i == DimWidth'(0)) || (n_i == DimWidth'(0)) || (k_i == DimWidth'(0)) ||
                      (32'(m_i) > 32'(AccWords));
-  assign kt_calc   = 16'((17'(k_i) + 17'(Rows - 1)) / 17'(Rows));
-  assign nt_calc   = 16'((17'(n_i) + 17'(Cols - 1)) / 17'(Cols));
+  assign kt_calc   = DimWidth'((DimW1'(k_i) + DimW1'(Rows - 1)) / DimW1'(Rows));
+  assign nt_calc   = DimWidth'((DimW1'(n_i) + DimW1'(Cols - 1)) / DimW1'(Cols));
 
   always_comb begin
     for (int b = 0; b < 2; b++) begin
@@ -151,22 +153,22 @@ module tile_ctrl #(
     wl_start    = !wl_act_q && wl_left_q && bank_free[wl_bank_q];
     wl_issue    = wl_act_q || wl_start;
     wl_row      = wl_act_q ? wl_row_q : '0;
-    wl_zero     = 16'(wl_row) >= wl_krem_q;
-    wl_nv       = (wl_nrem_q >= 16'(Cols)) ? NvW'(Cols) : NvW'(wl_nrem_q);
-    wl_last_kt  = wl_krem_q <= 16'(Rows);
-    wl_last_nt  = wl_nrem_q <= 16'(Cols);
+    wl_zero     = DimWidth'(wl_row) >= wl_krem_q;
+    wl_nv       = (wl_nrem_q >= DimWidth'(Cols)) ? NvW'(Cols) : NvW'(wl_nrem_q);
+    wl_last_kt  = wl_krem_q <= DimWidth'(Rows);
+    wl_last_nt  = wl_nrem_q <= DimWidth'(Cols);
     wl_last_row = wl_row == RowW'(Rows - 1);
 
     s_start    = !s_act_q && s_left_q && (ahead_q != 2'd0);
     s_issue    = s_act_q || s_start;
-    s_m        = s_act_q ? s_m_q : 16'd0;
+    s_m        = s_act_q ? s_m_q : DimWidth'(0);
     s_addr     = s_act_q ? s_addr_q : s_kbase_q;
     s_caddr    = s_act_q ? s_caddr_q : s_cbase_q;
-    s_kv       = (s_krem_q >= 16'(Rows)) ? KvW'(Rows) : KvW'(s_krem_q);
-    s_nv       = (s_nrem_q >= 16'(Cols)) ? NvW'(Cols) : NvW'(s_nrem_q);
-    s_last_kt  = s_krem_q <= 16'(Rows);
-    s_last_nt  = s_nrem_q <= 16'(Cols);
-    s_tile_end = s_issue && (s_m == m_i - 16'd1);
+    s_kv       = (s_krem_q >= DimWidth'(Rows)) ? KvW'(Rows) : KvW'(s_krem_q);
+    s_nv       = (s_nrem_q >= DimWidth'(Cols)) ? NvW'(Cols) : NvW'(s_nrem_q);
+    s_last_kt  = s_krem_q <= DimWidth'(Rows);
+    s_last_nt  = s_nrem_q <= DimWidth'(Cols);
+    s_tile_end = s_issue && (s_m == m_i - DimWidth'(1));
 
     tail_phase = busy_q && !s_left_q;
   end
@@ -223,14 +225,14 @@ module tile_ctrl #(
         wl_bank_d = !wl_bank_q;
         if (wl_last_kt) begin
           wl_krem_d   = k_i;
-          wl_nrem_d   = wl_nrem_q - 16'(Cols);
+          wl_nrem_d   = wl_nrem_q - DimWidth'(Cols);
           wl_ntbase_d = wl_ntbase_q + AW'(k_i);
           wl_addr_d   = wl_ntbase_q + AW'(k_i);
           if (wl_last_nt) begin
             wl_left_d = 1'b0;
           end
         end else begin
-          wl_krem_d = wl_krem_q - 16'(Rows);
+          wl_krem_d = wl_krem_q - DimWidth'(Rows);
         end
       end else begin
         wl_act_d = 1'b1;
@@ -242,7 +244,7 @@ module tile_ctrl #(
     if (s_issue) begin
       if (s_tile_end) begin
         s_act_d  = 1'b0;
-        s_m_d    = 16'd0;
+        s_m_d    = DimWidth'(0);
         s_bank_d = !s_bank_q;
         for (int b = 0; b < 2; b++) begin
           if (32'(s_bank_q) == b) begin
@@ -254,21 +256,21 @@ module tile_ctrl #(
           s_krem_d  = k_i;
           s_first_d = 1'b1;
           s_kbase_d = AW'(a_base_i);
-          s_nt_d    = s_nt_q + 16'd1;
-          s_nrem_d  = s_nrem_q - 16'(Cols);
+          s_nt_d    = s_nt_q + DimWidth'(1);
+          s_nrem_d  = s_nrem_q - DimWidth'(Cols);
           s_cbase_d = s_cbase_q + AW'(1);
           if (s_last_nt) begin
             s_left_d = 1'b0;
             tail_d   = TailW'(TailLen);
           end
         end else begin
-          s_krem_d  = s_krem_q - 16'(Rows);
+          s_krem_d  = s_krem_q - DimWidth'(Rows);
           s_first_d = 1'b0;
           s_kbase_d = s_kbase_q + AW'(1);
         end
       end else begin
         s_act_d   = 1'b1;
-        s_m_d     = s_m + 16'd1;
+        s_m_d     = s_m + DimWidth'(1);
         s_addr_d  = s_addr + AW'(kt_num_q);
         s_caddr_d = s_caddr + AW'(nt_num_q);
       end
@@ -301,11 +303,11 @@ module tile_ctrl #(
       ahead_d     = '0;
       s_left_d    = !cmd_empty;
       s_act_d     = 1'b0;
-      s_m_d       = 16'd0;
+      s_m_d       = DimWidth'(0);
       s_bank_d    = 1'b0;
       s_krem_d    = k_i;
       s_nrem_d    = n_i;
-      s_nt_d      = 16'd0;
+      s_nt_d      = DimWidth'(0);
       s_first_d   = 1'b1;
       s_addr_d    = AW'(a_base_i);
       s_kbase_d   = AW'(a_base_i);
@@ -413,7 +415,7 @@ module tile_ctrl #(
     if (Cols < 2 || Cols > 32) $fatal(1, "tile_ctrl: Cols must be in 2..32");
     if (AccWords < 1 || AccWords > 65536) $fatal(1, "tile_ctrl: AccWords must be in 1..65536");
     if (RequantDepth < 1) $fatal(1, "tile_ctrl: RequantDepth must be >= 1");
-    if (AddrWidth < 34 || AddrWidth > 63) $fatal(1, "tile_ctrl: AddrWidth must be in 34..63");
+    if (AddrWidth < 2 * DimWidth + 2 || AddrWidth > 63) $fatal(1, "tile_ctrl: AddrWidth must be in 2*DimWidth+2..63");
   end
 `else
   if (Rows < 2 || Rows > 32) begin : g_bad_rows
@@ -428,8 +430,8 @@ module tile_ctrl #(
   if (RequantDepth < 1) begin : g_bad_requant_depth
     $error("tile_ctrl: RequantDepth must be >= 1");
   end
-  if (AddrWidth < 34 || AddrWidth > 63) begin : g_bad_addr_width
-    $error("tile_ctrl: AddrWidth must be in 34..63 (base 2^32 - 1 plus offsets below 2^32)");
+  if (AddrWidth < 2 * DimWidth + 2 || AddrWidth > 63) begin : g_bad_addr_width
+    $error("tile_ctrl: AddrWidth must be in 2*DimWidth+2..63 (a 20-bit base plus M*KT or NT*K)");
   end
 `endif
 

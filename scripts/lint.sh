@@ -8,6 +8,11 @@ status=0
 sources() {
   case $1 in
     pe_array) echo rtl/pe_array.sv rtl/mac_pe.sv ;;
+    input_skew | output_deskew) echo "rtl/$1.sv" rtl/delay_line.sv ;;
+    systolic_top)
+      echo rtl/systolic_top.sv rtl/tile_ctrl.sv rtl/spad.sv rtl/input_skew.sv rtl/output_deskew.sv \
+        rtl/delay_line.sv rtl/pe_array.sv rtl/mac_pe.sv rtl/requant.sv
+      ;;
     *) echo "rtl/$1.sv" ;;
   esac
 }
@@ -29,5 +34,23 @@ lint mac_pe
 for rc in 2x2 4x4 8x8 8x16 16x16 32x32 3x5 2x32 32x2; do
   lint pe_array -GRows=${rc%x*} -GCols=${rc#*x}
 done
+for depth in 0 1 3; do
+  lint delay_line -GWidth=5 -GDepth=$depth
+done
+lint input_skew -GRows=3
+lint output_deskew -GCols=5
+lint spad -GWords=5 -GLanes=3 -GWidth=6
+lint spad -GWords=1 -GLanes=1 -GWidth=1
+lint tile_ctrl -GRows=3 -GCols=7 -GAccWords=5 -GRequantDepth=1
+# Small scratchpads keep these quick; the defaults are linted once (16x16) as well.
+small="-GAWords=16 -GBWords=16 -GCWords=16 -GQWords=2 -GAccWords=8"
+for rc in 4x4 8x16 16x16 2x3 32x32 3x5 32x2; do
+  # shellcheck disable=SC2086
+  lint systolic_top -GRows=${rc%x*} -GCols=${rc#*x} $small
+done
+lint systolic_top
+lint systolic_top -GRows=2 -GCols=2 -GAWords=5 -GBWords=1 -GCWords=3 -GQWords=1 -GAccWords=1 \
+  -GRequantDepth=1
+lint systolic_top -GRows=4 -GCols=4 -GAccWords=65536 -GRequantDepth=5 -GAWords=1048576
 [ $status -eq 0 ] && echo "lint: rtl/ clean under verilator -Wall"
 exit $status

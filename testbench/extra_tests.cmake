@@ -43,3 +43,16 @@ foreach(group quantize multiplier requant errors)
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_cli.sh $<TARGET_FILE:systolic> ${group})
   set_tests_properties(cli_${group} PROPERTIES TIMEOUT 60 LABELS "cli")
 endforeach()
+
+# Self-checking Icarus testbenches of the PE array and the whole engine.
+foreach(tb tb_pe_array tb_systolic_top)
+  add_test(NAME icarus_${tb}
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/run_icarus_tb.sh ${tb} ${CMAKE_CURRENT_BINARY_DIR}/${tb})
+  set_tests_properties(icarus_${tb} PROPERTIES TIMEOUT 300 LABELS "rtl;icarus")
+endforeach()
+
+add_test(NAME synth_pe_array_4x4
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/expect_output.sh
+    "^synth: pe_array Rows=4 Cols=4 cells=[1-9][0-9]* depth=[0-9]+$"
+    ${CMAKE_SOURCE_DIR}/scripts/synth.sh pe_array Rows=4 Cols=4)
+set_tests_properties(synth_pe_array_4x4 PROPERTIES TIMEOUT 300 LABELS "rtl;synth")

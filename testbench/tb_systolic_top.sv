@@ -5,7 +5,8 @@
 //            testbench/tb_systolic_top.sv
 //   vvp -n tb_systolic_top.vvp
 //
-// Rows = Cols = 4, RequantDepth = 3, small scratchpads. Every command is loaded through the host
+// Rows = Cols = 4, RequantDepth = 3 by default (parameters: Rows, Cols 2..8, e.g.
+// -P tb_systolic_top.Rows=3), small scratchpads. Every command is loaded through the host
 // port only (A word a_base + m*KT + kt lane k mod Rows, B word b_base + nt*K + k lane n mod Cols,
 // BIAS/M0/SHIFT word q_base + nt), with junk in every A lane k >= K and every B row k >= K of the
 // last N-tile and in every lane n >= N, and a sentinel (unreachable through the clamp bounds) in
@@ -22,27 +23,29 @@
 //     CYC_BUSY), MACS_LO = M*N*K, MACS_HI = 0;
 //   - host port: reset values, 1-cycle read latency and holding rdata, sign extension, missing
 //     regions / words / lanes, writes ignored while busy (registers, A, start), a C read in the
-//     cycle of the engine write returns the old value, host C writes while busy, commands
+//     cycle of the engine write returns the old value, host C writes while busy (a host write
+//     in the edge of an engine write to the same element wins), commands
 //     without tiles (M = 0, N = 0, M > AccWords: busy for cycle 0 only).
 // Ends with "tb_systolic_top: N passed, 0 failed" and $finish, or $fatal.
 `timescale 1ns / 1ps
 
-module tb_systolic_top;
+module tb_systolic_top #(
+  parameter int Rows         = 4,  // 2..8 (the commands below are sized for these)
+  parameter int Cols         = 4,  // 2..8
+  parameter int RequantDepth = 3
+);
 
-  localparam int Rows         = 4;
-  localparam int Cols         = 4;
-  localparam int AWords       = 32;
-  localparam int BWords       = 32;
-  localparam int CWords       = 32;
-  localparam int QWords       = 4;
-  localparam int AccWords     = 8;
-  localparam int RequantDepth = 3;
+  localparam int AWords   = 64;
+  localparam int BWords   = 64;
+  localparam int CWords   = 64;
+  localparam int QWords   = 8;
+  localparam int AccWords = 8;
 
-  localparam int MaxM      = 8;
+  localparam int MaxM      = 9;
   localparam int MaxN      = 8;
   localparam int MaxK      = 8;
-  localparam int MaxTiles  = 4;
-  localparam int MaxCyc    = 256;
+  localparam int MaxTiles  = ((MaxN + Cols - 1) / Cols) * ((MaxK + Rows - 1) / Rows);
+  localparam int MaxCyc    = 512;
   localparam int MaxFailed = 10;
   localparam int Sentinel  = -120;  // below every ACT_MIN used: never an engine result
   localparam int Junk      = 8'h55;
@@ -245,7 +248,8 @@ module tb_systolic_top;
       end else if (done !== (t == busy_len)) begin
         fail($sformatf("command cycle %0d: done_o = %b (done cycle %0d)", t, done, busy_len));
       end else if (t >= 0 && t < MaxCyc) begin
-        if (dut.wl_issue !== exp_wl[t] || (exp_wl[t] && dut.wl_row !== 2'(exp_wl_row[t]))) begin
+        if (dut.wl_issue !== exp_wl[t] ||
+            (exp_wl[t] && 32'(dut.wl_row) !== 32'(exp_wl_row[t]))) begin
           fail($sformatf("command cycle %0d: weight row issue %b row %0d, expected %b row %0d", t,
                          dut.wl_issue, dut.wl_row, exp_wl[t], exp_wl_row[t]));
         end else if (dut.s_issue !== exp_s[t] || (exp_s[t] && dut.s_m !== 16'(exp_s_m[t]))) begin
@@ -310,7 +314,8 @@ module tb_systolic_top;
       end
       for (int i = 0; i < k; i++) b_val[i][0] = 7;
     end
-    $display("tb_systolic_top: command M=%0d N=%0d K=%0d (KT=%0d NT=%0d) bases %0d %0d %0d %0d, rounding %0d",
+    $display({"tb_systolic_top: command M=%0d N=%0d K=%0d (KT=%0d NT=%0d) bases %0d %0d %0d %0d,",
+              " rounding %0d"},
              m, n, k, ckt, cnt_n, ab, bb, cb, qb, rnd);
   endtask
 
@@ -360,7 +365,17 @@ module tb_systolic_top;
         if (w >= 0 && w < CWords) host_write(haddr(3, w, l), Sentinel);
   endtask
 
-  int c_override_word = -1, c_override_lane = -1, c_override_val = 0;
+  // Elements the host wrote while busy that the engine does not overwrite: [0] a lane >= nv,
+  // [1] an element the host wrote in the same edge as the engine (the host wins).
+  int c_override_word[2], c_override_lane[2], c_override_val[2];
+
+  task automatic clear_overrides;
+    for (int i = 0; i < 2; i++) begin
+      c_override_word[i] = -1;
+      c_override_lane[i] = -1;
+      c_override_val[i]  = 0;
+    end
+  endtask
 
   task automatic check_c;
     for (int w = c_base - 1; w <= c_base + cm * cnt_n; w++) begin
@@ -370,10 +385,12 @@ module tb_systolic_top;
           m  = (w - c_base) / (cnt_n > 0 ? cnt_n : 1);
           nt = (w - c_base) % (cnt_n > 0 ? cnt_n : 1);
           n  = nt * Cols + l;
-          if (tiles > 0 && w >= c_base && w < c_base + cm * cnt_n && n < cn) begin
+          if (w == c_override_word[0] && l == c_override_lane[0]) begin
+            exp_v = c_override_val[0];
+          end else if (w == c_override_word[1] && l == c_override_lane[1]) begin
+            exp_v = c_override_val[1];
+          end else if (tiles > 0 && w >= c_base && w < c_base + cm * cnt_n && n < cn) begin
             exp_v = expected_c(m, n);
-          end else if (w == c_override_word && l == c_override_lane) begin
-            exp_v = c_override_val;
           end else begin
             exp_v = Sentinel;
           end
@@ -394,10 +411,12 @@ module tb_systolic_top;
     host_read(reg_addr(RegCycOutput), v[4]);
     host_read(reg_addr(RegMacsLo), lo);
     host_read(reg_addr(RegMacsHi), hi);
-    $display("tb_systolic_top:   CYC_BUSY %0d = WSTALL %0d + COMPUTE %0d + DRAIN %0d + OUTPUT %0d, MACS %0d",
+    $display({"tb_systolic_top:   CYC_BUSY %0d = WSTALL %0d + COMPUTE %0d + DRAIN %0d +",
+              " OUTPUT %0d, MACS %0d"},
              v[0], v[1], v[2], v[3], v[4], {hi, lo});
     check(v[0] == busy_len, $sformatf("CYC_BUSY = %0d, expected %0d", v[0], busy_len));
-    check(v[1] + v[2] + v[3] + v[4] == v[0], "CYC_WSTALL + CYC_COMPUTE + CYC_DRAIN + CYC_OUTPUT != CYC_BUSY");
+    check(v[1] + v[2] + v[3] + v[4] == v[0],
+          "CYC_WSTALL + CYC_COMPUTE + CYC_DRAIN + CYC_OUTPUT != CYC_BUSY");
     check(v[1] == exp_wstall, $sformatf("CYC_WSTALL = %0d, expected %0d", v[1], exp_wstall));
     check(v[2] == exp_compute, $sformatf("CYC_COMPUTE = %0d, expected %0d", v[2], exp_compute));
     check(v[3] == exp_drain, $sformatf("CYC_DRAIN = %0d, expected %0d", v[3], exp_drain));
@@ -439,8 +458,12 @@ module tb_systolic_top;
     int w1, w_last, word, lane, probe_word;
     $display("tb_systolic_top: Rows=%0d Cols=%0d RequantDepth=%0d AccWords=%0d", Rows, Cols,
              RequantDepth, AccWords);
+    if (Rows < 2 || Rows > 8 || Cols < 2 || Cols > 8) begin
+      $fatal(1, "tb_systolic_top: Rows and Cols must be in 2..8");
+    end
 
     // Reset.
+    clear_overrides;
     repeat (3) @(negedge clk);
     check(host_rvalid === 1'b0 && host_rdata === 32'd0 && busy === 1'b0 && done === 1'b0,
           "outputs in reset");
@@ -463,23 +486,23 @@ module tb_systolic_top;
 
     // Register widths, sign extension, missing addresses.
     host_write(reg_addr(RegM), 32'hdead_0007);
-    expect_read(reg_addr(RegM), 32'd7, "M is 16 bits");
+    expect_read(reg_addr(RegM), 32'h00ad_0007, "M is 24 bits");
     host_write(reg_addr(RegZpOut), 32'h0000_01f0);
     expect_read(reg_addr(RegZpOut), 32'hffff_fff0, "ZP_OUT is int8");
     host_write(reg_addr(RegABase), 32'h8765_4321);
-    expect_read(reg_addr(RegABase), 32'h8765_4321, "A_BASE is 32 bits");
-    host_write(haddr(1, 3, 2), 32'h0000_0080);
-    expect_read(haddr(1, 3, 2), 32'hffff_ff80, "A element sign-extended");
-    host_write(haddr(1, 3 + AWords, 2), 32'h11);     // missing word: no write, no alias
+    expect_read(reg_addr(RegABase), 32'h0005_4321, "A_BASE is 20 bits");
+    host_write(haddr(1, 3, 1), 32'h0000_0080);
+    expect_read(haddr(1, 3, 1), 32'hffff_ff80, "A element sign-extended");
+    host_write(haddr(1, 3 + AWords, 1), 32'h11);     // missing word: no write, no alias
     host_write(haddr(1, 3, Rows), 32'h22);            // missing lane
-    expect_read(haddr(1, 3, 2), 32'hffff_ff80, "A element after writes to missing addresses");
-    expect_read(haddr(1, 3 + AWords, 2), 32'd0, "A missing word reads 0");
+    expect_read(haddr(1, 3, 1), 32'hffff_ff80, "A element after writes to missing addresses");
+    expect_read(haddr(1, 3 + AWords, 1), 32'd0, "A missing word reads 0");
     expect_read(haddr(1, 3, Rows), 32'd0, "A missing lane reads 0");
     expect_read(haddr(7, 0, 0), 32'd0, "missing region reads 0");
-    host_write(haddr(6, 1, 3), 32'h0000_0021);
-    expect_read(haddr(6, 1, 3), 32'hffff_ffe1, "SHIFT is 6-bit signed");
-    host_write(haddr(5, 1, 3), 32'h8000_0001);
-    expect_read(haddr(5, 1, 3), 32'h8000_0001, "M0 is 32 bits");
+    host_write(haddr(6, 1, 1), 32'h0000_0021);
+    expect_read(haddr(6, 1, 1), 32'hffff_ffe1, "SHIFT is 6-bit signed");
+    host_write(haddr(5, 1, 1), 32'h8000_0001);
+    expect_read(haddr(5, 1, 1), 32'h8000_0001, "M0 is 32 bits");
     expect_read(reg_addr(13), 32'd0, "unassigned register reads 0");
     expect_read(reg_addr(RegCtrl), 32'd0, "CTRL reads 0");
 
@@ -498,26 +521,32 @@ module tb_systolic_top;
     host_write(reg_addr(RegCtrl), 1);
     // Host C writes while busy: into a lane the engine does not write (n >= N) it stays; into a
     // lane the engine writes later, the engine's value replaces it.
-    c_override_word = c_base + 4 * cnt_n + 1;
-    c_override_lane = 3;
-    c_override_val  = 77;
-    host_write(haddr(3, c_override_word, c_override_lane), c_override_val);
-    host_write(haddr(3, c_base + 4 * cnt_n + 1, 0), 66);
+    if (cn % Cols != 0) begin
+      c_override_word[0] = c_base + 4 * cnt_n + cnt_n - 1;  // m = 4, the last N-tile
+      c_override_lane[0] = cn % Cols;                       // its first lane >= nv
+      c_override_val[0]  = 77;
+      host_write(haddr(3, c_override_word[0], c_override_lane[0]), c_override_val[0]);
+    end
+    host_write(haddr(3, c_base + 3 * cnt_n + cnt_n - 1, 0), 66);
     // A C read in the cycle of the engine write returns the old value, the next one the new value.
-    w1 = s_start[1] + Rows + Cols + RequantDepth;  // tile 1 (nt 0, last kt), slot 0 -> word c_base
+    // Slot 0 of the last K-tile of N-tile 0 writes word c_base.
+    w1 = s_start[ckt-1] + Rows + Cols + RequantDepth;
     wait_cycle(w1);
     expect_read(haddr(3, c_base, 1), Sentinel, "C read in the cycle of its engine write");
     expect_read(haddr(3, c_base, 1), expected_c(0, 1), "C read after its engine write");
-    // Host and engine write the same C element at the same edge: the engine wins.
+    // Host and engine write the same C element at the same edge: the host wins.
     w_last = busy_len - 1;
     wait_cycle(w_last);
-    host_write(haddr(3, c_base + 4 * cnt_n + 1, 1), 55);
+    c_override_word[1] = c_base + 4 * cnt_n + cnt_n - 1;  // the last C write: m = 4
+    c_override_lane[1] = 0;
+    c_override_val[1]  = 55;
+    host_write(haddr(3, c_override_word[1], c_override_lane[1]), c_override_val[1]);
     finish_command;
     expect_read(reg_addr(RegM), 5, "M after a write while busy");
     expect_read(haddr(1, a_base, 0), a_val[0][0], "A after a write while busy");
     check_counters;
     check_c;
-    c_override_word = -1;
+    clear_overrides;
 
     // ---- Command 2: M = 2 (weight-load stalls), N = 8, K = 3 (KT = 1), single rounding ----
     setup_command(2, 8, 3, 0, 9, 20, 2, 1);
@@ -528,13 +557,15 @@ module tb_systolic_top;
     check_counters;
     check_c;
 
-    // ---- Command 3: one tile, M = AccWords ----
+    // ---- Command 3: M = AccWords (one tile when Rows, Cols >= 4) ----
     setup_command(AccWords, 4, 4, 16, 0, 3, 0, 0);
     load_command;
     fill_c;
     start_command;
     finish_command;
-    check(busy_len == AccWords + Rows + Cols + RequantDepth + 1, "single-tile busy cycles");
+    if (tiles == 1) begin
+      check(busy_len == AccWords + Rows + Cols + RequantDepth + 1, "single-tile busy cycles");
+    end
     check_counters;
     check_c;
 

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# End-to-end tests of `systolic run`: .npy inputs and outputs checked independently in NumPy, the
+# JSON report's keys, and every class of bad input (one line on stderr, non-zero exit, no crash).
+#   testbench/test_cli_run.sh path/to/systolic
+set -u
+SYSTOLIC=${1:?usage: test_cli_run.sh path/to/systolic}
+PY=/usr/bin/python3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# --- int8 inputs, per-column M0/shift files, zero points; C checked in NumPy -------------------
+$PY - "$tmp" <<'PYEOF'
+import sys, numpy as np
+d = sys.argv[1]
+rng = np.random.default_rng(5)
+A = rng.integers(-128, 128, size=(37, 29), dtype=np.int8)
+B = rng.integers(-128, 128, size=(29, 21), dtype=np.int8)
+bias = rng.integers(-5000, 5000, size=21, dtype=np.int32)
+np.save(d + "/A.npy", A); np.save(d + "/B.npy", B); np.save(d + "/bias.npy", bias)
+np.save(d + "/m0.npy", np.full(21, 2**30, dtype=np.int32))     # M0 = 2^30, shift 1: multiplier 1
+np.save(d + "/shift.npy", np.full(21, 1, dtype=np.int32))
+np.save(d + "/shift_bad.npy", np.full(21, 31, dtype=np.int32))
+np.save(d + "/m0_short.npy", np.full(20, 2**30, dtype=np.int32))
+np.save(d + "/A64.npy", A.astype(np.float64))
+np.save(d + "/A3d.npy", np.zeros((2, 2, 2), dtype=np.int8))
+np.save(d + "/Af.npy", rng.standard_normal((24, 40)).astype(np.float32))
+np.save(d + "/Bf.npy", (0.2 * rng.standard_normal((40, 18))).astype(np.float32))
+np.save(d + "/biasf.npy", (0.1 * rng.standard_normal(18)).astype(np.float32))
+np.save(d + "/Bwrong.npy", rng.integers(-128, 128, size=(30, 21), dtype=np.int8))
+PYEOF
+for engine in model rtl cosim; do
+  if "$SYSTOLIC" run --engine "$engine" --rows 8 --cols 8 --a "$tmp/A.npy" --b "$tmp/B.npy" \
+      --bias "$tmp/bias.npy" --m0 "$tmp/m0.npy" --shift "$tmp/shift.npy" --zp-in 3 --zp-out -5 \
+      --out "$tmp/C_$engine.npy" --json "$tmp/r_$engine.json" > "$tmp/out_$engine.txt" 2>&1; then
+    if $PY - "$tmp" "$engine" <<'PYEOF'
+import sys, json, numpy as np
+d, e = sys.argv[1], sys.argv[2]
+A = np.load(d + "/A.npy").astype(np.int64); B = np.load(d + "/B.npy").astype(np.int64)
+bias = np.load(d + "/bias.npy").astype(np.int64)
+want = np.clip((A - 3) @ B + bias - 5, -128, 127).astype(np.int8)   # multiplier 1, zp_in 3, zp_out -5
+C = np.load(d + f"/C_{e}.npy")
+assert C.dtype == np.int8 and C.shape == (37, 21), (C.dtype, C.shape)
+assert (C == want).all(), "C differs from NumPy's"
+r = json.load(open(d + f"/r_{e}.json"))
+for k in ["engine", "rows", "cols", "M", "N", "K", "cycles", "ideal_cycles", "utilization",
+          "scalesim_ws_cycles", "matches_reference"]:
+    assert k in r, k
+assert r["engine"] == e and r["matches_reference"] is True and (r["M"], r["N"], r["K"]) == (37, 21, 29)
+if e == "cosim":
+    assert r["mismatches"] == 0 and r["model_cycles"] == r["rtl_cycles"] == r["cycles"]
+PYEOF
+    then ok; else bad "int8 .npy run on $engine: C or JSON wrong"; fi
+  else
+    bad "int8 .npy run on $engine failed: $(cat "$tmp/out_$engine.txt")"
+  fi
+done
+# All engines report the same cycles.
+if $PY -c "import json,sys; c={json.load(open(f'$tmp/r_{e}.json'))['cycles'] for e in ('model','rtl','cosim')}; sys.exit(len(c)!=1)"; then ok; else bad "engines disagree on cycles"; fi
+
+# --- float32 inputs: quantized by the library, SQNR reported ----------------------------------
+if "$SYSTOLIC" run --engine model --rows 4 --cols 4 --a "$tmp/Af.npy" --b "$tmp/Bf.npy" \
+    --bias "$tmp/biasf.npy" --json "$tmp/rf.json" > "$tmp/outf.txt" 2>&1 &&
+   $PY -c "import json,sys; r=json.load(open('$tmp/rf.json')); sys.exit(not (r['matches_reference'] and r['sqnr_db'] > 30))"; then
+  ok
+else
+  bad "float32 run: $(cat "$tmp/outf.txt")"
+fi
+
+# --- bad inputs: exit 1 or 2, exactly one stderr line, nothing on stdout -----------------------
+expect_error() {
+  local want=$1; shift
+  "$SYSTOLIC" run "$@" > "$tmp/so" 2> "$tmp/se"
+  local rc=$?
+  if [ $rc -ne 1 ] && [ $rc -ne 2 ]; then bad "run $* exited $rc"; return; fi
+  if [ -s "$tmp/so" ]; then bad "run $* wrote to stdout"; return; fi
+  if [ "$(wc -l < "$tmp/se")" -ne 1 ]; then bad "run $*: stderr is not one line: $(cat "$tmp/se")"; return; fi
+  if ! grep -q -- "$want" "$tmp/se"; then bad "run $*: '$want' not in: $(cat "$tmp/se")"; return; fi
+  ok
+}
+printf 'garbage' > "$tmp/corrupt.npy"
+head -c 100 "$tmp/A.npy" > "$tmp/trunc.npy"
+I8=(--a "$tmp/A.npy" --b "$tmp/B.npy")
+expect_error "shape mismatch" --engine model --a "$tmp/A.npy" --b "$tmp/Bwrong.npy" --m0 1073741824 --shift 1
+expect_error "shape mismatch" --engine model "${I8[@]}" --m0 1073741824 --shift 1 -M 5
+expect_error "'<f8' is not supported" --engine model --a "$tmp/A64.npy" --b "$tmp/B.npy" --m0 1 --shift 0
+expect_error "both must be int8 or both float32" --engine model --a "$tmp/Af.npy" --b "$tmp/B.npy"
+expect_error "3 dimensions" --engine model --a "$tmp/A3d.npy" --b "$tmp/B.npy" --m0 1 --shift 0
+expect_error "not a .npy file" --engine model --a "$tmp/corrupt.npy" --b "$tmp/B.npy" --m0 1 --shift 0
+expect_error "truncated" --engine model --a "$tmp/trunc.npy" --b "$tmp/B.npy" --m0 1 --shift 0
+expect_error "cannot open" --engine model --a "$tmp/nope.npy" --b "$tmp/B.npy" --m0 1 --shift 0
+expect_error "need the requantization parameters" --engine model "${I8[@]}"
+expect_error "shape (21,)" --engine model "${I8[@]}" --m0 "$tmp/m0_short.npy" --shift 0
+expect_error "outside" --engine model "${I8[@]}" --m0 1073741824 --shift "$tmp/shift_bad.npy"
+expect_error "outside" --engine model "${I8[@]}" --m0 -1 --shift 0
+expect_error "outside" --engine model "${I8[@]}" --m0 2147483648 --shift 0
+expect_error "outside" --engine model "${I8[@]}" --m0 1073741824 --shift -32
+expect_error "M = 0" --engine model -M 0
+expect_error "K = -4" --engine model -K -4
+expect_error "N = " --engine model -N 99999999
+expect_error "Rows and Cols must be in 2..32" --engine model --rows 64 --cols 64
+expect_error "Rows and Cols must be in 2..32" --engine model --rows 1
+expect_error "was not built" --engine rtl --rows 12 --cols 12 -M 4 -N 4 -K 4
+expect_error "was not built" --engine cosim --rows 12 --cols 12 -M 4 -N 4 -K 4
+expect_error "is not model, rtl, cosim" --engine fpga
+expect_error "rounding" --engine model --rounding triple
+expect_error "--zp-in" --engine model "${I8[@]}" --m0 1 --shift 0 --zp-in 300
+expect_error "act_min" --engine model --act-min 10 --act-max 5
+expect_error "need --a and --b" --engine model --m0 5 --shift 0
+expect_error "" --engine model --no-such-option
+
+echo "test_cli_run: $pass passed, $fail failed"
+[ $fail -eq 0 ]
