@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
 
 namespace systolic::sim {
@@ -139,6 +140,7 @@ std::vector<int8_t> HostDriver::run(const GemmJob& job, RunStats& stats) {
       stats.host_cycles += port_.cycles() - load_start;
 
       // Start and wait for done_o. The bound is far above the schedule's worst case.
+      const auto t0 = std::chrono::steady_clock::now();
       write(a::reg(a::kCtrl), 1);
       const uint64_t tiles = uint64_t(kt) * ntc;
       const uint64_t limit = tiles * (uint64_t(mc) + 2 * p.Rows + 2 * p.Cols) + 64 + p.RequantDepth;
@@ -151,6 +153,8 @@ std::vector<int8_t> HostDriver::run(const GemmJob& job, RunStats& stats) {
         }
       }
       ++stats.commands;
+      stats.engine_seconds +=
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
       const uint64_t read_start = port_.cycles();
       addrs.clear();

@@ -25,6 +25,7 @@ struct RunStats {
   model::Counters engine;    // summed over commands: busy = cycles from start to done
   uint64_t host_cycles = 0;  // cycles spent loading and reading scratchpads and registers
   int commands = 0;
+  double engine_seconds = 0;  // wall time spent simulating commands (start write to done_o)
 };
 
 // How a GEMM is split: rows of A (and C) and columns of B (and C) per command.

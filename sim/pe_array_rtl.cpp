@@ -7,6 +7,7 @@
 
 #include "pe_array_configs.h"
 #include "vl_bits.h"
+#include "vl_dut.h"
 
 namespace systolic::sim {
 namespace {
@@ -15,32 +16,24 @@ template <class V>
 class PeArrayRtlImpl final : public PeArrayRtl {
  public:
   PeArrayRtlImpl(std::string name, int rows, int cols)
-      : name_(std::move(name)), params_{rows, cols} {
-    ctx_.randReset(0);
-    top_ = std::make_unique<V>(&ctx_, name_.c_str());
+      : name_(std::move(name)), params_{rows, cols}, dut_(name_.c_str()) {
     out_.psum_o.assign(cols, 0);
     out_.psum_valid_o.assign(cols, 0);
     reset();
   }
-  ~PeArrayRtlImpl() override { top_->final(); }
 
   const std::string& name() const override { return name_; }
   const model::PeArrayParams& params() const override { return params_; }
 
   void reset() override {
     drive(model::PeArrayIn(params_));
-    top_->clk_i = 0;
-    top_->rst_ni = 0;
-    top_->eval();
-    edge();
-    top_->rst_ni = 1;
-    top_->eval();
+    dut_.reset();
     sample();
   }
 
   const model::PeArrayOut& clock(const model::PeArrayIn& in) override {
     drive(in);
-    edge();
+    dut_.edge();
     sample();
     return out_;
   }
@@ -48,33 +41,25 @@ class PeArrayRtlImpl final : public PeArrayRtl {
  private:
   void drive(const model::PeArrayIn& in) {
     for (int r = 0; r < params_.Rows; ++r) {
-      set_bits(top_->a_i, r * 8, 8, uint8_t(in.a_i[r]));
-      set_bits(top_->a_valid_i, r, 1, in.a_valid_i[r]);
-      set_bits(top_->a_sel_i, r, 1, in.a_sel_i[r]);
-      set_bits(top_->w_load_i, r, 1, in.w_load_i[r]);
+      set_bits(dut_.top->a_i, r * 8, 8, uint8_t(in.a_i[r]));
+      set_bits(dut_.top->a_valid_i, r, 1, in.a_valid_i[r]);
+      set_bits(dut_.top->a_sel_i, r, 1, in.a_sel_i[r]);
+      set_bits(dut_.top->w_load_i, r, 1, in.w_load_i[r]);
     }
     for (int c = 0; c < params_.Cols; ++c)
-      set_bits(top_->w_row_i, c * 8, 8, uint8_t(in.w_row_i[c]));
-    top_->w_bank_i = in.w_bank_i;
+      set_bits(dut_.top->w_row_i, c * 8, 8, uint8_t(in.w_row_i[c]));
+    dut_.top->w_bank_i = in.w_bank_i;
   }
   void sample() {
     for (int c = 0; c < params_.Cols; ++c) {
-      out_.psum_o[c] = static_cast<int32_t>(get_bits(top_->psum_o, c * 32, 32));
-      out_.psum_valid_o[c] = static_cast<uint8_t>(get_bits(top_->psum_valid_o, c, 1));
+      out_.psum_o[c] = static_cast<int32_t>(get_bits(dut_.top->psum_o, c * 32, 32));
+      out_.psum_valid_o[c] = static_cast<uint8_t>(get_bits(dut_.top->psum_valid_o, c, 1));
     }
-  }
-  void edge() {
-    top_->clk_i = 0;
-    top_->eval();
-    top_->clk_i = 1;
-    top_->eval();
-    ctx_.timeInc(1);
   }
 
   std::string name_;
   model::PeArrayParams params_;
-  VerilatedContext ctx_;
-  std::unique_ptr<V> top_;
+  VlDut<V> dut_;
   model::PeArrayOut out_;
 };
 

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "requant_configs.h"
+#include "vl_dut.h"
 
 namespace systolic::sim {
 namespace {
@@ -14,53 +15,37 @@ template <class V>
 class RequantRtlImpl final : public RequantRtl {
  public:
   RequantRtlImpl(std::string name, int rounding, int pipe_depth)
-      : name_(std::move(name)), params_{rounding, pipe_depth} {
-    ctx_.randReset(0);
-    top_ = std::make_unique<V>(&ctx_, name_.c_str());
+      : name_(std::move(name)), params_{rounding, pipe_depth}, dut_(name_.c_str()) {
     reset();
   }
-  ~RequantRtlImpl() override { top_->final(); }
 
   const std::string& name() const override { return name_; }
   const model::RequantParams& params() const override { return params_; }
 
   void reset() override {
-    top_->valid_i = 0;
-    top_->clk_i = 0;
-    top_->rst_ni = 0;
-    top_->eval();
-    edge();
-    top_->rst_ni = 1;
-    top_->eval();
+    dut_.top->valid_i = 0;
+    dut_.reset();
   }
 
   model::RequantOut clock(const model::RequantIn& in) override {
-    top_->valid_i = in.valid_i;
-    top_->rounding_i = in.rounding_i;
-    top_->acc_i = static_cast<uint32_t>(in.acc_i);
-    top_->bias_i = static_cast<uint32_t>(in.bias_i);
-    top_->m0_i = static_cast<uint32_t>(in.m0_i);
-    top_->shift_i = static_cast<uint32_t>(in.shift_i) & 0x3fu;
-    top_->zp_out_i = static_cast<uint32_t>(in.zp_out_i) & 0xffu;
-    top_->act_min_i = static_cast<uint32_t>(in.act_min_i) & 0xffu;
-    top_->act_max_i = static_cast<uint32_t>(in.act_max_i) & 0xffu;
-    edge();
-    return {top_->valid_o != 0, static_cast<int8_t>(top_->out_o)};
+    V* top = dut_.top.get();
+    top->valid_i = in.valid_i;
+    top->rounding_i = in.rounding_i;
+    top->acc_i = static_cast<uint32_t>(in.acc_i);
+    top->bias_i = static_cast<uint32_t>(in.bias_i);
+    top->m0_i = static_cast<uint32_t>(in.m0_i);
+    top->shift_i = static_cast<uint32_t>(in.shift_i) & 0x3fu;
+    top->zp_out_i = static_cast<uint32_t>(in.zp_out_i) & 0xffu;
+    top->act_min_i = static_cast<uint32_t>(in.act_min_i) & 0xffu;
+    top->act_max_i = static_cast<uint32_t>(in.act_max_i) & 0xffu;
+    dut_.edge();
+    return {top->valid_o != 0, static_cast<int8_t>(top->out_o)};
   }
 
  private:
-  void edge() {
-    top_->clk_i = 0;
-    top_->eval();
-    top_->clk_i = 1;
-    top_->eval();
-    ctx_.timeInc(1);
-  }
-
   std::string name_;
   model::RequantParams params_;
-  VerilatedContext ctx_;
-  std::unique_ptr<V> top_;
+  VlDut<V> dut_;
 };
 
 struct Entry {

@@ -59,8 +59,11 @@ std::string RunReport::text() const {
                        ? fmt::format("matches the reference GEMM ({} int8 values)", m * n)
                        : fmt::format("DIFFERS from the reference GEMM in {} of {} values",
                                      mismatched_values, m * n));
-  s += fmt::format("  simulation            {} cycles in {:.3f} s ({:.0f} cycles/s)\n", sim_cycles,
-                   wall_seconds, wall_seconds > 0 ? double(sim_cycles) / wall_seconds : 0.0);
+  s += fmt::format(
+      "  simulation            {} cycles in {:.3f} s ({:.0f} cycles/s); engine busy {} "
+      "cycles in {:.3f} s ({:.0f} cycles/s)\n",
+      sim_cycles, wall_seconds, wall_seconds > 0 ? double(sim_cycles) / wall_seconds : 0.0, e.busy,
+      stats.engine_seconds, stats.engine_seconds > 0 ? double(e.busy) / stats.engine_seconds : 0.0);
   return s;
 }
 
@@ -91,6 +94,7 @@ nlohmann::json RunReport::json() const {
       {"mismatched_values", mismatched_values},
       {"sim_cycles", sim_cycles},
       {"wall_seconds", wall_seconds},
+      {"engine_seconds", stats.engine_seconds},
   };
   if (seed) j["seed"] = *seed;
   if (sqnr_db) j["sqnr_db"] = *sqnr_db;

@@ -6,6 +6,7 @@
 
 #include "host_port.h"
 #include "systolic_top_configs.h"
+#include "vl_dut.h"
 
 namespace systolic::sim {
 namespace {
@@ -13,34 +14,24 @@ namespace {
 template <class V>
 class TopRtl final : public HostPort {
  public:
-  TopRtl(const char* name, const model::TopParams& p) : params_(p) {
-    ctx_.randReset(0);
-    top_ = std::make_unique<V>(&ctx_, name);
-    reset();
-  }
-  ~TopRtl() override { top_->final(); }
+  TopRtl(const char* name, const model::TopParams& p) : params_(p), dut_(name) { reset(); }
   const model::TopParams& params() const override { return params_; }
 
   void reset() override {
-    top_->host_req_i = 0;
-    top_->host_we_i = 0;
-    top_->host_addr_i = 0;
-    top_->host_wdata_i = 0;
-    top_->clk_i = 0;
-    top_->rst_ni = 0;
-    top_->eval();
-    edge();
-    top_->rst_ni = 1;
-    top_->eval();
+    dut_.top->host_req_i = 0;
+    dut_.top->host_we_i = 0;
+    dut_.top->host_addr_i = 0;
+    dut_.top->host_wdata_i = 0;
+    dut_.reset();
     sample();
   }
 
   const model::TopOut& clock(const model::TopIn& in) override {
-    top_->host_req_i = in.host_req_i;
-    top_->host_we_i = in.host_we_i;
-    top_->host_addr_i = in.host_addr_i;
-    top_->host_wdata_i = in.host_wdata_i;
-    edge();
+    dut_.top->host_req_i = in.host_req_i;
+    dut_.top->host_we_i = in.host_we_i;
+    dut_.top->host_addr_i = in.host_addr_i;
+    dut_.top->host_wdata_i = in.host_wdata_i;
+    dut_.edge();
     ++cycles_;
     sample();
     return out_;
@@ -48,23 +39,15 @@ class TopRtl final : public HostPort {
   uint64_t cycles() const override { return cycles_; }
 
  private:
-  void edge() {
-    top_->clk_i = 0;
-    top_->eval();
-    top_->clk_i = 1;
-    top_->eval();
-    ctx_.timeInc(1);
-  }
   void sample() {
-    out_.host_rvalid_o = top_->host_rvalid_o;
-    out_.host_rdata_o = top_->host_rdata_o;
-    out_.busy_o = top_->busy_o;
-    out_.done_o = top_->done_o;
+    out_.host_rvalid_o = dut_.top->host_rvalid_o;
+    out_.host_rdata_o = dut_.top->host_rdata_o;
+    out_.busy_o = dut_.top->busy_o;
+    out_.done_o = dut_.top->done_o;
   }
 
   model::TopParams params_;
-  VerilatedContext ctx_;
-  std::unique_ptr<V> top_;
+  VlDut<V> dut_;
   model::TopOut out_;
   uint64_t cycles_ = 0;
 };

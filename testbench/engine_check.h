@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <random>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "host_driver.h"
@@ -92,5 +94,55 @@ inline sim::GemmJob random_job(std::mt19937_64& rng, int m, int n, int k) {
 }
 
 inline std::vector<int8_t> reference(const sim::GemmJob& j) { return sim::reference_gemm(j); }
+
+// The directed cases of the engine, for a Rows x Cols array: identity, all -128, all 127, K = 1,
+// M = 1, N = 1, sizes just below and above multiples of the array, both rounding modes and every
+// activation (none, ReLU, ReLU6-like bounds). Each comes with a name for failure messages.
+inline std::vector<std::pair<std::string, sim::GemmJob>> directed_jobs(std::mt19937_64& rng,
+                                                                       int rows, int cols) {
+  std::vector<std::pair<std::string, sim::GemmJob>> jobs;
+  {  // identity: M0 = 2^30 with shift 1 is a multiplier of exactly 1, so C = A
+    const int n = cols + 3;
+    sim::GemmJob job = random_job(rng, 7, n, n);
+    std::fill(job.b.begin(), job.b.end(), 0);
+    for (int i = 0; i < n; ++i) job.b[size_t(i) * n + i] = 1;
+    job.bias.assign(n, 0);
+    job.q.m0 = {1 << 30};
+    job.q.shift = {1};
+    job.q.zp_out = 0;
+    job.q.act_min = -128;
+    job.q.act_max = 127;
+    jobs.emplace_back("identity", std::move(job));
+  }
+  for (int8_t v : {int8_t(-128), int8_t(127)}) {
+    sim::GemmJob job = random_job(rng, 9, cols + 3, 2 * rows + 1);
+    std::fill(job.a.begin(), job.a.end(), v);
+    std::fill(job.b.begin(), job.b.end(), v);
+    jobs.emplace_back(fmt::format("all {}", v), std::move(job));
+  }
+  const int shapes[][3] = {{1, cols, rows},
+                           {5, 1, 7},
+                           {6, 9, 1},
+                           {1, 1, 1},
+                           {rows - 1, cols - 1, rows - 1},
+                           {rows + 1, cols + 1, rows + 1},
+                           {2 * rows, 2 * cols, 2 * rows}};
+  for (const auto& s : shapes) {
+    if (s[0] < 1 || s[1] < 1 || s[2] < 1) continue;
+    jobs.emplace_back(fmt::format("M={} N={} K={}", s[0], s[1], s[2]),
+                      random_job(rng, s[0], s[1], s[2]));
+  }
+  for (auto rounding : {quant::Rounding::kDouble, quant::Rounding::kSingle}) {
+    for (int act = 0; act < 3; ++act) {
+      sim::GemmJob job = random_job(rng, 11, cols + 2, rows + 2);
+      job.q.rounding = rounding;
+      job.q.act_min = act == 0 ? -128 : job.q.zp_out;
+      job.q.act_max = act == 2 ? std::min(127, job.q.zp_out + 30) : 127;
+      jobs.emplace_back(fmt::format("{} rounding, activation {}", quant::to_string(rounding), act),
+                        std::move(job));
+    }
+  }
+  return jobs;
+}
 
 }  // namespace systolic::test

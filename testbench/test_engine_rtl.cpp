@@ -37,45 +37,9 @@ void check_lockstep(const TopParams& p, const GemmJob& job) {
 TEST_CASE("engine RTL: directed GEMMs on every built configuration", "[top][rtl]") {
   std::mt19937_64 rng(t::test_seed("engine-rtl-directed"));
   for (const TopParams& p : systolic::sim::top_rtl_params()) {
-    const int rows = p.Rows, cols = p.Cols;
-    INFO("configuration " << p.name());
-    {  // identity
-      const int n = cols + 3;
-      GemmJob job = t::random_job(rng, 5, n, n);
-      std::fill(job.b.begin(), job.b.end(), 0);
-      for (int i = 0; i < n; ++i) job.b[size_t(i) * n + i] = 1;
-      job.bias.assign(n, 0);
-      job.q.m0 = {1 << 30};
-      job.q.shift = {1};
-      job.q.zp_out = 0;
-      job.q.act_min = -128;
-      job.q.act_max = 127;
+    for (const auto& [name, job] : t::directed_jobs(rng, p.Rows, p.Cols)) {
+      INFO("configuration " << p.name() << ": " << name);
       check_lockstep(p, job);
-    }
-    for (int8_t v : {int8_t(-128), int8_t(127)}) {
-      GemmJob job = t::random_job(rng, 6, cols + 1, rows + 1);
-      std::fill(job.a.begin(), job.a.end(), v);
-      std::fill(job.b.begin(), job.b.end(), v);
-      check_lockstep(p, job);
-    }
-    for (auto [m, n, k] : {std::tuple{1, cols, rows},
-                           {5, 1, 7},
-                           {6, 9, 1},
-                           {1, 1, 1},
-                           {rows - 1, cols - 1, rows - 1},
-                           {rows + 1, cols + 1, rows + 1},
-                           {2 * rows, 2 * cols, 2 * rows}}) {
-      INFO("M=" << m << " N=" << n << " K=" << k);
-      check_lockstep(p, t::random_job(rng, m, n, k));
-    }
-    for (auto rounding : {systolic::quant::Rounding::kDouble, systolic::quant::Rounding::kSingle}) {
-      for (int act = 0; act < 3; ++act) {
-        GemmJob job = t::random_job(rng, 9, cols + 2, rows + 2);
-        job.q.rounding = rounding;
-        job.q.act_min = act == 0 ? -128 : job.q.zp_out;
-        job.q.act_max = act == 2 ? std::min(127, job.q.zp_out + 30) : 127;
-        check_lockstep(p, job);
-      }
     }
   }
 }

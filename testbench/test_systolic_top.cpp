@@ -105,49 +105,9 @@ TEST_CASE("engine model: busy_o, done_o and STATUS around a command", "[top][mod
 TEST_CASE("engine model: directed GEMMs", "[top][model]") {
   std::mt19937_64 rng(t::test_seed("engine-directed"));
   for (auto [rows, cols] : {std::pair{4, 4}, {8, 8}, {8, 16}, {3, 5}}) {
-    const TopParams p = small(rows, cols);
-    INFO(rows << "x" << cols);
-    // Identity: C = A exactly (M0 = 2^30, shift 1 is a multiplier of 1).
-    {
-      const int n = 2 * cols + 1;
-      GemmJob job = t::random_job(rng, 7, n, n);
-      std::fill(job.b.begin(), job.b.end(), 0);
-      for (int i = 0; i < n; ++i) job.b[size_t(i) * n + i] = 1;
-      job.bias.assign(n, 0);
-      job.q.m0 = {1 << 30};
-      job.q.shift = {1};
-      job.q.zp_out = 0;
-      job.q.act_min = -128;
-      job.q.act_max = 127;
-      check_run(p, job);
-      REQUIRE(t::reference(job) == job.a);
-    }
-    for (int8_t v : {int8_t(-128), int8_t(127)}) {
-      GemmJob job = t::random_job(rng, 9, cols + 3, rows * 2 + 1);
-      std::fill(job.a.begin(), job.a.end(), v);
-      std::fill(job.b.begin(), job.b.end(), v);
-      check_run(p, job);
-    }
-    for (auto [m, n, k] : {std::tuple{1, cols, rows},
-                           {5, 1, 7},
-                           {6, 9, 1},
-                           {1, 1, 1},
-                           {rows - 1, cols - 1, rows - 1},
-                           {rows + 1, cols + 1, rows + 1},
-                           {2 * rows, 2 * cols, 2 * rows}}) {
-      if (m < 1 || n < 1 || k < 1) continue;
-      INFO("M=" << m << " N=" << n << " K=" << k);
-      check_run(p, t::random_job(rng, m, n, k));
-    }
-    // Every rounding mode and activation.
-    for (auto rounding : {systolic::quant::Rounding::kDouble, systolic::quant::Rounding::kSingle}) {
-      for (int act = 0; act < 3; ++act) {
-        GemmJob job = t::random_job(rng, 11, cols + 2, rows + 2);
-        job.q.rounding = rounding;
-        job.q.act_min = act == 0 ? -128 : job.q.zp_out;
-        job.q.act_max = act == 2 ? std::min(127, job.q.zp_out + 30) : 127;
-        check_run(p, job);
-      }
+    for (const auto& [name, job] : t::directed_jobs(rng, rows, cols)) {
+      INFO(rows << "x" << cols << ": " << name);
+      check_run(small(rows, cols), job);
     }
   }
 }

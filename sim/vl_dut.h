@@ -1,0 +1,43 @@
+// A verilated top with its own context: construction, reset pulse and one clock edge, shared by
+// the RTL runners (requant, pe_array, systolic_top).
+#pragma once
+
+#include <verilated.h>
+
+#include <memory>
+
+namespace systolic::sim {
+
+template <class V>
+struct VlDut {
+  explicit VlDut(const char* name) {
+    ctx.randReset(0);  // registers and memories start at 0, as in the C++ models
+    top = std::make_unique<V>(&ctx, name);
+  }
+  ~VlDut() { top->final(); }
+  VlDut(const VlDut&) = delete;
+  VlDut& operator=(const VlDut&) = delete;
+
+  // One rising edge of clk_i with the inputs as they are.
+  void edge() {
+    top->clk_i = 0;
+    top->eval();
+    top->clk_i = 1;
+    top->eval();
+    ctx.timeInc(1);
+  }
+  // rst_ni low across one edge, then released.
+  void reset() {
+    top->clk_i = 0;
+    top->rst_ni = 0;
+    top->eval();
+    edge();
+    top->rst_ni = 1;
+    top->eval();
+  }
+
+  VerilatedContext ctx;
+  std::unique_ptr<V> top;
+};
+
+}  // namespace systolic::sim
