@@ -24,7 +24,7 @@ function(systolic_array_configs out)
   set(${out} ${specs} PARENT_SCOPE)
 endfunction()
 
-set(SYSTOLIC_TOP_PARAMS "AWords=65536,BWords=262144,CWords=65536,QWords=64,AccWords=1024,RequantDepth=3"
+set(SYSTOLIC_TOP_PARAMS "AWords=524288,BWords=262144,CWords=262144,QWords=64,AccWords=1024,RequantDepth=3"
     CACHE STRING "systolic_top parameters besides Rows and Cols, shared by every array configuration")
 
 # "RxC" -> "RxC:Rows=R,Cols=C,<SYSTOLIC_TOP_PARAMS>" for the systolic_top configurations.

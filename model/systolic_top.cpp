@@ -39,8 +39,11 @@ SystolicTop::SystolicTop(const TopParams& p)
   shift_.assign(size_t(p.QWords) * p.Cols, 0);
   acc_.assign(size_t(p.AccWords) * p.Cols, 0);
   // Rows in flight: Rows + Cols between issue and accumulate, RequantDepth after that.
-  pipe_.resize(size_t(p.Rows + p.Cols + p.RequantDepth + 2));
-  for (Row& r : pipe_) r.data.assign(p.Cols, 0);
+  array_rows_.slots.resize(size_t(p.Rows + p.Cols + 1));
+  requant_rows_.slots.resize(size_t(p.RequantDepth + 1));
+  for (RowFifo* f : {&array_rows_, &requant_rows_}) {
+    for (Row& r : f->slots) r.data.assign(p.Cols, 0);
+  }
   reset();
 }
 
@@ -55,7 +58,8 @@ void SystolicTop::reset() {
   done_flag_ = false;
   ctr_ = Counters{};
   out_ = TopOut{};
-  pipe_head_ = pipe_count_ = 0;
+  array_rows_.clear();
+  requant_rows_.clear();
   tiles_ = 0;
 }
 
@@ -198,10 +202,12 @@ void SystolicTop::write(uint32_t a, uint32_t d) {
 
 SystolicTop::Tile SystolicTop::tile(int i) const {
   Tile t;
-  t.nt = i / kt_count_;
+  t.nt = i / (mb_count_ * kt_count_);
+  t.mb = (i / kt_count_) % mb_count_;
   t.kt = i % kt_count_;
   t.kv = std::min<int>(p_.Rows, int(k_) - t.kt * p_.Rows);
   t.nv = std::min<int>(p_.Cols, int(n_) - t.nt * p_.Cols);
+  t.rows = std::min<int>(p_.AccWords, int(m_) - t.mb * p_.AccWords);
   return t;
 }
 
@@ -209,25 +215,27 @@ void SystolicTop::start() {
   ctr_ = Counters{};
   done_flag_ = false;
   cmd_cycle_ = 0;
-  const bool empty = m_ == 0 || n_ == 0 || k_ == 0 || m_ > uint32_t(p_.AccWords);
+  const bool empty = m_ == 0 || n_ == 0 || k_ == 0;
   kt_count_ = empty ? 0 : int((k_ + p_.Rows - 1) / p_.Rows);
   nt_count_ = empty ? 0 : int((n_ + p_.Cols - 1) / p_.Cols);
-  tiles_ = kt_count_ * nt_count_;
-  ctrl_.start(tiles_, int(m_));
-  pipe_head_ = pipe_count_ = 0;
+  mb_count_ = empty ? 0 : int((m_ + p_.AccWords - 1) / p_.AccWords);
+  tiles_ = kt_count_ * nt_count_ * mb_count_;
+  ctrl_.start(tiles_, [this](int i) { return tile(i).rows; });
+  array_rows_.clear();
+  requant_rows_.clear();
 }
 
-void SystolicTop::issue_slot(int i, int m) {
+void SystolicTop::issue_slot(int i, int j) {
   const Tile t = tile(i);
-  Row& row = pipe_[(pipe_head_ + pipe_count_) % pipe_.size()];
-  ++pipe_count_;
+  const int m = t.mb * p_.AccWords + j;
+  ctr_.macs += uint64_t(t.kv) * uint64_t(t.nv);
+  if (!compute_data_) return;  // no data: nothing in flight changes a port
+  Row& row = array_rows_.push();
   row.due = cmd_cycle_ + p_.Rows + p_.Cols;
   row.m = m;
-  row.requant = false;
+  row.j = j;
   row.tile = t;
-  ctr_.macs += uint64_t(t.kv) * uint64_t(t.nv);
   std::fill(row.data.begin(), row.data.end(), 0);
-  if (!compute_data_) return;
   const uint64_t a_word = uint64_t(a_base_) + uint64_t(m) * kt_count_ + t.kt;
   if (a_word >= uint64_t(p_.AWords)) return;
   const int8_t* arow = &a_[a_word * p_.Rows];
@@ -243,7 +251,7 @@ void SystolicTop::issue_slot(int i, int m) {
 
 void SystolicTop::accumulate(Row& row) {
   const Tile& t = row.tile;
-  int32_t* acc = &acc_[size_t(row.m) * p_.Cols];
+  int32_t* acc = &acc_[size_t(row.j) * p_.Cols];
   if (t.kt != kt_count_ - 1) {
     for (int c = 0; c < p_.Cols; ++c) {
       acc[c] = t.kt == 0 ? row.data[c] : quant::wrap_add(acc[c], row.data[c]);
@@ -278,41 +286,32 @@ void SystolicTop::accumulate(Row& row) {
 
 void SystolicTop::engine_cycle() {
   const int64_t t = cmd_cycle_;
-  const size_t cap = pipe_.size();
-
-  // Rows in flight, kept in issue order. At its accumulate cycle a row of the last K-tile moves
-  // on to the requant stage (RequantDepth cycles, then the C write); other rows end there.
-  size_t keep = 0;
-  for (size_t j = 0; j < pipe_count_; ++j) {
-    Row& row = pipe_[(pipe_head_ + j) % cap];
-    bool leave = false;
-    if (row.due == t) {
-      if (row.requant) {  // leaves the requant units: write C
-        const Tile& tl = row.tile;
-        const uint64_t c_word = uint64_t(c_base_) + uint64_t(row.m) * nt_count_ + tl.nt;
-        if (c_word < uint64_t(p_.CWords)) {
-          for (int c = 0; c < tl.nv; ++c) c_[c_word * p_.Cols + c] = int8_t(row.data[c]);
-        }
-        leave = true;
-      } else {
-        accumulate(row);
-        if (row.tile.kt == kt_count_ - 1) {
-          row.requant = true;
-          row.due = t + p_.RequantDepth;
-        } else {
-          leave = true;
-        }
-      }
+  // A row leaving the requant units: its C word is written at the end of this cycle.
+  if (!requant_rows_.empty() && requant_rows_.front().due == t) {
+    const Row& row = requant_rows_.front();
+    const uint64_t c_word = uint64_t(c_base_) + uint64_t(row.m) * nt_count_ + row.tile.nt;
+    if (c_word < uint64_t(p_.CWords)) {
+      for (int c = 0; c < row.tile.nv; ++c) c_[c_word * p_.Cols + c] = int8_t(row.data[c]);
     }
-    if (!leave) {
-      if (keep != j) std::swap(pipe_[(pipe_head_ + keep) % cap], row);
-      ++keep;
-    }
+    requant_rows_.pop();
   }
-  pipe_count_ = keep;
+  // A row at the accumulate stage: into the buffer, or on the last K-tile into the requant units.
+  if (!array_rows_.empty() && array_rows_.front().due == t) {
+    Row& row = array_rows_.front();
+    accumulate(row);
+    if (row.tile.kt == kt_count_ - 1) {
+      Row& next = requant_rows_.push();
+      std::swap(next.data, row.data);
+      next.m = row.m;
+      next.j = row.j;
+      next.tile = row.tile;
+      next.due = t + p_.RequantDepth;
+    }
+    array_rows_.pop();
+  }
 
   const TileCtrl::Slot slot = ctrl_.step(t, ctr_);
-  if (slot.issue) issue_slot(slot.tile, slot.m);
+  if (slot.issue) issue_slot(slot.tile, slot.j);
 }
 
 const TopOut& SystolicTop::clock(const TopIn& in) {

@@ -21,9 +21,9 @@ namespace systolic::model {
 struct TopParams {
   int Rows = 16;         // RTL parameter Rows
   int Cols = 16;         // RTL parameter Cols
-  int AWords = 65536;    // A scratchpad words of Rows int8 lanes
+  int AWords = 524288;   // A scratchpad words of Rows int8 lanes
   int BWords = 262144;   // B scratchpad words of Cols int8 lanes
-  int CWords = 65536;    // C scratchpad words of Cols int8 lanes
+  int CWords = 262144;   // C scratchpad words of Cols int8 lanes
   int QWords = 64;       // BIAS / M0 / SHIFT words of Cols lanes
   int AccWords = 1024;   // accumulator rows: the largest M of one command
   int RequantDepth = 3;  // PipeDepth of the requant units
@@ -94,12 +94,13 @@ class SystolicTop {
 
  private:
   struct Tile {
-    int nt = 0, kt = 0, kv = 0, nv = 0;
+    int nt = 0, mb = 0, kt = 0;    // N-tile, M-block, K-tile
+    int kv = 0, nv = 0, rows = 0;  // valid rows (K), valid columns (N), slots (M rows) of the tile
   };
   struct Row {        // a slot's row between issue and the C write
     int64_t due = 0;  // cycle of its next stage
-    int m = 0;
-    bool requant = false;  // past the accumulate stage, in the requant units
+    int m = 0;        // row of A and C
+    int j = 0;        // row of the accumulator buffer (m within its M-block)
     Tile tile;
     std::vector<int32_t> data;  // Cols partial sums, later the int8 results
   };
@@ -109,7 +110,7 @@ class SystolicTop {
   void start();
   void engine_cycle();  // the busy cycle cmd_cycle_ happens
   Tile tile(int i) const;
-  void issue_slot(int i, int m);
+  void issue_slot(int i, int j);
   void accumulate(Row& row);
 
   TopParams p_;
@@ -132,9 +133,21 @@ class SystolicTop {
   // Command state.
   TileCtrl ctrl_;          // RTL: tile_ctrl
   int64_t cmd_cycle_ = 0;  // cycle number of the command's current busy cycle
-  int tiles_ = 0, kt_count_ = 0, nt_count_ = 0;
-  std::vector<Row> pipe_;  // rows in flight, in issue order (at most Rows+Cols+Depth)
-  size_t pipe_head_ = 0, pipe_count_ = 0;
+  int tiles_ = 0, kt_count_ = 0, nt_count_ = 0, mb_count_ = 0;
+  // Rows in flight, in issue order, so only a FIFO's front can be due: between slot issue and the
+  // accumulate stage (RTL: input_skew, pe_array, output_deskew, tag delay_line), and in the
+  // requant units between the accumulate stage and the C write.
+  struct RowFifo {
+    std::vector<Row> slots;
+    size_t head = 0, count = 0;
+    Row& front() { return slots[head]; }
+    Row& push() { return slots[(head + count++) % slots.size()]; }
+    void pop() { head = (head + 1) % slots.size(), --count; }
+    bool empty() const { return count == 0; }
+    void clear() { head = count = 0; }
+  };
+  RowFifo array_rows_;    // at most Rows + Cols
+  RowFifo requant_rows_;  // at most RequantDepth
 };
 
 }  // namespace systolic::model

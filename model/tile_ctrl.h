@@ -1,13 +1,15 @@
 // C++ twin of rtl/tile_ctrl.sv: the tile sequencer of the engine (docs/architecture.md §4,
 // "Tile schedule" and "Counters").
 //
-// step(t) makes the decisions of busy cycle t of a command: whether tile wl_tile() starts its
+// step(t) makes the decisions of busy cycle t of a command: whether the next tile starts its
 // weight load (Rows cycles of B reads) and whether a slot issues, and which phase counter the
-// cycle adds to. The issue rules give wl_0 = 0, wl_i = max(wl_{i-1} + Rows, e_{i-2} + Cols - 1),
-// s_i = max(wl_i + 1, e_{i-1} + 1), e_i = s_i + M - 1.
+// cycle adds to. Tiles run nt outer, M-block mb, kt inner; tile i streams M_i slots. The issue
+// rules give wl_0 = 0, wl_i = max(wl_{i-1} + Rows, e_{i-2} + Cols - 1),
+// s_i = max(wl_i + 1, e_{i-1} + 1), e_i = s_i + M_i - 1.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace systolic::model {
@@ -22,10 +24,11 @@ class TileCtrl {
   TileCtrl(int rows, int cols, int requant_depth)
       : rows_(rows), cols_(cols), depth_(requant_depth) {}
 
-  // A command of `tiles` tiles of `m` slots each; no tiles: busy in cycle 0 only.
-  void start(int tiles, int m) {
+  // A command of `tiles` tiles; tile i streams slots(i) slots. No tiles: busy in cycle 0 only.
+  // `slots` must stay valid until the command ends.
+  void start(int tiles, std::function<int(int)> slots) {
     tiles_ = tiles;
-    m_ = m;
+    slots_ = std::move(slots);
     wl_tile_ = 0;
     wl_free_at_ = 0;
     wl_start_.assign(tiles, -1);
@@ -37,8 +40,8 @@ class TileCtrl {
 
   struct Slot {
     bool issue = false;  // a slot issues this cycle
-    int tile = 0;        // its tile and row of A
-    int m = 0;
+    int tile = 0;        // its tile, and its index j within the tile's M-block
+    int j = 0;
   };
 
   // Busy cycle t (0, 1, 2, ... in order): the issue decisions, and its phase counted in `ctr`.
@@ -56,9 +59,12 @@ class TileCtrl {
     // Streamer: the next slot of tile s_tile_, once that tile's weight load began earlier.
     Slot s;
     if (s_tile_ < tiles_ && (s_slot_ > 0 || (wl_start_[s_tile_] >= 0 && t > wl_start_[s_tile_]))) {
-      if (s_slot_ == 0) e_[s_tile_] = t + m_ - 1;
+      if (s_slot_ == 0) {
+        s_count_ = slots_(s_tile_);
+        e_[s_tile_] = t + s_count_ - 1;
+      }
       s = {true, s_tile_, s_slot_};
-      if (++s_slot_ == m_) {
+      if (++s_slot_ == s_count_) {
         s_slot_ = 0;
         if (++s_tile_ == tiles_) {
           x_last_ = t + rows_ + cols_;
@@ -84,7 +90,9 @@ class TileCtrl {
 
  private:
   int rows_, cols_, depth_;
-  int tiles_ = 0, m_ = 0;
+  int tiles_ = 0;
+  std::function<int(int)> slots_;  // slots of tile i
+  int s_count_ = 0;                // slots of the tile being streamed
   int wl_tile_ = 0;                // next tile whose weight load has not started
   int64_t wl_free_at_ = 0;         // first cycle the loader is idle
   std::vector<int64_t> wl_start_;  // per tile: cycle its load started (-1: not yet)

@@ -29,20 +29,23 @@
 //
 // Command (cycle 0 = the first cycle with busy_o = 1, the one after the edge that accepted a
 // CTRL write with bit 0 set while busy_o = 0):
-//   - tiles, issue cycles wl_i / s_i / e_i: see rtl/tile_ctrl.sv and the doc.
+//   - M is walked in M-blocks of AccWords rows: tiles (nt outer, M-block mb, kt inner), their
+//     M_i = min(AccWords, M - mb*AccWords) slots and issue cycles wl_i / s_i / e_i: see
+//     rtl/tile_ctrl.sv and the doc. Slot j of an M-block streams A row m = mb*AccWords + j and
+//     uses accumulator row j.
 //   - weight row r issued in cycle t (B read) is written into bank i mod 2 of array row r at the
 //     end of cycle t + 1 (rows >= kv and columns >= nv load 0);
 //   - slot m issued in cycle t (A read) enters array row r in cycle t + 1 + r (lanes >= kv as 0);
 //     its de-skewed row of Cols partial sums reaches the accumulate stage in X = t + Rows + Cols;
 //     the BIAS/M0/SHIFT word q_base + nt is read in cycle X - 1;
-//   - in cycle X: not the last K-tile: accumulator row m <= (kt = 0 ? psum : acc[m] + psum) at
-//     the end of the cycle; last K-tile: (KT = 1 ? psum : acc[m] + psum) enters the requant
+//   - in cycle X: not the last K-tile: accumulator row j <= (kt = 0 ? psum : acc[j] + psum) at
+//     the end of the cycle; last K-tile: (KT = 1 ? psum : acc[j] + psum) enters the requant
 //     units; their results are written to C word c_base + m*NT + nt, lanes < nv, at the end of
 //     cycle X + RequantDepth.
 //   - busy_o = 1 in cycles 0 .. X_last + RequantDepth, done_o = 1 in cycle X_last +
-//     RequantDepth + 1. A command with M, N or K = 0 or M > AccWords has no tiles: busy_o = 1 in
-//     cycle 0 only, done_o = 1 in cycle 1, nothing is written, its one busy cycle counts as
-//     OUTPUT.
+//     RequantDepth + 1. Any M >= 1 is a normal command (M is not limited by AccWords). A command
+//     with M, N or K = 0 has no tiles: busy_o = 1 in cycle 0 only, done_o = 1 in cycle 1,
+//     nothing is written, its one busy cycle counts as OUTPUT.
 //   - Counters, cleared at the start edge, updated at the end of each busy cycle: CYC_BUSY +1;
 //     exactly one of CYC_COMPUTE (a slot issues), CYC_WSTALL (no slot issues, slots remain),
 //     CYC_DRAIN (after the last slot, before X_last), CYC_OUTPUT (X_last .. end) +1; MACS + kv*nv
@@ -51,12 +54,12 @@
 module systolic_top #(
   parameter int Rows         = 16,     // array rows, 2..32
   parameter int Cols         = 16,     // array columns, 2..32
-  parameter int AWords       = 16384,  // A scratchpad words (Rows int8 lanes), 1..2^20
-  parameter int BWords       = 16384,  // B scratchpad words (Cols int8 lanes), 1..2^20
-  parameter int CWords       = 16384,  // C scratchpad words (Cols int8 lanes), 1..2^20
-  parameter int QWords       = 64,     // BIAS / M0 / SHIFT words (Cols lanes), 1..2^20
-  parameter int AccWords     = 1024,   // accumulator rows: the largest M, 1..65536
-  parameter int RequantDepth = 3       // PipeDepth of the requant units, >= 1
+  parameter int AWords       = 524288,  // A scratchpad words (Rows int8 lanes), 1..2^20
+  parameter int BWords       = 262144,  // B scratchpad words (Cols int8 lanes), 1..2^20
+  parameter int CWords       = 262144,  // C scratchpad words (Cols int8 lanes), 1..2^20
+  parameter int QWords       = 64,      // BIAS / M0 / SHIFT words (Cols lanes), 1..2^20
+  parameter int AccWords     = 1024,    // accumulator rows: the M-block, 1..65536
+  parameter int RequantDepth = 3        // PipeDepth of the requant units, >= 1
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -75,7 +78,7 @@ module systolic_top #(
   localparam int RowW    = $clog2(Rows);
   localparam int KvW     = $clog2(Rows + 1);
   localparam int NvW     = $clog2(Cols + 1);
-  localparam int AccIdxW = (AccWords > 1) ? $clog2(AccWords) : 1;
+  localparam int AccIdxW = (AccWords > 1) ? $clog2(AccWords) : 1;  // slot j: accumulator row
   localparam int MacW    = KvW + NvW;
 
   // Host register indices (region 0).
@@ -121,7 +124,8 @@ module systolic_top #(
   logic [AW-1:0]   s_addr, s_caddr;
   logic [KvW-1:0]  s_kv;
   logic [NvW-1:0]  s_nv;
-  logic [DimWidth-1:0] s_m, s_nt;
+  logic [AccIdxW-1:0] s_j;
+  logic [DimWidth-1:0] s_nt;
   logic            ph_wstall, ph_compute, ph_drain, ph_output;
 
   tile_ctrl #(
@@ -157,7 +161,7 @@ module systolic_top #(
     .s_nv_o      (s_nv),
     .s_first_o   (s_first),
     .s_last_o    (s_last),
-    .s_m_o       (s_m),
+    .s_j_o       (s_j),
     .s_nt_o      (s_nt),
     .ph_wstall_o (ph_wstall),
     .ph_compute_o(ph_compute),
@@ -440,12 +444,12 @@ module systolic_top #(
 
   logic [TagW-1:0]    tag_t, tag_q;  // at issue, at X - 1
   logic               q_valid, q_first, q_last;
-  logic [AccIdxW-1:0] q_m;
+  logic [AccIdxW-1:0] q_j;
   logic [DimWidth-1:0] q_nt;
   logic [NvW-1:0]     q_nv;
   logic [AW-1:0]      q_caddr;
 
-  assign tag_t = {s_issue, s_first, s_last, s_m[AccIdxW-1:0], s_nt, s_nv, s_caddr};
+  assign tag_t = {s_issue, s_first, s_last, s_j, s_nt, s_nv, s_caddr};
 
   delay_line #(
     .Width(TagW),
@@ -457,7 +461,7 @@ module systolic_top #(
     .q_o   (tag_q)
   );
 
-  assign {q_valid, q_first, q_last, q_m, q_nt, q_nv, q_caddr} = tag_q;
+  assign {q_valid, q_first, q_last, q_j, q_nt, q_nv, q_caddr} = tag_q;
 
   // Cycle X - 1: read the BIAS / M0 / SHIFT word of the slot's N-tile (last K-tile only).
   assign q_rd_en   = q_valid && q_last;
@@ -467,7 +471,7 @@ module systolic_top #(
   logic               x_valid_d, x_valid_q;
   logic               x_first_d, x_first_q;
   logic               x_last_d, x_last_q;
-  logic [AccIdxW-1:0] x_m_d, x_m_q;
+  logic [AccIdxW-1:0] x_j_d, x_j_q;  // accumulator row: slot j of the M-block
   logic [NvW-1:0]     x_nv_d, x_nv_q;
   logic [AW-1:0]      x_caddr_d, x_caddr_q;
 
@@ -475,7 +479,7 @@ module systolic_top #(
     x_valid_d = q_valid;
     x_first_d = q_first;
     x_last_d  = q_last;
-    x_m_d     = q_m;
+    x_j_d     = q_j;
     x_nv_d    = q_nv;
     x_caddr_d = q_caddr;
   end
@@ -485,14 +489,14 @@ module systolic_top #(
       x_valid_q <= 1'b0;
       x_first_q <= 1'b0;
       x_last_q  <= 1'b0;
-      x_m_q     <= '0;
+      x_j_q     <= '0;
       x_nv_q    <= '0;
       x_caddr_q <= '0;
     end else begin
       x_valid_q <= x_valid_d;
       x_first_q <= x_first_d;
       x_last_q  <= x_last_d;
-      x_m_q     <= x_m_d;
+      x_j_q     <= x_j_d;
       x_nv_q    <= x_nv_d;
       x_caddr_q <= x_caddr_d;
     end
@@ -505,7 +509,7 @@ module systolic_top #(
   logic [Cols*32-1:0] acc_rd, acc_sum;
   logic               acc_we, rq_valid;
 
-  assign acc_rd = acc_mem[x_m_q];
+  assign acc_rd = acc_mem[x_j_q];
 
   always_comb begin
     for (int c = 0; c < Cols; c++) begin
@@ -518,7 +522,7 @@ module systolic_top #(
 
   always_ff @(posedge clk_i) begin
     if (acc_we) begin
-      acc_mem[x_m_q] <= acc_sum;
+      acc_mem[x_j_q] <= acc_sum;
     end
   end
 
@@ -739,14 +743,12 @@ module systolic_top #(
   assign done_o        = done;
 
   // Signals nothing reads: the engine never reads C; the tag pipeline carries the slot valid bit
-  // that pe_array and requant also carry; slot indices are below AccWords.
+  // that pe_array and requant also carry.
   logic [Cols*8-1:0] unused_c_rd_data;
   logic [Cols-1:0]   unused_psum_valid, unused_rq_valid;
-  logic [DimWidth-1:0] unused_s_m;
   assign unused_c_rd_data  = c_rd_data;
   assign unused_psum_valid = arr_psum_valid;
   assign unused_rq_valid   = rq_valid_o;
-  assign unused_s_m        = s_m;
 
   // ---------------------------------------------------------------------------------------------
   // Assertions
@@ -783,7 +785,7 @@ module systolic_top #(
     $error("systolic_top: QWords must be in 1..2^20 (the host word field is 20 bits)");
   end
   if (AccWords < 1 || AccWords > 65536) begin : g_bad_acc_words
-    $error("systolic_top: AccWords must be in 1..65536 (M is at most 65535)");
+    $error("systolic_top: AccWords must be in 1..65536 (the M-block of the accumulator buffer)");
   end
   if (RequantDepth < 1) begin : g_bad_requant_depth
     $error("systolic_top: RequantDepth must be >= 1");

@@ -1,10 +1,13 @@
 // tile_ctrl: the tile sequencer of systolic_top (docs/architecture.md section 4, "Tile schedule"
-// and "Counters"; modelled inside the C++ twin model/systolic_top.h).
+// and "Counters"; C++ twin: model/tile_ctrl.h).
 //
-// A command has the tiles i = 0 .. NT*KT - 1, nt outer, kt inner (KT = ceil(K / Rows),
-// NT = ceil(N / Cols)). Two engines walk them in order, each with its own counters:
+// M is walked in M-blocks of AccWords rows (MB = ceil(M / AccWords)). A command has the tiles
+// i = 0 .. NT*MB*KT - 1, nt outer, mb (M-block) in the middle, kt inner (KT = ceil(K / Rows),
+// NT = ceil(N / Cols)); tile i has M_i = min(AccWords, M - mb*AccWords) slots, and its slot j
+// (0 .. M_i - 1, the accumulator row) streams A row m = mb*AccWords + j. Two engines walk the
+// tiles in order, each with its own counters:
 //   - the weight loader issues the Rows B-row reads of tile i in cycles wl_i .. wl_i + Rows - 1;
-//   - the slot streamer issues the M A-word reads of tile i in cycles s_i .. e_i = s_i + M - 1.
+//   - the slot streamer issues the M_i A-word reads of tile i in cycles s_i .. e_i = s_i + M_i - 1.
 // Issue rules (cycle 0 = the first busy cycle), which give exactly
 //   wl_0 = 0, wl_1 = Rows, wl_i = max(wl_{i-1} + Rows, e_{i-2} + Cols - 1),
 //   s_i  = max(wl_i + 1, e_{i-1} + 1):
@@ -16,16 +19,20 @@
 //   - the streamer starts tile i in the first cycle in which it is idle (tile i - 1's last slot
 //     issued in an earlier cycle) and tile i's load started in an earlier cycle (a count of loads
 //     started but not yet streamed, 0..2).
-// Addresses (word numbers, AddrWidth bits, never wrapping): B row r of tile (nt, kt) is
-// b_base + nt*K + kt*Rows + r, A slot m is a_base + m*KT + kt, C slot m is c_base + m*NT + nt;
-// they are kept as running sums (no multiplier). A weight row r >= kv is issued (wl_issue_o = 1)
-// with wl_zero_o = 1: it loads zeros and needs no B read.
+// Addresses (word numbers, AddrWidth bits, never wrapping): B row r of tile (nt, mb, kt) is
+// b_base + nt*K + kt*Rows + r (independent of mb: each M-block reloads the same weight tiles),
+// slot j's A word is a_base + m*KT + kt and its C word c_base + m*NT + nt. They are kept as
+// running sums (no multiplier): the A and C words of slot 0 of the current M-block step by KT
+// and NT per slot, and the next M-block's follow from the last slot of a full block (A word + 1,
+// C word + NT, as that slot is row AccWords - 1 of the last K-tile). A weight row r >= kv is
+// issued (wl_issue_o = 1) with wl_zero_o = 1: it loads zeros and needs no B read.
 //
 // Cycle behaviour:
 //   - start_i = 1 in a cycle with busy_o = 0 starts a command at the edge ending that cycle:
 //     busy_o = 1 from the next cycle (cycle 0). m_i, n_i, k_i and the bases must not change
 //     while busy_o = 1.
-//   - A command with M, N or K = 0 or M > AccWords has no tiles: it is busy in cycle 0 only.
+//   - A command with M, N or K = 0 has no tiles: it is busy in cycle 0 only. Any M >= 1 is a
+//     normal command (AccWords limits the M-block, not M).
 //   - The issue outputs (wl_*, s_*) describe the reads issued in the current cycle; they are
 //     functions of the registers only (no path from any input but the stable command inputs).
 //   - Busy cycles are classified into exactly one of ph_compute_o (a slot issues), ph_wstall_o
@@ -37,7 +44,7 @@
 module tile_ctrl #(
   parameter int Rows         = 4,   // array rows, 2..32
   parameter int Cols         = 4,   // array columns, 2..32
-  parameter int AccWords     = 8,   // the largest M of a command, 1..65536
+  parameter int AccWords     = 8,   // accumulator rows: the M-block, 1..65536
   parameter int RequantDepth = 3,   // requant latency, >= 1
   parameter int AddrWidth    = 50,  // width of the word addresses, 2*DimWidth+2..63
   parameter int DimWidth     = 24   // width of M, N and K
@@ -45,9 +52,9 @@ module tile_ctrl #(
   input  logic                      clk_i,
   input  logic                      rst_ni,
   input  logic                      start_i,      // start a command (ignored while busy_o = 1)
-  input  logic [DimWidth-1:0]               m_i,
-  input  logic [DimWidth-1:0]               n_i,
-  input  logic [DimWidth-1:0]               k_i,
+  input  logic [DimWidth-1:0]       m_i,
+  input  logic [DimWidth-1:0]       n_i,
+  input  logic [DimWidth-1:0]       k_i,
   input  logic [19:0]               a_base_i,
   input  logic [19:0]               b_base_i,
   input  logic [19:0]               c_base_i,
@@ -69,8 +76,9 @@ module tile_ctrl #(
   output logic [$clog2(Cols+1)-1:0] s_nv_o,       // valid columns of the tile, 1..Cols
   output logic                      s_first_o,    // kt = 0
   output logic                      s_last_o,     // kt = KT - 1
-  output logic [DimWidth-1:0]               s_m_o,        // slot index m
-  output logic [DimWidth-1:0]               s_nt_o,       // N-tile index nt
+  output logic [((AccWords > 1) ? $clog2(AccWords) : 1)-1:0]
+                                    s_j_o,        // slot j of the M-block: its accumulator row
+  output logic [DimWidth-1:0]       s_nt_o,       // N-tile index nt
   // Counter phases of this busy cycle (one-hot while busy_o = 1)
   output logic                      ph_wstall_o,
   output logic                      ph_compute_o,
@@ -87,61 +95,66 @@ module tile_ctrl #(
   localparam int TailW   = $clog2(TailLen + 1);
   localparam int AW      = AddrWidth;
   localparam int DimW1   = DimWidth + 1;
+  localparam int MremW   = (DimWidth > 17) ? DimWidth : 17;        // compares rows with AccWords
+  localparam int SlotW   = (AccWords > 1) ? $clog2(AccWords) : 1;  // slot index j
 
   // ---------------------------------------------------------------------------------------------
   // Registers
   // ---------------------------------------------------------------------------------------------
-  logic              busy_d, busy_q;
-  logic              done_d, done_q;
-  logic [DimWidth-1:0]       kt_num_d, kt_num_q;        // KT: A word stride of a slot
-  logic [DimWidth-1:0]       nt_num_d, nt_num_q;        // NT: C word stride of a slot
+  logic                busy_d, busy_q;
+  logic                done_d, done_q;
+  logic [DimWidth-1:0] kt_num_d, kt_num_q;        // KT: A word stride of a slot
+  logic [DimWidth-1:0] nt_num_d, nt_num_q;        // NT: C word stride of a slot
   // Weight loader
-  logic              wl_left_d, wl_left_q;      // some tile's load has not started
-  logic              wl_act_d, wl_act_q;        // a load is under way (rows 1 .. Rows-1 next)
-  logic [RowW-1:0]   wl_row_d, wl_row_q;        // next row while wl_act_q
-  logic              wl_bank_d, wl_bank_q;      // bank of the tile being / to be loaded
-  logic [DimWidth-1:0]       wl_krem_d, wl_krem_q;      // K - kt*Rows of that tile
-  logic [DimWidth-1:0]       wl_nrem_d, wl_nrem_q;      // N - nt*Cols of that tile
-  logic [AW-1:0]     wl_addr_d, wl_addr_q;      // B word of the next row
-  logic [AW-1:0]     wl_ntbase_d, wl_ntbase_q;  // b_base + nt*K
+  logic                wl_left_d, wl_left_q;      // some tile's load has not started
+  logic                wl_act_d, wl_act_q;        // a load is under way (rows 1 .. Rows-1 next)
+  logic [RowW-1:0]     wl_row_d, wl_row_q;        // next row while wl_act_q
+  logic                wl_bank_d, wl_bank_q;      // bank of the tile being / to be loaded
+  logic [DimWidth-1:0] wl_krem_d, wl_krem_q;      // K - kt*Rows of that tile
+  logic [DimWidth-1:0] wl_mrem_d, wl_mrem_q;      // M - mb*AccWords of that tile
+  logic [DimWidth-1:0] wl_nrem_d, wl_nrem_q;      // N - nt*Cols of that tile
+  logic [AW-1:0]       wl_addr_d, wl_addr_q;      // B word of the next row
+  logic [AW-1:0]       wl_ntbase_d, wl_ntbase_q;  // b_base + nt*K
   // Weight banks
-  logic [1:0]        bank_wait_d, bank_wait_q;  // loaded (or loading), last slot not yet issued
-  logic [2*CntW-1:0] bank_cnt_d, bank_cnt_q;    // cycles until free after the last slot
-  logic [1:0]        ahead_d, ahead_q;          // loads started minus streams started
+  logic [1:0]          bank_wait_d, bank_wait_q;  // loaded (or loading), last slot not yet issued
+  logic [2*CntW-1:0]   bank_cnt_d, bank_cnt_q;    // cycles until free after the last slot
+  logic [1:0]          ahead_d, ahead_q;          // loads started minus streams started
   // Slot streamer
-  logic              s_left_d, s_left_q;        // some slot has not issued
-  logic              s_act_d, s_act_q;          // a stream is under way (slot s_m_q next)
-  logic [DimWidth-1:0]       s_m_d, s_m_q;
-  logic              s_bank_d, s_bank_q;
-  logic [DimWidth-1:0]       s_krem_d, s_krem_q;        // K - kt*Rows of the tile streamed / to stream
-  logic [DimWidth-1:0]       s_nrem_d, s_nrem_q;        // N - nt*Cols
-  logic [DimWidth-1:0]       s_nt_d, s_nt_q;
-  logic              s_first_d, s_first_q;      // kt = 0
-  logic [AW-1:0]     s_addr_d, s_addr_q;        // A word of the next slot
-  logic [AW-1:0]     s_kbase_d, s_kbase_q;      // a_base + kt
-  logic [AW-1:0]     s_caddr_d, s_caddr_q;      // C word of the next slot
-  logic [AW-1:0]     s_cbase_d, s_cbase_q;      // c_base + nt
+  logic                s_left_d, s_left_q;        // some slot has not issued
+  logic                s_act_d, s_act_q;          // a stream is under way (slot s_j_q next)
+  logic [SlotW-1:0]    s_j_d, s_j_q;
+  logic                s_bank_d, s_bank_q;
+  logic [DimWidth-1:0] s_krem_d, s_krem_q;        // K - kt*Rows of the tile streamed / to stream
+  logic [DimWidth-1:0] s_mrem_d, s_mrem_q;        // M - mb*AccWords
+  logic [DimWidth-1:0] s_nrem_d, s_nrem_q;        // N - nt*Cols
+  logic [DimWidth-1:0] s_nt_d, s_nt_q;
+  logic                s_first_d, s_first_q;      // kt = 0
+  logic [AW-1:0]       s_addr_d, s_addr_q;        // A word of the next slot
+  logic [AW-1:0]       s_kbase_d, s_kbase_q;      // A word of slot 0: a_base + mb*AccWords*KT + kt
+  logic [AW-1:0]       s_caddr_d, s_caddr_q;      // C word of the next slot
+  logic [AW-1:0]       s_cblk_d, s_cblk_q;        // C word of slot 0: c_base + mb*AccWords*NT + nt
+  logic [AW-1:0]       s_cbase_d, s_cbase_q;      // c_base + nt
   // After the last slot
-  logic [TailW-1:0]  tail_d, tail_q;            // busy cycles left (while !s_left_q)
+  logic [TailW-1:0]    tail_d, tail_q;            // busy cycles left (while !s_left_q)
 
   // ---------------------------------------------------------------------------------------------
   // Issue decisions of this cycle
   // ---------------------------------------------------------------------------------------------
-  logic            cmd_empty;
-  logic [DimWidth-1:0]     kt_calc, nt_calc;
-  logic [1:0]      bank_free;
-  logic            wl_start, wl_issue, wl_zero, wl_last_kt, wl_last_nt, wl_last_row;
-  logic [RowW-1:0] wl_row;
-  logic [NvW-1:0]  wl_nv;
-  logic            s_start, s_issue, s_last_kt, s_last_nt, s_tile_end;
-  logic [DimWidth-1:0]     s_m;
-  logic [AW-1:0]   s_addr, s_caddr;
-  logic [KvW-1:0]  s_kv;
-  logic [NvW-1:0]  s_nv;
-  logic            tail_phase;
+  logic                cmd_empty;
+  logic [DimWidth-1:0] kt_calc, nt_calc;
+  logic [1:0]          bank_free;
+  logic                wl_start, wl_issue, wl_zero, wl_last_kt, wl_last_mb, wl_last_nt;
+  logic                wl_last_row;
+  logic [RowW-1:0]     wl_row;
+  logic [NvW-1:0]      wl_nv;
+  logic                s_start, s_issue, s_last_kt, s_last_mb, s_last_nt, s_tile_end;
+  logic [SlotW-1:0]    s_j, s_j_last;
+  logic [AW-1:0]       s_addr, s_caddr;
+  logic [KvW-1:0]      s_kv;
+  logic [NvW-1:0]      s_nv;
+  logic                tail_phase;
 
-  assign cmd_empty = (m_i == DimWidth'(0)) || (n_i == DimWidth'(0)) || (k_i == DimWidth'(0)) ||
-                     (32'(m_i) > 32'(AccWords));
+  assign cmd_empty = (m_i == DimWidth'(0)) || (n_i == DimWidth'(0)) || (k_i == DimWidth'(0));
   assign kt_calc   = DimWidth'((DimW1'(k_i) + DimW1'(Rows - 1)) / DimW1'(Rows));
   assign nt_calc   = DimWidth'((DimW1'(n_i) + DimW1'(Cols - 1)) / DimW1'(Cols));
 
@@ -156,19 +169,23 @@ module tile_ctrl #(
     wl_zero     = DimWidth'(wl_row) >= wl_krem_q;
     wl_nv       = (wl_nrem_q >= DimWidth'(Cols)) ? NvW'(Cols) : NvW'(wl_nrem_q);
     wl_last_kt  = wl_krem_q <= DimWidth'(Rows);
+    wl_last_mb  = MremW'(wl_mrem_q) <= MremW'(AccWords);
     wl_last_nt  = wl_nrem_q <= DimWidth'(Cols);
     wl_last_row = wl_row == RowW'(Rows - 1);
 
     s_start    = !s_act_q && s_left_q && (ahead_q != 2'd0);
     s_issue    = s_act_q || s_start;
-    s_m        = s_act_q ? s_m_q : DimWidth'(0);
+    s_j        = s_act_q ? s_j_q : '0;
     s_addr     = s_act_q ? s_addr_q : s_kbase_q;
-    s_caddr    = s_act_q ? s_caddr_q : s_cbase_q;
+    s_caddr    = s_act_q ? s_caddr_q : s_cblk_q;
     s_kv       = (s_krem_q >= DimWidth'(Rows)) ? KvW'(Rows) : KvW'(s_krem_q);
     s_nv       = (s_nrem_q >= DimWidth'(Cols)) ? NvW'(Cols) : NvW'(s_nrem_q);
     s_last_kt  = s_krem_q <= DimWidth'(Rows);
+    s_last_mb  = MremW'(s_mrem_q) <= MremW'(AccWords);
     s_last_nt  = s_nrem_q <= DimWidth'(Cols);
-    s_tile_end = s_issue && (s_m == m_i - DimWidth'(1));
+    // Last slot of the tile: j = M_i - 1 with M_i = min(AccWords, M - mb*AccWords).
+    s_j_last   = s_last_mb ? SlotW'(s_mrem_q - DimWidth'(1)) : SlotW'(AccWords - 1);
+    s_tile_end = s_issue && (s_j == s_j_last);
 
     tail_phase = busy_q && !s_left_q;
   end
@@ -186,6 +203,7 @@ module tile_ctrl #(
     wl_row_d    = wl_row_q;
     wl_bank_d   = wl_bank_q;
     wl_krem_d   = wl_krem_q;
+    wl_mrem_d   = wl_mrem_q;
     wl_nrem_d   = wl_nrem_q;
     wl_addr_d   = wl_addr_q;
     wl_ntbase_d = wl_ntbase_q;
@@ -194,15 +212,17 @@ module tile_ctrl #(
     ahead_d     = ahead_q + 2'(wl_start) - 2'(s_start);
     s_left_d    = s_left_q;
     s_act_d     = s_act_q;
-    s_m_d       = s_m_q;
+    s_j_d       = s_j_q;
     s_bank_d    = s_bank_q;
     s_krem_d    = s_krem_q;
+    s_mrem_d    = s_mrem_q;
     s_nrem_d    = s_nrem_q;
     s_nt_d      = s_nt_q;
     s_first_d   = s_first_q;
     s_addr_d    = s_addr_q;
     s_kbase_d   = s_kbase_q;
     s_caddr_d   = s_caddr_q;
+    s_cblk_d    = s_cblk_q;
     s_cbase_d   = s_cbase_q;
     tail_d      = tail_q;
 
@@ -213,7 +233,7 @@ module tile_ctrl #(
       end
     end
 
-    // Weight loader: one row per cycle, then the next tile.
+    // Weight loader: one row per cycle, then the next tile (kt, then mb, then nt).
     if (wl_start) begin
       bank_wait_d[wl_bank_q] = 1'b1;
     end
@@ -224,12 +244,19 @@ module tile_ctrl #(
         wl_row_d  = '0;
         wl_bank_d = !wl_bank_q;
         if (wl_last_kt) begin
-          wl_krem_d   = k_i;
-          wl_nrem_d   = wl_nrem_q - DimWidth'(Cols);
-          wl_ntbase_d = wl_ntbase_q + AW'(k_i);
-          wl_addr_d   = wl_ntbase_q + AW'(k_i);
-          if (wl_last_nt) begin
-            wl_left_d = 1'b0;
+          wl_krem_d = k_i;
+          if (wl_last_mb) begin
+            wl_mrem_d   = m_i;
+            wl_nrem_d   = wl_nrem_q - DimWidth'(Cols);
+            wl_ntbase_d = wl_ntbase_q + AW'(k_i);
+            wl_addr_d   = wl_ntbase_q + AW'(k_i);
+            if (wl_last_nt) begin
+              wl_left_d = 1'b0;
+            end
+          end else begin
+            // The next M-block reloads this N-tile's weights.
+            wl_mrem_d = wl_mrem_q - DimWidth'(AccWords);
+            wl_addr_d = wl_ntbase_q;
           end
         end else begin
           wl_krem_d = wl_krem_q - DimWidth'(Rows);
@@ -240,11 +267,11 @@ module tile_ctrl #(
       end
     end
 
-    // Slot streamer: one slot per cycle, then the next tile.
+    // Slot streamer: one slot per cycle, then the next tile (kt, then mb, then nt).
     if (s_issue) begin
       if (s_tile_end) begin
         s_act_d  = 1'b0;
-        s_m_d    = DimWidth'(0);
+        s_j_d    = '0;
         s_bank_d = !s_bank_q;
         for (int b = 0; b < 2; b++) begin
           if (32'(s_bank_q) == b) begin
@@ -255,13 +282,23 @@ module tile_ctrl #(
         if (s_last_kt) begin
           s_krem_d  = k_i;
           s_first_d = 1'b1;
-          s_kbase_d = AW'(a_base_i);
-          s_nt_d    = s_nt_q + DimWidth'(1);
-          s_nrem_d  = s_nrem_q - DimWidth'(Cols);
-          s_cbase_d = s_cbase_q + AW'(1);
-          if (s_last_nt) begin
-            s_left_d = 1'b0;
-            tail_d   = TailW'(TailLen);
+          if (s_last_mb) begin
+            s_mrem_d  = m_i;
+            s_kbase_d = AW'(a_base_i);
+            s_nt_d    = s_nt_q + DimWidth'(1);
+            s_nrem_d  = s_nrem_q - DimWidth'(Cols);
+            s_cbase_d = s_cbase_q + AW'(1);
+            s_cblk_d  = s_cbase_q + AW'(1);
+            if (s_last_nt) begin
+              s_left_d = 1'b0;
+              tail_d   = TailW'(TailLen);
+            end
+          end else begin
+            // A full M-block ends with row AccWords - 1 of the last K-tile: the next block's
+            // slot 0 has the A word after this slot's (kt = 0) and the C word NT after it.
+            s_mrem_d  = s_mrem_q - DimWidth'(AccWords);
+            s_kbase_d = s_addr + AW'(1);
+            s_cblk_d  = s_caddr + AW'(nt_num_q);
           end
         end else begin
           s_krem_d  = s_krem_q - DimWidth'(Rows);
@@ -270,7 +307,7 @@ module tile_ctrl #(
         end
       end else begin
         s_act_d   = 1'b1;
-        s_m_d     = s_m + DimWidth'(1);
+        s_j_d     = s_j + SlotW'(1);
         s_addr_d  = s_addr + AW'(kt_num_q);
         s_caddr_d = s_caddr + AW'(nt_num_q);
       end
@@ -295,6 +332,7 @@ module tile_ctrl #(
       wl_row_d    = '0;
       wl_bank_d   = 1'b0;
       wl_krem_d   = k_i;
+      wl_mrem_d   = m_i;
       wl_nrem_d   = n_i;
       wl_addr_d   = AW'(b_base_i);
       wl_ntbase_d = AW'(b_base_i);
@@ -303,15 +341,17 @@ module tile_ctrl #(
       ahead_d     = '0;
       s_left_d    = !cmd_empty;
       s_act_d     = 1'b0;
-      s_m_d       = DimWidth'(0);
+      s_j_d       = '0;
       s_bank_d    = 1'b0;
       s_krem_d    = k_i;
+      s_mrem_d    = m_i;
       s_nrem_d    = n_i;
       s_nt_d      = DimWidth'(0);
       s_first_d   = 1'b1;
       s_addr_d    = AW'(a_base_i);
       s_kbase_d   = AW'(a_base_i);
       s_caddr_d   = AW'(c_base_i);
+      s_cblk_d    = AW'(c_base_i);
       s_cbase_d   = AW'(c_base_i);
       tail_d      = cmd_empty ? TailW'(1) : '0;
     end
@@ -328,6 +368,7 @@ module tile_ctrl #(
       wl_row_q    <= '0;
       wl_bank_q   <= 1'b0;
       wl_krem_q   <= '0;
+      wl_mrem_q   <= '0;
       wl_nrem_q   <= '0;
       wl_addr_q   <= '0;
       wl_ntbase_q <= '0;
@@ -336,15 +377,17 @@ module tile_ctrl #(
       ahead_q     <= '0;
       s_left_q    <= 1'b0;
       s_act_q     <= 1'b0;
-      s_m_q       <= '0;
+      s_j_q       <= '0;
       s_bank_q    <= 1'b0;
       s_krem_q    <= '0;
+      s_mrem_q    <= '0;
       s_nrem_q    <= '0;
       s_nt_q      <= '0;
       s_first_q   <= 1'b0;
       s_addr_q    <= '0;
       s_kbase_q   <= '0;
       s_caddr_q   <= '0;
+      s_cblk_q    <= '0;
       s_cbase_q   <= '0;
       tail_q      <= '0;
     end else begin
@@ -357,6 +400,7 @@ module tile_ctrl #(
       wl_row_q    <= wl_row_d;
       wl_bank_q   <= wl_bank_d;
       wl_krem_q   <= wl_krem_d;
+      wl_mrem_q   <= wl_mrem_d;
       wl_nrem_q   <= wl_nrem_d;
       wl_addr_q   <= wl_addr_d;
       wl_ntbase_q <= wl_ntbase_d;
@@ -365,15 +409,17 @@ module tile_ctrl #(
       ahead_q     <= ahead_d;
       s_left_q    <= s_left_d;
       s_act_q     <= s_act_d;
-      s_m_q       <= s_m_d;
+      s_j_q       <= s_j_d;
       s_bank_q    <= s_bank_d;
       s_krem_q    <= s_krem_d;
+      s_mrem_q    <= s_mrem_d;
       s_nrem_q    <= s_nrem_d;
       s_nt_q      <= s_nt_d;
       s_first_q   <= s_first_d;
       s_addr_q    <= s_addr_d;
       s_kbase_q   <= s_kbase_d;
       s_caddr_q   <= s_caddr_d;
+      s_cblk_q    <= s_cblk_d;
       s_cbase_q   <= s_cbase_d;
       tail_q      <= tail_d;
     end
@@ -398,7 +444,7 @@ module tile_ctrl #(
   assign s_nv_o       = s_nv;
   assign s_first_o    = s_first_q;
   assign s_last_o     = s_last_kt;
-  assign s_m_o        = s_m;
+  assign s_j_o        = s_j;
   assign s_nt_o       = s_nt_q;
   assign ph_compute_o = busy_q && s_issue;
   assign ph_wstall_o  = busy_q && s_left_q && !s_issue;

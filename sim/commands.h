@@ -9,6 +9,7 @@ namespace systolic::cli {
 void add_quantize_command(CLI::App& app);
 void add_multiplier_command(CLI::App& app);
 void add_requant_command(CLI::App& app);
+void add_fp_command(CLI::App& app);
 void add_demo_command(CLI::App& app);
 void run_demo();
 void add_run_command(CLI::App& app);

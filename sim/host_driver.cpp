@@ -14,10 +14,15 @@ int ceil_div(int x, int y) { return (x + y - 1) / y; }
 constexpr int kMaxDim = (1 << 24) - 1;  // 24-bit M, N, K registers
 }  // namespace
 
-void GemmJob::validate(const model::TopParams& p) const {
+void GemmJob::validate(const model::TopParams& p, bool need_data) const {
   if (M < 1 || N < 1 || K < 1 || M > kMaxDim || N > kMaxDim || K > kMaxDim) {
     throw std::invalid_argument(
         fmt::format("GEMM sizes M={} N={} K={} must be in 1..{}", M, N, K, kMaxDim));
+  }
+  if (!need_data && a.empty() && b.empty() && bias.empty()) {
+    quant::validate(q, N);
+    plan_split(p, M, N, K);
+    return;
   }
   if (a.size() != size_t(M) * K) {
     throw std::invalid_argument(
@@ -44,7 +49,7 @@ Split plan_split(const model::TopParams& p, int m, int n, int k) {
         "K = {} does not fit the B scratchpad ({} words): at most {} for this configuration", k,
         p.BWords, p.BWords));
   }
-  const int rows = std::min({m, p.AccWords, p.AWords / kt, p.CWords / nt});
+  const int rows = std::min({m, p.AWords / kt, p.CWords / nt});
   if (rows < 1) {
     throw std::invalid_argument(fmt::format(
         "K = {} does not fit the A scratchpad ({} words of {} lanes)", k, p.AWords, p.Rows));
@@ -89,10 +94,10 @@ void HostDriver::read_many(const std::vector<uint32_t>& addrs, std::vector<uint3
 
 std::vector<int8_t> HostDriver::run(const GemmJob& job, RunStats& stats) {
   const model::TopParams& p = port_.params();
-  job.validate(p);
+  job.validate(p, !timing_only_);
   const Split split = plan_split(p, job.M, job.N, job.K);
   const int kt = ceil_div(job.K, p.Rows);
-  std::vector<int8_t> c(size_t(job.M) * job.N, 0);
+  std::vector<int8_t> c(timing_only_ ? 0 : size_t(job.M) * job.N, 0);
   std::vector<uint32_t> addrs, data;
 
   for (int n0 = 0; n0 < job.N; n0 += split.n_cols) {
@@ -100,13 +105,14 @@ std::vector<int8_t> HostDriver::run(const GemmJob& job, RunStats& stats) {
     const int ntc = ceil_div(nc, p.Cols);
     const uint64_t host_start = port_.cycles();
     // B columns n0 .. n0+nc-1 and their output-stage parameters.
-    for (int k = 0; k < job.K; ++k) {
+    if (timing_only_) stats.host_cycles += uint64_t(job.K) * nc + 3 * uint64_t(nc);
+    for (int k = 0; k < job.K && !timing_only_; ++k) {
       for (int j = 0; j < nc; ++j) {
         const uint32_t word = uint32_t(j / p.Cols) * job.K + k;
         write(a::element(a::kB, word, j % p.Cols), uint8_t(job.b[size_t(k) * job.N + n0 + j]));
       }
     }
-    for (int j = 0; j < nc; ++j) {
+    for (int j = 0; j < nc && !timing_only_; ++j) {
       const quant::OutputStage s = job.q.column(n0 + j);
       const uint32_t word = j / p.Cols, lane = j % p.Cols;
       write(a::element(a::kBias, word, lane), uint32_t(job.bias.empty() ? 0 : job.bias[n0 + j]));
@@ -118,7 +124,8 @@ std::vector<int8_t> HostDriver::run(const GemmJob& job, RunStats& stats) {
     for (int m0 = 0; m0 < job.M; m0 += split.m_rows) {
       const int mc = std::min(split.m_rows, job.M - m0);
       const uint64_t load_start = port_.cycles();
-      for (int i = 0; i < mc; ++i) {
+      if (timing_only_) stats.host_cycles += uint64_t(mc) * job.K;
+      for (int i = 0; i < mc && !timing_only_; ++i) {
         for (int k = 0; k < job.K; ++k) {
           const uint32_t word = uint32_t(i) * kt + k / p.Rows;
           write(a::element(a::kA, word, k % p.Rows), uint8_t(job.a[size_t(m0 + i) * job.K + k]));
@@ -142,8 +149,12 @@ std::vector<int8_t> HostDriver::run(const GemmJob& job, RunStats& stats) {
       // Start and wait for done_o. The bound is far above the schedule's worst case.
       const auto t0 = std::chrono::steady_clock::now();
       write(a::reg(a::kCtrl), 1);
-      const uint64_t tiles = uint64_t(kt) * ntc;
-      const uint64_t limit = tiles * (uint64_t(mc) + 2 * p.Rows + 2 * p.Cols) + 64 + p.RequantDepth;
+      // Each tile takes at most max(M_i, Rows) + Cols cycles; the bound doubles that.
+      const uint64_t blocks = uint64_t(ceil_div(mc, p.AccWords));
+      const uint64_t tiles = uint64_t(kt) * ntc * blocks;
+      const uint64_t limit =
+          tiles * (uint64_t(std::min(mc, p.AccWords)) + 2 * p.Rows + 2 * p.Cols) + 64 +
+          p.RequantDepth;
       uint64_t waited = 0;
       while (!idle().done_o) {
         if (++waited > limit) {
@@ -171,6 +182,10 @@ std::vector<int8_t> HostDriver::run(const GemmJob& job, RunStats& stats) {
       stats.engine.macs += uint64_t(data[5]) | uint64_t(data[6]) << 32;
 
       addrs.clear();
+      if (timing_only_) {
+        stats.host_cycles += port_.cycles() - read_start + uint64_t(mc) * nc;
+        continue;
+      }
       for (int i = 0; i < mc; ++i) {
         for (int j = 0; j < nc; ++j) {
           addrs.push_back(a::element(a::kC, uint32_t(i) * ntc + j / p.Cols, j % p.Cols));

@@ -18,7 +18,8 @@ struct GemmJob {
   std::vector<int32_t> bias;  // N folded biases (empty: zeros)
   quant::GemmQuant q;         // per-column (or broadcast) M0 / shift, zp_out, bounds, rounding
 
-  void validate(const model::TopParams& p) const;  // throws std::invalid_argument
+  // Throws std::invalid_argument. Without `need_data` A, B and the bias may be empty.
+  void validate(const model::TopParams& p, bool need_data = true) const;
 };
 
 struct RunStats {
@@ -42,6 +43,10 @@ class HostDriver {
   explicit HostDriver(HostPort& port) : port_(port) {}
   // Runs the whole GEMM; returns C (M x N int8) and adds to `stats`.
   std::vector<int8_t> run(const GemmJob& job, RunStats& stats);
+  // Timing only: scratchpad loads and C reads are counted in host_cycles but not simulated, and
+  // the job needs no data; commands, registers and counters run as usual. Use with an engine
+  // whose cycles do not depend on the data (the model with compute_data off); C is all zeros.
+  void set_timing_only(bool on) { timing_only_ = on; }
 
  private:
   void write(uint32_t addr, uint32_t data);
@@ -50,6 +55,7 @@ class HostDriver {
   const model::TopOut& idle();
 
   HostPort& port_;
+  bool timing_only_ = false;
 };
 
 }  // namespace systolic::sim

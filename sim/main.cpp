@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   systolic::cli::add_quantize_command(app);
   systolic::cli::add_multiplier_command(app);
   systolic::cli::add_requant_command(app);
+  systolic::cli::add_fp_command(app);
   systolic::cli::add_run_command(app);
   systolic::cli::add_demo_command(app);
   app.require_subcommand(0, 1);

@@ -55,7 +55,8 @@ std::string RunReport::text() const {
   }
   if (sqnr_db) s += fmt::format("  SQNR vs float GEMM    {:.2f} dB\n", *sqnr_db);
   s += fmt::format("  result                {}\n",
-                   matches_reference
+                   timing_only ? std::string("not computed (timing-only run)")
+                   : matches_reference
                        ? fmt::format("matches the reference GEMM ({} int8 values)", m * n)
                        : fmt::format("DIFFERS from the reference GEMM in {} of {} values",
                                      mismatched_values, m * n));
@@ -96,6 +97,10 @@ nlohmann::json RunReport::json() const {
       {"wall_seconds", wall_seconds},
       {"engine_seconds", stats.engine_seconds},
   };
+  if (timing_only) {
+    j["timing_only"] = true;
+    j["matches_reference"] = nullptr;
+  }
   if (seed) j["seed"] = *seed;
   if (sqnr_db) j["sqnr_db"] = *sqnr_db;
   if (model_cycles) {

@@ -19,6 +19,7 @@ struct RunReport {
   std::string rounding;
   std::optional<uint64_t> seed;  // random inputs only
   RunStats stats;                // engine counters summed over commands, host cycles
+  bool timing_only = false;      // no data simulated: matches_reference is not known
   bool matches_reference = false;
   uint64_t mismatched_values = 0;
   std::optional<double> sqnr_db;  // float inputs only

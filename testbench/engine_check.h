@@ -20,21 +20,31 @@ struct ExpectedCycles {
   uint64_t busy = 0, wstall = 0, compute = 0, drain = 0, output = 0, macs = 0;
 };
 
-// The doc's tile schedule for one command.
+// The doc's tile schedule for one command: tiles nt outer, M-block mb, kt inner; tile i streams
+// M_i = min(AccWords, M - mb*AccWords) slots.
 inline ExpectedCycles schedule(const model::TopParams& p, int m, int n, int k) {
   const int64_t R = p.Rows, C = p.Cols, D = p.RequantDepth;
-  const int kt = (k + p.Rows - 1) / p.Rows, nt = (n + p.Cols - 1) / p.Cols, tiles = kt * nt;
-  std::vector<int64_t> wl(tiles), s(tiles), e(tiles);
-  for (int i = 0; i < tiles; ++i) {
-    wl[i] = i == 0 ? 0 : wl[i - 1] + R;
-    if (i >= 2) wl[i] = std::max(wl[i], e[i - 2] + C - 1);
-    s[i] = wl[i] + 1;
-    if (i >= 1) s[i] = std::max(s[i], e[i - 1] + 1);
-    e[i] = s[i] + m - 1;
+  const int kt = (k + p.Rows - 1) / p.Rows, nt = (n + p.Cols - 1) / p.Cols;
+  const int mb = (m + p.AccWords - 1) / p.AccWords;
+  std::vector<int64_t> wl, s, e;
+  for (int t_nt = 0; t_nt < nt; ++t_nt) {
+    for (int t_mb = 0; t_mb < mb; ++t_mb) {
+      for (int t_kt = 0; t_kt < kt; ++t_kt) {
+        const int64_t mi = std::min(p.AccWords, m - t_mb * p.AccWords);
+        const size_t i = wl.size();
+        int64_t w = i == 0 ? 0 : wl[i - 1] + R;
+        if (i >= 2) w = std::max(w, e[i - 2] + C - 1);
+        int64_t st = w + 1;
+        if (i >= 1) st = std::max(st, e[i - 1] + 1);
+        wl.push_back(w);
+        s.push_back(st);
+        e.push_back(st + mi - 1);
+      }
+    }
   }
   ExpectedCycles x;
-  x.busy = uint64_t(e[tiles - 1] + R + C + D + 1);
-  x.compute = uint64_t(tiles) * m;
+  x.busy = uint64_t(e.back() + R + C + D + 1);
+  x.compute = uint64_t(mb > 0 ? uint64_t(m) * kt * nt : 0);
   x.drain = uint64_t(R + C - 1);
   x.output = uint64_t(D + 1);
   x.wstall = x.busy - x.compute - x.drain - x.output;

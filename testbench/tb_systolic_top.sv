@@ -16,16 +16,20 @@
 //
 // Checks:
 //   - every C element, and the sentinel in every C element the command must not write;
-//   - the tile schedule: wl_i, s_i, e_i from the doc's recurrences, compared in every cycle with
-//     the weight-row and slot issues and the C writes inside the DUT (white box), and busy_o = 1
-//     exactly in cycles 0 .. X_last + RequantDepth, done_o = 1 exactly in the next cycle;
+//   - the tile schedule: tiles nt outer, M-block mb (AccWords rows) in the middle, kt inner, tile
+//     i with M_i = min(AccWords, M - mb*AccWords) slots; wl_i, s_i, e_i = s_i + M_i - 1 from the
+//     doc's recurrences, compared in every cycle with the weight-row issues (row, B word), the
+//     slot issues (accumulator row j, A word of row m = mb*AccWords + j) and the C writes (word)
+//     inside the DUT (white box), and busy_o = 1 exactly in cycles 0 .. X_last + RequantDepth,
+//     done_o = 1 exactly in the next cycle; commands with M > AccWords (several M-blocks: full
+//     and partial last blocks, a last block of one row, an exact multiple of AccWords);
 //   - CYC_BUSY, and each of CYC_WSTALL, CYC_COMPUTE, CYC_DRAIN, CYC_OUTPUT (whose sum must be
 //     CYC_BUSY), MACS_LO = M*N*K, MACS_HI = 0;
 //   - host port: reset values, 1-cycle read latency and holding rdata, sign extension, missing
 //     regions / words / lanes, writes ignored while busy (registers, A, start), a C read in the
 //     cycle of the engine write returns the old value, host C writes while busy (a host write
 //     in the edge of an engine write to the same element wins), commands
-//     without tiles (M = 0, N = 0, M > AccWords: busy for cycle 0 only).
+//     without tiles (M = 0, N = 0, K = 0: busy for cycle 0 only).
 // Ends with "tb_systolic_top: N passed, 0 failed" and $finish, or $fatal.
 `timescale 1ns / 1ps
 
@@ -41,10 +45,11 @@ module tb_systolic_top #(
   localparam int QWords   = 8;
   localparam int AccWords = 8;
 
-  localparam int MaxM      = 9;
-  localparam int MaxN      = 8;
-  localparam int MaxK      = 8;
-  localparam int MaxTiles  = ((MaxN + Cols - 1) / Cols) * ((MaxK + Rows - 1) / Rows);
+  localparam int MaxM      = 19;
+  localparam int MaxN      = 16;
+  localparam int MaxK      = 16;
+  localparam int MaxTiles  = ((MaxN + Cols - 1) / Cols) * ((MaxM + AccWords - 1) / AccWords) *
+                             ((MaxK + Rows - 1) / Rows);
   localparam int MaxCyc    = 512;
   localparam int MaxFailed = 10;
   localparam int Sentinel  = -120;  // below every ACT_MIN used: never an engine result
@@ -175,15 +180,17 @@ module tb_systolic_top #(
   // ---------------------------------------------------------------------------------------------
   // The command under test and its expected schedule
   // ---------------------------------------------------------------------------------------------
-  int cm, cn, ck, ckt, cnt_n, a_base, b_base, c_base, q_base, zp, act_min, act_max, rounding;
+  int cm, cn, ck, ckt, cnt_n, cmb, a_base, b_base, c_base, q_base, zp, act_min, act_max;
+  int rounding;
   int a_val[MaxM][MaxK];
   int b_val[MaxK][MaxN];
   int bias[MaxN], shift[MaxN];
   int tiles, busy_len;
-  int wl[MaxTiles], s_start[MaxTiles], e_end[MaxTiles];
+  int wl[MaxTiles], s_start[MaxTiles], e_end[MaxTiles], m_i[MaxTiles];
   // Per cycle of the command (relative to cycle 0): what the DUT must issue / write.
   bit exp_wl[MaxCyc], exp_s[MaxCyc], exp_cwr[MaxCyc];
-  int exp_wl_row[MaxCyc], exp_s_m[MaxCyc], exp_cwr_word[MaxCyc];
+  int exp_wl_row[MaxCyc], exp_wl_word[MaxCyc], exp_wl_kv[MaxCyc];
+  int exp_s_j[MaxCyc], exp_s_word[MaxCyc], exp_cwr_word[MaxCyc];
   int exp_wstall, exp_compute, exp_drain, exp_output;
 
   int c0 = 1 << 30;   // cycle 0 of the running command
@@ -191,8 +198,8 @@ module tb_systolic_top #(
   int done_pulses = 0;
 
   task automatic build_schedule;
-    int x_last;
-    tiles = cm * cn * ck == 0 || cm > AccWords ? 0 : cnt_n * ckt;
+    int x_last, nt, mb, kt, kv, m;
+    tiles = cm * cn * ck == 0 ? 0 : cnt_n * cmb * ckt;
     for (int t = 0; t < MaxCyc; t++) begin
       exp_wl[t]  = 1'b0;
       exp_s[t]   = 1'b0;
@@ -205,31 +212,42 @@ module tb_systolic_top #(
       exp_drain   = 0;
       exp_output  = 1;
     end
+    exp_compute = 0;
+    // Tiles nt outer, M-block mb in the middle, kt inner; tile i streams M_i slots.
     for (int i = 0; i < tiles; i++) begin
+      nt     = i / (cmb * ckt);
+      mb     = (i / ckt) % cmb;
+      kt     = i % ckt;
+      kv     = (ck - kt * Rows < Rows) ? ck - kt * Rows : Rows;
+      m_i[i] = (cm - mb * AccWords < AccWords) ? cm - mb * AccWords : AccWords;
       if (i == 0) wl[i] = 0;
       else if (i == 1) wl[i] = Rows;
       else wl[i] = max2(wl[i-1] + Rows, e_end[i-2] + Cols - 1);
       s_start[i] = max2(wl[i] + 1, (i == 0) ? 1 : e_end[i-1] + 1);
-      e_end[i]   = s_start[i] + cm - 1;
-      $display("tb_systolic_top:   tile %0d (nt %0d, kt %0d): wl %0d, s %0d, e %0d", i, i / ckt,
-               i % ckt, wl[i], s_start[i], e_end[i]);
+      e_end[i]   = s_start[i] + m_i[i] - 1;
+      $display("tb_systolic_top:  tile %0d (nt %0d, mb %0d, kt %0d, M_i %0d): wl %0d s %0d e %0d",
+               i, nt, mb, kt, m_i[i], wl[i], s_start[i], e_end[i]);
       for (int r = 0; r < Rows; r++) begin
-        exp_wl[wl[i] + r]     = 1'b1;
-        exp_wl_row[wl[i] + r] = r;
+        exp_wl[wl[i] + r]      = 1'b1;
+        exp_wl_row[wl[i] + r]  = r;
+        exp_wl_word[wl[i] + r] = b_base + nt * ck + kt * Rows + r;  // independent of mb
+        exp_wl_kv[wl[i] + r]   = kv;
       end
-      for (int m = 0; m < cm; m++) begin
-        exp_s[s_start[i] + m]   = 1'b1;
-        exp_s_m[s_start[i] + m] = m;
-        if (i % ckt == ckt - 1) begin
-          exp_cwr[s_start[i] + m + Rows + Cols + RequantDepth]      = 1'b1;
-          exp_cwr_word[s_start[i] + m + Rows + Cols + RequantDepth] = c_base + m * cnt_n + i / ckt;
+      for (int j = 0; j < m_i[i]; j++) begin
+        m = mb * AccWords + j;
+        exp_s[s_start[i] + j]      = 1'b1;
+        exp_s_j[s_start[i] + j]    = j;
+        exp_s_word[s_start[i] + j] = a_base + m * ckt + kt;
+        if (kt == ckt - 1) begin
+          exp_cwr[s_start[i] + j + Rows + Cols + RequantDepth]      = 1'b1;
+          exp_cwr_word[s_start[i] + j + Rows + Cols + RequantDepth] = c_base + m * cnt_n + nt;
         end
       end
+      exp_compute += m_i[i];
     end
     if (tiles > 0) begin
       x_last      = e_end[tiles-1] + Rows + Cols;
       busy_len    = x_last + RequantDepth + 1;
-      exp_compute = tiles * cm;
       exp_wstall  = e_end[tiles-1] + 1 - exp_compute;
       exp_drain   = x_last - e_end[tiles-1] - 1;
       exp_output  = RequantDepth + 1;
@@ -252,11 +270,21 @@ module tb_systolic_top #(
             (exp_wl[t] && 32'(dut.wl_row) !== 32'(exp_wl_row[t]))) begin
           fail($sformatf("command cycle %0d: weight row issue %b row %0d, expected %b row %0d", t,
                          dut.wl_issue, dut.wl_row, exp_wl[t], exp_wl_row[t]));
-        end else if (dut.s_issue !== exp_s[t] || (exp_s[t] && dut.s_m !== 16'(exp_s_m[t]))) begin
-          fail($sformatf("command cycle %0d: slot issue %b m %0d, expected %b m %0d", t,
-                         dut.s_issue, dut.s_m, exp_s[t], exp_s_m[t]));
+        end else if (exp_wl[t] && exp_wl_row[t] < exp_wl_kv[t] &&
+                     (dut.wl_zero !== 1'b0 || 64'(dut.wl_addr) !== 64'(exp_wl_word[t]))) begin
+          fail($sformatf("command cycle %0d: weight row %0d zero %b B word %0d, expected 0 %0d", t,
+                         dut.wl_row, dut.wl_zero, dut.wl_addr, exp_wl_word[t]));
+        end else if (exp_wl[t] && exp_wl_row[t] >= exp_wl_kv[t] && dut.wl_zero !== 1'b1) begin
+          fail($sformatf("command cycle %0d: weight row %0d >= kv %0d is not a zero row", t,
+                         dut.wl_row, exp_wl_kv[t]));
+        end else if (dut.s_issue !== exp_s[t] ||
+                     (exp_s[t] && (32'(dut.s_j) !== 32'(exp_s_j[t]) ||
+                                   64'(dut.s_addr) !== 64'(exp_s_word[t])))) begin
+          fail($sformatf("command cycle %0d: slot issue %b j %0d A word %0d, expected %b j %0d %0d",
+                         t, dut.s_issue, dut.s_j, dut.s_addr, exp_s[t], exp_s_j[t],
+                         exp_s_word[t]));
         end else if (dut.c_wr_en !== exp_cwr[t] ||
-                     (exp_cwr[t] && dut.c_wr_addr !== 34'(exp_cwr_word[t]))) begin
+                     (exp_cwr[t] && 64'(dut.c_wr_addr) !== 64'(exp_cwr_word[t]))) begin
           fail($sformatf("command cycle %0d: C write %b word %0d, expected %b word %0d", t,
                          dut.c_wr_en, dut.c_wr_addr, exp_cwr[t], exp_cwr_word[t]));
         end else begin
@@ -295,6 +323,7 @@ module tb_systolic_top #(
     rounding = rnd;
     ckt   = ceil_div(k, Rows);
     cnt_n = ceil_div(n, Cols);
+    cmb   = ceil_div(m, AccWords);
     zp      = rand_range(-5, 5);
     act_min = -100;
     act_max = 110;
@@ -314,9 +343,9 @@ module tb_systolic_top #(
       end
       for (int i = 0; i < k; i++) b_val[i][0] = 7;
     end
-    $display({"tb_systolic_top: command M=%0d N=%0d K=%0d (KT=%0d NT=%0d) bases %0d %0d %0d %0d,",
-              " rounding %0d"},
-             m, n, k, ckt, cnt_n, ab, bb, cb, qb, rnd);
+    $display({"tb_systolic_top: command M=%0d N=%0d K=%0d (KT=%0d NT=%0d MB=%0d) bases %0d %0d",
+              " %0d %0d, rounding %0d"},
+             m, n, k, ckt, cnt_n, cmb, ab, bb, cb, qb, rnd);
   endtask
 
   // Registers and scratchpads, through the host port (the engine is idle).
@@ -578,9 +607,39 @@ module tb_systolic_top #(
     check_counters;
     check_c;
 
-    // ---- Commands without tiles: M = 0, N = 0, M > AccWords ----
+    // ---- Commands with M > AccWords: several M-blocks in one command ----
+    // M = 19 (blocks of 8, 8, 3 rows), KT = 2 (last K-tile partial), NT = 2 (last N-tile partial).
+    setup_command(19, 2 * Cols - 1, 2 * Rows - 1, 5, 3, 20, 1, 1);
+    load_command;
+    fill_c;
+    start_command;
+    finish_command;
+    check(tiles == 2 * ceil_div(19, AccWords) * 2, $sformatf("M = 19: %0d tiles, expected %0d",
+                                                             tiles, 4 * ceil_div(19, AccWords)));
+    check_counters;
+    check_c;
+    // M = 9 (blocks of 8 and 1 row: the one-row block waits for its weights), KT = 1, NT = 2.
+    setup_command(9, Cols + 1, Rows, 2, 7, 6, 0, 0);
+    load_command;
+    fill_c;
+    start_command;
+    finish_command;
+    check(tiles == 2 * ceil_div(9, AccWords), $sformatf("M = 9: %0d tiles, expected %0d", tiles,
+                                                        2 * ceil_div(9, AccWords)));
+    check_counters;
+    check_c;
+    // M = 2*AccWords (two full blocks), KT = 2 (full), NT = 1.
+    setup_command(2 * AccWords, Cols, 2 * Rows, 0, 1, 9, 3, 0);
+    load_command;
+    fill_c;
+    start_command;
+    finish_command;
+    check_counters;
+    check_c;
+
+    // ---- Commands without tiles: M = 0, N = 0, K = 0 ----
     for (int i = 0; i < 3; i++) begin
-      setup_command(i == 2 ? AccWords + 1 : (i == 0 ? 0 : 3), i == 1 ? 0 : 4, 4, 0, 0, 24, 0, 0);
+      setup_command(i == 0 ? 0 : 3, i == 1 ? 0 : 4, i == 2 ? 0 : 4, 0, 0, 24, 0, 0);
       load_command;
       fill_c;
       start_command;
@@ -589,7 +648,7 @@ module tb_systolic_top #(
       check_c;
     end
 
-    if (done_pulses != 7) fail($sformatf("%0d done_o pulses in total, expected 7", done_pulses));
+    if (done_pulses != 10) fail($sformatf("%0d done_o pulses in total, expected 10", done_pulses));
     if (failed != 0) $fatal(1, "tb_systolic_top: %0d passed, %0d failed", passed, failed);
     $display("tb_systolic_top: %0d passed, 0 failed", passed);
     $finish;

@@ -57,6 +57,14 @@ TEST_CASE("engine RTL: K large enough that int32 wraps", "[top][rtl]") {
   check_lockstep(p, job);
 }
 
+TEST_CASE("engine RTL: one command walks M in M-blocks beyond the accumulator buffer",
+          "[top][rtl]") {
+  std::mt19937_64 rng(t::test_seed("engine-rtl-mblocks"));
+  const TopParams p = systolic::sim::top_rtl_params().front();
+  GemmJob job = t::random_job(rng, 2 * p.AccWords + 37, p.Cols + 1, 2 * p.Rows + 3);
+  check_lockstep(p, job);
+}
+
 TEST_CASE("engine RTL: 200 random shapes and parameters across the built configurations",
           "[top][rtl][random]") {
   const uint64_t seed = t::test_seed("engine-rtl-random");

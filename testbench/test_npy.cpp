@@ -1,11 +1,10 @@
 // Tests of the .npy reader/writer (sim/npy.h): round trips, NumPy interoperability in both
 // directions (through Debian's python3-numpy), and every truncation and corruption of a valid file
 // giving a clean error rather than a crash or a wrong array.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
-
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -84,20 +83,31 @@ TEST_CASE("npy: every truncation and corruption is a clean error", "[npy]") {
     out.resize(out.size() + 64, 0);
     return out;
   };
-  CHECK_THROWS_WITH(npy::parse(header_with("{'descr': '<f8', 'fortran_order': False, 'shape': (8,), }"), "f"),
-                    Catch::Contains("dtype '<f8' is not supported"));
-  CHECK_THROWS_WITH(npy::parse(header_with("{'descr': '>i4', 'fortran_order': False, 'shape': (16,), }"), "f"),
-                    Catch::Contains("not supported"));
-  CHECK_THROWS_WITH(npy::parse(header_with("{'descr': '<i4', 'fortran_order': True, 'shape': (4, 4), }"), "f"),
-                    Catch::Contains("Fortran"));
-  CHECK_THROWS_WITH(npy::parse(header_with("{'descr': '|i1', 'fortran_order': False, 'shape': (2, 2, 16), }"), "f"),
-                    Catch::Contains("3 dimensions"));
-  CHECK_THROWS_WITH(npy::parse(header_with("{'descr': '|i1', 'fortran_order': False, 'shape': (0, 4), }"), "f"),
-                    Catch::Contains("empty"));
-  CHECK_THROWS_WITH(npy::parse(header_with("{'descr': '|i1', 'fortran_order': False, 'shape': (-1, 4), }"), "f"),
-                    Catch::Contains("shape"));
-  CHECK_THROWS_WITH(npy::parse(header_with("{'descr': '|i1', 'fortran_order': False, 'shape': (99999999999, 99999999999), }"), "f"),
-                    Catch::Contains("too large"));
+  CHECK_THROWS_WITH(
+      npy::parse(header_with("{'descr': '<f8', 'fortran_order': False, 'shape': (8,), }"), "f"),
+      Catch::Contains("dtype '<f8' is not supported"));
+  CHECK_THROWS_WITH(
+      npy::parse(header_with("{'descr': '>i4', 'fortran_order': False, 'shape': (16,), }"), "f"),
+      Catch::Contains("not supported"));
+  CHECK_THROWS_WITH(
+      npy::parse(header_with("{'descr': '<i4', 'fortran_order': True, 'shape': (4, 4), }"), "f"),
+      Catch::Contains("Fortran"));
+  CHECK_THROWS_WITH(
+      npy::parse(header_with("{'descr': '|i1', 'fortran_order': False, 'shape': (2, 2, 16), }"),
+                 "f"),
+      Catch::Contains("3 dimensions"));
+  CHECK_THROWS_WITH(
+      npy::parse(header_with("{'descr': '|i1', 'fortran_order': False, 'shape': (0, 4), }"), "f"),
+      Catch::Contains("empty"));
+  CHECK_THROWS_WITH(
+      npy::parse(header_with("{'descr': '|i1', 'fortran_order': False, 'shape': (-1, 4), }"), "f"),
+      Catch::Contains("shape"));
+  CHECK_THROWS_WITH(
+      npy::parse(
+          header_with(
+              "{'descr': '|i1', 'fortran_order': False, 'shape': (99999999999, 99999999999), }"),
+          "f"),
+      Catch::Contains("too large"));
   CHECK_THROWS_WITH(npy::load("/nonexistent/dir/x.npy"), Catch::Contains("cannot open"));
 }
 
@@ -110,7 +120,8 @@ TEST_CASE("npy: NumPy reads what we write and we read what NumPy writes", "[npy]
   npy::save(ours, npy::make_int8(std::vector<int8_t>{-128, -1, 0, 1, 127, 5}, {2, 3}));
   const std::string check = fmt::format(
       "/usr/bin/python3 -c \"import numpy as np; a = np.load('{}'); "
-      "assert a.dtype == np.int8 and a.shape == (2, 3) and a.tolist() == [[-128, -1, 0], [1, 127, 5]]\"",
+      "assert a.dtype == np.int8 and a.shape == (2, 3) and a.tolist() == [[-128, -1, 0], [1, 127, "
+      "5]]\"",
       ours);
   CHECK(std::system(check.c_str()) == 0);
 

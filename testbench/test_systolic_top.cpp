@@ -145,10 +145,29 @@ TEST_CASE("engine model: GEMMs larger than the scratchpads are split into comman
   HostDriver drv(port);
   RunStats st;
   REQUIRE(drv.run(job, st) == t::reference(job));
-  CHECK(st.commands == 3 * 5);  // N: 21 = 8 + 8 + 5 columns; M: 37 = 8+8+8+8+5 rows
+  // N: 21 = 8 + 8 + 5 columns (2 N-tiles of Q words); M: 37 = 10 + 10 + 10 + 7 rows (A holds
+  // 10 rows of K = 16); each command walks its rows in M-blocks of AccWords = 8.
+  CHECK(st.commands == 3 * 4);
   CHECK(st.engine.busy == t::job_schedule(p, job.M, job.N, job.K).busy);
   // K that cannot fit even one N-tile is refused with a clear error.
   CHECK_THROWS_WITH(systolic::sim::plan_split(p, 4, 4, 100), Catch::Contains("does not fit"));
+}
+
+TEST_CASE("engine model: one command walks M in M-blocks beyond the accumulator buffer",
+          "[top][model]") {
+  TopParams p = small(4, 4);
+  p.AccWords = 8;
+  std::mt19937_64 rng(t::test_seed("engine-mblocks"));
+  for (auto [m, n, k] : {std::tuple{19, 6, 9}, {9, 4, 3}, {64, 5, 4}, {3, 9, 17}}) {
+    INFO("M=" << m << " N=" << n << " K=" << k);
+    const GemmJob job = t::random_job(rng, m, n, k);
+    ModelPort port(p);
+    HostDriver drv(port);
+    RunStats st;
+    REQUIRE(drv.run(job, st) == t::reference(job));
+    CHECK(st.commands == 1);
+    CHECK(st.engine.busy == t::schedule(p, m, n, k).busy);
+  }
 }
 
 TEST_CASE("engine model: 200 random shapes and parameters", "[top][model][random]") {
@@ -158,7 +177,51 @@ TEST_CASE("engine model: 200 random shapes and parameters", "[top][model][random
   for (int i = 0; i < 200; ++i) {
     const auto [rows, cols] = arrays[i % 6];
     const int m = 1 + int(rng() % 70), n = 1 + int(rng() % 70), k = 1 + int(rng() % 90);
+    TopParams p = small(rows, cols);
+    if (i % 4 == 0) p.AccWords = 1 + int(rng() % 16);  // several M-blocks per command
+    INFO("case " << i << ": " << rows << "x" << cols << " AccWords=" << p.AccWords << " M=" << m
+                 << " N=" << n << " K=" << k);
+    check_run(p, t::random_job(rng, m, n, k));
+  }
+}
+
+TEST_CASE("engine model: timing-only runs count exactly the cycles of full runs",
+          "[top][model][timing]") {
+  // The RTL equals the full model on every cycle (test_engine_rtl); this closes the chain for the
+  // timing-only mode that sweeps use.
+  const uint64_t seed = t::test_seed("engine-timing-only");
+  std::mt19937_64 rng(seed);
+  const std::pair<int, int> arrays[] = {{4, 4}, {8, 16}, {16, 16}, {2, 9}, {32, 32}};
+  for (int i = 0; i < 150; ++i) {
+    const auto [rows, cols] = arrays[i % 5];
+    TopParams p = small(rows, cols);
+    if (i % 3 == 0) {  // small scratchpads: several commands per GEMM
+      p.AWords = 64;
+      p.CWords = 64;
+      p.AccWords = 16;
+      p.QWords = 2;
+    }
+    const int m = 1 + int(rng() % 90), n = 1 + int(rng() % 90), k = 1 + int(rng() % 60);
     INFO("case " << i << ": " << rows << "x" << cols << " M=" << m << " N=" << n << " K=" << k);
-    check_run(small(rows, cols), t::random_job(rng, m, n, k));
+    const GemmJob job = t::random_job(rng, m, n, k);
+    ModelPort full_port(p), timing_port(p);
+    timing_port.top().set_compute_data(false);
+    HostDriver full(full_port), timing(timing_port);
+    timing.set_timing_only(true);
+    RunStats fs, ts;
+    REQUIRE(full.run(job, fs) == t::reference(job));
+    GemmJob no_data = job;
+    no_data.a.clear();
+    no_data.b.clear();
+    no_data.bias.clear();
+    CHECK(timing.run(no_data, ts).empty());
+    REQUIRE(ts.commands == fs.commands);
+    REQUIRE(ts.engine.busy == fs.engine.busy);
+    REQUIRE(ts.engine.wstall == fs.engine.wstall);
+    REQUIRE(ts.engine.compute == fs.engine.compute);
+    REQUIRE(ts.engine.drain == fs.engine.drain);
+    REQUIRE(ts.engine.output == fs.engine.output);
+    REQUIRE(ts.engine.macs == fs.engine.macs);
+    REQUIRE(ts.host_cycles == fs.host_cycles);
   }
 }

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Tests of `systolic fp`: exact outputs of add / mul / fma in fp32, fp16 and bf16 on known bit
+# patterns (../shared/spec/arithmetic.md section 5), and the behaviour on bad input.
+#
+#   testbench/test_cli_fp.sh PATH/systolic
+#
+# A good input must exit 0 with exactly the expected stdout and an empty stderr. A bad input must
+# exit 1 or 2 (a crash gives >= 128), print nothing on stdout and exactly one line on stderr,
+# "systolic: error: ...", that names the problem.
+set -uo pipefail
+
+if [ $# -ne 1 ]; then
+  echo "usage: $0 PATH/systolic" >&2
+  exit 2
+fi
+systolic=$1
+[ -x "$systolic" ] || { echo "test_cli_fp: '$systolic' is not an executable" >&2; exit 2; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+# run STDIN ARGS...: runs systolic with STDIN (given exactly) on its standard input; sets rc, out
+# and err.
+run() {
+  local input=$1
+  shift
+  printf '%s' "$input" >"$tmp/in"
+  rc=0
+  timeout 10 "$systolic" "$@" <"$tmp/in" >"$tmp/out" 2>"$tmp/err" || rc=$?
+  out=$(cat "$tmp/out"; echo x)  # keep trailing newlines
+  out=${out%x}
+  err=$(cat "$tmp/err"; echo x)
+  err=${err%x}
+}
+
+report() {  # report NAME PROBLEM...; no PROBLEM = pass
+  local name=$1
+  shift
+  if [ $# -eq 0 ]; then
+    passed=$((passed + 1))
+    return
+  fi
+  failed=$((failed + 1))
+  echo "FAIL: $name"
+  local p
+  for p in "$@"; do echo "    $p"; done
+  printf '    exit status: %s\n    stdout: %q\n    stderr: %q\n' "$rc" "$out" "$err"
+}
+
+# ok NAME STDIN EXPECTED_STDOUT ARGS...
+ok() {
+  local name=$1 input=$2 want=$3
+  shift 3
+  run "$input" "$@"
+  local problems=()
+  [ "$rc" -eq 0 ] || problems+=("expected exit status 0")
+  [ "$out" = "$want" ] || problems+=("expected stdout $(printf '%q' "$want")")
+  [ -z "$err" ] || problems+=("expected an empty stderr")
+  report "$name: systolic $*" "${problems[@]}"
+}
+
+# bad NAME STDIN ERE ARGS...: exit 1 or 2, empty stdout, one stderr line "systolic: error: ..."
+# matching ERE.
+bad() {
+  local name=$1 input=$2 ere=$3
+  shift 3
+  run "$input" "$@"
+  local problems=()
+  if [ "$rc" -eq 0 ]; then
+    problems+=("expected a failure exit status, got 0")
+  elif [ "$rc" -ne 1 ] && [ "$rc" -ne 2 ]; then
+    problems+=("expected exit status 1 or 2")
+  fi
+  [ -z "$out" ] || problems+=("expected an empty stdout")
+  local lines
+  lines=$(printf '%s' "$err" | wc -l)
+  if [ "$lines" -ne 1 ] || [ "${err: -1}" != $'\n' ]; then
+    problems+=("expected exactly one line on stderr")
+  fi
+  [[ $err == "systolic: error: "* ]] || problems+=("expected stderr to start with 'systolic: error: '")
+  printf '%s' "$err" | grep -Eq -- "$ere" || problems+=("expected stderr to match /$ere/")
+  report "$name: systolic $*" "${problems[@]}"
+}
+
+nl=$'\n'
+
+# fp32 (default format): 1+1, a tie to even, overflow, x + -x = +0, inf - inf = the canonical NaN.
+ok "fp32 add" "3f800000 3f800000${nl}0x3f800000 0x33800000${nl}7f7fffff 7f7fffff${nl}3f800000 bf800000${nl}7f800000 ff800000${nl}" \
+  "40000000${nl}3f800000${nl}7f800000${nl}00000000${nl}7fc00000${nl}" fp add
+ok "fp32 add, --format" "3f800000 3f800000${nl}" "40000000${nl}" fp --format fp32 add
+# Underflow: min normal / 2 is subnormal, min subnormal / 2 ties to +0, 0 * inf is NaN.
+ok "fp32 mul" "00800000 3f000000${nl}00000001 3f000000${nl}0 7f800000${nl}" \
+  "00400000${nl}00000000${nl}7fc00000${nl}" fp --format fp32 mul
+# One rounding: (1+2^-23)^2 - (1+2^-22) = 2^-46 (0 if the product were rounded first).
+ok "fp32 fma" "3f800001 3f800001 bf800002${nl}" "28800000${nl}" fp --format fp32 fma
+ok "fp16 mul" "3c00 4000${nl}0x3C00 0X4000${nl}" "4000${nl}4000${nl}" fp --format fp16 mul
+ok "fp16 add" "3c00 3c00${nl}7bff 7bff${nl}8000 8000${nl}" "4000${nl}7c00${nl}8000${nl}" \
+  fp --format fp16 add
+ok "fp16 fma" "3c01 3c01 bc02${nl}0 7c00 3c00${nl}" "0010${nl}7e00${nl}" fp --format fp16 fma
+ok "bf16 fma" "3f81 3f81 bf82${nl}" "3880${nl}" fp --format bf16 fma
+ok "bf16 add" "3f80 3f80${nl}" "4000${nl}" fp --format bf16 add
+ok "bf16 mul" "3f81 3f81${nl}7f7f 4000${nl}" "3f82${nl}7f80${nl}" fp --format bf16 mul
+# Comments, blank lines, tabs, leading zeros, a last line without a newline.
+ok "comments and blanks" "# a b${nl}${nl}  ${nl}	00003c00	  4000 ${nl}3c00 3c00" "4200${nl}4000${nl}" \
+  fp --format fp16 add
+ok "empty stdin" "" "" fp --format bf16 fma
+
+# Errors: the line is named, earlier good lines print nothing.
+good="3c00 3c00${nl}"
+bad "3 fields for add" "${good}3c00 3c00 3c00${nl}" "stdin line 2: expected 2 fields 'a b', got 3" \
+  fp --format fp16 add
+bad "2 fields for fma" "3c00 3c00 3c00${nl}3c00 3c00${nl}" "stdin line 2: expected 3 fields 'a b c', got 2" \
+  fp --format fp16 fma
+bad "not hex" "${good}3c00 3g00${nl}" "stdin line 2: b '3g00' is not a hex bit pattern" \
+  fp --format fp16 add
+bad "prefix only" "${good}0x 3c00${nl}" "stdin line 2: a '0x' is not a hex bit pattern" \
+  fp --format fp16 add
+bad "negative" "${good}-1 3c00${nl}" "stdin line 2: a '-1' is not a hex bit pattern" \
+  fp --format fp16 add
+bad "wider than fp16" "${good}3c00 13c00${nl}" "stdin line 2: b 13c00 is wider than fp16 \\(16 bits\\)" \
+  fp --format fp16 add
+bad "wider than fp32" "3f800000 13f800000${nl}" "stdin line 1: b 13f800000 is wider than fp32" \
+  fp add
+bad "line number counts comments" "# c${nl}${nl}${good}3c00${nl}" "stdin line 4: " \
+  fp --format fp16 add
+bad "bad format" "$good" "format 'fp64' is not fp32, fp16 or bf16" fp --format fp64 add
+bad "bad operation" "$good" "operation 'div' is not add, mul or fma" fp div
+bad "no operation" "$good" "op" fp --format fp16
+
+echo "test_cli_fp: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
