@@ -1,11 +1,14 @@
 #include "cli_util.h"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <iostream>
 #include <sstream>
 
 namespace systolic::cli {
@@ -47,6 +50,28 @@ double parse_real(const std::string& s, const std::string& what) {
   }
   if (std::isnan(v)) throw UserError(fmt::format("{} is NaN", what));
   return v;
+}
+
+std::string map_stdin_lines(const std::function<std::string(const std::vector<std::string>&)>& fn) {
+  struct stat st {};
+  if (fstat(STDIN_FILENO, &st) == 0 && S_ISDIR(st.st_mode)) {
+    throw UserError("stdin is a directory, expected lines of text");
+  }
+  std::string out;
+  std::string line;
+  size_t lineno = 0;
+  while (std::getline(std::cin, line)) {
+    ++lineno;
+    const std::vector<std::string> fields = split_fields(line);
+    if (fields.empty() || fields[0][0] == '#') continue;  // blank lines and comments
+    try {
+      out += fn(fields);
+    } catch (const std::exception& e) {
+      throw UserError(fmt::format("stdin line {}: {}", lineno, e.what()));
+    }
+  }
+  if (std::cin.bad()) throw UserError(fmt::format("reading stdin failed after line {}", lineno));
+  return out;
 }
 
 std::vector<std::string> split_fields(const std::string& line) {

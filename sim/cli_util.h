@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -19,5 +20,11 @@ int64_t parse_int(const std::string& s, int64_t lo, int64_t hi, const std::strin
 double parse_real(const std::string& s, const std::string& what);
 // Splits a line on blanks and tabs.
 std::vector<std::string> split_fields(const std::string& line);
+
+// The line filters' loop: calls `fn` with the fields of every stdin line that is not blank or a
+// `#` comment and returns the concatenation of what it returns (printed only once all lines
+// passed). An exception from `fn` becomes "stdin line N: <what>"; stdin that is a directory or
+// fails to read is an error too.
+std::string map_stdin_lines(const std::function<std::string(const std::vector<std::string>&)>& fn);
 
 }  // namespace systolic::cli

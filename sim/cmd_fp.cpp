@@ -1,7 +1,5 @@
 // systolic fp: the floating-point ALU model (model/fp.h) on the command line.
 #include <fmt/format.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -53,31 +51,16 @@ void add_fp_command(CLI::App& app) {
     const fp::Op op = fp::parse_op(opts->op);
     const size_t n = static_cast<size_t>(fp::operand_count(op));
     const int digits = (fp::width(f) + 3) / 4;
-    struct stat st {};
-    if (fstat(STDIN_FILENO, &st) == 0 && S_ISDIR(st.st_mode)) {
-      throw UserError("stdin is a directory, expected lines of text");
-    }
-    std::string out;
-    std::string line;
-    size_t lineno = 0;
-    while (std::getline(std::cin, line)) {
-      ++lineno;
-      const std::vector<std::string> fields = split_fields(line);
-      if (fields.empty() || fields[0][0] == '#') continue;  // blank lines and comments
-      try {
-        if (fields.size() != n) {
-          throw UserError(fmt::format("expected {} fields '{}', got {}", n,
-                                      n == 3 ? "a b c" : "a b", fields.size()));
-        }
-        const char* names[] = {"a", "b", "c"};
-        uint32_t v[3] = {0, 0, 0};
-        for (size_t i = 0; i < n; ++i) v[i] = parse_bits(fields[i], f, names[i]);
-        out += fmt::format("{:0{}x}\n", fp::apply(op, f, v[0], v[1], v[2]), digits);
-      } catch (const std::exception& e) {
-        throw UserError(fmt::format("stdin line {}: {}", lineno, e.what()));
+    const std::string out = map_stdin_lines([&](const std::vector<std::string>& fields) {
+      if (fields.size() != n) {
+        throw UserError(fmt::format("expected {} fields '{}', got {}", n, n == 3 ? "a b c" : "a b",
+                                    fields.size()));
       }
-    }
-    if (std::cin.bad()) throw UserError(fmt::format("reading stdin failed after line {}", lineno));
+      const char* names[] = {"a", "b", "c"};
+      uint32_t v[3] = {0, 0, 0};
+      for (size_t i = 0; i < n; ++i) v[i] = parse_bits(fields[i], f, names[i]);
+      return fmt::format("{:0{}x}\n", fp::apply(op, f, v[0], v[1], v[2]), digits);
+    });
     fmt::print("{}", out);
   });
 }

@@ -1,7 +1,5 @@
 // systolic quantize | multiplier | requant: the quantization library on the command line.
 #include <fmt/format.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <cstdint>
@@ -100,41 +98,25 @@ void add_requant_command(CLI::App& app) {
   cmd->callback([opts] {
     q::OutputStage s;
     s.rounding = q::parse_rounding(opts->rounding);
-    struct stat st {};
-    if (fstat(STDIN_FILENO, &st) == 0 && S_ISDIR(st.st_mode)) {
-      throw UserError("stdin is a directory, expected lines of text");
-    }
-    std::string out;
-    std::string line;
-    size_t lineno = 0;
-    while (std::getline(std::cin, line)) {
-      ++lineno;
-      const std::vector<std::string> f = split_fields(line);
-      if (f.empty() || f[0][0] == '#') continue;  // blank lines and comments
-      try {
-        if (f.size() != 5 && f.size() != 7) {
-          throw UserError(fmt::format(
-              "expected 5 or 7 fields 'acc bias M0 shift zp_out [act_min act_max]', got {}",
-              f.size()));
-        }
-        const auto acc = static_cast<int32_t>(parse_int(f[0], INT32_MIN, INT32_MAX, "acc"));
-        const auto bias = static_cast<int32_t>(parse_int(f[1], INT32_MIN, INT32_MAX, "bias"));
-        s.m0 = static_cast<int32_t>(parse_int(f[2], 0, q::kMaxM0, "M0"));
-        s.shift = static_cast<int>(parse_int(f[3], q::kMinShift, q::kMaxShift, "shift"));
-        s.zp_out = static_cast<int32_t>(parse_int(f[4], -128, 127, "zp_out"));
-        s.act_min =
-            f.size() == 7 ? static_cast<int32_t>(parse_int(f[5], -128, 127, "act_min")) : -128;
-        s.act_max =
-            f.size() == 7 ? static_cast<int32_t>(parse_int(f[6], -128, 127, "act_max")) : 127;
-        if (s.act_min > s.act_max) {
-          throw UserError(fmt::format("act_min {} > act_max {}", s.act_min, s.act_max));
-        }
-        out += fmt::format("{}\n", q::requantize(acc, bias, s));
-      } catch (const std::exception& e) {
-        throw UserError(fmt::format("stdin line {}: {}", lineno, e.what()));
+    const std::string out = map_stdin_lines([&](const std::vector<std::string>& f) {
+      if (f.size() != 5 && f.size() != 7) {
+        throw UserError(fmt::format(
+            "expected 5 or 7 fields 'acc bias M0 shift zp_out [act_min act_max]', got {}",
+            f.size()));
       }
-    }
-    if (std::cin.bad()) throw UserError(fmt::format("reading stdin failed after line {}", lineno));
+      const auto acc = static_cast<int32_t>(parse_int(f[0], INT32_MIN, INT32_MAX, "acc"));
+      const auto bias = static_cast<int32_t>(parse_int(f[1], INT32_MIN, INT32_MAX, "bias"));
+      s.m0 = static_cast<int32_t>(parse_int(f[2], 0, q::kMaxM0, "M0"));
+      s.shift = static_cast<int>(parse_int(f[3], q::kMinShift, q::kMaxShift, "shift"));
+      s.zp_out = static_cast<int32_t>(parse_int(f[4], -128, 127, "zp_out"));
+      s.act_min =
+          f.size() == 7 ? static_cast<int32_t>(parse_int(f[5], -128, 127, "act_min")) : -128;
+      s.act_max = f.size() == 7 ? static_cast<int32_t>(parse_int(f[6], -128, 127, "act_max")) : 127;
+      if (s.act_min > s.act_max) {
+        throw UserError(fmt::format("act_min {} > act_max {}", s.act_min, s.act_max));
+      }
+      return fmt::format("{}\n", q::requantize(acc, bias, s));
+    });
     fmt::print("{}", out);
   });
 }

@@ -107,10 +107,10 @@ Sample random_sample(Rng& rng, Mode mode) {
   } else {
     s.stage.act_min = s.stage.act_max = static_cast<int32_t>(rng.uniform(-128, 127));
   }
-  s.stage.rounding = mode == Mode::kSingle ? q::Rounding::kSingle
+  s.stage.rounding = mode == Mode::kSingle   ? q::Rounding::kSingle
                      : mode == Mode::kDouble ? q::Rounding::kDouble
-                     : rng.chance(50) ? q::Rounding::kSingle
-                                      : q::Rounding::kDouble;
+                     : rng.chance(50)        ? q::Rounding::kSingle
+                                             : q::Rounding::kDouble;
   return s;
 }
 
@@ -122,10 +122,18 @@ std::vector<Sample> corner_samples(Mode mode) {
   struct Pair {
     int32_t acc, bias;
   };
-  const std::vector<Pair> accs = {
-      {kI32Min, 0}, {kI32Min, -1} /* wraps to INT32_MAX */, {kI32Max, 1} /* wraps to INT32_MIN */,
-      {kI32Max, 0}, {kI32Min + 1, 0}, {-1, 0}, {0, 0}, {1, 0}, {5, 0}, {-6, 0},
-      {0, kI32Min}, {1 << 30, 1 << 30} /* wraps to INT32_MIN */};
+  const std::vector<Pair> accs = {{kI32Min, 0},
+                                  {kI32Min, -1} /* wraps to INT32_MAX */,
+                                  {kI32Max, 1} /* wraps to INT32_MIN */,
+                                  {kI32Max, 0},
+                                  {kI32Min + 1, 0},
+                                  {-1, 0},
+                                  {0, 0},
+                                  {1, 0},
+                                  {5, 0},
+                                  {-6, 0},
+                                  {0, kI32Min},
+                                  {1 << 30, 1 << 30} /* wraps to INT32_MIN */};
   const std::vector<int32_t> m0s = {0, 1, kM0Half, kM0Half + 1, kI32Max};
   const std::vector<int> shifts = {-31, -30, -16, -2, -1, 0, 1, 2, 16, 29, 30};
   struct Out {
@@ -176,7 +184,8 @@ bool self_check() {
     const q::OutputStage s{kM0Half, -1, 0, -128, 127, c.mode};
     const int32_t got = q::requantize(c.acc, 0, s);
     if (got != c.want) {
-      fmt::print(stderr, "gen_requant_vectors: self-check failed: acc {} {} gives {}, spec says {}\n",
+      fmt::print(stderr,
+                 "gen_requant_vectors: self-check failed: acc {} {} gives {}, spec says {}\n",
                  c.acc, q::to_string(c.mode), got, c.want);
       ok = false;
     }
@@ -185,13 +194,13 @@ bool self_check() {
 }
 
 std::string hex_line(const Sample& s, int32_t expected) {
-  return fmt::format("{:08x} {:08x} {:08x} {:02x} {:02x} {:02x} {:02x} {:x} {:02x}\n",
-                     static_cast<uint32_t>(s.acc), static_cast<uint32_t>(s.bias),
-                     static_cast<uint32_t>(s.stage.m0), static_cast<uint32_t>(s.stage.shift) & 0x3fu,
-                     static_cast<uint8_t>(s.stage.zp_out), static_cast<uint8_t>(s.stage.act_min),
-                     static_cast<uint8_t>(s.stage.act_max),
-                     s.stage.rounding == q::Rounding::kSingle ? 1 : 0,
-                     static_cast<uint8_t>(expected));
+  return fmt::format(
+      "{:08x} {:08x} {:08x} {:02x} {:02x} {:02x} {:02x} {:x} {:02x}\n",
+      static_cast<uint32_t>(s.acc), static_cast<uint32_t>(s.bias),
+      static_cast<uint32_t>(s.stage.m0), static_cast<uint32_t>(s.stage.shift) & 0x3fu,
+      static_cast<uint8_t>(s.stage.zp_out), static_cast<uint8_t>(s.stage.act_min),
+      static_cast<uint8_t>(s.stage.act_max), s.stage.rounding == q::Rounding::kSingle ? 1 : 0,
+      static_cast<uint8_t>(expected));
 }
 
 [[noreturn]] void usage(const std::string& problem) {
@@ -233,7 +242,8 @@ int main(int argc, char** argv) {
       usage(fmt::format("unknown option '{}'", a));
     }
   }
-  if (seed_s.empty() || count_s.empty() || out_path.empty()) usage("--seed, --count and --out are required");
+  if (seed_s.empty() || count_s.empty() || out_path.empty())
+    usage("--seed, --count and --out are required");
   const uint64_t seed = parse_u64(seed_s, "--seed");
   const uint64_t count = parse_u64(count_s, "--count");
   if (count > 10'000'000) usage("--count above 10000000");
@@ -273,9 +283,10 @@ int main(int argc, char** argv) {
       fmt::print(stderr, "gen_requant_vectors: writing '{}' failed\n", out_path);
       return 1;
     }
-    fmt::print("gen_requant_vectors: seed {} (replay with --seed {}), rounding {}: {} random + {} "
-               "corner = {} vectors -> {}\n",
-               seed, seed, rounding, count, corners.size(), samples.size(), out_path);
+    fmt::print(
+        "gen_requant_vectors: seed {} (replay with --seed {}), rounding {}: {} random + {} "
+        "corner = {} vectors -> {}\n",
+        seed, seed, rounding, count, corners.size(), samples.size(), out_path);
   } catch (const std::exception& e) {
     fmt::print(stderr, "gen_requant_vectors: {}\n", e.what());
     return 1;
