@@ -88,7 +88,6 @@ SC_MODULE(Bench) {
       result.mismatch_message = fmt::format(
           "co-simulation mismatch at cycle {} on port {}: model {} (0x{:x}), RTL {} (0x{:x})",
           edges, port, m, m, r, r);
-      sc_stop();
     };
     cmp("host_rvalid_o", mo.host_rvalid_o.read(), ro.host_rvalid_o.read());
     cmp("host_rdata_o", mo.host_rdata_o.read(), ro.host_rdata_o.read());
@@ -99,6 +98,9 @@ SC_MODULE(Bench) {
 
 // HostPort over the bench signals, for the driver thread: drive at the falling edge, let the
 // rising edge happen, read the (model's) outputs at the next falling edge.
+// Thrown into the driver when the checker found a difference, so its thread unwinds and ends.
+struct Stopped {};
+
 template <class B>
 class ScPort final : public HostPort {
  public:
@@ -117,6 +119,8 @@ class ScPort final : public HostPort {
     b_.addr.write(in.host_addr_i);
     b_.wdata.write(in.host_wdata_i);
     wait(b_.clk.negedge_event());
+    wait(SC_ZERO_TIME);  // the checker has compared this edge's outputs
+    if (b_.result.mismatch) throw Stopped{};
     ++cycles_;
     out_.host_rvalid_o = b_.mo.host_rvalid_o.read();
     out_.host_rdata_o = b_.mo.host_rdata_o.read();
@@ -156,6 +160,8 @@ SC_MODULE(Driver) {
       bench.result.model_busy_cycles = stats.engine.busy;
       bench.result.rtl_busy_cycles = stats.engine.busy;  // read through the compared port
       finished = true;
+    } catch (const Stopped&) {
+      // The checker recorded the first difference.
     } catch (const std::exception& e) {
       error = e.what();
     }
