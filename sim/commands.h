@@ -13,6 +13,8 @@ void add_fp_command(CLI::App& app);
 void add_demo_command(CLI::App& app);
 void run_demo();
 void add_run_command(CLI::App& app);
+// INT8 array vs simulated FP machines (sim/cmd_compare.cpp).
+void add_compare_command(CLI::App& app);
 // The default job when no subcommand is given: `run` with its defaults (16x16, 256^3, cosim).
 void run_default();
 

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   systolic::cli::add_requant_command(app);
   systolic::cli::add_fp_command(app);
   systolic::cli::add_run_command(app);
+  systolic::cli::add_compare_command(app);
   systolic::cli::add_demo_command(app);
   app.require_subcommand(0, 1);
   try {
