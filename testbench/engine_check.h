@@ -105,6 +105,26 @@ inline sim::GemmJob random_job(std::mt19937_64& rng, int m, int n, int k) {
 
 inline std::vector<int8_t> reference(const sim::GemmJob& j) { return sim::reference_gemm(j); }
 
+// Runs `job` through `port` with the host driver and checks C against the reference GEMM and every
+// counter against the schedule; returns the run's statistics. Needs <catch2/catch.hpp> first.
+inline sim::RunStats run_and_check(sim::HostPort& port, const sim::GemmJob& job) {
+  const model::TopParams& p = port.params();
+  sim::HostDriver drv(port);
+  sim::RunStats st;
+  const std::vector<int8_t> c = drv.run(job, st);
+  REQUIRE(c == reference(job));
+  const ExpectedCycles x = job_schedule(p, job.M, job.N, job.K);
+  CHECK(st.engine.busy == x.busy);
+  CHECK(st.engine.compute == x.compute);
+  CHECK(st.engine.wstall == x.wstall);
+  CHECK(st.engine.drain == x.drain);
+  CHECK(st.engine.output == x.output);
+  CHECK(st.engine.macs == x.macs);
+  CHECK(st.engine.busy ==
+        st.engine.wstall + st.engine.compute + st.engine.drain + st.engine.output);
+  return st;
+}
+
 // The directed cases of the engine, for a Rows x Cols array: identity, all -128, all 127, K = 1,
 // M = 1, N = 1, sizes just below and above multiples of the array, both rounding modes and every
 // activation (none, ReLU, ReLU6-like bounds). Each comes with a name for failure messages.

@@ -31,19 +31,7 @@ TopParams small(int rows, int cols) {
 
 void check_run(const TopParams& p, const GemmJob& job) {
   ModelPort port(p);
-  HostDriver drv(port);
-  RunStats st;
-  const std::vector<int8_t> c = drv.run(job, st);
-  REQUIRE(c == t::reference(job));
-  const t::ExpectedCycles x = t::job_schedule(p, job.M, job.N, job.K);
-  CHECK(st.engine.busy == x.busy);
-  CHECK(st.engine.compute == x.compute);
-  CHECK(st.engine.wstall == x.wstall);
-  CHECK(st.engine.drain == x.drain);
-  CHECK(st.engine.output == x.output);
-  CHECK(st.engine.macs == x.macs);
-  CHECK(st.engine.busy ==
-        st.engine.wstall + st.engine.compute + st.engine.drain + st.engine.output);
+  t::run_and_check(port, job);
 }
 
 }  // namespace
