@@ -9,30 +9,77 @@ set(SYSTOLIC_REQUANT_CONFIGS
     "double_p2:Rounding=0,PipeDepth=2;single_p1:Rounding=1,PipeDepth=1;rt_p3:Rounding=2,PipeDepth=3;rt_p5:Rounding=2,PipeDepth=5"
     CACHE STRING "requant configurations to verilate: NAME:Param=Value,... separated by ';'")
 
-set(SYSTOLIC_RTL_CONFIGS "4x4;8x8;16x16;8x16;32x32"
-    CACHE STRING "Array configurations (RowsxCols) to verilate, separated by ';'")
+set(SYSTOLIC_RTL_CONFIGS "4x4;8x8;16x16;8x16;32x32;4x4:WeightBanks=1"
+    CACHE STRING "Array configurations to verilate, separated by ';': RowsxCols, optionally with \
+systolic_top parameters that differ from SYSTOLIC_TOP_PARAMS, e.g. 8x8:WeightBanks=1,AccWords=64")
 
-# "RxC" -> "RxC:Rows=R,Cols=C" for systolic_verilate_configs.
+set(SYSTOLIC_TOP_DEFAULTS AWords=524288 BWords=262144 CWords=262144 QWords=64 AccWords=1024
+    RequantDepth=3 WeightBanks=2)
+set(SYSTOLIC_TOP_PARAMS "AWords=524288,BWords=262144,CWords=262144,QWords=64,AccWords=1024,RequantDepth=3,WeightBanks=2"
+    CACHE STRING "systolic_top parameters besides Rows and Cols, shared by every array configuration")
+
+# systolic_split_array_config(ENTRY OUT_ROWS OUT_COLS OUT_OVERRIDES): "RxC[:P=V,...]".
+function(systolic_split_array_config cfg out_rows out_cols out_overrides)
+  if(NOT cfg MATCHES "^([0-9]+)x([0-9]+)(:([A-Za-z][A-Za-z0-9]*=-?[0-9]+(,[A-Za-z][A-Za-z0-9]*=-?[0-9]+)*))?$")
+    message(FATAL_ERROR "SYSTOLIC_RTL_CONFIGS entry '${cfg}' is not RowsxCols[:Param=Value,...], "
+                        "e.g. 16x16 or 8x8:WeightBanks=1")
+  endif()
+  set(${out_rows} ${CMAKE_MATCH_1} PARENT_SCOPE)
+  set(${out_cols} ${CMAKE_MATCH_2} PARENT_SCOPE)
+  set(${out_overrides} "${CMAKE_MATCH_4}" PARENT_SCOPE)
+endfunction()
+
+# "RxC" -> "RxC:Rows=R,Cols=C" for the pe_array configurations (each array size once).
 function(systolic_array_configs out)
   set(specs)
   foreach(cfg ${SYSTOLIC_RTL_CONFIGS})
-    if(NOT cfg MATCHES "^([0-9]+)x([0-9]+)$")
-      message(FATAL_ERROR "SYSTOLIC_RTL_CONFIGS entry '${cfg}' is not RowsxCols, e.g. 16x16")
-    endif()
-    list(APPEND specs "${cfg}:Rows=${CMAKE_MATCH_1},Cols=${CMAKE_MATCH_2}")
+    systolic_split_array_config("${cfg}" r c overrides)
+    list(APPEND specs "${r}x${c}:Rows=${r},Cols=${c}")
   endforeach()
+  list(REMOVE_DUPLICATES specs)
   set(${out} ${specs} PARENT_SCOPE)
 endfunction()
 
-set(SYSTOLIC_TOP_PARAMS "AWords=524288,BWords=262144,CWords=262144,QWords=64,AccWords=1024,RequantDepth=3"
-    CACHE STRING "systolic_top parameters besides Rows and Cols, shared by every array configuration")
-
-# "RxC" -> "RxC:Rows=R,Cols=C,<SYSTOLIC_TOP_PARAMS>" for the systolic_top configurations.
+# "RxC[:P=V,...]" -> "NAME:Rows=R,Cols=C,<SYSTOLIC_TOP_PARAMS with the overrides>" for the
+# systolic_top configurations. NAME is RxC, followed by _<param><value> (lower case) per override.
 function(systolic_top_configs out)
-  systolic_array_configs(specs)
   set(result)
-  foreach(spec ${specs})
-    list(APPEND result "${spec},${SYSTOLIC_TOP_PARAMS}")
+  foreach(cfg ${SYSTOLIC_RTL_CONFIGS})
+    systolic_split_array_config("${cfg}" r c overrides)
+    set(name "${r}x${c}")
+    string(REPLACE "," ";" params "${SYSTOLIC_TOP_PARAMS}")
+    # Parameters added after a build directory cached SYSTOLIC_TOP_PARAMS take their defaults.
+    foreach(def ${SYSTOLIC_TOP_DEFAULTS})
+      string(REGEX REPLACE "=.*" "" key "${def}")
+      if(NOT params MATCHES "(^|;)${key}=")
+        list(APPEND params "${def}")
+      endif()
+    endforeach()
+    string(REPLACE "," ";" overrides "${overrides}")
+    foreach(kv ${overrides})
+      string(REGEX REPLACE "=.*" "" key "${kv}")
+      set(found FALSE)
+      set(merged)
+      foreach(p ${params})
+        if(p MATCHES "^${key}=")
+          list(APPEND merged "${kv}")
+          set(found TRUE)
+        else()
+          list(APPEND merged "${p}")
+        endif()
+      endforeach()
+      if(NOT found)
+        message(FATAL_ERROR "SYSTOLIC_RTL_CONFIGS entry '${cfg}': ${key} is not one of the "
+                            "systolic_top parameters in SYSTOLIC_TOP_PARAMS")
+      endif()
+      set(params ${merged})
+      string(TOLOWER "${kv}" low)
+      string(REPLACE "=" "" low "${low}")
+      string(REPLACE "-" "m" low "${low}")
+      string(APPEND name "_${low}")
+    endforeach()
+    string(REPLACE ";" "," params "${params}")
+    list(APPEND result "${name}:Rows=${r},Cols=${c},${params}")
   endforeach()
   set(${out} ${result} PARENT_SCOPE)
 endfunction()

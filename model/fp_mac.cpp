@@ -236,4 +236,27 @@ FpGemmResult FpSystolicArray::run(const FpGemm& g) const {
   return res;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Closed forms (checked against the simulations above by test_fp_machines)
+// ---------------------------------------------------------------------------------------------
+uint64_t fp_scalar_cycles(const FpMacConfig& cfg, int64_t M, int64_t N, int64_t K) {
+  cfg.validate();
+  if (M < 1 || N < 1 || K < 1) throw std::invalid_argument("fp_scalar_cycles: M, N, K >= 1");
+  const uint64_t D = uint64_t(cfg.depth()), outputs = uint64_t(M) * uint64_t(N);
+  const uint64_t W = std::min(D, outputs), q = outputs / W, r = outputs % W;
+  const uint64_t kd = uint64_t(K) * D;
+  return (r > 0 ? r - 1 + (q + 1) * kd : W - 1 + q * kd) + 1;
+}
+
+uint64_t fp_array_cycles(int rows, int cols, const FpMacConfig& cfg, int64_t M, int64_t N,
+                         int64_t K) {
+  cfg.validate();
+  if (rows < 1 || cols < 1 || M < 1 || N < 1 || K < 1) {
+    throw std::invalid_argument("fp_array_cycles: rows, cols, M, N, K >= 1");
+  }
+  const uint64_t tiles = uint64_t((K + rows - 1) / rows) * uint64_t((N + cols - 1) / cols);
+  return tiles * (uint64_t(rows) + uint64_t(M) + uint64_t(cols) - 1 +
+                  uint64_t(rows) * uint64_t(cfg.depth()));
+}
+
 }  // namespace systolic::model

@@ -121,4 +121,15 @@ class FpSystolicArray {
   FpMacConfig cfg_;
 };
 
+// Closed forms of the two machines' cycle counts (FpGemmResult::cycles), for GEMMs too large to
+// simulate MAC by MAC (design-space sweeps over whole networks). test_fp_machines checks them
+// against the simulated machines on many shapes and stage latencies; the simulation stays the
+// definition. Scalar ALU: W = min(D, M*N) outputs in flight, slot s in 0..W-1 issues in cycles
+// s, s + D, s + 2D, ... and works through outputs s, s + W, s + 2W, ...; with q = M*N / W and
+// r = M*N mod W the last result is written in cycle (r > 0 ? r - 1 + (q + 1) K D : W - 1 + q K D).
+// FP array: ceil(K / Rows) * ceil(N / Cols) tiles of Rows + M + Cols - 1 + Rows * D cycles.
+uint64_t fp_scalar_cycles(const FpMacConfig& cfg, int64_t M, int64_t N, int64_t K);
+uint64_t fp_array_cycles(int rows, int cols, const FpMacConfig& cfg, int64_t M, int64_t N,
+                         int64_t K);
+
 }  // namespace systolic::model

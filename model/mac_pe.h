@@ -28,14 +28,17 @@ struct MacPe {
 
   void reset() { *this = MacPe{}; }
 
-  void clock(const MacPeIn& in) {
-    const int32_t product = in.a_valid_i ? int32_t(in.a_i) * int32_t(w[in.a_sel_i]) : 0;
+  // weight_banks: the RTL parameter WeightBanks. With 1, the selects are ignored (bank 0 only)
+  // and w[1] stays 0.
+  void clock(const MacPeIn& in, int weight_banks = 2) {
+    const bool sel = weight_banks == 2 && in.a_sel_i;
+    const int32_t product = in.a_valid_i ? int32_t(in.a_i) * int32_t(w[sel]) : 0;
     psum_o =
         static_cast<int32_t>(static_cast<uint32_t>(in.psum_i) + static_cast<uint32_t>(product));
     a_o = in.a_i;
     a_valid_o = in.a_valid_i;
     a_sel_o = in.a_sel_i;
-    if (in.w_load_i) w[in.w_bank_i] = in.w_i;  // the product above used the old weight
+    if (in.w_load_i) w[weight_banks == 2 && in.w_bank_i] = in.w_i;  // the product used the old w
   }
 };
 

@@ -17,6 +17,7 @@ namespace systolic::model {
 struct PeArrayParams {
   int Rows = 4;  // RTL parameter Rows
   int Cols = 4;  // RTL parameter Cols
+  int WeightBanks = 2;  // RTL parameter WeightBanks: 2 (double-buffered) or 1
 };
 
 struct PeArrayIn {
@@ -45,6 +46,9 @@ class PeArray {
   explicit PeArray(PeArrayParams p) : p_(p), pe_(size_t(p.Rows) * p.Cols) {
     if (p.Rows < 2 || p.Rows > 32 || p.Cols < 2 || p.Cols > 32) {
       throw std::invalid_argument("pe_array: Rows and Cols must be in 2..32");
+    }
+    if (p.WeightBanks < 1 || p.WeightBanks > 2) {
+      throw std::invalid_argument("pe_array: WeightBanks must be 1 or 2");
     }
     out_.psum_o.assign(p.Cols, 0);
     out_.psum_valid_o.assign(p.Cols, 0);
@@ -78,7 +82,7 @@ class PeArray {
         pin.w_load_i = in.w_load_i[r];
         pin.w_bank_i = in.w_bank_i;
         pin.w_i = in.w_row_i[c];
-        pe_[size_t(r) * p_.Cols + c].clock(pin);
+        pe_[size_t(r) * p_.Cols + c].clock(pin, p_.WeightBanks);
       }
     }
     refresh_outputs();

@@ -25,12 +25,15 @@ void TopParams::validate() const {
     throw std::invalid_argument("scratchpad word counts must be in 1..2^20");
   }
   if (RequantDepth < 1) throw std::invalid_argument("RequantDepth must be >= 1");
+  if (WeightBanks < 1 || WeightBanks > 2) {
+    throw std::invalid_argument("WeightBanks must be 1 (no double-buffering) or 2");
+  }
 }
 
 std::string TopParams::name() const { return fmt::format("{}x{}", Rows, Cols); }
 
 SystolicTop::SystolicTop(const TopParams& p)
-    : p_((p.validate(), p)), ctrl_(p.Rows, p.Cols, p.RequantDepth) {
+    : p_((p.validate(), p)), ctrl_(p.Rows, p.Cols, p.RequantDepth, p.WeightBanks) {
   a_.assign(size_t(p.AWords) * p.Rows, 0);
   b_.assign(size_t(p.BWords) * p.Cols, 0);
   c_.assign(size_t(p.CWords) * p.Cols, 0);

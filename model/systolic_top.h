@@ -27,9 +27,16 @@ struct TopParams {
   int QWords = 64;       // BIAS / M0 / SHIFT words of Cols lanes
   int AccWords = 1024;   // accumulator rows: the largest M of one command
   int RequantDepth = 3;  // PipeDepth of the requant units
+  int WeightBanks = 2;   // weight banks per PE: 2 (double-buffered weights) or 1
 
   void validate() const;     // throws std::invalid_argument
   std::string name() const;  // "RowsxCols"
+  bool operator==(const TopParams& o) const {
+    return Rows == o.Rows && Cols == o.Cols && AWords == o.AWords && BWords == o.BWords &&
+           CWords == o.CWords && QWords == o.QWords && AccWords == o.AccWords &&
+           RequantDepth == o.RequantDepth && WeightBanks == o.WeightBanks;
+  }
+  bool operator!=(const TopParams& o) const { return !(*this == o); }
 };
 
 struct TopIn {

@@ -4,8 +4,8 @@
 // step(t) makes the decisions of busy cycle t of a command: whether the next tile starts its
 // weight load (Rows cycles of B reads) and whether a slot issues, and which phase counter the
 // cycle adds to. Tiles run nt outer, M-block mb, kt inner; tile i streams M_i slots. The issue
-// rules give wl_0 = 0, wl_i = max(wl_{i-1} + Rows, e_{i-2} + Cols - 1),
-// s_i = max(wl_i + 1, e_{i-1} + 1), e_i = s_i + M_i - 1.
+// rules give wl_0 = 0, wl_i = max(wl_{i-1} + Rows, e_{i-NB} + Cols - 1) (NB = WeightBanks, the
+// e term for i >= NB only), s_i = max(wl_i + 1, e_{i-1} + 1), e_i = s_i + M_i - 1.
 #pragma once
 
 #include <cstdint>
@@ -21,8 +21,8 @@ struct Counters {
 
 class TileCtrl {
  public:
-  TileCtrl(int rows, int cols, int requant_depth)
-      : rows_(rows), cols_(cols), depth_(requant_depth) {}
+  TileCtrl(int rows, int cols, int requant_depth, int weight_banks = 2)
+      : rows_(rows), cols_(cols), depth_(requant_depth), banks_(weight_banks) {}
 
   // A command of `tiles` tiles; tile i streams slots(i) slots. No tiles: busy in cycle 0 only.
   // `slots` must stay valid until the command ends.
@@ -46,11 +46,11 @@ class TileCtrl {
 
   // Busy cycle t (0, 1, 2, ... in order): the issue decisions, and its phase counted in `ctr`.
   Slot step(int64_t t, Counters& ctr) {
-    // Weight loader: starts tile wl_tile_ when idle and the tile's bank (shared with tile - 2)
-    // is no longer read: Cols - 1 cycles after tile - 2's last slot issued.
+    // Weight loader: starts tile wl_tile_ when idle and the tile's bank (shared with tile - NB)
+    // is no longer read: Cols - 1 cycles after tile - NB's last slot issued.
     if (wl_tile_ < tiles_ && t >= wl_free_at_) {
       const int i = wl_tile_;
-      if (i < 2 || (e_[i - 2] >= 0 && t >= e_[i - 2] + cols_ - 1)) {
+      if (i < banks_ || (e_[i - banks_] >= 0 && t >= e_[i - banks_] + cols_ - 1)) {
         wl_start_[i] = t;
         wl_free_at_ = t + rows_;
         ++wl_tile_;
@@ -89,7 +89,7 @@ class TileCtrl {
   int64_t end_cycle() const { return end_cycle_; }
 
  private:
-  int rows_, cols_, depth_;
+  int rows_, cols_, depth_, banks_;
   int tiles_ = 0;
   std::function<int(int)> slots_;  // slots of tile i
   int s_count_ = 0;                // slots of the tile being streamed

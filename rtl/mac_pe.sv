@@ -1,8 +1,9 @@
 // mac_pe: one weight-stationary processing element of the systolic array
 // (docs/architecture.md section 2; C++ twin: model/mac_pe.h).
 //
-// Holds two weight banks so that the next tile's weights can be loaded while the current tile's
-// activations stream. An activation multiplies with the bank its a_sel_i names; the product is
+// Holds WeightBanks (2, or 1) weight banks: with two, the next tile's weights can be loaded while
+// the current tile's activations stream (double-buffering); with one, a_sel_i and w_bank_i are
+// ignored, bank 0 is the only weight register and w[1] reads as 0. An activation multiplies with the bank its a_sel_i names; the product is
 // added to the partial sum from above and passed down, the activation is passed right.
 //
 // Cycle behaviour (every register updates at the rising edge that ends the cycle):
@@ -11,13 +12,15 @@
 //     wrap-around; the product is exact (2 * DataWidth bits, sign-extended).
 //   - if w_load_i: w[w_bank_i] <= w_i. A load and a use of the same bank at the same edge use the
 //     old weight (the product reads the bank register before the edge).
-//   - w_o = {w[1], w[0]}, the two bank registers (for tracing and tests).
+//   - w_o = {w[1], w[0]}, the two bank registers (for tracing and tests); w[1] = 0 when
+//     WeightBanks = 1.
 //   - Latency: one cycle from a_i / a_valid_i / a_sel_i / psum_i to a_o / a_valid_o / a_sel_o /
 //     psum_o. No combinational path from any input to any output.
 //   - Reset (rst_ni = 0, asynchronous) clears every register: all outputs and both banks are 0.
 module mac_pe #(
-  parameter int DataWidth = 8,   // activation and weight width (signed)
-  parameter int AccWidth  = 32   // partial-sum width (signed), >= 2 * DataWidth
+  parameter int DataWidth   = 8,   // activation and weight width (signed)
+  parameter int AccWidth    = 32,  // partial-sum width (signed), >= 2 * DataWidth
+  parameter int WeightBanks = 2    // 2: double-buffered weights, 1: a single weight register
 ) (
   input  logic                          clk_i,
   input  logic                          rst_ni,
@@ -61,14 +64,14 @@ module mac_pe #(
     w0_d      = w0_q;
     w1_d      = w1_q;
 
-    w_use = a_sel_i ? w1_q : w0_q;
+    w_use = (WeightBanks == 2 && a_sel_i) ? w1_q : w0_q;
     prod  = ProdWidth'(a_i) * ProdWidth'(w_use);
     if (a_valid_i) begin
       psum_d = psum_i + AccWidth'(prod);
     end
 
     if (w_load_i) begin
-      if (w_bank_i) begin
+      if (WeightBanks == 2 && w_bank_i) begin
         w1_d = w_i;
       end else begin
         w0_d = w_i;
@@ -90,7 +93,7 @@ module mac_pe #(
       a_sel_q   <= a_sel_d;
       psum_q    <= psum_d;
       w0_q      <= w0_d;
-      w1_q      <= w1_d;
+      w1_q      <= (WeightBanks == 2) ? w1_d : '0;
     end
   end
 
@@ -108,6 +111,7 @@ module mac_pe #(
   initial begin
     if (DataWidth < 1) $fatal(1, "mac_pe: DataWidth must be >= 1");
     if (AccWidth < 2 * DataWidth) $fatal(1, "mac_pe: AccWidth must be >= 2 * DataWidth");
+    if (WeightBanks < 1 || WeightBanks > 2) $fatal(1, "mac_pe: WeightBanks must be 1 or 2");
   end
 `else
   if (DataWidth < 1) begin : g_bad_data_width
@@ -115,6 +119,9 @@ module mac_pe #(
   end
   if (AccWidth < 2 * DataWidth) begin : g_bad_acc_width
     $error("mac_pe: AccWidth must be >= 2 * DataWidth (the product must fit the partial sum)");
+  end
+  if (WeightBanks < 1 || WeightBanks > 2) begin : g_bad_weight_banks
+    $error("mac_pe: WeightBanks must be 1 or 2");
   end
 `endif
 

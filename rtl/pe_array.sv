@@ -12,7 +12,7 @@
 //     a, a_valid, a_sel of PE (r, c-1), i.e. the row-r inputs delayed by c cycles.
 //   - PE (0, c) takes psum_i = 0; PE (r, c) with r > 0 takes the registered psum of PE (r-1, c).
 //   - Weights: if w_load_i[r], every PE (r, c) writes w_row_i[c] into its bank w_bank_i at this
-//     edge (one bank select for the whole array). A load and a use of the same bank in the same PE
+//     edge (one bank select for the whole array; with WeightBanks = 1 the selects are ignored). A load and a use of the same bank in the same PE
 //     at the same edge use the old weight.
 //   - psum_o[c] and psum_valid_o[c] are the registered psum and a_valid of PE (Rows-1, c).
 //   - Timing: if a_i[r] carries A[m][r] with a_valid_i[r] = 1 in cycle t + r for every r, then
@@ -20,8 +20,9 @@
 //     cycle t + Rows + c. No combinational path from any input to any output.
 //   - Reset (rst_ni = 0, asynchronous) clears every register in every PE: outputs and weights 0.
 module pe_array #(
-  parameter int Rows = 4,  // PE rows (the K dimension of a tile), 2..32
-  parameter int Cols = 4   // PE columns (the N dimension of a tile), 2..32
+  parameter int Rows        = 4,  // PE rows (the K dimension of a tile), 2..32
+  parameter int Cols        = 4,  // PE columns (the N dimension of a tile), 2..32
+  parameter int WeightBanks = 2   // weight banks per PE: 2 (double-buffered) or 1 (see mac_pe)
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
@@ -67,8 +68,9 @@ module pe_array #(
       logic [2*DataWidth-1:0] unused_w;
 
       mac_pe #(
-        .DataWidth(DataWidth),
-        .AccWidth (AccWidth)
+        .DataWidth  (DataWidth),
+        .AccWidth   (AccWidth),
+        .WeightBanks(WeightBanks)
       ) u_pe (
         .clk_i    (clk_i),
         .rst_ni   (rst_ni),

@@ -33,8 +33,8 @@
 //     M_i = min(AccWords, M - mb*AccWords) slots and issue cycles wl_i / s_i / e_i: see
 //     rtl/tile_ctrl.sv and the doc. Slot j of an M-block streams A row m = mb*AccWords + j and
 //     uses accumulator row j.
-//   - weight row r issued in cycle t (B read) is written into bank i mod 2 of array row r at the
-//     end of cycle t + 1 (rows >= kv and columns >= nv load 0);
+//   - weight row r issued in cycle t (B read) is written into bank i mod WeightBanks of array row
+//     r at the end of cycle t + 1 (rows >= kv and columns >= nv load 0);
 //   - slot m issued in cycle t (A read) enters array row r in cycle t + 1 + r (lanes >= kv as 0);
 //     its de-skewed row of Cols partial sums reaches the accumulate stage in X = t + Rows + Cols;
 //     the BIAS/M0/SHIFT word q_base + nt is read in cycle X - 1;
@@ -59,7 +59,8 @@ module systolic_top #(
   parameter int CWords       = 262144,  // C scratchpad words (Cols int8 lanes), 1..2^20
   parameter int QWords       = 64,      // BIAS / M0 / SHIFT words (Cols lanes), 1..2^20
   parameter int AccWords     = 1024,    // accumulator rows: the M-block, 1..65536
-  parameter int RequantDepth = 3        // PipeDepth of the requant units, >= 1
+  parameter int RequantDepth = 3,       // PipeDepth of the requant units, >= 1
+  parameter int WeightBanks  = 2        // weight banks per PE: 2 double-buffered, 1 single
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -133,6 +134,7 @@ module systolic_top #(
     .Cols        (Cols),
     .AccWords    (AccWords),
     .RequantDepth(RequantDepth),
+    .WeightBanks (WeightBanks),
     .AddrWidth   (AW),
     .DimWidth    (DimWidth)
   ) u_ctrl (
@@ -412,8 +414,9 @@ module systolic_top #(
   );
 
   pe_array #(
-    .Rows(Rows),
-    .Cols(Cols)
+    .Rows       (Rows),
+    .Cols       (Cols),
+    .WeightBanks(WeightBanks)
   ) u_array (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
@@ -764,6 +767,7 @@ module systolic_top #(
     if (QWords < 1 || QWords > (1 << 20)) $fatal(1, "systolic_top: QWords must be in 1..2^20");
     if (AccWords < 1 || AccWords > 65536) $fatal(1, "systolic_top: AccWords must be in 1..65536");
     if (RequantDepth < 1) $fatal(1, "systolic_top: RequantDepth must be >= 1");
+    if (WeightBanks < 1 || WeightBanks > 2) $fatal(1, "systolic_top: WeightBanks must be 1 or 2");
   end
 `else
   if (Rows < 2 || Rows > 32) begin : g_bad_rows
@@ -786,6 +790,9 @@ module systolic_top #(
   end
   if (AccWords < 1 || AccWords > 65536) begin : g_bad_acc_words
     $error("systolic_top: AccWords must be in 1..65536 (the M-block of the accumulator buffer)");
+  end
+  if (WeightBanks < 1 || WeightBanks > 2) begin : g_bad_weight_banks
+    $error("systolic_top: WeightBanks must be 1 or 2");
   end
   if (RequantDepth < 1) begin : g_bad_requant_depth
     $error("systolic_top: RequantDepth must be >= 1");

@@ -9,16 +9,17 @@
 //   - the weight loader issues the Rows B-row reads of tile i in cycles wl_i .. wl_i + Rows - 1;
 //   - the slot streamer issues the M_i A-word reads of tile i in cycles s_i .. e_i = s_i + M_i - 1.
 // Issue rules (cycle 0 = the first busy cycle), which give exactly
-//   wl_0 = 0, wl_1 = Rows, wl_i = max(wl_{i-1} + Rows, e_{i-2} + Cols - 1),
-//   s_i  = max(wl_i + 1, e_{i-1} + 1):
+//   wl_0 = 0, wl_i = max(wl_{i-1} + Rows, e_{i-NB} + Cols - 1) (NB = WeightBanks; the e term
+//   only for i >= NB), s_i  = max(wl_i + 1, e_{i-1} + 1):
 //   - the loader starts tile i in the first cycle in which it is idle (the previous load issued
-//     its last row in an earlier cycle) and weight bank i mod 2 is free. A bank becomes occupied
+//     its last row in an earlier cycle) and weight bank i mod NB is free. A bank becomes occupied
 //     when a load into it starts and free again Cols - 1 cycles after the cycle that issued the
 //     last slot of the tile that occupied it (a per-bank countdown); at command start both banks
-//     are free.
+//     are free. With NB = 1 only bank 0 is used, so a tile's load waits for the previous tile's
+//     stream to leave the array (no double-buffering).
 //   - the streamer starts tile i in the first cycle in which it is idle (tile i - 1's last slot
 //     issued in an earlier cycle) and tile i's load started in an earlier cycle (a count of loads
-//     started but not yet streamed, 0..2).
+//     started but not yet streamed, 0..NB).
 // Addresses (word numbers, AddrWidth bits, never wrapping): B row r of tile (nt, mb, kt) is
 // b_base + nt*K + kt*Rows + r (independent of mb: each M-block reloads the same weight tiles),
 // slot j's A word is a_base + m*KT + kt and its C word c_base + m*NT + nt. They are kept as
@@ -46,6 +47,7 @@ module tile_ctrl #(
   parameter int Cols         = 4,   // array columns, 2..32
   parameter int AccWords     = 8,   // accumulator rows: the M-block, 1..65536
   parameter int RequantDepth = 3,   // requant latency, >= 1
+  parameter int WeightBanks  = 2,   // weight banks per PE: 2 (double-buffered) or 1
   parameter int AddrWidth    = 50,  // width of the word addresses, 2*DimWidth+2..63
   parameter int DimWidth     = 24   // width of M, N and K
 ) (
@@ -64,7 +66,7 @@ module tile_ctrl #(
   output logic                      wl_issue_o,   // a weight row issues this cycle
   output logic [AddrWidth-1:0]      wl_addr_o,    // its B word
   output logic [$clog2(Rows)-1:0]   wl_row_o,     // its array row r
-  output logic                      wl_bank_o,    // the bank it loads, tile mod 2
+  output logic                      wl_bank_o,    // the bank it loads, tile mod WeightBanks
   output logic                      wl_zero_o,    // r >= kv: load zeros, no B read
   output logic [$clog2(Cols+1)-1:0] wl_nv_o,      // valid columns of the tile, 1..Cols
   // Slot streamer: one A word per cycle
@@ -242,7 +244,7 @@ module tile_ctrl #(
       if (wl_last_row) begin
         wl_act_d  = 1'b0;
         wl_row_d  = '0;
-        wl_bank_d = !wl_bank_q;
+        wl_bank_d = (WeightBanks == 2) ? !wl_bank_q : 1'b0;
         if (wl_last_kt) begin
           wl_krem_d = k_i;
           if (wl_last_mb) begin
@@ -272,7 +274,7 @@ module tile_ctrl #(
       if (s_tile_end) begin
         s_act_d  = 1'b0;
         s_j_d    = '0;
-        s_bank_d = !s_bank_q;
+        s_bank_d = (WeightBanks == 2) ? !s_bank_q : 1'b0;
         for (int b = 0; b < 2; b++) begin
           if (32'(s_bank_q) == b) begin
             bank_wait_d[b]             = 1'b0;
@@ -461,6 +463,7 @@ module tile_ctrl #(
     if (Cols < 2 || Cols > 32) $fatal(1, "tile_ctrl: Cols must be in 2..32");
     if (AccWords < 1 || AccWords > 65536) $fatal(1, "tile_ctrl: AccWords must be in 1..65536");
     if (RequantDepth < 1) $fatal(1, "tile_ctrl: RequantDepth must be >= 1");
+    if (WeightBanks < 1 || WeightBanks > 2) $fatal(1, "tile_ctrl: WeightBanks must be 1 or 2");
     if (AddrWidth < 2 * DimWidth + 2 || AddrWidth > 63) $fatal(1, "tile_ctrl: AddrWidth must be in 2*DimWidth+2..63");
   end
 `else
@@ -475,6 +478,9 @@ module tile_ctrl #(
   end
   if (RequantDepth < 1) begin : g_bad_requant_depth
     $error("tile_ctrl: RequantDepth must be >= 1");
+  end
+  if (WeightBanks < 1 || WeightBanks > 2) begin : g_bad_weight_banks
+    $error("tile_ctrl: WeightBanks must be 1 or 2");
   end
   if (AddrWidth < 2 * DimWidth + 2 || AddrWidth > 63) begin : g_bad_addr_width
     $error("tile_ctrl: AddrWidth must be in 2*DimWidth+2..63 (a 20-bit base plus M*KT or NT*K)");

@@ -42,6 +42,8 @@ lint output_deskew -GCols=5
 lint spad -GWords=5 -GLanes=3 -GWidth=6
 lint spad -GWords=1 -GLanes=1 -GWidth=1
 lint tile_ctrl -GRows=3 -GCols=7 -GAccWords=5 -GRequantDepth=1
+lint tile_ctrl -GRows=3 -GCols=7 -GAccWords=5 -GRequantDepth=1 -GWeightBanks=1
+lint mac_pe -GWeightBanks=1
 # Small scratchpads keep these quick; the defaults are linted once (16x16) as well.
 small="-GAWords=16 -GBWords=16 -GCWords=16 -GQWords=2 -GAccWords=8"
 for rc in 4x4 8x16 16x16 2x3 32x32 3x5 32x2; do
@@ -52,5 +54,7 @@ lint systolic_top
 lint systolic_top -GRows=2 -GCols=2 -GAWords=5 -GBWords=1 -GCWords=3 -GQWords=1 -GAccWords=1 \
   -GRequantDepth=1
 lint systolic_top -GRows=4 -GCols=4 -GAccWords=65536 -GRequantDepth=5 -GAWords=1048576
+# shellcheck disable=SC2086
+lint systolic_top -GRows=4 -GCols=8 $small -GWeightBanks=1
 [ $status -eq 0 ] && echo "lint: rtl/ clean under verilator -Wall"
 exit $status

@@ -27,6 +27,7 @@ namespace {
 struct RunOpts {
   std::string engine = "cosim";
   int rows = 16, cols = 16;
+  int weight_banks = 2;
   int64_t m = 256, n = 256, k = 256;
   bool m_set = false, n_set = false, k_set = false;
   uint64_t seed = 1;
@@ -232,10 +233,10 @@ void run(const RunOpts& o) {
   if (o.engine != "model" && o.engine != "rtl" && o.engine != "cosim" && o.engine != "sc-model") {
     throw UserError(fmt::format("--engine '{}' is not model, rtl, cosim or sc-model", o.engine));
   }
-  model::TopParams probe;
-  probe.Rows = o.rows;
-  probe.Cols = o.cols;
-  probe.validate();
+  if (o.weight_banks != 1 && o.weight_banks != 2) {
+    throw UserError(fmt::format("--weight-banks {} is not 1 or 2", o.weight_banks));
+  }
+  const model::TopParams params = sim::engine_params(o.rows, o.cols, o.weight_banks);
   for (auto [name, v] : {std::pair{"M", o.m}, {"N", o.n}, {"K", o.k}}) check_size(name, v);
   if (o.zp_in < -128 || o.zp_in > 127)
     throw UserError(fmt::format("--zp-in {} outside [-128, 127]", o.zp_in));
@@ -266,6 +267,7 @@ void run(const RunOpts& o) {
   rep.engine = o.engine;
   rep.rows = o.rows;
   rep.cols = o.cols;
+  rep.weight_banks = o.weight_banks;
   rep.m = job.M;
   rep.n = job.N;
   rep.k = job.K;
@@ -275,11 +277,11 @@ void run(const RunOpts& o) {
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<int8_t> c;
   if (o.engine == "sc-model") {
-    sim::CosimResult cr = sim::run_sc_model(sim::engine_params(o.rows, o.cols), job, rep.stats);
+    sim::CosimResult cr = sim::run_sc_model(params, job, rep.stats);
     c = std::move(cr.c);
     rep.sim_cycles = cr.cycles;
   } else if (o.engine == "cosim") {
-    sim::CosimResult cr = sim::run_cosim(sim::engine_params(o.rows, o.cols), job, rep.stats);
+    sim::CosimResult cr = sim::run_cosim(params, job, rep.stats);
     c = std::move(cr.c);
     rep.sim_cycles = cr.cycles;
     rep.model_cycles = cr.model_busy_cycles;
@@ -294,7 +296,7 @@ void run(const RunOpts& o) {
       throw UserError(cr.mismatch_message);
     }
   } else {
-    std::unique_ptr<sim::HostPort> port = sim::make_engine(o.engine, o.rows, o.cols);
+    std::unique_ptr<sim::HostPort> port = sim::make_engine(o.engine, params);
     sim::HostDriver drv(*port);
     if (o.timing_only) {
       static_cast<sim::ModelPort&>(*port).top().set_compute_data(false);
@@ -344,6 +346,9 @@ void add_run_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--rows", o.rows, "Array rows (K per tile)")->capture_default_str();
   cmd->add_option("--cols", o.cols, "Array columns (N per tile)")->capture_default_str();
+  cmd->add_option("--weight-banks", o.weight_banks,
+                  "Weight banks per PE: 2 double-buffers the weights, 1 does not")
+      ->capture_default_str();
   cmd->add_option("-M", o.m, "Rows of A and C")
       ->capture_default_str()
       ->each([&](const std::string&) { o.m_set = true; });

@@ -187,22 +187,24 @@ CosimResult run_bench(const model::TopParams& p, const GemmJob& job, RunStats& s
 }
 
 struct Entry {
-  int rows, cols;
+  model::TopParams params;
   CosimResult (*run)(const model::TopParams&, const GemmJob&, RunStats&, bool);
 };
 
-#define SYSTOLIC_SC_ENTRY(Class, name, Rows, Cols, AWords, BWords, CWords, QWords, AccWords, \
-                          RequantDepth)                                                      \
-  Entry{Rows, Cols, &run_bench<Class>},
+#define SYSTOLIC_SC_ENTRY(Class, name, Rows, Cols, AWords, BWords, CWords, QWords, AccWords,  \
+                          RequantDepth, WeightBanks)                                          \
+  Entry{model::TopParams{Rows, Cols, AWords, BWords, CWords, QWords, AccWords, RequantDepth,  \
+                         WeightBanks},                                                        \
+        &run_bench<Class>},
 const Entry kEntries[] = {SYSTOLIC_SYSTOLIC_TOP_SC_CONFIGS(SYSTOLIC_SC_ENTRY)};
 #undef SYSTOLIC_SC_ENTRY
 
 const Entry& find(const model::TopParams& p) {
   for (const Entry& e : kEntries) {
-    if (e.rows == p.Rows && e.cols == p.Cols) return e;
+    if (e.params == p) return e;
   }
   // The same message as the RTL engine's.
-  make_top_rtl(p.Rows, p.Cols);
+  make_top_rtl(p);
   throw std::invalid_argument(fmt::format("no co-simulation build for {}x{}", p.Rows, p.Cols));
 }
 

@@ -47,6 +47,9 @@ std::vector<model::TopParams> top_rtl_params();
 std::unique_ptr<HostPort> make_top_rtl(int rows, int cols);
 // Parameters of the built configuration rows x cols (same error when there is none).
 model::TopParams top_rtl_params(int rows, int cols);
+// The verilated configuration with exactly these parameters (the same error when there is none).
+std::unique_ptr<HostPort> make_top_rtl(const model::TopParams& p);
+bool top_rtl_built(const model::TopParams& p);
 
 // Model and RTL driven by one stimulus, compared on every output port after every edge.
 // The first difference throws Mismatch naming the cycle, the port and both values.

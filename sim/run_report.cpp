@@ -30,8 +30,9 @@ std::string RunReport::text() const {
   const model::Counters& e = stats.engine;
   auto pct = [&](uint64_t v) { return e.busy == 0 ? 0.0 : 100.0 * double(v) / double(e.busy); };
   std::string s;
-  s += fmt::format("systolic run: engine {}, array {}x{}, GEMM M={} N={} K={}, {} rounding", engine,
-                   rows, cols, m, n, k, rounding);
+  s += fmt::format("systolic run: engine {}, array {}x{}{}, GEMM M={} N={} K={}, {} rounding",
+                   engine, rows, cols, weight_banks == 1 ? " (single weight bank)" : "", m, n, k,
+                   rounding);
   s += seed ? fmt::format(", seed {}\n", *seed) : "\n";
   s += fmt::format("  commands              {}\n", stats.commands);
   s += fmt::format("  cycles                {}   (start to done, summed over commands)\n", e.busy);
@@ -74,6 +75,7 @@ nlohmann::json RunReport::json() const {
       {"engine", engine},
       {"rows", rows},
       {"cols", cols},
+      {"weight_banks", weight_banks},
       {"M", m},
       {"N", n},
       {"K", k},

@@ -15,6 +15,7 @@ namespace systolic::sim {
 struct RunReport {
   std::string engine;  // model | rtl | cosim
   int rows = 0, cols = 0;
+  int weight_banks = 2;  // 2: weights double-buffered, 1: not
   int64_t m = 0, n = 0, k = 0;
   std::string rounding;
   std::optional<uint64_t> seed;  // random inputs only

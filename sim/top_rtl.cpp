@@ -64,12 +64,20 @@ std::unique_ptr<HostPort> make_impl(const char* name, const model::TopParams& p)
 }
 
 #define SYSTOLIC_TOP_ENTRY(Class, name, Rows, Cols, AWords, BWords, CWords, QWords, AccWords, \
-                           RequantDepth)                                                      \
+                           RequantDepth, WeightBanks)                                         \
   Entry{name,                                                                                 \
-        model::TopParams{Rows, Cols, AWords, BWords, CWords, QWords, AccWords, RequantDepth}, \
+        model::TopParams{Rows, Cols, AWords, BWords, CWords, QWords, AccWords, RequantDepth,  \
+                         WeightBanks},                                                        \
         &make_impl<Class>},
 const Entry kEntries[] = {SYSTOLIC_SYSTOLIC_TOP_CONFIGS(SYSTOLIC_TOP_ENTRY)};
 #undef SYSTOLIC_TOP_ENTRY
+
+const Entry* find_exact(const model::TopParams& p) {
+  for (const Entry& e : kEntries) {
+    if (e.params == p) return &e;
+  }
+  return nullptr;
+}
 
 const Entry& find(int rows, int cols) {
   for (const Entry& e : kEntries) {
@@ -101,6 +109,17 @@ model::TopParams top_rtl_params(int rows, int cols) { return find(rows, cols).pa
 std::unique_ptr<HostPort> make_top_rtl(int rows, int cols) {
   const Entry& e = find(rows, cols);
   return e.make(e.name, e.params);
+}
+
+bool top_rtl_built(const model::TopParams& p) { return find_exact(p) != nullptr; }
+
+std::unique_ptr<HostPort> make_top_rtl(const model::TopParams& p) {
+  if (const Entry* e = find_exact(p)) return e->make(e->name, e->params);
+  find(p.Rows, p.Cols);  // not built at all: the message naming the built configurations
+  throw std::invalid_argument(fmt::format(
+      "the RTL was built for {}x{}, but not with WeightBanks = {} and these scratchpad sizes; "
+      "add a configuration such as \"{}x{}:WeightBanks={}\" to SYSTOLIC_RTL_CONFIGS and rebuild",
+      p.Rows, p.Cols, p.WeightBanks, p.Rows, p.Cols, p.WeightBanks));
 }
 
 Mismatch::Mismatch(uint64_t cyc, std::string p, uint64_t m, uint64_t r)

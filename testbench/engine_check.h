@@ -33,7 +33,8 @@ inline ExpectedCycles schedule(const model::TopParams& p, int m, int n, int k) {
         const int64_t mi = std::min(p.AccWords, m - t_mb * p.AccWords);
         const size_t i = wl.size();
         int64_t w = i == 0 ? 0 : wl[i - 1] + R;
-        if (i >= 2) w = std::max(w, e[i - 2] + C - 1);
+        const size_t nb = size_t(p.WeightBanks);
+        if (i >= nb) w = std::max(w, e[i - nb] + C - 1);
         int64_t st = w + 1;
         if (i >= 1) st = std::max(st, e[i - 1] + 1);
         wl.push_back(w);

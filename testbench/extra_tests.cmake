@@ -50,6 +50,10 @@ foreach(tb tb_pe_array tb_systolic_top)
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/run_icarus_tb.sh ${tb} ${CMAKE_CURRENT_BINARY_DIR}/${tb})
   set_tests_properties(icarus_${tb} PROPERTIES TIMEOUT 300 LABELS "rtl;icarus")
 endforeach()
+add_test(NAME icarus_tb_systolic_top_one_bank
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/run_icarus_tb.sh tb_systolic_top
+    ${CMAKE_CURRENT_BINARY_DIR}/tb_systolic_top_one_bank -P tb_systolic_top.WeightBanks=1)
+set_tests_properties(icarus_tb_systolic_top_one_bank PROPERTIES TIMEOUT 300 LABELS "rtl;icarus")
 
 add_test(NAME synth_pe_array_4x4
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/expect_output.sh

@@ -36,7 +36,8 @@
 module tb_systolic_top #(
   parameter int Rows         = 4,  // 2..8 (the commands below are sized for these)
   parameter int Cols         = 4,  // 2..8
-  parameter int RequantDepth = 3
+  parameter int RequantDepth = 3,
+  parameter int WeightBanks  = 2   // 1: every tile's load waits for the previous tile's stream
 );
 
   localparam int AWords   = 64;
@@ -73,7 +74,8 @@ module tb_systolic_top #(
     .CWords      (CWords),
     .QWords      (QWords),
     .AccWords    (AccWords),
-    .RequantDepth(RequantDepth)
+    .RequantDepth(RequantDepth),
+    .WeightBanks (WeightBanks)
   ) dut (
     .clk_i        (clk),
     .rst_ni       (rst_n),
@@ -221,8 +223,8 @@ module tb_systolic_top #(
       kv     = (ck - kt * Rows < Rows) ? ck - kt * Rows : Rows;
       m_i[i] = (cm - mb * AccWords < AccWords) ? cm - mb * AccWords : AccWords;
       if (i == 0) wl[i] = 0;
-      else if (i == 1) wl[i] = Rows;
-      else wl[i] = max2(wl[i-1] + Rows, e_end[i-2] + Cols - 1);
+      else if (i < WeightBanks) wl[i] = wl[i-1] + Rows;
+      else wl[i] = max2(wl[i-1] + Rows, e_end[i-WeightBanks] + Cols - 1);
       s_start[i] = max2(wl[i] + 1, (i == 0) ? 1 : e_end[i-1] + 1);
       e_end[i]   = s_start[i] + m_i[i] - 1;
       $display("tb_systolic_top:  tile %0d (nt %0d, mb %0d, kt %0d, M_i %0d): wl %0d s %0d e %0d",

@@ -19,7 +19,7 @@ namespace {
 
 // Every output port is compared after every edge (LockstepPort throws at the first difference).
 void check_lockstep(const TopParams& p, const GemmJob& job) {
-  auto port = systolic::sim::make_engine("lockstep", p.Rows, p.Cols);
+  auto port = systolic::sim::make_engine("lockstep", p);
   t::run_and_check(*port, job);
 }
 

@@ -202,6 +202,26 @@ TEST_CASE("FP systolic array: cycle counts", "[fp_mac]") {
   CHECK(r.cycles == uint64_t(16 * tile(16, 16, 64, 11)));
 }
 
+TEST_CASE("FP machines: the closed-form cycle counts equal the simulated ones", "[fp_mac]") {
+  // Sweeps use the closed forms on layers too large to simulate MAC by MAC: they must agree with
+  // the machines on every shape, geometry and stage latency, remainders and short windows too.
+  const uint64_t seed = systolic::test::test_seed("fp-closed-form");
+  std::mt19937_64 rng(seed);
+  for (int i = 0; i < 300; ++i) {
+    FpMacConfig cfg = config(fp::kFp32, 0);
+    for (int& l : cfg.stage_latency) l = int(rng() % 3);  // 0 merges a stage
+    if (cfg.depth() == 0) cfg.stage_latency[0] = 1;
+    const int m = 1 + int(rng() % 20), n = 1 + int(rng() % 20), k = 1 + int(rng() % 20);
+    const int rows = 2 + int(rng() % 7), cols = 2 + int(rng() % 7);
+    INFO("case " << i << " (seed " << seed << "): depth " << cfg.depth() << " " << rows << "x"
+                 << cols << " M=" << m << " N=" << n << " K=" << k);
+    const FpGemm g = ones(m, n, k);
+    CHECK(systolic::model::fp_scalar_cycles(cfg, m, n, k) == ScalarFpAlu(cfg).run(g).cycles);
+    CHECK(systolic::model::fp_array_cycles(rows, cols, cfg, m, n, k) ==
+          FpSystolicArray(rows, cols, cfg).run(g).cycles);
+  }
+}
+
 TEST_CASE("Energy table: the shipped Horowitz 45 nm table", "[energy]") {
   const auto t = systolic::model::load_energy_table(SYSTOLIC_DATA_DIR "/horowitz_45nm.json");
   CHECK(t.op("int8_mult").energy_pj == Approx(0.2));

@@ -158,6 +158,27 @@ TEST_CASE("engine model: one command walks M in M-blocks beyond the accumulator 
   }
 }
 
+TEST_CASE("engine model: with one weight bank a tile's load waits for the previous stream",
+          "[top][model]") {
+  // Rows = Cols = 4, M = 10, K = 8, N = 4: two K-tiles. Tile 0: wl_0 = 0, s_0 = 1, e_0 = 10.
+  // Two banks: wl_1 = 4, s_1 = max(5, 11) = 11, e_1 = 20, busy = e_1 + R + C + D + 1 = 32.
+  // One bank: wl_1 = e_0 + Cols - 1 = 13, s_1 = 14, e_1 = 23, busy = 35 (3 more stall cycles).
+  std::mt19937_64 rng(t::test_seed("engine-one-bank"));
+  const GemmJob job = t::random_job(rng, 10, 4, 8);
+  for (const auto [banks, busy, wstall] : {std::tuple{2, 32, 1}, {1, 35, 4}}) {
+    TopParams p = small(4, 4);
+    p.WeightBanks = banks;
+    INFO("WeightBanks = " << banks);
+    ModelPort port(p);
+    HostDriver drv(port);
+    RunStats st;
+    REQUIRE(drv.run(job, st) == t::reference(job));
+    CHECK(st.engine.busy == uint64_t(busy));
+    CHECK(st.engine.wstall == uint64_t(wstall));
+    CHECK(st.engine.busy == t::schedule(p, 10, 4, 8).busy);
+  }
+}
+
 TEST_CASE("engine model: 200 random shapes and parameters", "[top][model][random]") {
   const uint64_t seed = t::test_seed("engine-random");
   std::mt19937_64 rng(seed);
@@ -167,8 +188,9 @@ TEST_CASE("engine model: 200 random shapes and parameters", "[top][model][random
     const int m = 1 + int(rng() % 70), n = 1 + int(rng() % 70), k = 1 + int(rng() % 90);
     TopParams p = small(rows, cols);
     if (i % 4 == 0) p.AccWords = 1 + int(rng() % 16);  // several M-blocks per command
-    INFO("case " << i << ": " << rows << "x" << cols << " AccWords=" << p.AccWords << " M=" << m
-                 << " N=" << n << " K=" << k);
+    if (i % 5 == 1) p.WeightBanks = 1;                  // no weight double-buffering
+    INFO("case " << i << ": " << rows << "x" << cols << " AccWords=" << p.AccWords
+                 << " WeightBanks=" << p.WeightBanks << " M=" << m << " N=" << n << " K=" << k);
     check_run(p, t::random_job(rng, m, n, k));
   }
 }
@@ -189,6 +211,7 @@ TEST_CASE("engine model: timing-only runs count exactly the cycles of full runs"
       p.AccWords = 16;
       p.QWords = 2;
     }
+    if (i % 4 == 1) p.WeightBanks = 1;
     const int m = 1 + int(rng() % 90), n = 1 + int(rng() % 90), k = 1 + int(rng() % 60);
     INFO("case " << i << ": " << rows << "x" << cols << " M=" << m << " N=" << n << " K=" << k);
     const GemmJob job = t::random_job(rng, m, n, k);
