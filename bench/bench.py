@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Benchmarks of the engine, measured side by side in one run; prints markdown tables.
 
-  scripts/bench.sh [speed] [util] [scalesim] [memory]     (default: all four)
+  scripts/bench.sh [speed] [util] [scalesim] [memory] [sweep]     (default: all five)
 
 speed     simulation speed in cycles/s of the plain C++ model core, its SystemC wrapper, the
           verilated RTL and the co-simulation, for 16x16 and 32x32, with the ratios the project
@@ -10,20 +10,25 @@ util      utilization of a 512x512x512 GEMM on 16x16 (target >= 90 %).
 scalesim  our cycles against SCALE-Sim's stall-free WS formula for every layer of
           ../shared/workloads/scalesim (target: at or below on every layer).
 memory    peak resident memory of the default run, and of a run 4x as long (no growth).
+sweep     `systolic sweep examples/sweeps/resnet50.yaml`: the 54 ResNet-50 layers on 16 arrays,
+          model engine, with a cold synthesis cache and then a warm one (target: under 60 s warm
+          on 2 cores; every layer at or below SCALE-Sim's WS cycles).
 
 Uses only the `systolic` binary (build/systolic) and Debian's python3.
 """
-import csv
 import json
-import math
 import os
 import subprocess
 import sys
 import tempfile
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SYSTOLIC = os.path.join(ROOT, "build", "systolic")
+SYSTOLIC = os.environ.get("SYSTOLIC", os.path.join(ROOT, "build", "systolic"))
 WORKLOADS = os.path.join(ROOT, "..", "shared", "workloads", "scalesim")
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, ROOT)
+from sweep import workloads  # noqa: E402
 
 
 def run(args):
@@ -83,24 +88,14 @@ def util():
 
 
 def layers():
-    """(network, layer, M, N, K) for every row of the SCALE-Sim topology files."""
+    """(network, layer, M, N, K) for every row of the SCALE-Sim topology files (conv layers lowered
+    by im2col as SCALE-Sim does: sweep/workloads.py)."""
     for sub in ("conv_nets", "mlperf", "GEMM_mnk"):
         d = os.path.join(WORKLOADS, sub)
         for fname in sorted(os.listdir(d)):
-            if not fname.endswith(".csv"):
-                continue
-            with open(os.path.join(d, fname)) as f:
-                rows = [r for r in csv.reader(f) if any(c.strip() for c in r)]
-            for r in rows[1:]:
-                v = [c.strip() for c in r if c.strip()]
-                if sub == "GEMM_mnk":
-                    m, n, k = int(v[1]), int(v[2]), int(v[3])
-                else:
-                    ih, iw, fh, fw, ch, nf, st = (int(x) for x in v[1:8])
-                    oh = math.ceil((ih - fh + st) / st)
-                    ow = math.ceil((iw - fw + st) / st)
-                    m, n, k = oh * ow, nf, fh * fw * ch
-                yield fname[:-4], v[0], m, n, k
+            if fname.endswith(".csv"):
+                for layer in workloads.load_topology(os.path.join(d, fname)):
+                    yield fname[:-4], layer.name, layer.M, layer.N, layer.K
 
 
 def scalesim():
@@ -141,12 +136,51 @@ def memory():
     print(f"| 4x as long (M = 1024) | {longer:.1f} MiB |\n")
 
 
+def sweep_bench():
+    spec = os.path.join(ROOT, "examples", "sweeps", "resnet50.yaml")
+    walls = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, SYSTOLIC_CACHE_DIR=os.path.join(tmp, "cache"))
+        for run_name in ("cold", "warm"):
+            out = os.path.join(tmp, run_name)
+            t0 = time.monotonic()
+            proc = subprocess.run([SYSTOLIC, "sweep", spec, "--out", out, "--jobs", "2"], env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            walls[run_name] = time.monotonic() - t0
+            if proc.returncode != 0:
+                sys.exit(f"bench: systolic sweep failed:\n{proc.stderr.decode()}")
+            with open(os.path.join(out, "results.json")) as f:
+                res = json.load(f)
+    recs = res["records"]
+    layers = [r for r in recs if r["layer"] != "TOTAL"]
+    totals = [r for r in recs if r["layer"] == "TOTAL"]
+    at_or_below = sum(r["cycles"] <= r["scalesim_ws_cycles"] for r in layers)
+    worst = max(r["vs_scalesim"] for r in layers)
+    sim = sum(r["wall_seconds"] for r in layers)
+    print("### Sweep: ResNet-50 (54 layers) x 16 arrays, model engine, `--jobs 2`\n")
+    print("| synthesis cache | wall time (whole command) | points | layer runs | simulation "
+          "(sum over layers) | layers at or below SCALE-Sim WS | worst layer ratio |")
+    print("|---|---|---|---|---|---|---|")
+    for run_name in ("cold", "warm"):
+        print(f"| {run_name} | {walls[run_name]:.1f} s | {res['points']} | {len(layers)} "
+              f"| {sim:.1f} s | {at_or_below} of {len(layers)} | {worst:.3f} |")
+    print("\n| array | cycles | utilization | ours / SCALE-Sim | pe_array cells | depth "
+          "| speedup vs FP32 scalar | vs FP32 array |")
+    print("|---|---|---|---|---|---|---|---|")
+    for t in totals:
+        print(f"| {t['rows']}x{t['cols']} | {t['cycles']:,} | {100 * t['utilization']:.1f} % "
+              f"| {t['vs_scalesim']:.3f} | {t['array_cells']:,} | {t['array_depth']} "
+              f"| {t['speedup_vs_fp32_scalar']:.0f}x | {t['speedup_vs_fp32_array']:.2f}x |")
+    print()
+
+
 def main():
     if not os.path.exists(SYSTOLIC):
         sys.exit("bench: build/systolic is missing: build first (README command 1)")
-    todo = sys.argv[1:] or ["speed", "util", "scalesim", "memory"]
+    todo = sys.argv[1:] or ["speed", "util", "scalesim", "memory", "sweep"]
     for t in todo:
-        {"speed": speed, "util": util, "scalesim": scalesim, "memory": memory}[t]()
+        {"speed": speed, "util": util, "scalesim": scalesim, "memory": memory,
+         "sweep": sweep_bench}[t]()
 
 
 if __name__ == "__main__":

@@ -110,12 +110,13 @@ function(systolic_parse_config spec out_name out_keys out_values)
   set(${out_values} ${values} PARENT_SCOPE)
 endfunction()
 
-# systolic_verilate_configs(TOP top SOURCES ... PARAMS P1 P2 ... CONFIGS ... [SYSTEMC])
+# systolic_verilate_configs(TOP top SOURCES ... PARAMS P1 P2 ... CONFIGS ... [SYSTEMC] [TRACE])
+# TRACE: verilate with --trace-fst (a separate library: waves cost speed even when off).
 # Defines static libraries V<top>_<name> and generates ${SYSTOLIC_GEN_DIR}/<top>_configs.h with
 #   #define SYSTOLIC_<TOP>_CONFIGS(X) X(V<top>_<name>, "<name>", P1 value, P2 value, ...) ...
 # Every configuration must set exactly the parameters PARAMS names, in any order.
 function(systolic_verilate_configs)
-  cmake_parse_arguments(ARG "SYSTEMC" "TOP;SUFFIX" "SOURCES;PARAMS;CONFIGS" ${ARGN})
+  cmake_parse_arguments(ARG "SYSTEMC;TRACE" "TOP;SUFFIX" "SOURCES;PARAMS;CONFIGS" ${ARGN})
   string(TOUPPER ${ARG_TOP}${ARG_SUFFIX} top_upper)
   set(libs)
   set(xmacro "")
@@ -148,7 +149,11 @@ function(systolic_verilate_configs)
       set(sc_flag SYSTEMC)
       target_link_libraries(${prefix} PUBLIC PkgConfig::SystemC)
     endif()
-    verilate(${prefix} ${sc_flag}
+    set(trace_flag)
+    if(ARG_TRACE)
+      set(trace_flag TRACE_FST)
+    endif()
+    verilate(${prefix} ${sc_flag} ${trace_flag}
       SOURCES ${ARG_SOURCES}
       TOP_MODULE ${ARG_TOP}
       PREFIX ${prefix}

@@ -16,6 +16,10 @@
 #include "quant.h"
 #include "tile_ctrl.h"
 
+namespace systolic::sim {
+class ModelTracer;  // sim/trace_model.h: reads the state below to draw the RTL's signals
+}
+
 namespace systolic::model {
 
 struct TopParams {
@@ -100,6 +104,7 @@ class SystolicTop {
   const Counters& counters() const { return ctr_; }
 
  private:
+  friend class sim::ModelTracer;
   struct Tile {
     int nt = 0, mb = 0, kt = 0;    // N-tile, M-block, K-tile
     int kv = 0, nv = 0, rows = 0;  // valid rows (K), valid columns (N), slots (M rows) of the tile

@@ -12,6 +12,10 @@
 #include <functional>
 #include <vector>
 
+namespace systolic::sim {
+class ModelTracer;  // sim/trace_model.h: reads the loader and streamer state for waveforms
+}
+
 namespace systolic::model {
 
 // The performance counters of one command (systolic_top registers 16..22).
@@ -89,6 +93,7 @@ class TileCtrl {
   int64_t end_cycle() const { return end_cycle_; }
 
  private:
+  friend class sim::ModelTracer;
   int rows_, cols_, depth_, banks_;
   int tiles_ = 0;
   std::function<int(int)> slots_;  // slots of tile i

@@ -7,7 +7,9 @@ PKGS=(
   build-essential cmake ninja-build ccache pkg-config git
   verilator libsystemc-dev catch2 libfmt-dev libcli11-dev nlohmann-json3-dev
   gtkwave yosys iverilog
+  xvfb xauth x11-apps imagemagick  # scripts/gtkwave-screenshot.sh: headless GTKWave pictures
   python3-numpy
+  python3-yaml python3-matplotlib python3-distributed  # systolic sweep: specs, plots, Dask
 )
 
 missing=()

@@ -1,7 +1,9 @@
 // systolic compare: the INT8 systolic array (the model engine through the host driver) against
 // FP ALUs whose cycle counts come from simulated machines (model/fp_mac.h): one pipelined FMA unit
 // like a CPU's FPU, and an FP systolic array of the same geometry, in fp32, fp16 and bf16, on the
-// same GEMM shape. Energy and area are estimated from a per-operation table (model/energy.h).
+// same GEMM shape. Energy and area are estimated from a per-operation table (model/energy.h), the
+// INT8 array's cells and depth come from Yosys (sim/synth_cache.h). The report itself is
+// sim/fp_compare.h, which `systolic run` prints too.
 #include <fmt/format.h>
 
 #include <cctype>
@@ -20,51 +22,26 @@
 #include "engines.h"
 #include "fp.h"
 #include "fp_mac.h"
+#include "fp_compare.h"
 #include "host_driver.h"
 #include "quant.h"
-
-#ifndef SYSTOLIC_DATA_DIR
-#define SYSTOLIC_DATA_DIR "data"
-#endif
 
 namespace systolic::cli {
 namespace {
 
 struct CompareOpts {
-  int rows = 16, cols = 16;
+  int rows = 16, cols = 16, weight_banks = 2;
   int64_t m = 64, n = 64, k = 64;
   uint64_t seed = 1;
   std::string json_path;
-  std::string energy_path = SYSTOLIC_DATA_DIR "/horowitz_45nm.json";
+  FpCliOptions fp;
 };
 
 constexpr int64_t kMaxDim = 4096;
-constexpr int64_t kMaxMacs = int64_t{1} << 24;  // the FP machines simulate every MAC
-
-struct Row {
-  std::string id;       // stable JSON key: int8_array, fp32_scalar, fp32_array, ...
-  std::string label;    // table label
-  std::string format;   // int8 | fp32 | fp16 | bf16
-  std::string machine;  // systolic_array | scalar_alu
-  int64_t units = 0;    // MAC units (PEs)
-  uint64_t cycles = 0;
-  uint64_t weight_load_cycles = 0;
-  model::OpCost mac;  // per-MAC energy and area
-};
-
-// Random numbers of the format: random sign and fraction, |x| in [2^-4, 2).
-std::vector<uint32_t> random_fp(const fp::Format& f, size_t count, std::mt19937_64& rng) {
-  std::vector<uint32_t> v(count);
-  for (uint32_t& x : v) {
-    const uint32_t sign = uint32_t(rng() & 1) << (f.exp_bits + f.frac_bits);
-    const uint32_t exp = uint32_t(fp::bias(f) - 4 + int(rng() % 5));
-    x = sign | (exp << f.frac_bits) | (uint32_t(rng()) & ((1u << f.frac_bits) - 1));
-  }
-  return v;
-}
 
 // The INT8 engine (the C++ model core) through the host driver, as `systolic run --engine model`.
-Row run_int8(const CompareOpts& o, std::mt19937_64& rng) {
+sim::Int8Run run_int8(const CompareOpts& o) {
+  std::mt19937_64 rng(o.seed);
   sim::GemmJob job;
   job.M = int(o.m);
   job.N = int(o.n);
@@ -80,30 +57,21 @@ Row run_int8(const CompareOpts& o, std::mt19937_64& rng) {
   job.q.m0 = {mm.m0};
   job.q.shift = {mm.shift};
   job.q.rounding = mode;
-  std::unique_ptr<sim::HostPort> port = sim::make_engine("model", o.rows, o.cols);
+  std::unique_ptr<sim::HostPort> port =
+      sim::make_engine("model", sim::engine_params(o.rows, o.cols, o.weight_banks));
   sim::HostDriver drv(*port);
   sim::RunStats stats;
   const std::vector<int8_t> c = drv.run(job, stats);
   if (c != sim::reference_gemm(job)) {
     throw UserError("the INT8 engine's result differs from the reference GEMM");
   }
-  Row r;
-  r.id = "int8_array";
-  r.label = fmt::format("INT8 systolic {}x{}", o.rows, o.cols);
-  r.format = "int8";
-  r.machine = "systolic_array";
-  r.units = int64_t(o.rows) * o.cols;
-  r.cycles = stats.engine.busy;
-  return r;
-}
-
-std::string fmt_energy(double pj) {
-  if (pj >= 1e6) return fmt::format("{:.2f} uJ", pj / 1e6);
-  if (pj >= 1e3) return fmt::format("{:.2f} nJ", pj / 1e3);
-  return fmt::format("{:.1f} pJ", pj);
+  return sim::Int8Run{"model", o.rows, o.cols, o.weight_banks, stats.engine.busy};
 }
 
 void run_compare(const CompareOpts& o) {
+  if (o.weight_banks != 1 && o.weight_banks != 2) {
+    throw UserError(fmt::format("--weight-banks {} is not 1 or 2", o.weight_banks));
+  }
   model::TopParams probe;
   probe.Rows = o.rows;
   probe.Cols = o.cols;
@@ -112,123 +80,24 @@ void run_compare(const CompareOpts& o) {
   } catch (const std::invalid_argument& e) {
     throw UserError(e.what());
   }
-  if (o.rows > 256 || o.cols > 256) {
-    throw UserError(fmt::format("--rows {} --cols {}: the FP array model takes at most 256x256",
-                                o.rows, o.cols));
-  }
   for (auto [name, v] : {std::pair{"M", o.m}, {"N", o.n}, {"K", o.k}}) {
     if (v < 1 || v > kMaxDim) {
       throw UserError(fmt::format("{} = {} must be in 1..{}", name, v, kMaxDim));
     }
   }
   const int64_t macs = o.m * o.n * o.k;
-  if (macs > kMaxMacs) {
-    throw UserError(
-        fmt::format("M*N*K = {} is above {}: the FP machines simulate every MAC", macs, kMaxMacs));
+  sim::FpCompareOptions fo = o.fp.resolve(o.seed);
+  fo.sim_limit_macs = uint64_t{1} << 24;  // compare simulates the FP machines up to 2^24 MACs
+  if (fo.fp_cycles != "formula" && uint64_t(macs) > fo.sim_limit_macs) {
+    throw UserError(fmt::format(
+        "M*N*K = {} is above {}: the FP machines simulate every MAC (or use --fp-cycles formula)",
+        macs, fo.sim_limit_macs));
   }
-  const model::EnergyTable table = model::load_energy_table(o.energy_path);
-
-  std::mt19937_64 rng(o.seed);
-  std::vector<Row> rows;
-  rows.push_back(run_int8(o, rng));
-  rows.back().mac = table.int8_mac();
-
-  const model::FpMacConfig base;  // one cycle per FMA stage
-  const int depth = base.depth();
-  std::vector<Row> scalar, array;
-  for (const fp::Format& f : {fp::kFp32, fp::kFp16, fp::kBf16}) {
-    model::FpMacConfig cfg = base;
-    cfg.format = f;
-    model::FpGemm g;
-    g.M = int(o.m);
-    g.N = int(o.n);
-    g.K = int(o.k);
-    g.a = random_fp(f, size_t(g.M) * g.K, rng);
-    g.b = random_fp(f, size_t(g.K) * g.N, rng);
-    const model::FpGemmResult rs = model::ScalarFpAlu(cfg).run(g);
-    const model::FpGemmResult ra = model::FpSystolicArray(o.rows, o.cols, cfg).run(g);
-    if (rs.c != ra.c) {
-      throw UserError(fmt::format("{}: the FP scalar ALU and FP array results differ", f.name));
-    }
-    std::string up = f.name;
-    for (char& ch : up) ch = char(std::toupper(static_cast<unsigned char>(ch)));
-    Row s;
-    s.id = fmt::format("{}_scalar", f.name);
-    s.label = fmt::format("{} scalar ALU", up);
-    s.format = f.name;
-    s.machine = "scalar_alu";
-    s.units = 1;
-    s.cycles = rs.cycles;
-    s.mac = table.fp_mac(f);
-    scalar.push_back(s);
-    Row a;
-    a.id = fmt::format("{}_array", f.name);
-    a.label = fmt::format("{} systolic {}x{}", up, o.rows, o.cols);
-    a.format = f.name;
-    a.machine = "systolic_array";
-    a.units = int64_t(o.rows) * o.cols;
-    a.cycles = ra.cycles;
-    a.weight_load_cycles = ra.weight_load_cycles;
-    a.mac = table.fp_mac(f);
-    array.push_back(a);
-  }
-  rows.insert(rows.end(), scalar.begin(), scalar.end());
-  rows.insert(rows.end(), array.begin(), array.end());
-
-  const uint64_t int8_cycles = rows[0].cycles;
-  fmt::print(
-      "GEMM {}x{}x{} (M x N x K, {} MACs), seed {}; FP MAC depth {} cycles ({} stages x 1)\n", o.m,
-      o.n, o.k, macs, o.seed, depth, fp::stage_names(fp::Op::kFma).size());
-  fmt::print("energy/area: {} ({})\n\n", table.path, table.process);
-  fmt::print("{:<22} {:>10} {:>10} {:>12} {:>12} {:>11} {:>14}\n", "machine", "cycles",
-             "MACs/cycle", "INT8 speedup", "energy", "area mm^2", "MACs/cyc/mm^2");
-  nlohmann::json jrows = nlohmann::json::array();
-  bool any_derived = false;
-  for (const Row& r : rows) {
-    const double mpc = double(macs) / double(r.cycles);
-    const double speedup = double(r.cycles) / double(int8_cycles);
-    const double energy_pj = double(macs) * r.mac.energy_pj;
-    const double area_mm2 = double(r.units) * r.mac.area_um2 / 1e6;
-    const double per_area = area_mm2 > 0 ? mpc / area_mm2 : 0.0;
-    any_derived = any_derived || r.mac.derived;
-    fmt::print("{:<22} {:>10} {:>10.2f} {:>11.1f}x {:>11}{} {:>11.4f} {:>14.1f}\n", r.label,
-               r.cycles, mpc, speedup, fmt_energy(energy_pj), r.mac.derived ? "*" : " ", area_mm2,
-               per_area);
-    jrows.push_back({{"id", r.id},
-                     {"format", r.format},
-                     {"machine", r.machine},
-                     {"mac_units", r.units},
-                     {"cycles", r.cycles},
-                     {"weight_load_cycles", r.weight_load_cycles},
-                     {"macs_per_cycle", mpc},
-                     {"int8_speedup", speedup},
-                     {"energy_per_mac_pj", r.mac.energy_pj},
-                     {"energy_pj", energy_pj},
-                     {"area_per_mac_um2", r.mac.area_um2},
-                     {"area_mm2", area_mm2},
-                     {"macs_per_cycle_per_mm2", per_area},
-                     {"derived_cost", r.mac.derived}});
-  }
-  fmt::print(
-      "\nINT8: engine busy cycles of the model core (weight loads double-buffered, host transfers "
-      "excluded).\nFP arrays: weight loads ({} rows per tile) not overlapped with streaming; "
-      "FP inputs random in [2^-4, 2).\nEnergy: MAC arithmetic only (multiply + add; no SRAM, "
-      "registers or wires). Area: MAC units only.\n",
-      o.rows);
-  if (any_derived) fmt::print("* derived from the table's stated rule, not a published figure\n");
+  const sim::FpComparison cmp = fp_comparison(run_int8(o), o.m, o.n, o.k, fo);
+  fmt::print("{}", cmp.text());
   if (!o.json_path.empty()) {
-    nlohmann::json j = {
-        {"m", o.m},
-        {"n", o.n},
-        {"k", o.k},
-        {"macs", macs},
-        {"rows", o.rows},
-        {"cols", o.cols},
-        {"seed", o.seed},
-        {"fp_mac_depth", depth},
-        {"energy_table",
-         {{"path", table.path}, {"source", table.source}, {"process", table.process}}},
-        {"machines", jrows}};
+    nlohmann::json j = cmp.json();
+    j["seed"] = o.seed;
     std::ofstream f(o.json_path);
     f << j.dump(2) << "\n";
     if (!f) throw UserError(fmt::format("{}: cannot write the JSON report", o.json_path));
@@ -237,6 +106,48 @@ void run_compare(const CompareOpts& o) {
 }
 
 }  // namespace
+
+sim::FpCompareOptions FpCliOptions::resolve(uint64_t seed) const {
+  sim::FpCompareOptions fo;
+  try {
+    if (!stage_latency.empty()) fo.stage_latency = sim::parse_stage_latency(stage_latency);
+    fo.energy_path = energy_path;
+    fo.fp_cycles = fp_cycles;
+    fo.synth = synth;
+    fo.seed = seed;
+    fo.validate();
+  } catch (const std::invalid_argument& e) {
+    throw UserError(e.what());
+  }
+  return fo;
+}
+
+sim::FpComparison fp_comparison(const sim::Int8Run& int8, int64_t m, int64_t n, int64_t k,
+                                const sim::FpCompareOptions& fo) {
+  try {
+    return sim::compare_fp(int8, m, n, k, fo);
+  } catch (const std::exception& e) {
+    throw UserError(e.what());
+  }
+}
+
+void add_fp_compare_options(CLI::App* cmd, FpCliOptions& o) {
+  cmd->add_option("--energy-table", o.energy_path,
+                  "Per-operation energy (pJ) / area (um^2) JSON (format: data/horowitz_45nm.json)")
+      ->capture_default_str();
+  cmd->add_option("--fp-stage-latency", o.stage_latency,
+                  "FP MAC stage latencies: N (all stages), one per stage, or STAGE=N,... (stages: " +
+                      fmt::format("{}", fmt::join(fp::stage_names(fp::Op::kFma), ", ")) +
+                      "; default 1 each)");
+  cmd->add_option("--fp-cycles", o.fp_cycles,
+                  "FP machine cycles: sim (simulated), formula (closed form, equal by test) or "
+                  "auto (simulate small GEMMs)")
+      ->capture_default_str();
+  cmd->add_option("--synth", o.synth,
+                  "INT8 array area in Yosys: hierarchical (fast), flat (slow, cross-PE "
+                  "optimization) or off; cached")
+      ->capture_default_str();
+}
 
 void add_compare_command(CLI::App& app) {
   auto o = std::make_shared<CompareOpts>();
@@ -249,11 +160,11 @@ void add_compare_command(CLI::App& app) {
   cmd->add_option("-M", o->m, "Rows of A and C")->capture_default_str();
   cmd->add_option("-N", o->n, "Columns of B and C")->capture_default_str();
   cmd->add_option("-K", o->k, "Columns of A, rows of B")->capture_default_str();
+  cmd->add_option("--weight-banks", o->weight_banks, "Weight banks per PE of the INT8 array (1, 2)")
+      ->capture_default_str();
   cmd->add_option("--seed", o->seed, "Seed of the random inputs")->capture_default_str();
   cmd->add_option("--json", o->json_path, "Also write the comparison as JSON");
-  cmd->add_option("--energy-table", o->energy_path,
-                  "Per-operation energy (pJ) / area (um^2) JSON (format: data/horowitz_45nm.json)")
-      ->capture_default_str();
+  add_fp_compare_options(cmd, o->fp);
   cmd->callback([o] { run_compare(*o); });
 }
 

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "cli_util.h"
 #include "commands.h"
 #include "cosim.h"
@@ -19,6 +21,7 @@
 #include "npy.h"
 #include "quant.h"
 #include "run_report.h"
+#include "trace_run.h"
 
 namespace systolic::cli {
 namespace q = systolic::quant;
@@ -38,6 +41,9 @@ struct RunOpts {
   int zp_in = 0, zp_out = 0;
   int act_min = -128, act_max = 127;
   bool timing_only = false;
+  bool fp_compare = true;  // --fp-compare (default on)
+  FpCliOptions fp;
+  sim::TraceOptions trace;  // --trace FILE, --trace-from/-to, --trace-row/-col (docs/waves.md)
 };
 RunOpts g_run;
 
@@ -228,6 +234,34 @@ Inputs file_inputs(const RunOpts& o, q::Rounding mode) {
   return in;
 }
 
+// After a co-simulation mismatch: the same command once more in a child process (SystemC
+// elaborates once per process), dumping both sides around the first differing cycle. Returns the
+// error message's tail naming the save file, or why there are no waves.
+std::string mismatch_waves(uint64_t cycle) {
+  std::ifstream f("/proc/self/cmdline", std::ios::binary);
+  std::vector<std::string> args;
+  for (std::string a; std::getline(f, a, '\0');) args.push_back(a);
+  if (args.empty()) return "";
+  args[0] = "/proc/" + std::to_string(::getpid()) + "/exe";
+  const std::string dump = fmt::format("cosim-mismatch-cycle{}.fst", cycle);
+  const uint64_t from = cycle > 100 ? cycle - 100 : 0;
+  for (std::string a : {std::string("--trace"), dump, std::string("--trace-from"),
+                        std::to_string(from), std::string("--trace-to"),
+                        std::to_string(cycle + 10)}) {
+    args.push_back(a);
+  }
+  std::string cmd;
+  for (const std::string& a : args) {
+    std::string q = "'";
+    for (char ch : a) q += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+    cmd += q + "' ";
+  }
+  if (std::system((cmd + ">/dev/null 2>&1").c_str()) == -1) return "; no waveforms (cannot re-run)";
+  const std::string gtkw = sim::gtkw_path_for(dump);
+  if (!std::ifstream(gtkw)) return "; the traced re-run wrote no waveforms";
+  return fmt::format("; waves of cycles {}..{}: gtkwave {}", from, cycle + 10, gtkw);
+}
+
 void run(const RunOpts& o) {
   const q::Rounding mode = q::parse_rounding(o.rounding);
   if (o.engine != "model" && o.engine != "rtl" && o.engine != "cosim" && o.engine != "sc-model") {
@@ -248,6 +282,7 @@ void run(const RunOpts& o) {
   if (o.timing_only && (from_files || !o.out_path.empty())) {
     throw UserError("--timing-only runs without data: drop --a, --b and --out");
   }
+  const sim::FpCompareOptions fp_opts = o.fp.resolve(o.seed);  // bad options fail before the run
   if (!from_files && (!o.bias_path.empty() || !o.m0.empty() || !o.shift.empty())) {
     throw UserError("--bias, --m0 and --shift need --a and --b");
   }
@@ -274,14 +309,27 @@ void run(const RunOpts& o) {
   rep.rounding = q::to_string(mode);
   rep.seed = in.seed;
 
+  if (o.trace.on()) {
+    if (o.timing_only) throw UserError("--trace needs the data: drop --timing-only");
+    try {
+      o.trace.validate(params);
+    } catch (const std::invalid_argument& e) {
+      throw UserError(e.what());
+    }
+  }
+  std::string trace_lines;  // where the waveforms went
+
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<int8_t> c;
   if (o.engine == "sc-model") {
-    sim::CosimResult cr = sim::run_sc_model(params, job, rep.stats);
+    sim::CosimResult cr = sim::run_sc_model(params, job, rep.stats, o.trace);
     c = std::move(cr.c);
     rep.sim_cycles = cr.cycles;
+    trace_lines = cr.trace_report;
   } else if (o.engine == "cosim") {
-    sim::CosimResult cr = sim::run_cosim(params, job, rep.stats);
+    sim::cosim_fault_from_env();  // test-only (SYSTOLIC_TEST_COSIM_FAULT)
+    sim::CosimResult cr = sim::run_cosim(params, job, rep.stats, o.trace);
+    trace_lines = cr.trace_report;
     c = std::move(cr.c);
     rep.sim_cycles = cr.cycles;
     rep.model_cycles = cr.model_busy_cycles;
@@ -293,8 +341,18 @@ void run(const RunOpts& o) {
       if (!o.json_path.empty()) {
         std::ofstream(o.json_path) << rep.json().dump(2) << "\n";
       }
-      throw UserError(cr.mismatch_message);
+      if (o.trace.on()) {
+        fmt::print("{}", trace_lines);
+        throw UserError(cr.mismatch_message);
+      }
+      throw UserError(cr.mismatch_message + mismatch_waves(cr.mismatch_cycle));
     }
+  } else if (o.trace.on()) {
+    sim::EngineTrace tr(o.engine, params, o.trace);
+    sim::HostDriver drv(tr.port());
+    c = drv.run(job, rep.stats);
+    rep.sim_cycles = tr.port().cycles();
+    trace_lines = tr.finish();
   } else {
     std::unique_ptr<sim::HostPort> port = sim::make_engine(o.engine, params);
     sim::HostDriver drv(*port);
@@ -318,9 +376,20 @@ void run(const RunOpts& o) {
         in.c_float, q::dequantize(std::vector<int32_t>(c.begin(), c.end()), in.out_params));
   }
   fmt::print("{}", rep.text());
+  fmt::print("{}", trace_lines);
+  std::optional<sim::FpComparison> cmp;
+  if (o.fp_compare) {
+    // INT8 cycles from the engine that ran: on a cosim run the RTL's own counter (the checker
+    // compared every port on every cycle, so the model's is equal).
+    const uint64_t int8_cycles = rep.rtl_cycles ? *rep.rtl_cycles : rep.stats.engine.busy;
+    cmp = fp_comparison(sim::Int8Run{o.engine, o.rows, o.cols, o.weight_banks, int8_cycles},
+                        job.M, job.N, job.K, fp_opts);
+  }
   if (!o.json_path.empty()) {
+    nlohmann::json j = rep.json();
+    if (cmp) j["fp_comparison"] = cmp->json();
     std::ofstream f(o.json_path);
-    f << rep.json().dump(2) << "\n";
+    f << j.dump(2) << "\n";
     if (!f) throw UserError(fmt::format("{}: cannot write the JSON report", o.json_path));
     fmt::print("  JSON report           {}\n", o.json_path);
   }
@@ -328,6 +397,7 @@ void run(const RunOpts& o) {
     npy::save(o.out_path, npy::make_int8(c, {job.M, job.N}));
     fmt::print("  C written to          {}\n", o.out_path);
   }
+  if (cmp) fmt::print("\nINT8 vs FP on this GEMM\n{}", cmp->text());
   if (!o.timing_only && !rep.matches_reference) {
     throw UserError("the engine's result differs from the reference GEMM");
   }
@@ -373,8 +443,18 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--act-min", o.act_min, "Activation clamp lower bound")->capture_default_str();
   cmd->add_option("--act-max", o.act_max, "Activation clamp upper bound")->capture_default_str();
   cmd->add_option("--out", o.out_path, "Write C (M x N int8) to this .npy");
+  cmd->add_flag("--fp-compare,!--no-fp-compare", o.fp_compare,
+                "Print the INT8-vs-FP comparison of this GEMM (default on)");
+  add_fp_compare_options(cmd, o.fp);
   cmd->add_flag("--timing-only", o.timing_only,
                 "Model engine without data: cycles only (equal to a full run's, by test)");
+  cmd->add_option("--trace", o.trace.path,
+                  "Write waveforms: FILE.fst or FILE.vcd, and FILE.gtkw for GTKWave (docs/waves.md)");
+  cmd->add_option("--trace-from", o.trace.from, "First cycle dumped (default 0)");
+  cmd->add_option("--trace-to", o.trace.to, "Last cycle dumped (default: the end)");
+  cmd->add_option("--trace-row", o.trace.row,
+                  "Trace the PEs of this array row (default: every PE up to 8x8, none above)");
+  cmd->add_option("--trace-col", o.trace.col, "Trace the PEs of this array column");
   cmd->callback([] { run(g_run); });
 }
 

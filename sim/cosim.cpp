@@ -3,12 +3,22 @@
 #include <fmt/format.h>
 #include <systemc.h>
 
+#include <verilated.h>
+#include <verilated_fst_c.h>
+
+#include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <optional>
 
 #include "systolic_top_sc.h"
 #include "systolic_top_sc_configs.h"
+#include "systolic_top_sc_tr_configs.h"
+#include "trace_model.h"
+#include "trace_rtl.h"
+#include "trace_run.h"
+#include "trace_vcd.h"
 
 // libsystemc's own main() refers to sc_main; `systolic` has its own main() and starts the kernel
 // itself, so this is never called.
@@ -59,6 +69,34 @@ SC_MODULE(Bench) {
   std::unique_ptr<Rtl> rtl;
   uint64_t edges = 0;  // rising edges out of reset, counted half a cycle later
   CosimResult result;
+  // Waveforms (run_bench with tracing): the model's tracer, and the RTL's dump at a time.
+  TraceOptions trace;
+  std::unique_ptr<ModelTracer> model_trace;
+  std::function<void()> rtl_trace_open;
+  std::function<void(uint64_t)> rtl_dump;
+  std::function<void()> rtl_trace_close;
+
+  void dump_rtl(uint64_t t) {
+    if (rtl_dump && trace.in_window(t)) rtl_dump(t);
+  }
+  // The state after the last edge, on both sides.
+  void finish_trace() {
+    if (model_trace) {
+      model::TopIn in;
+      in.host_req_i = req.read();
+      in.host_we_i = we.read();
+      in.host_addr_i = addr.read();
+      in.host_wdata_i = wdata.read();
+      model::TopOut o;
+      o.host_rvalid_o = mo.host_rvalid_o.read();
+      o.host_rdata_o = mo.host_rdata_o.read();
+      o.busy_o = mo.busy_o.read();
+      o.done_o = mo.done_o.read();
+      model_trace->finish(model.core(), in, o);
+    }
+    dump_rtl(edges);
+    if (rtl_trace_close) rtl_trace_close();
+  }
 
   Bench(sc_module_name n, const model::TopParams& p, bool with_rtl)
       : sc_module(n), model("model", p) {
@@ -111,6 +149,11 @@ class ScPort final : public HostPort {
     wait(b_.clk.negedge_event());
     wait(b_.clk.negedge_event());
     b_.rst_n.write(true);
+    if (b_.rtl_dump) {  // time 0: out of reset, before the first edge
+      wait(SC_ZERO_TIME);
+      wait(SC_ZERO_TIME);
+      b_.dump_rtl(0);
+    }
     wait(b_.clk.negedge_event());
   }
   const model::TopOut& clock(const model::TopIn& in) override {
@@ -118,6 +161,11 @@ class ScPort final : public HostPort {
     b_.we.write(in.host_we_i);
     b_.addr.write(in.host_addr_i);
     b_.wdata.write(in.host_wdata_i);
+    if (b_.rtl_dump) {  // the state after edge `edges` with the inputs of the next one
+      wait(SC_ZERO_TIME);
+      wait(SC_ZERO_TIME);
+      b_.dump_rtl(b_.edges);
+    }
     wait(b_.clk.negedge_event());
     wait(SC_ZERO_TIME);  // the checker has compared this edge's outputs
     if (b_.result.mismatch) throw Stopped{};
@@ -148,11 +196,14 @@ SC_MODULE(Driver) {
   Driver(sc_module_name n, B & b, const GemmJob& j, RunStats& s)
       : sc_module(n), bench(b), job(j), stats(s) {
     SC_THREAD(main);
+    // Verilator's trace dumps run on this thread: more than SystemC's default coroutine stack.
+    if (b.trace.on()) set_stack_size(size_t{64} << 20);
   }
   SC_HAS_PROCESS(Driver);
 
   void main() {
     try {
+      if (bench.rtl_trace_open) bench.rtl_trace_open();
       ScPort<B> port(bench, bench.model.core().params());
       port.reset();
       HostDriver drv(port);
@@ -165,21 +216,86 @@ SC_MODULE(Driver) {
     } catch (const std::exception& e) {
       error = e.what();
     }
+    if (bench.trace.on()) bench.finish_trace();
     sc_stop();
   }
 };
 
-template <class Rtl>
+template <class Rtl, bool kTraced = false>
 CosimResult run_bench(const model::TopParams& p, const GemmJob& job, RunStats& stats,
-                      bool with_rtl) {
+                      bool with_rtl, const TraceOptions* trace = nullptr) {
   ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
   sc_report_handler::set_actions(SC_INFO, SC_DO_NOTHING);
   sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", SC_DO_NOTHING);
+  if constexpr (kTraced) Verilated::traceEverOn(true);
   auto bench = std::make_unique<Bench<Rtl>>("bench", p, with_rtl);
+  // Waveforms: the model's VCD and the RTL's FST side by side, merged after the run.
+  const bool tracing = trace && trace->on();
+  const std::string model_vcd = tracing ? trace->path + ".model.tmp.vcd" : "";
+  const std::string rtl_fst = tracing ? trace->path + ".rtl.tmp.fst" : "";
+  std::unique_ptr<VerilatedFstC> fst;
+  if (tracing) {
+    trace->validate(p);
+    bench->trace = *trace;
+    const std::string path = with_rtl ? model_vcd : trace->path + ".tmp.vcd";
+    bench->model_trace = std::make_unique<ModelTracer>(p, *trace, path);
+    bench->model.set_observer(bench->model_trace.get());
+    if constexpr (kTraced) {
+      if (with_rtl) {
+        fst = std::make_unique<VerilatedFstC>();
+        Bench<Rtl>* b = bench.get();
+        VerilatedFstC* f = fst.get();
+        bench->rtl_trace_open = [b, f, rtl_fst] {
+          b->rtl->trace(f, 99);
+          // No dumpvars here: the SystemC model's scope is "bench.rtl", a name with a dot that
+          // dumpvars cannot match; the PE selection is applied when the two sides are merged.
+          f->open(rtl_fst.c_str());
+        };
+        bench->rtl_dump = [f](uint64_t t) { f->dump(t); };
+        bench->rtl_trace_close = [f] { f->close(); };
+      }
+    }
+  }
   auto driver = std::make_unique<Driver<Bench<Rtl>>>("driver", *bench, job, stats);
   sc_start();
   CosimResult r = std::move(bench->result);
   r.cycles = bench->edges;
+  if (tracing) {
+    bench->model.set_observer(nullptr);
+    const uint64_t last = bench->edges;
+    const std::string gtkw = gtkw_path_for(trace->path);
+    const int64_t marker = r.mismatch ? int64_t(r.mismatch_cycle) : -1;
+    uint64_t from = std::min(trace->from, last), to = std::min(trace->to, last);
+    if (with_rtl) {
+      const std::string rtl_vcd = trace->path + ".rtl.tmp.vcd";
+      fst_to_vcd(rtl_fst, rtl_vcd);
+      const VcdData m = read_vcd(model_vcd), rv = read_vcd(rtl_vcd);
+      const std::string merged = trace->fst() ? trace->path + ".tmp.vcd" : trace->path;
+      write_merged_vcd(merged, {&m, &rv}, {"model", "rtl"}, [&](const std::string& name) {
+        int r = 0, c = 0;
+        const auto at = name.find(".u_array.g_row[");
+        if (at == std::string::npos) return true;
+        return std::sscanf(name.c_str() + at, ".u_array.g_row[%d].g_col[%d]", &r, &c) != 2 ||
+               trace->pe_traced(p, r, c);
+      });
+      if (merged != trace->path) {
+        vcd_to_fst(merged, trace->path);
+        std::remove(merged.c_str());
+      }
+      for (const std::string& f : {model_vcd, rtl_fst, rtl_vcd}) std::remove(f.c_str());
+      write_gtkw(gtkw, trace->path, p, *trace, {"model", "rtl"}, marker, from, to);
+    } else {
+      const std::string raw = trace->path + ".tmp.vcd";
+      if (trace->fst()) {
+        vcd_to_fst(raw, trace->path);
+      } else {
+        std::rename(raw.c_str(), trace->path.c_str());
+      }
+      std::remove(raw.c_str());
+      write_gtkw(gtkw, trace->path, p, *trace, {"TOP"}, marker, from, to);
+    }
+    r.trace_report = trace_report(trace->path, gtkw);
+  }
   if (!r.mismatch && !driver->finished) {
     throw std::runtime_error(driver->error.empty() ? "co-simulation stopped early" : driver->error);
   }
@@ -188,7 +304,8 @@ CosimResult run_bench(const model::TopParams& p, const GemmJob& job, RunStats& s
 
 struct Entry {
   model::TopParams params;
-  CosimResult (*run)(const model::TopParams&, const GemmJob&, RunStats&, bool);
+  CosimResult (*run)(const model::TopParams&, const GemmJob&, RunStats&, bool,
+                     const TraceOptions*);
 };
 
 #define SYSTOLIC_SC_ENTRY(Class, name, Rows, Cols, AWords, BWords, CWords, QWords, AccWords,  \
@@ -199,8 +316,17 @@ struct Entry {
 const Entry kEntries[] = {SYSTOLIC_SYSTOLIC_TOP_SC_CONFIGS(SYSTOLIC_SC_ENTRY)};
 #undef SYSTOLIC_SC_ENTRY
 
-const Entry& find(const model::TopParams& p) {
-  for (const Entry& e : kEntries) {
+// The same configurations verilated with tracing (--trace).
+#define SYSTOLIC_SC_TR_ENTRY(Class, name, Rows, Cols, AWords, BWords, CWords, QWords, AccWords, \
+                             RequantDepth, WeightBanks)                                         \
+  Entry{model::TopParams{Rows, Cols, AWords, BWords, CWords, QWords, AccWords, RequantDepth,    \
+                         WeightBanks},                                                          \
+        &run_bench<Class, true>},
+const Entry kTracedEntries[] = {SYSTOLIC_SYSTOLIC_TOP_SC_TR_CONFIGS(SYSTOLIC_SC_TR_ENTRY)};
+#undef SYSTOLIC_SC_TR_ENTRY
+
+const Entry& find(const model::TopParams& p, bool traced = false) {
+  for (const Entry& e : traced ? kTracedEntries : kEntries) {
     if (e.params == p) return e;
   }
   // The same message as the RTL engine's.
@@ -212,12 +338,30 @@ const Entry& find(const model::TopParams& p) {
 
 void cosim_inject_model_fault(uint64_t cycle) { g_fault_cycle = cycle; }
 
+void cosim_fault_from_env() {
+  if (const char* v = std::getenv("SYSTOLIC_TEST_COSIM_FAULT")) {
+    g_fault_cycle = std::strtoull(v, nullptr, 10);
+  }
+}
+
 CosimResult run_cosim(const model::TopParams& p, const GemmJob& job, RunStats& stats) {
-  return find(p).run(p, job, stats, true);
+  return find(p).run(p, job, stats, true, nullptr);
 }
 
 CosimResult run_sc_model(const model::TopParams& p, const GemmJob& job, RunStats& stats) {
-  return kEntries[0].run(p, job, stats, false);
+  return kEntries[0].run(p, job, stats, false, nullptr);
+}
+
+CosimResult run_cosim(const model::TopParams& p, const GemmJob& job, RunStats& stats,
+                      const TraceOptions& trace) {
+  if (!trace.on()) return run_cosim(p, job, stats);
+  return find(p, true).run(p, job, stats, true, &trace);
+}
+
+CosimResult run_sc_model(const model::TopParams& p, const GemmJob& job, RunStats& stats,
+                         const TraceOptions& trace) {
+  if (!trace.on()) return run_sc_model(p, job, stats);
+  return kEntries[0].run(p, job, stats, false, &trace);
 }
 
 }  // namespace systolic::sim

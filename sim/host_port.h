@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "systolic_top.h"
+#include "top_observer.h"
 
 namespace systolic::sim {
 
@@ -26,17 +27,30 @@ class ModelPort final : public HostPort {
  public:
   explicit ModelPort(const model::TopParams& p) : top_(p) {}
   const model::TopParams& params() const override { return top_.params(); }
-  void reset() override { top_.reset(); }
+  void reset() override {
+    top_.reset();
+    if (observer_) observer_->on_reset(top_);
+  }
   const model::TopOut& clock(const model::TopIn& in) override {
     ++cycles_;
-    return top_.clock(in);
+    if (!observer_) return top_.clock(in);
+    observer_->before_edge(top_, in, top_.out());
+    top_.clock(in);
+    observer_->after_edge(top_);
+    last_in_ = in;
+    return top_.out();
   }
+  // Waveform tracing (sim/trace_model.h): sees every edge; not owned.
+  void set_observer(model::TopObserver* o) { observer_ = o; }
+  const model::TopIn& last_in() const { return last_in_; }
   uint64_t cycles() const override { return cycles_; }
   model::SystolicTop& top() { return top_; }
 
  private:
   model::SystolicTop top_;
   uint64_t cycles_ = 0;
+  model::TopObserver* observer_ = nullptr;
+  model::TopIn last_in_;
 };
 
 // Names ("RxC") of the verilated systolic_top configurations, and their parameters.

@@ -18,7 +18,9 @@ int main(int argc, char** argv) {
   systolic::cli::add_fp_command(app);
   systolic::cli::add_run_command(app);
   systolic::cli::add_compare_command(app);
+  systolic::cli::add_synth_command(app);
   systolic::cli::add_demo_command(app);
+  systolic::cli::add_sweep_command(app);
   app.require_subcommand(0, 1);
   try {
     app.parse(argc, argv);

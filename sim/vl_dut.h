@@ -10,8 +10,10 @@ namespace systolic::sim {
 
 template <class V>
 struct VlDut {
-  explicit VlDut(const char* name) {
+  // trace: the model was verilated with tracing and will be traced (sim/trace_rtl.cpp).
+  explicit VlDut(const char* name, bool trace = false) {
     ctx.randReset(0);  // registers and memories start at 0, as in the C++ models
+    if (trace) ctx.traceEverOn(true);
     top = std::make_unique<V>(&ctx, name);
   }
   ~VlDut() { top->final(); }

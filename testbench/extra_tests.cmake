@@ -60,3 +60,11 @@ add_test(NAME synth_pe_array_4x4
     "^synth: pe_array Rows=4 Cols=4 cells=[1-9][0-9]* depth=[0-9]+$"
     ${CMAKE_SOURCE_DIR}/scripts/synth.sh pe_array Rows=4 Cols=4)
 set_tests_properties(synth_pe_array_4x4 PROPERTIES TIMEOUT 300 LABELS "rtl;synth")
+
+# Waveforms (`systolic run --trace`, docs/waves.md): model and RTL dumps agree, schedule values,
+# windowing; the co-simulation's combined dump and the automatic mismatch waves through the CLI.
+systolic_test(test_trace systolic_trace)
+add_test(NAME cli_trace
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_cli_trace.sh $<TARGET_FILE:systolic>)
+set_tests_properties(cli_trace PROPERTIES TIMEOUT 120 LABELS cli
+  PASS_REGULAR_EXPRESSION "test_cli_trace: [0-9]+ passed, 0 failed")

@@ -78,6 +78,28 @@ python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert abs(d['machi
   "$tmp/mine_out.json" 2>/dev/null || problems+=("expected fp32 MAC energy 7.4 + 0.9 from the user's table")
 report "own energy table" "${problems[@]}"
 
+# The FP cycle counts from simulation and from the closed forms agree; the INT8 array's Yosys
+# numbers are in the report (hierarchical: Rows * Cols PEs).
+run "" compare "${small[@]}" --fp-cycles sim --json "$tmp/sim.json"
+run "" compare "${small[@]}" --fp-cycles formula --json "$tmp/formula.json"
+problems=()
+[ "$rc" -eq 0 ] || problems+=("expected exit status 0")
+printf '%s' "$out" | grep -Eq "^INT8 RTL in Yosys \(hierarchical, generic gates\): mac_pe [0-9]+ cells, depth [0-9]+; pe_array 4x4 [0-9]+ cells, depth [0-9]+" ||
+  problems+=("expected the Yosys line")
+check=$(python3 - "$tmp/sim.json" "$tmp/formula.json" <<'PY' 2>&1
+import json, sys
+s, f = (json.load(open(p)) for p in sys.argv[1:3])
+assert s["fp_cycles_from"] == "simulation" and f["fp_cycles_from"] == "closed form"
+assert [m["cycles"] for m in s["machines"]] == [m["cycles"] for m in f["machines"]]
+y = s["synthesis"]
+assert y["mode"] == "hierarchical" and y["array_cells"] == 16 * y["pe_cells"] and y["pe_depth"] > 0
+assert s["machines"][0]["yosys_cells"] == y["array_cells"]
+print("ok")
+PY
+)
+[ "$check" = "ok" ] || problems+=("JSON check: $check")
+report "fp cycles: simulation = closed form; Yosys numbers" "${problems[@]}"
+
 # Errors.
 printf '{"operations": {"int8_mult": ' >"$tmp/corrupt.json"
 bad "missing table" "" "no/such.json: cannot open the energy table" compare --energy-table no/such.json
@@ -86,7 +108,10 @@ bad "directory table" "" "is a directory" compare --energy-table "$tmp"
 bad "M = 0" "" "M = 0 must be in 1..4096" compare -M 0
 bad "K not a number" "" "K" compare -K x
 bad "too many MACs" "" "M\\*N\\*K = 33554432 is above" compare -M 4096 -N 4096 -K 2
+compare_ok "too many MACs to simulate: closed form" -M 4096 -N 4096 -K 2 --fp-cycles formula --synth off
 bad "array too small" "" "array 1x4 is not supported" compare --rows 1 --cols 4
+bad "unknown stage" "" "no FMA stage 'fma'" compare --fp-stage-latency fma=1
+bad "bad fp-cycles" "" "is not auto, sim or formula" compare --fp-cycles maybe
 
 echo "test_cli_compare: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -52,6 +52,21 @@ for k in ["engine", "rows", "cols", "M", "N", "K", "cycles", "ideal_cycles", "ut
 assert r["engine"] == e and r["matches_reference"] is True and (r["M"], r["N"], r["K"]) == (37, 21, 29)
 if e == "cosim":
     assert r["mismatches"] == 0 and r["model_cycles"] == r["rtl_cycles"] == r["cycles"]
+# The INT8-vs-FP comparison of this GEMM, with the INT8 cycles of the engine that ran.
+f = r["fp_comparison"]
+assert f["int8_engine"] == e and (f["m"], f["n"], f["k"]) == (37, 21, 29), f
+ids = [m["id"] for m in f["machines"]]
+assert ids == ["int8_array", "fp32_scalar", "fp16_scalar", "bf16_scalar", "fp32_array",
+               "fp16_array", "bf16_array"], ids
+i8 = f["machines"][0]
+assert i8["cycles"] == r["cycles"] and i8["mac_units"] == 64, i8
+assert f["fp_cycles_from"] == "simulation" and f["fp_mac_depth"] == 11
+# 37 * 21 = 777 outputs, 777 = 70 * 11 + 7: closed form of the scalar ALU (fp_mac.h).
+assert f["machines"][1]["cycles"] == 7 - 1 + 71 * 29 * 11 + 1, f["machines"][1]
+assert f["synthesis"]["array_cells"] == 64 * f["synthesis"]["pe_cells"] > 0
+assert i8["yosys_cells"] == f["synthesis"]["array_cells"]
+txt = open(d + f"/out_{e}.txt").read()
+assert "INT8 vs FP on this GEMM" in txt and f"INT8 cycles from the {e} engine" in txt
 PYEOF
     then ok; else bad "int8 .npy run on $engine: C or JSON wrong"; fi
   else
@@ -60,6 +75,26 @@ PYEOF
 done
 # All engines report the same cycles.
 if $PY -c "import json,sys; c={json.load(open(f'$tmp/r_{e}.json'))['cycles'] for e in ('model','rtl','cosim')}; sys.exit(len(c)!=1)"; then ok; else bad "engines disagree on cycles"; fi
+
+# --no-fp-compare: no comparison printed or written; FP options are checked before the run.
+if "$SYSTOLIC" run --engine model --rows 4 --cols 4 -M 9 -N 5 -K 7 --no-fp-compare \
+    --json "$tmp/nofp.json" > "$tmp/nofp.txt" 2>&1 &&
+   ! grep -q "INT8 vs FP" "$tmp/nofp.txt" &&
+   $PY -c "import json,sys; sys.exit('fp_comparison' in json.load(open('$tmp/nofp.json')))"; then
+  ok
+else
+  bad "--no-fp-compare still compared: $(cat "$tmp/nofp.txt")"
+fi
+# Stage latencies reach the FP machines: depth 11 + 2 + 1 = 14 with align 3 and normalize 2.
+if "$SYSTOLIC" run --engine model --rows 4 --cols 4 -M 1 -N 1 -K 10 --synth off \
+    --fp-stage-latency align=3,normalize=2 --json "$tmp/lat.json" > /dev/null 2>&1 &&
+   $PY -c "
+import json, sys
+f = json.load(open('$tmp/lat.json'))['fp_comparison']
+assert f['fp_mac_depth'] == 14 and f['fp_stage_latency']['align'] == 3, f
+assert f['machines'][1]['cycles'] == 10 * 14 + 1, f['machines'][1]   # one dependent chain
+assert f['synthesis'] is None
+"; then ok; else bad "--fp-stage-latency align=3,normalize=2 not applied"; fi
 
 # --- float32 inputs: quantized by the library, SQNR reported ----------------------------------
 if "$SYSTOLIC" run --engine model --rows 4 --cols 4 --a "$tmp/Af.npy" --b "$tmp/Bf.npy" \
@@ -111,6 +146,12 @@ expect_error "--zp-in" --engine model "${I8[@]}" --m0 1 --shift 0 --zp-in 300
 expect_error "act_min" --engine model --act-min 10 --act-max 5
 expect_error "need --a and --b" --engine model --m0 5 --shift 0
 expect_error "" --engine model --no-such-option
+expect_error "no FMA stage 'shift'" --engine model --fp-stage-latency shift=2
+expect_error "3 values for 11 stages" --engine model --fp-stage-latency 1,2,3
+expect_error "not a latency" --engine model --fp-stage-latency align=-1
+expect_error "depth must be >= 1" --engine model --fp-stage-latency 0
+expect_error "--fp-cycles 'exact' is not auto" --engine model --fp-cycles exact
+expect_error "--synth 'yes' is not" --engine model --synth yes
 
 echo "test_cli_run: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -1,0 +1,46 @@
+// Yosys area and logic depth of the INT8 PE (rtl/mac_pe.sv) and of a Rows x Cols array
+// (rtl/pe_array.sv), cached on disk so that reports and sweeps pay for each configuration once.
+//
+// Two modes:
+//   - hierarchical (default): `synth -top pe_array` keeps the hierarchy, so the one mac_pe
+//     variant is synthesized once and counted Rows * Cols times, plus the array's own glue.
+//     Fast at any size (under a second at 32x32). No optimization crosses a PE boundary.
+//   - flat: `synth -flatten`, which lets Yosys propagate constants across PEs (the zero partial
+//     sums above the top row, for one): fewer cells, but minutes at 16x16 and beyond.
+// Cells are Yosys generic gates ($_AND_, $_DFF_..., no technology mapping); depth is `ltp -noff`,
+// the longest path in cells between flip-flops and ports. In hierarchical mode the array depth is
+// the PE's, because pe_array holds nothing but its PEs (checked) and every PE output is a register.
+//
+// The cache lives in $SYSTOLIC_CACHE_DIR, else $XDG_CACHE_HOME/systolic, else ~/.cache/systolic,
+// under synth/; an entry's key holds the parameters, the mode and a hash of the RTL sources and
+// the Yosys version, so an edited PE or another Yosys synthesizes afresh. Entries are written
+// atomically (concurrent sweep workers may race; both write the same result).
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace systolic::sim {
+
+struct SynthStats {
+  int rows = 0, cols = 0, weight_banks = 2;
+  bool flat = false;
+  int64_t pe_cells = 0, pe_depth = 0;        // one mac_pe
+  int64_t array_cells = 0, array_depth = 0;  // the whole pe_array
+  bool cached = false;                       // read from the cache (no Yosys run)
+  double seconds = 0.0;                      // Yosys wall time when it ran
+  std::string cache_file;
+
+  std::string mode() const { return flat ? "flat" : "hierarchical"; }
+  nlohmann::json json() const;
+};
+
+// Synthesizes (or reads from the cache) a rows x cols array. Throws std::runtime_error with one
+// line when Yosys is missing or fails; std::invalid_argument for parameters out of range.
+SynthStats array_synth(int rows, int cols, int weight_banks = 2, bool flat = false);
+
+// The cache directory in use (created on first write).
+std::string cache_dir();
+
+}  // namespace systolic::sim

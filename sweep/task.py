@@ -1,0 +1,95 @@
+"""One sweep point, run where it is scheduled (a local thread or a Dask worker): the `systolic
+sweep-point` subcommand over every layer of one workload on one configuration. For the RTL engine
+the configuration is first verilated and built into a cache that later sweeps reuse. Standard
+library only, and pickled by value for Dask, so workers need nothing but this project's checkout
+and the binaries at the same paths."""
+import fcntl
+import hashlib
+import json
+import os
+import socket
+import subprocess
+import time
+
+SWEEP_POINT_BINARY = "systolic-sweep-point"
+
+
+def rtl_cache_key(task):
+    """Directory name of a configuration's RTL build: its parameters, readable, and a hash of the
+    source tree's path (a build directory belongs to one checkout)."""
+    rtl = task["rtl"]
+    src = hashlib.sha1(os.path.realpath(task["src_dir"]).encode()).hexdigest()[:8]
+    params = "_".join(kv.replace("=", "").lower() for kv in rtl["top_params"].split(","))
+    return f"{rtl['entry']}_{params}_{src}"
+
+
+def _tail(path, lines=1):
+    try:
+        with open(path, errors="replace") as f:
+            text = [line.rstrip() for line in f if line.strip()]
+    except OSError:
+        return ""
+    return " | ".join(text[-lines:])
+
+
+def rtl_binary(task):
+    """Builds (or brings up to date) the sweep-point binary of this configuration's RTL in
+    $SYSTOLIC_CACHE_DIR/rtl/<key>/ and returns its path. Concurrent builds of one configuration
+    (other points, other sweeps) wait on a lock; ninja makes an up-to-date build a no-op."""
+    d = os.path.join(task["cache_dir"], "rtl", rtl_cache_key(task))
+    os.makedirs(d, exist_ok=True)
+    log = os.path.join(d, "build.log")
+    with open(os.path.join(d, ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with open(log, "a") as out:
+            if not os.path.exists(os.path.join(d, "build.ninja")):
+                cmd = ["cmake", "-S", task["src_dir"], "-B", d, "-G", "Ninja",
+                       f"-DSYSTOLIC_RTL_CONFIGS={task['rtl']['entry']}",
+                       f"-DSYSTOLIC_TOP_PARAMS={task['rtl']['top_params']}",
+                       "-DSYSTOLIC_REQUANT_CONFIGS=double_p3:Rounding=0,PipeDepth=3"]
+                if subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT).returncode != 0:
+                    raise RuntimeError(f"configuring the RTL build failed: {_tail(log)} "
+                                       f"(log: {log})")
+            cmd = ["cmake", "--build", d, "--target", SWEEP_POINT_BINARY,
+                   "-j", str(task.get("build_jobs", 1))]
+            if subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT).returncode != 0:
+                raise RuntimeError(f"building the RTL failed: {_tail(log)} (log: {log})")
+    return os.path.join(d, SWEEP_POINT_BINARY)
+
+
+def run_point(task):
+    """Runs one point; never raises. Returns {"ok": True, "result": ...} or {"ok": False,
+    "error": one line}, with the host and the wall time."""
+    t0 = time.monotonic()
+    out = {"id": task["id"], "host": socket.gethostname()}
+    try:
+        binary = task["systolic"]
+        if task["point"]["engine"] == "rtl" and not task["rtl"]["builtin"]:
+            binary = rtl_binary(task)
+        env = dict(os.environ, SYSTOLIC_CACHE_DIR=task["cache_dir"])
+        proc = subprocess.run([binary, "sweep-point"], input=json.dumps(task["point"]),
+                              capture_output=True, text=True, env=env)
+        if proc.returncode != 0:
+            lines = [line for line in proc.stderr.splitlines() if line.strip()]
+            msg = lines[-1] if lines else f"exit status {proc.returncode}"
+            if proc.returncode < 0:
+                msg = f"killed by signal {-proc.returncode}" + (f": {msg}" if lines else "")
+            out.update(ok=False, error=msg.replace("systolic: error: ", ""))
+        else:
+            out.update(ok=True, result=json.loads(proc.stdout))
+    except Exception as e:  # noqa: BLE001 - a point's failure is data, reported with the point
+        out.update(ok=False, error=f"{e}")
+    out["seconds"] = time.monotonic() - t0
+    return out
+
+
+def run_synth(task):
+    """Warms the Yosys cache for one array configuration (`systolic synth`), so that the points
+    that share it do not each run Yosys. Never raises; a failure shows again in the points."""
+    t0 = time.monotonic()
+    env = dict(os.environ, SYSTOLIC_CACHE_DIR=task["cache_dir"])
+    proc = subprocess.run([task["systolic"], "synth", "--rows", str(task["rows"]), "--cols",
+                           str(task["cols"]), "--weight-banks", str(task["weight_banks"])],
+                          capture_output=True, text=True, env=env)
+    return {"id": task["id"], "ok": proc.returncode == 0, "seconds": time.monotonic() - t0,
+            "error": proc.stderr.strip().splitlines()[-1] if proc.returncode else None}

@@ -1,0 +1,237 @@
+// Waveforms (sim/trace*.h, docs/waves.md): the model's and the RTL's dumps of one job agree on
+// every shared signal at every cycle; expected values at cycles the schedule of
+// docs/architecture.md fixes; windowing; the FST path parses.
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <random>
+
+#include <unistd.h>
+
+#include "engines.h"
+#include "host_driver.h"
+#include "test_seed.h"
+#include "trace.h"
+#include "trace_run.h"
+#include "trace_vcd.h"
+
+namespace fs = std::filesystem;
+using namespace systolic;
+using sim::TraceOptions;
+using sim::VcdData;
+
+namespace {
+
+sim::GemmJob random_job(int m, int n, int k, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  sim::GemmJob j;
+  j.M = m;
+  j.N = n;
+  j.K = k;
+  j.a.resize(size_t(m) * k);
+  j.b.resize(size_t(k) * n);
+  for (auto& v : j.a) v = int8_t(rng());
+  for (auto& v : j.b) v = int8_t(rng());
+  j.bias.assign(size_t(n), 0);
+  j.q.m0.assign(1, 1 << 30);
+  j.q.shift.assign(1, -8);
+  return j;
+}
+
+std::string tmp_path(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / fmt::format("systolic_trace_{}", ::getpid());
+  fs::create_directories(dir);
+  return (dir / name).string();
+}
+
+// Runs the job on `engine` with tracing; returns the dump read back (FST through fst2vcd).
+VcdData traced_run(const std::string& engine, const model::TopParams& p, const sim::GemmJob& job,
+                   TraceOptions o) {
+  {
+    sim::EngineTrace tr(engine, p, o);
+    sim::HostDriver drv(tr.port());
+    sim::RunStats stats;
+    const std::vector<int8_t> c = drv.run(job, stats);
+    REQUIRE(c == sim::reference_gemm(job));
+    tr.finish();
+  }
+  REQUIRE(fs::exists(sim::gtkw_path_for(o.path)));
+  std::string vcd = o.path;
+  if (o.fst()) {
+    vcd = o.path + ".vcd";
+    sim::fst_to_vcd(o.path, vcd);
+  }
+  return sim::read_vcd(vcd);
+}
+
+// Every signal of the model's dump exists in the RTL's with the same width and value at every
+// time either dump has a change. Returns the number of (signal, time) pairs compared.
+size_t require_equal(const VcdData& m, const VcdData& r) {
+  std::vector<uint64_t> times = m.times();
+  const std::vector<uint64_t> rt = r.times();
+  times.insert(times.end(), rt.begin(), rt.end());
+  std::sort(times.begin(), times.end());
+  times.erase(std::unique(times.begin(), times.end()), times.end());
+  size_t compared = 0;
+  for (const VcdData::Var& v : m.vars) {
+    const VcdData::Var* rv = r.find(v.name);
+    INFO(v.name);
+    REQUIRE(rv != nullptr);
+    REQUIRE(rv->width == v.width);
+    for (uint64_t t : times) {
+      const std::string a = m.value_at(v, t), b = r.value_at(*rv, t);
+      if (a != b) FAIL(fmt::format("{} at cycle {}: model {} RTL {}", v.name, t, a, b));
+      ++compared;
+    }
+  }
+  return compared;
+}
+
+}  // namespace
+
+TEST_CASE("model and RTL waveforms agree on every shared signal and cycle", "[trace]") {
+  const uint64_t seed = test::test_seed("trace model vs rtl");
+  struct Case {
+    int rows, cols, m, n, k;
+    int row, col;  // PE selection (-1: default)
+    uint64_t from, to;
+  };
+  const Case cases[] = {
+      {4, 4, 9, 7, 11, -1, -1, 0, ~0ull},       // every PE, whole run, several tiles
+      {8, 8, 13, 17, 19, -1, -1, 0, ~0ull},     // every PE, whole run
+      {16, 16, 20, 33, 40, 5, -1, 0, ~0ull},    // one row of a 16x16
+      {16, 16, 20, 33, 40, -1, 3, 1500, 2600},  // one column, a window
+  };
+  for (const Case& cs : cases) {
+    DYNAMIC_SECTION(fmt::format("{}x{} M={} N={} K={} row {} col {}", cs.rows, cs.cols, cs.m, cs.n,
+                                cs.k, cs.row, cs.col)) {
+      const model::TopParams p = sim::top_rtl_params(cs.rows, cs.cols);
+      const sim::GemmJob job = random_job(cs.m, cs.n, cs.k, seed);
+      TraceOptions o;
+      o.row = cs.row;
+      o.col = cs.col;
+      o.from = cs.from;
+      o.to = cs.to;
+      o.path = tmp_path(fmt::format("m{}x{}.vcd", cs.rows, cs.cols));
+      const VcdData m = traced_run("model", p, job, o);
+      o.path = tmp_path(fmt::format("r{}x{}.fst", cs.rows, cs.cols));
+      const VcdData r = traced_run("rtl", p, job, o);
+      // The model's dump holds exactly the shared list.
+      REQUIRE(m.vars.size() == sim::trace_signals(p, o).size());
+      const size_t n = require_equal(m, r);
+      CHECK(n > 1000);
+      // PE selection: the RTL dump has the selected PEs and no others.
+      for (int rr = 0; rr < p.Rows; ++rr) {
+        for (int cc = 0; cc < p.Cols; ++cc) {
+          const std::string psum =
+              fmt::format("TOP.systolic_top.u_array.g_row[{}].g_col[{}].u_pe.psum_q", rr, cc);
+          CHECK((r.find(psum) != nullptr) == o.pe_traced(p, rr, cc));
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("waveforms show the schedule of docs/architecture.md", "[trace]") {
+  // One tile on 4x4 (K = Rows, N = Cols, M = 3): busy for M + Rows + Cols + RequantDepth + 1
+  // cycles; cycle 0 is a weight-load stall, slots issue in cycles 1..3; row r of weights is
+  // written at the end of busy cycle r + 1; C is written M times.
+  const model::TopParams p = sim::top_rtl_params(4, 4);
+  const sim::GemmJob job = random_job(3, 4, 4, 7);
+  for (const char* engine : {"model", "rtl"}) {
+    DYNAMIC_SECTION(engine) {
+      TraceOptions o;
+      o.path = tmp_path(fmt::format("sched_{}.vcd", engine));
+      const VcdData d = traced_run(engine, p, job, o);
+      const std::string top = "TOP.systolic_top";
+      // First busy cycle.
+      uint64_t start = 0;
+      while (d.value_u64(top + ".busy_o", start) == 0) ++start;
+      const uint64_t busy_len = 3 + 4 + 4 + uint64_t(p.RequantDepth) + 1;
+      for (uint64_t t = start; t < start + busy_len; ++t) {
+        CHECK(d.value_u64(top + ".busy_o", t) == 1);
+        CHECK(d.value_u64(top + ".done_o", t) == 0);
+      }
+      CHECK(d.value_u64(top + ".busy_o", start + busy_len) == 0);
+      CHECK(d.value_u64(top + ".done_o", start + busy_len) == 1);
+      CHECK(d.value_u64(top + ".u_ctrl.state", start - 1) == 0);  // IDLE
+      CHECK(d.value_u64(top + ".u_ctrl.state", start) == 1);      // WSTALL
+      for (uint64_t t = start + 1; t <= start + 3; ++t) {
+        CHECK(d.value_u64(top + ".u_ctrl.state", t) == 2);  // COMPUTE
+        CHECK(d.value_u64(top + ".u_ctrl.s_issue_o", t) == 1);
+        CHECK(d.value_u64(top + ".u_ctrl.s_j_o", t) == t - start - 1);
+      }
+      // X_last = 3 + Rows + Cols = 11: DRAIN in 4..10, OUTPUT in 11..14.
+      CHECK(d.value_u64(top + ".u_ctrl.state", start + 4) == 3);
+      CHECK(d.value_u64(top + ".u_ctrl.state", start + 10) == 3);
+      CHECK(d.value_u64(top + ".u_ctrl.state", start + 11) == 4);
+      CHECK(d.value_u64(top + ".u_ctrl.state", start + busy_len - 1) == 4);
+      // Weights: PE (r, c) holds B[r][c] in bank 0 from busy cycle r + 2 on.
+      for (int r = 0; r < 4; ++r) {
+        for (int c = 0; c < 4; ++c) {
+          const std::string w = fmt::format("{}.u_array.g_row[{}].g_col[{}].u_pe.w0_q", top, r, c);
+          CHECK(d.value_u64(w, start + uint64_t(r) + 1) == 0);
+          CHECK(int8_t(d.value_u64(w, start + uint64_t(r) + 2)) == job.b[size_t(r) * 4 + c]);
+        }
+      }
+      // Slot m's activation A[m][r] is in PE (r, 0)'s register in busy cycle 1 + m + 1 + r + 1.
+      for (int m = 0; m < 3; ++m) {
+        for (int r = 0; r < 4; ++r) {
+          const std::string a = fmt::format("{}.u_array.g_row[{}].g_col[0].u_pe.a_q", top, r);
+          CHECK(int8_t(d.value_u64(a, start + 3 + uint64_t(m + r))) == job.a[size_t(m) * 4 + r]);
+        }
+      }
+      // C writes: one per slot, at X + RequantDepth = 1 + m + 8 + 3.
+      for (uint64_t t = start; t < start + busy_len; ++t) {
+        const bool want = t >= start + 12 && t <= start + 14;
+        CHECK(d.value_u64(top + ".c_wr_en", t) == uint64_t(want));
+      }
+    }
+  }
+}
+
+TEST_CASE("the trace window limits the dump", "[trace]") {
+  const model::TopParams p = sim::top_rtl_params(4, 4);
+  const sim::GemmJob job = random_job(40, 12, 9, 11);
+  for (const char* engine : {"model", "rtl"}) {
+    DYNAMIC_SECTION(engine) {
+      TraceOptions o;
+      o.from = 300;
+      o.to = 420;
+      o.path = tmp_path(fmt::format("win_{}.fst", engine));
+      const VcdData d = traced_run(engine, p, job, o);
+      const std::vector<uint64_t> times = d.times();
+      REQUIRE(!times.empty());
+      CHECK(times.front() == 300);
+      CHECK(times.back() <= 420);
+      CHECK(d.value_at(*d.find("TOP.systolic_top.busy_o"), 300) != "");
+      o.path = tmp_path(fmt::format("full_{}.fst", engine));
+      o.from = 0;
+      o.to = ~0ull;
+      traced_run(engine, p, job, o);
+      CHECK(fs::file_size(tmp_path(fmt::format("win_{}.fst", engine))) <
+            fs::file_size(o.path) / 4);
+    }
+  }
+}
+
+TEST_CASE("trace options are checked", "[trace]") {
+  const model::TopParams p = sim::top_rtl_params(16, 16);
+  TraceOptions o;
+  o.path = "x.txt";
+  CHECK_THROWS_WITH(o.validate(p), Catch::Contains(".fst or .vcd"));
+  o.path = "x.vcd";
+  o.row = 16;
+  CHECK_THROWS_WITH(o.validate(p), Catch::Contains("--trace-row 16"));
+  o.row = -1;
+  o.from = 10;
+  o.to = 5;
+  CHECK_THROWS_WITH(o.validate(p), Catch::Contains("--trace-from"));
+  o.from = 0;
+  o.to = ~0ull;
+  CHECK_NOTHROW(o.validate(p));
+  CHECK_FALSE(o.all_pes(p));
+  CHECK(o.all_pes(sim::top_rtl_params(8, 8)));
+}
