@@ -13,6 +13,10 @@ set(SYSTOLIC_RTL_CONFIGS "4x4;8x8;16x16;8x16;32x32;4x4:WeightBanks=1"
     CACHE STRING "Array configurations to verilate, separated by ';': RowsxCols, optionally with \
 systolic_top parameters that differ from SYSTOLIC_TOP_PARAMS, e.g. 8x8:WeightBanks=1,AccWords=64")
 
+set(SYSTOLIC_TRACE_CONFIGS "4x4;8x8;16x16"
+    CACHE STRING "Configurations (same syntax as SYSTOLIC_RTL_CONFIGS) also verilated with FST \
+tracing, for `systolic run --trace` on the rtl and cosim engines")
+
 set(SYSTOLIC_TOP_DEFAULTS AWords=524288 BWords=262144 CWords=262144 QWords=64 AccWords=1024
     RequantDepth=3 WeightBanks=2)
 set(SYSTOLIC_TOP_PARAMS "AWords=524288,BWords=262144,CWords=262144,QWords=64,AccWords=1024,RequantDepth=3,WeightBanks=2"
@@ -42,9 +46,14 @@ endfunction()
 
 # "RxC[:P=V,...]" -> "NAME:Rows=R,Cols=C,<SYSTOLIC_TOP_PARAMS with the overrides>" for the
 # systolic_top configurations. NAME is RxC, followed by _<param><value> (lower case) per override.
+# An optional second argument names another list of entries (default SYSTOLIC_RTL_CONFIGS).
 function(systolic_top_configs out)
+  set(entries ${SYSTOLIC_RTL_CONFIGS})
+  if(ARGC GREATER 1)
+    set(entries ${ARGV1})
+  endif()
   set(result)
-  foreach(cfg ${SYSTOLIC_RTL_CONFIGS})
+  foreach(cfg ${entries})
     systolic_split_array_config("${cfg}" r c overrides)
     set(name "${r}x${c}")
     string(REPLACE "," ";" params "${SYSTOLIC_TOP_PARAMS}")

@@ -31,8 +31,10 @@ xvfb_pid=$!
 sleep 1
 # No splash screen.
 printf 'splash_disable 1\n' >"$work/gtkwaverc"
-# The window size comes from the save file ([size]).
-DISPLAY=":$disp" gtkwave --rcfile "$work/gtkwaverc" "$save" \
+# The window size comes from the save file ([size]); the time axis is zoomed to fit the dump (a
+# windowed dump, --trace-from/--trace-to, shows exactly its window).
+printf 'gtkwave::/Time/Zoom/Zoom_Best_Fit\n' >"$work/fit.tcl"
+DISPLAY=":$disp" gtkwave --rcfile "$work/gtkwaverc" --script "$work/fit.tcl" "$save" \
   >"$work/gtkwave.log" 2>&1 &
 gtk_pid=$!
 sleep "$wait_s"

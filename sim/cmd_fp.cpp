@@ -39,6 +39,7 @@ void add_fp_command(CLI::App& app) {
   struct Opts {
     std::string format = "fp32";
     std::string op;
+    bool stages = false;
   };
   auto opts = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand(
@@ -46,6 +47,8 @@ void add_fp_command(CLI::App& app) {
       "Read hex bit patterns 'a b' ('a b c' for fma: a*b+c) from stdin, print the result's bits");
   cmd->add_option("--format", opts->format, "fp32 | fp16 | bf16")->capture_default_str();
   cmd->add_option("op", opts->op, "add | mul | fma")->required();
+  cmd->add_flag("--stages", opts->stages,
+                "After each result, print what every datapath stage produced (unpack .. pack)");
   cmd->callback([opts] {
     const fp::Format f = fp::parse_format(opts->format);
     const fp::Op op = fp::parse_op(opts->op);
@@ -59,7 +62,11 @@ void add_fp_command(CLI::App& app) {
       const char* names[] = {"a", "b", "c"};
       uint32_t v[3] = {0, 0, 0};
       for (size_t i = 0; i < n; ++i) v[i] = parse_bits(fields[i], f, names[i]);
-      return fmt::format("{:0{}x}\n", fp::apply(op, f, v[0], v[1], v[2]), digits);
+      fp::Trace trace;
+      const uint32_t r = fp::apply(op, f, v[0], v[1], v[2], opts->stages ? &trace : nullptr);
+      std::string line = fmt::format("{:0{}x}\n", r, digits);
+      for (const auto& [stage, what] : trace.stages) line += fmt::format("  {:<13} {}\n", stage, what);
+      return line;
     });
     fmt::print("{}", out);
   });

@@ -258,7 +258,10 @@ std::string mismatch_waves(uint64_t cycle) {
   }
   if (std::system((cmd + ">/dev/null 2>&1").c_str()) == -1) return "; no waveforms (cannot re-run)";
   const std::string gtkw = sim::gtkw_path_for(dump);
-  if (!std::ifstream(gtkw)) return "; the traced re-run wrote no waveforms";
+  if (!std::ifstream(gtkw)) {
+    return "; the traced re-run wrote no waveforms (is this configuration in "
+           "SYSTOLIC_TRACE_CONFIGS?)";
+  }
   return fmt::format("; waves of cycles {}..{}: gtkwave {}", from, cycle + 10, gtkw);
 }
 

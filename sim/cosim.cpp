@@ -1,3 +1,5 @@
+#include <vector>
+
 #include "cosim.h"
 
 #include <fmt/format.h>
@@ -322,11 +324,22 @@ const Entry kEntries[] = {SYSTOLIC_SYSTOLIC_TOP_SC_CONFIGS(SYSTOLIC_SC_ENTRY)};
   Entry{model::TopParams{Rows, Cols, AWords, BWords, CWords, QWords, AccWords, RequantDepth,    \
                          WeightBanks},                                                          \
         &run_bench<Class, true>},
-const Entry kTracedEntries[] = {SYSTOLIC_SYSTOLIC_TOP_SC_TR_CONFIGS(SYSTOLIC_SC_TR_ENTRY)};
+const std::vector<Entry> kTracedEntries = {
+    SYSTOLIC_SYSTOLIC_TOP_SC_TR_CONFIGS(SYSTOLIC_SC_TR_ENTRY)};
 #undef SYSTOLIC_SC_TR_ENTRY
 
 const Entry& find(const model::TopParams& p, bool traced = false) {
-  for (const Entry& e : traced ? kTracedEntries : kEntries) {
+  if (traced) {
+    for (const Entry& e : kTracedEntries) {
+      if (e.params == p) return e;
+    }
+    make_top_rtl(p);  // not built at all: the RTL engine's message
+    throw std::invalid_argument(fmt::format(
+        "no traced co-simulation build for {}x{}; add it to the CMake cache variable "
+        "SYSTOLIC_TRACE_CONFIGS and rebuild",
+        p.Rows, p.Cols));
+  }
+  for (const Entry& e : kEntries) {
     if (e.params == p) return e;
   }
   // The same message as the RTL engine's.

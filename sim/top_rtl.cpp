@@ -6,6 +6,7 @@
 
 #include "host_port.h"
 #include "systolic_top_configs.h"
+#include "top_pins.h"
 #include "vl_dut.h"
 
 namespace systolic::sim {
@@ -18,19 +19,13 @@ class TopRtl final : public HostPort {
   const model::TopParams& params() const override { return params_; }
 
   void reset() override {
-    dut_.top->host_req_i = 0;
-    dut_.top->host_we_i = 0;
-    dut_.top->host_addr_i = 0;
-    dut_.top->host_wdata_i = 0;
+    drive_top(*dut_.top, model::TopIn{});
     dut_.reset();
     sample();
   }
 
   const model::TopOut& clock(const model::TopIn& in) override {
-    dut_.top->host_req_i = in.host_req_i;
-    dut_.top->host_we_i = in.host_we_i;
-    dut_.top->host_addr_i = in.host_addr_i;
-    dut_.top->host_wdata_i = in.host_wdata_i;
+    drive_top(*dut_.top, in);
     dut_.edge();
     ++cycles_;
     sample();
@@ -39,12 +34,7 @@ class TopRtl final : public HostPort {
   uint64_t cycles() const override { return cycles_; }
 
  private:
-  void sample() {
-    out_.host_rvalid_o = dut_.top->host_rvalid_o;
-    out_.host_rdata_o = dut_.top->host_rdata_o;
-    out_.busy_o = dut_.top->busy_o;
-    out_.done_o = dut_.top->done_o;
-  }
+  void sample() { sample_top(*dut_.top, out_); }
 
   model::TopParams params_;
   VlDut<V> dut_;

@@ -1,3 +1,5 @@
+#include <vector>
+
 #include "trace_rtl.h"
 
 #include <fmt/format.h>
@@ -5,6 +7,7 @@
 #include <verilated_fst_c.h>
 
 #include "systolic_top_tr_configs.h"
+#include "top_pins.h"
 #include "vl_dut.h"
 
 namespace systolic::sim {
@@ -50,20 +53,14 @@ class TopRtlTraced final : public TracedPort {
   const model::TopParams& params() const override { return params_; }
 
   void reset() override {
-    dut_.top->host_req_i = 0;
-    dut_.top->host_we_i = 0;
-    dut_.top->host_addr_i = 0;
-    dut_.top->host_wdata_i = 0;
+    drive_top(*dut_.top, model::TopIn{});
     dut_.reset();
     time_ = 0;
     sample();
   }
 
   const model::TopOut& clock(const model::TopIn& in) override {
-    dut_.top->host_req_i = in.host_req_i;
-    dut_.top->host_we_i = in.host_we_i;
-    dut_.top->host_addr_i = in.host_addr_i;
-    dut_.top->host_wdata_i = in.host_wdata_i;
+    drive_top(*dut_.top, in);
     if (o_.in_window(time_)) {
       dut_.top->eval();
       fst_.dump(time_);
@@ -85,12 +82,7 @@ class TopRtlTraced final : public TracedPort {
   }
 
  private:
-  void sample() {
-    out_.host_rvalid_o = dut_.top->host_rvalid_o;
-    out_.host_rdata_o = dut_.top->host_rdata_o;
-    out_.busy_o = dut_.top->busy_o;
-    out_.done_o = dut_.top->done_o;
-  }
+  void sample() { sample_top(*dut_.top, out_); }
 
   model::TopParams params_;
   TraceOptions o_;
@@ -117,7 +109,7 @@ std::unique_ptr<TracedPort> make_impl(const model::TopParams& p, const TraceOpti
   Entry{model::TopParams{Rows, Cols, AWords, BWords, CWords, QWords, AccWords, RequantDepth,  \
                          WeightBanks},                                                        \
         &make_impl<Class>},
-const Entry kEntries[] = {SYSTOLIC_SYSTOLIC_TOP_TR_CONFIGS(SYSTOLIC_TR_ENTRY)};
+const std::vector<Entry> kEntries = {SYSTOLIC_SYSTOLIC_TOP_TR_CONFIGS(SYSTOLIC_TR_ENTRY)};
 #undef SYSTOLIC_TR_ENTRY
 
 }  // namespace
@@ -128,7 +120,10 @@ std::unique_ptr<TracedPort> make_top_rtl_traced(const model::TopParams& p, const
     if (e.params == p) return e.make(p, o, fst_path);
   }
   make_top_rtl(p);  // throws the RTL engine's message
-  throw std::invalid_argument(fmt::format("no traced RTL build for {}x{}", p.Rows, p.Cols));
+  throw std::invalid_argument(fmt::format(
+      "no traced RTL build for {}x{} (the model engine traces any size); add it to the CMake "
+      "cache variable SYSTOLIC_TRACE_CONFIGS and rebuild",
+      p.Rows, p.Cols));
 }
 
 }  // namespace systolic::sim

@@ -64,5 +64,26 @@ bad "bad format" "$good" "format 'fp64' is not fp32, fp16 or bf16" fp --format f
 bad "bad operation" "$good" "operation 'div' is not add, mul or fma" fp div
 bad "no operation" "$good" "op" fp --format fp16
 
+# --stages: every stage of the datapath, in order, for 1 + (1 + 2^-23) * 2^-24: the smaller operand
+# shifts out entirely into G and S (G=1, S=1: above halfway, so RNE rounds up).
+ok "stages of an fp32 add" $'3f800000 33800001\n' "3f800001
+  unpack        a: + exp=127 sig=0x800000 normal; b: + exp=103 sig=0x800001 normal
+  exp_compare   diff=24 swap=no exp=127
+  align         + exp=127 sig=0x0 G=1 R=0 S=1 (w=24)
+  add           add + exp=127 sig=0x800000 G=1 R=0 S=1 (w=24)
+  lzc           lzc=1
+  normalize     + exp=127 sig=0x800000 G=1 R=0 S=1 (w=24) shift=0
+  round         + exp=127 sig=0x800001 inexact
+  pack          0x3f800001
+" fp add --stages
+run $'3c00 3c00 3c00\n' fp --format fp16 fma --stages
+stage_names=$(printf '%s' "$out" | awk 'NR > 1 {print $1}' | tr '\n' ' ')
+problems=()
+[ "$rc" -eq 0 ] || problems+=("expected exit status 0")
+[ "$(printf '%s' "$out" | head -1)" = "4000" ] || problems+=("expected 1 * 1 + 1 = 2 (0x4000)")
+[ "$stage_names" = "unpack exp_add sig_mul prenormalize exp_compare align add lzc normalize round pack " ] ||
+  problems+=("expected the 11 fma stages in order, got '$stage_names'")
+report "stages of an fp16 fma" "${problems[@]}"
+
 echo "test_cli_fp: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
