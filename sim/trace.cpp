@@ -158,6 +158,8 @@ void write_gtkw(const std::string& gtkw_path, const std::string& dump_path,
       fmt::print(f, "{}{}\n", name, width > 1 ? fmt::format("[{}:0]", width - 1) : "");
     }
   };
+  // A label line (GTKWave comment trace): PE signals show only their leaf names in the list.
+  auto label = [&](const std::string& text) { fmt::print(f, "@200\n-{}\n", text); };
   auto group = [&](const std::string& name, bool closed, auto body) {
     fmt::print(f, "@{:x}\n-{}\n", closed ? 0xc00200 : 0x800200, name);
     body();
@@ -185,6 +187,7 @@ void write_gtkw(const std::string& gtkw_path, const std::string& dump_path,
     group(fmt::format("row {} inputs", r), r > 3, [&] {
       const std::string pe0 = fmt::format(".u_array.g_row[{}].g_col[{}].u_pe", r, 0);
       if (o.pe_traced(p, r, 0)) {
+        label(fmt::format("PE ({},0) activation in", r));
         sig(kSigned, pe0 + ".a_i", 8);
         sig(kBin, pe0 + ".a_valid_i", 1);
         sig(kBin, pe0 + ".a_sel_i", 1);
@@ -192,6 +195,7 @@ void write_gtkw(const std::string& gtkw_path, const std::string& dump_path,
       for (int c = 0; c < p.Cols; ++c) {
         if (!o.pe_traced(p, r, c)) continue;
         const std::string pn = fmt::format(".u_array.g_row[{}].g_col[{}].u_pe", r, c);
+        label(fmt::format("PE ({},{}) weights", r, c));
         sig(kSigned, pn + ".w0_q", 8);
         if (p.WeightBanks == 2) sig(kSigned, pn + ".w1_q", 8);
       }
@@ -205,6 +209,7 @@ void write_gtkw(const std::string& gtkw_path, const std::string& dump_path,
       for (int r = 0; r < p.Rows; ++r) {
         if (!o.pe_traced(p, r, c)) continue;
         const std::string pn = fmt::format(".u_array.g_row[{}].g_col[{}].u_pe", r, c);
+        label(fmt::format("PE ({},{})", r, c));
         sig(kBin, pn + ".a_valid_q", 1);
         sig(kSigned, pn + ".psum_q", 32);
       }
