@@ -40,10 +40,19 @@ sim::GemmJob random_job(int m, int n, int k, uint64_t seed) {
   return j;
 }
 
+// This process's scratch directory, removed when the process ends.
+struct TmpDir {
+  fs::path dir = fs::temp_directory_path() / fmt::format("systolic_trace_{}", ::getpid());
+  ~TmpDir() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+};
+
 std::string tmp_path(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / fmt::format("systolic_trace_{}", ::getpid());
-  fs::create_directories(dir);
-  return (dir / name).string();
+  static TmpDir tmp;
+  fs::create_directories(tmp.dir);
+  return (tmp.dir / name).string();
 }
 
 // Runs the job on `engine` with tracing; returns the dump read back (FST through fst2vcd).
