@@ -67,4 +67,5 @@ systolic_test(test_trace systolic_trace)
 add_test(NAME cli_trace
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_cli_trace.sh $<TARGET_FILE:systolic>)
 set_tests_properties(cli_trace PROPERTIES TIMEOUT 120 LABELS cli
+  ENVIRONMENT "SYSTOLIC_SANITIZER_BUILD=$<BOOL:${SYSTOLIC_SANITIZE}>"
   PASS_REGULAR_EXPRESSION "test_cli_trace: [0-9]+ passed, 0 failed")

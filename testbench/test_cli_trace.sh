@@ -42,6 +42,13 @@ grep -q "^\^1 .*systolic_ctrl_state.txt" "$tmp/both.gtkw" || problems+=("no stat
 grep -q "^3 DRAIN" "$tmp/systolic_ctrl_state.txt" || problems+=("filter file lacks DRAIN")
 report "cosim combined dump" "${problems[@]}"
 
+# Under ASan (SYSTOLIC_SANITIZE builds) the CLI's co-simulation mismatch path trips a known false
+# positive: SystemC's coroutine stacks confuse ASan's stack bounds (google/sanitizers#189), so a
+# later write on the main stack is reported as stack-use-after-scope. The case runs in every other
+# build; test_cosim's injected fault (the checker itself) runs under ASan too.
+if [ "${SYSTOLIC_SANITIZER_BUILD:-0}" = 1 ]; then
+  echo "test_cli_trace: mismatch waves skipped in the sanitizer build"
+else
 # A model fault at cycle 150: the run fails naming the cycle and one gtkwave command; the waves
 # around it exist, with a marker at 150, and differ there on host_rdata_o.
 (cd "$tmp" && SYSTOLIC_TEST_COSIM_FAULT=150 timeout 60 "$systolic" run --engine cosim "${job[@]}" \
@@ -88,6 +95,7 @@ else
   problems+=("fst2vcd cannot read the mismatch dump")
 fi
 report "mismatch waves" "${problems[@]}"
+fi
 
 bad "trace extension" "" "--trace .*x.txt: the file name must end in .fst or .vcd" \
   run --engine model "${job[@]}" --trace "$tmp/x.txt"
