@@ -6,8 +6,6 @@
 // sim/fp_compare.h, which `systolic run` prints too.
 #include <fmt/format.h>
 
-#include <cctype>
-#include <cmath>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -42,21 +40,8 @@ constexpr int64_t kMaxDim = 4096;
 // The INT8 engine (the C++ model core) through the host driver, as `systolic run --engine model`.
 sim::Int8Run run_int8(const CompareOpts& o) {
   std::mt19937_64 rng(o.seed);
-  sim::GemmJob job;
-  job.M = int(o.m);
-  job.N = int(o.n);
-  job.K = int(o.k);
-  job.a.resize(size_t(job.M) * job.K);
-  job.b.resize(size_t(job.K) * job.N);
-  for (auto& v : job.a) v = int8_t(rng());
-  for (auto& v : job.b) v = int8_t(rng());
-  // One output scale for all columns, spreading the sums over the int8 range (see cmd_run.cpp).
-  const auto mode = quant::Rounding::kDouble;
-  const quant::Multiplier mm =
-      quant::quantize_multiplier(32.0 / (std::sqrt(double(job.K)) * 73.9 * 73.9), mode);
-  job.q.m0 = {mm.m0};
-  job.q.shift = {mm.shift};
-  job.q.rounding = mode;
+  const sim::GemmJob job =
+      sim::random_gemm(int(o.m), int(o.n), int(o.k), quant::Rounding::kDouble, rng);
   std::unique_ptr<sim::HostPort> port =
       sim::make_engine("model", sim::engine_params(o.rows, o.cols, o.weight_banks));
   sim::HostDriver drv(*port);

@@ -9,7 +9,6 @@
 
 #include <cerrno>
 #include <chrono>
-#include <cmath>
 #include <cstring>
 #include <functional>
 #include <iostream>
@@ -240,33 +239,15 @@ void run_resolve() {
 // The INT8 GEMM job of one layer: random data (RTL engine) or none (model, timing-only).
 sim::GemmJob layer_job(int m, int n, int k, quant::Rounding mode, bool with_data,
                        std::mt19937_64& rng) {
-  sim::GemmJob job;
-  job.M = m;
-  job.N = n;
-  job.K = k;
-  // One output scale for all columns that spreads the sums over int8 (see cmd_run.cpp).
-  const quant::Multiplier mm =
-      quant::quantize_multiplier(32.0 / (std::sqrt(double(k)) * 73.9 * 73.9), mode);
-  job.q.m0 = {mm.m0};
-  job.q.shift = {mm.shift};
-  job.q.rounding = mode;
-  if (with_data) {
-    constexpr int64_t kMaxElements = int64_t{1} << 26;
-    if (int64_t(m) * k > kMaxElements || int64_t(k) * n > kMaxElements ||
-        int64_t(m) * n > kMaxElements) {
-      throw UserError(fmt::format(
-          "M={} N={} K={} is too large for the rtl engine (more than 2^26 elements in a "
-          "matrix); use the model engine",
-          m, n, k));
-    }
-    job.a.resize(size_t(m) * k);
-    job.b.resize(size_t(k) * n);
-    for (auto& v : job.a) v = int8_t(rng());
-    for (auto& v : job.b) v = int8_t(rng());
-    job.bias.resize(size_t(n));
-    for (auto& v : job.bias) v = int32_t(int64_t(rng() % 32769) - 16384);
+  constexpr int64_t kMaxElements = int64_t{1} << 26;
+  if (with_data && (int64_t(m) * k > kMaxElements || int64_t(k) * n > kMaxElements ||
+                    int64_t(m) * n > kMaxElements)) {
+    throw UserError(fmt::format(
+        "M={} N={} K={} is too large for the rtl engine (more than 2^26 elements in a "
+        "matrix); use the model engine",
+        m, n, k));
   }
-  return job;
+  return sim::random_gemm(m, n, k, mode, rng, with_data);
 }
 
 // One point: {"config", "engine", "seed", "workload", "layers": [{"name","M","N","K"}]} ->
@@ -297,9 +278,7 @@ void run_point() {
   } catch (const std::exception& e) {
     throw UserError(e.what());
   }
-  out["synth"] = {{"pe_cells", syn.pe_cells},       {"pe_depth", syn.pe_depth},
-                  {"array_cells", syn.array_cells}, {"array_depth", syn.array_depth},
-                  {"cached", syn.cached},           {"yosys_seconds", syn.seconds}};
+  out["synth"] = syn.json();
 
   std::mt19937_64 rng(seed);
   for (const json& l : layers) {
@@ -339,7 +318,6 @@ void run_point() {
     rep.n = n;
     rep.k = k;
     rep.stats = stats;
-    const model::Counters& e = stats.engine;
     json fp;
     for (const fp::Format& f : {fp::kFp32, fp::kFp16, fp::kBf16}) {
       model::FpMacConfig cfg;
@@ -348,25 +326,10 @@ void run_point() {
       fp[fmt::format("{}_array", f.name)] =
           model::fp_array_cycles(c.p.Rows, c.p.Cols, cfg, m, n, k);
     }
-    out["layers"].push_back({{"layer", name},
-                             {"M", m},
-                             {"N", n},
-                             {"K", k},
-                             {"cycles", e.busy},
-                             {"cycles_by_phase",
-                              {{"weight_load_stall", e.wstall},
-                               {"compute", e.compute},
-                               {"drain", e.drain},
-                               {"output_stage", e.output}}},
-                             {"commands", stats.commands},
-                             {"macs", e.macs},
-                             {"ideal_cycles", rep.ideal_cycles()},
-                             {"utilization", rep.utilization()},
-                             {"macs_per_cycle", rep.macs_per_cycle()},
-                             {"scalesim_ws_cycles", rep.scalesim_ws_cycles()},
-                             {"fp", fp},
-                             {"matches_reference", matches},
-                             {"wall_seconds", wall}});
+    json layer = rep.cycles_json();
+    layer.update(
+        {{"layer", name}, {"fp", fp}, {"matches_reference", matches}, {"wall_seconds", wall}});
+    out["layers"].push_back(layer);
   }
   fmt::print("{}\n", out.dump());
 }

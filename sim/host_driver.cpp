@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <stdexcept>
 
@@ -59,6 +60,27 @@ Split plan_split(const model::TopParams& p, int m, int n, int k) {
 
 std::vector<int8_t> reference_gemm(const GemmJob& j) {
   return quant::gemm_int8(j.a, j.b, j.bias, j.M, j.N, j.K, j.q);
+}
+
+GemmJob random_gemm(int m, int n, int k, quant::Rounding mode, std::mt19937_64& rng,
+                    bool with_data) {
+  GemmJob job;
+  job.M = m;
+  job.N = n;
+  job.K = k;
+  const quant::Multiplier mm =
+      quant::quantize_multiplier(32.0 / (std::sqrt(double(k)) * 73.9 * 73.9), mode);
+  job.q.m0 = {mm.m0};
+  job.q.shift = {mm.shift};
+  job.q.rounding = mode;
+  if (!with_data) return job;
+  job.a.resize(size_t(m) * k);
+  job.b.resize(size_t(k) * n);
+  for (auto& v : job.a) v = int8_t(rng());
+  for (auto& v : job.b) v = int8_t(rng());
+  job.bias.resize(size_t(n));
+  for (auto& v : job.bias) v = int32_t(int64_t(rng() % 32769) - 16384);
+  return job;
 }
 
 const model::TopOut& HostDriver::idle() { return port_.clock(model::TopIn{}); }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <random>
 #include <vector>
 
 #include "host_port.h"
@@ -37,6 +38,13 @@ Split plan_split(const model::TopParams& p, int m, int n, int k);  // throws whe
 
 // The reference quantized GEMM of the job (quant::gemm_int8).
 std::vector<int8_t> reference_gemm(const GemmJob& job);
+
+// A random M x N x K job: int8 A and B, a bias in [-16384, 16384], and one output scale for all
+// columns that spreads the sums over the int8 range (a sum of K uniform int8 products has a
+// standard deviation of about sqrt(K) * 73.9^2). with_data = false: the shape and the
+// requantization parameters only, for timing-only runs.
+GemmJob random_gemm(int m, int n, int k, quant::Rounding mode, std::mt19937_64& rng,
+                    bool with_data = true);
 
 class HostDriver {
  public:

@@ -69,36 +69,40 @@ std::string RunReport::text() const {
   return s;
 }
 
-nlohmann::json RunReport::json() const {
+nlohmann::json RunReport::cycles_json() const {
   const model::Counters& e = stats.engine;
-  nlohmann::json j = {
+  return {{"M", m},
+          {"N", n},
+          {"K", k},
+          {"commands", stats.commands},
+          {"cycles", e.busy},
+          {"cycles_by_phase",
+           {{"weight_load_stall", e.wstall},
+            {"compute", e.compute},
+            {"drain", e.drain},
+            {"output_stage", e.output}}},
+          {"macs", e.macs},
+          {"ideal_cycles", ideal_cycles()},
+          {"utilization", utilization()},
+          {"macs_per_cycle", macs_per_cycle()},
+          {"scalesim_ws_cycles", scalesim_ws_cycles()}};
+}
+
+nlohmann::json RunReport::json() const {
+  nlohmann::json j = cycles_json();
+  j.update({
       {"engine", engine},
       {"rows", rows},
       {"cols", cols},
       {"weight_banks", weight_banks},
-      {"M", m},
-      {"N", n},
-      {"K", k},
       {"rounding", rounding},
-      {"commands", stats.commands},
-      {"cycles", e.busy},
-      {"cycles_by_phase",
-       {{"weight_load_stall", e.wstall},
-        {"compute", e.compute},
-        {"drain", e.drain},
-        {"output_stage", e.output}}},
       {"host_cycles", stats.host_cycles},
-      {"macs", e.macs},
-      {"ideal_cycles", ideal_cycles()},
-      {"utilization", utilization()},
-      {"macs_per_cycle", macs_per_cycle()},
-      {"scalesim_ws_cycles", scalesim_ws_cycles()},
       {"matches_reference", matches_reference},
       {"mismatched_values", mismatched_values},
       {"sim_cycles", sim_cycles},
       {"wall_seconds", wall_seconds},
       {"engine_seconds", stats.engine_seconds},
-  };
+  });
   if (timing_only) {
     j["timing_only"] = true;
     j["matches_reference"] = nullptr;

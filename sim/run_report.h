@@ -36,6 +36,9 @@ struct RunReport {
 
   std::string text() const;
   nlohmann::json json() const;
+  // The shape and cycle keys of json() alone (M, N, K, commands, cycles, cycles_by_phase, macs,
+  // ideal_cycles, utilization, macs_per_cycle, scalesim_ws_cycles): one sweep layer's record.
+  nlohmann::json cycles_json() const;
 };
 
 // SCALE-Sim's stall-free weight-stationary cycle count for one GEMM.

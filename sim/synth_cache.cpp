@@ -49,14 +49,18 @@ std::string run_capture(const std::string& cmd, int* status) {
   return out;
 }
 
+// Part of every cache key; asked once per process.
 std::string yosys_version() {
-  int status = 0;
-  const std::string v = run_capture("yosys -V 2>/dev/null", &status);
-  if (status != 0 || v.empty()) {
-    throw std::runtime_error(
-        "yosys was not found: install it with scripts/install-deps.sh (Debian package yosys)");
-  }
-  return v.substr(0, v.find('\n'));
+  static const std::string version = [] {
+    int status = 0;
+    const std::string v = run_capture("yosys -V 2>/dev/null", &status);
+    if (status != 0 || v.empty()) {
+      throw std::runtime_error(
+          "yosys was not found: install it with scripts/install-deps.sh (Debian package yosys)");
+    }
+    return v.substr(0, v.find('\n'));
+  }();
+  return version;
 }
 
 // Per-module cell counts from `stat`, the hierarchy total, and per-module ltp lengths.

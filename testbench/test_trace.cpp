@@ -10,6 +10,7 @@
 
 #include <unistd.h>
 
+#include "engine_check.h"
 #include "engines.h"
 #include "host_driver.h"
 #include "test_seed.h"
@@ -24,20 +25,10 @@ using sim::VcdData;
 
 namespace {
 
+// A random job (engine_check.h) from its own seed.
 sim::GemmJob random_job(int m, int n, int k, uint64_t seed) {
   std::mt19937_64 rng(seed);
-  sim::GemmJob j;
-  j.M = m;
-  j.N = n;
-  j.K = k;
-  j.a.resize(size_t(m) * k);
-  j.b.resize(size_t(k) * n);
-  for (auto& v : j.a) v = int8_t(rng());
-  for (auto& v : j.b) v = int8_t(rng());
-  j.bias.assign(size_t(n), 0);
-  j.q.m0.assign(1, 1 << 30);
-  j.q.shift.assign(1, -8);
-  return j;
+  return test::random_job(rng, m, n, k);
 }
 
 // This process's scratch directory, removed when the process ends.
