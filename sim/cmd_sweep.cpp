@@ -28,7 +28,7 @@
 #include "quant.h"
 #include "run_report.h"
 #include "synth_cache.h"
-#include "systolic_top_configs.h"
+#include "systolic_top_params.h"
 
 #ifndef SYSTOLIC_SOURCE_DIR
 #define SYSTOLIC_SOURCE_DIR "."
