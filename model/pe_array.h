@@ -15,8 +15,8 @@
 namespace systolic::model {
 
 struct PeArrayParams {
-  int Rows = 4;  // RTL parameter Rows
-  int Cols = 4;  // RTL parameter Cols
+  int Rows = 4;         // RTL parameter Rows
+  int Cols = 4;         // RTL parameter Cols
   int WeightBanks = 2;  // RTL parameter WeightBanks: 2 (double-buffered) or 1
 };
 

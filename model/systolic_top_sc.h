@@ -33,7 +33,7 @@ SC_MODULE(SystolicTopSc) {
   // Test-only fault: from rising edge `edge` on, host_rdata_o is XORed with 1 (0 disables).
   void inject_rdata_fault_from(uint64_t edge) { fault_edge_ = edge; }
   // Waveform tracing: sees every edge with the ports as this wrapper drives them (not owned).
-  void set_observer(TopObserver* o) { observer_ = o; }
+  void set_observer(TopObserver * o) { observer_ = o; }
 
  private:
   void on_edge() {

@@ -19,8 +19,8 @@
 #include "energy.h"
 #include "engines.h"
 #include "fp.h"
-#include "fp_mac.h"
 #include "fp_compare.h"
+#include "fp_mac.h"
 #include "host_driver.h"
 #include "quant.h"
 
@@ -120,10 +120,10 @@ void add_fp_compare_options(CLI::App* cmd, FpCliOptions& o) {
   cmd->add_option("--energy-table", o.energy_path,
                   "Per-operation energy (pJ) / area (um^2) JSON (format: data/horowitz_45nm.json)")
       ->capture_default_str();
-  cmd->add_option("--fp-stage-latency", o.stage_latency,
-                  "FP MAC stage latencies: N (all stages), one per stage, or STAGE=N,... (stages: " +
-                      fmt::format("{}", fmt::join(fp::stage_names(fp::Op::kFma), ", ")) +
-                      "; default 1 each)");
+  cmd->add_option(
+      "--fp-stage-latency", o.stage_latency,
+      "FP MAC stage latencies: N (all stages), one per stage, or STAGE=N,... (stages: " +
+          fmt::format("{}", fmt::join(fp::stage_names(fp::Op::kFma), ", ")) + "; default 1 each)");
   cmd->add_option("--fp-cycles", o.fp_cycles,
                   "FP machine cycles: sim (simulated), formula (closed form, equal by test) or "
                   "auto (simulate small GEMMs)")

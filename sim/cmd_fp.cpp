@@ -65,7 +65,8 @@ void add_fp_command(CLI::App& app) {
       fp::Trace trace;
       const uint32_t r = fp::apply(op, f, v[0], v[1], v[2], opts->stages ? &trace : nullptr);
       std::string line = fmt::format("{:0{}x}\n", r, digits);
-      for (const auto& [stage, what] : trace.stages) line += fmt::format("  {:<13} {}\n", stage, what);
+      for (const auto& [stage, what] : trace.stages)
+        line += fmt::format("  {:<13} {}\n", stage, what);
       return line;
     });
     fmt::print("{}", out);

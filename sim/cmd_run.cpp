@@ -1,6 +1,7 @@
 // systolic run: one GEMM through the engine (model, RTL or co-simulation), from random data or
 // .npy files, with the cycle report.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -10,8 +11,6 @@
 #include <random>
 #include <string>
 #include <vector>
-
-#include <unistd.h>
 
 #include "cli_util.h"
 #include "commands.h"
@@ -245,9 +244,9 @@ std::string mismatch_waves(uint64_t cycle) {
   args[0] = "/proc/" + std::to_string(::getpid()) + "/exe";
   const std::string dump = fmt::format("cosim-mismatch-cycle{}.fst", cycle);
   const uint64_t from = cycle > 100 ? cycle - 100 : 0;
-  for (std::string a : {std::string("--trace"), dump, std::string("--trace-from"),
-                        std::to_string(from), std::string("--trace-to"),
-                        std::to_string(cycle + 10)}) {
+  for (std::string a :
+       {std::string("--trace"), dump, std::string("--trace-from"), std::to_string(from),
+        std::string("--trace-to"), std::to_string(cycle + 10)}) {
     args.push_back(a);
   }
   std::string cmd;
@@ -385,8 +384,8 @@ void run(const RunOpts& o) {
     // INT8 cycles from the engine that ran: on a cosim run the RTL's own counter (the checker
     // compared every port on every cycle, so the model's is equal).
     const uint64_t int8_cycles = rep.rtl_cycles ? *rep.rtl_cycles : rep.stats.engine.busy;
-    cmp = fp_comparison(sim::Int8Run{o.engine, o.rows, o.cols, o.weight_banks, int8_cycles},
-                        job.M, job.N, job.K, fp_opts);
+    cmp = fp_comparison(sim::Int8Run{o.engine, o.rows, o.cols, o.weight_banks, int8_cycles}, job.M,
+                        job.N, job.K, fp_opts);
   }
   if (!o.json_path.empty()) {
     nlohmann::json j = rep.json();
@@ -451,8 +450,9 @@ void add_run_command(CLI::App& app) {
   add_fp_compare_options(cmd, o.fp);
   cmd->add_flag("--timing-only", o.timing_only,
                 "Model engine without data: cycles only (equal to a full run's, by test)");
-  cmd->add_option("--trace", o.trace.path,
-                  "Write waveforms: FILE.fst or FILE.vcd, and FILE.gtkw for GTKWave (docs/waves.md)");
+  cmd->add_option(
+      "--trace", o.trace.path,
+      "Write waveforms: FILE.fst or FILE.vcd, and FILE.gtkw for GTKWave (docs/waves.md)");
   cmd->add_option("--trace-from", o.trace.from, "First cycle dumped (default 0)");
   cmd->add_option("--trace-to", o.trace.to, "Last cycle dumped (default: the end)");
   cmd->add_option("--trace-row", o.trace.row,

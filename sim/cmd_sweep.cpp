@@ -242,10 +242,10 @@ sim::GemmJob layer_job(int m, int n, int k, quant::Rounding mode, bool with_data
   constexpr int64_t kMaxElements = int64_t{1} << 26;
   if (with_data && (int64_t(m) * k > kMaxElements || int64_t(k) * n > kMaxElements ||
                     int64_t(m) * n > kMaxElements)) {
-    throw UserError(fmt::format(
-        "M={} N={} K={} is too large for the rtl engine (more than 2^26 elements in a "
-        "matrix); use the model engine",
-        m, n, k));
+    throw UserError(
+        fmt::format("M={} N={} K={} is too large for the rtl engine (more than 2^26 elements in a "
+                    "matrix); use the model engine",
+                    m, n, k));
   }
   return sim::random_gemm(m, n, k, mode, rng, with_data);
 }

@@ -1,10 +1,7 @@
-#include <vector>
-
 #include "cosim.h"
 
 #include <fmt/format.h>
 #include <systemc.h>
-
 #include <verilated.h>
 #include <verilated_fst_c.h>
 
@@ -13,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "systolic_top_sc.h"
 #include "systolic_top_sc_configs.h"
@@ -224,8 +222,8 @@ SC_MODULE(Driver) {
 };
 
 template <class Rtl, bool kTraced = false>
-CosimResult run_bench(const model::TopParams& p, const GemmJob& job, RunStats& stats,
-                      bool with_rtl, const TraceOptions* trace = nullptr) {
+CosimResult run_bench(const model::TopParams& p, const GemmJob& job, RunStats& stats, bool with_rtl,
+                      const TraceOptions* trace = nullptr) {
   ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
   sc_report_handler::set_actions(SC_INFO, SC_DO_NOTHING);
   sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", SC_DO_NOTHING);
@@ -306,14 +304,13 @@ CosimResult run_bench(const model::TopParams& p, const GemmJob& job, RunStats& s
 
 struct Entry {
   model::TopParams params;
-  CosimResult (*run)(const model::TopParams&, const GemmJob&, RunStats&, bool,
-                     const TraceOptions*);
+  CosimResult (*run)(const model::TopParams&, const GemmJob&, RunStats&, bool, const TraceOptions*);
 };
 
-#define SYSTOLIC_SC_ENTRY(Class, name, Rows, Cols, AWords, BWords, CWords, QWords, AccWords,  \
-                          RequantDepth, WeightBanks)                                          \
-  Entry{model::TopParams{Rows, Cols, AWords, BWords, CWords, QWords, AccWords, RequantDepth,  \
-                         WeightBanks},                                                        \
+#define SYSTOLIC_SC_ENTRY(Class, name, Rows, Cols, AWords, BWords, CWords, QWords, AccWords, \
+                          RequantDepth, WeightBanks)                                         \
+  Entry{model::TopParams{Rows, Cols, AWords, BWords, CWords, QWords, AccWords, RequantDepth, \
+                         WeightBanks},                                                       \
         &run_bench<Class>},
 const Entry kEntries[] = {SYSTOLIC_SYSTOLIC_TOP_SC_CONFIGS(SYSTOLIC_SC_ENTRY)};
 #undef SYSTOLIC_SC_ENTRY
@@ -334,10 +331,10 @@ const Entry& find(const model::TopParams& p, bool traced = false) {
       if (e.params == p) return e;
     }
     make_top_rtl(p);  // not built at all: the RTL engine's message
-    throw std::invalid_argument(fmt::format(
-        "no traced co-simulation build for {}x{}; add it to the CMake cache variable "
-        "SYSTOLIC_TRACE_CONFIGS and rebuild",
-        p.Rows, p.Cols));
+    throw std::invalid_argument(
+        fmt::format("no traced co-simulation build for {}x{}; add it to the CMake cache variable "
+                    "SYSTOLIC_TRACE_CONFIGS and rebuild",
+                    p.Rows, p.Cols));
   }
   for (const Entry& e : kEntries) {
     if (e.params == p) return e;

@@ -80,8 +80,8 @@ std::vector<int> parse_stage_latency(const std::string& spec) {
     lat.assign(names.size(), parse_latency(parts[0], "value"));
   } else if (parts[0].find('=') == std::string::npos) {
     if (parts.size() != names.size()) {
-      throw std::invalid_argument(fmt::format(
-          "--fp-stage-latency: {} values for {} stages ({})", parts.size(), names.size(), list));
+      throw std::invalid_argument(fmt::format("--fp-stage-latency: {} values for {} stages ({})",
+                                              parts.size(), names.size(), list));
     }
     for (size_t i = 0; i < parts.size(); ++i) lat[i] = parse_latency(parts[i], names[i]);
   } else {
@@ -95,8 +95,8 @@ std::vector<int> parse_stage_latency(const std::string& spec) {
       size_t i = 0;
       while (i < names.size() && names[i] != name) ++i;
       if (i == names.size()) {
-        throw std::invalid_argument(fmt::format(
-            "--fp-stage-latency: no FMA stage '{}' (stages: {})", name, list));
+        throw std::invalid_argument(
+            fmt::format("--fp-stage-latency: no FMA stage '{}' (stages: {})", name, list));
       }
       lat[i] = parse_latency(p.substr(eq + 1), name);
     }
@@ -275,7 +275,8 @@ nlohmann::json FpComparison::json() const {
       {"synthesis", synth ? synth->json() : nlohmann::json(nullptr)},
       {"machines", jrows}};
   const std::vector<std::string>& names = fp::stage_names(fp::Op::kFma);
-  for (size_t i = 0; i < names.size(); ++i) j["fp_stage_latency"][names[i]] = fp_mac.stage_latency[i];
+  for (size_t i = 0; i < names.size(); ++i)
+    j["fp_stage_latency"][names[i]] = fp_mac.stage_latency[i];
   return j;
 }
 

@@ -77,8 +77,8 @@ YosysResult run_yosys(const std::string& script) {
   const std::string d = dir;
   const std::string ys = d + "/run.ys", stat = d + "/stat.txt", ltp = d + "/ltp.txt",
                     log = d + "/yosys.log";
-  std::ofstream(ys) << script << fmt::format("tee -q -o {} ltp -noff\ntee -q -o {} stat\n", ltp,
-                                             stat);
+  std::ofstream(ys) << script
+                    << fmt::format("tee -q -o {} ltp -noff\ntee -q -o {} stat\n", ltp, stat);
   int status = 0;
   run_capture(fmt::format("yosys -q -l {} -s {} >/dev/null 2>&1", log, ys), &status);
   YosysResult r;
@@ -199,13 +199,15 @@ SynthStats array_synth(int rows, int cols, int weight_banks, bool flat) {
 
   const auto t0 = std::chrono::steady_clock::now();
   const std::string read = fmt::format("read_verilog -sv {} {}\n", pe_src, arr_src);
-  const std::string params = fmt::format("chparam -set Rows {} -set Cols {} -set WeightBanks {} "
-                                         "pe_array\n",
-                                         rows, cols, weight_banks);
+  const std::string params = fmt::format(
+      "chparam -set Rows {} -set Cols {} -set WeightBanks {} "
+      "pe_array\n",
+      rows, cols, weight_banks);
   if (flat) {
     const YosysResult arr = run_yosys(read + params + "synth -flatten -top pe_array\n");
-    const YosysResult pe = run_yosys(
-        read + fmt::format("chparam -set WeightBanks {} mac_pe\nsynth -top mac_pe\n", weight_banks));
+    const YosysResult pe =
+        run_yosys(read + fmt::format("chparam -set WeightBanks {} mac_pe\nsynth -top mac_pe\n",
+                                     weight_banks));
     s.array_cells = arr.module_cells.front().second;
     s.array_depth = arr.module_depth.front().second;
     s.pe_cells = pe.module_cells.front().second;

@@ -20,7 +20,9 @@ int clog2(int v) {
 
 const std::string kTop = "TOP.systolic_top";
 
-std::string pe(int r, int c) { return fmt::format("{}.u_array.g_row[{}].g_col[{}].u_pe", kTop, r, c); }
+std::string pe(int r, int c) {
+  return fmt::format("{}.u_array.g_row[{}].g_col[{}].u_pe", kTop, r, c);
+}
 
 }  // namespace
 
@@ -35,12 +37,12 @@ void TraceOptions::validate(const model::TopParams& p) const {
     throw std::invalid_argument(fmt::format("--trace-from {} is after --trace-to {}", from, to));
   }
   if (row >= p.Rows) {
-    throw std::invalid_argument(fmt::format("--trace-row {} outside the array's rows 0..{}", row,
-                                            p.Rows - 1));
+    throw std::invalid_argument(
+        fmt::format("--trace-row {} outside the array's rows 0..{}", row, p.Rows - 1));
   }
   if (col >= p.Cols) {
-    throw std::invalid_argument(fmt::format("--trace-col {} outside the array's columns 0..{}",
-                                            col, p.Cols - 1));
+    throw std::invalid_argument(
+        fmt::format("--trace-col {} outside the array's columns 0..{}", col, p.Cols - 1));
   }
 }
 
@@ -108,8 +110,14 @@ std::vector<TraceSignal> trace_signals(const model::TopParams& p, const TraceOpt
     for (int c = 0; c < p.Cols; ++c) {
       if (!o.pe_traced(p, r, c)) continue;
       const std::string n = pe(r, c);
-      for (auto [leaf, w] : {std::pair{"a_i", 8}, {"a_valid_i", 1}, {"a_sel_i", 1}, {"a_q", 8},
-                             {"a_valid_q", 1}, {"a_sel_q", 1}, {"psum_q", 32}, {"w0_q", 8},
+      for (auto [leaf, w] : {std::pair{"a_i", 8},
+                             {"a_valid_i", 1},
+                             {"a_sel_i", 1},
+                             {"a_q", 8},
+                             {"a_valid_q", 1},
+                             {"a_sel_q", 1},
+                             {"psum_q", 32},
+                             {"w0_q", 8},
                              {"w1_q", 8}}) {
         s.push_back({n + "." + leaf, w});
       }
@@ -144,15 +152,19 @@ void write_gtkw(const std::string& gtkw_path, const std::string& dump_path,
   fmt::print(f, "[dumpfile] \"{}\"\n", fs::absolute(dump_path).string());
   fmt::print(f, "[savefile] \"{}\"\n", fs::absolute(gtkw_path).string());
   fmt::print(f, "[timestart] {}\n[size] 1600 1000\n[pos] -1 -1\n", zoom_from);
-  fmt::print(f, "*{:.6f} {} -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1\n",
-             zoom, marker);
-  fmt::print(f, "[sst_width] 200\n[signals_width] 300\n[sst_expanded] 0\n[sst_vpaned_height] 300\n");
+  fmt::print(
+      f,
+      "*{:.6f} {} -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1\n",
+      zoom, marker);
+  fmt::print(f,
+             "[sst_width] 200\n[signals_width] 300\n[sst_expanded] 0\n[sst_vpaned_height] 300\n");
 
   // Each entry: format flags, name below TOP.systolic_top; shown once per scope.
   constexpr int kBin = 0x28, kHex = 0x22, kDec = 0x24, kSigned = 0x420, kState = 0x2024;
   auto sig = [&](int flags, const std::string& rel, int width) {
     for (const std::string& scope : scopes) {
-      const std::string name = (scope == "TOP" ? std::string("TOP.systolic_top") : scope + ".systolic_top") + rel;
+      const std::string name =
+          (scope == "TOP" ? std::string("TOP.systolic_top") : scope + ".systolic_top") + rel;
       fmt::print(f, "@{:x}\n", flags);
       if (flags == kState) fmt::print(f, "^1 {}\n", filter);
       fmt::print(f, "{}{}\n", name, width > 1 ? fmt::format("[{}:0]", width - 1) : "");

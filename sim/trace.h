@@ -18,7 +18,7 @@
 namespace systolic::sim {
 
 struct TraceOptions {
-  std::string path;  // empty: no trace; *.vcd or *.fst
+  std::string path;                                              // empty: no trace; *.vcd or *.fst
   uint64_t from = 0, to = std::numeric_limits<uint64_t>::max();  // cycles, inclusive
   int row = -1, col = -1;  // PE row / column to trace (-1: all PEs up to 8x8, none above)
 

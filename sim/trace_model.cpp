@@ -102,8 +102,8 @@ struct Decision {
   bool busy;
   int64_t t;  // busy cycle
   model::Counters before, after;
-  int s_tile, s_slot;             // next slot before the step
-  int wl_tile_after;              // loader state after the step
+  int s_tile, s_slot;  // next slot before the step
+  int wl_tile_after;   // loader state after the step
   int64_t wl_free_after;
 };
 }  // namespace
@@ -135,8 +135,9 @@ static void fill_comb(const Decision& d, int rows, CtrlState& state, bool& s_iss
 
 ModelTracer::Comb ModelTracer::decide(const model::SystolicTop& top,
                                       const model::Counters& before) const {
-  Decision d{busy_before_, 0, before, top.ctr_, s_tile_before_, s_slot_before_,
-             top.ctrl_.wl_tile_, top.ctrl_.wl_free_at_};
+  Decision d{
+      busy_before_,         0, before, top.ctr_, s_tile_before_, s_slot_before_, top.ctrl_.wl_tile_,
+      top.ctrl_.wl_free_at_};
   // The busy cycle just processed: the command's cycle counter advanced past it unless it was
   // the last one.
   d.t = int64_t(top.ctr_.busy) - 1;
@@ -210,7 +211,8 @@ void ModelTracer::cycle(const model::SystolicTop& top, const Comb& comb, bool em
     in.w_load_i[size_t(r)] = ld_valid_ && ld_row_ == r;
   }
   in.w_bank_i = ld_bank_;
-  for (int c = 0; c < C; ++c) in.w_row_i[size_t(c)] = (!ld_zero_ && c < ld_nv_) ? b_rd_[size_t(c)] : 0;
+  for (int c = 0; c < C; ++c)
+    in.w_row_i[size_t(c)] = (!ld_zero_ && c < ld_nv_) ? b_rd_[size_t(c)] : 0;
 
   if (o_.in_window(uint64_t(T))) {
     auto issued = [&](int64_t t) {
@@ -237,7 +239,7 @@ void ModelTracer::cycle(const model::SystolicTop& top, const Comb& comb, bool em
       const Hist* hh = hist(T - (C - 1 - c));
       return hh ? uint32_t(hh->psum[size_t(c)]) : 0u;
     }));
-    put(issued(T - R - C));                                            // x_valid_q
+    put(issued(T - R - C));                                                            // x_valid_q
     put(issued(T - p_.RequantDepth - R - C) && last_at(T - p_.RequantDepth - R - C));  // c_wr_en
     put(uint32_t(comb.state));
     put(regs_.busy);

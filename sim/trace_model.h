@@ -86,8 +86,8 @@ class ModelTracer final : public model::TopObserver {
   std::vector<int8_t> b_rd_;  // u_spad_b rd_data (holds between reads)
   bool sl_valid_ = false, sl_bank_ = false;
   int sl_kv_ = 0;
-  std::vector<int8_t> a_rd_;  // u_spad_a rd_data
-  std::deque<Hist> hist_;     // hist_.back() is the cycle being emitted
+  std::vector<int8_t> a_rd_;     // u_spad_a rd_data
+  std::deque<Hist> hist_;        // hist_.back() is the cycle being emitted
   std::deque<bool> issue_hist_;  // s_issue per cycle, aligned with hist_
 };
 

@@ -1,10 +1,10 @@
-#include <vector>
-
 #include "trace_rtl.h"
 
 #include <fmt/format.h>
 #include <verilated.h>
 #include <verilated_fst_c.h>
+
+#include <vector>
 
 #include "systolic_top_tr_configs.h"
 #include "top_pins.h"
@@ -17,9 +17,9 @@ std::vector<std::pair<int, std::string>> rtl_dumpvars(const model::TopParams& p,
                                                       const std::string& root) {
   const std::string top = root + ".systolic_top";
   std::vector<std::pair<int, std::string>> d = {{1, top}, {1, top + ".u_array"}};
-  for (const char* sub : {"u_ctrl", "u_skew", "u_deskew", "u_tag", "u_ctag", "g_requant",
-                          "u_spad_a", "u_spad_b", "u_spad_c", "u_spad_bias", "u_spad_m0",
-                          "u_spad_shift"}) {
+  for (const char* sub :
+       {"u_ctrl", "u_skew", "u_deskew", "u_tag", "u_ctag", "g_requant", "u_spad_a", "u_spad_b",
+        "u_spad_c", "u_spad_bias", "u_spad_m0", "u_spad_shift"}) {
     d.emplace_back(99, top + "." + sub);
   }
   if (o.all_pes(p)) {
@@ -46,7 +46,8 @@ class TopRtlTraced final : public TracedPort {
     dut_.top->trace(&fst_, 99);
     for (const auto& [level, hier] : rtl_dumpvars(p, o, "TOP")) fst_.dumpvars(level, hier);
     fst_.open(path.c_str());
-    if (!fst_.isOpen()) throw std::runtime_error(fmt::format("{}: cannot write the waveform", path));
+    if (!fst_.isOpen())
+      throw std::runtime_error(fmt::format("{}: cannot write the waveform", path));
     reset();
   }
   ~TopRtlTraced() override { fst_.close(); }
@@ -104,10 +105,10 @@ std::unique_ptr<TracedPort> make_impl(const model::TopParams& p, const TraceOpti
   return std::make_unique<TopRtlTraced<V>>(p, o, path);
 }
 
-#define SYSTOLIC_TR_ENTRY(Class, name, Rows, Cols, AWords, BWords, CWords, QWords, AccWords,  \
-                          RequantDepth, WeightBanks)                                          \
-  Entry{model::TopParams{Rows, Cols, AWords, BWords, CWords, QWords, AccWords, RequantDepth,  \
-                         WeightBanks},                                                        \
+#define SYSTOLIC_TR_ENTRY(Class, name, Rows, Cols, AWords, BWords, CWords, QWords, AccWords, \
+                          RequantDepth, WeightBanks)                                         \
+  Entry{model::TopParams{Rows, Cols, AWords, BWords, CWords, QWords, AccWords, RequantDepth, \
+                         WeightBanks},                                                       \
         &make_impl<Class>},
 const std::vector<Entry> kEntries = {SYSTOLIC_SYSTOLIC_TOP_TR_CONFIGS(SYSTOLIC_TR_ENTRY)};
 #undef SYSTOLIC_TR_ENTRY

@@ -17,8 +17,10 @@ std::string gtkw_path_for(const std::string& dump) {
 }
 
 std::string trace_report(const std::string& dump, const std::string& gtkw) {
-  return fmt::format("  waveform              {}\n  GTKWave save file     {}\n  view with             gtkwave {}\n",
-                     dump, gtkw, gtkw);
+  return fmt::format(
+      "  waveform              {}\n  GTKWave save file     {}\n  view with             gtkwave "
+      "{}\n",
+      dump, gtkw, gtkw);
 }
 
 EngineTrace::EngineTrace(const std::string& engine, const model::TopParams& p,

@@ -91,7 +91,8 @@ void write_value(std::FILE* f, const std::string& bits, const std::string& id) {
 }  // namespace
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 VcdWriter::VcdWriter(const std::string& path) : path_(path) {
@@ -180,7 +181,8 @@ uint64_t VcdData::value_u64(const std::string& name, uint64_t t) const {
   if (bits.empty()) throw std::runtime_error(fmt::format("{} has no value at {}", name, t));
   uint64_t r = 0;
   for (char ch : bits) {
-    if (ch != '0' && ch != '1') throw std::runtime_error(fmt::format("{} is {} at {}", name, bits, t));
+    if (ch != '0' && ch != '1')
+      throw std::runtime_error(fmt::format("{} is {} at {}", name, bits, t));
     r = (r << 1) | uint64_t(ch == '1');
   }
   return r;
@@ -290,9 +292,10 @@ void write_merged_vcd(const std::string& path, const std::vector<const VcdData*>
                       const std::function<bool(const std::string&)>& keep) {
   std::FILE* f = std::fopen(path.c_str(), "w");
   if (!f) throw std::runtime_error(fmt::format("{}: cannot write the waveform", path));
-  std::fputs("$version systolic run --trace (co-simulation: model and RTL) $end\n"
-             "$timescale 1ps $end\n",
-             f);
+  std::fputs(
+      "$version systolic run --trace (co-simulation: model and RTL) $end\n"
+      "$timescale 1ps $end\n",
+      f);
   // New ids: per side, old id -> new id (aliases stay aliases).
   std::vector<std::map<std::string, std::string>> ids(sides.size());
   std::vector<std::tuple<std::string, int, std::string>> vars;

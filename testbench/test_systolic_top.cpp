@@ -188,7 +188,7 @@ TEST_CASE("engine model: 200 random shapes and parameters", "[top][model][random
     const int m = 1 + int(rng() % 70), n = 1 + int(rng() % 70), k = 1 + int(rng() % 90);
     TopParams p = small(rows, cols);
     if (i % 4 == 0) p.AccWords = 1 + int(rng() % 16);  // several M-blocks per command
-    if (i % 5 == 1) p.WeightBanks = 1;                  // no weight double-buffering
+    if (i % 5 == 1) p.WeightBanks = 1;                 // no weight double-buffering
     INFO("case " << i << ": " << rows << "x" << cols << " AccWords=" << p.AccWords
                  << " WeightBanks=" << p.WeightBanks << " M=" << m << " N=" << n << " K=" << k);
     check_run(p, t::random_job(rng, m, n, k));

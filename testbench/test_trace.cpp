@@ -1,14 +1,13 @@
 // Waveforms (sim/trace*.h, docs/waves.md): the model's and the RTL's dumps of one job agree on
 // every shared signal at every cycle; expected values at cycles the schedule of
 // docs/architecture.md fixes; windowing; the FST path parses.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <random>
-
-#include <unistd.h>
 
 #include "engine_check.h"
 #include "engines.h"
@@ -211,8 +210,7 @@ TEST_CASE("the trace window limits the dump", "[trace]") {
       o.from = 0;
       o.to = ~0ull;
       traced_run(engine, p, job, o);
-      CHECK(fs::file_size(tmp_path(fmt::format("win_{}.fst", engine))) <
-            fs::file_size(o.path) / 4);
+      CHECK(fs::file_size(tmp_path(fmt::format("win_{}.fst", engine))) < fs::file_size(o.path) / 4);
     }
   }
 }
