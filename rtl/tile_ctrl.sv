@@ -453,8 +453,9 @@ module tile_ctrl #(
   assign ph_drain_o   = tail_phase && (32'(tail_q) > 32'(OutLen));
   assign ph_output_o  = tail_phase && (32'(tail_q) <= 32'(OutLen));
 
-  // Controller state, for waveforms only (docs/waves.md; GTKWave shows it by name through
-  // scripts/gtkwave-state.txt): the counter phase of this cycle, 0 while idle.
+  // Controller state, for waveforms only (docs/waves.md; GTKWave shows it by name through the
+  // filter file systolic_ctrl_state.txt written beside each save file): the counter phase of
+  // this cycle, 0 while idle.
   localparam logic [2:0] StIdle = 3'd0, StWstall = 3'd1, StCompute = 3'd2, StDrain = 3'd3,
                          StOutput = 3'd4;
   logic [2:0] state;
