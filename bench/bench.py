@@ -8,7 +8,7 @@ speed     simulation speed in cycles/s of the plain C++ model core, its SystemC 
           targets (core >= 10x RTL, SystemC model >= 2x RTL, cosim >= 0.5x the slower alone).
 util      utilization of a 512x512x512 GEMM on 16x16 (target >= 90 %).
 scalesim  our cycles against SCALE-Sim's stall-free WS formula for every layer of
-          ../shared/workloads/scalesim (target: at or below on every layer).
+          workloads/scalesim (target: at or below on every layer).
 memory    peak resident memory of the default run, and of a run 4x as long (no growth).
 sweep     `systolic sweep examples/sweeps/resnet50.yaml`: the 54 ResNet-50 layers on 16 arrays,
           model engine, with a cold synthesis cache and then a warm one (target: under 60 s warm
@@ -25,7 +25,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SYSTOLIC = os.environ.get("SYSTOLIC", os.path.join(ROOT, "build", "systolic"))
-WORKLOADS = os.path.join(ROOT, "..", "shared", "workloads", "scalesim")
+WORKLOADS = os.path.join(ROOT, "workloads", "scalesim")
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, ROOT)
 from sweep import workloads  # noqa: E402

@@ -1,5 +1,5 @@
 // Floating-point ALU model: bit-exact add, multiply and fused multiply-add for FP32 (e8 f23), FP16
-// (e5 f10) and BF16 (e8 f7), ../shared/spec/arithmetic.md section 5.
+// (e5 f10) and BF16 (e8 f7), docs/arithmetic.md section 5.
 //
 // One implementation, parameterised by the exponent and fraction widths of a Format; no host
 // floating-point arithmetic is used. Every operation is composed of the public stage functions

@@ -1,4 +1,4 @@
-// Quantization library: the arithmetic contract of ../shared/spec/arithmetic.md in plain C++17.
+// Quantization library: the arithmetic contract of docs/arithmetic.md in plain C++17.
 //
 // Everything the model, the RTL and the CLI compute is checked against these functions. They follow
 // TFLite's reference kernels (quantize op, QuantizeMultiplier, MultiplyByQuantizedMultiplier in

@@ -1,6 +1,6 @@
 // requant: the output stage of one column. int32 accumulator + int32 folded bias -> int8.
 //
-// Arithmetic (../shared/spec/arithmetic.md section 4, TFLite reference exact):
+// Arithmetic (docs/arithmetic.md section 4, TFLite reference exact):
 //   a      = acc_i + bias_i                                   int32, wrapping
 //   double rounding (Rounding = 0, or 2 with rounding_i = 0):
 //     x    = a << max(shift_i, 0)                             int32, wrapping

@@ -2,7 +2,7 @@
 //
 //   gen_requant_vectors --seed S --count N [--rounding double|single|mixed] --out FILE
 //
-// Writes N random samples followed by the corner vectors of ../shared/spec/arithmetic.md section 4,
+// Writes N random samples followed by the corner vectors of docs/arithmetic.md section 4,
 // one sample per line, every field in two's complement hex (read with $fscanf "%h"):
 //
 //   acc(8) bias(8) m0(8) shift(2, 6-bit) zp_out(2) act_min(2) act_max(2) single(1) expected(2)

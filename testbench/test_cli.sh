@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Tests of the `systolic` command line: exact outputs of quantize / multiplier / requant on the
-# vectors of ../shared/spec/arithmetic.md, and the behaviour on bad input.
+# vectors of docs/arithmetic.md, and the behaviour on bad input.
 #
 #   testbench/test_cli.sh PATH/systolic [quantize|multiplier|requant|errors ...]
 #

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Tests of `systolic fp`: exact outputs of add / mul / fma in fp32, fp16 and bf16 on known bit
-# patterns (../shared/spec/arithmetic.md section 5), and the behaviour on bad input.
+# patterns (docs/arithmetic.md section 5), and the behaviour on bad input.
 #
 #   testbench/test_cli_fp.sh PATH/systolic
 #
