@@ -1,9 +1,13 @@
-# RTL configurations: the one source of design parameters.
+# RTL configurations: which parameter sets of which modules are verilated.
 #
-# A configuration is NAME:Param=Value,Param=Value. From this list CMake
-#   - verilates the RTL once per configuration into a static library V<top>_<name>, with -G flags;
-#   - generates <top>_configs.h, which lists every configuration with its parameters for C++
-#     (model, testbench and CLI include it; nobody copies a number by hand).
+# A configuration is NAME:Param=Value,Param=Value. From each list CMake
+#   - checks every value against the limits of rtl/systolic_if.toml (the same limits the RTL
+#     checks at elaboration and TopParams::validate() in C++);
+#   - verilates the RTL once per configuration into a static library V<top>_<name>[<suffix>];
+#   - generates <top><suffix>_configs.h, which lists every configuration with its parameters for
+#     C++ as an X-macro (the registries in sim/rtl/ and the tests include it; nobody copies a
+#     number by hand).
+# The parameter names and defaults come from the generated gen/systolic_if.cmake.
 
 set(SYSTOLIC_REQUANT_CONFIGS
     "double_p2:Rounding=0,PipeDepth=2;single_p1:Rounding=1,PipeDepth=1;rt_p3:Rounding=2,PipeDepth=3;rt_p5:Rounding=2,PipeDepth=5"
@@ -17,10 +21,16 @@ set(SYSTOLIC_TRACE_CONFIGS "4x4;8x8;16x16"
     CACHE STRING "Configurations (same syntax as SYSTOLIC_RTL_CONFIGS) also verilated with FST \
 tracing, for `systolic run --trace` on the rtl and cosim engines")
 
-set(SYSTOLIC_TOP_DEFAULTS AWords=524288 BWords=262144 CWords=262144 QWords=64 AccWords=1024
-    RequantDepth=3 WeightBanks=2)
-set(SYSTOLIC_TOP_PARAMS "AWords=524288,BWords=262144,CWords=262144,QWords=64,AccWords=1024,RequantDepth=3,WeightBanks=2"
+set(SYSTOLIC_TOP_PARAMS "${SYSTOLIC_TOP_PARAM_DEFAULTS}"
     CACHE STRING "systolic_top parameters besides Rows and Cols, shared by every array configuration")
+
+# The standalone twins' configurations (testbench/test_tile_ctrl.cpp, test_systolic_regs.cpp,
+# test_acc_stage.cpp compare each with its C++ twin at its ports): small, and at the corners.
+set(SYSTOLIC_TILE_CTRL_CONFIGS
+    "r4c4:Rows=4,Cols=4,AccWords=8,RequantDepth=3,WeightBanks=2;r3c7:Rows=3,Cols=7,AccWords=5,RequantDepth=1,WeightBanks=1;r2c2:Rows=2,Cols=2,AccWords=1,RequantDepth=2,WeightBanks=2;r8c16:Rows=8,Cols=16,AccWords=16,RequantDepth=3,WeightBanks=2")
+set(SYSTOLIC_SYSTOLIC_REGS_CONFIGS "r4c4:Rows=4,Cols=4;r3c5:Rows=3,Cols=5;r32c32:Rows=32,Cols=32")
+set(SYSTOLIC_ACC_STAGE_CONFIGS
+    "r4c4:Rows=4,Cols=4,AccWords=8,RequantDepth=3;r2c2:Rows=2,Cols=2,AccWords=1,RequantDepth=1;r3c5:Rows=3,Cols=5,AccWords=4,RequantDepth=5")
 
 # systolic_split_array_config(ENTRY OUT_ROWS OUT_COLS OUT_OVERRIDES): "RxC[:P=V,...]".
 function(systolic_split_array_config cfg out_rows out_cols out_overrides)
@@ -57,8 +67,10 @@ function(systolic_top_configs out)
     systolic_split_array_config("${cfg}" r c overrides)
     set(name "${r}x${c}")
     string(REPLACE "," ";" params "${SYSTOLIC_TOP_PARAMS}")
-    # Parameters added after a build directory cached SYSTOLIC_TOP_PARAMS take their defaults.
-    foreach(def ${SYSTOLIC_TOP_DEFAULTS})
+    # Parameters added to the table after a build directory cached SYSTOLIC_TOP_PARAMS take their
+    # defaults.
+    string(REPLACE "," ";" defaults "${SYSTOLIC_TOP_PARAM_DEFAULTS}")
+    foreach(def ${defaults})
       string(REGEX REPLACE "=.*" "" key "${def}")
       if(NOT params MATCHES "(^|;)${key}=")
         list(APPEND params "${def}")
@@ -111,26 +123,36 @@ function(systolic_parse_config spec out_name out_keys out_values)
     if(NOT kv MATCHES "^([A-Za-z][A-Za-z0-9]*)=(-?[0-9]+)$")
       message(FATAL_ERROR "RTL configuration '${spec}': '${kv}' is not Param=integer")
     endif()
-    list(APPEND keys ${CMAKE_MATCH_1})
-    list(APPEND values ${CMAKE_MATCH_2})
+    set(key ${CMAKE_MATCH_1})
+    set(value ${CMAKE_MATCH_2})
+    # The limits of rtl/systolic_if.toml (Rounding and PipeDepth of requant are not in it).
+    if(DEFINED SYSTOLIC_PARAM_${key}_MIN)
+      if(value LESS SYSTOLIC_PARAM_${key}_MIN OR value GREATER SYSTOLIC_PARAM_${key}_MAX)
+        message(FATAL_ERROR "RTL configuration '${spec}': ${key} = ${value} is outside "
+                            "${SYSTOLIC_PARAM_${key}_MIN}..${SYSTOLIC_PARAM_${key}_MAX}")
+      endif()
+    endif()
+    list(APPEND keys ${key})
+    list(APPEND values ${value})
   endforeach()
   set(${out_name} ${name} PARENT_SCOPE)
   set(${out_keys} ${keys} PARENT_SCOPE)
   set(${out_values} ${values} PARENT_SCOPE)
 endfunction()
 
-# systolic_verilate_configs(TOP top SOURCES ... PARAMS P1 P2 ... CONFIGS ... [SYSTEMC] [TRACE])
+# systolic_verilate_configs(TOP top SOURCES ... PARAMS P1 P2 ... CONFIGS ... [TRACE] [SUFFIX s])
 # TRACE: verilate with --trace-fst (a separate library: waves cost speed even when off).
-# Defines static libraries V<top>_<name> and generates ${SYSTOLIC_GEN_DIR}/<top>_configs.h with
-#   #define SYSTOLIC_<TOP>_CONFIGS(X) X(V<top>_<name>, "<name>", P1 value, P2 value, ...) ...
-# Every configuration must set exactly the parameters PARAMS names, in any order.
+# Defines static libraries V<top>_<name><suffix>, an INTERFACE library <top><suffix>_rtl linking
+# them all, and generates ${SYSTOLIC_GEN_DIR}/<top><suffix>_configs.h with
+#   #define SYSTOLIC_<TOP><SUFFIX>_CONFIGS(X) X(V<top>_<name><suffix>, "<name>", P1 value, ...) ...
+# Every configuration must set exactly the parameters PARAMS names, in any order. The sources are
+# read after rtl/lint.vlt and rtl/systolic_pkg.sv, with rtl/ on the include path.
 function(systolic_verilate_configs)
-  cmake_parse_arguments(ARG "SYSTEMC;TRACE" "TOP;SUFFIX" "SOURCES;PARAMS;CONFIGS" ${ARGN})
+  cmake_parse_arguments(ARG "TRACE" "TOP;SUFFIX" "SOURCES;PARAMS;CONFIGS" ${ARGN})
   string(TOUPPER ${ARG_TOP}${ARG_SUFFIX} top_upper)
   set(libs)
   set(xmacro "")
   set(includes "")
-  set(first_keys ${ARG_PARAMS})
   foreach(spec ${ARG_CONFIGS})
     systolic_parse_config("${spec}" name keys unordered)
     set(values)
@@ -153,21 +175,16 @@ function(systolic_verilate_configs)
       list(APPEND gflags -G${k}=${v})
     endforeach()
     add_library(${prefix} STATIC)
-    set(sc_flag)
-    if(ARG_SYSTEMC)
-      set(sc_flag SYSTEMC)
-      target_link_libraries(${prefix} PUBLIC PkgConfig::SystemC)
-    endif()
     set(trace_flag)
     if(ARG_TRACE)
       set(trace_flag TRACE_FST)
     endif()
-    verilate(${prefix} ${sc_flag} ${trace_flag}
-      SOURCES ${ARG_SOURCES}
+    verilate(${prefix} ${trace_flag}
+      SOURCES ${SYSTOLIC_RTL_DIR}/lint.vlt ${SYSTOLIC_RTL_DIR}/systolic_pkg.sv ${ARG_SOURCES}
       TOP_MODULE ${ARG_TOP}
       PREFIX ${prefix}
       DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/${prefix}
-      VERILATOR_ARGS ${SYSTOLIC_VERILATOR_ARGS} ${gflags}
+      VERILATOR_ARGS ${SYSTOLIC_VERILATOR_ARGS} -I${SYSTOLIC_RTL_DIR} ${gflags}
       OPT_FAST -O2)
     # Verilated code is generated: keep our -Werror-free warnings out of it. Under the
     # sanitizers, Verilator 5.006's code shifts promoted narrow values into the sign bit of an
@@ -187,22 +204,29 @@ function(systolic_verilate_configs)
     string(APPEND xmacro " \\\n  X(${prefix}, \"${name}\", ${value_list})")
     string(APPEND includes "#include \"${prefix}.h\"\n")
   endforeach()
-  string(REPLACE ";" ", " key_list "${first_keys}")
-  # The parameter names alone, for code that needs no verilated class.
-  file(CONFIGURE OUTPUT ${SYSTOLIC_GEN_DIR}/${ARG_TOP}${ARG_SUFFIX}_params.h CONTENT
-"// Generated by cmake/rtl_configs.cmake; do not edit.
-#pragma once
-#define SYSTOLIC_${top_upper}_PARAM_NAMES \"${key_list}\"
-" @ONLY)
+  string(REPLACE ";" ", " key_list "${ARG_PARAMS}")
   file(CONFIGURE OUTPUT ${SYSTOLIC_GEN_DIR}/${ARG_TOP}${ARG_SUFFIX}_configs.h CONTENT
 "// Generated by cmake/rtl_configs.cmake from the configuration list; do not edit.
 // Each X(ClassName, \"name\", ${key_list}) is one verilated configuration of ${ARG_TOP}.
 #pragma once
-#include \"${ARG_TOP}${ARG_SUFFIX}_params.h\"
 ${includes}
 #define SYSTOLIC_${top_upper}_CONFIGS(X)${xmacro}
 " @ONLY)
   add_library(${ARG_TOP}${ARG_SUFFIX}_rtl INTERFACE)
   target_link_libraries(${ARG_TOP}${ARG_SUFFIX}_rtl INTERFACE ${libs})
   target_include_directories(${ARG_TOP}${ARG_SUFFIX}_rtl INTERFACE ${SYSTOLIC_GEN_DIR})
+endfunction()
+
+# systolic_planted_fault(OUT_FILE SOURCE MATCH REPLACEMENT): a copy of an RTL source in the build
+# tree with one line changed, for the tests that show an assertion fires on a broken build. Fails
+# when MATCH is not in the source (so a test cannot pass for having planted nothing).
+function(systolic_planted_fault out_file source match replacement)
+  file(READ ${source} text)
+  string(FIND "${text}" "${match}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "planted fault: '${match}' is not in ${source}")
+  endif()
+  string(REPLACE "${match}" "${replacement}" text "${text}")
+  file(CONFIGURE OUTPUT ${out_file} CONTENT "${text}" @ONLY)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${source})
 endfunction()

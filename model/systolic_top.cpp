@@ -1,350 +1,209 @@
 #include "systolic_top.h"
 
-#include <fmt/format.h>
-
-#include <stdexcept>
+#include <algorithm>
 
 namespace systolic::model {
-namespace {
-
-int32_t sext(uint32_t v, int bits) {
-  const uint32_t m = uint32_t{1} << (bits - 1);
-  v &= (bits == 32) ? ~uint32_t{0} : ((uint32_t{1} << bits) - 1);
-  return static_cast<int32_t>((v ^ m) - m);
-}
-
-}  // namespace
-
-void TopParams::validate() const {
-  if (Rows < 2 || Rows > 32 || Cols < 2 || Cols > 32) {
-    throw std::invalid_argument(
-        fmt::format("array {}x{} is not supported: Rows and Cols must be in 2..32", Rows, Cols));
-  }
-  if (AWords < 1 || BWords < 1 || CWords < 1 || QWords < 1 || AccWords < 1 || AWords > (1 << 20) ||
-      BWords > (1 << 20) || CWords > (1 << 20) || QWords > (1 << 20)) {
-    throw std::invalid_argument("scratchpad word counts must be in 1..2^20");
-  }
-  if (RequantDepth < 1) throw std::invalid_argument("RequantDepth must be >= 1");
-  if (WeightBanks < 1 || WeightBanks > 2) {
-    throw std::invalid_argument("WeightBanks must be 1 (no double-buffering) or 2");
-  }
-}
-
-std::string TopParams::name() const { return fmt::format("{}x{}", Rows, Cols); }
 
 SystolicTop::SystolicTop(const TopParams& p)
-    : p_((p.validate(), p)), ctrl_(p.Rows, p.Cols, p.RequantDepth, p.WeightBanks) {
-  a_.assign(size_t(p.AWords) * p.Rows, 0);
-  b_.assign(size_t(p.BWords) * p.Cols, 0);
-  c_.assign(size_t(p.CWords) * p.Cols, 0);
-  bias_.assign(size_t(p.QWords) * p.Cols, 0);
-  m0_.assign(size_t(p.QWords) * p.Cols, 0);
-  shift_.assign(size_t(p.QWords) * p.Cols, 0);
-  acc_.assign(size_t(p.AccWords) * p.Cols, 0);
-  // Rows in flight: Rows + Cols between issue and accumulate, RequantDepth after that.
-  array_rows_.slots.resize(size_t(p.Rows + p.Cols + 1));
-  requant_rows_.slots.resize(size_t(p.RequantDepth + 1));
-  for (RowFifo* f : {&array_rows_, &requant_rows_}) {
-    for (Row& r : f->slots) r.data.assign(p.Cols, 0);
-  }
+    : p_((p.validate(), p)),
+      regs_(iface::systolic_regs_params(p)),
+      ctrl_(iface::tile_ctrl_params(p)),
+      acc_(iface::acc_stage_params(p)),
+      a_(p.AWords, p.Rows, iface::kDataWidth),
+      b_(p.BWords, p.Cols, iface::kDataWidth),
+      c_(p.CWords, p.Cols, iface::kDataWidth),
+      bias_(p.QWords, p.Cols, iface::kBiasWidth),
+      m0_(p.QWords, p.Cols, iface::kM0Width),
+      shift_(p.QWords, p.Cols, iface::kShiftWidth),
+      acc_in_(iface::acc_stage_params(p)),
+      q_next_(iface::acc_stage_params(p)) {
+  slots_.resize(size_t(p.Rows + p.Cols + 1));
+  for (Slot& s : slots_) s.psum.assign(size_t(p.Cols), 0);
   reset();
 }
 
+void SystolicTop::set_compute_data(bool on) {
+  compute_data_ = on;
+  acc_.set_compute_data(on);
+}
+
 void SystolicTop::reset() {
-  // Scratchpad contents are not reset (memories), registers are.
-  m_ = n_ = k_ = 0;
-  a_base_ = b_base_ = c_base_ = q_base_ = 0;
-  zp_out_ = 0;
-  act_min_ = -128;
-  act_max_ = 127;
-  rounding_ = false;
-  done_flag_ = false;
-  ctr_ = Counters{};
+  // Scratchpad contents and the accumulator buffer are not reset (memories), registers are.
+  regs_.reset();
+  ctrl_.reset();
+  acc_.reset();
+  for (Spad<int8_t>* s : {&a_, &b_, &c_}) s->reset();
+  for (Spad<int32_t>* s : {&bias_, &m0_, &shift_}) s->reset();
+  regs_in_ = SystolicRegsIn{};
+  ctrl_in_ = TileCtrlIn{};
+  bank_bbase_[0] = bank_bbase_[1] = 0;
+  slot_head_ = slot_count_ = 0;
+  cycle_ = 0;
+  acc_ticked_ = false;
+  q_next_valid_ = false;
   out_ = TopOut{};
-  array_rows_.clear();
-  requant_rows_.clear();
-  tiles_ = 0;
 }
 
-uint32_t SystolicTop::read(uint32_t a) const {
-  const uint32_t region = a >> 28, word = (a >> 8) & 0xfffffu, lane = a & 0xffu;
-  auto lane_ok = [&](uint32_t words, int lanes) { return word < words && lane < uint32_t(lanes); };
-  switch (region) {
-    case addr::kRegs:
-      switch (a & 0xffu) {
-        case addr::kStatus:
-          return uint32_t(out_.busy_o) | uint32_t(done_flag_) << 1;
-        case addr::kM:
-          return m_;
-        case addr::kN:
-          return n_;
-        case addr::kK:
-          return k_;
-        case addr::kABase:
-          return a_base_;
-        case addr::kBBase:
-          return b_base_;
-        case addr::kCBase:
-          return c_base_;
-        case addr::kQBase:
-          return q_base_;
-        case addr::kZpOut:
-          return uint32_t(zp_out_);
-        case addr::kActMin:
-          return uint32_t(act_min_);
-        case addr::kActMax:
-          return uint32_t(act_max_);
-        case addr::kRounding:
-          return uint32_t(rounding_);
-        case addr::kCycBusy:
-          return uint32_t(ctr_.busy);
-        case addr::kCycWstall:
-          return uint32_t(ctr_.wstall);
-        case addr::kCycCompute:
-          return uint32_t(ctr_.compute);
-        case addr::kCycDrain:
-          return uint32_t(ctr_.drain);
-        case addr::kCycOutput:
-          return uint32_t(ctr_.output);
-        case addr::kMacsLo:
-          return uint32_t(ctr_.macs);
-        case addr::kMacsHi:
-          return uint32_t(ctr_.macs >> 32);
-        case addr::kRows:
-          return uint32_t(p_.Rows);
-        case addr::kCols:
-          return uint32_t(p_.Cols);
-        default:
-          return 0;
-      }
-    case addr::kA:
-      return lane_ok(p_.AWords, p_.Rows) ? uint32_t(int32_t(a_[word * p_.Rows + lane])) : 0;
-    case addr::kB:
-      return lane_ok(p_.BWords, p_.Cols) ? uint32_t(int32_t(b_[word * p_.Cols + lane])) : 0;
-    case addr::kC:
-      return lane_ok(p_.CWords, p_.Cols) ? uint32_t(int32_t(c_[word * p_.Cols + lane])) : 0;
-    case addr::kBias:
-      return lane_ok(p_.QWords, p_.Cols) ? uint32_t(bias_[word * p_.Cols + lane]) : 0;
-    case addr::kM0:
-      return lane_ok(p_.QWords, p_.Cols) ? uint32_t(m0_[word * p_.Cols + lane]) : 0;
-    case addr::kShift:
-      return lane_ok(p_.QWords, p_.Cols) ? uint32_t(shift_[word * p_.Cols + lane]) : 0;
-    default:
-      return 0;
-  }
+Counters SystolicTop::counters() const {
+  const SystolicRegsRegs& r = regs_.regs();
+  return {r.cyc_busy_q, r.cyc_wstall_q, r.cyc_compute_q, r.cyc_drain_q, r.cyc_output_q, r.macs_q};
 }
 
-void SystolicTop::write(uint32_t a, uint32_t d) {
-  const uint32_t region = a >> 28, word = (a >> 8) & 0xfffffu, lane = a & 0xffu;
-  auto lane_ok = [&](uint32_t words, int lanes) { return word < words && lane < uint32_t(lanes); };
-  const bool busy = out_.busy_o;
-  if (region == addr::kC) {  // C stays writable while busy
-    if (lane_ok(p_.CWords, p_.Cols)) c_[word * p_.Cols + lane] = int8_t(d);
-    return;
-  }
-  if (busy) return;
-  switch (region) {
-    case addr::kRegs:
-      switch (a & 0xffu) {
-        case addr::kM:
-          m_ = d & 0xffffffu;
-          break;
-        case addr::kN:
-          n_ = d & 0xffffffu;
-          break;
-        case addr::kK:
-          k_ = d & 0xffffffu;
-          break;
-        case addr::kABase:
-          a_base_ = d & 0xfffffu;
-          break;
-        case addr::kBBase:
-          b_base_ = d & 0xfffffu;
-          break;
-        case addr::kCBase:
-          c_base_ = d & 0xfffffu;
-          break;
-        case addr::kQBase:
-          q_base_ = d & 0xfffffu;
-          break;
-        case addr::kZpOut:
-          zp_out_ = sext(d, 8);
-          break;
-        case addr::kActMin:
-          act_min_ = sext(d, 8);
-          break;
-        case addr::kActMax:
-          act_max_ = sext(d, 8);
-          break;
-        case addr::kRounding:
-          rounding_ = d & 1u;
-          break;
-        default:
-          break;
-      }
-      break;
-    case addr::kA:
-      if (lane_ok(p_.AWords, p_.Rows)) a_[word * p_.Rows + lane] = int8_t(d);
-      break;
-    case addr::kB:
-      if (lane_ok(p_.BWords, p_.Cols)) b_[word * p_.Cols + lane] = int8_t(d);
-      break;
-    case addr::kBias:
-      if (lane_ok(p_.QWords, p_.Cols)) bias_[word * p_.Cols + lane] = int32_t(d);
-      break;
-    case addr::kM0:
-      if (lane_ok(p_.QWords, p_.Cols)) m0_[word * p_.Cols + lane] = int32_t(d);
-      break;
-    case addr::kShift:
-      if (lane_ok(p_.QWords, p_.Cols)) shift_[word * p_.Cols + lane] = sext(d, 6);
-      break;
-    default:
-      break;
-  }
-}
-
-SystolicTop::Tile SystolicTop::tile(int i) const {
-  Tile t;
-  t.nt = i / (mb_count_ * kt_count_);
-  t.mb = (i / kt_count_) % mb_count_;
-  t.kt = i % kt_count_;
-  t.kv = std::min<int>(p_.Rows, int(k_) - t.kt * p_.Rows);
-  t.nv = std::min<int>(p_.Cols, int(n_) - t.nt * p_.Cols);
-  t.rows = std::min<int>(p_.AccWords, int(m_) - t.mb * p_.AccWords);
-  return t;
-}
-
-void SystolicTop::start() {
-  ctr_ = Counters{};
-  done_flag_ = false;
-  cmd_cycle_ = 0;
-  const bool empty = m_ == 0 || n_ == 0 || k_ == 0;
-  kt_count_ = empty ? 0 : int((k_ + p_.Rows - 1) / p_.Rows);
-  nt_count_ = empty ? 0 : int((n_ + p_.Cols - 1) / p_.Cols);
-  mb_count_ = empty ? 0 : int((m_ + p_.AccWords - 1) / p_.AccWords);
-  tiles_ = kt_count_ * nt_count_ * mb_count_;
-  ctrl_.start(tiles_, [this](int i) { return tile(i).rows; });
-  array_rows_.clear();
-  requant_rows_.clear();
-}
-
-void SystolicTop::issue_slot(int i, int j) {
-  const Tile t = tile(i);
-  const int m = t.mb * p_.AccWords + j;
-  ctr_.macs += uint64_t(t.kv) * uint64_t(t.nv);
-  if (!compute_data_) return;  // no data: nothing in flight changes a port
-  Row& row = array_rows_.push();
-  row.due = cmd_cycle_ + p_.Rows + p_.Cols;
-  row.m = m;
-  row.j = j;
-  row.tile = t;
-  std::fill(row.data.begin(), row.data.end(), 0);
-  const uint64_t a_word = uint64_t(a_base_) + uint64_t(m) * kt_count_ + t.kt;
-  if (a_word >= uint64_t(p_.AWords)) return;
-  const int8_t* arow = &a_[a_word * p_.Rows];
-  int32_t* psum = row.data.data();
-  for (int r = 0; r < t.kv; ++r) {
-    const uint64_t b_word = uint64_t(b_base_) + uint64_t(t.nt) * k_ + uint64_t(t.kt) * p_.Rows + r;
-    if (b_word >= uint64_t(p_.BWords) || arow[r] == 0) continue;
+void SystolicTop::issue(const TileCtrlOut& co) {
+  // The partial sums of the slot's row: sum over the tile's valid rows r of A[r] * B[b0 + r],
+  // b0 the B word of row 0 of the tile in the slot's weight bank; columns >= nv stay 0 (their
+  // weights load as 0), as do missing words.
+  Slot& s = slots_[(slot_head_ + slot_count_++) % slots_.size()];
+  s.due = cycle_ + uint64_t(p_.Rows + p_.Cols);
+  int32_t* psum = s.psum.data();
+  std::fill(s.psum.begin(), s.psum.end(), 0);
+  const int8_t* arow = a_.word(co.s_addr_o);
+  if (!arow) return;
+  const uint64_t b0 = bank_bbase_[co.s_bank_o ? 1 : 0];
+  const int nv = int(co.s_nv_o);
+  for (int r = 0; r < int(co.s_kv_o); ++r) {
+    const int8_t* brow = b_.word(b0 + uint64_t(r));
+    if (!brow || arow[r] == 0) continue;
     const int32_t av = arow[r];
-    const int8_t* brow = &b_[b_word * p_.Cols];
-    for (int c = 0; c < t.nv; ++c) psum[c] += av * int32_t(brow[c]);
+    for (int c = 0; c < nv; ++c) psum[c] += av * int32_t(brow[c]);
   }
-}
-
-void SystolicTop::accumulate(Row& row) {
-  const Tile& t = row.tile;
-  int32_t* acc = &acc_[size_t(row.j) * p_.Cols];
-  if (t.kt != kt_count_ - 1) {
-    for (int c = 0; c < p_.Cols; ++c) {
-      acc[c] = t.kt == 0 ? row.data[c] : quant::wrap_add(acc[c], row.data[c]);
-    }
-    return;
-  }
-  const uint64_t q_word = uint64_t(q_base_) + t.nt;
-  for (int c = 0; c < t.nv; ++c) {
-    const int32_t sum = kt_count_ == 1 ? row.data[c] : quant::wrap_add(acc[c], row.data[c]);
-    quant::OutputStage s;
-    int32_t bias = 0;
-    if (q_word < uint64_t(p_.QWords)) {
-      const size_t q = q_word * p_.Cols + c;
-      bias = bias_[q];
-      s.m0 = m0_[q];
-      s.shift = shift_[q];
-    } else {
-      s.m0 = 0;
-      s.shift = 0;
-    }
-    s.zp_out = zp_out_;
-    s.act_min = act_min_;
-    s.act_max = act_max_;
-    s.rounding = rounding_ ? quant::Rounding::kSingle : quant::Rounding::kDouble;
-    if (s.shift < quant::kMinShift || s.shift > quant::kMaxShift) {
-      throw std::runtime_error(fmt::format(
-          "SHIFT word {} lane {} is {}, outside the contract [-31, 30]", q_word, c, s.shift));
-    }
-    row.data[c] = compute_data_ ? quant::requantize(sum, bias, s) : 0;
-  }
-}
-
-void SystolicTop::engine_cycle() {
-  const int64_t t = cmd_cycle_;
-  // A row leaving the requant units: its C word is written at the end of this cycle.
-  if (!requant_rows_.empty() && requant_rows_.front().due == t) {
-    const Row& row = requant_rows_.front();
-    const uint64_t c_word = uint64_t(c_base_) + uint64_t(row.m) * nt_count_ + row.tile.nt;
-    if (c_word < uint64_t(p_.CWords)) {
-      for (int c = 0; c < row.tile.nv; ++c) c_[c_word * p_.Cols + c] = int8_t(row.data[c]);
-    }
-    requant_rows_.pop();
-  }
-  // A row at the accumulate stage: into the buffer, or on the last K-tile into the requant units.
-  if (!array_rows_.empty() && array_rows_.front().due == t) {
-    Row& row = array_rows_.front();
-    accumulate(row);
-    if (row.tile.kt == kt_count_ - 1) {
-      Row& next = requant_rows_.push();
-      std::swap(next.data, row.data);
-      next.m = row.m;
-      next.j = row.j;
-      next.tile = row.tile;
-      next.due = t + p_.RequantDepth;
-    }
-    array_rows_.pop();
-  }
-
-  const TileCtrl::Slot slot = ctrl_.step(t, ctr_);
-  if (slot.issue) issue_slot(slot.tile, slot.j);
 }
 
 const TopOut& SystolicTop::clock(const TopIn& in) {
-  TopOut next = out_;
-  next.done_o = false;
-  next.host_rvalid_o = in.host_req_i && !in.host_we_i;
-  if (next.host_rvalid_o) next.host_rdata_o = read(in.host_addr_i);  // state before the edge
+  // ---- This cycle's combinational values (the state before the edge) ----
+  const TileCtrlOut& co = ctrl_.out();
+  SystolicRegsIn& ri = regs_in_;
+  ri.host_req_i = in.host_req_i;
+  ri.host_we_i = in.host_we_i;
+  ri.host_addr_i = in.host_addr_i;
+  ri.host_wdata_i = in.host_wdata_i;
+  ri.busy_i = co.busy_o;
+  ri.done_i = co.done_o;
+  ri.ph_wstall_i = co.ph_wstall_o;
+  ri.ph_compute_i = co.ph_compute_o;
+  ri.ph_drain_i = co.ph_drain_o;
+  ri.ph_output_i = co.ph_output_o;
+  ri.s_kv_i = co.s_kv_o;
+  ri.s_nv_i = co.s_nv_o;
+  ri.a_rdata_i = a_.host_rdata();
+  ri.b_rdata_i = b_.host_rdata();
+  ri.c_rdata_i = c_.host_rdata();
+  ri.bias_rdata_i = bias_.host_rdata();
+  ri.m0_rdata_i = m0_.host_rdata();
+  ri.shift_rdata_i = shift_.host_rdata();
+  const SystolicRegsOut& ro = regs_.eval(ri);
 
-  if (out_.busy_o) {
-    engine_cycle();
-    if (cmd_cycle_ == ctrl_.end_cycle()) {
-      next.busy_o = false;
-      next.done_o = true;
-      done_flag_ = true;
+  // ---- The edge: host reads first (the RAMs read before they write), then the engine's
+  // scratchpad accesses, the host's writes and every block's registers ----
+  const uint32_t spad_re = ro.spad_re_o, spad_we = ro.spad_we_o;
+  Spad<int8_t>* const s8[] = {&a_, &b_, &c_};
+  Spad<int32_t>* const s32[] = {&bias_, &m0_, &shift_};
+  for (int i = 0; spad_re != 0 && i < iface::kSpadRegions; ++i) {
+    if (!(spad_re >> i & 1u)) continue;
+    if (i < 3) {
+      s8[i]->host_read(ro.spad_word_o, ro.spad_lane_o);
     } else {
-      ++cmd_cycle_;
+      s32[i - 3]->host_read(ro.spad_word_o, ro.spad_lane_o);
     }
   }
 
-  if (in.host_req_i && in.host_we_i) {
-    if ((in.host_addr_i >> 28) == addr::kRegs && (in.host_addr_i & 0xffu) == addr::kCtrl) {
-      if ((in.host_wdata_i & 1u) && !out_.busy_o) {
-        start();
-        next.busy_o = true;
+  const bool engine = co.busy_o || slot_count_ > 0 || acc_.x().valid;
+  acc_ticked_ = engine;
+  if (engine) {
+    AccStageIn& ai = acc_in_;
+    ai.s_issue_i = co.s_issue_o;
+    ai.s_first_i = co.s_first_o;
+    ai.s_last_i = co.s_last_o;
+    ai.s_j_i = co.s_j_o;
+    ai.s_nt_i = co.s_nt_o;
+    ai.s_nv_i = co.s_nv_o;
+    ai.s_caddr_i = co.s_caddr_o;
+    ai.q_base_i = ro.q_base_o;
+    ai.zp_out_i = ro.zp_out_o;
+    ai.act_min_i = ro.act_min_o;
+    ai.act_max_i = ro.act_max_o;
+    ai.rounding_i = ro.rounding_o;
+    // The BIAS / M0 / SHIFT word read in the last cycle (the spads' read data).
+    if (q_next_valid_) {
+      std::swap(ai.bias_i, q_next_.bias_i);
+      std::swap(ai.m0_i, q_next_.m0_i);
+      std::swap(ai.shift_i, q_next_.shift_i);
+      q_next_valid_ = false;
+    }
+    // The row of the slot in the accumulate stage (the RTL's de-skewed psum_x).
+    if (slot_count_ > 0 && slots_[slot_head_].due == cycle_) {
+      std::swap(ai.psum_i, slots_[slot_head_].psum);
+      slot_head_ = (slot_head_ + 1) % slots_.size();
+      --slot_count_;
+    }
+    const AccStageOut& ao = acc_.eval(ai);
+
+    if (co.wl_issue_o && !co.wl_zero_o) {
+      b_.engine_read();
+      if (co.wl_row_o == 0) bank_bbase_[co.wl_bank_o ? 1 : 0] = co.wl_addr_o;
+    }
+    if (co.s_issue_o) {
+      a_.engine_read();
+      if (compute_data_) {
+        issue(co);
       }
-    } else {
-      write(in.host_addr_i, in.host_wdata_i);
+    }
+    if (ao.c_wr_en_o) c_.engine_write(ao.c_wr_addr_o, ao.c_wr_lane_en_o, ao.c_wr_data_o.data());
+    acc_.tick(ai);
+    if (ao.q_rd_en_o) {
+      bias_.engine_read();
+      m0_.engine_read();
+      shift_.engine_read();
+      // The BIAS / M0 / SHIFT word reaches acc_stage in the next cycle (X): after its edge.
+      const int32_t* bw = bias_.word(ao.q_rd_addr_o);
+      const int32_t* mw = m0_.word(ao.q_rd_addr_o);
+      const int32_t* sw = shift_.word(ao.q_rd_addr_o);
+      for (int c = 0; c < p_.Cols; ++c) {
+        q_next_.bias_i[size_t(c)] = bw ? bw[c] : 0;
+        q_next_.m0_i[size_t(c)] = mw ? mw[c] : 0;
+        q_next_.shift_i[size_t(c)] = sw ? sw[c] : 0;
+      }
+      q_next_valid_ = true;
     }
   }
-  out_ = next;
+  for (int i = 0; spad_we != 0 && i < iface::kSpadRegions; ++i) {
+    if (!(spad_we >> i & 1u)) continue;
+    if (i < 3) {
+      s8[i]->host_write(ro.spad_word_o, ro.spad_lane_o, ro.spad_wdata_o);
+    } else {
+      s32[i - 3]->host_write(ro.spad_word_o, ro.spad_lane_o, ro.spad_wdata_o);
+    }
+  }
+
+  if (co.busy_o || ro.start_o) {
+    ctrl_in_.start_i = ro.start_o;
+    ctrl_in_.m_i = ro.m_o;
+    ctrl_in_.n_i = ro.n_o;
+    ctrl_in_.k_i = ro.k_o;
+    ctrl_in_.a_base_i = ro.a_base_o;
+    ctrl_in_.b_base_i = ro.b_base_o;
+    ctrl_in_.c_base_i = ro.c_base_o;
+    ctrl_.tick(ctrl_in_);
+  } else if (co.done_o) {
+    ctrl_in_.start_i = false;
+    ctrl_.tick(ctrl_in_);  // done_q falls
+  }
+  regs_.tick(ri);
+  ++cycle_;
+
+  // ---- The ports after the edge ----
+  const TileCtrlOut& cn = ctrl_.out();
+  out_.busy_o = cn.busy_o;
+  out_.done_o = cn.done_o;
+  out_.host_rvalid_o = regs_.regs().rvalid_q;
+  SystolicRegsIn after = ri;  // the scratchpads' read data after the edge
+  after.a_rdata_i = a_.host_rdata();
+  after.b_rdata_i = b_.host_rdata();
+  after.c_rdata_i = c_.host_rdata();
+  after.bias_rdata_i = bias_.host_rdata();
+  after.m0_rdata_i = m0_.host_rdata();
+  after.shift_rdata_i = shift_.host_rdata();
+  out_.host_rdata_o = regs_.rdata(after);
   return out_;
 }
 

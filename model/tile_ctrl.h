@@ -1,110 +1,99 @@
 // C++ twin of rtl/tile_ctrl.sv: the tile sequencer of the engine (docs/architecture.md §4,
-// "Tile schedule" and "Counters").
+// "Tile schedule" and "Counters"), register for register.
 //
-// step(t) makes the decisions of busy cycle t of a command: whether the next tile starts its
-// weight load (Rows cycles of B reads) and whether a slot issues, and which phase counter the
-// cycle adds to. Tiles run nt outer, M-block mb, kt inner; tile i streams M_i slots. The issue
-// rules give wl_0 = 0, wl_i = max(wl_{i-1} + Rows, e_{i-NB} + Cols - 1) (NB = WeightBanks, the
-// e term for i >= NB only), s_i = max(wl_i + 1, e_{i-1} + 1), e_i = s_i + M_i - 1.
+// Same parameters (TileCtrlParams), ports (TileCtrlIn / TileCtrlOut, generated from
+// rtl/systolic_if.toml) and registers (TileCtrlRegs, named as in the RTL) as the RTL, and the same
+// arithmetic at the same widths: every output port equals the RTL's in every cycle, which
+// testbench/test_tile_ctrl.cpp checks against the verilated module under random stimulus and
+// under the engine's own. The schedule this produces is wl_0 = 0, wl_i = max(wl_{i-1} + Rows,
+// e_{i-NB} + Cols - 1), s_i = max(wl_i + 1, e_{i-1} + 1), e_i = s_i + M_i - 1.
+//
+// Use: eval(in) gives the outputs of the current cycle (they depend on the registers only);
+// tick(in) is the rising edge. reset() is rst_ni = 0.
 #pragma once
 
 #include <cstdint>
-#include <functional>
-#include <vector>
 
-namespace systolic::sim {
-class ModelTracer;  // sim/trace_model.h: reads the loader and streamer state for waveforms
-}
+#include "systolic_if.h"
 
 namespace systolic::model {
 
-// The performance counters of one command (systolic_top registers 16..22).
-struct Counters {
-  uint64_t busy = 0, wstall = 0, compute = 0, drain = 0, output = 0, macs = 0;
+using iface::TileCtrlIn;
+using iface::TileCtrlOut;
+using iface::TileCtrlParams;
+
+// Every register of rtl/tile_ctrl.sv, with its RTL name.
+struct TileCtrlRegs {
+  bool busy_q = false, done_q = false;
+  uint32_t kt_num_q = 0;  // KT: A word stride of a slot
+  uint32_t nt_num_q = 0;  // NT: C word stride of a slot
+  // Weight loader
+  bool wl_left_q = false;    // some tile's load has not started
+  bool wl_act_q = false;     // a load is under way (rows 1 .. Rows-1 next)
+  uint32_t wl_row_q = 0;     // next row while wl_act_q
+  bool wl_bank_q = false;    // bank of the tile being / to be loaded
+  uint32_t wl_krem_q = 0;    // K - kt*Rows of that tile
+  uint32_t wl_mrem_q = 0;    // M - mb*AccWords of that tile
+  uint32_t wl_nrem_q = 0;    // N - nt*Cols of that tile
+  uint64_t wl_addr_q = 0;    // B word of the next row
+  uint64_t wl_ntbase_q = 0;  // b_base + nt*K
+  // Weight banks
+  uint32_t bank_wait_q = 0;         // bit b: loaded (or loading), last slot not yet issued
+  uint32_t bank_cnt_q[2] = {0, 0};  // cycles until free after the last slot
+  uint32_t ahead_q = 0;             // loads started minus streams started
+  // Slot streamer
+  bool s_left_q = false;  // some slot has not issued
+  bool s_act_q = false;   // a stream is under way (slot s_j_q next)
+  uint32_t s_j_q = 0;
+  bool s_bank_q = false;
+  uint32_t s_krem_q = 0;  // K - kt*Rows of the tile streamed / to stream
+  uint32_t s_mrem_q = 0;  // M - mb*AccWords
+  uint32_t s_nrem_q = 0;  // N - nt*Cols
+  uint32_t s_nt_q = 0;
+  bool s_first_q = false;  // kt = 0
+  uint64_t s_addr_q = 0;   // A word of the next slot
+  uint64_t s_kbase_q = 0;  // A word of slot 0: a_base + mb*AccWords*KT + kt
+  uint64_t s_caddr_q = 0;  // C word of the next slot
+  uint64_t s_cblk_q = 0;   // C word of slot 0: c_base + mb*AccWords*NT + nt
+  uint64_t s_cbase_q = 0;  // c_base + nt
+  // After the last slot
+  uint32_t tail_q = 0;  // busy cycles left (while !s_left_q)
 };
+
+// The controller state drawn in waveforms (rtl/tile_ctrl.sv `state`): the phase of the cycle.
+enum class CtrlState : uint32_t { kIdle = 0, kWstall = 1, kCompute = 2, kDrain = 3, kOutput = 4 };
 
 class TileCtrl {
  public:
-  TileCtrl(int rows, int cols, int requant_depth, int weight_banks = 2)
-      : rows_(rows), cols_(cols), depth_(requant_depth), banks_(weight_banks) {}
+  explicit TileCtrl(const TileCtrlParams& p);
 
-  // A command of `tiles` tiles; tile i streams slots(i) slots. No tiles: busy in cycle 0 only.
-  // `slots` must stay valid until the command ends.
-  void start(int tiles, std::function<int(int)> slots) {
-    tiles_ = tiles;
-    slots_ = std::move(slots);
-    wl_tile_ = 0;
-    wl_free_at_ = 0;
-    wl_start_.assign(tiles, -1);
-    e_.assign(tiles, -1);
-    s_tile_ = s_slot_ = 0;
-    x_last_ = -1;
-    end_cycle_ = tiles == 0 ? 0 : -1;
-  }
+  const TileCtrlParams& params() const { return p_; }
+  void reset();
+  // The outputs of this cycle (functions of the registers; `in` is not read).
+  const TileCtrlOut& eval(const TileCtrlIn&) const { return out_; }
+  const TileCtrlOut& out() const { return out_; }
+  // The rising edge with `in` on the inputs.
+  void tick(const TileCtrlIn& in);
 
-  struct Slot {
-    bool issue = false;  // a slot issues this cycle
-    int tile = 0;        // its tile, and its index j within the tile's M-block
-    int j = 0;
-  };
-
-  // Busy cycle t (0, 1, 2, ... in order): the issue decisions, and its phase counted in `ctr`.
-  Slot step(int64_t t, Counters& ctr) {
-    // Weight loader: starts tile wl_tile_ when idle and the tile's bank (shared with tile - NB)
-    // is no longer read: Cols - 1 cycles after tile - NB's last slot issued.
-    if (wl_tile_ < tiles_ && t >= wl_free_at_) {
-      const int i = wl_tile_;
-      if (i < banks_ || (e_[i - banks_] >= 0 && t >= e_[i - banks_] + cols_ - 1)) {
-        wl_start_[i] = t;
-        wl_free_at_ = t + rows_;
-        ++wl_tile_;
-      }
-    }
-    // Streamer: the next slot of tile s_tile_, once that tile's weight load began earlier.
-    Slot s;
-    if (s_tile_ < tiles_ && (s_slot_ > 0 || (wl_start_[s_tile_] >= 0 && t > wl_start_[s_tile_]))) {
-      if (s_slot_ == 0) {
-        s_count_ = slots_(s_tile_);
-        e_[s_tile_] = t + s_count_ - 1;
-      }
-      s = {true, s_tile_, s_slot_};
-      if (++s_slot_ == s_count_) {
-        s_slot_ = 0;
-        if (++s_tile_ == tiles_) {
-          x_last_ = t + rows_ + cols_;
-          end_cycle_ = x_last_ + depth_;
-        }
-      }
-    }
-    ++ctr.busy;
-    if (s.issue) {
-      ++ctr.compute;
-    } else if (s_tile_ < tiles_) {
-      ++ctr.wstall;
-    } else if (t < x_last_) {
-      ++ctr.drain;
-    } else {
-      ++ctr.output;
-    }
-    return s;
-  }
-
-  // The last busy cycle, once known (-1 before the last slot issues).
-  int64_t end_cycle() const { return end_cycle_; }
+  // Observation (waveforms, tests): the registers, and the phase of this cycle.
+  const TileCtrlRegs& regs() const { return r_; }
+  CtrlState state() const;
 
  private:
-  friend class sim::ModelTracer;
-  int rows_, cols_, depth_, banks_;
-  int tiles_ = 0;
-  std::function<int(int)> slots_;  // slots of tile i
-  int s_count_ = 0;                // slots of the tile being streamed
-  int wl_tile_ = 0;                // next tile whose weight load has not started
-  int64_t wl_free_at_ = 0;         // first cycle the loader is idle
-  std::vector<int64_t> wl_start_;  // per tile: cycle its load started (-1: not yet)
-  std::vector<int64_t> e_;         // per tile: cycle of its last slot (-1: not yet known)
-  int s_tile_ = 0, s_slot_ = 0;    // next slot to issue
-  int64_t x_last_ = -1;            // accumulate cycle of the command's last slot
-  int64_t end_cycle_ = -1;
+  void update_outputs();  // out_ from r_
+
+  TileCtrlParams p_;
+  // Widths and constants of the RTL (localparams).
+  int row_w_, kv_w_, nv_w_, cnt_w_, tail_w_, slot_w_;
+  uint32_t tail_len_, out_len_;
+  uint32_t row_mask_, slot_mask_, cnt_mask_, tail_mask_;
+  TileCtrlRegs r_;
+  TileCtrlOut out_;
+  // Combinational values of this cycle that tick() needs besides the outputs.
+  bool wl_start_ = false, wl_last_kt_ = false, wl_last_mb_ = false, wl_last_nt_ = false;
+  bool wl_last_row_ = false;
+  bool s_start_ = false, s_last_mb_ = false, s_last_nt_ = false, s_tile_end_ = false;
+  bool tail_phase_ = false;
 };
 
 }  // namespace systolic::model

@@ -1,4 +1,4 @@
-// An observer of the engine core's rising edges, for waveform tracing (sim/trace_model.h).
+// An observer of the engine core's rising edges, for waveform tracing (sim/trace/trace_model.h).
 // Whoever clocks the core (sim::ModelPort, model::SystolicTopSc) calls it around each edge, with
 // the port values as that driver presents them, so a wrapper's view of its ports is what is drawn.
 #pragma once

@@ -42,37 +42,37 @@
 //     cycle; cycle 0 of a command without tiles). All four are 0 while busy_o = 0.
 //   - done_o = 1 for the one cycle after the last busy cycle (busy_o = 0 then).
 //   - Reset (rst_ni = 0, asynchronous) clears every register: idle, busy_o = done_o = 0.
+`include "systolic_assert.svh"
+
 module tile_ctrl #(
-  parameter int Rows         = 4,   // array rows, 2..32
-  parameter int Cols         = 4,   // array columns, 2..32
-  parameter int AccWords     = 8,   // accumulator rows: the M-block, 1..65536
-  parameter int RequantDepth = 3,   // requant latency, >= 1
-  parameter int WeightBanks  = 2,   // weight banks per PE: 2 (double-buffered) or 1
-  parameter int AddrWidth    = 50,  // width of the word addresses, 2*DimWidth+2..63
-  parameter int DimWidth     = 24   // width of M, N and K
+  parameter int Rows         = 4,  // array rows (limits: systolic_pkg::RowsMin .. RowsMax)
+  parameter int Cols         = 4,  // array columns
+  parameter int AccWords     = 8,  // accumulator rows: the M-block
+  parameter int RequantDepth = 3,  // requant latency
+  parameter int WeightBanks  = 2   // weight banks per PE: 2 (double-buffered) or 1
 ) (
   input  logic                      clk_i,
   input  logic                      rst_ni,
   input  logic                      start_i,      // start a command (ignored while busy_o = 1)
-  input  logic [DimWidth-1:0]       m_i,
-  input  logic [DimWidth-1:0]       n_i,
-  input  logic [DimWidth-1:0]       k_i,
-  input  logic [19:0]               a_base_i,
-  input  logic [19:0]               b_base_i,
-  input  logic [19:0]               c_base_i,
+  input  logic [systolic_pkg::DimWidth-1:0] m_i,
+  input  logic [systolic_pkg::DimWidth-1:0] n_i,
+  input  logic [systolic_pkg::DimWidth-1:0] k_i,
+  input  logic [systolic_pkg::WordWidth-1:0] a_base_i,
+  input  logic [systolic_pkg::WordWidth-1:0] b_base_i,
+  input  logic [systolic_pkg::WordWidth-1:0] c_base_i,
   output logic                      busy_o,
   output logic                      done_o,
   // Weight loader: one B row per cycle
   output logic                      wl_issue_o,   // a weight row issues this cycle
-  output logic [AddrWidth-1:0]      wl_addr_o,    // its B word
+  output logic [systolic_pkg::AddrWidth-1:0] wl_addr_o,    // its B word
   output logic [$clog2(Rows)-1:0]   wl_row_o,     // its array row r
   output logic                      wl_bank_o,    // the bank it loads, tile mod WeightBanks
   output logic                      wl_zero_o,    // r >= kv: load zeros, no B read
   output logic [$clog2(Cols+1)-1:0] wl_nv_o,      // valid columns of the tile, 1..Cols
   // Slot streamer: one A word per cycle
   output logic                      s_issue_o,    // a slot issues this cycle
-  output logic [AddrWidth-1:0]      s_addr_o,     // its A word
-  output logic [AddrWidth-1:0]      s_caddr_o,    // the C word its result goes to
+  output logic [systolic_pkg::AddrWidth-1:0] s_addr_o,     // its A word
+  output logic [systolic_pkg::AddrWidth-1:0] s_caddr_o,    // the C word its result goes to
   output logic                      s_bank_o,     // the weight bank it multiplies with
   output logic [$clog2(Rows+1)-1:0] s_kv_o,       // valid rows of the tile, 1..Rows
   output logic [$clog2(Cols+1)-1:0] s_nv_o,       // valid columns of the tile, 1..Cols
@@ -80,7 +80,7 @@ module tile_ctrl #(
   output logic                      s_last_o,     // kt = KT - 1
   output logic [((AccWords > 1) ? $clog2(AccWords) : 1)-1:0]
                                     s_j_o,        // slot j of the M-block: its accumulator row
-  output logic [DimWidth-1:0]       s_nt_o,       // N-tile index nt
+  output logic [systolic_pkg::DimWidth-1:0] s_nt_o,       // N-tile index nt
   // Counter phases of this busy cycle (one-hot while busy_o = 1)
   output logic                      ph_wstall_o,
   output logic                      ph_compute_o,
@@ -88,6 +88,8 @@ module tile_ctrl #(
   output logic                      ph_output_o
 );
 
+  localparam int AddrWidth = systolic_pkg::AddrWidth;  // word addresses
+  localparam int DimWidth  = systolic_pkg::DimWidth;   // M, N, K
   localparam int RowW    = $clog2(Rows);
   localparam int KvW     = $clog2(Rows + 1);
   localparam int NvW     = $clog2(Cols + 1);
@@ -473,34 +475,52 @@ module tile_ctrl #(
   // ---------------------------------------------------------------------------------------------
   // Assertions
   // ---------------------------------------------------------------------------------------------
+  // Every busy cycle is exactly one phase; an idle cycle none.
+  `SYS_ASSERT(PhaseOneHot_A, (32'(ph_wstall_o) + 32'(ph_compute_o) + 32'(ph_drain_o) +
+                              32'(ph_output_o)) == 32'(busy_q))
+  // Nothing issues while idle, and done follows the last busy cycle.
+  `SYS_ASSERT(IssueBusy_A, !(wl_issue || s_issue) || busy_q)
+  `SYS_ASSERT(DoneIdle_A, !done_q || !busy_q)
+  // The tail countdown never underflows: it counts TailLen .. 1 while the tail lasts (an
+  // underflow would wrap it to a large value and keep the command busy).
+  `SYS_ASSERT(TailNoUnderflow_A, !tail_phase || (tail_q != '0))
+  // Loads started minus streams started: 0 .. WeightBanks.
+  `SYS_ASSERT(AheadRange_A, 32'(ahead_q) <= WeightBanks)
+  // Bank ownership: a slot streams from a bank that holds its tile (marked since its load
+  // started, until its last slot), and a load never starts into a bank still being streamed.
+  `SYS_ASSERT(StreamOwnsBank_A, !s_issue || bank_wait_q[s_bank_q])
+  `SYS_ASSERT(LoadFreeBank_A, !wl_start || !(s_act_q && (s_bank_q == wl_bank_q)))
+  `SYS_ASSERT(OneBankOnly_A, (WeightBanks == 2) || (!wl_bank_q && !s_bank_q))
+
   // Illegal parameters stop elaboration (Icarus has no elaboration-time $error: it stops at t=0).
 `ifdef __ICARUS__
   initial begin
-    if (Rows < 2 || Rows > 32) $fatal(1, "tile_ctrl: Rows must be in 2..32");
-    if (Cols < 2 || Cols > 32) $fatal(1, "tile_ctrl: Cols must be in 2..32");
-    if (AccWords < 1 || AccWords > 65536) $fatal(1, "tile_ctrl: AccWords must be in 1..65536");
-    if (RequantDepth < 1) $fatal(1, "tile_ctrl: RequantDepth must be >= 1");
-    if (WeightBanks < 1 || WeightBanks > 2) $fatal(1, "tile_ctrl: WeightBanks must be 1 or 2");
-    if (AddrWidth < 2 * DimWidth + 2 || AddrWidth > 63) $fatal(1, "tile_ctrl: AddrWidth must be in 2*DimWidth+2..63");
+    if (Rows < systolic_pkg::RowsMin || Rows > systolic_pkg::RowsMax) $fatal(1, "tile_ctrl: bad Rows");
+    if (Cols < systolic_pkg::ColsMin || Cols > systolic_pkg::ColsMax) $fatal(1, "tile_ctrl: bad Cols");
+    if (AccWords < systolic_pkg::AccWordsMin || AccWords > systolic_pkg::AccWordsMax)
+      $fatal(1, "tile_ctrl: bad AccWords");
+    if (RequantDepth < systolic_pkg::RequantDepthMin || RequantDepth > systolic_pkg::RequantDepthMax)
+      $fatal(1, "tile_ctrl: bad RequantDepth");
+    if (WeightBanks < systolic_pkg::WeightBanksMin || WeightBanks > systolic_pkg::WeightBanksMax)
+      $fatal(1, "tile_ctrl: bad WeightBanks");
   end
 `else
-  if (Rows < 2 || Rows > 32) begin : g_bad_rows
-    $error("tile_ctrl: Rows must be in 2..32");
+  if (Rows < systolic_pkg::RowsMin || Rows > systolic_pkg::RowsMax) begin : g_bad_rows
+    $error("tile_ctrl: Rows outside systolic_pkg::RowsMin..RowsMax");
   end
-  if (Cols < 2 || Cols > 32) begin : g_bad_cols
-    $error("tile_ctrl: Cols must be in 2..32");
+  if (Cols < systolic_pkg::ColsMin || Cols > systolic_pkg::ColsMax) begin : g_bad_cols
+    $error("tile_ctrl: Cols outside systolic_pkg::ColsMin..ColsMax");
   end
-  if (AccWords < 1 || AccWords > 65536) begin : g_bad_acc_words
-    $error("tile_ctrl: AccWords must be in 1..65536");
+  if (AccWords < systolic_pkg::AccWordsMin || AccWords > systolic_pkg::AccWordsMax) begin : g_bad_acc
+    $error("tile_ctrl: AccWords outside systolic_pkg::AccWordsMin..AccWordsMax");
   end
-  if (RequantDepth < 1) begin : g_bad_requant_depth
-    $error("tile_ctrl: RequantDepth must be >= 1");
+  if (RequantDepth < systolic_pkg::RequantDepthMin || RequantDepth > systolic_pkg::RequantDepthMax)
+  begin : g_bad_depth
+    $error("tile_ctrl: RequantDepth outside systolic_pkg::RequantDepthMin..RequantDepthMax");
   end
-  if (WeightBanks < 1 || WeightBanks > 2) begin : g_bad_weight_banks
-    $error("tile_ctrl: WeightBanks must be 1 or 2");
-  end
-  if (AddrWidth < 2 * DimWidth + 2 || AddrWidth > 63) begin : g_bad_addr_width
-    $error("tile_ctrl: AddrWidth must be in 2*DimWidth+2..63 (a 20-bit base plus M*KT or NT*K)");
+  if (WeightBanks < systolic_pkg::WeightBanksMin || WeightBanks > systolic_pkg::WeightBanksMax)
+  begin : g_bad_banks
+    $error("tile_ctrl: WeightBanks outside systolic_pkg::WeightBanksMin..WeightBanksMax");
   end
 `endif
 

@@ -4,23 +4,28 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 status=0
-# The files a top needs: its own, then those of the modules it instantiates.
+# The files a top needs: the package, its own, then those of the modules it instantiates.
 sources() {
+  local own
   case $1 in
-    pe_array) echo rtl/pe_array.sv rtl/mac_pe.sv ;;
-    input_skew | output_deskew) echo "rtl/$1.sv" rtl/delay_line.sv ;;
+    pe_array) own="rtl/pe_array.sv rtl/mac_pe.sv" ;;
+    input_skew | output_deskew) own="rtl/$1.sv rtl/delay_line.sv" ;;
+    spad) own="rtl/spad.sv rtl/ram_1r1w.sv" ;;
+    acc_stage) own="rtl/acc_stage.sv rtl/ram_1r1w.sv rtl/delay_line.sv rtl/requant.sv" ;;
     systolic_top)
-      echo rtl/systolic_top.sv rtl/tile_ctrl.sv rtl/spad.sv rtl/input_skew.sv rtl/output_deskew.sv \
-        rtl/delay_line.sv rtl/pe_array.sv rtl/mac_pe.sv rtl/requant.sv
+      own="rtl/systolic_top.sv rtl/systolic_regs.sv rtl/tile_ctrl.sv rtl/spad.sv rtl/ram_1r1w.sv \
+        rtl/input_skew.sv rtl/output_deskew.sv rtl/delay_line.sv rtl/pe_array.sv rtl/mac_pe.sv \
+        rtl/acc_stage.sv rtl/requant.sv"
       ;;
-    *) echo "rtl/$1.sv" ;;
+    *) own="rtl/$1.sv" ;;
   esac
+  echo rtl/systolic_pkg.sv $own
 }
 lint() {
   local top=$1; shift
   local files
   read -r -a files <<<"$(sources "$top")"
-  if ! verilator --lint-only -Wall rtl/lint.vlt "${files[@]}" --top-module "$top" "$@"; then
+  if ! verilator --lint-only -Wall -Irtl rtl/lint.vlt "${files[@]}" --top-module "$top" "$@"; then
     echo "lint: FAILED: ${top} $*" >&2
     status=1
   fi
@@ -43,6 +48,14 @@ lint spad -GWords=5 -GLanes=3 -GWidth=6
 lint spad -GWords=1 -GLanes=1 -GWidth=1
 lint tile_ctrl -GRows=3 -GCols=7 -GAccWords=5 -GRequantDepth=1
 lint tile_ctrl -GRows=3 -GCols=7 -GAccWords=5 -GRequantDepth=1 -GWeightBanks=1
+lint tile_ctrl -GRows=32 -GCols=2 -GAccWords=65536 -GRequantDepth=16
+lint ram_1r1w -GWords=5 -GLanes=3 -GWidth=6
+lint ram_1r1w -GWords=1 -GLanes=1 -GWidth=1
+lint systolic_regs -GRows=3 -GCols=5
+lint systolic_regs -GRows=32 -GCols=32
+lint acc_stage -GRows=4 -GCols=4 -GAccWords=8 -GRequantDepth=3
+lint acc_stage -GRows=2 -GCols=2 -GAccWords=1 -GRequantDepth=1
+lint acc_stage -GRows=3 -GCols=32 -GAccWords=5 -GRequantDepth=16
 lint mac_pe -GWeightBanks=1
 # Small scratchpads keep these quick; the defaults are linted once (16x16) as well.
 small="-GAWords=16 -GBWords=16 -GCWords=16 -GQWords=2 -GAccWords=8"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Synthesizes an RTL top in Yosys (generic gates) and reports cells and logic depth.
 #   scripts/synth.sh TOP [Param=Value ...]
-# Reads every rtl/*.sv file (a top's submodules live in their own files); SYNTH_SOURCES="a.sv b.sv"
-# reads exactly those files instead.
+# Reads every rtl/*.sv file, the package first (a top's submodules live in their own files), with
+# SYNTHESIS defined (no assertions); SYNTH_SOURCES="a.sv b.sv" reads exactly those files instead.
 # Prints one summary line: "synth: TOP Param=Value ... cells=N depth=D" (depth is the longest
 # topological path between flip-flops / ports, in cells), and exits non-zero on any Yosys error.
 set -euo pipefail
@@ -16,11 +16,14 @@ done
 if [ -n "${SYNTH_SOURCES:-}" ]; then
   read -r -a sources <<<"$SYNTH_SOURCES"
 else
-  sources=(rtl/*.sv)
+  sources=(rtl/systolic_pkg.sv)
+  for f in rtl/*.sv; do
+    [ "$f" = rtl/systolic_pkg.sv ] || sources+=("$f")
+  done
 fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-if ! yosys -p "read_verilog -sv ${sources[*]}; ${chparam} synth -flatten -top ${top}; ltp -noff; stat" >"$log" 2>&1; then
+if ! yosys -p "read_verilog -sv -DSYNTHESIS -Irtl ${sources[*]}; ${chparam} synth -flatten -top ${top}; ltp -noff; stat" >"$log" 2>&1; then
   grep -E "ERROR" "$log" >&2 || tail -5 "$log" >&2
   echo "synth: FAILED: ${top} $*" >&2
   exit 1

@@ -46,7 +46,8 @@ def rtl_binary(task):
                 cmd = ["cmake", "-S", task["src_dir"], "-B", d, "-G", "Ninja",
                        f"-DSYSTOLIC_RTL_CONFIGS={task['rtl']['entry']}",
                        f"-DSYSTOLIC_TOP_PARAMS={task['rtl']['top_params']}",
-                       "-DSYSTOLIC_REQUANT_CONFIGS=double_p3:Rounding=0,PipeDepth=3"]
+                       "-DSYSTOLIC_REQUANT_CONFIGS=double_p3:Rounding=0,PipeDepth=3",
+                       "-DSYSTOLIC_TRACE_CONFIGS=", "-DSYSTOLIC_BUILD_TESTS=OFF"]
                 if subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT).returncode != 0:
                     raise RuntimeError(f"configuring the RTL build failed: {_tail(log)} "
                                        f"(log: {log})")

@@ -64,8 +64,13 @@ set_tests_properties(synth_pe_array_4x4 PROPERTIES TIMEOUT 300 LABELS "rtl;synth
 # Waveforms (`systolic run --trace`, docs/waves.md): model and RTL dumps agree, schedule values,
 # windowing; the co-simulation's combined dump and the automatic mismatch waves through the CLI.
 systolic_test(test_trace systolic_trace)
+# The command line with an injected co-simulation fault (test only), for the mismatch path.
+add_executable(systolic-faulty faulty_cli_main.cpp)
+target_include_directories(systolic-faulty PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+target_link_libraries(systolic-faulty PRIVATE systolic_cli)
 add_test(NAME cli_trace
-  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_cli_trace.sh $<TARGET_FILE:systolic>)
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_cli_trace.sh $<TARGET_FILE:systolic>
+          $<TARGET_FILE:systolic-faulty>)
 set_tests_properties(cli_trace PROPERTIES TIMEOUT 120 LABELS cli
   ENVIRONMENT "SYSTOLIC_SANITIZER_BUILD=$<BOOL:${SYSTOLIC_SANITIZE}>"
   PASS_REGULAR_EXPRESSION "test_cli_trace: [0-9]+ passed, 0 failed")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Compiles one self-checking SystemVerilog testbench with every RTL file in Icarus (-g2012), runs
-# it, and passes only if vvp exits 0 and prints "<tb>: N passed, 0 failed".
+# it, and passes only if the compile succeeds, vvp exits 0 and prints "<tb>: N passed, 0 failed".
+# The image is rebuilt from scratch each time (a failed compile never runs an old image).
 #   testbench/run_icarus_tb.sh TB WORKDIR [-P TB.Param=Value ...]
 set -euo pipefail
 tb=${1:?usage: run_icarus_tb.sh TB WORKDIR [iverilog options]}
@@ -8,9 +9,25 @@ work=${2:?usage: run_icarus_tb.sh TB WORKDIR [iverilog options]}
 shift 2
 root=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$work"
-iverilog -g2012 -o "$work/$tb.vvp" -s "$tb" "$@" "$root"/rtl/*.sv "$root/testbench/$tb.sv" 2>&1 |
-  grep -v "sorry: constant selects in always_\* processes" || true
-[ -f "$work/$tb.vvp" ] || { echo "run_icarus_tb: $tb did not compile"; exit 1; }
+rm -f "$work/$tb.vvp"
+# The package first (the modules refer to systolic_pkg::), then every module.
+sources=("$root/rtl/systolic_pkg.sv")
+for f in "$root"/rtl/*.sv; do
+  [ "$f" = "$root/rtl/systolic_pkg.sv" ] || sources+=("$f")
+done
+# Icarus 11 says "sorry" about constant selects in always_* processes it handles anyway; that
+# line is filtered from the log, everything else is shown, and its exit status decides.
+if ! iverilog -g2012 -I "$root/rtl" -o "$work/$tb.vvp" -s "$tb" "$@" "${sources[@]}" \
+    "$root/testbench/$tb.sv" >"$work/iverilog.log" 2>&1; then
+  grep -v "sorry: constant selects in always_\* processes" "$work/iverilog.log" || true
+  echo "run_icarus_tb: $tb did not compile"
+  exit 1
+fi
+grep -v "sorry: constant selects in always_\* processes" "$work/iverilog.log" || true
 out=$(cd "$work" && vvp -n "$tb.vvp" 2>&1) || { echo "$out"; echo "run_icarus_tb: vvp failed"; exit 1; }
 echo "$out" | tail -5
+if echo "$out" | grep -q "assertion .* failed"; then
+  echo "run_icarus_tb: an RTL assertion failed"
+  exit 1
+fi
 echo "$out" | grep -Eq "^$tb: [0-9]+ passed, 0 failed$" || { echo "run_icarus_tb: no pass line"; exit 1; }

@@ -26,9 +26,8 @@
 //   - CYC_BUSY, and each of CYC_WSTALL, CYC_COMPUTE, CYC_DRAIN, CYC_OUTPUT (whose sum must be
 //     CYC_BUSY), MACS_LO = M*N*K, MACS_HI = 0;
 //   - host port: reset values, 1-cycle read latency and holding rdata, sign extension, missing
-//     regions / words / lanes, writes ignored while busy (registers, A, start), a C read in the
-//     cycle of the engine write returns the old value, host C writes while busy (a host write
-//     in the edge of an engine write to the same element wins), commands
+//     regions / words / lanes, writes ignored while busy (registers, A, C, start), A reads 0 while
+//     busy, a C read in the cycle of the engine write returns the old value, commands
 //     without tiles (M = 0, N = 0, K = 0: busy for cycle 0 only).
 // Ends with "tb_systolic_top: N passed, 0 failed" and $finish, or $fatal.
 `timescale 1ns / 1ps
@@ -396,18 +395,6 @@ module tb_systolic_top #(
         if (w >= 0 && w < CWords) host_write(haddr(3, w, l), Sentinel);
   endtask
 
-  // Elements the host wrote while busy that the engine does not overwrite: [0] a lane >= nv,
-  // [1] an element the host wrote in the same edge as the engine (the host wins).
-  int c_override_word[2], c_override_lane[2], c_override_val[2];
-
-  task automatic clear_overrides;
-    for (int i = 0; i < 2; i++) begin
-      c_override_word[i] = -1;
-      c_override_lane[i] = -1;
-      c_override_val[i]  = 0;
-    end
-  endtask
-
   task automatic check_c;
     for (int w = c_base - 1; w <= c_base + cm * cnt_n; w++) begin
       for (int l = 0; l < Cols; l++) begin
@@ -416,11 +403,7 @@ module tb_systolic_top #(
           m  = (w - c_base) / (cnt_n > 0 ? cnt_n : 1);
           nt = (w - c_base) % (cnt_n > 0 ? cnt_n : 1);
           n  = nt * Cols + l;
-          if (w == c_override_word[0] && l == c_override_lane[0]) begin
-            exp_v = c_override_val[0];
-          end else if (w == c_override_word[1] && l == c_override_lane[1]) begin
-            exp_v = c_override_val[1];
-          end else if (tiles > 0 && w >= c_base && w < c_base + cm * cnt_n && n < cn) begin
+          if (tiles > 0 && w >= c_base && w < c_base + cm * cnt_n && n < cn) begin
             exp_v = expected_c(m, n);
           end else begin
             exp_v = Sentinel;
@@ -494,7 +477,6 @@ module tb_systolic_top #(
     end
 
     // Reset.
-    clear_overrides;
     repeat (3) @(negedge clk);
     check(host_rvalid === 1'b0 && host_rdata === 32'd0 && busy === 1'b0 && done === 1'b0,
           "outputs in reset");
@@ -550,34 +532,29 @@ module tb_systolic_top #(
     host_write(reg_addr(RegM), 3);
     host_write(haddr(1, a_base, 0), 99);
     host_write(reg_addr(RegCtrl), 1);
-    // Host C writes while busy: into a lane the engine does not write (n >= N) it stays; into a
-    // lane the engine writes later, the engine's value replaces it.
+    // Host C writes while busy are ignored (the engine owns C's write port): into a lane the
+    // engine does not write (n >= N) the sentinel stays; into a lane it writes, its value.
     if (cn % Cols != 0) begin
-      c_override_word[0] = c_base + 4 * cnt_n + cnt_n - 1;  // m = 4, the last N-tile
-      c_override_lane[0] = cn % Cols;                       // its first lane >= nv
-      c_override_val[0]  = 77;
-      host_write(haddr(3, c_override_word[0], c_override_lane[0]), c_override_val[0]);
+      host_write(haddr(3, c_base + 4 * cnt_n + cnt_n - 1, cn % Cols), 77);  // m = 4, lane >= nv
     end
     host_write(haddr(3, c_base + 3 * cnt_n + cnt_n - 1, 0), 66);
+    // While busy, A (like B, BIAS, M0, SHIFT) reads as 0: its read port streams the operands.
+    expect_read(haddr(1, a_base, 0), 0, "A read while busy");
     // A C read in the cycle of the engine write returns the old value, the next one the new value.
     // Slot 0 of the last K-tile of N-tile 0 writes word c_base.
     w1 = s_start[ckt-1] + Rows + Cols + RequantDepth;
     wait_cycle(w1);
     expect_read(haddr(3, c_base, 1), Sentinel, "C read in the cycle of its engine write");
     expect_read(haddr(3, c_base, 1), expected_c(0, 1), "C read after its engine write");
-    // Host and engine write the same C element at the same edge: the host wins.
+    // A host C write in the cycle of the last engine C write is ignored as well.
     w_last = busy_len - 1;
     wait_cycle(w_last);
-    c_override_word[1] = c_base + 4 * cnt_n + cnt_n - 1;  // the last C write: m = 4
-    c_override_lane[1] = 0;
-    c_override_val[1]  = 55;
-    host_write(haddr(3, c_override_word[1], c_override_lane[1]), c_override_val[1]);
+    host_write(haddr(3, c_base + 4 * cnt_n + cnt_n - 1, 0), 55);
     finish_command;
     expect_read(reg_addr(RegM), 5, "M after a write while busy");
     expect_read(haddr(1, a_base, 0), a_val[0][0], "A after a write while busy");
     check_counters;
     check_c;
-    clear_overrides;
 
     // ---- Command 2: M = 2 (weight-load stalls), N = 8, K = 3 (KT = 1), single rounding ----
     setup_command(2, 8, 3, 0, 9, 20, 2, 1);

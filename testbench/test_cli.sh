@@ -97,7 +97,7 @@ group_errors() {
   bad "multiplier with junk" "" "multiplier 1 '12abc'" multiplier 12abc
   bad "multiplier 1e30 double" "" "multiplier 2 '1e30'.*shift 100" multiplier 1 1e30
   bad "multiplier rounds up to shift 31" "" "shift 31" multiplier 1073741823.9
-  bad "bad rounding mode" "" "rounding 'half'" multiplier --rounding half 1
+  bad "bad rounding mode" "" "--rounding: half not in {double,single}" multiplier --rounding half 1
   ok "multiplier 1e30 single saturates" "" "2147483647 30${nl}" multiplier --rounding single 1e30
 
   # requant: the error names the line; earlier good lines print nothing.
@@ -121,7 +121,7 @@ group_errors() {
     requant
   bad "line number counts comments" "# c${nl}${nl}${good}5 0 1073741824 0 0 0${nl}" "line 4: " \
     requant
-  bad "bad rounding mode" "$good" "rounding 'half'" requant --rounding half
+  bad "bad rounding mode" "$good" "--rounding: half not in {double,single}" requant --rounding half
   bad "unexpected argument" "$good" "extra" requant extra
 }
 

@@ -60,8 +60,8 @@ bad "wider than fp32" "3f800000 13f800000${nl}" "stdin line 1: b 13f800000 is wi
   fp add
 bad "line number counts comments" "# c${nl}${nl}${good}3c00${nl}" "stdin line 4: " \
   fp --format fp16 add
-bad "bad format" "$good" "format 'fp64' is not fp32, fp16 or bf16" fp --format fp64 add
-bad "bad operation" "$good" "operation 'div' is not add, mul or fma" fp div
+bad "bad format" "$good" "--format: fp64 not in {fp32,fp16,bf16}" fp --format fp64 add
+bad "bad operation" "$good" "op: div not in {add,mul,fma}" fp div
 bad "no operation" "$good" "op" fp --format fp16
 
 # --stages: every stage of the datapath, in order, for 1 + (1 + 2^-23) * 2^-24: the smaller operand

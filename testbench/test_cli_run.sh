@@ -136,11 +136,11 @@ expect_error "outside" --engine model "${I8[@]}" --m0 1073741824 --shift -32
 expect_error "M = 0" --engine model -M 0
 expect_error "K = -4" --engine model -K -4
 expect_error "N = " --engine model -N 99999999
-expect_error "Rows and Cols must be in 2..32" --engine model --rows 64 --cols 64
-expect_error "Rows and Cols must be in 2..32" --engine model --rows 1
+expect_error "--rows: Value 64 not in range 2 to 32" --engine model --rows 64 --cols 64
+expect_error "--rows: Value 1 not in range 2 to 32" --engine model --rows 1
 expect_error "was not built" --engine rtl --rows 12 --cols 12 -M 4 -N 4 -K 4
 expect_error "was not built" --engine cosim --rows 12 --cols 12 -M 4 -N 4 -K 4
-expect_error "is not model, rtl, cosim" --engine fpga
+expect_error "--engine: fpga not in {model,rtl,cosim,sc-model}" --engine fpga
 expect_error "rounding" --engine model --rounding triple
 expect_error "--zp-in" --engine model "${I8[@]}" --m0 1 --shift 0 --zp-in 300
 expect_error "act_min" --engine model --act-min 10 --act-max 5

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `systolic run --trace` through the CLI (docs/waves.md): every engine writes its dump and save
 # file and says where; the co-simulation's combined dump has both sides; an injected model fault
-# (test-only SYSTOLIC_TEST_COSIM_FAULT) produces the mismatch waves and names the gtkwave command;
+# (faulty_cli_main.cpp, a test build) produces the mismatch waves and names the gtkwave command;
 # bad trace options are one-line errors.
 systolic=$1
+faulty=$2  # the same command line with an injected model fault (faulty_cli_main.cpp)
 # shellcheck source=cli_harness.sh
 source "$(dirname "$0")/cli_harness.sh"
 
@@ -51,7 +52,7 @@ if [ "${SYSTOLIC_SANITIZER_BUILD:-0}" = 1 ]; then
 else
 # A model fault at cycle 150: the run fails naming the cycle and one gtkwave command; the waves
 # around it exist, with a marker at 150, and differ there on host_rdata_o.
-(cd "$tmp" && SYSTOLIC_TEST_COSIM_FAULT=150 timeout 60 "$systolic" run --engine cosim "${job[@]}" \
+(cd "$tmp" && SYSTOLIC_FAULT_EDGE=150 timeout 60 "$faulty" run --engine cosim "${job[@]}" \
   >"$tmp/out" 2>"$tmp/err")
 rc=$?
 out=$(cat "$tmp/out")

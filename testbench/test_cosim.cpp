@@ -5,6 +5,8 @@
 #include "cosim.h"
 #include "engine_check.h"
 #include "engines.h"
+#include "faulty_model_sc.h"
+#include "rtl_top.h"
 #include "test_seed.h"
 
 using systolic::sim::RunStats;
@@ -20,18 +22,28 @@ TEST_CASE("cosim: model and RTL agree on every port and cycle, and with the refe
   INFO(r.mismatch_message);
   REQUIRE_FALSE(r.mismatch);
   CHECK(r.c == t::reference(job));
-  CHECK(st.engine.busy == t::job_schedule(p, job.M, job.N, job.K).busy);
-  CHECK(r.cycles > st.engine.busy);
+  // Each side's counters through its own host port, both equal to the documented schedule.
+  const t::ExpectedCycles x = t::job_schedule(p, job.M, job.N, job.K);
+  CHECK(st.engine.busy == x.busy);
+  REQUIRE(st.reference.has_value());
+  CHECK(st.reference->busy == x.busy);
+  CHECK(st.engine.macs == x.macs);
+  CHECK(st.reference->macs == x.macs);
+  // Edges simulated: the host traffic the driver needs (every scratchpad element and register
+  // write, every C read) around the engine's busy cycles.
+  CHECK(r.cycles > st.engine.busy + uint64_t(job.M) * job.K + uint64_t(job.K) * job.N);
 }
 
 TEST_CASE("cosim: an injected model fault is reported at its cycle and port", "[cosim]") {
   std::mt19937_64 rng(t::test_seed("cosim-fault"));
   const systolic::model::TopParams p = systolic::sim::top_rtl_params().front();
   const systolic::sim::GemmJob job = t::random_job(rng, 6, 5, 7);
-  // From edge 100 on the model's host_rdata_o is corrupted: the checker must stop right there.
-  systolic::sim::cosim_inject_model_fault(100);
+  // From edge 100 on the model's host_rdata_o is corrupted (a test-only subclass of the model's
+  // SystemC wrapper): the checker must stop right there.
+  systolic::sim::CosimOptions o;
+  o.make_model = t::faulty_model(100);
   RunStats st;
-  const systolic::sim::CosimResult r = systolic::sim::run_cosim(p, job, st);
+  const systolic::sim::CosimResult r = systolic::sim::run_cosim(p, job, st, o);
   REQUIRE(r.mismatch);
   CHECK(r.mismatch_port == "host_rdata_o");
   CHECK(r.mismatch_cycle == 100);

@@ -48,11 +48,11 @@ $W"
 bad_spec no_grid "grid must be a non-empty mapping" "$W"
 bad_spec empty_values "grid: cols has no values" "grid: {rows: [4], cols: []}
 $W"
-bad_spec rows_1 "array 1x4 is not supported" "grid: {rows: [1, 4], cols: [4]}
+bad_spec rows_1 "grid rows: Rows = 1 is outside 2..32" "grid: {rows: [1, 4], cols: [4]}
 $W"
-bad_spec rows_33 "array 33x8 is not supported" "grid: {rows: [8, 33], cols: [8]}
+bad_spec rows_33 "grid rows: Rows = 33 is outside 2..32" "grid: {rows: [8, 33], cols: [8]}
 $W"
-bad_spec negative_words "configuration .*a_words=-5.*scratchpad word counts" \
+bad_spec negative_words "grid a_words: AWords = -5 is outside 1..1048576" \
   "grid: {rows: [4], cols: [4], a_words: [-5]}
 $W"
 bad_spec float_rows "grid rows: 4.5 is not an integer" "grid: {rows: [4.5], cols: [4]}

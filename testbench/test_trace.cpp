@@ -12,15 +12,17 @@
 #include "engine_check.h"
 #include "engines.h"
 #include "host_driver.h"
+#include "rtl_top.h"
 #include "test_seed.h"
 #include "trace.h"
 #include "trace_run.h"
-#include "trace_vcd.h"
+#include "vcd_reader.h"
+#include "wave.h"
 
 namespace fs = std::filesystem;
 using namespace systolic;
 using sim::TraceOptions;
-using sim::VcdData;
+using sim::WaveData;
 
 namespace {
 
@@ -45,9 +47,10 @@ std::string tmp_path(const std::string& name) {
   return (tmp.dir / name).string();
 }
 
-// Runs the job on `engine` with tracing; returns the dump read back (FST through fst2vcd).
-VcdData traced_run(const std::string& engine, const model::TopParams& p, const sim::GemmJob& job,
-                   TraceOptions o) {
+// Runs the job on `engine` with tracing; returns the dump read back (FST through libfst, VCD
+// through the test's reader).
+WaveData traced_run(const std::string& engine, const model::TopParams& p, const sim::GemmJob& job,
+                    TraceOptions o) {
   {
     sim::EngineTrace tr(engine, p, o);
     sim::HostDriver drv(tr.port());
@@ -57,25 +60,20 @@ VcdData traced_run(const std::string& engine, const model::TopParams& p, const s
     tr.finish();
   }
   REQUIRE(fs::exists(sim::gtkw_path_for(o.path)));
-  std::string vcd = o.path;
-  if (o.fst()) {
-    vcd = o.path + ".vcd";
-    sim::fst_to_vcd(o.path, vcd);
-  }
-  return sim::read_vcd(vcd);
+  return o.fst() ? sim::read_fst(o.path) : test::read_vcd(o.path);
 }
 
 // Every signal of the model's dump exists in the RTL's with the same width and value at every
 // time either dump has a change. Returns the number of (signal, time) pairs compared.
-size_t require_equal(const VcdData& m, const VcdData& r) {
+size_t require_equal(const WaveData& m, const WaveData& r) {
   std::vector<uint64_t> times = m.times();
   const std::vector<uint64_t> rt = r.times();
   times.insert(times.end(), rt.begin(), rt.end());
   std::sort(times.begin(), times.end());
   times.erase(std::unique(times.begin(), times.end()), times.end());
   size_t compared = 0;
-  for (const VcdData::Var& v : m.vars) {
-    const VcdData::Var* rv = r.find(v.name);
+  for (const WaveData::Var& v : m.vars) {
+    const WaveData::Var* rv = r.find(v.name);
     INFO(v.name);
     REQUIRE(rv != nullptr);
     REQUIRE(rv->width == v.width);
@@ -114,9 +112,9 @@ TEST_CASE("model and RTL waveforms agree on every shared signal and cycle", "[tr
       o.from = cs.from;
       o.to = cs.to;
       o.path = tmp_path(fmt::format("m{}x{}.vcd", cs.rows, cs.cols));
-      const VcdData m = traced_run("model", p, job, o);
+      const WaveData m = traced_run("model", p, job, o);
       o.path = tmp_path(fmt::format("r{}x{}.fst", cs.rows, cs.cols));
-      const VcdData r = traced_run("rtl", p, job, o);
+      const WaveData r = traced_run("rtl", p, job, o);
       // The model's dump holds exactly the shared list.
       REQUIRE(m.vars.size() == sim::trace_signals(p, o).size());
       const size_t n = require_equal(m, r);
@@ -143,7 +141,7 @@ TEST_CASE("waveforms show the schedule of docs/architecture.md", "[trace]") {
     DYNAMIC_SECTION(engine) {
       TraceOptions o;
       o.path = tmp_path(fmt::format("sched_{}.vcd", engine));
-      const VcdData d = traced_run(engine, p, job, o);
+      const WaveData d = traced_run(engine, p, job, o);
       const std::string top = "TOP.systolic_top";
       // First busy cycle.
       uint64_t start = 0;
@@ -185,7 +183,7 @@ TEST_CASE("waveforms show the schedule of docs/architecture.md", "[trace]") {
       // C writes: one per slot, at X + RequantDepth = 1 + m + 8 + 3.
       for (uint64_t t = start; t < start + busy_len; ++t) {
         const bool want = t >= start + 12 && t <= start + 14;
-        CHECK(d.value_u64(top + ".c_wr_en", t) == uint64_t(want));
+        CHECK(d.value_u64(top + ".u_acc.c_wr_en_o", t) == uint64_t(want));
       }
     }
   }
@@ -200,7 +198,7 @@ TEST_CASE("the trace window limits the dump", "[trace]") {
       o.from = 300;
       o.to = 420;
       o.path = tmp_path(fmt::format("win_{}.fst", engine));
-      const VcdData d = traced_run(engine, p, job, o);
+      const WaveData d = traced_run(engine, p, job, o);
       const std::vector<uint64_t> times = d.times();
       REQUIRE(!times.empty());
       CHECK(times.front() == 300);

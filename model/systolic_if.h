@@ -1,0 +1,573 @@
+// Generated from rtl/systolic_if.toml by scripts/gen_interface.py; do not edit.
+//
+// The engine's interface for C++: widths, host address map, register map, the
+// systolic_top parameters with their limits (TopParams), and the port lists of the modules
+// whose twins are compared with the RTL at their ports, as X-macros and port structs.
+#pragma once
+// clang-format off
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace systolic::iface {
+
+constexpr int clog2(int64_t v) {
+  int r = 0;
+  while ((int64_t{1} << r) < v) ++r;
+  return r;
+}
+constexpr int imax(int a, int b) { return a > b ? a : b; }
+
+// Widths
+inline constexpr int kHostAddrWidth = 32;
+inline constexpr int kHostDataWidth = 32;
+inline constexpr int kRegionLsb = 28;
+inline constexpr int kRegionWidth = 4;
+inline constexpr int kWordLsb = 8;
+inline constexpr int kWordWidth = 20;
+inline constexpr int kLaneWidth = 8;
+inline constexpr int kDimWidth = 24;
+inline constexpr int kAddrWidth = 50;
+inline constexpr int kDataWidth = 8;
+inline constexpr int kAccWidth = 32;
+inline constexpr int kBiasWidth = 32;
+inline constexpr int kM0Width = 32;
+inline constexpr int kShiftWidth = 6;
+inline constexpr int kCycWidth = 32;
+inline constexpr int kMacsWidth = 64;
+inline constexpr int kSpadRegions = 6;
+
+// Host address regions (host_addr_i[31:28])
+enum Region : uint32_t {
+  kRegs = 0,  // registers: host_addr_i[7:0] is the register index
+  kA = 1,  // A[m][k]: word a_base + m*KT + k div Rows, lane k mod Rows
+  kB = 2,  // B[k][n]: word b_base + (n div Cols)*K + k, lane n mod Cols
+  kC = 3,  // C[m][n]: word c_base + m*NT + n div Cols, lane n mod Cols
+  kBias = 4,  // folded bias of column n: word q_base + n div Cols, lane n mod Cols
+  kM0 = 5,  // requantization multiplier of column n (0 .. 2^31 - 1), addressed like BIAS
+  kShift = 6,  // requantization shift of column n (-31 .. 30), addressed like BIAS
+};
+
+struct RegionInfo {
+  Region region;
+  const char* name;
+  int bits;         // element width (0: the register region)
+  bool is_signed;   // how a read extends the element to 32 bits
+  const char* doc;
+};
+inline constexpr RegionInfo kRegionTable[] = {
+    {kRegs, "REGS", 0, false, "registers: host_addr_i[7:0] is the register index"},
+    {kA, "A", 8, true, "A[m][k]: word a_base + m*KT + k div Rows, lane k mod Rows"},
+    {kB, "B", 8, true, "B[k][n]: word b_base + (n div Cols)*K + k, lane n mod Cols"},
+    {kC, "C", 8, true, "C[m][n]: word c_base + m*NT + n div Cols, lane n mod Cols"},
+    {kBias, "BIAS", 32, true, "folded bias of column n: word q_base + n div Cols, lane n mod Cols"},
+    {kM0, "M0", 32, false, "requantization multiplier of column n (0 .. 2^31 - 1), addressed like BIAS"},
+    {kShift, "SHIFT", 6, true, "requantization shift of column n (-31 .. 30), addressed like BIAS"},
+};
+
+// Registers of region 0 (host_addr_i[7:0])
+enum Reg : uint32_t {
+  kCtrl = 0,  // W: bit 0 set: start a command (ignored while busy)
+  kStatus = 1,  // R: bit 0 busy, bit 1 done (set at done, cleared at start)
+  kM = 2,  // RW: rows of A and C of the command
+  kN = 3,  // RW: columns of B and C
+  kK = 4,  // RW: columns of A, rows of B
+  kABase = 5,  // RW: A word of the command's A[0][0]
+  kBBase = 6,  // RW: B word of B[0][0]
+  kCBase = 7,  // RW: C word of C[0][0]
+  kQBase = 8,  // RW: BIAS / M0 / SHIFT word of column 0
+  kZpOut = 9,  // RW: output zero point
+  kActMin = 10,  // RW: activation clamp, lower bound
+  kActMax = 11,  // RW: activation clamp, upper bound
+  kRounding = 12,  // RW: 0 double rounding, 1 single rounding
+  kCycBusy = 16,  // R: cycles of the last command (busy_o = 1)
+  kCycWstall = 17,  // R: of those: no slot issued, some still to issue (waiting for weights)
+  kCycCompute = 18,  // R: of those: a slot issued
+  kCycDrain = 19,  // R: of those: after the last slot, until its row leaves the de-skew
+  kCycOutput = 20,  // R: of those: the rest (requantization and the last C write)
+  kMacsLo = 21,  // R: useful MACs of the last command, bits 31:0
+  kMacsHi = 22,  // R: useful MACs of the last command, bits 63:32
+  kRows = 24,  // R: the Rows parameter
+  kCols = 25,  // R: the Cols parameter
+};
+
+struct RegInfo {
+  Reg index;
+  const char* name;    // as in docs/architecture.md (CYC_BUSY, ...)
+  const char* access;  // W, R or RW
+  int bits;            // stored width
+  bool is_signed;      // read sign-extended
+  int32_t reset;       // value after reset
+  const char* doc;
+};
+inline constexpr RegInfo kRegTable[] = {
+    {kCtrl, "CTRL", "W", 32, false, 0, "bit 0 set: start a command (ignored while busy)"},
+    {kStatus, "STATUS", "R", 32, false, 0, "bit 0 busy, bit 1 done (set at done, cleared at start)"},
+    {kM, "M", "RW", 24, false, 0, "rows of A and C of the command"},
+    {kN, "N", "RW", 24, false, 0, "columns of B and C"},
+    {kK, "K", "RW", 24, false, 0, "columns of A, rows of B"},
+    {kABase, "A_BASE", "RW", 20, false, 0, "A word of the command's A[0][0]"},
+    {kBBase, "B_BASE", "RW", 20, false, 0, "B word of B[0][0]"},
+    {kCBase, "C_BASE", "RW", 20, false, 0, "C word of C[0][0]"},
+    {kQBase, "Q_BASE", "RW", 20, false, 0, "BIAS / M0 / SHIFT word of column 0"},
+    {kZpOut, "ZP_OUT", "RW", 8, true, 0, "output zero point"},
+    {kActMin, "ACT_MIN", "RW", 8, true, -128, "activation clamp, lower bound"},
+    {kActMax, "ACT_MAX", "RW", 8, true, 127, "activation clamp, upper bound"},
+    {kRounding, "ROUNDING", "RW", 1, false, 0, "0 double rounding, 1 single rounding"},
+    {kCycBusy, "CYC_BUSY", "R", 32, false, 0, "cycles of the last command (busy_o = 1)"},
+    {kCycWstall, "CYC_WSTALL", "R", 32, false, 0, "of those: no slot issued, some still to issue (waiting for weights)"},
+    {kCycCompute, "CYC_COMPUTE", "R", 32, false, 0, "of those: a slot issued"},
+    {kCycDrain, "CYC_DRAIN", "R", 32, false, 0, "of those: after the last slot, until its row leaves the de-skew"},
+    {kCycOutput, "CYC_OUTPUT", "R", 32, false, 0, "of those: the rest (requantization and the last C write)"},
+    {kMacsLo, "MACS_LO", "R", 32, false, 0, "useful MACs of the last command, bits 31:0"},
+    {kMacsHi, "MACS_HI", "R", 32, false, 0, "useful MACs of the last command, bits 63:32"},
+    {kRows, "ROWS", "R", 32, false, 0, "the Rows parameter"},
+    {kCols, "COLS", "R", 32, false, 0, "the Cols parameter"},
+};
+
+inline constexpr uint32_t reg(Reg r) { return uint32_t(r); }
+inline constexpr uint32_t element(Region region, uint32_t word, uint32_t lane) {
+  return (uint32_t(region) << kRegionLsb) |
+         ((word & ((uint32_t{1} << kWordWidth) - 1)) << kWordLsb) |
+         (lane & ((uint32_t{1} << kLaneWidth) - 1));
+}
+inline constexpr uint32_t region_of(uint32_t addr) { return addr >> kRegionLsb; }
+inline constexpr uint32_t word_of(uint32_t addr) {
+  return (addr >> kWordLsb) & ((uint32_t{1} << kWordWidth) - 1);
+}
+inline constexpr uint32_t lane_of(uint32_t addr) {
+  return addr & ((uint32_t{1} << kLaneWidth) - 1);
+}
+
+// systolic_top parameters: X(name, default, min, max, sweep key, doc)
+#define SYSTOLIC_PARAMS(X) \
+  X(Rows, 16, 2, 32, "rows", "array rows (K per tile)") \
+  X(Cols, 16, 2, 32, "cols", "array columns (N per tile)") \
+  X(AWords, 524288, 1, 1048576, "a_words", "A scratchpad words of Rows int8 lanes (the host word field is 20 bits)") \
+  X(BWords, 262144, 1, 1048576, "b_words", "B scratchpad words of Cols int8 lanes") \
+  X(CWords, 262144, 1, 1048576, "c_words", "C scratchpad words of Cols int8 lanes") \
+  X(QWords, 64, 1, 1048576, "q_words", "BIAS / M0 / SHIFT scratchpad words of Cols lanes") \
+  X(AccWords, 1024, 1, 65536, "acc_words", "accumulator buffer rows of Cols int32 lanes: the M-block a command walks M in") \
+  X(RequantDepth, 3, 1, 16, "requant_depth", "pipeline depth (latency) of the requant units") \
+  X(WeightBanks, 2, 1, 2, "double_buffer", "weight banks per PE: 2 double-buffers the weights, 1 does not")
+
+struct ParamInfo {
+  const char* name;
+  int64_t def, min, max;
+  const char* sweep_key;
+  const char* doc;
+};
+#define SYSTOLIC_PARAM_INFO(name, def, lo, hi, key, doc) {#name, def, lo, hi, key, doc},
+inline constexpr ParamInfo kParamTable[] = {SYSTOLIC_PARAMS(SYSTOLIC_PARAM_INFO)};
+#undef SYSTOLIC_PARAM_INFO
+
+// A parameter value outside its limits: one line naming it (std::invalid_argument).
+inline void check_param(const char* name, int64_t value) {
+  for (const ParamInfo& i : kParamTable) {
+    if (std::string(i.name) != name) continue;
+    if (value < i.min || value > i.max) {
+      throw std::invalid_argument(std::string(name) + " = " + std::to_string(value) +
+                                  " is outside " + std::to_string(i.min) + ".." +
+                                  std::to_string(i.max) + " (" + i.doc + ")");
+    }
+    return;
+  }
+  throw std::logic_error(std::string("no parameter ") + name);
+}
+
+// A port that differs between two sides: its name (lane ports: name[lane]) and values.
+struct PortDiff {
+  std::string port;
+  uint64_t a = 0, b = 0;
+};
+
+// ---- systolic_top (rtl/systolic_top.sv) ------------------------------------
+struct TopParams {
+  int Rows = 16;  // array rows (K per tile)
+  int Cols = 16;  // array columns (N per tile)
+  int AWords = 524288;  // A scratchpad words of Rows int8 lanes (the host word field is 20 bits)
+  int BWords = 262144;  // B scratchpad words of Cols int8 lanes
+  int CWords = 262144;  // C scratchpad words of Cols int8 lanes
+  int QWords = 64;  // BIAS / M0 / SHIFT scratchpad words of Cols lanes
+  int AccWords = 1024;  // accumulator buffer rows of Cols int32 lanes: the M-block a command walks M in
+  int RequantDepth = 3;  // pipeline depth (latency) of the requant units
+  int WeightBanks = 2;  // weight banks per PE: 2 double-buffers the weights, 1 does not
+  // Every parameter inside its limits, else std::invalid_argument naming it.
+  void validate() const {
+    check_param("Rows", Rows);
+    check_param("Cols", Cols);
+    check_param("AWords", AWords);
+    check_param("BWords", BWords);
+    check_param("CWords", CWords);
+    check_param("QWords", QWords);
+    check_param("AccWords", AccWords);
+    check_param("RequantDepth", RequantDepth);
+    check_param("WeightBanks", WeightBanks);
+  }
+  std::string name() const { return std::to_string(Rows) + "x" + std::to_string(Cols); }
+  bool operator==(const TopParams& o) const {
+    return Rows == o.Rows && Cols == o.Cols && AWords == o.AWords && BWords == o.BWords && CWords == o.CWords && QWords == o.QWords && AccWords == o.AccWords && RequantDepth == o.RequantDepth && WeightBanks == o.WeightBanks;
+  }
+  bool operator!=(const TopParams& o) const { return !(*this == o); }
+};
+// X(name, C++ type, width) for scalar ports; L(name, lanes, bits, signed) for lane ports
+#define SYSTOLIC_SYSTOLIC_TOP_INPUTS(X, L) \
+  X(host_req_i, bool, 1) \
+  X(host_we_i, bool, 1) \
+  X(host_addr_i, uint32_t, kHostAddrWidth) \
+  X(host_wdata_i, uint32_t, kHostDataWidth)
+// X(name, C++ type, width) for scalar ports; L(name, lanes, bits, signed) for lane ports
+#define SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(X, L) \
+  X(host_rvalid_o, bool, 1) \
+  X(host_rdata_o, uint32_t, kHostDataWidth) \
+  X(busy_o, bool, 1) \
+  X(done_o, bool, 1)
+struct TopIn {
+#define SYSTOLIC_X(name, type, width) type name = 0;
+#define SYSTOLIC_L(name, lanes, bits, sgn) std::vector<int32_t> name;
+  SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_X, SYSTOLIC_L)
+#undef SYSTOLIC_X
+#undef SYSTOLIC_L
+  TopIn() = default;
+  explicit TopIn(const TopParams& p) {
+    (void)p;
+  }
+};
+struct TopOut {
+#define SYSTOLIC_X(name, type, width) type name = 0;
+#define SYSTOLIC_L(name, lanes, bits, sgn) std::vector<int32_t> name;
+  SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_X, SYSTOLIC_L)
+#undef SYSTOLIC_X
+#undef SYSTOLIC_L
+  TopOut() = default;
+  explicit TopOut(const TopParams& p) {
+    (void)p;
+  }
+};
+// The first output port that differs between two sides (lane ports lane by lane, within their bits).
+inline std::optional<PortDiff> compare_ports(const TopOut& a, const TopOut& b) {
+#define SYSTOLIC_X(name, type, width) \
+  if (a.name != b.name) return PortDiff{#name, uint64_t(a.name), uint64_t(b.name)};
+#define SYSTOLIC_L(name, lanes, bits, sgn)                                          \
+  for (size_t i = 0; i < a.name.size() && i < b.name.size(); ++i) {                 \
+    const uint64_t m = (uint64_t{1} << (bits)) - 1;                                 \
+    if ((uint64_t(uint32_t(a.name[i])) & m) != (uint64_t(uint32_t(b.name[i])) & m)) \
+      return PortDiff{std::string(#name) + "[" + std::to_string(i) + "]",          \
+                      uint64_t(uint32_t(a.name[i])) & m, uint64_t(uint32_t(b.name[i])) & m}; \
+  }
+  SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_X, SYSTOLIC_L)
+#undef SYSTOLIC_X
+#undef SYSTOLIC_L
+  return std::nullopt;
+}
+
+// ---- tile_ctrl (rtl/tile_ctrl.sv) ------------------------------------------
+struct TileCtrlParams {
+  int Rows = 16;  // array rows (K per tile)
+  int Cols = 16;  // array columns (N per tile)
+  int AccWords = 1024;  // accumulator buffer rows of Cols int32 lanes: the M-block a command walks M in
+  int RequantDepth = 3;  // pipeline depth (latency) of the requant units
+  int WeightBanks = 2;  // weight banks per PE: 2 double-buffers the weights, 1 does not
+  // Every parameter inside its limits, else std::invalid_argument naming it.
+  void validate() const {
+    check_param("Rows", Rows);
+    check_param("Cols", Cols);
+    check_param("AccWords", AccWords);
+    check_param("RequantDepth", RequantDepth);
+    check_param("WeightBanks", WeightBanks);
+  }
+  std::string name() const { return std::to_string(Rows) + "x" + std::to_string(Cols); }
+  bool operator==(const TileCtrlParams& o) const {
+    return Rows == o.Rows && Cols == o.Cols && AccWords == o.AccWords && RequantDepth == o.RequantDepth && WeightBanks == o.WeightBanks;
+  }
+  bool operator!=(const TileCtrlParams& o) const { return !(*this == o); }
+};
+template <class P>
+TileCtrlParams tile_ctrl_params(const P& top) {
+  TileCtrlParams p;
+  p.Rows = top.Rows;
+  p.Cols = top.Cols;
+  p.AccWords = top.AccWords;
+  p.RequantDepth = top.RequantDepth;
+  p.WeightBanks = top.WeightBanks;
+  return p;
+}
+// X(name, C++ type, width) for scalar ports; L(name, lanes, bits, signed) for lane ports
+#define SYSTOLIC_TILE_CTRL_INPUTS(X, L) \
+  X(start_i, bool, 1) \
+  X(m_i, uint32_t, kDimWidth) \
+  X(n_i, uint32_t, kDimWidth) \
+  X(k_i, uint32_t, kDimWidth) \
+  X(a_base_i, uint32_t, kWordWidth) \
+  X(b_base_i, uint32_t, kWordWidth) \
+  X(c_base_i, uint32_t, kWordWidth)
+// X(name, C++ type, width) for scalar ports; L(name, lanes, bits, signed) for lane ports
+#define SYSTOLIC_TILE_CTRL_OUTPUTS(X, L) \
+  X(busy_o, bool, 1) \
+  X(done_o, bool, 1) \
+  X(wl_issue_o, bool, 1) \
+  X(wl_addr_o, uint64_t, kAddrWidth) \
+  X(wl_row_o, uint32_t, clog2(p.Rows)) \
+  X(wl_bank_o, bool, 1) \
+  X(wl_zero_o, bool, 1) \
+  X(wl_nv_o, uint32_t, clog2(p.Cols + 1)) \
+  X(s_issue_o, bool, 1) \
+  X(s_addr_o, uint64_t, kAddrWidth) \
+  X(s_caddr_o, uint64_t, kAddrWidth) \
+  X(s_bank_o, bool, 1) \
+  X(s_kv_o, uint32_t, clog2(p.Rows + 1)) \
+  X(s_nv_o, uint32_t, clog2(p.Cols + 1)) \
+  X(s_first_o, bool, 1) \
+  X(s_last_o, bool, 1) \
+  X(s_j_o, uint32_t, imax(clog2(p.AccWords), 1)) \
+  X(s_nt_o, uint32_t, kDimWidth) \
+  X(ph_wstall_o, bool, 1) \
+  X(ph_compute_o, bool, 1) \
+  X(ph_drain_o, bool, 1) \
+  X(ph_output_o, bool, 1)
+struct TileCtrlIn {
+#define SYSTOLIC_X(name, type, width) type name = 0;
+#define SYSTOLIC_L(name, lanes, bits, sgn) std::vector<int32_t> name;
+  SYSTOLIC_TILE_CTRL_INPUTS(SYSTOLIC_X, SYSTOLIC_L)
+#undef SYSTOLIC_X
+#undef SYSTOLIC_L
+  TileCtrlIn() = default;
+  explicit TileCtrlIn(const TileCtrlParams& p) {
+    (void)p;
+  }
+};
+struct TileCtrlOut {
+#define SYSTOLIC_X(name, type, width) type name = 0;
+#define SYSTOLIC_L(name, lanes, bits, sgn) std::vector<int32_t> name;
+  SYSTOLIC_TILE_CTRL_OUTPUTS(SYSTOLIC_X, SYSTOLIC_L)
+#undef SYSTOLIC_X
+#undef SYSTOLIC_L
+  TileCtrlOut() = default;
+  explicit TileCtrlOut(const TileCtrlParams& p) {
+    (void)p;
+  }
+};
+// The first output port that differs between two sides (lane ports lane by lane, within their bits).
+inline std::optional<PortDiff> compare_ports(const TileCtrlOut& a, const TileCtrlOut& b) {
+#define SYSTOLIC_X(name, type, width) \
+  if (a.name != b.name) return PortDiff{#name, uint64_t(a.name), uint64_t(b.name)};
+#define SYSTOLIC_L(name, lanes, bits, sgn)                                          \
+  for (size_t i = 0; i < a.name.size() && i < b.name.size(); ++i) {                 \
+    const uint64_t m = (uint64_t{1} << (bits)) - 1;                                 \
+    if ((uint64_t(uint32_t(a.name[i])) & m) != (uint64_t(uint32_t(b.name[i])) & m)) \
+      return PortDiff{std::string(#name) + "[" + std::to_string(i) + "]",          \
+                      uint64_t(uint32_t(a.name[i])) & m, uint64_t(uint32_t(b.name[i])) & m}; \
+  }
+  SYSTOLIC_TILE_CTRL_OUTPUTS(SYSTOLIC_X, SYSTOLIC_L)
+#undef SYSTOLIC_X
+#undef SYSTOLIC_L
+  return std::nullopt;
+}
+
+// ---- systolic_regs (rtl/systolic_regs.sv) ----------------------------------
+struct SystolicRegsParams {
+  int Rows = 16;  // array rows (K per tile)
+  int Cols = 16;  // array columns (N per tile)
+  // Every parameter inside its limits, else std::invalid_argument naming it.
+  void validate() const {
+    check_param("Rows", Rows);
+    check_param("Cols", Cols);
+  }
+  std::string name() const { return std::to_string(Rows) + "x" + std::to_string(Cols); }
+  bool operator==(const SystolicRegsParams& o) const {
+    return Rows == o.Rows && Cols == o.Cols;
+  }
+  bool operator!=(const SystolicRegsParams& o) const { return !(*this == o); }
+};
+template <class P>
+SystolicRegsParams systolic_regs_params(const P& top) {
+  SystolicRegsParams p;
+  p.Rows = top.Rows;
+  p.Cols = top.Cols;
+  return p;
+}
+// X(name, C++ type, width) for scalar ports; L(name, lanes, bits, signed) for lane ports
+#define SYSTOLIC_SYSTOLIC_REGS_INPUTS(X, L) \
+  X(host_req_i, bool, 1) \
+  X(host_we_i, bool, 1) \
+  X(host_addr_i, uint32_t, kHostAddrWidth) \
+  X(host_wdata_i, uint32_t, kHostDataWidth) \
+  X(busy_i, bool, 1) \
+  X(done_i, bool, 1) \
+  X(ph_wstall_i, bool, 1) \
+  X(ph_compute_i, bool, 1) \
+  X(ph_drain_i, bool, 1) \
+  X(ph_output_i, bool, 1) \
+  X(s_kv_i, uint32_t, clog2(p.Rows + 1)) \
+  X(s_nv_i, uint32_t, clog2(p.Cols + 1)) \
+  X(a_rdata_i, uint32_t, kDataWidth) \
+  X(b_rdata_i, uint32_t, kDataWidth) \
+  X(c_rdata_i, uint32_t, kDataWidth) \
+  X(bias_rdata_i, uint32_t, kBiasWidth) \
+  X(m0_rdata_i, uint32_t, kM0Width) \
+  X(shift_rdata_i, uint32_t, kShiftWidth)
+// X(name, C++ type, width) for scalar ports; L(name, lanes, bits, signed) for lane ports
+#define SYSTOLIC_SYSTOLIC_REGS_OUTPUTS(X, L) \
+  X(host_rvalid_o, bool, 1) \
+  X(host_rdata_o, uint32_t, kHostDataWidth) \
+  X(start_o, bool, 1) \
+  X(m_o, uint32_t, kDimWidth) \
+  X(n_o, uint32_t, kDimWidth) \
+  X(k_o, uint32_t, kDimWidth) \
+  X(a_base_o, uint32_t, kWordWidth) \
+  X(b_base_o, uint32_t, kWordWidth) \
+  X(c_base_o, uint32_t, kWordWidth) \
+  X(q_base_o, uint32_t, kWordWidth) \
+  X(zp_out_o, uint32_t, kDataWidth) \
+  X(act_min_o, uint32_t, kDataWidth) \
+  X(act_max_o, uint32_t, kDataWidth) \
+  X(rounding_o, bool, 1) \
+  X(spad_re_o, uint32_t, kSpadRegions) \
+  X(spad_we_o, uint32_t, kSpadRegions) \
+  X(spad_word_o, uint32_t, kWordWidth) \
+  X(spad_lane_o, uint32_t, kLaneWidth) \
+  X(spad_wdata_o, uint32_t, kHostDataWidth)
+struct SystolicRegsIn {
+#define SYSTOLIC_X(name, type, width) type name = 0;
+#define SYSTOLIC_L(name, lanes, bits, sgn) std::vector<int32_t> name;
+  SYSTOLIC_SYSTOLIC_REGS_INPUTS(SYSTOLIC_X, SYSTOLIC_L)
+#undef SYSTOLIC_X
+#undef SYSTOLIC_L
+  SystolicRegsIn() = default;
+  explicit SystolicRegsIn(const SystolicRegsParams& p) {
+    (void)p;
+  }
+};
+struct SystolicRegsOut {
+#define SYSTOLIC_X(name, type, width) type name = 0;
+#define SYSTOLIC_L(name, lanes, bits, sgn) std::vector<int32_t> name;
+  SYSTOLIC_SYSTOLIC_REGS_OUTPUTS(SYSTOLIC_X, SYSTOLIC_L)
+#undef SYSTOLIC_X
+#undef SYSTOLIC_L
+  SystolicRegsOut() = default;
+  explicit SystolicRegsOut(const SystolicRegsParams& p) {
+    (void)p;
+  }
+};
+// The first output port that differs between two sides (lane ports lane by lane, within their bits).
+inline std::optional<PortDiff> compare_ports(const SystolicRegsOut& a, const SystolicRegsOut& b) {
+#define SYSTOLIC_X(name, type, width) \
+  if (a.name != b.name) return PortDiff{#name, uint64_t(a.name), uint64_t(b.name)};
+#define SYSTOLIC_L(name, lanes, bits, sgn)                                          \
+  for (size_t i = 0; i < a.name.size() && i < b.name.size(); ++i) {                 \
+    const uint64_t m = (uint64_t{1} << (bits)) - 1;                                 \
+    if ((uint64_t(uint32_t(a.name[i])) & m) != (uint64_t(uint32_t(b.name[i])) & m)) \
+      return PortDiff{std::string(#name) + "[" + std::to_string(i) + "]",          \
+                      uint64_t(uint32_t(a.name[i])) & m, uint64_t(uint32_t(b.name[i])) & m}; \
+  }
+  SYSTOLIC_SYSTOLIC_REGS_OUTPUTS(SYSTOLIC_X, SYSTOLIC_L)
+#undef SYSTOLIC_X
+#undef SYSTOLIC_L
+  return std::nullopt;
+}
+
+// ---- acc_stage (rtl/acc_stage.sv) ------------------------------------------
+struct AccStageParams {
+  int Rows = 16;  // array rows (K per tile)
+  int Cols = 16;  // array columns (N per tile)
+  int AccWords = 1024;  // accumulator buffer rows of Cols int32 lanes: the M-block a command walks M in
+  int RequantDepth = 3;  // pipeline depth (latency) of the requant units
+  // Every parameter inside its limits, else std::invalid_argument naming it.
+  void validate() const {
+    check_param("Rows", Rows);
+    check_param("Cols", Cols);
+    check_param("AccWords", AccWords);
+    check_param("RequantDepth", RequantDepth);
+  }
+  std::string name() const { return std::to_string(Rows) + "x" + std::to_string(Cols); }
+  bool operator==(const AccStageParams& o) const {
+    return Rows == o.Rows && Cols == o.Cols && AccWords == o.AccWords && RequantDepth == o.RequantDepth;
+  }
+  bool operator!=(const AccStageParams& o) const { return !(*this == o); }
+};
+template <class P>
+AccStageParams acc_stage_params(const P& top) {
+  AccStageParams p;
+  p.Rows = top.Rows;
+  p.Cols = top.Cols;
+  p.AccWords = top.AccWords;
+  p.RequantDepth = top.RequantDepth;
+  return p;
+}
+// X(name, C++ type, width) for scalar ports; L(name, lanes, bits, signed) for lane ports
+#define SYSTOLIC_ACC_STAGE_INPUTS(X, L) \
+  X(s_issue_i, bool, 1) \
+  X(s_first_i, bool, 1) \
+  X(s_last_i, bool, 1) \
+  X(s_j_i, uint32_t, imax(clog2(p.AccWords), 1)) \
+  X(s_nt_i, uint32_t, kDimWidth) \
+  X(s_nv_i, uint32_t, clog2(p.Cols + 1)) \
+  X(s_caddr_i, uint64_t, kAddrWidth) \
+  L(psum_i, p.Cols, kAccWidth, true) \
+  X(q_base_i, uint32_t, kWordWidth) \
+  X(zp_out_i, uint32_t, kDataWidth) \
+  X(act_min_i, uint32_t, kDataWidth) \
+  X(act_max_i, uint32_t, kDataWidth) \
+  X(rounding_i, bool, 1) \
+  L(bias_i, p.Cols, kBiasWidth, true) \
+  L(m0_i, p.Cols, kM0Width, true) \
+  L(shift_i, p.Cols, kShiftWidth, true)
+// X(name, C++ type, width) for scalar ports; L(name, lanes, bits, signed) for lane ports
+#define SYSTOLIC_ACC_STAGE_OUTPUTS(X, L) \
+  X(q_rd_en_o, bool, 1) \
+  X(q_rd_addr_o, uint64_t, kAddrWidth) \
+  X(c_wr_en_o, bool, 1) \
+  X(c_wr_addr_o, uint64_t, kAddrWidth) \
+  X(c_wr_lane_en_o, uint32_t, p.Cols) \
+  L(c_wr_data_o, p.Cols, kDataWidth, true)
+struct AccStageIn {
+#define SYSTOLIC_X(name, type, width) type name = 0;
+#define SYSTOLIC_L(name, lanes, bits, sgn) std::vector<int32_t> name;
+  SYSTOLIC_ACC_STAGE_INPUTS(SYSTOLIC_X, SYSTOLIC_L)
+#undef SYSTOLIC_X
+#undef SYSTOLIC_L
+  AccStageIn() = default;
+  explicit AccStageIn(const AccStageParams& p) {
+#define SYSTOLIC_X(name, type, width)
+#define SYSTOLIC_L(name, lanes, bits, sgn) name.assign(size_t(lanes), 0);
+    SYSTOLIC_ACC_STAGE_INPUTS(SYSTOLIC_X, SYSTOLIC_L)
+#undef SYSTOLIC_X
+#undef SYSTOLIC_L
+  }
+};
+struct AccStageOut {
+#define SYSTOLIC_X(name, type, width) type name = 0;
+#define SYSTOLIC_L(name, lanes, bits, sgn) std::vector<int32_t> name;
+  SYSTOLIC_ACC_STAGE_OUTPUTS(SYSTOLIC_X, SYSTOLIC_L)
+#undef SYSTOLIC_X
+#undef SYSTOLIC_L
+  AccStageOut() = default;
+  explicit AccStageOut(const AccStageParams& p) {
+#define SYSTOLIC_X(name, type, width)
+#define SYSTOLIC_L(name, lanes, bits, sgn) name.assign(size_t(lanes), 0);
+    SYSTOLIC_ACC_STAGE_OUTPUTS(SYSTOLIC_X, SYSTOLIC_L)
+#undef SYSTOLIC_X
+#undef SYSTOLIC_L
+  }
+};
+// The first output port that differs between two sides (lane ports lane by lane, within their bits).
+inline std::optional<PortDiff> compare_ports(const AccStageOut& a, const AccStageOut& b) {
+#define SYSTOLIC_X(name, type, width) \
+  if (a.name != b.name) return PortDiff{#name, uint64_t(a.name), uint64_t(b.name)};
+#define SYSTOLIC_L(name, lanes, bits, sgn)                                          \
+  for (size_t i = 0; i < a.name.size() && i < b.name.size(); ++i) {                 \
+    const uint64_t m = (uint64_t{1} << (bits)) - 1;                                 \
+    if ((uint64_t(uint32_t(a.name[i])) & m) != (uint64_t(uint32_t(b.name[i])) & m)) \
+      return PortDiff{std::string(#name) + "[" + std::to_string(i) + "]",          \
+                      uint64_t(uint32_t(a.name[i])) & m, uint64_t(uint32_t(b.name[i])) & m}; \
+  }
+  SYSTOLIC_ACC_STAGE_OUTPUTS(SYSTOLIC_X, SYSTOLIC_L)
+#undef SYSTOLIC_X
+#undef SYSTOLIC_L
+  return std::nullopt;
+}
+
+}  // namespace systolic::iface

@@ -1,0 +1,213 @@
+#include "systolic_regs.h"
+
+namespace systolic::model {
+namespace {
+
+constexpr uint32_t kDimMask = (uint32_t{1} << iface::kDimWidth) - 1;
+constexpr uint32_t kBaseMask = (uint32_t{1} << iface::kWordWidth) - 1;
+constexpr uint32_t kSrcNone = 7;
+
+uint32_t sext(uint32_t v, int bits) {
+  const uint32_t m = uint32_t{1} << (bits - 1);
+  v &= (bits >= 32) ? ~uint32_t{0} : ((uint32_t{1} << bits) - 1);
+  return (v ^ m) - m;
+}
+
+}  // namespace
+
+SystolicRegs::SystolicRegs(const SystolicRegsParams& p) : p_((p.validate(), p)) { reset(); }
+
+void SystolicRegs::reset() {
+  r_ = SystolicRegsRegs{};
+  for (const iface::RegInfo& i : iface::kRegTable) {
+    const uint32_t v =
+        uint32_t(i.reset) & (i.bits >= 32 ? ~uint32_t{0} : (uint32_t{1} << i.bits) - 1);
+    if (i.index == iface::kActMin) r_.act_min_q = v;
+    if (i.index == iface::kActMax) r_.act_max_q = v;
+  }
+  out_ = SystolicRegsOut{};
+}
+
+uint32_t SystolicRegs::reg_read(uint32_t index, const SystolicRegsIn& in) const {
+  const SystolicRegsRegs& r = r_;
+  switch (index) {
+    case iface::kStatus:
+      return uint32_t(in.busy_i) | uint32_t(r.done_flag_q || in.done_i) << 1;
+    case iface::kM:
+      return r.m_q;
+    case iface::kN:
+      return r.n_q;
+    case iface::kK:
+      return r.k_q;
+    case iface::kABase:
+      return r.a_base_q;
+    case iface::kBBase:
+      return r.b_base_q;
+    case iface::kCBase:
+      return r.c_base_q;
+    case iface::kQBase:
+      return r.q_base_q;
+    case iface::kZpOut:
+      return sext(r.zp_out_q, iface::kDataWidth);
+    case iface::kActMin:
+      return sext(r.act_min_q, iface::kDataWidth);
+    case iface::kActMax:
+      return sext(r.act_max_q, iface::kDataWidth);
+    case iface::kRounding:
+      return uint32_t(r.rounding_q);
+    case iface::kCycBusy:
+      return r.cyc_busy_q;
+    case iface::kCycWstall:
+      return r.cyc_wstall_q;
+    case iface::kCycCompute:
+      return r.cyc_compute_q;
+    case iface::kCycDrain:
+      return r.cyc_drain_q;
+    case iface::kCycOutput:
+      return r.cyc_output_q;
+    case iface::kMacsLo:
+      return uint32_t(r.macs_q);
+    case iface::kMacsHi:
+      return uint32_t(r.macs_q >> 32);
+    case iface::kRows:
+      return uint32_t(p_.Rows);
+    case iface::kCols:
+      return uint32_t(p_.Cols);
+    default:
+      return 0;  // CTRL (write only) and unassigned indices
+  }
+}
+
+uint32_t SystolicRegs::rdata(const SystolicRegsIn& in) const {
+  if (!r_.rvalid_q) return r_.hold_q;
+  switch (r_.src_q) {
+    case 0:
+      return r_.reg_rdata_q;
+    case iface::kA:
+      return sext(in.a_rdata_i, iface::kDataWidth);
+    case iface::kB:
+      return sext(in.b_rdata_i, iface::kDataWidth);
+    case iface::kC:
+      return sext(in.c_rdata_i, iface::kDataWidth);
+    case iface::kBias:
+      return in.bias_rdata_i;
+    case iface::kM0:
+      return in.m0_rdata_i;
+    case iface::kShift:
+      return sext(in.shift_rdata_i, iface::kShiftWidth);
+    default:
+      return 0;
+  }
+}
+
+const SystolicRegsOut& SystolicRegs::eval(const SystolicRegsIn& in) {
+  SystolicRegsOut& o = out_;
+  const uint32_t region = iface::region_of(in.host_addr_i);
+  const uint32_t index = iface::lane_of(in.host_addr_i);
+  const bool host_wr = in.host_req_i && in.host_we_i;
+  const bool host_rd = in.host_req_i && !in.host_we_i;
+  const bool wr_idle = host_wr && !in.busy_i;
+  o.start_o = wr_idle && region == iface::kRegs && index == iface::kCtrl && (in.host_wdata_i & 1);
+  o.spad_re_o = 0;
+  o.spad_we_o = 0;
+  if (region >= 1 && region <= uint32_t(iface::kSpadRegions)) {
+    const uint32_t bit = 1u << (region - 1);
+    if (wr_idle) o.spad_we_o = bit;
+    if (host_rd && (!in.busy_i || region == iface::kC)) o.spad_re_o = bit;
+  }
+  o.spad_word_o = iface::word_of(in.host_addr_i);
+  o.spad_lane_o = index;
+  o.spad_wdata_o = in.host_wdata_i;
+  o.host_rvalid_o = r_.rvalid_q;
+  o.host_rdata_o = rdata(in);
+  o.m_o = r_.m_q;
+  o.n_o = r_.n_q;
+  o.k_o = r_.k_q;
+  o.a_base_o = r_.a_base_q;
+  o.b_base_o = r_.b_base_q;
+  o.c_base_o = r_.c_base_q;
+  o.q_base_o = r_.q_base_q;
+  o.zp_out_o = r_.zp_out_q;
+  o.act_min_o = r_.act_min_q;
+  o.act_max_o = r_.act_max_q;
+  o.rounding_o = r_.rounding_q;
+  return o;
+}
+
+void SystolicRegs::tick(const SystolicRegsIn& in) {
+  const SystolicRegsOut& o = out_;
+  SystolicRegsRegs& r = r_;
+  const uint32_t region = iface::region_of(in.host_addr_i);
+  const uint32_t index = iface::lane_of(in.host_addr_i);
+  const bool host_wr = in.host_req_i && in.host_we_i;
+  const bool host_rd = in.host_req_i && !in.host_we_i;
+  const bool in_regs = region == iface::kRegs;
+  const uint32_t w = in.host_wdata_i;
+
+  // Read data first: it reads the registers as they are in this cycle.
+  const uint32_t rd_value = rdata(in);
+  if (host_rd) {
+    r.reg_rdata_q = in_regs ? reg_read(index, in) : 0;
+    r.src_q = in_regs ? 0 : (o.spad_re_o != 0 ? region : kSrcNone);
+  }
+  r.hold_q = r.rvalid_q ? rd_value : r.hold_q;
+  r.rvalid_q = host_rd;
+
+  const bool done_flag = r.done_flag_q || in.done_i;
+  // Command registers: written only while idle.
+  if (host_wr && !in.busy_i && in_regs) {
+    switch (index) {
+      case iface::kM:
+        r.m_q = w & kDimMask;
+        break;
+      case iface::kN:
+        r.n_q = w & kDimMask;
+        break;
+      case iface::kK:
+        r.k_q = w & kDimMask;
+        break;
+      case iface::kABase:
+        r.a_base_q = w & kBaseMask;
+        break;
+      case iface::kBBase:
+        r.b_base_q = w & kBaseMask;
+        break;
+      case iface::kCBase:
+        r.c_base_q = w & kBaseMask;
+        break;
+      case iface::kQBase:
+        r.q_base_q = w & kBaseMask;
+        break;
+      case iface::kZpOut:
+        r.zp_out_q = w & 0xffu;
+        break;
+      case iface::kActMin:
+        r.act_min_q = w & 0xffu;
+        break;
+      case iface::kActMax:
+        r.act_max_q = w & 0xffu;
+        break;
+      case iface::kRounding:
+        r.rounding_q = w & 1u;
+        break;
+      default:
+        break;
+    }
+  }
+  // Counters: cleared at the start edge, then one phase per busy cycle.
+  r.done_flag_q = done_flag;
+  if (o.start_o) {
+    r.done_flag_q = false;
+    r.cyc_busy_q = r.cyc_wstall_q = r.cyc_compute_q = r.cyc_drain_q = r.cyc_output_q = 0;
+    r.macs_q = 0;
+  } else if (in.busy_i) {
+    ++r.cyc_busy_q;
+    r.cyc_wstall_q += uint32_t(in.ph_wstall_i);
+    r.cyc_compute_q += uint32_t(in.ph_compute_i);
+    r.cyc_drain_q += uint32_t(in.ph_drain_i);
+    r.cyc_output_q += uint32_t(in.ph_output_i);
+    if (in.ph_compute_i) r.macs_q += uint64_t(in.s_kv_i) * uint64_t(in.s_nv_i);
+  }
+}
+
+}  // namespace systolic::model

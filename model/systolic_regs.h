@@ -1,0 +1,61 @@
+// C++ twin of rtl/systolic_regs.sv: the host port of the engine (address decode, command
+// registers, performance counters, read-data mux), register for register.
+//
+// Same parameters, ports (SystolicRegsIn / SystolicRegsOut, generated from rtl/systolic_if.toml)
+// and registers as the RTL; testbench/test_systolic_regs.cpp compares every output port in every
+// cycle with the verilated module. eval(in) gives this cycle's outputs (some are combinational
+// functions of the host inputs); tick(in) is the rising edge; reset() is rst_ni = 0.
+#pragma once
+
+#include <cstdint>
+
+#include "systolic_if.h"
+
+namespace systolic::model {
+
+using iface::SystolicRegsIn;
+using iface::SystolicRegsOut;
+using iface::SystolicRegsParams;
+
+// Every register of rtl/systolic_regs.sv, with its RTL name. The 8-bit registers hold their raw
+// bits (zp_out_q = 0xff for -1), as the RTL does.
+struct SystolicRegsRegs {
+  uint32_t m_q = 0, n_q = 0, k_q = 0;
+  uint32_t a_base_q = 0, b_base_q = 0, c_base_q = 0, q_base_q = 0;
+  uint32_t zp_out_q = 0, act_min_q = 0x80, act_max_q = 0x7f;
+  bool rounding_q = false;
+  bool done_flag_q = false;  // STATUS.done after the done_i cycle
+  uint32_t cyc_busy_q = 0, cyc_wstall_q = 0, cyc_compute_q = 0, cyc_drain_q = 0, cyc_output_q = 0;
+  uint64_t macs_q = 0;
+  bool rvalid_q = false;
+  uint32_t src_q = 0;        // what the read of the last cycle reads: 0 regs, 1..6 a region, 7 none
+  uint32_t reg_rdata_q = 0;  // the register it read
+  uint32_t hold_q = 0;       // host_rdata_o while host_rvalid_o = 0
+};
+
+class SystolicRegs {
+ public:
+  explicit SystolicRegs(const SystolicRegsParams& p);
+
+  const SystolicRegsParams& params() const { return p_; }
+  void reset();
+  const SystolicRegsOut& eval(const SystolicRegsIn& in);
+  const SystolicRegsOut& out() const { return out_; }
+  // The rising edge, with the outputs eval(in) gave for the same `in`.
+  void tick(const SystolicRegsIn& in);
+
+  // host_rdata_o for these scratchpad elements (the only outputs that do not depend on the host
+  // inputs of the cycle): what the port shows after an edge.
+  uint32_t rdata(const SystolicRegsIn& in) const;
+
+  const SystolicRegsRegs& regs() const { return r_; }
+
+ private:
+  uint32_t reg_read(uint32_t index, const SystolicRegsIn& in) const;
+
+  SystolicRegsParams p_;
+  SystolicRegsRegs r_;
+  SystolicRegsOut out_;
+};
+
+}  // namespace systolic::model

@@ -1,0 +1,231 @@
+#include "tile_ctrl.h"
+
+namespace systolic::model {
+namespace {
+
+constexpr uint32_t kDimMask = (uint32_t{1} << iface::kDimWidth) - 1;
+constexpr uint64_t kAddrMask = (uint64_t{1} << iface::kAddrWidth) - 1;
+
+uint32_t mask(int bits) { return bits >= 32 ? ~uint32_t{0} : (uint32_t{1} << bits) - 1; }
+
+}  // namespace
+
+TileCtrl::TileCtrl(const TileCtrlParams& p) : p_((p.validate(), p)) {
+  row_w_ = iface::clog2(p.Rows);
+  kv_w_ = iface::clog2(p.Rows + 1);
+  nv_w_ = iface::clog2(p.Cols + 1);
+  cnt_w_ = iface::clog2(p.Cols);
+  tail_len_ = uint32_t(p.Rows + p.Cols + p.RequantDepth);
+  out_len_ = uint32_t(p.RequantDepth + 1);
+  tail_w_ = iface::clog2(tail_len_ + 1);
+  slot_w_ = p.AccWords > 1 ? iface::clog2(p.AccWords) : 1;
+  row_mask_ = mask(row_w_);
+  slot_mask_ = mask(slot_w_);
+  cnt_mask_ = mask(cnt_w_);
+  tail_mask_ = mask(tail_w_);
+  reset();
+}
+
+void TileCtrl::reset() {
+  r_ = TileCtrlRegs{};
+  update_outputs();
+}
+
+CtrlState TileCtrl::state() const {
+  if (out_.ph_output_o) return CtrlState::kOutput;
+  if (out_.ph_drain_o) return CtrlState::kDrain;
+  if (out_.ph_compute_o) return CtrlState::kCompute;
+  if (out_.ph_wstall_o) return CtrlState::kWstall;
+  return CtrlState::kIdle;
+}
+
+// The "Issue decisions of this cycle" block and the output assigns of the RTL.
+void TileCtrl::update_outputs() {
+  const TileCtrlRegs& r = r_;
+  const uint32_t rows = uint32_t(p_.Rows), cols = uint32_t(p_.Cols);
+  const uint32_t acc_words = uint32_t(p_.AccWords);
+
+  const bool bank_free =
+      !((r.bank_wait_q >> unsigned(r.wl_bank_q)) & 1u) && (r.bank_cnt_q[r.wl_bank_q ? 1 : 0] == 0);
+  wl_start_ = !r.wl_act_q && r.wl_left_q && bank_free;
+  const bool wl_issue = r.wl_act_q || wl_start_;
+  const uint32_t wl_row = r.wl_act_q ? r.wl_row_q : 0;
+  wl_last_kt_ = r.wl_krem_q <= rows;
+  wl_last_mb_ = r.wl_mrem_q <= acc_words;
+  wl_last_nt_ = r.wl_nrem_q <= cols;
+  wl_last_row_ = wl_row == ((rows - 1) & row_mask_);
+
+  s_start_ = !r.s_act_q && r.s_left_q && r.ahead_q != 0;
+  const bool s_issue = r.s_act_q || s_start_;
+  const uint32_t s_j = r.s_act_q ? r.s_j_q : 0;
+  const bool s_last_kt = r.s_krem_q <= rows;
+  s_last_mb_ = r.s_mrem_q <= acc_words;
+  s_last_nt_ = r.s_nrem_q <= cols;
+  const uint32_t s_j_last =
+      s_last_mb_ ? ((r.s_mrem_q - 1) & kDimMask & slot_mask_) : ((acc_words - 1) & slot_mask_);
+  s_tile_end_ = s_issue && s_j == s_j_last;
+  tail_phase_ = r.busy_q && !r.s_left_q;
+
+  TileCtrlOut& o = out_;
+  o.busy_o = r.busy_q;
+  o.done_o = r.done_q;
+  o.wl_issue_o = wl_issue;
+  o.wl_addr_o = r.wl_addr_q;
+  o.wl_row_o = wl_row;
+  o.wl_bank_o = r.wl_bank_q;
+  o.wl_zero_o = wl_row >= r.wl_krem_q;
+  o.wl_nv_o = r.wl_nrem_q >= cols ? cols : r.wl_nrem_q;
+  o.s_issue_o = s_issue;
+  o.s_addr_o = r.s_act_q ? r.s_addr_q : r.s_kbase_q;
+  o.s_caddr_o = r.s_act_q ? r.s_caddr_q : r.s_cblk_q;
+  o.s_bank_o = r.s_bank_q;
+  o.s_kv_o = r.s_krem_q >= rows ? rows : r.s_krem_q;
+  o.s_nv_o = r.s_nrem_q >= cols ? cols : r.s_nrem_q;
+  o.s_first_o = r.s_first_q;
+  o.s_last_o = s_last_kt;
+  o.s_j_o = s_j;
+  o.s_nt_o = r.s_nt_q;
+  o.ph_compute_o = r.busy_q && s_issue;
+  o.ph_wstall_o = r.busy_q && r.s_left_q && !s_issue;
+  o.ph_drain_o = tail_phase_ && r.tail_q > out_len_;
+  o.ph_output_o = tail_phase_ && r.tail_q <= out_len_;
+}
+
+// The "Next state" block of the RTL.
+void TileCtrl::tick(const TileCtrlIn& in) {
+  const TileCtrlRegs& q = r_;
+  TileCtrlRegs d = q;
+  const TileCtrlOut& o = out_;
+  const uint32_t rows = uint32_t(p_.Rows), cols = uint32_t(p_.Cols);
+  const uint32_t acc_words = uint32_t(p_.AccWords);
+  const bool two_banks = p_.WeightBanks == 2;
+
+  d.done_q = false;
+  d.ahead_q = (q.ahead_q + uint32_t(wl_start_) - uint32_t(s_start_)) & 3u;
+
+  // Bank countdowns.
+  for (int b = 0; b < 2; ++b) {
+    if (q.bank_cnt_q[b] != 0) d.bank_cnt_q[b] = (q.bank_cnt_q[b] - 1) & cnt_mask_;
+  }
+
+  // Weight loader: one row per cycle, then the next tile (kt, then mb, then nt).
+  if (wl_start_) d.bank_wait_q |= 1u << unsigned(q.wl_bank_q);
+  if (o.wl_issue_o) {
+    d.wl_addr_q = (q.wl_addr_q + 1) & kAddrMask;
+    if (wl_last_row_) {
+      d.wl_act_q = false;
+      d.wl_row_q = 0;
+      d.wl_bank_q = two_banks ? !q.wl_bank_q : false;
+      if (wl_last_kt_) {
+        d.wl_krem_q = in.k_i;
+        if (wl_last_mb_) {
+          d.wl_mrem_q = in.m_i;
+          d.wl_nrem_q = (q.wl_nrem_q - cols) & kDimMask;
+          d.wl_ntbase_q = (q.wl_ntbase_q + in.k_i) & kAddrMask;
+          d.wl_addr_q = (q.wl_ntbase_q + in.k_i) & kAddrMask;
+          if (wl_last_nt_) d.wl_left_q = false;
+        } else {
+          // The next M-block reloads this N-tile's weights.
+          d.wl_mrem_q = (q.wl_mrem_q - acc_words) & kDimMask;
+          d.wl_addr_q = q.wl_ntbase_q;
+        }
+      } else {
+        d.wl_krem_q = (q.wl_krem_q - rows) & kDimMask;
+      }
+    } else {
+      d.wl_act_q = true;
+      d.wl_row_q = (o.wl_row_o + 1) & row_mask_;
+    }
+  }
+
+  // Slot streamer: one slot per cycle, then the next tile (kt, then mb, then nt).
+  if (o.s_issue_o) {
+    if (s_tile_end_) {
+      d.s_act_q = false;
+      d.s_j_q = 0;
+      d.s_bank_q = two_banks ? !q.s_bank_q : false;
+      const int b = q.s_bank_q ? 1 : 0;
+      d.bank_wait_q &= ~(1u << b);
+      d.bank_cnt_q[b] = (cols - 2) & cnt_mask_;
+      if (o.s_last_o) {
+        d.s_krem_q = in.k_i;
+        d.s_first_q = true;
+        if (s_last_mb_) {
+          d.s_mrem_q = in.m_i;
+          d.s_kbase_q = in.a_base_i;
+          d.s_nt_q = (q.s_nt_q + 1) & kDimMask;
+          d.s_nrem_q = (q.s_nrem_q - cols) & kDimMask;
+          d.s_cbase_q = (q.s_cbase_q + 1) & kAddrMask;
+          d.s_cblk_q = (q.s_cbase_q + 1) & kAddrMask;
+          if (s_last_nt_) {
+            d.s_left_q = false;
+            d.tail_q = tail_len_ & tail_mask_;
+          }
+        } else {
+          // A full M-block ends with row AccWords - 1 of the last K-tile: the next block's slot 0
+          // has the A word after this slot's (kt = 0) and the C word NT after it.
+          d.s_mrem_q = (q.s_mrem_q - acc_words) & kDimMask;
+          d.s_kbase_q = (o.s_addr_o + 1) & kAddrMask;
+          d.s_cblk_q = (o.s_caddr_o + q.nt_num_q) & kAddrMask;
+        }
+      } else {
+        d.s_krem_q = (q.s_krem_q - rows) & kDimMask;
+        d.s_first_q = false;
+        d.s_kbase_q = (q.s_kbase_q + 1) & kAddrMask;
+      }
+    } else {
+      d.s_act_q = true;
+      d.s_j_q = (o.s_j_o + 1) & slot_mask_;
+      d.s_addr_q = (o.s_addr_o + q.kt_num_q) & kAddrMask;
+      d.s_caddr_q = (o.s_caddr_o + q.nt_num_q) & kAddrMask;
+    }
+  }
+
+  // After the last slot: count down the busy cycles, then done.
+  if (tail_phase_) {
+    d.tail_q = (q.tail_q - 1) & tail_mask_;
+    if (q.tail_q == 1) {
+      d.busy_q = false;
+      d.done_q = true;
+    }
+  }
+
+  // Command start (only while idle: nothing above is active then).
+  if (in.start_i && !q.busy_q) {
+    const bool empty = in.m_i == 0 || in.n_i == 0 || in.k_i == 0;
+    d.busy_q = true;
+    d.kt_num_q = ((in.k_i + rows - 1) / rows) & kDimMask;
+    d.nt_num_q = ((in.n_i + cols - 1) / cols) & kDimMask;
+    d.wl_left_q = !empty;
+    d.wl_act_q = false;
+    d.wl_row_q = 0;
+    d.wl_bank_q = false;
+    d.wl_krem_q = in.k_i;
+    d.wl_mrem_q = in.m_i;
+    d.wl_nrem_q = in.n_i;
+    d.wl_addr_q = in.b_base_i;
+    d.wl_ntbase_q = in.b_base_i;
+    d.bank_wait_q = 0;
+    d.bank_cnt_q[0] = d.bank_cnt_q[1] = 0;
+    d.ahead_q = 0;
+    d.s_left_q = !empty;
+    d.s_act_q = false;
+    d.s_j_q = 0;
+    d.s_bank_q = false;
+    d.s_krem_q = in.k_i;
+    d.s_mrem_q = in.m_i;
+    d.s_nrem_q = in.n_i;
+    d.s_nt_q = 0;
+    d.s_first_q = true;
+    d.s_addr_q = in.a_base_i;
+    d.s_kbase_q = in.a_base_i;
+    d.s_caddr_q = in.c_base_i;
+    d.s_cblk_q = in.c_base_i;
+    d.s_cbase_q = in.c_base_i;
+    d.tail_q = empty ? 1 : 0;
+  }
+  r_ = d;
+  update_outputs();
+}
+
+}  // namespace systolic::model

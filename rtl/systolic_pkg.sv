@@ -1,0 +1,93 @@
+// Generated from rtl/systolic_if.toml by scripts/gen_interface.py; do not edit.
+//
+// Widths, the host address map, the register map and the parameter limits of the engine
+// (docs/architecture.md section 4). Referenced as systolic_pkg::Name (no import: Yosys
+// 0.23 reads package-qualified names only).
+package systolic_pkg;
+
+  // Widths
+  localparam int HostAddrWidth = 32;
+  localparam int HostDataWidth = 32;
+  localparam int RegionLsb = 28;
+  localparam int RegionWidth = 4;
+  localparam int WordLsb = 8;
+  localparam int WordWidth = 20;
+  localparam int LaneWidth = 8;
+  localparam int DimWidth = 24;
+  localparam int AddrWidth = 50;
+  localparam int DataWidth = 8;
+  localparam int AccWidth = 32;
+  localparam int BiasWidth = 32;
+  localparam int M0Width = 32;
+  localparam int ShiftWidth = 6;
+  localparam int CycWidth = 32;
+  localparam int MacsWidth = 64;
+  localparam int SpadRegions = 6;
+
+  // systolic_top parameters: defaults and limits (inclusive), checked at elaboration
+  localparam int RowsDefault = 16;  // array rows (K per tile)
+  localparam int RowsMin = 2;
+  localparam int RowsMax = 32;
+  localparam int ColsDefault = 16;  // array columns (N per tile)
+  localparam int ColsMin = 2;
+  localparam int ColsMax = 32;
+  localparam int AWordsDefault = 524288;  // A scratchpad words of Rows int8 lanes (the host word field is 20 bits)
+  localparam int AWordsMin = 1;
+  localparam int AWordsMax = 1048576;
+  localparam int BWordsDefault = 262144;  // B scratchpad words of Cols int8 lanes
+  localparam int BWordsMin = 1;
+  localparam int BWordsMax = 1048576;
+  localparam int CWordsDefault = 262144;  // C scratchpad words of Cols int8 lanes
+  localparam int CWordsMin = 1;
+  localparam int CWordsMax = 1048576;
+  localparam int QWordsDefault = 64;  // BIAS / M0 / SHIFT scratchpad words of Cols lanes
+  localparam int QWordsMin = 1;
+  localparam int QWordsMax = 1048576;
+  localparam int AccWordsDefault = 1024;  // accumulator buffer rows of Cols int32 lanes: the M-block a command walks M in
+  localparam int AccWordsMin = 1;
+  localparam int AccWordsMax = 65536;
+  localparam int RequantDepthDefault = 3;  // pipeline depth (latency) of the requant units
+  localparam int RequantDepthMin = 1;
+  localparam int RequantDepthMax = 16;
+  localparam int WeightBanksDefault = 2;  // weight banks per PE: 2 double-buffers the weights, 1 does not
+  localparam int WeightBanksMin = 1;
+  localparam int WeightBanksMax = 2;
+
+  // Host address regions: host_addr_i[RegionLsb +: RegionWidth]
+  localparam logic [RegionWidth-1:0] RegionRegs = 4'd0;  // registers: host_addr_i[7:0] is the register index
+  localparam logic [RegionWidth-1:0] RegionA = 4'd1;  // A[m][k]: word a_base + m*KT + k div Rows, lane k mod Rows
+  localparam logic [RegionWidth-1:0] RegionB = 4'd2;  // B[k][n]: word b_base + (n div Cols)*K + k, lane n mod Cols
+  localparam logic [RegionWidth-1:0] RegionC = 4'd3;  // C[m][n]: word c_base + m*NT + n div Cols, lane n mod Cols
+  localparam logic [RegionWidth-1:0] RegionBias = 4'd4;  // folded bias of column n: word q_base + n div Cols, lane n mod Cols
+  localparam logic [RegionWidth-1:0] RegionM0 = 4'd5;  // requantization multiplier of column n (0 .. 2^31 - 1), addressed like BIAS
+  localparam logic [RegionWidth-1:0] RegionShift = 4'd6;  // requantization shift of column n (-31 .. 30), addressed like BIAS
+
+  // Registers of region 0: host_addr_i[LaneWidth-1:0]
+  localparam logic [LaneWidth-1:0] RegCtrl = 8'd0;  // W: bit 0 set: start a command (ignored while busy)
+  localparam logic [LaneWidth-1:0] RegStatus = 8'd1;  // R: bit 0 busy, bit 1 done (set at done, cleared at start)
+  localparam logic [LaneWidth-1:0] RegM = 8'd2;  // RW: rows of A and C of the command
+  localparam logic [LaneWidth-1:0] RegN = 8'd3;  // RW: columns of B and C
+  localparam logic [LaneWidth-1:0] RegK = 8'd4;  // RW: columns of A, rows of B
+  localparam logic [LaneWidth-1:0] RegABase = 8'd5;  // RW: A word of the command's A[0][0]
+  localparam logic [LaneWidth-1:0] RegBBase = 8'd6;  // RW: B word of B[0][0]
+  localparam logic [LaneWidth-1:0] RegCBase = 8'd7;  // RW: C word of C[0][0]
+  localparam logic [LaneWidth-1:0] RegQBase = 8'd8;  // RW: BIAS / M0 / SHIFT word of column 0
+  localparam logic [LaneWidth-1:0] RegZpOut = 8'd9;  // RW: output zero point
+  localparam logic [LaneWidth-1:0] RegActMin = 8'd10;  // RW: activation clamp, lower bound
+  localparam logic [LaneWidth-1:0] RegActMax = 8'd11;  // RW: activation clamp, upper bound
+  localparam logic [LaneWidth-1:0] RegRounding = 8'd12;  // RW: 0 double rounding, 1 single rounding
+  localparam logic [LaneWidth-1:0] RegCycBusy = 8'd16;  // R: cycles of the last command (busy_o = 1)
+  localparam logic [LaneWidth-1:0] RegCycWstall = 8'd17;  // R: of those: no slot issued, some still to issue (waiting for weights)
+  localparam logic [LaneWidth-1:0] RegCycCompute = 8'd18;  // R: of those: a slot issued
+  localparam logic [LaneWidth-1:0] RegCycDrain = 8'd19;  // R: of those: after the last slot, until its row leaves the de-skew
+  localparam logic [LaneWidth-1:0] RegCycOutput = 8'd20;  // R: of those: the rest (requantization and the last C write)
+  localparam logic [LaneWidth-1:0] RegMacsLo = 8'd21;  // R: useful MACs of the last command, bits 31:0
+  localparam logic [LaneWidth-1:0] RegMacsHi = 8'd22;  // R: useful MACs of the last command, bits 63:32
+  localparam logic [LaneWidth-1:0] RegRows = 8'd24;  // R: the Rows parameter
+  localparam logic [LaneWidth-1:0] RegCols = 8'd25;  // R: the Cols parameter
+
+  // Register reset values (every other register resets to 0)
+  localparam logic [7:0] RegActMinReset = 8'h80;
+  localparam logic [7:0] RegActMaxReset = 8'h7f;
+
+endpackage

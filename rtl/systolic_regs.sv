@@ -1,0 +1,336 @@
+// systolic_regs: the host port of systolic_top: address decode, the command registers, the
+// performance counters and the read-data mux (docs/architecture.md section 4, "Host address map";
+// C++ twin: model/systolic_regs.h). Widths, indices and reset values: rtl/systolic_pkg.sv.
+//
+// Host port (one element or one 32-bit register per access):
+//   - host_addr_i[31:28] is the region, [27:8] the word, [7:0] the lane (the register index in
+//     region 0, whose word bits are ignored). Regions: 0 registers, 1 A, 2 B, 3 C, 4 BIAS, 5 M0,
+//     6 SHIFT; 7..15 are missing (read 0, write nothing).
+//   - A read in cycle t (host_req_i = 1, host_we_i = 0) gives host_rvalid_o = 1 in cycle t + 1
+//     and host_rdata_o = the register as it was in cycle t, or the scratchpad element as stored
+//     before the edge ending t (sign-extended: 8-bit A/B/C, 6-bit SHIFT). host_rdata_o holds its
+//     value until the next read; reset value 0.
+//   - While busy_i = 1 the engine owns the scratchpads: host writes to every scratchpad and to
+//     registers 2..12 are ignored, and host reads of A, B, BIAS, M0 and SHIFT return 0 (their one
+//     read port streams operands). C reads are always served (the engine only writes C); a C read
+//     in the cycle of an engine write to that word returns the old value.
+//   - Register widths: M, N, K DimWidth bits and the bases WordWidth bits (read zero-extended);
+//     ZP_OUT, ACT_MIN, ACT_MAX 8 bits (read sign-extended); ROUNDING 1 bit; CTRL and unassigned
+//     indices read 0; ROWS, COLS read the parameters; CYC_* are CycWidth-bit counters (wrapping),
+//     MACS MacsWidth bits (MACS_LO, MACS_HI).
+//   - STATUS = {30'b0, done, busy}: done is 1 from the cycle of done_i until the next start.
+//
+// Cycle behaviour:
+//   - start_o = 1 in a cycle with a CTRL write with bit 0 set while busy_i = 0 (combinational).
+//   - spad_re_o[i] / spad_we_o[i] (region 1 + i) and spad_word_o / spad_lane_o / spad_wdata_o
+//     are the host access of this cycle, decoded combinationally and gated as above.
+//   - Registers 2..12 take host_wdata_i at the edge ending a write cycle with busy_i = 0.
+//   - Counters, cleared at the edge ending the start cycle, then at the end of every cycle with
+//     busy_i = 1: CYC_BUSY + 1, each CYC_<phase> + ph_<phase>_i, MACS + s_kv_i * s_nv_i when
+//     ph_compute_i. A read during a command sees the count up to the previous cycle.
+//   - Reset (rst_ni = 0, asynchronous) clears every register, except ACT_MIN = -128 and
+//     ACT_MAX = 127.
+`include "systolic_assert.svh"
+
+module systolic_regs #(
+  parameter int Rows = 16,  // array rows: read back in ROWS; the width of s_kv_i
+  parameter int Cols = 16   // array columns: read back in COLS; the width of s_nv_i
+) (
+  input  logic                                  clk_i,
+  input  logic                                  rst_ni,
+  // Host port
+  input  logic                                  host_req_i,
+  input  logic                                  host_we_i,
+  input  logic [systolic_pkg::HostAddrWidth-1:0] host_addr_i,
+  input  logic [systolic_pkg::HostDataWidth-1:0] host_wdata_i,
+  output logic                                  host_rvalid_o,
+  output logic [systolic_pkg::HostDataWidth-1:0] host_rdata_o,
+  // From tile_ctrl
+  input  logic                                  busy_i,
+  input  logic                                  done_i,
+  input  logic                                  ph_wstall_i,
+  input  logic                                  ph_compute_i,
+  input  logic                                  ph_drain_i,
+  input  logic                                  ph_output_i,
+  input  logic [$clog2(Rows+1)-1:0]             s_kv_i,
+  input  logic [$clog2(Cols+1)-1:0]             s_nv_i,
+  // Command
+  output logic                                  start_o,
+  output logic [systolic_pkg::DimWidth-1:0]     m_o,
+  output logic [systolic_pkg::DimWidth-1:0]     n_o,
+  output logic [systolic_pkg::DimWidth-1:0]     k_o,
+  output logic [systolic_pkg::WordWidth-1:0]    a_base_o,
+  output logic [systolic_pkg::WordWidth-1:0]    b_base_o,
+  output logic [systolic_pkg::WordWidth-1:0]    c_base_o,
+  output logic [systolic_pkg::WordWidth-1:0]    q_base_o,
+  output logic [systolic_pkg::DataWidth-1:0]    zp_out_o,
+  output logic [systolic_pkg::DataWidth-1:0]    act_min_o,
+  output logic [systolic_pkg::DataWidth-1:0]    act_max_o,
+  output logic                                  rounding_o,
+  // Host accesses to the scratchpads (bit i: region 1 + i: A, B, C, BIAS, M0, SHIFT)
+  output logic [systolic_pkg::SpadRegions-1:0]  spad_re_o,
+  output logic [systolic_pkg::SpadRegions-1:0]  spad_we_o,
+  output logic [systolic_pkg::WordWidth-1:0]    spad_word_o,
+  output logic [systolic_pkg::LaneWidth-1:0]    spad_lane_o,
+  output logic [systolic_pkg::HostDataWidth-1:0] spad_wdata_o,
+  // The element of last cycle's host read of each scratchpad (spad host_rdata_o)
+  input  logic [systolic_pkg::DataWidth-1:0]    a_rdata_i,
+  input  logic [systolic_pkg::DataWidth-1:0]    b_rdata_i,
+  input  logic [systolic_pkg::DataWidth-1:0]    c_rdata_i,
+  input  logic [systolic_pkg::BiasWidth-1:0]    bias_rdata_i,
+  input  logic [systolic_pkg::M0Width-1:0]      m0_rdata_i,
+  input  logic [systolic_pkg::ShiftWidth-1:0]   shift_rdata_i
+);
+
+  localparam int DimW   = systolic_pkg::DimWidth;
+  localparam int BaseW  = systolic_pkg::WordWidth;
+  localparam int DataW  = systolic_pkg::DataWidth;
+  localparam int CycW   = systolic_pkg::CycWidth;
+  localparam int MacsW  = systolic_pkg::MacsWidth;
+  localparam int RegW   = systolic_pkg::RegionWidth;
+  localparam int LaneW  = systolic_pkg::LaneWidth;
+  localparam int MacW   = $clog2(Rows + 1) + $clog2(Cols + 1);
+
+  // Read source codes, registered with a read: a region, or none (a missing region, or a
+  // scratchpad the engine owns).
+  localparam logic [2:0] SrcRegs = 3'd0, SrcNone = 3'd7;  // 1 .. 6: the scratchpad regions
+
+  // ---------------------------------------------------------------------------------------------
+  // Decode
+  // ---------------------------------------------------------------------------------------------
+  logic [RegW-1:0]  region;
+  logic [LaneW-1:0] index;
+  logic             host_wr, host_rd, wr_idle, in_regs;
+
+  assign region  = host_addr_i[systolic_pkg::RegionLsb +: RegW];
+  assign index   = host_addr_i[LaneW-1:0];
+  assign host_wr = host_req_i && host_we_i;
+  assign host_rd = host_req_i && !host_we_i;
+  assign wr_idle = host_wr && !busy_i;
+  assign in_regs = region == systolic_pkg::RegionRegs;
+  assign start_o = wr_idle && in_regs && (index == systolic_pkg::RegCtrl) && host_wdata_i[0];
+
+  always_comb begin
+    for (int i = 0; i < systolic_pkg::SpadRegions; i++) begin
+      spad_we_o[i] = wr_idle && (32'(region) == i + 1);
+      spad_re_o[i] = host_rd && (32'(region) == i + 1) &&
+                     (!busy_i || (32'(region) == 32'(systolic_pkg::RegionC)));
+    end
+  end
+  assign spad_word_o  = host_addr_i[systolic_pkg::WordLsb +: systolic_pkg::WordWidth];
+  assign spad_lane_o  = index;
+  assign spad_wdata_o = host_wdata_i;
+
+  // ---------------------------------------------------------------------------------------------
+  // Registers and counters
+  // ---------------------------------------------------------------------------------------------
+  logic [DimW-1:0]  m_d, m_q, n_d, n_q, k_d, k_q;
+  logic [BaseW-1:0] a_base_d, a_base_q, b_base_d, b_base_q, c_base_d, c_base_q, q_base_d, q_base_q;
+  logic [DataW-1:0] zp_out_d, zp_out_q, act_min_d, act_min_q, act_max_d, act_max_q;
+  logic             rounding_d, rounding_q;
+  logic             done_flag_d, done_flag_q;  // STATUS.done after the done_i cycle
+  logic [CycW-1:0]  cyc_busy_d, cyc_busy_q, cyc_wstall_d, cyc_wstall_q;
+  logic [CycW-1:0]  cyc_compute_d, cyc_compute_q, cyc_drain_d, cyc_drain_q;
+  logic [CycW-1:0]  cyc_output_d, cyc_output_q;
+  logic [MacsW-1:0] macs_d, macs_q;
+  logic [MacW-1:0]  macs_inc;
+
+  assign macs_inc = MacW'(s_kv_i) * MacW'(s_nv_i);
+
+  always_comb begin
+    m_d           = m_q;
+    n_d           = n_q;
+    k_d           = k_q;
+    a_base_d      = a_base_q;
+    b_base_d      = b_base_q;
+    c_base_d      = c_base_q;
+    q_base_d      = q_base_q;
+    zp_out_d      = zp_out_q;
+    act_min_d     = act_min_q;
+    act_max_d     = act_max_q;
+    rounding_d    = rounding_q;
+    done_flag_d   = done_flag_q || done_i;
+    cyc_busy_d    = cyc_busy_q;
+    cyc_wstall_d  = cyc_wstall_q;
+    cyc_compute_d = cyc_compute_q;
+    cyc_drain_d   = cyc_drain_q;
+    cyc_output_d  = cyc_output_q;
+    macs_d        = macs_q;
+
+    // Command registers: written only while idle.
+    if (wr_idle && in_regs) begin
+      case (index)
+        systolic_pkg::RegM:        m_d        = host_wdata_i[DimW-1:0];
+        systolic_pkg::RegN:        n_d        = host_wdata_i[DimW-1:0];
+        systolic_pkg::RegK:        k_d        = host_wdata_i[DimW-1:0];
+        systolic_pkg::RegABase:    a_base_d   = host_wdata_i[BaseW-1:0];
+        systolic_pkg::RegBBase:    b_base_d   = host_wdata_i[BaseW-1:0];
+        systolic_pkg::RegCBase:    c_base_d   = host_wdata_i[BaseW-1:0];
+        systolic_pkg::RegQBase:    q_base_d   = host_wdata_i[BaseW-1:0];
+        systolic_pkg::RegZpOut:    zp_out_d   = host_wdata_i[DataW-1:0];
+        systolic_pkg::RegActMin:   act_min_d  = host_wdata_i[DataW-1:0];
+        systolic_pkg::RegActMax:   act_max_d  = host_wdata_i[DataW-1:0];
+        systolic_pkg::RegRounding: rounding_d = host_wdata_i[0];
+        default: ;
+      endcase
+    end
+
+    // Counters: cleared at the start edge, then one phase per busy cycle.
+    if (start_o) begin
+      done_flag_d   = 1'b0;
+      cyc_busy_d    = '0;
+      cyc_wstall_d  = '0;
+      cyc_compute_d = '0;
+      cyc_drain_d   = '0;
+      cyc_output_d  = '0;
+      macs_d        = '0;
+    end else if (busy_i) begin
+      cyc_busy_d    = cyc_busy_q + CycW'(1);
+      cyc_wstall_d  = cyc_wstall_q + CycW'(ph_wstall_i);
+      cyc_compute_d = cyc_compute_q + CycW'(ph_compute_i);
+      cyc_drain_d   = cyc_drain_q + CycW'(ph_drain_i);
+      cyc_output_d  = cyc_output_q + CycW'(ph_output_i);
+      if (ph_compute_i) begin
+        macs_d = macs_q + MacsW'(macs_inc);
+      end
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // Read data: a register is read in the request cycle, a scratchpad element arrives from the
+  // spad one cycle later; both reach host_rdata_o in the cycle after the request.
+  // ---------------------------------------------------------------------------------------------
+  logic [31:0] reg_rdata, reg_rdata_d, reg_rdata_q, rd_value, hold_d, hold_q;
+  logic [2:0]  src_d, src_q;
+  logic        rvalid_d, rvalid_q;
+
+  always_comb begin
+    reg_rdata = '0;
+    case (index)
+      systolic_pkg::RegStatus:     reg_rdata = {30'd0, done_flag_q || done_i, busy_i};
+      systolic_pkg::RegM:          reg_rdata = 32'(m_q);
+      systolic_pkg::RegN:          reg_rdata = 32'(n_q);
+      systolic_pkg::RegK:          reg_rdata = 32'(k_q);
+      systolic_pkg::RegABase:      reg_rdata = 32'(a_base_q);
+      systolic_pkg::RegBBase:      reg_rdata = 32'(b_base_q);
+      systolic_pkg::RegCBase:      reg_rdata = 32'(c_base_q);
+      systolic_pkg::RegQBase:      reg_rdata = 32'(q_base_q);
+      systolic_pkg::RegZpOut:      reg_rdata = 32'($signed(zp_out_q));
+      systolic_pkg::RegActMin:     reg_rdata = 32'($signed(act_min_q));
+      systolic_pkg::RegActMax:     reg_rdata = 32'($signed(act_max_q));
+      systolic_pkg::RegRounding:   reg_rdata = 32'(rounding_q);
+      systolic_pkg::RegCycBusy:    reg_rdata = 32'(cyc_busy_q);
+      systolic_pkg::RegCycWstall:  reg_rdata = 32'(cyc_wstall_q);
+      systolic_pkg::RegCycCompute: reg_rdata = 32'(cyc_compute_q);
+      systolic_pkg::RegCycDrain:   reg_rdata = 32'(cyc_drain_q);
+      systolic_pkg::RegCycOutput:  reg_rdata = 32'(cyc_output_q);
+      systolic_pkg::RegMacsLo:     reg_rdata = macs_q[31:0];
+      systolic_pkg::RegMacsHi:     reg_rdata = macs_q[63:32];
+      systolic_pkg::RegRows:       reg_rdata = 32'(Rows);
+      systolic_pkg::RegCols:       reg_rdata = 32'(Cols);
+      default:                     reg_rdata = '0;  // CTRL (write only) and unassigned indices
+    endcase
+
+    rvalid_d    = host_rd;
+    reg_rdata_d = reg_rdata_q;
+    src_d       = src_q;
+    if (host_rd) begin
+      reg_rdata_d = in_regs ? reg_rdata : '0;
+      if (in_regs) begin
+        src_d = SrcRegs;
+      end else if (|spad_re_o) begin
+        src_d = 3'(region);
+      end else begin
+        src_d = SrcNone;
+      end
+    end
+
+    case (src_q)
+      SrcRegs: rd_value = reg_rdata_q;
+      3'(systolic_pkg::RegionA):     rd_value = 32'($signed(a_rdata_i));
+      3'(systolic_pkg::RegionB):     rd_value = 32'($signed(b_rdata_i));
+      3'(systolic_pkg::RegionC):     rd_value = 32'($signed(c_rdata_i));
+      3'(systolic_pkg::RegionBias):  rd_value = 32'(bias_rdata_i);
+      3'(systolic_pkg::RegionM0):    rd_value = 32'(m0_rdata_i);
+      3'(systolic_pkg::RegionShift): rd_value = 32'($signed(shift_rdata_i));
+      default:                       rd_value = '0;
+    endcase
+    hold_d = rvalid_q ? rd_value : hold_q;
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      m_q           <= '0;
+      n_q           <= '0;
+      k_q           <= '0;
+      a_base_q      <= '0;
+      b_base_q      <= '0;
+      c_base_q      <= '0;
+      q_base_q      <= '0;
+      zp_out_q      <= '0;
+      act_min_q     <= systolic_pkg::RegActMinReset;
+      act_max_q     <= systolic_pkg::RegActMaxReset;
+      rounding_q    <= 1'b0;
+      done_flag_q   <= 1'b0;
+      cyc_busy_q    <= '0;
+      cyc_wstall_q  <= '0;
+      cyc_compute_q <= '0;
+      cyc_drain_q   <= '0;
+      cyc_output_q  <= '0;
+      macs_q        <= '0;
+      rvalid_q      <= 1'b0;
+      src_q         <= SrcRegs;
+      reg_rdata_q   <= '0;
+      hold_q        <= '0;
+    end else begin
+      m_q           <= m_d;
+      n_q           <= n_d;
+      k_q           <= k_d;
+      a_base_q      <= a_base_d;
+      b_base_q      <= b_base_d;
+      c_base_q      <= c_base_d;
+      q_base_q      <= q_base_d;
+      zp_out_q      <= zp_out_d;
+      act_min_q     <= act_min_d;
+      act_max_q     <= act_max_d;
+      rounding_q    <= rounding_d;
+      done_flag_q   <= done_flag_d;
+      cyc_busy_q    <= cyc_busy_d;
+      cyc_wstall_q  <= cyc_wstall_d;
+      cyc_compute_q <= cyc_compute_d;
+      cyc_drain_q   <= cyc_drain_d;
+      cyc_output_q  <= cyc_output_d;
+      macs_q        <= macs_d;
+      rvalid_q      <= rvalid_d;
+      src_q         <= src_d;
+      reg_rdata_q   <= reg_rdata_d;
+      hold_q        <= hold_d;
+    end
+  end
+
+  assign host_rvalid_o = rvalid_q;
+  assign host_rdata_o  = rvalid_q ? rd_value : hold_q;
+  assign m_o           = m_q;
+  assign n_o           = n_q;
+  assign k_o           = k_q;
+  assign a_base_o      = a_base_q;
+  assign b_base_o      = b_base_q;
+  assign c_base_o      = c_base_q;
+  assign q_base_o      = q_base_q;
+  assign zp_out_o      = zp_out_q;
+  assign act_min_o     = act_min_q;
+  assign act_max_o     = act_max_q;
+  assign rounding_o    = rounding_q;
+
+  // ---------------------------------------------------------------------------------------------
+  // Assertions
+  // ---------------------------------------------------------------------------------------------
+  // Every busy cycle is counted in exactly one phase (mod 2^CycWidth, as the counters wrap).
+  `SYS_ASSERT(CounterSum_A, cyc_busy_q == cyc_wstall_q + cyc_compute_q + cyc_drain_q + cyc_output_q)
+  // One phase per busy cycle, none while idle.
+  `SYS_ASSERT(PhaseOneHot_A, (32'(ph_wstall_i) + 32'(ph_compute_i) + 32'(ph_drain_i) +
+                              32'(ph_output_i)) == 32'(busy_i))
+  // A command starts only while idle.
+  `SYS_ASSERT(StartIdle_A, !(start_o && busy_i))
+
+endmodule

@@ -1,0 +1,41 @@
+#include "files.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+
+namespace systolic::base {
+
+TempFile::TempFile(const std::string& path)
+    : path_(path), tmp_(fmt::format("{}.tmp.{}", path, ::getpid())) {}
+
+TempFile::~TempFile() {
+  if (!committed_) std::remove(tmp_.c_str());
+}
+
+void TempFile::commit() {
+  if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+    throw std::runtime_error(fmt::format("{}: cannot write: {}", path_, std::strerror(errno)));
+  }
+  committed_ = true;
+}
+
+void write_file_atomic(const std::string& path, const std::string& content) {
+  TempFile tmp(path);
+  std::FILE* f = std::fopen(tmp.name().c_str(), "wb");
+  if (!f) throw std::runtime_error(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
+  const size_t n = std::fwrite(content.data(), 1, content.size(), f);
+  const int err = n == content.size() ? (std::fflush(f) == 0 ? 0 : errno) : errno;
+  const int close_err = std::fclose(f) == 0 ? 0 : errno;
+  if (err || close_err) {
+    throw std::runtime_error(
+        fmt::format("{}: cannot write: {}", path, std::strerror(err ? err : close_err)));
+  }
+  tmp.commit();
+}
+
+}  // namespace systolic::base

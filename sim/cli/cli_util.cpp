@@ -1,0 +1,103 @@
+#include "cli_util.h"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
+
+#include "files.h"
+#include "systolic_if.h"
+
+namespace systolic::cli {
+namespace {
+
+// The text as a user can read it in a one-line message: control bytes shown as \xNN.
+std::string printable(const std::string& s) {
+  std::string out;
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    out += (u < 0x20 || u == 0x7f) ? fmt::format("\\x{:02x}", u) : std::string(1, c);
+  }
+  return out;
+}
+
+}  // namespace
+
+int64_t parse_int(const std::string& s, int64_t lo, int64_t hi, const std::string& what) {
+  if (s.empty()) throw UserError(fmt::format("{} is empty", what));
+  errno = 0;
+  char* end = nullptr;
+  const long long v = std::strtoll(s.c_str(), &end, 10);
+  // The whole string, NUL bytes included, must be the number; no leading blanks.
+  if (end != s.c_str() + s.size() || std::isspace(static_cast<unsigned char>(s[0]))) {
+    throw UserError(fmt::format("{} '{}' is not an integer", what, printable(s)));
+  }
+  if (errno == ERANGE || v < lo || v > hi) {
+    throw UserError(fmt::format("{} {} outside [{}, {}]", what, s, lo, hi));
+  }
+  return v;
+}
+
+double parse_real(const std::string& s, const std::string& what) {
+  if (s.empty()) throw UserError(fmt::format("{} is empty", what));
+  char* end = nullptr;
+  const double v = std::strtod(s.c_str(), &end);
+  if (end != s.c_str() + s.size() || std::isspace(static_cast<unsigned char>(s[0]))) {
+    throw UserError(fmt::format("{} '{}' is not a number", what, printable(s)));
+  }
+  if (std::isnan(v)) throw UserError(fmt::format("{} is NaN", what));
+  return v;
+}
+
+std::string map_stdin_lines(const std::function<std::string(const std::vector<std::string>&)>& fn) {
+  struct stat st {};
+  if (fstat(STDIN_FILENO, &st) == 0 && S_ISDIR(st.st_mode)) {
+    throw UserError("stdin is a directory, expected lines of text");
+  }
+  std::string out;
+  std::string line;
+  size_t lineno = 0;
+  while (std::getline(std::cin, line)) {
+    ++lineno;
+    const std::vector<std::string> fields = split_fields(line);
+    if (fields.empty() || fields[0][0] == '#') continue;  // blank lines and comments
+    try {
+      out += fn(fields);
+    } catch (const std::exception& e) {
+      throw UserError(fmt::format("stdin line {}: {}", lineno, e.what()));
+    }
+  }
+  if (std::cin.bad()) throw UserError(fmt::format("reading stdin failed after line {}", lineno));
+  return out;
+}
+
+std::vector<std::string> split_fields(const std::string& line) {
+  std::vector<std::string> out;
+  std::istringstream in(line);
+  std::string f;
+  while (in >> f) out.push_back(f);
+  return out;
+}
+
+CLI::Validator param_range(const char* name) {
+  for (const iface::ParamInfo& i : iface::kParamTable) {
+    if (std::string(i.name) == name) return CLI::Range(i.min, i.max);
+  }
+  throw std::logic_error(fmt::format("no parameter {}", name));
+}
+
+void write_output(const std::string& path, const std::string& content) {
+  try {
+    base::write_file_atomic(path, content);
+  } catch (const std::runtime_error& e) {
+    throw UserError(e.what());
+  }
+}
+
+}  // namespace systolic::cli

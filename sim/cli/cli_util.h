@@ -1,0 +1,38 @@
+// Strict text-to-number parsing for the CLI: every failure is one clear line (an exception).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace systolic::cli {
+
+// A user-facing error: main prints "systolic: error: <what>" and exits with status 1.
+struct UserError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Whole-string integer in [lo, hi]; `what` names the field in the message.
+int64_t parse_int(const std::string& s, int64_t lo, int64_t hi, const std::string& what);
+// Whole-string finite or infinite real number; NaN and trailing junk are errors.
+double parse_real(const std::string& s, const std::string& what);
+// CLI11 validator of a systolic_top parameter's limits (rtl/systolic_if.toml), so --help shows
+// them and a value outside them is the same error as everywhere else.
+CLI::Validator param_range(const char* name);
+
+// Writes an output file whole or not at all (sim/base/files.h), as a UserError naming it.
+void write_output(const std::string& path, const std::string& content);
+
+// Splits a line on blanks and tabs.
+std::vector<std::string> split_fields(const std::string& line);
+
+// The line filters' loop: calls `fn` with the fields of every stdin line that is not blank or a
+// `#` comment and returns the concatenation of what it returns (printed only once all lines
+// passed). An exception from `fn` becomes "stdin line N: <what>"; stdin that is a directory or
+// fails to read is an error too.
+std::string map_stdin_lines(const std::function<std::string(const std::vector<std::string>&)>& fn);
+
+}  // namespace systolic::cli

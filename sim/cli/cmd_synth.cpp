@@ -1,0 +1,59 @@
+// systolic synth: Yosys cells and logic depth of the INT8 PE and of a Rows x Cols array, from the
+// on-disk cache when this configuration was synthesized before (sim/synth_cache.h).
+#include <fmt/format.h>
+
+#include <memory>
+#include <string>
+
+#include "cli_util.h"
+#include "commands.h"
+#include "synth_cache.h"
+
+namespace systolic::cli {
+namespace {
+
+struct SynthOpts {
+  int rows = 16, cols = 16, weight_banks = 2;
+  bool flat = false;
+  std::string json_path;
+};
+
+void run_synth(const SynthOpts& o) {
+  sim::SynthStats s;
+  try {
+    s = sim::array_synth(o.rows, o.cols, o.weight_banks, o.flat);
+  } catch (const std::exception& e) {
+    throw UserError(e.what());
+  }
+  if (!o.json_path.empty()) write_output(o.json_path, s.json().dump(2) + "\n");
+  fmt::print("synth: pe_array {}x{}, WeightBanks {}, Yosys generic gates, {} ({})\n", s.rows,
+             s.cols, s.weight_banks, s.mode(),
+             s.cached ? "cached" : fmt::format("{:.1f} s", s.seconds));
+  fmt::print("  mac_pe                {:>9} cells   depth {}\n", s.pe_cells, s.pe_depth);
+  fmt::print("  pe_array {:>5}        {:>9} cells   depth {}\n",
+             fmt::format("{}x{}", s.rows, s.cols), s.array_cells, s.array_depth);
+  fmt::print("  cache                 {}\n", s.cache_file);
+}
+
+}  // namespace
+
+void add_synth_command(CLI::App& app) {
+  auto o = std::make_shared<SynthOpts>();
+  CLI::App* cmd = app.add_subcommand(
+      "synth", "Yosys cells and logic depth of the INT8 PE and a Rows x Cols array (cached)");
+  cmd->add_option("--rows", o->rows, "Array rows")
+      ->capture_default_str()
+      ->check(param_range("Rows"));
+  cmd->add_option("--cols", o->cols, "Array columns")
+      ->capture_default_str()
+      ->check(param_range("Cols"));
+  cmd->add_option("--weight-banks", o->weight_banks, "Weight banks per PE (1 or 2)")
+      ->capture_default_str()
+      ->check(param_range("WeightBanks"));
+  cmd->add_flag("--flat", o->flat,
+                "Flatten before synthesis (cross-PE optimization; minutes at 16x16 and up)");
+  cmd->add_option("--json", o->json_path, "Also write the numbers as JSON");
+  cmd->callback([o] { run_synth(*o); });
+}
+
+}  // namespace systolic::cli

@@ -1,0 +1,67 @@
+// SystemC wrapper of a verilated systolic_top configuration (sim/rtl/rtl_top.h): the same ports as
+// the model's wrapper (model_sc.h), written from the generated port list. On every rising edge of
+// clk_i it drives the inputs into the verilated model and evaluates the edge; a falling rst_ni
+// resets it asynchronously, as in the RTL.
+#pragma once
+
+#include <systemc.h>
+
+#include <memory>
+#include <string>
+
+#include "rtl_top.h"
+#include "vl_assert.h"
+
+namespace systolic::sim {
+
+SC_MODULE(RtlTopSc) {
+  sc_in<bool> clk_i;
+  sc_in<bool> rst_ni;
+#define SYSTOLIC_SC_IN(name, type, width) sc_in<type> name;
+#define SYSTOLIC_SC_OUT(name, type, width) sc_out<type> name;
+  SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_IN, )
+  SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_SC_OUT, )
+#undef SYSTOLIC_SC_IN
+#undef SYSTOLIC_SC_OUT
+
+  RtlTopSc(sc_module_name name, std::unique_ptr<RtlTop> top)
+      : sc_module(name), top_(std::move(top)) {
+    SC_METHOD(on_edge);
+    sensitive << clk_i.pos() << rst_ni.neg();
+    dont_initialize();
+  }
+  SC_HAS_PROCESS(RtlTopSc);
+
+  RtlTop& top() { return *top_; }
+  // An RTL assertion that failed (the edge it failed in stopped the simulation), or empty.
+  const std::string& assertion() const { return assertion_; }
+
+ private:
+  void on_edge() {
+    model::TopIn in;
+#define SYSTOLIC_SC_READ(name, type, width) in.name = name.read();
+    SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_READ, )
+#undef SYSTOLIC_SC_READ
+    top_->drive(in);
+    if (!rst_ni.read()) {
+      top_->set_rst_n(false);
+    } else if (clk_i.read()) {
+      top_->set_rst_n(true);
+      try {
+        top_->edge();
+      } catch (const RtlAssertion& e) {
+        assertion_ = e.what();
+        sc_stop();
+      }
+    }
+    const model::TopOut o = top_->sample();
+#define SYSTOLIC_SC_WRITE(name, type, width) name.write(o.name);
+    SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_SC_WRITE, )
+#undef SYSTOLIC_SC_WRITE
+  }
+
+  std::unique_ptr<RtlTop> top_;
+  std::string assertion_;
+};
+
+}  // namespace systolic::sim

@@ -1,0 +1,252 @@
+#include "host_driver.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <random>
+#include <stdexcept>
+
+namespace systolic::sim {
+namespace a = model::addr;
+
+namespace {
+int ceil_div(int x, int y) { return (x + y - 1) / y; }
+
+// CYC_BUSY, CYC_WSTALL, CYC_COMPUTE, CYC_DRAIN, CYC_OUTPUT, MACS_LO, MACS_HI as read.
+void add_counters(model::Counters& c, const std::vector<uint32_t>& v) {
+  c.busy += v[0];
+  c.wstall += v[1];
+  c.compute += v[2];
+  c.drain += v[3];
+  c.output += v[4];
+  c.macs += uint64_t(v[5]) | uint64_t(v[6]) << 32;
+}
+constexpr int kMaxDim = (1 << model::addr::kDimWidth) - 1;  // the M, N, K registers
+}  // namespace
+
+void GemmJob::validate(const model::TopParams& p, bool need_data) const {
+  if (M < 1 || N < 1 || K < 1 || M > kMaxDim || N > kMaxDim || K > kMaxDim) {
+    throw std::invalid_argument(
+        fmt::format("GEMM sizes M={} N={} K={} must be in 1..{}", M, N, K, kMaxDim));
+  }
+  if (!need_data && a.empty() && b.empty() && bias.empty()) {
+    quant::validate(q, N);
+    plan_split(p, M, N, K);
+    return;
+  }
+  if (a.size() != size_t(M) * K) {
+    throw std::invalid_argument(
+        fmt::format("A has {} values, expected M x K = {} x {}", a.size(), M, K));
+  }
+  if (b.size() != size_t(K) * N) {
+    throw std::invalid_argument(
+        fmt::format("B has {} values, expected K x N = {} x {}", b.size(), K, N));
+  }
+  if (!bias.empty() && bias.size() != size_t(N)) {
+    throw std::invalid_argument(fmt::format("bias has {} values, expected N = {}", bias.size(), N));
+  }
+  quant::validate(q, N);
+  plan_split(p, M, N, K);
+}
+
+Split plan_split(const model::TopParams& p, int m, int n, int k) {
+  const int kt = ceil_div(k, p.Rows);
+  const int nt_total = ceil_div(n, p.Cols);
+  // N tiles per command: limited by Q words and by B words (each N tile takes K words).
+  const int nt = std::min({nt_total, p.QWords, p.BWords / k});
+  if (nt < 1) {
+    throw std::invalid_argument(fmt::format(
+        "K = {} does not fit the B scratchpad ({} words): at most {} for this configuration", k,
+        p.BWords, p.BWords));
+  }
+  const int rows = std::min({m, p.AWords / kt, p.CWords / nt});
+  if (rows < 1) {
+    throw std::invalid_argument(fmt::format(
+        "K = {} does not fit the A scratchpad ({} words of {} lanes)", k, p.AWords, p.Rows));
+  }
+  return {rows, std::min(n, nt * p.Cols)};
+}
+
+std::vector<int8_t> reference_gemm(const GemmJob& j) {
+  return quant::gemm_int8(j.a, j.b, j.bias, j.M, j.N, j.K, j.q);
+}
+
+GemmJob random_gemm(int m, int n, int k, quant::Rounding mode, uint64_t seed, bool with_data) {
+  GemmJob job;
+  job.M = m;
+  job.N = n;
+  job.K = k;
+  job.q.rounding = mode;
+  std::mt19937_64 rng(seed);
+  const double sigma = std::sqrt(double(k)) * 73.9 * 73.9;
+  std::uniform_real_distribution<double> jitter(0.8, 1.25);
+  for (int c = 0; c < n; ++c) {
+    const quant::Multiplier mm = quant::quantize_multiplier(32.0 / sigma * jitter(rng), mode);
+    job.q.m0.push_back(mm.m0);
+    job.q.shift.push_back(mm.shift);
+  }
+  if (!with_data) return job;
+  job.a.resize(size_t(m) * k);
+  job.b.resize(size_t(k) * n);
+  for (auto& v : job.a) v = int8_t(rng());
+  for (auto& v : job.b) v = int8_t(rng());
+  job.bias.resize(size_t(n));
+  for (auto& v : job.bias) v = int32_t(int64_t(rng() % 32769) - 16384);
+  return job;
+}
+
+const model::TopOut& HostDriver::idle() { return port_.clock(model::TopIn{}); }
+
+void HostDriver::write(uint32_t addr, uint32_t data) {
+  model::TopIn in;
+  in.host_req_i = true;
+  in.host_we_i = true;
+  in.host_addr_i = addr;
+  in.host_wdata_i = data;
+  port_.clock(in);
+}
+
+uint32_t HostDriver::read(uint32_t addr) {
+  std::vector<uint32_t> out;
+  read_many({addr}, out);
+  return out[0];
+}
+
+// One read request per cycle; each answer arrives on the next edge.
+void HostDriver::read_many(const std::vector<uint32_t>& addrs, std::vector<uint32_t>& out,
+                           std::vector<uint32_t>* ref) {
+  out.clear();
+  out.reserve(addrs.size());
+  if (ref) ref->clear();
+  model::TopIn in;
+  in.host_req_i = true;
+  for (uint32_t ad : addrs) {
+    in.host_addr_i = ad;
+    const model::TopOut& o = port_.clock(in);
+    if (!o.host_rvalid_o) throw std::runtime_error("host port: read data not valid after a read");
+    out.push_back(o.host_rdata_o);
+    if (ref) {
+      const model::TopOut* r = port_.reference_out();
+      if (!r || !r->host_rvalid_o) {
+        throw std::runtime_error("host port: the reference side's read data is not valid");
+      }
+      ref->push_back(r->host_rdata_o);
+    }
+  }
+}
+
+std::vector<int8_t> HostDriver::run(const GemmJob& job, RunStats& stats) {
+  const model::TopParams& p = port_.params();
+  job.validate(p, !timing_only_);
+  const Split split = plan_split(p, job.M, job.N, job.K);
+  const int kt = ceil_div(job.K, p.Rows);
+  std::vector<int8_t> c(timing_only_ ? 0 : size_t(job.M) * job.N, 0);
+  std::vector<uint32_t> addrs, data, ref_data;
+
+  for (int n0 = 0; n0 < job.N; n0 += split.n_cols) {
+    const int nc = std::min(split.n_cols, job.N - n0);
+    const int ntc = ceil_div(nc, p.Cols);
+    const uint64_t host_start = port_.cycles();
+    // B columns n0 .. n0+nc-1 and their output-stage parameters.
+    if (timing_only_) stats.host_cycles += uint64_t(job.K) * nc + 3 * uint64_t(nc);
+    for (int k = 0; k < job.K && !timing_only_; ++k) {
+      for (int j = 0; j < nc; ++j) {
+        const uint32_t word = uint32_t(j / p.Cols) * job.K + k;
+        write(a::element(a::kB, word, j % p.Cols), uint8_t(job.b[size_t(k) * job.N + n0 + j]));
+      }
+    }
+    for (int j = 0; j < nc && !timing_only_; ++j) {
+      const quant::OutputStage s = job.q.column(n0 + j);
+      const uint32_t word = j / p.Cols, lane = j % p.Cols;
+      write(a::element(a::kBias, word, lane), uint32_t(job.bias.empty() ? 0 : job.bias[n0 + j]));
+      write(a::element(a::kM0, word, lane), uint32_t(s.m0));
+      write(a::element(a::kShift, word, lane), uint32_t(s.shift) & 0x3fu);
+    }
+    stats.host_cycles += port_.cycles() - host_start;
+
+    for (int m0 = 0; m0 < job.M; m0 += split.m_rows) {
+      const int mc = std::min(split.m_rows, job.M - m0);
+      const uint64_t load_start = port_.cycles();
+      if (timing_only_) stats.host_cycles += uint64_t(mc) * job.K;
+      for (int i = 0; i < mc && !timing_only_; ++i) {
+        for (int k = 0; k < job.K; ++k) {
+          const uint32_t word = uint32_t(i) * kt + k / p.Rows;
+          write(a::element(a::kA, word, k % p.Rows), uint8_t(job.a[size_t(m0 + i) * job.K + k]));
+        }
+      }
+      const std::pair<a::Reg, uint32_t> regs[] = {
+          {a::kM, uint32_t(mc)},
+          {a::kN, uint32_t(nc)},
+          {a::kK, uint32_t(job.K)},
+          {a::kABase, 0},
+          {a::kBBase, 0},
+          {a::kCBase, 0},
+          {a::kQBase, 0},
+          {a::kZpOut, uint32_t(job.q.zp_out)},
+          {a::kActMin, uint32_t(job.q.act_min)},
+          {a::kActMax, uint32_t(job.q.act_max)},
+          {a::kRounding, job.q.rounding == quant::Rounding::kSingle ? 1u : 0u}};
+      for (const auto& [r, v] : regs) write(a::reg(r), v);
+      stats.host_cycles += port_.cycles() - load_start;
+
+      // Start and wait for done_o. The bound is far above the schedule's worst case.
+      const auto t0 = std::chrono::steady_clock::now();
+      write(a::reg(a::kCtrl), 1);
+      // Each tile takes at most max(M_i, Rows) + Cols cycles; the bound doubles that.
+      const uint64_t blocks = uint64_t(ceil_div(mc, p.AccWords));
+      const uint64_t tiles = uint64_t(kt) * ntc * blocks;
+      const uint64_t limit =
+          tiles * (uint64_t(std::min(mc, p.AccWords)) + 2 * p.Rows + 2 * p.Cols) + 64 +
+          p.RequantDepth;
+      uint64_t waited = 0;
+      while (!idle().done_o) {
+        if (++waited > limit) {
+          throw std::runtime_error(
+              fmt::format("the engine did not finish a {}x{}x{} command within {} cycles", mc, nc,
+                          job.K, limit));
+        }
+      }
+      ++stats.commands;
+      stats.engine_seconds +=
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+      const uint64_t read_start = port_.cycles();
+      addrs.clear();
+      for (a::Reg r : {a::kCycBusy, a::kCycWstall, a::kCycCompute, a::kCycDrain, a::kCycOutput,
+                       a::kMacsLo, a::kMacsHi}) {
+        addrs.push_back(a::reg(r));
+      }
+      // Each side's counters from its own host port (the RTL's, and the model's when both run).
+      const bool two_sided = port_.reference_out() != nullptr;
+      read_many(addrs, data, two_sided ? &ref_data : nullptr);
+      add_counters(stats.engine, data);
+      if (two_sided) {
+        if (!stats.reference) stats.reference = model::Counters{};
+        add_counters(*stats.reference, ref_data);
+      }
+
+      addrs.clear();
+      if (timing_only_) {
+        stats.host_cycles += port_.cycles() - read_start + uint64_t(mc) * nc;
+        continue;
+      }
+      for (int i = 0; i < mc; ++i) {
+        for (int j = 0; j < nc; ++j) {
+          addrs.push_back(a::element(a::kC, uint32_t(i) * ntc + j / p.Cols, j % p.Cols));
+        }
+      }
+      read_many(addrs, data);
+      for (int i = 0; i < mc; ++i) {
+        for (int j = 0; j < nc; ++j) {
+          c[size_t(m0 + i) * job.N + n0 + j] = int8_t(data[size_t(i) * nc + j]);
+        }
+      }
+      stats.host_cycles += port_.cycles() - read_start;
+    }
+  }
+  return c;
+}
+
+}  // namespace systolic::sim

@@ -1,0 +1,75 @@
+// The host driver, shared by model, RTL and co-simulation runs: packs a quantized GEMM into the
+// scratchpads through the host port, splits it into commands that fit, runs them and reads the
+// results and the performance counters back (docs/architecture.md §4, "Host driver").
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "host_port.h"
+#include "quant.h"
+
+namespace systolic::sim {
+
+struct GemmJob {
+  int M = 0, N = 0, K = 0;
+  std::vector<int8_t> a;      // M x K, row-major
+  std::vector<int8_t> b;      // K x N, row-major
+  std::vector<int32_t> bias;  // N folded biases (empty: zeros)
+  quant::GemmQuant q;         // per-column (or broadcast) M0 / shift, zp_out, bounds, rounding
+
+  // Throws std::invalid_argument. Without `need_data` A, B and the bias may be empty.
+  void validate(const model::TopParams& p, bool need_data = true) const;
+};
+
+struct RunStats {
+  model::Counters engine;  // summed over commands: busy = cycles from start to done
+  // With a two-sided port (HostPort::reference_out): the same counters as the model's own host
+  // port delivered them (engine: the RTL's).
+  std::optional<model::Counters> reference;
+  uint64_t host_cycles = 0;  // cycles spent loading and reading scratchpads and registers
+  int commands = 0;
+  double engine_seconds = 0;  // wall time spent simulating commands (start write to done_o)
+};
+
+// How a GEMM is split: rows of A (and C) and columns of B (and C) per command.
+struct Split {
+  int m_rows = 0, n_cols = 0;
+};
+Split plan_split(const model::TopParams& p, int m, int n, int k);  // throws when K cannot fit
+
+// The reference quantized GEMM of the job (quant::gemm_int8).
+std::vector<int8_t> reference_gemm(const GemmJob& job);
+
+// The random M x N x K job of `systolic run` (and of sweep points and `compare`): per-column
+// output scales that spread the sums over the int8 range (a sum of K uniform int8 products has a
+// standard deviation of about sqrt(K) * 73.9^2) with a jitter of 0.8 .. 1.25, then uniform int8 A
+// and B and a bias in [-16384, 16384], all from `seed`. with_data = false: the shape and the
+// requantization parameters only, for timing-only runs.
+GemmJob random_gemm(int m, int n, int k, quant::Rounding mode, uint64_t seed,
+                    bool with_data = true);
+
+class HostDriver {
+ public:
+  explicit HostDriver(HostPort& port) : port_(port) {}
+  // Runs the whole GEMM; returns C (M x N int8) and adds to `stats`.
+  std::vector<int8_t> run(const GemmJob& job, RunStats& stats);
+  // Timing only: scratchpad loads and C reads are counted in host_cycles but not simulated, and
+  // the job needs no data; commands, registers and counters run as usual. Use with an engine
+  // whose cycles do not depend on the data (the model with compute_data off); C is all zeros.
+  void set_timing_only(bool on) { timing_only_ = on; }
+
+ private:
+  void write(uint32_t addr, uint32_t data);
+  uint32_t read(uint32_t addr);
+  // One read per cycle; `ref` (if not null) gets the reference side's answers (reference_out).
+  void read_many(const std::vector<uint32_t>& addrs, std::vector<uint32_t>& out,
+                 std::vector<uint32_t>* ref = nullptr);
+  const model::TopOut& idle();
+
+  HostPort& port_;
+  bool timing_only_ = false;
+};
+
+}  // namespace systolic::sim

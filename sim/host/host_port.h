@@ -1,0 +1,58 @@
+// The engine as the host driver sees it: one clock edge at a time through the host port. The
+// model (model/systolic_top.h), a verilated RTL configuration (sim/rtl/), both in lockstep and
+// both in a SystemC co-simulation (sim/cosim/) all implement it.
+#pragma once
+
+#include <cstdint>
+
+#include "systolic_top.h"
+#include "top_observer.h"
+
+namespace systolic::sim {
+
+class HostPort {
+ public:
+  virtual ~HostPort() = default;
+  virtual const model::TopParams& params() const = 0;
+  virtual void reset() = 0;
+  // One rising edge with `in` on the inputs; the output ports after it.
+  virtual const model::TopOut& clock(const model::TopIn& in) = 0;
+  virtual uint64_t cycles() const = 0;  // edges since construction
+  // Ports that run two sides (lockstep, co-simulation): clock() returns the RTL's outputs and
+  // this the model's, of the same edge, so that a reader can take each side's values from its own
+  // port. nullptr for a single engine.
+  virtual const model::TopOut* reference_out() const { return nullptr; }
+};
+
+// The C++ model core.
+class ModelPort final : public HostPort {
+ public:
+  explicit ModelPort(const model::TopParams& p) : top_(p) {}
+  const model::TopParams& params() const override { return top_.params(); }
+  void reset() override {
+    top_.reset();
+    if (observer_) observer_->on_reset(top_);
+  }
+  const model::TopOut& clock(const model::TopIn& in) override {
+    ++cycles_;
+    if (!observer_) return top_.clock(in);
+    observer_->before_edge(top_, in, top_.out());
+    top_.clock(in);
+    observer_->after_edge(top_);
+    last_in_ = in;
+    return top_.out();
+  }
+  // Waveform tracing (sim/trace/trace_model.h): sees every edge; not owned.
+  void set_observer(model::TopObserver* o) { observer_ = o; }
+  const model::TopIn& last_in() const { return last_in_; }
+  uint64_t cycles() const override { return cycles_; }
+  model::SystolicTop& top() { return top_; }
+
+ private:
+  model::SystolicTop top_;
+  uint64_t cycles_ = 0;
+  model::TopObserver* observer_ = nullptr;
+  model::TopIn last_in_;
+};
+
+}  // namespace systolic::sim

@@ -1,0 +1,103 @@
+// The registry of verilated systolic_top configurations (the generated X-macro of
+// cmake/rtl_configs.cmake, systolic_top_configs.h); the traced builds have their own in
+// sim/trace/traced_rtl.cpp, so that nothing but tracing links them.
+#include "rtl_top.h"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "rtl_top_impl.h"
+#include "systolic_top_configs.h"
+
+namespace systolic::sim {
+namespace {
+
+struct Entry {
+  const char* name;
+  model::TopParams params;
+  std::unique_ptr<RtlTop> (*make)(const model::TopParams&, const char*);
+};
+
+// The X-macro lists the parameters in the order of SYSTOLIC_PARAMS (the table's order).
+#define SYSTOLIC_TOP_ENTRY(Class, name, ...) \
+  Entry{name, model::TopParams{__VA_ARGS__}, &make_rtl_top_impl<Class, false, NoTraceFile>},
+const std::vector<Entry>& registry() {
+  static const std::vector<Entry> r = {SYSTOLIC_SYSTOLIC_TOP_CONFIGS(SYSTOLIC_TOP_ENTRY)};
+  return r;
+}
+#undef SYSTOLIC_TOP_ENTRY
+
+}  // namespace
+
+std::string rtl_build_hint(const std::string& entry, const char* var) {
+  std::vector<std::string> names;
+  for (const Entry& e : registry()) names.push_back(e.name);
+  return fmt::format(
+      "add \"{}\" to the CMake cache variable {} (cmake -S . -B build "
+      "-D{}=\"...;{}\") and rebuild; built: {}",
+      entry, var, var, entry, fmt::join(names, ", "));
+}
+
+std::vector<std::string> top_rtl_configs() {
+  std::vector<std::string> names;
+  for (const Entry& e : registry()) names.emplace_back(e.name);
+  return names;
+}
+
+std::vector<model::TopParams> top_rtl_params() {
+  std::vector<model::TopParams> ps;
+  for (const Entry& e : registry()) ps.push_back(e.params);
+  return ps;
+}
+
+bool top_rtl_built(const model::TopParams& p) {
+  for (const Entry& e : registry()) {
+    if (e.params == p) return true;
+  }
+  return false;
+}
+
+model::TopParams top_rtl_params(int rows, int cols, int weight_banks) {
+  for (const Entry& e : registry()) {
+    if (e.params.Rows == rows && e.params.Cols == cols && e.params.WeightBanks == weight_banks) {
+      return e.params;
+    }
+  }
+  const std::string entry = weight_banks == 2
+                                ? fmt::format("{}x{}", rows, cols)
+                                : fmt::format("{}x{}:WeightBanks={}", rows, cols, weight_banks);
+  throw std::invalid_argument(fmt::format(
+      "the RTL was not built for a {}x{} array{}; {}", rows, cols,
+      weight_banks == 2 ? std::string() : fmt::format(" with WeightBanks = {}", weight_banks),
+      rtl_build_hint(entry, "SYSTOLIC_RTL_CONFIGS")));
+}
+
+std::unique_ptr<RtlTop> make_rtl_top(const model::TopParams& p, const char* instance) {
+  for (const Entry& e : registry()) {
+    if (e.params == p) return e.make(p, instance);
+  }
+  top_rtl_params(p.Rows, p.Cols, p.WeightBanks);  // not built at all: that message
+  throw std::invalid_argument(fmt::format(
+      "the RTL was built for {}x{}, but not with these scratchpad and accumulator sizes; add a "
+      "configuration such as \"{}x{}:AccWords={}\" to SYSTOLIC_RTL_CONFIGS and rebuild",
+      p.Rows, p.Cols, p.Rows, p.Cols, p.AccWords));
+}
+
+RtlPort::RtlPort(std::unique_ptr<RtlTop> top) : top_(std::move(top)) { reset(); }
+
+void RtlPort::reset() {
+  top_->drive(model::TopIn{});
+  top_->reset();
+  out_ = top_->sample();
+}
+
+const model::TopOut& RtlPort::clock(const model::TopIn& in) {
+  top_->drive(in);
+  top_->edge();
+  ++cycles_;
+  out_ = top_->sample();
+  return out_;
+}
+
+}  // namespace systolic::sim
