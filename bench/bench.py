@@ -2,6 +2,8 @@
 """Benchmarks of the engine, measured side by side in one run; prints markdown tables.
 
   scripts/bench.sh [speed] [util] [scalesim] [memory] [sweep]     (default: all five)
+  scripts/bench.sh compare [--baseline REF_OR_BINARY] [--reps N]
+  scripts/bench.sh build-time [--baseline REF]
 
 speed     simulation speed in cycles/s of the plain C++ model core, its SystemC wrapper, the
           verilated RTL and the co-simulation, for 16x16 and 32x32, with the ratios the project
@@ -13,6 +15,13 @@ memory    peak resident memory of the default run, and of a run 4x as long (no g
 sweep     `systolic sweep examples/sweeps/resnet50.yaml`: the 54 ResNet-50 layers on 16 arrays,
           model engine, with a cold synthesis cache and then a warm one (target: under 60 s warm
           on 2 cores; every layer at or below SCALE-Sim's WS cycles).
+compare   the speed table of this build against a baseline, side by side in one run: the baseline
+          is a `systolic` binary, or a git ref built once into build-baseline/<commit>/ (target
+          `systolic` only). Runs alternate between the two binaries, REPS times per engine and
+          array (default 5), and the table gives the median engine-busy cycles/s of each and the
+          ratio. A shared 2-core machine is noisy: alternating and medians keep the ratio fair.
+build-time  a cold build of this tree and of the baseline ref (fresh build directories, ccache
+          off), one after the other, each `cmake -S . -B DIR -G Ninja && cmake --build DIR -j2`.
 
 Uses only the `systolic` binary (build/systolic) and Debian's python3.
 """
@@ -174,13 +183,119 @@ def sweep_bench():
     print()
 
 
+def git(*args, cwd=ROOT):
+    return subprocess.run(["git", *args], cwd=cwd, check=True, stdout=subprocess.PIPE,
+                          text=True).stdout.strip()
+
+
+def build_ref(ref, ccache=True, build_dir=None):
+    """Builds `systolic` of a git ref in a worktree under build-baseline/; returns (binary, s)."""
+    sha = git("rev-parse", "--verify", f"{ref}^{{commit}}")
+    base = os.path.join(ROOT, "build-baseline", sha[:12])
+    src = os.path.join(base, "src")
+    out = build_dir or os.path.join(base, "build")
+    binary = os.path.join(out, "systolic")
+    if not os.path.exists(src):
+        os.makedirs(base, exist_ok=True)
+        git("worktree", "add", "--detach", src, sha)
+    env = dict(os.environ)
+    if not ccache:
+        env["CCACHE_DISABLE"] = "1"
+    t0 = time.monotonic()
+    if not os.path.exists(binary) or build_dir:
+        for cmd in (["cmake", "-S", src, "-B", out, "-G", "Ninja"],
+                    ["cmake", "--build", out, "-j2"] + ([] if build_dir else ["--target",
+                                                                            "systolic"])):
+            p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            if p.returncode != 0:
+                sys.exit(f"bench: building {ref} failed:\n{p.stdout.decode()[-3000:]}")
+    return binary, time.monotonic() - t0
+
+
+def option(name, default):
+    if name in sys.argv:
+        i = sys.argv.index(name)
+        if i + 1 >= len(sys.argv):
+            sys.exit(f"bench: {name} needs a value")
+        return sys.argv[i + 1]
+    return default
+
+
+def compare():
+    baseline = option("--baseline", "cfe0d8f")
+    reps = int(option("--reps", "5"))
+    base_bin = baseline if os.path.isfile(baseline) else build_ref(baseline)[0]
+    shapes = {"model": ["-M", "1024", "-N", "256", "-K", "256"],
+              "sc-model": ["-M", "512", "-N", "256", "-K", "256"],
+              "rtl": ["-M", "256", "-N", "256", "-K", "256"],
+              "cosim": ["-M", "256", "-N", "256", "-K", "256"]}
+    rates = {}
+    for rep in range(reps):
+        for n in (16, 32):
+            for engine, shape in shapes.items():
+                for side, binary in (("base", base_bin), ("new", SYSTOLIC)):
+                    rep_json = run_with(binary, ["--engine", engine, "--rows", str(n), "--cols",
+                                                 str(n), *shape, "--no-fp-compare"])
+                    rates.setdefault((n, engine, side), []).append(
+                        rep_json["cycles"] / rep_json["engine_seconds"])
+    med = {k: sorted(v)[len(v) // 2] for k, v in rates.items()}
+    print(f"### Speed against {baseline}: engine-busy cycles/s, median of {reps} alternating "
+          "runs\n")
+    print("| array | engine | baseline | this tree | this / baseline |")
+    print("|---|---|---|---|---|")
+    for n in (16, 32):
+        for engine in shapes:
+            b, t = med[(n, engine, "base")], med[(n, engine, "new")]
+            print(f"| {n}x{n} | {engine} | {b:,.0f} | {t:,.0f} | {t / b:.3f} |")
+    print()
+
+
+def build_time():
+    baseline = option("--baseline", "cfe0d8f")
+    rows = []
+    with tempfile.TemporaryDirectory(dir=ROOT) as tmp:
+        env = dict(os.environ, CCACHE_DISABLE="1")
+        for name, src in (("this tree", ROOT), (baseline, None)):
+            if src is None:
+                _, secs = build_ref(baseline, ccache=False, build_dir=os.path.join(tmp, "base"))
+            else:
+                out = os.path.join(tmp, "this")
+                t0 = time.monotonic()
+                for cmd in (["cmake", "-S", src, "-B", out, "-G", "Ninja"],
+                            ["cmake", "--build", out, "-j2"]):
+                    p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE,
+                                       stderr=subprocess.STDOUT)
+                    if p.returncode != 0:
+                        sys.exit(f"bench: the cold build failed:\n{p.stdout.decode()[-3000:]}")
+                secs = time.monotonic() - t0
+            rows.append((name, secs))
+    print("### Cold build (fresh build directory, ccache off, -j2)\n")
+    print("| tree | configure + build |")
+    print("|---|---|")
+    for name, secs in rows:
+        print(f"| {name} | {secs / 60:.1f} min |")
+    print()
+
+
+def run_with(binary, args):
+    with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
+        proc = subprocess.run([binary, "run", *args, "--json", tmp.name],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        if proc.returncode != 0:
+            sys.exit(f"bench: {binary} run {' '.join(args)} failed:\n{proc.stderr.decode()}")
+        with open(tmp.name) as f:
+            return json.load(f)
+
+
 def main():
     if not os.path.exists(SYSTOLIC):
         sys.exit("bench: build/systolic is missing: build first (README command 1)")
-    todo = sys.argv[1:] or ["speed", "util", "scalesim", "memory", "sweep"]
+    todo = [a for a in sys.argv[1:] if not a.startswith("--")] or \
+        ["speed", "util", "scalesim", "memory", "sweep"]
+    todo = [t for t in todo if t not in (option("--baseline", None), option("--reps", None))]
     for t in todo:
         {"speed": speed, "util": util, "scalesim": scalesim, "memory": memory,
-         "sweep": sweep_bench}[t]()
+         "sweep": sweep_bench, "compare": compare, "build-time": build_time}[t]()
 
 
 if __name__ == "__main__":

@@ -17,8 +17,8 @@ namespace systolic::model {
 template <class T>
 class Spad {
  public:
-  // width: bits per element (sign-extension of host writes is the caller's; host_rdata() returns
-  // the element's low `width` bits, as the RTL port does).
+  // width: bits per element (host_rdata() returns the element's low `width` bits, as the RTL port
+  // does).
   Spad(int words, int lanes, int width)
       : words_(uint64_t(words)), lanes_(lanes), mask_(width >= 32 ? ~0u : (1u << width) - 1) {
     mem_.assign(size_t(words) * size_t(lanes), T(0));

@@ -163,6 +163,11 @@ struct ParamInfo {
 #define SYSTOLIC_PARAM_INFO(name, def, lo, hi, key, doc) {#name, def, lo, hi, key, doc},
 inline constexpr ParamInfo kParamTable[] = {SYSTOLIC_PARAMS(SYSTOLIC_PARAM_INFO)};
 #undef SYSTOLIC_PARAM_INFO
+#define SYSTOLIC_PARAM_LIMITS(name, def, lo, hi, key, doc) \
+  inline constexpr int k##name##Min = lo; \
+  inline constexpr int k##name##Max = hi;
+SYSTOLIC_PARAMS(SYSTOLIC_PARAM_LIMITS)
+#undef SYSTOLIC_PARAM_LIMITS
 
 // A parameter value outside its limits: one line naming it (std::invalid_argument).
 inline void check_param(const char* name, int64_t value) {

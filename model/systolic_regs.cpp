@@ -26,6 +26,7 @@ void SystolicRegs::reset() {
     if (i.index == iface::kActMax) r_.act_max_q = v;
   }
   out_ = SystolicRegsOut{};
+  update_register_outputs();
 }
 
 uint32_t SystolicRegs::reg_read(uint32_t index, const SystolicRegsIn& in) const {
@@ -78,30 +79,46 @@ uint32_t SystolicRegs::reg_read(uint32_t index, const SystolicRegsIn& in) const 
   }
 }
 
-uint32_t SystolicRegs::rdata(const SystolicRegsIn& in) const {
+uint32_t SystolicRegs::read_data(uint32_t a, uint32_t b, uint32_t c, uint32_t bias, uint32_t m0,
+                                 uint32_t shift) const {
   if (!r_.rvalid_q) return r_.hold_q;
   switch (r_.src_q) {
     case 0:
       return r_.reg_rdata_q;
     case iface::kA:
-      return sext(in.a_rdata_i, iface::kDataWidth);
+      return sext(a, iface::kDataWidth);
     case iface::kB:
-      return sext(in.b_rdata_i, iface::kDataWidth);
+      return sext(b, iface::kDataWidth);
     case iface::kC:
-      return sext(in.c_rdata_i, iface::kDataWidth);
+      return sext(c, iface::kDataWidth);
     case iface::kBias:
-      return in.bias_rdata_i;
+      return bias;
     case iface::kM0:
-      return in.m0_rdata_i;
+      return m0;
     case iface::kShift:
-      return sext(in.shift_rdata_i, iface::kShiftWidth);
+      return sext(shift, iface::kShiftWidth);
     default:
       return 0;
   }
 }
 
+uint32_t SystolicRegs::rdata(const SystolicRegsIn& in) const {
+  return read_data(in.a_rdata_i, in.b_rdata_i, in.c_rdata_i, in.bias_rdata_i, in.m0_rdata_i,
+                   in.shift_rdata_i);
+}
+
 const SystolicRegsOut& SystolicRegs::eval(const SystolicRegsIn& in) {
   SystolicRegsOut& o = out_;
+  o.host_rvalid_o = r_.rvalid_q;
+  o.host_rdata_o = rdata(in);
+  if (!in.host_req_i) {  // no access: nothing to decode but the address fields
+    o.start_o = false;
+    o.spad_re_o = o.spad_we_o = 0;
+    o.spad_word_o = iface::word_of(in.host_addr_i);
+    o.spad_lane_o = iface::lane_of(in.host_addr_i);
+    o.spad_wdata_o = in.host_wdata_i;
+    return o;
+  }
   const uint32_t region = iface::region_of(in.host_addr_i);
   const uint32_t index = iface::lane_of(in.host_addr_i);
   const bool host_wr = in.host_req_i && in.host_we_i;
@@ -118,8 +135,12 @@ const SystolicRegsOut& SystolicRegs::eval(const SystolicRegsIn& in) {
   o.spad_word_o = iface::word_of(in.host_addr_i);
   o.spad_lane_o = index;
   o.spad_wdata_o = in.host_wdata_i;
-  o.host_rvalid_o = r_.rvalid_q;
-  o.host_rdata_o = rdata(in);
+  // The register outputs (m_o .. rounding_o) follow the registers: update_register_outputs().
+  return o;
+}
+
+void SystolicRegs::update_register_outputs() {
+  SystolicRegsOut& o = out_;
   o.m_o = r_.m_q;
   o.n_o = r_.n_q;
   o.k_o = r_.k_q;
@@ -131,7 +152,6 @@ const SystolicRegsOut& SystolicRegs::eval(const SystolicRegsIn& in) {
   o.act_min_o = r_.act_min_q;
   o.act_max_o = r_.act_max_q;
   o.rounding_o = r_.rounding_q;
-  return o;
 }
 
 void SystolicRegs::tick(const SystolicRegsIn& in) {
@@ -145,7 +165,14 @@ void SystolicRegs::tick(const SystolicRegsIn& in) {
   const uint32_t w = in.host_wdata_i;
 
   // Read data first: it reads the registers as they are in this cycle.
-  const uint32_t rd_value = rdata(in);
+  const uint32_t rd_value = o.host_rdata_o;  // eval(in) computed it
+  if (!in.host_req_i) {                      // no access: the read port holds, the counters count
+    r.hold_q = r.rvalid_q ? rd_value : r.hold_q;
+    r.rvalid_q = false;
+    r.done_flag_q = r.done_flag_q || in.done_i;
+    if (in.busy_i) count(in);
+    return;
+  }
   if (host_rd) {
     r.reg_rdata_q = in_regs ? reg_read(index, in) : 0;
     r.src_q = in_regs ? 0 : (o.spad_re_o != 0 ? region : kSrcNone);
@@ -193,6 +220,7 @@ void SystolicRegs::tick(const SystolicRegsIn& in) {
       default:
         break;
     }
+    update_register_outputs();
   }
   // Counters: cleared at the start edge, then one phase per busy cycle.
   r.done_flag_q = done_flag;
@@ -201,13 +229,18 @@ void SystolicRegs::tick(const SystolicRegsIn& in) {
     r.cyc_busy_q = r.cyc_wstall_q = r.cyc_compute_q = r.cyc_drain_q = r.cyc_output_q = 0;
     r.macs_q = 0;
   } else if (in.busy_i) {
-    ++r.cyc_busy_q;
-    r.cyc_wstall_q += uint32_t(in.ph_wstall_i);
-    r.cyc_compute_q += uint32_t(in.ph_compute_i);
-    r.cyc_drain_q += uint32_t(in.ph_drain_i);
-    r.cyc_output_q += uint32_t(in.ph_output_i);
-    if (in.ph_compute_i) r.macs_q += uint64_t(in.s_kv_i) * uint64_t(in.s_nv_i);
+    count(in);
   }
+}
+
+void SystolicRegs::count(const SystolicRegsIn& in) {
+  SystolicRegsRegs& r = r_;
+  ++r.cyc_busy_q;
+  r.cyc_wstall_q += uint32_t(in.ph_wstall_i);
+  r.cyc_compute_q += uint32_t(in.ph_compute_i);
+  r.cyc_drain_q += uint32_t(in.ph_drain_i);
+  r.cyc_output_q += uint32_t(in.ph_output_i);
+  if (in.ph_compute_i) r.macs_q += uint64_t(in.s_kv_i) * uint64_t(in.s_nv_i);
 }
 
 }  // namespace systolic::model

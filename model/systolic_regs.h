@@ -41,17 +41,22 @@ class SystolicRegs {
   void reset();
   const SystolicRegsOut& eval(const SystolicRegsIn& in);
   const SystolicRegsOut& out() const { return out_; }
-  // The rising edge, with the outputs eval(in) gave for the same `in`.
+  // The rising edge; call eval(in) first with the same `in` (tick uses its outputs).
   void tick(const SystolicRegsIn& in);
 
   // host_rdata_o for these scratchpad elements (the only outputs that do not depend on the host
   // inputs of the cycle): what the port shows after an edge.
   uint32_t rdata(const SystolicRegsIn& in) const;
+  // The same from the scratchpads' element values (a_rdata_i .. shift_rdata_i).
+  uint32_t read_data(uint32_t a, uint32_t b, uint32_t c, uint32_t bias, uint32_t m0,
+                     uint32_t shift) const;
 
   const SystolicRegsRegs& regs() const { return r_; }
 
  private:
   uint32_t reg_read(uint32_t index, const SystolicRegsIn& in) const;
+  void update_register_outputs();        // m_o .. rounding_o from the registers
+  void count(const SystolicRegsIn& in);  // a busy cycle: the counters
 
   SystolicRegsParams p_;
   SystolicRegsRegs r_;

@@ -91,140 +91,145 @@ void TileCtrl::update_outputs() {
   o.ph_output_o = tail_phase_ && r.tail_q <= out_len_;
 }
 
-// The "Next state" block of the RTL.
+// The "Next state" block of the RTL, updating the registers in place: every value read after a
+// register was written this edge is taken before the write (the RTL reads only *_q values, or the
+// outputs, which update_outputs() computed from them).
 void TileCtrl::tick(const TileCtrlIn& in) {
-  const TileCtrlRegs& q = r_;
-  TileCtrlRegs d = q;
+  TileCtrlRegs& r = r_;
   const TileCtrlOut& o = out_;
   const uint32_t rows = uint32_t(p_.Rows), cols = uint32_t(p_.Cols);
   const uint32_t acc_words = uint32_t(p_.AccWords);
   const bool two_banks = p_.WeightBanks == 2;
+  const bool start = in.start_i && !r.busy_q;
 
-  d.done_q = false;
-  d.ahead_q = (q.ahead_q + uint32_t(wl_start_) - uint32_t(s_start_)) & 3u;
+  r.done_q = false;
+  r.ahead_q = (r.ahead_q + uint32_t(wl_start_) - uint32_t(s_start_)) & 3u;
 
   // Bank countdowns.
-  for (int b = 0; b < 2; ++b) {
-    if (q.bank_cnt_q[b] != 0) d.bank_cnt_q[b] = (q.bank_cnt_q[b] - 1) & cnt_mask_;
+  for (uint32_t& cnt : r.bank_cnt_q) {
+    if (cnt != 0) cnt = (cnt - 1) & cnt_mask_;
   }
 
   // Weight loader: one row per cycle, then the next tile (kt, then mb, then nt).
-  if (wl_start_) d.bank_wait_q |= 1u << unsigned(q.wl_bank_q);
+  if (wl_start_) r.bank_wait_q |= 1u << unsigned(r.wl_bank_q);
   if (o.wl_issue_o) {
-    d.wl_addr_q = (q.wl_addr_q + 1) & kAddrMask;
+    r.wl_addr_q = (r.wl_addr_q + 1) & kAddrMask;
     if (wl_last_row_) {
-      d.wl_act_q = false;
-      d.wl_row_q = 0;
-      d.wl_bank_q = two_banks ? !q.wl_bank_q : false;
+      r.wl_act_q = false;
+      r.wl_row_q = 0;
+      r.wl_bank_q = two_banks ? !r.wl_bank_q : false;
       if (wl_last_kt_) {
-        d.wl_krem_q = in.k_i;
+        r.wl_krem_q = in.k_i;
         if (wl_last_mb_) {
-          d.wl_mrem_q = in.m_i;
-          d.wl_nrem_q = (q.wl_nrem_q - cols) & kDimMask;
-          d.wl_ntbase_q = (q.wl_ntbase_q + in.k_i) & kAddrMask;
-          d.wl_addr_q = (q.wl_ntbase_q + in.k_i) & kAddrMask;
-          if (wl_last_nt_) d.wl_left_q = false;
+          r.wl_mrem_q = in.m_i;
+          r.wl_nrem_q = (r.wl_nrem_q - cols) & kDimMask;
+          const uint64_t ntbase = (r.wl_ntbase_q + in.k_i) & kAddrMask;
+          r.wl_ntbase_q = ntbase;
+          r.wl_addr_q = ntbase;
+          if (wl_last_nt_) r.wl_left_q = false;
         } else {
           // The next M-block reloads this N-tile's weights.
-          d.wl_mrem_q = (q.wl_mrem_q - acc_words) & kDimMask;
-          d.wl_addr_q = q.wl_ntbase_q;
+          r.wl_mrem_q = (r.wl_mrem_q - acc_words) & kDimMask;
+          r.wl_addr_q = r.wl_ntbase_q;
         }
       } else {
-        d.wl_krem_q = (q.wl_krem_q - rows) & kDimMask;
+        r.wl_krem_q = (r.wl_krem_q - rows) & kDimMask;
       }
     } else {
-      d.wl_act_q = true;
-      d.wl_row_q = (o.wl_row_o + 1) & row_mask_;
+      r.wl_act_q = true;
+      r.wl_row_q = (o.wl_row_o + 1) & row_mask_;
     }
   }
 
   // Slot streamer: one slot per cycle, then the next tile (kt, then mb, then nt).
   if (o.s_issue_o) {
     if (s_tile_end_) {
-      d.s_act_q = false;
-      d.s_j_q = 0;
-      d.s_bank_q = two_banks ? !q.s_bank_q : false;
-      const int b = q.s_bank_q ? 1 : 0;
-      d.bank_wait_q &= ~(1u << b);
-      d.bank_cnt_q[b] = (cols - 2) & cnt_mask_;
+      const int b = r.s_bank_q ? 1 : 0;
+      r.s_act_q = false;
+      r.s_j_q = 0;
+      r.s_bank_q = two_banks ? !r.s_bank_q : false;
+      r.bank_wait_q &= ~(1u << b);
+      r.bank_cnt_q[b] = (cols - 2) & cnt_mask_;
       if (o.s_last_o) {
-        d.s_krem_q = in.k_i;
-        d.s_first_q = true;
+        r.s_krem_q = in.k_i;
+        r.s_first_q = true;
         if (s_last_mb_) {
-          d.s_mrem_q = in.m_i;
-          d.s_kbase_q = in.a_base_i;
-          d.s_nt_q = (q.s_nt_q + 1) & kDimMask;
-          d.s_nrem_q = (q.s_nrem_q - cols) & kDimMask;
-          d.s_cbase_q = (q.s_cbase_q + 1) & kAddrMask;
-          d.s_cblk_q = (q.s_cbase_q + 1) & kAddrMask;
+          r.s_mrem_q = in.m_i;
+          r.s_kbase_q = in.a_base_i;
+          r.s_nt_q = (r.s_nt_q + 1) & kDimMask;
+          r.s_nrem_q = (r.s_nrem_q - cols) & kDimMask;
+          const uint64_t cbase = (r.s_cbase_q + 1) & kAddrMask;
+          r.s_cbase_q = cbase;
+          r.s_cblk_q = cbase;
           if (s_last_nt_) {
-            d.s_left_q = false;
-            d.tail_q = tail_len_ & tail_mask_;
+            r.s_left_q = false;
+            r.tail_q = tail_len_ & tail_mask_;
           }
         } else {
           // A full M-block ends with row AccWords - 1 of the last K-tile: the next block's slot 0
           // has the A word after this slot's (kt = 0) and the C word NT after it.
-          d.s_mrem_q = (q.s_mrem_q - acc_words) & kDimMask;
-          d.s_kbase_q = (o.s_addr_o + 1) & kAddrMask;
-          d.s_cblk_q = (o.s_caddr_o + q.nt_num_q) & kAddrMask;
+          r.s_mrem_q = (r.s_mrem_q - acc_words) & kDimMask;
+          r.s_kbase_q = (o.s_addr_o + 1) & kAddrMask;
+          r.s_cblk_q = (o.s_caddr_o + r.nt_num_q) & kAddrMask;
         }
       } else {
-        d.s_krem_q = (q.s_krem_q - rows) & kDimMask;
-        d.s_first_q = false;
-        d.s_kbase_q = (q.s_kbase_q + 1) & kAddrMask;
+        r.s_krem_q = (r.s_krem_q - rows) & kDimMask;
+        r.s_first_q = false;
+        r.s_kbase_q = (r.s_kbase_q + 1) & kAddrMask;
       }
     } else {
-      d.s_act_q = true;
-      d.s_j_q = (o.s_j_o + 1) & slot_mask_;
-      d.s_addr_q = (o.s_addr_o + q.kt_num_q) & kAddrMask;
-      d.s_caddr_q = (o.s_caddr_o + q.nt_num_q) & kAddrMask;
+      r.s_act_q = true;
+      r.s_j_q = (o.s_j_o + 1) & slot_mask_;
+      r.s_addr_q = (o.s_addr_o + r.kt_num_q) & kAddrMask;
+      r.s_caddr_q = (o.s_caddr_o + r.nt_num_q) & kAddrMask;
     }
   }
 
-  // After the last slot: count down the busy cycles, then done.
+  // After the last slot: count down the busy cycles, then done. (The streamer never issues in the
+  // tail, so it did not set tail_q above in the same edge.)
   if (tail_phase_) {
-    d.tail_q = (q.tail_q - 1) & tail_mask_;
-    if (q.tail_q == 1) {
-      d.busy_q = false;
-      d.done_q = true;
+    const uint32_t tail = r.tail_q;
+    r.tail_q = (tail - 1) & tail_mask_;
+    if (tail == 1) {
+      r.busy_q = false;
+      r.done_q = true;
     }
   }
 
   // Command start (only while idle: nothing above is active then).
-  if (in.start_i && !q.busy_q) {
+  if (start) {
     const bool empty = in.m_i == 0 || in.n_i == 0 || in.k_i == 0;
-    d.busy_q = true;
-    d.kt_num_q = ((in.k_i + rows - 1) / rows) & kDimMask;
-    d.nt_num_q = ((in.n_i + cols - 1) / cols) & kDimMask;
-    d.wl_left_q = !empty;
-    d.wl_act_q = false;
-    d.wl_row_q = 0;
-    d.wl_bank_q = false;
-    d.wl_krem_q = in.k_i;
-    d.wl_mrem_q = in.m_i;
-    d.wl_nrem_q = in.n_i;
-    d.wl_addr_q = in.b_base_i;
-    d.wl_ntbase_q = in.b_base_i;
-    d.bank_wait_q = 0;
-    d.bank_cnt_q[0] = d.bank_cnt_q[1] = 0;
-    d.ahead_q = 0;
-    d.s_left_q = !empty;
-    d.s_act_q = false;
-    d.s_j_q = 0;
-    d.s_bank_q = false;
-    d.s_krem_q = in.k_i;
-    d.s_mrem_q = in.m_i;
-    d.s_nrem_q = in.n_i;
-    d.s_nt_q = 0;
-    d.s_first_q = true;
-    d.s_addr_q = in.a_base_i;
-    d.s_kbase_q = in.a_base_i;
-    d.s_caddr_q = in.c_base_i;
-    d.s_cblk_q = in.c_base_i;
-    d.s_cbase_q = in.c_base_i;
-    d.tail_q = empty ? 1 : 0;
+    r.busy_q = true;
+    r.kt_num_q = ((in.k_i + rows - 1) / rows) & kDimMask;
+    r.nt_num_q = ((in.n_i + cols - 1) / cols) & kDimMask;
+    r.wl_left_q = !empty;
+    r.wl_act_q = false;
+    r.wl_row_q = 0;
+    r.wl_bank_q = false;
+    r.wl_krem_q = in.k_i;
+    r.wl_mrem_q = in.m_i;
+    r.wl_nrem_q = in.n_i;
+    r.wl_addr_q = in.b_base_i;
+    r.wl_ntbase_q = in.b_base_i;
+    r.bank_wait_q = 0;
+    r.bank_cnt_q[0] = r.bank_cnt_q[1] = 0;
+    r.ahead_q = 0;
+    r.s_left_q = !empty;
+    r.s_act_q = false;
+    r.s_j_q = 0;
+    r.s_bank_q = false;
+    r.s_krem_q = in.k_i;
+    r.s_mrem_q = in.m_i;
+    r.s_nrem_q = in.n_i;
+    r.s_nt_q = 0;
+    r.s_first_q = true;
+    r.s_addr_q = in.a_base_i;
+    r.s_kbase_q = in.a_base_i;
+    r.s_caddr_q = in.c_base_i;
+    r.s_cblk_q = in.c_base_i;
+    r.s_cbase_q = in.c_base_i;
+    r.tail_q = empty ? 1 : 0;
   }
-  r_ = d;
   update_outputs();
 }
 

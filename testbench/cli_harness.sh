@@ -68,7 +68,7 @@ bad() {
     problems+=("expected exactly one line on stderr")
   fi
   [[ $err == "systolic: error: "* ]] || problems+=("expected stderr to start with 'systolic: error: '")
-  printf '%s' "$err" | grep -Eq -- "$ere" || problems+=("expected stderr to match /$ere/")
+  grep -Eq -- "$ere" <<<"$err" || problems+=("expected stderr to match /$ere/")
   report "$name: systolic $*" "${problems[@]}"
 }
 

@@ -26,8 +26,8 @@ fi
 grep -v "sorry: constant selects in always_\* processes" "$work/iverilog.log" || true
 out=$(cd "$work" && vvp -n "$tb.vvp" 2>&1) || { echo "$out"; echo "run_icarus_tb: vvp failed"; exit 1; }
 echo "$out" | tail -5
-if echo "$out" | grep -q "assertion .* failed"; then
+if grep -q "assertion .* failed" <<<"$out"; then
   echo "run_icarus_tb: an RTL assertion failed"
   exit 1
 fi
-echo "$out" | grep -Eq "^$tb: [0-9]+ passed, 0 failed$" || { echo "run_icarus_tb: no pass line"; exit 1; }
+grep -Eq "^$tb: [0-9]+ passed, 0 failed$" <<<"$out" || { echo "run_icarus_tb: no pass line"; exit 1; }

@@ -26,10 +26,10 @@ compare_ok() {
   local label
   for label in "INT8 systolic" "FP32 scalar ALU" "FP16 scalar ALU" "BF16 scalar ALU" \
     "FP32 systolic" "FP16 systolic" "BF16 systolic"; do
-    printf '%s' "$out" | grep -Eq "^$label( [0-9]+x[0-9]+)? +[0-9]+ +[0-9.]+ +[0-9.]+x +[0-9.]+ [pnu]J\*? +[0-9.]+ +[0-9.]+$" ||
+    grep -Eq "^$label( [0-9]+x[0-9]+)? +[0-9]+ +[0-9.]+ +[0-9.]+x +[0-9.]+ [pnu]J\*? +[0-9.]+ +[0-9.]+$" <<<"$out" ||
       problems+=("expected a table row '$label'")
   done
-  printf '%s' "$out" | grep -q "^machine .*cycles.*MACs/cycle.*INT8 speedup.*energy.*area" ||
+  grep -q "^machine .*cycles.*MACs/cycle.*INT8 speedup.*energy.*area" <<<"$out" ||
     problems+=("expected the table header")
   report "$name: systolic compare $*" "${problems[@]}"
 }
@@ -66,7 +66,7 @@ print("ok")
 PY
 )
 [ "$check" = "ok" ] || problems+=("JSON check: $check")
-printf '%s' "$out" | grep -q "^JSON report: $tmp/cmp.json$" || problems+=("expected the JSON path line")
+grep -q "^JSON report: $tmp/cmp.json$" <<<"$out" || problems+=("expected the JSON path line")
 report "json keys: systolic compare ${small[*]} --json" "${problems[@]}"
 
 # A user's own table.
@@ -84,7 +84,7 @@ run "" compare "${small[@]}" --fp-cycles sim --json "$tmp/sim.json"
 run "" compare "${small[@]}" --fp-cycles formula --json "$tmp/formula.json"
 problems=()
 [ "$rc" -eq 0 ] || problems+=("expected exit status 0")
-printf '%s' "$out" | grep -Eq "^INT8 RTL in Yosys \(hierarchical, generic gates\): mac_pe [0-9]+ cells, depth [0-9]+; pe_array 4x4 [0-9]+ cells, depth [0-9]+" ||
+grep -Eq "^INT8 RTL in Yosys \(hierarchical, generic gates\): mac_pe [0-9]+ cells, depth [0-9]+; pe_array 4x4 [0-9]+ cells, depth [0-9]+" <<<"$out" ||
   problems+=("expected the Yosys line")
 check=$(python3 - "$tmp/sim.json" "$tmp/formula.json" <<'PY' 2>&1
 import json, sys
