@@ -11,10 +11,16 @@
 //   out_o  = clamp(y + zp_out_i, act_min_i, act_max_i)
 // The contract covers shift_i in [-31, 30]; m0_i is treated as a signed 32-bit value.
 //
-// Pipeline: three combinational steps, with a register after each as PipeDepth allows:
-//   step 1  pre-add and left shift   register if PipeDepth >= 3
-//   step 2  32 x 32 signed multiply  register if PipeDepth >= 2
-//   step 3  round, add zp, clamp     always registered; PipeDepth - 3 further output registers
+// Pipeline: combinational steps with a register after each as PipeDepth allows. Step 3 (the
+// rounding shifts and the clamp, the longest path: about twice the multiplier's depth in Yosys
+// generic gates) is cut first as the pipeline deepens:
+//   step 1   pre-add and left shift                         register if PipeDepth >= 3
+//   step 2   32 x 32 signed multiply                        register if PipeDepth >= 2
+//   step 3a  SRDHM sum and saturation, the single-rounding  register if PipeDepth >= 5
+//            sum, the rounding masks
+//   step 3b  the rounding shifts and increments: y          register if PipeDepth >= 4
+//   step 3c  add zp, clamp                                  always registered; PipeDepth - 5
+//                                                           further output registers
 //
 // Cycle behaviour:
 //   - Latency is exactly PipeDepth cycles: a sample with valid_i = 1 in cycle c (sampled at the
@@ -42,7 +48,7 @@ module requant #(
   output logic signed [7:0]  out_o
 );
 
-  localparam int OutRegs = (PipeDepth > 3) ? PipeDepth - 2 : 1;
+  localparam int OutRegs = (PipeDepth > 5) ? PipeDepth - 4 : 1;
 
   // ---------------------------------------------------------------------------------------------
   // Step 1: pre-add and left shift
@@ -145,22 +151,18 @@ module requant #(
   end
 
   // ---------------------------------------------------------------------------------------------
-  // Step 3: rounding, output zero point and clamp (65/66-bit intermediates never overflow)
+  // Step 3a: the SRDHM sum and its saturation (double), the rounded sum (single), the masks
+  // (65/66-bit intermediates never overflow)
   // ---------------------------------------------------------------------------------------------
-  logic signed [64:0] s3_high_sum;   // double: x * m0 + 2^30
-  logic signed [64:0] s3_high;       // double: SRDHM before saturation (33 significant bits)
-  logic signed [64:0] s3_h;          // double: SRDHM result, an int32 value
-  logic        [5:0]  s3_rshift;     // double: right shift R = max(-shift, 0)
-  logic signed [64:0] s3_mask;
-  logic signed [64:0] s3_rem;
-  logic signed [64:0] s3_thresh;
-  logic signed [64:0] s3_y_double;
-  logic        [6:0]  s3_t;          // single: total right shift 31 - shift
-  logic signed [64:0] s3_round;      // single: 2^(t-1)
-  logic signed [64:0] s3_y_single;
-  logic signed [64:0] s3_y;
-  logic signed [65:0] s3_sum;
-  logic signed [7:0]  s3_out;
+  logic signed [64:0] s3_high_sum;  // double: x * m0 + 2^30
+  logic signed [64:0] s3_high;      // double: SRDHM before saturation (33 significant bits)
+  logic signed [64:0] s3_h;         // double: SRDHM result, an int32 value
+  logic        [5:0]  s3_rshift;    // double: right shift R = max(-shift, 0)
+  logic signed [64:0] s3_mask;      // double: 2^R - 1
+  logic signed [64:0] s3_thresh;    // double: (2^R - 1) >> 1, + 1 when h < 0
+  logic        [6:0]  s3_t;         // single: total right shift 31 - shift
+  logic signed [64:0] s3_round;     // single: 2^(t-1)
+  logic signed [64:0] s3_sum1;      // single: x * m0 + 2^(t-1)
 
   always_comb begin
     s3_high_sum = 65'(s3_prod) + 65'sd1073741824;
@@ -168,33 +170,131 @@ module requant #(
     s3_h        = (s3_high > 65'sd2147483647) ? 65'sd2147483647 : s3_high;
     s3_rshift   = s3_shift[5] ? 6'(-s3_shift) : 6'd0;
     s3_mask     = (65'sd1 <<< s3_rshift) - 65'sd1;
-    s3_rem      = s3_h & s3_mask;
     s3_thresh   = (s3_mask >>> 1) + (s3_h < 0 ? 65'sd1 : 65'sd0);
-    s3_y_double = (s3_h >>> s3_rshift) + ((s3_rem > s3_thresh) ? 65'sd1 : 65'sd0);
-
     s3_t        = 7'd31 - 7'(s3_shift);
     s3_round    = (s3_t == 7'd0) ? 65'sd0 : (65'sd1 <<< (s3_t - 7'd1));
-    s3_y_single = (65'(s3_prod) + s3_round) >>> s3_t;
+    s3_sum1     = 65'(s3_prod) + s3_round;
+  end
 
-    s3_y        = s3_single ? s3_y_single : s3_y_double;
-    s3_sum      = 66'(s3_y) + 66'(s3_zp);
-    if (s3_sum < 66'(s3_min)) begin
-      s3_out = s3_min;
-    end else if (s3_sum > 66'(s3_max)) begin
-      s3_out = s3_max;
+  // Step 3b inputs, registered when PipeDepth >= 5.
+  logic               s4_valid, s4_single;
+  logic signed [64:0] s4_h, s4_mask, s4_thresh, s4_sum1;
+  logic        [5:0]  s4_rshift;
+  logic        [6:0]  s4_t;
+  logic signed [7:0]  s4_zp, s4_min, s4_max;
+
+  if (PipeDepth >= 5) begin : g_s4_reg
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        s4_valid  <= 1'b0;
+        s4_single <= 1'b0;
+        s4_h      <= '0;
+        s4_mask   <= '0;
+        s4_thresh <= '0;
+        s4_sum1   <= '0;
+        s4_rshift <= '0;
+        s4_t      <= '0;
+        s4_zp     <= '0;
+        s4_min    <= '0;
+        s4_max    <= '0;
+      end else begin
+        s4_valid <= s3_valid;
+        if (s3_valid) begin
+          s4_single <= s3_single;
+          s4_h      <= s3_h;
+          s4_mask   <= s3_mask;
+          s4_thresh <= s3_thresh;
+          s4_sum1   <= s3_sum1;
+          s4_rshift <= s3_rshift;
+          s4_t      <= s3_t;
+          s4_zp     <= s3_zp;
+          s4_min    <= s3_min;
+          s4_max    <= s3_max;
+        end
+      end
+    end
+  end else begin : g_s4_comb
+    assign s4_valid  = s3_valid;
+    assign s4_single = s3_single;
+    assign s4_h      = s3_h;
+    assign s4_mask   = s3_mask;
+    assign s4_thresh = s3_thresh;
+    assign s4_sum1   = s3_sum1;
+    assign s4_rshift = s3_rshift;
+    assign s4_t      = s3_t;
+    assign s4_zp     = s3_zp;
+    assign s4_min    = s3_min;
+    assign s4_max    = s3_max;
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // Step 3b: the rounding shifts: y
+  // ---------------------------------------------------------------------------------------------
+  logic signed [64:0] s4_rem, s4_y_double, s4_y_single, s4_y;
+
+  always_comb begin
+    s4_rem      = s4_h & s4_mask;
+    s4_y_double = (s4_h >>> s4_rshift) + ((s4_rem > s4_thresh) ? 65'sd1 : 65'sd0);
+    s4_y_single = s4_sum1 >>> s4_t;
+    s4_y        = s4_single ? s4_y_single : s4_y_double;
+  end
+
+  // Step 3c inputs, registered when PipeDepth >= 4.
+  logic               s5_valid;
+  logic signed [64:0] s5_y;
+  logic signed [7:0]  s5_zp, s5_min, s5_max;
+
+  if (PipeDepth >= 4) begin : g_s5_reg
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        s5_valid <= 1'b0;
+        s5_y     <= '0;
+        s5_zp    <= '0;
+        s5_min   <= '0;
+        s5_max   <= '0;
+      end else begin
+        s5_valid <= s4_valid;
+        if (s4_valid) begin
+          s5_y   <= s4_y;
+          s5_zp  <= s4_zp;
+          s5_min <= s4_min;
+          s5_max <= s4_max;
+        end
+      end
+    end
+  end else begin : g_s5_comb
+    assign s5_valid = s4_valid;
+    assign s5_y     = s4_y;
+    assign s5_zp    = s4_zp;
+    assign s5_min   = s4_min;
+    assign s5_max   = s4_max;
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // Step 3c: output zero point and clamp
+  // ---------------------------------------------------------------------------------------------
+  logic signed [65:0] s5_sum;
+  logic signed [7:0]  s5_out;
+
+  always_comb begin
+    s5_sum = 66'(s5_y) + 66'(s5_zp);
+    if (s5_sum < 66'(s5_min)) begin
+      s5_out = s5_min;
+    end else if (s5_sum > 66'(s5_max)) begin
+      s5_out = s5_max;
     end else begin
-      s3_out = s3_sum[7:0];
+      s5_out = s5_sum[7:0];
     end
   end
 
-  // Output registers: the first always, PipeDepth - 3 more when PipeDepth > 3.
+  // Output registers: the first always, PipeDepth - 5 more when PipeDepth > 5.
   // Register i holds bits [8*i +: 8] of out_data_q; the last one drives out_o.
   logic [OutRegs-1:0]   out_valid_d, out_valid_q;
   logic [8*OutRegs-1:0] out_data_d, out_data_q;
 
   always_comb begin
-    out_valid_d[0]   = s3_valid;
-    out_data_d[7:0]  = s3_valid ? s3_out : out_data_q[7:0];
+    out_valid_d[0]   = s5_valid;
+    out_data_d[7:0]  = s5_valid ? s5_out : out_data_q[7:0];
     for (int i = 1; i < OutRegs; i++) begin
       out_valid_d[i]      = out_valid_q[i-1];
       out_data_d[8*i +: 8] = out_valid_q[i-1] ? out_data_q[8*(i-1) +: 8] : out_data_q[8*i +: 8];

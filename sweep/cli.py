@@ -51,7 +51,7 @@ def _point_key(engine, cfg, workload, seed):
 
 
 def _cache_dir():
-    """As sim/synth_cache.h: $SYSTOLIC_CACHE_DIR, else $XDG_CACHE_HOME/systolic, else
+    """As sim/eval/synth_cache.h: $SYSTOLIC_CACHE_DIR, else $XDG_CACHE_HOME/systolic, else
     ~/.cache/systolic."""
     if os.environ.get("SYSTOLIC_CACHE_DIR"):
         return os.path.abspath(os.environ["SYSTOLIC_CACHE_DIR"])

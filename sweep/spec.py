@@ -1,6 +1,6 @@
 """The sweep spec (YAML or JSON): parameter grid, workloads, engine. Structure and workloads are
 checked here; the grid keys and the configurations they make are checked by the `systolic` binary
-(`systolic sweep-point --resolve`), which holds the one table of grid keys (sim/cmd_sweep.cpp)."""
+(`systolic sweep-point --resolve`), which holds the one table of grid keys (sim/cli/cmd_sweep.cpp)."""
 import itertools
 import json
 import os

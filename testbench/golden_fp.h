@@ -1,4 +1,4 @@
-// Golden model for the floating-point ALU (model/fp.h), written independently of model/fp.cpp:
+// Golden model for the floating-point ALU (arith/fp.h), written independently of arith/fp.cpp:
 // operands are widened exactly to double, the operation is computed exactly as an unevaluated
 // sum hi + lo of two doubles, and the result is rounded ONCE to the format by explicit
 // round-half-even on the scaled significand (frexp / ldexp / floor), as arithmetic.md section 5

@@ -1,4 +1,4 @@
-// Golden model for requantization, written independently of model/quant.cpp: exact 128-bit
+// Golden model for requantization, written independently of arith/quant.cpp: exact 128-bit
 // integer arithmetic with explicit floor division and explicit ties-away-from-zero rounding,
 // straight from the formulas of docs/arithmetic.md section 4.
 #pragma once

@@ -1,4 +1,4 @@
-// The SystemC co-simulation (sim/cosim.h). SystemC elaborates once per process, so every test
+// The SystemC co-simulation (sim/cosim/cosim.h). SystemC elaborates once per process, so every test
 // case here runs one bench; ctest runs each case in its own process.
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-// Tests of the floating-point ALU model (model/fp.h) against docs/arithmetic.md section
+// Tests of the floating-point ALU model (arith/fp.h) against docs/arithmetic.md section
 // 5: every stage on its own, the trace, then bit-exact results against the host (FP32: float + and
 // *, std::fmaf) and against the independent golden model (golden_fp.h: exact widening to double,
 // exact operation, one correct rounding) for FP16 and BF16. Random cases (1,000,000 per operation

@@ -1,6 +1,6 @@
-// The FP GEMM machines (model/fp_mac.h): C bit for bit against an in-order fp::fma reference in
+// The FP GEMM machines (arith/fp_mac.h): C bit for bit against an in-order fp::fma reference in
 // fp32, fp16 and bf16, cycle counts against hand-derived expectations, and the energy table
-// loader (model/energy.h).
+// loader (arith/energy.h).
 #include <fmt/format.h>
 
 #include <catch2/catch.hpp>

@@ -1,4 +1,4 @@
-// Tests of the .npy reader/writer (sim/npy.h): round trips, NumPy interoperability in both
+// Tests of the .npy reader/writer (sim/npy/npy.h): round trips, NumPy interoperability in both
 // directions (through Debian's python3-numpy), and every truncation and corruption of a valid file
 // giving a clean error rather than a crash or a wrong array.
 #include <fmt/format.h>

@@ -1,4 +1,4 @@
-// Tests of the quantization library (model/quant.h) against docs/arithmetic.md:
+// Tests of the quantization library (arith/quant.h) against docs/arithmetic.md:
 // seed vectors, self-check values, every named corner, and random cases against the independent
 // 128-bit golden model (golden_requant.h).
 #include <algorithm>

@@ -1,9 +1,9 @@
 // systolic compare: the INT8 systolic array (the model engine through the host driver) against
-// FP ALUs whose cycle counts come from simulated machines (model/fp_mac.h): one pipelined FMA unit
+// FP ALUs whose cycle counts come from simulated machines (arith/fp_mac.h): one pipelined FMA unit
 // like a CPU's FPU, and an FP systolic array of the same geometry, in fp32, fp16 and bf16, on the
-// same GEMM shape. Energy and area are estimated from a per-operation table (model/energy.h), the
-// INT8 array's cells and depth come from Yosys (sim/synth_cache.h). The report itself is
-// sim/fp_compare.h, which `systolic run` prints too.
+// same GEMM shape. Energy and area are estimated from a per-operation table (arith/energy.h), the
+// INT8 array's cells and depth come from Yosys (sim/eval/synth_cache.h). The report itself is
+// sim/eval/fp_compare.h, which `systolic run` prints too.
 #include <fmt/format.h>
 
 #include <memory>

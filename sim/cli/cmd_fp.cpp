@@ -1,4 +1,4 @@
-// systolic fp: the floating-point ALU model (model/fp.h) on the command line.
+// systolic fp: the floating-point ALU model (arith/fp.h) on the command line.
 #include <fmt/format.h>
 
 #include <algorithm>

@@ -1,5 +1,5 @@
 // systolic synth: Yosys cells and logic depth of the INT8 PE and of a Rows x Cols array, from the
-// on-disk cache when this configuration was synthesized before (sim/synth_cache.h).
+// on-disk cache when this configuration was synthesized before (sim/eval/synth_cache.h).
 #include <fmt/format.h>
 
 #include <memory>

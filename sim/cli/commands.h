@@ -45,9 +45,9 @@ void add_fp_command(CLI::App& app);
 void add_demo_command(CLI::App& app);
 void run_demo();
 void add_run_command(CLI::App& app, const CliContext& ctx);
-// INT8 array vs simulated FP machines (sim/cmd_compare.cpp).
+// INT8 array vs simulated FP machines (sim/cli/cmd_compare.cpp).
 void add_compare_command(CLI::App& app);
-// The FP comparison's options, shared by `compare` and `run` (sim/cmd_compare.cpp).
+// The FP comparison's options, shared by `compare` and `run` (sim/cli/cmd_compare.cpp).
 struct FpCliOptions {
   std::string energy_path = SYSTOLIC_DATA_DIR "/horowitz_45nm.json";
   std::string stage_latency;  // --fp-stage-latency, parsed by sim::parse_stage_latency
@@ -59,9 +59,9 @@ void add_fp_compare_options(CLI::App* cmd, FpCliOptions& o);
 // sim::compare_fp with its errors as UserError.
 sim::FpComparison fp_comparison(const sim::Int8Run& int8, int64_t m, int64_t n, int64_t k,
                                 const sim::FpCompareOptions& fo);
-// Yosys cells and depth of the PE and the array, cached (sim/cmd_synth.cpp).
+// Yosys cells and depth of the PE and the array, cached (sim/cli/cmd_synth.cpp).
 void add_synth_command(CLI::App& app);
-// Design-space sweeps: `sweep` and the hidden `sweep-point` it drives (sim/cmd_sweep.cpp).
+// Design-space sweeps: `sweep` and the hidden `sweep-point` it drives (sim/cli/cmd_sweep.cpp).
 void add_sweep_command(CLI::App& app);
 void add_sweep_point_command(CLI::App& app);  // alone in the per-configuration RTL builds
 // The default job when no subcommand is given: `run` with its defaults (16x16, 256^3, cosim).

@@ -1,5 +1,5 @@
 // systolic-sweep-point: `systolic sweep-point` alone, for the per-configuration RTL builds of a
-// sweep (no SystemC, no other subcommands). Same JSON interface (sim/cmd_sweep.cpp).
+// sweep (no SystemC, no other subcommands). Same JSON interface (sim/cli/cmd_sweep.cpp).
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>

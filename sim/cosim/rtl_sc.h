@@ -43,10 +43,12 @@ SC_MODULE(RtlTopSc) {
     SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_READ, )
 #undef SYSTOLIC_SC_READ
     top_->drive(in);
-    if (!rst_ni.read()) {
-      top_->set_rst_n(false);
-    } else if (clk_i.read()) {
-      top_->set_rst_n(true);
+    const bool rst_n = rst_ni.read();
+    if (rst_n != rst_n_) {  // the reset pin changes rarely: evaluate only then
+      top_->set_rst_n(rst_n);
+      rst_n_ = rst_n;
+    }
+    if (rst_n && clk_i.read()) {
       try {
         top_->edge();
       } catch (const RtlAssertion& e) {
@@ -62,6 +64,7 @@ SC_MODULE(RtlTopSc) {
 
   std::unique_ptr<RtlTop> top_;
   std::string assertion_;
+  bool rst_n_ = false;  // the value last driven on rst_ni (a verilated model starts with 0)
 };
 
 }  // namespace systolic::sim

@@ -1,8 +1,8 @@
 // The INT8-vs-FP comparison of one GEMM: the INT8 systolic array's cycles (from whichever engine
-// ran it: model, RTL or co-simulation) against the FP machines of model/fp_mac.h (one pipelined
+// ran it: model, RTL or co-simulation) against the FP machines of arith/fp_mac.h (one pipelined
 // FMA unit like a CPU's FPU, and an FP systolic array of the same geometry) in fp32, fp16 and
-// bf16, with energy and area from a per-operation table (model/energy.h) and the INT8 array's
-// Yosys cells and depth (sim/synth_cache.h). Printed by `systolic compare` and `systolic run`.
+// bf16, with energy and area from a per-operation table (arith/energy.h) and the INT8 array's
+// Yosys cells and depth (sim/eval/synth_cache.h). Printed by `systolic compare` and `systolic run`.
 //
 // FP cycle counts come from simulating the machines cycle by cycle on random FP data (their C is
 // checked against each other) when the GEMM is small enough, otherwise from their closed forms,
