@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "mac_pe.h"
+#include "systolic_if.h"
 
 namespace systolic::model {
 
@@ -44,12 +45,9 @@ struct PeArrayOut {
 class PeArray {
  public:
   explicit PeArray(PeArrayParams p) : p_(p), pe_(size_t(p.Rows) * p.Cols) {
-    if (p.Rows < 2 || p.Rows > 32 || p.Cols < 2 || p.Cols > 32) {
-      throw std::invalid_argument("pe_array: Rows and Cols must be in 2..32");
-    }
-    if (p.WeightBanks < 1 || p.WeightBanks > 2) {
-      throw std::invalid_argument("pe_array: WeightBanks must be 1 or 2");
-    }
+    iface::check_param("Rows", p.Rows);
+    iface::check_param("Cols", p.Cols);
+    iface::check_param("WeightBanks", p.WeightBanks);
     out_.psum_o.assign(p.Cols, 0);
     out_.psum_valid_o.assign(p.Cols, 0);
   }

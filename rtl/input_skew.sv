@@ -15,32 +15,33 @@ module input_skew #(
 ) (
   input  logic                       clk_i,
   input  logic                       rst_ni,
-  input  logic [Rows*8-1:0]          a_i,      // a_i[r*8 +: 8]: signed activation of lane r
+  input  logic [Rows*systolic_pkg::DataWidth-1:0] a_i,      // a_i[r*8 +: 8]: signed activation of lane r
   input  logic                       valid_i,  // the slot is occupied
   input  logic                       sel_i,    // weight bank of the slot's tile
   input  logic [$clog2(Rows+1)-1:0]  kv_i,     // valid rows of the tile, 1..Rows
-  output logic [Rows*8-1:0]          a_o,      // to pe_array a_i
+  output logic [Rows*systolic_pkg::DataWidth-1:0] a_o,      // to pe_array a_i
   output logic [Rows-1:0]            valid_o,  // to pe_array a_valid_i
   output logic [Rows-1:0]            sel_o     // to pe_array a_sel_i
 );
 
   localparam int KvWidth = $clog2(Rows + 1);
+  localparam int DataW   = systolic_pkg::DataWidth;
 
   for (genvar r = 0; r < Rows; r++) begin : g_row
     logic       lane_on;
-    logic [7:0] lane_a;
+    logic [DataW-1:0] lane_a;
 
     assign lane_on = valid_i && (kv_i > KvWidth'(r));
-    assign lane_a  = lane_on ? a_i[r*8 +: 8] : 8'd0;
+    assign lane_a  = lane_on ? a_i[r*DataW +: DataW] : '0;
 
     delay_line #(
-      .Width(10),
+      .Width(DataW + 2),
       .Depth(r)
     ) u_delay (
       .clk_i (clk_i),
       .rst_ni(rst_ni),
       .d_i   ({lane_a, valid_i, sel_i}),
-      .q_o   ({a_o[r*8 +: 8], valid_o[r], sel_o[r]})
+      .q_o   ({a_o[r*DataW +: DataW], valid_o[r], sel_o[r]})
     );
   end
 
@@ -50,11 +51,11 @@ module input_skew #(
   // Illegal parameters stop elaboration (Icarus has no elaboration-time $error: it stops at t=0).
 `ifdef __ICARUS__
   initial begin
-    if (Rows < 2 || Rows > 32) $fatal(1, "input_skew: Rows must be in 2..32");
+    if (Rows < systolic_pkg::RowsMin || Rows > systolic_pkg::RowsMax) $fatal(1, "input_skew: bad Rows");
   end
 `else
-  if (Rows < 2 || Rows > 32) begin : g_bad_rows
-    $error("input_skew: Rows must be in 2..32");
+  if (Rows < systolic_pkg::RowsMin || Rows > systolic_pkg::RowsMax) begin : g_bad_rows
+    $error("input_skew: Rows outside systolic_pkg::RowsMin..RowsMax");
   end
 `endif
 

@@ -13,19 +13,19 @@ module output_deskew #(
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
-  input  logic [Cols*32-1:0] psum_i,  // psum_i[c*32 +: 32]: from pe_array psum_o
-  output logic [Cols*32-1:0] psum_o   // the same columns, aligned
+  input  logic [Cols*systolic_pkg::AccWidth-1:0] psum_i,  // psum_i[c*32 +: 32]: from pe_array psum_o
+  output logic [Cols*systolic_pkg::AccWidth-1:0] psum_o   // the same columns, aligned
 );
 
   for (genvar c = 0; c < Cols; c++) begin : g_col
     delay_line #(
-      .Width(32),
+      .Width(systolic_pkg::AccWidth),
       .Depth(Cols - 1 - c)
     ) u_delay (
       .clk_i (clk_i),
       .rst_ni(rst_ni),
-      .d_i   (psum_i[c*32 +: 32]),
-      .q_o   (psum_o[c*32 +: 32])
+      .d_i   (psum_i[c*systolic_pkg::AccWidth +: systolic_pkg::AccWidth]),
+      .q_o   (psum_o[c*systolic_pkg::AccWidth +: systolic_pkg::AccWidth])
     );
   end
 
@@ -35,11 +35,11 @@ module output_deskew #(
   // Illegal parameters stop elaboration (Icarus has no elaboration-time $error: it stops at t=0).
 `ifdef __ICARUS__
   initial begin
-    if (Cols < 2 || Cols > 32) $fatal(1, "output_deskew: Cols must be in 2..32");
+    if (Cols < systolic_pkg::ColsMin || Cols > systolic_pkg::ColsMax) $fatal(1, "output_deskew: bad Cols");
   end
 `else
-  if (Cols < 2 || Cols > 32) begin : g_bad_cols
-    $error("output_deskew: Cols must be in 2..32");
+  if (Cols < systolic_pkg::ColsMin || Cols > systolic_pkg::ColsMax) begin : g_bad_cols
+    $error("output_deskew: Cols outside systolic_pkg::ColsMin..ColsMax");
   end
 `endif
 

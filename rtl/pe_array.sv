@@ -26,18 +26,18 @@ module pe_array #(
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
-  input  logic [Rows*8-1:0]  a_i,           // a_i[r*8 +: 8]: signed activation entering row r
+  input  logic [Rows*systolic_pkg::DataWidth-1:0] a_i,           // a_i[r*8 +: 8]: signed activation entering row r
   input  logic [Rows-1:0]    a_valid_i,
   input  logic [Rows-1:0]    a_sel_i,       // weight bank each row's activation multiplies with
   input  logic [Rows-1:0]    w_load_i,      // row r loads w_row_i into bank w_bank_i this edge
   input  logic               w_bank_i,
-  input  logic [Cols*8-1:0]  w_row_i,       // w_row_i[c*8 +: 8]: signed weight for column c
-  output logic [Cols*32-1:0] psum_o,        // psum_o[c*32 +: 32]: signed sum leaving column c
+  input  logic [Cols*systolic_pkg::DataWidth-1:0] w_row_i,       // w_row_i[c*8 +: 8]: signed weight for column c
+  output logic [Cols*systolic_pkg::AccWidth-1:0] psum_o,        // psum_o[c*32 +: 32]: signed sum leaving column c
   output logic [Cols-1:0]    psum_valid_o
 );
 
-  localparam int DataWidth = 8;
-  localparam int AccWidth  = 32;
+  localparam int DataWidth = systolic_pkg::DataWidth;
+  localparam int AccWidth  = systolic_pkg::AccWidth;
   localparam int HPos      = Cols + 1;  // horizontal positions per row: PE inputs + right edge
 
   // ---------------------------------------------------------------------------------------------
@@ -114,15 +114,15 @@ module pe_array #(
   // Illegal parameters stop elaboration (Icarus has no elaboration-time $error: it stops at t=0).
 `ifdef __ICARUS__
   initial begin
-    if (Rows < 2 || Rows > 32) $fatal(1, "pe_array: Rows must be in 2..32");
-    if (Cols < 2 || Cols > 32) $fatal(1, "pe_array: Cols must be in 2..32");
+    if (Rows < systolic_pkg::RowsMin || Rows > systolic_pkg::RowsMax) $fatal(1, "pe_array: bad Rows");
+    if (Cols < systolic_pkg::ColsMin || Cols > systolic_pkg::ColsMax) $fatal(1, "pe_array: bad Cols");
   end
 `else
-  if (Rows < 2 || Rows > 32) begin : g_bad_rows
-    $error("pe_array: Rows must be in 2..32");
+  if (Rows < systolic_pkg::RowsMin || Rows > systolic_pkg::RowsMax) begin : g_bad_rows
+    $error("pe_array: Rows outside systolic_pkg::RowsMin..RowsMax");
   end
-  if (Cols < 2 || Cols > 32) begin : g_bad_cols
-    $error("pe_array: Cols must be in 2..32");
+  if (Cols < systolic_pkg::ColsMin || Cols > systolic_pkg::ColsMax) begin : g_bad_cols
+    $error("pe_array: Cols outside systolic_pkg::ColsMin..ColsMax");
   end
 `endif
 

@@ -158,9 +158,12 @@ SynthStats array_synth(int rows, int cols, int weight_banks, bool flat) {
   iface::check_param("Rows", rows);
   iface::check_param("Cols", cols);
   iface::check_param("WeightBanks", weight_banks);
+  const std::string pkg_src = std::string(SYSTOLIC_RTL_DIR) + "/systolic_pkg.sv";
   const std::string pe_src = std::string(SYSTOLIC_RTL_DIR) + "/mac_pe.sv";
   const std::string arr_src = std::string(SYSTOLIC_RTL_DIR) + "/pe_array.sv";
-  const uint64_t h = fnv1a(yosys_version(), fnv1a(read_file(arr_src), fnv1a(read_file(pe_src))));
+  const uint64_t h =
+      fnv1a(yosys_version(),
+            fnv1a(read_file(pkg_src), fnv1a(read_file(arr_src), fnv1a(read_file(pe_src)))));
   SynthStats s;
   s.rows = rows;
   s.cols = cols;
@@ -189,7 +192,8 @@ SynthStats array_synth(int rows, int cols, int weight_banks, bool flat) {
   }
 
   const auto t0 = std::chrono::steady_clock::now();
-  const std::string read = fmt::format("read_verilog -sv {} {}\n", pe_src, arr_src);
+  const std::string read =
+      fmt::format("read_verilog -sv -DSYNTHESIS {} {} {}\n", pkg_src, pe_src, arr_src);
   const std::string params = fmt::format(
       "chparam -set Rows {} -set Cols {} -set WeightBanks {} "
       "pe_array\n",
