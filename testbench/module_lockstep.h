@@ -6,9 +6,13 @@
 #include <fmt/format.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "host_port.h"
 #include "ports.h"
 #include "vl_dut.h"
 
@@ -52,6 +56,30 @@ class ModuleLockstep {
   sim::VlDut<V> dut_;
   Twin twin_;
   uint64_t cycle_ = 0;
+};
+
+// The model engine behind a host port that records one module's inputs after every clock: `take`
+// returns them when the module was clocked in that cycle. The recording is the stimulus for
+// replaying the module against its RTL (the engine's own traffic, not a random one).
+template <class In>
+class RecordingPort final : public sim::HostPort {
+ public:
+  using Take = std::function<std::optional<In>(model::SystolicTop&)>;
+  RecordingPort(const model::TopParams& p, Take take) : port_(p), take_(std::move(take)) {}
+  const model::TopParams& params() const override { return port_.params(); }
+  void reset() override { port_.reset(); }
+  const model::TopOut& clock(const model::TopIn& in) override {
+    const model::TopOut& o = port_.clock(in);
+    if (std::optional<In> x = take_(port_.top())) ins_.push_back(*x);
+    return o;
+  }
+  uint64_t cycles() const override { return port_.cycles(); }
+  const std::vector<In>& ins() const { return ins_; }
+
+ private:
+  sim::ModelPort port_;
+  Take take_;
+  std::vector<In> ins_;
 };
 
 }  // namespace systolic::test

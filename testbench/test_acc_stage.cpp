@@ -122,20 +122,9 @@ TEST_CASE("acc_stage: twin equals RTL under the engine's own inputs", "[acc_stag
     tp.RequantDepth = p.RequantDepth;
     tp.AWords = tp.BWords = tp.CWords = 4096;
     tp.QWords = 16;
-    sim::ModelPort port(tp);
-    struct Recorder final : sim::HostPort {
-      explicit Recorder(sim::ModelPort& q) : port(q) {}
-      const model::TopParams& params() const override { return port.params(); }
-      void reset() override { port.reset(); }
-      const model::TopOut& clock(const model::TopIn& in) override {
-        const model::TopOut& o = port.clock(in);
-        if (port.top().acc_ticked()) ins.push_back(port.top().acc_in());
-        return o;
-      }
-      uint64_t cycles() const override { return port.cycles(); }
-      sim::ModelPort& port;
-      std::vector<AccStageIn> ins;
-    } rec(port);
+    test::RecordingPort<AccStageIn> rec(tp, [](model::SystolicTop& t) {
+      return t.acc_ticked() ? std::optional(t.acc_in()) : std::nullopt;
+    });
     uint64_t rows_written = 0;
     for (auto [m, n, k] : {std::tuple{2 * p.Rows + 1, p.Cols + 3, 3 * p.Rows - 1},
                            {3 * p.AccWords + 1, 2, 2 * p.Rows + 1},
@@ -147,7 +136,7 @@ TEST_CASE("acc_stage: twin equals RTL under the engine's own inputs", "[acc_stag
       rows_written += uint64_t(m) * uint64_t((n + p.Cols - 1) / p.Cols);
     }
     INFO("acc_stage Rows=" << p.Rows << " Cols=" << p.Cols << " AccWords=" << p.AccWords);
-    const std::string diff = r->run(rec.ins);
+    const std::string diff = r->run(rec.ins());
     INFO(diff);
     REQUIRE(diff.empty());
     CHECK(r->c_writes() == rows_written);  // one C write per row of C per N-tile

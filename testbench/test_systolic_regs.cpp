@@ -133,20 +133,8 @@ TEST_CASE("systolic_regs: twin equals RTL under the engine's own inputs", "[regs
     tp.AWords = tp.BWords = tp.CWords = 4096;
     tp.QWords = 16;
     tp.AccWords = 16;
-    sim::ModelPort port(tp);
-    struct Recorder final : sim::HostPort {
-      explicit Recorder(sim::ModelPort& q) : port(q) {}
-      const model::TopParams& params() const override { return port.params(); }
-      void reset() override { port.reset(); }
-      const model::TopOut& clock(const model::TopIn& in) override {
-        const model::TopOut& o = port.clock(in);
-        ins.push_back(port.top().regs_in());
-        return o;
-      }
-      uint64_t cycles() const override { return port.cycles(); }
-      sim::ModelPort& port;
-      std::vector<SystolicRegsIn> ins;
-    } rec(port);
+    test::RecordingPort<SystolicRegsIn> rec(
+        tp, [](model::SystolicTop& t) { return std::optional(t.regs_in()); });
     for (auto [m, n, k] : {std::tuple{2 * p.Rows + 1, p.Cols + 3, 3 * p.Rows - 1}, {1, 1, 1}}) {
       sim::HostDriver drv(rec);
       sim::RunStats st;
@@ -154,7 +142,7 @@ TEST_CASE("systolic_regs: twin equals RTL under the engine's own inputs", "[regs
       REQUIRE(drv.run(job, st) == test::reference(job));
     }
     INFO("systolic_regs Rows=" << p.Rows << " Cols=" << p.Cols);
-    const std::string diff = r->run(rec.ins);
+    const std::string diff = r->run(rec.ins());
     INFO(diff);
     REQUIRE(diff.empty());
   }

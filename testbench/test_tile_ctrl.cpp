@@ -129,28 +129,18 @@ TEST_CASE("tile_ctrl: twin equals RTL under the engine's own inputs", "[tile_ctr
     tp.WeightBanks = p.WeightBanks;
     tp.AWords = tp.BWords = tp.CWords = 4096;
     tp.QWords = 16;
-    struct Recorder final : sim::HostPort {
-      explicit Recorder(const model::TopParams& q) : port(q) {}
-      const model::TopParams& params() const override { return port.params(); }
-      void reset() override { port.reset(); }
-      const model::TopOut& clock(const model::TopIn& in) override {
-        const model::TopOut& o = port.clock(in);
-        const model::SystolicRegsOut& ro = port.top().regs().out();
-        TileCtrlIn c;
-        c.start_i = ro.start_o;
-        c.m_i = ro.m_o;
-        c.n_i = ro.n_o;
-        c.k_i = ro.k_o;
-        c.a_base_i = ro.a_base_o;
-        c.b_base_i = ro.b_base_o;
-        c.c_base_i = ro.c_base_o;
-        ins.push_back(c);
-        return o;
-      }
-      uint64_t cycles() const override { return port.cycles(); }
-      sim::ModelPort port;
-      std::vector<TileCtrlIn> ins;
-    } rec(tp);
+    test::RecordingPort<TileCtrlIn> rec(tp, [](model::SystolicTop& t) {
+      const model::SystolicRegsOut& ro = t.regs().out();
+      TileCtrlIn c;
+      c.start_i = ro.start_o;
+      c.m_i = ro.m_o;
+      c.n_i = ro.n_o;
+      c.k_i = ro.k_o;
+      c.a_base_i = ro.a_base_o;
+      c.b_base_i = ro.b_base_o;
+      c.c_base_i = ro.c_base_o;
+      return std::optional(c);
+    });
     uint64_t busy = 0;
     for (auto [m, n, k] : {std::tuple{2 * p.Rows + 1, p.Cols + 3, 3 * p.Rows - 1},
                            {1, 1, 1},
@@ -164,7 +154,7 @@ TEST_CASE("tile_ctrl: twin equals RTL under the engine's own inputs", "[tile_ctr
       busy += st.engine.busy;
     }
     INFO("tile_ctrl Rows=" << p.Rows << " Cols=" << p.Cols << " AccWords=" << p.AccWords);
-    const std::string diff = r->run(rec.ins);
+    const std::string diff = r->run(rec.ins());
     INFO(diff);
     REQUIRE(diff.empty());
     CHECK(r->busy_cycles() == busy);  // the replay ran the commands the engine ran
