@@ -229,14 +229,16 @@ def compare():
     shapes = {"model": ["-M", "1024", "-N", "256", "-K", "256"],
               "sc-model": ["-M", "512", "-N", "256", "-K", "256"],
               "rtl": ["-M", "256", "-N", "256", "-K", "256"],
-              "cosim": ["-M", "256", "-N", "256", "-K", "256"]}
+              "cosim": ["-M", "256", "-N", "256", "-K", "256"],
+              # the sweeps' path: the model engine without data
+              "model timing-only": ["-M", "8192", "-N", "256", "-K", "256", "--timing-only"]}
     rates = {}
     for rep in range(reps):
         for n in (16, 32):
             for engine, shape in shapes.items():
                 for side, binary in (("base", base_bin), ("new", SYSTOLIC)):
-                    rep_json = run_with(binary, ["--engine", engine, "--rows", str(n), "--cols",
-                                                 str(n), *shape, "--no-fp-compare"])
+                    rep_json = run_with(binary, ["--engine", engine.split()[0], "--rows", str(n),
+                                                 "--cols", str(n), *shape, "--no-fp-compare"])
                     rates.setdefault((n, engine, side), []).append(
                         rep_json["cycles"] / rep_json["engine_seconds"])
     med = {k: sorted(v)[len(v) // 2] for k, v in rates.items()}
@@ -280,7 +282,7 @@ def build_time():
     print("|---|---|")
     for name, secs in rows:
         print(f"| {name} | {secs / 60:.1f} min |")
-    print()
+    print(f"\nThis tree / {baseline}: {rows[0][1] / rows[1][1]:.2f}\n")
 
 
 def run_with(binary, args):

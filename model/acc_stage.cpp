@@ -102,7 +102,7 @@ void AccStage::tick(const AccStageIn& in) {
       }
     }
   }
-  cw_head_ = (cw_head_ + 1) % cw_.size();
+  if (++cw_head_ == cw_.size()) cw_head_ = 0;  // (no division: this runs every cycle)
 
   // The tag pipeline: the oldest tag enters the accumulate stage, this cycle's slot enters.
   Tag& t = tags_[tag_head_];
@@ -118,7 +118,7 @@ void AccStage::tick(const AccStageIn& in) {
   } else {
     t = Tag{};
   }
-  tag_head_ = (tag_head_ + 1) % tags_.size();
+  if (++tag_head_ == tags_.size()) tag_head_ = 0;
 }
 
 }  // namespace systolic::model

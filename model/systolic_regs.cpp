@@ -243,4 +243,19 @@ void SystolicRegs::count(const SystolicRegsIn& in) {
   if (in.ph_compute_i) r.macs_q += uint64_t(in.s_kv_i) * uint64_t(in.s_nv_i);
 }
 
+static_assert(iface::kCycWidth == 32 && iface::kMacsWidth == 64,
+              "the counter registers are uint32_t and uint64_t");
+
+void SystolicRegs::advance_busy(uint64_t n, const SystolicRegsIn& in) {
+  // The counters wrap at their widths: uint32_t and uint64_t arithmetic does it.
+  SystolicRegsRegs& r = r_;
+  const uint32_t n32 = uint32_t(n);
+  r.cyc_busy_q += n32;
+  r.cyc_wstall_q += in.ph_wstall_i ? n32 : 0;
+  r.cyc_compute_q += in.ph_compute_i ? n32 : 0;
+  r.cyc_drain_q += in.ph_drain_i ? n32 : 0;
+  r.cyc_output_q += in.ph_output_i ? n32 : 0;
+  if (in.ph_compute_i) r.macs_q += n * uint64_t(in.s_kv_i) * uint64_t(in.s_nv_i);
+}
+
 }  // namespace systolic::model

@@ -53,6 +53,11 @@ class SystolicRegs {
 
   const SystolicRegsRegs& regs() const { return r_; }
 
+  // Fast-forward (timing-only runs): n edges without a host access (host_req_i = 0), with
+  // rvalid_q = 0, busy_i = 1, done_i = 0 and the other inputs as in `in`: what n calls of tick()
+  // would do, which is only counting.
+  void advance_busy(uint64_t n, const SystolicRegsIn& in);
+
  private:
   uint32_t reg_read(uint32_t index, const SystolicRegsIn& in) const;
   void update_register_outputs();        // m_o .. rounding_o from the registers

@@ -54,7 +54,9 @@ void SystolicTop::issue(const TileCtrlOut& co) {
   // b0 the B word of row 0 of the tile in the slot's weight bank; columns >= nv stay 0 (their
   // weights load as 0), as do missing words. (A plain loop the compiler vectorizes for the
   // baseline x86-64: faster here, measured, than AVX2 clones of a fixed-width kernel.)
-  Slot& s = slots_[(slot_head_ + slot_count_++) % slots_.size()];
+  size_t tail = slot_head_ + slot_count_++;
+  if (tail >= slots_.size()) tail -= slots_.size();
+  Slot& s = slots_[tail];
   s.due = cycle_ + uint64_t(p_.Rows + p_.Cols);
   int32_t* psum = s.psum.data();
   std::fill(s.psum.begin(), s.psum.end(), 0);
@@ -68,6 +70,99 @@ void SystolicTop::issue(const TileCtrlOut& co) {
     const int32_t av = arow[r];
     for (int c = 0; c < nv; ++c) psum[c] += av * int32_t(brow[c]);
   }
+}
+
+// acc_stage's inputs of this cycle and its outputs.
+const AccStageOut& SystolicTop::acc_eval(const TileCtrlOut& co, const SystolicRegsOut& ro) {
+  AccStageIn& ai = acc_in_;
+  ai.s_issue_i = co.s_issue_o;
+  ai.s_first_i = co.s_first_o;
+  ai.s_last_i = co.s_last_o;
+  ai.s_j_i = co.s_j_o;
+  ai.s_nt_i = co.s_nt_o;
+  ai.s_nv_i = co.s_nv_o;
+  ai.s_caddr_i = co.s_caddr_o;
+  ai.q_base_i = ro.q_base_o;
+  ai.zp_out_i = ro.zp_out_o;
+  ai.act_min_i = ro.act_min_o;
+  ai.act_max_i = ro.act_max_o;
+  ai.rounding_i = ro.rounding_o;
+  // The BIAS / M0 / SHIFT word read in the last cycle (the spads' read data).
+  if (q_next_valid_) {
+    std::swap(ai.bias_i, q_next_.bias_i);
+    std::swap(ai.m0_i, q_next_.m0_i);
+    std::swap(ai.shift_i, q_next_.shift_i);
+    q_next_valid_ = false;
+  }
+  // The row of the slot in the accumulate stage (the RTL's de-skewed psum_x).
+  if (slot_count_ > 0 && slots_[slot_head_].due == cycle_) {
+    std::swap(ai.psum_i, slots_[slot_head_].psum);
+    if (++slot_head_ == slots_.size()) slot_head_ = 0;
+    --slot_count_;
+  }
+  return acc_.eval(ai);
+}
+
+// acc_stage's edge: its C write, its registers, its BIAS / M0 / SHIFT read.
+void SystolicTop::acc_edge(const AccStageOut& ao) {
+  if (ao.c_wr_en_o) c_.engine_write(ao.c_wr_addr_o, ao.c_wr_lane_en_o, ao.c_wr_data_o.data());
+  acc_.tick(acc_in_);
+  if (ao.q_rd_en_o) {
+    bias_.engine_read();
+    m0_.engine_read();
+    shift_.engine_read();
+    // The BIAS / M0 / SHIFT word reaches acc_stage in the next cycle (X): after its edge.
+    const int32_t* bw = bias_.word(ao.q_rd_addr_o);
+    const int32_t* mw = m0_.word(ao.q_rd_addr_o);
+    const int32_t* sw = shift_.word(ao.q_rd_addr_o);
+    for (int c = 0; c < p_.Cols; ++c) {
+      q_next_.bias_i[size_t(c)] = bw ? bw[c] : 0;
+      q_next_.m0_i[size_t(c)] = mw ? mw[c] : 0;
+      q_next_.shift_i[size_t(c)] = sw ? sw[c] : 0;
+    }
+    q_next_valid_ = true;
+  }
+}
+
+bool SystolicTop::wait_done(uint64_t max_edges) {
+  const TopIn idle{};
+  uint64_t edges = 0;
+  while (edges < max_edges) {
+    // Timing-only: with the host port idle and its read data settled, a steady stretch of the
+    // controller changes nothing but positions, countdowns and counters (no acc_stage here).
+    if (!compute_data_ && !regs_.regs().rvalid_q) {
+      uint64_t n = std::min(ctrl_.steady_edges(), max_edges - edges);
+      if (n > 1) {
+        const TileCtrlOut& co = ctrl_.out();
+        // The inputs systolic_regs sees in these edges: the host port idle, the phase of the
+        // controller (constant in a steady stretch).
+        SystolicRegsIn& ri = regs_in_;
+        ri.host_req_i = ri.host_we_i = false;
+        ri.host_addr_i = ri.host_wdata_i = 0;
+        ri.busy_i = co.busy_o;
+        ri.done_i = co.done_o;
+        ri.ph_wstall_i = co.ph_wstall_o;
+        ri.ph_compute_i = co.ph_compute_o;
+        ri.ph_drain_i = co.ph_drain_o;
+        ri.ph_output_i = co.ph_output_o;
+        ri.s_kv_i = co.s_kv_o;
+        ri.s_nv_i = co.s_nv_o;
+        regs_.eval(ri);
+        // The engine's scratchpad reads in these edges (they clear the RAMs' host read data).
+        if (co.wl_issue_o && !co.wl_zero_o) b_.engine_read();
+        if (co.s_issue_o) a_.engine_read();
+        regs_.advance_busy(n, ri);
+        ctrl_.advance(n);
+        cycle_ += n;
+        edges += n;
+        acc_ticked_ = false;
+        continue;  // busy_o stays 1 and done_o 0: the ports are unchanged
+      }
+    }
+    ++edges;
+    if (clock(idle).done_o) return true;
+  }
+  return false;
 }
 
 const TopOut& SystolicTop::clock(const TopIn& in) {
@@ -110,64 +205,19 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
     }
   }
 
-  const bool engine = co.busy_o || slot_count_ > 0 || acc_.x().valid;
-  acc_ticked_ = engine;
+  const bool engine = co.busy_o || (compute_data_ && (slot_count_ > 0 || acc_.x().valid));
+  acc_ticked_ = engine && compute_data_;
   if (engine) {
-    AccStageIn& ai = acc_in_;
-    ai.s_issue_i = co.s_issue_o;
-    ai.s_first_i = co.s_first_o;
-    ai.s_last_i = co.s_last_o;
-    ai.s_j_i = co.s_j_o;
-    ai.s_nt_i = co.s_nt_o;
-    ai.s_nv_i = co.s_nv_o;
-    ai.s_caddr_i = co.s_caddr_o;
-    ai.q_base_i = ro.q_base_o;
-    ai.zp_out_i = ro.zp_out_o;
-    ai.act_min_i = ro.act_min_o;
-    ai.act_max_i = ro.act_max_o;
-    ai.rounding_i = ro.rounding_o;
-    // The BIAS / M0 / SHIFT word read in the last cycle (the spads' read data).
-    if (q_next_valid_) {
-      std::swap(ai.bias_i, q_next_.bias_i);
-      std::swap(ai.m0_i, q_next_.m0_i);
-      std::swap(ai.shift_i, q_next_.shift_i);
-      q_next_valid_ = false;
-    }
-    // The row of the slot in the accumulate stage (the RTL's de-skewed psum_x).
-    if (slot_count_ > 0 && slots_[slot_head_].due == cycle_) {
-      std::swap(ai.psum_i, slots_[slot_head_].psum);
-      slot_head_ = (slot_head_ + 1) % slots_.size();
-      --slot_count_;
-    }
-    const AccStageOut& ao = acc_.eval(ai);
-
+    const AccStageOut* ao = compute_data_ ? &acc_eval(co, ro) : nullptr;
     if (co.wl_issue_o && !co.wl_zero_o) {
       b_.engine_read();
       if (co.wl_row_o == 0) bank_bbase_[co.wl_bank_o ? 1 : 0] = co.wl_addr_o;
     }
     if (co.s_issue_o) {
       a_.engine_read();
-      if (compute_data_) {
-        issue(co);
-      }
+      if (ao) issue(co);
     }
-    if (ao.c_wr_en_o) c_.engine_write(ao.c_wr_addr_o, ao.c_wr_lane_en_o, ao.c_wr_data_o.data());
-    acc_.tick(ai);
-    if (ao.q_rd_en_o) {
-      bias_.engine_read();
-      m0_.engine_read();
-      shift_.engine_read();
-      // The BIAS / M0 / SHIFT word reaches acc_stage in the next cycle (X): after its edge.
-      const int32_t* bw = bias_.word(ao.q_rd_addr_o);
-      const int32_t* mw = m0_.word(ao.q_rd_addr_o);
-      const int32_t* sw = shift_.word(ao.q_rd_addr_o);
-      for (int c = 0; c < p_.Cols; ++c) {
-        q_next_.bias_i[size_t(c)] = bw ? bw[c] : 0;
-        q_next_.m0_i[size_t(c)] = mw ? mw[c] : 0;
-        q_next_.shift_i[size_t(c)] = sw ? sw[c] : 0;
-      }
-      q_next_valid_ = true;
-    }
+    if (ao) acc_edge(*ao);
   }
   for (int i = 0; spad_we != 0 && i < iface::kSpadRegions; ++i) {
     if (!(spad_we >> i & 1u)) continue;

@@ -39,12 +39,18 @@ class SystolicTop {
   explicit SystolicTop(const TopParams& p);
 
   const TopParams& params() const { return p_; }
-  // Skips the dot products and requantization (timing-only runs: every port is unchanged but
-  // the C data, which stays 0).
+  // Timing-only runs (sweeps): no dot products, no accumulate stage, no C writes (C keeps what
+  // it held), and wait_done() fast-forwards the steady stretches of a command. Every port and
+  // counter is unchanged but the C data: testbench/test_systolic_top.cpp checks it.
   void set_compute_data(bool on);
 
   void reset();                          // rst_ni = 0
   const TopOut& clock(const TopIn& in);  // one rising edge; outputs after it
+  // Clocks with the host port idle until done_o is 1 after an edge, at most max_edges edges;
+  // returns whether done_o came. The same as calling clock(TopIn{}) in a loop, but in timing-only
+  // runs the edges in which only stream and load positions advance and the counters count
+  // (TileCtrl::steady_edges) are applied at once.
+  bool wait_done(uint64_t max_edges);
   const TopOut& out() const { return out_; }
 
   // Observation (waveforms, tests): the blocks, as they are between edges.
@@ -68,6 +74,8 @@ class SystolicTop {
     std::vector<int32_t> psum;
   };
   void issue(const TileCtrlOut& co);  // the slot tile_ctrl issues this cycle
+  const AccStageOut& acc_eval(const TileCtrlOut& co, const SystolicRegsOut& ro);
+  void acc_edge(const AccStageOut& ao);
 
   TopParams p_;
   bool compute_data_ = true;

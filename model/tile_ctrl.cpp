@@ -61,9 +61,9 @@ void TileCtrl::update_outputs() {
   const bool s_last_kt = r.s_krem_q <= rows;
   s_last_mb_ = r.s_mrem_q <= acc_words;
   s_last_nt_ = r.s_nrem_q <= cols;
-  const uint32_t s_j_last =
+  s_j_last_ =
       s_last_mb_ ? ((r.s_mrem_q - 1) & kDimMask & slot_mask_) : ((acc_words - 1) & slot_mask_);
-  s_tile_end_ = s_issue && s_j == s_j_last;
+  s_tile_end_ = s_issue && s_j == s_j_last_;
   tail_phase_ = r.busy_q && !r.s_left_q;
 
   TileCtrlOut& o = out_;
@@ -229,6 +229,51 @@ void TileCtrl::tick(const TileCtrlIn& in) {
     r.s_cblk_q = in.c_base_i;
     r.s_cbase_q = in.c_base_i;
     r.tail_q = empty ? 1 : 0;
+  }
+  update_outputs();
+}
+
+uint64_t TileCtrl::steady_edges() const {
+  const TileCtrlRegs& r = r_;
+  constexpr uint64_t kAny = ~uint64_t{0};
+  if (!r.busy_q || tail_phase_) return 0;
+  // Streamer: slots before the tile's last one, or waiting for a load (s_start_ needs ahead_q to
+  // grow, which only a load start does: not in the window).
+  uint64_t ns = kAny;
+  if (r.s_act_q) {
+    ns = r.s_j_q < s_j_last_ ? s_j_last_ - r.s_j_q : 0;
+  } else if (s_start_) {
+    return 0;
+  }
+  // Loader: rows before the tile's last one, or waiting for its bank: a bank still owned by a
+  // stream is released only at that stream's tile end (not in the window); a countdown frees it
+  // after bank_cnt_q edges.
+  uint64_t nw = kAny;
+  if (r.wl_act_q) {
+    const uint32_t last_row = uint32_t(p_.Rows - 1) & row_mask_;
+    nw = r.wl_row_q < last_row ? last_row - r.wl_row_q : 0;
+  } else if (wl_start_) {
+    return 0;
+  } else if (r.wl_left_q && !((r.bank_wait_q >> unsigned(r.wl_bank_q)) & 1u)) {
+    nw = r.bank_cnt_q[r.wl_bank_q ? 1 : 0];
+  }
+  // Neither moves (cannot happen in a legal command): no fast-forward, let tick() show it.
+  if (ns == kAny && nw == kAny) return 0;
+  return ns < nw ? ns : nw;
+}
+
+void TileCtrl::advance(uint64_t n) {
+  TileCtrlRegs& r = r_;
+  r.done_q = false;
+  for (uint32_t& cnt : r.bank_cnt_q) cnt = cnt > n ? uint32_t(cnt - n) : 0;
+  if (r.wl_act_q) {
+    r.wl_row_q = uint32_t(r.wl_row_q + n) & row_mask_;
+    r.wl_addr_q = (r.wl_addr_q + n) & kAddrMask;
+  }
+  if (r.s_act_q) {
+    r.s_j_q = uint32_t(r.s_j_q + n) & slot_mask_;
+    r.s_addr_q = (r.s_addr_q + n * r.kt_num_q) & kAddrMask;
+    r.s_caddr_q = (r.s_caddr_q + n * r.nt_num_q) & kAddrMask;
   }
   update_outputs();
 }

@@ -75,6 +75,14 @@ class TileCtrl {
   // The rising edge with `in` on the inputs.
   void tick(const TileCtrlIn& in);
 
+  // Fast-forward (timing-only runs, SystolicTop::wait_done): the number of edges from now in
+  // which, with the same inputs and no start, only the positions of a stream and of a weight load
+  // advance and the bank countdowns count down: no tile boundary, no load or stream start, no
+  // tail. advance(n) applies n <= steady_edges() such edges at once; the registers and outputs
+  // then equal those of n calls of tick(), which testbench/test_tile_ctrl.cpp checks.
+  uint64_t steady_edges() const;
+  void advance(uint64_t n);
+
   // Observation (waveforms, tests): the registers, and the phase of this cycle.
   const TileCtrlRegs& regs() const { return r_; }
   CtrlState state() const;
@@ -93,6 +101,7 @@ class TileCtrl {
   bool wl_start_ = false, wl_last_kt_ = false, wl_last_mb_ = false, wl_last_nt_ = false;
   bool wl_last_row_ = false;
   bool s_start_ = false, s_last_mb_ = false, s_last_nt_ = false, s_tile_end_ = false;
+  uint32_t s_j_last_ = 0;  // the slot that ends the tile being streamed
   bool tail_phase_ = false;
 };
 

@@ -97,8 +97,6 @@ GemmJob random_gemm(int m, int n, int k, quant::Rounding mode, uint64_t seed, bo
   return job;
 }
 
-const model::TopOut& HostDriver::idle() { return port_.clock(model::TopIn{}); }
-
 void HostDriver::write(uint32_t addr, uint32_t data) {
   model::TopIn in;
   in.host_req_i = true;
@@ -200,13 +198,9 @@ std::vector<int8_t> HostDriver::run(const GemmJob& job, RunStats& stats) {
       const uint64_t limit =
           tiles * (uint64_t(std::min(mc, p.AccWords)) + 2 * p.Rows + 2 * p.Cols) + 64 +
           p.RequantDepth;
-      uint64_t waited = 0;
-      while (!idle().done_o) {
-        if (++waited > limit) {
-          throw std::runtime_error(
-              fmt::format("the engine did not finish a {}x{}x{} command within {} cycles", mc, nc,
-                          job.K, limit));
-        }
+      if (!port_.wait_done(limit + 1)) {
+        throw std::runtime_error(fmt::format(
+            "the engine did not finish a {}x{}x{} command within {} cycles", mc, nc, job.K, limit));
       }
       ++stats.commands;
       stats.engine_seconds +=

@@ -66,7 +66,6 @@ class HostDriver {
   // One read per cycle; `ref` (if not null) gets the reference side's answers (reference_out).
   void read_many(const std::vector<uint32_t>& addrs, std::vector<uint32_t>& out,
                  std::vector<uint32_t>* ref = nullptr);
-  const model::TopOut& idle();
 
   HostPort& port_;
   bool timing_only_ = false;

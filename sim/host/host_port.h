@@ -18,6 +18,15 @@ class HostPort {
   // One rising edge with `in` on the inputs; the output ports after it.
   virtual const model::TopOut& clock(const model::TopIn& in) = 0;
   virtual uint64_t cycles() const = 0;  // edges since construction
+  // Clocks with the host port idle until done_o is 1 after an edge, at most max_edges edges;
+  // returns whether done_o came. A port may do it faster than edge by edge (the model in
+  // timing-only runs, SystolicTop::wait_done) as long as cycles() counts every edge.
+  virtual bool wait_done(uint64_t max_edges) {
+    for (uint64_t i = 0; i < max_edges; ++i) {
+      if (clock(model::TopIn{}).done_o) return true;
+    }
+    return false;
+  }
   // Ports that run two sides (lockstep, co-simulation): clock() returns the RTL's outputs and
   // this the model's, of the same edge, so that a reader can take each side's values from its own
   // port. nullptr for a single engine.
@@ -41,6 +50,13 @@ class ModelPort final : public HostPort {
     observer_->after_edge(top_);
     last_in_ = in;
     return top_.out();
+  }
+  bool wait_done(uint64_t max_edges) override {
+    if (observer_) return HostPort::wait_done(max_edges);  // the observer sees every edge
+    const uint64_t before = top_.cycle();
+    const bool done = top_.wait_done(max_edges);
+    cycles_ += top_.cycle() - before;
+    return done;
   }
   // Waveform tracing (sim/trace/trace_model.h): sees every edge; not owned.
   void set_observer(model::TopObserver* o) { observer_ = o; }
