@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages this project builds and tests with. Idempotent: only what is
 # missing is installed. Must run as root (apt-get); otherwise it prints the command to run.
+#   scripts/install-deps.sh            build, test and benchmark
+#   scripts/install-deps.sh --models   also python3-torch and python3-sklearn, to re-train the
+#                                      digits CNN (scripts/make_digits_model.py)
 set -euo pipefail
 
 PKGS=(
@@ -10,7 +13,15 @@ PKGS=(
   xvfb xauth x11-apps imagemagick  # scripts/gtkwave-screenshot.sh: headless GTKWave pictures
   python3-numpy
   python3-yaml python3-matplotlib python3-distributed  # systolic sweep: specs, plots, Dask
+  libonnx-dev libprotobuf-dev python3-onnx  # systolic infer: ONNX's reader; the ResNet-style model
+  libgemmlowp-dev  # the outside integer reference of the inference tests
 )
+if [ "${1:-}" = "--models" ]; then
+  PKGS+=(python3-torch python3-sklearn)
+elif [ $# -gt 0 ]; then
+  echo "usage: scripts/install-deps.sh [--models]" >&2
+  exit 2
+fi
 
 missing=()
 for p in "${PKGS[@]}"; do

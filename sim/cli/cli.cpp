@@ -26,6 +26,7 @@ int cli_main(int argc, char** argv, const CliHooks& hooks) {
   add_synth_command(app);
   add_demo_command(app);
   add_sweep_command(app);
+  add_infer_command(app);
   app.require_subcommand(0, 1);
   try {
     app.parse(argc, argv);

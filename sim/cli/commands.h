@@ -64,6 +64,8 @@ void add_synth_command(CLI::App& app);
 // Design-space sweeps: `sweep` and the hidden `sweep-point` it drives (sim/cli/cmd_sweep.cpp).
 void add_sweep_command(CLI::App& app);
 void add_sweep_point_command(CLI::App& app);  // alone in the per-configuration RTL builds
+// Networks on the engine: an ONNX model quantized and run with its data (sim/cli/cmd_infer.cpp).
+void add_infer_command(CLI::App& app);
 // The default job when no subcommand is given: `run` with its defaults (16x16, 256^3, cosim).
 void run_default(const CliContext& ctx);
 

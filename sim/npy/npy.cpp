@@ -152,8 +152,8 @@ Array parse(const std::vector<uint8_t>& bytes, const std::string& what) {
     if (comma == std::string::npos) break;
     pos = comma + 1;
   }
-  if (a.shape.empty() || a.shape.size() > 2) {
-    fail(what, fmt::format("has {} dimensions; expected 1 or 2", a.shape.size()));
+  if (a.shape.empty() || a.shape.size() > 4) {
+    fail(what, fmt::format("has {} dimensions; expected 1 to 4", a.shape.size()));
   }
   int64_t n = 1;
   for (int64_t s : a.shape) {

@@ -16,7 +16,7 @@ const char* to_string(DType d);
 
 struct Array {
   DType dtype = DType::kInt8;
-  std::vector<int64_t> shape;  // 1 or 2 entries
+  std::vector<int64_t> shape;  // 1 to 4 entries (images: N, C, H, W)
   std::vector<uint8_t> data;   // raw little-endian elements, C order
 
   int64_t size() const;  // number of elements

@@ -1,0 +1,96 @@
+// A quantized network on the engine (docs/inference.md): the float path that calibrates and
+// judges, post-training quantization with the project's library, and the integer path whose
+// Conv and Gemm layers run as engine GEMMs (im2col, padding with the input zero point) while
+// pooling, Add and reshapes run on the host in TFLite's reference integer arithmetic.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "host_driver.h"
+#include "onnx_graph.h"
+#include "quant.h"
+
+namespace systolic::infer {
+
+using FloatTensors = std::map<std::string, std::vector<float>>;
+using IntTensors = std::map<std::string, std::vector<int8_t>>;
+
+// The float path: every node in float32 data with double accumulation, direct loops (no im2col),
+// written apart from the integer path. Returns every tensor, the input included.
+FloatTensors run_float(const Graph& g, const std::vector<float>& input);
+
+// The engine layers' weights and output stages (per output channel).
+struct LayerQuant {
+  std::vector<int8_t> w;       // K x N, per-channel symmetric, narrow range [-127, 127]
+  std::vector<float> w_scale;  // N
+  std::vector<int32_t> bias;   // N, round(b / (S_in * S_w[n])), before zero-point folding
+  std::vector<int32_t> m0;     // N
+  std::vector<int> shift;      // N
+};
+
+struct QuantPlan {
+  quant::Rounding rounding = quant::Rounding::kDouble;
+  std::map<std::string, quant::QParams> act;  // every data tensor (after fusion)
+  // Per node: the index of the Relu/Clip fused into its output stage (-1: none), and whether the
+  // node is folded into the one before it (a fused activation).
+  std::vector<int> fused;
+  std::vector<bool> folded;
+  std::map<int, LayerQuant> layers;  // Conv and Gemm nodes
+  // Activation bounds of a node's output (after a fused Relu/Clip); [-128, 127] without one.
+  std::map<int, quant::IntRange> bounds;
+
+  nlohmann::json to_json(const Graph& g) const;  // the --qparams file
+};
+
+// Fusion and the tensors whose quantization follows their input's (pools, reshapes, standalone
+// activations): the plan without scales.
+QuantPlan plan_fusion(const Graph& g);
+// Post-training quantization: activation ranges (min/max) over `calib` float inputs through the
+// float path, then weights, biases and multipliers. Throws ModelError when a multiplier cannot
+// be represented.
+QuantPlan calibrate(const Graph& g, const std::vector<std::vector<float>>& calib,
+                    quant::Rounding rounding);
+// The same plan from a --qparams file written by to_json (activation parameters and rounding
+// from the file; weights, biases and multipliers recomputed from them). Throws ModelError.
+QuantPlan plan_from_json(const Graph& g, const nlohmann::json& j);
+
+// One engine GEMM: A, B, the folded bias and the output stage in, C out.
+using GemmRunner = std::function<std::vector<int8_t>(const sim::GemmJob&, sim::RunStats&)>;
+
+// What one engine layer saw and produced for one input (the --dump and the tests).
+struct LayerIo {
+  int node = 0;
+  sim::GemmJob job;            // A (im2col for conv), B, folded bias, output stage
+  std::vector<int8_t> input;   // the layer's int8 input tensor (NCHW or M x K)
+  std::vector<int8_t> output;  // the layer's int8 output tensor (NCHW or M x N)
+  int32_t zp_in = 0;
+  sim::RunStats stats;
+};
+
+// The integer path for one input: quantizes it with the input tensor's parameters and runs every
+// node. Conv/Gemm go through `gemm`; `on_layer` (optional) sees each engine layer.
+IntTensors run_int8(const Graph& g, const QuantPlan& plan, const std::vector<float>& input,
+                    const GemmRunner& gemm,
+                    const std::function<void(const LayerIo&)>& on_layer = {});
+
+// im2col of one NCHW int8 tensor for a Conv node: rows (n, y, x), columns (c, ky, kx); padding
+// positions hold `pad` (the input zero point).
+std::vector<int8_t> im2col(const std::vector<int8_t>& x, const Shape& in, const Node& nd,
+                           int8_t pad);
+
+// The index of the largest value (the first one on ties).
+template <class T>
+int argmax(const std::vector<T>& v) {
+  int best = 0;
+  for (size_t i = 1; i < v.size(); ++i) {
+    if (v[i] > v[size_t(best)]) best = int(i);
+  }
+  return best;
+}
+
+}  // namespace systolic::infer
