@@ -7,12 +7,13 @@ Writes OUT_DIR/resnet_style.onnx (input "input" [1, 3, 32, 32], output "logits" 
 13, about 8 MB) and OUT_DIR/inputs.npy (float32 [8, 3, 32, 32], uniform in [0, 1), from the same
 seed). Deterministic: the same bytes for the same seed.
 
-Network (12 Conv, 4 residual Adds, channels 32 to 256):
+Network (14 Conv, one of them depthwise, 4 residual Adds, channels 32 to 256):
   stem   Conv 3x3 3->32 + Relu                                   32x32
   block  [Conv 3x3 + Relu, Conv 3x3] + Add(identity) + Relu     32x32x32
   down   Conv 3x3 stride 2 32->64 + Relu, block                  16x16x64
   down   Conv 3x3 stride 2 64->128 + Relu, block                 8x8x128
   down   Conv 3x3 stride 2 128->256 + Relu, block                4x4x256
+  sep    depthwise Conv 3x3 (group 256) + Relu, Conv 1x1 256->256 + Relu
   head   GlobalAveragePool, Flatten, Gemm 256->10
 Weights: He-normal (std sqrt(2 / fan_in)), the second Conv of each block scaled by 0.5 so the
 residual sums stay in range; biases normal with std 0.05.
@@ -44,15 +45,16 @@ def main():
         count[0] += 1
         return f"{prefix}{count[0]}"
 
-    def conv(x, cin, cout, stride=1, scale=1.0, relu=True):
+    def conv(x, cin, cout, stride=1, scale=1.0, relu=True, group=1, k=3):
         n = name("conv")
-        w = (rng.standard_normal((cout, cin, 3, 3)) * np.sqrt(2.0 / (cin * 9)) * scale)
+        fan_in = cin // group * k * k
+        w = (rng.standard_normal((cout, cin // group, k, k)) * np.sqrt(2.0 / fan_in) * scale)
         b = rng.standard_normal(cout) * 0.05
         inits.append(numpy_helper.from_array(w.astype(np.float32), n + ".weight"))
         inits.append(numpy_helper.from_array(b.astype(np.float32), n + ".bias"))
         nodes.append(helper.make_node("Conv", [x, n + ".weight", n + ".bias"], [n + "_out"],
-                                      name=n, kernel_shape=[3, 3], pads=[1, 1, 1, 1],
-                                      strides=[stride, stride]))
+                                      name=n, kernel_shape=[k, k], pads=[k // 2] * 4,
+                                      strides=[stride, stride], group=group))
         y = n + "_out"
         if relu:
             nodes.append(helper.make_node("Relu", [y], [n + "_relu"], name=n + "_relu"))
@@ -72,6 +74,8 @@ def main():
     for cin, cout in ((32, 64), (64, 128), (128, 256)):
         x = conv(x, cin, cout, stride=2)
         x = block(x, cout)
+    x = conv(x, 256, 256, group=256)  # depthwise
+    x = conv(x, 256, 256, k=1)        # pointwise
     nodes.append(helper.make_node("GlobalAveragePool", [x], ["gap"], name="gap"))
     nodes.append(helper.make_node("Flatten", ["gap"], ["flat"], name="flatten", axis=1))
     w = rng.standard_normal((10, 256)) * np.sqrt(1.0 / 256)

@@ -55,7 +55,9 @@ def main():
         zi = L["zp_in"]
         if L["op"] == "conv":
             n, c, h, wd = x.shape
-            o, _, kh, kw = w.shape
+            o, cg, kh, kw = w.shape
+            groups = L.get("group", 1)
+            og = o // groups
             st, (pt, pl, pb, pr) = L["stride"], L["pads"]
             xp = np.full((n, c, h + pt + pb, wd + pl + pr), zi, dtype=np.int64)
             xp[:, :, pt:pt + h, pl:pl + wd] = x
@@ -64,7 +66,10 @@ def main():
             for ky in range(kh):
                 for kx in range(kw):
                     patch = xp[:, :, ky:ky + st[0] * oh:st[0], kx:kx + st[1] * ow:st[1]] - zi
-                    acc += np.einsum("nchw,oc->nohw", patch, w[:, :, ky, kx])
+                    for gi in range(groups):  # output channels of group gi see its inputs
+                        acc[:, gi * og:(gi + 1) * og] += np.einsum(
+                            "nchw,oc->nohw", patch[:, gi * cg:(gi + 1) * cg],
+                            w[gi * og:(gi + 1) * og, :, ky, kx])
             chan_axis = 1
         else:
             acc = (x - zi) @ w

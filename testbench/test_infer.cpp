@@ -37,19 +37,21 @@ std::vector<std::vector<float>> images(const std::string& file, const infer::Gra
   return xs;
 }
 
-// The test's own lowering: rows (n, y, x), columns (c, ky, kx), padding = the input zero point.
-std::vector<int8_t> lower(const infer::LayerIo& io, const infer::Graph& g) {
+// The test's own lowering of group `gi`: rows (n, y, x), columns (c, ky, kx) over the group's
+// input channels, padding = the input zero point.
+std::vector<int8_t> lower(const infer::LayerIo& io, const infer::Graph& g, int gi) {
   const infer::Node& nd = g.nodes[size_t(io.node)];
   if (nd.op != infer::Op::kConv) return io.input;
   const infer::Shape& s = g.shapes.at(nd.inputs[0]);
   const int C = int(s[1]), H = int(s[2]), W = int(s[3]);
+  const int Cg = C / nd.group;
   const int OH = (H + nd.pad_t + nd.pad_b - nd.kh) / nd.sh + 1;
   const int OW = (W + nd.pad_l + nd.pad_r - nd.kw) / nd.sw + 1;
   std::vector<int8_t> a;
   for (int n = 0; n < s[0]; ++n)
     for (int y = 0; y < OH; ++y)
       for (int x = 0; x < OW; ++x)
-        for (int c = 0; c < C; ++c)
+        for (int c = gi * Cg; c < (gi + 1) * Cg; ++c)
           for (int ky = 0; ky < nd.kh; ++ky)
             for (int kx = 0; kx < nd.kw; ++kx) {
               const int iy = y * nd.sh + ky - nd.pad_t, ix = x * nd.sw + kx - nd.pad_l;
@@ -60,18 +62,33 @@ std::vector<int8_t> lower(const infer::LayerIo& io, const infer::Graph& g) {
   return a;
 }
 
-// The engine layer's output as an M x N matrix (conv outputs are NCHW).
-std::vector<int8_t> as_matrix(const infer::LayerIo& io, const infer::Graph& g) {
+// Group `gi`'s output channels of the engine layer as an M x (N / groups) matrix (conv outputs
+// are NCHW).
+std::vector<int8_t> as_matrix(const infer::LayerIo& io, const infer::Graph& g, int gi) {
   const infer::Node& nd = g.nodes[size_t(io.node)];
   if (nd.op != infer::Op::kConv) return io.output;
   const infer::Shape& os = nd.out_shape;
-  const int64_t O = os[1], HW = os[2] * os[3];
-  std::vector<int8_t> c(io.output.size());
+  const int64_t O = os[1], HW = os[2] * os[3], Og = O / nd.group;
+  std::vector<int8_t> c;
   for (int64_t n = 0; n < os[0]; ++n)
-    for (int64_t o = 0; o < O; ++o)
-      for (int64_t s = 0; s < HW; ++s)
-        c[size_t((n * HW + s) * O + o)] = io.output[size_t((n * O + o) * HW + s)];
+    for (int64_t s = 0; s < HW; ++s)
+      for (int64_t o = gi * Og; o < (gi + 1) * Og; ++o)
+        c.push_back(io.output[size_t((n * O + o) * HW + s)]);
   return c;
+}
+
+// The weights, bias and output stages of group `gi` (N / groups output channels).
+infer::LayerQuant slice(const infer::LayerQuant& L, const infer::Node& nd, int gi) {
+  const int groups = nd.op == infer::Op::kConv ? nd.group : 1, ng = nd.n / groups;
+  infer::LayerQuant s;
+  for (int kk = 0; kk < nd.k; ++kk)
+    for (int j = gi * ng; j < (gi + 1) * ng; ++j) s.w.push_back(L.w[size_t(kk) * nd.n + j]);
+  for (int j = gi * ng; j < (gi + 1) * ng; ++j) {
+    s.bias.push_back(L.bias[size_t(j)]);
+    s.m0.push_back(L.m0[size_t(j)]);
+    s.shift.push_back(L.shift[size_t(j)]);
+  }
+  return s;
 }
 
 // gemmlowp on uint8 storage: an int8 value v is stored as v + 128, so the offsets add -128 back
@@ -121,6 +138,26 @@ std::vector<int8_t> single_rounding_layer(const std::vector<int8_t>& a, const in
   return c;
 }
 
+// Every GEMM (one per group) of one engine layer against gemmlowp, or against the
+// single-rounding formula.
+void check_layer(const infer::LayerIo& io, const infer::Graph& g, const infer::QuantPlan& plan,
+                 q::Rounding mode) {
+  const infer::Node& nd = g.nodes[size_t(io.node)];
+  const int groups = nd.op == infer::Op::kConv ? nd.group : 1, ng = nd.n / groups;
+  REQUIRE(io.jobs.size() == size_t(groups));
+  for (int gi = 0; gi < groups; ++gi) {
+    INFO("group " << gi);
+    const sim::GemmJob& job = io.jobs[size_t(gi)];
+    const infer::LayerQuant L = slice(plan.layers.at(io.node), nd, gi);
+    const std::vector<int8_t> a = lower(io, g, gi);
+    const int m = int(a.size() / size_t(nd.k));
+    const std::vector<int8_t> want = mode == q::Rounding::kDouble
+                                         ? gemmlowp_layer(a, L, m, ng, nd.k, io.zp_in, job)
+                                         : single_rounding_layer(a, L, m, ng, nd.k, io.zp_in, job);
+    REQUIRE(as_matrix(io, g, gi) == want);
+  }
+}
+
 struct NetRun {
   int checked_layers = 0;
   int float_ok = 0, int8_ok = 0, count = 0;
@@ -146,15 +183,8 @@ NetRun run_digits(sim::HostPort& port, q::Rounding mode, size_t limit) {
   for (size_t i = 0; i < std::min(limit, test.size()); ++i) {
     const infer::IntTensors it =
         infer::run_int8(g, plan, test[i], gemm, [&](const infer::LayerIo& io) {
-          const infer::Node& nd = g.nodes[size_t(io.node)];
-          INFO("image " << i << ", layer " << nd.name);
-          const std::vector<int8_t> a = lower(io, g);
-          const infer::LayerQuant& L = plan.layers.at(io.node);
-          const std::vector<int8_t> want =
-              mode == q::Rounding::kDouble
-                  ? gemmlowp_layer(a, L, io.job.M, nd.n, nd.k, io.zp_in, io.job)
-                  : single_rounding_layer(a, L, io.job.M, nd.n, nd.k, io.zp_in, io.job);
-          REQUIRE(as_matrix(io, g) == want);
+          INFO("image " << i << ", layer " << g.nodes[size_t(io.node)].name);
+          check_layer(io, g, plan, mode);
           ++r.checked_layers;
         });
     const infer::FloatTensors ft = infer::run_float(g, test[i]);
@@ -196,8 +226,9 @@ TEST_CASE("infer: the RTL in lockstep with the model equals gemmlowp on a subset
 }
 
 TEST_CASE("infer: every ResNet-style layer on the model engine equals gemmlowp", "[infer]") {
-  // 12 Conv (32 to 256 channels, 32x32 input, stride 2 downsampling), 4 residual Adds on the host,
-  // GlobalAveragePool, Gemm: two inputs, every engine layer against gemmlowp.
+  // 14 Conv (32 to 256 channels, 32x32 input, stride 2 downsampling, a depthwise one: 256 GEMMs
+  // of one column), 4 residual Adds on the host, GlobalAveragePool, Gemm: two inputs, every
+  // engine GEMM against gemmlowp.
   const std::string dir = SYSTOLIC_RESNET_DIR;
   const infer::Graph g = infer::load_onnx(dir + "/resnet_style.onnx");
   const npy::Array a = npy::load(dir + "/inputs.npy");
@@ -217,17 +248,14 @@ TEST_CASE("infer: every ResNet-style layer on the model engine equals gemmlowp",
   for (size_t i = 0; i < 2; ++i) {
     const infer::IntTensors it =
         infer::run_int8(g, plan, xs[i], gemm, [&](const infer::LayerIo& io) {
-          const infer::Node& nd = g.nodes[size_t(io.node)];
-          INFO("input " << i << ", layer " << nd.name);
-          const std::vector<int8_t> want = gemmlowp_layer(lower(io, g), plan.layers.at(io.node),
-                                                          io.job.M, nd.n, nd.k, io.zp_in, io.job);
-          REQUIRE(as_matrix(io, g) == want);
+          INFO("input " << i << ", layer " << g.nodes[size_t(io.node)].name);
+          check_layer(io, g, plan, q::Rounding::kDouble);
           ++checked;
         });
     agree +=
         infer::argmax(it.at(g.output)) == infer::argmax(infer::run_float(g, xs[i]).at(g.output));
   }
-  CHECK(checked == 2 * 13);
+  CHECK(checked == 2 * 15);
   CHECK(agree == 2);
 }
 

@@ -51,6 +51,7 @@ InferOpts g_infer;
 struct LayerAcc {
   int node = 0;
   int64_t m = 0, n = 0, k = 0;
+  int groups = 1;  // GEMMs per layer (grouped Conv: one per group, N / groups columns each)
   model::Counters engine;
   uint64_t commands = 0;
   double ref2 = 0, err2 = 0;  // SQNR sums against the float layer
@@ -160,12 +161,13 @@ void write_dump(const InferOpts& o, const infer::Graph& g, const infer::QuantPla
       e["op"] = conv ? "conv" : "gemm";
       e["input"] = put(base + "_input.npy",
                        conv ? npy::make_int8(io.input, is)
-                            : npy::make_int8(io.input, {int64_t(io.job.M), int64_t(nd.k)}));
+                            : npy::make_int8(io.input, {int64_t(io.jobs[0].M), int64_t(nd.k)}));
       std::vector<int8_t> w(L.w.size());
       if (conv) {  // K x N back to OIHW
         for (int kk = 0; kk < nd.k; ++kk)
           for (int c = 0; c < nd.n; ++c) w[size_t(c) * nd.k + kk] = L.w[size_t(kk) * nd.n + c];
-        e["weights"] = put(base + "_weights.npy", npy::make_int8(w, {nd.n, is[1], nd.kh, nd.kw}));
+        e["weights"] =
+            put(base + "_weights.npy", npy::make_int8(w, {nd.n, is[1] / nd.group, nd.kh, nd.kw}));
       } else {
         e["weights"] = put(base + "_weights.npy", npy::make_int8(L.w, {nd.k, nd.n}));
       }
@@ -176,12 +178,12 @@ void write_dump(const InferOpts& o, const infer::Graph& g, const infer::QuantPla
               npy::make_int32(std::vector<int32_t>(L.shift.begin(), L.shift.end()), {nd.n}));
       e["output"] = put(base + "_output.npy",
                         conv ? npy::make_int8(io.output, nd.out_shape)
-                             : npy::make_int8(io.output, {int64_t(io.job.M), int64_t(nd.n)}));
+                             : npy::make_int8(io.output, {int64_t(io.jobs[0].M), int64_t(nd.n)}));
       const q::QParams& qi = plan.act.at(nd.inputs[0]);
       e["zp_in"] = qi.zero_point;
-      e["zp_out"] = io.job.q.zp_out;
-      e["act_min"] = io.job.q.act_min;
-      e["act_max"] = io.job.q.act_max;
+      e["zp_out"] = io.jobs[0].q.zp_out;
+      e["act_min"] = io.jobs[0].q.act_min;
+      e["act_max"] = io.jobs[0].q.act_max;
       e["rounding"] = q::to_string(plan.rounding);
       e["scale_in"] = qi.scale;
       e["scale_out"] = plan.act
@@ -191,6 +193,7 @@ void write_dump(const InferOpts& o, const infer::Graph& g, const infer::QuantPla
                            .scale;
       e["weight_scale"] = L.w_scale;
       if (conv) {
+        e["group"] = nd.group;
         e["stride"] = {nd.sh, nd.sw};
         e["pads"] = {nd.pad_t, nd.pad_l, nd.pad_b, nd.pad_r};
       }
@@ -294,9 +297,10 @@ void infer_run(const InferOpts& o) {
       it = infer::run_int8(g, plan, xs[idx], gemm, [&](const infer::LayerIo& io) {
         LayerAcc& a = acc[io.node];
         a.node = io.node;
-        a.m = io.job.M;
-        a.n = io.job.N;
-        a.k = io.job.K;
+        a.m = io.jobs[0].M;
+        a.n = g.nodes[size_t(io.node)].n;
+        a.k = io.jobs[0].K;
+        a.groups = int(io.jobs.size());
         const model::Counters& c = io.stats.engine;
         a.engine.busy += c.busy;
         a.engine.wstall += c.wstall;
@@ -359,7 +363,8 @@ void infer_run(const InferOpts& o) {
     const infer::Node& nd = g.nodes[size_t(node)];
     const double per = done ? 1.0 / double(done) : 0;
     const uint64_t cyc = done ? a.engine.busy / done : 0;
-    const uint64_t ws = sim::scalesim_ws_cycles(a.m, a.n, a.k, o.rows, o.cols);
+    const uint64_t ws =
+        uint64_t(a.groups) * sim::scalesim_ws_cycles(a.m, a.n / a.groups, a.k, o.rows, o.cols);
     const double util =
         a.engine.busy ? double(a.engine.macs) / (double(a.engine.busy) * o.rows * o.cols) : 0;
     const double sqnr = a.err2 > 0 ? 10.0 * std::log10(a.ref2 / a.err2) : INFINITY;
@@ -371,6 +376,7 @@ void infer_run(const InferOpts& o) {
     l["M"] = a.m;
     l["N"] = a.n;
     l["K"] = a.k;
+    l["groups"] = a.groups;
     l["cycles"] = cyc;
     l["cycles_by_phase"] = {{"weight_load_stall", uint64_t(double(a.engine.wstall) * per)},
                             {"compute", uint64_t(double(a.engine.compute) * per)},
@@ -413,13 +419,16 @@ void infer_run(const InferOpts& o) {
     fo.synth = "off";
     for (const auto& [node, a] : acc) {
       const uint64_t cyc = done ? a.engine.busy / done : 0;
+      // A grouped layer: its GEMMs (N / groups columns each) one after the other.
       const sim::FpComparison cmp =
-          sim::compare_fp(sim::Int8Run{o.engine, o.rows, o.cols, 2, cyc}, a.m, a.n, a.k, fo);
+          sim::compare_fp(sim::Int8Run{o.engine, o.rows, o.cols, 2, cyc / uint64_t(a.groups)}, a.m,
+                          a.n / a.groups, a.k, fo);
       if (fp_rows.empty()) fp_rows.resize(cmp.rows.size());
       for (size_t r = 0; r < cmp.rows.size(); ++r) {
         fp_rows[r].label = cmp.rows[r].label;
-        fp_rows[r].cycles += cmp.rows[r].cycles;
-        fp_rows[r].energy_uj += double(cmp.macs()) * cmp.rows[r].mac.energy_pj * 1e-6;
+        fp_rows[r].cycles += uint64_t(a.groups) * cmp.rows[r].cycles;
+        fp_rows[r].energy_uj +=
+            double(a.groups) * double(cmp.macs()) * cmp.rows[r].mac.energy_pj * 1e-6;
       }
     }
   } catch (const std::exception& e) {

@@ -96,12 +96,14 @@ FloatTensors run_float(const Graph& g, const std::vector<float>& input) {
     switch (nd.op) {
       case Op::kConv: {
         const int64_t C = is[1], H = is[2], W = is[3], O = os[1], OH = os[2], OW = os[3];
+        const int64_t Cg = C / nd.group, Og = O / nd.group;  // channels per group
         for (int64_t n = 0; n < os[0]; ++n)
           for (int64_t o = 0; o < O; ++o)
             for (int64_t oy = 0; oy < OH; ++oy)
               for (int64_t ox = 0; ox < OW; ++ox) {
                 double acc = nd.bias[size_t(o)];
-                for (int64_t c = 0; c < C; ++c)
+                const int64_t c0 = (o / Og) * Cg;
+                for (int64_t c = 0; c < Cg; ++c)
                   for (int ky = 0; ky < nd.kh; ++ky) {
                     const int64_t iy = oy * nd.sh - nd.pad_t + ky;
                     if (iy < 0 || iy >= H) continue;
@@ -109,7 +111,7 @@ FloatTensors run_float(const Graph& g, const std::vector<float>& input) {
                       const int64_t ix = ox * nd.sw - nd.pad_l + kx;
                       if (ix < 0 || ix >= W) continue;
                       const int64_t kk = (c * nd.kh + ky) * nd.kw + kx;
-                      acc += double(x[size_t(((n * C + c) * H + iy) * W + ix)]) *
+                      acc += double(x[size_t(((n * C + c0 + c) * H + iy) * W + ix)]) *
                              double(nd.w[size_t(kk * O + o)]);
                     }
                   }
@@ -291,8 +293,9 @@ QuantPlan plan_from_json(const Graph& g, const nlohmann::json& j) {
 // ---------------------------------------------------------------------------------------------
 
 std::vector<int8_t> im2col(const std::vector<int8_t>& x, const Shape& in, const Node& nd,
-                           int8_t pad) {
-  const int64_t C = in[1], H = in[2], W = in[3];
+                           int8_t pad, int group) {
+  const int64_t Ct = in[1], H = in[2], W = in[3];
+  const int64_t C = Ct / nd.group, c0 = int64_t(group) * C;  // this group's input channels
   const int64_t OH = nd.out_shape[2], OW = nd.out_shape[3];
   const int64_t K = C * nd.kh * nd.kw;
   std::vector<int8_t> a(size_t(in[0] * OH * OW * K), pad);
@@ -307,7 +310,7 @@ std::vector<int8_t> im2col(const std::vector<int8_t>& x, const Shape& in, const 
             for (int kx = 0; kx < nd.kw; ++kx) {
               const int64_t ix = ox * nd.sw - nd.pad_l + kx;
               if (ix < 0 || ix >= W) continue;
-              row[(c * nd.kh + ky) * nd.kw + kx] = x[size_t(((n * C + c) * H + iy) * W + ix)];
+              row[(c * nd.kh + ky) * nd.kw + kx] = x[size_t(((n * Ct + c0 + c) * H + iy) * W + ix)];
             }
           }
       }
@@ -337,33 +340,55 @@ IntTensors run_int8(const Graph& g, const QuantPlan& p, const std::vector<float>
     switch (nd.op) {
       case Op::kConv:
       case Op::kGemm: {
+        // One engine GEMM per group (one for Gemm and ordinary Conv): A its im2col (Conv) or the
+        // input (Gemm), B its output channels' weight columns with their output stages.
         const LayerQuant& L = p.layers.at(int(i));
         LayerIo io;
         io.node = int(i);
         io.zp_in = qi.zero_point;
-        sim::GemmJob& job = io.job;
         const bool conv = nd.op == Op::kConv;
-        job.M = int(conv ? os[0] * os[2] * os[3] : os[0]);
-        job.N = nd.n;
-        job.K = nd.k;
-        job.a = conv ? im2col(x, is, nd, int8_t(qi.zero_point)) : x;
-        job.b = L.w;
-        job.bias = q::fold_bias(L.bias, L.w, nd.k, nd.n, qi.zero_point);
-        job.q.m0 = L.m0;
-        job.q.shift = L.shift;
-        job.q.zp_out = qo.zero_point;
-        job.q.act_min = b.min;
-        job.q.act_max = b.max;
-        job.q.rounding = p.rounding;
-        const std::vector<int8_t> c = gemm(job, io.stats);
-        if (conv) {  // C is (n, y, x) x O: back to NCHW
-          const int64_t O = os[1], HW = os[2] * os[3];
-          for (int64_t n = 0; n < os[0]; ++n)
-            for (int64_t o = 0; o < O; ++o)
-              for (int64_t s = 0; s < HW; ++s)
-                y[size_t((n * O + o) * HW + s)] = c[size_t((n * HW + s) * O + o)];
-        } else {
-          y = c;
+        const int groups = conv ? nd.group : 1;
+        const int ng = nd.n / groups;
+        const int64_t M = conv ? os[0] * os[2] * os[3] : os[0];
+        for (int gi = 0; gi < groups; ++gi) {
+          sim::GemmJob job;
+          job.M = int(M);
+          job.N = ng;
+          job.K = nd.k;
+          job.a = conv ? im2col(x, is, nd, int8_t(qi.zero_point), gi) : x;
+          job.b.resize(size_t(nd.k) * ng);
+          for (int kk = 0; kk < nd.k; ++kk)
+            for (int j2 = 0; j2 < ng; ++j2)
+              job.b[size_t(kk) * ng + j2] = L.w[size_t(kk) * nd.n + size_t(gi * ng + j2)];
+          const auto first = size_t(gi * ng), last = size_t((gi + 1) * ng);
+          const std::vector<int32_t> bias(L.bias.begin() + first, L.bias.begin() + last);
+          job.bias = q::fold_bias(bias, job.b, nd.k, ng, qi.zero_point);
+          job.q.m0.assign(L.m0.begin() + first, L.m0.begin() + last);
+          job.q.shift.assign(L.shift.begin() + first, L.shift.begin() + last);
+          job.q.zp_out = qo.zero_point;
+          job.q.act_min = b.min;
+          job.q.act_max = b.max;
+          job.q.rounding = p.rounding;
+          sim::RunStats st;
+          const std::vector<int8_t> c = gemm(job, st);
+          if (conv) {  // C is (n, y, x) x channel: back to NCHW
+            const int64_t O = os[1], HW = os[2] * os[3];
+            for (int64_t n = 0; n < os[0]; ++n)
+              for (int64_t j2 = 0; j2 < ng; ++j2)
+                for (int64_t s2 = 0; s2 < HW; ++s2)
+                  y[size_t((n * O + gi * ng + j2) * HW + s2)] = c[size_t((n * HW + s2) * ng + j2)];
+          } else {
+            y = c;
+          }
+          io.stats.engine.busy += st.engine.busy;
+          io.stats.engine.wstall += st.engine.wstall;
+          io.stats.engine.compute += st.engine.compute;
+          io.stats.engine.drain += st.engine.drain;
+          io.stats.engine.output += st.engine.output;
+          io.stats.engine.macs += st.engine.macs;
+          io.stats.host_cycles += st.host_cycles;
+          io.stats.commands += st.commands;
+          if (on_layer) io.jobs.push_back(std::move(job));
         }
         if (on_layer) {
           io.input = x;

@@ -65,11 +65,13 @@ using GemmRunner = std::function<std::vector<int8_t>(const sim::GemmJob&, sim::R
 // What one engine layer saw and produced for one input (the --dump and the tests).
 struct LayerIo {
   int node = 0;
-  sim::GemmJob job;            // A (im2col for conv), B, folded bias, output stage
+  // One GEMM per group (Conv with group > 1), else one: A (im2col for conv), B (the group's
+  // weight columns), folded bias, output stage.
+  std::vector<sim::GemmJob> jobs;
   std::vector<int8_t> input;   // the layer's int8 input tensor (NCHW or M x K)
   std::vector<int8_t> output;  // the layer's int8 output tensor (NCHW or M x N)
   int32_t zp_in = 0;
-  sim::RunStats stats;
+  sim::RunStats stats;  // engine counters, host cycles and commands summed over the GEMMs
 };
 
 // The integer path for one input: quantizes it with the input tensor's parameters and runs every
@@ -78,10 +80,11 @@ IntTensors run_int8(const Graph& g, const QuantPlan& plan, const std::vector<flo
                     const GemmRunner& gemm,
                     const std::function<void(const LayerIo&)>& on_layer = {});
 
-// im2col of one NCHW int8 tensor for a Conv node: rows (n, y, x), columns (c, ky, kx); padding
-// positions hold `pad` (the input zero point).
+// im2col of one NCHW int8 tensor for a Conv node and one of its groups: rows (n, y, x), columns
+// (c, ky, kx) over the group's input channels; padding positions hold `pad` (the input zero
+// point).
 std::vector<int8_t> im2col(const std::vector<int8_t>& x, const Shape& in, const Node& nd,
-                           int8_t pad);
+                           int8_t pad, int group = 0);
 
 // The index of the largest value (the first one on ties).
 template <class T>

@@ -308,12 +308,16 @@ Graph load_onnx(const std::string& path) {
       if (!w || w->is_int || w->dims.size() != 4)
         fail(where, "the weight must be a constant 4-D float tensor");
       const int64_t group = at.i("group", 1);
-      if (group != 1) {
-        fail(where,
-             fmt::format("group = {} (grouped or depthwise convolution) is not supported", group));
+      if (group < 1 || x[1] % group != 0 || w->dims[0] % group != 0) {
+        fail(where, fmt::format("group = {} does not divide the {} input and {} output channels",
+                                group, x[1], w->dims[0]));
       }
-      if (w->dims[1] != x[1])
-        fail(where, fmt::format("weight has {} input channels, the input {}", w->dims[1], x[1]));
+      if (w->dims[1] * group != x[1]) {
+        fail(where, fmt::format("weight has {} input channels per group, the input {} in {} "
+                                "group(s)",
+                                w->dims[1], x[1], group));
+      }
+      nd.group = int(group);
       window(at, where, nd, int(w->dims[2]), int(w->dims[3]));
       if (nd.kh != w->dims[2] || nd.kw != w->dims[3])
         fail(where, "kernel_shape differs from the weight's");

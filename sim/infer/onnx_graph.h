@@ -45,8 +45,11 @@ struct Node {
   int kh = 1, kw = 1, sh = 1, sw = 1;
   int pad_t = 0, pad_l = 0, pad_b = 0, pad_r = 0;
   bool count_include_pad = false;  // AveragePool
-  // Conv and Gemm: weights as a K x N matrix (K = C*kh*kw for conv, rows in (c, y, x) order;
-  // N = output channels) and the float bias (N, zeros when absent).
+  // Conv and Gemm: weights as a K x N matrix (K = (C/group)*kh*kw for conv, rows in (c, y, x)
+  // order within the output channel's group; N = output channels) and the float bias (N, zeros
+  // when absent). Conv with group > 1 (depthwise: group = C) runs one GEMM per group: output
+  // channels [g*N/group, (g+1)*N/group) from input channels [g*C/group, (g+1)*C/group).
+  int group = 1;
   std::vector<float> w;  // K x N row-major
   std::vector<float> bias;
   int k = 0, n = 0;
