@@ -15,6 +15,7 @@ PKGS=(
   python3-yaml python3-matplotlib python3-distributed  # systolic sweep: specs, plots, Dask
   libonnx-dev libprotobuf-dev python3-onnx  # systolic infer: ONNX's reader; the ResNet-style model
   libgemmlowp-dev  # the outside integer reference of the inference tests
+  python3-pybind11 pybind11-dev python3-dev python3-pytest  # the Python module and its tests
 )
 if [ "${1:-}" = "--models" ]; then
   PKGS+=(python3-torch python3-sklearn)
