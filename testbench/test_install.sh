@@ -14,3 +14,12 @@ cmake -S "$src/examples/testbench-cpp" -B "$tmp/tb" -G Ninja -DCMAKE_BUILD_TYPE=
   -DCMAKE_PREFIX_PATH="$tmp/prefix" >"$tmp/configure.log"
 cmake --build "$tmp/tb" >"$tmp/build.log" || { cat "$tmp/build.log"; exit 1; }
 "$tmp/tb/directed_tb"
+cmake -S "$src/examples/testbench-systemc" -B "$tmp/tlm" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_PREFIX_PATH="$tmp/prefix" >"$tmp/configure2.log"
+cmake --build "$tmp/tlm" >"$tmp/build2.log" || { cat "$tmp/build2.log"; exit 1; }
+for run in "model lt" "rtl lt" "lockstep lt" "lockstep sync"; do
+  # shellcheck disable=SC2086
+  "$tmp/tlm/tlm_tb" $run | tee "$tmp/tlm.log"
+  grep -q "tlm_tb: passed" "$tmp/tlm.log"
+done
+echo "test_install: passed"
