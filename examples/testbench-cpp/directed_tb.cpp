@@ -1,7 +1,7 @@
 // A directed testbench of a user's own, against the installed systolic package: one GEMM whose
 // result is known by construction (B = 2 * identity, so C = requant(2 * A)), on the model, on the
-// RTL and in lockstep, with an observer of the host port counting edges; the cycle counts of the
-// three engines must agree. Prints "directed_tb: passed" or exits 1.
+// RTL and in lockstep, with a callback on every edge (sim::CallbackPort) counting done pulses;
+// the cycle counts of the three engines must agree. Prints "directed_tb: passed" or exits 1.
 #include <cstdio>
 #include <memory>
 #include <vector>
@@ -13,28 +13,6 @@
 #include "rtl_top.h"
 
 using namespace systolic;
-
-namespace {
-
-// The user's own port observer: forwards every edge, counts those with done_o.
-class Watch final : public sim::HostPort {
- public:
-  explicit Watch(sim::HostPort& inner) : inner_(inner) {}
-  const model::TopParams& params() const override { return inner_.params(); }
-  void reset() override { inner_.reset(); }
-  const model::TopOut& clock(const model::TopIn& in) override {
-    const model::TopOut& o = inner_.clock(in);
-    done_edges += o.done_o;
-    return o;
-  }
-  uint64_t cycles() const override { return inner_.cycles(); }
-  uint64_t done_edges = 0;
-
- private:
-  sim::HostPort& inner_;
-};
-
-}  // namespace
 
 int main() {
   const int m = 20, n = 8, k = 8;
@@ -54,7 +32,14 @@ int main() {
     const model::TopParams p = e == 0 ? sim::engine_params(4, 4) : sim::top_rtl_params(4, 4);
     std::unique_ptr<sim::HostPort> port =
         e == 2 ? std::make_unique<sim::LockstepPort>(p) : sim::make_engine(names[e], p);
-    Watch watch(*port);
+    uint64_t done_edges = 0, last_cycle = 0;
+    bool in_order = true;
+    sim::CallbackPort watch(*port,
+                            [&](const model::TopIn&, const model::TopOut& o, uint64_t cycle) {
+                              done_edges += o.done_o;  // the user's own checks on every edge
+                              in_order = in_order && cycle == last_cycle + 1;
+                              last_cycle = cycle;
+                            });
     sim::HostDriver drv(watch);
     sim::RunStats st;
     const std::vector<int8_t> c = drv.run(job, st);
@@ -63,7 +48,7 @@ int main() {
         const int8_t want = j < k ? job.a[size_t(i) * k + j] : 0;
         if (c[size_t(i) * n + j] != want) ++failures;
       }
-    if (watch.done_edges != uint64_t(st.commands)) ++failures;
+    if (done_edges != uint64_t(st.commands) || !in_order) ++failures;
     cycles[e] = st.engine.busy;
     std::printf("%-8s C %s, %llu cycles, %d command(s)\n", names[e], failures ? "WRONG" : "ok",
                 static_cast<unsigned long long>(st.engine.busy), st.commands);

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <utility>
 
 #include "systolic_top.h"
 #include "top_observer.h"
@@ -69,6 +71,29 @@ class ModelPort final : public HostPort {
   uint64_t cycles_ = 0;
   model::TopObserver* observer_ = nullptr;
   model::TopIn last_in_;
+};
+
+// Any engine with a callback after every edge: the inputs applied, the outputs after the edge and
+// the edge's number (cycles() after it). For a user's checker or coverage collector
+// (docs/testbench.md); every edge goes through clock(), so wait_done() is edge by edge here.
+class CallbackPort final : public HostPort {
+ public:
+  using Callback =
+      std::function<void(const model::TopIn& in, const model::TopOut& out, uint64_t cycle)>;
+  CallbackPort(HostPort& inner, Callback cb) : inner_(inner), cb_(std::move(cb)) {}
+  const model::TopParams& params() const override { return inner_.params(); }
+  void reset() override { inner_.reset(); }
+  const model::TopOut& clock(const model::TopIn& in) override {
+    const model::TopOut& o = inner_.clock(in);
+    cb_(in, o, inner_.cycles());
+    return o;
+  }
+  uint64_t cycles() const override { return inner_.cycles(); }
+  const model::TopOut* reference_out() const override { return inner_.reference_out(); }
+
+ private:
+  HostPort& inner_;
+  Callback cb_;
 };
 
 }  // namespace systolic::sim
