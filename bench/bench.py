@@ -153,15 +153,22 @@ def memory():
     print(f"| 4x as long (M = 1024) | {longer:.1f} MiB |\n")
 
 
+RUNS = [("cold", {}), ("warm", {}),
+        ("warm, a process per point", {"SYSTOLIC_SWEEP_IN_PROCESS": "0"})]
+
+
 def sweep_bench():
     spec = os.path.join(ROOT, "examples", "sweeps", "resnet50.yaml")
     walls = {}
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, SYSTOLIC_CACHE_DIR=os.path.join(tmp, "cache"))
-        for run_name in ("cold", "warm"):
-            out = os.path.join(tmp, run_name)
+        # Model points run in process through the Python module; the last run forces one
+        # `sweep-point` process per point, as before the module, for the comparison.
+        for run_name, extra in RUNS:
+            out = os.path.join(tmp, run_name.replace(" ", "_").replace(",", ""))
             t0 = time.monotonic()
-            proc = subprocess.run([SYSTOLIC, "sweep", spec, "--out", out, "--jobs", "2"], env=env,
+            proc = subprocess.run([SYSTOLIC, "sweep", spec, "--out", out, "--jobs", "2"],
+                                  env=dict(env, **extra),
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             walls[run_name] = time.monotonic() - t0
             if proc.returncode != 0:
@@ -178,7 +185,7 @@ def sweep_bench():
     print("| synthesis cache | wall time (whole command) | points | layer runs | simulation "
           "(sum over layers) | layers at or below SCALE-Sim WS | worst layer ratio |")
     print("|---|---|---|---|---|---|---|")
-    for run_name in ("cold", "warm"):
+    for run_name, _ in RUNS:
         print(f"| {run_name} | {walls[run_name]:.1f} s | {res['points']} | {len(layers)} "
               f"| {sim:.1f} s | {at_or_below} of {len(layers)} | {worst:.3f} |")
     print("\n| array | cycles | utilization | ours / SCALE-Sim | pe_array cells | depth "

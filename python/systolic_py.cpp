@@ -15,6 +15,8 @@
 #include <tuple>
 #include <vector>
 
+#include "cli_util.h"
+#include "commands.h"
 #include "engines.h"
 #include "fp.h"
 #include "host_driver.h"
@@ -329,6 +331,29 @@ py::array_t<uint32_t> fp_op(FpOp op, const py::object& a_o, const py::object& b_
   }
 }
 
+// One sweep point in this process (the work of `systolic sweep-point`): the request and the
+// result as JSON text. The GIL is released while it runs, so sweep threads run in parallel.
+std::string sweep_point(const std::string& request) {
+  nlohmann::json req;
+  try {
+    req = nlohmann::json::parse(request);
+  } catch (const nlohmann::json::exception& e) {
+    fail(fmt::format("sweep-point: the request is not valid JSON: {}", e.what()));
+  }
+  std::string error;
+  std::string result;
+  {
+    py::gil_scoped_release unlocked;
+    try {
+      result = cli::sweep_point(req).dump();
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+  }
+  if (!error.empty()) fail(error);
+  return result;
+}
+
 }  // namespace
 
 PYBIND11_MODULE(systolic, m) {
@@ -350,6 +375,8 @@ PYBIND11_MODULE(systolic, m) {
         py::arg("shift") = 0, py::arg("zp_out") = 0, py::arg("act_min") = -128,
         py::arg("act_max") = 127, py::arg("rounding") = "double",
         "clamp(MBQM(acc + bias, m0, shift) + zp_out, act_min, act_max) element-wise.");
+  m.def("sweep_point", &sweep_point, py::arg("request"),
+        "One design-space sweep point (the JSON request and result of `systolic sweep-point`).");
   m.def(
       "fp_add",
       [](const py::object& a, const py::object& b, const std::string& f) {

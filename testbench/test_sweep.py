@@ -43,9 +43,10 @@ def check(cond, what):
         print(f"FAIL: {what}", flush=True)
 
 
-def sweep(spec, out, *args, cwd=None, check_rc=0):
+def sweep(spec, out, *args, cwd=None, check_rc=0, env=None):
     proc = subprocess.run([SYSTOLIC, "sweep", spec, "--out", out, *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300,
+                          env=dict(os.environ, **(env or {})))
     if check_rc is not None and proc.returncode != check_rc:
         print(f"sweep {spec} {' '.join(args)}: exit {proc.returncode}\nstdout:\n{proc.stdout}\n"
               f"stderr:\n{proc.stderr}", flush=True)
@@ -121,6 +122,17 @@ workloads:
     check(len(rows) == len(recs), "results.csv has a row per JSON record")
     check(rows and [int(r["cycles"]) for r in rows] == [r["cycles"] for r in recs],
           "results.csv cycles equal results.json's")
+
+    # Model points ran in process (the Python module); a process per point gives the same records.
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    from sweep import task as sweep_task
+    check(sweep_task.in_process_module({"point": {"engine": "model"}, "systolic": SYSTOLIC})
+          is not None, "the sweep finds the build's Python module for model points")
+    out_proc = os.path.join(tmp, "out_processes")
+    sweep(spec, out_proc, "--jobs", "2", "--no-plots", cwd="/",
+          env={"SYSTOLIC_SWEEP_IN_PROCESS": "0"})
+    check(stable(results(out_proc)["records"]) == stable(recs),
+          "a process per point gives the records of the in-process points")
 
     layers = [r for r in recs if r["layer"] != "TOTAL"]
     check(all(r["cycles"] <= r["scalesim_ws_cycles"] for r in layers if r["layer"] != "small"),

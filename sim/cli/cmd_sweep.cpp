@@ -241,10 +241,11 @@ sim::GemmJob layer_job(int m, int n, int k, quant::Rounding mode, bool with_data
   return sim::random_gemm(m, n, k, mode, rng(), with_data);
 }
 
+}  // namespace
+
 // One point: {"config", "engine", "seed", "workload", "layers": [{"name","M","N","K"}]} ->
 // {"params", "synth", "layers": [...]}.
-void run_point() {
-  const json req = read_stdin_json();
+json sweep_point(const json& req) {
   const PointConfig c = resolve(field<json>(req, "config", "the request"));
   const std::string engine = field<std::string>(req, "engine", "the request");
   if (engine != "model" && engine != "rtl") {
@@ -322,8 +323,12 @@ void run_point() {
         {{"layer", name}, {"fp", fp}, {"matches_reference", matches}, {"wall_seconds", wall}});
     out["layers"].push_back(layer);
   }
-  fmt::print("{}\n", out.dump());
+  return out;
 }
+
+namespace {
+
+void run_point() { fmt::print("{}\n", sweep_point(read_stdin_json()).dump()); }
 
 struct SweepOpts {
   std::string spec, out, scheduler;

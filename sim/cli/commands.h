@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,9 @@ void add_synth_command(CLI::App& app);
 // Design-space sweeps: `sweep` and the hidden `sweep-point` it drives (sim/cli/cmd_sweep.cpp).
 void add_sweep_command(CLI::App& app);
 void add_sweep_point_command(CLI::App& app);  // alone in the per-configuration RTL builds
+// One sweep point evaluated in this process (`sweep-point`'s work without its stdin and stdout;
+// the Python module's sweep_point): throws UserError naming what is wrong.
+nlohmann::json sweep_point(const nlohmann::json& request);
 // Networks on the engine: an ONNX model quantized and run with its data (sim/cli/cmd_infer.cpp).
 void add_infer_command(CLI::App& app);
 // The default job when no subcommand is given: `run` with its defaults (16x16, 256^3, cosim).
