@@ -4,6 +4,7 @@
 // the cycle counts of the three engines must agree. Prints "directed_tb: passed" or exits 1.
 #include <cstdio>
 #include <memory>
+#include <stdexcept>
 #include <vector>
 
 #include "engines.h"
@@ -54,6 +55,26 @@ int main() {
                 static_cast<unsigned long long>(st.engine.busy), st.commands);
   }
   if (cycles[0] != cycles[1] || cycles[1] != cycles[2]) ++failures;
+  // Bad input is an exception with the CLI's one-line message, not an abort.
+  {
+    sim::GemmJob bad = job;
+    bad.a.pop_back();
+    auto port = sim::make_engine("model", sim::engine_params(4, 4));
+    sim::HostDriver drv(*port);
+    sim::RunStats st;
+    try {
+      drv.run(bad, st);
+      ++failures;
+    } catch (const std::invalid_argument& e) {
+      std::printf("bad job   %s\n", e.what());
+    }
+    try {
+      sim::make_engine("rtl", sim::top_rtl_params(5, 7));
+      ++failures;
+    } catch (const std::invalid_argument& e) {
+      std::printf("bad array %s\n", e.what());
+    }
+  }
   std::printf("directed_tb: %s\n", failures ? "FAILED" : "passed");
   return failures ? 1 : 0;
 }

@@ -38,6 +38,7 @@ struct Initiator : sc_core::sc_module {
   tlm_utils::tlm_quantumkeeper qk;
   bool passed = false;
   uint64_t busy_cycles = 0;
+  int bad_responses = 0;
 
   SC_HAS_PROCESS(Initiator);
   explicit Initiator(sc_core::sc_module_name n) : sc_core::sc_module(n), socket("socket") {
@@ -109,6 +110,24 @@ struct Initiator : sc_core::sc_module {
       }
     }
     busy_cycles = read(a::reg(a::kCycBusy));
+    {  // bad transactions get TLM error responses, not an abort
+      tlm::tlm_generic_payload gp;
+      uint32_t word = 0;
+      gp.set_command(tlm::TLM_READ_COMMAND);
+      gp.set_address(6);  // not a multiple of 4
+      gp.set_data_ptr(reinterpret_cast<unsigned char*>(&word));
+      gp.set_data_length(4);
+      gp.set_streaming_width(4);
+      sc_core::sc_time delay = qk.get_local_time();
+      socket->b_transport(gp, delay);
+      bad_responses += gp.get_response_status() == tlm::TLM_ADDRESS_ERROR_RESPONSE;
+      gp.set_address(8);
+      gp.set_data_length(3);  // not whole words
+      gp.set_streaming_width(3);
+      socket->b_transport(gp, delay);
+      bad_responses += gp.get_response_status() == tlm::TLM_BURST_ERROR_RESPONSE;
+      qk.set(delay);
+    }
     const std::vector<int8_t> want = quant::gemm_int8(A, B, bias, M, N, K, q);
     int wrong = 0;
     for (int i = 0; i < M; ++i)
@@ -118,7 +137,7 @@ struct Initiator : sc_core::sc_module {
     std::printf("tlm_tb: C %s (%d of %d wrong), %d polls, CYC_BUSY %llu\n",
                 wrong ? "WRONG" : "equals the reference", wrong, M * N, polls,
                 static_cast<unsigned long long>(busy_cycles));
-    passed = wrong == 0 && busy_cycles > 0;
+    passed = wrong == 0 && busy_cycles > 0 && bad_responses == 2;
     qk.sync();
     sc_core::sc_stop();
   }
