@@ -4,6 +4,7 @@
 # P/lib/cmake/systolic/systolicConfig.cmake, which defines the imported targets
 #   systolic::model  the model engine, host driver, arithmetic library
 #   systolic::rtl    + the verilated configurations this tree was built with (sim::make_engine)
+#                    and the C++ lockstep of model and RTL
 #   systolic::cosim  + the C++ lockstep, the SystemC co-simulation, waveforms (SystemC, zlib)
 # The archives of a target are linked as one group (they reference each other both ways).
 include(GNUInstallDirs)
@@ -32,7 +33,7 @@ endfunction()
 _systolic_vlibs(_rtl_v requant_rtl pe_array_rtl systolic_top_rtl)
 _systolic_vlibs(_tr_v systolic_top_tr_rtl)
 set(_model systolic_host systolic_model systolic_arith systolic_npy systolic_base)
-set(_rtl systolic_rtl ${_rtl_v} systolic_vl)
+set(_rtl systolic_lockstep systolic_rtl ${_rtl_v} systolic_vl)
 set(_cosim systolic_cosim systolic_trace ${_tr_v})
 if(TARGET systolic_fst)
   list(APPEND _cosim systolic_fst)

@@ -379,10 +379,14 @@ def group_dask(tmp):
         check(p.returncode == 0 and stable(results(os.path.join(tmp, "dask"))["records"]) ==
               stable(local) and len(local) == 4 * 5, "Dask results equal the local run's")
 
-        # Kill a worker mid-sweep: every point still finishes, none is lost.
+        # Kill a worker mid-sweep: every point still finishes, none is lost. The points must last
+        # long enough to kill a worker while others are pending (model points take milliseconds
+        # since the timing-only fast-forward): twelve RTL points on the built 4x4 configuration,
+        # each a process simulating about 100k cycles.
         spec = os.path.join(tmp, "slow.yaml")
-        write(spec, "grid: {rows: [4, 5, 6, 7, 8, 9], cols: [4, 5]}\nworkloads:\n"
-                    "  - gemm: {name: big, M: 3000, N: 256, K: 256}\n")
+        write(spec, "grid: {rows: [4], cols: [4]}\nengine: rtl\nworkloads:\n" +
+              "".join(f"  - gemm: {{name: big{i}, M: {300 + i}, N: 64, K: 64}}\n"
+                      for i in range(12)))
         out = os.path.join(tmp, "killed")
         sw = subprocess.Popen([SYSTOLIC, "sweep", spec, "--out", out, "--scheduler", addr,
                                "--no-plots"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
