@@ -277,6 +277,7 @@ def compare():
 def build_time():
     baseline = option("--baseline", "cfe0d8f")
     rows = []
+    # In the source tree (one file system with the sources; ignored by .gitignore: /tmp*/).
     with tempfile.TemporaryDirectory(dir=ROOT) as tmp:
         env = dict(os.environ, CCACHE_DISABLE="1")
         for name, src in (("this tree", ROOT), (baseline, None)):

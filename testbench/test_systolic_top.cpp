@@ -165,7 +165,7 @@ TEST_CASE("engine model: with one weight bank a tile's load waits for the previo
   // One bank: wl_1 = e_0 + Cols - 1 = 13, s_1 = 14, e_1 = 23, busy = 35 (3 more stall cycles).
   std::mt19937_64 rng(t::test_seed("engine-one-bank"));
   const GemmJob job = t::random_job(rng, 10, 4, 8);
-  for (const auto [banks, busy, wstall] : {std::tuple{2, 32, 1}, {1, 35, 4}}) {
+  for (const auto& [banks, busy, wstall] : {std::tuple{2, 32, 1}, {1, 35, 4}}) {
     TopParams p = small(4, 4);
     p.WeightBanks = banks;
     INFO("WeightBanks = " << banks);
