@@ -136,17 +136,7 @@ bool SystolicTop::wait_done(uint64_t max_edges) {
         const TileCtrlOut& co = ctrl_.out();
         // The inputs systolic_regs sees in these edges: the host port idle, the phase of the
         // controller (constant in a steady stretch).
-        SystolicRegsIn& ri = regs_in_;
-        ri.host_req_i = ri.host_we_i = false;
-        ri.host_addr_i = ri.host_wdata_i = 0;
-        ri.busy_i = co.busy_o;
-        ri.done_i = co.done_o;
-        ri.ph_wstall_i = co.ph_wstall_o;
-        ri.ph_compute_i = co.ph_compute_o;
-        ri.ph_drain_i = co.ph_drain_o;
-        ri.ph_output_i = co.ph_output_o;
-        ri.s_kv_i = co.s_kv_o;
-        ri.s_nv_i = co.s_nv_o;
+        const SystolicRegsIn& ri = set_regs_in(idle);
         regs_.eval(ri);
         // The engine's scratchpad reads in these edges (they clear the RAMs' host read data).
         if (co.wl_issue_o && !co.wl_zero_o) b_.engine_read();
@@ -165,8 +155,9 @@ bool SystolicTop::wait_done(uint64_t max_edges) {
   return false;
 }
 
-const TopOut& SystolicTop::clock(const TopIn& in) {
-  // ---- This cycle's combinational values (the state before the edge) ----
+// systolic_regs' inputs from the host port and the controller's phase outputs (the read data
+// are set apart, only when a read answers).
+SystolicRegsIn& SystolicTop::set_regs_in(const TopIn& in) {
   const TileCtrlOut& co = ctrl_.out();
   SystolicRegsIn& ri = regs_in_;
   ri.host_req_i = in.host_req_i;
@@ -181,6 +172,13 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
   ri.ph_output_i = co.ph_output_o;
   ri.s_kv_i = co.s_kv_o;
   ri.s_nv_i = co.s_nv_o;
+  return ri;
+}
+
+const TopOut& SystolicTop::clock(const TopIn& in) {
+  // ---- This cycle's combinational values (the state before the edge) ----
+  const TileCtrlOut& co = ctrl_.out();
+  SystolicRegsIn& ri = set_regs_in(in);
   if (regs_.regs().rvalid_q) {  // the scratchpads' read data matter only to a read's answer
     ri.a_rdata_i = a_.host_rdata();
     ri.b_rdata_i = b_.host_rdata();

@@ -32,6 +32,16 @@ using iface::TopParams;
 // The performance counters of one command (systolic_top registers CYC_* and MACS).
 struct Counters {
   uint64_t busy = 0, wstall = 0, compute = 0, drain = 0, output = 0, macs = 0;
+
+  Counters& operator+=(const Counters& o) {
+    busy += o.busy;
+    wstall += o.wstall;
+    compute += o.compute;
+    drain += o.drain;
+    output += o.output;
+    macs += o.macs;
+    return *this;
+  }
 };
 
 class SystolicTop {
@@ -74,6 +84,7 @@ class SystolicTop {
     std::vector<int32_t> psum;
   };
   void issue(const TileCtrlOut& co);  // the slot tile_ctrl issues this cycle
+  SystolicRegsIn& set_regs_in(const TopIn& in);
   const AccStageOut& acc_eval(const TileCtrlOut& co, const SystolicRegsOut& ro);
   void acc_edge(const AccStageOut& ao);
 

@@ -93,8 +93,9 @@ TEST_CASE("npy: every truncation and corruption is a clean error", "[npy]") {
       npy::parse(header_with("{'descr': '<i4', 'fortran_order': True, 'shape': (4, 4), }"), "f"),
       Catch::Contains("Fortran"));
   CHECK_THROWS_WITH(
-      npy::parse(header_with("{'descr': '|i1', 'fortran_order': False, 'shape': (2, 2, 2, 2, 16), }"),
-                 "f"),
+      npy::parse(
+          header_with("{'descr': '|i1', 'fortran_order': False, 'shape': (2, 2, 2, 2, 16), }"),
+          "f"),
       Catch::Contains("5 dimensions"));
   CHECK_THROWS_WITH(
       npy::parse(header_with("{'descr': '|i1', 'fortran_order': False, 'shape': (0, 4), }"), "f"),

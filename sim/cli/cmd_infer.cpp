@@ -301,13 +301,7 @@ void infer_run(const InferOpts& o) {
         a.n = g.nodes[size_t(io.node)].n;
         a.k = io.jobs[0].K;
         a.groups = int(io.jobs.size());
-        const model::Counters& c = io.stats.engine;
-        a.engine.busy += c.busy;
-        a.engine.wstall += c.wstall;
-        a.engine.compute += c.compute;
-        a.engine.drain += c.drain;
-        a.engine.output += c.output;
-        a.engine.macs += c.macs;
+        a.engine += io.stats.engine;
         a.commands += uint64_t(io.stats.commands);
         if (!o.dump_dir.empty() && int(idx) == o.dump_index) dump.push_back(io);
       });
@@ -321,9 +315,7 @@ void infer_run(const InferOpts& o) {
     ++done;
     // SQNR of every engine layer's output against the float path's tensor.
     for (auto& [node, a] : acc) {
-      const std::string& name = plan.fused[size_t(node)] >= 0
-                                    ? g.nodes[size_t(plan.fused[size_t(node)])].output
-                                    : g.nodes[size_t(node)].output;
+      const std::string& name = plan.output_of(g, node);
       const std::vector<float>& ref = ft.at(name);
       const std::vector<int8_t>& qv = it.at(name);
       const q::QParams& qp = plan.act.at(name);

@@ -13,11 +13,6 @@ namespace {
 bool is_engine(Op op) { return op == Op::kConv || op == Op::kGemm; }
 bool is_activation(Op op) { return op == Op::kRelu || op == Op::kClip; }
 
-// The tensor a node's result lands in (after a fused activation).
-const std::string& out_name(const Graph& g, const QuantPlan& p, size_t i) {
-  return p.fused[i] >= 0 ? g.nodes[size_t(p.fused[i])].output : g.nodes[i].output;
-}
-
 int8_t sat8(int64_t v) { return int8_t(std::clamp<int64_t>(v, -128, 127)); }
 
 // Clip bounds [lo, hi] (real) as int8 bounds in `p`.
@@ -50,7 +45,7 @@ void finish(const Graph& g, QuantPlan& p) {
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const Node& nd = g.nodes[i];
     if (p.folded[i]) continue;
-    const q::QParams& po = p.act.at(out_name(g, p, i));
+    const q::QParams& po = p.act.at(p.output_of(g, int(i)));
     q::IntRange b = q::int8_range();
     if (p.fused[i] >= 0) b = clip_bounds(g.nodes[size_t(p.fused[i])], po);
     if (is_activation(nd.op)) b = clip_bounds(nd, po);
@@ -225,7 +220,7 @@ QuantPlan calibrate(const Graph& g, const std::vector<std::vector<float>>& calib
   set(g.input);
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const Node& nd = g.nodes[i];
-    if (!p.folded[i] && (is_engine(nd.op) || nd.op == Op::kAdd)) set(out_name(g, p, i));
+    if (!p.folded[i] && (is_engine(nd.op) || nd.op == Op::kAdd)) set(p.output_of(g, int(i)));
   }
   derive_pass_through(g, p);
   finish(g, p);
@@ -274,7 +269,7 @@ QuantPlan plan_from_json(const Graph& g, const nlohmann::json& j) {
     read(g.input);
     for (size_t i = 0; i < g.nodes.size(); ++i) {
       const Node& nd = g.nodes[i];
-      if (!p.folded[i] && (is_engine(nd.op) || nd.op == Op::kAdd)) read(out_name(g, p, i));
+      if (!p.folded[i] && (is_engine(nd.op) || nd.op == Op::kAdd)) read(p.output_of(g, int(i)));
     }
   } catch (const nlohmann::json::exception& e) {
     throw ModelError(fmt::format("qparams: {}", e.what()));
@@ -329,7 +324,7 @@ IntTensors run_int8(const Graph& g, const QuantPlan& p, const std::vector<float>
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     if (p.folded[i]) continue;
     const Node& nd = g.nodes[i];
-    const std::string& out = out_name(g, p, i);
+    const std::string& out = p.output_of(g, int(i));
     const std::vector<int8_t>& x = t.at(nd.inputs[0]);
     const Shape& is = g.shapes.at(nd.inputs[0]);
     const Shape& os = nd.out_shape;
@@ -380,12 +375,7 @@ IntTensors run_int8(const Graph& g, const QuantPlan& p, const std::vector<float>
           } else {
             y = c;
           }
-          io.stats.engine.busy += st.engine.busy;
-          io.stats.engine.wstall += st.engine.wstall;
-          io.stats.engine.compute += st.engine.compute;
-          io.stats.engine.drain += st.engine.drain;
-          io.stats.engine.output += st.engine.output;
-          io.stats.engine.macs += st.engine.macs;
+          io.stats.engine += st.engine;
           io.stats.host_cycles += st.host_cycles;
           io.stats.commands += st.commands;
           if (on_layer) io.jobs.push_back(std::move(job));

@@ -44,6 +44,12 @@ struct QuantPlan {
   // Activation bounds of a node's output (after a fused Relu/Clip); [-128, 127] without one.
   std::map<int, quant::IntRange> bounds;
 
+  // The tensor node i's result lands in: its fused activation's output, or its own.
+  const std::string& output_of(const Graph& g, int i) const {
+    return fused[size_t(i)] >= 0 ? g.nodes[size_t(fused[size_t(i)])].output
+                                 : g.nodes[size_t(i)].output;
+  }
+
   nlohmann::json to_json(const Graph& g) const;  // the --qparams file
 };
 
