@@ -28,7 +28,8 @@ set(SYSTOLIC_TOP_PARAMS "${SYSTOLIC_TOP_PARAM_DEFAULTS}"
 # test_acc_stage.cpp compare each with its C++ twin at its ports): small, and at the corners.
 set(SYSTOLIC_TILE_CTRL_CONFIGS
     "r4c4:Rows=4,Cols=4,AccWords=8,RequantDepth=3,WeightBanks=2;r3c7:Rows=3,Cols=7,AccWords=5,RequantDepth=1,WeightBanks=1;r2c2:Rows=2,Cols=2,AccWords=1,RequantDepth=2,WeightBanks=2;r8c16:Rows=8,Cols=16,AccWords=16,RequantDepth=3,WeightBanks=2")
-set(SYSTOLIC_SYSTOLIC_REGS_CONFIGS "r4c4:Rows=4,Cols=4;r3c5:Rows=3,Cols=5;r32c32:Rows=32,Cols=32")
+set(SYSTOLIC_SYSTOLIC_REGS_CONFIGS
+    "r4c4:Rows=4,Cols=4,MemBytesLog2=4;r3c5:Rows=3,Cols=5,MemBytesLog2=3;r32c32:Rows=32,Cols=32,MemBytesLog2=6")
 set(SYSTOLIC_ACC_STAGE_CONFIGS
     "r4c4:Rows=4,Cols=4,AccWords=8,RequantDepth=3;r2c2:Rows=2,Cols=2,AccWords=1,RequantDepth=1;r3c5:Rows=3,Cols=5,AccWords=4,RequantDepth=5")
 

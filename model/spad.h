@@ -42,6 +42,14 @@ class Spad {
     }
   }
 
+  // The DMA's write (the engine write port, every lane): each element keeps its low `width`
+  // bits, as the RTL's narrower lanes do.
+  void dma_write(uint64_t w, const int32_t* data) {
+    if (T* p = word(w)) {
+      for (int l = 0; l < lanes_; ++l) p[l] = T(uint32_t(data[l]) & mask_);
+    }
+  }
+
   // Host element port: call host_read() before this edge's writes.
   void host_read(uint32_t w, uint32_t lane) {
     host_hit_ = w < words_ && lane < uint32_t(lanes_);

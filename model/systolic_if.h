@@ -20,6 +20,10 @@ constexpr int clog2(int64_t v) {
   return r;
 }
 constexpr int imax(int a, int b) { return a > b ? a : b; }
+constexpr int ipow2(int a) { return 1 << a; }
+
+// The L argument of a port-list X-macro for a reader of scalar ports only.
+#define SYSTOLIC_NO_LANES(name, lanes, bits, sgn)
 
 // Widths
 inline constexpr int kHostAddrWidth = 32;
@@ -39,6 +43,8 @@ inline constexpr int kShiftWidth = 6;
 inline constexpr int kCycWidth = 32;
 inline constexpr int kMacsWidth = 64;
 inline constexpr int kSpadRegions = 6;
+inline constexpr int kMemAddrWidth = 32;
+inline constexpr int kErrWidth = 3;
 
 // Host address regions (host_addr_i[31:28])
 enum Region : uint32_t {
@@ -70,8 +76,8 @@ inline constexpr RegionInfo kRegionTable[] = {
 
 // Registers of region 0 (host_addr_i[7:0])
 enum Reg : uint32_t {
-  kCtrl = 0,  // W: bit 0 set: start a command (ignored while busy)
-  kStatus = 1,  // R: bit 0 busy, bit 1 done (set at done, cleared at start)
+  kCtrl = 0,  // W: bit 0 set: start a command; bit 1 set (bit 0 clear): start a memory command (ignored while busy)
+  kStatus = 1,  // R: bit 0 busy, bit 1 done (set at done, cleared at start), bits 4:2 the memory command's error
   kM = 2,  // RW: rows of A and C of the command
   kN = 3,  // RW: columns of B and C
   kK = 4,  // RW: columns of A, rows of B
@@ -92,6 +98,21 @@ enum Reg : uint32_t {
   kMacsHi = 22,  // R: useful MACs of the last command, bits 63:32
   kRows = 24,  // R: the Rows parameter
   kCols = 25,  // R: the Cols parameter
+  kDramA = 32,  // RW: memory address of A[0][0]
+  kDramB = 33,  // RW: memory address of B[0][0]
+  kDramC = 34,  // RW: memory address of C[0][0]
+  kDramBias = 35,  // RW: memory address of bias[0]
+  kDramM0 = 36,  // RW: memory address of M0[0]
+  kDramShift = 37,  // RW: memory address of shift[0]
+  kLdA = 38,  // RW: bytes from A[m][0] to A[m+1][0]
+  kLdB = 39,  // RW: bytes from B[k][0] to B[k+1][0]
+  kLdC = 40,  // RW: bytes from C[m][0] to C[m+1][0]
+  kCycLoad = 41,  // R: of CYC_BUSY: memory command cycles before the tile sequencer starts (check and loads)
+  kCycStore = 42,  // R: of CYC_BUSY: memory command cycles after the tile sequencer ends (C stored to memory)
+  kDramRdLo = 43,  // R: memory bytes read by the last command (beats x 2^MemBytesLog2), bits 31:0
+  kDramRdHi = 44,  // R: memory bytes read, bits 63:32
+  kDramWrLo = 45,  // R: memory bytes written by the last command (beats x 2^MemBytesLog2), bits 31:0
+  kDramWrHi = 46,  // R: memory bytes written, bits 63:32
 };
 
 struct RegInfo {
@@ -104,8 +125,8 @@ struct RegInfo {
   const char* doc;
 };
 inline constexpr RegInfo kRegTable[] = {
-    {kCtrl, "CTRL", "W", 32, false, 0, "bit 0 set: start a command (ignored while busy)"},
-    {kStatus, "STATUS", "R", 32, false, 0, "bit 0 busy, bit 1 done (set at done, cleared at start)"},
+    {kCtrl, "CTRL", "W", 32, false, 0, "bit 0 set: start a command; bit 1 set (bit 0 clear): start a memory command (ignored while busy)"},
+    {kStatus, "STATUS", "R", 32, false, 0, "bit 0 busy, bit 1 done (set at done, cleared at start), bits 4:2 the memory command's error"},
     {kM, "M", "RW", 24, false, 0, "rows of A and C of the command"},
     {kN, "N", "RW", 24, false, 0, "columns of B and C"},
     {kK, "K", "RW", 24, false, 0, "columns of A, rows of B"},
@@ -126,6 +147,21 @@ inline constexpr RegInfo kRegTable[] = {
     {kMacsHi, "MACS_HI", "R", 32, false, 0, "useful MACs of the last command, bits 63:32"},
     {kRows, "ROWS", "R", 32, false, 0, "the Rows parameter"},
     {kCols, "COLS", "R", 32, false, 0, "the Cols parameter"},
+    {kDramA, "DRAM_A", "RW", 32, false, 0, "memory address of A[0][0]"},
+    {kDramB, "DRAM_B", "RW", 32, false, 0, "memory address of B[0][0]"},
+    {kDramC, "DRAM_C", "RW", 32, false, 0, "memory address of C[0][0]"},
+    {kDramBias, "DRAM_BIAS", "RW", 32, false, 0, "memory address of bias[0]"},
+    {kDramM0, "DRAM_M0", "RW", 32, false, 0, "memory address of M0[0]"},
+    {kDramShift, "DRAM_SHIFT", "RW", 32, false, 0, "memory address of shift[0]"},
+    {kLdA, "LD_A", "RW", 32, false, 0, "bytes from A[m][0] to A[m+1][0]"},
+    {kLdB, "LD_B", "RW", 32, false, 0, "bytes from B[k][0] to B[k+1][0]"},
+    {kLdC, "LD_C", "RW", 32, false, 0, "bytes from C[m][0] to C[m+1][0]"},
+    {kCycLoad, "CYC_LOAD", "R", 32, false, 0, "of CYC_BUSY: memory command cycles before the tile sequencer starts (check and loads)"},
+    {kCycStore, "CYC_STORE", "R", 32, false, 0, "of CYC_BUSY: memory command cycles after the tile sequencer ends (C stored to memory)"},
+    {kDramRdLo, "DRAM_RD_LO", "R", 32, false, 0, "memory bytes read by the last command (beats x 2^MemBytesLog2), bits 31:0"},
+    {kDramRdHi, "DRAM_RD_HI", "R", 32, false, 0, "memory bytes read, bits 63:32"},
+    {kDramWrLo, "DRAM_WR_LO", "R", 32, false, 0, "memory bytes written by the last command (beats x 2^MemBytesLog2), bits 31:0"},
+    {kDramWrHi, "DRAM_WR_HI", "R", 32, false, 0, "memory bytes written, bits 63:32"},
 };
 
 inline constexpr uint32_t reg(Reg r) { return uint32_t(r); }
@@ -152,7 +188,8 @@ inline constexpr uint32_t lane_of(uint32_t addr) {
   X(QWords, 64, 1, 1048576, "q_words", "BIAS / M0 / SHIFT scratchpad words of Cols lanes") \
   X(AccWords, 1024, 1, 65536, "acc_words", "accumulator buffer rows of Cols int32 lanes: the M-block a command walks M in") \
   X(RequantDepth, 3, 1, 16, "requant_depth", "pipeline depth (latency) of the requant units") \
-  X(WeightBanks, 2, 1, 2, "double_buffer", "weight banks per PE: 2 double-buffers the weights, 1 does not")
+  X(WeightBanks, 2, 1, 2, "double_buffer", "weight banks per PE: 2 double-buffers the weights, 1 does not") \
+  X(MemBytesLog2, 4, 3, 6, "mem_bytes_log2", "memory port beat of 2^MemBytesLog2 bytes (3 .. 6: a 64- to 512-bit bus)")
 
 struct ParamInfo {
   const char* name;
@@ -200,6 +237,7 @@ struct TopParams {
   int AccWords = 1024;  // accumulator buffer rows of Cols int32 lanes: the M-block a command walks M in
   int RequantDepth = 3;  // pipeline depth (latency) of the requant units
   int WeightBanks = 2;  // weight banks per PE: 2 double-buffers the weights, 1 does not
+  int MemBytesLog2 = 4;  // memory port beat of 2^MemBytesLog2 bytes (3 .. 6: a 64- to 512-bit bus)
   // Every parameter inside its limits, else std::invalid_argument naming it.
   void validate() const {
     check_param("Rows", Rows);
@@ -211,10 +249,11 @@ struct TopParams {
     check_param("AccWords", AccWords);
     check_param("RequantDepth", RequantDepth);
     check_param("WeightBanks", WeightBanks);
+    check_param("MemBytesLog2", MemBytesLog2);
   }
   std::string name() const { return std::to_string(Rows) + "x" + std::to_string(Cols); }
   bool operator==(const TopParams& o) const {
-    return Rows == o.Rows && Cols == o.Cols && AWords == o.AWords && BWords == o.BWords && CWords == o.CWords && QWords == o.QWords && AccWords == o.AccWords && RequantDepth == o.RequantDepth && WeightBanks == o.WeightBanks;
+    return Rows == o.Rows && Cols == o.Cols && AWords == o.AWords && BWords == o.BWords && CWords == o.CWords && QWords == o.QWords && AccWords == o.AccWords && RequantDepth == o.RequantDepth && WeightBanks == o.WeightBanks && MemBytesLog2 == o.MemBytesLog2;
   }
   bool operator!=(const TopParams& o) const { return !(*this == o); }
 };
@@ -223,13 +262,22 @@ struct TopParams {
   X(host_req_i, bool, 1) \
   X(host_we_i, bool, 1) \
   X(host_addr_i, uint32_t, kHostAddrWidth) \
-  X(host_wdata_i, uint32_t, kHostDataWidth)
+  X(host_wdata_i, uint32_t, kHostDataWidth) \
+  X(mem_req_ready_i, bool, 1) \
+  X(mem_rsp_valid_i, bool, 1) \
+  L(mem_rsp_rdata_i, ipow2(p.MemBytesLog2), 8, false)
 // X(name, C++ type, width) for scalar ports; L(name, lanes, bits, signed) for lane ports
 #define SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(X, L) \
   X(host_rvalid_o, bool, 1) \
   X(host_rdata_o, uint32_t, kHostDataWidth) \
   X(busy_o, bool, 1) \
-  X(done_o, bool, 1)
+  X(done_o, bool, 1) \
+  X(mem_req_valid_o, bool, 1) \
+  X(mem_req_we_o, bool, 1) \
+  X(mem_req_addr_o, uint32_t, kMemAddrWidth) \
+  L(mem_req_wdata_o, ipow2(p.MemBytesLog2), 8, false) \
+  X(mem_req_wstrb_o, uint64_t, ipow2(p.MemBytesLog2)) \
+  X(mem_rsp_ready_o, bool, 1)
 struct TopIn {
 #define SYSTOLIC_X(name, type, width) type name = 0;
 #define SYSTOLIC_L(name, lanes, bits, sgn) std::vector<int32_t> name;
@@ -238,7 +286,11 @@ struct TopIn {
 #undef SYSTOLIC_L
   TopIn() = default;
   explicit TopIn(const TopParams& p) {
-    (void)p;
+#define SYSTOLIC_X(name, type, width)
+#define SYSTOLIC_L(name, lanes, bits, sgn) name.assign(size_t(lanes), 0);
+    SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_X, SYSTOLIC_L)
+#undef SYSTOLIC_X
+#undef SYSTOLIC_L
   }
 };
 struct TopOut {
@@ -249,7 +301,11 @@ struct TopOut {
 #undef SYSTOLIC_L
   TopOut() = default;
   explicit TopOut(const TopParams& p) {
-    (void)p;
+#define SYSTOLIC_X(name, type, width)
+#define SYSTOLIC_L(name, lanes, bits, sgn) name.assign(size_t(lanes), 0);
+    SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_X, SYSTOLIC_L)
+#undef SYSTOLIC_X
+#undef SYSTOLIC_L
   }
 };
 // The first output port that differs between two sides (lane ports lane by lane, within their bits).
@@ -376,14 +432,16 @@ inline std::optional<PortDiff> compare_ports(const TileCtrlOut& a, const TileCtr
 struct SystolicRegsParams {
   int Rows = 16;  // array rows (K per tile)
   int Cols = 16;  // array columns (N per tile)
+  int MemBytesLog2 = 4;  // memory port beat of 2^MemBytesLog2 bytes (3 .. 6: a 64- to 512-bit bus)
   // Every parameter inside its limits, else std::invalid_argument naming it.
   void validate() const {
     check_param("Rows", Rows);
     check_param("Cols", Cols);
+    check_param("MemBytesLog2", MemBytesLog2);
   }
   std::string name() const { return std::to_string(Rows) + "x" + std::to_string(Cols); }
   bool operator==(const SystolicRegsParams& o) const {
-    return Rows == o.Rows && Cols == o.Cols;
+    return Rows == o.Rows && Cols == o.Cols && MemBytesLog2 == o.MemBytesLog2;
   }
   bool operator!=(const SystolicRegsParams& o) const { return !(*this == o); }
 };
@@ -392,6 +450,7 @@ SystolicRegsParams systolic_regs_params(const P& top) {
   SystolicRegsParams p;
   p.Rows = top.Rows;
   p.Cols = top.Cols;
+  p.MemBytesLog2 = top.MemBytesLog2;
   return p;
 }
 // X(name, C++ type, width) for scalar ports; L(name, lanes, bits, signed) for lane ports
@@ -408,6 +467,12 @@ SystolicRegsParams systolic_regs_params(const P& top) {
   X(ph_output_i, bool, 1) \
   X(s_kv_i, uint32_t, clog2(p.Rows + 1)) \
   X(s_nv_i, uint32_t, clog2(p.Cols + 1)) \
+  X(dma_busy_i, bool, 1) \
+  X(ph_load_i, bool, 1) \
+  X(ph_store_i, bool, 1) \
+  X(err_i, uint32_t, kErrWidth) \
+  X(rd_beat_i, bool, 1) \
+  X(wr_beat_i, bool, 1) \
   X(a_rdata_i, uint32_t, kDataWidth) \
   X(b_rdata_i, uint32_t, kDataWidth) \
   X(c_rdata_i, uint32_t, kDataWidth) \
@@ -419,6 +484,7 @@ SystolicRegsParams systolic_regs_params(const P& top) {
   X(host_rvalid_o, bool, 1) \
   X(host_rdata_o, uint32_t, kHostDataWidth) \
   X(start_o, bool, 1) \
+  X(mem_start_o, bool, 1) \
   X(m_o, uint32_t, kDimWidth) \
   X(n_o, uint32_t, kDimWidth) \
   X(k_o, uint32_t, kDimWidth) \
@@ -426,6 +492,15 @@ SystolicRegsParams systolic_regs_params(const P& top) {
   X(b_base_o, uint32_t, kWordWidth) \
   X(c_base_o, uint32_t, kWordWidth) \
   X(q_base_o, uint32_t, kWordWidth) \
+  X(dram_a_o, uint32_t, kMemAddrWidth) \
+  X(dram_b_o, uint32_t, kMemAddrWidth) \
+  X(dram_c_o, uint32_t, kMemAddrWidth) \
+  X(dram_bias_o, uint32_t, kMemAddrWidth) \
+  X(dram_m0_o, uint32_t, kMemAddrWidth) \
+  X(dram_shift_o, uint32_t, kMemAddrWidth) \
+  X(ld_a_o, uint32_t, kMemAddrWidth) \
+  X(ld_b_o, uint32_t, kMemAddrWidth) \
+  X(ld_c_o, uint32_t, kMemAddrWidth) \
   X(zp_out_o, uint32_t, kDataWidth) \
   X(act_min_o, uint32_t, kDataWidth) \
   X(act_max_o, uint32_t, kDataWidth) \
@@ -570,6 +645,133 @@ inline std::optional<PortDiff> compare_ports(const AccStageOut& a, const AccStag
                       uint64_t(uint32_t(a.name[i])) & m, uint64_t(uint32_t(b.name[i])) & m}; \
   }
   SYSTOLIC_ACC_STAGE_OUTPUTS(SYSTOLIC_X, SYSTOLIC_L)
+#undef SYSTOLIC_X
+#undef SYSTOLIC_L
+  return std::nullopt;
+}
+
+// ---- dma (rtl/dma.sv) ------------------------------------------------------
+struct DmaParams {
+  int Rows = 16;  // array rows (K per tile)
+  int Cols = 16;  // array columns (N per tile)
+  int AWords = 524288;  // A scratchpad words of Rows int8 lanes (the host word field is 20 bits)
+  int BWords = 262144;  // B scratchpad words of Cols int8 lanes
+  int CWords = 262144;  // C scratchpad words of Cols int8 lanes
+  int QWords = 64;  // BIAS / M0 / SHIFT scratchpad words of Cols lanes
+  int MemBytesLog2 = 4;  // memory port beat of 2^MemBytesLog2 bytes (3 .. 6: a 64- to 512-bit bus)
+  // Every parameter inside its limits, else std::invalid_argument naming it.
+  void validate() const {
+    check_param("Rows", Rows);
+    check_param("Cols", Cols);
+    check_param("AWords", AWords);
+    check_param("BWords", BWords);
+    check_param("CWords", CWords);
+    check_param("QWords", QWords);
+    check_param("MemBytesLog2", MemBytesLog2);
+  }
+  std::string name() const { return std::to_string(Rows) + "x" + std::to_string(Cols); }
+  bool operator==(const DmaParams& o) const {
+    return Rows == o.Rows && Cols == o.Cols && AWords == o.AWords && BWords == o.BWords && CWords == o.CWords && QWords == o.QWords && MemBytesLog2 == o.MemBytesLog2;
+  }
+  bool operator!=(const DmaParams& o) const { return !(*this == o); }
+};
+template <class P>
+DmaParams dma_params(const P& top) {
+  DmaParams p;
+  p.Rows = top.Rows;
+  p.Cols = top.Cols;
+  p.AWords = top.AWords;
+  p.BWords = top.BWords;
+  p.CWords = top.CWords;
+  p.QWords = top.QWords;
+  p.MemBytesLog2 = top.MemBytesLog2;
+  return p;
+}
+// X(name, C++ type, width) for scalar ports; L(name, lanes, bits, signed) for lane ports
+#define SYSTOLIC_DMA_INPUTS(X, L) \
+  X(start_i, bool, 1) \
+  X(m_i, uint32_t, kDimWidth) \
+  X(n_i, uint32_t, kDimWidth) \
+  X(k_i, uint32_t, kDimWidth) \
+  X(a_base_i, uint32_t, kWordWidth) \
+  X(b_base_i, uint32_t, kWordWidth) \
+  X(c_base_i, uint32_t, kWordWidth) \
+  X(q_base_i, uint32_t, kWordWidth) \
+  X(dram_a_i, uint32_t, kMemAddrWidth) \
+  X(dram_b_i, uint32_t, kMemAddrWidth) \
+  X(dram_c_i, uint32_t, kMemAddrWidth) \
+  X(dram_bias_i, uint32_t, kMemAddrWidth) \
+  X(dram_m0_i, uint32_t, kMemAddrWidth) \
+  X(dram_shift_i, uint32_t, kMemAddrWidth) \
+  X(ld_a_i, uint32_t, kMemAddrWidth) \
+  X(ld_b_i, uint32_t, kMemAddrWidth) \
+  X(ld_c_i, uint32_t, kMemAddrWidth) \
+  X(tile_done_i, bool, 1) \
+  L(c_rd_data_i, p.Cols, kDataWidth, true) \
+  X(mem_req_ready_i, bool, 1) \
+  X(mem_rsp_valid_i, bool, 1) \
+  L(mem_rsp_rdata_i, ipow2(p.MemBytesLog2), 8, false)
+// X(name, C++ type, width) for scalar ports; L(name, lanes, bits, signed) for lane ports
+#define SYSTOLIC_DMA_OUTPUTS(X, L) \
+  X(busy_o, bool, 1) \
+  X(done_o, bool, 1) \
+  X(err_o, uint32_t, kErrWidth) \
+  X(tile_start_o, bool, 1) \
+  X(ph_load_o, bool, 1) \
+  X(ph_store_o, bool, 1) \
+  X(wr_en_o, uint32_t, kSpadRegions) \
+  X(wr_addr_o, uint64_t, kAddrWidth) \
+  L(wr_data_o, imax(p.Rows, p.Cols), 32, true) \
+  X(c_rd_en_o, bool, 1) \
+  X(c_rd_addr_o, uint64_t, kAddrWidth) \
+  X(mem_req_valid_o, bool, 1) \
+  X(mem_req_we_o, bool, 1) \
+  X(mem_req_addr_o, uint32_t, kMemAddrWidth) \
+  L(mem_req_wdata_o, ipow2(p.MemBytesLog2), 8, false) \
+  X(mem_req_wstrb_o, uint64_t, ipow2(p.MemBytesLog2)) \
+  X(mem_rsp_ready_o, bool, 1)
+struct DmaIn {
+#define SYSTOLIC_X(name, type, width) type name = 0;
+#define SYSTOLIC_L(name, lanes, bits, sgn) std::vector<int32_t> name;
+  SYSTOLIC_DMA_INPUTS(SYSTOLIC_X, SYSTOLIC_L)
+#undef SYSTOLIC_X
+#undef SYSTOLIC_L
+  DmaIn() = default;
+  explicit DmaIn(const DmaParams& p) {
+#define SYSTOLIC_X(name, type, width)
+#define SYSTOLIC_L(name, lanes, bits, sgn) name.assign(size_t(lanes), 0);
+    SYSTOLIC_DMA_INPUTS(SYSTOLIC_X, SYSTOLIC_L)
+#undef SYSTOLIC_X
+#undef SYSTOLIC_L
+  }
+};
+struct DmaOut {
+#define SYSTOLIC_X(name, type, width) type name = 0;
+#define SYSTOLIC_L(name, lanes, bits, sgn) std::vector<int32_t> name;
+  SYSTOLIC_DMA_OUTPUTS(SYSTOLIC_X, SYSTOLIC_L)
+#undef SYSTOLIC_X
+#undef SYSTOLIC_L
+  DmaOut() = default;
+  explicit DmaOut(const DmaParams& p) {
+#define SYSTOLIC_X(name, type, width)
+#define SYSTOLIC_L(name, lanes, bits, sgn) name.assign(size_t(lanes), 0);
+    SYSTOLIC_DMA_OUTPUTS(SYSTOLIC_X, SYSTOLIC_L)
+#undef SYSTOLIC_X
+#undef SYSTOLIC_L
+  }
+};
+// The first output port that differs between two sides (lane ports lane by lane, within their bits).
+inline std::optional<PortDiff> compare_ports(const DmaOut& a, const DmaOut& b) {
+#define SYSTOLIC_X(name, type, width) \
+  if (a.name != b.name) return PortDiff{#name, uint64_t(a.name), uint64_t(b.name)};
+#define SYSTOLIC_L(name, lanes, bits, sgn)                                          \
+  for (size_t i = 0; i < a.name.size() && i < b.name.size(); ++i) {                 \
+    const uint64_t m = (uint64_t{1} << (bits)) - 1;                                 \
+    if ((uint64_t(uint32_t(a.name[i])) & m) != (uint64_t(uint32_t(b.name[i])) & m)) \
+      return PortDiff{std::string(#name) + "[" + std::to_string(i) + "]",          \
+                      uint64_t(uint32_t(a.name[i])) & m, uint64_t(uint32_t(b.name[i])) & m}; \
+  }
+  SYSTOLIC_DMA_OUTPUTS(SYSTOLIC_X, SYSTOLIC_L)
 #undef SYSTOLIC_X
 #undef SYSTOLIC_L
   return std::nullopt;

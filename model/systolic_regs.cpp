@@ -33,7 +33,8 @@ uint32_t SystolicRegs::reg_read(uint32_t index, const SystolicRegsIn& in) const 
   const SystolicRegsRegs& r = r_;
   switch (index) {
     case iface::kStatus:
-      return uint32_t(in.busy_i) | uint32_t(r.done_flag_q || in.done_i) << 1;
+      return uint32_t(in.busy_i) | uint32_t(r.done_flag_q || in.done_i) << 1 |
+             (in.done_i ? in.err_i : r.err_q) << 2;
     case iface::kM:
       return r.m_q;
     case iface::kN:
@@ -74,6 +75,29 @@ uint32_t SystolicRegs::reg_read(uint32_t index, const SystolicRegsIn& in) const 
       return uint32_t(p_.Rows);
     case iface::kCols:
       return uint32_t(p_.Cols);
+    case iface::kDramA:
+    case iface::kDramB:
+    case iface::kDramC:
+    case iface::kDramBias:
+    case iface::kDramM0:
+    case iface::kDramShift:
+      return r.dram_q[index - iface::kDramA];
+    case iface::kLdA:
+    case iface::kLdB:
+    case iface::kLdC:
+      return r.ld_q[index - iface::kLdA];
+    case iface::kCycLoad:
+      return r.cyc_load_q;
+    case iface::kCycStore:
+      return r.cyc_store_q;
+    case iface::kDramRdLo:
+      return uint32_t(r.dram_rd_q);
+    case iface::kDramRdHi:
+      return uint32_t(r.dram_rd_q >> 32);
+    case iface::kDramWrLo:
+      return uint32_t(r.dram_wr_q);
+    case iface::kDramWrHi:
+      return uint32_t(r.dram_wr_q >> 32);
     default:
       return 0;  // CTRL (write only) and unassigned indices
   }
@@ -112,7 +136,7 @@ const SystolicRegsOut& SystolicRegs::eval(const SystolicRegsIn& in) {
   o.host_rvalid_o = r_.rvalid_q;
   o.host_rdata_o = rdata(in);
   if (!in.host_req_i) {  // no access: nothing to decode but the address fields
-    o.start_o = false;
+    o.start_o = o.mem_start_o = false;
     o.spad_re_o = o.spad_we_o = 0;
     o.spad_word_o = iface::word_of(in.host_addr_i);
     o.spad_lane_o = iface::lane_of(in.host_addr_i);
@@ -124,13 +148,15 @@ const SystolicRegsOut& SystolicRegs::eval(const SystolicRegsIn& in) {
   const bool host_wr = in.host_req_i && in.host_we_i;
   const bool host_rd = in.host_req_i && !in.host_we_i;
   const bool wr_idle = host_wr && !in.busy_i;
-  o.start_o = wr_idle && region == iface::kRegs && index == iface::kCtrl && (in.host_wdata_i & 1);
+  const bool ctrl = wr_idle && region == iface::kRegs && index == iface::kCtrl;
+  o.start_o = ctrl && (in.host_wdata_i & 1);
+  o.mem_start_o = ctrl && !(in.host_wdata_i & 1) && (in.host_wdata_i & 2);
   o.spad_re_o = 0;
   o.spad_we_o = 0;
   if (region >= 1 && region <= uint32_t(iface::kSpadRegions)) {
     const uint32_t bit = 1u << (region - 1);
     if (wr_idle) o.spad_we_o = bit;
-    if (host_rd && (!in.busy_i || region == iface::kC)) o.spad_re_o = bit;
+    if (host_rd && (!in.busy_i || (region == iface::kC && !in.dma_busy_i))) o.spad_re_o = bit;
   }
   o.spad_word_o = iface::word_of(in.host_addr_i);
   o.spad_lane_o = index;
@@ -152,6 +178,15 @@ void SystolicRegs::update_register_outputs() {
   o.act_min_o = r_.act_min_q;
   o.act_max_o = r_.act_max_q;
   o.rounding_o = r_.rounding_q;
+  o.dram_a_o = r_.dram_q[0];
+  o.dram_b_o = r_.dram_q[1];
+  o.dram_c_o = r_.dram_q[2];
+  o.dram_bias_o = r_.dram_q[3];
+  o.dram_m0_o = r_.dram_q[4];
+  o.dram_shift_o = r_.dram_q[5];
+  o.ld_a_o = r_.ld_q[0];
+  o.ld_b_o = r_.ld_q[1];
+  o.ld_c_o = r_.ld_q[2];
 }
 
 void SystolicRegs::tick(const SystolicRegsIn& in) {
@@ -170,6 +205,7 @@ void SystolicRegs::tick(const SystolicRegsIn& in) {
     r.hold_q = r.rvalid_q ? rd_value : r.hold_q;
     r.rvalid_q = false;
     r.done_flag_q = r.done_flag_q || in.done_i;
+    if (in.done_i) r.err_q = in.err_i;
     if (in.busy_i) count(in);
     return;
   }
@@ -217,6 +253,19 @@ void SystolicRegs::tick(const SystolicRegsIn& in) {
       case iface::kRounding:
         r.rounding_q = w & 1u;
         break;
+      case iface::kDramA:
+      case iface::kDramB:
+      case iface::kDramC:
+      case iface::kDramBias:
+      case iface::kDramM0:
+      case iface::kDramShift:
+        r.dram_q[index - iface::kDramA] = w;
+        break;
+      case iface::kLdA:
+      case iface::kLdB:
+      case iface::kLdC:
+        r.ld_q[index - iface::kLdA] = w;
+        break;
       default:
         break;
     }
@@ -224,10 +273,14 @@ void SystolicRegs::tick(const SystolicRegsIn& in) {
   }
   // Counters: cleared at the start edge, then one phase per busy cycle.
   r.done_flag_q = done_flag;
-  if (o.start_o) {
+  if (in.done_i) r.err_q = in.err_i;
+  if (o.start_o || o.mem_start_o) {
     r.done_flag_q = false;
     r.cyc_busy_q = r.cyc_wstall_q = r.cyc_compute_q = r.cyc_drain_q = r.cyc_output_q = 0;
     r.macs_q = 0;
+    r.err_q = 0;
+    r.cyc_load_q = r.cyc_store_q = 0;
+    r.dram_rd_q = r.dram_wr_q = 0;
   } else if (in.busy_i) {
     count(in);
   }
@@ -241,6 +294,10 @@ void SystolicRegs::count(const SystolicRegsIn& in) {
   r.cyc_drain_q += uint32_t(in.ph_drain_i);
   r.cyc_output_q += uint32_t(in.ph_output_i);
   if (in.ph_compute_i) r.macs_q += uint64_t(in.s_kv_i) * uint64_t(in.s_nv_i);
+  r.cyc_load_q += uint32_t(in.ph_load_i);
+  r.cyc_store_q += uint32_t(in.ph_store_i);
+  if (in.rd_beat_i) r.dram_rd_q += uint64_t{1} << p_.MemBytesLog2;
+  if (in.wr_beat_i) r.dram_wr_q += uint64_t{1} << p_.MemBytesLog2;
 }
 
 static_assert(iface::kCycWidth == 32 && iface::kMacsWidth == 64,
@@ -256,6 +313,9 @@ void SystolicRegs::advance_busy(uint64_t n, const SystolicRegsIn& in) {
   r.cyc_drain_q += in.ph_drain_i ? n32 : 0;
   r.cyc_output_q += in.ph_output_i ? n32 : 0;
   if (in.ph_compute_i) r.macs_q += n * uint64_t(in.s_kv_i) * uint64_t(in.s_nv_i);
+  r.cyc_load_q += in.ph_load_i ? n32 : 0;
+  r.cyc_store_q += in.ph_store_i ? n32 : 0;
+  // No memory beats in a fast-forward (SystolicTop::wait_done skips only tile_ctrl's stretches).
 }
 
 }  // namespace systolic::model

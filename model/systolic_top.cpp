@@ -8,6 +8,7 @@ SystolicTop::SystolicTop(const TopParams& p)
     : p_((p.validate(), p)),
       regs_(iface::systolic_regs_params(p)),
       ctrl_(iface::tile_ctrl_params(p)),
+      dma_(iface::dma_params(p)),
       acc_(iface::acc_stage_params(p)),
       a_(p.AWords, p.Rows, iface::kDataWidth),
       b_(p.BWords, p.Cols, iface::kDataWidth),
@@ -15,8 +16,11 @@ SystolicTop::SystolicTop(const TopParams& p)
       bias_(p.QWords, p.Cols, iface::kBiasWidth),
       m0_(p.QWords, p.Cols, iface::kM0Width),
       shift_(p.QWords, p.Cols, iface::kShiftWidth),
+      dma_in_(iface::dma_params(p)),
       acc_in_(iface::acc_stage_params(p)),
-      q_next_(iface::acc_stage_params(p)) {
+      q_next_(iface::acc_stage_params(p)),
+      out_(p) {
+  c_rd_next_.assign(size_t(p.Cols), 0);
   slots_.resize(size_t(p.Rows + p.Cols + 1));
   for (Slot& s : slots_) s.psum.assign(size_t(p.Cols), 0);
   reset();
@@ -31,22 +35,38 @@ void SystolicTop::reset() {
   // Scratchpad contents and the accumulator buffer are not reset (memories), registers are.
   regs_.reset();
   ctrl_.reset();
+  dma_.reset();
   acc_.reset();
   for (Spad<int8_t>* s : {&a_, &b_, &c_}) s->reset();
   for (Spad<int32_t>* s : {&bias_, &m0_, &shift_}) s->reset();
   regs_in_ = SystolicRegsIn{};
   ctrl_in_ = TileCtrlIn{};
+  dma_in_ = DmaIn(iface::dma_params(p_));
+  std::fill(c_rd_next_.begin(), c_rd_next_.end(), 0);
   bank_bbase_[0] = bank_bbase_[1] = 0;
   slot_head_ = slot_count_ = 0;
   cycle_ = 0;
   acc_ticked_ = false;
   q_next_valid_ = false;
-  out_ = TopOut{};
+  out_ = TopOut(p_);
+  set_mem_outputs();
+}
+
+// The memory port: the DMA's outputs (functions of its registers).
+void SystolicTop::set_mem_outputs() {
+  const DmaOut& d = dma_.out();
+  out_.mem_req_valid_o = d.mem_req_valid_o;
+  out_.mem_req_we_o = d.mem_req_we_o;
+  out_.mem_req_addr_o = d.mem_req_addr_o;
+  out_.mem_req_wdata_o = d.mem_req_wdata_o;
+  out_.mem_req_wstrb_o = d.mem_req_wstrb_o;
+  out_.mem_rsp_ready_o = d.mem_rsp_ready_o;
 }
 
 Counters SystolicTop::counters() const {
   const SystolicRegsRegs& r = regs_.regs();
-  return {r.cyc_busy_q, r.cyc_wstall_q, r.cyc_compute_q, r.cyc_drain_q, r.cyc_output_q, r.macs_q};
+  return {r.cyc_busy_q, r.cyc_wstall_q, r.cyc_compute_q, r.cyc_drain_q, r.cyc_output_q,
+          r.macs_q,     r.cyc_load_q,   r.cyc_store_q,   r.dram_rd_q,   r.dram_wr_q};
 }
 
 void SystolicTop::issue(const TileCtrlOut& co) {
@@ -164,8 +184,16 @@ SystolicRegsIn& SystolicTop::set_regs_in(const TopIn& in) {
   ri.host_we_i = in.host_we_i;
   ri.host_addr_i = in.host_addr_i;
   ri.host_wdata_i = in.host_wdata_i;
-  ri.busy_i = co.busy_o;
-  ri.done_i = co.done_o;
+  dma_in_.tile_done_i = co.done_o;
+  const DmaOut& d = dma_.eval(dma_in_);
+  ri.busy_i = co.busy_o || d.busy_o;
+  ri.done_i = (co.done_o && !d.busy_o) || d.done_o;
+  ri.dma_busy_i = d.busy_o;
+  ri.ph_load_i = d.ph_load_o;
+  ri.ph_store_i = d.ph_store_o;
+  ri.err_i = d.err_o;
+  ri.rd_beat_i = d.mem_req_valid_o && in.mem_req_ready_i && !d.mem_req_we_o;
+  ri.wr_beat_i = d.mem_req_valid_o && in.mem_req_ready_i && d.mem_req_we_o;
   ri.ph_wstall_i = co.ph_wstall_o;
   ri.ph_compute_i = co.ph_compute_o;
   ri.ph_drain_i = co.ph_drain_o;
@@ -217,6 +245,25 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
     }
     if (ao) acc_edge(*ao);
   }
+  // The DMA's scratchpad accesses: a word written into A, B, BIAS, M0 or SHIFT, a C word read.
+  const DmaOut& dout = dma_.out();
+  const bool dma_on = dout.busy_o || dout.done_o || ro.mem_start_o;
+  if (dma_on) {
+    if (dout.wr_en_o != 0) {
+      const uint32_t we = dout.wr_en_o;
+      const int32_t* wd = dout.wr_data_o.data();
+      if (we & 1u) a_.dma_write(dout.wr_addr_o, wd);
+      if (we & 2u) b_.dma_write(dout.wr_addr_o, wd);
+      if (we & 8u) bias_.dma_write(dout.wr_addr_o, wd);
+      if (we & 16u) m0_.dma_write(dout.wr_addr_o, wd);
+      if (we & 32u) shift_.dma_write(dout.wr_addr_o, wd);
+    }
+    if (dout.c_rd_en_o) {
+      c_.engine_read();
+      const int8_t* cw = c_.word(dout.c_rd_addr_o);
+      for (int l = 0; l < p_.Cols; ++l) c_rd_next_[size_t(l)] = cw ? cw[l] : 0;
+    }
+  }
   for (int i = 0; spad_we != 0 && i < iface::kSpadRegions; ++i) {
     if (!(spad_we >> i & 1u)) continue;
     if (i < 3) {
@@ -226,8 +273,39 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
     }
   }
 
-  if (co.busy_o || ro.start_o) {
-    ctrl_in_.start_i = ro.start_o;
+  const bool dma_tile_start = dout.tile_start_o, dma_c_rd = dout.c_rd_en_o;
+  if (dma_on) {
+    DmaIn& di = dma_in_;
+    di.start_i = ro.mem_start_o;
+    di.m_i = ro.m_o;
+    di.n_i = ro.n_o;
+    di.k_i = ro.k_o;
+    di.a_base_i = ro.a_base_o;
+    di.b_base_i = ro.b_base_o;
+    di.c_base_i = ro.c_base_o;
+    di.q_base_i = ro.q_base_o;
+    di.dram_a_i = ro.dram_a_o;
+    di.dram_b_i = ro.dram_b_o;
+    di.dram_c_i = ro.dram_c_o;
+    di.dram_bias_i = ro.dram_bias_o;
+    di.dram_m0_i = ro.dram_m0_o;
+    di.dram_shift_i = ro.dram_shift_o;
+    di.ld_a_i = ro.ld_a_o;
+    di.ld_b_i = ro.ld_b_o;
+    di.ld_c_i = ro.ld_c_o;
+    di.mem_req_ready_i = in.mem_req_ready_i;
+    di.mem_rsp_valid_i = in.mem_rsp_valid_i;
+    if (in.mem_rsp_rdata_i.size() == di.mem_rsp_rdata_i.size()) {
+      di.mem_rsp_rdata_i = in.mem_rsp_rdata_i;
+    } else {
+      std::fill(di.mem_rsp_rdata_i.begin(), di.mem_rsp_rdata_i.end(), 0);
+    }
+    dma_.tick(di);                              // (dout now shows the registers after the edge)
+    if (dma_c_rd) di.c_rd_data_i = c_rd_next_;  // the C word read at this edge, seen next cycle
+  }
+  const bool tile_start = ro.start_o || dma_tile_start;
+  if (co.busy_o || tile_start) {
+    ctrl_in_.start_i = tile_start;
     ctrl_in_.m_i = ro.m_o;
     ctrl_in_.n_i = ro.n_o;
     ctrl_in_.k_i = ro.k_o;
@@ -244,8 +322,10 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
 
   // ---- The ports after the edge ----
   const TileCtrlOut& cn = ctrl_.out();
-  out_.busy_o = cn.busy_o;
-  out_.done_o = cn.done_o;
+  const DmaOut& dn = dma_.out();
+  out_.busy_o = cn.busy_o || dn.busy_o;
+  out_.done_o = (cn.done_o && !dn.busy_o) || dn.done_o;
+  if (dma_on) set_mem_outputs();
   out_.host_rvalid_o = regs_.regs().rvalid_q;
   out_.host_rdata_o = out_.host_rvalid_o ? regs_.read_data(a_.host_rdata(), b_.host_rdata(),
                                                            c_.host_rdata(), bias_.host_rdata(),

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "acc_stage.h"
+#include "dma.h"
 #include "spad.h"
 #include "systolic_if.h"
 #include "systolic_regs.h"
@@ -30,8 +31,10 @@ using iface::TopOut;
 using iface::TopParams;
 
 // The performance counters of one command (systolic_top registers CYC_* and MACS).
+// Memory commands add load and store cycles (part of busy) and the memory bytes moved.
 struct Counters {
   uint64_t busy = 0, wstall = 0, compute = 0, drain = 0, output = 0, macs = 0;
+  uint64_t load = 0, store = 0, dram_rd = 0, dram_wr = 0;
 
   Counters& operator+=(const Counters& o) {
     busy += o.busy;
@@ -40,6 +43,10 @@ struct Counters {
     drain += o.drain;
     output += o.output;
     macs += o.macs;
+    load += o.load;
+    store += o.store;
+    dram_rd += o.dram_rd;
+    dram_wr += o.dram_wr;
     return *this;
   }
 };
@@ -66,6 +73,7 @@ class SystolicTop {
   // Observation (waveforms, tests): the blocks, as they are between edges.
   const SystolicRegs& regs() const { return regs_; }
   const TileCtrl& ctrl() const { return ctrl_; }
+  const Dma& dma() const { return dma_; }
   const AccStage& acc() const { return acc_; }
   const Spad<int8_t>& spad_a() const { return a_; }
   const Spad<int8_t>& spad_b() const { return b_; }
@@ -85,6 +93,7 @@ class SystolicTop {
   };
   void issue(const TileCtrlOut& co);  // the slot tile_ctrl issues this cycle
   SystolicRegsIn& set_regs_in(const TopIn& in);
+  void set_mem_outputs();
   const AccStageOut& acc_eval(const TileCtrlOut& co, const SystolicRegsOut& ro);
   void acc_edge(const AccStageOut& ao);
 
@@ -92,11 +101,14 @@ class SystolicTop {
   bool compute_data_ = true;
   SystolicRegs regs_;
   TileCtrl ctrl_;
+  Dma dma_;
   AccStage acc_;
   Spad<int8_t> a_, b_, c_;
   Spad<int32_t> bias_, m0_, shift_;
   SystolicRegsIn regs_in_;
   TileCtrlIn ctrl_in_;
+  DmaIn dma_in_;
+  std::vector<int32_t> c_rd_next_;  // the C word the DMA reads this cycle (c_rd_data_i next)
   AccStageIn acc_in_;
   AccStageIn q_next_;  // the BIAS / M0 / SHIFT words acc_stage receives in the next cycle
   bool q_next_valid_ = false;

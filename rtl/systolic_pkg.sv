@@ -23,6 +23,8 @@ package systolic_pkg;
   localparam int CycWidth = 32;
   localparam int MacsWidth = 64;
   localparam int SpadRegions = 6;
+  localparam int MemAddrWidth = 32;
+  localparam int ErrWidth = 3;
 
   // systolic_top parameters: defaults and limits (inclusive), checked at elaboration
   localparam int RowsDefault = 16;  // array rows (K per tile)
@@ -52,6 +54,9 @@ package systolic_pkg;
   localparam int WeightBanksDefault = 2;  // weight banks per PE: 2 double-buffers the weights, 1 does not
   localparam int WeightBanksMin = 1;
   localparam int WeightBanksMax = 2;
+  localparam int MemBytesLog2Default = 4;  // memory port beat of 2^MemBytesLog2 bytes (3 .. 6: a 64- to 512-bit bus)
+  localparam int MemBytesLog2Min = 3;
+  localparam int MemBytesLog2Max = 6;
 
   // Host address regions: host_addr_i[RegionLsb +: RegionWidth]
   localparam logic [RegionWidth-1:0] RegionRegs = 4'd0;  // registers: host_addr_i[7:0] is the register index
@@ -63,8 +68,8 @@ package systolic_pkg;
   localparam logic [RegionWidth-1:0] RegionShift = 4'd6;  // requantization shift of column n (-31 .. 30), addressed like BIAS
 
   // Registers of region 0: host_addr_i[LaneWidth-1:0]
-  localparam logic [LaneWidth-1:0] RegCtrl = 8'd0;  // W: bit 0 set: start a command (ignored while busy)
-  localparam logic [LaneWidth-1:0] RegStatus = 8'd1;  // R: bit 0 busy, bit 1 done (set at done, cleared at start)
+  localparam logic [LaneWidth-1:0] RegCtrl = 8'd0;  // W: bit 0 set: start a command; bit 1 set (bit 0 clear): start a memory command (ignored while busy)
+  localparam logic [LaneWidth-1:0] RegStatus = 8'd1;  // R: bit 0 busy, bit 1 done (set at done, cleared at start), bits 4:2 the memory command's error
   localparam logic [LaneWidth-1:0] RegM = 8'd2;  // RW: rows of A and C of the command
   localparam logic [LaneWidth-1:0] RegN = 8'd3;  // RW: columns of B and C
   localparam logic [LaneWidth-1:0] RegK = 8'd4;  // RW: columns of A, rows of B
@@ -85,6 +90,21 @@ package systolic_pkg;
   localparam logic [LaneWidth-1:0] RegMacsHi = 8'd22;  // R: useful MACs of the last command, bits 63:32
   localparam logic [LaneWidth-1:0] RegRows = 8'd24;  // R: the Rows parameter
   localparam logic [LaneWidth-1:0] RegCols = 8'd25;  // R: the Cols parameter
+  localparam logic [LaneWidth-1:0] RegDramA = 8'd32;  // RW: memory address of A[0][0]
+  localparam logic [LaneWidth-1:0] RegDramB = 8'd33;  // RW: memory address of B[0][0]
+  localparam logic [LaneWidth-1:0] RegDramC = 8'd34;  // RW: memory address of C[0][0]
+  localparam logic [LaneWidth-1:0] RegDramBias = 8'd35;  // RW: memory address of bias[0]
+  localparam logic [LaneWidth-1:0] RegDramM0 = 8'd36;  // RW: memory address of M0[0]
+  localparam logic [LaneWidth-1:0] RegDramShift = 8'd37;  // RW: memory address of shift[0]
+  localparam logic [LaneWidth-1:0] RegLdA = 8'd38;  // RW: bytes from A[m][0] to A[m+1][0]
+  localparam logic [LaneWidth-1:0] RegLdB = 8'd39;  // RW: bytes from B[k][0] to B[k+1][0]
+  localparam logic [LaneWidth-1:0] RegLdC = 8'd40;  // RW: bytes from C[m][0] to C[m+1][0]
+  localparam logic [LaneWidth-1:0] RegCycLoad = 8'd41;  // R: of CYC_BUSY: memory command cycles before the tile sequencer starts (check and loads)
+  localparam logic [LaneWidth-1:0] RegCycStore = 8'd42;  // R: of CYC_BUSY: memory command cycles after the tile sequencer ends (C stored to memory)
+  localparam logic [LaneWidth-1:0] RegDramRdLo = 8'd43;  // R: memory bytes read by the last command (beats x 2^MemBytesLog2), bits 31:0
+  localparam logic [LaneWidth-1:0] RegDramRdHi = 8'd44;  // R: memory bytes read, bits 63:32
+  localparam logic [LaneWidth-1:0] RegDramWrLo = 8'd45;  // R: memory bytes written by the last command (beats x 2^MemBytesLog2), bits 31:0
+  localparam logic [LaneWidth-1:0] RegDramWrHi = 8'd46;  // R: memory bytes written, bits 63:32
 
   // Register reset values (every other register resets to 0)
   localparam logic [7:0] RegActMinReset = 8'h80;

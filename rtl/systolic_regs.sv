@@ -12,19 +12,26 @@
 //     value until the next read; reset value 0.
 //   - While busy_i = 1 the engine owns the scratchpads: host writes to every scratchpad and to
 //     registers 2..12 are ignored, and host reads of A, B, BIAS, M0 and SHIFT return 0 (their one
-//     read port streams operands). C reads are always served (the engine only writes C); a C read
-//     in the cycle of an engine write to that word returns the old value.
+//     read port streams operands). C reads are served unless dma_busy_i (a memory command's DMA
+//     reads C; the engine alone only writes it); a C read in the cycle of an engine write to that
+//     word returns the old value.
 //   - Register widths: M, N, K DimWidth bits and the bases WordWidth bits (read zero-extended);
 //     ZP_OUT, ACT_MIN, ACT_MAX 8 bits (read sign-extended); ROUNDING 1 bit; CTRL and unassigned
 //     indices read 0; ROWS, COLS read the parameters; CYC_* are CycWidth-bit counters (wrapping),
 //     MACS MacsWidth bits (MACS_LO, MACS_HI).
-//   - STATUS = {30'b0, done, busy}: done is 1 from the cycle of done_i until the next start.
+//   - STATUS = {27'b0, err, done, busy}: done is 1 from the cycle of done_i until the next start;
+//     err (ErrWidth bits) is err_i of the done_i cycle (a refused memory command's reason).
+//   - CTRL bit 0 starts a command (start_o); bit 1 with bit 0 clear a memory command
+//     (mem_start_o). DRAM_* and LD_* are MemAddrWidth-bit descriptor registers (rtl/dma.sv).
+//     CYC_LOAD / CYC_STORE count ph_load_i / ph_store_i; DRAM_RD / DRAM_WR (64 bits, _LO/_HI)
+//     add 2^MemBytesLog2 bytes per rd_beat_i / wr_beat_i; all cleared at either start.
 //
 // Cycle behaviour:
 //   - start_o = 1 in a cycle with a CTRL write with bit 0 set while busy_i = 0 (combinational).
 //   - spad_re_o[i] / spad_we_o[i] (region 1 + i) and spad_word_o / spad_lane_o / spad_wdata_o
 //     are the host access of this cycle, decoded combinationally and gated as above.
-//   - Registers 2..12 take host_wdata_i at the edge ending a write cycle with busy_i = 0.
+//   - Registers 2..12 and 32..40 take host_wdata_i at the edge ending a write cycle with
+//     busy_i = 0.
 //   - Counters, cleared at the edge ending the start cycle, then at the end of every cycle with
 //     busy_i = 1: CYC_BUSY + 1, each CYC_<phase> + ph_<phase>_i, MACS + s_kv_i * s_nv_i when
 //     ph_compute_i. A read during a command sees the count up to the previous cycle.
@@ -33,8 +40,9 @@
 `include "systolic_assert.svh"
 
 module systolic_regs #(
-  parameter int Rows = 16,  // array rows: read back in ROWS; the width of s_kv_i
-  parameter int Cols = 16   // array columns: read back in COLS; the width of s_nv_i
+  parameter int Rows         = 16,  // array rows: read back in ROWS; the width of s_kv_i
+  parameter int Cols         = 16,  // array columns: read back in COLS; the width of s_nv_i
+  parameter int MemBytesLog2 = 4    // memory beat: DRAM_RD / DRAM_WR count 2^MemBytesLog2 a beat
 ) (
   input  logic                                  clk_i,
   input  logic                                  rst_ni,
@@ -54,8 +62,16 @@ module systolic_regs #(
   input  logic                                  ph_output_i,
   input  logic [$clog2(Rows+1)-1:0]             s_kv_i,
   input  logic [$clog2(Cols+1)-1:0]             s_nv_i,
+  // From dma (memory commands) and the memory port
+  input  logic                                  dma_busy_i,
+  input  logic                                  ph_load_i,
+  input  logic                                  ph_store_i,
+  input  logic [systolic_pkg::ErrWidth-1:0]     err_i,
+  input  logic                                  rd_beat_i,
+  input  logic                                  wr_beat_i,
   // Command
   output logic                                  start_o,
+  output logic                                  mem_start_o,
   output logic [systolic_pkg::DimWidth-1:0]     m_o,
   output logic [systolic_pkg::DimWidth-1:0]     n_o,
   output logic [systolic_pkg::DimWidth-1:0]     k_o,
@@ -63,6 +79,15 @@ module systolic_regs #(
   output logic [systolic_pkg::WordWidth-1:0]    b_base_o,
   output logic [systolic_pkg::WordWidth-1:0]    c_base_o,
   output logic [systolic_pkg::WordWidth-1:0]    q_base_o,
+  output logic [systolic_pkg::MemAddrWidth-1:0] dram_a_o,
+  output logic [systolic_pkg::MemAddrWidth-1:0] dram_b_o,
+  output logic [systolic_pkg::MemAddrWidth-1:0] dram_c_o,
+  output logic [systolic_pkg::MemAddrWidth-1:0] dram_bias_o,
+  output logic [systolic_pkg::MemAddrWidth-1:0] dram_m0_o,
+  output logic [systolic_pkg::MemAddrWidth-1:0] dram_shift_o,
+  output logic [systolic_pkg::MemAddrWidth-1:0] ld_a_o,
+  output logic [systolic_pkg::MemAddrWidth-1:0] ld_b_o,
+  output logic [systolic_pkg::MemAddrWidth-1:0] ld_c_o,
   output logic [systolic_pkg::DataWidth-1:0]    zp_out_o,
   output logic [systolic_pkg::DataWidth-1:0]    act_min_o,
   output logic [systolic_pkg::DataWidth-1:0]    act_max_o,
@@ -90,6 +115,8 @@ module systolic_regs #(
   localparam int RegW   = systolic_pkg::RegionWidth;
   localparam int LaneW  = systolic_pkg::LaneWidth;
   localparam int MacW   = $clog2(Rows + 1) + $clog2(Cols + 1);
+  localparam int MAW    = systolic_pkg::MemAddrWidth;
+  localparam int ErrW   = systolic_pkg::ErrWidth;
 
   // Read source codes, registered with a read: a region, or none (a missing region, or a
   // scratchpad the engine owns).
@@ -109,12 +136,14 @@ module systolic_regs #(
   assign wr_idle = host_wr && !busy_i;
   assign in_regs = region == systolic_pkg::RegionRegs;
   assign start_o = wr_idle && in_regs && (index == systolic_pkg::RegCtrl) && host_wdata_i[0];
+  assign mem_start_o = wr_idle && in_regs && (index == systolic_pkg::RegCtrl) &&
+                       !host_wdata_i[0] && host_wdata_i[1];
 
   always_comb begin
     for (int i = 0; i < systolic_pkg::SpadRegions; i++) begin
       spad_we_o[i] = wr_idle && (32'(region) == i + 1);
       spad_re_o[i] = host_rd && (32'(region) == i + 1) &&
-                     (!busy_i || (32'(region) == 32'(systolic_pkg::RegionC)));
+                     (!busy_i || ((32'(region) == 32'(systolic_pkg::RegionC)) && !dma_busy_i));
     end
   end
   assign spad_word_o  = host_addr_i[systolic_pkg::WordLsb +: systolic_pkg::WordWidth];
@@ -134,6 +163,14 @@ module systolic_regs #(
   logic [CycW-1:0]  cyc_output_d, cyc_output_q;
   logic [MacsW-1:0] macs_d, macs_q;
   logic [MacW-1:0]  macs_inc;
+  // Memory commands: descriptors, the refusal code, load/store cycles, memory bytes.
+  logic [MAW-1:0]   dram_a_d, dram_a_q, dram_b_d, dram_b_q, dram_c_d, dram_c_q;
+  logic [MAW-1:0]   dram_bias_d, dram_bias_q, dram_m0_d, dram_m0_q, dram_shift_d, dram_shift_q;
+  logic [MAW-1:0]   ld_a_d, ld_a_q, ld_b_d, ld_b_q, ld_c_d, ld_c_q;
+  logic [ErrW-1:0]  err_d, err_q;
+  logic [CycW-1:0]  cyc_load_d, cyc_load_q, cyc_store_d, cyc_store_q;
+  logic [63:0]      dram_rd_d, dram_rd_q, dram_wr_d, dram_wr_q;
+  logic             any_start;
 
   assign macs_inc = MacW'(s_kv_i) * MacW'(s_nv_i);
 
@@ -156,6 +193,20 @@ module systolic_regs #(
     cyc_drain_d   = cyc_drain_q;
     cyc_output_d  = cyc_output_q;
     macs_d        = macs_q;
+    dram_a_d = dram_a_q;
+    dram_b_d = dram_b_q;
+    dram_c_d = dram_c_q;
+    dram_bias_d = dram_bias_q;
+    dram_m0_d = dram_m0_q;
+    dram_shift_d = dram_shift_q;
+    ld_a_d = ld_a_q;
+    ld_b_d = ld_b_q;
+    ld_c_d = ld_c_q;
+    err_d         = done_i ? err_i : err_q;
+    cyc_load_d    = cyc_load_q;
+    cyc_store_d   = cyc_store_q;
+    dram_rd_d     = dram_rd_q;
+    dram_wr_d     = dram_wr_q;
 
     // Command registers: written only while idle.
     if (wr_idle && in_regs) begin
@@ -171,12 +222,33 @@ module systolic_regs #(
         systolic_pkg::RegActMin:   act_min_d  = host_wdata_i[DataW-1:0];
         systolic_pkg::RegActMax:   act_max_d  = host_wdata_i[DataW-1:0];
         systolic_pkg::RegRounding: rounding_d = host_wdata_i[0];
+        systolic_pkg::RegDramA:     dram_a_d = host_wdata_i;
+        systolic_pkg::RegDramB:     dram_b_d = host_wdata_i;
+        systolic_pkg::RegDramC:     dram_c_d = host_wdata_i;
+        systolic_pkg::RegDramBias:  dram_bias_d = host_wdata_i;
+        systolic_pkg::RegDramM0:    dram_m0_d = host_wdata_i;
+        systolic_pkg::RegDramShift: dram_shift_d = host_wdata_i;
+        systolic_pkg::RegLdA:       ld_a_d = host_wdata_i;
+        systolic_pkg::RegLdB:       ld_b_d = host_wdata_i;
+        systolic_pkg::RegLdC:       ld_c_d = host_wdata_i;
         default: ;
       endcase
     end
 
     // Counters: cleared at the start edge, then one phase per busy cycle.
-    if (start_o) begin
+    if (any_start) begin
+      err_d       = '0;
+      cyc_load_d  = '0;
+      cyc_store_d = '0;
+      dram_rd_d   = '0;
+      dram_wr_d   = '0;
+    end else if (busy_i) begin
+      cyc_load_d  = cyc_load_q + CycW'(ph_load_i);
+      cyc_store_d = cyc_store_q + CycW'(ph_store_i);
+      dram_rd_d   = dram_rd_q + (rd_beat_i ? 64'd1 << MemBytesLog2 : 64'd0);
+      dram_wr_d   = dram_wr_q + (wr_beat_i ? 64'd1 << MemBytesLog2 : 64'd0);
+    end
+    if (any_start) begin
       done_flag_d   = 1'b0;
       cyc_busy_d    = '0;
       cyc_wstall_d  = '0;
@@ -200,6 +272,8 @@ module systolic_regs #(
   // Read data: a register is read in the request cycle, a scratchpad element arrives from the
   // spad one cycle later; both reach host_rdata_o in the cycle after the request.
   // ---------------------------------------------------------------------------------------------
+  assign any_start = start_o || mem_start_o;
+
   logic [31:0] reg_rdata, reg_rdata_d, reg_rdata_q, rd_value, hold_d, hold_q;
   logic [2:0]  src_d, src_q;
   logic        rvalid_d, rvalid_q;
@@ -207,7 +281,8 @@ module systolic_regs #(
   always_comb begin
     reg_rdata = '0;
     case (index)
-      systolic_pkg::RegStatus:     reg_rdata = {30'd0, done_flag_q || done_i, busy_i};
+      systolic_pkg::RegStatus:     reg_rdata = {27'd0, done_i ? err_i : err_q, done_flag_q || done_i,
+                                                busy_i};
       systolic_pkg::RegM:          reg_rdata = 32'(m_q);
       systolic_pkg::RegN:          reg_rdata = 32'(n_q);
       systolic_pkg::RegK:          reg_rdata = 32'(k_q);
@@ -228,6 +303,21 @@ module systolic_regs #(
       systolic_pkg::RegMacsHi:     reg_rdata = macs_q[63:32];
       systolic_pkg::RegRows:       reg_rdata = 32'(Rows);
       systolic_pkg::RegCols:       reg_rdata = 32'(Cols);
+      systolic_pkg::RegDramA:      reg_rdata = dram_a_q;
+      systolic_pkg::RegDramB:      reg_rdata = dram_b_q;
+      systolic_pkg::RegDramC:      reg_rdata = dram_c_q;
+      systolic_pkg::RegDramBias:   reg_rdata = dram_bias_q;
+      systolic_pkg::RegDramM0:     reg_rdata = dram_m0_q;
+      systolic_pkg::RegDramShift:  reg_rdata = dram_shift_q;
+      systolic_pkg::RegLdA:        reg_rdata = ld_a_q;
+      systolic_pkg::RegLdB:        reg_rdata = ld_b_q;
+      systolic_pkg::RegLdC:        reg_rdata = ld_c_q;
+      systolic_pkg::RegCycLoad:    reg_rdata = 32'(cyc_load_q);
+      systolic_pkg::RegCycStore:   reg_rdata = 32'(cyc_store_q);
+      systolic_pkg::RegDramRdLo:   reg_rdata = dram_rd_q[31:0];
+      systolic_pkg::RegDramRdHi:   reg_rdata = dram_rd_q[63:32];
+      systolic_pkg::RegDramWrLo:   reg_rdata = dram_wr_q[31:0];
+      systolic_pkg::RegDramWrHi:   reg_rdata = dram_wr_q[63:32];
       default:                     reg_rdata = '0;  // CTRL (write only) and unassigned indices
     endcase
 
@@ -278,6 +368,20 @@ module systolic_regs #(
       cyc_drain_q   <= '0;
       cyc_output_q  <= '0;
       macs_q        <= '0;
+      dram_a_q <= '0;
+      dram_b_q <= '0;
+      dram_c_q <= '0;
+      dram_bias_q <= '0;
+      dram_m0_q <= '0;
+      dram_shift_q <= '0;
+      ld_a_q <= '0;
+      ld_b_q <= '0;
+      ld_c_q <= '0;
+      err_q         <= '0;
+      cyc_load_q    <= '0;
+      cyc_store_q   <= '0;
+      dram_rd_q     <= '0;
+      dram_wr_q     <= '0;
       rvalid_q      <= 1'b0;
       src_q         <= SrcRegs;
       reg_rdata_q   <= '0;
@@ -301,6 +405,20 @@ module systolic_regs #(
       cyc_drain_q   <= cyc_drain_d;
       cyc_output_q  <= cyc_output_d;
       macs_q        <= macs_d;
+      dram_a_q <= dram_a_d;
+      dram_b_q <= dram_b_d;
+      dram_c_q <= dram_c_d;
+      dram_bias_q <= dram_bias_d;
+      dram_m0_q <= dram_m0_d;
+      dram_shift_q <= dram_shift_d;
+      ld_a_q <= ld_a_d;
+      ld_b_q <= ld_b_d;
+      ld_c_q <= ld_c_d;
+      err_q         <= err_d;
+      cyc_load_q    <= cyc_load_d;
+      cyc_store_q   <= cyc_store_d;
+      dram_rd_q     <= dram_rd_d;
+      dram_wr_q     <= dram_wr_d;
       rvalid_q      <= rvalid_d;
       src_q         <= src_d;
       reg_rdata_q   <= reg_rdata_d;
@@ -321,16 +439,26 @@ module systolic_regs #(
   assign act_min_o     = act_min_q;
   assign act_max_o     = act_max_q;
   assign rounding_o    = rounding_q;
+  assign dram_a_o      = dram_a_q;
+  assign dram_b_o      = dram_b_q;
+  assign dram_c_o      = dram_c_q;
+  assign dram_bias_o   = dram_bias_q;
+  assign dram_m0_o     = dram_m0_q;
+  assign dram_shift_o  = dram_shift_q;
+  assign ld_a_o        = ld_a_q;
+  assign ld_b_o        = ld_b_q;
+  assign ld_c_o        = ld_c_q;
 
   // ---------------------------------------------------------------------------------------------
   // Assertions
   // ---------------------------------------------------------------------------------------------
   // Every busy cycle is counted in exactly one phase (mod 2^CycWidth, as the counters wrap).
-  `SYS_ASSERT(CounterSum_A, cyc_busy_q == cyc_wstall_q + cyc_compute_q + cyc_drain_q + cyc_output_q)
+  `SYS_ASSERT(CounterSum_A, cyc_busy_q == cyc_wstall_q + cyc_compute_q + cyc_drain_q + cyc_output_q
+                            + cyc_load_q + cyc_store_q)
   // One phase per busy cycle, none while idle.
   `SYS_ASSERT(PhaseOneHot_A, (32'(ph_wstall_i) + 32'(ph_compute_i) + 32'(ph_drain_i) +
-                              32'(ph_output_i)) == 32'(busy_i))
+                              32'(ph_output_i) + 32'(ph_load_i) + 32'(ph_store_i)) == 32'(busy_i))
   // A command starts only while idle.
-  `SYS_ASSERT(StartIdle_A, !(start_o && busy_i))
+  `SYS_ASSERT(StartIdle_A, !((start_o || mem_start_o) && busy_i))
 
 endmodule

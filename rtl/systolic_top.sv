@@ -3,6 +3,7 @@
 // C[M x N] = requant(A[M x K] * B[K x N] + bias), weight-stationary on a Rows x Cols pe_array,
 // driven through a one-element-per-access host port. Blocks, each in its own file:
 //   systolic_regs   host port decode, command registers, performance counters, read-data mux
+//   dma             memory commands: descriptors checked, operands loaded, C stored (memory port)
 //   tile_ctrl       the tile sequencer: weight-row and slot issue, counter phases, busy/done
 //   spad x 6        scratchpads A, B, C, BIAS, M0, SHIFT (one ram_1r1w each)
 //   (here)          the issue-stage registers: weight loader and slot streamer, one cycle after
@@ -24,6 +25,12 @@
 //     a slot's A word is read in t and enters array row r in t + 1 + r (lanes >= kv as 0); its
 //     de-skewed row of partial sums reaches acc_stage in X = t + Rows + Cols, and its C word is
 //     written at the end of X + RequantDepth (acc_stage).
+//   - A CTRL write with bit 1 set (bit 0 clear) while busy_o = 0 starts a memory command (dma):
+//     busy_o = 1 from the next cycle through the last acknowledged C write, then done_o for one
+//     cycle; in between the DMA loads the operands through the memory port (mem_req_*,
+//     mem_rsp_*, protocol in rtl/dma.sv), tile_ctrl runs the command as above (its own done_o
+//     is internal) and the DMA stores C. A refused memory command (STATUS[4:2] != 0) is busy in
+//     one cycle and touches neither memory nor scratchpads.
 //   - Reset (rst_ni = 0, asynchronous) clears every register and stops any command; scratchpads
 //     and the accumulator buffer are not reset.
 `include "systolic_assert.svh"
@@ -37,7 +44,8 @@ module systolic_top #(
   parameter int QWords       = systolic_pkg::QWordsDefault,        // BIAS / M0 / SHIFT words
   parameter int AccWords     = systolic_pkg::AccWordsDefault,      // accumulator rows: the M-block
   parameter int RequantDepth = systolic_pkg::RequantDepthDefault,  // requant latency
-  parameter int WeightBanks  = systolic_pkg::WeightBanksDefault    // 2 double-buffered, 1 single
+  parameter int WeightBanks  = systolic_pkg::WeightBanksDefault,   // 2 double-buffered, 1 single
+  parameter int MemBytesLog2 = systolic_pkg::MemBytesLog2Default   // memory beat: 2^MemBytesLog2 bytes
 ) (
   input  logic                                   clk_i,
   input  logic                                   rst_ni,
@@ -48,7 +56,17 @@ module systolic_top #(
   output logic                                   host_rvalid_o,
   output logic [systolic_pkg::HostDataWidth-1:0] host_rdata_o,
   output logic                                   busy_o,
-  output logic                                   done_o
+  output logic                                   done_o,
+  // Memory port (rtl/dma.sv): requests and in-order responses, valid/ready on both channels.
+  output logic                                   mem_req_valid_o,
+  input  logic                                   mem_req_ready_i,
+  output logic                                   mem_req_we_o,
+  output logic [systolic_pkg::MemAddrWidth-1:0]  mem_req_addr_o,
+  output logic [8*(2**MemBytesLog2)-1:0]         mem_req_wdata_o,
+  output logic [(2**MemBytesLog2)-1:0]           mem_req_wstrb_o,
+  input  logic                                   mem_rsp_valid_i,
+  output logic                                   mem_rsp_ready_o,
+  input  logic [8*(2**MemBytesLog2)-1:0]         mem_rsp_rdata_i
 );
 
   localparam int AW      = systolic_pkg::AddrWidth;
@@ -70,7 +88,15 @@ module systolic_top #(
   // ---------------------------------------------------------------------------------------------
   // Host port, registers, counters
   // ---------------------------------------------------------------------------------------------
-  logic                   start, busy, done;
+  localparam int MAW     = systolic_pkg::MemAddrWidth;
+  localparam int Lanes   = (Rows > Cols) ? Rows : Cols;
+
+  logic                   start, busy, done;            // tile_ctrl's command
+  logic                   mem_start, dma_busy, dma_done, tile_start, top_busy, top_done;
+  logic                   ph_load, ph_store;
+  logic [systolic_pkg::ErrWidth-1:0] dma_err;
+  logic [MAW-1:0]         dram_a_q, dram_b_q, dram_c_q, dram_bias_q, dram_m0_q, dram_shift_q;
+  logic [MAW-1:0]         ld_a_q, ld_b_q, ld_c_q;
   logic                   ph_wstall, ph_compute, ph_drain, ph_output;
   logic [DimW-1:0]        m_q, n_q, k_q;
   logic [BaseW-1:0]       a_base_q, b_base_q, c_base_q, q_base_q;
@@ -88,8 +114,9 @@ module systolic_top #(
   logic [NvW-1:0]         s_nv;
 
   systolic_regs #(
-    .Rows(Rows),
-    .Cols(Cols)
+    .Rows        (Rows),
+    .Cols        (Cols),
+    .MemBytesLog2(MemBytesLog2)
   ) u_regs (
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
@@ -99,15 +126,22 @@ module systolic_top #(
     .host_wdata_i (host_wdata_i),
     .host_rvalid_o(host_rvalid_o),
     .host_rdata_o (host_rdata_o),
-    .busy_i       (busy),
-    .done_i       (done),
+    .busy_i       (top_busy),
+    .done_i       (top_done),
     .ph_wstall_i  (ph_wstall),
     .ph_compute_i (ph_compute),
     .ph_drain_i   (ph_drain),
     .ph_output_i  (ph_output),
     .s_kv_i       (s_kv),
     .s_nv_i       (s_nv),
+    .dma_busy_i   (dma_busy),
+    .ph_load_i    (ph_load),
+    .ph_store_i   (ph_store),
+    .err_i        (dma_err),
+    .rd_beat_i    (mem_req_valid_o && mem_req_ready_i && !mem_req_we_o),
+    .wr_beat_i    (mem_req_valid_o && mem_req_ready_i && mem_req_we_o),
     .start_o      (start),
+    .mem_start_o  (mem_start),
     .m_o          (m_q),
     .n_o          (n_q),
     .k_o          (k_q),
@@ -115,6 +149,15 @@ module systolic_top #(
     .b_base_o     (b_base_q),
     .c_base_o     (c_base_q),
     .q_base_o     (q_base_q),
+    .dram_a_o     (dram_a_q),
+    .dram_b_o     (dram_b_q),
+    .dram_c_o     (dram_c_q),
+    .dram_bias_o  (dram_bias_q),
+    .dram_m0_o    (dram_m0_q),
+    .dram_shift_o (dram_shift_q),
+    .ld_a_o       (ld_a_q),
+    .ld_b_o       (ld_b_q),
+    .ld_c_o       (ld_c_q),
     .zp_out_o     (zp_out_q),
     .act_min_o    (act_min_q),
     .act_max_o    (act_max_q),
@@ -153,7 +196,7 @@ module systolic_top #(
   ) u_ctrl (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
-    .start_i     (start),
+    .start_i     (tile_start),
     .m_i         (m_q),
     .n_i         (n_q),
     .k_i         (k_q),
@@ -185,6 +228,85 @@ module systolic_top #(
   );
 
   // ---------------------------------------------------------------------------------------------
+  // DMA: memory commands (load A, B, BIAS, M0, SHIFT; run tile_ctrl; store C)
+  // ---------------------------------------------------------------------------------------------
+  logic [systolic_pkg::SpadRegions-1:0] dma_wr_en;
+  logic [AW-1:0]          dma_wr_addr;
+  logic [32*Lanes-1:0]    dma_wr_data;
+  logic                   dma_c_rd_en, dma_tile_start;
+  logic [AW-1:0]          dma_c_rd_addr;
+  logic [Rows*DataW-1:0]  dma_a_wdata;
+  logic [Cols*DataW-1:0]  dma_b_wdata;
+  logic [Cols*BiasW-1:0]  dma_q_wdata;
+  logic [Cols*ShiftW-1:0] dma_shift_wdata;
+
+  dma #(
+    .Rows        (Rows),
+    .Cols        (Cols),
+    .AWords      (AWords),
+    .BWords      (BWords),
+    .CWords      (CWords),
+    .QWords      (QWords),
+    .MemBytesLog2(MemBytesLog2)
+  ) u_dma (
+    .clk_i          (clk_i),
+    .rst_ni         (rst_ni),
+    .start_i        (mem_start),
+    .m_i            (m_q),
+    .n_i            (n_q),
+    .k_i            (k_q),
+    .a_base_i       (a_base_q),
+    .b_base_i       (b_base_q),
+    .c_base_i       (c_base_q),
+    .q_base_i       (q_base_q),
+    .dram_a_i       (dram_a_q),
+    .dram_b_i       (dram_b_q),
+    .dram_c_i       (dram_c_q),
+    .dram_bias_i    (dram_bias_q),
+    .dram_m0_i      (dram_m0_q),
+    .dram_shift_i   (dram_shift_q),
+    .ld_a_i         (ld_a_q),
+    .ld_b_i         (ld_b_q),
+    .ld_c_i         (ld_c_q),
+    .tile_done_i    (done),
+    .c_rd_data_i    (c_rd_data),
+    .mem_req_ready_i(mem_req_ready_i),
+    .mem_rsp_valid_i(mem_rsp_valid_i),
+    .mem_rsp_rdata_i(mem_rsp_rdata_i),
+    .busy_o         (dma_busy),
+    .done_o         (dma_done),
+    .err_o          (dma_err),
+    .tile_start_o   (dma_tile_start),
+    .ph_load_o      (ph_load),
+    .ph_store_o     (ph_store),
+    .wr_en_o        (dma_wr_en),
+    .wr_addr_o      (dma_wr_addr),
+    .wr_data_o      (dma_wr_data),
+    .c_rd_en_o      (dma_c_rd_en),
+    .c_rd_addr_o    (dma_c_rd_addr),
+    .mem_req_valid_o(mem_req_valid_o),
+    .mem_req_we_o   (mem_req_we_o),
+    .mem_req_addr_o (mem_req_addr_o),
+    .mem_req_wdata_o(mem_req_wdata_o),
+    .mem_req_wstrb_o(mem_req_wstrb_o),
+    .mem_rsp_ready_o(mem_rsp_ready_o)
+  );
+
+  // The DMA's word lanes at each scratchpad's element width.
+  always_comb begin
+    for (int l = 0; l < Rows; l++) dma_a_wdata[l*DataW +: DataW] = dma_wr_data[32*l +: DataW];
+    for (int l = 0; l < Cols; l++) begin
+      dma_b_wdata[l*DataW +: DataW]      = dma_wr_data[32*l +: DataW];
+      dma_q_wdata[l*BiasW +: BiasW]      = dma_wr_data[32*l +: BiasW];
+      dma_shift_wdata[l*ShiftW +: ShiftW] = dma_wr_data[32*l +: ShiftW];
+    end
+  end
+
+  assign tile_start = start || dma_tile_start;
+  assign top_busy   = busy || dma_busy;
+  assign top_done   = (done && !dma_busy) || dma_done;
+
+  // ---------------------------------------------------------------------------------------------
   // Scratchpads: the engine reads A (slots), B (weight rows) and BIAS/M0/SHIFT (acc_stage) and
   // writes C (acc_stage); the host reaches each through systolic_regs.
   // ---------------------------------------------------------------------------------------------
@@ -212,10 +334,10 @@ module systolic_top #(
     .rd_en_i     (s_issue),
     .rd_addr_i   (s_addr),
     .rd_data_o   (a_rd_data),
-    .wr_en_i     (1'b0),
-    .wr_addr_i   ({AW{1'b0}}),
-    .wr_lane_en_i({Rows{1'b0}}),
-    .wr_data_i   ({Rows*DataW{1'b0}}),
+    .wr_en_i     (dma_wr_en[SpA]),
+    .wr_addr_i   (dma_wr_addr),
+    .wr_lane_en_i({Rows{1'b1}}),
+    .wr_data_i   (dma_a_wdata),
     .host_re_i   (spad_re[SpA]),
     .host_we_i   (spad_we[SpA]),
     .host_word_i (spad_word),
@@ -235,10 +357,10 @@ module systolic_top #(
     .rd_en_i     (wl_issue && !wl_zero),
     .rd_addr_i   (wl_addr),
     .rd_data_o   (b_rd_data),
-    .wr_en_i     (1'b0),
-    .wr_addr_i   ({AW{1'b0}}),
-    .wr_lane_en_i({Cols{1'b0}}),
-    .wr_data_i   ({Cols*DataW{1'b0}}),
+    .wr_en_i     (dma_wr_en[SpB]),
+    .wr_addr_i   (dma_wr_addr),
+    .wr_lane_en_i({Cols{1'b1}}),
+    .wr_data_i   (dma_b_wdata),
     .host_re_i   (spad_re[SpB]),
     .host_we_i   (spad_we[SpB]),
     .host_word_i (spad_word),
@@ -255,8 +377,8 @@ module systolic_top #(
   ) u_spad_c (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
-    .rd_en_i     (1'b0),
-    .rd_addr_i   ({AW{1'b0}}),
+    .rd_en_i     (dma_c_rd_en),
+    .rd_addr_i   (dma_c_rd_addr),
     .rd_data_o   (c_rd_data),
     .wr_en_i     (c_wr_en),
     .wr_addr_i   (c_wr_addr),
@@ -281,10 +403,10 @@ module systolic_top #(
     .rd_en_i     (q_rd_en),
     .rd_addr_i   (q_rd_addr),
     .rd_data_o   (bias_rd_data),
-    .wr_en_i     (1'b0),
-    .wr_addr_i   ({AW{1'b0}}),
-    .wr_lane_en_i({Cols{1'b0}}),
-    .wr_data_i   ({Cols*BiasW{1'b0}}),
+    .wr_en_i     (dma_wr_en[SpBias]),
+    .wr_addr_i   (dma_wr_addr),
+    .wr_lane_en_i({Cols{1'b1}}),
+    .wr_data_i   (dma_q_wdata),
     .host_re_i   (spad_re[SpBias]),
     .host_we_i   (spad_we[SpBias]),
     .host_word_i (spad_word),
@@ -304,10 +426,10 @@ module systolic_top #(
     .rd_en_i     (q_rd_en),
     .rd_addr_i   (q_rd_addr),
     .rd_data_o   (m0_rd_data),
-    .wr_en_i     (1'b0),
-    .wr_addr_i   ({AW{1'b0}}),
-    .wr_lane_en_i({Cols{1'b0}}),
-    .wr_data_i   ({Cols*M0W{1'b0}}),
+    .wr_en_i     (dma_wr_en[SpM0]),
+    .wr_addr_i   (dma_wr_addr),
+    .wr_lane_en_i({Cols{1'b1}}),
+    .wr_data_i   (dma_q_wdata),
     .host_re_i   (spad_re[SpM0]),
     .host_we_i   (spad_we[SpM0]),
     .host_word_i (spad_word),
@@ -327,10 +449,10 @@ module systolic_top #(
     .rd_en_i     (q_rd_en),
     .rd_addr_i   (q_rd_addr),
     .rd_data_o   (shift_rd_data),
-    .wr_en_i     (1'b0),
-    .wr_addr_i   ({AW{1'b0}}),
-    .wr_lane_en_i({Cols{1'b0}}),
-    .wr_data_i   ({Cols*ShiftW{1'b0}}),
+    .wr_en_i     (dma_wr_en[SpShift]),
+    .wr_addr_i   (dma_wr_addr),
+    .wr_lane_en_i({Cols{1'b1}}),
+    .wr_data_i   (dma_shift_wdata),
     .host_re_i   (spad_re[SpShift]),
     .host_we_i   (spad_we[SpShift]),
     .host_word_i (spad_word),
@@ -494,22 +616,26 @@ module systolic_top #(
     .c_wr_data_o   (c_wr_data)
   );
 
-  assign busy_o = busy;
-  assign done_o = done;
+  assign busy_o = top_busy;
+  assign done_o = top_done;
 
-  // Signals nothing reads: the engine never reads C; acc_stage's tag pipeline carries the slot
-  // valid bit that pe_array also carries.
-  logic [Cols*DataW-1:0] unused_c_rd_data;
+  // Signals nothing reads: acc_stage's tag pipeline carries the slot valid bit that pe_array also
+  // carries; the DMA's lanes above the narrower scratchpads' widths.
   logic [Cols-1:0]       unused_psum_valid;
-  assign unused_c_rd_data  = c_rd_data;
+  logic [32*Lanes-1:0]   unused_wr_data;
   assign unused_psum_valid = arr_psum_valid;
+  assign unused_wr_data    = dma_wr_data;
 
   // ---------------------------------------------------------------------------------------------
   // Assertions
   // ---------------------------------------------------------------------------------------------
   // While a command runs the host writes no scratchpad (the operands stay what the command
   // reads, and the engine owns C's write port).
-  `SYS_ASSERT(NoHostWriteBusy_A, !(busy && (spad_we != '0)))
+  `SYS_ASSERT(NoHostWriteBusy_A, !(top_busy && (spad_we != '0)))
+  // The DMA and tile_ctrl never work at once, and a memory command never collides with a host
+  // command: tile_ctrl starts from the DMA only while the DMA waits for it.
+  `SYS_ASSERT(DmaTileExclusive_A, !(busy && dma_busy && (dma_wr_en != '0 || dma_c_rd_en)))
+  `SYS_ASSERT(OneStart_A, !(start && dma_busy))
 
   // Illegal parameters stop elaboration (Icarus has no elaboration-time $error: it stops at t=0).
 `ifdef __ICARUS__
@@ -526,6 +652,8 @@ module systolic_top #(
       $fatal(1, "systolic_top: bad RequantDepth");
     if (WeightBanks < systolic_pkg::WeightBanksMin || WeightBanks > systolic_pkg::WeightBanksMax)
       $fatal(1, "systolic_top: bad WeightBanks");
+    if (MemBytesLog2 < systolic_pkg::MemBytesLog2Min || MemBytesLog2 > systolic_pkg::MemBytesLog2Max)
+      $fatal(1, "systolic_top: bad MemBytesLog2");
   end
 `else
   if (Rows < systolic_pkg::RowsMin || Rows > systolic_pkg::RowsMax) begin : g_bad_rows
@@ -557,6 +685,10 @@ module systolic_top #(
   if (WeightBanks < systolic_pkg::WeightBanksMin || WeightBanks > systolic_pkg::WeightBanksMax)
   begin : g_bad_weight_banks
     $error("systolic_top: WeightBanks outside systolic_pkg::WeightBanksMin..WeightBanksMax");
+  end
+  if (MemBytesLog2 < systolic_pkg::MemBytesLog2Min || MemBytesLog2 > systolic_pkg::MemBytesLog2Max)
+  begin : g_bad_mem_bytes_log2
+    $error("systolic_top: MemBytesLog2 outside systolic_pkg::MemBytesLog2Min..MemBytesLog2Max");
   end
 `endif
 

@@ -22,7 +22,7 @@ BANNER = "Generated from rtl/systolic_if.toml by scripts/gen_interface.py; do no
 
 # C++ names of the modules' port structs and parameter structs.
 CPP_NAMES = {"systolic_top": "Top", "tile_ctrl": "TileCtrl", "systolic_regs": "SystolicRegs",
-             "acc_stage": "AccStage"}
+             "acc_stage": "AccStage", "dma": "Dma"}
 
 
 def fail(msg):
@@ -67,6 +67,8 @@ def translate(expr, widths, module_params, lang):
             out.append("clog2" if lang == "cpp" else "$clog2")
         elif tok == "max":
             out.append("imax" if lang == "cpp" else "max")
+        elif tok == "pow2":
+            out.append("ipow2" if lang == "cpp" else "2**")
         elif tok in widths:
             out.append(f"k{tok}" if lang == "cpp" else f"systolic_pkg::{tok}")
         elif tok in module_params:
@@ -90,7 +92,7 @@ def evaluate(expr, widths, values):
     env = dict(widths)
     env.update(values)
     py = "".join(tokens(str(expr)))
-    return eval(py, {"__builtins__": {}}, {"clog2": clog2, "max": max, **env})  # noqa: S307
+    return eval(py, {"__builtins__": {}}, {"clog2": clog2, "max": max, "pow2": lambda x: 1 << x, **env})  # noqa: S307
 
 
 def max_width(expr, widths, params, module_params):
@@ -162,7 +164,10 @@ def gen_cpp(t, widths, params):
          "  while ((int64_t{1} << r) < v) ++r;",
          "  return r;",
          "}",
-         "constexpr int imax(int a, int b) { return a > b ? a : b; }", "",
+         "constexpr int imax(int a, int b) { return a > b ? a : b; }",
+         "constexpr int ipow2(int a) { return 1 << a; }", "",
+         "// The L argument of a port-list X-macro for a reader of scalar ports only.",
+         "#define SYSTOLIC_NO_LANES(name, lanes, bits, sgn)", "",
          "// Widths"]
     for name, value in widths.items():
         L.append(f"inline constexpr int k{name} = {value};")

@@ -15,7 +15,7 @@ sources() {
     systolic_top)
       own="rtl/systolic_top.sv rtl/systolic_regs.sv rtl/tile_ctrl.sv rtl/spad.sv rtl/ram_1r1w.sv \
         rtl/input_skew.sv rtl/output_deskew.sv rtl/delay_line.sv rtl/pe_array.sv rtl/mac_pe.sv \
-        rtl/acc_stage.sv rtl/requant.sv"
+        rtl/acc_stage.sv rtl/requant.sv rtl/dma.sv"
       ;;
     *) own="rtl/$1.sv" ;;
   esac

@@ -85,7 +85,17 @@ module tb_systolic_top #(
     .host_rvalid_o(host_rvalid),
     .host_rdata_o (host_rdata),
     .busy_o       (busy),
-    .done_o       (done)
+    .done_o       (done),
+    // Host commands only: the memory port idle (test_dma.cpp covers memory commands).
+    .mem_req_valid_o(),
+    .mem_req_ready_i(1'b0),
+    .mem_req_we_o   (),
+    .mem_req_addr_o (),
+    .mem_req_wdata_o(),
+    .mem_req_wstrb_o(),
+    .mem_rsp_valid_i(1'b0),
+    .mem_rsp_ready_o(),
+    .mem_rsp_rdata_i('0)
   );
 
   always #5 clk = ~clk;

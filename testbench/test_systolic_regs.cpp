@@ -42,9 +42,9 @@ struct RunnerImpl final : Runner {
       ls_;
 };
 
-#define SYSTOLIC_REGS_RUNNER(Class, name, Rows, Cols)                       \
+#define SYSTOLIC_REGS_RUNNER(Class, name, Rows, Cols, MemBytesLog2)         \
   [] {                                                                      \
-    SystolicRegsParams p{Rows, Cols};                                       \
+    SystolicRegsParams p{Rows, Cols, MemBytesLog2};                         \
     return std::unique_ptr<Runner>(std::make_unique<RunnerImpl<Class>>(p)); \
   },
 std::vector<std::unique_ptr<Runner>> runners() {
@@ -69,8 +69,21 @@ std::vector<SystolicRegsIn> random_stimulus(const SystolicRegsParams& p, std::mt
     if (busy_left == 0 && !in.done_i && rng() % 40 == 0) busy_left = 1 + int(rng() % 60);
     in.busy_i = busy_left > 0;
     in.ph_wstall_i = in.ph_compute_i = in.ph_drain_i = in.ph_output_i = false;
+    in.ph_load_i = in.ph_store_i = false;
+    // A memory command's side: the DMA busy in some windows, beats, a refusal code with done.
+    if (busy_left == 0) in.dma_busy_i = false;
+    if (in.busy_i && rng() % 50 == 0) in.dma_busy_i = !in.dma_busy_i;
+    in.err_i = in.done_i ? uint32_t(rng() % 8) : 0;
+    in.rd_beat_i = in.busy_i && rng() % 3 == 0;
+    in.wr_beat_i = in.busy_i && rng() % 5 == 0;
     if (in.busy_i) {
-      switch (rng() % 4) {
+      switch (rng() % 6) {
+        case 4:
+          in.ph_load_i = true;
+          break;
+        case 5:
+          in.ph_store_i = true;
+          break;
         case 0:
           in.ph_wstall_i = true;
           break;
@@ -101,10 +114,11 @@ std::vector<SystolicRegsIn> random_stimulus(const SystolicRegsParams& p, std::mt
     in.host_we_i = rng() & 1;
     const uint32_t region = rng() % 2 ? 0 : uint32_t(rng() % 9);
     const uint32_t word = uint32_t(rng() % 8 == 0 ? rng() : rng() % 4);
-    const uint32_t lane = region == 0 ? uint32_t(rng() % 32) : uint32_t(rng() % 40);
+    const uint32_t lane = region == 0 ? uint32_t(rng() % 64) : uint32_t(rng() % 40);
     in.host_addr_i = (region << 28) | ((word & 0xfffffu) << 8) | lane;
     in.host_wdata_i = uint32_t(rng());
-    if (region == 0 && lane == 0 && rng() % 2) in.host_wdata_i |= 1u;  // starts
+    if (region == 0 && lane == 0 && rng() % 2) in.host_wdata_i |= 1u;      // starts
+    if (region == 0 && lane == 0 && rng() % 4 == 0) in.host_wdata_i = 2u;  // memory starts
     ins.push_back(in);
   }
   return ins;

@@ -27,12 +27,12 @@ namespace {
 // One side's output ports as bench signals.
 struct Outs {
 #define SYSTOLIC_SC_SIG(name, type, width) sc_signal<type> name;
-  SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_SC_SIG, )
+  SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_SC_SIG, SYSTOLIC_NO_LANES)
 #undef SYSTOLIC_SC_SIG
   model::TopOut read() const {
     model::TopOut o;
 #define SYSTOLIC_SC_GET(name, type, width) o.name = name.read();
-    SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_SC_GET, )
+    SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_SC_GET, SYSTOLIC_NO_LANES)
 #undef SYSTOLIC_SC_GET
     return o;
   }
@@ -43,7 +43,7 @@ SC_MODULE(Bench) {
   sc_clock clk{"clk", 10, SC_NS};
   sc_signal<bool> rst_n{"rst_n"};
 #define SYSTOLIC_SC_SIG(name, type, width) sc_signal<type> name;
-  SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_SIG, )
+  SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_SIG, SYSTOLIC_NO_LANES)
 #undef SYSTOLIC_SC_SIG
   Outs mo, ro;
   std::unique_ptr<SystolicTopSc> model;
@@ -61,8 +61,8 @@ SC_MODULE(Bench) {
     m.rst_ni(rst_n);
 #define SYSTOLIC_SC_BIND_IN(name, type, width) m.name(name);
 #define SYSTOLIC_SC_BIND_OUT(name, type, width) m.name(o.name);
-    SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_BIND_IN, )
-    SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_SC_BIND_OUT, )
+    SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_BIND_IN, SYSTOLIC_NO_LANES)
+    SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_SC_BIND_OUT, SYSTOLIC_NO_LANES)
 #undef SYSTOLIC_SC_BIND_IN
 #undef SYSTOLIC_SC_BIND_OUT
   }
@@ -70,7 +70,7 @@ SC_MODULE(Bench) {
   model::TopIn inputs() const {
     model::TopIn in;
 #define SYSTOLIC_SC_GET(name, type, width) in.name = name.read();
-    SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_GET, )
+    SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_GET, SYSTOLIC_NO_LANES)
 #undef SYSTOLIC_SC_GET
     return in;
   }
@@ -141,7 +141,7 @@ class ScPort final : public HostPort {
   }
   const model::TopOut& clock(const model::TopIn& in) override {
 #define SYSTOLIC_SC_PUT(name, type, width) b_.name.write(in.name);
-    SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_PUT, )
+    SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_PUT, SYSTOLIC_NO_LANES)
 #undef SYSTOLIC_SC_PUT
     b_.dump_rtl(in);
     wait(b_.clk.negedge_event());

@@ -52,7 +52,7 @@ SC_MODULE(SystolicTopSc) {
     } else if (clk_i.read()) {
       model::TopIn in;
 #define SYSTOLIC_SC_READ(name, type, width) in.name = name.read();
-      SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_READ, )
+      SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_READ, SYSTOLIC_NO_LANES)
 #undef SYSTOLIC_SC_READ
       if (observer_) observer_->before_edge(core_, in, ports_);
       core_.clock(in);
@@ -61,7 +61,7 @@ SC_MODULE(SystolicTopSc) {
     }
     ports_ = outputs(core_.out(), edges_);
 #define SYSTOLIC_SC_WRITE(name, type, width) name.write(ports_.name);
-    SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_SC_WRITE, )
+    SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_SC_WRITE, SYSTOLIC_NO_LANES)
 #undef SYSTOLIC_SC_WRITE
   }
 

@@ -19,8 +19,8 @@ SC_MODULE(RtlTopSc) {
   sc_in<bool> rst_ni;
 #define SYSTOLIC_SC_IN(name, type, width) sc_in<type> name;
 #define SYSTOLIC_SC_OUT(name, type, width) sc_out<type> name;
-  SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_IN, )
-  SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_SC_OUT, )
+  SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_IN, SYSTOLIC_NO_LANES)
+  SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_SC_OUT, SYSTOLIC_NO_LANES)
 #undef SYSTOLIC_SC_IN
 #undef SYSTOLIC_SC_OUT
 
@@ -40,7 +40,7 @@ SC_MODULE(RtlTopSc) {
   void on_edge() {
     model::TopIn in;
 #define SYSTOLIC_SC_READ(name, type, width) in.name = name.read();
-    SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_READ, )
+    SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_READ, SYSTOLIC_NO_LANES)
 #undef SYSTOLIC_SC_READ
     top_->drive(in);
     const bool rst_n = rst_ni.read();
@@ -58,7 +58,7 @@ SC_MODULE(RtlTopSc) {
     }
     const model::TopOut o = top_->sample();
 #define SYSTOLIC_SC_WRITE(name, type, width) name.write(o.name);
-    SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_SC_WRITE, )
+    SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_SC_WRITE, SYSTOLIC_NO_LANES)
 #undef SYSTOLIC_SC_WRITE
   }
 

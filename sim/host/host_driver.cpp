@@ -22,7 +22,15 @@ void add_counters(model::Counters& c, const std::vector<uint32_t>& v) {
   c.drain += v[3];
   c.output += v[4];
   c.macs += uint64_t(v[5]) | uint64_t(v[6]) << 32;
+  if (v.size() > 7) {
+    c.load += v[7];
+    c.store += v[8];
+    c.dram_rd += uint64_t(v[9]) | uint64_t(v[10]) << 32;
+    c.dram_wr += uint64_t(v[11]) | uint64_t(v[12]) << 32;
+  }
 }
+constexpr uint8_t kGuard = 0xa5;  // the bytes around every tensor in memory
+constexpr uint32_t kGuardBytes = 64;
 constexpr int kMaxDim = (1 << model::addr::kDimWidth) - 1;  // the M, N, K registers
 }  // namespace
 
@@ -135,13 +143,37 @@ void HostDriver::read_many(const std::vector<uint32_t>& addrs, std::vector<uint3
   }
 }
 
+// The counter registers after a command, each side's from its own host port (the RTL's, and the
+// model's when both run).
+void HostDriver::read_counters(RunStats& stats, bool memory) {
+  std::vector<uint32_t> addrs, data, ref_data;
+  for (a::Reg r : {a::kCycBusy, a::kCycWstall, a::kCycCompute, a::kCycDrain, a::kCycOutput,
+                   a::kMacsLo, a::kMacsHi}) {
+    addrs.push_back(a::reg(r));
+  }
+  if (memory) {
+    for (a::Reg r :
+         {a::kCycLoad, a::kCycStore, a::kDramRdLo, a::kDramRdHi, a::kDramWrLo, a::kDramWrHi}) {
+      addrs.push_back(a::reg(r));
+    }
+  }
+  const bool two_sided = port_.reference_out() != nullptr;
+  read_many(addrs, data, two_sided ? &ref_data : nullptr);
+  add_counters(stats.engine, data);
+  if (two_sided) {
+    if (!stats.reference) stats.reference = model::Counters{};
+    add_counters(*stats.reference, ref_data);
+  }
+}
+
 std::vector<int8_t> HostDriver::run(const GemmJob& job, RunStats& stats) {
   const model::TopParams& p = port_.params();
   job.validate(p, !timing_only_);
+  if (dram_) return run_memory(job, stats);
   const Split split = plan_split(p, job.M, job.N, job.K);
   const int kt = ceil_div(job.K, p.Rows);
   std::vector<int8_t> c(timing_only_ ? 0 : size_t(job.M) * job.N, 0);
-  std::vector<uint32_t> addrs, data, ref_data;
+  std::vector<uint32_t> addrs, data;
 
   for (int n0 = 0; n0 < job.N; n0 += split.n_cols) {
     const int nc = std::min(split.n_cols, job.N - n0);
@@ -207,19 +239,7 @@ std::vector<int8_t> HostDriver::run(const GemmJob& job, RunStats& stats) {
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
       const uint64_t read_start = port_.cycles();
-      addrs.clear();
-      for (a::Reg r : {a::kCycBusy, a::kCycWstall, a::kCycCompute, a::kCycDrain, a::kCycOutput,
-                       a::kMacsLo, a::kMacsHi}) {
-        addrs.push_back(a::reg(r));
-      }
-      // Each side's counters from its own host port (the RTL's, and the model's when both run).
-      const bool two_sided = port_.reference_out() != nullptr;
-      read_many(addrs, data, two_sided ? &ref_data : nullptr);
-      add_counters(stats.engine, data);
-      if (two_sided) {
-        if (!stats.reference) stats.reference = model::Counters{};
-        add_counters(*stats.reference, ref_data);
-      }
+      read_counters(stats, false);
 
       addrs.clear();
       if (timing_only_) {
@@ -240,6 +260,140 @@ std::vector<int8_t> HostDriver::run(const GemmJob& job, RunStats& stats) {
       stats.host_cycles += port_.cycles() - read_start;
     }
   }
+  return c;
+}
+
+// Memory commands: every tensor in the Dram's image between guard bytes, one memory command per
+// block of the same split as host commands (descriptors select the block: A rows, B columns).
+std::vector<int8_t> HostDriver::run_memory(const GemmJob& job, RunStats& stats) {
+  const model::TopParams& p = port_.params();
+  const Split split = plan_split(p, job.M, job.N, job.K);
+  const int kt = ceil_div(job.K, p.Rows);
+  const uint64_t M = uint64_t(job.M), N = uint64_t(job.N), K = uint64_t(job.K);
+  // Layout: guard, A, guard, B, guard, BIAS, guard, M0, guard, SHIFT, guard, C, guard; each tensor
+  // at a 64-byte boundary plus misalign_.
+  const uint64_t sizes[6] = {M * K, K * N, 4 * N, 4 * N, N, M * N};
+  uint64_t base[6];
+  uint64_t at = 0;
+  for (int t = 0; t < 6; ++t) {
+    at = (at + kGuardBytes + 63) / 64 * 64;
+    base[t] = at + misalign_;
+    at = base[t] + sizes[t];
+  }
+  const uint64_t total = at + kGuardBytes;
+  if (total > (uint64_t{1} << model::addr::kMemAddrWidth)) {
+    throw std::invalid_argument(fmt::format(
+        "the GEMM's tensors need {} bytes of memory: more than the 2^{} the memory port addresses",
+        total, model::addr::kMemAddrWidth));
+  }
+  std::vector<uint8_t>& mem = dram_->image();
+  mem.assign(size_t(total), kGuard);
+  std::vector<int8_t> c(size_t(M * N), 0);
+  if (!timing_only_) {
+    std::copy(job.a.begin(), job.a.end(), mem.begin() + long(base[0]));
+    std::copy(job.b.begin(), job.b.end(), mem.begin() + long(base[1]));
+  }
+  for (uint64_t j = 0; j < N; ++j) {
+    const quant::OutputStage s = job.q.column(int(j));
+    const uint32_t bias = uint32_t(job.bias.empty() ? 0 : job.bias[j]);
+    const uint32_t m0 = uint32_t(s.m0);
+    for (int b = 0; b < 4; ++b) {
+      mem[size_t(base[2] + 4 * j) + size_t(b)] = uint8_t(bias >> (8 * b));
+      mem[size_t(base[3] + 4 * j) + size_t(b)] = uint8_t(m0 >> (8 * b));
+    }
+    mem[size_t(base[4] + j)] = uint8_t(s.shift);
+  }
+  std::fill(mem.begin() + long(base[5]), mem.begin() + long(base[5] + sizes[5]), uint8_t(0x5a));
+  const std::vector<uint8_t> before = mem;  // every byte but C's must stay
+
+  for (int n0 = 0; n0 < job.N; n0 += split.n_cols) {
+    const int nc = std::min(split.n_cols, job.N - n0);
+    const int ntc = ceil_div(nc, p.Cols);
+    for (int m0 = 0; m0 < job.M; m0 += split.m_rows) {
+      const int mc = std::min(split.m_rows, job.M - m0);
+      const uint64_t load_start = port_.cycles();
+      const std::pair<a::Reg, uint64_t> regs[] = {
+          {a::kM, uint32_t(mc)},
+          {a::kN, uint32_t(nc)},
+          {a::kK, uint32_t(job.K)},
+          {a::kABase, 0},
+          {a::kBBase, 0},
+          {a::kCBase, 0},
+          {a::kQBase, 0},
+          {a::kZpOut, uint32_t(job.q.zp_out)},
+          {a::kActMin, uint32_t(job.q.act_min)},
+          {a::kActMax, uint32_t(job.q.act_max)},
+          {a::kRounding, job.q.rounding == quant::Rounding::kSingle ? 1u : 0u},
+          {a::kDramA, base[0] + uint64_t(m0) * K},
+          {a::kDramB, base[1] + uint64_t(n0)},
+          {a::kDramBias, base[2] + 4 * uint64_t(n0)},
+          {a::kDramM0, base[3] + 4 * uint64_t(n0)},
+          {a::kDramShift, base[4] + uint64_t(n0)},
+          {a::kDramC, base[5] + uint64_t(m0) * N + uint64_t(n0)},
+          {a::kLdA, K},
+          {a::kLdB, N},
+          {a::kLdC, N}};
+      for (const auto& [r, v] : regs) write(a::reg(r), uint32_t(v));
+      stats.host_cycles += port_.cycles() - load_start;
+
+      const auto t0 = std::chrono::steady_clock::now();
+      write(a::reg(a::kCtrl), 2);
+      // Compute as for a host command; memory: every beat at most latency + 1 / bandwidth cycles
+      // (with stalls), twice over.
+      const uint64_t blocks = uint64_t(ceil_div(mc, p.AccWords));
+      const uint64_t tiles = uint64_t(kt) * ntc * blocks;
+      const uint64_t beat = uint64_t{1} << p.MemBytesLog2;
+      const uint64_t bytes =
+          uint64_t(mc) * K + K * uint64_t(nc) + 9 * uint64_t(nc) + uint64_t(mc) * uint64_t(nc);
+      const uint64_t rows = uint64_t(mc) * 2 + K + 3;
+      const DramConfig& dc = dram_->config();
+      // Cycles per beat: the bus, the bandwidth, and `outstanding` beats per round trip.
+      const double per_beat =
+          std::max({1.0, dc.unlimited() ? 1.0 : double(beat) / dc.bytes_per_cycle,
+                    double(dc.latency + 2) / double(dc.outstanding)}) /
+          (1.0 - dc.stall) / (1.0 - dc.stall);
+      const uint64_t limit =
+          tiles * (uint64_t(std::min(mc, p.AccWords)) + 2 * p.Rows + 2 * p.Cols) + 64 +
+          p.RequantDepth +
+          2 * (uint64_t(double(bytes / beat + 2 * rows) * per_beat) + 6 * uint64_t(dc.latency) +
+               4 * (uint64_t(mc) * ntc + uint64_t(kt) * mc + uint64_t(ntc) * (K + 4)));
+      if (!port_.wait_done(limit + 1)) {
+        throw std::runtime_error(
+            fmt::format("the engine did not finish a {}x{}x{} memory command within {} cycles", mc,
+                        nc, job.K, limit));
+      }
+      ++stats.commands;
+      stats.engine_seconds +=
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      const uint64_t read_start = port_.cycles();
+      const uint32_t status = read(a::reg(a::kStatus));
+      const uint32_t err = status >> 2 & ((1u << model::addr::kErrWidth) - 1);
+      if (err != 0) {
+        static const char* const why[] = {"", "a scratchpad range does not fit",
+                                          "a tensor leaves the memory or its rows overlap",
+                                          "C overlaps an input tensor"};
+        throw std::runtime_error(fmt::format("the engine refused a memory command (error {}: {})",
+                                             err, err < 4 ? why[err] : "unknown"));
+      }
+      read_counters(stats, true);
+      stats.host_cycles += port_.cycles() - read_start;
+    }
+  }
+  stats.memory = true;
+  // C from memory; every other byte as it was (inputs, guard bytes).
+  for (uint64_t i = 0; i < M * N; ++i) c[size_t(i)] = int8_t(mem[size_t(base[5] + i)]);
+  for (uint64_t i = 0; i < total; ++i) {
+    if ((i < base[5] || i >= base[5] + sizes[5]) && mem[size_t(i)] != before[size_t(i)]) {
+      throw std::runtime_error(
+          fmt::format("memory byte {:#x} outside C was written ({:#04x}, was {:#04x})", i,
+                      mem[size_t(i)], before[size_t(i)]));
+    }
+  }
+  if (dram_->outside() != 0) {
+    throw std::runtime_error(
+        fmt::format("{} memory beats addressed bytes past the memory image", dram_->outside()));
+  }
+  if (timing_only_) std::fill(c.begin(), c.end(), int8_t(0));
   return c;
 }
 

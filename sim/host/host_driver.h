@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "dram.h"
 #include "host_port.h"
 #include "quant.h"
 
@@ -29,6 +30,7 @@ struct RunStats {
   // port delivered them (engine: the RTL's).
   std::optional<model::Counters> reference;
   uint64_t host_cycles = 0;  // cycles spent loading and reading scratchpads and registers
+  bool memory = false;       // memory commands: operands from and C to the Dram
   int commands = 0;
   double engine_seconds = 0;  // wall time spent simulating commands (start write to done_o)
 };
@@ -59,6 +61,15 @@ class HostDriver {
   // the job needs no data; commands, registers and counters run as usual. Use with an engine
   // whose cycles do not depend on the data (the model with compute_data off); C is all zeros.
   void set_timing_only(bool on) { timing_only_ = on; }
+  // Memory commands (docs/architecture.md §4): the job's tensors are placed in `dram`'s image
+  // (the port must be a DramPort on it), each command loads its operands and stores C through the
+  // memory port, and C is read back from the image. `misalign` offsets every tensor's address by
+  // that many bytes from a 64-byte boundary; guard bytes around every tensor are checked after
+  // the run (a write outside C's rows throws).
+  void set_memory(Dram* dram, uint32_t misalign = 0) {
+    dram_ = dram;
+    misalign_ = misalign;
+  }
 
  private:
   void write(uint32_t addr, uint32_t data);
@@ -67,8 +78,13 @@ class HostDriver {
   void read_many(const std::vector<uint32_t>& addrs, std::vector<uint32_t>& out,
                  std::vector<uint32_t>* ref = nullptr);
 
+  std::vector<int8_t> run_memory(const GemmJob& job, RunStats& stats);
+  void read_counters(RunStats& stats, bool memory);
+
   HostPort& port_;
   bool timing_only_ = false;
+  Dram* dram_ = nullptr;
+  uint32_t misalign_ = 0;
 };
 
 }  // namespace systolic::sim

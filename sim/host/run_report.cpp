@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+
 namespace systolic::sim {
 
 uint64_t scalesim_ws_cycles(int64_t m, int64_t n, int64_t k, int rows, int cols) {
@@ -26,6 +29,15 @@ uint64_t RunReport::scalesim_ws_cycles() const {
   return sim::scalesim_ws_cycles(m, n, k, rows, cols);
 }
 
+uint64_t RunReport::roofline_cycles() const {
+  const model::Counters& e = stats.engine;
+  uint64_t r = ideal_cycles();
+  if (dram_bw && *dram_bw > 0) {
+    r = std::max(r, uint64_t(std::ceil(double(e.dram_rd + e.dram_wr) / *dram_bw)));
+  }
+  return r;
+}
+
 std::string RunReport::text() const {
   const model::Counters& e = stats.engine;
   auto pct = [&](uint64_t v) { return e.busy == 0 ? 0.0 : 100.0 * double(v) / double(e.busy); };
@@ -35,13 +47,34 @@ std::string RunReport::text() const {
                    rounding);
   s += seed ? fmt::format(", seed {}\n", *seed) : "\n";
   s += fmt::format("  commands              {}\n", stats.commands);
-  s += fmt::format("  cycles                {}   (start to done, summed over commands)\n", e.busy);
+  s += fmt::format("  cycles                {}   (start to done, summed over commands{})\n", e.busy,
+                   stats.memory ? "; memory to memory" : "");
+  if (stats.memory) {
+    s += fmt::format("    load (DMA in)       {:>10}  {:5.1f} %\n", e.load, pct(e.load));
+  }
   s += fmt::format("    weight-load stall   {:>10}  {:5.1f} %\n", e.wstall, pct(e.wstall));
   s += fmt::format("    compute             {:>10}  {:5.1f} %\n", e.compute, pct(e.compute));
   s += fmt::format("    drain               {:>10}  {:5.1f} %\n", e.drain, pct(e.drain));
   s += fmt::format("    output stage        {:>10}  {:5.1f} %\n", e.output, pct(e.output));
-  s += fmt::format("  host-port cycles      {}   (scratchpad loads and reads, not in cycles)\n",
-                   stats.host_cycles);
+  if (stats.memory) {
+    s += fmt::format("    store (DMA out)     {:>10}  {:5.1f} %\n", e.store, pct(e.store));
+    s += fmt::format("  memory                {} bytes/cycle, latency {} cycles\n",
+                     dram_bw && *dram_bw > 0 ? fmt::format("{:g}", *dram_bw) : "unlimited",
+                     dram_latency ? *dram_latency : 0);
+    s += fmt::format(
+        "  memory bytes          {} read, {} written   ({:.2f} MACs per byte)\n", e.dram_rd,
+        e.dram_wr,
+        e.dram_rd + e.dram_wr == 0 ? 0.0 : double(e.macs) / double(e.dram_rd + e.dram_wr));
+    s += fmt::format(
+        "  roofline cycles       {}   (max(MACs / (Rows * Cols), bytes / bandwidth); "
+        "ours is {:.3f} of it)\n",
+        roofline_cycles(), double(e.busy) / double(std::max<uint64_t>(1, roofline_cycles())));
+    s += fmt::format("  host-port cycles      {}   (descriptors and counters, not in cycles)\n",
+                     stats.host_cycles);
+  } else {
+    s += fmt::format("  host-port cycles      {}   (scratchpad loads and reads, not in cycles)\n",
+                     stats.host_cycles);
+  }
   s += fmt::format("  MACs                  {}\n", e.macs);
   s += fmt::format("  ideal cycles          {}   (MACs / (Rows * Cols))\n", ideal_cycles());
   s += fmt::format("  utilization           {:.2f} %\n", 100.0 * utilization());
@@ -103,6 +136,19 @@ nlohmann::json RunReport::json() const {
       {"wall_seconds", wall_seconds},
       {"engine_seconds", stats.engine_seconds},
   });
+  if (stats.memory) {
+    const model::Counters& e = stats.engine;
+    j["cycles_by_phase"]["load"] = e.load;
+    j["cycles_by_phase"]["store"] = e.store;
+    j["dram_bytes_read"] = e.dram_rd;
+    j["dram_bytes_written"] = e.dram_wr;
+    j["dram_bw"] = dram_bw && *dram_bw > 0 ? nlohmann::json(*dram_bw) : nlohmann::json("inf");
+    j["dram_latency"] = dram_latency ? *dram_latency : 0;
+    j["intensity"] =
+        e.dram_rd + e.dram_wr == 0 ? 0.0 : double(e.macs) / double(e.dram_rd + e.dram_wr);
+    j["roofline_cycles"] = roofline_cycles();
+    j["cycles_over_roofline"] = double(e.busy) / double(std::max<uint64_t>(1, roofline_cycles()));
+  }
   if (timing_only) {
     j["timing_only"] = true;
     j["matches_reference"] = nullptr;

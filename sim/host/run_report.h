@@ -26,6 +26,10 @@ struct RunReport {
   std::optional<double> sqnr_db;  // float inputs only
   double wall_seconds = 0.0;
   uint64_t sim_cycles = 0;  // every simulated edge, host traffic included
+  // Memory commands only: the memory's bandwidth (bytes per cycle, 0 unlimited) and latency.
+  std::optional<double> dram_bw;
+  std::optional<int> dram_latency;
+  uint64_t roofline_cycles() const;  // max(ideal, DRAM bytes / bandwidth)
   // Co-simulation only.
   std::optional<uint64_t> model_cycles, rtl_cycles, mismatches;
 

@@ -27,9 +27,12 @@ namespace systolic::sim {
   }
 
 #define SYSTOLIC_PIN_DRIVE_X(name, type, width) top.name = in.name;
-#define SYSTOLIC_PIN_DRIVE_L(name, lanes, bits, sgn)                                \
-  for (int i_ = 0; i_ < int(lanes); ++i_) {                                         \
-    set_bits(top.name, i_*(bits), (bits), uint64_t(uint32_t(in.name[size_t(i_)]))); \
+// (A default-constructed port struct has empty lane ports: they drive zeros.)
+#define SYSTOLIC_PIN_DRIVE_L(name, lanes, bits, sgn)                     \
+  for (int i_ = 0; i_ < int(lanes); ++i_) {                              \
+    const size_t j_ = size_t(i_);                                        \
+    const uint32_t v_ = j_ < in.name.size() ? uint32_t(in.name[j_]) : 0; \
+    set_bits(top.name, i_*(bits), (bits), uint64_t(v_));                 \
   }
 #define SYSTOLIC_PIN_SAMPLE_X(name, type, width) out.name = static_cast<type>(top.name);
 #define SYSTOLIC_PIN_SAMPLE_L(name, lanes, bits, sgn)                                \
@@ -44,5 +47,6 @@ SYSTOLIC_DEFINE_PINS(SYSTOLIC_TOP, Top, TopParams)
 SYSTOLIC_DEFINE_PINS(TILE_CTRL, TileCtrl, TileCtrlParams)
 SYSTOLIC_DEFINE_PINS(SYSTOLIC_REGS, SystolicRegs, SystolicRegsParams)
 SYSTOLIC_DEFINE_PINS(ACC_STAGE, AccStage, AccStageParams)
+SYSTOLIC_DEFINE_PINS(DMA, Dma, DmaParams)
 
 }  // namespace systolic::sim

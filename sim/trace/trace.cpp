@@ -79,8 +79,8 @@ std::vector<TraceSignal> trace_signals(const model::TopParams& p, const TraceOpt
   {
     using namespace iface;
 #define SYSTOLIC_TRACE_PORT(name, type, width) s.push_back({kTop + "." #name, int(width)});
-    SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_TRACE_PORT, )
-    SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_TRACE_PORT, )
+    SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_TRACE_PORT, SYSTOLIC_NO_LANES)
+    SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_TRACE_PORT, SYSTOLIC_NO_LANES)
 #undef SYSTOLIC_TRACE_PORT
   }
   const std::vector<TraceSignal> inside = {
@@ -246,8 +246,8 @@ void write_gtkw(const std::string& gtkw_path, const std::string& dump_path,
     using namespace iface;
 #define SYSTOLIC_GTKW_PORT(name, type, width) \
   if (std::string(#name).rfind("host_", 0) == 0) sig(width == 1 ? kBin : kHex, "." #name, width);
-    SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_GTKW_PORT, )
-    SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_GTKW_PORT, )
+    SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_GTKW_PORT, SYSTOLIC_NO_LANES)
+    SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_GTKW_PORT, SYSTOLIC_NO_LANES)
 #undef SYSTOLIC_GTKW_PORT
   });
   fmt::format_to(std::back_inserter(f), "[pattern_trace] 1\n[pattern_trace] 0\n");

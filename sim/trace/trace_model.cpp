@@ -115,8 +115,8 @@ void ModelTracer::cycle(const model::SystolicTop& top, const model::TopIn& in,
              // systolic_top's ports, in trace_signals()'s order (the generated port list).
 #define SYSTOLIC_TRACE_IN(name, type, width) put(uint64_t(in.name));
 #define SYSTOLIC_TRACE_OUT(name, type, width) put(uint64_t(ports.name));
-    SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_TRACE_IN, )
-    SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_TRACE_OUT, )
+    SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_TRACE_IN, SYSTOLIC_NO_LANES)
+    SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_TRACE_OUT, SYSTOLIC_NO_LANES)
 #undef SYSTOLIC_TRACE_IN
 #undef SYSTOLIC_TRACE_OUT
     put_words(pack(C, 32, [&](int c) {  // output_deskew: column c delayed Cols - 1 - c cycles

@@ -1,0 +1,84 @@
+// C++ twin of rtl/dma.sv: memory commands (check, load A / B / BIAS / M0 / SHIFT, run tile_ctrl,
+// store C) through the memory port, register for register (docs/architecture.md §4, "Memory
+// commands").
+//
+// Same parameters (DmaParams), ports (DmaIn / DmaOut, generated from rtl/systolic_if.toml) and
+// registers (DmaRegs, named as in the RTL) as the RTL, at the same widths. The engine's lockstep
+// tests compare every port of systolic_top, the memory port included, in every cycle.
+//
+// Use: eval(in) gives the outputs of the current cycle (all functions of the registers but
+// ph_store_o, which reads tile_done_i); tick(in) is the rising edge (call eval(in) first);
+// reset() is rst_ni = 0.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "systolic_if.h"
+
+namespace systolic::model {
+
+using iface::DmaIn;
+using iface::DmaOut;
+using iface::DmaParams;
+
+enum class DmaState : uint32_t {
+  kIdle = 0,
+  kCheck,
+  kLoadA,
+  kLoadB,
+  kLoadBias,
+  kLoadM0,
+  kLoadShift,
+  kTile,
+  kCompute,
+  kStore
+};
+
+// Every register of rtl/dma.sv, with its RTL name.
+struct DmaRegs {
+  DmaState state_q = DmaState::kIdle;
+  bool done_q = false;
+  uint32_t err_q = 0;
+  uint32_t x_ld_q = 0, x_rb_q = 0, x_wb_q = 0, x_wpr_q = 0, x_pad_q = 0;
+  uint64_t x_rstride_q = 0, x_cstride_q = 0;
+  uint32_t rq_rows_q = 0, rq_row_q = 0, rq_beat_q = 0;
+  uint32_t rs_rows_q = 0, rs_row_q = 0, rs_beat_q = 0;
+  uint32_t wd_rows_q = 0, wd_j_q = 0;
+  uint64_t wd_addr_q = 0, wd_row_q = 0;
+  std::vector<uint8_t> buf_q;  // Cap bytes: fill_q at the bottom, zeros above
+  uint32_t fill_q = 0;
+  bool pend_q = false;
+  uint32_t pend_n_q = 0;
+  uint32_t wr_out_q = 0;
+};
+
+class Dma {
+ public:
+  explicit Dma(const DmaParams& p);
+
+  const DmaParams& params() const { return p_; }
+  void reset();
+  const DmaOut& eval(const DmaIn& in);
+  const DmaOut& out() const { return out_; }
+  void tick(const DmaIn& in);
+  bool busy() const { return r_.state_q != DmaState::kIdle; }
+  const DmaRegs& regs() const { return r_; }
+  int cap() const { return cap_; }  // staging buffer bytes
+
+ private:
+  void update_outputs();  // out_ from r_ (all but ph_store_o)
+  bool loading() const;
+
+  DmaParams p_;
+  int mb_, cap_, lanes_;
+  DmaRegs r_;
+  DmaOut out_;
+  // Combinational values of this cycle (update_outputs) that tick() needs.
+  uint32_t hd_lo_ = 0, hd_hi_ = 0, hd_n_ = 0;
+  bool hd_last_ = false, wd_last_ = false, emit_ = false;
+  uint32_t fill_e_ = 0;
+  std::vector<uint8_t> tmp_;
+};
+
+}  // namespace systolic::model

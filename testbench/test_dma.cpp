@@ -1,0 +1,327 @@
+// Memory commands (rtl/dma.sv and its twin model/dma.h) on every built configuration, RTL and
+// model in lockstep behind one memory model (sim/host/dram.h): every port of systolic_top, the
+// memory port included, compared on every cycle; C against the reference GEMM; every memory byte
+// outside C unchanged (the driver checks the whole image); memory traffic against the beat count
+// recomputed here from the documented layout; the compute part of the cycles against the tile
+// schedule of docs/architecture.md (engine_check.h), and the load/store parts against bounds.
+#include <catch2/catch.hpp>
+#include <random>
+
+#include "dram.h"
+#include "engine_check.h"
+#include "host_driver.h"
+#include "lockstep.h"
+#include "rtl_top.h"
+#include "test_seed.h"
+
+using systolic::model::TopParams;
+using systolic::sim::Dram;
+using systolic::sim::DramConfig;
+using systolic::sim::DramPort;
+using systolic::sim::GemmJob;
+using systolic::sim::HostDriver;
+using systolic::sim::LockstepPort;
+using systolic::sim::RunStats;
+namespace t = systolic::test;
+namespace a = systolic::model::addr;
+
+namespace {
+
+// Beats of a row of `len` bytes starting `off` bytes past a beat boundary.
+uint64_t row_beats(uint64_t off, uint64_t len, uint64_t beat) {
+  return (off + len + beat - 1) / beat;
+}
+
+// Beats a one-command job moves: every tensor at a 64-byte boundary plus `mis` (the driver's
+// documented layout), rows of A (ld K), B (ld N), C (ld N); BIAS and M0 4N bytes, SHIFT N.
+struct Traffic {
+  uint64_t rd = 0, wr = 0;
+};
+Traffic expected_traffic(uint64_t m, uint64_t n, uint64_t k, uint64_t mis, uint64_t beat) {
+  Traffic x;
+  for (uint64_t r = 0; r < m; ++r) x.rd += row_beats((mis + r * k) % beat, k, beat);
+  for (uint64_t r = 0; r < k; ++r) x.rd += row_beats((mis + r * n) % beat, n, beat);
+  x.rd += 2 * row_beats(mis % beat, 4 * n, beat) + row_beats(mis % beat, n, beat);
+  for (uint64_t r = 0; r < m; ++r) x.wr += row_beats((mis + r * n) % beat, n, beat);
+  x.rd *= beat;
+  x.wr *= beat;
+  return x;
+}
+
+struct Case {
+  TopParams p;
+  int m, n, k;
+  DramConfig dc;
+  uint32_t misalign;
+};
+
+RunStats run_case(const Case& c, const GemmJob& job, bool lockstep = true) {
+  std::unique_ptr<systolic::sim::HostPort> eng;
+  if (lockstep) {
+    eng = std::make_unique<LockstepPort>(c.p);
+  } else {
+    eng = std::make_unique<systolic::sim::ModelPort>(c.p);
+  }
+  Dram dram(c.dc, 1 << c.p.MemBytesLog2);
+  DramPort port(*eng, dram);
+  HostDriver drv(port);
+  drv.set_memory(&dram, c.misalign);
+  RunStats st;
+  const std::vector<int8_t> out = drv.run(job, st);  // throws on a write outside C
+  REQUIRE(out == systolic::sim::reference_gemm(job));
+  REQUIRE(st.memory);
+  // The memory's own count of beats equals the engine's counters.
+  CHECK(st.engine.dram_rd == dram.reads() << c.p.MemBytesLog2);
+  CHECK(st.engine.dram_wr == dram.writes() << c.p.MemBytesLog2);
+  return st;
+}
+
+void check_case(const Case& c, const GemmJob& job) {
+  const RunStats st = run_case(c, job);
+  const systolic::model::Counters& e = st.engine;
+  REQUIRE(st.reference.has_value());
+  // Each side's counters from its own host port.
+  CHECK(st.reference->busy == e.busy);
+  CHECK(st.reference->load == e.load);
+  CHECK(st.reference->store == e.store);
+  CHECK(st.reference->dram_rd == e.dram_rd);
+  CHECK(st.reference->dram_wr == e.dram_wr);
+  const uint64_t beat = uint64_t{1} << c.p.MemBytesLog2;
+  if (st.commands == 1) {
+    const Traffic x =
+        expected_traffic(uint64_t(c.m), uint64_t(c.n), uint64_t(c.k), c.misalign, beat);
+    CHECK(e.dram_rd == x.rd);
+    CHECK(e.dram_wr == x.wr);
+    // The tile part of the command is the tile schedule, undisturbed by the DMA.
+    const t::ExpectedCycles s = t::schedule(c.p, c.m, c.n, c.k);
+    CHECK(e.busy - e.load - e.store == s.busy);
+    CHECK(e.compute == s.compute);
+    CHECK(e.wstall == s.wstall);
+    CHECK(e.drain == s.drain);
+    CHECK(e.output == s.output);
+    // Loads: five transfers, each waits for at least one memory latency; at most one beat per
+    // cycle and one scratchpad word per cycle.
+    const uint64_t kt = uint64_t((c.k + c.p.Rows - 1) / c.p.Rows);
+    const uint64_t nt = uint64_t((c.n + c.p.Cols - 1) / c.p.Cols);
+    const uint64_t words = uint64_t(c.m) * kt + uint64_t(c.k) * nt + 3 * nt;
+    CHECK(e.load >= 5 * uint64_t(c.dc.latency) + 2);
+    CHECK(e.load >= words);
+    CHECK(e.load >= x.rd / beat);
+    if (c.dc.bytes_per_cycle > 0) {
+      CHECK(double(e.load) >= double(x.rd) / c.dc.bytes_per_cycle);
+    }
+    // Store: at least one word read per C word, and the last write's latency.
+    CHECK(e.store >= uint64_t(c.m) * nt + uint64_t(c.dc.latency));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("memory commands: random shapes, memories and alignments, RTL and model in lockstep",
+          "[dma][rtl][random]") {
+  const uint64_t seed = t::test_seed("dma-random");
+  std::mt19937_64 rng(seed);
+  const std::vector<TopParams> configs = systolic::sim::top_rtl_params();
+  const double bws[] = {0, 1, 3.5, 8, 16, 64};
+  for (int i = 0; i < 60; ++i) {
+    Case c;
+    c.p = configs[size_t(i) % configs.size()];
+    c.m = 1 + int(rng() % 48);
+    c.n = 1 + int(rng() % 48);
+    c.k = 1 + int(rng() % 64);
+    c.dc.bytes_per_cycle = bws[rng() % 6];
+    c.dc.latency = 1 + int(rng() % 120);
+    c.dc.outstanding = 1 + int(rng() % 32);
+    c.dc.stall = (rng() % 3 == 0) ? 0.3 : 0.0;
+    c.dc.seed = rng();
+    c.misalign = uint32_t(rng() % 64);
+    INFO("case " << i << " (seed " << seed << "): " << c.p.name() << " M=" << c.m << " N=" << c.n
+                 << " K=" << c.k << " bw=" << c.dc.bytes_per_cycle << " latency=" << c.dc.latency
+                 << " outstanding=" << c.dc.outstanding << " stall=" << c.dc.stall
+                 << " misalign=" << c.misalign);
+    check_case(c, t::random_job(rng, c.m, c.n, c.k));
+  }
+}
+
+TEST_CASE("memory commands: directed corners", "[dma][rtl]") {
+  std::mt19937_64 rng(t::test_seed("dma-directed"));
+  const TopParams p = systolic::sim::top_rtl_params().front();
+  DramConfig slow;
+  slow.bytes_per_cycle = 0.25;
+  slow.latency = 300;
+  slow.outstanding = 1;
+  DramConfig fast;
+  fast.bytes_per_cycle = 0;
+  fast.latency = 1;
+  fast.outstanding = 4096;
+  const int R = p.Rows, C = p.Cols;
+  const int shapes[][3] = {{1, 1, 1},
+                           {1, C, R},
+                           {R, C, R},
+                           {R + 1, C + 1, R + 1},
+                           {3, 2 * C - 1, 1},
+                           {2, 1, 4 * R},
+                           {p.AccWords + 3, 3, 5}};
+  for (const DramConfig& dc : {slow, fast}) {
+    for (const auto& s : shapes) {
+      for (uint32_t mis : {0u, 1u, 63u}) {
+        INFO("M=" << s[0] << " N=" << s[1] << " K=" << s[2] << " bw=" << dc.bytes_per_cycle
+                  << " misalign=" << mis);
+        check_case(Case{p, s[0], s[1], s[2], dc, mis}, t::random_job(rng, s[0], s[1], s[2]));
+      }
+    }
+  }
+}
+
+TEST_CASE("memory commands: a GEMM beyond the scratchpads runs as several memory commands",
+          "[dma][rtl]") {
+  std::mt19937_64 rng(t::test_seed("dma-split"));
+  TopParams p = systolic::sim::top_rtl_params().front();
+  // The driver splits as for host commands; each block's descriptors point into the tensors.
+  const GemmJob job = t::random_job(rng, 3 * p.AccWords + 5, 40, 2 * p.Rows + 1);
+  LockstepPort eng(p);
+  DramConfig dc;
+  dc.stall = 0.2;
+  Dram dram(dc, 1 << p.MemBytesLog2);
+  DramPort port(eng, dram);
+  HostDriver drv(port);
+  drv.set_memory(&dram, 7);
+  RunStats st;
+  CHECK(drv.run(job, st) == systolic::sim::reference_gemm(job));
+}
+
+TEST_CASE("memory commands: timing-only model runs count the same cycles and bytes",
+          "[dma][model]") {
+  std::mt19937_64 rng(t::test_seed("dma-timing-only"));
+  for (int i = 0; i < 40; ++i) {
+    Case c;
+    c.p = TopParams{};
+    c.p.Rows = 4 << (i % 3);
+    c.p.Cols = 4 << (i / 3 % 3);
+    c.p.MemBytesLog2 = 3 + i % 4;
+    c.m = 1 + int(rng() % 200);
+    c.n = 1 + int(rng() % 100);
+    c.k = 1 + int(rng() % 300);
+    c.dc.bytes_per_cycle = double(1 + rng() % 64);
+    c.dc.latency = 1 + int(rng() % 200);
+    c.misalign = uint32_t(rng() % 64);
+    INFO("case " << i << ": " << c.p.name() << " MemBytesLog2=" << c.p.MemBytesLog2 << " M=" << c.m
+                 << " N=" << c.n << " K=" << c.k);
+    const GemmJob job = t::random_job(rng, c.m, c.n, c.k);
+    const RunStats full = run_case(c, job, false);
+    systolic::sim::ModelPort eng(c.p);
+    eng.top().set_compute_data(false);
+    Dram dram(c.dc, 1 << c.p.MemBytesLog2);
+    DramPort port(eng, dram);
+    HostDriver drv(port);
+    drv.set_memory(&dram, c.misalign);
+    drv.set_timing_only(true);
+    RunStats st;
+    drv.run(job, st);
+    CHECK(st.engine.busy == full.engine.busy);
+    CHECK(st.engine.load == full.engine.load);
+    CHECK(st.engine.store == full.engine.store);
+    CHECK(st.engine.compute == full.engine.compute);
+    CHECK(st.engine.dram_rd == full.engine.dram_rd);
+    CHECK(st.engine.dram_wr == full.engine.dram_wr);
+  }
+}
+
+namespace {
+
+// One memory command from raw register values through the host port; returns STATUS after done.
+struct Raw {
+  uint32_t m = 4, n = 4, k = 4;
+  uint32_t a_base = 0, b_base = 0, c_base = 0, q_base = 0;
+  uint32_t dram[6] = {0, 1024, 4096, 2048, 2560, 3072};  // A, B, C, BIAS, M0, SHIFT
+  uint32_t ld[3] = {4, 4, 4};
+};
+
+uint32_t raw_command(systolic::sim::HostPort& port, const Raw& r, uint64_t& busy) {
+  auto write = [&](uint32_t addr, uint32_t v) {
+    systolic::model::TopIn in;
+    in.host_req_i = true;
+    in.host_we_i = true;
+    in.host_addr_i = addr;
+    in.host_wdata_i = v;
+    port.clock(in);
+  };
+  auto read = [&](uint32_t addr) {
+    systolic::model::TopIn in;
+    in.host_req_i = true;
+    in.host_addr_i = addr;
+    return port.clock(in).host_rdata_o;
+  };
+  write(a::reg(a::kM), r.m);
+  write(a::reg(a::kN), r.n);
+  write(a::reg(a::kK), r.k);
+  write(a::reg(a::kABase), r.a_base);
+  write(a::reg(a::kBBase), r.b_base);
+  write(a::reg(a::kCBase), r.c_base);
+  write(a::reg(a::kQBase), r.q_base);
+  for (int i = 0; i < 6; ++i) write(a::reg(a::Reg(a::kDramA + i)), r.dram[i]);
+  for (int i = 0; i < 3; ++i) write(a::reg(a::Reg(a::kLdA + i)), r.ld[i]);
+  write(a::reg(a::kCtrl), 2);
+  REQUIRE(port.wait_done(100000));
+  busy = read(a::reg(a::kCycBusy));
+  return read(a::reg(a::kStatus));
+}
+
+}  // namespace
+
+TEST_CASE("memory commands: descriptors out of range or overlapping are refused at start",
+          "[dma][rtl]") {
+  const TopParams p = systolic::sim::top_rtl_params().front();
+  struct Bad {
+    const char* what;
+    uint32_t err;
+    Raw r;
+  };
+  std::vector<Bad> bad;
+  auto add = [&](const char* what, uint32_t err, auto edit) {
+    Raw r;
+    edit(r);
+    bad.push_back({what, err, r});
+  };
+  add("a valid command", 0, [](Raw&) {});
+  add("M, N or K zero: nothing to do", 0, [](Raw& r) { r.k = 0; });
+  add("A past its scratchpad", 1, [&](Raw& r) { r.a_base = uint32_t(p.AWords) - 1; });
+  add("B past its scratchpad", 1, [&](Raw& r) { r.b_base = uint32_t(p.BWords) - 3; });
+  add("C past its scratchpad", 1, [&](Raw& r) { r.c_base = uint32_t(p.CWords); });
+  add("BIAS/M0/SHIFT past their scratchpads", 1, [&](Raw& r) { r.q_base = uint32_t(p.QWords); });
+  add("A past the end of memory", 2, [](Raw& r) { r.dram[0] = 0xffffffffu - 8; });
+  add("C past the end of memory", 2, [](Raw& r) {
+    r.dram[2] = 0xfffffff0u;
+    r.ld[2] = 8;
+  });
+  add("SHIFT past the end of memory", 2, [](Raw& r) { r.dram[5] = 0xfffffffeu; });
+  add("A's rows overlap (ld < K)", 2, [](Raw& r) { r.ld[0] = 3; });
+  add("C's rows overlap (ld < N)", 2, [](Raw& r) { r.ld[2] = 1; });
+  add("C over A", 3, [](Raw& r) { r.dram[2] = 8; });
+  add("C over B's last row", 3, [](Raw& r) { r.dram[2] = 1024 + 12; });
+  add("C over BIAS", 3, [](Raw& r) { r.dram[2] = 2048 - 15; });
+  add("C over SHIFT", 3, [](Raw& r) { r.dram[2] = 3072 + 3; });
+  for (const Bad& b : bad) {
+    INFO(b.what);
+    LockstepPort eng(p);
+    DramConfig dc;
+    dc.latency = 5;
+    Dram dram(dc, 1 << p.MemBytesLog2);
+    dram.image().assign(8192, 0x33);
+    DramPort port(eng, dram);
+    uint64_t busy = 0;
+    const uint32_t status = raw_command(port, b.r, busy);
+    CHECK((status >> 2 & 7u) == b.err);
+    CHECK((status & 3u) == 2u);  // done, not busy
+    if (b.err != 0 || b.r.k == 0) {
+      // Refused (or empty): one busy cycle, no memory traffic, memory untouched.
+      CHECK(busy == 1);
+      CHECK(dram.reads() == 0);
+      CHECK(dram.writes() == 0);
+      CHECK(std::count(dram.image().begin(), dram.image().end(), 0x33) == 8192);
+    } else {
+      CHECK(dram.reads() > 0);
+      CHECK(dram.writes() > 0);
+    }
+  }
+}
