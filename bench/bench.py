@@ -28,6 +28,12 @@ infer     `systolic infer` speed and accuracy: the digits CNN's whole held-out s
 python    the Python module (build/python): the overhead of one `systolic.run` call on a 16x16x16
           GEMM on the 16x16 model engine beyond its simulation (target under 1 ms), against one
           `systolic run` process per GEMM.
+dram      memory commands (docs/architecture.md, "Memory commands"): every ResNet-50 layer on
+          16x16 and 32x32, memory bandwidth 4, 8, 16, 32, 64 B/cycle and unlimited, latency
+          100, A and C scratchpads of 64 KiB and B of 2 x 4608 words (the largest K of ResNet-50
+          in each half), model engine, timing-only, through `systolic sweep`. Targets: cycles
+          <= 1.10 x roofline_cycles on every layer; unlimited bandwidth within 1 % of the
+          compute-only cycles (operands through the host port, the default scratchpads).
 build-time  a cold build of this tree and of the baseline ref (fresh build directories, ccache
           off), one after the other, each `cmake -S . -B DIR -G Ninja && cmake --build DIR -j2`.
 
@@ -383,6 +389,67 @@ print(json.dumps({"call": total / n, "sim": sim / n}))
     print(f"\nA process per GEMM costs {proc / r['call']:.0f}x a module call.\n")
 
 
+DRAM_BWS = [4, 8, 16, 32, 64, "inf"]
+
+
+def dram_bench():
+    topo = os.path.join(WORKLOADS, "mlperf", "Resnet50.csv")
+    recs = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, SYSTOLIC_CACHE_DIR=os.path.join(tmp, "cache"))
+        for n in (16, 32):
+            for name, grid in (
+                    ("mem", {"rows": [n], "cols": [n], "a_words": [65536 // n],
+                             "b_words": [2 * 4608], "c_words": [65536 // n],
+                             "dram_bw": DRAM_BWS, "dram_latency": [100]}),
+                    ("compute", {"rows": [n], "cols": [n]})):
+                spec = os.path.join(tmp, f"{name}{n}.json")
+                with open(spec, "w") as f:
+                    json.dump({"grid": grid, "workloads": [{"topology": topo}],
+                               "engine": "model"}, f)
+                out = os.path.join(tmp, f"out_{name}{n}")
+                t0 = time.monotonic()
+                proc = subprocess.run([SYSTOLIC, "sweep", spec, "--out", out, "--jobs", "2",
+                                       "--no-plots"], env=env,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                if proc.returncode != 0:
+                    sys.exit(f"bench: systolic sweep failed:\n{proc.stderr.decode()}")
+                with open(os.path.join(out, "results.json")) as f:
+                    recs[(name, n)] = (json.load(f)["records"], time.monotonic() - t0)
+    print("### Memory commands: ResNet-50 (54 layers), latency 100, A and C 64 KiB, B 2 x 4608 "
+          "words (model engine, timing-only)\n")
+    print("| array | B/cycle | cycles | roofline | cycles / roofline | worst layer | layers "
+          "<= 1.10 | DMA stall | last store | memory bytes | MACs per byte |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for n in (16, 32):
+        rows, _ = recs[("mem", n)]
+        for bw in DRAM_BWS:
+            lay = [r for r in rows if r["dram_bw"] == bw and r["layer"] != "TOTAL"]
+            tot = [r for r in rows if r["dram_bw"] == bw and r["layer"] == "TOTAL"][0]
+            ratios = [r["cycles_over_roofline"] for r in lay]
+            moved = tot["dram_bytes_read"] + tot["dram_bytes_written"]
+            print(f"| {n}x{n} | {bw} | {tot['cycles']:,} | {tot['roofline_cycles']:,} "
+                  f"| {tot['cycles_over_roofline']:.3f} | {max(ratios):.3f} "
+                  f"| {sum(x <= 1.10 for x in ratios)} of {len(lay)} "
+                  f"| {100 * tot['load_cycles'] / tot['cycles']:.1f} % "
+                  f"| {100 * tot['store_cycles'] / tot['cycles']:.1f} % "
+                  f"| {moved:,} | {tot['macs'] / moved:.1f} |")
+    print("\n| array | compute-only cycles (host port) | unlimited bandwidth | ratio | worst "
+          "layer ratio | layers within 1 % |")
+    print("|---|---|---|---|---|---|")
+    for n in (16, 32):
+        comp, _ = recs[("compute", n)]
+        mem, _ = recs[("mem", n)]
+        inf = {r["layer"]: r for r in mem if r["dram_bw"] == "inf"}
+        ratios = [inf[r["layer"]]["cycles"] / r["cycles"] for r in comp if r["layer"] != "TOTAL"]
+        tc = [r for r in comp if r["layer"] == "TOTAL"][0]["cycles"]
+        print(f"| {n}x{n} | {tc:,} | {inf['TOTAL']['cycles']:,} "
+              f"| {inf['TOTAL']['cycles'] / tc:.4f} | {max(ratios):.3f} "
+              f"| {sum(x <= 1.01 for x in ratios)} of {len(ratios)} |")
+    print("\nWall time (2 jobs): " + ", ".join(
+        f"{name} {n}x{n} {wall:.0f} s" for (name, n), (_, wall) in recs.items()) + "\n")
+
+
 def run_with(binary, args):
     with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
         proc = subprocess.run([binary, "run", *args, "--json", tmp.name],
@@ -402,7 +469,7 @@ def main():
     for t in todo:
         {"speed": speed, "util": util, "scalesim": scalesim, "memory": memory,
          "sweep": sweep_bench, "compare": compare, "build-time": build_time,
-         "infer": infer_bench, "python": python_bench}[t]()
+         "infer": infer_bench, "python": python_bench, "dram": dram_bench}[t]()
 
 
 if __name__ == "__main__":

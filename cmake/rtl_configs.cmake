@@ -13,7 +13,7 @@ set(SYSTOLIC_REQUANT_CONFIGS
     "double_p2:Rounding=0,PipeDepth=2;single_p1:Rounding=1,PipeDepth=1;rt_p3:Rounding=2,PipeDepth=3;rt_p5:Rounding=2,PipeDepth=5"
     CACHE STRING "requant configurations to verilate: NAME:Param=Value,... separated by ';'")
 
-set(SYSTOLIC_RTL_CONFIGS "4x4;8x8;16x16;8x16;32x32;4x4:WeightBanks=1"
+set(SYSTOLIC_RTL_CONFIGS "4x4;8x8;16x16;8x16;32x32;4x4:WeightBanks=1;8x8:AWords=128,BWords=256,CWords=64,QWords=4"
     CACHE STRING "Array configurations to verilate, separated by ';': RowsxCols, optionally with \
 systolic_top parameters that differ from SYSTOLIC_TOP_PARAMS, e.g. 8x8:WeightBanks=1,AccWords=64")
 

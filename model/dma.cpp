@@ -36,6 +36,10 @@ Dma::Dma(const DmaParams& p)
       mb_(1 << p.MemBytesLog2),
       cap_(2 * std::max(p.Rows, 4 * p.Cols) + (1 << p.MemBytesLog2)),
       lanes_(std::max(p.Rows, p.Cols)),
+      half_a_(uint32_t(p.AWords / 2)),
+      half_b_(uint32_t(p.BWords / 2)),
+      half_c_(uint32_t(p.CWords / 2)),
+      half_q_(uint32_t(p.QWords / 2)),
       out_(p) {
   reset();
 }
@@ -48,16 +52,65 @@ void Dma::reset() {
   update_outputs();
 }
 
-bool Dma::loading() const {
-  const DmaState s = r_.state_q;
-  return s == DmaState::kLoadA || s == DmaState::kLoadB || s == DmaState::kLoadBias ||
-         s == DmaState::kLoadM0 || s == DmaState::kLoadShift;
+bool Dma::loading() const { return r_.state_q == DmaState::kXfer && r_.xk_q != kXC; }
+bool Dma::storing() const { return r_.state_q == DmaState::kXfer && r_.xk_q == kXC; }
+
+uint32_t Dma::next_xfer() const {
+  const DmaRegs& r = r_;
+  for (uint32_t x = kXA; x <= kXC; ++x) {
+    if (x < r.xk_q) continue;
+    if ((x == kXA && r.nx_q.valid && r.nx_q.load_a) ||
+        (x >= kXB && x <= kXShift && r.nx_q.valid && r.nx_q.load_b) || (x == kXC && r.pv_q.valid)) {
+      return x;
+    }
+  }
+  return kXNone;
+}
+
+DmaBlock Dma::successor(const DmaIn& in) const {
+  const DmaRegs& r = r_;
+  const DmaBlock& nx = r.nx_q;
+  uint32_t m0 = nx.m0, n0 = nx.n0;
+  bool valid = true;
+  if (r.a_outer_q) {
+    if (nx.n0 + r.nb_q < in.n_i) {
+      n0 = (nx.n0 + r.nb_q) & kDimMask;
+    } else if (nx.m0 + r.mb_q < in.m_i) {
+      m0 = (nx.m0 + r.mb_q) & kDimMask;
+      n0 = 0;
+    } else {
+      valid = false;
+    }
+  } else {
+    if (nx.m0 + r.mb_q < in.m_i) {
+      m0 = (nx.m0 + r.mb_q) & kDimMask;
+    } else if (nx.n0 + r.nb_q < in.n_i) {
+      n0 = (nx.n0 + r.nb_q) & kDimMask;
+      m0 = 0;
+    } else {
+      valid = false;
+    }
+  }
+  DmaBlock s = nx;
+  s.valid = valid && nx.valid;
+  s.m0 = m0;
+  s.n0 = n0;
+  s.mc = in.m_i - m0 < r.mb_q ? (in.m_i - m0) & kDimMask : r.mb_q;
+  s.nc = in.n_i - n0 < r.nb_q ? (in.n_i - n0) & kDimMask : r.nb_q;
+  s.load_a = m0 != nx.m0;
+  s.load_b = n0 != nx.n0;
+  s.a_half = s.load_a ? !nx.a_half : nx.a_half;
+  s.b_half = s.load_b ? !nx.b_half : nx.b_half;
+  s.c_half = !nx.c_half;
+  s.a_row = !s.load_a ? nx.a_row : m0 == 0 ? in.dram_a_i : nx.a_row + r.a_step_q;
+  s.c_row = m0 == nx.m0 ? nx.c_row : m0 == 0 ? in.dram_c_i : nx.c_row + r.c_step_q;
+  return s;
 }
 
 void Dma::update_outputs() {
   const DmaRegs& r = r_;
   DmaOut& o = out_;
-  const bool ld = loading(), st = r.state_q == DmaState::kStore;
+  const bool ld = loading(), st = storing();
   const uint32_t hd_row = ld ? r.rs_row_q : r.rq_row_q;
   const uint32_t hd_beat = ld ? r.rs_beat_q : r.rq_beat_q;
   hd_lo_ = hd_row > hd_beat ? (hd_row - hd_beat) & 0xffu : 0;
@@ -91,13 +144,14 @@ void Dma::update_outputs() {
   o.wr_addr_o = emit_ ? r.wd_addr_q : 0;
   std::fill(o.wr_data_o.begin(), o.wr_data_o.end(), 0);
   if (emit_) {
-    const DmaState s = r.state_q;
-    o.wr_en_o = 1u << (s == DmaState::kLoadA      ? kSpA
-                       : s == DmaState::kLoadB    ? kSpB
-                       : s == DmaState::kLoadBias ? kSpBias
-                       : s == DmaState::kLoadM0   ? kSpM0
-                                                  : kSpShift);
-    if (s == DmaState::kLoadBias || s == DmaState::kLoadM0) {
+    const uint32_t x = r.xk_q;
+    o.wr_en_o = x == kXA       ? 1u << kSpA
+                : x == kXB     ? 1u << kSpB
+                : x == kXBias  ? 1u << kSpBias
+                : x == kXM0    ? 1u << kSpM0
+                : x == kXShift ? 1u << kSpShift
+                               : 0u;
+    if (x == kXBias || x == kXM0) {
       for (int l = 0; l < p_.Cols; ++l) {
         uint32_t v;
         std::memcpy(&v, &r.buf_q[size_t(4 * l)], 4);  // little-endian host (x86-64)
@@ -113,13 +167,21 @@ void Dma::update_outputs() {
   o.done_o = r.done_q;
   o.err_o = r.done_q ? r.err_q : 0;
   o.tile_start_o = r.state_q == DmaState::kTile;
-  o.ph_load_o = r.state_q == DmaState::kCheck || ld || r.state_q == DmaState::kTile;
-  o.ph_store_o = st;
+  o.tile_m_o = r.cu_q.mc;
+  o.tile_n_o = r.cu_q.nc;
+  o.tile_a_base_o = r.cu_q.a_half ? half_a_ : 0;
+  o.tile_b_base_o = r.cu_q.b_half ? half_b_ : 0;
+  o.tile_c_base_o = r.cu_q.c_half ? half_c_ : 0;
+  o.tile_q_base_o = r.cu_q.b_half ? half_q_ : 0;
 }
 
 const DmaOut& Dma::eval(const DmaIn& in) {
-  out_.ph_store_o =
-      r_.state_q == DmaState::kStore || (r_.state_q == DmaState::kCompute && in.tile_done_i);
+  const DmaRegs& r = r_;
+  const bool busy = r.state_q != DmaState::kIdle;
+  const bool tile_busy = r.tile_run_q && !in.tile_done_i;
+  const bool no_tile_left = !r.nx_q.valid && (!r.cu_q.valid || in.tile_done_i);
+  out_.ph_store_o = busy && r.state_q != DmaState::kCheck && !tile_busy && no_tile_left;
+  out_.ph_load_o = busy && !tile_busy && !out_.ph_store_o;
   return out_;
 }
 
@@ -128,7 +190,7 @@ void Dma::tick(const DmaIn& in) {
   const DmaOut& o = out_;
   if (r.state_q == DmaState::kIdle && !in.start_i && !r.done_q) return;  // nothing changes
 
-  const bool ld = loading(), st = r.state_q == DmaState::kStore;
+  const bool ld = loading(), st = storing();
   const bool req_fire = o.mem_req_valid_o && in.mem_req_ready_i;
   const bool rsp_take = ld && o.mem_rsp_ready_o && in.mem_rsp_valid_i;
   const bool c_rd = o.c_rd_en_o;
@@ -167,12 +229,17 @@ void Dma::tick(const DmaIn& in) {
 
   // ---- Next state ----
   DmaState next = r.state_q;
+  uint32_t xk = r.xk_q;
   bool done = false;
   uint32_t err = r.err_q;
   const uint32_t m = in.m_i, n = in.n_i, k = in.k_i;
   const uint64_t kt = (uint64_t(k) + uint64_t(p_.Rows) - 1) / uint64_t(p_.Rows);
-  const uint64_t nt = (uint64_t(n) + uint64_t(p_.Cols) - 1) / uint64_t(p_.Cols);
-  const bool load_end = ld && emit_ && r.wd_rows_q == 1 && wd_last_;
+  const bool xfer_end =
+      (ld && emit_ && r.wd_rows_q == 1 && wd_last_) || (st && r.rq_rows_q == 0 && r.wr_out_q == 0);
+  const bool tile_idle = !r.tile_run_q || in.tile_done_i;
+  bool tile_run = r.tile_run_q && !in.tile_done_i;
+  const uint32_t go = r.state_q == DmaState::kNext ? next_xfer() : kXNone;
+  DmaBlock nx = r.nx_q, cu = r.cu_q, pv = r.pv_q;
   switch (r.state_q) {
     case DmaState::kIdle:
       if (in.start_i) {
@@ -181,6 +248,18 @@ void Dma::tick(const DmaIn& in) {
       }
       break;
     case DmaState::kCheck: {
+      const uint64_t nt = (uint64_t(n) + uint64_t(p_.Cols) - 1) / uint64_t(p_.Cols);
+      uint64_t ntb = k == 0 ? 0 : uint64_t(half_b_) / uint64_t(k);
+      ntb = std::min({ntb, nt, uint64_t(half_q_), uint64_t(half_c_)});
+      uint64_t mb = kt == 0 ? 0 : uint64_t(half_a_) / kt;
+      mb = std::min(mb, uint64_t(m));
+      if (ntb != 0) mb = std::min(mb, uint64_t(half_c_) / ntb);
+      const uint64_t nbc = std::min(ntb * uint64_t(p_.Cols), uint64_t(n));
+      const uint64_t mbc = mb == 0 ? 0 : (uint64_t(m) + mb - 1) / mb;
+      const uint64_t np = nbc == 0 ? 0 : (uint64_t(n) + nbc - 1) / nbc;
+      const uint64_t M = m, N = n, K = k;
+      const uint64_t t_b = (mbc > 1 ? np : 1) * M * K + K * N + 9 * N + M * N;
+      const uint64_t t_a = M * K + (np > 1 ? mbc : 1) * (K * N + 9 * N) + M * N;
       const bool zero_dim = m == 0 || n == 0 || k == 0;
       const uint64_t top = uint64_t{1} << iface::kMemAddrWidth;
       const uint64_t xa = extent_end(in.dram_a_i, m, in.ld_a_i, k);
@@ -189,10 +268,7 @@ void Dma::tick(const DmaIn& in) {
       const uint64_t xbias = uint64_t(in.dram_bias_i) + uint64_t(n) * 4;
       const uint64_t xm0 = uint64_t(in.dram_m0_i) + uint64_t(n) * 4;
       const uint64_t xshift = uint64_t(in.dram_shift_i) + uint64_t(n);
-      const bool bad_spad = uint64_t(in.a_base_i) + uint64_t(m) * kt > uint64_t(p_.AWords) ||
-                            uint64_t(in.b_base_i) + nt * uint64_t(k) > uint64_t(p_.BWords) ||
-                            uint64_t(in.c_base_i) + uint64_t(m) * nt > uint64_t(p_.CWords) ||
-                            uint64_t(in.q_base_i) + nt > uint64_t(p_.QWords);
+      const bool bad_spad = ntb == 0 || mb == 0;
       const bool bad_mem = xa > top || xb > top || xc > top || xbias > top || xm0 > top ||
                            xshift > top || rows_overlap(m, in.ld_a_i, k) ||
                            rows_overlap(k, in.ld_b_i, n) || rows_overlap(m, in.ld_c_i, n);
@@ -207,36 +283,60 @@ void Dma::tick(const DmaIn& in) {
         done = true;
         err = zero_dim ? 0 : check_err;
       } else {
-        next = DmaState::kLoadA;
+        next = DmaState::kNext;
+        xk = kXA;
+        r.mb_q = uint32_t(mb) & kDimMask;
+        r.nb_q = uint32_t(nbc) & kDimMask;
+        r.a_outer_q = t_a < t_b;
+        r.a_step_q = uint32_t(mb * uint64_t(in.ld_a_i));
+        r.c_step_q = uint32_t(mb * uint64_t(in.ld_c_i));
+        nx = DmaBlock{};
+        nx.valid = true;
+        nx.mc = uint32_t(mb) & kDimMask;
+        nx.nc = uint32_t(nbc) & kDimMask;
+        nx.a_row = in.dram_a_i;
+        nx.c_row = in.dram_c_i;
+        nx.load_a = nx.load_b = true;
+        cu = pv = DmaBlock{};
       }
       break;
     }
-    case DmaState::kLoadA:
-      if (load_end) next = DmaState::kLoadB;
+    case DmaState::kNext:
+      if (go == kXNone) {
+        next = DmaState::kWait;
+      } else {
+        next = DmaState::kXfer;
+        xk = go;
+      }
       break;
-    case DmaState::kLoadB:
-      if (load_end) next = DmaState::kLoadBias;
+    case DmaState::kXfer:
+      if (xfer_end) {
+        next = DmaState::kNext;
+        xk = (r.xk_q + 1) & 7u;
+      }
       break;
-    case DmaState::kLoadBias:
-      if (load_end) next = DmaState::kLoadM0;
-      break;
-    case DmaState::kLoadM0:
-      if (load_end) next = DmaState::kLoadShift;
-      break;
-    case DmaState::kLoadShift:
-      if (load_end) next = DmaState::kTile;
+    case DmaState::kWait:
+      if (tile_idle) {
+        if (r.nx_q.valid) {
+          next = DmaState::kTile;
+          pv = r.cu_q;
+          cu = r.nx_q;
+          nx = successor(in);
+        } else if (r.cu_q.valid) {
+          next = DmaState::kNext;
+          xk = kXA;
+          pv = r.cu_q;
+          cu = DmaBlock{};
+        } else {
+          next = DmaState::kIdle;
+          done = true;
+        }
+      }
       break;
     case DmaState::kTile:
-      next = DmaState::kCompute;
-      break;
-    case DmaState::kCompute:
-      if (in.tile_done_i) next = DmaState::kStore;
-      break;
-    case DmaState::kStore:
-      if (r.rq_rows_q == 0 && r.wr_out_q == 0) {
-        next = DmaState::kIdle;
-        done = true;
-      }
+      next = DmaState::kNext;
+      xk = kXA;
+      tile_run = true;
       break;
   }
 
@@ -277,71 +377,73 @@ void Dma::tick(const DmaIn& in) {
   r.pend_q = c_rd;
   r.pend_n_q = pend_n & 0xffu;
 
-  if (next != r.state_q) {
+  if (go != kXNone) {
+    const DmaBlock& bx = go == kXC ? r.pv_q : r.nx_q;
+    const uint32_t nc = bx.nc;
+    const uint64_t wpr = (uint64_t(nc) + uint64_t(p_.Cols) - 1) / uint64_t(p_.Cols);
+    const uint64_t cols = uint64_t(p_.Cols);
     Xfer x;
-    switch (next) {
-      case DmaState::kLoadA:
-        x = {in.dram_a_i,
+    switch (go) {
+      case kXA:
+        x = {bx.a_row,
              in.ld_a_i,
              k,
-             m,
+             bx.mc,
              uint32_t(kt),
              uint32_t(p_.Rows),
              uint32_t(kt * uint64_t(p_.Rows) - k) & 0xffu,
-             in.a_base_i,
+             bx.a_half ? half_a_ : 0,
              kt,
              1};
         break;
-      case DmaState::kLoadB:
-        x = {in.dram_b_i,
+      case kXB:
+        x = {in.dram_b_i + bx.n0,
              in.ld_b_i,
-             n,
+             nc,
              k,
-             uint32_t(nt),
+             uint32_t(wpr),
              uint32_t(p_.Cols),
-             uint32_t(nt * uint64_t(p_.Cols) - n) & 0xffu,
-             in.b_base_i,
+             uint32_t(wpr * cols - nc) & 0xffu,
+             bx.b_half ? half_b_ : 0,
              1,
              k};
         break;
-      case DmaState::kLoadBias:
-      case DmaState::kLoadM0:
-        x = {next == DmaState::kLoadBias ? in.dram_bias_i : in.dram_m0_i,
+      case kXBias:
+      case kXM0:
+        x = {(go == kXBias ? in.dram_bias_i : in.dram_m0_i) + uint32_t(uint64_t(bx.n0) * 4),
              0,
-             uint32_t(uint64_t(n) * 4),
+             uint32_t(uint64_t(nc) * 4),
              1,
-             uint32_t(nt),
+             uint32_t(wpr),
              uint32_t(4 * p_.Cols),
-             uint32_t((nt * uint64_t(p_.Cols) - n) * 4) & 0xffu,
-             in.q_base_i,
+             uint32_t((wpr * cols - nc) * 4) & 0xffu,
+             bx.b_half ? half_q_ : 0,
              0,
              1};
         break;
-      case DmaState::kLoadShift:
-        x = {in.dram_shift_i,
+      case kXShift:
+        x = {in.dram_shift_i + bx.n0,
              0,
-             n,
+             nc,
              1,
-             uint32_t(nt),
+             uint32_t(wpr),
              uint32_t(p_.Cols),
-             uint32_t(nt * uint64_t(p_.Cols) - n) & 0xffu,
-             in.q_base_i,
+             uint32_t(wpr * cols - nc) & 0xffu,
+             bx.b_half ? half_q_ : 0,
              0,
              1};
         break;
-      case DmaState::kStore:
-        x = {in.dram_c_i,
+      default:  // kXC
+        x = {bx.c_row + bx.n0,
              in.ld_c_i,
-             n,
-             m,
-             uint32_t(nt),
+             nc,
+             bx.mc,
+             uint32_t(wpr),
              uint32_t(p_.Cols),
-             uint32_t(uint64_t(n) - (nt - 1) * uint64_t(p_.Cols)) & 0xffu,
-             in.c_base_i,
-             nt,
+             uint32_t(uint64_t(nc) - (wpr - 1) * cols) & 0xffu,
+             bx.c_half ? half_c_ : 0,
+             wpr,
              1};
-        break;
-      default:
         break;
     }
     r.x_ld_q = x.ld;
@@ -358,8 +460,13 @@ void Dma::tick(const DmaIn& in) {
     r.wd_addr_q = r.wd_row_q = x.sbase & kAddrMask;
   }
   r.state_q = next;
+  r.xk_q = xk;
   r.done_q = done;
   r.err_q = err;
+  r.nx_q = nx;
+  r.cu_q = cu;
+  r.pv_q = pv;
+  r.tile_run_q = tile_run;
   update_outputs();
 }
 

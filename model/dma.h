@@ -22,24 +22,29 @@ using iface::DmaIn;
 using iface::DmaOut;
 using iface::DmaParams;
 
-enum class DmaState : uint32_t {
-  kIdle = 0,
-  kCheck,
-  kLoadA,
-  kLoadB,
-  kLoadBias,
-  kLoadM0,
-  kLoadShift,
-  kTile,
-  kCompute,
-  kStore
+enum class DmaState : uint32_t { kIdle = 0, kCheck, kNext, kXfer, kWait, kTile };
+// Transfers, in the order of an iteration (rtl/dma.sv XA .. XC, XNone).
+enum DmaXfer : uint32_t { kXA = 0, kXB, kXBias, kXM0, kXShift, kXC, kXNone = 7 };
+
+// A block (rtl/dma.sv blk_t).
+struct DmaBlock {
+  bool valid = false;
+  uint32_t m0 = 0, n0 = 0, mc = 0, nc = 0;
+  uint32_t a_row = 0, c_row = 0;
+  bool a_half = false, b_half = false, c_half = false, load_a = false, load_b = false;
 };
 
 // Every register of rtl/dma.sv, with its RTL name.
 struct DmaRegs {
   DmaState state_q = DmaState::kIdle;
+  uint32_t xk_q = kXA;
   bool done_q = false;
   uint32_t err_q = 0;
+  uint32_t mb_q = 0, nb_q = 0;
+  bool a_outer_q = false;
+  uint32_t a_step_q = 0, c_step_q = 0;
+  DmaBlock nx_q, cu_q, pv_q;
+  bool tile_run_q = false;
   uint32_t x_ld_q = 0, x_rb_q = 0, x_wb_q = 0, x_wpr_q = 0, x_pad_q = 0;
   uint64_t x_rstride_q = 0, x_cstride_q = 0;
   uint32_t rq_rows_q = 0, rq_row_q = 0, rq_beat_q = 0;
@@ -67,11 +72,15 @@ class Dma {
   int cap() const { return cap_; }  // staging buffer bytes
 
  private:
-  void update_outputs();  // out_ from r_ (all but ph_store_o)
+  void update_outputs();  // out_ from r_ (all but ph_load_o and ph_store_o)
   bool loading() const;
+  bool storing() const;
+  uint32_t next_xfer() const;  // rtl/dma.sv `go`
+  DmaBlock successor(const DmaIn& in) const;
 
   DmaParams p_;
   int mb_, cap_, lanes_;
+  uint32_t half_a_, half_b_, half_c_, half_q_;
   DmaRegs r_;
   DmaOut out_;
   // Combinational values of this cycle (update_outputs) that tick() needs.

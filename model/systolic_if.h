@@ -107,8 +107,8 @@ enum Reg : uint32_t {
   kLdA = 38,  // RW: bytes from A[m][0] to A[m+1][0]
   kLdB = 39,  // RW: bytes from B[k][0] to B[k+1][0]
   kLdC = 40,  // RW: bytes from C[m][0] to C[m+1][0]
-  kCycLoad = 41,  // R: of CYC_BUSY: memory command cycles before the tile sequencer starts (check and loads)
-  kCycStore = 42,  // R: of CYC_BUSY: memory command cycles after the tile sequencer ends (C stored to memory)
+  kCycLoad = 41,  // R: of CYC_BUSY: memory command cycles with tile_ctrl idle, waiting for memory (DMA stall)
+  kCycStore = 42,  // R: of CYC_BUSY: memory command cycles after tile_ctrl's last block (the last C stored)
   kDramRdLo = 43,  // R: memory bytes read by the last command (beats x 2^MemBytesLog2), bits 31:0
   kDramRdHi = 44,  // R: memory bytes read, bits 63:32
   kDramWrLo = 45,  // R: memory bytes written by the last command (beats x 2^MemBytesLog2), bits 31:0
@@ -156,8 +156,8 @@ inline constexpr RegInfo kRegTable[] = {
     {kLdA, "LD_A", "RW", 32, false, 0, "bytes from A[m][0] to A[m+1][0]"},
     {kLdB, "LD_B", "RW", 32, false, 0, "bytes from B[k][0] to B[k+1][0]"},
     {kLdC, "LD_C", "RW", 32, false, 0, "bytes from C[m][0] to C[m+1][0]"},
-    {kCycLoad, "CYC_LOAD", "R", 32, false, 0, "of CYC_BUSY: memory command cycles before the tile sequencer starts (check and loads)"},
-    {kCycStore, "CYC_STORE", "R", 32, false, 0, "of CYC_BUSY: memory command cycles after the tile sequencer ends (C stored to memory)"},
+    {kCycLoad, "CYC_LOAD", "R", 32, false, 0, "of CYC_BUSY: memory command cycles with tile_ctrl idle, waiting for memory (DMA stall)"},
+    {kCycStore, "CYC_STORE", "R", 32, false, 0, "of CYC_BUSY: memory command cycles after tile_ctrl's last block (the last C stored)"},
     {kDramRdLo, "DRAM_RD_LO", "R", 32, false, 0, "memory bytes read by the last command (beats x 2^MemBytesLog2), bits 31:0"},
     {kDramRdHi, "DRAM_RD_HI", "R", 32, false, 0, "memory bytes read, bits 63:32"},
     {kDramWrLo, "DRAM_WR_LO", "R", 32, false, 0, "memory bytes written by the last command (beats x 2^MemBytesLog2), bits 31:0"},
@@ -693,10 +693,6 @@ DmaParams dma_params(const P& top) {
   X(m_i, uint32_t, kDimWidth) \
   X(n_i, uint32_t, kDimWidth) \
   X(k_i, uint32_t, kDimWidth) \
-  X(a_base_i, uint32_t, kWordWidth) \
-  X(b_base_i, uint32_t, kWordWidth) \
-  X(c_base_i, uint32_t, kWordWidth) \
-  X(q_base_i, uint32_t, kWordWidth) \
   X(dram_a_i, uint32_t, kMemAddrWidth) \
   X(dram_b_i, uint32_t, kMemAddrWidth) \
   X(dram_c_i, uint32_t, kMemAddrWidth) \
@@ -717,6 +713,12 @@ DmaParams dma_params(const P& top) {
   X(done_o, bool, 1) \
   X(err_o, uint32_t, kErrWidth) \
   X(tile_start_o, bool, 1) \
+  X(tile_m_o, uint32_t, kDimWidth) \
+  X(tile_n_o, uint32_t, kDimWidth) \
+  X(tile_a_base_o, uint32_t, kWordWidth) \
+  X(tile_b_base_o, uint32_t, kWordWidth) \
+  X(tile_c_base_o, uint32_t, kWordWidth) \
+  X(tile_q_base_o, uint32_t, kWordWidth) \
   X(ph_load_o, bool, 1) \
   X(ph_store_o, bool, 1) \
   X(wr_en_o, uint32_t, kSpadRegions) \

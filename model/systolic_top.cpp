@@ -102,7 +102,7 @@ const AccStageOut& SystolicTop::acc_eval(const TileCtrlOut& co, const SystolicRe
   ai.s_nt_i = co.s_nt_o;
   ai.s_nv_i = co.s_nv_o;
   ai.s_caddr_i = co.s_caddr_o;
-  ai.q_base_i = ro.q_base_o;
+  ai.q_base_i = dma_.busy() ? dma_.out().tile_q_base_o : ro.q_base_o;
   ai.zp_out_i = ro.zp_out_o;
   ai.act_min_i = ro.act_min_o;
   ai.act_max_i = ro.act_max_o;
@@ -150,7 +150,7 @@ bool SystolicTop::wait_done(uint64_t max_edges) {
   while (edges < max_edges) {
     // Timing-only: with the host port idle and its read data settled, a steady stretch of the
     // controller changes nothing but positions, countdowns and counters (no acc_stage here).
-    if (!compute_data_ && !regs_.regs().rvalid_q) {
+    if (!compute_data_ && !regs_.regs().rvalid_q && !dma_.busy()) {
       uint64_t n = std::min(ctrl_.steady_edges(), max_edges - edges);
       if (n > 1) {
         const TileCtrlOut& co = ctrl_.out();
@@ -273,17 +273,16 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
     }
   }
 
-  const bool dma_tile_start = dout.tile_start_o, dma_c_rd = dout.c_rd_en_o;
+  // The DMA's outputs of this cycle that are read after its edge.
+  const bool dma_busy = dout.busy_o, dma_tile_start = dout.tile_start_o, dma_c_rd = dout.c_rd_en_o;
+  const uint32_t dma_m = dout.tile_m_o, dma_n = dout.tile_n_o, dma_a = dout.tile_a_base_o,
+                 dma_b = dout.tile_b_base_o, dma_c = dout.tile_c_base_o;
   if (dma_on) {
     DmaIn& di = dma_in_;
     di.start_i = ro.mem_start_o;
     di.m_i = ro.m_o;
     di.n_i = ro.n_o;
     di.k_i = ro.k_o;
-    di.a_base_i = ro.a_base_o;
-    di.b_base_i = ro.b_base_o;
-    di.c_base_i = ro.c_base_o;
-    di.q_base_i = ro.q_base_o;
     di.dram_a_i = ro.dram_a_o;
     di.dram_b_i = ro.dram_b_o;
     di.dram_c_i = ro.dram_c_o;
@@ -306,12 +305,12 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
   const bool tile_start = ro.start_o || dma_tile_start;
   if (co.busy_o || tile_start) {
     ctrl_in_.start_i = tile_start;
-    ctrl_in_.m_i = ro.m_o;
-    ctrl_in_.n_i = ro.n_o;
+    ctrl_in_.m_i = dma_busy ? dma_m : ro.m_o;
+    ctrl_in_.n_i = dma_busy ? dma_n : ro.n_o;
     ctrl_in_.k_i = ro.k_o;
-    ctrl_in_.a_base_i = ro.a_base_o;
-    ctrl_in_.b_base_i = ro.b_base_o;
-    ctrl_in_.c_base_i = ro.c_base_o;
+    ctrl_in_.a_base_i = dma_busy ? dma_a : ro.a_base_o;
+    ctrl_in_.b_base_i = dma_busy ? dma_b : ro.b_base_o;
+    ctrl_in_.c_base_i = dma_busy ? dma_c : ro.c_base_o;
     ctrl_.tick(ctrl_in_);
   } else if (co.done_o) {
     ctrl_in_.start_i = false;

@@ -1,28 +1,42 @@
 // dma: the memory side of systolic_top: runs a memory command (docs/architecture.md section 4,
 // "Memory commands"; C++ twin: model/dma.h).
 //
-// A memory command computes C = requant(A * B + bias) from memory to memory: it checks the
-// descriptors, loads A, B, BIAS, M0 and SHIFT from memory into the scratchpads, starts tile_ctrl
-// on them, waits for its done_o and stores C back. Phases, in this order (state_q):
-//   Check      1 cycle: refuse the command (err_o != 0, nothing read or written) when
-//              1 a scratchpad range does not fit: a_base + M*KT > AWords, b_base + NT*K > BWords,
-//                c_base + M*NT > CWords or q_base + NT > QWords (KT = ceil(K/Rows),
-//                NT = ceil(N/Cols));
-//              2 a tensor leaves the memory or its rows overlap: addr + (rows-1)*ld + row_bytes
-//                > 2^MemAddrWidth, or rows > 1 and ld < row_bytes;
-//              3 C's extent [dram_c, end) overlaps the extent of A, B, BIAS, M0 or SHIFT (extents,
-//                not bytes: a C interleaved between another tensor's rows is refused too).
-//              A command with M, N or K = 0 ends here without error and without memory traffic.
-//   LoadA .. LoadShift   one transfer each (below), in the order A, B, BIAS, M0, SHIFT.
-//   Tile       1 cycle: tile_start_o = 1.
-//   Compute    until tile_ctrl's done_o.
-//   Store      C from the C scratchpad to memory, until every write is acknowledged.
-// A transfer moves `rows` rows of row_bytes bytes (A: M x K, B: K x N, C: M x N int8; BIAS, M0:
-// 1 x 4N bytes of little-endian int32; SHIFT: 1 x N int8) between memory (row r at addr + r*ld)
-// and scratchpad words of W bytes (A: Rows lanes, B/C/SHIFT: Cols lanes, BIAS/M0: Cols int32
-// lanes): row r's bytes fill words wpr = ceil(row_bytes / W) words at sbase + r*rstride +
-// j*cstride (A: rstride KT, cstride 1; B: rstride 1, cstride K; C: rstride NT, cstride 1), the
-// last word of a row padded with zeros (stored: only the row's bytes are written).
+// A memory command computes C = requant(A * B + bias) from memory to memory, in blocks that fit
+// half of each scratchpad, so that the next block's operands load and the previous block's C
+// stores while tile_ctrl computes the current one (double buffering, as Gemmini's loop
+// controllers). The command's A_BASE .. Q_BASE registers are not used: each scratchpad is split
+// into halves at word 0 and word Words/2 (HalfA = AWords/2, ...).
+//
+// Check (1 cycle, state SCheck): the command is refused (err_o != 0, nothing read or written) if
+//   1 one row of A (KT = ceil(K/Rows) words) does not fit HalfA, one N-tile of B (K words) HalfB,
+//     or HalfQ or HalfC is 0;
+//   2 a tensor leaves the memory or its rows overlap: addr + (rows-1)*ld + row_bytes >
+//     2^MemAddrWidth, or rows > 1 and ld < row_bytes (A: M x K, B: K x N, C: M x N int8;
+//     BIAS, M0: 4N bytes; SHIFT: N bytes);
+//   3 C's extent [dram_c, end) overlaps the extent of A, B, BIAS, M0 or SHIFT (extents, not
+//     bytes: a C interleaved between another tensor's rows is refused too).
+// A command with M, N or K = 0 ends there without error and without memory traffic. Else the
+// plan: NTb = min(NT, HalfB div K, HalfQ, HalfC) N-tiles per panel (Nb = min(NTb*Cols, N)
+// columns), Mb = min(M, HalfA div KT, HalfC div NTb) rows per block; blocks (m-block, panel) in
+// one of two orders, the one with less memory traffic (bytes, a_outer_q = 1 when T_a < T_b):
+//   panels outer: T_b = (MBc > 1 ? NP : 1) * M*K + K*N + 9N + M*N
+//   m-blocks outer: T_a = M*K + (NP > 1 ? MBc : 1) * (K*N + 9N) + M*N
+// (MBc = ceil(M/Mb), NP = ceil(N/Nb)). An operand block is loaded only when it changes from the
+// previous block (the resident one stays), into the half the previous one does not use; C blocks
+// alternate halves.
+//
+// Sequence (three block descriptors: nx loading, cu computing, pv storing): load block 0; then
+// repeatedly: wait until tile_ctrl is idle (the cycle of its done_o counts), shift pv <- cu <-
+// nx <- successor, start tile_ctrl on cu (STile, 1 cycle: tile_start_o and the tile_* command
+// outputs, which hold until the next STile), then one transfer after another: nx's A (if it
+// changes), nx's B, BIAS, M0, SHIFT (if its panel changes), pv's C; each transfer is preceded by
+// one cycle in SNext. When no block is left the last C is stored and the command ends.
+//
+// A transfer moves `rows` rows of row_bytes bytes between memory (row r at addr + r*ld) and
+// scratchpad words of W bytes (A: Rows lanes, B/C/SHIFT: Cols lanes, BIAS/M0: Cols int32
+// lanes): row r's bytes fill wpr = ceil(row_bytes / W) words at sbase + r*rstride + j*cstride
+// (A: rstride KT, cstride 1; B: rstride 1, cstride K; C: rstride wpr, cstride 1), the last word
+// of a row padded with zeros (stored: only the row's bytes are written).
 //
 // Memory port (mem_req_*, mem_rsp_*; one beat of MB = 2^MemBytesLog2 bytes, addresses multiples
 // of MB): a request is held (valid, we, addr, wdata, wstrb unchanged) until mem_req_ready_i;
@@ -34,18 +48,20 @@
 //   Cap = 2*WMax + MB bytes (the last beat of a row adds the row's padding zeros), taken while
 //   they fit after this cycle's word; one word of W bytes leaves the buffer per cycle into the
 //   scratchpad (wr_en_o, wr_addr_o, wr_data_o). The load ends in the cycle its last word is
-//   written; the next phase starts in the next cycle.
+//   written.
 //   Store: the C words of each row are read in order (c_rd_en_o; data in the next cycle) while
 //   the buffer has room, their row bytes appended; a write request carries the bytes of one beat
 //   of the row (wstrb marks them) once the buffer holds them all. Store ends when every row is
 //   written and acknowledged.
-// Counters (systolic_regs): ph_load_o = busy cycles before the Compute phase (Check, loads,
-// Tile); ph_store_o = the Store cycles and the Compute cycle of tile_ctrl's done_o. tile_ctrl is
-// busy in every other busy cycle of a memory command.
+// Counters (systolic_regs): a busy cycle in which tile_ctrl is not busy (tile_run_q and not
+// tile_done_i) is ph_store_o once no tile_ctrl command is left (the last one's done_o cycle
+// included), else ph_load_o (the array waits for memory: before the first block and between
+// blocks).
 // Cycle behaviour: start_i in a cycle with busy_o = 0 starts a command (busy_o = 1 from the next
-// cycle); done_o = 1 for the cycle after the last busy cycle, err_o with it (0 otherwise). Every output is a function of the registers (no combinational path from an input).
-// The command inputs must not change while busy_o = 1. Reset (rst_ni = 0, asynchronous) clears
-// every register.
+// cycle); done_o = 1 for the cycle after the last busy cycle, err_o with it (0 otherwise). Every
+// output is a function of the registers except ph_load_o and ph_store_o (tile_done_i). The
+// command inputs must not change while busy_o = 1. Reset (rst_ni = 0, asynchronous) clears every
+// register.
 `include "systolic_assert.svh"
 
 module dma #(
@@ -63,10 +79,6 @@ module dma #(
   input  logic [systolic_pkg::DimWidth-1:0]      m_i,
   input  logic [systolic_pkg::DimWidth-1:0]      n_i,
   input  logic [systolic_pkg::DimWidth-1:0]      k_i,
-  input  logic [systolic_pkg::WordWidth-1:0]     a_base_i,
-  input  logic [systolic_pkg::WordWidth-1:0]     b_base_i,
-  input  logic [systolic_pkg::WordWidth-1:0]     c_base_i,
-  input  logic [systolic_pkg::WordWidth-1:0]     q_base_i,
   input  logic [systolic_pkg::MemAddrWidth-1:0]  dram_a_i,
   input  logic [systolic_pkg::MemAddrWidth-1:0]  dram_b_i,
   input  logic [systolic_pkg::MemAddrWidth-1:0]  dram_c_i,
@@ -85,6 +97,12 @@ module dma #(
   output logic                                   done_o,
   output logic [systolic_pkg::ErrWidth-1:0]      err_o,
   output logic                                   tile_start_o,
+  output logic [systolic_pkg::DimWidth-1:0]      tile_m_o,
+  output logic [systolic_pkg::DimWidth-1:0]      tile_n_o,
+  output logic [systolic_pkg::WordWidth-1:0]     tile_a_base_o,
+  output logic [systolic_pkg::WordWidth-1:0]     tile_b_base_o,
+  output logic [systolic_pkg::WordWidth-1:0]     tile_c_base_o,
+  output logic [systolic_pkg::WordWidth-1:0]     tile_q_base_o,
   output logic                                   ph_load_o,
   output logic                                   ph_store_o,
   output logic [systolic_pkg::SpadRegions-1:0]   wr_en_o,
@@ -104,23 +122,44 @@ module dma #(
   localparam int MAW   = systolic_pkg::MemAddrWidth;
   localparam int AW    = systolic_pkg::AddrWidth;
   localparam int DimW  = systolic_pkg::DimWidth;
+  localparam int BaseW = systolic_pkg::WordWidth;
   localparam int Lanes = (Rows > Cols) ? Rows : Cols;
   localparam int WMax  = (Rows > 4 * Cols) ? Rows : 4 * Cols;  // widest scratchpad word, bytes
   localparam int Cap   = 2 * WMax + MB;                        // staging buffer, bytes
   localparam int CapW  = $clog2(Cap + 1);
   localparam int BufW  = 8 * Cap;
   localparam int OutW  = 16;  // writes in flight
+  localparam int HalfA = AWords / 2, HalfB = BWords / 2, HalfC = CWords / 2, HalfQ = QWords / 2;
 
   // Scratchpad index in wr_en_o (region 1 + i).
   localparam int SpA = 0, SpB = 1, SpBias = 3, SpM0 = 4, SpShift = 5;
 
-  typedef enum logic [3:0] {
-    SIdle, SCheck, SLoadA, SLoadB, SLoadBias, SLoadM0, SLoadShift, STile, SCompute, SStore
-  } state_e;
+  typedef enum logic [2:0] {SIdle, SCheck, SNext, SXfer, SWait, STile} state_e;
+  // Transfers, in the order of an iteration.
+  localparam logic [2:0] XA = 3'd0, XB = 3'd1, XBias = 3'd2, XM0 = 3'd3, XShift = 3'd4, XC = 3'd5,
+                         XNone = 3'd7;
+
+  // A block: rows m0 .. m0+mc-1, columns n0 .. n0+nc-1; a_row / c_row the memory address of its
+  // first row of A / C; halves; whether its A and its panel (B, BIAS, M0, SHIFT) must load.
+  typedef struct packed {
+    logic            valid;
+    logic [DimW-1:0] m0, n0, mc, nc;
+    logic [MAW-1:0]  a_row, c_row;
+    logic            a_half, b_half, c_half, load_a, load_b;
+  } blk_t;
 
   state_e               state_q, state_d;
+  logic [2:0]           xk_q, xk_d;              // the transfer running (SXfer) / next to try (SNext)
   logic                 done_q, done_d;
   logic [systolic_pkg::ErrWidth-1:0] err_q, err_d;
+  // Plan.
+  logic [DimW-1:0]      mb_q, mb_d;            // rows per block
+  logic [DimW-1:0]      nb_q, nb_d;            // columns per panel
+  logic                 a_outer_q, a_outer_d;  // m-blocks outer (A resident across panels)
+  logic [MAW-1:0]       a_step_q, a_step_d;    // Mb * LD_A
+  logic [MAW-1:0]       c_step_q, c_step_d;    // Mb * LD_C
+  blk_t                 nx_q, nx_d, cu_q, cu_d, pv_q, pv_d;
+  logic                 tile_run_q, tile_run_d;
   // The transfer of the current phase.
   logic [MAW-1:0]       x_ld_q, x_ld_d;        // bytes between rows
   logic [MAW-1:0]       x_rb_q, x_rb_d;        // bytes per row
@@ -151,25 +190,38 @@ module dma #(
   logic [OutW-1:0]      wr_out_q, wr_out_d;
 
   // ---------------------------------------------------------------------------------------------
-  // Check: tile counts, ranges and extents (64-bit arithmetic: no operand exceeds 58 bits)
+  // Check and plan (SCheck; 64-bit arithmetic: no operand exceeds 58 bits)
   // ---------------------------------------------------------------------------------------------
-  logic [63:0] kt, nt, a_end, b_end, c_end, q_end;
+  logic [63:0] kt, nt, ntb, mb, mbc, np, nbc, t_a, t_b;
+  logic [63:0] ntb0, ntb1, ntb2, mb0, mb1, nbc0;  // the clamps, one name per step (no variable
+                                                 // is written twice in a block: Icarus)
   logic [63:0] xa_end, xb_end, xc_end, xbias_end, xm0_end, xshift_end;
   logic        zero_dim, bad_spad, bad_mem, bad_overlap;
   logic [systolic_pkg::ErrWidth-1:0] check_err;
-
-  // Rows - 1 of each tensor (DimWidth bits, as the registers) and its extent's end.
+  // Rows - 1 of each tensor (DimWidth bits, as the registers).
   logic [DimW-1:0] m_m1, k_m1;
   assign m_m1 = m_i - DimW'(1);
   assign k_m1 = k_i - DimW'(1);
 
   always_comb begin
-    kt = (64'(k_i) + 64'(Rows) - 64'd1) / 64'(Rows);
-    nt = (64'(n_i) + 64'(Cols) - 64'd1) / 64'(Cols);
-    a_end = 64'(a_base_i) + 64'(m_i) * kt;
-    b_end = 64'(b_base_i) + nt * 64'(k_i);
-    c_end = 64'(c_base_i) + 64'(m_i) * nt;
-    q_end = 64'(q_base_i) + nt;
+    kt  = (64'(k_i) + 64'(Rows) - 64'd1) / 64'(Rows);
+    nt  = (64'(n_i) + 64'(Cols) - 64'd1) / 64'(Cols);
+    // Panel: N-tiles per panel; block: rows per block (0 when nothing fits).
+    ntb0 = (k_i == '0) ? 64'd0 : 64'(HalfB) / 64'(k_i);
+    ntb1 = (ntb0 > nt) ? nt : ntb0;
+    ntb2 = (ntb1 > 64'(HalfQ)) ? 64'(HalfQ) : ntb1;
+    ntb  = (ntb2 > 64'(HalfC)) ? 64'(HalfC) : ntb2;
+    mb0  = (kt == 64'd0) ? 64'd0 : 64'(HalfA) / kt;
+    mb1  = (mb0 > 64'(m_i)) ? 64'(m_i) : mb0;
+    mb   = ((ntb != 64'd0) && (mb1 > 64'(HalfC) / ntb)) ? 64'(HalfC) / ntb : mb1;
+    nbc0 = ntb * 64'(Cols);
+    nbc  = (nbc0 > 64'(n_i)) ? 64'(n_i) : nbc0;
+    mbc = (mb == 64'd0) ? 64'd0 : (64'(m_i) + mb - 64'd1) / mb;
+    np  = (nbc == 64'd0) ? 64'd0 : (64'(n_i) + nbc - 64'd1) / nbc;
+    t_b = ((mbc > 64'd1) ? np : 64'd1) * 64'(m_i) * 64'(k_i) + 64'(k_i) * 64'(n_i) +
+          64'd9 * 64'(n_i) + 64'(m_i) * 64'(n_i);
+    t_a = 64'(m_i) * 64'(k_i) + ((np > 64'd1) ? mbc : 64'd1) * (64'(k_i) * 64'(n_i) +
+          64'd9 * 64'(n_i)) + 64'(m_i) * 64'(n_i);
     xa_end     = 64'(dram_a_i) + 64'(m_m1) * 64'(ld_a_i) + 64'(k_i);
     xb_end     = 64'(dram_b_i) + 64'(k_m1) * 64'(ld_b_i) + 64'(n_i);
     xc_end     = 64'(dram_c_i) + 64'(m_m1) * 64'(ld_c_i) + 64'(n_i);
@@ -177,8 +229,7 @@ module dma #(
     xm0_end    = 64'(dram_m0_i) + 64'(n_i) * 64'd4;
     xshift_end = 64'(dram_shift_i) + 64'(n_i);
     zero_dim = (m_i == '0) || (n_i == '0) || (k_i == '0);
-    bad_spad = (a_end > 64'(AWords)) || (b_end > 64'(BWords)) || (c_end > 64'(CWords)) ||
-               (q_end > 64'(QWords));
+    bad_spad = (ntb == 64'd0) || (mb == 64'd0);
     bad_mem = (xa_end > (64'd1 << MAW)) || (xb_end > (64'd1 << MAW)) ||
               (xc_end > (64'd1 << MAW)) || (xbias_end > (64'd1 << MAW)) ||
               (xm0_end > (64'd1 << MAW)) || (xshift_end > (64'd1 << MAW)) ||
@@ -195,43 +246,102 @@ module dma #(
   end
 
   // ---------------------------------------------------------------------------------------------
-  // The transfer a phase runs
+  // Blocks: the first, and the one after nx_q
   // ---------------------------------------------------------------------------------------------
+  blk_t first, succ;
+  logic [DimW-1:0] s_m0, s_n0;
+  logic            s_valid, n_more, m_more, s_load_a, s_load_b, s_a_half, s_b_half;
+  logic [DimW-1:0] s_mc, s_nc;
+  logic [MAW-1:0]  s_a_row, s_c_row;
+
+  // (Continuous assignments: Icarus re-runs an always_comb that reads what it wrote.)
+  assign first = {1'b1, DimW'(0), DimW'(0), DimW'(mb), DimW'(nbc), dram_a_i, dram_c_i,
+                  1'b0, 1'b0, 1'b0, 1'b1, 1'b1};
+  assign n_more   = 32'(nx_q.n0) + 32'(nb_q) < 32'(n_i);
+  assign m_more   = 32'(nx_q.m0) + 32'(mb_q) < 32'(m_i);
+  // m-blocks outer: the next panel, else the next m-block from panel 0; panels outer: the other
+  // way round.
+  assign s_valid  = nx_q.valid && (n_more || m_more);
+  assign s_m0     = a_outer_q ? (n_more ? nx_q.m0 : m_more ? nx_q.m0 + mb_q : nx_q.m0)
+                              : (m_more ? nx_q.m0 + mb_q : n_more ? '0 : nx_q.m0);
+  assign s_n0     = a_outer_q ? (n_more ? nx_q.n0 + nb_q : m_more ? '0 : nx_q.n0)
+                              : (m_more ? nx_q.n0 : n_more ? nx_q.n0 + nb_q : nx_q.n0);
+  assign s_mc     = (32'(m_i) - 32'(s_m0) < 32'(mb_q)) ? m_i - s_m0 : mb_q;
+  assign s_nc     = (32'(n_i) - 32'(s_n0) < 32'(nb_q)) ? n_i - s_n0 : nb_q;
+  assign s_load_a = s_m0 != nx_q.m0;
+  assign s_load_b = s_n0 != nx_q.n0;
+  assign s_a_half = s_load_a ? !nx_q.a_half : nx_q.a_half;
+  assign s_b_half = s_load_b ? !nx_q.b_half : nx_q.b_half;
+  assign s_a_row  = !s_load_a ? nx_q.a_row : (s_m0 == '0) ? dram_a_i : nx_q.a_row + a_step_q;
+  assign s_c_row  = (s_m0 == nx_q.m0) ? nx_q.c_row : (s_m0 == '0) ? dram_c_i
+                                                                  : nx_q.c_row + c_step_q;
+  assign succ = {s_valid, s_m0, s_n0, s_mc, s_nc, s_a_row, s_c_row, s_a_half, s_b_half,
+                 !nx_q.c_half, s_load_a, s_load_b};
+
+  // tile_ctrl's command: block cu_q.
+  assign tile_m_o      = cu_q.mc;
+  assign tile_n_o      = cu_q.nc;
+  assign tile_a_base_o = cu_q.a_half ? BaseW'(HalfA) : '0;
+  assign tile_b_base_o = cu_q.b_half ? BaseW'(HalfB) : '0;
+  assign tile_c_base_o = cu_q.c_half ? BaseW'(HalfC) : '0;
+  assign tile_q_base_o = cu_q.b_half ? BaseW'(HalfQ) : '0;
+
+  // ---------------------------------------------------------------------------------------------
+  // The transfer SNext starts: the first of xk_q .. XC that this iteration needs
+  // ---------------------------------------------------------------------------------------------
+  logic [2:0]      go;
   logic [MAW-1:0]  nx_addr, nx_ld, nx_rb;
-  logic [DimW-1:0] nx_rows, nx_wpr;
+  logic [DimW-1:0] nx_rows, nx_wpr, x_nc;
   logic [7:0]      nx_wb, nx_pad;
   logic [AW-1:0]   nx_sbase, nx_rstride, nx_cstride;
+  logic [63:0]     wpr_nc;
+
+  logic [5:0] want;  // transfer x is needed in this iteration and not yet done
+  always_comb begin
+    for (int x = 0; x < 6; x++) begin
+      want[x] = (x >= 32'(xk_q)) &&
+                (((x == 0) && nx_q.valid && nx_q.load_a) ||
+                 ((x >= 1) && (x <= 4) && nx_q.valid && nx_q.load_b) ||
+                 ((x == 5) && pv_q.valid));
+    end
+  end
+  assign go = want[0] ? XA : want[1] ? XB : want[2] ? XBias : want[3] ? XM0 :
+              want[4] ? XShift : want[5] ? XC : XNone;
 
   always_comb begin
+    x_nc   = (go == XC) ? pv_q.nc : nx_q.nc;
+    wpr_nc = (64'(x_nc) + 64'(Cols) - 64'd1) / 64'(Cols);
     nx_addr = '0; nx_ld = '0; nx_rb = '0; nx_rows = '0; nx_wpr = '0; nx_wb = '0; nx_pad = '0;
     nx_sbase = '0; nx_rstride = '0; nx_cstride = '0;
-    unique case (state_d)
-      SLoadA: begin
-        nx_addr = dram_a_i; nx_ld = ld_a_i; nx_rows = m_i; nx_rb = MAW'(k_i);
+    case (go)
+      XA: begin
+        nx_addr = nx_q.a_row; nx_ld = ld_a_i; nx_rows = nx_q.mc; nx_rb = MAW'(k_i);
         nx_wb = 8'(Rows); nx_wpr = DimW'(kt); nx_pad = 8'(kt * 64'(Rows) - 64'(k_i));
-        nx_sbase = AW'(a_base_i); nx_rstride = AW'(kt); nx_cstride = AW'(1);
+        nx_sbase = nx_q.a_half ? AW'(HalfA) : '0; nx_rstride = AW'(kt); nx_cstride = AW'(1);
       end
-      SLoadB: begin
-        nx_addr = dram_b_i; nx_ld = ld_b_i; nx_rows = k_i; nx_rb = MAW'(n_i);
-        nx_wb = 8'(Cols); nx_wpr = DimW'(nt); nx_pad = 8'(nt * 64'(Cols) - 64'(n_i));
-        nx_sbase = AW'(b_base_i); nx_rstride = AW'(1); nx_cstride = AW'(k_i);
+      XB: begin
+        nx_addr = dram_b_i + MAW'(nx_q.n0); nx_ld = ld_b_i; nx_rows = k_i; nx_rb = MAW'(x_nc);
+        nx_wb = 8'(Cols); nx_wpr = DimW'(wpr_nc); nx_pad = 8'(wpr_nc * 64'(Cols) - 64'(x_nc));
+        nx_sbase = nx_q.b_half ? AW'(HalfB) : '0; nx_rstride = AW'(1); nx_cstride = AW'(k_i);
       end
-      SLoadBias, SLoadM0: begin
-        nx_addr = (state_d == SLoadBias) ? dram_bias_i : dram_m0_i;
-        nx_rows = DimW'(1); nx_rb = MAW'(64'(n_i) * 64'd4);
-        nx_wb = 8'(4 * Cols); nx_wpr = DimW'(nt); nx_pad = 8'((nt * 64'(Cols) - 64'(n_i)) * 64'd4);
-        nx_sbase = AW'(q_base_i); nx_cstride = AW'(1);
+      XBias, XM0: begin
+        nx_addr = ((go == XBias) ? dram_bias_i : dram_m0_i) + MAW'(64'(nx_q.n0) * 64'd4);
+        nx_rows = DimW'(1); nx_rb = MAW'(64'(x_nc) * 64'd4);
+        nx_wb = 8'(4 * Cols); nx_wpr = DimW'(wpr_nc);
+        nx_pad = 8'((wpr_nc * 64'(Cols) - 64'(x_nc)) * 64'd4);
+        nx_sbase = nx_q.b_half ? AW'(HalfQ) : '0; nx_cstride = AW'(1);
       end
-      SLoadShift: begin
-        nx_addr = dram_shift_i; nx_rows = DimW'(1); nx_rb = MAW'(n_i);
-        nx_wb = 8'(Cols); nx_wpr = DimW'(nt); nx_pad = 8'(nt * 64'(Cols) - 64'(n_i));
-        nx_sbase = AW'(q_base_i); nx_cstride = AW'(1);
+      XShift: begin
+        nx_addr = dram_shift_i + MAW'(nx_q.n0); nx_rows = DimW'(1); nx_rb = MAW'(x_nc);
+        nx_wb = 8'(Cols); nx_wpr = DimW'(wpr_nc); nx_pad = 8'(wpr_nc * 64'(Cols) - 64'(x_nc));
+        nx_sbase = nx_q.b_half ? AW'(HalfQ) : '0; nx_cstride = AW'(1);
       end
-      SStore: begin
+      XC: begin
         // x_pad: the bytes of a row's last word.
-        nx_addr = dram_c_i; nx_ld = ld_c_i; nx_rows = m_i; nx_rb = MAW'(n_i);
-        nx_wb = 8'(Cols); nx_wpr = DimW'(nt); nx_pad = 8'(64'(n_i) - (nt - 64'd1) * 64'(Cols));
-        nx_sbase = AW'(c_base_i); nx_rstride = AW'(nt); nx_cstride = AW'(1);
+        nx_addr = pv_q.c_row + MAW'(pv_q.n0); nx_ld = ld_c_i; nx_rows = pv_q.mc;
+        nx_rb = MAW'(x_nc); nx_wb = 8'(Cols); nx_wpr = DimW'(wpr_nc);
+        nx_pad = 8'(64'(x_nc) - (wpr_nc - 64'd1) * 64'(Cols));
+        nx_sbase = pv_q.c_half ? AW'(HalfC) : '0; nx_rstride = AW'(wpr_nc); nx_cstride = AW'(1);
       end
       default: ;
     endcase
@@ -256,9 +366,8 @@ module dma #(
   logic            c_rd, wd_last;
   logic [MB-1:0]   strb;
 
-  assign loading   = (state_q == SLoadA) || (state_q == SLoadB) || (state_q == SLoadBias) ||
-                     (state_q == SLoadM0) || (state_q == SLoadShift);
-  assign storing   = state_q == SStore;
+  assign loading   = (state_q == SXfer) && (xk_q != XC);
+  assign storing   = (state_q == SXfer) && (xk_q == XC);
   assign beat_mask = ~MAW'(MB - 1);
 
   always_comb begin
@@ -290,14 +399,15 @@ module dma #(
   assign req_fire        = mem_req_valid_o && mem_req_ready_i;
   assign rq_last         = rq_row_q + x_rb_q - rq_beat_q <= MAW'(MB);  // modulo 2^MAW: a row may end at 2^MAW
 
+  logic [8*MB-1:0] wdata_sh;
+  assign wdata_sh = (8 * MB)'(buf_q << (32'(hd_lo) * 8));
   always_comb begin
-    strb = '0;
-    for (int i = 0; i < MB; i++) strb[i] = storing && (8'(i) >= hd_lo) && (8'(i) < hd_hi);
-    mem_req_wstrb_o = strb;
-    mem_req_wdata_o = '0;
-    if (storing) mem_req_wdata_o = (8 * MB)'(buf_q << (32'(hd_lo) * 8));
-    for (int i = 0; i < MB; i++) if (!strb[i]) mem_req_wdata_o[8*i +: 8] = 8'd0;
+    for (int i = 0; i < MB; i++) begin
+      strb[i] = storing && (8'(i) >= hd_lo) && (8'(i) < hd_hi);
+      mem_req_wdata_o[8*i +: 8] = strb[i] ? wdata_sh[8*i +: 8] : 8'd0;
+    end
   end
+  assign mem_req_wstrb_o = strb;
 
   // Store: C word reads while the buffer has room for one more word.
   assign c_rd      = storing && (wd_rows_q != '0) &&
@@ -306,92 +416,127 @@ module dma #(
   assign c_rd_addr_o = wd_addr_q;
 
   // Scratchpad writes (load): the buffer's first word as lanes.
+  logic wide;  // BIAS / M0: int32 lanes
+  assign wide = (xk_q == XBias) || (xk_q == XM0);
   always_comb begin
-    wr_en_o = '0;
-    if (emit) begin
-      unique case (state_q)
-        SLoadA:     wr_en_o[SpA] = 1'b1;
-        SLoadB:     wr_en_o[SpB] = 1'b1;
-        SLoadBias:  wr_en_o[SpBias] = 1'b1;
-        SLoadM0:    wr_en_o[SpM0] = 1'b1;
-        SLoadShift: wr_en_o[SpShift] = 1'b1;
-        default: ;
-      endcase
+    for (int i = 0; i < systolic_pkg::SpadRegions; i++) begin
+      wr_en_o[i] = emit && (((i == SpA) && (xk_q == XA)) || ((i == SpB) && (xk_q == XB)) ||
+                            ((i == SpBias) && (xk_q == XBias)) || ((i == SpM0) && (xk_q == XM0)) ||
+                            ((i == SpShift) && (xk_q == XShift)));
     end
-    wr_data_o = '0;
     for (int l = 0; l < Lanes; l++) begin
-      if ((state_q == SLoadBias) || (state_q == SLoadM0)) begin
-        if (l < Cols) wr_data_o[32*l +: 32] = buf_q[32*l +: 32];
-      end else if (32'(l) < 32'(x_wb_q)) begin
-        wr_data_o[32*l +: 32] = 32'($signed(buf_q[8*l +: 8]));
-      end
+      wr_data_o[32*l +: 32] = !emit ? 32'd0
+                            : wide ? ((l < Cols) ? buf_q[32*l +: 32] : 32'd0)
+                            : (32'(l) < 32'(x_wb_q)) ? 32'($signed(buf_q[8*l +: 8])) : 32'd0;
     end
-    if (!emit) wr_data_o = '0;
   end
   assign wr_addr_o = emit ? wd_addr_q : '0;
 
-  // Buffer update.
+  // Buffer update (continuous assignments: one value per name, for Icarus).
+  logic [8*MB-1:0]        beat_masked;
+  logic [8*Cols-1:0]      c_masked;
+  logic [BufW-1:0]        buf_sh;
+  logic [CapW-1:0]        fill_c;
   always_comb begin
-    beat_bits = '0;
     for (int i = 0; i < MB; i++) begin
-      if ((8'(i) >= hd_lo) && (8'(i) < hd_hi)) beat_bits[8*i +: 8] = mem_rsp_rdata_i[8*i +: 8];
+      beat_masked[8*i +: 8] = ((8'(i) >= hd_lo) && (8'(i) < hd_hi)) ? mem_rsp_rdata_i[8*i +: 8]
+                                                                    : 8'd0;
     end
-    beat_bits = beat_bits >> (32'(hd_lo) * 8);
-    c_bits = '0;
     for (int i = 0; i < Cols; i++) begin
-      if (8'(i) < pend_n_q) c_bits[8*i +: 8] = c_rd_data_i[8*i +: 8];
-    end
-    ins    = '0;
-    buf_d  = buf_q;
-    fill_d = fill_q;
-    if (loading) begin
-      buf_d  = emit ? (buf_q >> (32'(x_wb_q) * 8)) : buf_q;
-      ins    = rsp_take ? (beat_bits << (32'(fill_e) * 8)) : '0;
-      buf_d  = buf_d | ins;
-      fill_d = fill_e + (rsp_take ? CapW'(hd_n) + (hd_last ? CapW'(x_pad_q) : '0) : CapW'(0));
-    end else if (storing) begin
-      buf_d  = req_fire ? (buf_q >> (32'(hd_n) * 8)) : buf_q;
-      fill_d = fill_q - (req_fire ? CapW'(hd_n) : CapW'(0));
-      ins    = pend_q ? (c_bits << (32'(fill_d) * 8)) : '0;
-      buf_d  = buf_d | ins;
-      fill_d = fill_d + (pend_q ? CapW'(pend_n_q) : CapW'(0));
+      c_masked[8*i +: 8] = (8'(i) < pend_n_q) ? c_rd_data_i[8*i +: 8] : 8'd0;
     end
   end
+  assign beat_bits = BufW'(beat_masked) >> (32'(hd_lo) * 8);
+  assign c_bits    = BufW'(c_masked);
+  // The buffer after this cycle's word (load) or beat (store) leaves it, and what enters.
+  assign buf_sh = (loading && emit) ? (buf_q >> (32'(x_wb_q) * 8))
+                : (storing && req_fire) ? (buf_q >> (32'(hd_n) * 8)) : buf_q;
+  assign fill_c = loading ? fill_e : (storing && req_fire) ? fill_q - CapW'(hd_n) : fill_q;
+  assign ins    = (loading && rsp_take) ? (beat_bits << (32'(fill_c) * 8))
+                : (storing && pend_q) ? (c_bits << (32'(fill_c) * 8)) : '0;
+  assign buf_d  = buf_sh | ins;
+  assign fill_d = fill_c + ((loading && rsp_take) ? CapW'(hd_n) + (hd_last ? CapW'(x_pad_q) : '0)
+                          : (storing && pend_q) ? CapW'(pend_n_q) : CapW'(0));
 
   // ---------------------------------------------------------------------------------------------
   // Control
   // ---------------------------------------------------------------------------------------------
-  logic load_end;
-  assign load_end = loading && emit && (wd_rows_q == DimW'(1)) && wd_last;
+  logic xfer_end, tile_idle;
+  assign xfer_end  = (loading && emit && (wd_rows_q == DimW'(1)) && wd_last) ||
+                     (storing && (rq_rows_q == '0) && (wr_out_q == '0));
+  assign tile_idle = !tile_run_q || tile_done_i;  // tile_ctrl's done_o cycle: idle
 
   always_comb begin
-    state_d = state_q;
-    done_d  = 1'b0;
-    err_d   = err_q;
-    unique case (state_q)
+    state_d    = state_q;
+    xk_d       = xk_q;
+    done_d     = 1'b0;
+    err_d      = err_q;
+    mb_d       = mb_q;
+    nb_d       = nb_q;
+    a_outer_d  = a_outer_q;
+    a_step_d   = a_step_q;
+    c_step_d   = c_step_q;
+    nx_d       = nx_q;
+    cu_d       = cu_q;
+    pv_d       = pv_q;
+    tile_run_d = tile_run_q && !tile_done_i;
+    case (state_q)
       SIdle: if (start_i) begin
         state_d = SCheck;
         err_d   = '0;
       end
       SCheck: begin
-        if (check_err != '0 || zero_dim) begin
+        if ((check_err != '0) || zero_dim) begin
           state_d = SIdle;
           done_d  = 1'b1;
           err_d   = zero_dim ? '0 : check_err;
         end else begin
-          state_d = SLoadA;
+          state_d   = SNext;
+          xk_d      = XA;
+          mb_d      = DimW'(mb);
+          nb_d      = DimW'(nbc);
+          a_outer_d = t_a < t_b;
+          a_step_d  = MAW'(mb * 64'(ld_a_i));
+          c_step_d  = MAW'(mb * 64'(ld_c_i));
+          nx_d      = first;
+          cu_d      = '0;
+          pv_d      = '0;
         end
       end
-      SLoadA:     if (load_end) state_d = SLoadB;
-      SLoadB:     if (load_end) state_d = SLoadBias;
-      SLoadBias:  if (load_end) state_d = SLoadM0;
-      SLoadM0:    if (load_end) state_d = SLoadShift;
-      SLoadShift: if (load_end) state_d = STile;
-      STile:      state_d = SCompute;
-      SCompute:   if (tile_done_i) state_d = SStore;
-      SStore: if ((rq_rows_q == '0) && (wr_out_q == '0)) begin
-        state_d = SIdle;
-        done_d  = 1'b1;
+      SNext: begin
+        if (go == XNone) begin
+          state_d = SWait;
+        end else begin
+          state_d = SXfer;
+          xk_d    = go;
+        end
+      end
+      SXfer: if (xfer_end) begin
+        state_d = SNext;
+        xk_d    = xk_q + 3'd1;
+      end
+      SWait: if (tile_idle) begin
+        if (nx_q.valid) begin
+          // The next block computes; the one after it loads; the one before stores.
+          state_d = STile;
+          pv_d    = cu_q;
+          cu_d    = nx_q;
+          nx_d    = succ;
+        end else if (cu_q.valid) begin
+          // The last block has computed: store it.
+          state_d  = SNext;
+          xk_d     = XA;
+          pv_d     = cu_q;
+          cu_d     = '0;
+        end else begin
+          state_d = SIdle;
+          done_d  = 1'b1;
+        end
+      end
+      STile: begin
+        state_d    = SNext;
+        xk_d       = XA;
+        tile_run_d = 1'b1;
       end
       default: state_d = SIdle;
     endcase
@@ -438,8 +583,8 @@ module dma #(
         wd_addr_d = wd_addr_q + x_cstride_q;
       end
     end
-    // A new phase: its transfer.
-    if (state_d != state_q) begin
+    // A transfer starts: its descriptor.
+    if ((state_q == SNext) && (go != XNone)) begin
       x_ld_d = nx_ld; x_rb_d = nx_rb; x_wb_d = nx_wb; x_wpr_d = nx_wpr; x_pad_d = nx_pad;
       x_rstride_d = nx_rstride; x_cstride_d = nx_cstride;
       rq_rows_d = nx_rows; rq_row_d = nx_addr; rq_beat_d = nx_addr & beat_mask;
@@ -451,8 +596,12 @@ module dma #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       state_q <= SIdle;
+      xk_q <= XA;
       done_q <= 1'b0;
       err_q <= '0;
+      mb_q <= '0; nb_q <= '0; a_outer_q <= 1'b0; a_step_q <= '0; c_step_q <= '0;
+      nx_q <= '0; cu_q <= '0; pv_q <= '0;
+      tile_run_q <= 1'b0;
       x_ld_q <= '0; x_rb_q <= '0; x_wb_q <= '0; x_wpr_q <= '0; x_pad_q <= '0;
       x_rstride_q <= '0; x_cstride_q <= '0;
       rq_rows_q <= '0; rq_row_q <= '0; rq_beat_q <= '0;
@@ -462,8 +611,13 @@ module dma #(
       pend_q <= 1'b0; pend_n_q <= '0; wr_out_q <= '0;
     end else begin
       state_q <= state_d;
+      xk_q <= xk_d;
       done_q <= done_d;
       err_q <= err_d;
+      mb_q <= mb_d; nb_q <= nb_d; a_outer_q <= a_outer_d; a_step_q <= a_step_d;
+      c_step_q <= c_step_d;
+      nx_q <= nx_d; cu_q <= cu_d; pv_q <= pv_d;
+      tile_run_q <= tile_run_d;
       x_ld_q <= x_ld_d; x_rb_q <= x_rb_d; x_wb_q <= x_wb_d; x_wpr_q <= x_wpr_d;
       x_pad_q <= x_pad_d; x_rstride_q <= x_rstride_d; x_cstride_q <= x_cstride_d;
       rq_rows_q <= rq_rows_d; rq_row_q <= rq_row_d; rq_beat_q <= rq_beat_d;
@@ -474,12 +628,15 @@ module dma #(
     end
   end
 
+  logic tile_busy, no_tile_left;
+  assign tile_busy    = tile_run_q && !tile_done_i;
+  assign no_tile_left = !nx_q.valid && (!cu_q.valid || tile_done_i);
   assign busy_o       = state_q != SIdle;
   assign done_o       = done_q;
   assign err_o        = done_q ? err_q : '0;
   assign tile_start_o = state_q == STile;
-  assign ph_load_o    = (state_q == SCheck) || loading || (state_q == STile);
-  assign ph_store_o   = storing || ((state_q == SCompute) && tile_done_i);
+  assign ph_store_o   = busy_o && (state_q != SCheck) && !tile_busy && no_tile_left;
+  assign ph_load_o    = busy_o && !tile_busy && !ph_store_o;
 
   // ---------------------------------------------------------------------------------------------
   // Assertions
@@ -487,9 +644,15 @@ module dma #(
   // The staging buffer never overflows; a store never answers more writes than it issued.
   `SYS_ASSERT(BufCap_A, 32'(fill_q) <= 32'(Cap))
   `SYS_ASSERT(WrOut_A, !(storing && mem_rsp_valid_i && (wr_out_q == '0)))
-  // A load takes no response beyond the rows it requested.
-  `SYS_ASSERT(RspOrder_A, !(loading && mem_rsp_valid_i && (rs_rows_q == '0)))
+  // No response arrives outside a transfer, and a load takes none beyond its rows.
+  `SYS_ASSERT(RspInXfer_A, !(mem_rsp_valid_i && !(loading && (rs_rows_q != '0)) && !storing))
   // Requests address whole beats.
   `SYS_ASSERT(MemAligned_A, !mem_req_valid_o || ((mem_req_addr_o & MAW'(MB - 1)) == '0))
+  // tile_ctrl starts only when idle, and the halves a transfer writes are not the ones it reads:
+  // a load writes nx's halves, never cu's (unless they hold the same resident operand).
+  `SYS_ASSERT(TileStartIdle_A, !(tile_start_o && tile_run_q))
+  `SYS_ASSERT(LoadHalfA_A, !(loading && (xk_q == XA) && tile_busy && (nx_q.a_half == cu_q.a_half)))
+  `SYS_ASSERT(LoadHalfB_A, !(loading && (xk_q != XA) && tile_busy && (nx_q.b_half == cu_q.b_half)))
+  `SYS_ASSERT(StoreHalfC_A, !(storing && tile_busy && (pv_q.c_half == cu_q.c_half)))
 
 endmodule

@@ -97,6 +97,11 @@ module systolic_top #(
   logic [systolic_pkg::ErrWidth-1:0] dma_err;
   logic [MAW-1:0]         dram_a_q, dram_b_q, dram_c_q, dram_bias_q, dram_m0_q, dram_shift_q;
   logic [MAW-1:0]         ld_a_q, ld_b_q, ld_c_q;
+  // tile_ctrl's command: systolic_regs' registers, or the DMA's block during a memory command.
+  logic [DimW-1:0]        dma_tile_m, dma_tile_n, tile_m, tile_n;
+  logic [BaseW-1:0]       dma_tile_a_base, dma_tile_b_base, dma_tile_c_base, dma_tile_q_base;
+  logic [BaseW-1:0]       tile_a_base, tile_b_base, tile_c_base, tile_q_base;
+
   logic                   ph_wstall, ph_compute, ph_drain, ph_output;
   logic [DimW-1:0]        m_q, n_q, k_q;
   logic [BaseW-1:0]       a_base_q, b_base_q, c_base_q, q_base_q;
@@ -197,12 +202,12 @@ module systolic_top #(
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
     .start_i     (tile_start),
-    .m_i         (m_q),
-    .n_i         (n_q),
+    .m_i         (tile_m),
+    .n_i         (tile_n),
     .k_i         (k_q),
-    .a_base_i    (a_base_q),
-    .b_base_i    (b_base_q),
-    .c_base_i    (c_base_q),
+    .a_base_i    (tile_a_base),
+    .b_base_i    (tile_b_base),
+    .c_base_i    (tile_c_base),
     .busy_o      (busy),
     .done_o      (done),
     .wl_issue_o  (wl_issue),
@@ -255,10 +260,6 @@ module systolic_top #(
     .m_i            (m_q),
     .n_i            (n_q),
     .k_i            (k_q),
-    .a_base_i       (a_base_q),
-    .b_base_i       (b_base_q),
-    .c_base_i       (c_base_q),
-    .q_base_i       (q_base_q),
     .dram_a_i       (dram_a_q),
     .dram_b_i       (dram_b_q),
     .dram_c_i       (dram_c_q),
@@ -277,6 +278,12 @@ module systolic_top #(
     .done_o         (dma_done),
     .err_o          (dma_err),
     .tile_start_o   (dma_tile_start),
+    .tile_m_o       (dma_tile_m),
+    .tile_n_o       (dma_tile_n),
+    .tile_a_base_o  (dma_tile_a_base),
+    .tile_b_base_o  (dma_tile_b_base),
+    .tile_c_base_o  (dma_tile_c_base),
+    .tile_q_base_o  (dma_tile_q_base),
     .ph_load_o      (ph_load),
     .ph_store_o     (ph_store),
     .wr_en_o        (dma_wr_en),
@@ -303,6 +310,13 @@ module systolic_top #(
   end
 
   assign tile_start = start || dma_tile_start;
+  // tile_ctrl's and acc_stage's command: the DMA's block during a memory command.
+  assign tile_m      = dma_busy ? dma_tile_m : m_q;
+  assign tile_n      = dma_busy ? dma_tile_n : n_q;
+  assign tile_a_base = dma_busy ? dma_tile_a_base : a_base_q;
+  assign tile_b_base = dma_busy ? dma_tile_b_base : b_base_q;
+  assign tile_c_base = dma_busy ? dma_tile_c_base : c_base_q;
+  assign tile_q_base = dma_busy ? dma_tile_q_base : q_base_q;
   assign top_busy   = busy || dma_busy;
   assign top_done   = (done && !dma_busy) || dma_done;
 
@@ -600,7 +614,7 @@ module systolic_top #(
     .s_nv_i        (s_nv),
     .s_caddr_i     (s_caddr),
     .psum_i        (psum_x),
-    .q_base_i      (q_base_q),
+    .q_base_i      (tile_q_base),
     .zp_out_i      (zp_out_q),
     .act_min_i     (act_min_q),
     .act_max_i     (act_max_q),
@@ -632,9 +646,8 @@ module systolic_top #(
   // While a command runs the host writes no scratchpad (the operands stay what the command
   // reads, and the engine owns C's write port).
   `SYS_ASSERT(NoHostWriteBusy_A, !(top_busy && (spad_we != '0)))
-  // The DMA and tile_ctrl never work at once, and a memory command never collides with a host
-  // command: tile_ctrl starts from the DMA only while the DMA waits for it.
-  `SYS_ASSERT(DmaTileExclusive_A, !(busy && dma_busy && (dma_wr_en != '0 || dma_c_rd_en)))
+  // A memory command never collides with a host command (the DMA's loads and stores use the
+  // scratchpad halves the running tile command does not: dma.sv asserts that).
   `SYS_ASSERT(OneStart_A, !(start && dma_busy))
 
   // Illegal parameters stop elaboration (Icarus has no elaboration-time $error: it stops at t=0).

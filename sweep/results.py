@@ -13,8 +13,14 @@ LAYER_FIELDS = (
      "macs_per_cycle", "scalesim_ws_cycles", "vs_scalesim"]
     + [f"{f}_{m}_cycles" for m in FP_MACHINES for f in FP_FORMATS]
     + [f"speedup_vs_{f}_{m}" for m in FP_MACHINES for f in FP_FORMATS]
+    + ["load_cycles", "store_cycles", "dram_bytes_read", "dram_bytes_written", "intensity",
+       "roofline_cycles", "cycles_over_roofline"]
     + ["pe_cells", "pe_depth", "array_cells", "array_depth", "matches_reference",
        "wall_seconds"])
+
+# Memory commands only (grid key dram_bw); empty cells otherwise.
+MEMORY_SUMMED = ["load_cycles", "store_cycles", "dram_bytes_read", "dram_bytes_written",
+                 "roofline_cycles"]
 
 SUMMED = ["cycles", "wstall_cycles", "compute_cycles", "drain_cycles", "output_cycles",
           "commands", "macs", "ideal_cycles", "scalesim_ws_cycles", "wall_seconds"] + \
@@ -46,6 +52,12 @@ def point_records(engine, values, workload, result):
                  scalesim_ws_cycles=lr["scalesim_ws_cycles"],
                  matches_reference=lr.get("matches_reference"),
                  wall_seconds=lr["wall_seconds"])
+        if "dram_bytes_read" in lr:
+            r.update(load_cycles=phase["load"], store_cycles=phase["store"],
+                     dram_bytes_read=lr["dram_bytes_read"],
+                     dram_bytes_written=lr["dram_bytes_written"], intensity=lr["intensity"],
+                     roofline_cycles=lr["roofline_cycles"],
+                     cycles_over_roofline=lr["cycles_over_roofline"])
         for m in FP_MACHINES:
             for f in FP_FORMATS:
                 r[f"{f}_{m}_cycles"] = lr["fp"][f"{f}_{m}"]
@@ -54,6 +66,13 @@ def point_records(engine, values, workload, result):
     total = dict(base, layer="TOTAL", M=None, N=None, K=None)
     for k in SUMMED:
         total[k] = sum(r[k] for r in rows)
+    if rows and "dram_bytes_read" in rows[0]:
+        for k in MEMORY_SUMMED:
+            total[k] = sum(r[k] for r in rows)
+        moved = total["dram_bytes_read"] + total["dram_bytes_written"]
+        total["intensity"] = total["macs"] / moved if moved else 0.0
+        total["cycles_over_roofline"] = (total["cycles"] / total["roofline_cycles"]
+                                         if total["roofline_cycles"] else 0.0)
     refs = [r["matches_reference"] for r in rows]
     total["matches_reference"] = None if any(v is None for v in refs) else all(refs)
     _ratios(total)

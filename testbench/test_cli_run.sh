@@ -152,6 +152,30 @@ expect_error "not a latency" --engine model --fp-stage-latency align=-1
 expect_error "depth must be >= 1" --engine model --fp-stage-latency 0
 expect_error "--fp-cycles 'exact' is not auto" --engine model --fp-cycles exact
 expect_error "--synth 'yes' is not" --engine model --synth yes
+expect_error "--dram-bw" --engine model --dram --dram-bw fast
+expect_error "--dram-bw" --engine model --dram --dram-bw 0
+expect_error "--dram-latency" --engine model --dram --dram-latency 0
+expect_error "--dram-stall" --engine model --dram --dram-stall 0.95
+expect_error "--dram runs on" --engine sc-model --dram -M 4 -N 4 -K 4
+
+# --- memory commands: C from memory equals the host-port run's; the JSON's memory keys --------
+for engine in model cosim; do
+  if "$SYSTOLIC" run --engine "$engine" --rows 8 --cols 8 -M 40 -N 30 -K 50 --dram --dram-bw 8 \
+      --dram-latency 30 --dram-stall 0.2 --dram-misalign 5 --no-fp-compare \
+      --json "$tmp/d_$engine.json" > "$tmp/d_$engine.txt" 2>&1 &&
+    $PY - "$tmp/d_$engine.json" <<'PYEOF'
+import sys, json
+r = json.load(open(sys.argv[1]))
+assert r["matches_reference"] is True
+ph = r["cycles_by_phase"]
+assert r["cycles"] == sum(ph.values()), (r["cycles"], ph)
+assert ph["load"] > 0 and ph["store"] > 0 and r["dram_bytes_read"] >= 40 * 50 + 50 * 30
+assert r["dram_bytes_written"] >= 40 * 30 and r["dram_bw"] == 8 and r["dram_latency"] == 30
+assert r["roofline_cycles"] >= (r["dram_bytes_read"] + r["dram_bytes_written"]) / 8
+assert abs(r["intensity"] - r["macs"] / (r["dram_bytes_read"] + r["dram_bytes_written"])) < 1e-9
+PYEOF
+  then ok; else bad "run --dram --engine $engine: $(tail -3 "$tmp/d_$engine.txt")"; fi
+done
 
 echo "test_cli_run: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -32,17 +32,60 @@ uint64_t row_beats(uint64_t off, uint64_t len, uint64_t beat) {
   return (off + len + beat - 1) / beat;
 }
 
-// Beats a one-command job moves: every tensor at a 64-byte boundary plus `mis` (the driver's
-// documented layout), rows of A (ld K), B (ld N), C (ld N); BIAS and M0 4N bytes, SHIFT N.
-struct Traffic {
-  uint64_t rd = 0, wr = 0;
+// The plan of docs/architecture.md ("Memory commands"), recomputed here: blocks of Mb rows and
+// Nb columns in one of two orders; the beats each block's transfers move (every tensor at a
+// 64-byte boundary plus `mis`, the driver's documented layout); the tile schedule of each block.
+struct Plan {
+  uint64_t rd = 0, wr = 0;  // bytes (whole beats)
+  uint64_t bytes = 0;       // the traffic formula of the chosen order (T_a or T_b)
+  t::ExpectedCycles tile;   // summed over the blocks' tile commands
+  int blocks = 0;
+  bool a_outer = false;
 };
-Traffic expected_traffic(uint64_t m, uint64_t n, uint64_t k, uint64_t mis, uint64_t beat) {
-  Traffic x;
-  for (uint64_t r = 0; r < m; ++r) x.rd += row_beats((mis + r * k) % beat, k, beat);
-  for (uint64_t r = 0; r < k; ++r) x.rd += row_beats((mis + r * n) % beat, n, beat);
-  x.rd += 2 * row_beats(mis % beat, 4 * n, beat) + row_beats(mis % beat, n, beat);
-  for (uint64_t r = 0; r < m; ++r) x.wr += row_beats((mis + r * n) % beat, n, beat);
+Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis) {
+  const uint64_t beat = uint64_t{1} << p.MemBytesLog2;
+  const uint64_t ha = uint64_t(p.AWords / 2), hb = uint64_t(p.BWords / 2),
+                 hc = uint64_t(p.CWords / 2), hq = uint64_t(p.QWords / 2);
+  const uint64_t kt = (K + p.Rows - 1) / p.Rows, nt = (N + p.Cols - 1) / p.Cols;
+  const uint64_t ntb = std::min({hb / K, nt, hq, hc});
+  const uint64_t mb = std::min({ha / kt, M, hc / ntb});
+  const uint64_t nb = std::min(ntb * p.Cols, N);
+  const uint64_t mbc = (M + mb - 1) / mb, np = (N + nb - 1) / nb;
+  const uint64_t tb = (mbc > 1 ? np : 1) * M * K + K * N + 9 * N + M * N;
+  const uint64_t ta = M * K + (np > 1 ? mbc : 1) * (K * N + 9 * N) + M * N;
+  const bool a_outer = ta < tb;
+  Plan x;
+  x.bytes = std::min(ta, tb);
+  x.a_outer = a_outer;
+  // Beats of `rows` rows of `len` bytes, row r at `start + r * ld` (start relative to a 64-byte
+  // boundary, which every beat divides).
+  auto beats = [&](uint64_t start, uint64_t rows, uint64_t ld, uint64_t len) {
+    uint64_t n = 0;
+    for (uint64_t r = 0; r < rows; ++r) n += ((start + r * ld) % beat + len + beat - 1) / beat;
+    return n;
+  };
+  uint64_t prev_m = ~uint64_t{0}, prev_n = ~uint64_t{0};
+  for (uint64_t i = 0; i < mbc * np; ++i) {
+    const uint64_t bm = a_outer ? i / np : i % mbc, bn = a_outer ? i % np : i / mbc;
+    const uint64_t m0 = bm * mb, n0 = bn * nb;
+    const uint64_t mc = std::min(mb, M - m0), nc = std::min(nb, N - n0);
+    if (m0 != prev_m) x.rd += beats(mis + m0 * K, mc, K, K);
+    if (n0 != prev_n) {
+      x.rd += beats(mis + n0, K, N, nc) + 2 * beats(mis + 4 * n0, 1, 0, 4 * nc) +
+              beats(mis + n0, 1, 0, nc);
+    }
+    x.wr += beats(mis + m0 * N + n0, mc, N, nc);
+    prev_m = m0;
+    prev_n = n0;
+    const t::ExpectedCycles s = t::schedule(p, int(mc), int(nc), int(K));
+    x.tile.busy += s.busy;
+    x.tile.compute += s.compute;
+    x.tile.wstall += s.wstall;
+    x.tile.drain += s.drain;
+    x.tile.output += s.output;
+    x.tile.macs += s.macs;
+    ++x.blocks;
+  }
   x.rd *= beat;
   x.wr *= beat;
   return x;
@@ -86,33 +129,23 @@ void check_case(const Case& c, const GemmJob& job) {
   CHECK(st.reference->store == e.store);
   CHECK(st.reference->dram_rd == e.dram_rd);
   CHECK(st.reference->dram_wr == e.dram_wr);
-  const uint64_t beat = uint64_t{1} << c.p.MemBytesLog2;
-  if (st.commands == 1) {
-    const Traffic x =
-        expected_traffic(uint64_t(c.m), uint64_t(c.n), uint64_t(c.k), c.misalign, beat);
-    CHECK(e.dram_rd == x.rd);
-    CHECK(e.dram_wr == x.wr);
-    // The tile part of the command is the tile schedule, undisturbed by the DMA.
-    const t::ExpectedCycles s = t::schedule(c.p, c.m, c.n, c.k);
-    CHECK(e.busy - e.load - e.store == s.busy);
-    CHECK(e.compute == s.compute);
-    CHECK(e.wstall == s.wstall);
-    CHECK(e.drain == s.drain);
-    CHECK(e.output == s.output);
-    // Loads: five transfers, each waits for at least one memory latency; at most one beat per
-    // cycle and one scratchpad word per cycle.
-    const uint64_t kt = uint64_t((c.k + c.p.Rows - 1) / c.p.Rows);
-    const uint64_t nt = uint64_t((c.n + c.p.Cols - 1) / c.p.Cols);
-    const uint64_t words = uint64_t(c.m) * kt + uint64_t(c.k) * nt + 3 * nt;
-    CHECK(e.load >= 5 * uint64_t(c.dc.latency) + 2);
-    CHECK(e.load >= words);
-    CHECK(e.load >= x.rd / beat);
-    if (c.dc.bytes_per_cycle > 0) {
-      CHECK(double(e.load) >= double(x.rd) / c.dc.bytes_per_cycle);
-    }
-    // Store: at least one word read per C word, and the last write's latency.
-    CHECK(e.store >= uint64_t(c.m) * nt + uint64_t(c.dc.latency));
-  }
+  const Plan x = plan(c.p, uint64_t(c.m), uint64_t(c.n), uint64_t(c.k), c.misalign);
+  INFO(x.blocks << " blocks");
+  CHECK(e.dram_rd == x.rd);
+  CHECK(e.dram_wr == x.wr);
+  // The traffic formula counts bytes; beats round each row up to whole beats.
+  CHECK(e.dram_rd + e.dram_wr >= x.bytes);
+  // Every block is one tile_ctrl command on the tile schedule; the rest of the busy cycles are
+  // the array waiting for memory (load) and the last store.
+  CHECK(e.busy - e.load - e.store == x.tile.busy);
+  CHECK(e.compute == x.tile.compute);
+  CHECK(e.wstall == x.tile.wstall);
+  CHECK(e.drain == x.tile.drain);
+  CHECK(e.output == x.tile.output);
+  CHECK(e.macs == x.tile.macs);
+  // The first block's operands must arrive before the array starts; the last C leaves after it.
+  CHECK(e.load >= uint64_t(c.dc.latency) + 2);
+  CHECK(e.store >= uint64_t(c.dc.latency));
 }
 
 }  // namespace
@@ -173,21 +206,29 @@ TEST_CASE("memory commands: directed corners", "[dma][rtl]") {
   }
 }
 
-TEST_CASE("memory commands: a GEMM beyond the scratchpads runs as several memory commands",
+TEST_CASE("memory commands: GEMMs beyond half the scratchpads run in blocks, both orders",
           "[dma][rtl]") {
-  std::mt19937_64 rng(t::test_seed("dma-split"));
+  std::mt19937_64 rng(t::test_seed("dma-blocks"));
+  // The smallest built scratchpads (a configuration with small ones is built for this).
   TopParams p = systolic::sim::top_rtl_params().front();
-  // The driver splits as for host commands; each block's descriptors point into the tensors.
-  const GemmJob job = t::random_job(rng, 3 * p.AccWords + 5, 40, 2 * p.Rows + 1);
-  LockstepPort eng(p);
-  DramConfig dc;
-  dc.stall = 0.2;
-  Dram dram(dc, 1 << p.MemBytesLog2);
-  DramPort port(eng, dram);
-  HostDriver drv(port);
-  drv.set_memory(&dram, 7);
-  RunStats st;
-  CHECK(drv.run(job, st) == systolic::sim::reference_gemm(job));
+  for (const TopParams& q : systolic::sim::top_rtl_params()) {
+    if (q.AWords < p.AWords) p = q;
+  }
+  REQUIRE(p.AWords <= 4096);
+  int a_outer = 0, b_outer = 0;
+  const int shapes[][3] = {{90, 40, 30}, {33, 90, 7}, {30, 200, 20}, {120, 9, 100}, {64, 64, 64}};
+  for (const auto& sh : shapes) {
+    Case c{p, sh[0], sh[1], sh[2], DramConfig{}, 3};
+    c.dc.latency = 20;
+    c.dc.stall = 0.1;
+    INFO(p.name() << " M=" << c.m << " N=" << c.n << " K=" << c.k);
+    const Plan x = plan(p, uint64_t(c.m), uint64_t(c.n), uint64_t(c.k), 3);
+    CHECK(x.blocks > 1);
+    ++(x.a_outer ? a_outer : b_outer);
+    check_case(c, t::random_job(rng, c.m, c.n, c.k));
+  }
+  CHECK(a_outer > 0);  // both loop orders ran
+  CHECK(b_outer > 0);
 }
 
 TEST_CASE("memory commands: timing-only model runs count the same cycles and bytes",
@@ -196,12 +237,18 @@ TEST_CASE("memory commands: timing-only model runs count the same cycles and byt
   for (int i = 0; i < 40; ++i) {
     Case c;
     c.p = TopParams{};
+    if (i % 2 == 1) {  // small scratchpads: blocks
+      c.p.AWords = 256;
+      c.p.BWords = 1024;
+      c.p.CWords = 96;
+      c.p.QWords = 6;
+    }
     c.p.Rows = 4 << (i % 3);
     c.p.Cols = 4 << (i / 3 % 3);
     c.p.MemBytesLog2 = 3 + i % 4;
     c.m = 1 + int(rng() % 200);
     c.n = 1 + int(rng() % 100);
-    c.k = 1 + int(rng() % 300);
+    c.k = 1 + int(rng() % 240);
     c.dc.bytes_per_cycle = double(1 + rng() % 64);
     c.dc.latency = 1 + int(rng() % 200);
     c.misalign = uint32_t(rng() % 64);
@@ -285,10 +332,8 @@ TEST_CASE("memory commands: descriptors out of range or overlapping are refused 
   };
   add("a valid command", 0, [](Raw&) {});
   add("M, N or K zero: nothing to do", 0, [](Raw& r) { r.k = 0; });
-  add("A past its scratchpad", 1, [&](Raw& r) { r.a_base = uint32_t(p.AWords) - 1; });
-  add("B past its scratchpad", 1, [&](Raw& r) { r.b_base = uint32_t(p.BWords) - 3; });
-  add("C past its scratchpad", 1, [&](Raw& r) { r.c_base = uint32_t(p.CWords); });
-  add("BIAS/M0/SHIFT past their scratchpads", 1, [&](Raw& r) { r.q_base = uint32_t(p.QWords); });
+  add("one N-tile of B (K words) over half the B scratchpad", 1,
+      [&](Raw& r) { r.k = uint32_t(p.BWords / 2 + 1); });
   add("A past the end of memory", 2, [](Raw& r) { r.dram[0] = 0xffffffffu - 8; });
   add("C past the end of memory", 2, [](Raw& r) {
     r.dram[2] = 0xfffffff0u;

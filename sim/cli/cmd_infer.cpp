@@ -44,6 +44,9 @@ struct InferOpts {
   int limit = 0;  // 0: every input
   double clock_mhz = 1000;
   std::string energy_path = SYSTOLIC_DATA_DIR "/horowitz_45nm.json";
+  bool dram = false;  // memory commands through the memory model
+  std::string dram_bw = "16";
+  int dram_latency = 100;
 };
 InferOpts g_infer;
 
@@ -274,7 +277,18 @@ void infer_run(const InferOpts& o) {
   } catch (const std::invalid_argument& e) {
     throw UserError(e.what());
   }
-  sim::HostDriver drv(*port);
+  // --dram: every GEMM a memory command through one memory model (its image reused per GEMM).
+  std::unique_ptr<sim::Dram> dram;
+  std::unique_ptr<sim::DramPort> dport;
+  if (o.dram) {
+    sim::DramConfig dc;
+    dc.bytes_per_cycle = o.dram_bw == "inf" ? 0.0 : std::stod(o.dram_bw);
+    dc.latency = o.dram_latency;
+    dram = std::make_unique<sim::Dram>(dc, 1 << params.MemBytesLog2);
+    dport = std::make_unique<sim::DramPort>(*port, *dram);
+  }
+  sim::HostDriver drv(dport ? static_cast<sim::HostPort&>(*dport) : *port);
+  if (dram) drv.set_memory(dram.get());
   uint64_t ref_mismatches = 0;
   const infer::GemmRunner gemm = [&](const sim::GemmJob& job, sim::RunStats& st) {
     std::vector<int8_t> c = drv.run(job, st);
@@ -348,7 +362,7 @@ void infer_run(const InferOpts& o) {
   j["rounding"] = q::to_string(mode);
   j["inputs"] = done;
   j["mismatches"] = mismatches;
-  uint64_t cycles = 0, macs = 0;
+  uint64_t cycles = 0, macs = 0, dram_bytes = 0;
   nlohmann::json layers = nlohmann::json::array();
   std::string table_txt;
   for (const auto& [node, a] : acc) {
@@ -362,6 +376,7 @@ void infer_run(const InferOpts& o) {
     const double sqnr = a.err2 > 0 ? 10.0 * std::log10(a.ref2 / a.err2) : INFINITY;
     cycles += cyc;
     macs += done ? a.engine.macs / done : 0;
+    dram_bytes += done ? (a.engine.dram_rd + a.engine.dram_wr) / done : 0;
     nlohmann::json l;
     l["name"] = nd.name;
     l["op"] = nd.op == infer::Op::kConv ? "conv" : "gemm";
@@ -376,6 +391,12 @@ void infer_run(const InferOpts& o) {
                             {"output_stage", uint64_t(double(a.engine.output) * per)}};
     l["utilization"] = util;
     l["scalesim_ws_cycles"] = ws;
+    if (o.dram) {
+      l["cycles_by_phase"]["load"] = uint64_t(double(a.engine.load) * per);
+      l["cycles_by_phase"]["store"] = uint64_t(double(a.engine.store) * per);
+      l["dram_bytes_read"] = uint64_t(double(a.engine.dram_rd) * per);
+      l["dram_bytes_written"] = uint64_t(double(a.engine.dram_wr) * per);
+    }
     l["sqnr_db"] = std::isfinite(sqnr) ? nlohmann::json(sqnr) : nlohmann::json(nullptr);
     layers.push_back(l);
     table_txt += fmt::format("  {:<16} {:<5} {:>6} {:>5} {:>5} {:>9} {:>7.1f} % {:>9} {:>8.1f}\n",
@@ -385,6 +406,12 @@ void infer_run(const InferOpts& o) {
   j["layers"] = layers;
   j["cycles_per_inference"] = cycles;
   j["macs_per_inference"] = macs;
+  if (o.dram) {
+    j["dram_bw"] =
+        o.dram_bw == "inf" ? nlohmann::json("inf") : nlohmann::json(std::stod(o.dram_bw));
+    j["dram_latency"] = o.dram_latency;
+    j["dram_bytes_per_inference"] = dram_bytes;
+  }
   j["clock_mhz"] = o.clock_mhz;
   j["inferences_per_second"] = cycles ? o.clock_mhz * 1e6 / double(cycles) : 0;
   const double mac_pj = table.int8_mac().energy_pj;
@@ -448,6 +475,10 @@ void infer_run(const InferOpts& o) {
              j["inferences_per_second"].get<double>(), o.clock_mhz);
   fmt::print("  MACs per inference    {}   (MAC energy {:.3f} uJ, {})\n", macs,
              j["mac_energy_uj_per_inference"].get<double>(), table.process);
+  if (o.dram) {
+    fmt::print("  memory per inference  {} bytes at {} B/cycle, latency {} (cycles end to end)\n",
+               dram_bytes, o.dram_bw, o.dram_latency);
+  }
   if (!labels.empty()) {
     fmt::print("  top-1                 float {:.2f} %, int8 on the engine {:.2f} %\n",
                100 * j["float_top1"].get<double>(), 100 * j["int8_top1"].get<double>());
@@ -504,6 +535,15 @@ void add_infer_command(CLI::App& app) {
       "--qparams", o.qparams,
       "Quantization parameters: read from this JSON when it exists, else written to it");
   cmd->add_option("--json", o.json_path, "Also write the report as JSON");
+  cmd->add_flag("--dram", o.dram,
+                "Every GEMM a memory command through the DMA and a memory model (cycles end to "
+                "end)");
+  cmd->add_option("--dram-bw", o.dram_bw, "--dram: memory bandwidth in bytes per cycle, or inf")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"inf"}) | CLI::Range(0.001, 1e6));
+  cmd->add_option("--dram-latency", o.dram_latency, "--dram: cycles from request to response")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
   cmd->add_option("--dump", o.dump_dir,
                   "Write every engine layer of one input into this directory");
   cmd->add_option("--dump-index", o.dump_index, "The input --dump writes (default 0)")

@@ -44,6 +44,10 @@ using nlohmann::json;
 struct PointConfig {
   model::TopParams p;
   quant::Rounding rounding = quant::Rounding::kDouble;
+  // Memory commands through the memory model (dram_bw given: bytes per cycle, 0 = inf), or
+  // host-port scratchpad loads and compute-only cycles (dram_bw < 0, the default).
+  double dram_bw = -1;
+  int dram_latency = 100;
 };
 
 // A grid key: its name in a spec, the TopParams field (= RTL parameter) it sets, if any, and how
@@ -111,6 +115,37 @@ const std::vector<GridKey>& grid_keys() {
                    }
                  },
                  [](const PointConfig& c) { return json(quant::to_string(c.rounding)); }});
+    k.push_back(
+        {"dram_bw", "",
+         "memory bandwidth in bytes per cycle, or \"inf\": memory commands, cycles end to "
+         "end (absent or \"none\": compute only, operands loaded through the host port)",
+         [](const json& v, PointConfig& c) {
+           if (v.is_string() && v.get<std::string>() == "inf") {
+             c.dram_bw = 0;
+           } else if (v.is_string() && v.get<std::string>() == "none") {
+             c.dram_bw = -1;
+           } else if (v.is_number() && v.get<double>() >= 0.001 && v.get<double>() <= 1e6) {
+             c.dram_bw = v.get<double>();
+           } else {
+             throw UserError(
+                 fmt::format("grid dram_bw: {} is not a bandwidth (0.001 .. 1e6 bytes per cycle, "
+                             "\"inf\" or \"none\")",
+                             v.dump()));
+           }
+         },
+         [](const PointConfig& c) {
+           return c.dram_bw < 0 ? json("none") : c.dram_bw == 0 ? json("inf") : json(c.dram_bw);
+         }});
+    k.push_back({"dram_latency", "", "memory latency in cycles (1 .. 100000; with dram_bw)",
+                 [](const json& v, PointConfig& c) {
+                   const int64_t x = int_value("dram_latency", v);
+                   if (x < 1 || x > 100000) {
+                     throw UserError(
+                         fmt::format("grid dram_latency: {} is outside 1 .. 100000", x));
+                   }
+                   c.dram_latency = int(x);
+                 },
+                 [](const PointConfig& c) { return json(c.dram_latency); }});
     return k;
   }();
   return keys;
@@ -279,12 +314,25 @@ json sweep_point(const json& req) {
               k = field<int>(l, "K", "layer");
     const auto t0 = std::chrono::steady_clock::now();
     const sim::GemmJob job = layer_job(m, n, k, c.rounding, rtl, rng);
-    sim::HostDriver drv(*port);
-    drv.set_timing_only(!rtl);
     sim::RunStats stats;
     std::vector<int8_t> result;
     try {
-      result = drv.run(job, stats);
+      if (c.dram_bw >= 0) {
+        sim::DramConfig dc;
+        dc.bytes_per_cycle = c.dram_bw;
+        dc.latency = c.dram_latency;
+        dc.seed = seed;
+        sim::Dram dram(dc, 1 << c.p.MemBytesLog2);
+        sim::DramPort dport(*port, dram);
+        sim::HostDriver drv(dport);
+        drv.set_memory(&dram);
+        drv.set_timing_only(!rtl);
+        result = drv.run(job, stats);
+      } else {
+        sim::HostDriver drv(*port);
+        drv.set_timing_only(!rtl);
+        result = drv.run(job, stats);
+      }
     } catch (const std::invalid_argument& e) {
       throw UserError(fmt::format("layer {} (M={} N={} K={}): {}", name, m, n, k, e.what()));
     }
@@ -310,6 +358,10 @@ json sweep_point(const json& req) {
     rep.n = n;
     rep.k = k;
     rep.stats = stats;
+    if (c.dram_bw >= 0) {
+      rep.dram_bw = c.dram_bw;
+      rep.dram_latency = c.dram_latency;
+    }
     json fp;
     for (const fp::Format& f : {fp::kFp32, fp::kFp16, fp::kBf16}) {
       model::FpMacConfig cfg;
@@ -319,6 +371,7 @@ json sweep_point(const json& req) {
           model::fp_array_cycles(c.p.Rows, c.p.Cols, cfg, m, n, k);
     }
     json layer = rep.cycles_json();
+    rep.add_memory_json(layer);
     layer.update(
         {{"layer", name}, {"fp", fp}, {"matches_reference", matches}, {"wall_seconds", wall}});
     out["layers"].push_back(layer);

@@ -263,11 +263,10 @@ std::vector<int8_t> HostDriver::run(const GemmJob& job, RunStats& stats) {
   return c;
 }
 
-// Memory commands: every tensor in the Dram's image between guard bytes, one memory command per
-// block of the same split as host commands (descriptors select the block: A rows, B columns).
+// Memory commands: every tensor in the Dram's image between guard bytes, one memory command for
+// the whole GEMM.
 std::vector<int8_t> HostDriver::run_memory(const GemmJob& job, RunStats& stats) {
   const model::TopParams& p = port_.params();
-  const Split split = plan_split(p, job.M, job.N, job.K);
   const int kt = ceil_div(job.K, p.Rows);
   const uint64_t M = uint64_t(job.M), N = uint64_t(job.N), K = uint64_t(job.K);
   // Layout: guard, A, guard, B, guard, BIAS, guard, M0, guard, SHIFT, guard, C, guard; each tensor
@@ -306,79 +305,72 @@ std::vector<int8_t> HostDriver::run_memory(const GemmJob& job, RunStats& stats) 
   std::fill(mem.begin() + long(base[5]), mem.begin() + long(base[5] + sizes[5]), uint8_t(0x5a));
   const std::vector<uint8_t> before = mem;  // every byte but C's must stay
 
-  for (int n0 = 0; n0 < job.N; n0 += split.n_cols) {
-    const int nc = std::min(split.n_cols, job.N - n0);
-    const int ntc = ceil_div(nc, p.Cols);
-    for (int m0 = 0; m0 < job.M; m0 += split.m_rows) {
-      const int mc = std::min(split.m_rows, job.M - m0);
-      const uint64_t load_start = port_.cycles();
-      const std::pair<a::Reg, uint64_t> regs[] = {
-          {a::kM, uint32_t(mc)},
-          {a::kN, uint32_t(nc)},
-          {a::kK, uint32_t(job.K)},
-          {a::kABase, 0},
-          {a::kBBase, 0},
-          {a::kCBase, 0},
-          {a::kQBase, 0},
-          {a::kZpOut, uint32_t(job.q.zp_out)},
-          {a::kActMin, uint32_t(job.q.act_min)},
-          {a::kActMax, uint32_t(job.q.act_max)},
-          {a::kRounding, job.q.rounding == quant::Rounding::kSingle ? 1u : 0u},
-          {a::kDramA, base[0] + uint64_t(m0) * K},
-          {a::kDramB, base[1] + uint64_t(n0)},
-          {a::kDramBias, base[2] + 4 * uint64_t(n0)},
-          {a::kDramM0, base[3] + 4 * uint64_t(n0)},
-          {a::kDramShift, base[4] + uint64_t(n0)},
-          {a::kDramC, base[5] + uint64_t(m0) * N + uint64_t(n0)},
-          {a::kLdA, K},
-          {a::kLdB, N},
-          {a::kLdC, N}};
-      for (const auto& [r, v] : regs) write(a::reg(r), uint32_t(v));
-      stats.host_cycles += port_.cycles() - load_start;
+  // One memory command: the DMA splits the GEMM into blocks that fit half of each scratchpad.
+  const uint64_t load_start = port_.cycles();
+  const std::pair<a::Reg, uint64_t> regs[] = {
+      {a::kM, M},
+      {a::kN, N},
+      {a::kK, K},
+      {a::kZpOut, uint32_t(job.q.zp_out)},
+      {a::kActMin, uint32_t(job.q.act_min)},
+      {a::kActMax, uint32_t(job.q.act_max)},
+      {a::kRounding, job.q.rounding == quant::Rounding::kSingle ? 1u : 0u},
+      {a::kDramA, base[0]},
+      {a::kDramB, base[1]},
+      {a::kDramBias, base[2]},
+      {a::kDramM0, base[3]},
+      {a::kDramShift, base[4]},
+      {a::kDramC, base[5]},
+      {a::kLdA, K},
+      {a::kLdB, N},
+      {a::kLdC, N}};
+  for (const auto& [r, v] : regs) write(a::reg(r), uint32_t(v));
+  stats.host_cycles += port_.cycles() - load_start;
 
-      const auto t0 = std::chrono::steady_clock::now();
-      write(a::reg(a::kCtrl), 2);
-      // Compute as for a host command; memory: every beat at most latency + 1 / bandwidth cycles
-      // (with stalls), twice over.
-      const uint64_t blocks = uint64_t(ceil_div(mc, p.AccWords));
-      const uint64_t tiles = uint64_t(kt) * ntc * blocks;
-      const uint64_t beat = uint64_t{1} << p.MemBytesLog2;
-      const uint64_t bytes =
-          uint64_t(mc) * K + K * uint64_t(nc) + 9 * uint64_t(nc) + uint64_t(mc) * uint64_t(nc);
-      const uint64_t rows = uint64_t(mc) * 2 + K + 3;
-      const DramConfig& dc = dram_->config();
-      // Cycles per beat: the bus, the bandwidth, and `outstanding` beats per round trip.
-      const double per_beat =
-          std::max({1.0, dc.unlimited() ? 1.0 : double(beat) / dc.bytes_per_cycle,
-                    double(dc.latency + 2) / double(dc.outstanding)}) /
-          (1.0 - dc.stall) / (1.0 - dc.stall);
-      const uint64_t limit =
-          tiles * (uint64_t(std::min(mc, p.AccWords)) + 2 * p.Rows + 2 * p.Cols) + 64 +
-          p.RequantDepth +
-          2 * (uint64_t(double(bytes / beat + 2 * rows) * per_beat) + 6 * uint64_t(dc.latency) +
-               4 * (uint64_t(mc) * ntc + uint64_t(kt) * mc + uint64_t(ntc) * (K + 4)));
-      if (!port_.wait_done(limit + 1)) {
-        throw std::runtime_error(
-            fmt::format("the engine did not finish a {}x{}x{} memory command within {} cycles", mc,
-                        nc, job.K, limit));
-      }
-      ++stats.commands;
-      stats.engine_seconds +=
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      const uint64_t read_start = port_.cycles();
-      const uint32_t status = read(a::reg(a::kStatus));
-      const uint32_t err = status >> 2 & ((1u << model::addr::kErrWidth) - 1);
-      if (err != 0) {
-        static const char* const why[] = {"", "a scratchpad range does not fit",
-                                          "a tensor leaves the memory or its rows overlap",
-                                          "C overlaps an input tensor"};
-        throw std::runtime_error(fmt::format("the engine refused a memory command (error {}: {})",
-                                             err, err < 4 ? why[err] : "unknown"));
-      }
-      read_counters(stats, true);
-      stats.host_cycles += port_.cycles() - read_start;
-    }
+  const auto t0 = std::chrono::steady_clock::now();
+  write(a::reg(a::kCtrl), 2);
+  // A hang detector, far above any schedule: every tile as for host commands, at most one block
+  // per row and N-tile, every operand reloaded for every block, each beat at the memory's pace.
+  const uint64_t nt = uint64_t(ceil_div(job.N, p.Cols));
+  const uint64_t blocks = M * nt;
+  const uint64_t tiles = uint64_t(kt) * nt * (uint64_t(ceil_div(job.M, p.AccWords)) + blocks);
+  const uint64_t beat = uint64_t{1} << p.MemBytesLog2;
+  const DramConfig& dc = dram_->config();
+  // Cycles per beat: the bus, the bandwidth, and `outstanding` beats per round trip.
+  const double per_beat = std::max({1.0, dc.unlimited() ? 1.0 : double(beat) / dc.bytes_per_cycle,
+                                    double(dc.latency + 2) / double(dc.outstanding)}) /
+                          (1.0 - dc.stall) / (1.0 - dc.stall);
+  const uint64_t beats =
+      (M * K * nt + K * N * M + 9 * N * M + M * N) / beat + 2 * (2 * M + K + 3) * blocks;
+  const uint64_t limit =
+      tiles * (uint64_t(p.AccWords) + 2 * p.Rows + 2 * p.Cols) +
+      blocks * (64 + uint64_t(p.RequantDepth)) +
+      2 * (uint64_t(double(beats) * per_beat) + 6 * blocks * (uint64_t(dc.latency) + 4) +
+           4 * (M * nt + uint64_t(kt) * M + nt * (K + 4)) * blocks);
+  if (!port_.wait_done(limit + 1)) {
+    throw std::runtime_error(fmt::format(
+        "the engine did not finish a {}x{}x{} memory command within {} cycles", M, N, K, limit));
   }
+  ++stats.commands;
+  stats.engine_seconds +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const uint64_t read_start = port_.cycles();
+  const uint32_t status = read(a::reg(a::kStatus));
+  const uint32_t err = status >> 2 & ((1u << model::addr::kErrWidth) - 1);
+  if (err == 1) {
+    throw std::invalid_argument(fmt::format(
+        "K = {} does not fit a memory command's double buffers: one row of A needs {} of the "
+        "{} A words' half, one N-tile of B {} of the {} B words' half",
+        K, kt, p.AWords, K, p.BWords));
+  }
+  if (err != 0) {
+    static const char* const why[] = {"", "", "a tensor leaves the memory or its rows overlap",
+                                      "C overlaps an input tensor"};
+    throw std::runtime_error(fmt::format("the engine refused a memory command (error {}: {})", err,
+                                         err < 4 ? why[err] : "unknown"));
+  }
+  read_counters(stats, true);
+  stats.host_cycles += port_.cycles() - read_start;
   stats.memory = true;
   // C from memory; every other byte as it was (inputs, guard bytes).
   for (uint64_t i = 0; i < M * N; ++i) c[size_t(i)] = int8_t(mem[size_t(base[5] + i)]);

@@ -102,6 +102,22 @@ std::string RunReport::text() const {
   return s;
 }
 
+// Memory commands: the load/store phases, the traffic, the intensity and the roofline.
+void RunReport::add_memory_json(nlohmann::json& j) const {
+  if (!stats.memory) return;
+  const model::Counters& e = stats.engine;
+  j["cycles_by_phase"]["load"] = e.load;
+  j["cycles_by_phase"]["store"] = e.store;
+  j["dram_bytes_read"] = e.dram_rd;
+  j["dram_bytes_written"] = e.dram_wr;
+  j["dram_bw"] = dram_bw && *dram_bw > 0 ? nlohmann::json(*dram_bw) : nlohmann::json("inf");
+  j["dram_latency"] = dram_latency ? *dram_latency : 0;
+  j["intensity"] =
+      e.dram_rd + e.dram_wr == 0 ? 0.0 : double(e.macs) / double(e.dram_rd + e.dram_wr);
+  j["roofline_cycles"] = roofline_cycles();
+  j["cycles_over_roofline"] = double(e.busy) / double(std::max<uint64_t>(1, roofline_cycles()));
+}
+
 nlohmann::json RunReport::cycles_json() const {
   const model::Counters& e = stats.engine;
   return {{"M", m},
@@ -123,6 +139,7 @@ nlohmann::json RunReport::cycles_json() const {
 
 nlohmann::json RunReport::json() const {
   nlohmann::json j = cycles_json();
+  add_memory_json(j);
   j.update({
       {"engine", engine},
       {"rows", rows},
@@ -136,19 +153,6 @@ nlohmann::json RunReport::json() const {
       {"wall_seconds", wall_seconds},
       {"engine_seconds", stats.engine_seconds},
   });
-  if (stats.memory) {
-    const model::Counters& e = stats.engine;
-    j["cycles_by_phase"]["load"] = e.load;
-    j["cycles_by_phase"]["store"] = e.store;
-    j["dram_bytes_read"] = e.dram_rd;
-    j["dram_bytes_written"] = e.dram_wr;
-    j["dram_bw"] = dram_bw && *dram_bw > 0 ? nlohmann::json(*dram_bw) : nlohmann::json("inf");
-    j["dram_latency"] = dram_latency ? *dram_latency : 0;
-    j["intensity"] =
-        e.dram_rd + e.dram_wr == 0 ? 0.0 : double(e.macs) / double(e.dram_rd + e.dram_wr);
-    j["roofline_cycles"] = roofline_cycles();
-    j["cycles_over_roofline"] = double(e.busy) / double(std::max<uint64_t>(1, roofline_cycles()));
-  }
   if (timing_only) {
     j["timing_only"] = true;
     j["matches_reference"] = nullptr;

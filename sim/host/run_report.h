@@ -43,6 +43,10 @@ struct RunReport {
   // The shape and cycle keys of json() alone (M, N, K, commands, cycles, cycles_by_phase, macs,
   // ideal_cycles, utilization, macs_per_cycle, scalesim_ws_cycles): one sweep layer's record.
   nlohmann::json cycles_json() const;
+  // The memory keys of json() (memory commands only): cycles_by_phase.load / .store,
+  // dram_bytes_read, dram_bytes_written, dram_bw, dram_latency, intensity, roofline_cycles,
+  // cycles_over_roofline.
+  void add_memory_json(nlohmann::json& j) const;
 };
 
 // SCALE-Sim's stall-free weight-stationary cycle count for one GEMM.
