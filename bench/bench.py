@@ -401,7 +401,8 @@ def dram_bench():
             for name, grid in (
                     ("mem", {"rows": [n], "cols": [n], "a_words": [65536 // n],
                              "b_words": [2 * 4608], "c_words": [65536 // n],
-                             "dram_bw": DRAM_BWS, "dram_latency": [100]}),
+                             "mem_bytes_log2": [4, 6], "dram_bw": DRAM_BWS,
+                             "dram_latency": [100]}),
                     ("compute", {"rows": [n], "cols": [n]})):
                 spec = os.path.join(tmp, f"{name}{n}.json")
                 with open(spec, "w") as f:
@@ -418,29 +419,31 @@ def dram_bench():
                     recs[(name, n)] = (json.load(f)["records"], time.monotonic() - t0)
     print("### Memory commands: ResNet-50 (54 layers), latency 100, A and C 64 KiB, B 2 x 4608 "
           "words (model engine, timing-only)\n")
-    print("| array | B/cycle | cycles | roofline | cycles / roofline | worst layer | layers "
-          "<= 1.10 | DMA stall | last store | memory bytes | MACs per byte |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| array | beat | B/cycle | cycles | roofline | cycles / roofline | worst layer "
+          "| layers <= 1.10 | DMA stall | last store | memory bytes | MACs per byte |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for n in (16, 32):
         rows, _ = recs[("mem", n)]
-        for bw in DRAM_BWS:
-            lay = [r for r in rows if r["dram_bw"] == bw and r["layer"] != "TOTAL"]
-            tot = [r for r in rows if r["dram_bw"] == bw and r["layer"] == "TOTAL"][0]
+        for beat, bw in [(b, w) for b in (4, 6) for w in DRAM_BWS]:
+            sel = [r for r in rows if r["dram_bw"] == bw and r["mem_bytes_log2"] == beat]
+            lay = [r for r in sel if r["layer"] != "TOTAL"]
+            tot = [r for r in sel if r["layer"] == "TOTAL"][0]
             ratios = [r["cycles_over_roofline"] for r in lay]
             moved = tot["dram_bytes_read"] + tot["dram_bytes_written"]
-            print(f"| {n}x{n} | {bw} | {tot['cycles']:,} | {tot['roofline_cycles']:,} "
+            print(f"| {n}x{n} | {1 << beat} B | {bw} | {tot['cycles']:,} "
+                  f"| {tot['roofline_cycles']:,} "
                   f"| {tot['cycles_over_roofline']:.3f} | {max(ratios):.3f} "
                   f"| {sum(x <= 1.10 for x in ratios)} of {len(lay)} "
                   f"| {100 * tot['load_cycles'] / tot['cycles']:.1f} % "
                   f"| {100 * tot['store_cycles'] / tot['cycles']:.1f} % "
                   f"| {moved:,} | {tot['macs'] / moved:.1f} |")
-    print("\n| array | compute-only cycles (host port) | unlimited bandwidth | ratio | worst "
-          "layer ratio | layers within 1 % |")
+    print("\n| array | compute-only cycles (host port) | unlimited bandwidth, 64 B beat | ratio "
+          "| worst layer ratio | layers within 1 % |")
     print("|---|---|---|---|---|---|")
     for n in (16, 32):
         comp, _ = recs[("compute", n)]
         mem, _ = recs[("mem", n)]
-        inf = {r["layer"]: r for r in mem if r["dram_bw"] == "inf"}
+        inf = {r["layer"]: r for r in mem if r["dram_bw"] == "inf" and r["mem_bytes_log2"] == 6}
         ratios = [inf[r["layer"]]["cycles"] / r["cycles"] for r in comp if r["layer"] != "TOTAL"]
         tc = [r for r in comp if r["layer"] == "TOTAL"][0]["cycles"]
         print(f"| {n}x{n} | {tc:,} | {inf['TOTAL']['cycles']:,} "

@@ -49,7 +49,7 @@ struct RunOpts {
   // --dram: memory commands through the DMA and the memory model (docs/architecture.md §4).
   bool dram = false;
   std::string dram_bw = "16";
-  int dram_latency = 100, dram_outstanding = 16;
+  int dram_latency = 100, dram_outstanding = 128;
   double dram_stall = 0;
   uint32_t dram_misalign = 0;
 };

@@ -28,7 +28,7 @@ namespace systolic::sim {
 struct DramConfig {
   double bytes_per_cycle = 16;  // 0: unlimited (the bus beat per cycle)
   int latency = 100;            // cycles from acceptance to the response (>= 1)
-  int outstanding = 16;         // requests accepted and not yet answered (1 .. 4096)
+  int outstanding = 128;        // requests accepted and not yet answered (1 .. 4096)
   double stall = 0;             // probability of a stall per cycle and channel (0 .. 0.9)
   uint64_t seed = 1;
   // Throws std::invalid_argument naming the bad value.
