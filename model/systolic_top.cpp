@@ -274,6 +274,7 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
   }
 
   // The DMA's outputs of this cycle that are read after its edge.
+  dma_ticked_ = dma_on;
   const bool dma_busy = dout.busy_o, dma_tile_start = dout.tile_start_o, dma_c_rd = dout.c_rd_en_o;
   const uint32_t dma_m = dout.tile_m_o, dma_n = dout.tile_n_o, dma_a = dout.tile_a_base_o,
                  dma_b = dout.tile_b_base_o, dma_c = dout.tile_c_base_o;
@@ -299,7 +300,8 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
     } else {
       std::fill(di.mem_rsp_rdata_i.begin(), di.mem_rsp_rdata_i.end(), 0);
     }
-    dma_.tick(di);                              // (dout now shows the registers after the edge)
+    if (record_dma_) dma_seen_ = di;
+    dma_.tick(di);  // (dout now shows the registers after the edge)
     if (dma_c_rd) di.c_rd_data_i = c_rd_next_;  // the C word read at this edge, seen next cycle
   }
   const bool tile_start = ro.start_o || dma_tile_start;

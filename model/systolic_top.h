@@ -84,6 +84,11 @@ class SystolicTop {
   // .out()). acc_stage is clocked only while the engine works: acc_ticked() says whether it was.
   const SystolicRegsIn& regs_in() const { return regs_in_; }
   const AccStageIn& acc_in() const { return acc_in_; }
+  // The DMA's inputs of the last cycle in which it was clocked (record_dma(true) first; off by
+  // default: a copy per cycle), and whether it was clocked in the last cycle.
+  void record_dma(bool on) { record_dma_ = on; }
+  const DmaIn& dma_in() const { return dma_seen_; }
+  bool dma_ticked() const { return dma_ticked_; }
   bool acc_ticked() const { return acc_ticked_; }
 
  private:
@@ -108,6 +113,8 @@ class SystolicTop {
   SystolicRegsIn regs_in_;
   TileCtrlIn ctrl_in_;
   DmaIn dma_in_;
+  DmaIn dma_seen_;
+  bool record_dma_ = false, dma_ticked_ = false;
   std::vector<int32_t> c_rd_next_;  // the C word the DMA reads this cycle (c_rd_data_i next)
   AccStageIn acc_in_;
   AccStageIn q_next_;  // the BIAS / M0 / SHIFT words acc_stage receives in the next cycle

@@ -57,6 +57,10 @@ lint acc_stage -GRows=4 -GCols=4 -GAccWords=8 -GRequantDepth=3
 lint acc_stage -GRows=2 -GCols=2 -GAccWords=1 -GRequantDepth=1
 lint acc_stage -GRows=3 -GCols=32 -GAccWords=5 -GRequantDepth=16
 lint mac_pe -GWeightBanks=1
+lint dma -GRows=3 -GCols=5 -GAWords=7 -GBWords=9 -GCWords=5 -GQWords=3 -GMemBytesLog2=3
+lint dma -GRows=32 -GCols=32 -GAWords=1048576 -GBWords=1048576 -GCWords=1048576 -GQWords=1048576 \
+  -GMemBytesLog2=6
+lint dma -GRows=32 -GCols=2 -GAWords=1 -GBWords=1 -GCWords=1 -GQWords=1 -GMemBytesLog2=4
 # Small scratchpads keep these quick; the defaults are linted once (16x16) as well.
 small="-GAWords=16 -GBWords=16 -GCWords=16 -GQWords=2 -GAccWords=8"
 for rc in 4x4 8x16 16x16 2x3 32x32 3x5 32x2; do
