@@ -249,11 +249,19 @@ void Dma::tick(const DmaIn& in) {
       break;
     case DmaState::kCheck: {
       const uint64_t nt = (uint64_t(n) + uint64_t(p_.Cols) - 1) / uint64_t(p_.Cols);
-      uint64_t ntb = k == 0 ? 0 : uint64_t(half_b_) / uint64_t(k);
-      ntb = std::min({ntb, nt, uint64_t(half_q_), uint64_t(half_c_)});
-      uint64_t mb = kt == 0 ? 0 : uint64_t(half_a_) / kt;
-      mb = std::min(mb, uint64_t(m));
-      if (ntb != 0) mb = std::min(mb, uint64_t(half_c_) / ntb);
+      uint64_t ntbl = k == 0 ? 0 : uint64_t(half_b_) / uint64_t(k);
+      ntbl = std::min({ntbl, nt, uint64_t(half_q_), uint64_t(half_c_)});
+      uint64_t mbl = kt == 0 ? 0 : uint64_t(half_a_) / kt;
+      mbl = std::min(mbl, uint64_t(m));
+      if (ntbl != 0) mbl = std::min(mbl, uint64_t(half_c_) / ntbl);
+      const uint64_t nbl = std::min(ntbl * uint64_t(p_.Cols), uint64_t(n));
+      const uint64_t mbcl = mbl == 0 ? 0 : (uint64_t(m) + mbl - 1) / mbl;
+      const uint64_t npl = nbl == 0 ? 0 : (uint64_t(n) + nbl - 1) / nbl;
+      // Pipelining at no cost in traffic (rtl/dma.sv).
+      const uint64_t mq = std::max((uint64_t(m) + 3) / 4, uint64_t(p_.Rows));
+      const uint64_t ntq = (nt + 3) / 4;
+      const uint64_t mb = npl == 1 && mbl > mq ? mq : mbl;
+      const uint64_t ntb = npl != 1 && mbcl == 1 && ntbl > ntq ? ntq : ntbl;
       const uint64_t nbc = std::min(ntb * uint64_t(p_.Cols), uint64_t(n));
       const uint64_t mbc = mb == 0 ? 0 : (uint64_t(m) + mb - 1) / mb;
       const uint64_t np = nbc == 0 ? 0 : (uint64_t(n) + nbc - 1) / nbc;

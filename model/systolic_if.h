@@ -40,7 +40,7 @@ inline constexpr int kAccWidth = 32;
 inline constexpr int kBiasWidth = 32;
 inline constexpr int kM0Width = 32;
 inline constexpr int kShiftWidth = 6;
-inline constexpr int kCycWidth = 32;
+inline constexpr int kCycWidth = 64;
 inline constexpr int kMacsWidth = 64;
 inline constexpr int kSpadRegions = 6;
 inline constexpr int kMemAddrWidth = 32;
@@ -113,6 +113,13 @@ enum Reg : uint32_t {
   kDramRdHi = 44,  // R: memory bytes read, bits 63:32
   kDramWrLo = 45,  // R: memory bytes written by the last command (beats x 2^MemBytesLog2), bits 31:0
   kDramWrHi = 46,  // R: memory bytes written, bits 63:32
+  kCycBusyHi = 48,  // R: CYC_BUSY, bits 63:32
+  kCycWstallHi = 49,  // R: CYC_WSTALL, bits 63:32
+  kCycComputeHi = 50,  // R: CYC_COMPUTE, bits 63:32
+  kCycDrainHi = 51,  // R: CYC_DRAIN, bits 63:32
+  kCycOutputHi = 52,  // R: CYC_OUTPUT, bits 63:32
+  kCycLoadHi = 53,  // R: CYC_LOAD, bits 63:32
+  kCycStoreHi = 54,  // R: CYC_STORE, bits 63:32
 };
 
 struct RegInfo {
@@ -162,6 +169,13 @@ inline constexpr RegInfo kRegTable[] = {
     {kDramRdHi, "DRAM_RD_HI", "R", 32, false, 0, "memory bytes read, bits 63:32"},
     {kDramWrLo, "DRAM_WR_LO", "R", 32, false, 0, "memory bytes written by the last command (beats x 2^MemBytesLog2), bits 31:0"},
     {kDramWrHi, "DRAM_WR_HI", "R", 32, false, 0, "memory bytes written, bits 63:32"},
+    {kCycBusyHi, "CYC_BUSY_HI", "R", 32, false, 0, "CYC_BUSY, bits 63:32"},
+    {kCycWstallHi, "CYC_WSTALL_HI", "R", 32, false, 0, "CYC_WSTALL, bits 63:32"},
+    {kCycComputeHi, "CYC_COMPUTE_HI", "R", 32, false, 0, "CYC_COMPUTE, bits 63:32"},
+    {kCycDrainHi, "CYC_DRAIN_HI", "R", 32, false, 0, "CYC_DRAIN, bits 63:32"},
+    {kCycOutputHi, "CYC_OUTPUT_HI", "R", 32, false, 0, "CYC_OUTPUT, bits 63:32"},
+    {kCycLoadHi, "CYC_LOAD_HI", "R", 32, false, 0, "CYC_LOAD, bits 63:32"},
+    {kCycStoreHi, "CYC_STORE_HI", "R", 32, false, 0, "CYC_STORE, bits 63:32"},
 };
 
 inline constexpr uint32_t reg(Reg r) { return uint32_t(r); }

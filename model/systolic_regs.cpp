@@ -58,15 +58,25 @@ uint32_t SystolicRegs::reg_read(uint32_t index, const SystolicRegsIn& in) const 
     case iface::kRounding:
       return uint32_t(r.rounding_q);
     case iface::kCycBusy:
-      return r.cyc_busy_q;
+      return uint32_t(r.cyc_busy_q);
+    case iface::kCycBusyHi:
+      return uint32_t(r.cyc_busy_q >> 32);
     case iface::kCycWstall:
-      return r.cyc_wstall_q;
+      return uint32_t(r.cyc_wstall_q);
+    case iface::kCycWstallHi:
+      return uint32_t(r.cyc_wstall_q >> 32);
     case iface::kCycCompute:
-      return r.cyc_compute_q;
+      return uint32_t(r.cyc_compute_q);
+    case iface::kCycComputeHi:
+      return uint32_t(r.cyc_compute_q >> 32);
     case iface::kCycDrain:
-      return r.cyc_drain_q;
+      return uint32_t(r.cyc_drain_q);
+    case iface::kCycDrainHi:
+      return uint32_t(r.cyc_drain_q >> 32);
     case iface::kCycOutput:
-      return r.cyc_output_q;
+      return uint32_t(r.cyc_output_q);
+    case iface::kCycOutputHi:
+      return uint32_t(r.cyc_output_q >> 32);
     case iface::kMacsLo:
       return uint32_t(r.macs_q);
     case iface::kMacsHi:
@@ -87,9 +97,13 @@ uint32_t SystolicRegs::reg_read(uint32_t index, const SystolicRegsIn& in) const 
     case iface::kLdC:
       return r.ld_q[index - iface::kLdA];
     case iface::kCycLoad:
-      return r.cyc_load_q;
+      return uint32_t(r.cyc_load_q);
+    case iface::kCycLoadHi:
+      return uint32_t(r.cyc_load_q >> 32);
     case iface::kCycStore:
-      return r.cyc_store_q;
+      return uint32_t(r.cyc_store_q);
+    case iface::kCycStoreHi:
+      return uint32_t(r.cyc_store_q >> 32);
     case iface::kDramRdLo:
       return uint32_t(r.dram_rd_q);
     case iface::kDramRdHi:
@@ -289,32 +303,31 @@ void SystolicRegs::tick(const SystolicRegsIn& in) {
 void SystolicRegs::count(const SystolicRegsIn& in) {
   SystolicRegsRegs& r = r_;
   ++r.cyc_busy_q;
-  r.cyc_wstall_q += uint32_t(in.ph_wstall_i);
-  r.cyc_compute_q += uint32_t(in.ph_compute_i);
-  r.cyc_drain_q += uint32_t(in.ph_drain_i);
-  r.cyc_output_q += uint32_t(in.ph_output_i);
+  r.cyc_wstall_q += uint64_t(in.ph_wstall_i);
+  r.cyc_compute_q += uint64_t(in.ph_compute_i);
+  r.cyc_drain_q += uint64_t(in.ph_drain_i);
+  r.cyc_output_q += uint64_t(in.ph_output_i);
   if (in.ph_compute_i) r.macs_q += uint64_t(in.s_kv_i) * uint64_t(in.s_nv_i);
-  r.cyc_load_q += uint32_t(in.ph_load_i);
-  r.cyc_store_q += uint32_t(in.ph_store_i);
+  r.cyc_load_q += uint64_t(in.ph_load_i);
+  r.cyc_store_q += uint64_t(in.ph_store_i);
   if (in.rd_beat_i) r.dram_rd_q += uint64_t{1} << p_.MemBytesLog2;
   if (in.wr_beat_i) r.dram_wr_q += uint64_t{1} << p_.MemBytesLog2;
 }
 
-static_assert(iface::kCycWidth == 32 && iface::kMacsWidth == 64,
-              "the counter registers are uint32_t and uint64_t");
+static_assert(iface::kCycWidth == 64 && iface::kMacsWidth == 64,
+              "the counter registers are uint64_t");
 
 void SystolicRegs::advance_busy(uint64_t n, const SystolicRegsIn& in) {
-  // The counters wrap at their widths: uint32_t and uint64_t arithmetic does it.
+  // The counters wrap at 64 bits: uint64_t arithmetic does it.
   SystolicRegsRegs& r = r_;
-  const uint32_t n32 = uint32_t(n);
-  r.cyc_busy_q += n32;
-  r.cyc_wstall_q += in.ph_wstall_i ? n32 : 0;
-  r.cyc_compute_q += in.ph_compute_i ? n32 : 0;
-  r.cyc_drain_q += in.ph_drain_i ? n32 : 0;
-  r.cyc_output_q += in.ph_output_i ? n32 : 0;
+  r.cyc_busy_q += n;
+  r.cyc_wstall_q += in.ph_wstall_i ? n : 0;
+  r.cyc_compute_q += in.ph_compute_i ? n : 0;
+  r.cyc_drain_q += in.ph_drain_i ? n : 0;
+  r.cyc_output_q += in.ph_output_i ? n : 0;
   if (in.ph_compute_i) r.macs_q += n * uint64_t(in.s_kv_i) * uint64_t(in.s_nv_i);
-  r.cyc_load_q += in.ph_load_i ? n32 : 0;
-  r.cyc_store_q += in.ph_store_i ? n32 : 0;
+  r.cyc_load_q += in.ph_load_i ? n : 0;
+  r.cyc_store_q += in.ph_store_i ? n : 0;
   // No memory beats in a fast-forward (SystolicTop::wait_done skips only tile_ctrl's stretches).
 }
 

@@ -25,14 +25,14 @@ struct SystolicRegsRegs {
   uint32_t zp_out_q = 0, act_min_q = 0x80, act_max_q = 0x7f;
   bool rounding_q = false;
   bool done_flag_q = false;  // STATUS.done after the done_i cycle
-  uint32_t cyc_busy_q = 0, cyc_wstall_q = 0, cyc_compute_q = 0, cyc_drain_q = 0, cyc_output_q = 0;
+  uint64_t cyc_busy_q = 0, cyc_wstall_q = 0, cyc_compute_q = 0, cyc_drain_q = 0, cyc_output_q = 0;
   uint64_t macs_q = 0;
   // Memory commands: descriptors (A, B, C, BIAS, M0, SHIFT; LD A, B, C), the refusal code,
   // load / store cycles and memory bytes.
   uint32_t dram_q[6] = {0, 0, 0, 0, 0, 0};
   uint32_t ld_q[3] = {0, 0, 0};
   uint32_t err_q = 0;
-  uint32_t cyc_load_q = 0, cyc_store_q = 0;
+  uint64_t cyc_load_q = 0, cyc_store_q = 0;
   uint64_t dram_rd_q = 0, dram_wr_q = 0;
   bool rvalid_q = false;
   uint32_t src_q = 0;        // what the read of the last cycle reads: 0 regs, 1..6 a region, 7 none

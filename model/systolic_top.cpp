@@ -301,7 +301,7 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
       std::fill(di.mem_rsp_rdata_i.begin(), di.mem_rsp_rdata_i.end(), 0);
     }
     if (record_dma_) dma_seen_ = di;
-    dma_.tick(di);  // (dout now shows the registers after the edge)
+    dma_.tick(di);                              // (dout now shows the registers after the edge)
     if (dma_c_rd) di.c_rd_data_i = c_rd_next_;  // the C word read at this edge, seen next cycle
   }
   const bool tile_start = ro.start_o || dma_tile_start;

@@ -193,8 +193,8 @@ module dma #(
   // Check and plan (SCheck; 64-bit arithmetic: no operand exceeds 58 bits)
   // ---------------------------------------------------------------------------------------------
   logic [63:0] kt, nt, ntb, mb, mbc, np, nbc, t_a, t_b;
-  logic [63:0] ntb0, ntb1, ntb2, mb0, mb1, nbc0;  // the clamps, one name per step (no variable
-                                                 // is written twice in a block: Icarus)
+  logic [63:0] ntb0, ntb1, ntb2, ntbl, mb0, mb1, mbl, nbl, mbcl, npl, mq0, mq, ntq, nbc0;
+  // (the clamps, one name per step: no variable is written twice in a block, for Icarus)
   logic [63:0] xa_end, xb_end, xc_end, xbias_end, xm0_end, xshift_end;
   logic        zero_dim, bad_spad, bad_mem, bad_overlap;
   logic [systolic_pkg::ErrWidth-1:0] check_err;
@@ -210,10 +210,21 @@ module dma #(
     ntb0 = (k_i == '0) ? 64'd0 : 64'(HalfB) / 64'(k_i);
     ntb1 = (ntb0 > nt) ? nt : ntb0;
     ntb2 = (ntb1 > 64'(HalfQ)) ? 64'(HalfQ) : ntb1;
-    ntb  = (ntb2 > 64'(HalfC)) ? 64'(HalfC) : ntb2;
+    ntbl = (ntb2 > 64'(HalfC)) ? 64'(HalfC) : ntb2;
     mb0  = (kt == 64'd0) ? 64'd0 : 64'(HalfA) / kt;
     mb1  = (mb0 > 64'(m_i)) ? 64'(m_i) : mb0;
-    mb   = ((ntb != 64'd0) && (mb1 > 64'(HalfC) / ntb)) ? 64'(HalfC) / ntb : mb1;
+    mbl  = ((ntbl != 64'd0) && (mb1 > 64'(HalfC) / ntbl)) ? 64'(HalfC) / ntbl : mb1;
+    nbl  = (ntbl * 64'(Cols) > 64'(n_i)) ? 64'(n_i) : ntbl * 64'(Cols);
+    mbcl = (mbl == 64'd0) ? 64'd0 : (64'(m_i) + mbl - 64'd1) / mbl;
+    npl  = (nbl == 64'd0) ? 64'd0 : (64'(n_i) + nbl - 64'd1) / nbl;
+    // Pipelining at no cost in traffic: with one panel (A read once whatever the block height)
+    // blocks are cut to max(Rows, ceil(M/4)) rows; else with one m-block (B read once whatever
+    // the panel width) panels to max(1, ceil(NT/4)) N-tiles.
+    mq0  = (64'(m_i) + 64'd3) / 64'd4;
+    mq   = (mq0 < 64'(Rows)) ? 64'(Rows) : mq0;
+    ntq  = (nt + 64'd3) / 64'd4;
+    mb   = ((npl == 64'd1) && (mbl > mq)) ? mq : mbl;
+    ntb  = ((npl != 64'd1) && (mbcl == 64'd1) && (ntbl > ntq)) ? ntq : ntbl;
     nbc0 = ntb * 64'(Cols);
     nbc  = (nbc0 > 64'(n_i)) ? 64'(n_i) : nbc0;
     mbc = (mb == 64'd0) ? 64'd0 : (64'(m_i) + mb - 64'd1) / mb;

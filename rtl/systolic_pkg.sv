@@ -20,7 +20,7 @@ package systolic_pkg;
   localparam int BiasWidth = 32;
   localparam int M0Width = 32;
   localparam int ShiftWidth = 6;
-  localparam int CycWidth = 32;
+  localparam int CycWidth = 64;
   localparam int MacsWidth = 64;
   localparam int SpadRegions = 6;
   localparam int MemAddrWidth = 32;
@@ -105,6 +105,13 @@ package systolic_pkg;
   localparam logic [LaneWidth-1:0] RegDramRdHi = 8'd44;  // R: memory bytes read, bits 63:32
   localparam logic [LaneWidth-1:0] RegDramWrLo = 8'd45;  // R: memory bytes written by the last command (beats x 2^MemBytesLog2), bits 31:0
   localparam logic [LaneWidth-1:0] RegDramWrHi = 8'd46;  // R: memory bytes written, bits 63:32
+  localparam logic [LaneWidth-1:0] RegCycBusyHi = 8'd48;  // R: CYC_BUSY, bits 63:32
+  localparam logic [LaneWidth-1:0] RegCycWstallHi = 8'd49;  // R: CYC_WSTALL, bits 63:32
+  localparam logic [LaneWidth-1:0] RegCycComputeHi = 8'd50;  // R: CYC_COMPUTE, bits 63:32
+  localparam logic [LaneWidth-1:0] RegCycDrainHi = 8'd51;  // R: CYC_DRAIN, bits 63:32
+  localparam logic [LaneWidth-1:0] RegCycOutputHi = 8'd52;  // R: CYC_OUTPUT, bits 63:32
+  localparam logic [LaneWidth-1:0] RegCycLoadHi = 8'd53;  // R: CYC_LOAD, bits 63:32
+  localparam logic [LaneWidth-1:0] RegCycStoreHi = 8'd54;  // R: CYC_STORE, bits 63:32
 
   // Register reset values (every other register resets to 0)
   localparam logic [7:0] RegActMinReset = 8'h80;

@@ -17,8 +17,8 @@
 //     word returns the old value.
 //   - Register widths: M, N, K DimWidth bits and the bases WordWidth bits (read zero-extended);
 //     ZP_OUT, ACT_MIN, ACT_MAX 8 bits (read sign-extended); ROUNDING 1 bit; CTRL and unassigned
-//     indices read 0; ROWS, COLS read the parameters; CYC_* are CycWidth-bit counters (wrapping),
-//     MACS MacsWidth bits (MACS_LO, MACS_HI).
+//     indices read 0; ROWS, COLS read the parameters; CYC_* are CycWidth-bit (64) counters read
+//     as CYC_* (bits 31:0) and CYC_*_HI (bits 63:32), MACS MacsWidth bits (MACS_LO, MACS_HI).
 //   - STATUS = {27'b0, err, done, busy}: done is 1 from the cycle of done_i until the next start;
 //     err (ErrWidth bits) is err_i of the done_i cycle (a refused memory command's reason).
 //   - CTRL bit 0 starts a command (start_o); bit 1 with bit 0 clear a memory command
@@ -314,6 +314,13 @@ module systolic_regs #(
       systolic_pkg::RegLdC:        reg_rdata = ld_c_q;
       systolic_pkg::RegCycLoad:    reg_rdata = 32'(cyc_load_q);
       systolic_pkg::RegCycStore:   reg_rdata = 32'(cyc_store_q);
+      systolic_pkg::RegCycBusyHi:    reg_rdata = cyc_busy_q[63:32];
+      systolic_pkg::RegCycWstallHi:  reg_rdata = cyc_wstall_q[63:32];
+      systolic_pkg::RegCycComputeHi: reg_rdata = cyc_compute_q[63:32];
+      systolic_pkg::RegCycDrainHi:   reg_rdata = cyc_drain_q[63:32];
+      systolic_pkg::RegCycOutputHi:  reg_rdata = cyc_output_q[63:32];
+      systolic_pkg::RegCycLoadHi:    reg_rdata = cyc_load_q[63:32];
+      systolic_pkg::RegCycStoreHi:   reg_rdata = cyc_store_q[63:32];
       systolic_pkg::RegDramRdLo:   reg_rdata = dram_rd_q[31:0];
       systolic_pkg::RegDramRdHi:   reg_rdata = dram_rd_q[63:32];
       systolic_pkg::RegDramWrLo:   reg_rdata = dram_wr_q[31:0];

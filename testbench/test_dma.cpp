@@ -47,8 +47,13 @@ Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis) 
   const uint64_t ha = uint64_t(p.AWords / 2), hb = uint64_t(p.BWords / 2),
                  hc = uint64_t(p.CWords / 2), hq = uint64_t(p.QWords / 2);
   const uint64_t kt = (K + p.Rows - 1) / p.Rows, nt = (N + p.Cols - 1) / p.Cols;
-  const uint64_t ntb = std::min({hb / K, nt, hq, hc});
-  const uint64_t mb = std::min({ha / kt, M, hc / ntb});
+  // The largest blocks; then cut along the dimension whose reloads cost nothing.
+  const uint64_t ntbl = std::min({hb / K, nt, hq, hc});
+  const uint64_t mbl = std::min({ha / kt, M, hc / ntbl});
+  const uint64_t npl = (N + std::min(ntbl * p.Cols, N) - 1) / std::min(ntbl * p.Cols, N);
+  const uint64_t mbcl = (M + mbl - 1) / mbl;
+  const uint64_t mb = npl == 1 ? std::min(mbl, std::max<uint64_t>(p.Rows, (M + 3) / 4)) : mbl;
+  const uint64_t ntb = npl != 1 && mbcl == 1 ? std::min(ntbl, (nt + 3) / 4) : ntbl;
   const uint64_t nb = std::min(ntb * p.Cols, N);
   const uint64_t mbc = (M + mb - 1) / mb, np = (N + nb - 1) / nb;
   const uint64_t tb = (mbc > 1 ? np : 1) * M * K + K * N + 9 * N + M * N;

@@ -46,9 +46,9 @@ struct RunnerImpl final : Runner {
 };
 
 #define SYSTOLIC_DMA_RUNNER(Class, name, Rows, Cols, AWords, BWords, CWords, QWords, MemBytesLog2) \
-  [] {                                                                                            \
-    DmaParams p{Rows, Cols, AWords, BWords, CWords, QWords, MemBytesLog2};                        \
-    return std::unique_ptr<Runner>(std::make_unique<RunnerImpl<Class>>(p));                       \
+  [] {                                                                                             \
+    DmaParams p{Rows, Cols, AWords, BWords, CWords, QWords, MemBytesLog2};                         \
+    return std::unique_ptr<Runner>(std::make_unique<RunnerImpl<Class>>(p));                        \
   },
 std::vector<std::unique_ptr<Runner>> runners() {
   using Make = std::unique_ptr<Runner> (*)();
@@ -78,10 +78,8 @@ TEST_CASE("dma: twin equals RTL under the engine's own inputs", "[dma][rtl]") {
       return t.dma_ticked() ? std::optional(t.dma_in()) : std::nullopt;
     });
     uint64_t blocks = 0;
-    const int shapes[][3] = {{3 * p.Rows + 1, 4 * p.Cols + 3, 2 * p.Rows + 5},
-                             {40, 100, 20},
-                             {100, 9, 30},
-                             {1, 1, 1}};
+    const int shapes[][3] = {
+        {3 * p.Rows + 1, 4 * p.Cols + 3, 2 * p.Rows + 5}, {40, 100, 20}, {100, 9, 30}, {1, 1, 1}};
     for (int i = 0; i < 4; ++i) {
       const auto& s = shapes[i];
       sim::DramConfig dc;

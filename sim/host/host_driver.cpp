@@ -15,18 +15,28 @@ namespace {
 int ceil_div(int x, int y) { return (x + y - 1) / y; }
 
 // CYC_BUSY, CYC_WSTALL, CYC_COMPUTE, CYC_DRAIN, CYC_OUTPUT, MACS_LO, MACS_HI as read.
+// The counter registers, each a (bits 31:0, bits 63:32) pair, in the order of add_counters.
+constexpr std::pair<a::Reg, a::Reg> kCounterRegs[] = {
+    {a::kCycBusy, a::kCycBusyHi},       {a::kCycWstall, a::kCycWstallHi},
+    {a::kCycCompute, a::kCycComputeHi}, {a::kCycDrain, a::kCycDrainHi},
+    {a::kCycOutput, a::kCycOutputHi},   {a::kMacsLo, a::kMacsHi},
+    {a::kCycLoad, a::kCycLoadHi},       {a::kCycStore, a::kCycStoreHi},
+    {a::kDramRdLo, a::kDramRdHi},       {a::kDramWrLo, a::kDramWrHi}};
+constexpr size_t kHostCounters = 6;  // memory commands: all ten
+
 void add_counters(model::Counters& c, const std::vector<uint32_t>& v) {
-  c.busy += v[0];
-  c.wstall += v[1];
-  c.compute += v[2];
-  c.drain += v[3];
-  c.output += v[4];
-  c.macs += uint64_t(v[5]) | uint64_t(v[6]) << 32;
-  if (v.size() > 7) {
-    c.load += v[7];
-    c.store += v[8];
-    c.dram_rd += uint64_t(v[9]) | uint64_t(v[10]) << 32;
-    c.dram_wr += uint64_t(v[11]) | uint64_t(v[12]) << 32;
+  auto at = [&](size_t i) { return uint64_t(v[2 * i]) | uint64_t(v[2 * i + 1]) << 32; };
+  c.busy += at(0);
+  c.wstall += at(1);
+  c.compute += at(2);
+  c.drain += at(3);
+  c.output += at(4);
+  c.macs += at(5);
+  if (v.size() > 2 * kHostCounters) {
+    c.load += at(6);
+    c.store += at(7);
+    c.dram_rd += at(8);
+    c.dram_wr += at(9);
   }
 }
 constexpr uint8_t kGuard = 0xa5;  // the bytes around every tensor in memory
@@ -147,15 +157,10 @@ void HostDriver::read_many(const std::vector<uint32_t>& addrs, std::vector<uint3
 // model's when both run).
 void HostDriver::read_counters(RunStats& stats, bool memory) {
   std::vector<uint32_t> addrs, data, ref_data;
-  for (a::Reg r : {a::kCycBusy, a::kCycWstall, a::kCycCompute, a::kCycDrain, a::kCycOutput,
-                   a::kMacsLo, a::kMacsHi}) {
-    addrs.push_back(a::reg(r));
-  }
-  if (memory) {
-    for (a::Reg r :
-         {a::kCycLoad, a::kCycStore, a::kDramRdLo, a::kDramRdHi, a::kDramWrLo, a::kDramWrHi}) {
-      addrs.push_back(a::reg(r));
-    }
+  const size_t n = memory ? std::size(kCounterRegs) : kHostCounters;
+  for (size_t i = 0; i < n; ++i) {
+    addrs.push_back(a::reg(kCounterRegs[i].first));
+    addrs.push_back(a::reg(kCounterRegs[i].second));
   }
   const bool two_sided = port_.reference_out() != nullptr;
   read_many(addrs, data, two_sided ? &ref_data : nullptr);
