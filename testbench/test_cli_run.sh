@@ -157,6 +157,7 @@ expect_error "--dram-bw" --engine model --dram --dram-bw 0
 expect_error "--dram-latency" --engine model --dram --dram-latency 0
 expect_error "--dram-stall" --engine model --dram --dram-stall 0.95
 expect_error "--dram runs on" --engine sc-model --dram -M 4 -N 4 -K 4
+expect_error "--dram runs on" --engine cosim --dram --trace "$tmp/x.fst" --rows 4 --cols 4 -M 4 -N 4 -K 4
 
 # --- memory commands: C from memory equals the host-port run's; the JSON's memory keys --------
 for engine in model cosim; do

@@ -49,11 +49,18 @@ std::string tmp_path(const std::string& name) {
 
 // Runs the job on `engine` with tracing; returns the dump read back (FST through libfst, VCD
 // through the test's reader).
+// memory: as a memory command through a memory model (latency 9, stalls, misaligned).
 WaveData traced_run(const std::string& engine, const model::TopParams& p, const sim::GemmJob& job,
-                    TraceOptions o) {
+                    TraceOptions o, bool memory = false) {
   {
     sim::EngineTrace tr(engine, p, o);
-    sim::HostDriver drv(tr.port());
+    sim::DramConfig dc;
+    dc.latency = 9;
+    dc.stall = 0.2;
+    sim::Dram dram(dc, 1 << p.MemBytesLog2);
+    sim::DramPort dport(tr.port(), dram);
+    sim::HostDriver drv(memory ? static_cast<sim::HostPort&>(dport) : tr.port());
+    if (memory) drv.set_memory(&dram, 5);
     sim::RunStats stats;
     const std::vector<int8_t> c = drv.run(job, stats);
     REQUIRE(c == sim::reference_gemm(job));
@@ -87,6 +94,21 @@ size_t require_equal(const WaveData& m, const WaveData& r) {
 }
 
 }  // namespace
+
+TEST_CASE("model and RTL waveforms agree on a memory command, the memory port included",
+          "[trace]") {
+  const uint64_t seed = test::test_seed("trace memory command");
+  const model::TopParams p = sim::top_rtl_params(4, 4);
+  const sim::GemmJob job = random_job(9, 7, 11, seed);
+  TraceOptions o;
+  o.path = tmp_path("mem_m.vcd");
+  const WaveData m = traced_run("model", p, job, o, true);
+  o.path = tmp_path("mem_r.fst");
+  const WaveData r = traced_run("rtl", p, job, o, true);
+  const WaveData::Var* v = m.find("TOP.systolic_top.mem_req_valid_o");
+  REQUIRE(v != nullptr);
+  CHECK(require_equal(m, r) > 1000);
+}
 
 TEST_CASE("model and RTL waveforms agree on every shared signal and cycle", "[trace]") {
   const uint64_t seed = test::test_seed("trace model vs rtl");

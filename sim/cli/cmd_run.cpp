@@ -301,8 +301,9 @@ void run(const RunOpts& o, const CliContext& ctx) {
   rep.rounding = q::to_string(mode);
   rep.seed = in.seed;
 
-  if (o.dram && (o.engine == "sc-model" || o.trace.on())) {
-    throw UserError("--dram runs on --engine model, rtl or cosim (the C++ lockstep), untraced");
+  if (o.dram && (o.engine == "sc-model" || (o.trace.on() && o.engine == "cosim"))) {
+    throw UserError(
+        "--dram runs on --engine model, rtl or cosim (the C++ lockstep); --trace with model or rtl");
   }
   if (o.trace.on()) {
     if (o.timing_only) throw UserError("--trace needs the data: drop --timing-only");
@@ -319,9 +320,17 @@ void run(const RunOpts& o, const CliContext& ctx) {
   try {
     if (o.dram) {
       // The C++ lockstep stands in for the SystemC co-simulation (one memory, both sides).
-      std::unique_ptr<sim::HostPort> port = o.engine == "cosim"
-                                                ? std::make_unique<sim::LockstepPort>(params)
-                                                : sim::make_engine(o.engine, params);
+      // --trace: the traced engine's port (model or rtl).
+      std::unique_ptr<sim::EngineTrace> traced;
+      std::unique_ptr<sim::HostPort> owned;
+      if (o.trace.on()) {
+        traced = std::make_unique<sim::EngineTrace>(o.engine, params, o.trace);
+      } else if (o.engine == "cosim") {
+        owned = std::make_unique<sim::LockstepPort>(params);
+      } else {
+        owned = sim::make_engine(o.engine, params);
+      }
+      sim::HostPort* port = traced ? &traced->port() : owned.get();
       sim::DramConfig dc;
       dc.bytes_per_cycle = o.dram_bw == "inf" ? 0.0 : std::stod(o.dram_bw);
       dc.latency = o.dram_latency;
@@ -338,6 +347,7 @@ void run(const RunOpts& o, const CliContext& ctx) {
       }
       c = drv.run(job, rep.stats);
       rep.sim_cycles = port->cycles();
+      if (traced) trace_lines = traced->finish();
       rep.dram_bw = dc.bytes_per_cycle;
       rep.dram_latency = dc.latency;
       if (o.engine == "cosim") {

@@ -200,6 +200,15 @@ void write_gtkw(const std::string& gtkw_path, const std::string& dump_path,
     sig(kBin, ".u_ctrl.s_first_o", 1);
     sig(kBin, ".u_ctrl.s_last_o", 1);
   });
+  group("memory port", true, [&] {
+    sig(kBin, ".mem_req_valid_o", 1);
+    sig(kBin, ".mem_req_ready_i", 1);
+    sig(kBin, ".mem_req_we_o", 1);
+    sig(kHex, ".mem_req_addr_o", 32);
+    sig(kHex, ".mem_req_wstrb_o", 1 << p.MemBytesLog2);
+    sig(kBin, ".mem_rsp_valid_i", 1);
+    sig(kBin, ".mem_rsp_ready_o", 1);
+  });
   for (int r = 0; r < p.Rows; ++r) {
     bool any = false;
     for (int c = 0; c < p.Cols; ++c) any = any || o.pe_traced(p, r, c);
