@@ -1,6 +1,7 @@
 """PNG plots of a sweep (matplotlib, Agg): utilization per layer for each array configuration,
-cycles against area (Yosys cells) with the Pareto front marked, and the INT8 speedup over the FP
-machines."""
+cycles against area (Yosys cells) with the Pareto front marked, the INT8 speedup over the FP
+machines, and with memory commands (grid key dram_bw) a roofline (attainable MACs/cycle against
+intensity, one point per layer) and cycles against bandwidth."""
 import os
 
 from .results import FP_FORMATS, FP_MACHINES
@@ -123,4 +124,67 @@ def make(out_dir, records, keys, varying):
     fig.savefig(p, dpi=110)
     plt.close(fig)
     paths.append(p)
+
+    mem = [r for r in records if r.get("dram_bytes_read") is not None]
+    if mem:
+        paths += _memory_plots(plt, out_dir, mem, varying)
+    return paths
+
+
+def _memory_plots(plt, out_dir, records, varying):
+    """Roofline: each layer's MACs/cycle against its intensity (MACs per memory byte), one colour
+    per configuration, with each configuration's roof min(Rows x Cols, bandwidth x intensity);
+    and total cycles against bandwidth, one line per configuration but dram_bw."""
+    paths = []
+    others = [k for k in varying if k != "dram_bw"]
+    groups = {}
+    for r in records:
+        groups.setdefault(_label(r, [k for k in varying]), []).append(r)
+    fig, ax = plt.subplots(figsize=(8, 5.5))
+    for lab, rows in groups.items():
+        lay = [r for r in rows if r["layer"] != "TOTAL" and r["intensity"] > 0]
+        if not lay:
+            continue
+        pts = ax.scatter([r["intensity"] for r in lay], [r["macs_per_cycle"] for r in lay], s=8,
+                         label=lab)
+        bw = lay[0]["dram_bw"]
+        peak = lay[0]["rows"] * lay[0]["cols"]
+        xs = sorted(r["intensity"] for r in lay)
+        roof = [peak if bw == "inf" else min(peak, float(bw) * x) for x in xs]
+        ax.plot(xs, roof, color=pts.get_facecolor()[0], linewidth=0.8)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("intensity (MACs per memory byte)")
+    ax.set_ylabel("MACs/cycle (end to end)")
+    ax.set_title("roofline: every layer, every configuration (lines: the roofs)")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=6, ncol=2)
+    fig.tight_layout()
+    p = os.path.join(out_dir, "roofline.png")
+    fig.savefig(p, dpi=110)
+    plt.close(fig)
+    paths.append(p)
+
+    lines = {}
+    for r in records:
+        if r["layer"] != "TOTAL" or r["dram_bw"] == "inf":
+            continue
+        lines.setdefault(_label(r, others), []).append((float(r["dram_bw"]), r["cycles"]))
+    if any(len(v) > 1 for v in lines.values()):
+        fig, ax = plt.subplots(figsize=(8, 5))
+        for lab, pts in lines.items():
+            pts.sort()
+            ax.plot([b for b, _ in pts], [c for _, c in pts], marker="o", label=lab)
+        ax.set_xscale("log", base=2)
+        ax.set_yscale("log")
+        ax.set_xlabel("memory bandwidth (bytes per cycle)")
+        ax.set_ylabel("cycles, sum over the workloads")
+        ax.set_title("cycles vs bandwidth")
+        ax.grid(alpha=0.3, which="both")
+        ax.legend(fontsize=7)
+        fig.tight_layout()
+        p = os.path.join(out_dir, "cycles_vs_bandwidth.png")
+        fig.savefig(p, dpi=110)
+        plt.close(fig)
+        paths.append(p)
     return paths

@@ -224,6 +224,48 @@ workloads:
     sweep(jspec, out2, "--jobs", "1", "--no-plots")
     check(stable(results(out2)["records"]) == stable(recs), "JSON spec = YAML spec")
     check(not os.path.exists(os.path.join(out2, "utilization.png")), "--no-plots")
+    group_memory(tmp)
+
+
+def group_memory(tmp):
+    """Memory commands in a sweep (grid key dram_bw): every layer's cycles, phases and memory
+    bytes equal `systolic run --timing-only --dram` of the same GEMM (an independent process
+    through the run command), the roofline recomputed from the record, the two memory plots."""
+    spec = os.path.join(tmp, "mem.yaml")
+    write(spec, """grid: {rows: [8], cols: [8], dram_bw: [4, inf], dram_latency: [50]}
+workloads:
+  - gemm: {name: tall, M: 300, N: 24, K: 40}
+  - gemm: {name: wide, M: 20, N: 200, K: 70}
+engine: model
+""")
+    out = os.path.join(tmp, "mem_out")
+    p = sweep(spec, out)
+    recs = results(out)["records"]
+    layers = [r for r in recs if r["layer"] != "TOTAL"]
+    check(len(layers) == 4, f"memory sweep: 4 layer records, got {len(layers)}")
+    for r in layers:
+        bw = "inf" if r["dram_bw"] == "inf" else str(int(r["dram_bw"]))
+        rep = run_json(["run", "--engine", "model", "--timing-only", "--dram", "--dram-bw", bw,
+                        "--dram-latency", "50", "--rows", "8", "--cols", "8", "-M", str(r["M"]),
+                        "-N", str(r["N"]), "-K", str(r["K"]), "--no-fp-compare"], tmp)
+        ph = rep["cycles_by_phase"]
+        check((rep["cycles"], ph["load"], ph["store"], rep["dram_bytes_read"],
+               rep["dram_bytes_written"]) ==
+              (r["cycles"], r["load_cycles"], r["store_cycles"], r["dram_bytes_read"],
+               r["dram_bytes_written"]), f"memory sweep {r['layer']} bw {bw} equals run --dram")
+        moved = r["dram_bytes_read"] + r["dram_bytes_written"]
+        roof = max(r["ideal_cycles"], -(-moved // 4) if bw == "4" else 0)
+        check(r["roofline_cycles"] == roof, f"roofline of {r['layer']} bw {bw}")
+        check(r["cycles"] == r["load_cycles"] + r["store_cycles"] + r["wstall_cycles"] +
+              r["compute_cycles"] + r["drain_cycles"] + r["output_cycles"],
+              f"memory sweep {r['layer']}: cycles = the phases")
+    for png in ("roofline.png", "cycles_vs_bandwidth.png"):
+        path = os.path.join(out, png)
+        check(os.path.exists(path) and open(path, "rb").read(8) == b"\x89PNG\r\n\x1a\n",
+              f"memory plot {png}")
+    # The compute-only sweep of group_model has no memory keys.
+    check(all("dram_bytes_read" not in r for r in results(os.path.join(tmp, "out"))["records"]),
+          "compute-only records carry no memory keys")
 
 
 def group_failures(tmp):
