@@ -32,7 +32,7 @@ set(SYSTOLIC_SYSTOLIC_REGS_CONFIGS
     "r4c4:Rows=4,Cols=4,MemBytesLog2=4;r3c5:Rows=3,Cols=5,MemBytesLog2=3;r32c32:Rows=32,Cols=32,MemBytesLog2=6")
 # dma: small scratchpads (blocks), the narrowest and widest beats.
 set(SYSTOLIC_DMA_CONFIGS
-    "r4c4:Rows=4,Cols=4,AWords=64,BWords=256,CWords=32,QWords=4,MemBytesLog2=3;r8c16:Rows=8,Cols=16,AWords=128,BWords=512,CWords=64,QWords=6,MemBytesLog2=6;r3c5:Rows=3,Cols=5,AWords=100,BWords=300,CWords=50,QWords=8,MemBytesLog2=4")
+    "r4c4:Rows=4,Cols=4,AWords=64,BWords=256,CWords=32,QWords=4,AccWords=8,MemBytesLog2=3;r8c16:Rows=8,Cols=16,AWords=128,BWords=512,CWords=64,QWords=6,AccWords=16,MemBytesLog2=6;r3c5:Rows=3,Cols=5,AWords=100,BWords=300,CWords=50,QWords=8,AccWords=4,MemBytesLog2=4")
 set(SYSTOLIC_ACC_STAGE_CONFIGS
     "r4c4:Rows=4,Cols=4,AccWords=8,RequantDepth=3;r2c2:Rows=2,Cols=2,AccWords=1,RequantDepth=1;r3c5:Rows=3,Cols=5,AccWords=4,RequantDepth=5")
 

@@ -60,7 +60,9 @@ uint32_t Dma::next_xfer() const {
   for (uint32_t x = kXA; x <= kXC; ++x) {
     if (x < r.xk_q) continue;
     if ((x == kXA && r.nx_q.valid && r.nx_q.load_a) ||
-        (x >= kXB && x <= kXShift && r.nx_q.valid && r.nx_q.load_b) || (x == kXC && r.pv_q.valid)) {
+        (x == kXB && r.nx_q.valid && r.nx_q.load_b) ||
+        (x >= kXBias && x <= kXShift && r.nx_q.valid && r.nx_q.load_q) ||
+        (x == kXC && r.pv_q.valid && r.pv_q.klast)) {
       return x;
     }
   }
@@ -70,40 +72,47 @@ uint32_t Dma::next_xfer() const {
 DmaBlock Dma::successor(const DmaIn& in) const {
   const DmaRegs& r = r_;
   const DmaBlock& nx = r.nx_q;
-  uint32_t m0 = nx.m0, n0 = nx.n0;
-  bool valid = true;
-  if (r.a_outer_q) {
-    if (nx.n0 + r.nb_q < in.n_i) {
+  const bool k_more = r.split_q && nx.k0 + nx.kc < in.k_i;
+  const bool n_more = nx.n0 + r.nb_q < in.n_i;
+  const bool m_more = nx.m0 + r.mb_q < in.m_i;
+  uint32_t m0 = nx.m0, n0 = nx.n0, k0 = 0;
+  if (k_more) {
+    k0 = (nx.k0 + nx.kc) & kDimMask;
+  } else if (r.a_outer_q) {
+    if (n_more) {
       n0 = (nx.n0 + r.nb_q) & kDimMask;
-    } else if (nx.m0 + r.mb_q < in.m_i) {
+    } else if (m_more) {
       m0 = (nx.m0 + r.mb_q) & kDimMask;
       n0 = 0;
-    } else {
-      valid = false;
     }
   } else {
-    if (nx.m0 + r.mb_q < in.m_i) {
+    if (m_more) {
       m0 = (nx.m0 + r.mb_q) & kDimMask;
-    } else if (nx.n0 + r.nb_q < in.n_i) {
+    } else if (n_more) {
       n0 = (nx.n0 + r.nb_q) & kDimMask;
       m0 = 0;
-    } else {
-      valid = false;
     }
   }
-  DmaBlock s = nx;
-  s.valid = valid && nx.valid;
+  DmaBlock s;
+  s.valid = nx.valid && (k_more || n_more || m_more);
   s.m0 = m0;
   s.n0 = n0;
+  s.k0 = k0;
   s.mc = in.m_i - m0 < r.mb_q ? (in.m_i - m0) & kDimMask : r.mb_q;
   s.nc = in.n_i - n0 < r.nb_q ? (in.n_i - n0) & kDimMask : r.nb_q;
-  s.load_a = m0 != nx.m0;
-  s.load_b = n0 != nx.n0;
+  s.kc = in.k_i - k0 < r.kc_q ? (in.k_i - k0) & kDimMask : r.kc_q;
+  s.load_a = r.split_q || m0 != nx.m0;
+  s.load_b = r.split_q || n0 != nx.n0;
+  s.load_q = n0 != nx.n0;
   s.a_half = s.load_a ? !nx.a_half : nx.a_half;
   s.b_half = s.load_b ? !nx.b_half : nx.b_half;
-  s.c_half = !nx.c_half;
-  s.a_row = !s.load_a ? nx.a_row : m0 == 0 ? in.dram_a_i : nx.a_row + r.a_step_q;
+  s.q_half = s.load_q ? !nx.q_half : nx.q_half;
+  s.c_half = k0 == 0 ? !nx.c_half : nx.c_half;
+  s.a_row = m0 == nx.m0 ? nx.a_row : m0 == 0 ? in.dram_a_i : nx.a_row + r.a_step_q;
+  s.b_row = k0 == 0 ? in.dram_b_i : nx.b_row + r.b_step_q;
   s.c_row = m0 == nx.m0 ? nx.c_row : m0 == 0 ? in.dram_c_i : nx.c_row + r.c_step_q;
+  s.kfirst = k0 == 0;
+  s.klast = uint64_t(k0) + s.kc >= in.k_i;
   return s;
 }
 
@@ -172,7 +181,10 @@ void Dma::update_outputs() {
   o.tile_a_base_o = r.cu_q.a_half ? half_a_ : 0;
   o.tile_b_base_o = r.cu_q.b_half ? half_b_ : 0;
   o.tile_c_base_o = r.cu_q.c_half ? half_c_ : 0;
-  o.tile_q_base_o = r.cu_q.b_half ? half_q_ : 0;
+  o.tile_q_base_o = r.cu_q.q_half ? half_q_ : 0;
+  o.tile_k_o = r.cu_q.kc;
+  o.tile_acc_first_o = r.cu_q.kfirst;
+  o.tile_acc_last_o = r.cu_q.klast;
 }
 
 const DmaOut& Dma::eval(const DmaIn& in) {
@@ -265,6 +277,16 @@ void Dma::tick(const DmaIn& in) {
       const uint64_t nbc = std::min(ntb * uint64_t(p_.Cols), uint64_t(n));
       const uint64_t mbc = mb == 0 ? 0 : (uint64_t(m) + mb - 1) / mb;
       const uint64_t np = nbc == 0 ? 0 : (uint64_t(n) + nbc - 1) / nbc;
+      // K-chunks (rtl/dma.sv).
+      const bool split = ntbl == 0 || mbl == 0 || (mbl < uint64_t(p_.Rows) && mbl < m);
+      const uint64_t mbs =
+          std::min({uint64_t(m), uint64_t(p_.AccWords), uint64_t(half_c_), uint64_t(half_a_)});
+      const uint64_t ktc = std::min(
+          {mbs == 0 ? 0 : uint64_t(half_a_) / mbs, uint64_t(half_b_ / uint32_t(p_.Rows)), kt});
+      const uint64_t kcs = std::min(ktc * uint64_t(p_.Rows), uint64_t(k));
+      const uint64_t mbf = split ? mbs : mb;
+      const uint32_t nbf = split ? std::min(n, uint32_t(p_.Cols)) : uint32_t(nbc) & kDimMask;
+      const uint64_t kcf = split ? kcs : k;
       const uint64_t M = m, N = n, K = k;
       const uint64_t t_b = (mbc > 1 ? np : 1) * M * K + K * N + 9 * N + M * N;
       const uint64_t t_a = M * K + (np > 1 ? mbc : 1) * (K * N + 9 * N) + M * N;
@@ -276,7 +298,7 @@ void Dma::tick(const DmaIn& in) {
       const uint64_t xbias = uint64_t(in.dram_bias_i) + uint64_t(n) * 4;
       const uint64_t xm0 = uint64_t(in.dram_m0_i) + uint64_t(n) * 4;
       const uint64_t xshift = uint64_t(in.dram_shift_i) + uint64_t(n);
-      const bool bad_spad = ntb == 0 || mb == 0;
+      const bool bad_spad = split ? (mbs == 0 || ktc == 0 || half_q_ == 0) : (ntb == 0 || mb == 0);
       const bool bad_mem = xa > top || xb > top || xc > top || xbias > top || xm0 > top ||
                            xshift > top || rows_overlap(m, in.ld_a_i, k) ||
                            rows_overlap(k, in.ld_b_i, n) || rows_overlap(m, in.ld_c_i, n);
@@ -293,18 +315,24 @@ void Dma::tick(const DmaIn& in) {
       } else {
         next = DmaState::kNext;
         xk = kXA;
-        r.mb_q = uint32_t(mb) & kDimMask;
-        r.nb_q = uint32_t(nbc) & kDimMask;
-        r.a_outer_q = t_a < t_b;
-        r.a_step_q = uint32_t(mb * uint64_t(in.ld_a_i));
-        r.c_step_q = uint32_t(mb * uint64_t(in.ld_c_i));
+        r.mb_q = uint32_t(mbf) & kDimMask;
+        r.nb_q = nbf;
+        r.kc_q = uint32_t(kcf) & kDimMask;
+        r.split_q = split;
+        r.a_outer_q = !split && t_a < t_b;
+        r.a_step_q = uint32_t(mbf * uint64_t(in.ld_a_i));
+        r.c_step_q = uint32_t(mbf * uint64_t(in.ld_c_i));
+        r.b_step_q = uint32_t(kcf * uint64_t(in.ld_b_i));
         nx = DmaBlock{};
         nx.valid = true;
-        nx.mc = uint32_t(mb) & kDimMask;
-        nx.nc = uint32_t(nbc) & kDimMask;
+        nx.mc = uint32_t(mbf) & kDimMask;
+        nx.nc = nbf;
+        nx.kc = uint32_t(kcf) & kDimMask;
         nx.a_row = in.dram_a_i;
+        nx.b_row = in.dram_b_i;
         nx.c_row = in.dram_c_i;
-        nx.load_a = nx.load_b = true;
+        nx.load_a = nx.load_b = nx.load_q = nx.kfirst = true;
+        nx.klast = kcf >= k;
         cu = pv = DmaBlock{};
       }
       break;
@@ -390,31 +418,33 @@ void Dma::tick(const DmaIn& in) {
     const uint32_t nc = bx.nc;
     const uint64_t wpr = (uint64_t(nc) + uint64_t(p_.Cols) - 1) / uint64_t(p_.Cols);
     const uint64_t cols = uint64_t(p_.Cols);
+    const uint64_t wkc = (uint64_t(bx.kc) + uint64_t(p_.Rows) - 1) / uint64_t(p_.Rows);
+    const uint32_t rows = uint32_t(p_.Rows), c32 = uint32_t(p_.Cols);
     Xfer x;
     switch (go) {
       case kXA:
-        x = {bx.a_row,
+        x = {bx.a_row + bx.k0,
              in.ld_a_i,
-             k,
+             bx.kc,
              bx.mc,
-             uint32_t(kt),
-             uint32_t(p_.Rows),
-             uint32_t(kt * uint64_t(p_.Rows) - k) & 0xffu,
+             uint32_t(wkc),
+             rows,
+             uint32_t(wkc * rows - bx.kc) & 0xffu,
              bx.a_half ? half_a_ : 0,
-             kt,
+             wkc,
              1};
         break;
       case kXB:
-        x = {in.dram_b_i + bx.n0,
+        x = {bx.b_row + bx.n0,
              in.ld_b_i,
              nc,
-             k,
+             bx.kc,
              uint32_t(wpr),
-             uint32_t(p_.Cols),
+             c32,
              uint32_t(wpr * cols - nc) & 0xffu,
              bx.b_half ? half_b_ : 0,
              1,
-             k};
+             bx.kc};
         break;
       case kXBias:
       case kXM0:
@@ -423,9 +453,9 @@ void Dma::tick(const DmaIn& in) {
              uint32_t(uint64_t(nc) * 4),
              1,
              uint32_t(wpr),
-             uint32_t(4 * p_.Cols),
+             4 * c32,
              uint32_t((wpr * cols - nc) * 4) & 0xffu,
-             bx.b_half ? half_q_ : 0,
+             bx.q_half ? half_q_ : 0,
              0,
              1};
         break;
@@ -435,9 +465,9 @@ void Dma::tick(const DmaIn& in) {
              nc,
              1,
              uint32_t(wpr),
-             uint32_t(p_.Cols),
+             c32,
              uint32_t(wpr * cols - nc) & 0xffu,
-             bx.b_half ? half_q_ : 0,
+             bx.q_half ? half_q_ : 0,
              0,
              1};
         break;
@@ -447,7 +477,7 @@ void Dma::tick(const DmaIn& in) {
              nc,
              bx.mc,
              uint32_t(wpr),
-             uint32_t(p_.Cols),
+             c32,
              uint32_t(uint64_t(nc) - (wpr - 1) * cols) & 0xffu,
              bx.c_half ? half_c_ : 0,
              wpr,

@@ -29,9 +29,10 @@ enum DmaXfer : uint32_t { kXA = 0, kXB, kXBias, kXM0, kXShift, kXC, kXNone = 7 }
 // A block (rtl/dma.sv blk_t).
 struct DmaBlock {
   bool valid = false;
-  uint32_t m0 = 0, n0 = 0, mc = 0, nc = 0;
-  uint32_t a_row = 0, c_row = 0;
-  bool a_half = false, b_half = false, c_half = false, load_a = false, load_b = false;
+  uint32_t m0 = 0, n0 = 0, mc = 0, nc = 0, k0 = 0, kc = 0;
+  uint32_t a_row = 0, b_row = 0, c_row = 0;
+  bool a_half = false, b_half = false, q_half = false, c_half = false;
+  bool load_a = false, load_b = false, load_q = false, kfirst = false, klast = false;
 };
 
 // Every register of rtl/dma.sv, with its RTL name.
@@ -42,7 +43,9 @@ struct DmaRegs {
   uint32_t err_q = 0;
   uint32_t mb_q = 0, nb_q = 0;
   bool a_outer_q = false;
-  uint32_t a_step_q = 0, c_step_q = 0;
+  uint32_t a_step_q = 0, c_step_q = 0, b_step_q = 0;
+  uint32_t kc_q = 0;
+  bool split_q = false;
   DmaBlock nx_q, cu_q, pv_q;
   bool tile_run_q = false;
   uint32_t x_ld_q = 0, x_rb_q = 0, x_wb_q = 0, x_wpr_q = 0, x_pad_q = 0;

@@ -378,7 +378,9 @@ TileCtrlParams tile_ctrl_params(const P& top) {
   X(k_i, uint32_t, kDimWidth) \
   X(a_base_i, uint32_t, kWordWidth) \
   X(b_base_i, uint32_t, kWordWidth) \
-  X(c_base_i, uint32_t, kWordWidth)
+  X(c_base_i, uint32_t, kWordWidth) \
+  X(acc_first_i, bool, 1) \
+  X(acc_last_i, bool, 1)
 // X(name, C++ type, width) for scalar ports; L(name, lanes, bits, signed) for lane ports
 #define SYSTOLIC_TILE_CTRL_OUTPUTS(X, L) \
   X(busy_o, bool, 1) \
@@ -672,6 +674,7 @@ struct DmaParams {
   int BWords = 262144;  // B scratchpad words of Cols int8 lanes
   int CWords = 262144;  // C scratchpad words of Cols int8 lanes
   int QWords = 64;  // BIAS / M0 / SHIFT scratchpad words of Cols lanes
+  int AccWords = 1024;  // accumulator buffer rows of Cols int32 lanes: the M-block a command walks M in
   int MemBytesLog2 = 4;  // memory port beat of 2^MemBytesLog2 bytes (3 .. 6: a 64- to 512-bit bus)
   // Every parameter inside its limits, else std::invalid_argument naming it.
   void validate() const {
@@ -681,11 +684,12 @@ struct DmaParams {
     check_param("BWords", BWords);
     check_param("CWords", CWords);
     check_param("QWords", QWords);
+    check_param("AccWords", AccWords);
     check_param("MemBytesLog2", MemBytesLog2);
   }
   std::string name() const { return std::to_string(Rows) + "x" + std::to_string(Cols); }
   bool operator==(const DmaParams& o) const {
-    return Rows == o.Rows && Cols == o.Cols && AWords == o.AWords && BWords == o.BWords && CWords == o.CWords && QWords == o.QWords && MemBytesLog2 == o.MemBytesLog2;
+    return Rows == o.Rows && Cols == o.Cols && AWords == o.AWords && BWords == o.BWords && CWords == o.CWords && QWords == o.QWords && AccWords == o.AccWords && MemBytesLog2 == o.MemBytesLog2;
   }
   bool operator!=(const DmaParams& o) const { return !(*this == o); }
 };
@@ -698,6 +702,7 @@ DmaParams dma_params(const P& top) {
   p.BWords = top.BWords;
   p.CWords = top.CWords;
   p.QWords = top.QWords;
+  p.AccWords = top.AccWords;
   p.MemBytesLog2 = top.MemBytesLog2;
   return p;
 }
@@ -733,6 +738,9 @@ DmaParams dma_params(const P& top) {
   X(tile_b_base_o, uint32_t, kWordWidth) \
   X(tile_c_base_o, uint32_t, kWordWidth) \
   X(tile_q_base_o, uint32_t, kWordWidth) \
+  X(tile_k_o, uint32_t, kDimWidth) \
+  X(tile_acc_first_o, bool, 1) \
+  X(tile_acc_last_o, bool, 1) \
   X(ph_load_o, bool, 1) \
   X(ph_store_o, bool, 1) \
   X(wr_en_o, uint32_t, kSpadRegions) \

@@ -276,8 +276,9 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
   // The DMA's outputs of this cycle that are read after its edge.
   dma_ticked_ = dma_on;
   const bool dma_busy = dout.busy_o, dma_tile_start = dout.tile_start_o, dma_c_rd = dout.c_rd_en_o;
-  const uint32_t dma_m = dout.tile_m_o, dma_n = dout.tile_n_o, dma_a = dout.tile_a_base_o,
-                 dma_b = dout.tile_b_base_o, dma_c = dout.tile_c_base_o;
+  const uint32_t dma_m = dout.tile_m_o, dma_n = dout.tile_n_o, dma_k = dout.tile_k_o,
+                 dma_a = dout.tile_a_base_o, dma_b = dout.tile_b_base_o, dma_c = dout.tile_c_base_o;
+  const bool dma_first = dout.tile_acc_first_o, dma_last = dout.tile_acc_last_o;
   if (dma_on) {
     DmaIn& di = dma_in_;
     di.start_i = ro.mem_start_o;
@@ -309,7 +310,9 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
     ctrl_in_.start_i = tile_start;
     ctrl_in_.m_i = dma_busy ? dma_m : ro.m_o;
     ctrl_in_.n_i = dma_busy ? dma_n : ro.n_o;
-    ctrl_in_.k_i = ro.k_o;
+    ctrl_in_.k_i = dma_busy ? dma_k : ro.k_o;
+    ctrl_in_.acc_first_i = dma_busy ? dma_first : true;
+    ctrl_in_.acc_last_i = dma_busy ? dma_last : true;
     ctrl_in_.a_base_i = dma_busy ? dma_a : ro.a_base_o;
     ctrl_in_.b_base_i = dma_busy ? dma_b : ro.b_base_o;
     ctrl_in_.c_base_i = dma_busy ? dma_c : ro.c_base_o;

@@ -81,8 +81,9 @@ void TileCtrl::update_outputs() {
   o.s_bank_o = r.s_bank_q;
   o.s_kv_o = r.s_krem_q >= rows ? rows : r.s_krem_q;
   o.s_nv_o = r.s_nrem_q >= cols ? cols : r.s_nrem_q;
-  o.s_first_o = r.s_first_q;
-  o.s_last_o = s_last_kt;
+  o.s_first_o = r.s_first_q && r.acc_first_q;
+  o.s_last_o = s_last_kt && r.acc_last_q;
+  s_last_kt_ = s_last_kt;
   o.s_j_o = s_j;
   o.s_nt_o = r.s_nt_q;
   o.ph_compute_o = r.busy_q && s_issue;
@@ -150,7 +151,7 @@ void TileCtrl::tick(const TileCtrlIn& in) {
       r.s_bank_q = two_banks ? !r.s_bank_q : false;
       r.bank_wait_q &= ~(1u << b);
       r.bank_cnt_q[b] = (cols - 2) & cnt_mask_;
-      if (o.s_last_o) {
+      if (s_last_kt_) {
         r.s_krem_q = in.k_i;
         r.s_first_q = true;
         if (s_last_mb_) {
@@ -223,6 +224,8 @@ void TileCtrl::tick(const TileCtrlIn& in) {
     r.s_nrem_q = in.n_i;
     r.s_nt_q = 0;
     r.s_first_q = true;
+    r.acc_first_q = in.acc_first_i;
+    r.acc_last_q = in.acc_last_i;
     r.s_addr_q = in.a_base_i;
     r.s_kbase_q = in.a_base_i;
     r.s_caddr_q = in.c_base_i;

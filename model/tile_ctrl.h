@@ -50,12 +50,13 @@ struct TileCtrlRegs {
   uint32_t s_mrem_q = 0;  // M - mb*AccWords
   uint32_t s_nrem_q = 0;  // N - nt*Cols
   uint32_t s_nt_q = 0;
-  bool s_first_q = false;  // kt = 0
-  uint64_t s_addr_q = 0;   // A word of the next slot
-  uint64_t s_kbase_q = 0;  // A word of slot 0: a_base + mb*AccWords*KT + kt
-  uint64_t s_caddr_q = 0;  // C word of the next slot
-  uint64_t s_cblk_q = 0;   // C word of slot 0: c_base + mb*AccWords*NT + nt
-  uint64_t s_cbase_q = 0;  // c_base + nt
+  bool s_first_q = false;                      // kt = 0
+  bool acc_first_q = true, acc_last_q = true;  // acc_first_i / acc_last_i of the command
+  uint64_t s_addr_q = 0;                       // A word of the next slot
+  uint64_t s_kbase_q = 0;                      // A word of slot 0: a_base + mb*AccWords*KT + kt
+  uint64_t s_caddr_q = 0;                      // C word of the next slot
+  uint64_t s_cblk_q = 0;                       // C word of slot 0: c_base + mb*AccWords*NT + nt
+  uint64_t s_cbase_q = 0;                      // c_base + nt
   // After the last slot
   uint32_t tail_q = 0;  // busy cycles left (while !s_left_q)
 };
@@ -103,6 +104,7 @@ class TileCtrl {
   bool s_start_ = false, s_last_mb_ = false, s_last_nt_ = false, s_tile_end_ = false;
   uint32_t s_j_last_ = 0;  // the slot that ends the tile being streamed
   bool tail_phase_ = false;
+  bool s_last_kt_ = false;  // kt = KT - 1 (s_last_o before the acc_last_q mask)
 };
 
 }  // namespace systolic::model

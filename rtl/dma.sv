@@ -71,6 +71,7 @@ module dma #(
   parameter int BWords       = 1024,
   parameter int CWords       = 1024,
   parameter int QWords       = 64,
+  parameter int AccWords     = 1024,
   parameter int MemBytesLog2 = 4
 ) (
   input  logic                                   clk_i,
@@ -103,6 +104,9 @@ module dma #(
   output logic [systolic_pkg::WordWidth-1:0]     tile_b_base_o,
   output logic [systolic_pkg::WordWidth-1:0]     tile_c_base_o,
   output logic [systolic_pkg::WordWidth-1:0]     tile_q_base_o,
+  output logic [systolic_pkg::DimWidth-1:0]      tile_k_o,
+  output logic                                   tile_acc_first_o,
+  output logic                                   tile_acc_last_o,
   output logic                                   ph_load_o,
   output logic                                   ph_store_o,
   output logic [systolic_pkg::SpadRegions-1:0]   wr_en_o,
@@ -130,6 +134,7 @@ module dma #(
   localparam int BufW  = 8 * Cap;
   localparam int OutW  = 16;  // writes in flight
   localparam int HalfA = AWords / 2, HalfB = BWords / 2, HalfC = CWords / 2, HalfQ = QWords / 2;
+  localparam int HalfBKt = HalfB / Rows;  // K-tiles of one N-tile in half of B
 
   // Scratchpad index in wr_en_o (region 1 + i).
   localparam int SpA = 0, SpB = 1, SpBias = 3, SpM0 = 4, SpShift = 5;
@@ -139,13 +144,14 @@ module dma #(
   localparam logic [2:0] XA = 3'd0, XB = 3'd1, XBias = 3'd2, XM0 = 3'd3, XShift = 3'd4, XC = 3'd5,
                          XNone = 3'd7;
 
-  // A block: rows m0 .. m0+mc-1, columns n0 .. n0+nc-1; a_row / c_row the memory address of its
-  // first row of A / C; halves; whether its A and its panel (B, BIAS, M0, SHIFT) must load.
+  // A block: rows m0 .. m0+mc-1, columns n0 .. n0+nc-1, K-chunk k0 .. k0+kc-1; a_row / b_row /
+  // c_row the memory address of A[m0][0], B[k0][0], C[m0][0]; halves; whether its A, its B and
+  // its BIAS/M0/SHIFT must load; whether it is its output block's first / last K-chunk.
   typedef struct packed {
     logic            valid;
-    logic [DimW-1:0] m0, n0, mc, nc;
-    logic [MAW-1:0]  a_row, c_row;
-    logic            a_half, b_half, c_half, load_a, load_b;
+    logic [DimW-1:0] m0, n0, mc, nc, k0, kc;
+    logic [MAW-1:0]  a_row, b_row, c_row;
+    logic            a_half, b_half, q_half, c_half, load_a, load_b, load_q, kfirst, klast;
   } blk_t;
 
   state_e               state_q, state_d;
@@ -158,6 +164,9 @@ module dma #(
   logic                 a_outer_q, a_outer_d;  // m-blocks outer (A resident across panels)
   logic [MAW-1:0]       a_step_q, a_step_d;    // Mb * LD_A
   logic [MAW-1:0]       c_step_q, c_step_d;    // Mb * LD_C
+  logic [MAW-1:0]       b_step_q, b_step_d;    // Kc * LD_B (K-chunks)
+  logic [DimW-1:0]      kc_q, kc_d;            // K per chunk (K without K-chunks)
+  logic                 split_q, split_d;      // K-chunks
   blk_t                 nx_q, nx_d, cu_q, cu_d, pv_q, pv_d;
   logic                 tile_run_q, tile_run_d;
   // The transfer of the current phase.
@@ -194,6 +203,9 @@ module dma #(
   // ---------------------------------------------------------------------------------------------
   logic [63:0] kt, nt, ntb, mb, mbc, np, nbc, t_a, t_b;
   logic [63:0] ntb0, ntb1, ntb2, ntbl, mb0, mb1, mbl, nbl, mbcl, npl, mq0, mq, ntq, nbc0;
+  logic [63:0] mbs0, mbs1, mbs, ktc0, ktc1, ktc, kcs, mbf, kcf;
+  logic [DimW-1:0] nbf;
+  logic        split;
   // (the clamps, one name per step: no variable is written twice in a block, for Icarus)
   logic [63:0] xa_end, xb_end, xc_end, xbias_end, xm0_end, xshift_end;
   logic        zero_dim, bad_spad, bad_mem, bad_overlap;
@@ -229,6 +241,17 @@ module dma #(
     nbc  = (nbc0 > 64'(n_i)) ? 64'(n_i) : nbc0;
     mbc = (mb == 64'd0) ? 64'd0 : (64'(m_i) + mb - 64'd1) / mb;
     np  = (nbc == 64'd0) ? 64'd0 : (64'(n_i) + nbc - 64'd1) / nbc;
+    // K-chunks: when no block fits (ntbl or mbl 0), or the blocks are shorter than the array
+    // (the array would wait for weights), one N-tile of at most AccWords rows per block and K
+    // in chunks of kcs (partial sums stay in the accumulator buffer between chunks).
+    split = (ntbl == 64'd0) || (mbl == 64'd0) || ((mbl < 64'(Rows)) && (mbl < 64'(m_i)));
+    mbs0 = (64'(m_i) < 64'(AccWords)) ? 64'(m_i) : 64'(AccWords);
+    mbs1 = (mbs0 > 64'(HalfC)) ? 64'(HalfC) : mbs0;
+    mbs  = (mbs1 > 64'(HalfA)) ? 64'(HalfA) : mbs1;
+    ktc0 = (mbs == 64'd0) ? 64'd0 : 64'(HalfA) / mbs;
+    ktc1 = (ktc0 > 64'(HalfBKt)) ? 64'(HalfBKt) : ktc0;
+    ktc  = (ktc1 < kt) ? ktc1 : kt;
+    kcs  = (ktc * 64'(Rows) < 64'(k_i)) ? ktc * 64'(Rows) : 64'(k_i);
     t_b = ((mbc > 64'd1) ? np : 64'd1) * 64'(m_i) * 64'(k_i) + 64'(k_i) * 64'(n_i) +
           64'd9 * 64'(n_i) + 64'(m_i) * 64'(n_i);
     t_a = 64'(m_i) * 64'(k_i) + ((np > 64'd1) ? mbc : 64'd1) * (64'(k_i) * 64'(n_i) +
@@ -240,7 +263,11 @@ module dma #(
     xm0_end    = 64'(dram_m0_i) + 64'(n_i) * 64'd4;
     xshift_end = 64'(dram_shift_i) + 64'(n_i);
     zero_dim = (m_i == '0) || (n_i == '0) || (k_i == '0);
-    bad_spad = (ntb == 64'd0) || (mb == 64'd0);
+    bad_spad = split ? ((mbs == 64'd0) || (ktc == 64'd0) || (HalfQ == 0))
+                     : ((ntb == 64'd0) || (mb == 64'd0));
+    mbf = split ? mbs : mb;
+    nbf = split ? ((32'(n_i) < 32'(Cols)) ? n_i : DimW'(Cols)) : DimW'(nbc);
+    kcf = split ? kcs : 64'(k_i);
     bad_mem = (xa_end > (64'd1 << MAW)) || (xb_end > (64'd1 << MAW)) ||
               (xc_end > (64'd1 << MAW)) || (xbias_end > (64'd1 << MAW)) ||
               (xm0_end > (64'd1 << MAW)) || (xshift_end > (64'd1 << MAW)) ||
@@ -260,34 +287,47 @@ module dma #(
   // Blocks: the first, and the one after nx_q
   // ---------------------------------------------------------------------------------------------
   blk_t first, succ;
-  logic [DimW-1:0] s_m0, s_n0;
-  logic            s_valid, n_more, m_more, s_load_a, s_load_b, s_a_half, s_b_half;
+  logic [DimW-1:0] s_m0, s_n0, s_k0, s_kc;
+  logic            s_valid, n_more, m_more, k_more, s_load_a, s_load_b, s_load_q, s_a_half;
+  logic            s_b_half, s_q_half, s_c_half;
   logic [DimW-1:0] s_mc, s_nc;
-  logic [MAW-1:0]  s_a_row, s_c_row;
+  logic [MAW-1:0]  s_a_row, s_b_row, s_c_row;
 
   // (Continuous assignments: Icarus re-runs an always_comb that reads what it wrote.)
-  assign first = {1'b1, DimW'(0), DimW'(0), DimW'(mb), DimW'(nbc), dram_a_i, dram_c_i,
-                  1'b0, 1'b0, 1'b0, 1'b1, 1'b1};
+  assign first = {1'b1, DimW'(0), DimW'(0), DimW'(mbf), nbf, DimW'(0), DimW'(kcf),
+                  dram_a_i, dram_b_i, dram_c_i, 1'b0, 1'b0, 1'b0, 1'b0, 1'b1, 1'b1, 1'b1, 1'b1,
+                  kcf >= 64'(k_i)};
+  assign k_more   = split_q && (32'(nx_q.k0) + 32'(nx_q.kc) < 32'(k_i));
   assign n_more   = 32'(nx_q.n0) + 32'(nb_q) < 32'(n_i);
   assign m_more   = 32'(nx_q.m0) + 32'(mb_q) < 32'(m_i);
-  // m-blocks outer: the next panel, else the next m-block from panel 0; panels outer: the other
-  // way round.
-  assign s_valid  = nx_q.valid && (n_more || m_more);
-  assign s_m0     = a_outer_q ? (n_more ? nx_q.m0 : m_more ? nx_q.m0 + mb_q : nx_q.m0)
+  // The next K-chunk of the block; else m-blocks outer: the next panel, else the next m-block
+  // from panel 0; panels outer (and K-chunks): the other way round.
+  assign s_valid  = nx_q.valid && (k_more || n_more || m_more);
+  assign s_k0     = k_more ? nx_q.k0 + nx_q.kc : '0;
+  assign s_m0     = k_more ? nx_q.m0
+                  : a_outer_q ? (n_more ? nx_q.m0 : m_more ? nx_q.m0 + mb_q : nx_q.m0)
                               : (m_more ? nx_q.m0 + mb_q : n_more ? '0 : nx_q.m0);
-  assign s_n0     = a_outer_q ? (n_more ? nx_q.n0 + nb_q : m_more ? '0 : nx_q.n0)
+  assign s_n0     = k_more ? nx_q.n0
+                  : a_outer_q ? (n_more ? nx_q.n0 + nb_q : m_more ? '0 : nx_q.n0)
                               : (m_more ? nx_q.n0 : n_more ? nx_q.n0 + nb_q : nx_q.n0);
   assign s_mc     = (32'(m_i) - 32'(s_m0) < 32'(mb_q)) ? m_i - s_m0 : mb_q;
   assign s_nc     = (32'(n_i) - 32'(s_n0) < 32'(nb_q)) ? n_i - s_n0 : nb_q;
-  assign s_load_a = s_m0 != nx_q.m0;
-  assign s_load_b = s_n0 != nx_q.n0;
+  assign s_kc     = (32'(k_i) - 32'(s_k0) < 32'(kc_q)) ? k_i - s_k0 : kc_q;
+  assign s_load_a = split_q || (s_m0 != nx_q.m0);
+  assign s_load_b = split_q || (s_n0 != nx_q.n0);
+  assign s_load_q = s_n0 != nx_q.n0;
   assign s_a_half = s_load_a ? !nx_q.a_half : nx_q.a_half;
   assign s_b_half = s_load_b ? !nx_q.b_half : nx_q.b_half;
-  assign s_a_row  = !s_load_a ? nx_q.a_row : (s_m0 == '0) ? dram_a_i : nx_q.a_row + a_step_q;
+  assign s_q_half = s_load_q ? !nx_q.q_half : nx_q.q_half;
+  assign s_c_half = (s_k0 == '0) ? !nx_q.c_half : nx_q.c_half;
+  assign s_a_row  = (s_m0 == nx_q.m0) ? nx_q.a_row : (s_m0 == '0) ? dram_a_i
+                                                                  : nx_q.a_row + a_step_q;
+  assign s_b_row  = (s_k0 == '0) ? dram_b_i : nx_q.b_row + b_step_q;
   assign s_c_row  = (s_m0 == nx_q.m0) ? nx_q.c_row : (s_m0 == '0) ? dram_c_i
                                                                   : nx_q.c_row + c_step_q;
-  assign succ = {s_valid, s_m0, s_n0, s_mc, s_nc, s_a_row, s_c_row, s_a_half, s_b_half,
-                 !nx_q.c_half, s_load_a, s_load_b};
+  assign succ = {s_valid, s_m0, s_n0, s_mc, s_nc, s_k0, s_kc, s_a_row, s_b_row, s_c_row,
+                 s_a_half, s_b_half, s_q_half, s_c_half, s_load_a, s_load_b, s_load_q,
+                 s_k0 == '0, 32'(s_k0) + 32'(s_kc) >= 32'(k_i)};
 
   // tile_ctrl's command: block cu_q.
   assign tile_m_o      = cu_q.mc;
@@ -295,7 +335,10 @@ module dma #(
   assign tile_a_base_o = cu_q.a_half ? BaseW'(HalfA) : '0;
   assign tile_b_base_o = cu_q.b_half ? BaseW'(HalfB) : '0;
   assign tile_c_base_o = cu_q.c_half ? BaseW'(HalfC) : '0;
-  assign tile_q_base_o = cu_q.b_half ? BaseW'(HalfQ) : '0;
+  assign tile_q_base_o = cu_q.q_half ? BaseW'(HalfQ) : '0;
+  assign tile_k_o      = cu_q.kc;
+  assign tile_acc_first_o = cu_q.kfirst;
+  assign tile_acc_last_o  = cu_q.klast;
 
   // ---------------------------------------------------------------------------------------------
   // The transfer SNext starts: the first of xk_q .. XC that this iteration needs
@@ -305,15 +348,16 @@ module dma #(
   logic [DimW-1:0] nx_rows, nx_wpr, x_nc;
   logic [7:0]      nx_wb, nx_pad;
   logic [AW-1:0]   nx_sbase, nx_rstride, nx_cstride;
-  logic [63:0]     wpr_nc;
+  logic [63:0]     wpr_nc, wpr_kc;
 
   logic [5:0] want;  // transfer x is needed in this iteration and not yet done
   always_comb begin
     for (int x = 0; x < 6; x++) begin
       want[x] = (x >= 32'(xk_q)) &&
                 (((x == 0) && nx_q.valid && nx_q.load_a) ||
-                 ((x >= 1) && (x <= 4) && nx_q.valid && nx_q.load_b) ||
-                 ((x == 5) && pv_q.valid));
+                 ((x == 1) && nx_q.valid && nx_q.load_b) ||
+                 ((x >= 2) && (x <= 4) && nx_q.valid && nx_q.load_q) ||
+                 ((x == 5) && pv_q.valid && pv_q.klast));
     end
   end
   assign go = want[0] ? XA : want[1] ? XB : want[2] ? XBias : want[3] ? XM0 :
@@ -322,30 +366,34 @@ module dma #(
   always_comb begin
     x_nc   = (go == XC) ? pv_q.nc : nx_q.nc;
     wpr_nc = (64'(x_nc) + 64'(Cols) - 64'd1) / 64'(Cols);
+    wpr_kc = (64'(nx_q.kc) + 64'(Rows) - 64'd1) / 64'(Rows);
     nx_addr = '0; nx_ld = '0; nx_rb = '0; nx_rows = '0; nx_wpr = '0; nx_wb = '0; nx_pad = '0;
     nx_sbase = '0; nx_rstride = '0; nx_cstride = '0;
     case (go)
       XA: begin
-        nx_addr = nx_q.a_row; nx_ld = ld_a_i; nx_rows = nx_q.mc; nx_rb = MAW'(k_i);
-        nx_wb = 8'(Rows); nx_wpr = DimW'(kt); nx_pad = 8'(kt * 64'(Rows) - 64'(k_i));
-        nx_sbase = nx_q.a_half ? AW'(HalfA) : '0; nx_rstride = AW'(kt); nx_cstride = AW'(1);
+        nx_addr = nx_q.a_row + MAW'(nx_q.k0); nx_ld = ld_a_i; nx_rows = nx_q.mc;
+        nx_rb = MAW'(nx_q.kc); nx_wb = 8'(Rows); nx_wpr = DimW'(wpr_kc);
+        nx_pad = 8'(wpr_kc * 64'(Rows) - 64'(nx_q.kc));
+        nx_sbase = nx_q.a_half ? AW'(HalfA) : '0; nx_rstride = AW'(wpr_kc); nx_cstride = AW'(1);
       end
       XB: begin
-        nx_addr = dram_b_i + MAW'(nx_q.n0); nx_ld = ld_b_i; nx_rows = k_i; nx_rb = MAW'(x_nc);
-        nx_wb = 8'(Cols); nx_wpr = DimW'(wpr_nc); nx_pad = 8'(wpr_nc * 64'(Cols) - 64'(x_nc));
-        nx_sbase = nx_q.b_half ? AW'(HalfB) : '0; nx_rstride = AW'(1); nx_cstride = AW'(k_i);
+        nx_addr = nx_q.b_row + MAW'(nx_q.n0); nx_ld = ld_b_i; nx_rows = nx_q.kc;
+        nx_rb = MAW'(x_nc); nx_wb = 8'(Cols); nx_wpr = DimW'(wpr_nc);
+        nx_pad = 8'(wpr_nc * 64'(Cols) - 64'(x_nc));
+        nx_sbase = nx_q.b_half ? AW'(HalfB) : '0; nx_rstride = AW'(1);
+        nx_cstride = AW'(nx_q.kc);
       end
       XBias, XM0: begin
         nx_addr = ((go == XBias) ? dram_bias_i : dram_m0_i) + MAW'(64'(nx_q.n0) * 64'd4);
         nx_rows = DimW'(1); nx_rb = MAW'(64'(x_nc) * 64'd4);
         nx_wb = 8'(4 * Cols); nx_wpr = DimW'(wpr_nc);
         nx_pad = 8'((wpr_nc * 64'(Cols) - 64'(x_nc)) * 64'd4);
-        nx_sbase = nx_q.b_half ? AW'(HalfQ) : '0; nx_cstride = AW'(1);
+        nx_sbase = nx_q.q_half ? AW'(HalfQ) : '0; nx_cstride = AW'(1);
       end
       XShift: begin
         nx_addr = dram_shift_i + MAW'(nx_q.n0); nx_rows = DimW'(1); nx_rb = MAW'(x_nc);
         nx_wb = 8'(Cols); nx_wpr = DimW'(wpr_nc); nx_pad = 8'(wpr_nc * 64'(Cols) - 64'(x_nc));
-        nx_sbase = nx_q.b_half ? AW'(HalfQ) : '0; nx_cstride = AW'(1);
+        nx_sbase = nx_q.q_half ? AW'(HalfQ) : '0; nx_cstride = AW'(1);
       end
       XC: begin
         // x_pad: the bytes of a row's last word.
@@ -487,6 +535,9 @@ module dma #(
     a_outer_d  = a_outer_q;
     a_step_d   = a_step_q;
     c_step_d   = c_step_q;
+    b_step_d   = b_step_q;
+    kc_d       = kc_q;
+    split_d    = split_q;
     nx_d       = nx_q;
     cu_d       = cu_q;
     pv_d       = pv_q;
@@ -504,11 +555,14 @@ module dma #(
         end else begin
           state_d   = SNext;
           xk_d      = XA;
-          mb_d      = DimW'(mb);
-          nb_d      = DimW'(nbc);
-          a_outer_d = t_a < t_b;
-          a_step_d  = MAW'(mb * 64'(ld_a_i));
-          c_step_d  = MAW'(mb * 64'(ld_c_i));
+          mb_d      = DimW'(mbf);
+          nb_d      = nbf;
+          kc_d      = DimW'(kcf);
+          split_d   = split;
+          a_outer_d = !split && (t_a < t_b);
+          a_step_d  = MAW'(mbf * 64'(ld_a_i));
+          c_step_d  = MAW'(mbf * 64'(ld_c_i));
+          b_step_d  = MAW'(kcf * 64'(ld_b_i));
           nx_d      = first;
           cu_d      = '0;
           pv_d      = '0;
@@ -611,6 +665,7 @@ module dma #(
       done_q <= 1'b0;
       err_q <= '0;
       mb_q <= '0; nb_q <= '0; a_outer_q <= 1'b0; a_step_q <= '0; c_step_q <= '0;
+      b_step_q <= '0; kc_q <= '0; split_q <= 1'b0;
       nx_q <= '0; cu_q <= '0; pv_q <= '0;
       tile_run_q <= 1'b0;
       x_ld_q <= '0; x_rb_q <= '0; x_wb_q <= '0; x_wpr_q <= '0; x_pad_q <= '0;
@@ -627,6 +682,7 @@ module dma #(
       err_q <= err_d;
       mb_q <= mb_d; nb_q <= nb_d; a_outer_q <= a_outer_d; a_step_q <= a_step_d;
       c_step_q <= c_step_d;
+      b_step_q <= b_step_d; kc_q <= kc_d; split_q <= split_d;
       nx_q <= nx_d; cu_q <= cu_d; pv_q <= pv_d;
       tile_run_q <= tile_run_d;
       x_ld_q <= x_ld_d; x_rb_q <= x_rb_d; x_wb_q <= x_wb_d; x_wpr_q <= x_wpr_d;
@@ -663,7 +719,8 @@ module dma #(
   // a load writes nx's halves, never cu's (unless they hold the same resident operand).
   `SYS_ASSERT(TileStartIdle_A, !(tile_start_o && tile_run_q))
   `SYS_ASSERT(LoadHalfA_A, !(loading && (xk_q == XA) && tile_busy && (nx_q.a_half == cu_q.a_half)))
-  `SYS_ASSERT(LoadHalfB_A, !(loading && (xk_q != XA) && tile_busy && (nx_q.b_half == cu_q.b_half)))
+  `SYS_ASSERT(LoadHalfB_A, !(loading && (xk_q == XB) && tile_busy && (nx_q.b_half == cu_q.b_half)))
+  `SYS_ASSERT(LoadHalfQ_A, !(loading && (xk_q > XB) && tile_busy && (nx_q.q_half == cu_q.q_half)))
   `SYS_ASSERT(StoreHalfC_A, !(storing && tile_busy && (pv_q.c_half == cu_q.c_half)))
 
 endmodule

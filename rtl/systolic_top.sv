@@ -98,7 +98,8 @@ module systolic_top #(
   logic [MAW-1:0]         dram_a_q, dram_b_q, dram_c_q, dram_bias_q, dram_m0_q, dram_shift_q;
   logic [MAW-1:0]         ld_a_q, ld_b_q, ld_c_q;
   // tile_ctrl's command: systolic_regs' registers, or the DMA's block during a memory command.
-  logic [DimW-1:0]        dma_tile_m, dma_tile_n, tile_m, tile_n;
+  logic [DimW-1:0]        dma_tile_m, dma_tile_n, dma_tile_k, tile_m, tile_n, tile_k;
+  logic                   dma_acc_first, dma_acc_last, tile_acc_first, tile_acc_last;
   logic [BaseW-1:0]       dma_tile_a_base, dma_tile_b_base, dma_tile_c_base, dma_tile_q_base;
   logic [BaseW-1:0]       tile_a_base, tile_b_base, tile_c_base, tile_q_base;
 
@@ -204,10 +205,12 @@ module systolic_top #(
     .start_i     (tile_start),
     .m_i         (tile_m),
     .n_i         (tile_n),
-    .k_i         (k_q),
+    .k_i         (tile_k),
     .a_base_i    (tile_a_base),
     .b_base_i    (tile_b_base),
     .c_base_i    (tile_c_base),
+    .acc_first_i (tile_acc_first),
+    .acc_last_i  (tile_acc_last),
     .busy_o      (busy),
     .done_o      (done),
     .wl_issue_o  (wl_issue),
@@ -252,6 +255,7 @@ module systolic_top #(
     .BWords      (BWords),
     .CWords      (CWords),
     .QWords      (QWords),
+    .AccWords    (AccWords),
     .MemBytesLog2(MemBytesLog2)
   ) u_dma (
     .clk_i          (clk_i),
@@ -284,6 +288,9 @@ module systolic_top #(
     .tile_b_base_o  (dma_tile_b_base),
     .tile_c_base_o  (dma_tile_c_base),
     .tile_q_base_o  (dma_tile_q_base),
+    .tile_k_o       (dma_tile_k),
+    .tile_acc_first_o(dma_acc_first),
+    .tile_acc_last_o(dma_acc_last),
     .ph_load_o      (ph_load),
     .ph_store_o     (ph_store),
     .wr_en_o        (dma_wr_en),
@@ -313,6 +320,9 @@ module systolic_top #(
   // tile_ctrl's and acc_stage's command: the DMA's block during a memory command.
   assign tile_m      = dma_busy ? dma_tile_m : m_q;
   assign tile_n      = dma_busy ? dma_tile_n : n_q;
+  assign tile_k      = dma_busy ? dma_tile_k : k_q;
+  assign tile_acc_first = dma_busy ? dma_acc_first : 1'b1;
+  assign tile_acc_last  = dma_busy ? dma_acc_last : 1'b1;
   assign tile_a_base = dma_busy ? dma_tile_a_base : a_base_q;
   assign tile_b_base = dma_busy ? dma_tile_b_base : b_base_q;
   assign tile_c_base = dma_busy ? dma_tile_c_base : c_base_q;

@@ -29,6 +29,9 @@
 // issued (wl_issue_o = 1) with wl_zero_o = 1: it loads zeros and needs no B read.
 //
 // Cycle behaviour:
+//   - s_first_o (kt = 0) and s_last_o (kt = KT - 1) are masked by the command's acc_first_i and
+//     acc_last_i (sampled at start): a memory command's K-chunks add to the accumulators and leave
+//     the sums there for the next chunk (one N-tile and one M-block per such command).
 //   - start_i = 1 in a cycle with busy_o = 0 starts a command at the edge ending that cycle:
 //     busy_o = 1 from the next cycle (cycle 0). m_i, n_i, k_i and the bases must not change
 //     while busy_o = 1.
@@ -60,6 +63,8 @@ module tile_ctrl #(
   input  logic [systolic_pkg::WordWidth-1:0] a_base_i,
   input  logic [systolic_pkg::WordWidth-1:0] b_base_i,
   input  logic [systolic_pkg::WordWidth-1:0] c_base_i,
+  input  logic                      acc_first_i,  // the command starts its accumulators (else adds)
+  input  logic                      acc_last_i,   // the command requantizes and writes C
   output logic                      busy_o,
   output logic                      done_o,
   // Weight loader: one B row per cycle
@@ -133,6 +138,8 @@ module tile_ctrl #(
   logic [DimWidth-1:0] s_nrem_d, s_nrem_q;        // N - nt*Cols
   logic [DimWidth-1:0] s_nt_d, s_nt_q;
   logic                s_first_d, s_first_q;      // kt = 0
+  logic                acc_first_d, acc_first_q;  // acc_first_i / acc_last_i of the command
+  logic                acc_last_d, acc_last_q;
   logic [AW-1:0]       s_addr_d, s_addr_q;        // A word of the next slot
   logic [AW-1:0]       s_kbase_d, s_kbase_q;      // A word of slot 0: a_base + mb*AccWords*KT + kt
   logic [AW-1:0]       s_caddr_d, s_caddr_q;      // C word of the next slot
@@ -223,6 +230,8 @@ module tile_ctrl #(
     s_nrem_d    = s_nrem_q;
     s_nt_d      = s_nt_q;
     s_first_d   = s_first_q;
+    acc_first_d = acc_first_q;
+    acc_last_d  = acc_last_q;
     s_addr_d    = s_addr_q;
     s_kbase_d   = s_kbase_q;
     s_caddr_d   = s_caddr_q;
@@ -352,6 +361,8 @@ module tile_ctrl #(
       s_nrem_d    = n_i;
       s_nt_d      = DimWidth'(0);
       s_first_d   = 1'b1;
+      acc_first_d = acc_first_i;
+      acc_last_d  = acc_last_i;
       s_addr_d    = AW'(a_base_i);
       s_kbase_d   = AW'(a_base_i);
       s_caddr_d   = AW'(c_base_i);
@@ -388,6 +399,8 @@ module tile_ctrl #(
       s_nrem_q    <= '0;
       s_nt_q      <= '0;
       s_first_q   <= 1'b0;
+      acc_first_q <= 1'b1;
+      acc_last_q  <= 1'b1;
       s_addr_q    <= '0;
       s_kbase_q   <= '0;
       s_caddr_q   <= '0;
@@ -420,6 +433,8 @@ module tile_ctrl #(
       s_nrem_q    <= s_nrem_d;
       s_nt_q      <= s_nt_d;
       s_first_q   <= s_first_d;
+      acc_first_q <= acc_first_d;
+      acc_last_q  <= acc_last_d;
       s_addr_q    <= s_addr_d;
       s_kbase_q   <= s_kbase_d;
       s_caddr_q   <= s_caddr_d;
@@ -446,8 +461,8 @@ module tile_ctrl #(
   assign s_bank_o     = s_bank_q;
   assign s_kv_o       = s_kv;
   assign s_nv_o       = s_nv;
-  assign s_first_o    = s_first_q;
-  assign s_last_o     = s_last_kt;
+  assign s_first_o    = s_first_q && acc_first_q;
+  assign s_last_o     = s_last_kt && acc_last_q;
   assign s_j_o        = s_j;
   assign s_nt_o       = s_nt_q;
   assign ph_compute_o = busy_q && s_issue;

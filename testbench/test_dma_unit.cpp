@@ -45,10 +45,11 @@ struct RunnerImpl final : Runner {
   uint64_t starts_ = 0;
 };
 
-#define SYSTOLIC_DMA_RUNNER(Class, name, Rows, Cols, AWords, BWords, CWords, QWords, MemBytesLog2) \
-  [] {                                                                                             \
-    DmaParams p{Rows, Cols, AWords, BWords, CWords, QWords, MemBytesLog2};                         \
-    return std::unique_ptr<Runner>(std::make_unique<RunnerImpl<Class>>(p));                        \
+#define SYSTOLIC_DMA_RUNNER(Class, name, Rows, Cols, AWords, BWords, CWords, QWords, AccWords, \
+                            MemBytesLog2)                                                      \
+  [] {                                                                                         \
+    DmaParams p{Rows, Cols, AWords, BWords, CWords, QWords, AccWords, MemBytesLog2};           \
+    return std::unique_ptr<Runner>(std::make_unique<RunnerImpl<Class>>(p));                    \
   },
 std::vector<std::unique_ptr<Runner>> runners() {
   using Make = std::unique_ptr<Runner> (*)();
@@ -72,6 +73,7 @@ TEST_CASE("dma: twin equals RTL under the engine's own inputs", "[dma][rtl]") {
     tp.BWords = p.BWords;
     tp.CWords = p.CWords;
     tp.QWords = p.QWords;
+    tp.AccWords = p.AccWords;
     tp.MemBytesLog2 = p.MemBytesLog2;
     test::RecordingPort<DmaIn> rec(tp, [](model::SystolicTop& t) {
       t.record_dma(true);
@@ -99,15 +101,27 @@ TEST_CASE("dma: twin equals RTL under the engine's own inputs", "[dma][rtl]") {
       // include one output stage of RequantDepth + 1 cycles).
       blocks += st.engine.output / uint64_t(tp.RequantDepth + 1);
     }
-    // A refused command: K beyond half of B.
-    {
+    // Refused commands (C over A; a tensor past the end of memory) and an empty one, through
+    // the host port: the check cycle and the refusal codes.
+    for (int bad = 0; bad < 3; ++bad) {
       sim::Dram dram(sim::DramConfig{}, 1 << p.MemBytesLog2);
       sim::DramPort port(rec, dram);
-      sim::HostDriver drv(port);
-      drv.set_memory(&dram);
-      sim::RunStats st;
-      const sim::GemmJob job = test::random_job(rng, 2, 2, p.BWords / 2 + 1);
-      CHECK_THROWS_WITH(drv.run(job, st), Catch::Contains("does not fit"));
+      auto write = [&](model::addr::Reg r, uint32_t v) {
+        model::TopIn in;
+        in.host_req_i = in.host_we_i = true;
+        in.host_addr_i = model::addr::reg(r);
+        in.host_wdata_i = v;
+        port.clock(in);
+      };
+      write(model::addr::kM, 4);
+      write(model::addr::kN, 4);
+      write(model::addr::kK, bad == 2 ? 0 : 4);
+      write(model::addr::kDramA, 0);
+      write(model::addr::kDramC, bad == 0 ? 8 : 0xfffffff0u);
+      write(model::addr::kLdA, 4);
+      write(model::addr::kLdC, 4);
+      write(model::addr::kCtrl, 2);
+      REQUIRE(port.wait_done(100));
     }
     INFO("dma Rows=" << p.Rows << " Cols=" << p.Cols << " MemBytesLog2=" << p.MemBytesLog2 << ", "
                      << rec.ins().size() << " cycles");

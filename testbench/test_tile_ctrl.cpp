@@ -77,6 +77,8 @@ std::vector<TileCtrlIn> random_stimulus(const TileCtrlParams& p, std::mt19937_64
     in.a_base_i = uint32_t(rng() % 64);
     in.b_base_i = uint32_t(rng() % 64);
     in.c_base_i = uint32_t(rng() % 64);
+    in.acc_first_i = rng() % 4 != 0;  // memory commands' K-chunks mask the first / last K-tile
+    in.acc_last_i = rng() % 4 != 0;
     for (int g = int(rng() % 3); g > 0; --g) ins.push_back(in);  // idle cycles
     in.start_i = true;
     ins.push_back(in);
@@ -144,6 +146,7 @@ TEST_CASE("tile_ctrl: twin equals RTL under the engine's own inputs", "[tile_ctr
       c.a_base_i = ro.a_base_o;
       c.b_base_i = ro.b_base_o;
       c.c_base_i = ro.c_base_o;
+      c.acc_first_i = c.acc_last_i = true;  // host commands
       return std::optional(c);
     });
     uint64_t busy = 0;
@@ -174,8 +177,9 @@ std::string regs_diff(const model::TileCtrlRegs& a, const model::TileCtrlRegs& b
   if (a.f != b.f) return fmt::format(#f ": {} vs {}", uint64_t(a.f), uint64_t(b.f));
   SYSTOLIC_CMP(busy_q)
   SYSTOLIC_CMP(done_q)
-  SYSTOLIC_CMP(kt_num_q) SYSTOLIC_CMP(nt_num_q) SYSTOLIC_CMP(wl_left_q) SYSTOLIC_CMP(wl_act_q)
-      SYSTOLIC_CMP(wl_row_q) SYSTOLIC_CMP(wl_bank_q) SYSTOLIC_CMP(wl_krem_q) SYSTOLIC_CMP(wl_mrem_q)
+  SYSTOLIC_CMP(kt_num_q)
+  SYSTOLIC_CMP(nt_num_q) SYSTOLIC_CMP(wl_left_q) SYSTOLIC_CMP(wl_act_q) SYSTOLIC_CMP(wl_row_q)
+      SYSTOLIC_CMP(wl_bank_q) SYSTOLIC_CMP(wl_krem_q) SYSTOLIC_CMP(wl_mrem_q)
           SYSTOLIC_CMP(wl_nrem_q) SYSTOLIC_CMP(wl_addr_q) SYSTOLIC_CMP(wl_ntbase_q)
               SYSTOLIC_CMP(bank_wait_q) SYSTOLIC_CMP(bank_cnt_q[0]) SYSTOLIC_CMP(bank_cnt_q[1])
                   SYSTOLIC_CMP(ahead_q) SYSTOLIC_CMP(s_left_q) SYSTOLIC_CMP(s_act_q)

@@ -243,7 +243,7 @@ void run_resolve() {
       const int m = field<int>(s, "M", "shape"), n = field<int>(s, "N", "shape"),
                 k = field<int>(s, "K", "shape");
       try {
-        sim::plan_split(c.p, m, n, k);
+        if (c.dram_bw < 0) sim::plan_split(c.p, m, n, k);  // memory commands chunk K themselves
       } catch (const std::invalid_argument& e) {
         throw UserError(fmt::format("configuration {} cannot run {} (M={} N={} K={}): {}",
                                     describe(values), field<std::string>(s, "where", "shape"), m, n,

@@ -44,14 +44,14 @@ constexpr uint32_t kGuardBytes = 64;
 constexpr int kMaxDim = (1 << model::addr::kDimWidth) - 1;  // the M, N, K registers
 }  // namespace
 
-void GemmJob::validate(const model::TopParams& p, bool need_data) const {
+void GemmJob::validate(const model::TopParams& p, bool need_data, bool host_port) const {
   if (M < 1 || N < 1 || K < 1 || M > kMaxDim || N > kMaxDim || K > kMaxDim) {
     throw std::invalid_argument(
         fmt::format("GEMM sizes M={} N={} K={} must be in 1..{}", M, N, K, kMaxDim));
   }
   if (!need_data && a.empty() && b.empty() && bias.empty()) {
     quant::validate(q, N);
-    plan_split(p, M, N, K);
+    if (host_port) plan_split(p, M, N, K);
     return;
   }
   if (a.size() != size_t(M) * K) {
@@ -66,7 +66,7 @@ void GemmJob::validate(const model::TopParams& p, bool need_data) const {
     throw std::invalid_argument(fmt::format("bias has {} values, expected N = {}", bias.size(), N));
   }
   quant::validate(q, N);
-  plan_split(p, M, N, K);
+  if (host_port) plan_split(p, M, N, K);
 }
 
 Split plan_split(const model::TopParams& p, int m, int n, int k) {
@@ -173,7 +173,7 @@ void HostDriver::read_counters(RunStats& stats, bool memory) {
 
 std::vector<int8_t> HostDriver::run(const GemmJob& job, RunStats& stats) {
   const model::TopParams& p = port_.params();
-  job.validate(p, !timing_only_);
+  job.validate(p, !timing_only_, dram_ == nullptr);
   if (dram_) return run_memory(job, stats);
   const Split split = plan_split(p, job.M, job.N, job.K);
   const int kt = ceil_div(job.K, p.Rows);
@@ -335,7 +335,8 @@ std::vector<int8_t> HostDriver::run_memory(const GemmJob& job, RunStats& stats) 
   const auto t0 = std::chrono::steady_clock::now();
   write(a::reg(a::kCtrl), 2);
   // A hang detector, far above any schedule: every tile as for host commands, at most one block
-  // per row and N-tile, every operand reloaded for every block, each beat at the memory's pace.
+  // per row and N-tile and one K-chunk per K-tile, every operand reloaded for every block, each
+  // beat at the memory's pace.
   const uint64_t nt = uint64_t(ceil_div(job.N, p.Cols));
   const uint64_t blocks = M * nt;
   const uint64_t tiles = uint64_t(kt) * nt * (uint64_t(ceil_div(job.M, p.AccWords)) + blocks);
@@ -345,12 +346,13 @@ std::vector<int8_t> HostDriver::run_memory(const GemmJob& job, RunStats& stats) 
   const double per_beat = std::max({1.0, dc.unlimited() ? 1.0 : double(beat) / dc.bytes_per_cycle,
                                     double(dc.latency + 2) / double(dc.outstanding)}) /
                           (1.0 - dc.stall) / (1.0 - dc.stall);
+  const uint64_t cmds = blocks * uint64_t(kt);  // tile commands: blocks x K-chunks, at most
   const uint64_t beats =
-      (M * K * nt + K * N * M + 9 * N * M + M * N) / beat + 2 * (2 * M + K + 3) * blocks;
+      (M * K * nt + K * N * M + 9 * N * M + M * N) / beat + 2 * (2 * M + K + 3) * cmds;
   const uint64_t limit =
       tiles * (uint64_t(p.AccWords) + 2 * p.Rows + 2 * p.Cols) +
-      blocks * (64 + uint64_t(p.RequantDepth)) +
-      2 * (uint64_t(double(beats) * per_beat) + 6 * blocks * (uint64_t(dc.latency) + 4) +
+      cmds * (64 + uint64_t(p.RequantDepth)) +
+      2 * (uint64_t(double(beats) * per_beat) + 6 * cmds * (uint64_t(dc.latency) + 4) +
            4 * (M * nt + uint64_t(kt) * M + nt * (K + 4)) * blocks);
   if (!port_.wait_done(limit + 1)) {
     throw std::runtime_error(fmt::format(
@@ -364,9 +366,10 @@ std::vector<int8_t> HostDriver::run_memory(const GemmJob& job, RunStats& stats) 
   const uint32_t err = status >> 2 & ((1u << model::addr::kErrWidth) - 1);
   if (err == 1) {
     throw std::invalid_argument(fmt::format(
-        "K = {} does not fit a memory command's double buffers: one row of A needs {} of the "
-        "{} A words' half, one N-tile of B {} of the {} B words' half",
-        K, kt, p.AWords, K, p.BWords));
+        "a block does not fit half of the scratchpads (memory commands double-buffer: each "
+        "half needs one row of one K-tile: AWords {}, BWords {} (>= 2 x Rows = {}), CWords {}, "
+        "QWords {}, all >= 2)",
+        p.AWords, p.BWords, 2 * p.Rows, p.CWords, p.QWords));
   }
   if (err != 0) {
     static const char* const why[] = {"", "", "a tensor leaves the memory or its rows overlap",

@@ -20,8 +20,10 @@ struct GemmJob {
   std::vector<int32_t> bias;  // N folded biases (empty: zeros)
   quant::GemmQuant q;         // per-column (or broadcast) M0 / shift, zp_out, bounds, rounding
 
-  // Throws std::invalid_argument. Without `need_data` A, B and the bias may be empty.
-  void validate(const model::TopParams& p, bool need_data = true) const;
+  // Throws std::invalid_argument. Without `need_data` A, B and the bias may be empty. With
+  // `host_port` (host commands) the GEMM must also split into commands that fit the scratchpads
+  // (memory commands block and chunk it themselves).
+  void validate(const model::TopParams& p, bool need_data = true, bool host_port = true) const;
 };
 
 struct RunStats {
