@@ -8,8 +8,7 @@
 // into halves at word 0 and word Words/2 (HalfA = AWords/2, ...).
 //
 // Check (1 cycle, state SCheck): the command is refused (err_o != 0, nothing read or written) if
-//   1 one row of A (KT = ceil(K/Rows) words) does not fit HalfA, one N-tile of B (K words) HalfB,
-//     or HalfQ or HalfC is 0;
+//   1 no block fits even with K-chunks: HalfA, HalfC or HalfQ is 0, or HalfB < Rows;
 //   2 a tensor leaves the memory or its rows overlap: addr + (rows-1)*ld + row_bytes >
 //     2^MemAddrWidth, or rows > 1 and ld < row_bytes (A: M x K, B: K x N, C: M x N int8;
 //     BIAS, M0: 4N bytes; SHIFT: N bytes);
@@ -23,7 +22,14 @@
 //   m-blocks outer: T_a = M*K + (NP > 1 ? MBc : 1) * (K*N + 9N) + M*N
 // (MBc = ceil(M/Mb), NP = ceil(N/Nb)). An operand block is loaded only when it changes from the
 // previous block (the resident one stays), into the half the previous one does not use; C blocks
-// alternate halves.
+// alternate halves. A GEMM that fits is cut where that costs no traffic (one panel: Mb at most
+// max(Rows, ceil(M/4)); one m-block: NTb at most ceil(NT/4)).
+// K-chunks (split_q), when no block fits or Mb < min(Rows, M): blocks of one N-tile and
+// Mb = min(M, AccWords, HalfC, HalfA) rows, each in chunks of Kc = min(KTc*Rows, K) with
+// KTc = min(HalfA div Mb, HalfB div Rows, KT); every chunk loads its A and B into the free
+// halves, BIAS/M0/SHIFT load once per N-tile (q_half), C stores after the last chunk; the tile
+// command of a chunk has K = its Kc and tile_acc_first_o / tile_acc_last_o only on the first /
+// last chunk (the accumulators carry the sums between chunks).
 //
 // Sequence (three block descriptors: nx loading, cu computing, pv storing): load block 0; then
 // repeatedly: wait until tile_ctrl is idle (the cycle of its done_o counts), shift pv <- cu <-
