@@ -278,12 +278,26 @@ void Dma::tick(const DmaIn& in) {
       const uint64_t mbc = mb == 0 ? 0 : (uint64_t(m) + mb - 1) / mb;
       const uint64_t np = nbc == 0 ? 0 : (uint64_t(n) + nbc - 1) / nbc;
       // K-chunks (rtl/dma.sv).
-      const bool split = ntbl == 0 || mbl == 0 || (mbl < uint64_t(p_.Rows) && mbl < m);
+      bool split = false;  // below, after the K-chunk plan
       const uint64_t mbs =
           std::min({uint64_t(m), uint64_t(p_.AccWords), uint64_t(half_c_), uint64_t(half_a_)});
       const uint64_t ktc = std::min(
           {mbs == 0 ? 0 : uint64_t(half_a_) / mbs, uint64_t(half_b_ / uint32_t(p_.Rows)), kt});
       const uint64_t kcs = std::min(ktc * uint64_t(p_.Rows), uint64_t(k));
+      // K-chunks chosen for speed when the estimate says so (rtl/dma.sv).
+      {
+        const uint64_t M = m, N = n, K = k, R = uint64_t(p_.Rows);
+        const uint64_t mbcs = mbs == 0 ? 0 : (M + mbs - 1) / mbs;
+        const uint64_t cyc_n = kt * nt * mbc * std::max(mb, R);
+        const uint64_t cyc_s = kt * nt * mbcs * std::max(mbs, R);
+        const uint64_t t_n = std::min((mbc > 1 ? np : 1) * M * K + K * N + 9 * N + M * N,
+                                      M * K + (np > 1 ? mbc : 1) * (K * N + 9 * N) + M * N);
+        const uint64_t t_s = nt * M * K + mbcs * K * N + 9 * N + M * N;
+        const uint64_t bw = in.dram_bw_i;
+        const uint64_t time_n = std::max(cyc_n, bw == 0 ? 0 : t_n * 16 / bw);
+        const uint64_t time_s = std::max(cyc_s, bw == 0 ? 0 : t_s * 16 / bw);
+        split = ntbl == 0 || mbl == 0 || (mbl < R && mbl < M && time_s < time_n);
+      }
       const uint64_t mbf = split ? mbs : mb;
       const uint32_t nbf = split ? std::min(n, uint32_t(p_.Cols)) : uint32_t(nbc) & kDimMask;
       const uint64_t kcf = split ? kcs : k;

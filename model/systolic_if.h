@@ -107,6 +107,7 @@ enum Reg : uint32_t {
   kLdA = 38,  // RW: bytes from A[m][0] to A[m+1][0]
   kLdB = 39,  // RW: bytes from B[k][0] to B[k+1][0]
   kLdC = 40,  // RW: bytes from C[m][0] to C[m+1][0]
+  kDramBw = 47,  // RW: the memory's bytes per cycle x 16 (0: unknown, planned as unlimited): the plan's K-chunk choice
   kCycLoad = 41,  // R: of CYC_BUSY: memory command cycles with tile_ctrl idle, waiting for memory (DMA stall)
   kCycStore = 42,  // R: of CYC_BUSY: memory command cycles after tile_ctrl's last block (the last C stored)
   kDramRdLo = 43,  // R: memory bytes read by the last command (beats x 2^MemBytesLog2), bits 31:0
@@ -163,6 +164,7 @@ inline constexpr RegInfo kRegTable[] = {
     {kLdA, "LD_A", "RW", 32, false, 0, "bytes from A[m][0] to A[m+1][0]"},
     {kLdB, "LD_B", "RW", 32, false, 0, "bytes from B[k][0] to B[k+1][0]"},
     {kLdC, "LD_C", "RW", 32, false, 0, "bytes from C[m][0] to C[m+1][0]"},
+    {kDramBw, "DRAM_BW", "RW", 32, false, 0, "the memory's bytes per cycle x 16 (0: unknown, planned as unlimited): the plan's K-chunk choice"},
     {kCycLoad, "CYC_LOAD", "R", 32, false, 0, "of CYC_BUSY: memory command cycles with tile_ctrl idle, waiting for memory (DMA stall)"},
     {kCycStore, "CYC_STORE", "R", 32, false, 0, "of CYC_BUSY: memory command cycles after tile_ctrl's last block (the last C stored)"},
     {kDramRdLo, "DRAM_RD_LO", "R", 32, false, 0, "memory bytes read by the last command (beats x 2^MemBytesLog2), bits 31:0"},
@@ -517,6 +519,7 @@ SystolicRegsParams systolic_regs_params(const P& top) {
   X(ld_a_o, uint32_t, kMemAddrWidth) \
   X(ld_b_o, uint32_t, kMemAddrWidth) \
   X(ld_c_o, uint32_t, kMemAddrWidth) \
+  X(dram_bw_o, uint32_t, 32) \
   X(zp_out_o, uint32_t, kDataWidth) \
   X(act_min_o, uint32_t, kDataWidth) \
   X(act_max_o, uint32_t, kDataWidth) \
@@ -721,6 +724,7 @@ DmaParams dma_params(const P& top) {
   X(ld_a_i, uint32_t, kMemAddrWidth) \
   X(ld_b_i, uint32_t, kMemAddrWidth) \
   X(ld_c_i, uint32_t, kMemAddrWidth) \
+  X(dram_bw_i, uint32_t, 32) \
   X(tile_done_i, bool, 1) \
   L(c_rd_data_i, p.Cols, kDataWidth, true) \
   X(mem_req_ready_i, bool, 1) \

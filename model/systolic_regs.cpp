@@ -96,6 +96,8 @@ uint32_t SystolicRegs::reg_read(uint32_t index, const SystolicRegsIn& in) const 
     case iface::kLdB:
     case iface::kLdC:
       return r.ld_q[index - iface::kLdA];
+    case iface::kDramBw:
+      return r.dram_bw_q;
     case iface::kCycLoad:
       return uint32_t(r.cyc_load_q);
     case iface::kCycLoadHi:
@@ -201,6 +203,7 @@ void SystolicRegs::update_register_outputs() {
   o.ld_a_o = r_.ld_q[0];
   o.ld_b_o = r_.ld_q[1];
   o.ld_c_o = r_.ld_q[2];
+  o.dram_bw_o = r_.dram_bw_q;
 }
 
 void SystolicRegs::tick(const SystolicRegsIn& in) {
@@ -279,6 +282,9 @@ void SystolicRegs::tick(const SystolicRegsIn& in) {
       case iface::kLdB:
       case iface::kLdC:
         r.ld_q[index - iface::kLdA] = w;
+        break;
+      case iface::kDramBw:
+        r.dram_bw_q = w;
         break;
       default:
         break;

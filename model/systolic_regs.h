@@ -31,6 +31,7 @@ struct SystolicRegsRegs {
   // load / store cycles and memory bytes.
   uint32_t dram_q[6] = {0, 0, 0, 0, 0, 0};
   uint32_t ld_q[3] = {0, 0, 0};
+  uint32_t dram_bw_q = 0;
   uint32_t err_q = 0;
   uint64_t cyc_load_q = 0, cyc_store_q = 0;
   uint64_t dram_rd_q = 0, dram_wr_q = 0;

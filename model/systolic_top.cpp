@@ -294,6 +294,7 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
     di.ld_a_i = ro.ld_a_o;
     di.ld_b_i = ro.ld_b_o;
     di.ld_c_i = ro.ld_c_o;
+    di.dram_bw_i = ro.dram_bw_o;
     di.mem_req_ready_i = in.mem_req_ready_i;
     di.mem_rsp_valid_i = in.mem_rsp_valid_i;
     if (in.mem_rsp_rdata_i.size() == di.mem_rsp_rdata_i.size()) {

@@ -24,7 +24,9 @@
 // previous block (the resident one stays), into the half the previous one does not use; C blocks
 // alternate halves. A GEMM that fits is cut where that costs no traffic (one panel: Mb at most
 // max(Rows, ceil(M/4)); one m-block: NTb at most ceil(NT/4)).
-// K-chunks (split_q), when no block fits or Mb < min(Rows, M): blocks of one N-tile and
+// K-chunks (split_q), when no block fits, or when Mb < min(Rows, M) and the estimate favours
+// them (each plan's time: the larger of KT*NT*MBc*max(Mb, Rows) array cycles and its traffic
+// T x 16 / DRAM_BW; DRAM_BW = 0: traffic free): blocks of one N-tile and
 // Mb = min(M, AccWords, HalfC, HalfA) rows, each in chunks of Kc = min(KTc*Rows, K) with
 // KTc = min(HalfA div Mb, HalfB div Rows, KT); every chunk loads its A and B into the free
 // halves, BIAS/M0/SHIFT load once per N-tile (q_half), C stores after the last chunk; the tile
@@ -95,6 +97,7 @@ module dma #(
   input  logic [systolic_pkg::MemAddrWidth-1:0]  ld_a_i,
   input  logic [systolic_pkg::MemAddrWidth-1:0]  ld_b_i,
   input  logic [systolic_pkg::MemAddrWidth-1:0]  ld_c_i,
+  input  logic [31:0]                            dram_bw_i,
   input  logic                                   tile_done_i,
   input  logic [Cols*systolic_pkg::DataWidth-1:0] c_rd_data_i,
   input  logic                                   mem_req_ready_i,
@@ -210,6 +213,7 @@ module dma #(
   logic [63:0] kt, nt, ntb, mb, mbc, np, nbc, t_a, t_b;
   logic [63:0] ntb0, ntb1, ntb2, ntbl, mb0, mb1, mbl, nbl, mbcl, npl, mq0, mq, ntq, nbc0;
   logic [63:0] mbs0, mbs1, mbs, ktc0, ktc1, ktc, kcs, mbf, kcf;
+  logic [63:0] mbcs, cyc_n, cyc_s, t_n, t_s, mem_n, mem_s, time_n, time_s;
   logic [DimW-1:0] nbf;
   logic        split;
   // (the clamps, one name per step: no variable is written twice in a block, for Icarus)
@@ -250,7 +254,6 @@ module dma #(
     // K-chunks: when no block fits (ntbl or mbl 0), or the blocks are shorter than the array
     // (the array would wait for weights), one N-tile of at most AccWords rows per block and K
     // in chunks of kcs (partial sums stay in the accumulator buffer between chunks).
-    split = (ntbl == 64'd0) || (mbl == 64'd0) || ((mbl < 64'(Rows)) && (mbl < 64'(m_i)));
     mbs0 = (64'(m_i) < 64'(AccWords)) ? 64'(m_i) : 64'(AccWords);
     mbs1 = (mbs0 > 64'(HalfC)) ? 64'(HalfC) : mbs0;
     mbs  = (mbs1 > 64'(HalfA)) ? 64'(HalfA) : mbs1;
@@ -262,6 +265,20 @@ module dma #(
           64'd9 * 64'(n_i) + 64'(m_i) * 64'(n_i);
     t_a = 64'(m_i) * 64'(k_i) + ((np > 64'd1) ? mbc : 64'd1) * (64'(k_i) * 64'(n_i) +
           64'd9 * 64'(n_i)) + 64'(m_i) * 64'(n_i);
+    // Chosen for speed only when the estimate says so: each plan's time is the larger of its
+    // array cycles (a tile takes max(block rows, Rows) cycles) and its traffic at DRAM_BW.
+    mbcs  = (mbs == 64'd0) ? 64'd0 : (64'(m_i) + mbs - 64'd1) / mbs;
+    cyc_n = kt * nt * mbc * ((mb > 64'(Rows)) ? mb : 64'(Rows));
+    cyc_s = kt * nt * mbcs * ((mbs > 64'(Rows)) ? mbs : 64'(Rows));
+    t_n   = (t_a < t_b) ? t_a : t_b;
+    t_s   = nt * 64'(m_i) * 64'(k_i) + mbcs * 64'(k_i) * 64'(n_i) + 64'd9 * 64'(n_i) +
+            64'(m_i) * 64'(n_i);
+    mem_n = (dram_bw_i == '0) ? 64'd0 : (t_n * 64'd16) / 64'(dram_bw_i);
+    mem_s = (dram_bw_i == '0) ? 64'd0 : (t_s * 64'd16) / 64'(dram_bw_i);
+    time_n = (cyc_n > mem_n) ? cyc_n : mem_n;
+    time_s = (cyc_s > mem_s) ? cyc_s : mem_s;
+    split = (ntbl == 64'd0) || (mbl == 64'd0) ||
+            ((mbl < 64'(Rows)) && (mbl < 64'(m_i)) && (time_s < time_n));
     xa_end     = 64'(dram_a_i) + 64'(m_m1) * 64'(ld_a_i) + 64'(k_i);
     xb_end     = 64'(dram_b_i) + 64'(k_m1) * 64'(ld_b_i) + 64'(n_i);
     xc_end     = 64'(dram_c_i) + 64'(m_m1) * 64'(ld_c_i) + 64'(n_i);

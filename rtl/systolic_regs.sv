@@ -30,7 +30,7 @@
 //   - start_o = 1 in a cycle with a CTRL write with bit 0 set while busy_i = 0 (combinational).
 //   - spad_re_o[i] / spad_we_o[i] (region 1 + i) and spad_word_o / spad_lane_o / spad_wdata_o
 //     are the host access of this cycle, decoded combinationally and gated as above.
-//   - Registers 2..12 and 32..40 take host_wdata_i at the edge ending a write cycle with
+//   - Registers 2..12, 32..40 and 47 take host_wdata_i at the edge ending a write cycle with
 //     busy_i = 0.
 //   - Counters, cleared at the edge ending the start cycle, then at the end of every cycle with
 //     busy_i = 1: CYC_BUSY + 1, each CYC_<phase> + ph_<phase>_i, MACS + s_kv_i * s_nv_i when
@@ -88,6 +88,7 @@ module systolic_regs #(
   output logic [systolic_pkg::MemAddrWidth-1:0] ld_a_o,
   output logic [systolic_pkg::MemAddrWidth-1:0] ld_b_o,
   output logic [systolic_pkg::MemAddrWidth-1:0] ld_c_o,
+  output logic [31:0]                           dram_bw_o,
   output logic [systolic_pkg::DataWidth-1:0]    zp_out_o,
   output logic [systolic_pkg::DataWidth-1:0]    act_min_o,
   output logic [systolic_pkg::DataWidth-1:0]    act_max_o,
@@ -167,6 +168,7 @@ module systolic_regs #(
   logic [MAW-1:0]   dram_a_d, dram_a_q, dram_b_d, dram_b_q, dram_c_d, dram_c_q;
   logic [MAW-1:0]   dram_bias_d, dram_bias_q, dram_m0_d, dram_m0_q, dram_shift_d, dram_shift_q;
   logic [MAW-1:0]   ld_a_d, ld_a_q, ld_b_d, ld_b_q, ld_c_d, ld_c_q;
+  logic [31:0]      dram_bw_d, dram_bw_q;
   logic [ErrW-1:0]  err_d, err_q;
   logic [CycW-1:0]  cyc_load_d, cyc_load_q, cyc_store_d, cyc_store_q;
   logic [63:0]      dram_rd_d, dram_rd_q, dram_wr_d, dram_wr_q;
@@ -202,6 +204,7 @@ module systolic_regs #(
     ld_a_d = ld_a_q;
     ld_b_d = ld_b_q;
     ld_c_d = ld_c_q;
+    dram_bw_d = dram_bw_q;
     err_d         = done_i ? err_i : err_q;
     cyc_load_d    = cyc_load_q;
     cyc_store_d   = cyc_store_q;
@@ -231,6 +234,7 @@ module systolic_regs #(
         systolic_pkg::RegLdA:       ld_a_d = host_wdata_i;
         systolic_pkg::RegLdB:       ld_b_d = host_wdata_i;
         systolic_pkg::RegLdC:       ld_c_d = host_wdata_i;
+        systolic_pkg::RegDramBw:    dram_bw_d = host_wdata_i;
         default: ;
       endcase
     end
@@ -312,6 +316,7 @@ module systolic_regs #(
       systolic_pkg::RegLdA:        reg_rdata = ld_a_q;
       systolic_pkg::RegLdB:        reg_rdata = ld_b_q;
       systolic_pkg::RegLdC:        reg_rdata = ld_c_q;
+      systolic_pkg::RegDramBw:     reg_rdata = dram_bw_q;
       systolic_pkg::RegCycLoad:    reg_rdata = 32'(cyc_load_q);
       systolic_pkg::RegCycStore:   reg_rdata = 32'(cyc_store_q);
       systolic_pkg::RegCycBusyHi:    reg_rdata = cyc_busy_q[63:32];
@@ -384,6 +389,7 @@ module systolic_regs #(
       ld_a_q <= '0;
       ld_b_q <= '0;
       ld_c_q <= '0;
+      dram_bw_q <= '0;
       err_q         <= '0;
       cyc_load_q    <= '0;
       cyc_store_q   <= '0;
@@ -421,6 +427,7 @@ module systolic_regs #(
       ld_a_q <= ld_a_d;
       ld_b_q <= ld_b_d;
       ld_c_q <= ld_c_d;
+      dram_bw_q <= dram_bw_d;
       err_q         <= err_d;
       cyc_load_q    <= cyc_load_d;
       cyc_store_q   <= cyc_store_d;
@@ -455,6 +462,7 @@ module systolic_regs #(
   assign ld_a_o        = ld_a_q;
   assign ld_b_o        = ld_b_q;
   assign ld_c_o        = ld_c_q;
+  assign dram_bw_o     = dram_bw_q;
 
   // ---------------------------------------------------------------------------------------------
   // Assertions

@@ -97,6 +97,7 @@ module systolic_top #(
   logic [systolic_pkg::ErrWidth-1:0] dma_err;
   logic [MAW-1:0]         dram_a_q, dram_b_q, dram_c_q, dram_bias_q, dram_m0_q, dram_shift_q;
   logic [MAW-1:0]         ld_a_q, ld_b_q, ld_c_q;
+  logic [31:0]            dram_bw_q;
   // tile_ctrl's command: systolic_regs' registers, or the DMA's block during a memory command.
   logic [DimW-1:0]        dma_tile_m, dma_tile_n, dma_tile_k, tile_m, tile_n, tile_k;
   logic                   dma_acc_first, dma_acc_last, tile_acc_first, tile_acc_last;
@@ -164,6 +165,7 @@ module systolic_top #(
     .ld_a_o       (ld_a_q),
     .ld_b_o       (ld_b_q),
     .ld_c_o       (ld_c_q),
+    .dram_bw_o    (dram_bw_q),
     .zp_out_o     (zp_out_q),
     .act_min_o    (act_min_q),
     .act_max_o    (act_max_q),
@@ -273,6 +275,7 @@ module systolic_top #(
     .ld_a_i         (ld_a_q),
     .ld_b_i         (ld_b_q),
     .ld_c_i         (ld_c_q),
+    .dram_bw_i      (dram_bw_q),
     .tile_done_i    (done),
     .c_rd_data_i    (c_rd_data),
     .mem_req_ready_i(mem_req_ready_i),

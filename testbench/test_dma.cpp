@@ -5,6 +5,7 @@
 // recomputed here from the documented layout; the compute part of the cycles against the tile
 // schedule of docs/architecture.md (engine_check.h), and the load/store parts against bounds.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <random>
 
 #include "dram.h"
@@ -42,7 +43,7 @@ struct Plan {
   int blocks = 0;           // tile commands (blocks x K-chunks)
   bool a_outer = false, split = false;
 };
-Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis) {
+Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis, double bw) {
   const uint64_t beat = uint64_t{1} << p.MemBytesLog2;
   const uint64_t ha = uint64_t(p.AWords / 2), hb = uint64_t(p.BWords / 2),
                  hc = uint64_t(p.CWords / 2), hq = uint64_t(p.QWords / 2);
@@ -51,20 +52,33 @@ Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis) 
   // The largest blocks; then cut along the dimension whose reloads cost nothing.
   const uint64_t ntbl = std::min({hb / K, nt, hq, hc});
   const uint64_t mbl = std::min({ha / kt, M, ntbl == 0 ? M : hc / ntbl});
-  // K-chunks when nothing fits or the blocks are shorter than the array.
-  const bool split = ntbl == 0 || mbl == 0 || (mbl < R && mbl < M);
-  uint64_t mb, nb, kc;
-  if (split) {
-    mb = std::min({M, uint64_t(p.AccWords), hc, ha});
-    kc = std::min(std::min({ha / mb, hb / R, kt}) * R, K);
-    nb = std::min(C, N);
-  } else {
+  // Blocks without K-chunks.
+  uint64_t mb = 0, nb = 0, kc = K;
+  if (ntbl != 0 && mbl != 0) {
     const uint64_t npl = (N + std::min(ntbl * C, N) - 1) / std::min(ntbl * C, N);
     const uint64_t mbcl = (M + mbl - 1) / mbl;
     mb = npl == 1 ? std::min(mbl, std::max<uint64_t>(R, (M + 3) / 4)) : mbl;
     const uint64_t ntb = npl != 1 && mbcl == 1 ? std::min(ntbl, (nt + 3) / 4) : ntbl;
     nb = std::min(ntb * C, N);
-    kc = K;
+  }
+  // K-chunks when nothing fits, or when the blocks are shorter than the array and the estimate
+  // (array cycles at max(rows, Rows) per tile against traffic x 16 / DRAM_BW) favours them.
+  const uint64_t mbs = std::min({M, uint64_t(p.AccWords), hc, ha});
+  bool split = ntbl == 0 || mbl == 0;
+  if (!split && mbl < R && mbl < M) {
+    const uint64_t mbc0 = (M + mb - 1) / mb, np0 = (N + nb - 1) / nb, mbcs = (M + mbs - 1) / mbs;
+    const uint64_t bw16 = bw > 0 ? uint64_t(std::llround(bw * 16)) : 0;
+    const uint64_t t_n = std::min((mbc0 > 1 ? np0 : 1) * M * K + K * N + 9 * N + M * N,
+                                  M * K + (np0 > 1 ? mbc0 : 1) * (K * N + 9 * N) + M * N);
+    const uint64_t t_s = nt * M * K + mbcs * K * N + 9 * N + M * N;
+    const uint64_t time_n = std::max(kt * nt * mbc0 * std::max(mb, R), bw16 ? t_n * 16 / bw16 : 0);
+    const uint64_t time_s = std::max(kt * nt * mbcs * std::max(mbs, R), bw16 ? t_s * 16 / bw16 : 0);
+    split = time_s < time_n;
+  }
+  if (split) {
+    mb = mbs;
+    kc = std::min(std::min({ha / mb, hb / R, kt}) * R, K);
+    nb = std::min(C, N);
   }
   const uint64_t mbc = (M + mb - 1) / mb, np = (N + nb - 1) / nb;
   const uint64_t tb = (mbc > 1 ? np : 1) * M * K + K * N + 9 * N + M * N;
@@ -148,7 +162,8 @@ void check_case(const Case& c, const GemmJob& job) {
   CHECK(st.reference->store == e.store);
   CHECK(st.reference->dram_rd == e.dram_rd);
   CHECK(st.reference->dram_wr == e.dram_wr);
-  const Plan x = plan(c.p, uint64_t(c.m), uint64_t(c.n), uint64_t(c.k), c.misalign);
+  const Plan x =
+      plan(c.p, uint64_t(c.m), uint64_t(c.n), uint64_t(c.k), c.misalign, c.dc.bytes_per_cycle);
   INFO(x.blocks << " blocks");
   CHECK(e.dram_rd == x.rd);
   CHECK(e.dram_wr == x.wr);
@@ -242,7 +257,7 @@ TEST_CASE("memory commands: GEMMs beyond half the scratchpads run in blocks, bot
     c.dc.latency = 20;
     c.dc.stall = 0.1;
     INFO(p.name() << " M=" << c.m << " N=" << c.n << " K=" << c.k);
-    const Plan x = plan(p, uint64_t(c.m), uint64_t(c.n), uint64_t(c.k), 3);
+    const Plan x = plan(p, uint64_t(c.m), uint64_t(c.n), uint64_t(c.k), 3, c.dc.bytes_per_cycle);
     CHECK(x.blocks > 1);
     ++(x.a_outer ? a_outer : b_outer);
     split += x.split;

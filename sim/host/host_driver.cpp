@@ -328,7 +328,12 @@ std::vector<int8_t> HostDriver::run_memory(const GemmJob& job, RunStats& stats) 
       {a::kDramC, base[5]},
       {a::kLdA, K},
       {a::kLdB, N},
-      {a::kLdC, N}};
+      {a::kLdC, N},
+      // The plan's estimate of memory time (bytes per cycle x 16; 0: unlimited).
+      {a::kDramBw,
+       dram_->config().unlimited()
+           ? 0
+           : uint64_t(std::min(4294967295.0, std::round(dram_->config().bytes_per_cycle * 16)))}};
   for (const auto& [r, v] : regs) write(a::reg(r), uint32_t(v));
   stats.host_cycles += port_.cycles() - load_start;
 
