@@ -15,6 +15,7 @@
 
 #include "cli_util.h"
 #include "commands.h"
+#include "dram_options.h"
 #include "energy.h"
 #include "engines.h"
 #include "files.h"
@@ -44,9 +45,7 @@ struct InferOpts {
   int limit = 0;  // 0: every input
   double clock_mhz = 1000;
   std::string energy_path = SYSTOLIC_DATA_DIR "/horowitz_45nm.json";
-  bool dram = false;  // memory commands through the memory model
-  std::string dram_bw = "16";
-  int dram_latency = 100;
+  DramOptions dram;  // --dram: memory commands through the memory model
 };
 InferOpts g_infer;
 
@@ -280,10 +279,8 @@ void infer_run(const InferOpts& o) {
   // --dram: every GEMM a memory command through one memory model (its image reused per GEMM).
   std::unique_ptr<sim::Dram> dram;
   std::unique_ptr<sim::DramPort> dport;
-  if (o.dram) {
-    sim::DramConfig dc;
-    dc.bytes_per_cycle = o.dram_bw == "inf" ? 0.0 : std::stod(o.dram_bw);
-    dc.latency = o.dram_latency;
+  if (o.dram.on) {
+    const sim::DramConfig dc = o.dram.config(1);
     dram = std::make_unique<sim::Dram>(dc, 1 << params.MemBytesLog2);
     dport = std::make_unique<sim::DramPort>(*port, *dram);
   }
@@ -391,7 +388,7 @@ void infer_run(const InferOpts& o) {
                             {"output_stage", uint64_t(double(a.engine.output) * per)}};
     l["utilization"] = util;
     l["scalesim_ws_cycles"] = ws;
-    if (o.dram) {
+    if (o.dram.on) {
       l["cycles_by_phase"]["load"] = uint64_t(double(a.engine.load) * per);
       l["cycles_by_phase"]["store"] = uint64_t(double(a.engine.store) * per);
       l["dram_bytes_read"] = uint64_t(double(a.engine.dram_rd) * per);
@@ -406,10 +403,10 @@ void infer_run(const InferOpts& o) {
   j["layers"] = layers;
   j["cycles_per_inference"] = cycles;
   j["macs_per_inference"] = macs;
-  if (o.dram) {
+  if (o.dram.on) {
     j["dram_bw"] =
-        o.dram_bw == "inf" ? nlohmann::json("inf") : nlohmann::json(std::stod(o.dram_bw));
-    j["dram_latency"] = o.dram_latency;
+        o.dram.bw == "inf" ? nlohmann::json("inf") : nlohmann::json(std::stod(o.dram.bw));
+    j["dram_latency"] = o.dram.latency;
     j["dram_bytes_per_inference"] = dram_bytes;
   }
   j["clock_mhz"] = o.clock_mhz;
@@ -475,9 +472,9 @@ void infer_run(const InferOpts& o) {
              j["inferences_per_second"].get<double>(), o.clock_mhz);
   fmt::print("  MACs per inference    {}   (MAC energy {:.3f} uJ, {})\n", macs,
              j["mac_energy_uj_per_inference"].get<double>(), table.process);
-  if (o.dram) {
+  if (o.dram.on) {
     fmt::print("  memory per inference  {} bytes at {} B/cycle, latency {} (cycles end to end)\n",
-               dram_bytes, o.dram_bw, o.dram_latency);
+               dram_bytes, o.dram.bw, o.dram.latency);
   }
   if (!labels.empty()) {
     fmt::print("  top-1                 float {:.2f} %, int8 on the engine {:.2f} %\n",
@@ -535,15 +532,10 @@ void add_infer_command(CLI::App& app) {
       "--qparams", o.qparams,
       "Quantization parameters: read from this JSON when it exists, else written to it");
   cmd->add_option("--json", o.json_path, "Also write the report as JSON");
-  cmd->add_flag("--dram", o.dram,
-                "Every GEMM a memory command through the DMA and a memory model (cycles end to "
-                "end)");
-  cmd->add_option("--dram-bw", o.dram_bw, "--dram: memory bandwidth in bytes per cycle, or inf")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"inf"}) | CLI::Range(0.001, 1e6));
-  cmd->add_option("--dram-latency", o.dram_latency, "--dram: cycles from request to response")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 100000));
+  add_dram_options(cmd, o.dram,
+                   "Every GEMM a memory command through the DMA and a memory model (cycles end "
+                   "to end)",
+                   false);
   cmd->add_option("--dump", o.dump_dir,
                   "Write every engine layer of one input into this directory");
   cmd->add_option("--dump-index", o.dump_index, "The input --dump writes (default 0)")

@@ -14,6 +14,7 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "cosim.h"
+#include "dram_options.h"
 #include "engines.h"
 #include "files.h"
 #include "host_driver.h"
@@ -46,12 +47,7 @@ struct RunOpts {
   bool fp_compare = true;  // --fp-compare (default on)
   FpCliOptions fp;
   sim::TraceOptions trace;  // --trace FILE, --trace-from/-to, --trace-row/-col (docs/waves.md)
-  // --dram: memory commands through the DMA and the memory model (docs/architecture.md §4).
-  bool dram = false;
-  std::string dram_bw = "16";
-  int dram_latency = 100, dram_outstanding = 128;
-  double dram_stall = 0;
-  uint32_t dram_misalign = 0;
+  DramOptions dram;         // --dram: memory commands (docs/architecture.md §4)
 };
 RunOpts g_run;
 
@@ -301,9 +297,10 @@ void run(const RunOpts& o, const CliContext& ctx) {
   rep.rounding = q::to_string(mode);
   rep.seed = in.seed;
 
-  if (o.dram && (o.engine == "sc-model" || (o.trace.on() && o.engine == "cosim"))) {
+  if (o.dram.on && (o.engine == "sc-model" || (o.trace.on() && o.engine == "cosim"))) {
     throw UserError(
-        "--dram runs on --engine model, rtl or cosim (the C++ lockstep); --trace with model or rtl");
+        "--dram runs on --engine model, rtl or cosim (the C++ lockstep); --trace with model or "
+        "rtl");
   }
   if (o.trace.on()) {
     if (o.timing_only) throw UserError("--trace needs the data: drop --timing-only");
@@ -318,7 +315,7 @@ void run(const RunOpts& o, const CliContext& ctx) {
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<int8_t> c;
   try {
-    if (o.dram) {
+    if (o.dram.on) {
       // The C++ lockstep stands in for the SystemC co-simulation (one memory, both sides).
       // --trace: the traced engine's port (model or rtl).
       std::unique_ptr<sim::EngineTrace> traced;
@@ -331,16 +328,11 @@ void run(const RunOpts& o, const CliContext& ctx) {
         owned = sim::make_engine(o.engine, params);
       }
       sim::HostPort* port = traced ? &traced->port() : owned.get();
-      sim::DramConfig dc;
-      dc.bytes_per_cycle = o.dram_bw == "inf" ? 0.0 : std::stod(o.dram_bw);
-      dc.latency = o.dram_latency;
-      dc.outstanding = o.dram_outstanding;
-      dc.stall = o.dram_stall;
-      dc.seed = o.seed;
+      const sim::DramConfig dc = o.dram.config(o.seed);
       sim::Dram dram(dc, 1 << params.MemBytesLog2);
       sim::DramPort dport(*port, dram);
       sim::HostDriver drv(dport);
-      drv.set_memory(&dram, o.dram_misalign);
+      drv.set_memory(&dram, o.dram.misalign);
       if (o.timing_only) {
         static_cast<sim::ModelPort&>(*port).top().set_compute_data(false);
         drv.set_timing_only(true);
@@ -499,28 +491,10 @@ void add_run_command(CLI::App& app, const CliContext& ctx) {
   cmd->add_option("--trace-row", o.trace.row,
                   "Trace the PEs of this array row (default: every PE up to 8x8, none above)");
   cmd->add_option("--trace-col", o.trace.col, "Trace the PEs of this array column");
-  cmd->add_flag("--dram", o.dram,
-                "Memory commands: operands from memory and C back through the DMA, cycles end to "
-                "end (docs/architecture.md)");
-  cmd->add_option("--dram-bw", o.dram_bw, "--dram: memory bandwidth in bytes per cycle, or inf")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"inf"}) | CLI::Range(0.001, 1e6));
-  cmd->add_option("--dram-latency", o.dram_latency, "--dram: cycles from request to response")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 100000));
-  cmd->add_option("--dram-outstanding", o.dram_outstanding,
-                  "--dram: requests in flight the memory accepts")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 4096));
-  cmd->add_option("--dram-stall", o.dram_stall,
-                  "--dram: probability of a random stall per cycle on each channel (seeded by "
-                  "--seed)")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 0.9));
-  cmd->add_option("--dram-misalign", o.dram_misalign,
-                  "--dram: bytes every tensor sits past a 64-byte boundary")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 63));
+  add_dram_options(cmd, o.dram,
+                   "Memory commands: operands from memory and C back through the DMA, cycles end "
+                   "to end (docs/architecture.md)",
+                   true);
   cmd->callback([&ctx] { run(g_run, ctx); });
 }
 
