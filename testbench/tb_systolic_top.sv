@@ -47,7 +47,7 @@ module tb_systolic_top #(
 
   localparam int MaxM      = 19;
   localparam int MaxN      = 16;
-  localparam int MaxK      = 16;
+  localparam int MaxK      = 48;  // the memory command's K = 40 runs in K-chunks
   localparam int MaxTiles  = ((MaxN + Cols - 1) / Cols) * ((MaxM + AccWords - 1) / AccWords) *
                              ((MaxK + Rows - 1) / Rows);
   localparam int MaxCyc    = 512;
@@ -86,17 +86,66 @@ module tb_systolic_top #(
     .host_rdata_o (host_rdata),
     .busy_o       (busy),
     .done_o       (done),
-    // Host commands only: the memory port idle (test_dma.cpp covers memory commands).
-    .mem_req_valid_o(),
-    .mem_req_ready_i(1'b0),
-    .mem_req_we_o   (),
-    .mem_req_addr_o (),
-    .mem_req_wdata_o(),
-    .mem_req_wstrb_o(),
-    .mem_rsp_valid_i(1'b0),
-    .mem_rsp_ready_o(),
-    .mem_rsp_rdata_i('0)
+    // The memory port: the behavioural memory below (memory commands at the end).
+    .mem_req_valid_o(mreq_valid),
+    .mem_req_ready_i(mreq_ready),
+    .mem_req_we_o   (mreq_we),
+    .mem_req_addr_o (mreq_addr),
+    .mem_req_wdata_o(mreq_wdata),
+    .mem_req_wstrb_o(mreq_wstrb),
+    .mem_rsp_valid_i(mrsp_valid),
+    .mem_rsp_ready_o(mrsp_ready),
+    .mem_rsp_rdata_i(mrsp_rdata)
   );
+
+  // ---------------------------------------------------------------------------------------------
+  // A behavioural memory on the memory port: 8 KiB, requests accepted in pseudo-random cycles,
+  // answered in order 3 cycles later. Writes apply their strobed bytes; a write outside the
+  // window [wr_lo, wr_hi) counts as a failure.
+  // ---------------------------------------------------------------------------------------------
+  localparam int MB = 2 ** systolic_pkg::MemBytesLog2Default;
+  localparam int MemBytes = 8192, RspDepth = 64, Latency = 3;
+  logic              mreq_valid, mreq_we, mrsp_ready;
+  logic [31:0]       mreq_addr;
+  logic [8*MB-1:0]   mreq_wdata;
+  logic [8*MB-1:0]   mrsp_rdata = '0;
+  logic [MB-1:0]     mreq_wstrb;
+  logic              mreq_ready = 1'b0;
+  logic              mrsp_valid = 1'b0;
+  logic [7:0]        mem [MemBytes];
+  logic [8*MB-1:0]   rsp_data [RspDepth];
+  int                rsp_due [RspDepth];
+  int                rsp_head = 0, rsp_count = 0;
+  int                wr_lo = 0, wr_hi = 0, stray_writes = 0, mem_beats = 0;
+
+
+  always @(posedge clk) begin
+    int tail;
+    logic [8*MB-1:0] beat;
+    mreq_ready <= (next_rand() % 4) != 0;
+    if (mrsp_valid && mrsp_ready) begin
+      rsp_head = (rsp_head + 1) % RspDepth;
+      rsp_count = rsp_count - 1;
+    end
+    if (mreq_valid && mreq_ready) begin
+      mem_beats++;
+      beat = '0;
+      for (int i = 0; i < MB; i++) begin
+        if (mreq_we && mreq_wstrb[i]) begin
+          if (int'(mreq_addr) + i < wr_lo || int'(mreq_addr) + i >= wr_hi) stray_writes++;
+          mem[int'(mreq_addr) + i] = mreq_wdata[8*i +: 8];
+        end
+        beat[8*i +: 8] = mem[int'(mreq_addr) + i];
+      end
+      tail = (rsp_head + rsp_count) % RspDepth;
+      rsp_data[tail] = beat;
+      rsp_due[tail] = cyc + Latency;
+      rsp_count = rsp_count + 1;
+    end
+    // The response of the next cycle (cyc is its number minus one here).
+    mrsp_valid <= rsp_count > 0 && rsp_due[rsp_head] <= cyc + 1;
+    mrsp_rdata <= rsp_data[rsp_head];
+  end
 
   always #5 clk = ~clk;
 
@@ -450,6 +499,80 @@ module tb_systolic_top #(
     check(hi == 0, $sformatf("MACS_HI = %0d, expected 0", hi));
   endtask
 
+  // A memory command (docs/architecture.md, "Memory commands"): the operands of setup_command in
+  // memory with row pitches wider than the rows, C written there; every C element checked, every
+  // other byte unchanged (the pitch gaps of C are checked as written nowhere).
+  task automatic memory_command(input int m, input int n, input int k);
+    localparam int DA = 64, DB = 1024, DBias = 2048, DM0 = 2304, DShift = 2560, DC = 3072;
+    int lda, ldb, ldc, t;
+    bit [31:0] status;
+    lda = k + 3;
+    ldb = n + 1;
+    ldc = n + 5;
+    setup_command(m, n, k, 0, 0, 0, 0, 0);
+    for (int i = 0; i < MemBytes; i++) mem[i] = 8'ha5;
+    for (int i = 0; i < m; i++)
+      for (int j = 0; j < k; j++) mem[DA + i * lda + j] = 8'(a_val[i][j]);
+    for (int i = 0; i < k; i++)
+      for (int j = 0; j < n; j++) mem[DB + i * ldb + j] = 8'(b_val[i][j]);
+    for (int j = 0; j < n; j++) begin
+      for (int b = 0; b < 4; b++) begin
+        mem[DBias + 4 * j + b] = 8'(bias[j] >>> (8 * b));
+        mem[DM0 + 4 * j + b] = 8'(32'h4000_0000 >> (8 * b));
+      end
+      mem[DShift + j] = 8'(shift[j]);
+    end
+    for (int i = 0; i < m; i++)
+      for (int j = 0; j < n; j++) mem[DC + i * ldc + j] = 8'h5a;
+    wr_lo = DC;
+    wr_hi = DC + (m - 1) * ldc + n;
+    stray_writes = 0;
+    mem_beats = 0;
+    host_write(reg_addr(RegM), m);
+    host_write(reg_addr(RegN), n);
+    host_write(reg_addr(RegK), k);
+    host_write(reg_addr(RegZpOut), zp);
+    host_write(reg_addr(RegActMin), act_min);
+    host_write(reg_addr(RegActMax), act_max);
+    host_write(reg_addr(RegRounding), 0);
+    host_write(reg_addr(systolic_pkg::RegDramA), DA);
+    host_write(reg_addr(systolic_pkg::RegDramB), DB);
+    host_write(reg_addr(systolic_pkg::RegDramC), DC);
+    host_write(reg_addr(systolic_pkg::RegDramBias), DBias);
+    host_write(reg_addr(systolic_pkg::RegDramM0), DM0);
+    host_write(reg_addr(systolic_pkg::RegDramShift), DShift);
+    host_write(reg_addr(systolic_pkg::RegLdA), lda);
+    host_write(reg_addr(systolic_pkg::RegLdB), ldb);
+    host_write(reg_addr(systolic_pkg::RegLdC), ldc);
+    host_write(reg_addr(RegCtrl), 32'h2);
+    t = 0;
+    @(negedge clk);
+    while (busy === 1'b1 && t < 200000) begin
+      @(negedge clk);
+      t++;
+    end
+    check(t < 200000, "memory command: busy_o never fell");
+    host_read(reg_addr(RegStatus), status);
+    check(status == 32'h2, $sformatf("memory command: STATUS %h, expected 2 (done, no error)",
+                                     status));
+    for (int i = 0; i < m; i++) begin
+      for (int j = 0; j < n; j++) begin
+        check($signed(mem[DC + i * ldc + j]) == expected_c(i, j),
+              $sformatf("memory command C[%0d][%0d] = %0d, expected %0d", i, j,
+                        $signed(mem[DC + i * ldc + j]), expected_c(i, j)));
+      end
+      for (int j = n; j < ldc && i < m - 1; j++) begin
+        check(mem[DC + i * ldc + j] == 8'ha5,
+              $sformatf("memory command: byte %0d of C's pitch gap written", j));
+      end
+    end
+    check(stray_writes == 0, $sformatf("memory command: %0d bytes written outside C",
+                                       stray_writes));
+    check(mem_beats > 0, "memory command: no memory traffic");
+    $display("tb_systolic_top: memory command M=%0d N=%0d K=%0d: %0d cycles, %0d beats", m, n, k,
+             t, mem_beats);
+  endtask
+
   // Start (at the current cycle), then wait for done_o; probes() runs while busy.
   task automatic start_command;
     int pulses_before;
@@ -637,7 +760,11 @@ module tb_systolic_top #(
       check_c;
     end
 
-    if (done_pulses != 10) fail($sformatf("%0d done_o pulses in total, expected 10", done_pulses));
+    // ---- Memory commands: blocks over M and N; then K = 40 beyond half of B: K-chunks ----
+    memory_command(7, 9, 13);
+    memory_command(5, 6, 40);
+
+    if (done_pulses != 12) fail($sformatf("%0d done_o pulses in total, expected 12", done_pulses));
     if (failed != 0) $fatal(1, "tb_systolic_top: %0d passed, %0d failed", passed, failed);
     $display("tb_systolic_top: %0d passed, 0 failed", passed);
     $finish;
