@@ -33,7 +33,7 @@ struct Xfer {
 
 Dma::Dma(const DmaParams& p)
     : p_((p.validate(), p)),
-      mb_(1 << p.MemBytesLog2),
+      beat_(1 << p.MemBytesLog2),
       cap_(2 * std::max(p.Rows, 4 * p.Cols) + (1 << p.MemBytesLog2)),
       lanes_(std::max(p.Rows, p.Cols)),
       half_a_(uint32_t(p.AWords / 2)),
@@ -47,7 +47,6 @@ Dma::Dma(const DmaParams& p)
 void Dma::reset() {
   r_ = DmaRegs{};
   r_.buf_q.assign(size_t(cap_), 0);
-  tmp_.assign(size_t(cap_), 0);
   out_ = DmaOut(p_);
   update_outputs();
 }
@@ -124,8 +123,8 @@ void Dma::update_outputs() {
   const uint32_t hd_beat = ld ? r.rs_beat_q : r.rq_beat_q;
   hd_lo_ = hd_row > hd_beat ? (hd_row - hd_beat) & 0xffu : 0;
   const uint32_t end_off = hd_row + r.x_rb_q - hd_beat;
-  hd_last_ = end_off <= uint32_t(mb_);
-  hd_hi_ = hd_last_ ? end_off & 0xffu : uint32_t(mb_);
+  hd_last_ = end_off <= uint32_t(beat_);
+  hd_hi_ = hd_last_ ? end_off & 0xffu : uint32_t(beat_);
   hd_n_ = (hd_hi_ - hd_lo_) & 0xffu;
   wd_last_ = r.wd_j_q == ((r.x_wpr_q - 1) & kDimMask);
   emit_ = ld && r.fill_q >= r.x_wb_q;
@@ -137,7 +136,7 @@ void Dma::update_outputs() {
   o.mem_req_we_o = st;
   o.mem_req_addr_o = r.rq_beat_q;
   uint64_t strb = 0;
-  for (int i = 0; i < mb_; ++i) {
+  for (int i = 0; i < beat_; ++i) {
     const bool on = st && uint32_t(i) >= hd_lo_ && uint32_t(i) < hd_hi_;
     strb |= uint64_t(on) << i;
     o.mem_req_wdata_o[size_t(i)] = on ? r.buf_q[size_t(i) - hd_lo_] : 0;
@@ -200,14 +199,16 @@ const DmaOut& Dma::eval(const DmaIn& in) {
 void Dma::tick(const DmaIn& in) {
   DmaRegs& r = r_;
   const DmaOut& o = out_;
-  if (r.state_q == DmaState::kIdle && !in.start_i && !r.done_q) return;  // nothing changes
+  // Idle without a start: no register that reaches a port changes (the RTL reloads pend_n_q every
+  // cycle, but it matters only in the cycle after a C read).
+  if (r.state_q == DmaState::kIdle && !in.start_i && !r.done_q) return;
 
   const bool ld = loading(), st = storing();
   const bool req_fire = o.mem_req_valid_o && in.mem_req_ready_i;
   const bool rsp_take = ld && o.mem_rsp_ready_o && in.mem_rsp_valid_i;
   const bool c_rd = o.c_rd_en_o;
-  const uint32_t mb = uint32_t(mb_);
-  const uint32_t beat_mask = ~(mb - 1);
+  const uint32_t beat = uint32_t(beat_);
+  const uint32_t beat_mask = ~(beat - 1);
   uint8_t* buf = r.buf_q.data();
   const size_t cap = size_t(cap_);
 
@@ -395,13 +396,13 @@ void Dma::tick(const DmaIn& in) {
   r.wr_out_q =
       (r.wr_out_q + uint32_t(st && req_fire) - uint32_t(st && in.mem_rsp_valid_i)) & kOutMask;
   if (req_fire) {
-    const bool rq_last = r.rq_row_q + r.x_rb_q - r.rq_beat_q <= mb;
+    const bool rq_last = r.rq_row_q + r.x_rb_q - r.rq_beat_q <= beat;
     if (rq_last) {
       r.rq_rows_q = (r.rq_rows_q - 1) & kDimMask;
       r.rq_beat_q = (r.rq_row_q + r.x_ld_q) & beat_mask;
       r.rq_row_q = r.rq_row_q + r.x_ld_q;
     } else {
-      r.rq_beat_q += mb;
+      r.rq_beat_q += beat;
     }
   }
   if (rsp_take) {
@@ -410,7 +411,7 @@ void Dma::tick(const DmaIn& in) {
       r.rs_beat_q = (r.rs_row_q + r.x_ld_q) & beat_mask;
       r.rs_row_q = r.rs_row_q + r.x_ld_q;
     } else {
-      r.rs_beat_q += mb;
+      r.rs_beat_q += beat;
     }
   }
   if (emit_ || c_rd) {

@@ -82,7 +82,7 @@ class Dma {
   DmaBlock successor(const DmaIn& in) const;
 
   DmaParams p_;
-  int mb_, cap_, lanes_;
+  int beat_, cap_, lanes_;  // bytes per beat, staging buffer bytes, lanes of wr_data_o
   uint32_t half_a_, half_b_, half_c_, half_q_;
   DmaRegs r_;
   DmaOut out_;
@@ -90,7 +90,6 @@ class Dma {
   uint32_t hd_lo_ = 0, hd_hi_ = 0, hd_n_ = 0;
   bool hd_last_ = false, wd_last_ = false, emit_ = false;
   uint32_t fill_e_ = 0;
-  std::vector<uint8_t> tmp_;
 };
 
 }  // namespace systolic::model

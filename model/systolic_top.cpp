@@ -249,14 +249,13 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
   const DmaOut& dout = dma_.out();
   const bool dma_on = dout.busy_o || dout.done_o || ro.mem_start_o;
   if (dma_on) {
-    if (dout.wr_en_o != 0) {
-      const uint32_t we = dout.wr_en_o;
-      const int32_t* wd = dout.wr_data_o.data();
-      if (we & 1u) a_.dma_write(dout.wr_addr_o, wd);
-      if (we & 2u) b_.dma_write(dout.wr_addr_o, wd);
-      if (we & 8u) bias_.dma_write(dout.wr_addr_o, wd);
-      if (we & 16u) m0_.dma_write(dout.wr_addr_o, wd);
-      if (we & 32u) shift_.dma_write(dout.wr_addr_o, wd);
+    for (int i = 0; dout.wr_en_o != 0 && i < iface::kSpadRegions; ++i) {
+      if (!(dout.wr_en_o >> i & 1u)) continue;  // bit i: region 1 + i, as the host's spad_we_o
+      if (i < 3) {
+        s8[i]->dma_write(dout.wr_addr_o, dout.wr_data_o.data());
+      } else {
+        s32[i - 3]->dma_write(dout.wr_addr_o, dout.wr_data_o.data());
+      }
     }
     if (dout.c_rd_en_o) {
       c_.engine_read();

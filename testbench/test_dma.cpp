@@ -28,11 +28,6 @@ namespace a = systolic::model::addr;
 
 namespace {
 
-// Beats of a row of `len` bytes starting `off` bytes past a beat boundary.
-uint64_t row_beats(uint64_t off, uint64_t len, uint64_t beat) {
-  return (off + len + beat - 1) / beat;
-}
-
 // The plan of docs/architecture.md ("Memory commands"), recomputed here: blocks of Mb rows and
 // Nb columns in one of two orders; the beats each block's transfers move (every tensor at a
 // 64-byte boundary plus `mis`, the driver's documented layout); the tile schedule of each block.

@@ -173,23 +173,46 @@ namespace {
 
 // Every register of the twin, field by field (the struct has padding: no memcmp).
 std::string regs_diff(const model::TileCtrlRegs& a, const model::TileCtrlRegs& b) {
-#define SYSTOLIC_CMP(f) \
-  if (a.f != b.f) return fmt::format(#f ": {} vs {}", uint64_t(a.f), uint64_t(b.f));
-  SYSTOLIC_CMP(busy_q)
-  SYSTOLIC_CMP(done_q)
-  SYSTOLIC_CMP(kt_num_q)
-  SYSTOLIC_CMP(nt_num_q) SYSTOLIC_CMP(wl_left_q) SYSTOLIC_CMP(wl_act_q) SYSTOLIC_CMP(wl_row_q)
-      SYSTOLIC_CMP(wl_bank_q) SYSTOLIC_CMP(wl_krem_q) SYSTOLIC_CMP(wl_mrem_q)
-          SYSTOLIC_CMP(wl_nrem_q) SYSTOLIC_CMP(wl_addr_q) SYSTOLIC_CMP(wl_ntbase_q)
-              SYSTOLIC_CMP(bank_wait_q) SYSTOLIC_CMP(bank_cnt_q[0]) SYSTOLIC_CMP(bank_cnt_q[1])
-                  SYSTOLIC_CMP(ahead_q) SYSTOLIC_CMP(s_left_q) SYSTOLIC_CMP(s_act_q)
-                      SYSTOLIC_CMP(s_j_q) SYSTOLIC_CMP(s_bank_q) SYSTOLIC_CMP(s_krem_q)
-                          SYSTOLIC_CMP(s_mrem_q) SYSTOLIC_CMP(s_nrem_q) SYSTOLIC_CMP(s_nt_q)
-                              SYSTOLIC_CMP(s_first_q) SYSTOLIC_CMP(s_addr_q) SYSTOLIC_CMP(s_kbase_q)
-                                  SYSTOLIC_CMP(s_caddr_q) SYSTOLIC_CMP(s_cblk_q)
-                                      SYSTOLIC_CMP(s_cbase_q) SYSTOLIC_CMP(tail_q)
+#define SYSTOLIC_CMP(f)                                                                \
+  do {                                                                                 \
+    if (a.f != b.f) return fmt::format(#f ": {} vs {}", uint64_t(a.f), uint64_t(b.f)); \
+  } while (0)
+  SYSTOLIC_CMP(busy_q);
+  SYSTOLIC_CMP(done_q);
+  SYSTOLIC_CMP(kt_num_q);
+  SYSTOLIC_CMP(nt_num_q);
+  SYSTOLIC_CMP(wl_left_q);
+  SYSTOLIC_CMP(wl_act_q);
+  SYSTOLIC_CMP(wl_row_q);
+  SYSTOLIC_CMP(wl_bank_q);
+  SYSTOLIC_CMP(wl_krem_q);
+  SYSTOLIC_CMP(wl_mrem_q);
+  SYSTOLIC_CMP(wl_nrem_q);
+  SYSTOLIC_CMP(wl_addr_q);
+  SYSTOLIC_CMP(wl_ntbase_q);
+  SYSTOLIC_CMP(bank_wait_q);
+  SYSTOLIC_CMP(bank_cnt_q[0]);
+  SYSTOLIC_CMP(bank_cnt_q[1]);
+  SYSTOLIC_CMP(ahead_q);
+  SYSTOLIC_CMP(s_left_q);
+  SYSTOLIC_CMP(s_act_q);
+  SYSTOLIC_CMP(s_j_q);
+  SYSTOLIC_CMP(s_bank_q);
+  SYSTOLIC_CMP(s_krem_q);
+  SYSTOLIC_CMP(s_mrem_q);
+  SYSTOLIC_CMP(s_nrem_q);
+  SYSTOLIC_CMP(s_nt_q);
+  SYSTOLIC_CMP(s_first_q);
+  SYSTOLIC_CMP(acc_first_q);
+  SYSTOLIC_CMP(acc_last_q);
+  SYSTOLIC_CMP(s_addr_q);
+  SYSTOLIC_CMP(s_kbase_q);
+  SYSTOLIC_CMP(s_caddr_q);
+  SYSTOLIC_CMP(s_cblk_q);
+  SYSTOLIC_CMP(s_cbase_q);
+  SYSTOLIC_CMP(tail_q);
 #undef SYSTOLIC_CMP
-                                          return "";
+  return "";
 }
 
 }  // namespace
