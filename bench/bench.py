@@ -33,7 +33,10 @@ dram      memory commands (docs/architecture.md, "Memory commands"): every ResNe
           100, A and C scratchpads of 64 KiB and B of 2 x 4608 words (the largest K of ResNet-50
           in each half), model engine, timing-only, through `systolic sweep`. Targets: cycles
           <= 1.10 x roofline_cycles on every layer; unlimited bandwidth within 1 % of the
-          compute-only cycles (operands through the host port, the default scratchpads).
+          compute-only cycles (operands through the host port, the default scratchpads). Side
+          by side: SCALE-Sim v2's cycles and DRAM bytes for the same layers, SRAM sizes and
+          bandwidths (bench/scalesim_bw.py: its user-bandwidth model, re-implemented and checked
+          equal to runs of it).
 build-time  a cold build of this tree and of the baseline ref (fresh build directories, ccache
           off), one after the other, each `cmake -S . -B DIR -G Ninja && cmake --build DIR -j2`.
 
@@ -451,6 +454,52 @@ def dram_bench():
               f"| {sum(x <= 1.01 for x in ratios)} of {len(ratios)} |")
     print("\nWall time (2 jobs): " + ", ".join(
         f"{name} {n}x{n} {wall:.0f} s" for (name, n), (_, wall) in recs.items()) + "\n")
+    scalesim_dram(topo, recs)
+
+
+def scalesim_point(args):
+    topo, n, bw = args
+    import scalesim_bw
+    rows = scalesim_bw.read_topology(topo)
+    kb = [64, 2 * 4608 * n / 1024, 64]  # IFMAP = our A, FILTER = our B, OFMAP = our C
+    return [scalesim_bw.layer_bw(r, n, n, kb[0], kb[1], kb[2], bw) for r in rows]
+
+
+def scalesim_dram(topo, recs):
+    """SCALE-Sim v2's figures for the same layers, SRAM sizes and bandwidths (bench/scalesim_bw.py,
+    its double-buffered SRAM and user-bandwidth model re-implemented and checked equal to runs of
+    it), side by side with ours (64 B beats)."""
+    import multiprocessing
+    sys.path.insert(0, os.path.join(ROOT, "bench"))
+    bws = [b for b in DRAM_BWS if b != "inf"]
+    todo = [(topo, n, bw) for n in (16, 32) for bw in bws]
+    t0 = time.monotonic()
+    with multiprocessing.Pool(2) as pool:
+        res = dict(zip(todo, pool.map(scalesim_point, todo)))
+    wall = time.monotonic() - t0
+    print("### Memory commands against SCALE-Sim v2 (user bandwidth, WS), ResNet-50, same SRAM "
+          "sizes\n")
+    print("| array | B/cycle | SCALE-Sim cycles | of which stall | SCALE-Sim DRAM bytes "
+          "| our cycles (64 B beat) | our DRAM bytes | cycles ours / SCALE-Sim "
+          "| bytes ours / SCALE-Sim | layers where ours is faster |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for n in (16, 32):
+        rows, _ = recs[("mem", n)]
+        for bw in bws:
+            ss = res[(topo, n, bw)]
+            ours = {r["layer"]: r for r in rows
+                    if r["dram_bw"] == bw and r["mem_bytes_log2"] == 6}
+            s_cyc = sum(d["total_cycles"] for d in ss)
+            s_stall = sum(d["stall_cycles"] for d in ss)
+            s_bytes = sum(d["ifmap_dram_reads"] + d["filter_dram_reads"] + d["ofmap_dram_writes"]
+                          for d in ss)
+            tot = ours["TOTAL"]
+            o_bytes = tot["dram_bytes_read"] + tot["dram_bytes_written"]
+            faster = sum(ours[d["layer"]]["cycles"] < d["total_cycles"] for d in ss)
+            print(f"| {n}x{n} | {bw} | {s_cyc:,} | {s_stall:,} | {s_bytes:,} "
+                  f"| {tot['cycles']:,} | {o_bytes:,} | {tot['cycles'] / s_cyc:.3f} "
+                  f"| {o_bytes / s_bytes:.3f} | {faster} of {len(ss)} |")
+    print(f"\nSCALE-Sim figures computed in {wall:.0f} s (2 processes).\n")
 
 
 def run_with(binary, args):

@@ -54,14 +54,13 @@ void Dma::reset() {
 bool Dma::loading() const { return r_.state_q == DmaState::kXfer && r_.xk_q != kXC; }
 bool Dma::storing() const { return r_.state_q == DmaState::kXfer && r_.xk_q == kXC; }
 
-uint32_t Dma::next_xfer() const {
+uint32_t Dma::next_xfer(bool after) const {
   const DmaRegs& r = r_;
-  for (uint32_t x = kXA; x <= kXC; ++x) {
-    if (x < r.xk_q) continue;
-    if ((x == kXA && r.nx_q.valid && r.nx_q.load_a) ||
+  for (uint32_t x = kXC; x <= kXShift; ++x) {
+    if (after ? x <= r.xk_q : x < r.xk_q) continue;
+    if ((x == kXC && r.pv_q.valid && r.pv_q.klast) || (x == kXA && r.nx_q.valid && r.nx_q.load_a) ||
         (x == kXB && r.nx_q.valid && r.nx_q.load_b) ||
-        (x >= kXBias && x <= kXShift && r.nx_q.valid && r.nx_q.load_q) ||
-        (x == kXC && r.pv_q.valid && r.pv_q.klast)) {
+        (x >= kXBias && x <= kXShift && r.nx_q.valid && r.nx_q.load_q)) {
       return x;
     }
   }
@@ -131,13 +130,14 @@ void Dma::update_outputs() {
   fill_e_ = r.fill_q - (emit_ ? r.x_wb_q : 0);
   const uint32_t need = fill_e_ + hd_n_ + (hd_last_ ? r.x_pad_q : 0);
 
-  o.mem_rsp_ready_o = (ld && r.rs_rows_q != 0 && need <= uint32_t(cap_)) || st;
-  o.mem_req_valid_o = (ld && r.rq_rows_q != 0) || (st && r.rq_rows_q != 0 && r.fill_q >= hd_n_);
-  o.mem_req_we_o = st;
+  o.mem_rsp_ready_o = (ld && r.rs_rows_q != 0 && need <= uint32_t(cap_)) || (st && r.wr_out_q != 0);
+  o.mem_req_valid_o = r.rq_rows_q != 0 && (!r.rq_we_q || r.fill_q >= hd_n_);
+  o.mem_req_we_o = r.rq_we_q;
   o.mem_req_addr_o = r.rq_beat_q;
   uint64_t strb = 0;
+  const bool wr = st && r.rq_we_q && r.rq_rows_q != 0;
   for (int i = 0; i < beat_; ++i) {
-    const bool on = st && uint32_t(i) >= hd_lo_ && uint32_t(i) < hd_hi_;
+    const bool on = wr && uint32_t(i) >= hd_lo_ && uint32_t(i) < hd_hi_;
     strb |= uint64_t(on) << i;
     o.mem_req_wdata_o[size_t(i)] = on ? r.buf_q[size_t(i) - hd_lo_] : 0;
   }
@@ -205,7 +205,9 @@ void Dma::tick(const DmaIn& in) {
 
   const bool ld = loading(), st = storing();
   const bool req_fire = o.mem_req_valid_o && in.mem_req_ready_i;
+  const bool wr_fire = req_fire && r.rq_we_q;
   const bool rsp_take = ld && o.mem_rsp_ready_o && in.mem_rsp_valid_i;
+  const bool ack_take = st && o.mem_rsp_ready_o && in.mem_rsp_valid_i;
   const bool c_rd = o.c_rd_en_o;
   const uint32_t beat = uint32_t(beat_);
   const uint32_t beat_mask = ~(beat - 1);
@@ -226,7 +228,7 @@ void Dma::tick(const DmaIn& in) {
     r.fill_q = fill_e_ + (rsp_take ? hd_n_ + (hd_last_ ? r.x_pad_q : 0) : 0);
   } else if (st) {
     uint32_t fill = r.fill_q;
-    if (req_fire) {
+    if (wr_fire) {
       std::memmove(buf, buf + hd_n_, cap - hd_n_);
       std::memset(buf + cap - hd_n_, 0, hd_n_);
       fill -= hd_n_;
@@ -247,11 +249,15 @@ void Dma::tick(const DmaIn& in) {
   uint32_t err = r.err_q;
   const uint32_t m = in.m_i, n = in.n_i, k = in.k_i;
   const uint64_t kt = (uint64_t(k) + uint64_t(p_.Rows) - 1) / uint64_t(p_.Rows);
-  const bool xfer_end =
-      (ld && emit_ && r.wd_rows_q == 1 && wd_last_) || (st && r.rq_rows_q == 0 && r.wr_out_q == 0);
+  const bool xfer_end = (ld && emit_ && r.wd_rows_q == 1 && wd_last_) ||
+                        (st && (r.rq_ahead_q || r.rq_rows_q == 0) && r.wr_out_q == 0);
   const bool tile_idle = !r.tile_run_q || in.tile_done_i;
   bool tile_run = r.tile_run_q && !in.tile_done_i;
-  const uint32_t go = r.state_q == DmaState::kNext ? next_xfer() : kXNone;
+  const uint32_t go = r.state_q == DmaState::kNext ? next_xfer(false) : kXNone;
+  // The next transfer's reads start as soon as the running transfer has requested everything.
+  const uint32_t go_ahead = r.state_q == DmaState::kXfer ? next_xfer(true) : kXNone;
+  const bool pre =
+      r.state_q == DmaState::kXfer && !r.rq_ahead_q && r.rq_rows_q == 0 && go_ahead != kXNone;
   DmaBlock nx = r.nx_q, cu = r.cu_q, pv = r.pv_q;
   switch (r.state_q) {
     case DmaState::kIdle:
@@ -282,25 +288,41 @@ void Dma::tick(const DmaIn& in) {
       bool split = false;  // below, after the K-chunk plan
       const uint64_t mbs =
           std::min({uint64_t(m), uint64_t(p_.AccWords), uint64_t(half_c_), uint64_t(half_a_)});
-      const uint64_t ktc = std::min(
-          {mbs == 0 ? 0 : uint64_t(half_a_) / mbs, uint64_t(half_b_ / uint32_t(p_.Rows)), kt});
+      const uint64_t half_bkt = uint64_t(half_b_ / uint32_t(p_.Rows));
+      const uint64_t ntbs = mbs == 0
+                                ? 0
+                                : std::min({uint64_t(p_.AccWords) / mbs, nt,
+                                            uint64_t(half_c_) / mbs, uint64_t(half_q_), half_bkt});
+      const uint64_t ktc = ntbs == 0 ? 0 : std::min({uint64_t(half_a_) / mbs, half_bkt / ntbs, kt});
       const uint64_t kcs = std::min(ktc * uint64_t(p_.Rows), uint64_t(k));
+      const uint64_t nbs = std::min(ntbs * uint64_t(p_.Cols), uint64_t(n));
+      const uint64_t nps = nbs == 0 ? 0 : (uint64_t(n) + nbs - 1) / nbs;
       // K-chunks chosen for speed when the estimate says so (rtl/dma.sv).
       {
         const uint64_t M = m, N = n, K = k, R = uint64_t(p_.Rows);
         const uint64_t mbcs = mbs == 0 ? 0 : (M + mbs - 1) / mbs;
-        const uint64_t cyc_n = kt * nt * mbc * std::max(mb, R);
-        const uint64_t cyc_s = kt * nt * mbcs * std::max(mbs, R);
+        // Array cycles: every tile streams max(its rows, Rows) slots (the last m-block has the rest
+        // of M), and every tile command adds about 2 Rows + Cols (first weights, drain).
+        const uint64_t ovh = 2 * R + uint64_t(p_.Cols);
+        const auto slots = [&](uint64_t rows, uint64_t cnt) {
+          return cnt == 0 ? 0 : (cnt - 1) * std::max(rows, R) + std::max(M - (cnt - 1) * rows, R);
+        };
+        const uint64_t kcn = ktc == 0 ? 0 : (kt + ktc - 1) / ktc;
+        const uint64_t cyc_n = kt * nt * slots(mb, mbc) + mbc * np * ovh;
+        const uint64_t cyc_s = kt * nt * slots(mbs, mbcs) + mbcs * nps * kcn * ovh;
         const uint64_t t_n = std::min((mbc > 1 ? np : 1) * M * K + K * N + 9 * N + M * N,
                                       M * K + (np > 1 ? mbc : 1) * (K * N + 9 * N) + M * N);
-        const uint64_t t_s = nt * M * K + mbcs * K * N + 9 * N + M * N;
-        const uint64_t bw = in.dram_bw_i;
-        const uint64_t time_n = std::max(cyc_n, bw == 0 ? 0 : t_n * 16 / bw);
-        const uint64_t time_s = std::max(cyc_s, bw == 0 ? 0 : t_s * 16 / bw);
-        split = ntbl == 0 || mbl == 0 || (mbl < R && mbl < M && time_s < time_n);
+        const uint64_t t_s = nps * M * K + mbcs * K * N + 9 * N + M * N;
+        // Bytes per cycle x 16: DRAM_BW, at most what the port moves (a beat, and one scratchpad
+        // word of min(Rows, Cols) bytes per cycle); DRAM_BW = 0: that limit.
+        const uint64_t cap = 16 * uint64_t(std::min({beat_, p_.Rows, p_.Cols}));
+        const uint64_t bw = in.dram_bw_i == 0 || in.dram_bw_i > cap ? cap : in.dram_bw_i;
+        const uint64_t time_n = std::max(cyc_n, t_n * 16 / bw);
+        const uint64_t time_s = std::max(cyc_s, t_s * 16 / bw);
+        split = ntbl == 0 || mbl == 0 || (mbl < M && time_s < time_n);
       }
       const uint64_t mbf = split ? mbs : mb;
-      const uint32_t nbf = split ? std::min(n, uint32_t(p_.Cols)) : uint32_t(nbc) & kDimMask;
+      const uint32_t nbf = uint32_t(split ? nbs : nbc) & kDimMask;
       const uint64_t kcf = split ? kcs : k;
       const uint64_t M = m, N = n, K = k;
       const uint64_t t_b = (mbc > 1 ? np : 1) * M * K + K * N + 9 * N + M * N;
@@ -329,7 +351,7 @@ void Dma::tick(const DmaIn& in) {
         err = zero_dim ? 0 : check_err;
       } else {
         next = DmaState::kNext;
-        xk = kXA;
+        xk = kXC;
         r.mb_q = uint32_t(mbf) & kDimMask;
         r.nb_q = nbf;
         r.kc_q = uint32_t(kcf) & kDimMask;
@@ -375,7 +397,7 @@ void Dma::tick(const DmaIn& in) {
           nx = successor(in);
         } else if (r.cu_q.valid) {
           next = DmaState::kNext;
-          xk = kXA;
+          xk = kXC;
           pv = r.cu_q;
           cu = DmaBlock{};
         } else {
@@ -386,21 +408,20 @@ void Dma::tick(const DmaIn& in) {
       break;
     case DmaState::kTile:
       next = DmaState::kNext;
-      xk = kXA;
+      xk = kXC;
       tile_run = true;
       break;
   }
 
   // ---- Walks ----
   const uint32_t pend_n = wd_last_ ? r.x_pad_q : r.x_wb_q;
-  r.wr_out_q =
-      (r.wr_out_q + uint32_t(st && req_fire) - uint32_t(st && in.mem_rsp_valid_i)) & kOutMask;
+  r.wr_out_q = (r.wr_out_q + uint32_t(wr_fire) - uint32_t(ack_take)) & kOutMask;
   if (req_fire) {
-    const bool rq_last = r.rq_row_q + r.x_rb_q - r.rq_beat_q <= beat;
+    const bool rq_last = r.rq_row_q + r.rq_rb_q - r.rq_beat_q <= beat;
     if (rq_last) {
       r.rq_rows_q = (r.rq_rows_q - 1) & kDimMask;
-      r.rq_beat_q = (r.rq_row_q + r.x_ld_q) & beat_mask;
-      r.rq_row_q = r.rq_row_q + r.x_ld_q;
+      r.rq_beat_q = (r.rq_row_q + r.rq_ld_q) & beat_mask;
+      r.rq_row_q = r.rq_row_q + r.rq_ld_q;
     } else {
       r.rq_beat_q += beat;
     }
@@ -428,15 +449,16 @@ void Dma::tick(const DmaIn& in) {
   r.pend_q = c_rd;
   r.pend_n_q = pend_n & 0xffu;
 
-  if (go != kXNone) {
-    const DmaBlock& bx = go == kXC ? r.pv_q : r.nx_q;
+  const uint32_t xsel = r.state_q == DmaState::kNext ? go : go_ahead;
+  if (xsel != kXNone) {
+    const DmaBlock& bx = xsel == kXC ? r.pv_q : r.nx_q;
     const uint32_t nc = bx.nc;
     const uint64_t wpr = (uint64_t(nc) + uint64_t(p_.Cols) - 1) / uint64_t(p_.Cols);
     const uint64_t cols = uint64_t(p_.Cols);
     const uint64_t wkc = (uint64_t(bx.kc) + uint64_t(p_.Rows) - 1) / uint64_t(p_.Rows);
     const uint32_t rows = uint32_t(p_.Rows), c32 = uint32_t(p_.Cols);
     Xfer x;
-    switch (go) {
+    switch (xsel) {
       case kXA:
         x = {bx.a_row + bx.k0,
              in.ld_a_i,
@@ -463,7 +485,7 @@ void Dma::tick(const DmaIn& in) {
         break;
       case kXBias:
       case kXM0:
-        x = {(go == kXBias ? in.dram_bias_i : in.dram_m0_i) + uint32_t(uint64_t(bx.n0) * 4),
+        x = {(xsel == kXBias ? in.dram_bias_i : in.dram_m0_i) + uint32_t(uint64_t(bx.n0) * 4),
              0,
              uint32_t(uint64_t(nc) * 4),
              1,
@@ -499,19 +521,33 @@ void Dma::tick(const DmaIn& in) {
              1};
         break;
     }
-    r.x_ld_q = x.ld;
-    r.x_rb_q = x.rb;
-    r.x_wb_q = x.wb & 0xffu;
-    r.x_wpr_q = x.wpr & kDimMask;
-    r.x_pad_q = x.pad;
-    r.x_rstride_q = x.rstride & kAddrMask;
-    r.x_cstride_q = x.cstride & kAddrMask;
-    r.rq_rows_q = r.rs_rows_q = r.wd_rows_q = x.rows & kDimMask;
-    r.rq_row_q = r.rs_row_q = x.addr;
-    r.rq_beat_q = r.rs_beat_q = x.addr & beat_mask;
-    r.wd_j_q = 0;
-    r.wd_addr_q = r.wd_row_q = x.sbase & kAddrMask;
+    // The request walk: the next transfer's reads ahead (pre), or the starting transfer's unless
+    // they started ahead.
+    if (pre || (go != kXNone && !r.rq_ahead_q)) {
+      r.rq_rows_q = x.rows & kDimMask;
+      r.rq_row_q = x.addr;
+      r.rq_beat_q = x.addr & beat_mask;
+      r.rq_ld_q = x.ld;
+      r.rq_rb_q = x.rb;
+      r.rq_we_q = !pre && go == kXC;
+    }
+    if (go != kXNone) {
+      r.x_ld_q = x.ld;
+      r.x_rb_q = x.rb;
+      r.x_wb_q = x.wb & 0xffu;
+      r.x_wpr_q = x.wpr & kDimMask;
+      r.x_pad_q = x.pad;
+      r.x_rstride_q = x.rstride & kAddrMask;
+      r.x_cstride_q = x.cstride & kAddrMask;
+      r.rs_rows_q = r.wd_rows_q = x.rows & kDimMask;
+      r.rs_row_q = x.addr;
+      r.rs_beat_q = x.addr & beat_mask;
+      r.wd_j_q = 0;
+      r.wd_addr_q = r.wd_row_q = x.sbase & kAddrMask;
+    }
   }
+  if (pre) r.rq_ahead_q = true;
+  if (go != kXNone) r.rq_ahead_q = false;
   r.state_q = next;
   r.xk_q = xk;
   r.done_q = done;

@@ -23,8 +23,8 @@ using iface::DmaOut;
 using iface::DmaParams;
 
 enum class DmaState : uint32_t { kIdle = 0, kCheck, kNext, kXfer, kWait, kTile };
-// Transfers, in the order of an iteration (rtl/dma.sv XA .. XC, XNone).
-enum DmaXfer : uint32_t { kXA = 0, kXB, kXBias, kXM0, kXShift, kXC, kXNone = 7 };
+// Transfers, in the order of an iteration (rtl/dma.sv XC .. XShift, XNone).
+enum DmaXfer : uint32_t { kXC = 0, kXA, kXB, kXBias, kXM0, kXShift, kXNone = 7 };
 
 // A block (rtl/dma.sv blk_t).
 struct DmaBlock {
@@ -38,7 +38,7 @@ struct DmaBlock {
 // Every register of rtl/dma.sv, with its RTL name.
 struct DmaRegs {
   DmaState state_q = DmaState::kIdle;
-  uint32_t xk_q = kXA;
+  uint32_t xk_q = kXC;
   bool done_q = false;
   uint32_t err_q = 0;
   uint32_t mb_q = 0, nb_q = 0;
@@ -51,6 +51,8 @@ struct DmaRegs {
   uint32_t x_ld_q = 0, x_rb_q = 0, x_wb_q = 0, x_wpr_q = 0, x_pad_q = 0;
   uint64_t x_rstride_q = 0, x_cstride_q = 0;
   uint32_t rq_rows_q = 0, rq_row_q = 0, rq_beat_q = 0;
+  uint32_t rq_ld_q = 0, rq_rb_q = 0;
+  bool rq_we_q = false, rq_ahead_q = false;
   uint32_t rs_rows_q = 0, rs_row_q = 0, rs_beat_q = 0;
   uint32_t wd_rows_q = 0, wd_j_q = 0;
   uint64_t wd_addr_q = 0, wd_row_q = 0;
@@ -78,7 +80,7 @@ class Dma {
   void update_outputs();  // out_ from r_ (all but ph_load_o and ph_store_o)
   bool loading() const;
   bool storing() const;
-  uint32_t next_xfer() const;  // rtl/dma.sv `go`
+  uint32_t next_xfer(bool after) const;  // rtl/dma.sv `go` (after: `go_ahead`)
   DmaBlock successor(const DmaIn& in) const;
 
   DmaParams p_;

@@ -84,7 +84,7 @@ void TileCtrl::update_outputs() {
   o.s_first_o = r.s_first_q && r.acc_first_q;
   o.s_last_o = s_last_kt && r.acc_last_q;
   s_last_kt_ = s_last_kt;
-  o.s_j_o = s_j;
+  o.s_j_o = (s_j + r.s_accb_q) & slot_mask_;
   o.s_nt_o = r.s_nt_q;
   o.ph_compute_o = r.busy_q && s_issue;
   o.ph_wstall_o = r.busy_q && r.s_left_q && !s_issue;
@@ -162,6 +162,7 @@ void TileCtrl::tick(const TileCtrlIn& in) {
           const uint64_t cbase = (r.s_cbase_q + 1) & kAddrMask;
           r.s_cbase_q = cbase;
           r.s_cblk_q = cbase;
+          r.s_accb_q = r.acc_first_q && r.acc_last_q ? 0 : (r.s_accb_q + in.m_i) & slot_mask_;
           if (s_last_nt_) {
             r.s_left_q = false;
             r.tail_q = tail_len_ & tail_mask_;
@@ -180,7 +181,7 @@ void TileCtrl::tick(const TileCtrlIn& in) {
       }
     } else {
       r.s_act_q = true;
-      r.s_j_q = (o.s_j_o + 1) & slot_mask_;
+      r.s_j_q = ((r.s_act_q ? r.s_j_q : 0) + 1) & slot_mask_;
       r.s_addr_q = (o.s_addr_o + r.kt_num_q) & kAddrMask;
       r.s_caddr_q = (o.s_caddr_o + r.nt_num_q) & kAddrMask;
     }
@@ -231,6 +232,7 @@ void TileCtrl::tick(const TileCtrlIn& in) {
     r.s_caddr_q = in.c_base_i;
     r.s_cblk_q = in.c_base_i;
     r.s_cbase_q = in.c_base_i;
+    r.s_accb_q = 0;
     r.tail_q = empty ? 1 : 0;
   }
   update_outputs();

@@ -52,6 +52,7 @@ struct TileCtrlRegs {
   uint32_t s_nt_q = 0;
   bool s_first_q = false;                      // kt = 0
   bool acc_first_q = true, acc_last_q = true;  // acc_first_i / acc_last_i of the command
+  uint32_t s_accb_q = 0;                       // accumulator row of slot 0: K-chunk: nt*M, else 0
   uint64_t s_addr_q = 0;                       // A word of the next slot
   uint64_t s_kbase_q = 0;                      // A word of slot 0: a_base + mb*AccWords*KT + kt
   uint64_t s_caddr_q = 0;                      // C word of the next slot

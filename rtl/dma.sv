@@ -24,21 +24,31 @@
 // previous block (the resident one stays), into the half the previous one does not use; C blocks
 // alternate halves. A GEMM that fits is cut where that costs no traffic (one panel: Mb at most
 // max(Rows, ceil(M/4)); one m-block: NTb at most ceil(NT/4)).
-// K-chunks (split_q), when no block fits, or when Mb < min(Rows, M) and the estimate favours
-// them (each plan's time: the larger of KT*NT*MBc*max(Mb, Rows) array cycles and its traffic
-// T x 16 / DRAM_BW; DRAM_BW = 0: traffic free): blocks of one N-tile and
-// Mb = min(M, AccWords, HalfC, HalfA) rows, each in chunks of Kc = min(KTc*Rows, K) with
-// KTc = min(HalfA div Mb, HalfB div Rows, KT); every chunk loads its A and B into the free
-// halves, BIAS/M0/SHIFT load once per N-tile (q_half), C stores after the last chunk; the tile
-// command of a chunk has K = its Kc and tile_acc_first_o / tile_acc_last_o only on the first /
-// last chunk (the accumulators carry the sums between chunks).
+// K-chunks (split_q), when no block fits, or when Mb < M and the estimate favours them (each
+// plan's time: the larger of its array cycles (KT*NT times the sum over m-blocks of
+// max(rows, Rows), plus 2*Rows + Cols per tile command) and its traffic T x 16 / BW,
+// BW = min(DRAM_BW, BwCap), BwCap = 16*min(MB, Rows, Cols) (one scratchpad word per cycle);
+// DRAM_BW = 0: BwCap; T_s = NPs*M*K + MBcs*K*N + 9N + M*N): blocks of
+// Mb = min(M, AccWords, HalfC, HalfA) rows and NTs = min(NT, AccWords div Mb, HalfC div Mb,
+// HalfQ, HalfB div Rows) N-tiles (Nb = min(NTs*Cols, N) columns; NPs = ceil(N/Nb) panels,
+// MBcs = ceil(M/Mb) m-blocks), each in chunks of Kc = min(KTc*Rows, K) with
+// KTc = min(HalfA div Mb, (HalfB div Rows) div NTs, KT); every chunk loads its A and B into the
+// free halves, BIAS/M0/SHIFT load once per panel (q_half), C stores after the last chunk; the
+// tile command of a chunk has K = its Kc and tile_acc_first_o / tile_acc_last_o only on the
+// first / last chunk (the accumulators carry the sums between chunks, N-tile nt of the block in
+// rows nt*Mb .. nt*Mb + Mb - 1: tile_ctrl).
 //
 // Sequence (three block descriptors: nx loading, cu computing, pv storing): load block 0; then
 // repeatedly: wait until tile_ctrl is idle (the cycle of its done_o counts), shift pv <- cu <-
 // nx <- successor, start tile_ctrl on cu (STile, 1 cycle: tile_start_o and the tile_* command
-// outputs, which hold until the next STile), then one transfer after another: nx's A (if it
-// changes), nx's B, BIAS, M0, SHIFT (if its panel changes), pv's C; each transfer is preceded by
-// one cycle in SNext. When no block is left the last C is stored and the command ends.
+// outputs, which hold until the next STile), then one transfer after another: pv's C, nx's A (if
+// it changes), nx's B, BIAS, M0, SHIFT (if its panel changes); each transfer is preceded by one
+// cycle in SNext. When no block is left the last C is stored and the command ends.
+// Transfers overlap their memory latency: once the running transfer has issued its last request
+// (a store: its last write; a load: its last read), the next transfer of the iteration (always a
+// load) issues its reads (`pre`, rq_ahead_q), while the running one still takes its responses;
+// the next one takes its own (in order, after them) once it starts. The request walk has its own
+// row pitch and length (rq_ld_q, rq_rb_q) and kind (rq_we_q).
 //
 // A transfer moves `rows` rows of row_bytes bytes between memory (row r at addr + r*ld) and
 // scratchpad words of W bytes (A: Rows lanes, B/C/SHIFT: Cols lanes, BIAS/M0: Cols int32
@@ -144,13 +154,16 @@ module dma #(
   localparam int OutW  = 16;  // writes in flight
   localparam int HalfA = AWords / 2, HalfB = BWords / 2, HalfC = CWords / 2, HalfQ = QWords / 2;
   localparam int HalfBKt = HalfB / Rows;  // K-tiles of one N-tile in half of B
+  localparam int CmdOvh  = 2 * Rows + Cols;  // the plan's estimate: cycles a tile command adds
+  // The plan's estimate: at most min(MB, Rows, Cols) bytes per cycle (x 16) reach a scratchpad.
+  localparam int BwCap = 16 * ((MB < Rows) ? ((MB < Cols) ? MB : Cols) : ((Rows < Cols) ? Rows : Cols));
 
   // Scratchpad index in wr_en_o (region 1 + i).
   localparam int SpA = 0, SpB = 1, SpBias = 3, SpM0 = 4, SpShift = 5;
 
   typedef enum logic [2:0] {SIdle, SCheck, SNext, SXfer, SWait, STile} state_e;
   // Transfers, in the order of an iteration.
-  localparam logic [2:0] XA = 3'd0, XB = 3'd1, XBias = 3'd2, XM0 = 3'd3, XShift = 3'd4, XC = 3'd5,
+  localparam logic [2:0] XC = 3'd0, XA = 3'd1, XB = 3'd2, XBias = 3'd3, XM0 = 3'd4, XShift = 3'd5,
                          XNone = 3'd7;
 
   // A block: rows m0 .. m0+mc-1, columns n0 .. n0+nc-1, K-chunk k0 .. k0+kc-1; a_row / b_row /
@@ -190,6 +203,12 @@ module dma #(
   logic [DimW-1:0]      rq_rows_q, rq_rows_d;
   logic [MAW-1:0]       rq_row_q, rq_row_d;
   logic [MAW-1:0]       rq_beat_q, rq_beat_d;
+  // The request walk's own transfer: bytes between rows and per row, writes (a store), and
+  // whether it was started ahead (SXfer: the next transfer's reads, before the running one ends).
+  logic [MAW-1:0]       rq_ld_q, rq_ld_d;
+  logic [MAW-1:0]       rq_rb_q, rq_rb_d;
+  logic                 rq_we_q, rq_we_d;
+  logic                 rq_ahead_q, rq_ahead_d;
   // Response walk (load): the same over the responses.
   logic [DimW-1:0]      rs_rows_q, rs_rows_d;
   logic [MAW-1:0]       rs_row_q, rs_row_d;
@@ -212,8 +231,10 @@ module dma #(
   // ---------------------------------------------------------------------------------------------
   logic [63:0] kt, nt, ntb, mb, mbc, np, nbc, t_a, t_b;
   logic [63:0] ntb0, ntb1, ntb2, ntbl, mb0, mb1, mbl, nbl, mbcl, npl, mq0, mq, ntq, nbc0;
-  logic [63:0] mbs0, mbs1, mbs, ktc0, ktc1, ktc, kcs, mbf, kcf;
-  logic [63:0] mbcs, cyc_n, cyc_s, t_n, t_s, mem_n, mem_s, time_n, time_s;
+  logic [63:0] mbs0, mbs1, mbs, ntbs0, ntbs1, ntbs2, ntbs3, ntbs, nbs0, nbs, nps;
+  logic [63:0] ktc0, ktc1, ktc, kcs, mbf, kcf;
+  logic [63:0] mbcs, cyc_n, cyc_s, t_n, t_s, bw_eff, mem_n, mem_s, time_n, time_s;
+  logic [63:0] kcn, mbr_n, mbr_s, lst_n, lst_s, sl_n, sl_s;
   logic [DimW-1:0] nbf;
   logic        split;
   // (the clamps, one name per step: no variable is written twice in a block, for Icarus)
@@ -252,15 +273,24 @@ module dma #(
     mbc = (mb == 64'd0) ? 64'd0 : (64'(m_i) + mb - 64'd1) / mb;
     np  = (nbc == 64'd0) ? 64'd0 : (64'(n_i) + nbc - 64'd1) / nbc;
     // K-chunks: when no block fits (ntbl or mbl 0), or the blocks are shorter than the array
-    // (the array would wait for weights), one N-tile of at most AccWords rows per block and K
-    // in chunks of kcs (partial sums stay in the accumulator buffer between chunks).
-    mbs0 = (64'(m_i) < 64'(AccWords)) ? 64'(m_i) : 64'(AccWords);
-    mbs1 = (mbs0 > 64'(HalfC)) ? 64'(HalfC) : mbs0;
-    mbs  = (mbs1 > 64'(HalfA)) ? 64'(HalfA) : mbs1;
-    ktc0 = (mbs == 64'd0) ? 64'd0 : 64'(HalfA) / mbs;
-    ktc1 = (ktc0 > 64'(HalfBKt)) ? 64'(HalfBKt) : ktc0;
-    ktc  = (ktc1 < kt) ? ktc1 : kt;
-    kcs  = (ktc * 64'(Rows) < 64'(k_i)) ? ktc * 64'(Rows) : 64'(k_i);
+    // (the array would wait for weights): blocks of mbs <= AccWords rows and ntbs N-tiles
+    // (mbs * ntbs <= AccWords: each N-tile's partial sums keep their own accumulator rows), K in
+    // chunks of kcs (the sums stay in the accumulator buffer between chunks).
+    mbs0  = (64'(m_i) < 64'(AccWords)) ? 64'(m_i) : 64'(AccWords);
+    mbs1  = (mbs0 > 64'(HalfC)) ? 64'(HalfC) : mbs0;
+    mbs   = (mbs1 > 64'(HalfA)) ? 64'(HalfA) : mbs1;
+    ntbs0 = (mbs == 64'd0) ? 64'd0 : 64'(AccWords) / mbs;
+    ntbs1 = (ntbs0 > nt) ? nt : ntbs0;
+    ntbs2 = ((mbs != 64'd0) && (ntbs1 > 64'(HalfC) / mbs)) ? 64'(HalfC) / mbs : ntbs1;
+    ntbs3 = (ntbs2 > 64'(HalfQ)) ? 64'(HalfQ) : ntbs2;
+    ntbs  = (ntbs3 > 64'(HalfBKt)) ? 64'(HalfBKt) : ntbs3;
+    ktc0  = (mbs == 64'd0) ? 64'd0 : 64'(HalfA) / mbs;
+    ktc1  = (ntbs == 64'd0) ? 64'd0 : (ktc0 > 64'(HalfBKt) / ntbs) ? 64'(HalfBKt) / ntbs : ktc0;
+    ktc   = (ktc1 < kt) ? ktc1 : kt;
+    kcs   = (ktc * 64'(Rows) < 64'(k_i)) ? ktc * 64'(Rows) : 64'(k_i);
+    nbs0  = ntbs * 64'(Cols);
+    nbs   = (nbs0 > 64'(n_i)) ? 64'(n_i) : nbs0;
+    nps   = (nbs == 64'd0) ? 64'd0 : (64'(n_i) + nbs - 64'd1) / nbs;
     t_b = ((mbc > 64'd1) ? np : 64'd1) * 64'(m_i) * 64'(k_i) + 64'(k_i) * 64'(n_i) +
           64'd9 * 64'(n_i) + 64'(m_i) * 64'(n_i);
     t_a = 64'(m_i) * 64'(k_i) + ((np > 64'd1) ? mbc : 64'd1) * (64'(k_i) * 64'(n_i) +
@@ -268,17 +298,29 @@ module dma #(
     // Chosen for speed only when the estimate says so: each plan's time is the larger of its
     // array cycles (a tile takes max(block rows, Rows) cycles) and its traffic at DRAM_BW.
     mbcs  = (mbs == 64'd0) ? 64'd0 : (64'(m_i) + mbs - 64'd1) / mbs;
-    cyc_n = kt * nt * mbc * ((mb > 64'(Rows)) ? mb : 64'(Rows));
-    cyc_s = kt * nt * mbcs * ((mbs > 64'(Rows)) ? mbs : 64'(Rows));
+    // Array cycles: every tile streams max(its rows, Rows) slots (the last m-block has the rest
+    // of M), and every tile command adds about 2 Rows + Cols (first weights, drain).
+    kcn   = (ktc == 64'd0) ? 64'd0 : (kt + ktc - 64'd1) / ktc;
+    mbr_n = (mb > 64'(Rows)) ? mb : 64'(Rows);
+    mbr_s = (mbs > 64'(Rows)) ? mbs : 64'(Rows);
+    lst_n = 64'(m_i) - (mbc - 64'd1) * mb;      // rows of the last m-block
+    lst_s = 64'(m_i) - (mbcs - 64'd1) * mbs;
+    sl_n  = (mbc == 64'd0) ? 64'd0 : (mbc - 64'd1) * mbr_n + ((lst_n > 64'(Rows)) ? lst_n : 64'(Rows));
+    sl_s  = (mbcs == 64'd0) ? 64'd0 : (mbcs - 64'd1) * mbr_s + ((lst_s > 64'(Rows)) ? lst_s : 64'(Rows));
+    cyc_n = kt * nt * sl_n + mbc * np * 64'(CmdOvh);
+    cyc_s = kt * nt * sl_s + mbcs * nps * kcn * 64'(CmdOvh);
     t_n   = (t_a < t_b) ? t_a : t_b;
-    t_s   = nt * 64'(m_i) * 64'(k_i) + mbcs * 64'(k_i) * 64'(n_i) + 64'd9 * 64'(n_i) +
+    t_s   = nps * 64'(m_i) * 64'(k_i) + mbcs * 64'(k_i) * 64'(n_i) + 64'd9 * 64'(n_i) +
             64'(m_i) * 64'(n_i);
-    mem_n = (dram_bw_i == '0) ? 64'd0 : (t_n * 64'd16) / 64'(dram_bw_i);
-    mem_s = (dram_bw_i == '0) ? 64'd0 : (t_s * 64'd16) / 64'(dram_bw_i);
+    // Bytes per cycle x 16: DRAM_BW, at most what the port moves (a beat, and one scratchpad
+    // word of min(Rows, Cols) bytes per cycle); DRAM_BW = 0: that limit.
+    bw_eff = ((dram_bw_i == '0) || (64'(dram_bw_i) > 64'(BwCap))) ? 64'(BwCap) : 64'(dram_bw_i);
+    mem_n = (t_n * 64'd16) / bw_eff;
+    mem_s = (t_s * 64'd16) / bw_eff;
     time_n = (cyc_n > mem_n) ? cyc_n : mem_n;
     time_s = (cyc_s > mem_s) ? cyc_s : mem_s;
     split = (ntbl == 64'd0) || (mbl == 64'd0) ||
-            ((mbl < 64'(Rows)) && (mbl < 64'(m_i)) && (time_s < time_n));
+            ((mbl < 64'(m_i)) && (time_s < time_n));
     xa_end     = 64'(dram_a_i) + 64'(m_m1) * 64'(ld_a_i) + 64'(k_i);
     xb_end     = 64'(dram_b_i) + 64'(k_m1) * 64'(ld_b_i) + 64'(n_i);
     xc_end     = 64'(dram_c_i) + 64'(m_m1) * 64'(ld_c_i) + 64'(n_i);
@@ -289,7 +331,7 @@ module dma #(
     bad_spad = split ? ((mbs == 64'd0) || (ktc == 64'd0) || (HalfQ == 0))
                      : ((ntb == 64'd0) || (mb == 64'd0));
     mbf = split ? mbs : mb;
-    nbf = split ? ((32'(n_i) < 32'(Cols)) ? n_i : DimW'(Cols)) : DimW'(nbc);
+    nbf = split ? DimW'(nbs) : DimW'(nbc);
     kcf = split ? kcs : 64'(k_i);
     bad_mem = (xa_end > (64'd1 << MAW)) || (xb_end > (64'd1 << MAW)) ||
               (xc_end > (64'd1 << MAW)) || (xbias_end > (64'd1 << MAW)) ||
@@ -373,26 +415,36 @@ module dma #(
   logic [AW-1:0]   nx_sbase, nx_rstride, nx_cstride;
   logic [63:0]     wpr_nc, wpr_kc;
 
-  logic [5:0] want;  // transfer x is needed in this iteration and not yet done
+  logic [5:0] need;  // transfer x is needed in this iteration
+  logic [5:0] want;  // ... and not yet started (x >= xk_q)
+  logic [5:1] ahead; // ... and after the running one (x > xk_q; never C, the first)
+  logic [2:0] go_ahead;  // the transfer after the running one
   always_comb begin
     for (int x = 0; x < 6; x++) begin
-      want[x] = (x >= 32'(xk_q)) &&
-                (((x == 0) && nx_q.valid && nx_q.load_a) ||
-                 ((x == 1) && nx_q.valid && nx_q.load_b) ||
-                 ((x >= 2) && (x <= 4) && nx_q.valid && nx_q.load_q) ||
-                 ((x == 5) && pv_q.valid && pv_q.klast));
+      need[x] = ((x == 32'(XC)) && pv_q.valid && pv_q.klast) ||
+                ((x == 32'(XA)) && nx_q.valid && nx_q.load_a) ||
+                ((x == 32'(XB)) && nx_q.valid && nx_q.load_b) ||
+                ((x >= 32'(XBias)) && (x <= 32'(XShift)) && nx_q.valid && nx_q.load_q);
+      want[x]  = need[x] && (x >= 32'(xk_q));
     end
+    for (int x = 1; x < 6; x++) ahead[x] = need[x] && (x > 32'(xk_q));
   end
-  assign go = want[0] ? XA : want[1] ? XB : want[2] ? XBias : want[3] ? XM0 :
-              want[4] ? XShift : want[5] ? XC : XNone;
+  assign go = want[0] ? 3'd0 : want[1] ? 3'd1 : want[2] ? 3'd2 : want[3] ? 3'd3 :
+              want[4] ? 3'd4 : want[5] ? 3'd5 : XNone;
+  assign go_ahead = ahead[1] ? 3'd1 : ahead[2] ? 3'd2 : ahead[3] ? 3'd3 : ahead[4] ? 3'd4 :
+                    ahead[5] ? 3'd5 : XNone;
 
+  // The descriptor of `go` (SNext: the transfer that starts) or of `go_ahead` (SXfer: the transfer
+  // whose read requests may start early).
+  logic [2:0] xsel;
+  assign xsel = (state_q == SNext) ? go : go_ahead;
   always_comb begin
-    x_nc   = (go == XC) ? pv_q.nc : nx_q.nc;
+    x_nc   = (xsel == XC) ? pv_q.nc : nx_q.nc;
     wpr_nc = (64'(x_nc) + 64'(Cols) - 64'd1) / 64'(Cols);
     wpr_kc = (64'(nx_q.kc) + 64'(Rows) - 64'd1) / 64'(Rows);
     nx_addr = '0; nx_ld = '0; nx_rb = '0; nx_rows = '0; nx_wpr = '0; nx_wb = '0; nx_pad = '0;
     nx_sbase = '0; nx_rstride = '0; nx_cstride = '0;
-    case (go)
+    case (xsel)
       XA: begin
         nx_addr = nx_q.a_row + MAW'(nx_q.k0); nx_ld = ld_a_i; nx_rows = nx_q.mc;
         nx_rb = MAW'(nx_q.kc); nx_wb = 8'(Rows); nx_wpr = DimW'(wpr_kc);
@@ -407,7 +459,7 @@ module dma #(
         nx_cstride = AW'(nx_q.kc);
       end
       XBias, XM0: begin
-        nx_addr = ((go == XBias) ? dram_bias_i : dram_m0_i) + MAW'(64'(nx_q.n0) * 64'd4);
+        nx_addr = ((xsel == XBias) ? dram_bias_i : dram_m0_i) + MAW'(64'(nx_q.n0) * 64'd4);
         nx_rows = DimW'(1); nx_rb = MAW'(64'(x_nc) * 64'd4);
         nx_wb = 8'(4 * Cols); nx_wpr = DimW'(wpr_nc);
         nx_pad = 8'((wpr_nc * 64'(Cols) - 64'(x_nc)) * 64'd4);
@@ -442,7 +494,10 @@ module dma #(
   logic [CapW-1:0] fill_e;                    // fill after this cycle's word / write
   logic [CapW+8:0] fill_need;
   logic            rsp_take;                  // load: a response enters the buffer
+  logic            ack_take;                  // store: a write is acknowledged
   logic            req_fire;                  // a request is accepted
+  logic            wr_fire;                   // store: a write request is accepted
+  logic            pre;                       // the next transfer's request walk starts
   logic            rq_last;                   // load: the request is its row's last beat
   logic [BufW-1:0] ins, beat_bits, c_bits;
   logic            c_rd, wd_last;
@@ -470,22 +525,28 @@ module dma #(
     fill_need = (CapW + 9)'(fill_e) + (CapW + 9)'(hd_n) + (hd_last ? (CapW + 9)'(x_pad_q) : '0);
   end
   assign mem_rsp_ready_o = (loading && (rs_rows_q != '0) && (32'(fill_need) <= 32'(Cap))) ||
-                           storing;
+                           (storing && (wr_out_q != '0));
   assign rsp_take        = loading && mem_rsp_ready_o && mem_rsp_valid_i;
+  assign ack_take        = storing && mem_rsp_ready_o && mem_rsp_valid_i;
 
   // Requests: load reads the beats of the rows; store writes a beat once its bytes are buffered.
-  assign mem_req_valid_o = (loading && (rq_rows_q != '0)) ||
-                           (storing && (rq_rows_q != '0) && (32'(fill_q) >= 32'(hd_n)));
-  assign mem_req_we_o    = storing;
+  // (A store's requests are its own: a read ahead starts only after its last write request.)
+  assign mem_req_valid_o = (rq_rows_q != '0) && (!rq_we_q || (32'(fill_q) >= 32'(hd_n)));
+  assign mem_req_we_o    = rq_we_q;
   assign mem_req_addr_o  = rq_beat_q;
   assign req_fire        = mem_req_valid_o && mem_req_ready_i;
-  assign rq_last         = rq_row_q + x_rb_q - rq_beat_q <= MAW'(MB);  // modulo 2^MAW: a row may end at 2^MAW
+  assign wr_fire         = req_fire && rq_we_q;
+  assign rq_last         = rq_row_q + rq_rb_q - rq_beat_q <= MAW'(MB);  // modulo 2^MAW: a row may end at 2^MAW
+  // The next transfer of this iteration (a load: C is always the first) requests its beats as
+  // soon as the running transfer has requested all of its own.
+  assign pre             = (state_q == SXfer) && !rq_ahead_q && (rq_rows_q == '0) &&
+                           (go_ahead != XNone);
 
   logic [8*MB-1:0] wdata_sh;
   assign wdata_sh = (8 * MB)'(buf_q << (32'(hd_lo) * 8));
   always_comb begin
     for (int i = 0; i < MB; i++) begin
-      strb[i] = storing && (8'(i) >= hd_lo) && (8'(i) < hd_hi);
+      strb[i] = storing && rq_we_q && (rq_rows_q != '0) && (8'(i) >= hd_lo) && (8'(i) < hd_hi);
       mem_req_wdata_o[8*i +: 8] = strb[i] ? wdata_sh[8*i +: 8] : 8'd0;
     end
   end
@@ -532,8 +593,8 @@ module dma #(
   assign c_bits    = BufW'(c_masked);
   // The buffer after this cycle's word (load) or beat (store) leaves it, and what enters.
   assign buf_sh = (loading && emit) ? (buf_q >> (32'(x_wb_q) * 8))
-                : (storing && req_fire) ? (buf_q >> (32'(hd_n) * 8)) : buf_q;
-  assign fill_c = loading ? fill_e : (storing && req_fire) ? fill_q - CapW'(hd_n) : fill_q;
+                : (storing && wr_fire) ? (buf_q >> (32'(hd_n) * 8)) : buf_q;
+  assign fill_c = loading ? fill_e : (storing && wr_fire) ? fill_q - CapW'(hd_n) : fill_q;
   assign ins    = (loading && rsp_take) ? (beat_bits << (32'(fill_c) * 8))
                 : (storing && pend_q) ? (c_bits << (32'(fill_c) * 8)) : '0;
   assign buf_d  = buf_sh | ins;
@@ -545,7 +606,7 @@ module dma #(
   // ---------------------------------------------------------------------------------------------
   logic xfer_end, tile_idle;
   assign xfer_end  = (loading && emit && (wd_rows_q == DimW'(1)) && wd_last) ||
-                     (storing && (rq_rows_q == '0) && (wr_out_q == '0));
+                     (storing && (rq_ahead_q || (rq_rows_q == '0)) && (wr_out_q == '0));
   assign tile_idle = !tile_run_q || tile_done_i;  // tile_ctrl's done_o cycle: idle
 
   always_comb begin
@@ -577,7 +638,7 @@ module dma #(
           err_d   = zero_dim ? '0 : check_err;
         end else begin
           state_d   = SNext;
-          xk_d      = XA;
+          xk_d      = XC;
           mb_d      = DimW'(mbf);
           nb_d      = nbf;
           kc_d      = DimW'(kcf);
@@ -613,7 +674,7 @@ module dma #(
         end else if (cu_q.valid) begin
           // The last block has computed: store it.
           state_d  = SNext;
-          xk_d     = XA;
+          xk_d     = XC;
           pv_d     = cu_q;
           cu_d     = '0;
         end else begin
@@ -623,7 +684,7 @@ module dma #(
       end
       STile: begin
         state_d    = SNext;
-        xk_d       = XA;
+        xk_d       = XC;
         tile_run_d = 1'b1;
       end
       default: state_d = SIdle;
@@ -634,17 +695,18 @@ module dma #(
     x_ld_d = x_ld_q; x_rb_d = x_rb_q; x_wb_d = x_wb_q; x_wpr_d = x_wpr_q; x_pad_d = x_pad_q;
     x_rstride_d = x_rstride_q; x_cstride_d = x_cstride_q;
     rq_rows_d = rq_rows_q; rq_row_d = rq_row_q; rq_beat_d = rq_beat_q;
+    rq_ld_d = rq_ld_q; rq_rb_d = rq_rb_q; rq_we_d = rq_we_q; rq_ahead_d = rq_ahead_q;
     rs_rows_d = rs_rows_q; rs_row_d = rs_row_q; rs_beat_d = rs_beat_q;
     wd_rows_d = wd_rows_q; wd_j_d = wd_j_q; wd_addr_d = wd_addr_q; wd_row_d = wd_row_q;
     pend_d = c_rd;
     pend_n_d = wd_last ? x_pad_q : x_wb_q;
-    wr_out_d = wr_out_q + OutW'(storing && req_fire) - OutW'(storing && mem_rsp_valid_i);
+    wr_out_d = wr_out_q + OutW'(wr_fire) - OutW'(ack_take);
     // Request / beat walk.
     if (req_fire) begin
       if (rq_last) begin
         rq_rows_d = rq_rows_q - DimW'(1);
-        rq_row_d  = rq_row_q + x_ld_q;
-        rq_beat_d = (rq_row_q + x_ld_q) & beat_mask;
+        rq_row_d  = rq_row_q + rq_ld_q;
+        rq_beat_d = (rq_row_q + rq_ld_q) & beat_mask;
       end else begin
         rq_beat_d = rq_beat_q + MAW'(MB);
       end
@@ -671,11 +733,20 @@ module dma #(
         wd_addr_d = wd_addr_q + x_cstride_q;
       end
     end
-    // A transfer starts: its descriptor.
+    // The next transfer's reads start ahead: the request walk's descriptor.
+    if (pre) begin
+      rq_rows_d = nx_rows; rq_row_d = nx_addr; rq_beat_d = nx_addr & beat_mask;
+      rq_ld_d = nx_ld; rq_rb_d = nx_rb; rq_we_d = 1'b0; rq_ahead_d = 1'b1;
+    end
+    // A transfer starts: its descriptor (the request walk's too, unless it started ahead).
     if ((state_q == SNext) && (go != XNone)) begin
       x_ld_d = nx_ld; x_rb_d = nx_rb; x_wb_d = nx_wb; x_wpr_d = nx_wpr; x_pad_d = nx_pad;
       x_rstride_d = nx_rstride; x_cstride_d = nx_cstride;
-      rq_rows_d = nx_rows; rq_row_d = nx_addr; rq_beat_d = nx_addr & beat_mask;
+      rq_ahead_d = 1'b0;
+      if (!rq_ahead_q) begin
+        rq_rows_d = nx_rows; rq_row_d = nx_addr; rq_beat_d = nx_addr & beat_mask;
+        rq_ld_d = nx_ld; rq_rb_d = nx_rb; rq_we_d = go == XC;
+      end
       rs_rows_d = nx_rows; rs_row_d = nx_addr; rs_beat_d = nx_addr & beat_mask;
       wd_rows_d = nx_rows; wd_j_d = '0; wd_addr_d = nx_sbase; wd_row_d = nx_sbase;
     end
@@ -684,7 +755,7 @@ module dma #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       state_q <= SIdle;
-      xk_q <= XA;
+      xk_q <= XC;
       done_q <= 1'b0;
       err_q <= '0;
       mb_q <= '0; nb_q <= '0; a_outer_q <= 1'b0; a_step_q <= '0; c_step_q <= '0;
@@ -694,6 +765,7 @@ module dma #(
       x_ld_q <= '0; x_rb_q <= '0; x_wb_q <= '0; x_wpr_q <= '0; x_pad_q <= '0;
       x_rstride_q <= '0; x_cstride_q <= '0;
       rq_rows_q <= '0; rq_row_q <= '0; rq_beat_q <= '0;
+      rq_ld_q <= '0; rq_rb_q <= '0; rq_we_q <= 1'b0; rq_ahead_q <= 1'b0;
       rs_rows_q <= '0; rs_row_q <= '0; rs_beat_q <= '0;
       wd_rows_q <= '0; wd_j_q <= '0; wd_addr_q <= '0; wd_row_q <= '0;
       buf_q <= '0; fill_q <= '0;
@@ -711,6 +783,7 @@ module dma #(
       x_ld_q <= x_ld_d; x_rb_q <= x_rb_d; x_wb_q <= x_wb_d; x_wpr_q <= x_wpr_d;
       x_pad_q <= x_pad_d; x_rstride_q <= x_rstride_d; x_cstride_q <= x_cstride_d;
       rq_rows_q <= rq_rows_d; rq_row_q <= rq_row_d; rq_beat_q <= rq_beat_d;
+      rq_ld_q <= rq_ld_d; rq_rb_q <= rq_rb_d; rq_we_q <= rq_we_d; rq_ahead_q <= rq_ahead_d;
       rs_rows_q <= rs_rows_d; rs_row_q <= rs_row_d; rs_beat_q <= rs_beat_d;
       wd_rows_q <= wd_rows_d; wd_j_q <= wd_j_d; wd_addr_q <= wd_addr_d; wd_row_q <= wd_row_d;
       buf_q <= buf_d; fill_q <= fill_d;
@@ -733,9 +806,14 @@ module dma #(
   // ---------------------------------------------------------------------------------------------
   // The staging buffer never overflows; a store never answers more writes than it issued.
   `SYS_ASSERT(BufCap_A, 32'(fill_q) <= 32'(Cap))
-  `SYS_ASSERT(WrOut_A, !(storing && mem_rsp_valid_i && (wr_out_q == '0)))
-  // No response arrives outside a transfer, and a load takes none beyond its rows.
-  `SYS_ASSERT(RspInXfer_A, !(mem_rsp_valid_i && !(loading && (rs_rows_q != '0)) && !storing))
+  `SYS_ASSERT(WrOut_A, !(storing && mem_rsp_valid_i && (wr_out_q == '0) && !rq_ahead_q))
+  // No response arrives while idle; a response is taken only by a transfer that awaits one.
+  `SYS_ASSERT(RspIdle_A, !(mem_rsp_valid_i && !busy_o))
+  `SYS_ASSERT(RspTake_A, !(mem_rsp_valid_i && mem_rsp_ready_o &&
+                           !((loading && (rs_rows_q != '0)) || (storing && (wr_out_q != '0)))))
+  // A request walk started ahead is a load's, and it starts only once the running transfer has
+  // requested everything.
+  `SYS_ASSERT(AheadRead_A, !(rq_ahead_q && rq_we_q))
   // Requests address whole beats.
   `SYS_ASSERT(MemAligned_A, !mem_req_valid_o || ((mem_req_addr_o & MAW'(MB - 1)) == '0))
   // tile_ctrl starts only when idle, and the halves a transfer writes are not the ones it reads:

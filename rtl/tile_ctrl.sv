@@ -31,7 +31,9 @@
 // Cycle behaviour:
 //   - s_first_o (kt = 0) and s_last_o (kt = KT - 1) are masked by the command's acc_first_i and
 //     acc_last_i (sampled at start): a memory command's K-chunks add to the accumulators and leave
-//     the sums there for the next chunk (one N-tile and one M-block per such command).
+//     the sums there for the next chunk. Such a command (acc_first_i and acc_last_i not both 1)
+//     has one M-block and keeps each N-tile's sums apart: slot j of N-tile nt uses accumulator
+//     row s_j_o = nt*M + j (M * NT <= AccWords, asserted); any other command uses row j.
 //   - start_i = 1 in a cycle with busy_o = 0 starts a command at the edge ending that cycle:
 //     busy_o = 1 from the next cycle (cycle 0). m_i, n_i, k_i and the bases must not change
 //     while busy_o = 1.
@@ -84,7 +86,7 @@ module tile_ctrl #(
   output logic                      s_first_o,    // kt = 0
   output logic                      s_last_o,     // kt = KT - 1
   output logic [((AccWords > 1) ? $clog2(AccWords) : 1)-1:0]
-                                    s_j_o,        // slot j of the M-block: its accumulator row
+                                    s_j_o,        // its accumulator row (slot j + s_accb)
   output logic [systolic_pkg::DimWidth-1:0] s_nt_o,       // N-tile index nt
   // Counter phases of this busy cycle (one-hot while busy_o = 1)
   output logic                      ph_wstall_o,
@@ -145,6 +147,7 @@ module tile_ctrl #(
   logic [AW-1:0]       s_caddr_d, s_caddr_q;      // C word of the next slot
   logic [AW-1:0]       s_cblk_d, s_cblk_q;        // C word of slot 0: c_base + mb*AccWords*NT + nt
   logic [AW-1:0]       s_cbase_d, s_cbase_q;      // c_base + nt
+  logic [SlotW-1:0]    s_accb_d, s_accb_q;        // accumulator row of slot 0: K-chunk: nt*M, else 0
   // After the last slot
   logic [TailW-1:0]    tail_d, tail_q;            // busy cycles left (while !s_left_q)
 
@@ -237,6 +240,7 @@ module tile_ctrl #(
     s_caddr_d   = s_caddr_q;
     s_cblk_d    = s_cblk_q;
     s_cbase_d   = s_cbase_q;
+    s_accb_d    = s_accb_q;
     tail_d      = tail_q;
 
     // Bank countdowns.
@@ -301,6 +305,7 @@ module tile_ctrl #(
             s_nt_d    = s_nt_q + DimWidth'(1);
             s_nrem_d  = s_nrem_q - DimWidth'(Cols);
             s_cbase_d = s_cbase_q + AW'(1);
+            s_accb_d  = (acc_first_q && acc_last_q) ? '0 : s_accb_q + SlotW'(m_i);
             s_cblk_d  = s_cbase_q + AW'(1);
             if (s_last_nt) begin
               s_left_d = 1'b0;
@@ -368,6 +373,7 @@ module tile_ctrl #(
       s_caddr_d   = AW'(c_base_i);
       s_cblk_d    = AW'(c_base_i);
       s_cbase_d   = AW'(c_base_i);
+      s_accb_d    = '0;
       tail_d      = cmd_empty ? TailW'(1) : '0;
     end
   end
@@ -406,6 +412,7 @@ module tile_ctrl #(
       s_caddr_q   <= '0;
       s_cblk_q    <= '0;
       s_cbase_q   <= '0;
+      s_accb_q    <= '0;
       tail_q      <= '0;
     end else begin
       busy_q      <= busy_d;
@@ -440,6 +447,7 @@ module tile_ctrl #(
       s_caddr_q   <= s_caddr_d;
       s_cblk_q    <= s_cblk_d;
       s_cbase_q   <= s_cbase_d;
+      s_accb_q    <= s_accb_d;
       tail_q      <= tail_d;
     end
   end
@@ -463,7 +471,7 @@ module tile_ctrl #(
   assign s_nv_o       = s_nv;
   assign s_first_o    = s_first_q && acc_first_q;
   assign s_last_o     = s_last_kt && acc_last_q;
-  assign s_j_o        = s_j;
+  assign s_j_o        = s_j + s_accb_q;
   assign s_nt_o       = s_nt_q;
   assign ph_compute_o = busy_q && s_issue;
   assign ph_wstall_o  = busy_q && s_left_q && !s_issue;
@@ -506,6 +514,9 @@ module tile_ctrl #(
   `SYS_ASSERT(StreamOwnsBank_A, !s_issue || bank_wait_q[s_bank_q])
   `SYS_ASSERT(LoadFreeBank_A, !wl_start || !(s_act_q && (s_bank_q == wl_bank_q)))
   `SYS_ASSERT(OneBankOnly_A, (WeightBanks == 2) || (!wl_bank_q && !s_bank_q))
+  // A K-chunk command's accumulator rows nt*M + j stay below AccWords (M * NT <= AccWords).
+  `SYS_ASSERT(ChunkAccRows_A, !busy_q || (acc_first_q && acc_last_q) ||
+                              (64'(m_i) * 64'(nt_num_q) <= 64'(AccWords)))
 
   // Illegal parameters stop elaboration (Icarus has no elaboration-time $error: it stops at t=0).
 `ifdef __ICARUS__

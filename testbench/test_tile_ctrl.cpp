@@ -79,6 +79,11 @@ std::vector<TileCtrlIn> random_stimulus(const TileCtrlParams& p, std::mt19937_64
     in.c_base_i = uint32_t(rng() % 64);
     in.acc_first_i = rng() % 4 != 0;  // memory commands' K-chunks mask the first / last K-tile
     in.acc_last_i = rng() % 4 != 0;
+    // A K-chunk command keeps its N-tiles' sums side by side: M * NT <= AccWords.
+    if (uint64_t(in.m_i) * ((in.n_i + uint64_t(p.Cols) - 1) / uint64_t(p.Cols)) >
+        uint64_t(p.AccWords)) {
+      in.acc_first_i = in.acc_last_i = true;
+    }
     for (int g = int(rng() % 3); g > 0; --g) ins.push_back(in);  // idle cycles
     in.start_i = true;
     ins.push_back(in);
@@ -210,6 +215,7 @@ std::string regs_diff(const model::TileCtrlRegs& a, const model::TileCtrlRegs& b
   SYSTOLIC_CMP(s_caddr_q);
   SYSTOLIC_CMP(s_cblk_q);
   SYSTOLIC_CMP(s_cbase_q);
+  SYSTOLIC_CMP(s_accb_q);
   SYSTOLIC_CMP(tail_q);
 #undef SYSTOLIC_CMP
   return "";
