@@ -110,6 +110,14 @@ def _cdiv(a, b):
     return -(-a // b)
 
 
+def _taps(i, f, stride, e):
+    """The (filter offset, output index) pairs whose window covers input index i along one axis."""
+    for fo in range(f):
+        d = i - fo
+        if d >= 0 and d % stride == 0 and d // stride < e:
+            yield fo, d // stride
+
+
 def _int(v):
     return int(float(str(v).strip()))
 
@@ -345,20 +353,8 @@ class _IfmapGeom:
     def occurrence_sets(self, pix, eps):
         """Yield the sets holding a copy of ifmap word pix=(iy, ix, ch)."""
         iy, ix, ch = pix
-        for fy in range(self.Fh):
-            dy = iy - fy
-            if dy < 0 or dy % self.sh:
-                continue
-            oy = dy // self.sh
-            if oy >= self.Eh:
-                continue
-            for fx in range(self.Fw):
-                dx = ix - fx
-                if dx < 0 or dx % self.sw:
-                    continue
-                ox = dx // self.sw
-                if ox >= self.Ew:
-                    continue
+        for fy, oy in _taps(iy, self.Fh, self.sh, self.Eh):
+            for fx, ox in _taps(ix, self.Fw, self.sw, self.Ew):
                 fr, c = divmod((fy * self.Fw + fx) * self.Ch + ch, self.R)
                 g = fr * self.M + oy * self.Ew + ox
                 yield self.P(g + c, c) // eps

@@ -319,7 +319,7 @@ void Dma::tick(const DmaIn& in) {
         const uint64_t bw = in.dram_bw_i == 0 || in.dram_bw_i > cap ? cap : in.dram_bw_i;
         const uint64_t time_n = std::max(cyc_n, t_n * 16 / bw);
         const uint64_t time_s = std::max(cyc_s, t_s * 16 / bw);
-        split = ntbl == 0 || mbl == 0 || (mbl < M && time_s < time_n);
+        split = ntbl == 0 || mbl == 0 || (mbl < M && ktc != 0 && time_s < time_n);
       }
       const uint64_t mbf = split ? mbs : mb;
       const uint32_t nbf = uint32_t(split ? nbs : nbc) & kDimMask;
@@ -449,7 +449,8 @@ void Dma::tick(const DmaIn& in) {
   r.pend_q = c_rd;
   r.pend_n_q = pend_n & 0xffu;
 
-  const uint32_t xsel = r.state_q == DmaState::kNext ? go : go_ahead;
+  // The descriptor of the transfer whose walks start this edge (only then: not every cycle).
+  const uint32_t xsel = pre ? go_ahead : go;
   if (xsel != kXNone) {
     const DmaBlock& bx = xsel == kXC ? r.pv_q : r.nx_q;
     const uint32_t nc = bx.nc;

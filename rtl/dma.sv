@@ -24,8 +24,8 @@
 // previous block (the resident one stays), into the half the previous one does not use; C blocks
 // alternate halves. A GEMM that fits is cut where that costs no traffic (one panel: Mb at most
 // max(Rows, ceil(M/4)); one m-block: NTb at most ceil(NT/4)).
-// K-chunks (split_q), when no block fits, or when Mb < M and the estimate favours them (each
-// plan's time: the larger of its array cycles (KT*NT times the sum over m-blocks of
+// K-chunks (split_q), when no block fits, or when Mb < M, KTc >= 1 and the estimate favours
+// them (each plan's time: the larger of its array cycles (KT*NT times the sum over m-blocks of
 // max(rows, Rows), plus 2*Rows + Cols per tile command) and its traffic T x 16 / BW,
 // BW = min(DRAM_BW, BwCap), BwCap = 16*min(MB, Rows, Cols) (one scratchpad word per cycle);
 // DRAM_BW = 0: BwCap; T_s = NPs*M*K + MBcs*K*N + 9N + M*N): blocks of
@@ -320,7 +320,7 @@ module dma #(
     time_n = (cyc_n > mem_n) ? cyc_n : mem_n;
     time_s = (cyc_s > mem_s) ? cyc_s : mem_s;
     split = (ntbl == 64'd0) || (mbl == 64'd0) ||
-            ((mbl < 64'(m_i)) && (time_s < time_n));
+            ((mbl < 64'(m_i)) && (ktc != 64'd0) && (time_s < time_n));
     xa_end     = 64'(dram_a_i) + 64'(m_m1) * 64'(ld_a_i) + 64'(k_i);
     xb_end     = 64'(dram_b_i) + 64'(k_m1) * 64'(ld_b_i) + 64'(n_i);
     xc_end     = 64'(dram_c_i) + 64'(m_m1) * 64'(ld_c_i) + 64'(n_i);

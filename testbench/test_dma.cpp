@@ -64,7 +64,8 @@ Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis, 
   const uint64_t ntbs = std::min({uint64_t(p.AccWords) / mbs, nt, hc / mbs, hq, hb / R});
   const uint64_t nps = (N + std::min(ntbs * C, N) - 1) / std::min(ntbs * C, N);
   bool split = ntbl == 0 || mbl == 0;
-  if (!split && mbl < M) {
+  // (A chunk plan exists only if a K-tile of NTs N-tiles fits half of B.)
+  if (!split && mbl < M && ntbs != 0 && std::min({ha / mbs, hb / R / ntbs, kt}) != 0) {
     const uint64_t mbc0 = (M + mb - 1) / mb, np0 = (N + nb - 1) / nb, mbcs = (M + mbs - 1) / mbs;
     // The memory's bytes per cycle x 16 (as the driver writes DRAM_BW), at most one beat and one
     // scratchpad word of min(Rows, Cols) bytes per cycle.
