@@ -452,6 +452,29 @@ def dram_bench():
         print(f"| {n}x{n} | {tc:,} | {inf['TOTAL']['cycles']:,} "
               f"| {inf['TOTAL']['cycles'] / tc:.4f} | {max(ratios):.3f} "
               f"| {sum(x <= 1.01 for x in ratios)} of {len(ratios)} |")
+    # The traffic counters (registers 56 .. 85), summed over the layers: memory bytes by tensor,
+    # scratchpad words read / written by the engine and the DMA.
+    print("\nTraffic counters over the 54 layers (memory bytes by tensor; scratchpad words read / "
+          "written):\n")
+    print("| array | run | DRAM A | DRAM B | DRAM BIAS+M0+SHIFT | DRAM C | SRAM A | SRAM B "
+          "| SRAM C | SRAM BIAS+M0+SHIFT |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for n in (16, 32):
+        comp, _ = recs[("compute", n)]
+        mem, _ = recs[("mem", n)]
+        bw = 16 if n == 16 else 64
+        picks = [("compute only (host port)", [r for r in comp if r["layer"] == "TOTAL"][0]),
+                 (f"64 B beat, {bw} B/cycle",
+                  [r for r in mem if r["layer"] == "TOTAL" and r["dram_bw"] == bw
+                   and r["mem_bytes_log2"] == 6][0])]
+        for label, t in picks:
+            q_rd = t["sram_rd_bias"] + t["sram_rd_m0"] + t["sram_rd_shift"]
+            q_wr = t["sram_wr_bias"] + t["sram_wr_m0"] + t["sram_wr_shift"]
+            print(f"| {n}x{n} | {label} | {t['dram_rd_a']:,} | {t['dram_rd_b']:,} "
+                  f"| {t['dram_rd_q']:,} | {t.get('dram_bytes_written') or 0:,} "
+                  f"| {t['sram_rd_a']:,} / {t['sram_wr_a']:,} "
+                  f"| {t['sram_rd_b']:,} / {t['sram_wr_b']:,} "
+                  f"| {t['sram_rd_c']:,} / {t['sram_wr_c']:,} | {q_rd:,} / {q_wr:,} |")
     print("\nWall time (2 jobs): " + ", ".join(
         f"{name} {n}x{n} {wall:.0f} s" for (name, n), (_, wall) in recs.items()) + "\n")
     scalesim_dram(topo, recs)

@@ -131,11 +131,18 @@ void Dma::update_outputs() {
   const uint32_t need = fill_e_ + hd_n_ + (hd_last_ ? r.x_pad_q : 0);
 
   o.mem_rsp_ready_o = (ld && r.rs_rows_q != 0 && need <= uint32_t(cap_)) || (st && r.wr_out_q != 0);
-  o.mem_req_valid_o = r.rq_rows_q != 0 && (!r.rq_we_q || r.fill_q >= hd_n_);
-  o.mem_req_we_o = r.rq_we_q;
+  const bool rq_we = r.rq_x_q == kXC;
+  o.mem_req_valid_o = r.rq_rows_q != 0 && (!rq_we || r.fill_q >= hd_n_);
+  o.mem_req_we_o = rq_we;
   o.mem_req_addr_o = r.rq_beat_q;
+  // The request's tensor: bit i is region 1 + i; transfer x (C, A, B, BIAS, M0, SHIFT) maps to
+  // region C, A, B, BIAS, M0, SHIFT.
+  constexpr uint32_t kSp[] = {1u << (iface::kC - 1),  1u << (iface::kA - 1),
+                              1u << (iface::kB - 1),  1u << (iface::kBias - 1),
+                              1u << (iface::kM0 - 1), 1u << (iface::kShift - 1)};
+  o.mem_req_sp_o = r.rq_x_q <= kXShift ? kSp[r.rq_x_q] : 0;
   uint64_t strb = 0;
-  const bool wr = st && r.rq_we_q && r.rq_rows_q != 0;
+  const bool wr = st && rq_we && r.rq_rows_q != 0;
   for (int i = 0; i < beat_; ++i) {
     const bool on = wr && uint32_t(i) >= hd_lo_ && uint32_t(i) < hd_hi_;
     strb |= uint64_t(on) << i;
@@ -205,7 +212,7 @@ void Dma::tick(const DmaIn& in) {
 
   const bool ld = loading(), st = storing();
   const bool req_fire = o.mem_req_valid_o && in.mem_req_ready_i;
-  const bool wr_fire = req_fire && r.rq_we_q;
+  const bool wr_fire = req_fire && r.rq_x_q == kXC;
   const bool rsp_take = ld && o.mem_rsp_ready_o && in.mem_rsp_valid_i;
   const bool ack_take = st && o.mem_rsp_ready_o && in.mem_rsp_valid_i;
   const bool c_rd = o.c_rd_en_o;
@@ -530,7 +537,7 @@ void Dma::tick(const DmaIn& in) {
       r.rq_beat_q = x.addr & beat_mask;
       r.rq_ld_q = x.ld;
       r.rq_rb_q = x.rb;
-      r.rq_we_q = !pre && go == kXC;
+      r.rq_x_q = pre ? go_ahead : go;
     }
     if (go != kXNone) {
       r.x_ld_q = x.ld;

@@ -52,7 +52,8 @@ struct DmaRegs {
   uint64_t x_rstride_q = 0, x_cstride_q = 0;
   uint32_t rq_rows_q = 0, rq_row_q = 0, rq_beat_q = 0;
   uint32_t rq_ld_q = 0, rq_rb_q = 0;
-  bool rq_we_q = false, rq_ahead_q = false;
+  uint32_t rq_x_q = kXNone;  // the request walk's transfer (kXC: a store's writes)
+  bool rq_ahead_q = false;
   uint32_t rs_rows_q = 0, rs_row_q = 0, rs_beat_q = 0;
   uint32_t wd_rows_q = 0, wd_j_q = 0;
   uint64_t wd_addr_q = 0, wd_row_q = 0;

@@ -121,6 +121,36 @@ enum Reg : uint32_t {
   kCycOutputHi = 52,  // R: CYC_OUTPUT, bits 63:32
   kCycLoadHi = 53,  // R: CYC_LOAD, bits 63:32
   kCycStoreHi = 54,  // R: CYC_STORE, bits 63:32
+  kDramRdALo = 56,  // R: memory bytes read for A (beats x 2^MemBytesLog2), bits 31:0
+  kDramRdAHi = 57,  // R: memory bytes read for A (beats x 2^MemBytesLog2), bits 63:32
+  kDramRdBLo = 58,  // R: memory bytes read for B, bits 31:0
+  kDramRdBHi = 59,  // R: memory bytes read for B, bits 63:32
+  kDramRdQLo = 60,  // R: memory bytes read for BIAS, M0 and SHIFT, bits 31:0
+  kDramRdQHi = 61,  // R: memory bytes read for BIAS, M0 and SHIFT, bits 63:32
+  kSramRdALo = 62,  // R: A scratchpad words read (the array's operand rows), bits 31:0
+  kSramRdAHi = 63,  // R: A scratchpad words read (the array's operand rows), bits 63:32
+  kSramRdBLo = 64,  // R: B scratchpad words read (weight rows), bits 31:0
+  kSramRdBHi = 65,  // R: B scratchpad words read (weight rows), bits 63:32
+  kSramRdCLo = 66,  // R: C scratchpad words read (the DMA's stores), bits 31:0
+  kSramRdCHi = 67,  // R: C scratchpad words read (the DMA's stores), bits 63:32
+  kSramRdBiasLo = 68,  // R: BIAS scratchpad words read (the output stage), bits 31:0
+  kSramRdBiasHi = 69,  // R: BIAS scratchpad words read (the output stage), bits 63:32
+  kSramRdM0Lo = 70,  // R: M0 scratchpad words read, bits 31:0
+  kSramRdM0Hi = 71,  // R: M0 scratchpad words read, bits 63:32
+  kSramRdShiftLo = 72,  // R: SHIFT scratchpad words read, bits 31:0
+  kSramRdShiftHi = 73,  // R: SHIFT scratchpad words read, bits 63:32
+  kSramWrALo = 74,  // R: A scratchpad words written (the DMA's loads), bits 31:0
+  kSramWrAHi = 75,  // R: A scratchpad words written (the DMA's loads), bits 63:32
+  kSramWrBLo = 76,  // R: B scratchpad words written, bits 31:0
+  kSramWrBHi = 77,  // R: B scratchpad words written, bits 63:32
+  kSramWrCLo = 78,  // R: C scratchpad words written (the output stage), bits 31:0
+  kSramWrCHi = 79,  // R: C scratchpad words written (the output stage), bits 63:32
+  kSramWrBiasLo = 80,  // R: BIAS scratchpad words written, bits 31:0
+  kSramWrBiasHi = 81,  // R: BIAS scratchpad words written, bits 63:32
+  kSramWrM0Lo = 82,  // R: M0 scratchpad words written, bits 31:0
+  kSramWrM0Hi = 83,  // R: M0 scratchpad words written, bits 63:32
+  kSramWrShiftLo = 84,  // R: SHIFT scratchpad words written, bits 31:0
+  kSramWrShiftHi = 85,  // R: SHIFT scratchpad words written, bits 63:32
 };
 
 struct RegInfo {
@@ -178,6 +208,80 @@ inline constexpr RegInfo kRegTable[] = {
     {kCycOutputHi, "CYC_OUTPUT_HI", "R", 32, false, 0, "CYC_OUTPUT, bits 63:32"},
     {kCycLoadHi, "CYC_LOAD_HI", "R", 32, false, 0, "CYC_LOAD, bits 63:32"},
     {kCycStoreHi, "CYC_STORE_HI", "R", 32, false, 0, "CYC_STORE, bits 63:32"},
+    {kDramRdALo, "DRAM_RD_A_LO", "R", 32, false, 0, "memory bytes read for A (beats x 2^MemBytesLog2), bits 31:0"},
+    {kDramRdAHi, "DRAM_RD_A_HI", "R", 32, false, 0, "memory bytes read for A (beats x 2^MemBytesLog2), bits 63:32"},
+    {kDramRdBLo, "DRAM_RD_B_LO", "R", 32, false, 0, "memory bytes read for B, bits 31:0"},
+    {kDramRdBHi, "DRAM_RD_B_HI", "R", 32, false, 0, "memory bytes read for B, bits 63:32"},
+    {kDramRdQLo, "DRAM_RD_Q_LO", "R", 32, false, 0, "memory bytes read for BIAS, M0 and SHIFT, bits 31:0"},
+    {kDramRdQHi, "DRAM_RD_Q_HI", "R", 32, false, 0, "memory bytes read for BIAS, M0 and SHIFT, bits 63:32"},
+    {kSramRdALo, "SRAM_RD_A_LO", "R", 32, false, 0, "A scratchpad words read (the array's operand rows), bits 31:0"},
+    {kSramRdAHi, "SRAM_RD_A_HI", "R", 32, false, 0, "A scratchpad words read (the array's operand rows), bits 63:32"},
+    {kSramRdBLo, "SRAM_RD_B_LO", "R", 32, false, 0, "B scratchpad words read (weight rows), bits 31:0"},
+    {kSramRdBHi, "SRAM_RD_B_HI", "R", 32, false, 0, "B scratchpad words read (weight rows), bits 63:32"},
+    {kSramRdCLo, "SRAM_RD_C_LO", "R", 32, false, 0, "C scratchpad words read (the DMA's stores), bits 31:0"},
+    {kSramRdCHi, "SRAM_RD_C_HI", "R", 32, false, 0, "C scratchpad words read (the DMA's stores), bits 63:32"},
+    {kSramRdBiasLo, "SRAM_RD_BIAS_LO", "R", 32, false, 0, "BIAS scratchpad words read (the output stage), bits 31:0"},
+    {kSramRdBiasHi, "SRAM_RD_BIAS_HI", "R", 32, false, 0, "BIAS scratchpad words read (the output stage), bits 63:32"},
+    {kSramRdM0Lo, "SRAM_RD_M0_LO", "R", 32, false, 0, "M0 scratchpad words read, bits 31:0"},
+    {kSramRdM0Hi, "SRAM_RD_M0_HI", "R", 32, false, 0, "M0 scratchpad words read, bits 63:32"},
+    {kSramRdShiftLo, "SRAM_RD_SHIFT_LO", "R", 32, false, 0, "SHIFT scratchpad words read, bits 31:0"},
+    {kSramRdShiftHi, "SRAM_RD_SHIFT_HI", "R", 32, false, 0, "SHIFT scratchpad words read, bits 63:32"},
+    {kSramWrALo, "SRAM_WR_A_LO", "R", 32, false, 0, "A scratchpad words written (the DMA's loads), bits 31:0"},
+    {kSramWrAHi, "SRAM_WR_A_HI", "R", 32, false, 0, "A scratchpad words written (the DMA's loads), bits 63:32"},
+    {kSramWrBLo, "SRAM_WR_B_LO", "R", 32, false, 0, "B scratchpad words written, bits 31:0"},
+    {kSramWrBHi, "SRAM_WR_B_HI", "R", 32, false, 0, "B scratchpad words written, bits 63:32"},
+    {kSramWrCLo, "SRAM_WR_C_LO", "R", 32, false, 0, "C scratchpad words written (the output stage), bits 31:0"},
+    {kSramWrCHi, "SRAM_WR_C_HI", "R", 32, false, 0, "C scratchpad words written (the output stage), bits 63:32"},
+    {kSramWrBiasLo, "SRAM_WR_BIAS_LO", "R", 32, false, 0, "BIAS scratchpad words written, bits 31:0"},
+    {kSramWrBiasHi, "SRAM_WR_BIAS_HI", "R", 32, false, 0, "BIAS scratchpad words written, bits 63:32"},
+    {kSramWrM0Lo, "SRAM_WR_M0_LO", "R", 32, false, 0, "M0 scratchpad words written, bits 31:0"},
+    {kSramWrM0Hi, "SRAM_WR_M0_HI", "R", 32, false, 0, "M0 scratchpad words written, bits 63:32"},
+    {kSramWrShiftLo, "SRAM_WR_SHIFT_LO", "R", 32, false, 0, "SHIFT scratchpad words written, bits 31:0"},
+    {kSramWrShiftHi, "SRAM_WR_SHIFT_HI", "R", 32, false, 0, "SHIFT scratchpad words written, bits 63:32"},
+};
+
+// Traffic counters: counter i is read at kCntFirst + 2i (bits 31:0) and + 1 (bits 63:32)
+inline constexpr int kCntFirst = 56;
+enum Counter : int {
+  kCntDramRdA = 0,  // memory bytes read for A (beats x 2^MemBytesLog2)
+  kCntDramRdB = 1,  // memory bytes read for B
+  kCntDramRdQ = 2,  // memory bytes read for BIAS, M0 and SHIFT
+  kCntSramRdA = 3,  // A scratchpad words read (the array's operand rows)
+  kCntSramRdB = 4,  // B scratchpad words read (weight rows)
+  kCntSramRdC = 5,  // C scratchpad words read (the DMA's stores)
+  kCntSramRdBias = 6,  // BIAS scratchpad words read (the output stage)
+  kCntSramRdM0 = 7,  // M0 scratchpad words read
+  kCntSramRdShift = 8,  // SHIFT scratchpad words read
+  kCntSramWrA = 9,  // A scratchpad words written (the DMA's loads)
+  kCntSramWrB = 10,  // B scratchpad words written
+  kCntSramWrC = 11,  // C scratchpad words written (the output stage)
+  kCntSramWrBias = 12,  // BIAS scratchpad words written
+  kCntSramWrM0 = 13,  // M0 scratchpad words written
+  kCntSramWrShift = 14,  // SHIFT scratchpad words written
+  kNumCnt = 15
+};
+struct CounterInfo {
+  Counter counter;
+  const char* name;  // as in docs/architecture.md (SRAM_RD_A, ...)
+  const char* key;   // the report's JSON key (sram_rd_a, ...)
+  const char* doc;
+};
+inline constexpr CounterInfo kCounterTable[] = {
+    {kCntDramRdA, "DRAM_RD_A", "dram_rd_a", "memory bytes read for A (beats x 2^MemBytesLog2)"},
+    {kCntDramRdB, "DRAM_RD_B", "dram_rd_b", "memory bytes read for B"},
+    {kCntDramRdQ, "DRAM_RD_Q", "dram_rd_q", "memory bytes read for BIAS, M0 and SHIFT"},
+    {kCntSramRdA, "SRAM_RD_A", "sram_rd_a", "A scratchpad words read (the array's operand rows)"},
+    {kCntSramRdB, "SRAM_RD_B", "sram_rd_b", "B scratchpad words read (weight rows)"},
+    {kCntSramRdC, "SRAM_RD_C", "sram_rd_c", "C scratchpad words read (the DMA's stores)"},
+    {kCntSramRdBias, "SRAM_RD_BIAS", "sram_rd_bias", "BIAS scratchpad words read (the output stage)"},
+    {kCntSramRdM0, "SRAM_RD_M0", "sram_rd_m0", "M0 scratchpad words read"},
+    {kCntSramRdShift, "SRAM_RD_SHIFT", "sram_rd_shift", "SHIFT scratchpad words read"},
+    {kCntSramWrA, "SRAM_WR_A", "sram_wr_a", "A scratchpad words written (the DMA's loads)"},
+    {kCntSramWrB, "SRAM_WR_B", "sram_wr_b", "B scratchpad words written"},
+    {kCntSramWrC, "SRAM_WR_C", "sram_wr_c", "C scratchpad words written (the output stage)"},
+    {kCntSramWrBias, "SRAM_WR_BIAS", "sram_wr_bias", "BIAS scratchpad words written"},
+    {kCntSramWrM0, "SRAM_WR_M0", "sram_wr_m0", "M0 scratchpad words written"},
+    {kCntSramWrShift, "SRAM_WR_SHIFT", "sram_wr_shift", "SHIFT scratchpad words written"},
 };
 
 inline constexpr uint32_t reg(Reg r) { return uint32_t(r); }
@@ -491,6 +595,9 @@ SystolicRegsParams systolic_regs_params(const P& top) {
   X(err_i, uint32_t, kErrWidth) \
   X(rd_beat_i, bool, 1) \
   X(wr_beat_i, bool, 1) \
+  X(rd_sp_i, uint32_t, kSpadRegions) \
+  X(sram_rd_i, uint32_t, kSpadRegions) \
+  X(sram_wr_i, uint32_t, kSpadRegions) \
   X(a_rdata_i, uint32_t, kDataWidth) \
   X(b_rdata_i, uint32_t, kDataWidth) \
   X(c_rdata_i, uint32_t, kDataWidth) \
@@ -754,6 +861,7 @@ DmaParams dma_params(const P& top) {
   X(c_rd_addr_o, uint64_t, kAddrWidth) \
   X(mem_req_valid_o, bool, 1) \
   X(mem_req_we_o, bool, 1) \
+  X(mem_req_sp_o, uint32_t, kSpadRegions) \
   X(mem_req_addr_o, uint32_t, kMemAddrWidth) \
   L(mem_req_wdata_o, ipow2(p.MemBytesLog2), 8, false) \
   X(mem_req_wstrb_o, uint64_t, ipow2(p.MemBytesLog2)) \

@@ -115,6 +115,11 @@ uint32_t SystolicRegs::reg_read(uint32_t index, const SystolicRegsIn& in) const 
     case iface::kDramWrHi:
       return uint32_t(r.dram_wr_q >> 32);
     default:
+      if (index >= uint32_t(iface::kCntFirst) &&
+          index < uint32_t(iface::kCntFirst + 2 * iface::kNumCnt)) {
+        const uint64_t c = r.cnt_q[(index - uint32_t(iface::kCntFirst)) / 2];
+        return uint32_t((index - uint32_t(iface::kCntFirst)) % 2 ? c >> 32 : c);
+      }
       return 0;  // CTRL (write only) and unassigned indices
   }
 }
@@ -301,6 +306,7 @@ void SystolicRegs::tick(const SystolicRegsIn& in) {
     r.err_q = 0;
     r.cyc_load_q = r.cyc_store_q = 0;
     r.dram_rd_q = r.dram_wr_q = 0;
+    for (uint64_t& c : r.cnt_q) c = 0;
   } else if (in.busy_i) {
     count(in);
   }
@@ -318,6 +324,24 @@ void SystolicRegs::count(const SystolicRegsIn& in) {
   r.cyc_store_q += uint64_t(in.ph_store_i);
   if (in.rd_beat_i) r.dram_rd_q += uint64_t{1} << p_.MemBytesLog2;
   if (in.wr_beat_i) r.dram_wr_q += uint64_t{1} << p_.MemBytesLog2;
+  count_traffic(in, 1);
+}
+
+// The traffic counters over n cycles with these inputs.
+void SystolicRegs::count_traffic(const SystolicRegsIn& in, uint64_t n) {
+  SystolicRegsRegs& r = r_;
+  if (in.rd_beat_i) {
+    const uint64_t bytes = n << p_.MemBytesLog2;
+    if (in.rd_sp_i & sp_bit(iface::kA)) r.cnt_q[iface::kCntDramRdA] += bytes;
+    if (in.rd_sp_i & sp_bit(iface::kB)) r.cnt_q[iface::kCntDramRdB] += bytes;
+    if (in.rd_sp_i & (sp_bit(iface::kBias) | sp_bit(iface::kM0) | sp_bit(iface::kShift))) {
+      r.cnt_q[iface::kCntDramRdQ] += bytes;
+    }
+  }
+  for (int i = 0; i < iface::kSpadRegions; ++i) {
+    r.cnt_q[size_t(iface::kCntSramRdA + i)] += (in.sram_rd_i >> i & 1u) ? n : 0;
+    r.cnt_q[size_t(iface::kCntSramWrA + i)] += (in.sram_wr_i >> i & 1u) ? n : 0;
+  }
 }
 
 static_assert(iface::kCycWidth == 64 && iface::kMacsWidth == 64,
@@ -335,6 +359,7 @@ void SystolicRegs::advance_busy(uint64_t n, const SystolicRegsIn& in) {
   r.cyc_load_q += in.ph_load_i ? n : 0;
   r.cyc_store_q += in.ph_store_i ? n : 0;
   // No memory beats in a fast-forward (SystolicTop::wait_done skips only tile_ctrl's stretches).
+  count_traffic(in, n);
 }
 
 }  // namespace systolic::model

@@ -35,6 +35,7 @@ struct SystolicRegsRegs {
   uint32_t err_q = 0;
   uint64_t cyc_load_q = 0, cyc_store_q = 0;
   uint64_t dram_rd_q = 0, dram_wr_q = 0;
+  uint64_t cnt_q[iface::kNumCnt] = {};  // traffic counters (iface::Counter order)
   bool rvalid_q = false;
   uint32_t src_q = 0;        // what the read of the last cycle reads: 0 regs, 1..6 a region, 7 none
   uint32_t reg_rdata_q = 0;  // the register it read
@@ -60,6 +61,8 @@ class SystolicRegs {
                      uint32_t shift) const;
 
   const SystolicRegsRegs& regs() const { return r_; }
+  // Bit of region r in rd_sp_i, sram_rd_i and sram_wr_i (bit i: region 1 + i).
+  static constexpr uint32_t sp_bit(iface::Region r) { return 1u << (uint32_t(r) - 1); }
 
   // Fast-forward (timing-only runs): n edges without a host access (host_req_i = 0), with
   // rvalid_q = 0, busy_i = 1, done_i = 0 and the other inputs as in `in`: what n calls of tick()
@@ -70,6 +73,7 @@ class SystolicRegs {
   uint32_t reg_read(uint32_t index, const SystolicRegsIn& in) const;
   void update_register_outputs();        // m_o .. rounding_o from the registers
   void count(const SystolicRegsIn& in);  // a busy cycle: the counters
+  void count_traffic(const SystolicRegsIn& in, uint64_t n);
 
   SystolicRegsParams p_;
   SystolicRegsRegs r_;

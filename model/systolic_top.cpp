@@ -65,8 +65,10 @@ void SystolicTop::set_mem_outputs() {
 
 Counters SystolicTop::counters() const {
   const SystolicRegsRegs& r = regs_.regs();
-  return {r.cyc_busy_q, r.cyc_wstall_q, r.cyc_compute_q, r.cyc_drain_q, r.cyc_output_q,
-          r.macs_q,     r.cyc_load_q,   r.cyc_store_q,   r.dram_rd_q,   r.dram_wr_q};
+  Counters c{r.cyc_busy_q, r.cyc_wstall_q, r.cyc_compute_q, r.cyc_drain_q, r.cyc_output_q,
+             r.macs_q,     r.cyc_load_q,   r.cyc_store_q,   r.dram_rd_q,   r.dram_wr_q};
+  std::copy(std::begin(r.cnt_q), std::end(r.cnt_q), std::begin(c.traffic));
+  return c;
 }
 
 void SystolicTop::issue(const TileCtrlOut& co) {
@@ -144,6 +146,25 @@ void SystolicTop::acc_edge(const AccStageOut& ao) {
   }
 }
 
+// The engine's scratchpad word accesses of this cycle into systolic_regs' traffic inputs: A and B
+// reads from tile_ctrl, the BIAS / M0 / SHIFT reads and C writes from acc_stage. Timing-only runs
+// have no acc_stage: a slot of a tile's last K-tile (s_last) counts its BIAS / M0 / SHIFT read and
+// its C write at issue, the same totals by the end of the command.
+void SystolicTop::engine_traffic(const TileCtrlOut& co, const AccStageOut* ao,
+                                 SystolicRegsIn& ri) const {
+  using R = SystolicRegs;
+  constexpr uint32_t q = R::sp_bit(iface::kBias) | R::sp_bit(iface::kM0) | R::sp_bit(iface::kShift);
+  if (co.wl_issue_o && !co.wl_zero_o) ri.sram_rd_i |= R::sp_bit(iface::kB);
+  if (co.s_issue_o) ri.sram_rd_i |= R::sp_bit(iface::kA);
+  if (ao) {
+    if (ao->q_rd_en_o) ri.sram_rd_i |= q;
+    if (ao->c_wr_en_o) ri.sram_wr_i |= R::sp_bit(iface::kC);
+  } else if (!compute_data_ && co.s_issue_o && co.s_last_o) {
+    ri.sram_rd_i |= q;
+    ri.sram_wr_i |= R::sp_bit(iface::kC);
+  }
+}
+
 bool SystolicTop::wait_done(uint64_t max_edges) {
   const TopIn idle{};
   uint64_t edges = 0;
@@ -156,8 +177,10 @@ bool SystolicTop::wait_done(uint64_t max_edges) {
         const TileCtrlOut& co = ctrl_.out();
         // The inputs systolic_regs sees in these edges: the host port idle, the phase of the
         // controller (constant in a steady stretch).
-        const SystolicRegsIn& ri = set_regs_in(idle);
+        SystolicRegsIn& ri = set_regs_in(idle);
         regs_.eval(ri);
+        ri.sram_rd_i = ri.sram_wr_i = 0;
+        engine_traffic(co, nullptr, ri);
         // The engine's scratchpad reads in these edges (they clear the RAMs' host read data).
         if (co.wl_issue_o && !co.wl_zero_o) b_.engine_read();
         if (co.s_issue_o) a_.engine_read();
@@ -194,6 +217,7 @@ SystolicRegsIn& SystolicTop::set_regs_in(const TopIn& in) {
   ri.err_i = d.err_o;
   ri.rd_beat_i = d.mem_req_valid_o && in.mem_req_ready_i && !d.mem_req_we_o;
   ri.wr_beat_i = d.mem_req_valid_o && in.mem_req_ready_i && d.mem_req_we_o;
+  ri.rd_sp_i = d.mem_req_sp_o;
   ri.ph_wstall_i = co.ph_wstall_o;
   ri.ph_compute_i = co.ph_compute_o;
   ri.ph_drain_i = co.ph_drain_o;
@@ -233,8 +257,10 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
 
   const bool engine = co.busy_o || (compute_data_ && (slot_count_ > 0 || acc_.x().valid));
   acc_ticked_ = engine && compute_data_;
+  ri.sram_rd_i = ri.sram_wr_i = 0;
   if (engine) {
     const AccStageOut* ao = compute_data_ ? &acc_eval(co, ro) : nullptr;
+    engine_traffic(co, ao, ri);
     if (co.wl_issue_o && !co.wl_zero_o) {
       b_.engine_read();
       if (co.wl_row_o == 0) bank_bbase_[co.wl_bank_o ? 1 : 0] = co.wl_addr_o;
@@ -257,7 +283,9 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
         s32[i - 3]->dma_write(dout.wr_addr_o, dout.wr_data_o.data());
       }
     }
+    ri.sram_wr_i |= dout.wr_en_o;
     if (dout.c_rd_en_o) {
+      ri.sram_rd_i |= SystolicRegs::sp_bit(iface::kC);
       c_.engine_read();
       const int8_t* cw = c_.word(dout.c_rd_addr_o);
       for (int l = 0; l < p_.Cols; ++l) c_rd_next_[size_t(l)] = cw ? cw[l] : 0;

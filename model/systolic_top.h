@@ -35,6 +35,8 @@ using iface::TopParams;
 struct Counters {
   uint64_t busy = 0, wstall = 0, compute = 0, drain = 0, output = 0, macs = 0;
   uint64_t load = 0, store = 0, dram_rd = 0, dram_wr = 0;
+  // The traffic counters (DRAM_RD_A .. SRAM_WR_SHIFT), indexed by iface::Counter.
+  uint64_t traffic[iface::kNumCnt] = {};
 
   Counters& operator+=(const Counters& o) {
     busy += o.busy;
@@ -47,6 +49,7 @@ struct Counters {
     store += o.store;
     dram_rd += o.dram_rd;
     dram_wr += o.dram_wr;
+    for (int i = 0; i < iface::kNumCnt; ++i) traffic[i] += o.traffic[i];
     return *this;
   }
 };
@@ -98,6 +101,7 @@ class SystolicTop {
   };
   void issue(const TileCtrlOut& co);  // the slot tile_ctrl issues this cycle
   SystolicRegsIn& set_regs_in(const TopIn& in);
+  void engine_traffic(const TileCtrlOut& co, const AccStageOut* ao, SystolicRegsIn& ri) const;
   void set_mem_outputs();
   const AccStageOut& acc_eval(const TileCtrlOut& co, const SystolicRegsOut& ro);
   void acc_edge(const AccStageOut& ao);

@@ -1,5 +1,7 @@
 #include "tile_ctrl.h"
 
+#include <algorithm>
+
 namespace systolic::model {
 namespace {
 
@@ -257,6 +259,8 @@ uint64_t TileCtrl::steady_edges() const {
   if (r.wl_act_q) {
     const uint32_t last_row = uint32_t(p_.Rows - 1) & row_mask_;
     nw = r.wl_row_q < last_row ? last_row - r.wl_row_q : 0;
+    // ... and before its first zero row (wl_zero_o stays as it is: the weight reads it counts).
+    if (r.wl_row_q < r.wl_krem_q) nw = std::min<uint64_t>(nw, r.wl_krem_q - r.wl_row_q);
   } else if (wl_start_) {
     return 0;
   } else if (r.wl_left_q && !((r.bank_wait_q >> unsigned(r.wl_bank_q)) & 1u)) {

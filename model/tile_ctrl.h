@@ -80,8 +80,9 @@ class TileCtrl {
   // Fast-forward (timing-only runs, SystolicTop::wait_done): the number of edges from now in
   // which, with the same inputs and no start, only the positions of a stream and of a weight load
   // advance and the bank countdowns count down: no tile boundary, no load or stream start, no
-  // tail. advance(n) applies n <= steady_edges() such edges at once; the registers and outputs
-  // then equal those of n calls of tick(), which testbench/test_tile_ctrl.cpp checks.
+  // tail, no weight row turning into a zero row (wl_zero_o). advance(n) applies n <= steady_edges()
+  // such edges at once; the registers and outputs then equal those of n calls of tick(), which
+  // testbench/test_tile_ctrl.cpp checks.
   uint64_t steady_edges() const;
   void advance(uint64_t n);
 

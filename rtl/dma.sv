@@ -48,7 +48,7 @@
 // (a store: its last write; a load: its last read), the next transfer of the iteration (always a
 // load) issues its reads (`pre`, rq_ahead_q), while the running one still takes its responses;
 // the next one takes its own (in order, after them) once it starts. The request walk has its own
-// row pitch and length (rq_ld_q, rq_rb_q) and kind (rq_we_q).
+// row pitch and length (rq_ld_q, rq_rb_q) and transfer (rq_x_q).
 //
 // A transfer moves `rows` rows of row_bytes bytes between memory (row r at addr + r*ld) and
 // scratchpad words of W bytes (A: Rows lanes, B/C/SHIFT: Cols lanes, BIAS/M0: Cols int32
@@ -60,7 +60,8 @@
 // of MB): a request is held (valid, we, addr, wdata, wstrb unchanged) until mem_req_ready_i;
 // every request gets one response, in request order (a read's data, a write's acknowledgement),
 // taken in a cycle with mem_rsp_valid_i and mem_rsp_ready_o. Any number of requests may be in
-// flight (the memory limits them with mem_req_ready_i).
+// flight (the memory limits them with mem_req_ready_i). mem_req_sp_o names the scratchpad of the
+// request's tensor (bit i: region 1 + i; C for a write), held with the request (0 after reset).
 //   Load: read requests for the beats that hold each row's bytes, in address order, one per
 //   cycle while mem_req_ready_i; each response's bytes of the row go into a staging buffer of
 //   Cap = 2*WMax + MB bytes (the last beat of a row adds the row's padding zeros), taken while
@@ -135,6 +136,7 @@ module dma #(
   output logic [systolic_pkg::AddrWidth-1:0]     c_rd_addr_o,
   output logic                                   mem_req_valid_o,
   output logic                                   mem_req_we_o,
+  output logic [systolic_pkg::SpadRegions-1:0]   mem_req_sp_o,
   output logic [systolic_pkg::MemAddrWidth-1:0]  mem_req_addr_o,
   output logic [8*(2**MemBytesLog2)-1:0]         mem_req_wdata_o,
   output logic [(2**MemBytesLog2)-1:0]           mem_req_wstrb_o,
@@ -159,7 +161,7 @@ module dma #(
   localparam int BwCap = 16 * ((MB < Rows) ? ((MB < Cols) ? MB : Cols) : ((Rows < Cols) ? Rows : Cols));
 
   // Scratchpad index in wr_en_o (region 1 + i).
-  localparam int SpA = 0, SpB = 1, SpBias = 3, SpM0 = 4, SpShift = 5;
+  localparam int SpA = 0, SpB = 1, SpC = 2, SpBias = 3, SpM0 = 4, SpShift = 5;
 
   typedef enum logic [2:0] {SIdle, SCheck, SNext, SXfer, SWait, STile} state_e;
   // Transfers, in the order of an iteration.
@@ -207,7 +209,8 @@ module dma #(
   // whether it was started ahead (SXfer: the next transfer's reads, before the running one ends).
   logic [MAW-1:0]       rq_ld_q, rq_ld_d;
   logic [MAW-1:0]       rq_rb_q, rq_rb_d;
-  logic                 rq_we_q, rq_we_d;
+  logic [2:0]           rq_x_q, rq_x_d;      // its transfer (XC: a store's writes; XNone at reset)
+  logic                 rq_we;
   logic                 rq_ahead_q, rq_ahead_d;
   // Response walk (load): the same over the responses.
   logic [DimW-1:0]      rs_rows_q, rs_rows_d;
@@ -531,11 +534,25 @@ module dma #(
 
   // Requests: load reads the beats of the rows; store writes a beat once its bytes are buffered.
   // (A store's requests are its own: a read ahead starts only after its last write request.)
-  assign mem_req_valid_o = (rq_rows_q != '0) && (!rq_we_q || (32'(fill_q) >= 32'(hd_n)));
-  assign mem_req_we_o    = rq_we_q;
+  assign rq_we           = rq_x_q == XC;
+  assign mem_req_valid_o = (rq_rows_q != '0) && (!rq_we || (32'(fill_q) >= 32'(hd_n)));
+  assign mem_req_we_o    = rq_we;
   assign mem_req_addr_o  = rq_beat_q;
+  // The request's tensor: transfer x loads region 1 + SpX (XC stores C).
+  always_comb begin
+    mem_req_sp_o = '0;
+    case (rq_x_q)
+      XC:      mem_req_sp_o[SpC] = 1'b1;
+      XA:      mem_req_sp_o[SpA] = 1'b1;
+      XB:      mem_req_sp_o[SpB] = 1'b1;
+      XBias:   mem_req_sp_o[SpBias] = 1'b1;
+      XM0:     mem_req_sp_o[SpM0] = 1'b1;
+      XShift:  mem_req_sp_o[SpShift] = 1'b1;
+      default: ;
+    endcase
+  end
   assign req_fire        = mem_req_valid_o && mem_req_ready_i;
-  assign wr_fire         = req_fire && rq_we_q;
+  assign wr_fire         = req_fire && rq_we;
   assign rq_last         = rq_row_q + rq_rb_q - rq_beat_q <= MAW'(MB);  // modulo 2^MAW: a row may end at 2^MAW
   // The next transfer of this iteration (a load: C is always the first) requests its beats as
   // soon as the running transfer has requested all of its own.
@@ -546,7 +563,7 @@ module dma #(
   assign wdata_sh = (8 * MB)'(buf_q << (32'(hd_lo) * 8));
   always_comb begin
     for (int i = 0; i < MB; i++) begin
-      strb[i] = storing && rq_we_q && (rq_rows_q != '0) && (8'(i) >= hd_lo) && (8'(i) < hd_hi);
+      strb[i] = storing && rq_we && (rq_rows_q != '0) && (8'(i) >= hd_lo) && (8'(i) < hd_hi);
       mem_req_wdata_o[8*i +: 8] = strb[i] ? wdata_sh[8*i +: 8] : 8'd0;
     end
   end
@@ -695,7 +712,7 @@ module dma #(
     x_ld_d = x_ld_q; x_rb_d = x_rb_q; x_wb_d = x_wb_q; x_wpr_d = x_wpr_q; x_pad_d = x_pad_q;
     x_rstride_d = x_rstride_q; x_cstride_d = x_cstride_q;
     rq_rows_d = rq_rows_q; rq_row_d = rq_row_q; rq_beat_d = rq_beat_q;
-    rq_ld_d = rq_ld_q; rq_rb_d = rq_rb_q; rq_we_d = rq_we_q; rq_ahead_d = rq_ahead_q;
+    rq_ld_d = rq_ld_q; rq_rb_d = rq_rb_q; rq_x_d = rq_x_q; rq_ahead_d = rq_ahead_q;
     rs_rows_d = rs_rows_q; rs_row_d = rs_row_q; rs_beat_d = rs_beat_q;
     wd_rows_d = wd_rows_q; wd_j_d = wd_j_q; wd_addr_d = wd_addr_q; wd_row_d = wd_row_q;
     pend_d = c_rd;
@@ -736,7 +753,7 @@ module dma #(
     // The next transfer's reads start ahead: the request walk's descriptor.
     if (pre) begin
       rq_rows_d = nx_rows; rq_row_d = nx_addr; rq_beat_d = nx_addr & beat_mask;
-      rq_ld_d = nx_ld; rq_rb_d = nx_rb; rq_we_d = 1'b0; rq_ahead_d = 1'b1;
+      rq_ld_d = nx_ld; rq_rb_d = nx_rb; rq_x_d = go_ahead; rq_ahead_d = 1'b1;
     end
     // A transfer starts: its descriptor (the request walk's too, unless it started ahead).
     if ((state_q == SNext) && (go != XNone)) begin
@@ -745,7 +762,7 @@ module dma #(
       rq_ahead_d = 1'b0;
       if (!rq_ahead_q) begin
         rq_rows_d = nx_rows; rq_row_d = nx_addr; rq_beat_d = nx_addr & beat_mask;
-        rq_ld_d = nx_ld; rq_rb_d = nx_rb; rq_we_d = go == XC;
+        rq_ld_d = nx_ld; rq_rb_d = nx_rb; rq_x_d = go;
       end
       rs_rows_d = nx_rows; rs_row_d = nx_addr; rs_beat_d = nx_addr & beat_mask;
       wd_rows_d = nx_rows; wd_j_d = '0; wd_addr_d = nx_sbase; wd_row_d = nx_sbase;
@@ -765,7 +782,7 @@ module dma #(
       x_ld_q <= '0; x_rb_q <= '0; x_wb_q <= '0; x_wpr_q <= '0; x_pad_q <= '0;
       x_rstride_q <= '0; x_cstride_q <= '0;
       rq_rows_q <= '0; rq_row_q <= '0; rq_beat_q <= '0;
-      rq_ld_q <= '0; rq_rb_q <= '0; rq_we_q <= 1'b0; rq_ahead_q <= 1'b0;
+      rq_ld_q <= '0; rq_rb_q <= '0; rq_x_q <= XNone; rq_ahead_q <= 1'b0;
       rs_rows_q <= '0; rs_row_q <= '0; rs_beat_q <= '0;
       wd_rows_q <= '0; wd_j_q <= '0; wd_addr_q <= '0; wd_row_q <= '0;
       buf_q <= '0; fill_q <= '0;
@@ -783,7 +800,7 @@ module dma #(
       x_ld_q <= x_ld_d; x_rb_q <= x_rb_d; x_wb_q <= x_wb_d; x_wpr_q <= x_wpr_d;
       x_pad_q <= x_pad_d; x_rstride_q <= x_rstride_d; x_cstride_q <= x_cstride_d;
       rq_rows_q <= rq_rows_d; rq_row_q <= rq_row_d; rq_beat_q <= rq_beat_d;
-      rq_ld_q <= rq_ld_d; rq_rb_q <= rq_rb_d; rq_we_q <= rq_we_d; rq_ahead_q <= rq_ahead_d;
+      rq_ld_q <= rq_ld_d; rq_rb_q <= rq_rb_d; rq_x_q <= rq_x_d; rq_ahead_q <= rq_ahead_d;
       rs_rows_q <= rs_rows_d; rs_row_q <= rs_row_d; rs_beat_q <= rs_beat_d;
       wd_rows_q <= wd_rows_d; wd_j_q <= wd_j_d; wd_addr_q <= wd_addr_d; wd_row_q <= wd_row_d;
       buf_q <= buf_d; fill_q <= fill_d;
@@ -813,7 +830,12 @@ module dma #(
                            !((loading && (rs_rows_q != '0)) || (storing && (wr_out_q != '0)))))
   // A request walk started ahead is a load's, and it starts only once the running transfer has
   // requested everything.
-  `SYS_ASSERT(AheadRead_A, !(rq_ahead_q && rq_we_q))
+  `SYS_ASSERT(AheadRead_A, !(rq_ahead_q && rq_we))
+  // The reads started ahead are those of the transfer that starts next.
+  `SYS_ASSERT(AheadKind_A, !((state_q == SNext) && (go != XNone) && rq_ahead_q) || (go == rq_x_q))
+  // A request names its tensor's scratchpad: one region, C exactly for the writes.
+  `SYS_ASSERT(ReqSp_A, !mem_req_valid_o || (($countones(mem_req_sp_o) == 1) &&
+                                            (mem_req_sp_o[SpC] == mem_req_we_o)))
   // Requests address whole beats.
   `SYS_ASSERT(MemAligned_A, !mem_req_valid_o || ((mem_req_addr_o & MAW'(MB - 1)) == '0))
   // tile_ctrl starts only when idle, and the halves a transfer writes are not the ones it reads:

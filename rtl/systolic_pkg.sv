@@ -113,6 +113,55 @@ package systolic_pkg;
   localparam logic [LaneWidth-1:0] RegCycOutputHi = 8'd52;  // R: CYC_OUTPUT, bits 63:32
   localparam logic [LaneWidth-1:0] RegCycLoadHi = 8'd53;  // R: CYC_LOAD, bits 63:32
   localparam logic [LaneWidth-1:0] RegCycStoreHi = 8'd54;  // R: CYC_STORE, bits 63:32
+  localparam logic [LaneWidth-1:0] RegDramRdALo = 8'd56;  // R: memory bytes read for A (beats x 2^MemBytesLog2), bits 31:0
+  localparam logic [LaneWidth-1:0] RegDramRdAHi = 8'd57;  // R: memory bytes read for A (beats x 2^MemBytesLog2), bits 63:32
+  localparam logic [LaneWidth-1:0] RegDramRdBLo = 8'd58;  // R: memory bytes read for B, bits 31:0
+  localparam logic [LaneWidth-1:0] RegDramRdBHi = 8'd59;  // R: memory bytes read for B, bits 63:32
+  localparam logic [LaneWidth-1:0] RegDramRdQLo = 8'd60;  // R: memory bytes read for BIAS, M0 and SHIFT, bits 31:0
+  localparam logic [LaneWidth-1:0] RegDramRdQHi = 8'd61;  // R: memory bytes read for BIAS, M0 and SHIFT, bits 63:32
+  localparam logic [LaneWidth-1:0] RegSramRdALo = 8'd62;  // R: A scratchpad words read (the array's operand rows), bits 31:0
+  localparam logic [LaneWidth-1:0] RegSramRdAHi = 8'd63;  // R: A scratchpad words read (the array's operand rows), bits 63:32
+  localparam logic [LaneWidth-1:0] RegSramRdBLo = 8'd64;  // R: B scratchpad words read (weight rows), bits 31:0
+  localparam logic [LaneWidth-1:0] RegSramRdBHi = 8'd65;  // R: B scratchpad words read (weight rows), bits 63:32
+  localparam logic [LaneWidth-1:0] RegSramRdCLo = 8'd66;  // R: C scratchpad words read (the DMA's stores), bits 31:0
+  localparam logic [LaneWidth-1:0] RegSramRdCHi = 8'd67;  // R: C scratchpad words read (the DMA's stores), bits 63:32
+  localparam logic [LaneWidth-1:0] RegSramRdBiasLo = 8'd68;  // R: BIAS scratchpad words read (the output stage), bits 31:0
+  localparam logic [LaneWidth-1:0] RegSramRdBiasHi = 8'd69;  // R: BIAS scratchpad words read (the output stage), bits 63:32
+  localparam logic [LaneWidth-1:0] RegSramRdM0Lo = 8'd70;  // R: M0 scratchpad words read, bits 31:0
+  localparam logic [LaneWidth-1:0] RegSramRdM0Hi = 8'd71;  // R: M0 scratchpad words read, bits 63:32
+  localparam logic [LaneWidth-1:0] RegSramRdShiftLo = 8'd72;  // R: SHIFT scratchpad words read, bits 31:0
+  localparam logic [LaneWidth-1:0] RegSramRdShiftHi = 8'd73;  // R: SHIFT scratchpad words read, bits 63:32
+  localparam logic [LaneWidth-1:0] RegSramWrALo = 8'd74;  // R: A scratchpad words written (the DMA's loads), bits 31:0
+  localparam logic [LaneWidth-1:0] RegSramWrAHi = 8'd75;  // R: A scratchpad words written (the DMA's loads), bits 63:32
+  localparam logic [LaneWidth-1:0] RegSramWrBLo = 8'd76;  // R: B scratchpad words written, bits 31:0
+  localparam logic [LaneWidth-1:0] RegSramWrBHi = 8'd77;  // R: B scratchpad words written, bits 63:32
+  localparam logic [LaneWidth-1:0] RegSramWrCLo = 8'd78;  // R: C scratchpad words written (the output stage), bits 31:0
+  localparam logic [LaneWidth-1:0] RegSramWrCHi = 8'd79;  // R: C scratchpad words written (the output stage), bits 63:32
+  localparam logic [LaneWidth-1:0] RegSramWrBiasLo = 8'd80;  // R: BIAS scratchpad words written, bits 31:0
+  localparam logic [LaneWidth-1:0] RegSramWrBiasHi = 8'd81;  // R: BIAS scratchpad words written, bits 63:32
+  localparam logic [LaneWidth-1:0] RegSramWrM0Lo = 8'd82;  // R: M0 scratchpad words written, bits 31:0
+  localparam logic [LaneWidth-1:0] RegSramWrM0Hi = 8'd83;  // R: M0 scratchpad words written, bits 63:32
+  localparam logic [LaneWidth-1:0] RegSramWrShiftLo = 8'd84;  // R: SHIFT scratchpad words written, bits 31:0
+  localparam logic [LaneWidth-1:0] RegSramWrShiftHi = 8'd85;  // R: SHIFT scratchpad words written, bits 63:32
+
+  // Traffic counters: counter i is read at CntFirst + 2i (bits 31:0) and + 1 (bits 63:32)
+  localparam int CntFirst = 56;
+  localparam int NumCnt = 15;
+  localparam int CntDramRdA = 0;  // memory bytes read for A (beats x 2^MemBytesLog2)
+  localparam int CntDramRdB = 1;  // memory bytes read for B
+  localparam int CntDramRdQ = 2;  // memory bytes read for BIAS, M0 and SHIFT
+  localparam int CntSramRdA = 3;  // A scratchpad words read (the array's operand rows)
+  localparam int CntSramRdB = 4;  // B scratchpad words read (weight rows)
+  localparam int CntSramRdC = 5;  // C scratchpad words read (the DMA's stores)
+  localparam int CntSramRdBias = 6;  // BIAS scratchpad words read (the output stage)
+  localparam int CntSramRdM0 = 7;  // M0 scratchpad words read
+  localparam int CntSramRdShift = 8;  // SHIFT scratchpad words read
+  localparam int CntSramWrA = 9;  // A scratchpad words written (the DMA's loads)
+  localparam int CntSramWrB = 10;  // B scratchpad words written
+  localparam int CntSramWrC = 11;  // C scratchpad words written (the output stage)
+  localparam int CntSramWrBias = 12;  // BIAS scratchpad words written
+  localparam int CntSramWrM0 = 13;  // M0 scratchpad words written
+  localparam int CntSramWrShift = 14;  // SHIFT scratchpad words written
 
   // Register reset values (every other register resets to 0)
   localparam logic [7:0] RegActMinReset = 8'h80;

@@ -25,6 +25,10 @@
 //     (mem_start_o). DRAM_* and LD_* are MemAddrWidth-bit descriptor registers (rtl/dma.sv).
 //     CYC_LOAD / CYC_STORE count ph_load_i / ph_store_i; DRAM_RD / DRAM_WR (64 bits, _LO/_HI)
 //     add 2^MemBytesLog2 bytes per rd_beat_i / wr_beat_i; all cleared at either start.
+//   - Traffic counters (64 bits, NumCnt of them from index CntFirst, each _LO then _HI):
+//     DRAM_RD_A / _B / _Q add 2^MemBytesLog2 per rd_beat_i whose rd_sp_i is A / B / one of BIAS,
+//     M0, SHIFT; SRAM_RD_x / SRAM_WR_x add sram_rd_i[i] / sram_wr_i[i] (region 1 + i). Counted
+//     and cleared as CYC_*.
 //
 // Cycle behaviour:
 //   - start_o = 1 in a cycle with a CTRL write with bit 0 set while busy_i = 0 (combinational).
@@ -69,6 +73,9 @@ module systolic_regs #(
   input  logic [systolic_pkg::ErrWidth-1:0]     err_i,
   input  logic                                  rd_beat_i,
   input  logic                                  wr_beat_i,
+  input  logic [systolic_pkg::SpadRegions-1:0]  rd_sp_i,
+  input  logic [systolic_pkg::SpadRegions-1:0]  sram_rd_i,
+  input  logic [systolic_pkg::SpadRegions-1:0]  sram_wr_i,
   // Command
   output logic                                  start_o,
   output logic                                  mem_start_o,
@@ -118,6 +125,16 @@ module systolic_regs #(
   localparam int MacW   = $clog2(Rows + 1) + $clog2(Cols + 1);
   localparam int MAW    = systolic_pkg::MemAddrWidth;
   localparam int ErrW   = systolic_pkg::ErrWidth;
+  localparam int NumCnt = systolic_pkg::NumCnt;
+  localparam int SpR    = systolic_pkg::SpadRegions;
+  localparam logic [63:0] Beat = 64'd1 << MemBytesLog2;
+  // Bit i of rd_sp_i / sram_rd_i / sram_wr_i: region 1 + i.
+  localparam int SpA    = 32'(systolic_pkg::RegionA) - 1;
+  localparam int SpB    = 32'(systolic_pkg::RegionB) - 1;
+  localparam int SpC    = 32'(systolic_pkg::RegionC) - 1;
+  localparam int SpBias = 32'(systolic_pkg::RegionBias) - 1;
+  localparam int SpM0   = 32'(systolic_pkg::RegionM0) - 1;
+  localparam int SpShift = 32'(systolic_pkg::RegionShift) - 1;
 
   // Read source codes, registered with a read: a region, or none (a missing region, or a
   // scratchpad the engine owns).
@@ -173,6 +190,10 @@ module systolic_regs #(
   logic [CycW-1:0]  cyc_load_d, cyc_load_q, cyc_store_d, cyc_store_q;
   logic [63:0]      dram_rd_d, dram_rd_q, dram_wr_d, dram_wr_q;
   logic             any_start;
+  // Traffic counters and this cycle's increment of each.
+  logic [63:0]      cnt_d [NumCnt];
+  logic [63:0]      cnt_q [NumCnt];
+  logic [63:0]      cnt_inc [NumCnt];
 
   assign macs_inc = MacW'(s_kv_i) * MacW'(s_nv_i);
 
@@ -210,6 +231,7 @@ module systolic_regs #(
     cyc_store_d   = cyc_store_q;
     dram_rd_d     = dram_rd_q;
     dram_wr_d     = dram_wr_q;
+    for (int i = 0; i < NumCnt; i++) cnt_d[i] = cnt_q[i];
 
     // Command registers: written only while idle.
     if (wr_idle && in_regs) begin
@@ -240,6 +262,20 @@ module systolic_regs #(
     end
 
     // Counters: cleared at the start edge, then one phase per busy cycle.
+    for (int i = 0; i < NumCnt; i++) cnt_inc[i] = '0;
+    cnt_inc[systolic_pkg::CntDramRdA] = (rd_beat_i && rd_sp_i[SpA]) ? Beat : '0;
+    cnt_inc[systolic_pkg::CntDramRdB] = (rd_beat_i && rd_sp_i[SpB]) ? Beat : '0;
+    cnt_inc[systolic_pkg::CntDramRdQ] =
+        (rd_beat_i && (rd_sp_i[SpBias] || rd_sp_i[SpM0] || rd_sp_i[SpShift])) ? Beat : '0;
+    for (int i = 0; i < SpR; i++) begin
+      cnt_inc[systolic_pkg::CntSramRdA + i] = 64'(sram_rd_i[i]);
+      cnt_inc[systolic_pkg::CntSramWrA + i] = 64'(sram_wr_i[i]);
+    end
+    if (any_start) begin
+      for (int i = 0; i < NumCnt; i++) cnt_d[i] = '0;
+    end else if (busy_i) begin
+      for (int i = 0; i < NumCnt; i++) cnt_d[i] = cnt_q[i] + cnt_inc[i];
+    end
     if (any_start) begin
       err_d       = '0;
       cyc_load_d  = '0;
@@ -332,6 +368,10 @@ module systolic_regs #(
       systolic_pkg::RegDramWrHi:   reg_rdata = dram_wr_q[63:32];
       default:                     reg_rdata = '0;  // CTRL (write only) and unassigned indices
     endcase
+    for (int i = 0; i < NumCnt; i++) begin
+      if (32'(index) == systolic_pkg::CntFirst + 2 * i) reg_rdata = cnt_q[i][31:0];
+      if (32'(index) == systolic_pkg::CntFirst + 2 * i + 1) reg_rdata = cnt_q[i][63:32];
+    end
 
     rvalid_d    = host_rd;
     reg_rdata_d = reg_rdata_q;
@@ -395,6 +435,7 @@ module systolic_regs #(
       cyc_store_q   <= '0;
       dram_rd_q     <= '0;
       dram_wr_q     <= '0;
+      for (int i = 0; i < NumCnt; i++) cnt_q[i] <= '0;
       rvalid_q      <= 1'b0;
       src_q         <= SrcRegs;
       reg_rdata_q   <= '0;
@@ -433,6 +474,7 @@ module systolic_regs #(
       cyc_store_q   <= cyc_store_d;
       dram_rd_q     <= dram_rd_d;
       dram_wr_q     <= dram_wr_d;
+      for (int i = 0; i < NumCnt; i++) cnt_q[i] <= cnt_d[i];
       rvalid_q      <= rvalid_d;
       src_q         <= src_d;
       reg_rdata_q   <= reg_rdata_d;
@@ -473,6 +515,10 @@ module systolic_regs #(
   // One phase per busy cycle, none while idle.
   `SYS_ASSERT(PhaseOneHot_A, (32'(ph_wstall_i) + 32'(ph_compute_i) + 32'(ph_drain_i) +
                               32'(ph_output_i) + 32'(ph_load_i) + 32'(ph_store_i)) == 32'(busy_i))
+  // The reads by tensor add up to DRAM_RD; a read beat names one tensor, never C.
+  `SYS_ASSERT(DramRdSum_A, dram_rd_q == cnt_q[systolic_pkg::CntDramRdA] +
+                           cnt_q[systolic_pkg::CntDramRdB] + cnt_q[systolic_pkg::CntDramRdQ])
+  `SYS_ASSERT(RdSpOneHot_A, !rd_beat_i || (($countones(rd_sp_i) == 1) && !rd_sp_i[SpC]))
   // A command starts only while idle.
   `SYS_ASSERT(StartIdle_A, !((start_o || mem_start_o) && busy_i))
 

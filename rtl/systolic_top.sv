@@ -110,6 +110,9 @@ module systolic_top #(
   logic [DataW-1:0]       zp_out_q, act_min_q, act_max_q;
   logic                   rounding_q;
   logic [systolic_pkg::SpadRegions-1:0] spad_re, spad_we;
+  // The engine's and the DMA's scratchpad word accesses (bit i: region 1 + i), for the traffic
+  // counters, and the tensor of a memory request.
+  logic [systolic_pkg::SpadRegions-1:0] sram_rd, sram_wr, mem_req_sp;
   logic [BaseW-1:0]       spad_word;
   logic [systolic_pkg::LaneWidth-1:0] spad_lane;
   logic [systolic_pkg::HostDataWidth-1:0] spad_wdata;
@@ -147,6 +150,9 @@ module systolic_top #(
     .err_i        (dma_err),
     .rd_beat_i    (mem_req_valid_o && mem_req_ready_i && !mem_req_we_o),
     .wr_beat_i    (mem_req_valid_o && mem_req_ready_i && mem_req_we_o),
+    .rd_sp_i      (mem_req_sp),
+    .sram_rd_i    (sram_rd),
+    .sram_wr_i    (sram_wr),
     .start_o      (start),
     .mem_start_o  (mem_start),
     .m_o          (m_q),
@@ -303,6 +309,7 @@ module systolic_top #(
     .c_rd_addr_o    (dma_c_rd_addr),
     .mem_req_valid_o(mem_req_valid_o),
     .mem_req_we_o   (mem_req_we_o),
+    .mem_req_sp_o   (mem_req_sp),
     .mem_req_addr_o (mem_req_addr_o),
     .mem_req_wdata_o(mem_req_wdata_o),
     .mem_req_wstrb_o(mem_req_wstrb_o),
@@ -349,6 +356,19 @@ module systolic_top #(
   logic [AW-1:0]          c_wr_addr;
   logic [Cols-1:0]        c_wr_lane_en;
   logic [Cols*DataW-1:0]  c_wr_data;
+  // The traffic counters' scratchpad accesses: the engine reads A, B and BIAS/M0/SHIFT and writes
+  // C, the DMA writes A, B, BIAS, M0, SHIFT and reads C.
+  always_comb begin
+    sram_rd = '0;
+    sram_rd[SpA]     = s_issue;
+    sram_rd[SpB]     = wl_issue && !wl_zero;
+    sram_rd[SpC]     = dma_c_rd_en;
+    sram_rd[SpBias]  = q_rd_en;
+    sram_rd[SpM0]    = q_rd_en;
+    sram_rd[SpShift] = q_rd_en;
+    sram_wr = dma_wr_en;
+    sram_wr[SpC] = c_wr_en;
+  end
 
   spad #(
     .Words    (AWords),

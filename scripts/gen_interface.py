@@ -37,6 +37,21 @@ def load():
     for p in t["param"]:
         if not p["min"] <= p["default"] <= p["max"]:
             fail(f"parameter {p['name']}: default outside [min, max]")
+    # Each traffic counter is two registers, <Name>Lo and <Name>Hi, from [counters] first on.
+    first = t["counters"]["first"]
+    for i, c in enumerate(t["counter"]):
+        t["reg"].append({"name": c["name"] + "Lo", "index": first + 2 * i, "access": "R",
+                         "doc": c["doc"] + ", bits 31:0"})
+        t["reg"].append({"name": c["name"] + "Hi", "index": first + 2 * i + 1, "access": "R",
+                         "doc": c["doc"] + ", bits 63:32"})
+    names = [c["name"] for c in t["counter"]]
+    for kind in ("Rd", "Wr"):  # systolic_regs counts bit i of sram_rd_i / sram_wr_i at SramX + i
+        order = [f"Sram{kind}{r['name']}" for r in sorted(t["region"], key=lambda r: r["index"])
+                 if r["index"] > 0]
+        if order[0] not in names or names[names.index(order[0]):][:len(order)] != order:
+            fail(f"the Sram{kind} counters must follow each other in region order: {order}")
+    if first + 2 * len(t["counter"]) > 1 << widths["LaneWidth"]:
+        fail("the traffic counters run past the last register index")
     names = set()
     for r in t["reg"] + t["region"]:
         if not re.fullmatch(r"[A-Z][A-Za-z0-9]*", r["name"]):
@@ -101,6 +116,11 @@ def max_width(expr, widths, params, module_params):
     return evaluate(expr, widths, values)
 
 
+def snake(name):
+    """DramRdA -> dram_rd_a, SramRdM0 -> sram_rd_m0."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
 def reg_bits(reg, widths):
     b = reg.get("bits", 32)
     return widths[b] if isinstance(b, str) else b
@@ -129,6 +149,11 @@ def gen_sv(t, widths, params):
     for r in t["reg"]:
         L.append(f"  localparam logic [LaneWidth-1:0] Reg{r['name']} = "
                  f"{widths['LaneWidth']}'d{r['index']};  // {r['access']}: {r['doc']}")
+    L += ["", "  // Traffic counters: counter i is read at CntFirst + 2i (bits 31:0) and + 1 (bits 63:32)",
+          f"  localparam int CntFirst = {t['counters']['first']};",
+          f"  localparam int NumCnt = {len(t['counter'])};"]
+    for i, c in enumerate(t["counter"]):
+        L.append(f"  localparam int Cnt{c['name']} = {i};  // {c['doc']}")
     L += ["", "  // Register reset values (every other register resets to 0)"]
     for r in t["reg"]:
         if "reset" in r:
@@ -206,6 +231,21 @@ def gen_cpp(t, widths, params):
         L.append(f"    {{k{r['name']}, \"{upper}\", \"{r['access']}\", {reg_bits(r, widths)}, "
                  f"{'true' if r.get('signed') else 'false'}, {r.get('reset', 0)}, \"{r['doc']}\"}},")
     L += ["};", "",
+          "// Traffic counters: counter i is read at kCntFirst + 2i (bits 31:0) and + 1 (bits 63:32)",
+          f"inline constexpr int kCntFirst = {t['counters']['first']};",
+          "enum Counter : int {"] + \
+        [f"  kCnt{c['name']} = {i},  // {c['doc']}" for i, c in enumerate(t["counter"])] + \
+        [f"  kNumCnt = {len(t['counter'])}", "};",
+          "struct CounterInfo {",
+          "  Counter counter;",
+          "  const char* name;  // as in docs/architecture.md (SRAM_RD_A, ...)",
+          "  const char* key;   // the report's JSON key (sram_rd_a, ...)",
+          "  const char* doc;",
+          "};",
+          "inline constexpr CounterInfo kCounterTable[] = {"] + \
+        [f"    {{kCnt{c['name']}, \"{snake(c['name']).upper()}\", \"{snake(c['name'])}\", "
+         f"\"{c['doc']}\"}}," for c in t["counter"]] + \
+        ["};", "",
           "inline constexpr uint32_t reg(Reg r) { return uint32_t(r); }",
           "inline constexpr uint32_t element(Region region, uint32_t word, uint32_t lane) {",
           "  return (uint32_t(region) << kRegionLsb) |",

@@ -36,6 +36,15 @@ def _ratios(r):
             r[f"speedup_vs_{f}_{m}"] = r[f"{f}_{m}_cycles"] / r["cycles"] if r["cycles"] else 0.0
 
 
+def traffic_keys(records):
+    """The traffic counter columns, in the order of the first record that has them."""
+    for r in records:
+        keys = [k for k in r if k.startswith(("dram_rd_", "sram_rd_", "sram_wr_"))]
+        if keys:
+            return keys
+    return []
+
+
 def point_records(engine, values, workload, result):
     """The layer rows and the TOTAL row of one finished point (sweep-point's output)."""
     synth = result.get("synth") or {}
@@ -52,6 +61,9 @@ def point_records(engine, values, workload, result):
                  scalesim_ws_cycles=lr["scalesim_ws_cycles"],
                  matches_reference=lr.get("matches_reference"),
                  wall_seconds=lr["wall_seconds"])
+        # The traffic counters (dram_rd_a .. sram_wr_shift: bytes and scratchpad words), one
+        # column each, named by the engine's report.
+        r.update(lr.get("traffic", {}))
         if "dram_bytes_read" in lr:
             r.update(load_cycles=phase["load"], store_cycles=phase["store"],
                      dram_bytes_read=lr["dram_bytes_read"],
@@ -64,7 +76,7 @@ def point_records(engine, values, workload, result):
         _ratios(r)
         rows.append(r)
     total = dict(base, layer="TOTAL", M=None, N=None, K=None)
-    for k in SUMMED:
+    for k in SUMMED + traffic_keys(rows):
         total[k] = sum(r[k] for r in rows)
     if rows and "dram_bytes_read" in rows[0]:
         for k in MEMORY_SUMMED:
@@ -87,14 +99,14 @@ def _cell(v):
     return f"{v:.6g}" if isinstance(v, float) else v
 
 
-def columns(keys):
-    return ["engine", *keys, *LAYER_FIELDS]
+def columns(keys, records=()):
+    return ["engine", *keys, *LAYER_FIELDS, *traffic_keys(records)]
 
 
 def write(out_dir, meta, keys, records, failures):
     csv_path = os.path.join(out_dir, "results.csv")
     json_path = os.path.join(out_dir, "results.json")
-    cols = columns(keys)
+    cols = columns(keys, records)
     tmp = csv_path + ".tmp"
     with open(tmp, "w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=cols, extrasaction="ignore")

@@ -32,10 +32,13 @@ namespace {
 // Nb columns in one of two orders; the beats each block's transfers move (every tensor at a
 // 64-byte boundary plus `mis`, the driver's documented layout); the tile schedule of each block.
 struct Plan {
-  uint64_t rd = 0, wr = 0;  // bytes (whole beats)
-  uint64_t bytes = 0;       // the traffic formula of the chosen order (T_a or T_b)
-  t::ExpectedCycles tile;   // summed over the blocks' tile commands
-  int blocks = 0;           // tile commands (blocks x K-chunks)
+  uint64_t rd = 0, wr = 0;                // bytes (whole beats)
+  uint64_t rd_a = 0, rd_b = 0, rd_q = 0;  // ... of the reads of A, B and BIAS/M0/SHIFT
+  // Scratchpad words read and written by the engine and the DMA, region A .. SHIFT.
+  uint64_t sram_rd[6] = {}, sram_wr[6] = {};
+  uint64_t bytes = 0;      // the traffic formula of the chosen order (T_a or T_b)
+  t::ExpectedCycles tile;  // summed over the blocks' tile commands
+  int blocks = 0;          // tile commands (blocks x K-chunks)
   bool a_outer = false, split = false;
 };
 Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis, double bw) {
@@ -118,9 +121,30 @@ Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis, 
     const uint64_t mc = std::min(mb, M - m0), nc = std::min(nb, N - n0);
     for (uint64_t k0 = 0; k0 < K; k0 += kc) {
       const uint64_t kcc = std::min(kc, K - k0);
-      if (split || m0 != prev_m) x.rd += beats(mis + m0 * K + k0, mc, K, kcc);
-      if (split || n0 != prev_n) x.rd += beats(mis + k0 * N + n0, kcc, N, nc);
-      if (n0 != prev_n) x.rd += 2 * beats(mis + 4 * n0, 1, 0, 4 * nc) + beats(mis + n0, 1, 0, nc);
+      const uint64_t ntc = (nc + C - 1) / C, ktc = (kcc + R - 1) / R;
+      // Loads: a row of A fills ceil(kcc / Rows) words, a row of B, BIAS, M0 or SHIFT
+      // ceil(nc / Cols) words.
+      if (split || m0 != prev_m) {
+        x.rd_a += beats(mis + m0 * K + k0, mc, K, kcc);
+        x.sram_wr[0] += mc * ktc;
+      }
+      if (split || n0 != prev_n) {
+        x.rd_b += beats(mis + k0 * N + n0, kcc, N, nc);
+        x.sram_wr[1] += kcc * ntc;
+      }
+      if (n0 != prev_n) {
+        x.rd_q += 2 * beats(mis + 4 * n0, 1, 0, 4 * nc) + beats(mis + n0, 1, 0, nc);
+        for (int q = 3; q < 6; ++q) x.sram_wr[q] += ntc;
+      }
+      // The tile command: each of its ntc x ktc tiles streams mc A words and, once per M-block of
+      // AccWords rows, loads its valid weight rows; the last K-chunk reads BIAS / M0 / SHIFT and
+      // writes C once per row and N-tile.
+      x.sram_rd[0] += ntc * ktc * mc;
+      x.sram_rd[1] += ntc * kcc * ((mc + uint64_t(p.AccWords) - 1) / uint64_t(p.AccWords));
+      if (k0 + kcc == K) {
+        for (int q = 3; q < 6; ++q) x.sram_rd[q] += mc * ntc;
+        x.sram_wr[2] += mc * ntc;
+      }
       prev_m = m0;
       prev_n = n0;
       const t::ExpectedCycles s = t::schedule(p, int(mc), int(nc), int(kcc));
@@ -133,8 +157,12 @@ Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis, 
       ++x.blocks;
     }
     x.wr += beats(mis + m0 * N + n0, mc, N, nc);
+    x.sram_rd[2] += mc * ((nc + C - 1) / C);  // the store reads the block's C words
   }
-  x.rd *= beat;
+  x.rd_a *= beat;
+  x.rd_b *= beat;
+  x.rd_q *= beat;
+  x.rd = x.rd_a + x.rd_b + x.rd_q;
   x.wr *= beat;
   return x;
 }
@@ -167,6 +195,18 @@ RunStats run_case(const Case& c, const GemmJob& job, bool lockstep = true) {
   return st;
 }
 
+// The traffic counters: memory bytes by tensor, and every scratchpad's words.
+void check_traffic(const systolic::model::Counters& e, const Plan& x) {
+  CHECK(e.traffic[a::kCntDramRdA] == x.rd_a);
+  CHECK(e.traffic[a::kCntDramRdB] == x.rd_b);
+  CHECK(e.traffic[a::kCntDramRdQ] == x.rd_q);
+  for (int i = 0; i < 6; ++i) {
+    INFO("scratchpad region " << i + 1);
+    CHECK(e.traffic[a::kCntSramRdA + i] == x.sram_rd[i]);
+    CHECK(e.traffic[a::kCntSramWrA + i] == x.sram_wr[i]);
+  }
+}
+
 void check_case(const Case& c, const GemmJob& job) {
   const RunStats st = run_case(c, job);
   const systolic::model::Counters& e = st.engine;
@@ -182,6 +222,8 @@ void check_case(const Case& c, const GemmJob& job) {
   INFO(x.blocks << " blocks");
   CHECK(e.dram_rd == x.rd);
   CHECK(e.dram_wr == x.wr);
+  check_traffic(e, x);
+  for (int i = 0; i < a::kNumCnt; ++i) CHECK(st.reference->traffic[i] == e.traffic[i]);
   // The traffic formula counts bytes; beats round each row up to whole beats.
   CHECK(e.dram_rd + e.dram_wr >= x.bytes);
   // Every block is one tile_ctrl command on the tile schedule; the rest of the busy cycles are
@@ -324,6 +366,15 @@ TEST_CASE("memory commands: timing-only model runs count the same cycles and byt
     CHECK(st.engine.compute == full.engine.compute);
     CHECK(st.engine.dram_rd == full.engine.dram_rd);
     CHECK(st.engine.dram_wr == full.engine.dram_wr);
+    // The traffic counters: timing-only counts a slot's C write and BIAS/M0/SHIFT reads at its
+    // issue, the same totals; both equal the plan's.
+    const Plan x =
+        plan(c.p, uint64_t(c.m), uint64_t(c.n), uint64_t(c.k), c.misalign, c.dc.bytes_per_cycle);
+    for (int j = 0; j < a::kNumCnt; ++j) {
+      INFO("counter " << systolic::iface::kCounterTable[j].name);
+      CHECK(st.engine.traffic[j] == full.engine.traffic[j]);
+    }
+    check_traffic(full.engine, x);
   }
 }
 

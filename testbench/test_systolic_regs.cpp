@@ -76,6 +76,12 @@ std::vector<SystolicRegsIn> random_stimulus(const SystolicRegsParams& p, std::mt
     in.err_i = in.done_i ? uint32_t(rng() % 8) : 0;
     in.rd_beat_i = in.busy_i && rng() % 3 == 0;
     in.wr_beat_i = in.busy_i && rng() % 5 == 0;
+    // A read beat's tensor: one of A, B, BIAS, M0, SHIFT (bits 0, 1, 3, 4, 5; never C), any
+    // bits while no read beat; scratchpad accesses in any combination.
+    constexpr uint32_t kReadSp[] = {1u << 0, 1u << 1, 1u << 3, 1u << 4, 1u << 5};
+    in.rd_sp_i = in.rd_beat_i ? kReadSp[rng() % 5] : uint32_t(rng() & 0x3f);
+    in.sram_rd_i = uint32_t(rng() & 0x3f);
+    in.sram_wr_i = uint32_t(rng() & 0x3f);
     if (in.busy_i) {
       switch (rng() % 6) {
         case 4:
@@ -114,7 +120,9 @@ std::vector<SystolicRegsIn> random_stimulus(const SystolicRegsParams& p, std::mt
     in.host_we_i = rng() & 1;
     const uint32_t region = rng() % 2 ? 0 : uint32_t(rng() % 9);
     const uint32_t word = uint32_t(rng() % 8 == 0 ? rng() : rng() % 4);
-    const uint32_t lane = region == 0 ? uint32_t(rng() % 64) : uint32_t(rng() % 40);
+    // (Register indices up to 95: the traffic counters end at kCntFirst + 2 kNumCnt - 1.)
+    static_assert(iface::kCntFirst + 2 * iface::kNumCnt <= 96, "reach every counter register");
+    const uint32_t lane = region == 0 ? uint32_t(rng() % 96) : uint32_t(rng() % 40);
     in.host_addr_i = (region << 28) | ((word & 0xfffffu) << 8) | lane;
     in.host_wdata_i = uint32_t(rng());
     if (region == 0 && lane == 0 && rng() % 2) in.host_wdata_i |= 1u;      // starts

@@ -137,6 +137,20 @@ TEST_CASE("engine model: GEMMs larger than the scratchpads are split into comman
   // 10 rows of K = 16); each command walks its rows in M-blocks of AccWords = 8.
   CHECK(st.commands == 3 * 4);
   CHECK(st.engine.busy == t::job_schedule(p, job.M, job.N, job.K).busy);
+  // Scratchpad words: every one of the KT x NT = 4 x 6 tiles streams the 37 A rows; each M-block
+  // of AccWords rows (10 = 8 + 2 rows, 7 rows: 7 M-blocks over the 4 row commands) loads the 16
+  // weight rows of each of the 6 N-tiles; each row and N-tile reads BIAS, M0, SHIFT and writes C
+  // once. The host's own accesses and memory traffic are not counted.
+  namespace i = systolic::iface;
+  uint64_t want[i::kNumCnt] = {};
+  want[i::kCntSramRdA] = 4 * 6 * 37;
+  want[i::kCntSramRdB] = 7 * 6 * 16;
+  want[i::kCntSramRdBias] = want[i::kCntSramRdM0] = want[i::kCntSramRdShift] = 37 * 6;
+  want[i::kCntSramWrC] = 37 * 6;
+  for (const i::CounterInfo& c : i::kCounterTable) {
+    INFO(c.name);
+    CHECK(st.engine.traffic[c.counter] == want[c.counter]);
+  }
   // K that cannot fit even one N-tile is refused with a clear error.
   CHECK_THROWS_WITH(systolic::sim::plan_split(p, 4, 4, 100), Catch::Contains("does not fit"));
 }
@@ -234,5 +248,9 @@ TEST_CASE("engine model: timing-only runs count exactly the cycles of full runs"
     REQUIRE(ts.engine.output == fs.engine.output);
     REQUIRE(ts.engine.macs == fs.engine.macs);
     REQUIRE(ts.host_cycles == fs.host_cycles);
+    for (int j = 0; j < systolic::iface::kNumCnt; ++j) {
+      INFO(systolic::iface::kCounterTable[j].name);
+      REQUIRE(ts.engine.traffic[j] == fs.engine.traffic[j]);
+    }
   }
 }

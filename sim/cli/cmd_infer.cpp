@@ -394,6 +394,10 @@ void infer_run(const InferOpts& o) {
       l["dram_bytes_read"] = uint64_t(double(a.engine.dram_rd) * per);
       l["dram_bytes_written"] = uint64_t(double(a.engine.dram_wr) * per);
     }
+    // The traffic counters per inference (DRAM bytes by tensor, scratchpad words).
+    for (const iface::CounterInfo& c : iface::kCounterTable) {
+      l["traffic"][c.key] = uint64_t(double(a.engine.traffic[c.counter]) * per);
+    }
     l["sqnr_db"] = std::isfinite(sqnr) ? nlohmann::json(sqnr) : nlohmann::json(nullptr);
     layers.push_back(l);
     table_txt += fmt::format("  {:<16} {:<5} {:>6} {:>5} {:>5} {:>9} {:>7.1f} % {:>9} {:>8.1f}\n",

@@ -1,7 +1,7 @@
 // SystemC wrapper of a verilated systolic_top configuration (sim/rtl/rtl_top.h): the same ports as
 // the model's wrapper (model_sc.h), written from the generated port list. On every rising edge of
-// clk_i it drives the inputs into the verilated model and evaluates the edge; a falling rst_ni
-// resets it asynchronously, as in the RTL.
+// clk_i it drives the inputs into the verilated model and evaluates the edge (an edge with rst_ni
+// low resets it); a falling rst_ni resets it asynchronously, as in the RTL.
 #pragma once
 
 #include <systemc.h>
@@ -48,7 +48,9 @@ SC_MODULE(RtlTopSc) {
       top_->set_rst_n(rst_n);
       rst_n_ = rst_n;
     }
-    if (rst_n && clk_i.read()) {
+    // A rising edge with rst_ni low resets the flops, as in the RTL (the verilated model starts
+    // with rst_ni = 0, so it sees no falling edge of it at the bench's first reset).
+    if (clk_i.read()) {
       try {
         top_->edge();
       } catch (const RtlAssertion& e) {

@@ -23,16 +23,20 @@ constexpr std::pair<a::Reg, a::Reg> kCounterRegs[] = {
     {a::kCycLoad, a::kCycLoadHi},       {a::kCycStore, a::kCycStoreHi},
     {a::kDramRdLo, a::kDramRdHi},       {a::kDramWrLo, a::kDramWrHi}};
 constexpr size_t kHostCounters = 6;  // memory commands: all ten
+// Then the traffic counters (both kinds of command; DRAM_RD_* read 0 after a host-port command):
+// kNumCnt pairs from register kCntFirst on.
 
-void add_counters(model::Counters& c, const std::vector<uint32_t>& v) {
+void add_counters(model::Counters& c, const std::vector<uint32_t>& v, bool memory) {
   auto at = [&](size_t i) { return uint64_t(v[2 * i]) | uint64_t(v[2 * i + 1]) << 32; };
+  const size_t first = memory ? std::size(kCounterRegs) : kHostCounters;
+  for (size_t i = 0; i < size_t(a::kNumCnt); ++i) c.traffic[i] += at(first + i);
   c.busy += at(0);
   c.wstall += at(1);
   c.compute += at(2);
   c.drain += at(3);
   c.output += at(4);
   c.macs += at(5);
-  if (v.size() > 2 * kHostCounters) {
+  if (memory) {
     c.load += at(6);
     c.store += at(7);
     c.dram_rd += at(8);
@@ -162,12 +166,15 @@ void HostDriver::read_counters(RunStats& stats, bool memory) {
     addrs.push_back(a::reg(kCounterRegs[i].first));
     addrs.push_back(a::reg(kCounterRegs[i].second));
   }
+  for (uint32_t i = 0; i < 2 * uint32_t(a::kNumCnt); ++i) {
+    addrs.push_back(a::reg(a::Reg(uint32_t(a::kCntFirst) + i)));
+  }
   const bool two_sided = port_.reference_out() != nullptr;
   read_many(addrs, data, two_sided ? &ref_data : nullptr);
-  add_counters(stats.engine, data);
+  add_counters(stats.engine, data, memory);
   if (two_sided) {
     if (!stats.reference) stats.reference = model::Counters{};
-    add_counters(*stats.reference, ref_data);
+    add_counters(*stats.reference, ref_data, memory);
   }
 }
 

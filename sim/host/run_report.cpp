@@ -66,6 +66,10 @@ std::string RunReport::text() const {
         e.dram_wr,
         e.dram_rd + e.dram_wr == 0 ? 0.0 : double(e.macs) / double(e.dram_rd + e.dram_wr));
     s += fmt::format(
+        "    by tensor           A {} read, B {} read, BIAS/M0/SHIFT {} read, C {} written\n",
+        e.traffic[iface::kCntDramRdA], e.traffic[iface::kCntDramRdB], e.traffic[iface::kCntDramRdQ],
+        e.dram_wr);
+    s += fmt::format(
         "  roofline cycles       {}   (max(MACs / (Rows * Cols), bytes / bandwidth); "
         "ours is {:.3f} of it)\n",
         roofline_cycles(), double(e.busy) / double(std::max<uint64_t>(1, roofline_cycles())));
@@ -75,6 +79,15 @@ std::string RunReport::text() const {
     s += fmt::format("  host-port cycles      {}   (scratchpad loads and reads, not in cycles)\n",
                      stats.host_cycles);
   }
+  // Scratchpad words by the engine and the DMA: SRAM_RD_* / SRAM_WR_* in region order.
+  std::string rd, wr;
+  for (int i = 0; i < iface::kSpadRegions; ++i) {
+    const char* name = iface::kRegionTable[i + 1].name;
+    rd += fmt::format("{}{} {}", i ? ", " : "", name, e.traffic[iface::kCntSramRdA + i]);
+    wr += fmt::format("{}{} {}", i ? ", " : "", name, e.traffic[iface::kCntSramWrA + i]);
+  }
+  s += fmt::format("  scratchpad reads      {}   (words, engine and DMA)\n", rd);
+  s += fmt::format("  scratchpad writes     {}\n", wr);
   s += fmt::format("  MACs                  {}\n", e.macs);
   s += fmt::format("  ideal cycles          {}   (MACs / (Rows * Cols))\n", ideal_cycles());
   s += fmt::format("  utilization           {:.2f} %\n", 100.0 * utilization());
@@ -120,6 +133,8 @@ void RunReport::add_memory_json(nlohmann::json& j) const {
 
 nlohmann::json RunReport::cycles_json() const {
   const model::Counters& e = stats.engine;
+  nlohmann::json traffic = nlohmann::json::object();
+  for (const iface::CounterInfo& c : iface::kCounterTable) traffic[c.key] = e.traffic[c.counter];
   return {{"M", m},
           {"N", n},
           {"K", k},
@@ -134,7 +149,8 @@ nlohmann::json RunReport::cycles_json() const {
           {"ideal_cycles", ideal_cycles()},
           {"utilization", utilization()},
           {"macs_per_cycle", macs_per_cycle()},
-          {"scalesim_ws_cycles", scalesim_ws_cycles()}};
+          {"scalesim_ws_cycles", scalesim_ws_cycles()},
+          {"traffic", traffic}};
 }
 
 nlohmann::json RunReport::json() const {
