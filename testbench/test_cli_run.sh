@@ -156,11 +156,13 @@ expect_error "--dram-bw" --engine model --dram --dram-bw fast
 expect_error "--dram-bw" --engine model --dram --dram-bw 0
 expect_error "--dram-latency" --engine model --dram --dram-latency 0
 expect_error "--dram-stall" --engine model --dram --dram-stall 0.95
-expect_error "--dram runs on" --engine sc-model --dram -M 4 -N 4 -K 4
-expect_error "--dram runs on" --engine cosim --dram --trace "$tmp/x.fst" --rows 4 --cols 4 -M 4 -N 4 -K 4
+# A memory command in the SystemC bench with waves: both sides traced, the memory port included.
+if "$SYSTOLIC" run --engine cosim --dram --trace "$tmp/x.fst" --rows 4 --cols 4 -M 4 -N 4 -K 4 \
+    --no-fp-compare > "$tmp/xt.txt" 2>&1 && [ -s "$tmp/x.fst" ] && [ -s "$tmp/x.gtkw" ] &&
+  grep -q "0 mismatches" "$tmp/xt.txt"; then ok; else bad "run --engine cosim --dram --trace: $(tail -2 "$tmp/xt.txt")"; fi
 
 # --- memory commands: C from memory equals the host-port run's; the JSON's memory keys --------
-for engine in model cosim; do
+for engine in model cosim sc-model; do
   if "$SYSTOLIC" run --engine "$engine" --rows 8 --cols 8 -M 40 -N 30 -K 50 --dram --dram-bw 8 \
       --dram-latency 30 --dram-stall 0.2 --dram-misalign 5 --no-fp-compare \
       --json "$tmp/d_$engine.json" > "$tmp/d_$engine.txt" 2>&1 &&
@@ -174,6 +176,14 @@ assert ph["load"] > 0 and ph["store"] > 0 and r["dram_bytes_read"] >= 40 * 50 + 
 assert r["dram_bytes_written"] >= 40 * 30 and r["dram_bw"] == 8 and r["dram_latency"] == 30
 assert r["roofline_cycles"] >= (r["dram_bytes_read"] + r["dram_bytes_written"]) / 8
 assert abs(r["intensity"] - r["macs"] / (r["dram_bytes_read"] + r["dram_bytes_written"])) < 1e-9
+# Traffic: the reads by tensor add up; each of the 40 x ceil(30 / 8) C words is written by the
+# output stage and read by the store exactly once; every A word streamed is one slot.
+t = r["traffic"]
+assert t["dram_rd_a"] + t["dram_rd_b"] + t["dram_rd_q"] == r["dram_bytes_read"], t
+assert t["sram_wr_c"] == 40 * 4 and t["sram_rd_c"] == 40 * 4, t
+assert t["sram_rd_a"] * 8 * 8 >= r["macs"], t
+if "rtl_cycles" in r:
+    assert r["rtl_cycles"] == r["model_cycles"] == r["cycles"] and r["mismatches"] == 0, r
 PYEOF
   then ok; else bad "run --dram --engine $engine: $(tail -3 "$tmp/d_$engine.txt")"; fi
 done

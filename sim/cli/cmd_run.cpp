@@ -297,11 +297,6 @@ void run(const RunOpts& o, const CliContext& ctx) {
   rep.rounding = q::to_string(mode);
   rep.seed = in.seed;
 
-  if (o.dram.on && (o.engine == "sc-model" || (o.trace.on() && o.engine == "cosim"))) {
-    throw UserError(
-        "--dram runs on --engine model, rtl or cosim (the C++ lockstep); --trace with model or "
-        "rtl");
-  }
   if (o.trace.on()) {
     if (o.timing_only) throw UserError("--trace needs the data: drop --timing-only");
     try {
@@ -315,15 +310,12 @@ void run(const RunOpts& o, const CliContext& ctx) {
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<int8_t> c;
   try {
-    if (o.dram.on) {
-      // The C++ lockstep stands in for the SystemC co-simulation (one memory, both sides).
+    if (o.dram.on && o.engine != "sc-model" && o.engine != "cosim") {
       // --trace: the traced engine's port (model or rtl).
       std::unique_ptr<sim::EngineTrace> traced;
       std::unique_ptr<sim::HostPort> owned;
       if (o.trace.on()) {
         traced = std::make_unique<sim::EngineTrace>(o.engine, params, o.trace);
-      } else if (o.engine == "cosim") {
-        owned = std::make_unique<sim::LockstepPort>(params);
       } else {
         owned = sim::make_engine(o.engine, params);
       }
@@ -342,15 +334,17 @@ void run(const RunOpts& o, const CliContext& ctx) {
       if (traced) trace_lines = traced->finish();
       rep.dram_bw = dc.bytes_per_cycle;
       rep.dram_latency = dc.latency;
-      if (o.engine == "cosim") {
-        rep.rtl_cycles = rep.stats.engine.busy;
-        if (rep.stats.reference) rep.model_cycles = rep.stats.reference->busy;
-        rep.mismatches = 0;  // the lockstep throws at the first differing port
-      }
     } else if (o.engine == "sc-model" || o.engine == "cosim") {
       sim::CosimOptions co;
       co.trace = o.trace;
       co.make_model = ctx.hooks.make_cosim_model;
+      if (o.dram.on) {
+        // Memory commands in the SystemC bench: one memory model on the memory port.
+        co.dram = o.dram.config(o.seed);
+        co.misalign = o.dram.misalign;
+        rep.dram_bw = co.dram->bytes_per_cycle;
+        rep.dram_latency = co.dram->latency;
+      }
       const bool both = o.engine == "cosim";
       sim::CosimResult cr = both ? sim::run_cosim(params, job, rep.stats, co)
                                  : sim::run_sc_model(params, job, rep.stats, co);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+#include "dram.h"
 #include "files.h"
 #include "lockstep.h"
 #include "rtl_sc.h"
@@ -25,15 +26,15 @@ namespace systolic::sim {
 namespace {
 
 // One side's output ports as bench signals.
-struct Outs {
 #define SYSTOLIC_SC_SIG(name, type, width) sc_signal<type> name;
-  SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_SC_SIG, SYSTOLIC_NO_LANES)
-#undef SYSTOLIC_SC_SIG
+#define SYSTOLIC_SC_SIG_L(name, lanes, bits, sgn) sc_signal<ScLanes> name;
+#define SYSTOLIC_SC_GET(name, type, width) o.name = name.read();
+#define SYSTOLIC_SC_GET_L(name, lanes, bits, sgn) o.name = name.read().v;
+struct Outs {
+  SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_SC_SIG, SYSTOLIC_SC_SIG_L)
   model::TopOut read() const {
     model::TopOut o;
-#define SYSTOLIC_SC_GET(name, type, width) o.name = name.read();
-    SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_SC_GET, SYSTOLIC_NO_LANES)
-#undef SYSTOLIC_SC_GET
+    SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_SC_GET, SYSTOLIC_SC_GET_L)
     return o;
   }
 };
@@ -42,9 +43,7 @@ struct Outs {
 SC_MODULE(Bench) {
   sc_clock clk{"clk", 10, SC_NS};
   sc_signal<bool> rst_n{"rst_n"};
-#define SYSTOLIC_SC_SIG(name, type, width) sc_signal<type> name;
-  SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_SIG, SYSTOLIC_NO_LANES)
-#undef SYSTOLIC_SC_SIG
+  SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_SIG, SYSTOLIC_SC_SIG_L)
   Outs mo, ro;
   std::unique_ptr<SystolicTopSc> model;
   std::unique_ptr<RtlTopSc> rtl;
@@ -61,18 +60,20 @@ SC_MODULE(Bench) {
     m.rst_ni(rst_n);
 #define SYSTOLIC_SC_BIND_IN(name, type, width) m.name(name);
 #define SYSTOLIC_SC_BIND_OUT(name, type, width) m.name(o.name);
-    SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_BIND_IN, SYSTOLIC_NO_LANES)
-    SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_SC_BIND_OUT, SYSTOLIC_NO_LANES)
+#define SYSTOLIC_SC_BIND_IN_L(name, lanes, bits, sgn) m.name(name);
+#define SYSTOLIC_SC_BIND_OUT_L(name, lanes, bits, sgn) m.name(o.name);
+    SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_BIND_IN, SYSTOLIC_SC_BIND_IN_L)
+    SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_SC_BIND_OUT, SYSTOLIC_SC_BIND_OUT_L)
 #undef SYSTOLIC_SC_BIND_IN
 #undef SYSTOLIC_SC_BIND_OUT
+#undef SYSTOLIC_SC_BIND_IN_L
+#undef SYSTOLIC_SC_BIND_OUT_L
   }
 
   model::TopIn inputs() const {
-    model::TopIn in;
-#define SYSTOLIC_SC_GET(name, type, width) in.name = name.read();
-    SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_GET, SYSTOLIC_NO_LANES)
-#undef SYSTOLIC_SC_GET
-    return in;
+    model::TopIn o;
+    SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_GET, SYSTOLIC_SC_GET_L)
+    return o;
   }
 
   // The RTL's state after edge `edges` with the inputs of the next one.
@@ -121,6 +122,11 @@ SC_MODULE(Bench) {
   }
 };
 
+#undef SYSTOLIC_SC_SIG
+#undef SYSTOLIC_SC_SIG_L
+#undef SYSTOLIC_SC_GET
+#undef SYSTOLIC_SC_GET_L
+
 // Thrown into the driver when the checker found a difference, so its thread unwinds and ends.
 struct Stopped {};
 
@@ -141,8 +147,10 @@ class ScPort final : public HostPort {
   }
   const model::TopOut& clock(const model::TopIn& in) override {
 #define SYSTOLIC_SC_PUT(name, type, width) b_.name.write(in.name);
-    SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_PUT, SYSTOLIC_NO_LANES)
+#define SYSTOLIC_SC_PUT_L(name, lanes, bits, sgn) b_.name.write(ScLanes{in.name});
+    SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_PUT, SYSTOLIC_SC_PUT_L)
 #undef SYSTOLIC_SC_PUT
+#undef SYSTOLIC_SC_PUT_L
     b_.dump_rtl(in);
     wait(b_.clk.negedge_event());
     wait(SC_ZERO_TIME);  // the checker has compared this edge's outputs
@@ -169,8 +177,10 @@ SC_MODULE(Driver) {
   bool finished = false;
   std::string error;
 
-  Driver(sc_module_name n, Bench & b, const GemmJob& j, RunStats& s)
-      : sc_module(n), bench(b), job(j), stats(s) {
+  const CosimOptions& opts;
+
+  Driver(sc_module_name n, Bench & b, const GemmJob& j, RunStats& s, const CosimOptions& o)
+      : sc_module(n), bench(b), job(j), stats(s), opts(o) {
     SC_THREAD(main);
     // Verilator's trace dumps run on this thread: more than SystemC's default coroutine stack.
     if (b.trace.on()) set_stack_size(size_t{64} << 20);
@@ -179,10 +189,21 @@ SC_MODULE(Driver) {
 
   void main() {
     try {
-      ScPort port(bench, bench.model->core().params());
+      const model::TopParams& p = bench.model->core().params();
+      ScPort port(bench, p);
       port.reset();
-      HostDriver drv(port);
-      bench.result.c = drv.run(job, stats);
+      if (opts.dram) {
+        // Memory commands: one memory model answers the bench's memory port (the RTL's outputs
+        // when it runs, the model's checked equal to them on every edge).
+        Dram dram(*opts.dram, 1 << p.MemBytesLog2);
+        DramPort dport(port, dram);
+        HostDriver drv(dport);
+        drv.set_memory(&dram, opts.misalign);
+        bench.result.c = drv.run(job, stats);
+      } else {
+        HostDriver drv(port);
+        bench.result.c = drv.run(job, stats);
+      }
       finished = true;
     } catch (const Stopped&) {
       // The checker recorded the first difference.
@@ -224,7 +245,7 @@ CosimResult run_bench(const model::TopParams& p, const GemmJob& job, RunStats& s
         std::make_unique<ModelTracer>(p, trace, with_rtl ? model_fst->name() : out);
     bench->model->set_observer(bench->model_trace.get());
   }
-  auto driver = std::make_unique<Driver>("driver", *bench, job, stats);
+  auto driver = std::make_unique<Driver>("driver", *bench, job, stats, o);
   sc_start();
   if (bench->rtl && !bench->rtl->assertion().empty()) {
     throw RtlAssertion(bench->rtl->assertion());

@@ -8,9 +8,11 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "dram.h"
 #include "host_driver.h"
 #include "model_sc.h"
 #include "trace.h"
@@ -37,6 +39,11 @@ struct CosimOptions {
   // for instance one that injects a fault into its outputs.
   std::function<std::unique_ptr<SystolicTopSc>(const char* name, const model::TopParams& p)>
       make_model;
+  // Memory commands: the GEMM runs from memory to memory through the DMA, the memory model
+  // (sim/host/dram.h) answering the bench's memory port; tensors `misalign` bytes past a 64-byte
+  // boundary (HostDriver::set_memory).
+  std::optional<DramConfig> dram;
+  uint32_t misalign = 0;
 };
 
 // Throws RtlAssertion when an RTL assertion stops the run, std::invalid_argument when the

@@ -6,6 +6,7 @@
 
 #include <systemc.h>
 
+#include "sc_lanes.h"
 #include "systolic_top.h"
 #include "top_observer.h"
 
@@ -16,12 +17,14 @@ SC_MODULE(SystolicTopSc) {
   sc_in<bool> rst_ni;
 #define SYSTOLIC_SC_IN(name, type, width) sc_in<type> name;
 #define SYSTOLIC_SC_OUT(name, type, width) sc_out<type> name;
-#define SYSTOLIC_SC_LANES(name, lanes, bits, sgn)  // systolic_top has no lane ports
-  SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_IN, SYSTOLIC_SC_LANES)
-  SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_SC_OUT, SYSTOLIC_SC_LANES)
+#define SYSTOLIC_SC_IN_L(name, lanes, bits, sgn) sc_in<ScLanes> name;
+#define SYSTOLIC_SC_OUT_L(name, lanes, bits, sgn) sc_out<ScLanes> name;
+  SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_IN, SYSTOLIC_SC_IN_L)
+  SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_SC_OUT, SYSTOLIC_SC_OUT_L)
 #undef SYSTOLIC_SC_IN
 #undef SYSTOLIC_SC_OUT
-#undef SYSTOLIC_SC_LANES
+#undef SYSTOLIC_SC_IN_L
+#undef SYSTOLIC_SC_OUT_L
 
   SystolicTopSc(sc_module_name name, const model::TopParams& p) : sc_module(name), core_(p) {
     SC_METHOD(on_edge);
@@ -52,8 +55,10 @@ SC_MODULE(SystolicTopSc) {
     } else if (clk_i.read()) {
       model::TopIn in;
 #define SYSTOLIC_SC_READ(name, type, width) in.name = name.read();
-      SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_READ, SYSTOLIC_NO_LANES)
+#define SYSTOLIC_SC_READ_L(name, lanes, bits, sgn) in.name = name.read().v;
+      SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_READ, SYSTOLIC_SC_READ_L)
 #undef SYSTOLIC_SC_READ
+#undef SYSTOLIC_SC_READ_L
       if (observer_) observer_->before_edge(core_, in, ports_);
       core_.clock(in);
       ++edges_;
@@ -61,8 +66,10 @@ SC_MODULE(SystolicTopSc) {
     }
     ports_ = outputs(core_.out(), edges_);
 #define SYSTOLIC_SC_WRITE(name, type, width) name.write(ports_.name);
-    SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_SC_WRITE, SYSTOLIC_NO_LANES)
+#define SYSTOLIC_SC_WRITE_L(name, lanes, bits, sgn) name.write(ScLanes{ports_.name});
+    SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_SC_WRITE, SYSTOLIC_SC_WRITE_L)
 #undef SYSTOLIC_SC_WRITE
+#undef SYSTOLIC_SC_WRITE_L
   }
 
   model::SystolicTop core_;

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "rtl_top.h"
+#include "sc_lanes.h"
 #include "vl_assert.h"
 
 namespace systolic::sim {
@@ -19,10 +20,14 @@ SC_MODULE(RtlTopSc) {
   sc_in<bool> rst_ni;
 #define SYSTOLIC_SC_IN(name, type, width) sc_in<type> name;
 #define SYSTOLIC_SC_OUT(name, type, width) sc_out<type> name;
-  SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_IN, SYSTOLIC_NO_LANES)
-  SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_SC_OUT, SYSTOLIC_NO_LANES)
+#define SYSTOLIC_SC_IN_L(name, lanes, bits, sgn) sc_in<ScLanes> name;
+#define SYSTOLIC_SC_OUT_L(name, lanes, bits, sgn) sc_out<ScLanes> name;
+  SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_IN, SYSTOLIC_SC_IN_L)
+  SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_SC_OUT, SYSTOLIC_SC_OUT_L)
 #undef SYSTOLIC_SC_IN
 #undef SYSTOLIC_SC_OUT
+#undef SYSTOLIC_SC_IN_L
+#undef SYSTOLIC_SC_OUT_L
 
   RtlTopSc(sc_module_name name, std::unique_ptr<RtlTop> top)
       : sc_module(name), top_(std::move(top)) {
@@ -40,8 +45,10 @@ SC_MODULE(RtlTopSc) {
   void on_edge() {
     model::TopIn in;
 #define SYSTOLIC_SC_READ(name, type, width) in.name = name.read();
-    SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_READ, SYSTOLIC_NO_LANES)
+#define SYSTOLIC_SC_READ_L(name, lanes, bits, sgn) in.name = name.read().v;
+    SYSTOLIC_SYSTOLIC_TOP_INPUTS(SYSTOLIC_SC_READ, SYSTOLIC_SC_READ_L)
 #undef SYSTOLIC_SC_READ
+#undef SYSTOLIC_SC_READ_L
     top_->drive(in);
     const bool rst_n = rst_ni.read();
     if (rst_n != rst_n_) {  // the reset pin changes rarely: evaluate only then
@@ -60,8 +67,10 @@ SC_MODULE(RtlTopSc) {
     }
     const model::TopOut o = top_->sample();
 #define SYSTOLIC_SC_WRITE(name, type, width) name.write(o.name);
-    SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_SC_WRITE, SYSTOLIC_NO_LANES)
+#define SYSTOLIC_SC_WRITE_L(name, lanes, bits, sgn) name.write(ScLanes{o.name});
+    SYSTOLIC_SYSTOLIC_TOP_OUTPUTS(SYSTOLIC_SC_WRITE, SYSTOLIC_SC_WRITE_L)
 #undef SYSTOLIC_SC_WRITE
+#undef SYSTOLIC_SC_WRITE_L
   }
 
   std::unique_ptr<RtlTop> top_;
