@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <stdexcept>
 
 namespace systolic::model {
@@ -58,11 +57,20 @@ EnergyTable load_energy_table(const std::string& path) {
   }
   std::ifstream in(path);
   if (!in) throw std::runtime_error(fmt::format("{}: cannot open the energy table", path));
-  std::stringstream ss;
-  ss << in.rdbuf();
+  // Bounded (the path may be a device or a FIFO): a table is a few kilobytes.
+  constexpr size_t kMaxBytes = size_t{1} << 20;
+  std::string text;
+  char buf[1 << 12];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    text.append(buf, size_t(in.gcount()));
+    if (text.size() > kMaxBytes) {
+      throw std::runtime_error(
+          fmt::format("{}: larger than {} bytes, not an energy table", path, kMaxBytes));
+    }
+  }
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(ss.str());
+    j = nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(fmt::format("{}: not a valid JSON energy table: {}", path, e.what()));
   }

@@ -39,9 +39,11 @@ def _load_document(path):
         raise SpecError(f"{path}: is a directory, not a spec file")
     try:
         with open(path, encoding="utf-8") as f:
-            text = f.read()
+            text = f.read(wl.MAX_FILE_CHARS + 1)  # bounded: the path may be a device or a FIFO
     except (OSError, UnicodeDecodeError) as e:
         raise SpecError(f"{path}: cannot read: {e}") from None
+    if len(text) > wl.MAX_FILE_CHARS:
+        raise SpecError(f"{path}: larger than {wl.MAX_FILE_CHARS} characters")
     if path.endswith(".json"):
         try:
             return json.loads(text)

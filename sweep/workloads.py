@@ -28,6 +28,9 @@ def conv_to_gemm(ih, iw, fh, fw, ch, nf, stride):
     return oh * ow, nf, fh * fw * ch
 
 
+MAX_FILE_CHARS = 16 << 20  # a workload file (CSV) is read whole up to this size
+
+
 def _rows(path):
     """(line number, stripped non-empty fields) of every non-blank, non-comment CSV row."""
     if not os.path.exists(path):
@@ -36,9 +39,11 @@ def _rows(path):
         raise WorkloadError(f"{path}: is a directory, not a CSV file")
     try:
         with open(path, newline="", encoding="utf-8") as f:
-            text = f.read()
+            text = f.read(MAX_FILE_CHARS + 1)  # bounded: the path may be a device or a FIFO
     except (OSError, UnicodeDecodeError) as e:
         raise WorkloadError(f"{path}: cannot read: {e}") from None
+    if len(text) > MAX_FILE_CHARS:
+        raise WorkloadError(f"{path}: larger than {MAX_FILE_CHARS} characters")
     out = []
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):

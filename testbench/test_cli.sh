@@ -123,6 +123,28 @@ group_errors() {
     requant
   bad "bad rounding mode" "$good" "--rounding: half not in {double,single}" requant --rounding half
   bad "unexpected argument" "$good" "extra" requant extra
+
+  # Bounded stdin readers: a line over 4096 bytes, and an endless stdin without a newline, are one
+  # error each (an unbounded reader exhausts memory); a last line without a newline still counts.
+  local long
+  long=$(printf '%4097s' '')
+  bad "line over 4096 bytes" "${good}${long}1${nl}" "line 2: longer than 4096 bytes" requant
+  bad "fp line over 4096 bytes" "${long}3c00${nl}" "line 1: longer than 4096 bytes" fp --format fp16 add
+  ok "last line without a newline" "5 0 1073741824 0 0" "3${nl}" requant  # 5 x 2^30 / 2^31 = 2.5
+  local cmd
+  for cmd in "requant" "fp --format fp32 add"; do
+    rc=0
+    # shellcheck disable=SC2086
+    timeout 10 "$systolic" $cmd </dev/zero >"$tmp/out" 2>"$tmp/err" || rc=$?
+    out=$(cat "$tmp/out")
+    err=$(cat "$tmp/err")
+    if [ "$rc" -eq 1 ] && [ -z "$out" ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+      grep -q "^systolic: error: stdin line 1: longer than 4096 bytes" "$tmp/err"; then
+      report "endless stdin: systolic $cmd"
+    else
+      report "endless stdin: systolic $cmd" "expected exit 1 and one error line"
+    fi
+  done
 }
 
 for g in "${groups[@]}"; do

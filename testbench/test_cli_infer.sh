@@ -104,6 +104,8 @@ PYEOF
 mkdir -p "$tmp/full" && touch "$tmp/full/x"
 X=(--inputs "$tmp/x.npy" --engine model)
 bad "missing model" "" "nope.onnx: cannot open" infer "$tmp/nope.onnx"
+bad "endless qparams" "" "/dev/zero: larger than 67108864 bytes" infer "$M" --engine model \
+  --qparams /dev/zero
 bad "not protobuf" "" "not an ONNX model" infer "$tmp/garbage.onnx" --json "$tmp/j1.json"
 bad "dynamic shape" "" "dynamic or empty dimension \('batch'\)" infer "$tmp/dynamic.onnx"
 bad "no shape" "" "has no shape" infer "$tmp/noshape.onnx"

@@ -123,6 +123,9 @@ expect_error "shape mismatch" --engine model --a "$tmp/A.npy" --b "$tmp/Bwrong.n
 expect_error "shape mismatch" --engine model "${I8[@]}" --m0 1073741824 --shift 1 -M 5
 expect_error "'<f8' is not supported" --engine model --a "$tmp/A64.npy" --b "$tmp/B.npy" --m0 1 --shift 0
 expect_error "both must be int8 or both float32" --engine model --a "$tmp/Af.npy" --b "$tmp/B.npy"
+# Bounded readers: an endless device is refused at once (the .npy prefix, the table's size).
+expect_error "/dev/zero: not a .npy file (bad magic)" --engine model --a /dev/zero --b "$tmp/B.npy"
+expect_error "/dev/zero: larger than 1048576 bytes" --engine model -M 4 -N 4 -K 4 --energy-table /dev/zero
 expect_error "A must be a 2-D matrix, not 3-D" --engine model --a "$tmp/A3d.npy" --b "$tmp/B.npy" --m0 1 --shift 0
 expect_error "not a .npy file" --engine model --a "$tmp/corrupt.npy" --b "$tmp/B.npy" --m0 1 --shift 0
 expect_error "truncated" --engine model --a "$tmp/trunc.npy" --b "$tmp/B.npy" --m0 1 --shift 0

@@ -112,6 +112,42 @@ TEST_CASE("npy: every truncation and corruption is a clean error", "[npy]") {
   CHECK_THROWS_WITH(npy::load("/nonexistent/dir/x.npy"), Catch::Contains("cannot open"));
 }
 
+TEST_CASE("npy: loading reads no more than the header allows", "[npy]") {
+  // An endless device: the first ten bytes are not a .npy prefix (an unbounded reader never ends).
+  CHECK_THROWS_WITH(npy::load("/dev/zero"), Catch::Contains("/dev/zero: not a .npy file"));
+  const fs::path dir = temp_dir();
+  auto write = [&](const std::string& name, const std::vector<uint8_t>& bytes) {
+    std::ofstream((dir / name).string(), std::ios::binary)
+        .write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+    return (dir / name).string();
+  };
+  auto with_shape = [](const std::string& shape, size_t data) {
+    std::string h = "{'descr': '|i1', 'fortran_order': False, 'shape': " + shape + ", }";
+    h.append((64 - (10 + h.size() + 1) % 64) % 64, ' ');
+    h.push_back('\n');
+    std::vector<uint8_t> out = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, uint8_t(h.size()), 0};
+    out.insert(out.end(), h.begin(), h.end());
+    out.resize(out.size() + data, 7);
+    return out;
+  };
+  // A header that claims 2^32 bytes over 10 bytes of data: truncated, after reading the 10.
+  CHECK_THROWS_WITH(npy::load(write("big.npy", with_shape("(65536, 65536)", 10))),
+                    Catch::Contains("truncated: 10 data bytes, expected 4294967296"));
+  // A shape whose product overflows 64 bits is refused before any multiplication wraps.
+  CHECK_THROWS_WITH(
+      npy::load(write("wrap.npy", with_shape("(4294967296, 4294967296, 4294967296)", 1))),
+      Catch::Contains("too large"));
+  // Trailing bytes after the data the header describes.
+  CHECK_THROWS_WITH(npy::load(write("tail.npy", with_shape("(4,)", 5))),
+                    Catch::Contains("trailing bytes"));
+  CHECK(npy::load(write("ok.npy", with_shape("(2, 2)", 4))).as_int8() ==
+        std::vector<int8_t>{7, 7, 7, 7});
+  // A version 2 header of 2^31 bytes is refused from its length field alone.
+  std::vector<uint8_t> v2 = {0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0, 0, 0, 0, 0x80};
+  CHECK_THROWS_WITH(npy::load(write("v2.npy", v2)), Catch::Contains("2147483648 bytes long"));
+  fs::remove_all(dir);
+}
+
 TEST_CASE("npy: NumPy reads what we write and we read what NumPy writes", "[npy]") {
   if (!have_numpy()) {
     FAIL("python3-numpy is missing: run scripts/install-deps.sh");

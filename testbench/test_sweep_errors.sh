@@ -95,6 +95,10 @@ workloads: [{gemm_file: ok.csv}, {gemm_file: ok.csv}]"
 bad_spec yaml_syntax "bad.yaml|yaml_syntax.yaml:2: not valid YAML" "grid: {rows: [4]
 workloads: ["
 bad_spec not_mapping "a spec is a mapping" "- just a list"
+# Bounded reads: an endless workload file or spec is refused at 16 MiB (no traceback, no hang).
+bad_spec endless_csv "workloads\[0\]: /dev/zero: larger than 16777216 characters" "grid: {rows: [4]}
+workloads: [{gemm_file: /dev/zero}]"
+bad endless_spec "" "/dev/zero: larger than 16777216 characters" sweep /dev/zero --out "$tmp/sweep_out"
 spec bad_json.json '{"grid": {"rows": [4]}, "workloads": [}'
 bad json_syntax "" "bad_json.json:1: not valid JSON" sweep "$tmp/bad_json.json" --out "$tmp/sweep_out"
 bad missing_spec "" "nowhere.yaml: no such spec file" sweep "$tmp/nowhere.yaml"

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <stdexcept>
 
 namespace systolic::base {
@@ -22,6 +23,21 @@ void TempFile::commit() {
     throw std::runtime_error(fmt::format("{}: cannot write: {}", path_, std::strerror(errno)));
   }
   committed_ = true;
+}
+
+std::string read_file_bounded(const std::string& path, size_t max_bytes) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw std::runtime_error(fmt::format("{}: cannot open", path));
+  std::string out;
+  char buf[1 << 16];
+  while (f.read(buf, sizeof buf) || f.gcount() > 0) {
+    out.append(buf, size_t(f.gcount()));
+    if (out.size() > max_bytes) {
+      throw std::runtime_error(fmt::format("{}: larger than {} bytes", path, max_bytes));
+    }
+  }
+  if (f.bad()) throw std::runtime_error(fmt::format("{}: cannot read", path));
+  return out;
 }
 
 void write_file_atomic(const std::string& path, const std::string& content) {

@@ -3,6 +3,7 @@
 // renamed over the destination only then.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace systolic::base {
@@ -10,6 +11,10 @@ namespace systolic::base {
 // Writes `content` to `path` atomically. Throws std::runtime_error("<path>: <reason>") when the
 // file cannot be written completely (a missing directory, a full device, a directory in the way).
 void write_file_atomic(const std::string& path, const std::string& content);
+
+// The whole content of `path`, read in chunks and refused past `max_bytes` (a device, a FIFO or
+// a huge file cannot exhaust memory). Throws std::runtime_error("<path>: <reason>").
+std::string read_file_bounded(const std::string& path, size_t max_bytes);
 
 // A temporary file name next to `path` (same directory, so a rename is atomic), removed when this
 // object is destroyed unless it was committed (renamed onto `path`).

@@ -60,18 +60,28 @@ std::string map_stdin_lines(const std::function<std::string(const std::vector<st
   if (fstat(STDIN_FILENO, &st) == 0 && S_ISDIR(st.st_mode)) {
     throw UserError("stdin is a directory, expected lines of text");
   }
+  // Bounded: a line of at most kMaxLine bytes, at most kMaxLines lines (stdin may be endless).
+  constexpr std::streamsize kMaxLine = 4096;
+  constexpr size_t kMaxLines = 10'000'000;
   std::string out;
-  std::string line;
+  std::vector<char> buf(size_t(kMaxLine) + 1);
   size_t lineno = 0;
-  while (std::getline(std::cin, line)) {
-    ++lineno;
-    const std::vector<std::string> fields = split_fields(line);
+  while (true) {
+    std::cin.getline(buf.data(), kMaxLine + 1);
+    if (std::cin.bad()) break;
+    if (std::cin.fail() && !std::cin.eof()) {
+      throw UserError(fmt::format("stdin line {}: longer than {} bytes", lineno + 1, kMaxLine));
+    }
+    if (std::cin.gcount() == 0 && std::cin.eof()) break;
+    if (++lineno > kMaxLines) throw UserError(fmt::format("stdin: more than {} lines", kMaxLines));
+    const std::vector<std::string> fields = split_fields(std::string(buf.data()));
     if (fields.empty() || fields[0][0] == '#') continue;  // blank lines and comments
     try {
       out += fn(fields);
     } catch (const std::exception& e) {
       throw UserError(fmt::format("stdin line {}: {}", lineno, e.what()));
     }
+    if (std::cin.eof()) break;  // a last line without a newline
   }
   if (std::cin.bad()) throw UserError(fmt::format("reading stdin failed after line {}", lineno));
   return out;

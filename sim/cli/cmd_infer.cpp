@@ -121,10 +121,14 @@ std::vector<int32_t> load_labels(const InferOpts& o, size_t count, int64_t class
 }
 
 nlohmann::json read_json_file(const std::string& path) {
-  std::ifstream f(path);
-  if (!f) throw UserError(fmt::format("{}: cannot open", path));
+  std::string text;
   try {
-    return nlohmann::json::parse(f);
+    text = base::read_file_bounded(path, size_t{64} << 20);
+  } catch (const std::runtime_error& e) {
+    throw UserError(e.what());
+  }
+  try {
+    return nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
     throw UserError(fmt::format("{}: not valid JSON ({})", path, e.what()));
   }

@@ -15,6 +15,7 @@ namespace {
 constexpr char kMagic[] = "\x93NUMPY";
 constexpr size_t kMagicLen = 6;
 constexpr int64_t kMaxElements = int64_t{1} << 32;
+constexpr size_t kMaxHeader = size_t{1} << 20;  // header bytes (NumPy writes a few hundred)
 
 size_t elem_size(DType d) { return d == DType::kInt8 ? 1 : 4; }
 
@@ -92,7 +93,10 @@ std::vector<float> Array::as_float32() const {
   return v;
 }
 
-Array parse(const std::vector<uint8_t>& bytes, const std::string& what) {
+namespace {
+
+// The prefix (magic, version, header length) of `bytes`: the header's offset and length.
+std::pair<size_t, size_t> parse_prefix(const std::vector<uint8_t>& bytes, const std::string& what) {
   if (bytes.size() < kMagicLen + 4 || std::memcmp(bytes.data(), kMagic, kMagicLen) != 0) {
     fail(what, "not a .npy file (bad magic)");
   }
@@ -109,6 +113,21 @@ Array parse(const std::vector<uint8_t>& bytes, const std::string& what) {
   } else {
     fail(what, fmt::format("unsupported .npy format version {}", major));
   }
+  if (header_len > kMaxHeader) {
+    fail(what,
+         fmt::format("corrupt .npy header: {} bytes long (at most {})", header_len, kMaxHeader));
+  }
+  return {offset, header_len};
+}
+
+// The array `bytes` holds up to its data: dtype and shape (no data), and the data's offset and
+// length in bytes.
+struct Header {
+  Array a;
+  size_t data_offset = 0, data_bytes = 0;
+};
+Header parse_header(const std::vector<uint8_t>& bytes, const std::string& what) {
+  const auto [offset, header_len] = parse_prefix(bytes, what);
   if (bytes.size() < offset + header_len) fail(what, "truncated .npy header");
   const std::string header(bytes.begin() + offset, bytes.begin() + offset + header_len);
   if (header.find('{') == std::string::npos || header.find('}') == std::string::npos) {
@@ -158,24 +177,53 @@ Array parse(const std::vector<uint8_t>& bytes, const std::string& what) {
   int64_t n = 1;
   for (int64_t s : a.shape) {
     if (s == 0) fail(what, "is empty (a dimension is 0)");
+    if (s > kMaxElements / n)
+      fail(what, fmt::format("is too large (more than {} elements)", kMaxElements));
     n *= s;
-    if (n > kMaxElements) fail(what, "is too large");
   }
-  const size_t need = size_t(n) * elem_size(a.dtype);
-  const size_t have = bytes.size() - offset - header_len;
-  if (have < need) {
-    fail(what, fmt::format("truncated: {} data bytes, expected {}", have, need));
-  }
-  if (have > need)
-    fail(what, fmt::format("corrupt: {} trailing bytes after the data", have - need));
-  a.data.assign(bytes.begin() + offset + header_len, bytes.end());
-  return a;
+  return {a, offset + header_len, size_t(n) * elem_size(a.dtype)};
 }
 
+}  // namespace
+
+Array parse(const std::vector<uint8_t>& bytes, const std::string& what) {
+  Header h = parse_header(bytes, what);
+  const size_t have = bytes.size() - h.data_offset;
+  if (have < h.data_bytes) {
+    fail(what, fmt::format("truncated: {} data bytes, expected {}", have, h.data_bytes));
+  }
+  if (have > h.data_bytes)
+    fail(what, fmt::format("corrupt: {} trailing bytes after the data", have - h.data_bytes));
+  h.a.data.assign(bytes.begin() + std::ptrdiff_t(h.data_offset), bytes.end());
+  return std::move(h.a);
+}
+
+// Reads no more than the header says the file holds (and one byte to see that it ends there):
+// a FIFO, a device or a lying header cannot make it read or allocate beyond that.
 Array load(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   if (!f) throw std::runtime_error(fmt::format("{}: cannot open for reading", path));
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  std::vector<uint8_t> bytes;
+  auto take = [&](size_t n) {
+    const size_t old = bytes.size();
+    bytes.resize(old + n);
+    f.read(reinterpret_cast<char*>(bytes.data() + old), std::streamsize(n));
+    bytes.resize(old + size_t(f.gcount()));
+    return size_t(f.gcount());
+  };
+  take(kMagicLen + 4);
+  if (bytes.size() == kMagicLen + 4 && (bytes[6] == 2 || bytes[6] == 3)) take(2);
+  const auto [offset, header_len] = parse_prefix(bytes, path);
+  take(offset + header_len - std::min(bytes.size(), offset + header_len));
+  const Header h = parse_header(bytes, path);
+  for (size_t left = h.data_bytes; left > 0;) {  // in chunks: memory grows with what arrives
+    const size_t got = take(std::min<size_t>(left, size_t{1} << 20));
+    if (got == 0) break;
+    left -= got;
+  }
+  if (bytes.size() == h.data_offset + h.data_bytes && take(1) == 1) {
+    fail(path, "corrupt: trailing bytes after the data");
+  }
   return parse(bytes, path);
 }
 
