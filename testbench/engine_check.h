@@ -1,6 +1,8 @@
 // Checker for whole-engine runs: builds random or directed GEMM jobs, computes the expected C
-// with the reference library, and the expected cycle counts from the schedule recurrence of
-// docs/architecture.md §4 (written here from the document, independently of the model).
+// with the test's own golden arithmetic (golden_requant.h, per column straight from the job's
+// vectors), and the expected cycle counts from the schedule recurrence of docs/architecture.md §4
+// and the driver's documented split (written here from the document, independently of the model
+// and of the driver).
 #pragma once
 
 #include <fmt/format.h>
@@ -11,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "golden_requant.h"
 #include "host_driver.h"
 #include "quant.h"
 
@@ -53,14 +56,26 @@ inline ExpectedCycles schedule(const model::TopParams& p, int m, int n, int k) {
   return x;
 }
 
+// The driver's split of a host-port GEMM (docs/architecture.md, "Host driver"), by search: a
+// command takes the most whole N-tiles whose weights (K words each) fit B and whose output-stage
+// words fit BIAS/M0/SHIFT (one word each), then the most rows whose A words (KT each) and C words
+// (one per N-tile of the command) fit A and C. Returns {rows, columns} per command.
+inline std::pair<int, int> documented_split(const model::TopParams& p, int m, int n, int k) {
+  const int64_t kt = (k + p.Rows - 1) / p.Rows, nt = (n + p.Cols - 1) / p.Cols;
+  int64_t tiles = 0;
+  while (tiles < nt && tiles + 1 <= p.QWords && (tiles + 1) * k <= p.BWords) ++tiles;
+  int64_t rows = 0;
+  while (rows < m && (rows + 1) * kt <= p.AWords && (rows + 1) * tiles <= p.CWords) ++rows;
+  return {int(rows), int(std::min<int64_t>(n, tiles * p.Cols))};
+}
+
 // Expected counters of a whole job: the sum over the driver's commands.
 inline ExpectedCycles job_schedule(const model::TopParams& p, int m, int n, int k) {
-  const sim::Split sp = sim::plan_split(p, m, n, k);
+  const auto [m_rows, n_cols] = documented_split(p, m, n, k);
   ExpectedCycles t;
-  for (int n0 = 0; n0 < n; n0 += sp.n_cols) {
-    for (int m0 = 0; m0 < m; m0 += sp.m_rows) {
-      const ExpectedCycles x =
-          schedule(p, std::min(sp.m_rows, m - m0), std::min(sp.n_cols, n - n0), k);
+  for (int n0 = 0; n0 < n; n0 += n_cols) {
+    for (int m0 = 0; m0 < m; m0 += m_rows) {
+      const ExpectedCycles x = schedule(p, std::min(m_rows, m - m0), std::min(n_cols, n - n0), k);
       t.busy += x.busy;
       t.wstall += x.wstall;
       t.compute += x.compute;
@@ -104,7 +119,27 @@ inline sim::GemmJob random_job(std::mt19937_64& rng, int m, int n, int k) {
   return job;
 }
 
-inline std::vector<int8_t> reference(const sim::GemmJob& j) { return sim::reference_gemm(j); }
+// C of the job from the contract's formulas (golden_requant.h), not the library: int32 sums that
+// wrap, each column's bias, M0 and shift read from the job's vectors (one entry: every column).
+inline std::vector<int8_t> reference(const sim::GemmJob& j) {
+  std::vector<int8_t> c(size_t(j.M) * size_t(j.N));
+  const bool single = j.q.rounding == quant::Rounding::kSingle;
+  for (int n = 0; n < j.N; ++n) {
+    const int32_t m0 = j.q.m0.size() == 1 ? j.q.m0[0] : j.q.m0[size_t(n)];
+    const int shift = j.q.shift.size() == 1 ? j.q.shift[0] : j.q.shift[size_t(n)];
+    const int32_t bias = j.bias.empty() ? 0 : j.bias[size_t(n)];
+    for (int m = 0; m < j.M; ++m) {
+      int64_t acc = 0;  // |sum| < 2^63 for K < 2^48
+      for (int k = 0; k < j.K; ++k) {
+        acc += int64_t(j.a[size_t(m) * size_t(j.K) + size_t(k)]) *
+               int64_t(j.b[size_t(k) * size_t(j.N) + size_t(n)]);
+      }
+      c[size_t(m) * size_t(j.N) + size_t(n)] = int8_t(golden::requantize(
+          golden::wrap32(acc), bias, m0, shift, j.q.zp_out, j.q.act_min, j.q.act_max, single));
+    }
+  }
+  return c;
+}
 
 // Runs `job` through `port` with the host driver and checks C against the reference GEMM and every
 // counter against the schedule; returns the run's statistics. Needs <catch2/catch.hpp> first.

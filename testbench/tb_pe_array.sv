@@ -257,6 +257,10 @@ module tb_pe_array #(
   int passed_at_end;
 
   initial begin
+    int unsigned seed_arg;
+    // +seed=N (run_icarus_tb.sh passes SYSTOLIC_SEED) replaces the default stimulus seed.
+    if ($value$plusargs("seed=%d", seed_arg)) rng = (seed_arg == 0) ? 32'd1 : seed_arg;
+    $display("tb_pe_array: seed %0d (replay with SYSTOLIC_SEED=%0d)", rng, rng);
     $display("tb_pe_array: Rows=%0d Cols=%0d, %0d tiles of %0d rows", Rows, Cols, Tiles, M);
     build;
 

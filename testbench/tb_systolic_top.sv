@@ -603,6 +603,10 @@ module tb_systolic_top #(
   initial begin
     bit [31:0] v;
     int w1, w_last, word, lane, probe_word;
+    int unsigned seed_arg;
+    // +seed=N (run_icarus_tb.sh passes SYSTOLIC_SEED) replaces the default stimulus seed.
+    if ($value$plusargs("seed=%d", seed_arg)) rng = (seed_arg == 0) ? 32'd1 : seed_arg;
+    $display("tb_systolic_top: seed %0d (replay with SYSTOLIC_SEED=%0d)", rng, rng);
     $display("tb_systolic_top: Rows=%0d Cols=%0d RequantDepth=%0d AccWords=%0d", Rows, Cols,
              RequantDepth, AccWords);
     if (Rows < 2 || Rows > 8 || Cols < 2 || Cols > 8) begin

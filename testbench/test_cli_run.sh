@@ -148,7 +148,7 @@ expect_error "rounding" --engine model --rounding triple
 expect_error "--zp-in" --engine model "${I8[@]}" --m0 1 --shift 0 --zp-in 300
 expect_error "act_min" --engine model --act-min 10 --act-max 5
 expect_error "need --a and --b" --engine model --m0 5 --shift 0
-expect_error "" --engine model --no-such-option
+expect_error "was not expected: --no-such-option" --engine model --no-such-option
 expect_error "no FMA stage 'shift'" --engine model --fp-stage-latency shift=2
 expect_error "3 values for 11 stages" --engine model --fp-stage-latency 1,2,3
 expect_error "not a latency" --engine model --fp-stage-latency align=-1

@@ -461,7 +461,19 @@ def group_dask(tmp):
     finally:
         for p in reversed(procs):
             stop(p)
-    check(all(p.poll() is not None for p in procs), "scheduler and workers shut down")
+
+    def group_gone(p):
+        """No process is left in p's process group (its children included), within 10 s."""
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < 10:
+            try:
+                os.killpg(p.pid, 0)
+            except ProcessLookupError:
+                return True
+            time.sleep(0.1)
+        return False
+    check(all(group_gone(p) for p in procs),
+          "scheduler and workers shut down, no process of their groups left")
 
 
 def main():

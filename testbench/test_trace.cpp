@@ -158,7 +158,7 @@ TEST_CASE("waveforms show the schedule of docs/architecture.md", "[trace]") {
   // cycles; cycle 0 is a weight-load stall, slots issue in cycles 1..3; row r of weights is
   // written at the end of busy cycle r + 1; C is written M times.
   const model::TopParams p = sim::top_rtl_params(4, 4);
-  const sim::GemmJob job = random_job(3, 4, 4, 7);
+  const sim::GemmJob job = random_job(3, 4, 4, test::test_seed("trace-small"));
   for (const char* engine : {"model", "rtl"}) {
     DYNAMIC_SECTION(engine) {
       TraceOptions o;
@@ -213,7 +213,7 @@ TEST_CASE("waveforms show the schedule of docs/architecture.md", "[trace]") {
 
 TEST_CASE("the trace window limits the dump", "[trace]") {
   const model::TopParams p = sim::top_rtl_params(4, 4);
-  const sim::GemmJob job = random_job(40, 12, 9, 11);
+  const sim::GemmJob job = random_job(40, 12, 9, test::test_seed("trace-window"));
   for (const char* engine : {"model", "rtl"}) {
     DYNAMIC_SECTION(engine) {
       TraceOptions o;
