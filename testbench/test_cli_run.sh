@@ -21,8 +21,10 @@ A = rng.integers(-128, 128, size=(37, 29), dtype=np.int8)
 B = rng.integers(-128, 128, size=(29, 21), dtype=np.int8)
 bias = rng.integers(-5000, 5000, size=21, dtype=np.int32)
 np.save(d + "/A.npy", A); np.save(d + "/B.npy", B); np.save(d + "/bias.npy", bias)
-np.save(d + "/m0.npy", np.full(21, 2**30, dtype=np.int32))     # M0 = 2^30, shift 1: multiplier 1
-np.save(d + "/shift.npy", np.full(21, 1, dtype=np.int32))
+# Per-column M0 in [2^30, 2^31) and shift in -14 .. -10 (outputs mostly inside int8): a column
+# mix-up changes C.
+np.save(d + "/m0.npy", rng.integers(2**30, 2**31, size=21, dtype=np.int64).astype(np.int32))
+np.save(d + "/shift.npy", rng.integers(-14, -9, size=21, dtype=np.int64).astype(np.int32))
 np.save(d + "/shift_bad.npy", np.full(21, 31, dtype=np.int32))
 np.save(d + "/m0_short.npy", np.full(20, 2**30, dtype=np.int32))
 np.save(d + "/A64.npy", A.astype(np.float64))
@@ -41,7 +43,16 @@ import sys, json, numpy as np
 d, e = sys.argv[1], sys.argv[2]
 A = np.load(d + "/A.npy").astype(np.int64); B = np.load(d + "/B.npy").astype(np.int64)
 bias = np.load(d + "/bias.npy").astype(np.int64)
-want = np.clip((A - 3) @ B + bias - 5, -128, 127).astype(np.int8)   # multiplier 1, zp_in 3, zp_out -5
+m0 = np.load(d + "/m0.npy").astype(np.int64); sh = np.load(d + "/shift.npy").astype(np.int64)
+# The contract's double rounding per column (docs/arithmetic.md): x = acc << max(shift, 0)
+# (int32, no wrap at these sizes), h = floor((x * M0 + 2^30) / 2^31), then h / 2^-shift rounded
+# half away from zero; + zp_out, clamped. zp_in 3 folded: acc = (A - 3) @ B + bias.
+acc = (A - 3) @ B + bias
+x = acc << np.maximum(sh, 0)
+h = (x * m0 + 2**30) // 2**31
+r = np.maximum(-sh, 0)
+q = np.where(r > 0, (np.abs(h) + (1 << np.maximum(r - 1, 0))) >> r, np.abs(h)) * np.sign(h)
+want = np.clip(q - 5, -128, 127).astype(np.int8)   # zp_out -5
 C = np.load(d + f"/C_{e}.npy")
 assert C.dtype == np.int8 and C.shape == (37, 21), (C.dtype, C.shape)
 assert (C == want).all(), "C differs from NumPy's"

@@ -170,8 +170,10 @@ TEST_CASE("requant RTL equals the model cycle by cycle and the golden model in v
       if (sent < total && (stim.rng() % 8) != 0) {  // about 1 idle cycle in 8
         in = sent < inputs.size() ? inputs[sent] : stim.next(true);
         ++sent;
-        expected.emplace_back(cycle + p.PipeDepth,
-                              golden_out(in, model.mode(in.rounding_i) == q::Rounding::kSingle));
+        // The mode from the documented parameter (0 double, 1 single, 2 rounding_i), not from
+        // the model's mode().
+        const bool single = p.Rounding == 2 ? in.rounding_i : p.Rounding == 1;
+        expected.emplace_back(cycle + p.PipeDepth, golden_out(in, single));
       }
       const RequantOut got = rtl->clock(in);
       const RequantOut want = model.clock(in);
