@@ -32,6 +32,7 @@ np.save(d + "/A3d.npy", np.zeros((2, 2, 2), dtype=np.int8))
 np.save(d + "/Af.npy", rng.standard_normal((24, 40)).astype(np.float32))
 np.save(d + "/Bf.npy", (0.2 * rng.standard_normal((40, 18))).astype(np.float32))
 np.save(d + "/biasf.npy", (0.1 * rng.standard_normal(18)).astype(np.float32))
+np.save(d + "/biasf_big.npy", np.full(18, 1e6, dtype=np.float32))
 np.save(d + "/Bwrong.npy", rng.integers(-128, 128, size=(30, 21), dtype=np.int8))
 PYEOF
 for engine in model rtl cosim; do
@@ -134,6 +135,10 @@ expect_error "shape mismatch" --engine model --a "$tmp/A.npy" --b "$tmp/Bwrong.n
 expect_error "shape mismatch" --engine model "${I8[@]}" --m0 1073741824 --shift 1 -M 5
 expect_error "'<f8' is not supported" --engine model --a "$tmp/A64.npy" --b "$tmp/B.npy" --m0 1 --shift 0
 expect_error "both must be int8 or both float32" --engine model --a "$tmp/Af.npy" --b "$tmp/B.npy"
+# A float bias that does not fit int32 at the inputs' scale is refused (it used to be clamped,
+# wrap in the zero-point fold and still report "matches the reference" at 0.5 dB SQNR).
+expect_error "bias\[0\] = 1e+06, column 0: the int32 bias .* is beyond int32" --engine model \
+  --a "$tmp/Af.npy" --b "$tmp/Bf.npy" --bias "$tmp/biasf_big.npy"
 # Bounded readers: an endless device is refused at once (the .npy prefix, the table's size).
 expect_error "/dev/zero: not a .npy file (bad magic)" --engine model --a /dev/zero --b "$tmp/B.npy"
 expect_error "/dev/zero: larger than 1048576 bytes" --engine model -M 4 -N 4 -K 4 --energy-table /dev/zero

@@ -206,8 +206,21 @@ Inputs file_inputs(const RunOpts& o, q::Rounding mode) {
   std::vector<int32_t> qb(j.N, 0);
   for (int c = 0; c < j.N; ++c) {
     const double sws = double(wq.scales[c]) * px.scale;
-    if (!biasf.empty())
-      qb[c] = int32_t(std::clamp(std::round(biasf[c] / sws), -2147483648.0, 2147483647.0));
+    // The int32 bias at S_W * S_X, with the activation zero point folded in (fold_bias), must fit
+    // int32: refused, not clamped (a clamped bias wraps in the fold and gives a wrong C).
+    const double bq = biasf.empty() ? 0.0 : std::round(double(biasf[size_t(c)]) / sws);
+    double folded = bq;
+    for (int k = 0; k < j.K; ++k) folded -= double(px.zero_point) * wq.q[size_t(k) * j.N + c];
+    if (std::abs(folded) > 2147483647.0) {
+      throw UserError(fmt::format(
+          "{}column {}: the int32 bias ({:.4g} at the inputs' scale S_A x S_W = {:.4g}, the "
+          "activation zero point {} folded in) is beyond int32; scale the bias or the inputs down",
+          o.bias_path.empty()
+              ? std::string()
+              : fmt::format("{}: bias[{}] = {:g}, ", o.bias_path, c, biasf[size_t(c)]),
+          c, folded, sws, px.zero_point));
+    }
+    if (!biasf.empty()) qb[c] = int32_t(bq);
     const q::Multiplier mm = q::quantize_multiplier(sws / in.out_params.scale, mode);
     q::check_multiplier(mm.m0, mm.shift);
     j.q.m0.push_back(mm.m0);
