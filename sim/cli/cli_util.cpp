@@ -102,6 +102,37 @@ CLI::Validator param_range(const char* name) {
   throw std::logic_error(fmt::format("no parameter {}", name));
 }
 
+std::string capped(const std::string& message) {
+  std::string out;
+  size_t i = 0;
+  while (i < message.size()) {
+    const size_t end = std::min(message.find(' ', i), message.size());
+    if (end - i > 64) {
+      out.append(message, i, 60);
+      out += fmt::format("...({} more)", end - i - 60);
+    } else {
+      out.append(message, i, end - i);
+    }
+    if (end < message.size()) out += ' ';
+    i = end + 1;
+  }
+  return out;
+}
+
+CLI::Validator seed_validator() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        const bool digits =
+            !s.empty() && s.size() <= 20 && s.find_first_not_of("0123456789") == std::string::npos;
+        if (!digits || (s.size() == 20 && s > "18446744073709551615")) {
+          return fmt::format("a seed is an integer in 0 .. 18446744073709551615, not '{}'",
+                             printable(s));
+        }
+        return "";
+      },
+      "SEED");
+}
+
 void write_output(const std::string& path, const std::string& content) {
   try {
     base::write_file_atomic(path, content);

@@ -138,7 +138,9 @@ void add_compare_command(CLI::App& app) {
   cmd->add_option("--weight-banks", o->weight_banks, "Weight banks per PE of the INT8 array (1, 2)")
       ->capture_default_str()
       ->check(param_range("WeightBanks"));
-  cmd->add_option("--seed", o->seed, "Seed of the random inputs")->capture_default_str();
+  cmd->add_option("--seed", o->seed, "Seed of the random inputs")
+      ->check(seed_validator())
+      ->capture_default_str();
   cmd->add_option("--json", o->json_path, "Also write the comparison as JSON");
   add_fp_compare_options(cmd, o->fp);
   cmd->callback([o] { run_compare(*o); });

@@ -51,7 +51,9 @@ void add_demo_command(CLI::App& app) {
       "demo",
       "Seed vectors, a multiplier from three scales, and a random quantized GEMM through "
       "the reference library and the verilated requantization unit");
-  cmd->add_option("--seed", g_demo.seed, "Random seed")->capture_default_str();
+  cmd->add_option("--seed", g_demo.seed, "Random seed")
+      ->check(seed_validator())
+      ->capture_default_str();
   cmd->add_option("--rounding", g_demo.rounding, "double | single")
       ->capture_default_str()
       ->check(CLI::IsMember({"double", "single"}));

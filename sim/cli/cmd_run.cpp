@@ -467,7 +467,9 @@ void add_run_command(CLI::App& app, const CliContext& ctx) {
   cmd->add_option("-K", o.k, "Columns of A, rows of B")
       ->capture_default_str()
       ->each([&](const std::string&) { o.k_set = true; });
-  cmd->add_option("--seed", o.seed, "Seed of the random inputs")->capture_default_str();
+  cmd->add_option("--seed", o.seed, "Seed of the random inputs")
+      ->check(seed_validator())
+      ->capture_default_str();
   cmd->add_option("--rounding", o.rounding, "double | single")
       ->capture_default_str()
       ->check(CLI::IsMember({"double", "single"}));

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <exception>
 
+#include "cli_util.h"
 #include "commands.h"
 
 int main(int argc, char** argv) {
@@ -15,10 +16,10 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
-    fmt::print(stderr, "systolic: error: {}\n", e.what());
+    fmt::print(stderr, "systolic: error: {}\n", systolic::cli::capped(e.what()));
     return 2;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "systolic: error: {}\n", e.what());
+    fmt::print(stderr, "systolic: error: {}\n", systolic::cli::capped(e.what()));
     return 1;
   }
   return 0;
