@@ -135,6 +135,12 @@ expect_error "shape mismatch" --engine model --a "$tmp/A.npy" --b "$tmp/Bwrong.n
 expect_error "shape mismatch" --engine model "${I8[@]}" --m0 1073741824 --shift 1 -M 5
 expect_error "'<f8' is not supported" --engine model --a "$tmp/A64.npy" --b "$tmp/B.npy" --m0 1 --shift 0
 expect_error "both must be int8 or both float32" --engine model --a "$tmp/Af.npy" --b "$tmp/B.npy"
+# Outputs all or none: a failing --out leaves no --json report (and nothing on stdout).
+rm -f "$tmp/none.json"
+expect_error "/nonexistent/c.npy: cannot write" --engine model -M 4 -N 4 -K 4 --no-fp-compare \
+  --json "$tmp/none.json" --out /nonexistent/c.npy
+if [ -e "$tmp/none.json" ] || ls "$tmp"/none.json.* >/dev/null 2>&1; then
+  bad "a failed --out left the --json report behind"; else ok; fi
 # A float bias that does not fit int32 at the inputs' scale is refused (it used to be clamped,
 # wrap in the zero-point fold and still report "matches the reference" at 0.5 dB SQNR).
 expect_error "bias\[0\] = 1e+06, column 0: the int32 bias .* is beyond int32" --engine model \

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <stdexcept>
 
 namespace systolic::base {
@@ -40,8 +41,9 @@ std::string read_file_bounded(const std::string& path, size_t max_bytes) {
   return out;
 }
 
-void write_file_atomic(const std::string& path, const std::string& content) {
-  TempFile tmp(path);
+namespace {
+// `content` into the temporary file `tmp` of `path`, every error checked.
+void write_temp(const TempFile& tmp, const std::string& path, const std::string& content) {
   std::FILE* f = std::fopen(tmp.name().c_str(), "wb");
   if (!f) throw std::runtime_error(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
   const size_t n = std::fwrite(content.data(), 1, content.size(), f);
@@ -51,7 +53,22 @@ void write_file_atomic(const std::string& path, const std::string& content) {
     throw std::runtime_error(
         fmt::format("{}: cannot write: {}", path, std::strerror(err ? err : close_err)));
   }
+}
+}  // namespace
+
+void write_file_atomic(const std::string& path, const std::string& content) {
+  TempFile tmp(path);
+  write_temp(tmp, path, content);
   tmp.commit();
+}
+
+void write_files_atomic(const std::vector<std::pair<std::string, std::string>>& files) {
+  std::vector<std::unique_ptr<TempFile>> tmps;
+  for (const auto& [path, content] : files) {
+    tmps.push_back(std::make_unique<TempFile>(path));
+    write_temp(*tmps.back(), path, content);  // a failure removes every temporary file
+  }
+  for (const auto& t : tmps) t->commit();
 }
 
 }  // namespace systolic::base

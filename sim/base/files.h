@@ -5,12 +5,18 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace systolic::base {
 
 // Writes `content` to `path` atomically. Throws std::runtime_error("<path>: <reason>") when the
 // file cannot be written completely (a missing directory, a full device, a directory in the way).
 void write_file_atomic(const std::string& path, const std::string& content);
+
+// Several files, all or none: each is written to its temporary name first (a failure leaves none
+// of them), then all are renamed into place.
+void write_files_atomic(const std::vector<std::pair<std::string, std::string>>& files);
 
 // The whole content of `path`, read in chunks and refused past `max_bytes` (a device, a FIFO or
 // a huge file cannot exhaust memory). Throws std::runtime_error("<path>: <reason>").

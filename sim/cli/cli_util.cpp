@@ -133,6 +133,14 @@ CLI::Validator seed_validator() {
       "SEED");
 }
 
+void write_outputs(const std::vector<std::pair<std::string, std::string>>& files) {
+  try {
+    base::write_files_atomic(files);
+  } catch (const std::runtime_error& e) {
+    throw UserError(e.what());
+  }
+}
+
 void write_output(const std::string& path, const std::string& content) {
   try {
     base::write_file_atomic(path, content);

@@ -31,6 +31,8 @@ std::string capped(const std::string& message);
 
 // Writes an output file whole or not at all (sim/base/files.h), as a UserError naming it.
 void write_output(const std::string& path, const std::string& content);
+// Several output files, all or none (sim/base/files.h), as a UserError naming the one that failed.
+void write_outputs(const std::vector<std::pair<std::string, std::string>>& files);
 
 // Splits a line on blanks and tabs.
 std::vector<std::string> split_fields(const std::string& line);

@@ -415,17 +415,20 @@ void run(const RunOpts& o, const CliContext& ctx) {
         fp_comparison(sim::Int8Run{o.engine, o.rows, o.cols, o.weight_banks, rep.stats.engine.busy},
                       job.M, job.N, job.K, fp_opts);
   }
-  // Every output file first, then the report: a failed write leaves nothing on stdout.
+  // Every output file first, all or none, then the report: a failed write leaves no file and
+  // nothing on stdout.
+  std::vector<std::pair<std::string, std::string>> files;
   if (!o.json_path.empty()) {
     nlohmann::json j = rep.json();
     if (cmp) j["fp_comparison"] = cmp->json();
-    write_output(o.json_path, j.dump(2) + "\n");
+    files.emplace_back(o.json_path, j.dump(2) + "\n");
   }
   if (!o.out_path.empty()) {
     const npy::Array a = npy::make_int8(c, {job.M, job.N});
     const std::vector<uint8_t> bytes = npy::serialize(a);
-    write_output(o.out_path, std::string(bytes.begin(), bytes.end()));
+    files.emplace_back(o.out_path, std::string(bytes.begin(), bytes.end()));
   }
+  write_outputs(files);
   fmt::print("{}", rep.text());
   fmt::print("{}", trace_lines);
   if (!o.json_path.empty()) fmt::print("  JSON report           {}\n", o.json_path);
