@@ -107,5 +107,15 @@ bad "trace window" "" "--trace-from 9 is after --trace-to 3" \
 bad "trace timing-only" "" "--trace needs the data" \
   run --engine model "${job[@]}" --trace "$tmp/x.vcd" --timing-only
 
+# A missing directory or a directory in the way is named before the run (it used to name a
+# temporary file of the co-simulation's merge).
+bad "trace directory missing" "" "--trace $tmp/nowhere/x.vcd: the directory $tmp/nowhere does not exist" \
+  run --engine cosim "${job[@]}" --trace "$tmp/nowhere/x.vcd"
+mkdir -p "$tmp/dir.vcd"
+bad "trace onto a directory" "" "--trace $tmp/dir.vcd: is a directory" \
+  run --engine sc-model "${job[@]}" --trace "$tmp/dir.vcd"
+if ls "$tmp"/nowhere* "$tmp"/*.tmp.* >/dev/null 2>&1; then
+  failed=$((failed + 1)); echo "FAIL: a refused trace left files behind"; fi
+
 echo "test_cli_trace: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -35,6 +35,17 @@ void TraceOptions::validate(const model::TopParams& p) const {
     throw std::invalid_argument(
         fmt::format("--trace {}: the file name must end in .fst or .vcd (the format)", path));
   }
+  // The directory the waveform (and its temporary files) go to must exist: checked before the
+  // run, so the error names it rather than a temporary file.
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  std::error_code ec;
+  if (!dir.empty() && !std::filesystem::is_directory(dir, ec)) {
+    throw std::invalid_argument(
+        fmt::format("--trace {}: the directory {} does not exist", path, dir.string()));
+  }
+  if (std::filesystem::is_directory(path, ec)) {
+    throw std::invalid_argument(fmt::format("--trace {}: is a directory", path));
+  }
   if (from > to) {
     throw std::invalid_argument(fmt::format("--trace-from {} is after --trace-to {}", from, to));
   }
