@@ -135,6 +135,9 @@ expect_error "shape mismatch" --engine model --a "$tmp/A.npy" --b "$tmp/Bwrong.n
 expect_error "shape mismatch" --engine model "${I8[@]}" --m0 1073741824 --shift 1 -M 5
 expect_error "'<f8' is not supported" --engine model --a "$tmp/A64.npy" --b "$tmp/B.npy" --m0 1 --shift 0
 expect_error "both must be int8 or both float32" --engine model --a "$tmp/Af.npy" --b "$tmp/B.npy"
+# The work limit (2^56 MACs) keeps every 64-bit counter from wrapping.
+expect_error "is 5.12e+19 MACs, beyond the work limit of 2^56" --engine model --timing-only \
+  -M 16000000 -N 16000000 -K 200000
 # Outputs all or none: a failing --out leaves no --json report (and nothing on stdout).
 rm -f "$tmp/none.json"
 expect_error "/nonexistent/c.npy: cannot write" --engine model -M 4 -N 4 -K 4 --no-fp-compare \

@@ -53,6 +53,14 @@ void GemmJob::validate(const model::TopParams& p, bool need_data, bool host_port
     throw std::invalid_argument(
         fmt::format("GEMM sizes M={} N={} K={} must be in 1..{}", M, N, K, kMaxDim));
   }
+  // The work limit: at most 2^56 MACs, so that no 64-bit counter (MACS, CYC_*: at most a few
+  // dozen cycles per MAC at M = N = K = 1) can wrap.
+  const unsigned __int128 macs = (unsigned __int128)(M) * unsigned(N) * unsigned(K);
+  if (macs > (unsigned __int128)(1) << 56) {
+    throw std::invalid_argument(fmt::format(
+        "GEMM M={} N={} K={} is {:.3g} MACs, beyond the work limit of 2^56 (the 64-bit counters)",
+        M, N, K, double(macs)));
+  }
   if (!need_data && a.empty() && b.empty() && bias.empty()) {
     quant::validate(q, N);
     if (host_port) plan_split(p, M, N, K);
