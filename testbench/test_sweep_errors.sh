@@ -102,6 +102,11 @@ bad endless_spec "" "/dev/zero: larger than 16777216 characters" sweep /dev/zero
 spec bad_json.json '{"grid": {"rows": [4]}, "workloads": [}'
 bad json_syntax "" "bad_json.json:1: not valid JSON" sweep "$tmp/bad_json.json" --out "$tmp/sweep_out"
 bad missing_spec "" "nowhere.yaml: no such spec file" sweep "$tmp/nowhere.yaml"
+# sweep-point's GEMM dimensions are checked, not narrowed through int (2^40 became 0).
+point='{"config": {"rows": 4, "cols": 4}, "engine": "model", "seed": 1, "workload": "w", "layers": [{"name": "x", "M": 1099511627776, "N": 4, "K": 4}]}'
+bad point_dim_2_40 "$point" "sweep-point: layer.M = 1099511627776 is not an integer in 1..16777215" \
+  sweep-point
+bad point_dim_float "${point/1099511627776/2.5}" "layer.M = 2.5 is not an integer" sweep-point
 bad jobs_zero "" "--jobs" sweep "$tmp/unknown_top_key.yaml" --jobs 0
 bad no_spec "" "spec is required" sweep
 spec ok_spec.yaml "grid: {rows: [4], cols: [4]}

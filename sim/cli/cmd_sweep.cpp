@@ -227,6 +227,21 @@ T field(const json& j, const char* key, const char* what) {
   }
 }
 
+// A GEMM dimension: an integer in 1 .. 2^DimWidth - 1, not narrowed through int.
+int dim_field(const json& j, const char* key, const char* what) {
+  const json v = field<json>(j, key, what);
+  constexpr int64_t kMax = (int64_t{1} << iface::kDimWidth) - 1;
+  const bool in_range =
+      (v.is_number_unsigned() && v.get<uint64_t>() >= 1 && v.get<uint64_t>() <= uint64_t(kMax)) ||
+      (v.is_number_integer() && !v.is_number_unsigned() && v.get<int64_t>() >= 1 &&
+       v.get<int64_t>() <= kMax);
+  if (!in_range) {
+    throw UserError(fmt::format("sweep-point: {}.{} = {} is not an integer in 1..{}", what, key,
+                                capped(v.dump()), kMax));
+  }
+  return int(v.get<int64_t>());
+}
+
 // --resolve: {"configs": [{key: value}], "shapes": [{"M","N","K","where"}], "engine"} ->
 // {"keys": [...], "configs": [{"values": every key, "params", "rtl": {...}}]}. Any bad key, value,
 // configuration or layer that cannot run on a configuration is an error naming it.
@@ -240,8 +255,8 @@ void run_resolve() {
   for (const json& values : configs) {
     const PointConfig c = resolve(values);
     for (const json& s : shapes) {
-      const int m = field<int>(s, "M", "shape"), n = field<int>(s, "N", "shape"),
-                k = field<int>(s, "K", "shape");
+      const int m = dim_field(s, "M", "shape"), n = dim_field(s, "N", "shape"),
+                k = dim_field(s, "K", "shape");
       try {
         if (c.dram_bw < 0) sim::plan_split(c.p, m, n, k);  // memory commands chunk K themselves
       } catch (const std::invalid_argument& e) {
@@ -310,8 +325,8 @@ json sweep_point(const json& req) {
   std::mt19937_64 rng(seed);
   for (const json& l : layers) {
     const std::string name = field<std::string>(l, "name", "layer");
-    const int m = field<int>(l, "M", "layer"), n = field<int>(l, "N", "layer"),
-              k = field<int>(l, "K", "layer");
+    const int m = dim_field(l, "M", "layer"), n = dim_field(l, "N", "layer"),
+              k = dim_field(l, "K", "layer");
     const auto t0 = std::chrono::steady_clock::now();
     const sim::GemmJob job = layer_job(m, n, k, c.rounding, rtl, rng);
     sim::RunStats stats;
