@@ -9,6 +9,7 @@ from typing import Dict, List, NamedTuple
 from . import workloads as wl
 
 TOP_KEYS = ("name", "grid", "workloads", "engine", "seed")
+MAX_POINTS = 100_000  # configurations in one grid (each runs every workload layer)
 ENGINES = ("model", "rtl")
 
 
@@ -142,11 +143,19 @@ def load(path) -> Spec:
         for v in values:
             if isinstance(v, (dict, list)) or v is None:
                 raise SpecError(f"{path}: grid: {k}: {v!r} is not a single value")
-        seen = []
-        for v in values:  # keep the order, drop repeats (1 and true differ)
-            if not any(v == s and type(v) is type(s) for s in seen):
+        seen, known = [], set()
+        for v in values:  # keep the order, drop repeats (1 and true differ): linear time
+            tag = (type(v).__name__, v)
+            if tag not in known:
+                known.add(tag)
                 seen.append(v)
         clean[k] = seen
+    points = 1
+    for v in clean.values():
+        points *= len(v)
+    if points > MAX_POINTS:
+        raise SpecError(f"{path}: grid has {points} configurations, more than {MAX_POINTS}: "
+                        "split the sweep")
     keys = list(clean)
     configs = [dict(zip(keys, combo)) for combo in itertools.product(*clean.values())]
 

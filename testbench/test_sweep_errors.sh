@@ -95,6 +95,12 @@ workloads: [{gemm_file: ok.csv}, {gemm_file: ok.csv}]"
 bad_spec yaml_syntax "yaml_syntax.yaml:[0-9]+: not valid YAML: " "grid: {rows: [4]
 workloads: ["
 bad_spec not_mapping "a spec is a mapping" "- just a list"
+# A grid of more than 100,000 configurations is refused before it is built (6 keys x 40 values
+# took over 4 GB); a key of 50,000 values is checked in linear time (the harness allows 10 s).
+bad_spec huge_grid "grid has 4096000000 configurations, more than 100000" "grid: {rows: [$(seq -s, 2 41)], cols: [$(seq -s, 2 41)], a_words: [$(seq -s, 1 40)], b_words: [$(seq -s, 1 40)], c_words: [$(seq -s, 1 40)], q_words: [$(seq -s, 1 40)]}
+$W"
+bad_spec long_key "grid rows: Rows = 0 is outside 2..32" "grid: {rows: [$(seq -s, 0 49999)]}
+$W"
 # Bounded reads: an endless workload file or spec is refused at 16 MiB (no traceback, no hang).
 bad_spec endless_csv "workloads\[0\]: /dev/zero: larger than 16777216 characters" "grid: {rows: [4]}
 workloads: [{gemm_file: /dev/zero}]"
