@@ -129,11 +129,11 @@ group_errors() {
     run --engine model --seed -1
   bad "seed 2^64" "" "not '18446744073709551616'" run --engine model --seed 18446744073709551616
   bad "seed 1e3" "" "not '1e3'" compare --seed 1e3
-  # A 100 kB bad argument is echoed cut to 60 characters.
+  # A 100 kB bad argument is echoed cut to 180 characters.
   local huge
   huge=$(printf '%100000s' '' | tr ' ' 'x')
-  bad "huge token echoed capped" "" "not expected: x{60}\.\.\.\(99940 more\)" run "$huge"
-  [ "${#err}" -lt 300 ] || report "huge token: stderr under 300 bytes" "stderr is ${#err} bytes"
+  bad "huge token echoed capped" "" "not expected: x{180}\.\.\.\(99820 more\)" run "$huge"
+  [ "${#err}" -lt 400 ] || report "huge token: stderr under 400 bytes" "stderr is ${#err} bytes"
 
   # Bounded stdin readers: a line over 4096 bytes, and an endless stdin without a newline, are one
   # error each (an unbounded reader exhausts memory); a last line without a newline still counts.

@@ -33,6 +33,7 @@ np.save(d + "/Af.npy", rng.standard_normal((24, 40)).astype(np.float32))
 np.save(d + "/Bf.npy", (0.2 * rng.standard_normal((40, 18))).astype(np.float32))
 np.save(d + "/biasf.npy", (0.1 * rng.standard_normal(18)).astype(np.float32))
 np.save(d + "/biasf_big.npy", np.full(18, 1e6, dtype=np.float32))
+np.save(d + "/Ahuge.npy", np.full((4, 4), 3e38, dtype=np.float32))
 np.save(d + "/Bwrong.npy", rng.integers(-128, 128, size=(30, 21), dtype=np.int8))
 PYEOF
 for engine in model rtl cosim; do
@@ -138,6 +139,12 @@ expect_error "both must be int8 or both float32" --engine model --a "$tmp/Af.npy
 # The work limit (2^56 MACs) keeps every 64-bit counter from wrapping.
 expect_error "is 5.12e+19 MACs, beyond the work limit of 2^56" --engine model --timing-only \
   -M 16000000 -N 16000000 -K 200000
+# A float GEMM that overflows float32 is named as such (it said "range bounds must be finite").
+expect_error "the float GEMM overflows float32: C\[0\]\[0\] = inf" --engine model \
+  --a "$tmp/Ahuge.npy" --b "$tmp/Ahuge.npy"
+# A configuration that was not built: the CMake command to paste lists every built one as a spec.
+expect_error 'SYSTOLIC_RTL_CONFIGS="4x4;8x8;.*;7x5") and rebuild' --engine rtl --rows 7 --cols 5 \
+  -M 4 -N 4 -K 4
 # Outputs all or none: a failing --out leaves no --json report (and nothing on stdout).
 rm -f "$tmp/none.json"
 expect_error "/nonexistent/c.npy: cannot write" --engine model -M 4 -N 4 -K 4 --no-fp-compare \

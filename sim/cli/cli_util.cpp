@@ -107,9 +107,9 @@ std::string capped(const std::string& message) {
   size_t i = 0;
   while (i < message.size()) {
     const size_t end = std::min(message.find(' ', i), message.size());
-    if (end - i > 64) {
-      out.append(message, i, 60);
-      out += fmt::format("...({} more)", end - i - 60);
+    if (end - i > 200) {
+      out.append(message, i, 180);
+      out += fmt::format("...({} more)", end - i - 180);
     } else {
       out.append(message, i, end - i);
     }

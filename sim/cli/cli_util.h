@@ -25,8 +25,8 @@ CLI::Validator param_range(const char* name);
 // CLI11 validator of a seed: a decimal integer in 0 .. 2^64 - 1 (no sign, no wrap, no saturation).
 CLI::Validator seed_validator();
 
-// An error message as printed: every run of more than 64 non-blank characters (an echoed token,
-// a path) cut to its first 60 and "...(N more)", so a bad 10 MB argument is not echoed whole.
+// An error message as printed: every run of more than 200 non-blank characters (an echoed token,
+// a path) cut to its first 180 and "...(N more)", so a bad 10 MB argument is not echoed whole.
 std::string capped(const std::string& message);
 
 // Writes an output file whole or not at all (sim/base/files.h), as a UserError naming it.

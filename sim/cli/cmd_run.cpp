@@ -201,6 +201,13 @@ Inputs file_inputs(const RunOpts& o, q::Rounding mode) {
   j.a.assign(aq.begin(), aq.end());
   j.b.assign(wq.q.begin(), wq.q.end());
   in.c_float = q::gemm_float(af, bf, biasf, j.M, j.N, j.K);
+  for (size_t i = 0; i < in.c_float.size(); ++i) {
+    if (!std::isfinite(in.c_float[i])) {
+      throw UserError(
+          fmt::format("the float GEMM overflows float32: C[{}][{}] = {} (scale the inputs down)",
+                      i / size_t(j.N), i % size_t(j.N), in.c_float[i]));
+    }
+  }
   const auto [cmin, cmax] = std::minmax_element(in.c_float.begin(), in.c_float.end());
   in.out_params = q::choose_asymmetric(*cmin, *cmax, r8);
   std::vector<int32_t> qb(j.N, 0);

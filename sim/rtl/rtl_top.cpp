@@ -30,13 +30,25 @@ const std::vector<Entry>& registry() {
 
 }  // namespace
 
+// A configuration as SYSTOLIC_RTL_CONFIGS spells it: "RowsxCols[:Param=Value,...]" with the
+// parameters that differ from their defaults (rtl/systolic_if.toml).
+std::string config_spec(const model::TopParams& p) {
+  std::vector<std::string> over;
+#define SYSTOLIC_SPEC_PARAM(name, def, lo, hi, key, doc)                               \
+  if (std::string(#name) != "Rows" && std::string(#name) != "Cols" && p.name != (def)) \
+    over.push_back(fmt::format("{}={}", #name, p.name));
+  SYSTOLIC_PARAMS(SYSTOLIC_SPEC_PARAM)
+#undef SYSTOLIC_SPEC_PARAM
+  return fmt::format("{}x{}{}{}", p.Rows, p.Cols, over.empty() ? "" : ":", fmt::join(over, ","));
+}
+
 std::string rtl_build_hint(const std::string& entry, const char* var) {
-  std::vector<std::string> names;
-  for (const Entry& e : registry()) names.push_back(e.name);
+  std::vector<std::string> specs;
+  for (const Entry& e : registry()) specs.push_back(config_spec(e.params));
   return fmt::format(
-      "add \"{}\" to the CMake cache variable {} (cmake -S . -B build "
-      "-D{}=\"...;{}\") and rebuild; built: {}",
-      entry, var, var, entry, fmt::join(names, ", "));
+      "add \"{}\" to the CMake cache variable {} (cmake -S . -B build -D{}=\"{};{}\") and "
+      "rebuild; built: {}",
+      entry, var, var, fmt::join(specs, ";"), entry, fmt::join(specs, " "));
 }
 
 std::vector<std::string> top_rtl_configs() {
