@@ -16,6 +16,7 @@ PKGS=(
   libonnx-dev libprotobuf-dev python3-onnx  # systolic infer: ONNX's reader; the ResNet-style model
   libgemmlowp-dev  # the outside integer reference of the inference tests
   python3-pybind11 pybind11-dev python3-dev python3-pytest  # the Python module and its tests
+  clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer targets of fuzz/
 )
 if [ "${1:-}" = "--models" ]; then
   PKGS+=(python3-torch python3-sklearn)

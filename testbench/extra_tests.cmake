@@ -74,3 +74,17 @@ add_test(NAME cli_trace
 set_tests_properties(cli_trace PROPERTIES TIMEOUT 120 LABELS cli
   ENVIRONMENT "SYSTOLIC_SANITIZER_BUILD=$<BOOL:${SYSTOLIC_SANITIZE}>"
   PASS_REGULAR_EXPRESSION "test_cli_trace: [0-9]+ passed, 0 failed")
+
+# Fuzzing (fuzz/, libFuzzer through scripts/fuzz.sh, built with clang++ into <build>/fuzz): a
+# 60-second smoke run per target from its seed corpus, failing on any crash, sanitizer report or
+# malformed error line. Opt-in (-DSYSTOLIC_FUZZ_TESTS=ON, then ctest -L fuzz): the clang build of
+# the targets and three minutes of fuzzing stay out of the default suite.
+if(SYSTOLIC_FUZZ_TESTS)
+  foreach(target npy cli onnx)
+    add_test(NAME fuzz_smoke_${target}
+      COMMAND ${CMAKE_COMMAND} -E env SYSTOLIC_FUZZ_BUILD=${CMAKE_BINARY_DIR}/fuzz
+              bash ${CMAKE_SOURCE_DIR}/scripts/fuzz.sh --seconds 60 ${target})
+    set_tests_properties(fuzz_smoke_${target} PROPERTIES TIMEOUT 900 LABELS fuzz RUN_SERIAL TRUE
+      PASS_REGULAR_EXPRESSION "fuzz_${target}: [0-9]+ runs, .* crashes 0")
+  endforeach()
+endif()

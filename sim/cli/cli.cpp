@@ -33,10 +33,10 @@ int cli_main(int argc, char** argv, const CliHooks& hooks) {
     if (app.get_subcommands().empty()) run_default(ctx);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    fmt::print(stderr, "systolic: error: {} (see 'systolic --help')\n", capped(e.what()));
+    fmt::print(stderr, "systolic: error: {} (see 'systolic --help')\n", error_text(e.what()));
     return 2;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "systolic: error: {}\n", capped(e.what()));
+    fmt::print(stderr, "systolic: error: {}\n", error_text(e.what()));
     return 1;
   }
   // Output that did not reach its destination (a full disk, a closed pipe) is an error too.

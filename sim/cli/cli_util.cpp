@@ -15,9 +15,6 @@
 #include "systolic_if.h"
 
 namespace systolic::cli {
-namespace {
-
-// The text as a user can read it in a one-line message: control bytes shown as \xNN.
 std::string printable(const std::string& s) {
   std::string out;
   for (const char c : s) {
@@ -26,8 +23,6 @@ std::string printable(const std::string& s) {
   }
   return out;
 }
-
-}  // namespace
 
 int64_t parse_int(const std::string& s, int64_t lo, int64_t hi, const std::string& what) {
   if (s.empty()) throw UserError(fmt::format("{} is empty", what));
@@ -118,6 +113,8 @@ std::string capped(const std::string& message) {
   }
   return out;
 }
+
+std::string error_text(const std::string& message) { return capped(printable(message)); }
 
 CLI::Validator seed_validator() {
   return CLI::Validator(

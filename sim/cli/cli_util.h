@@ -15,6 +15,9 @@ struct UserError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The text as a user can read it in a one-line message: control bytes shown as \xNN.
+std::string printable(const std::string& s);
+
 // Whole-string integer in [lo, hi]; `what` names the field in the message.
 int64_t parse_int(const std::string& s, int64_t lo, int64_t hi, const std::string& what);
 // Whole-string finite or infinite real number; NaN and trailing junk are errors.
@@ -28,6 +31,9 @@ CLI::Validator seed_validator();
 // An error message as printed: every run of more than 200 non-blank characters (an echoed token,
 // a path) cut to its first 180 and "...(N more)", so a bad 10 MB argument is not echoed whole.
 std::string capped(const std::string& message);
+// The error line main prints after "systolic: error: ": capped and printable (control bytes of an
+// echoed input shown as \xNN, so the error stays one line and cannot drive the terminal).
+std::string error_text(const std::string& message);
 
 // Writes an output file whole or not at all (sim/base/files.h), as a UserError naming it.
 void write_output(const std::string& path, const std::string& content);

@@ -22,13 +22,14 @@ uint32_t parse_bits(const std::string& s, const fp::Format& f, const std::string
   if (i == s.size() ||
       !std::all_of(s.begin() + static_cast<std::ptrdiff_t>(i), s.end(),
                    [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; })) {
-    throw UserError(fmt::format("{} '{}' is not a hex bit pattern", what, s));
+    throw UserError(fmt::format("{} '{}' is not a hex bit pattern", what, printable(s)));
   }
   while (i + 1 < s.size() && s[i] == '0') ++i;  // leading zeros do not count
   const std::string digits = s.substr(i);
   const uint64_t v = digits.size() > 8 ? ~uint64_t{0} : std::stoull(digits, nullptr, 16);
   if (v > fp::bit_mask(f)) {
-    throw UserError(fmt::format("{} {} is wider than {} ({} bits)", what, s, f.name, fp::width(f)));
+    throw UserError(
+        fmt::format("{} {} is wider than {} ({} bits)", what, printable(s), f.name, fp::width(f)));
   }
   return static_cast<uint32_t>(v);
 }

@@ -16,10 +16,10 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
-    fmt::print(stderr, "systolic: error: {}\n", systolic::cli::capped(e.what()));
+    fmt::print(stderr, "systolic: error: {}\n", systolic::cli::error_text(e.what()));
     return 2;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "systolic: error: {}\n", systolic::cli::capped(e.what()));
+    fmt::print(stderr, "systolic: error: {}\n", systolic::cli::error_text(e.what()));
     return 1;
   }
   return 0;

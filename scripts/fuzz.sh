@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets of fuzz/ with clang++ (into build-fuzz/, or $SYSTOLIC_FUZZ_BUILD)
+# and runs them from their seed corpora (fuzz/corpus/<target>/).
+#   scripts/fuzz.sh [--seconds N] [TARGET ...]   TARGET: npy, cli, onnx (default: all)
+# Each target runs N seconds (default 60) on a fresh copy of its corpus in a temporary directory,
+# then its line "fuzz_<target>: N runs, N per second, coverage N, corpus N, crashes N" is printed.
+# Exit status 1 when a target crashed (the reproducer is kept in build-fuzz/crashes/<target>/) or
+# a build failed, 2 on a bad command line.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${SYSTOLIC_FUZZ_BUILD:-$root/build-fuzz}
+seconds=60
+targets=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --seconds)
+      [ $# -ge 2 ] && [[ $2 =~ ^[0-9]+$ ]] && [ "$2" -ge 1 ] ||
+        { echo "fuzz.sh: --seconds needs a positive integer" >&2; exit 2; }
+      seconds=$2
+      shift 2
+      ;;
+    npy | cli | onnx) targets+=("$1"); shift ;;
+    *) echo "fuzz.sh: unknown argument '$1' (targets: npy, cli, onnx)" >&2; exit 2 ;;
+  esac
+done
+[ ${#targets[@]} -gt 0 ] || targets=(npy cli onnx)
+command -v clang++ >/dev/null || { echo "fuzz.sh: clang++ missing (scripts/install-deps.sh)" >&2; exit 1; }
+
+mkdir -p "$build"
+cmake -S "$root/fuzz" -B "$build" -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$build/configure.log" 2>&1 ||
+  { cat "$build/configure.log"; echo "fuzz.sh: configure failed" >&2; exit 1; }
+ninja -C "$build" "${targets[@]/#/fuzz_}" >"$build/build.log" 2>&1 ||
+  { tail -40 "$build/build.log"; echo "fuzz.sh: build failed" >&2; exit 1; }
+
+status=0
+for t in "${targets[@]}"; do
+  work=$(mktemp -d)
+  cp -r "$root/fuzz/corpus/$t" "$work/corpus"
+  crashes=$build/crashes/$t
+  mkdir -p "$crashes"
+  log=$work/log
+  rc=0
+  "$build/fuzz_$t" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+    -print_final_stats=1 -artifact_prefix="$crashes/" "$work/corpus" >"$log" 2>&1 || rc=$?
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+  speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
+  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
+  corpus=$(find "$work/corpus" -type f | wc -l)
+  found=$(find "$crashes" -type f | wc -l)
+  echo "fuzz_$t: ${runs:-0} runs, ${speed:-0} per second, coverage ${cov:-0}, corpus $corpus, crashes $found"
+  if [ "$rc" -ne 0 ] || [ "$found" -ne 0 ]; then
+    grep -E "ERROR|fuzz_[a-z]+:|SUMMARY|==[0-9]+==" "$log" | head -20
+    echo "fuzz.sh: fuzz_$t found a problem (exit $rc); reproducers in $crashes" >&2
+    status=1
+  fi
+  rm -rf "$work"
+done
+exit $status
