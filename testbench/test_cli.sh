@@ -135,6 +135,11 @@ group_errors() {
   bad "huge token echoed capped" "" "not expected: x{180}\.\.\.\(99820 more\)" run "$huge"
   [ "${#err}" -lt 400 ] || report "huge token: stderr under 400 bytes" "stderr is ${#err} bytes"
 
+  # Error lines are printable: an echoed escape byte shows as \x1b (found by fuzz_cli).
+  local esc=$'\x1b'
+  bad "escape byte echoed printable" "3f80${esc}[2J 4000${nl}" \
+    "a '3f80\\\\x1b\\[2J' is not a hex bit pattern" fp --format fp16 add
+
   # Bounded stdin readers: a line over 4096 bytes, and an endless stdin without a newline, are one
   # error each (an unbounded reader exhausts memory); a last line without a newline still counts.
   local long
