@@ -92,10 +92,18 @@ grp.graph.node[2].attribute.append(helper.make_attribute("group", 2))
 for a in list(grp.graph.node[2].attribute):
     if a.name == "group" and a.i == 1: grp.graph.node[2].attribute.remove(a)
 onnx.save(grp, d + "/grouped.onnx")
+from onnx import numpy_helper
+W = numpy_helper.from_array(np.full((4, 3), 0.01, np.float32), "W")
+B = numpy_helper.from_array(np.full(3, 1e9, np.float32), "B")
+g = helper.make_graph([helper.make_node("Gemm", ["x", "W", "B"], ["y"], name="fc")], "g",
+                      [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])],
+                      [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 3])], [W, B])
+onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), d + "/bigbias.onnx")
 np.save(d + "/x_shape.npy", np.zeros((3, 1, 7, 8), np.float32))
 np.save(d + "/x_dtype.npy", np.zeros((3, 1, 8, 8), np.int8))
 np.save(d + "/x_nan.npy", np.full((2, 1, 8, 8), np.nan, np.float32))
-np.save(d + "/x.npy", np.zeros((3, 1, 8, 8), np.float32))
+np.save(d + "/x.npy", np.random.default_rng(3).standard_normal((3, 1, 8, 8)).astype(np.float32))
+np.save(d + "/x0.npy", np.zeros((3, 1, 8, 8), np.float32))  # a degenerate calibration
 np.save(d + "/y4.npy", np.zeros(4, np.int32))
 np.save(d + "/y_range.npy", np.array([0, 1, 10], np.int32))
 open(d + "/q_bad.json", "w").write('{"format": "systolic-qparams-1", "rounding": "double", "tensors": {}}')
@@ -104,6 +112,10 @@ PYEOF
 mkdir -p "$tmp/full" && touch "$tmp/full/x"
 X=(--inputs "$tmp/x.npy" --engine model)
 bad "missing model" "" "nope.onnx: cannot open" infer "$tmp/nope.onnx"
+bad "zero inputs: bias beyond int32" "" "output channel 0: bias .* beyond int32 \(calibrate on representative inputs\)" \
+  infer "$M" --inputs "$tmp/x0.npy" --engine model
+bad "bias beyond int32" "" "node 'fc': output channel 0: bias 1e\+09 is .* beyond int32" \
+  infer "$tmp/bigbias.onnx" --engine model
 bad "endless qparams" "" "/dev/zero: larger than 67108864 bytes" infer "$M" --engine model \
   --qparams /dev/zero
 bad "not protobuf" "" "not an ONNX model" infer "$tmp/garbage.onnx" --json "$tmp/j1.json"

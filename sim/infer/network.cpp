@@ -56,10 +56,21 @@ void finish(const Graph& g, QuantPlan& p) {
     L.w.assign(pc.q.begin(), pc.q.end());
     L.w_scale = pc.scales;
     const double s_in = p.act.at(nd.inputs[0]).scale;
+    const double zp_in = p.act.at(nd.inputs[0]).zero_point;
     for (int c = 0; c < nd.n; ++c) {
       const double sws = double(L.w_scale[size_t(c)]) * s_in;
-      L.bias.push_back(int32_t(
-          std::clamp(std::round(double(nd.bias[size_t(c)]) / sws), -2147483648.0, 2147483647.0)));
+      // The int32 bias, with the input zero point folded in later (fold_bias), must fit int32:
+      // refused, not clamped (a clamped bias wraps in the fold).
+      const double bq = std::round(double(nd.bias[size_t(c)]) / sws);
+      double folded = bq;
+      for (int k = 0; k < nd.k; ++k) folded -= zp_in * L.w[size_t(k) * size_t(nd.n) + size_t(c)];
+      if (std::abs(folded) > 2147483647.0) {
+        throw ModelError(fmt::format(
+            "{}: node '{}': output channel {}: bias {:g} is {:.4g} at the input's scale {:.4g} "
+            "(zero point {} folded in), beyond int32 (calibrate on representative inputs)",
+            g.path, nd.name, c, nd.bias[size_t(c)], folded, sws, zp_in));
+      }
+      L.bias.push_back(int32_t(bq));
       try {
         const q::Multiplier m = q::quantize_multiplier(sws / double(po.scale), p.rounding);
         q::check_multiplier(m.m0, m.shift);
