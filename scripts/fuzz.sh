@@ -45,12 +45,12 @@ for t in "${targets[@]}"; do
     -print_final_stats=1 -artifact_prefix="$crashes/" "$work/corpus" >"$log" 2>&1 || rc=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
   speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
-  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
+  cov=$(grep -ao 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
   corpus=$(find "$work/corpus" -type f | wc -l)
   found=$(find "$crashes" -type f | wc -l)
   echo "fuzz_$t: ${runs:-0} runs, ${speed:-0} per second, coverage ${cov:-0}, corpus $corpus, crashes $found"
   if [ "$rc" -ne 0 ] || [ "$found" -ne 0 ]; then
-    grep -E "ERROR|fuzz_[a-z]+:|SUMMARY|==[0-9]+==" "$log" | head -20
+    grep -aE "ERROR|fuzz_[a-z]+:|SUMMARY|==[0-9]+==" "$log" | head -20
     echo "fuzz.sh: fuzz_$t found a problem (exit $rc); reproducers in $crashes" >&2
     status=1
   fi
