@@ -58,6 +58,20 @@ class ModuleLockstep {
   uint64_t cycle_ = 0;
 };
 
+// The engine configuration whose DMA has the parameters p (the other parameters at defaults).
+inline model::TopParams top_params_for(const iface::DmaParams& p) {
+  model::TopParams t;
+  t.Rows = p.Rows;
+  t.Cols = p.Cols;
+  t.AWords = p.AWords;
+  t.BWords = p.BWords;
+  t.CWords = p.CWords;
+  t.QWords = p.QWords;
+  t.AccWords = p.AccWords;
+  t.MemBytesLog2 = p.MemBytesLog2;
+  return t;
+}
+
 // The model engine behind a host port that records one module's inputs after every clock: `take`
 // returns them when the module was clocked in that cycle. The recording is the stimulus for
 // replaying the module against its RTL (the engine's own traffic, not a random one).

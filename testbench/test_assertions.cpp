@@ -90,15 +90,7 @@ TEST_CASE("assertions: dma's request-tensor check fires on a planted fault", "[a
   // The inputs the model engine gives its DMA in one memory command (several blocks, stores),
   // replayed on the real dma (no assertion) and on the planted copy (ReqSp_A at the first write).
   const iface::DmaParams p{4, 4, 64, 256, 32, 4, 8, 3};
-  model::TopParams tp;
-  tp.Rows = p.Rows;
-  tp.Cols = p.Cols;
-  tp.AWords = p.AWords;
-  tp.BWords = p.BWords;
-  tp.CWords = p.CWords;
-  tp.QWords = p.QWords;
-  tp.AccWords = p.AccWords;
-  tp.MemBytesLog2 = p.MemBytesLog2;
+  const model::TopParams tp = test::top_params_for(p);
   test::RecordingPort<iface::DmaIn> rec(tp, [](model::SystolicTop& t) {
     t.record_dma(true);
     return t.dma_ticked() ? std::optional(t.dma_in()) : std::nullopt;

@@ -66,15 +66,7 @@ TEST_CASE("dma: twin equals RTL under the engine's own inputs", "[dma][rtl]") {
   std::mt19937_64 rng(test::test_seed("dma-unit-engine"));
   for (auto& r : runners()) {
     const DmaParams& p = r->params();
-    model::TopParams tp;
-    tp.Rows = p.Rows;
-    tp.Cols = p.Cols;
-    tp.AWords = p.AWords;
-    tp.BWords = p.BWords;
-    tp.CWords = p.CWords;
-    tp.QWords = p.QWords;
-    tp.AccWords = p.AccWords;
-    tp.MemBytesLog2 = p.MemBytesLog2;
+    const model::TopParams tp = test::top_params_for(p);
     test::RecordingPort<DmaIn> rec(tp, [](model::SystolicTop& t) {
       t.record_dma(true);
       return t.dma_ticked() ? std::optional(t.dma_in()) : std::nullopt;
