@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "acc_stage_configs.h"
+#include "acc_stage_fault_configs.h"
 #include "dma_configs.h"
 #include "dma_fault_configs.h"
 #include "dram.h"
@@ -67,14 +69,14 @@ std::string run_drain(const iface::SystolicRegsParams& p) {
   return "";
 }
 
-// Replays recorded dma inputs on a dma build; the assertion message, or "".
-template <class V>
-std::string replay_dma(const iface::DmaParams& p, const std::vector<iface::DmaIn>& ins) {
+// Replays recorded inputs on a module build; the assertion message, or "".
+template <class V, class In, class P>
+std::string replay(const P& p, const std::vector<In>& ins) {
   sim::VlDut<V> dut("dut");
-  sim::drive(*dut.top, iface::DmaIn(p), p);
+  sim::drive(*dut.top, In(p), p);
   dut.reset();
   try {
-    for (const iface::DmaIn& in : ins) {
+    for (const In& in : ins) {
       sim::drive(*dut.top, in, p);
       dut.edge();
     }
@@ -103,10 +105,33 @@ TEST_CASE("assertions: dma's request-tensor check fires on a planted fault", "[a
   sim::RunStats st;
   const sim::GemmJob job = test::random_job(rng, 20, 9, 11);
   REQUIRE(drv.run(job, st) == sim::reference_gemm(job));
-  CHECK(replay_dma<Vdma_r4c4>(p, rec.ins()).empty());
-  const std::string msg = replay_dma<Vdma_r4c4_fault>(p, rec.ins());
+  CHECK(replay<Vdma_r4c4>(p, rec.ins()).empty());
+  const std::string msg = replay<Vdma_r4c4_fault>(p, rec.ins());
   INFO(msg);
   CHECK_THAT(msg, Catch::Contains("ReqSp_A") && Catch::Contains("dma"));
+}
+
+TEST_CASE("assertions: acc_stage's C-write check fires on a planted fault", "[assert]") {
+  // The inputs the model engine gives acc_stage in a GEMM, replayed on the real acc_stage (no
+  // assertion) and on the copy whose C-write tag lags the requant units (CWriteValid_A).
+  const iface::AccStageParams p{4, 4, 8, 3};
+  model::TopParams tp;
+  tp.Rows = p.Rows;
+  tp.Cols = p.Cols;
+  tp.AccWords = p.AccWords;
+  tp.RequantDepth = p.RequantDepth;
+  test::RecordingPort<iface::AccStageIn> rec(tp, [](model::SystolicTop& t) {
+    return t.acc_ticked() ? std::optional(t.acc_in()) : std::nullopt;
+  });
+  std::mt19937_64 rng(test::test_seed("assert-acc-stage"));
+  sim::HostDriver drv(rec);
+  sim::RunStats st;
+  const sim::GemmJob job = test::random_job(rng, 9, 6, 7);
+  REQUIRE(drv.run(job, st) == test::reference(job));
+  CHECK(replay<Vacc_stage_r4c4>(p, rec.ins()).empty());
+  const std::string msg = replay<Vacc_stage_r4c4_fault>(p, rec.ins());
+  INFO(msg);
+  CHECK_THAT(msg, Catch::Contains("CWriteValid_A") && Catch::Contains("acc_stage"));
 }
 
 TEST_CASE("assertions: tile_ctrl's phase one-hot check fires on a planted fault", "[assert]") {
