@@ -494,24 +494,17 @@ class _WriteBuf:
         e = e0
         while e < n:
             cur = cyc + off
-            if cur < self.drain_end:
-                k = max(self.free, 1)
-                if k > n - e:
-                    self.store(n - e)
-                    e = n
-                else:
-                    self.store(k)
-                    e += k
-                    off += self.drain_end - cur
+            draining = cur < self.drain_end
+            k = max(self.free if draining else self.free - self.active + 1, 1)
+            if k > n - e:
+                self.store(n - e)
+                break
+            self.store(k)
+            e += k
+            if draining:
+                off += self.drain_end - cur
             else:
-                k = max(self.free - self.active + 1, 1)
-                if k > n - e:
-                    self.store(n - e)
-                    e = n
-                else:
-                    self.store(k)
-                    e += k
-                    self.trigger(cur)
+                self.trigger(cur)
         return off
 
 

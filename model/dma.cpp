@@ -137,9 +137,9 @@ void Dma::update_outputs() {
   o.mem_req_addr_o = r.rq_beat_q;
   // The request's tensor: bit i is region 1 + i; transfer x (C, A, B, BIAS, M0, SHIFT) maps to
   // region C, A, B, BIAS, M0, SHIFT.
-  constexpr uint32_t kSp[] = {1u << (iface::kC - 1),  1u << (iface::kA - 1),
-                              1u << (iface::kB - 1),  1u << (iface::kBias - 1),
-                              1u << (iface::kM0 - 1), 1u << (iface::kShift - 1)};
+  constexpr uint32_t kSp[] = {iface::region_bit(iface::kC),  iface::region_bit(iface::kA),
+                              iface::region_bit(iface::kB),  iface::region_bit(iface::kBias),
+                              iface::region_bit(iface::kM0), iface::region_bit(iface::kShift)};
   o.mem_req_sp_o = r.rq_x_q <= kXShift ? kSp[r.rq_x_q] : 0;
   uint64_t strb = 0;
   const bool wr = st && rq_we && r.rq_rows_q != 0;

@@ -291,6 +291,9 @@ inline constexpr uint32_t element(Region region, uint32_t word, uint32_t lane) {
          (lane & ((uint32_t{1} << kLaneWidth) - 1));
 }
 inline constexpr uint32_t region_of(uint32_t addr) { return addr >> kRegionLsb; }
+// Bit of a scratchpad region in the per-region masks (spad_re_o, spad_we_o, wr_en_o,
+// mem_req_sp_o, sram_rd_i, sram_wr_i): bit i is region 1 + i.
+inline constexpr uint32_t region_bit(Region r) { return 1u << (uint32_t(r) - 1); }
 inline constexpr uint32_t word_of(uint32_t addr) {
   return (addr >> kWordLsb) & ((uint32_t{1} << kWordWidth) - 1);
 }

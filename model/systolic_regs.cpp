@@ -332,15 +332,19 @@ void SystolicRegs::count_traffic(const SystolicRegsIn& in, uint64_t n) {
   SystolicRegsRegs& r = r_;
   if (in.rd_beat_i) {
     const uint64_t bytes = n << p_.MemBytesLog2;
-    if (in.rd_sp_i & sp_bit(iface::kA)) r.cnt_q[iface::kCntDramRdA] += bytes;
-    if (in.rd_sp_i & sp_bit(iface::kB)) r.cnt_q[iface::kCntDramRdB] += bytes;
-    if (in.rd_sp_i & (sp_bit(iface::kBias) | sp_bit(iface::kM0) | sp_bit(iface::kShift))) {
+    if (in.rd_sp_i & iface::region_bit(iface::kA)) r.cnt_q[iface::kCntDramRdA] += bytes;
+    if (in.rd_sp_i & iface::region_bit(iface::kB)) r.cnt_q[iface::kCntDramRdB] += bytes;
+    if (in.rd_sp_i & (iface::region_bit(iface::kBias) | iface::region_bit(iface::kM0) |
+                      iface::region_bit(iface::kShift))) {
       r.cnt_q[iface::kCntDramRdQ] += bytes;
     }
   }
-  for (int i = 0; i < iface::kSpadRegions; ++i) {
-    r.cnt_q[size_t(iface::kCntSramRdA + i)] += (in.sram_rd_i >> i & 1u) ? n : 0;
-    r.cnt_q[size_t(iface::kCntSramWrA + i)] += (in.sram_wr_i >> i & 1u) ? n : 0;
+  // The scratchpads accessed (most busy cycles: one or two bits, often none).
+  for (uint32_t b = in.sram_rd_i; b != 0; b &= b - 1) {
+    r.cnt_q[size_t(iface::kCntSramRdA + __builtin_ctz(b))] += n;
+  }
+  for (uint32_t b = in.sram_wr_i; b != 0; b &= b - 1) {
+    r.cnt_q[size_t(iface::kCntSramWrA + __builtin_ctz(b))] += n;
   }
 }
 

@@ -61,8 +61,6 @@ class SystolicRegs {
                      uint32_t shift) const;
 
   const SystolicRegsRegs& regs() const { return r_; }
-  // Bit of region r in rd_sp_i, sram_rd_i and sram_wr_i (bit i: region 1 + i).
-  static constexpr uint32_t sp_bit(iface::Region r) { return 1u << (uint32_t(r) - 1); }
 
   // Fast-forward (timing-only runs): n edges without a host access (host_req_i = 0), with
   // rvalid_q = 0, busy_i = 1, done_i = 0 and the other inputs as in `in`: what n calls of tick()

@@ -152,16 +152,17 @@ void SystolicTop::acc_edge(const AccStageOut& ao) {
 // its C write at issue, the same totals by the end of the command.
 void SystolicTop::engine_traffic(const TileCtrlOut& co, const AccStageOut* ao,
                                  SystolicRegsIn& ri) const {
-  using R = SystolicRegs;
-  constexpr uint32_t q = R::sp_bit(iface::kBias) | R::sp_bit(iface::kM0) | R::sp_bit(iface::kShift);
-  if (co.wl_issue_o && !co.wl_zero_o) ri.sram_rd_i |= R::sp_bit(iface::kB);
-  if (co.s_issue_o) ri.sram_rd_i |= R::sp_bit(iface::kA);
+  using iface::region_bit;
+  constexpr uint32_t q =
+      region_bit(iface::kBias) | region_bit(iface::kM0) | region_bit(iface::kShift);
+  if (co.wl_issue_o && !co.wl_zero_o) ri.sram_rd_i |= region_bit(iface::kB);
+  if (co.s_issue_o) ri.sram_rd_i |= region_bit(iface::kA);
   if (ao) {
     if (ao->q_rd_en_o) ri.sram_rd_i |= q;
-    if (ao->c_wr_en_o) ri.sram_wr_i |= R::sp_bit(iface::kC);
+    if (ao->c_wr_en_o) ri.sram_wr_i |= region_bit(iface::kC);
   } else if (!compute_data_ && co.s_issue_o && co.s_last_o) {
     ri.sram_rd_i |= q;
-    ri.sram_wr_i |= R::sp_bit(iface::kC);
+    ri.sram_wr_i |= region_bit(iface::kC);
   }
 }
 
@@ -285,7 +286,7 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
     }
     ri.sram_wr_i |= dout.wr_en_o;
     if (dout.c_rd_en_o) {
-      ri.sram_rd_i |= SystolicRegs::sp_bit(iface::kC);
+      ri.sram_rd_i |= iface::region_bit(iface::kC);
       c_.engine_read();
       const int8_t* cw = c_.word(dout.c_rd_addr_o);
       for (int l = 0; l < p_.Cols; ++l) c_rd_next_[size_t(l)] = cw ? cw[l] : 0;
