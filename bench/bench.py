@@ -37,6 +37,11 @@ dram      memory commands (docs/architecture.md, "Memory commands"): every ResNe
           by side: SCALE-Sim v2's cycles and DRAM bytes for the same layers, SRAM sizes and
           bandwidths (bench/scalesim_bw.py: its user-bandwidth model, re-implemented and checked
           equal to runs of it).
+soak      `systolic soak --gemms 10000` over the 50 configurations of soak_configs() (arrays
+          from 2x2 to 16x16, both weight-bank counts, requant depths 1..5, every memory beat,
+          and half of them with scratchpads and accumulator buffers small enough that GEMMs
+          split into several commands, M-blocks and K-chunks), built once into build-soak/
+          (target `systolic` only). Target: zero mismatches.
 build-time  a cold build of this tree and of the baseline ref (fresh build directories, ccache
           off), one after the other, each `cmake -S . -B DIR -G Ninja && cmake --build DIR -j2`.
 
@@ -525,6 +530,56 @@ def scalesim_dram(topo, recs):
     print(f"\nSCALE-Sim figures computed in {wall:.0f} s (2 processes).\n")
 
 
+def soak_configs():
+    """50 systolic_top configurations (SYSTOLIC_RTL_CONFIGS entries) for the soak benchmark."""
+    dims = [(2, 2), (2, 3), (3, 2), (3, 3), (4, 4), (2, 8), (8, 2), (4, 6), (6, 4), (5, 7),
+            (7, 5), (8, 8), (3, 8), (8, 3), (4, 16), (16, 4), (6, 6), (12, 12), (16, 16),
+            (2, 16), (16, 2), (5, 5), (7, 7), (4, 12), (12, 4)]
+    out = []
+    for i, (r, c) in enumerate(dims):
+        common = f"RequantDepth={1 + i % 5},MemBytesLog2={3 + i % 4}"
+        out.append(f"{r}x{c}:WeightBanks={1 + i % 2},{common}")
+        # Small: A of 24 rows of K = 4 Rows, B of 3 N tiles of K = 6 Rows, C of 16 rows, a few
+        # Q words and accumulator rows, so that GEMMs of tens of rows split.
+        out.append(f"{r}x{c}:WeightBanks={2 - i % 2},RequantDepth={1 + (i + 2) % 5},"
+                   f"MemBytesLog2={3 + (i + 1) % 4},AWords={24 * 4},BWords={3 * 6 * r},"
+                   f"CWords={16 * 2},QWords={1 + i % 3},AccWords={2 + i % 9}")
+    return out
+
+
+def soak_bench():
+    gemms = option("--gemms", "10000")
+    seed = option("--seed", "20261203")
+    out = os.path.join(ROOT, "build-soak")
+    configs = soak_configs()
+    t0 = time.monotonic()
+    for cmd in (["cmake", "-S", ROOT, "-B", out, "-G", "Ninja", "-DSYSTOLIC_BUILD_TESTS=OFF",
+                 "-DSYSTOLIC_BUILD_PYTHON=OFF", "-DSYSTOLIC_TRACE_CONFIGS=4x4",
+                 "-DSYSTOLIC_RTL_CONFIGS=" + ";".join(configs)],
+                ["cmake", "--build", out, "-j2", "--target", "systolic"]):
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if p.returncode != 0:
+            sys.exit(f"bench: building build-soak failed:\n{p.stdout.decode()[-3000:]}")
+    build_s = time.monotonic() - t0
+    with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
+        t0 = time.monotonic()
+        p = subprocess.run([os.path.join(out, "systolic"), "soak", "--gemms", gemms, "--seed",
+                            seed, "--quiet", "--json", tmp.name], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+        secs = time.monotonic() - t0
+        print(p.stdout[-3000:])
+        with open(tmp.name) as f:
+            j = json.load(f)
+    print("### Soak: model and RTL in lockstep, C against the soak's own reference\n")
+    print("| GEMMs | configurations | with several commands | memory commands | refused "
+          "| simulated cycles | mismatches | soak time | build of build-soak |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    print(f"| {j['gemms']:,} | {j['configurations']} | {j['multi_command_gemms']:,} "
+          f"| {j['memory_command_gemms']:,} | {j['refused']} | {j['cycles']:,} "
+          f"| {j['mismatches']} | {secs / 60:.1f} min | {build_s / 60:.1f} min |")
+    print(f"\nseed {seed}; failed seeds: {j['failed_seeds']}\n")
+
+
 def run_with(binary, args):
     with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
         proc = subprocess.run([binary, "run", *args, "--json", tmp.name],
@@ -540,11 +595,13 @@ def main():
         sys.exit("bench: build/systolic is missing: build first (README command 1)")
     todo = [a for a in sys.argv[1:] if not a.startswith("--")] or \
         ["speed", "util", "scalesim", "memory", "sweep", "infer", "python"]
-    todo = [t for t in todo if t not in (option("--baseline", None), option("--reps", None))]
+    todo = [t for t in todo if t not in (option("--baseline", None), option("--reps", None),
+                                         option("--gemms", None), option("--seed", None))]
     for t in todo:
         {"speed": speed, "util": util, "scalesim": scalesim, "memory": memory,
          "sweep": sweep_bench, "compare": compare, "build-time": build_time,
-         "infer": infer_bench, "python": python_bench, "dram": dram_bench}[t]()
+         "infer": infer_bench, "python": python_bench, "dram": dram_bench,
+         "soak": soak_bench}[t]()
 
 
 if __name__ == "__main__":

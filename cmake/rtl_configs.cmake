@@ -110,6 +110,10 @@ function(systolic_top_configs out)
 endfunction()
 
 set(SYSTOLIC_VERILATOR_ARGS -Wall --assert -O3 --x-assign fast --x-initial fast)
+if(SYSTOLIC_COVERAGE)
+  # Line, toggle and user (SYS_COVER) coverage: scripts/coverage.sh.
+  list(APPEND SYSTOLIC_VERILATOR_ARGS --coverage)
+endif()
 
 # systolic_parse_config(SPEC OUT_NAME OUT_PARAM_NAMES OUT_PARAM_VALUES)
 function(systolic_parse_config spec out_name out_keys out_values)

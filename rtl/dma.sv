@@ -838,6 +838,42 @@ module dma #(
                                             (mem_req_sp_o[SpC] == mem_req_we_o)))
   // Requests address whole beats.
   `SYS_ASSERT(MemAligned_A, !mem_req_valid_o || ((mem_req_addr_o & MAW'(MB - 1)) == '0))
+`ifndef SYNTHESIS
+  // Cover points (scripts/coverage.sh): a memory command that runs several tile commands (blocks
+  // or K-chunks), one whose next block loads while a tile computes, and a request held by the
+  // memory (mem_req_ready_i low).
+  logic tiled_q;  // tile_ctrl started in this command
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) tiled_q <= 1'b0;
+    else if (start_i && !busy_o) tiled_q <= 1'b0;
+    else if (tile_start_o) tiled_q <= 1'b1;
+  end
+  `SYS_COVER(SecondTile_C, tile_start_o && tiled_q)
+  `SYS_COVER(LoadUnderTile_C, loading && tile_busy)
+  `SYS_COVER(ReqHeld_C, mem_req_valid_o && !mem_req_ready_i)
+  // The handshake: a request not accepted stays up, unchanged, on the next cycle (valid, we,
+  // addr, wdata, wstrb and its tensor), as the memory may sample it then.
+  logic                  held_q, held_we_q;
+  logic [MAW-1:0]        held_addr_q;
+  logic [8*MB-1:0]       held_wdata_q;
+  logic [MB-1:0]         held_wstrb_q;
+  logic [systolic_pkg::SpadRegions-1:0] held_sp_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      held_q <= 1'b0; held_we_q <= 1'b0; held_addr_q <= '0; held_wdata_q <= '0;
+      held_wstrb_q <= '0; held_sp_q <= '0;
+    end else begin
+      held_q <= mem_req_valid_o && !mem_req_ready_i;
+      held_we_q <= mem_req_we_o; held_addr_q <= mem_req_addr_o; held_wdata_q <= mem_req_wdata_o;
+      held_wstrb_q <= mem_req_wstrb_o; held_sp_q <= mem_req_sp_o;
+    end
+  end
+  `SYS_ASSERT(ReqStable_A, !held_q || (mem_req_valid_o && (mem_req_we_o == held_we_q) &&
+                                        (mem_req_addr_o == held_addr_q) &&
+                                        (mem_req_wdata_o == held_wdata_q) &&
+                                        (mem_req_wstrb_o == held_wstrb_q) &&
+                                        (mem_req_sp_o == held_sp_q)))
+`endif
   // tile_ctrl starts only when idle, and the halves a transfer writes are not the ones it reads:
   // a load writes nx's halves, never cu's (unless they hold the same resident operand).
   `SYS_ASSERT(TileStartIdle_A, !(tile_start_o && tile_run_q))

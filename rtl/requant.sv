@@ -29,6 +29,8 @@
 //   - Every data register loads only when the valid bit travelling with it is 1, so out_o holds
 //     the last result while valid_o = 0.
 //   - Reset (rst_ni = 0, asynchronous) clears every register: valid_o = 0, out_o = 0.
+`include "systolic_assert.svh"
+
 module requant #(
   parameter int Rounding  = 2,  // 0: double rounding, 1: single rounding, 2: chosen by rounding_i
   parameter int PipeDepth = 3   // latency in cycles, >= 1
@@ -335,5 +337,24 @@ module requant #(
     $error("requant: Rounding must be 0 (double), 1 (single) or 2 (rounding_i)");
   end
 `endif
+
+  // ---------------------------------------------------------------------------------------------
+  // Cover points (scripts/coverage.sh)
+  // ---------------------------------------------------------------------------------------------
+  // Saturation at the int8 range on both sides, and the activation bounds clamping inside it.
+  `SYS_COVER(SatLow_C, s5_valid && (s5_sum < -66'sd128))
+  `SYS_COVER(SatHigh_C, s5_valid && (s5_sum > 66'sd127))
+  `SYS_COVER(ClampMin_C, s5_valid && (s5_min > -8'sd128) && (s5_sum < 66'(s5_min)))
+  `SYS_COVER(ClampMax_C, s5_valid && (s5_max < 8'sd127) && (s5_sum > 66'(s5_max)))
+  // Rounding ties: double rounding's right shift with a remainder of exactly half (rounded away
+  // from zero), single rounding's product exactly half-way (x * m0 = 2^(t-1) mod 2^t).
+  if (Rounding != 1) begin : g_cover_double
+    `SYS_COVER(TieDouble_C, s4_valid && !s4_single && (s4_rshift != 6'd0) &&
+                            (s4_rem == (s4_mask >>> 1) + 65'sd1))
+  end
+  if (Rounding != 0) begin : g_cover_single
+    `SYS_COVER(TieSingle_C, s4_valid && s4_single &&
+                            ((s4_sum1 & ((65'sd1 <<< s4_t) - 65'sd1)) == 65'sd0))
+  end
 
 endmodule

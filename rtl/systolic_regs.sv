@@ -522,4 +522,16 @@ module systolic_regs #(
   // A command starts only while idle.
   `SYS_ASSERT(StartIdle_A, !((start_o || mem_start_o) && busy_i))
 
+  // Cover points (scripts/coverage.sh): a command after an earlier one finished (a GEMM the
+  // driver split into several host commands, or one run after another), of either kind.
+`ifndef SYNTHESIS
+  logic done_seen_q;  // a command finished since reset
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) done_seen_q <= 1'b0;
+    else if (done_i) done_seen_q <= 1'b1;
+  end
+`endif
+  `SYS_COVER(NextHostCommand_C, start_o && done_seen_q)
+  `SYS_COVER(NextMemCommand_C, mem_start_o && done_seen_q)
+
 endmodule

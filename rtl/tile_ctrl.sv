@@ -518,6 +518,37 @@ module tile_ctrl #(
   `SYS_ASSERT(ChunkAccRows_A, !busy_q || (acc_first_q && acc_last_q) ||
                               (64'(m_i) * 64'(nt_num_q) <= 64'(AccWords)))
 
+  // ---------------------------------------------------------------------------------------------
+  // Cover points (scripts/coverage.sh; docs/results.md lists what the suite reaches)
+  // ---------------------------------------------------------------------------------------------
+`ifndef SYNTHESIS
+  logic [2:0] state_q;  // last cycle's phase
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) state_q <= StIdle;
+    else state_q <= state;
+  end
+`endif
+  // Every phase transition the schedule has (a command without tiles: idle -> output).
+  `SYS_COVER(IdleWstall_C, (state_q == StIdle) && (state == StWstall))
+  `SYS_COVER(IdleOutput_C, (state_q == StIdle) && (state == StOutput))
+  `SYS_COVER(WstallCompute_C, (state_q == StWstall) && (state == StCompute))
+  `SYS_COVER(ComputeWstall_C, (state_q == StCompute) && (state == StWstall))
+  `SYS_COVER(ComputeDrain_C, (state_q == StCompute) && (state == StDrain))
+  `SYS_COVER(DrainOutput_C, (state_q == StDrain) && (state == StOutput))
+  `SYS_COVER(OutputIdle_C, (state_q == StOutput) && (state == StIdle))
+  // A tile after the first starts streaming right after a weight-load stall (with two banks: from
+  // the other bank than the tile before it).
+  `SYS_COVER(StallThenNextTile_C, s_start && (state_q == StWstall) &&
+                                  !((s_krem_q == k_i) && (s_mrem_q == m_i) && (s_nrem_q == n_i)))
+  // Remainders: a tile with fewer than Rows valid K rows, fewer than Cols valid columns; the last
+  // M-block shorter than AccWords after a full one; a tile of a later M-block (the boundary).
+  `SYS_COVER(KRemainder_C, s_issue && (32'(s_kv) < Rows))
+  `SYS_COVER(NRemainder_C, s_issue && (32'(s_nv) < Cols))
+  `SYS_COVER(MRemainder_C, s_start && (s_mrem_q != m_i) && (MremW'(s_mrem_q) < MremW'(AccWords)))
+  `SYS_COVER(MBlockBoundary_C, s_start && (s_mrem_q != m_i))
+  // A K-chunk command of a memory command (partial sums kept in the accumulators).
+  `SYS_COVER(KChunk_C, start_i && !busy_q && !(acc_first_i && acc_last_i))
+
   // Illegal parameters stop elaboration (Icarus has no elaboration-time $error: it stops at t=0).
 `ifdef __ICARUS__
   initial begin

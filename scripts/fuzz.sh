@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of fuzz/ with clang++ (into build-fuzz/, or $SYSTOLIC_FUZZ_BUILD)
-# and runs them from their seed corpora (fuzz/corpus/<target>/).
-#   scripts/fuzz.sh [--seconds N] [TARGET ...]   TARGET: npy, cli, onnx (default: all)
+# and runs them from their seed corpora (fuzz/corpus/<target>/); `spec` is the Python fuzzer of the
+# sweep's spec and workload loaders (fuzz/fuzz_spec.py, no build).
+#   scripts/fuzz.sh [--seconds N] [TARGET ...]   TARGET: npy, cli, onnx, spec (default: all)
 # Each target runs N seconds (default 60) on a fresh copy of its corpus in a temporary directory,
 # then its line "fuzz_<target>: N runs, N per second, coverage N, corpus N, crashes N" is printed.
 # Exit status 1 when a target crashed (the reproducer is kept in build-fuzz/crashes/<target>/) or
@@ -19,19 +20,24 @@ while [ $# -gt 0 ]; do
       seconds=$2
       shift 2
       ;;
-    npy | cli | onnx) targets+=("$1"); shift ;;
-    *) echo "fuzz.sh: unknown argument '$1' (targets: npy, cli, onnx)" >&2; exit 2 ;;
+    npy | cli | onnx | spec) targets+=("$1"); shift ;;
+    *) echo "fuzz.sh: unknown argument '$1' (targets: npy, cli, onnx, spec)" >&2; exit 2 ;;
   esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(npy cli onnx)
-command -v clang++ >/dev/null || { echo "fuzz.sh: clang++ missing (scripts/install-deps.sh)" >&2; exit 1; }
+[ ${#targets[@]} -gt 0 ] || targets=(npy cli onnx spec)
+native=()
+for t in "${targets[@]}"; do [ "$t" = spec ] || native+=("fuzz_$t"); done
 
 mkdir -p "$build"
-cmake -S "$root/fuzz" -B "$build" -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$build/configure.log" 2>&1 ||
-  { cat "$build/configure.log"; echo "fuzz.sh: configure failed" >&2; exit 1; }
-ninja -C "$build" "${targets[@]/#/fuzz_}" >"$build/build.log" 2>&1 ||
-  { tail -40 "$build/build.log"; echo "fuzz.sh: build failed" >&2; exit 1; }
+if [ ${#native[@]} -gt 0 ]; then
+  command -v clang++ >/dev/null ||
+    { echo "fuzz.sh: clang++ missing (scripts/install-deps.sh)" >&2; exit 1; }
+  cmake -S "$root/fuzz" -B "$build" -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$build/configure.log" 2>&1 ||
+    { cat "$build/configure.log"; echo "fuzz.sh: configure failed" >&2; exit 1; }
+  ninja -C "$build" "${native[@]}" >"$build/build.log" 2>&1 ||
+    { tail -40 "$build/build.log"; echo "fuzz.sh: build failed" >&2; exit 1; }
+fi
 
 status=0
 for t in "${targets[@]}"; do
@@ -41,6 +47,19 @@ for t in "${targets[@]}"; do
   mkdir -p "$crashes"
   log=$work/log
   rc=0
+  if [ "$t" = spec ]; then
+    # Prints its own line (with its seed; SYSTOLIC_SEED replays one).
+    /usr/bin/python3 "$root/fuzz/fuzz_spec.py" --seconds "$seconds" --corpus "$work/corpus" \
+      --crashes "$crashes" ${SYSTOLIC_SEED:+--seed "$SYSTOLIC_SEED"} >"$log" 2>&1 || rc=$?
+    cat "$log"
+    found=$(find "$crashes" -type f | wc -l)
+    if [ "$rc" -ne 0 ] || [ "$found" -ne 0 ]; then
+      echo "fuzz.sh: fuzz_spec found a problem (exit $rc); reproducers in $crashes" >&2
+      status=1
+    fi
+    rm -rf "$work"
+    continue
+  fi
   "$build/fuzz_$t" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$crashes/" "$work/corpus" >"$log" 2>&1 || rc=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")

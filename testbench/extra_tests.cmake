@@ -75,12 +75,19 @@ set_tests_properties(cli_trace PROPERTIES TIMEOUT 120 LABELS cli
   ENVIRONMENT "SYSTOLIC_SANITIZER_BUILD=$<BOOL:${SYSTOLIC_SANITIZE}>"
   PASS_REGULAR_EXPRESSION "test_cli_trace: [0-9]+ passed, 0 failed")
 
+# `systolic soak`: log, JSON, replay, malformed seeds, and the planted faults of faulty_port.h.
+add_test(NAME cli_soak
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_cli_soak.sh $<TARGET_FILE:systolic>
+          $<TARGET_FILE:systolic-faulty>)
+set_tests_properties(cli_soak PROPERTIES TIMEOUT 600 LABELS cli
+  PASS_REGULAR_EXPRESSION "test_cli_soak: [0-9]+ passed, 0 failed")
+
 # Fuzzing (fuzz/, libFuzzer through scripts/fuzz.sh, built with clang++ into <build>/fuzz): a
 # 60-second smoke run per target from its seed corpus, failing on any crash, sanitizer report or
 # malformed error line. Opt-in (-DSYSTOLIC_FUZZ_TESTS=ON, then ctest -L fuzz): the clang build of
 # the targets and three minutes of fuzzing stay out of the default suite.
 if(SYSTOLIC_FUZZ_TESTS)
-  foreach(target npy cli onnx)
+  foreach(target npy cli onnx spec)
     add_test(NAME fuzz_smoke_${target}
       COMMAND ${CMAKE_COMMAND} -E env SYSTOLIC_FUZZ_BUILD=${CMAKE_BINARY_DIR}/fuzz
               bash ${CMAKE_SOURCE_DIR}/scripts/fuzz.sh --seconds 60 ${target})

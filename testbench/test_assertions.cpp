@@ -8,6 +8,7 @@
 #include "acc_stage_configs.h"
 #include "acc_stage_fault_configs.h"
 #include "dma_configs.h"
+#include "dma_fault2_configs.h"
 #include "dma_fault_configs.h"
 #include "dram.h"
 #include "engine_check.h"
@@ -176,4 +177,34 @@ TEST_CASE("assertions: systolic_regs' counter-sum check fires on a planted fault
   const std::string msg = run_drain<Vsystolic_regs_r4c4_fault>(p);
   INFO(msg);
   CHECK_THAT(msg, Catch::Contains("CounterSum_A"));
+}
+
+TEST_CASE("assertions: dma's request-handshake check fires on a planted fault", "[assert]") {
+  // A memory of 4 bytes per cycle under 8-byte beats holds mem_req_ready_i low every other cycle:
+  // the real dma keeps each request until it is taken, the planted copy (its request walk moves
+  // on whenever a request is up) changes the address under a waiting request (ReqStable_A).
+  const iface::DmaParams p{4, 4, 64, 256, 32, 4, 8, 3};
+  const model::TopParams tp = test::top_params_for(p);
+  test::RecordingPort<iface::DmaIn> rec(tp, [](model::SystolicTop& t) {
+    t.record_dma(true);
+    return t.dma_ticked() ? std::optional(t.dma_in()) : std::nullopt;
+  });
+  std::mt19937_64 rng(test::test_seed("assert-dma-handshake"));
+  sim::DramConfig slow;
+  slow.bytes_per_cycle = 4;
+  slow.latency = 20;
+  sim::Dram dram(slow, 1 << p.MemBytesLog2);
+  sim::DramPort port(rec, dram);
+  sim::HostDriver drv(port);
+  drv.set_memory(&dram, 0);
+  sim::RunStats st;
+  const sim::GemmJob job = test::random_job(rng, 20, 9, 11);
+  REQUIRE(drv.run(job, st) == sim::reference_gemm(job));
+  int waits = 0;  // cycles with mem_req_ready_i low
+  for (const iface::DmaIn& in : rec.ins()) waits += !in.mem_req_ready_i;
+  REQUIRE(waits > 0);
+  CHECK(replay<Vdma_r4c4>(p, rec.ins()).empty());
+  const std::string msg = replay<Vdma_r4c4_fault2>(p, rec.ins());
+  INFO(msg);
+  CHECK_THAT(msg, Catch::Contains("ReqStable_A") && Catch::Contains("dma"));
 }

@@ -151,6 +151,29 @@ expect_error "/nonexistent/c.npy: cannot write" --engine model -M 4 -N 4 -K 4 --
   --json "$tmp/none.json" --out /nonexistent/c.npy
 if [ -e "$tmp/none.json" ] || ls "$tmp"/none.json.* >/dev/null 2>&1; then
   bad "a failed --out left the --json report behind"; else ok; fi
+# Devices are written in place, never renamed over (as root that replaced /dev/null itself with a
+# regular file), and a full device is an error (it used to exit 0). A full and a null device are
+# made here (mknod, as root); a user that may not make devices gets the visible SKIP line below.
+if mknod "$tmp/full" c 1 7 2>/dev/null && mknod "$tmp/null" c 1 3 2>/dev/null; then
+  expect_error "$tmp/full: cannot write: No space left on device" --engine model -M 4 -N 4 -K 4 \
+    --no-fp-compare --json "$tmp/full"
+  expect_error "$tmp/full: cannot write: No space left on device" --engine model -M 4 -N 4 -K 4 \
+    --no-fp-compare --out "$tmp/full"
+  rm -f "$tmp/dev_ok.json"
+  expect_error "$tmp/full: cannot write" --engine model -M 4 -N 4 -K 4 --no-fp-compare \
+    --json "$tmp/dev_ok.json" --out "$tmp/full"
+  if [ -e "$tmp/dev_ok.json" ]; then bad "a full --out device left the --json report"; else ok; fi
+  if "$SYSTOLIC" run --engine model -M 4 -N 4 -K 4 --no-fp-compare --json "$tmp/null" \
+       --out "$tmp/null" >/dev/null 2>&1 && [ -c "$tmp/null" ] && [ -c "$tmp/full" ]; then ok
+  else bad "--json/--out onto a null device failed or replaced the device node"; fi
+  # The report on a full stdout: exit 1 and one line.
+  rc=0
+  "$SYSTOLIC" run --engine model -M 4 -N 4 -K 4 --no-fp-compare >"$tmp/full" 2>"$tmp/full_err" || rc=$?
+  if [ $rc -eq 1 ] && [ "$(cat "$tmp/full_err")" = "systolic: error: writing to stdout failed" ]; then ok
+  else bad "a report onto a full stdout: exit $rc, stderr $(cat "$tmp/full_err")"; fi
+else
+  echo "SKIP: devices (mknod is not permitted for this user): the full-device checks did not run"
+fi
 # A float bias that does not fit int32 at the inputs' scale is refused (it used to be clamped,
 # wrap in the zero-point fold and still report "matches the reference" at 0.5 dB SQNR).
 expect_error "bias\[0\] = 1e+06, column 0: the int32 bias .* is beyond int32" --engine model \

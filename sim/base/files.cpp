@@ -1,10 +1,12 @@
 #include "files.h"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <memory>
@@ -12,14 +14,34 @@
 
 namespace systolic::base {
 
-TempFile::TempFile(const std::string& path)
-    : path_(path), tmp_(fmt::format("{}.tmp.{}", path, ::getpid())) {}
+TempFile::TempFile(const std::string& path) : path_(path) {
+  // A symbolic link is followed: the file it names is replaced, the link stays.
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+    if (char* real = ::realpath(path.c_str(), nullptr)) {
+      path_ = real;
+      std::free(real);
+    }
+  }
+  // A device, FIFO or socket is written in place (renaming over it would replace the device
+  // node itself, /dev/null included).
+  if (::stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+    direct_ = true;
+    tmp_ = path_;
+    return;
+  }
+  tmp_ = fmt::format("{}.tmp.{}", path_, ::getpid());
+}
 
 TempFile::~TempFile() {
-  if (!committed_) std::remove(tmp_.c_str());
+  if (!committed_ && !direct_) std::remove(tmp_.c_str());
 }
 
 void TempFile::commit() {
+  if (direct_) {
+    committed_ = true;
+    return;
+  }
   if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
     throw std::runtime_error(fmt::format("{}: cannot write: {}", path_, std::strerror(errno)));
   }
@@ -64,9 +86,15 @@ void write_file_atomic(const std::string& path, const std::string& content) {
 
 void write_files_atomic(const std::vector<std::pair<std::string, std::string>>& files) {
   std::vector<std::unique_ptr<TempFile>> tmps;
-  for (const auto& [path, content] : files) {
-    tmps.push_back(std::make_unique<TempFile>(path));
-    write_temp(*tmps.back(), path, content);  // a failure removes every temporary file
+  // Devices first (they cannot be taken back: when one fails, no file has been written yet),
+  // then every regular file to its temporary name (a failure removes them all), then the renames.
+  for (const bool direct : {true, false}) {
+    for (const auto& [path, content] : files) {
+      auto t = std::make_unique<TempFile>(path);
+      if (t->direct() != direct) continue;
+      write_temp(*t, path, content);
+      tmps.push_back(std::move(t));
+    }
   }
   for (const auto& t : tmps) t->commit();
 }

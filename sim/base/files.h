@@ -23,7 +23,10 @@ void write_files_atomic(const std::vector<std::pair<std::string, std::string>>& 
 std::string read_file_bounded(const std::string& path, size_t max_bytes);
 
 // A temporary file name next to `path` (same directory, so a rename is atomic), removed when this
-// object is destroyed unless it was committed (renamed onto `path`).
+// object is destroyed unless it was committed (renamed onto `path`). A symbolic link is followed
+// (the file it names is replaced). When `path` is a device, FIFO or socket (/dev/null, /dev/full,
+// a pipe) the temporary name is `path` itself: the content is written in place, every error
+// still checked, and commit() renames nothing.
 class TempFile {
  public:
   explicit TempFile(const std::string& path);
@@ -31,12 +34,14 @@ class TempFile {
   TempFile(const TempFile&) = delete;
   TempFile& operator=(const TempFile&) = delete;
   const std::string& name() const { return tmp_; }
+  bool direct() const { return direct_; }
   // Renames the temporary file onto the destination; throws on failure.
   void commit();
 
  private:
   std::string path_, tmp_;
   bool committed_ = false;
+  bool direct_ = false;
 };
 
 }  // namespace systolic::base

@@ -27,6 +27,7 @@ int cli_main(int argc, char** argv, const CliHooks& hooks) {
   add_demo_command(app);
   add_sweep_command(app);
   add_infer_command(app);
+  add_soak_command(app, ctx);
   app.require_subcommand(0, 1);
   try {
     app.parse(argc, argv);

@@ -18,7 +18,8 @@
 
 namespace systolic::sim {
 struct SystolicTopSc;  // sim/cosim/model_sc.h
-}
+class HostPort;        // sim/host/host_port.h
+}  // namespace systolic::sim
 
 namespace systolic::cli {
 
@@ -27,6 +28,10 @@ namespace systolic::cli {
 struct CliHooks {
   std::function<std::unique_ptr<sim::SystolicTopSc>(const char*, const iface::TopParams&)>
       make_cosim_model;
+  // `soak`: wraps the model side of each lockstep (a fault there is a lockstep mismatch), or the
+  // whole lockstep port (a fault there reaches C, which the soak's reference catches).
+  std::function<std::unique_ptr<sim::HostPort>(std::unique_ptr<sim::HostPort>)> wrap_soak_model;
+  std::function<std::unique_ptr<sim::HostPort>(std::unique_ptr<sim::HostPort>)> wrap_soak_engine;
 };
 
 // What every command may need besides its options: the hooks, and the command line as given
@@ -70,6 +75,8 @@ void add_sweep_point_command(CLI::App& app);  // alone in the per-configuration 
 nlohmann::json sweep_point(const nlohmann::json& request);
 // Networks on the engine: an ONNX model quantized and run with its data (sim/cli/cmd_infer.cpp).
 void add_infer_command(CLI::App& app);
+// Random GEMMs on the built RTL configurations in lockstep against a reference (cmd_soak.cpp).
+void add_soak_command(CLI::App& app, const CliContext& ctx);
 // The default job when no subcommand is given: `run` with its defaults (16x16, 256^3, cosim).
 void run_default(const CliContext& ctx);
 

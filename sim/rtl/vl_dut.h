@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "vl_assert.h"
+#include "vl_coverage.h"
 
 namespace systolic::sim {
 
@@ -19,7 +20,12 @@ struct VlDut {
     if (trace) ctx.traceEverOn(true);
     top = std::make_unique<V>(&ctx, name);
   }
-  ~VlDut() { top->final(); }
+  ~VlDut() {
+    top->final();
+#ifdef SYSTOLIC_COVERAGE
+    coverage_collect(ctx, top->modelName());
+#endif
+  }
   VlDut(const VlDut&) = delete;
   VlDut& operator=(const VlDut&) = delete;
 
