@@ -19,9 +19,10 @@ build=${SYSTOLIC_COVERAGE_BUILD:-$root/build-cov}
 do_build=1
 if [ "${1:-}" = "--no-build" ]; then do_build=0; shift; fi
 if [ $do_build -eq 1 ]; then
+  mkdir -p "$build"
   cmake -S "$root" -B "$build" -G Ninja -DSYSTOLIC_COVERAGE=ON -DSYSTOLIC_BUILD_PYTHON=OFF \
     "-DSYSTOLIC_RTL_CONFIGS=4x4;8x8;16x16;8x16;4x4:WeightBanks=1;8x8:AWords=128,BWords=256,CWords=64,QWords=4" \
-    >"$build.configure.log" 2>&1 || { cat "$build.configure.log"; echo "coverage.sh: configure failed" >&2; exit 1; }
+    >"$build/configure.log" 2>&1 || { cat "$build/configure.log"; echo "coverage.sh: configure failed" >&2; exit 1; }
   ninja -C "$build" || { echo "coverage.sh: build failed" >&2; exit 1; }
 fi
 out=$build/coverage

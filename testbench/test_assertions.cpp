@@ -18,8 +18,11 @@
 #include "spad_fault_configs.h"
 #include "systolic_regs_configs.h"
 #include "systolic_regs_fault_configs.h"
+#include "systolic_top_configs.h"
+#include "systolic_top_fault_configs.h"
 #include "test_seed.h"
 #include "tile_ctrl_configs.h"
+#include "tile_ctrl_fault2_configs.h"
 #include "tile_ctrl_fault_configs.h"
 #include "vl_dut.h"
 
@@ -45,6 +48,33 @@ std::string run_command(const iface::TileCtrlParams& p) {
       dut.edge();
       in.start_i = false;
     }
+  } catch (const sim::RtlAssertion& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// On a whole systolic_top: a 4 x 4 x 4 command from the host port, and a host write to the A
+// scratchpad while it runs (which the engine must ignore); the assertion message or "".
+template <class V>
+std::string write_while_busy() {
+  sim::VlDut<V> dut("dut");
+  dut.reset();
+  auto host_write = [&](uint32_t addr, uint32_t data) {
+    dut.top->host_req_i = 1;
+    dut.top->host_we_i = 1;
+    dut.top->host_addr_i = addr;
+    dut.top->host_wdata_i = data;
+    dut.edge();
+    dut.top->host_req_i = 0;
+    dut.top->host_we_i = 0;
+  };
+  try {
+    for (iface::Reg r : {iface::kM, iface::kN, iface::kK}) host_write(iface::reg(r), 4);
+    host_write(iface::reg(iface::kCtrl), 1);
+    if (!dut.top->busy_o) return "not busy after the start";
+    host_write(iface::element(iface::kA, 0, 0), 0x55);
+    for (int t = 0; t < 100; ++t) dut.edge();
   } catch (const sim::RtlAssertion& e) {
     return e.what();
   }
@@ -207,4 +237,23 @@ TEST_CASE("assertions: dma's request-handshake check fires on a planted fault", 
   const std::string msg = replay<Vdma_r4c4_fault2>(p, rec.ins());
   INFO(msg);
   CHECK_THAT(msg, Catch::Contains("ReqStable_A") && Catch::Contains("dma"));
+}
+
+TEST_CASE("assertions: tile_ctrl's tail-countdown check fires on a planted fault", "[assert]") {
+  // The planted copy ends the tail at tail_q == 0 instead of 1: the countdown reaches 0 while the
+  // tail lasts, which TailNoUnderflow_A forbids (the phases stay one-hot: output).
+  const iface::TileCtrlParams p{4, 4, 8, 3, 2};
+  CHECK(run_command<Vtile_ctrl_r4c4>(p).empty());
+  const std::string msg = run_command<Vtile_ctrl_r4c4_fault2>(p);
+  INFO(msg);
+  CHECK_THAT(msg, Catch::Contains("TailNoUnderflow_A") && Catch::Contains("tile_ctrl"));
+}
+
+TEST_CASE("assertions: systolic_top's host-write check fires on a planted fault", "[assert]") {
+  // A host write to A while a command runs: ignored by the real engine; the planted systolic_regs
+  // passes it to the scratchpad, and NoHostWriteBusy_A stops the run.
+  CHECK(write_while_busy<Vsystolic_top_4x4>().empty());
+  const std::string msg = write_while_busy<Vsystolic_top_4x4_fault>();
+  INFO(msg);
+  CHECK_THAT(msg, Catch::Contains("NoHostWriteBusy_A") && Catch::Contains("systolic_top"));
 }
