@@ -66,8 +66,16 @@ for t in "${targets[@]}"; do
   speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
   cov=$(grep -ao 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
   corpus=$(find "$work/corpus" -type f | wc -l)
-  found=$(find "$crashes" -type f | wc -l)
-  echo "fuzz_$t: ${runs:-0} runs, ${speed:-0} per second, coverage ${cov:-0}, corpus $corpus, crashes $found"
+  # Findings: crash-, leak-, timeout- and oom- artifacts. A slow-unit- artifact (an input that ran
+  # over 10 s, on a loaded machine too) is reported apart and re-run below to show its time.
+  found=$(find "$crashes" -type f ! -name 'slow-unit-*' | wc -l)
+  slow=$(find "$crashes" -type f -name 'slow-unit-*' | wc -l)
+  echo "fuzz_$t: ${runs:-0} runs, ${speed:-0} per second, coverage ${cov:-0}, corpus $corpus, crashes $found, slow units $slow"
+  for s in $(find "$crashes" -type f -name 'slow-unit-*'); do
+    t0=$(date +%s%N)
+    "$build/fuzz_$t" "$s" >/dev/null 2>&1 || { echo "fuzz.sh: the slow unit $s fails when re-run" >&2; status=1; }
+    echo "  slow unit $(basename "$s") re-run alone: $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+  done
   if [ "$rc" -ne 0 ] || [ "$found" -ne 0 ]; then
     grep -aE "ERROR|fuzz_[a-z]+:|SUMMARY|==[0-9]+==" "$log" | head -20
     echo "fuzz.sh: fuzz_$t found a problem (exit $rc); reproducers in $crashes" >&2
