@@ -4,6 +4,7 @@
 // RTL runs clean. Every other RTL test runs with the assertions on and would fail on one.
 #include <catch2/catch.hpp>
 #include <string>
+#include <vector>
 
 #include "acc_stage_configs.h"
 #include "acc_stage_fault_configs.h"
@@ -119,6 +120,26 @@ std::string replay(const P& p, const std::vector<In>& ins) {
   return "";
 }
 
+// The inputs the model engine gives its DMA in one memory command (20 x 9 x 11: several blocks,
+// stores) under memory `mem`, for replay on the dma builds of configuration r4c4.
+const iface::DmaParams kDmaParams{4, 4, 64, 256, 32, 4, 8, 3};
+std::vector<iface::DmaIn> record_dma(const iface::DmaParams& p, const sim::DramConfig& mem,
+                                     const char* seed_name) {
+  test::RecordingPort<iface::DmaIn> rec(test::top_params_for(p), [](model::SystolicTop& t) {
+    t.record_dma(true);
+    return t.dma_ticked() ? std::optional(t.dma_in()) : std::nullopt;
+  });
+  std::mt19937_64 rng(test::test_seed(seed_name));
+  sim::Dram dram(mem, 1 << p.MemBytesLog2);
+  sim::DramPort port(rec, dram);
+  sim::HostDriver drv(port);
+  drv.set_memory(&dram, 0);
+  sim::RunStats st;
+  const sim::GemmJob job = test::random_job(rng, 20, 9, 11);
+  REQUIRE(drv.run(job, st) == sim::reference_gemm(job));
+  return rec.ins();
+}
+
 // One engine-port read of word `addr` on a spad build (Words = 12); the assertion message or "".
 template <class V>
 std::string spad_read(uint64_t addr) {
@@ -150,22 +171,9 @@ TEST_CASE("assertions: the RAM's address-range check fires on a planted spad fau
 TEST_CASE("assertions: dma's request-tensor check fires on a planted fault", "[assert]") {
   // The inputs the model engine gives its DMA in one memory command (several blocks, stores),
   // replayed on the real dma (no assertion) and on the planted copy (ReqSp_A at the first write).
-  const iface::DmaParams p{4, 4, 64, 256, 32, 4, 8, 3};
-  const model::TopParams tp = test::top_params_for(p);
-  test::RecordingPort<iface::DmaIn> rec(tp, [](model::SystolicTop& t) {
-    t.record_dma(true);
-    return t.dma_ticked() ? std::optional(t.dma_in()) : std::nullopt;
-  });
-  std::mt19937_64 rng(test::test_seed("assert-dma"));
-  sim::Dram dram(sim::DramConfig{}, 1 << p.MemBytesLog2);
-  sim::DramPort port(rec, dram);
-  sim::HostDriver drv(port);
-  drv.set_memory(&dram, 0);
-  sim::RunStats st;
-  const sim::GemmJob job = test::random_job(rng, 20, 9, 11);
-  REQUIRE(drv.run(job, st) == sim::reference_gemm(job));
-  CHECK(replay<Vdma_r4c4>(p, rec.ins()).empty());
-  const std::string msg = replay<Vdma_r4c4_fault>(p, rec.ins());
+  const std::vector<iface::DmaIn> ins = record_dma(kDmaParams, sim::DramConfig{}, "assert-dma");
+  CHECK(replay<Vdma_r4c4>(kDmaParams, ins).empty());
+  const std::string msg = replay<Vdma_r4c4_fault>(kDmaParams, ins);
   INFO(msg);
   CHECK_THAT(msg, Catch::Contains("ReqSp_A") && Catch::Contains("dma"));
 }
@@ -213,28 +221,15 @@ TEST_CASE("assertions: dma's request-handshake check fires on a planted fault", 
   // A memory of 4 bytes per cycle under 8-byte beats holds mem_req_ready_i low every other cycle:
   // the real dma keeps each request until it is taken, the planted copy (its request walk moves
   // on whenever a request is up) changes the address under a waiting request (ReqStable_A).
-  const iface::DmaParams p{4, 4, 64, 256, 32, 4, 8, 3};
-  const model::TopParams tp = test::top_params_for(p);
-  test::RecordingPort<iface::DmaIn> rec(tp, [](model::SystolicTop& t) {
-    t.record_dma(true);
-    return t.dma_ticked() ? std::optional(t.dma_in()) : std::nullopt;
-  });
-  std::mt19937_64 rng(test::test_seed("assert-dma-handshake"));
   sim::DramConfig slow;
   slow.bytes_per_cycle = 4;
   slow.latency = 20;
-  sim::Dram dram(slow, 1 << p.MemBytesLog2);
-  sim::DramPort port(rec, dram);
-  sim::HostDriver drv(port);
-  drv.set_memory(&dram, 0);
-  sim::RunStats st;
-  const sim::GemmJob job = test::random_job(rng, 20, 9, 11);
-  REQUIRE(drv.run(job, st) == sim::reference_gemm(job));
+  const std::vector<iface::DmaIn> ins = record_dma(kDmaParams, slow, "assert-dma-handshake");
   int waits = 0;  // cycles with mem_req_ready_i low
-  for (const iface::DmaIn& in : rec.ins()) waits += !in.mem_req_ready_i;
+  for (const iface::DmaIn& in : ins) waits += !in.mem_req_ready_i;
   REQUIRE(waits > 0);
-  CHECK(replay<Vdma_r4c4>(p, rec.ins()).empty());
-  const std::string msg = replay<Vdma_r4c4_fault2>(p, rec.ins());
+  CHECK(replay<Vdma_r4c4>(kDmaParams, ins).empty());
+  const std::string msg = replay<Vdma_r4c4_fault2>(kDmaParams, ins);
   INFO(msg);
   CHECK_THAT(msg, Catch::Contains("ReqStable_A") && Catch::Contains("dma"));
 }
