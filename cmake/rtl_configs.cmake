@@ -110,9 +110,15 @@ function(systolic_top_configs out)
 endfunction()
 
 set(SYSTOLIC_VERILATOR_ARGS -Wall --assert -O3 --x-assign fast --x-initial fast)
+# Coverage builds (scripts/coverage.sh): line, toggle and user (SYS_COVER) coverage in every
+# configuration but the traced ones (the same RTL again), and the verilated C++ at -O1, which
+# compiles faster than -O2.
+set(SYSTOLIC_COVERAGE_ARGS)
+set(SYSTOLIC_VERILATED_OPT -O2)
+set(SYSTOLIC_COVERAGE_MAX_DIM 8 CACHE STRING "Coverage builds: the largest Rows and Cols instrumented")
 if(SYSTOLIC_COVERAGE)
-  # Line, toggle and user (SYS_COVER) coverage: scripts/coverage.sh.
-  list(APPEND SYSTOLIC_VERILATOR_ARGS --coverage)
+  set(SYSTOLIC_COVERAGE_ARGS --coverage)
+  set(SYSTOLIC_VERILATED_OPT -O1)
 endif()
 
 # systolic_parse_config(SPEC OUT_NAME OUT_PARAM_NAMES OUT_PARAM_VALUES)
@@ -184,16 +190,25 @@ function(systolic_verilate_configs)
     endforeach()
     add_library(${prefix} STATIC)
     set(trace_flag)
+    set(cov_args ${SYSTOLIC_COVERAGE_ARGS})
+    # Coverage instruments arrays up to SYSTOLIC_COVERAGE_MAX_DIM rows and columns only (the
+    # coverage code of a 16x16 array compiles many times slower than the plain build).
+    foreach(k v IN ZIP_LISTS ARG_PARAMS values)
+      if((k STREQUAL "Rows" OR k STREQUAL "Cols") AND v GREATER SYSTOLIC_COVERAGE_MAX_DIM)
+        set(cov_args)
+      endif()
+    endforeach()
     if(ARG_TRACE)
       set(trace_flag TRACE_FST)
+      set(cov_args)
     endif()
     verilate(${prefix} ${trace_flag}
       SOURCES ${SYSTOLIC_RTL_DIR}/lint.vlt ${SYSTOLIC_RTL_DIR}/systolic_pkg.sv ${ARG_SOURCES}
       TOP_MODULE ${ARG_TOP}
       PREFIX ${prefix}
       DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/${prefix}
-      VERILATOR_ARGS ${SYSTOLIC_VERILATOR_ARGS} -I${SYSTOLIC_RTL_DIR} ${gflags}
-      OPT_FAST -O2)
+      VERILATOR_ARGS ${SYSTOLIC_VERILATOR_ARGS} ${cov_args} -I${SYSTOLIC_RTL_DIR} ${gflags}
+      OPT_FAST ${SYSTOLIC_VERILATED_OPT})
     # Verilated code is generated: keep our -Werror-free warnings out of it. Under the
     # sanitizers, Verilator 5.006's code shifts promoted narrow values into the sign bit of an
     # int (undefined, harmless in practice): that one check is off for generated code only.

@@ -14,7 +14,10 @@ ENGINES = ("model", "rtl")
 
 
 class SpecError(Exception):
-    """A user error in the spec: one line, printed as is."""
+    """A user error in the spec: one line (control characters escaped)."""
+
+    def __init__(self, message):
+        super().__init__(wl.printable(message))
 
 
 class Workload(NamedTuple):

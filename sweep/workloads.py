@@ -9,8 +9,17 @@ from typing import List, NamedTuple
 MAX_DIM = (1 << 24) - 1  # the engine's M, N and K registers are 24 bits
 
 
+def printable(text):
+    """`text` with control characters shown as \\xNN: an echoed key or value cannot break the
+    one-line message or drive the terminal."""
+    return "".join(c if c >= " " and c != "\x7f" else f"\\x{ord(c):02x}" for c in str(text))
+
+
 class WorkloadError(Exception):
-    """A user error in a workload file or entry: one line, printed as is."""
+    """A user error in a workload file or entry: one line (control characters escaped)."""
+
+    def __init__(self, message):
+        super().__init__(printable(message))
 
 
 class Layer(NamedTuple):

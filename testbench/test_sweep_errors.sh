@@ -41,6 +41,9 @@ bad_spec() {
 
 bad_spec unknown_top_key "unknown key 'grids'" "grids: {rows: [4]}
 $W"
+# A key with a control character (fuzz_spec's finding): echoed escaped, the error stays one line.
+bad_spec control_key "unknown key 'wo\\\\x0dkloads'" "grid: {rows: [4]}
+\"wo\\rkloads\": [{gemm_file: ok.csv}]"
 bad_spec unknown_grid_key "grid: unknown key 'colz' \(known: rows, cols" "grid: {rows: [4], colz: [4]}
 $W"
 bad_spec empty_grid "grid must be a non-empty mapping" "grid: {}
