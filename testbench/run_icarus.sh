@@ -56,7 +56,7 @@ total=$(wc -l <"$vectors")
 
 # 2. Compile. Icarus 11 prints a harmless "sorry: constant selects in always_* processes" note
 #    about the sensitivity of requant's always_comb; real errors make iverilog exit non-zero.
-iverilog -g2012 -o "$vvp_image" -s tb_requant \
+iverilog -g2012 -o "$vvp_image" -s tb_requant -I "$root/rtl" \
   -P "tb_requant.Rounding=${rparam}" -P "tb_requant.PipeDepth=${depth}" \
   "$root/rtl/requant.sv" "$root/testbench/tb_requant.sv" ||
   die "iverilog failed (Rounding=${rparam} PipeDepth=${depth})"
