@@ -519,7 +519,7 @@ module tile_ctrl #(
                               (64'(m_i) * 64'(nt_num_q) <= 64'(AccWords)))
 
   // ---------------------------------------------------------------------------------------------
-  // Cover points (scripts/coverage.sh; docs/results.md lists what the suite reaches)
+  // Cover points (scripts/coverage.sh; the list: docs/architecture.md, "Cover points")
   // ---------------------------------------------------------------------------------------------
 `ifndef SYNTHESIS
   logic [2:0] state_q;  // last cycle's phase

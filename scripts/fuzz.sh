@@ -4,7 +4,8 @@
 # sweep's spec and workload loaders (fuzz/fuzz_spec.py, no build).
 #   scripts/fuzz.sh [--seconds N] [TARGET ...]   TARGET: npy, cli, onnx, spec (default: all)
 # Each target runs N seconds (default 60) on a fresh copy of its corpus in a temporary directory,
-# then its line "fuzz_<target>: N runs, N per second, coverage N, corpus N, crashes N" is printed.
+# then its line "fuzz_<target>: N runs, N per second, coverage N, corpus N, crashes N[, slow
+# units N]" is printed.
 # Exit status 1 when a target crashed (the reproducer is kept in build-fuzz/crashes/<target>/) or
 # a build failed, 2 on a bad command line.
 set -euo pipefail
@@ -47,35 +48,31 @@ for t in "${targets[@]}"; do
   mkdir -p "$crashes"
   log=$work/log
   rc=0
+  # Findings: crash-, leak-, timeout- and oom- artifacts (fuzz_spec: crash-). A slow-unit-
+  # artifact (an input that ran over 10 s, on a loaded machine too) is reported apart and re-run
+  # below to show its time.
   if [ "$t" = spec ]; then
     # Prints its own line (with its seed; SYSTOLIC_SEED replays one).
     /usr/bin/python3 "$root/fuzz/fuzz_spec.py" --seconds "$seconds" --corpus "$work/corpus" \
       --crashes "$crashes" ${SYSTOLIC_SEED:+--seed "$SYSTOLIC_SEED"} >"$log" 2>&1 || rc=$?
     cat "$log"
     found=$(find "$crashes" -type f | wc -l)
-    if [ "$rc" -ne 0 ] || [ "$found" -ne 0 ]; then
-      echo "fuzz.sh: fuzz_spec found a problem (exit $rc); reproducers in $crashes" >&2
-      status=1
-    fi
-    rm -rf "$work"
-    continue
+  else
+    "$build/fuzz_$t" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+      -print_final_stats=1 -artifact_prefix="$crashes/" "$work/corpus" >"$log" 2>&1 || rc=$?
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+    speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
+    cov=$(grep -ao 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
+    corpus=$(find "$work/corpus" -type f | wc -l)
+    found=$(find "$crashes" -type f ! -name 'slow-unit-*' | wc -l)
+    slow=$(find "$crashes" -type f -name 'slow-unit-*' | wc -l)
+    echo "fuzz_$t: ${runs:-0} runs, ${speed:-0} per second, coverage ${cov:-0}, corpus $corpus, crashes $found, slow units $slow"
+    for s in $(find "$crashes" -type f -name 'slow-unit-*'); do
+      t0=$(date +%s%N)
+      "$build/fuzz_$t" "$s" >/dev/null 2>&1 || { echo "fuzz.sh: the slow unit $s fails when re-run" >&2; status=1; }
+      echo "  slow unit $(basename "$s") re-run alone: $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+    done
   fi
-  "$build/fuzz_$t" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-    -print_final_stats=1 -artifact_prefix="$crashes/" "$work/corpus" >"$log" 2>&1 || rc=$?
-  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-  speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
-  cov=$(grep -ao 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
-  corpus=$(find "$work/corpus" -type f | wc -l)
-  # Findings: crash-, leak-, timeout- and oom- artifacts. A slow-unit- artifact (an input that ran
-  # over 10 s, on a loaded machine too) is reported apart and re-run below to show its time.
-  found=$(find "$crashes" -type f ! -name 'slow-unit-*' | wc -l)
-  slow=$(find "$crashes" -type f -name 'slow-unit-*' | wc -l)
-  echo "fuzz_$t: ${runs:-0} runs, ${speed:-0} per second, coverage ${cov:-0}, corpus $corpus, crashes $found, slow units $slow"
-  for s in $(find "$crashes" -type f -name 'slow-unit-*'); do
-    t0=$(date +%s%N)
-    "$build/fuzz_$t" "$s" >/dev/null 2>&1 || { echo "fuzz.sh: the slow unit $s fails when re-run" >&2; status=1; }
-    echo "  slow unit $(basename "$s") re-run alone: $(( ($(date +%s%N) - t0) / 1000000 )) ms"
-  done
   if [ "$rc" -ne 0 ] || [ "$found" -ne 0 ]; then
     grep -aE "ERROR|fuzz_[a-z]+:|SUMMARY|==[0-9]+==" "$log" | head -20
     echo "fuzz.sh: fuzz_$t found a problem (exit $rc); reproducers in $crashes" >&2

@@ -35,7 +35,9 @@ namespace {
 struct SoakOpts {
   double minutes = 1;
   uint64_t gemms = 0;  // 0: until --minutes
-  std::string seed, replay, json_path;
+  uint64_t seed = 0, replay = 0;
+  bool seed_set = false, replay_set = false;
+  std::string json_path;
   bool quiet = false;
 };
 SoakOpts g_soak;
@@ -208,12 +210,14 @@ Outcome run_one(const Draw& d, const CliHooks& hooks) {
     return {false, e.what(), e.cycle};
   } catch (const sim::RtlAssertion& e) {
     return {false, std::string("RTL assertion: ") + e.what(), port->cycles()};
-  } catch (const std::runtime_error& e) {  // a memory write outside C, a refusal, a timeout
-    Outcome f{false, e.what(), port->cycles()};
+  } catch (const sim::CommandRefused& e) {
     // Both sides refused a memory command (the lockstep compared them up to the refusal): the
     // draw asked for more than the configuration's scratchpads can block, not a mismatch.
-    f.refused = std::string(e.what()).rfind("the engine refused a memory command", 0) == 0;
+    Outcome f{false, e.what(), port->cycles()};
+    f.refused = true;
     return f;
+  } catch (const std::runtime_error& e) {  // a memory write outside C, a timeout
+    return {false, e.what(), port->cycles()};
   }
   r.cycles = port->cycles();
   r.commands = stats.commands;
@@ -249,16 +253,10 @@ std::string describe(uint64_t seed, const Draw& d) {
   return s;
 }
 
-uint64_t parse_seed(const std::string& s, const char* what) {
-  try {
-    size_t pos = 0;
-    if (s.empty() || s[0] == '-' || s[0] == '+') throw std::invalid_argument(s);
-    const unsigned long long v = std::stoull(s, &pos, 10);
-    if (pos != s.size()) throw std::invalid_argument(s);
-    return v;
-  } catch (const std::exception&) {
-    throw UserError(fmt::format("{} '{}' is not an integer in 0..2^64-1", what, s));
-  }
+// How a GEMM ended, as its log line says it.
+std::string verdict(const Outcome& r) {
+  if (r.ok) return fmt::format("ok, {} commands, {} cycles", r.commands, r.cycles);
+  return (r.refused ? "refused by both sides: " : "MISMATCH: ") + r.what;
 }
 
 void soak(const SoakOpts& o, const CliHooks& hooks) {
@@ -266,18 +264,14 @@ void soak(const SoakOpts& o, const CliHooks& hooks) {
   const std::vector<std::string> names = sim::top_rtl_configs();
   if (params.empty()) throw UserError("soak: no RTL configuration is built");
 
-  if (!o.replay.empty()) {
-    const uint64_t s = parse_seed(o.replay, "--replay");
-    const Draw d = draw(s, params, names);
+  if (o.replay_set) {
+    const Draw d = draw(o.replay, params, names);
     const Outcome r = run_one(d, hooks);
-    fmt::print("{} : {}\n", describe(s, d),
-               r.ok        ? fmt::format("ok, {} commands, {} cycles", r.commands, r.cycles)
-               : r.refused ? "refused by both sides: " + r.what
-                           : "MISMATCH: " + r.what);
-    if (!r.ok && !r.refused) throw UserError(fmt::format("soak: seed {}: {}", s, r.what));
+    fmt::print("{} : {}\n", describe(o.replay, d), verdict(r));
+    if (!r.ok && !r.refused) throw UserError(fmt::format("soak: seed {}: {}", o.replay, r.what));
     return;
   }
-  const uint64_t seed = o.seed.empty() ? std::random_device{}() : parse_seed(o.seed, "--seed");
+  const uint64_t seed = o.seed_set ? o.seed : std::random_device{}();
   fmt::print("soak: seed {} over {} built configurations; replay one GEMM with --replay SEED\n",
              seed, params.size());
   std::fflush(stdout);
@@ -299,10 +293,7 @@ void soak(const SoakOpts& o, const CliHooks& hooks) {
     memory += d.memory;
     refused += r.refused;
     if (!o.quiet || (!r.ok && !r.refused)) {
-      fmt::print("gemm {} {} : {}\n", n, describe(s, d),
-                 r.ok        ? fmt::format("ok, {} commands, {} cycles", r.commands, r.cycles)
-                 : r.refused ? "refused by both sides: " + r.what
-                             : "MISMATCH: " + r.what);
+      fmt::print("gemm {} {} : {}\n", n, describe(s, d), verdict(r));
       std::fflush(stdout);
     }
     if (!r.ok && !r.refused) {
@@ -349,14 +340,20 @@ void add_soak_command(CLI::App& app, const CliContext& ctx) {
       ->check(CLI::Range(0.001, 100000.0));
   cmd->add_option("--gemms", o.gemms, "Stop after this many GEMMs (instead of --minutes)")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
-  cmd->add_option("--seed", o.seed, "The soak's seed (default: a random one, printed)")
-      ->check(seed_validator());
-  cmd->add_option("--replay", o.replay, "Run only the GEMM with this seed (from the log)")
-      ->check(seed_validator());
+  CLI::Option* seed =
+      cmd->add_option("--seed", o.seed, "The soak's seed (default: a random one, printed)")
+          ->check(seed_validator());
+  CLI::Option* replay =
+      cmd->add_option("--replay", o.replay, "Run only the GEMM with this seed (from the log)")
+          ->check(seed_validator());
   cmd->add_option("--json", o.json_path,
                   "Write gemms, configurations, mismatches, failed_seeds and more to FILE");
   cmd->add_flag("--quiet", o.quiet, "Print only mismatching GEMMs and the summary");
-  cmd->callback([&o, &ctx] { soak(o, ctx.hooks); });
+  cmd->callback([&o, &ctx, seed, replay] {
+    o.seed_set = seed->count() > 0;
+    o.replay_set = replay->count() > 0;
+    soak(o, ctx.hooks);
+  });
 }
 
 }  // namespace systolic::cli

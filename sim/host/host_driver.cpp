@@ -394,8 +394,8 @@ std::vector<int8_t> HostDriver::run_memory(const GemmJob& job, RunStats& stats) 
   if (err != 0) {
     static const char* const why[] = {"", "", "a tensor leaves the memory or its rows overlap",
                                       "C overlaps an input tensor"};
-    throw std::runtime_error(fmt::format("the engine refused a memory command (error {}: {})", err,
-                                         err < 4 ? why[err] : "unknown"));
+    throw CommandRefused(fmt::format("the engine refused a memory command (error {}: {})", err,
+                                     err < 4 ? why[err] : "unknown"));
   }
   read_counters(stats, true);
   stats.host_cycles += port_.cycles() - read_start;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <vector>
 
 #include "dram.h"
@@ -24,6 +25,11 @@ struct GemmJob {
   // `host_port` (host commands) the GEMM must also split into commands that fit the scratchpads
   // (memory commands block and chunk it themselves).
   void validate(const model::TopParams& p, bool need_data = true, bool host_port = true) const;
+};
+
+// The engine refused a memory command at its start (STATUS error bits): the message names why.
+struct CommandRefused : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
 struct RunStats {

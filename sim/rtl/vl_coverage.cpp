@@ -29,6 +29,7 @@ struct CoverageDb {
       std::ofstream f(path);
       f << "# SystemC::Coverage-3\n";
       for (const auto& [key, n] : counts) f << "C '" << key << "' " << n << "\n";
+      f.close();
       if (!f)
         std::fprintf(stderr, "systolic: warning: coverage file %s not written\n", path.c_str());
     }
