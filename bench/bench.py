@@ -41,7 +41,8 @@ soak      `systolic soak --gemms 10000` over the 50 configurations of soak_confi
           from 2x2 to 16x16, both weight-bank counts, requant depths 1..5, every memory beat,
           and half of them with scratchpads and accumulator buffers small enough that GEMMs
           split into several commands, M-blocks and K-chunks), built once into build-soak/
-          (target `systolic` only). Target: zero mismatches.
+          (target `systolic` only; `--no-build` runs the binary already there). Target: zero
+          mismatches.
 build-time  a cold build of this tree and of the baseline ref (fresh build directories, ccache
           off), one after the other, each `cmake -S . -B DIR -G Ninja && cmake --build DIR -j2`.
 
@@ -553,10 +554,12 @@ def soak_bench():
     out = os.path.join(ROOT, "build-soak")
     configs = soak_configs()
     t0 = time.monotonic()
-    for cmd in (["cmake", "-S", ROOT, "-B", out, "-G", "Ninja", "-DSYSTOLIC_BUILD_TESTS=OFF",
+    build = [] if "--no-build" in sys.argv else [
+                ["cmake", "-S", ROOT, "-B", out, "-G", "Ninja", "-DSYSTOLIC_BUILD_TESTS=OFF",
                  "-DSYSTOLIC_BUILD_PYTHON=OFF", "-DSYSTOLIC_TRACE_CONFIGS=4x4",
                  "-DSYSTOLIC_RTL_CONFIGS=" + ";".join(configs)],
-                ["cmake", "--build", out, "-j2", "--target", "systolic"]):
+                ["cmake", "--build", out, "-j2", "--target", "systolic"]]
+    for cmd in build:
         p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         if p.returncode != 0:
             sys.exit(f"bench: building build-soak failed:\n{p.stdout.decode()[-3000:]}")
@@ -568,6 +571,8 @@ def soak_bench():
                            stderr=subprocess.STDOUT, text=True)
         secs = time.monotonic() - t0
         print(p.stdout[-3000:])
+        if os.path.getsize(tmp.name) == 0:
+            sys.exit(f"bench: the soak wrote no report (exit status {p.returncode})")
         with open(tmp.name) as f:
             j = json.load(f)
     print("### Soak: model and RTL in lockstep, C against the soak's own reference\n")
@@ -576,7 +581,8 @@ def soak_bench():
     print("|---|---|---|---|---|---|---|---|---|")
     print(f"| {j['gemms']:,} | {j['configurations']} | {j['multi_command_gemms']:,} "
           f"| {j['memory_command_gemms']:,} | {j['refused']} | {j['cycles']:,} "
-          f"| {j['mismatches']} | {secs / 60:.1f} min | {build_s / 60:.1f} min |")
+          f"| {j['mismatches']} | {secs / 60:.1f} min | "
+          f"{f'{build_s / 60:.1f} min' if build else 'not in this run'} |")
     print(f"\nseed {seed}; failed seeds: {j['failed_seeds']}\n")
 
 

@@ -9,8 +9,10 @@
 #     number by hand).
 # The parameter names and defaults come from the generated gen/systolic_if.cmake.
 
+# requant: each rounding mode, and pipeline depths on both sides of 5 (above 5 the unit adds
+# output registers, requant.sv OutRegs).
 set(SYSTOLIC_REQUANT_CONFIGS
-    "double_p2:Rounding=0,PipeDepth=2;single_p1:Rounding=1,PipeDepth=1;rt_p3:Rounding=2,PipeDepth=3;rt_p5:Rounding=2,PipeDepth=5"
+    "double_p2:Rounding=0,PipeDepth=2;single_p1:Rounding=1,PipeDepth=1;rt_p3:Rounding=2,PipeDepth=3;rt_p5:Rounding=2,PipeDepth=5;rt_p8:Rounding=2,PipeDepth=8"
     CACHE STRING "requant configurations to verilate: NAME:Param=Value,... separated by ';'")
 
 set(SYSTOLIC_RTL_CONFIGS "4x4;8x8;16x16;8x16;32x32;4x4:WeightBanks=1;8x8:AWords=128,BWords=256,CWords=64,QWords=4"

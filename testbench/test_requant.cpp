@@ -98,7 +98,7 @@ std::vector<RequantIn> corner_vectors() {
 }  // namespace
 
 TEST_CASE("requant model: latency, hold and reset", "[requant][model]") {
-  for (int depth : {1, 2, 3, 5}) {
+  for (int depth : {1, 2, 3, 5, 8}) {
     INFO("PipeDepth " << depth);
     Requant rq({2, depth});
     RequantIn in;

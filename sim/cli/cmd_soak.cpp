@@ -95,7 +95,12 @@ Draw draw(uint64_t seed, const std::vector<model::TopParams>& params,
   d.N = std::max(1, dim(C, 4 * C + 3));
   d.K = std::max(1, dim(R, 600));
   while (int64_t(d.M) * d.N * d.K > 3'000'000) d.M = std::max(1, d.M / 2);
-  d.memory = uniform(g, 0, 1) == 1;
+  // Memory commands only where they can run at all (docs/architecture.md, "Memory commands":
+  // each half of every scratchpad holds one row of one K-tile, so the engine refuses a command on
+  // smaller scratchpads, error 1); a refusal is still counted as one, never a mismatch.
+  const bool can_memory =
+      d.p.AWords >= 2 && d.p.BWords >= 2 * R && d.p.CWords >= 2 && d.p.QWords >= 2;
+  d.memory = uniform(g, 0, 1) == 1 && can_memory;
   if (!d.memory) {
     // Host-port commands: K must fit the B scratchpad (plan_split); shrink it until it does.
     while (d.K > 1) {

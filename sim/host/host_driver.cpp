@@ -385,7 +385,7 @@ std::vector<int8_t> HostDriver::run_memory(const GemmJob& job, RunStats& stats) 
   const uint32_t status = read(a::reg(a::kStatus));
   const uint32_t err = status >> 2 & ((1u << model::addr::kErrWidth) - 1);
   if (err == 1) {
-    throw std::invalid_argument(fmt::format(
+    throw CommandRefused(fmt::format(
         "a block does not fit half of the scratchpads (memory commands double-buffer: each "
         "half needs one row of one K-tile: AWords {}, BWords {} (>= 2 x Rows = {}), CWords {}, "
         "QWords {}, all >= 2)",
