@@ -10,9 +10,10 @@ covered when any instance reached it. Points inside `verilator coverage_off` reg
 emitted by Verilator at all; each such region says why in a comment at the line.
 
 Prints markdown: line and toggle coverage per module over all builds and per family (the
-systolic_top configurations of one array size), every cover point with its count, and the
-uncovered lines, and the first family's toggle gaps by signal. Targets (exit status 1 when missed): 100 % line coverage of every module over
-all builds; toggle coverage >= 95 % of every module in each family; every cover point reached.
+systolic_top configurations of one array size), every cover point with its count, the first
+family's toggle gaps by signal, and the uncovered lines. Targets (exit status 1 when missed):
+100 % line coverage of every module over all builds; toggle coverage >= 95 % of every module in
+each family; every cover point reached.
 """
 import argparse
 import collections
@@ -81,6 +82,7 @@ def main():
     ap.add_argument("--uncovered", type=int, default=60)
     a = ap.parse_args()
     ok = True
+    families = []  # (name, rollup) of every family with a coverage file, in command-line order
     allm = rollup(a.all, a.root)
     print("### RTL coverage over the ctest suite (all builds)\n")
     print("| module | line | toggle | cover points reached |")
@@ -101,6 +103,7 @@ def main():
             ok = False
             continue
         fam = rollup(path, a.root)
+        families.append((name, fam))
         print(f"### systolic_top {name} builds: per module\n")
         print("| module | line | toggle |")
         print("|---|---|---|")
@@ -120,25 +123,23 @@ def main():
             if c == 0:
                 ok = False
     print()
-    if a.family:
-        name, path = a.family[0].split("=", 1)
-        if os.path.exists(path):
-            fam = rollup(path, a.root)
-            print(f"### Toggle gaps, systolic_top {name}: the signals with the most bits never "
-                  "toggled\n")
-            print("| module | signal: bits not toggled / bits |")
-            print("|---|---|")
-            for m in sorted(fam):
-                sig = collections.defaultdict(lambda: [0, 0])
-                for (f, l, n, o), c in fam[m].get("toggle", {}).items():
-                    s = o.split("[", 1)[0]
-                    sig[s][1] += 1
-                    sig[s][0] += c == 0
-                gaps = sorted(((v[0], k, v[1]) for k, v in sig.items() if v[0]), reverse=True)
-                if gaps:
-                    print(f"| {m} | " + ", ".join(f"{k} {z}/{t}" for z, k, t in gaps[:8]) +
-                          (f", ... ({len(gaps) - 8} more)" if len(gaps) > 8 else "") + " |")
-            print()
+    if families:
+        name, fam = families[0]
+        print(f"### Toggle gaps, systolic_top {name}: the signals with the most bits never "
+              "toggled\n")
+        print("| module | signal: bits not toggled / bits |")
+        print("|---|---|")
+        for m in sorted(fam):
+            sig = collections.defaultdict(lambda: [0, 0])
+            for (f, l, n, o), c in fam[m].get("toggle", {}).items():
+                s = o.split("[", 1)[0]
+                sig[s][1] += 1
+                sig[s][0] += c == 0
+            gaps = sorted(((v[0], k, v[1]) for k, v in sig.items() if v[0]), reverse=True)
+            if gaps:
+                print(f"| {m} | " + ", ".join(f"{k} {z}/{t}" for z, k, t in gaps[:8]) +
+                      (f", ... ({len(gaps) - 8} more)" if len(gaps) > 8 else "") + " |")
+        print()
     miss = [(m, p) for m in sorted(allm) for p, c in allm[m].get("line", {}).items() if c == 0]
     print(f"### Uncovered lines (all builds): {len(miss)}\n")
     for m, (f, l, n, o) in miss[:a.uncovered]:
