@@ -191,6 +191,15 @@ void Dma::update_outputs() {
   o.tile_k_o = r.cu_q.kc;
   o.tile_acc_first_o = r.cu_q.kfirst;
   o.tile_acc_last_o = r.cu_q.klast;
+  o.tile_kt_outer_o = r.ko_q;
+  // The gates of an early block: its B rows written (none before its B transfer, all after it),
+  // its SHIFT written (the last transfer: xk_q = XShift + 1).
+  o.tile_b_rows_o = !r.early_q ? kDimMask
+                    : r.state_q == DmaState::kXfer && r.xk_q == kXB
+                        ? (r.nx_q.kc - r.wd_rows_q) & kDimMask
+                    : r.xk_q > kXB ? kDimMask
+                                   : 0;
+  o.tile_q_ready_o = !r.early_q || r.xk_q == kXShift + 1;
 }
 
 const DmaOut& Dma::eval(const DmaIn& in) {
@@ -260,7 +269,10 @@ void Dma::tick(const DmaIn& in) {
                         (st && (r.rq_ahead_q || r.rq_rows_q == 0) && r.wr_out_q == 0);
   const bool tile_idle = !r.tile_run_q || in.tile_done_i;
   bool tile_run = r.tile_run_q && !in.tile_done_i;
-  const uint32_t go = r.state_q == DmaState::kNext ? next_xfer(false) : kXNone;
+  // Block 0 starts computing once its A is written (kNext before its B; tile_ctrl not started):
+  // no transfer starts in that cycle.
+  const bool early_go = r.state_q == DmaState::kNext && r.early_q && !r.tile_run_q && r.xk_q == kXB;
+  const uint32_t go = r.state_q == DmaState::kNext && !early_go ? next_xfer(false) : kXNone;
   // The next transfer's reads start as soon as the running transfer has requested everything.
   const uint32_t go_ahead = r.state_q == DmaState::kXfer ? next_xfer(true) : kXNone;
   const bool pre =
@@ -377,12 +389,19 @@ void Dma::tick(const DmaIn& in) {
         nx.c_row = in.dram_c_i;
         nx.load_a = nx.load_b = nx.load_q = nx.kfirst = true;
         nx.klast = kcf >= k;
-        cu = pv = DmaBlock{};
+        cu = nx;  // computes as soon as its A is written (early_q)
+        pv = DmaBlock{};
+        r.early_q = true;
+        // K-tiles outer when a block's sums fit the accumulator buffer side by side.
+        const uint64_t ntf = (uint64_t(nbf) + uint64_t(p_.Cols) - 1) / uint64_t(p_.Cols);
+        r.ko_q = mbf <= uint64_t(p_.AccWords) && mbf * ntf <= uint64_t(p_.AccWords);
       }
       break;
     }
     case DmaState::kNext:
-      if (go == kXNone) {
+      if (early_go) {
+        next = DmaState::kTile;
+      } else if (go == kXNone) {
         next = DmaState::kWait;
       } else {
         next = DmaState::kXfer;
@@ -396,7 +415,13 @@ void Dma::tick(const DmaIn& in) {
       }
       break;
     case DmaState::kWait:
-      if (tile_idle) {
+      if (r.early_q) {
+        // Block 0's loads are done (it may still compute): block 1 loads.
+        next = DmaState::kNext;
+        xk = kXC;
+        nx = successor(in);
+        r.early_q = false;
+      } else if (tile_idle) {
         if (r.nx_q.valid) {
           next = DmaState::kTile;
           pv = r.cu_q;
@@ -415,7 +440,7 @@ void Dma::tick(const DmaIn& in) {
       break;
     case DmaState::kTile:
       next = DmaState::kNext;
-      xk = kXC;
+      xk = r.early_q ? kXB : kXC;  // block 0: its B next
       tile_run = true;
       break;
   }

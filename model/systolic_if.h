@@ -108,7 +108,7 @@ enum Reg : uint32_t {
   kLdB = 39,  // RW: bytes from B[k][0] to B[k+1][0]
   kLdC = 40,  // RW: bytes from C[m][0] to C[m+1][0]
   kDramBw = 47,  // RW: the memory's bytes per cycle x 16 (0: unknown, planned as unlimited): the plan's K-chunk choice
-  kCycLoad = 41,  // R: of CYC_BUSY: memory command cycles with tile_ctrl idle, waiting for memory (DMA stall)
+  kCycLoad = 41,  // R: of CYC_BUSY: memory command cycles in which the array waits for memory (DMA stall): tile_ctrl idle, or at a gate (MWAIT)
   kCycStore = 42,  // R: of CYC_BUSY: memory command cycles after tile_ctrl's last block (the last C stored)
   kDramRdLo = 43,  // R: memory bytes read by the last command (beats x 2^MemBytesLog2), bits 31:0
   kDramRdHi = 44,  // R: memory bytes read, bits 63:32
@@ -195,7 +195,7 @@ inline constexpr RegInfo kRegTable[] = {
     {kLdB, "LD_B", "RW", 32, false, 0, "bytes from B[k][0] to B[k+1][0]"},
     {kLdC, "LD_C", "RW", 32, false, 0, "bytes from C[m][0] to C[m+1][0]"},
     {kDramBw, "DRAM_BW", "RW", 32, false, 0, "the memory's bytes per cycle x 16 (0: unknown, planned as unlimited): the plan's K-chunk choice"},
-    {kCycLoad, "CYC_LOAD", "R", 32, false, 0, "of CYC_BUSY: memory command cycles with tile_ctrl idle, waiting for memory (DMA stall)"},
+    {kCycLoad, "CYC_LOAD", "R", 32, false, 0, "of CYC_BUSY: memory command cycles in which the array waits for memory (DMA stall): tile_ctrl idle, or at a gate (MWAIT)"},
     {kCycStore, "CYC_STORE", "R", 32, false, 0, "of CYC_BUSY: memory command cycles after tile_ctrl's last block (the last C stored)"},
     {kDramRdLo, "DRAM_RD_LO", "R", 32, false, 0, "memory bytes read by the last command (beats x 2^MemBytesLog2), bits 31:0"},
     {kDramRdHi, "DRAM_RD_HI", "R", 32, false, 0, "memory bytes read, bits 63:32"},
@@ -489,7 +489,10 @@ TileCtrlParams tile_ctrl_params(const P& top) {
   X(b_base_i, uint32_t, kWordWidth) \
   X(c_base_i, uint32_t, kWordWidth) \
   X(acc_first_i, bool, 1) \
-  X(acc_last_i, bool, 1)
+  X(acc_last_i, bool, 1) \
+  X(kt_outer_i, bool, 1) \
+  X(b_rows_i, uint32_t, kDimWidth) \
+  X(q_ready_i, bool, 1)
 // X(name, C++ type, width) for scalar ports; L(name, lanes, bits, signed) for lane ports
 #define SYSTOLIC_TILE_CTRL_OUTPUTS(X, L) \
   X(busy_o, bool, 1) \
@@ -511,6 +514,7 @@ TileCtrlParams tile_ctrl_params(const P& top) {
   X(s_j_o, uint32_t, imax(clog2(p.AccWords), 1)) \
   X(s_nt_o, uint32_t, kDimWidth) \
   X(ph_wstall_o, bool, 1) \
+  X(ph_mwait_o, bool, 1) \
   X(ph_compute_o, bool, 1) \
   X(ph_drain_o, bool, 1) \
   X(ph_output_o, bool, 1)
@@ -855,6 +859,9 @@ DmaParams dma_params(const P& top) {
   X(tile_k_o, uint32_t, kDimWidth) \
   X(tile_acc_first_o, bool, 1) \
   X(tile_acc_last_o, bool, 1) \
+  X(tile_kt_outer_o, bool, 1) \
+  X(tile_b_rows_o, uint32_t, kDimWidth) \
+  X(tile_q_ready_o, bool, 1) \
   X(ph_load_o, bool, 1) \
   X(ph_store_o, bool, 1) \
   X(wr_en_o, uint32_t, kSpadRegions) \

@@ -213,7 +213,7 @@ SystolicRegsIn& SystolicTop::set_regs_in(const TopIn& in) {
   ri.busy_i = co.busy_o || d.busy_o;
   ri.done_i = (co.done_o && !d.busy_o) || d.done_o;
   ri.dma_busy_i = d.busy_o;
-  ri.ph_load_i = d.ph_load_o;
+  ri.ph_load_i = d.ph_load_o || co.ph_mwait_o;  // tile_ctrl waiting for the DMA counts as load
   ri.ph_store_i = d.ph_store_o;
   ri.err_i = d.err_o;
   ri.rd_beat_i = d.mem_req_valid_o && in.mem_req_ready_i && !d.mem_req_we_o;
@@ -307,6 +307,8 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
   const uint32_t dma_m = dout.tile_m_o, dma_n = dout.tile_n_o, dma_k = dout.tile_k_o,
                  dma_a = dout.tile_a_base_o, dma_b = dout.tile_b_base_o, dma_c = dout.tile_c_base_o;
   const bool dma_first = dout.tile_acc_first_o, dma_last = dout.tile_acc_last_o;
+  const bool dma_kto = dout.tile_kt_outer_o, dma_qrdy = dout.tile_q_ready_o;
+  const uint32_t dma_brows = dout.tile_b_rows_o;
   if (dma_on) {
     DmaIn& di = dma_in_;
     di.start_i = ro.mem_start_o;
@@ -342,6 +344,9 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
     ctrl_in_.k_i = dma_busy ? dma_k : ro.k_o;
     ctrl_in_.acc_first_i = dma_busy ? dma_first : true;
     ctrl_in_.acc_last_i = dma_busy ? dma_last : true;
+    ctrl_in_.kt_outer_i = dma_busy && dma_kto;
+    ctrl_in_.b_rows_i = dma_busy ? dma_brows : (uint32_t{1} << iface::kDimWidth) - 1;
+    ctrl_in_.q_ready_i = !dma_busy || dma_qrdy;
     ctrl_in_.a_base_i = dma_busy ? dma_a : ro.a_base_o;
     ctrl_in_.b_base_i = dma_busy ? dma_b : ro.b_base_o;
     ctrl_in_.c_base_i = dma_busy ? dma_c : ro.c_base_o;

@@ -38,6 +38,7 @@ CtrlState TileCtrl::state() const {
   if (out_.ph_drain_o) return CtrlState::kDrain;
   if (out_.ph_compute_o) return CtrlState::kCompute;
   if (out_.ph_wstall_o) return CtrlState::kWstall;
+  if (out_.ph_mwait_o) return CtrlState::kMwait;
   return CtrlState::kIdle;
 }
 
@@ -49,7 +50,10 @@ void TileCtrl::update_outputs() {
 
   const bool bank_free =
       !((r.bank_wait_q >> unsigned(r.wl_bank_q)) & 1u) && (r.bank_cnt_q[r.wl_bank_q ? 1 : 0] == 0);
-  wl_start_ = !r.wl_act_q && r.wl_left_q && bank_free;
+  // The rows the loader's next tile reads: kt*Rows + kv = kt*Rows + min(krem, Rows).
+  const uint32_t wl_need = (r.wl_kdone_q + std::min(r.wl_krem_q, rows)) & kDimMask;
+  wl_bok_ = wl_need <= r.brows_q;
+  wl_start_ = !r.wl_act_q && r.wl_left_q && bank_free && wl_bok_;
   const bool wl_issue = r.wl_act_q || wl_start_;
   const uint32_t wl_row = r.wl_act_q ? r.wl_row_q : 0;
   wl_last_kt_ = r.wl_krem_q <= rows;
@@ -57,7 +61,8 @@ void TileCtrl::update_outputs() {
   wl_last_nt_ = r.wl_nrem_q <= cols;
   wl_last_row_ = wl_row == ((rows - 1) & row_mask_);
 
-  s_start_ = !r.s_act_q && r.s_left_q && r.ahead_q != 0;
+  const bool s_qok = r.qrdy_q || !(r.s_krem_q <= rows && r.acc_last_q);
+  s_start_ = !r.s_act_q && r.s_left_q && r.ahead_q != 0 && s_qok;
   const bool s_issue = r.s_act_q || s_start_;
   const uint32_t s_j = r.s_act_q ? r.s_j_q : 0;
   const bool s_last_kt = r.s_krem_q <= rows;
@@ -67,6 +72,9 @@ void TileCtrl::update_outputs() {
       s_last_mb_ ? ((r.s_mrem_q - 1) & kDimMask & slot_mask_) : ((acc_words - 1) & slot_mask_);
   s_tile_end_ = s_issue && s_j == s_j_last_;
   tail_phase_ = r.busy_q && !r.s_left_q;
+  const bool gate_wait =
+      !r.s_act_q && r.s_left_q &&
+      ((r.ahead_q != 0 && !s_qok) || (r.ahead_q == 0 && !r.wl_act_q && r.wl_left_q && !wl_bok_));
 
   TileCtrlOut& o = out_;
   o.busy_o = r.busy_q;
@@ -89,7 +97,8 @@ void TileCtrl::update_outputs() {
   o.s_j_o = (s_j + r.s_accb_q) & slot_mask_;
   o.s_nt_o = r.s_nt_q;
   o.ph_compute_o = r.busy_q && s_issue;
-  o.ph_wstall_o = r.busy_q && r.s_left_q && !s_issue;
+  o.ph_wstall_o = r.busy_q && r.s_left_q && !s_issue && !gate_wait;
+  o.ph_mwait_o = r.busy_q && r.s_left_q && !s_issue && gate_wait;
   o.ph_drain_o = tail_phase_ && r.tail_q > out_len_;
   o.ph_output_o = tail_phase_ && r.tail_q <= out_len_;
 }
@@ -106,6 +115,10 @@ void TileCtrl::tick(const TileCtrlIn& in) {
   const bool start = in.start_i && !r.busy_q;
 
   r.done_q = false;
+  if (r.busy_q || start) {
+    r.brows_q = in.b_rows_i;
+    r.qrdy_q = in.q_ready_i;
+  }
   r.ahead_q = (r.ahead_q + uint32_t(wl_start_) - uint32_t(s_start_)) & 3u;
 
   // Bank countdowns.
@@ -121,8 +134,27 @@ void TileCtrl::tick(const TileCtrlIn& in) {
       r.wl_act_q = false;
       r.wl_row_q = 0;
       r.wl_bank_q = two_banks ? !r.wl_bank_q : false;
-      if (wl_last_kt_) {
+      if (r.kto_q) {
+        // K-tiles outer: the next N-tile of this K-tile (its B word K further on), else N-tile 0
+        // of the next K-tile (Rows after this K-tile's).
+        if (!wl_last_nt_) {
+          r.wl_nrem_q = (r.wl_nrem_q - cols) & kDimMask;
+          r.wl_addr_q = (o.wl_addr_o + in.k_i - (rows - 1)) & kAddrMask;
+        } else {
+          r.wl_nrem_q = in.n_i;
+          if (wl_last_kt_) {
+            r.wl_left_q = false;
+          } else {
+            r.wl_krem_q = (r.wl_krem_q - rows) & kDimMask;
+            r.wl_kdone_q = (r.wl_kdone_q + rows) & kDimMask;
+            const uint64_t kbase = (r.wl_ntbase_q + rows) & kAddrMask;
+            r.wl_ntbase_q = kbase;
+            r.wl_addr_q = kbase;
+          }
+        }
+      } else if (wl_last_kt_) {
         r.wl_krem_q = in.k_i;
+        r.wl_kdone_q = 0;
         if (wl_last_mb_) {
           r.wl_mrem_q = in.m_i;
           r.wl_nrem_q = (r.wl_nrem_q - cols) & kDimMask;
@@ -137,6 +169,7 @@ void TileCtrl::tick(const TileCtrlIn& in) {
         }
       } else {
         r.wl_krem_q = (r.wl_krem_q - rows) & kDimMask;
+        r.wl_kdone_q = (r.wl_kdone_q + rows) & kDimMask;
       }
     } else {
       r.wl_act_q = true;
@@ -153,7 +186,32 @@ void TileCtrl::tick(const TileCtrlIn& in) {
       r.s_bank_q = two_banks ? !r.s_bank_q : false;
       r.bank_wait_q &= ~(1u << b);
       r.bank_cnt_q[b] = (cols - 2) & cnt_mask_;
-      if (s_last_kt_) {
+      if (r.kto_q) {
+        // K-tiles outer: the next N-tile (its C word and accumulator rows), else N-tile 0 of the
+        // next K-tile (the A word after this K-tile's).
+        if (!s_last_nt_) {
+          r.s_nt_q = (r.s_nt_q + 1) & kDimMask;
+          r.s_nrem_q = (r.s_nrem_q - cols) & kDimMask;
+          const uint64_t cbase = (r.s_cbase_q + 1) & kAddrMask;
+          r.s_cbase_q = cbase;
+          r.s_cblk_q = cbase;
+          r.s_accb_q = (r.s_accb_q + in.m_i) & slot_mask_;
+        } else {
+          r.s_nt_q = 0;
+          r.s_nrem_q = in.n_i;
+          r.s_cbase_q = in.c_base_i;
+          r.s_cblk_q = in.c_base_i;
+          r.s_accb_q = 0;
+          if (s_last_kt_) {
+            r.s_left_q = false;
+            r.tail_q = tail_len_ & tail_mask_;
+          } else {
+            r.s_krem_q = (r.s_krem_q - rows) & kDimMask;
+            r.s_first_q = false;
+            r.s_kbase_q = (r.s_kbase_q + 1) & kAddrMask;
+          }
+        }
+      } else if (s_last_kt_) {
         r.s_krem_q = in.k_i;
         r.s_first_q = true;
         if (s_last_mb_) {
@@ -211,6 +269,7 @@ void TileCtrl::tick(const TileCtrlIn& in) {
     r.wl_row_q = 0;
     r.wl_bank_q = false;
     r.wl_krem_q = in.k_i;
+    r.wl_kdone_q = 0;
     r.wl_mrem_q = in.m_i;
     r.wl_nrem_q = in.n_i;
     r.wl_addr_q = in.b_base_i;
@@ -229,6 +288,7 @@ void TileCtrl::tick(const TileCtrlIn& in) {
     r.s_first_q = true;
     r.acc_first_q = in.acc_first_i;
     r.acc_last_q = in.acc_last_i;
+    r.kto_q = in.kt_outer_i;
     r.s_addr_q = in.a_base_i;
     r.s_kbase_q = in.a_base_i;
     r.s_caddr_q = in.c_base_i;
@@ -244,6 +304,9 @@ uint64_t TileCtrl::steady_edges() const {
   const TileCtrlRegs& r = r_;
   constexpr uint64_t kAny = ~uint64_t{0};
   if (!r.busy_q || tail_phase_) return 0;
+  // Only with both gates open (a host command: b_rows_i all ones, q_ready_i 1): the gate
+  // registers follow their inputs, which a memory command's DMA changes.
+  if (r.brows_q != kDimMask || !r.qrdy_q) return 0;
   // Streamer: slots before the tile's last one, or waiting for a load (s_start_ needs ahead_q to
   // grow, which only a load start does: not in the window).
   uint64_t ns = kAny;

@@ -6,7 +6,8 @@
 // arithmetic at the same widths: every output port equals the RTL's in every cycle, which
 // testbench/test_tile_ctrl.cpp checks against the verilated module under random stimulus and
 // under the engine's own. The schedule this produces is wl_0 = 0, wl_i = max(wl_{i-1} + Rows,
-// e_{i-NB} + Cols - 1), s_i = max(wl_i + 1, e_{i-1} + 1), e_i = s_i + M_i - 1.
+// e_{i-NB} + Cols - 1), s_i = max(wl_i + 1, e_{i-1} + 1), e_i = s_i + M_i - 1, each start also
+// held by its gate (b_rows_i, q_ready_i, registered); kt_outer_i walks kt outer, nt inner.
 //
 // Use: eval(in) gives the outputs of the current cycle (they depend on the registers only);
 // tick(in) is the rising edge. reset() is rst_ni = 0.
@@ -33,6 +34,7 @@ struct TileCtrlRegs {
   uint32_t wl_row_q = 0;     // next row while wl_act_q
   bool wl_bank_q = false;    // bank of the tile being / to be loaded
   uint32_t wl_krem_q = 0;    // K - kt*Rows of that tile
+  uint32_t wl_kdone_q = 0;   // kt*Rows of that tile (its gate)
   uint32_t wl_mrem_q = 0;    // M - mb*AccWords of that tile
   uint32_t wl_nrem_q = 0;    // N - nt*Cols of that tile
   uint64_t wl_addr_q = 0;    // B word of the next row
@@ -52,6 +54,9 @@ struct TileCtrlRegs {
   uint32_t s_nt_q = 0;
   bool s_first_q = false;                      // kt = 0
   bool acc_first_q = true, acc_last_q = true;  // acc_first_i / acc_last_i of the command
+  bool kto_q = false;                          // kt_outer_i of the command
+  uint32_t brows_q = 0;                        // b_rows_i, registered
+  bool qrdy_q = false;                         // q_ready_i, registered
   uint32_t s_accb_q = 0;                       // accumulator row of slot 0: K-chunk: nt*M, else 0
   uint64_t s_addr_q = 0;                       // A word of the next slot
   uint64_t s_kbase_q = 0;                      // A word of slot 0: a_base + mb*AccWords*KT + kt
@@ -63,7 +68,14 @@ struct TileCtrlRegs {
 };
 
 // The controller state drawn in waveforms (rtl/tile_ctrl.sv `state`): the phase of the cycle.
-enum class CtrlState : uint32_t { kIdle = 0, kWstall = 1, kCompute = 2, kDrain = 3, kOutput = 4 };
+enum class CtrlState : uint32_t {
+  kIdle = 0,
+  kWstall = 1,
+  kCompute = 2,
+  kDrain = 3,
+  kOutput = 4,
+  kMwait = 5
+};
 
 class TileCtrl {
  public:
@@ -80,7 +92,8 @@ class TileCtrl {
   // Fast-forward (timing-only runs, SystolicTop::wait_done): the number of edges from now in
   // which, with the same inputs and no start, only the positions of a stream and of a weight load
   // advance and the bank countdowns count down: no tile boundary, no load or stream start, no
-  // tail, no weight row turning into a zero row (wl_zero_o). advance(n) applies n <= steady_edges()
+  // tail, no weight row turning into a zero row (wl_zero_o); only with both gates open (b_rows
+  // all ones and q_ready registered, as in a host command). advance(n) applies n <= steady_edges()
   // such edges at once; the registers and outputs then equal those of n calls of tick(), which
   // testbench/test_tile_ctrl.cpp checks.
   uint64_t steady_edges() const;
@@ -107,6 +120,7 @@ class TileCtrl {
   uint32_t s_j_last_ = 0;  // the slot that ends the tile being streamed
   bool tail_phase_ = false;
   bool s_last_kt_ = false;  // kt = KT - 1 (s_last_o before the acc_last_q mask)
+  bool wl_bok_ = false;     // the loader's next tile's B rows are loaded (its gate)
 };
 
 }  // namespace systolic::model

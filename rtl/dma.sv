@@ -38,8 +38,10 @@
 // first / last chunk (the accumulators carry the sums between chunks, N-tile nt of the block in
 // rows nt*Mb .. nt*Mb + Mb - 1: tile_ctrl).
 //
-// Sequence (three block descriptors: nx loading, cu computing, pv storing): load block 0; then
-// repeatedly: wait until tile_ctrl is idle (the cycle of its done_o counts), shift pv <- cu <-
+// Sequence (three block descriptors: nx loading, cu computing, pv storing): load block 0's A,
+// start tile_ctrl on it (STile; early_q), load its B, BIAS, M0 and SHIFT while it computes
+// (tile_b_rows_o: the rows of B written so far, tile_q_ready_o: SHIFT written, which tile_ctrl
+// waits for; else all ones and 1), then let nx be block 1 without waiting; then repeatedly: wait until tile_ctrl is idle (the cycle of its done_o counts), shift pv <- cu <-
 // nx <- successor, start tile_ctrl on cu (STile, 1 cycle: tile_start_o and the tile_* command
 // outputs, which hold until the next STile), then one transfer after another: pv's C, nx's A (if
 // it changes), nx's B, BIAS, M0, SHIFT (if its panel changes); each transfer is preceded by one
@@ -75,7 +77,7 @@
 // Counters (systolic_regs): a busy cycle in which tile_ctrl is not busy (tile_run_q and not
 // tile_done_i) is ph_store_o once no tile_ctrl command is left (the last one's done_o cycle
 // included), else ph_load_o (the array waits for memory: before the first block and between
-// blocks).
+// blocks; systolic_top adds tile_ctrl's ph_mwait_o, block 0 waiting at a gate).
 // Cycle behaviour: start_i in a cycle with busy_o = 0 starts a command (busy_o = 1 from the next
 // cycle); done_o = 1 for the cycle after the last busy cycle, err_o with it (0 otherwise). Every
 // output is a function of the registers except ph_load_o and ph_store_o (tile_done_i). The
@@ -127,6 +129,9 @@ module dma #(
   output logic [systolic_pkg::DimWidth-1:0]      tile_k_o,
   output logic                                   tile_acc_first_o,
   output logic                                   tile_acc_last_o,
+  output logic                                   tile_kt_outer_o,
+  output logic [systolic_pkg::DimWidth-1:0]      tile_b_rows_o,
+  output logic                                   tile_q_ready_o,
   output logic                                   ph_load_o,
   output logic                                   ph_store_o,
   output logic [systolic_pkg::SpadRegions-1:0]   wr_en_o,
@@ -193,6 +198,8 @@ module dma #(
   logic                 split_q, split_d;      // K-chunks
   blk_t                 nx_q, nx_d, cu_q, cu_d, pv_q, pv_d;
   logic                 tile_run_q, tile_run_d;
+  logic                 early_q, early_d;      // block 0 computes while its B and Q load
+  logic                 ko_q, ko_d;            // tile commands K-tiles outer (Mb * NTb <= AccWords)
   // The transfer of the current phase.
   logic [MAW-1:0]       x_ld_q, x_ld_d;        // bytes between rows
   logic [MAW-1:0]       x_rb_q, x_rb_d;        // bytes per row
@@ -237,7 +244,8 @@ module dma #(
   logic [63:0] mbs0, mbs1, mbs, ntbs0, ntbs1, ntbs2, ntbs3, ntbs, nbs0, nbs, nps;
   logic [63:0] ktc0, ktc1, ktc, kcs, mbf, kcf;
   logic [63:0] mbcs, cyc_n, cyc_s, t_n, t_s, bw_eff, mem_n, mem_s, time_n, time_s;
-  logic [63:0] kcn, mbr_n, mbr_s, lst_n, lst_s, sl_n, sl_s;
+  logic [63:0] kcn, mbr_n, mbr_s, lst_n, lst_s, sl_n, sl_s, ntf;
+  logic        kto;
   logic [DimW-1:0] nbf;
   logic        split;
   // (the clamps, one name per step: no variable is written twice in a block, for Icarus)
@@ -336,6 +344,9 @@ module dma #(
     mbf = split ? mbs : mb;
     nbf = split ? DimW'(nbs) : DimW'(nbc);
     kcf = split ? kcs : 64'(k_i);
+    // K-tiles outer when a block's sums fit the accumulator buffer side by side.
+    ntf = (64'(nbf) + 64'(Cols) - 64'd1) / 64'(Cols);
+    kto = (mbf <= 64'(AccWords)) && (mbf * ntf <= 64'(AccWords));
     bad_mem = (xa_end > (64'd1 << MAW)) || (xb_end > (64'd1 << MAW)) ||
               (xc_end > (64'd1 << MAW)) || (xbias_end > (64'd1 << MAW)) ||
               (xm0_end > (64'd1 << MAW)) || (xshift_end > (64'd1 << MAW)) ||
@@ -407,6 +418,13 @@ module dma #(
   assign tile_k_o      = cu_q.kc;
   assign tile_acc_first_o = cu_q.kfirst;
   assign tile_acc_last_o  = cu_q.klast;
+  assign tile_kt_outer_o  = ko_q;
+  // The gates of an early block: its B rows written (none before its B transfer, all after it),
+  // its SHIFT written (the last transfer: xk_q = XShift + 1).
+  assign tile_b_rows_o  = !early_q ? '1
+                        : ((state_q == SXfer) && (xk_q == XB)) ? nx_q.kc - wd_rows_q
+                        : (xk_q > XB) ? '1 : '0;
+  assign tile_q_ready_o = !early_q || (xk_q == 3'd6);
 
   // ---------------------------------------------------------------------------------------------
   // The transfer SNext starts: the first of xk_q .. XC that this iteration needs
@@ -621,7 +639,9 @@ module dma #(
   // ---------------------------------------------------------------------------------------------
   // Control
   // ---------------------------------------------------------------------------------------------
-  logic xfer_end, tile_idle;
+  logic xfer_end, tile_idle, early_go;
+  // Block 0 starts computing once its A is written (SNext before its B; tile_ctrl not started).
+  assign early_go  = (state_q == SNext) && early_q && !tile_run_q && (xk_q == XB);
   assign xfer_end  = (loading && emit && (wd_rows_q == DimW'(1)) && wd_last) ||
                      (storing && (rq_ahead_q || (rq_rows_q == '0)) && (wr_out_q == '0));
   assign tile_idle = !tile_run_q || tile_done_i;  // tile_ctrl's done_o cycle: idle
@@ -643,6 +663,8 @@ module dma #(
     cu_d       = cu_q;
     pv_d       = pv_q;
     tile_run_d = tile_run_q && !tile_done_i;
+    early_d    = early_q;
+    ko_d       = ko_q;
     case (state_q)
       SIdle: if (start_i) begin
         state_d = SCheck;
@@ -665,12 +687,16 @@ module dma #(
           c_step_d  = MAW'(mbf * 64'(ld_c_i));
           b_step_d  = MAW'(kcf * 64'(ld_b_i));
           nx_d      = first;
-          cu_d      = '0;
+          cu_d      = first;  // computes as soon as its A is written (early_q)
           pv_d      = '0;
+          early_d   = 1'b1;
+          ko_d      = kto;
         end
       end
       SNext: begin
-        if (go == XNone) begin
+        if (early_go) begin
+          state_d = STile;
+        end else if (go == XNone) begin
           state_d = SWait;
         end else begin
           state_d = SXfer;
@@ -681,7 +707,13 @@ module dma #(
         state_d = SNext;
         xk_d    = xk_q + 3'd1;
       end
-      SWait: if (tile_idle) begin
+      SWait: if (early_q) begin
+        // Block 0's loads are done (it may still compute): block 1 loads.
+        state_d = SNext;
+        xk_d    = XC;
+        nx_d    = succ;
+        early_d = 1'b0;
+      end else if (tile_idle) begin
         if (nx_q.valid) begin
           // The next block computes; the one after it loads; the one before stores.
           state_d = STile;
@@ -701,7 +733,7 @@ module dma #(
       end
       STile: begin
         state_d    = SNext;
-        xk_d       = XC;
+        xk_d       = early_q ? XB : XC;  // block 0: its B next
         tile_run_d = 1'b1;
       end
       // Coverage: unreachable (state_q holds one of the six states above; its two other encodings
@@ -760,7 +792,7 @@ module dma #(
       rq_ld_d = nx_ld; rq_rb_d = nx_rb; rq_x_d = go_ahead; rq_ahead_d = 1'b1;
     end
     // A transfer starts: its descriptor (the request walk's too, unless it started ahead).
-    if ((state_q == SNext) && (go != XNone)) begin
+    if ((state_q == SNext) && (go != XNone) && !early_go) begin
       x_ld_d = nx_ld; x_rb_d = nx_rb; x_wb_d = nx_wb; x_wpr_d = nx_wpr; x_pad_d = nx_pad;
       x_rstride_d = nx_rstride; x_cstride_d = nx_cstride;
       rq_ahead_d = 1'b0;
@@ -783,6 +815,7 @@ module dma #(
       b_step_q <= '0; kc_q <= '0; split_q <= 1'b0;
       nx_q <= '0; cu_q <= '0; pv_q <= '0;
       tile_run_q <= 1'b0;
+      early_q <= 1'b0; ko_q <= 1'b0;
       x_ld_q <= '0; x_rb_q <= '0; x_wb_q <= '0; x_wpr_q <= '0; x_pad_q <= '0;
       x_rstride_q <= '0; x_cstride_q <= '0;
       rq_rows_q <= '0; rq_row_q <= '0; rq_beat_q <= '0;
@@ -801,6 +834,7 @@ module dma #(
       b_step_q <= b_step_d; kc_q <= kc_d; split_q <= split_d;
       nx_q <= nx_d; cu_q <= cu_d; pv_q <= pv_d;
       tile_run_q <= tile_run_d;
+      early_q <= early_d; ko_q <= ko_d;
       x_ld_q <= x_ld_d; x_rb_q <= x_rb_d; x_wb_q <= x_wb_d; x_wpr_q <= x_wpr_d;
       x_pad_q <= x_pad_d; x_rstride_q <= x_rstride_d; x_cstride_q <= x_cstride_d;
       rq_rows_q <= rq_rows_d; rq_row_q <= rq_row_d; rq_beat_q <= rq_beat_d;
@@ -881,9 +915,14 @@ module dma #(
   // tile_ctrl starts only when idle, and the halves a transfer writes are not the ones it reads:
   // a load writes nx's halves, never cu's (unless they hold the same resident operand).
   `SYS_ASSERT(TileStartIdle_A, !(tile_start_o && tile_run_q))
+  // (Block 0 loads its own B and Q while it computes: early_q, behind tile_ctrl's gates.)
   `SYS_ASSERT(LoadHalfA_A, !(loading && (xk_q == XA) && tile_busy && (nx_q.a_half == cu_q.a_half)))
-  `SYS_ASSERT(LoadHalfB_A, !(loading && (xk_q == XB) && tile_busy && (nx_q.b_half == cu_q.b_half)))
-  `SYS_ASSERT(LoadHalfQ_A, !(loading && (xk_q > XB) && tile_busy && (nx_q.q_half == cu_q.q_half)))
+  `SYS_ASSERT(LoadHalfB_A, !(loading && (xk_q == XB) && tile_busy && !early_q &&
+                             (nx_q.b_half == cu_q.b_half)))
+  `SYS_ASSERT(LoadHalfQ_A, !(loading && (xk_q > XB) && tile_busy && !early_q &&
+                             (nx_q.q_half == cu_q.q_half)))
+  // An early block starts only after its A: tile_ctrl is never started before xk_q reaches XB.
+  `SYS_ASSERT(EarlyAfterA_A, !(tile_start_o && early_q && (xk_q != XB)))
   `SYS_ASSERT(StoreHalfC_A, !(storing && tile_busy && (pv_q.c_half == cu_q.c_half)))
 
 endmodule

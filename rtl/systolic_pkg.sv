@@ -100,7 +100,7 @@ package systolic_pkg;
   localparam logic [LaneWidth-1:0] RegLdB = 8'd39;  // RW: bytes from B[k][0] to B[k+1][0]
   localparam logic [LaneWidth-1:0] RegLdC = 8'd40;  // RW: bytes from C[m][0] to C[m+1][0]
   localparam logic [LaneWidth-1:0] RegDramBw = 8'd47;  // RW: the memory's bytes per cycle x 16 (0: unknown, planned as unlimited): the plan's K-chunk choice
-  localparam logic [LaneWidth-1:0] RegCycLoad = 8'd41;  // R: of CYC_BUSY: memory command cycles with tile_ctrl idle, waiting for memory (DMA stall)
+  localparam logic [LaneWidth-1:0] RegCycLoad = 8'd41;  // R: of CYC_BUSY: memory command cycles in which the array waits for memory (DMA stall): tile_ctrl idle, or at a gate (MWAIT)
   localparam logic [LaneWidth-1:0] RegCycStore = 8'd42;  // R: of CYC_BUSY: memory command cycles after tile_ctrl's last block (the last C stored)
   localparam logic [LaneWidth-1:0] RegDramRdLo = 8'd43;  // R: memory bytes read by the last command (beats x 2^MemBytesLog2), bits 31:0
   localparam logic [LaneWidth-1:0] RegDramRdHi = 8'd44;  // R: memory bytes read, bits 63:32

@@ -101,10 +101,12 @@ module systolic_top #(
   // tile_ctrl's command: systolic_regs' registers, or the DMA's block during a memory command.
   logic [DimW-1:0]        dma_tile_m, dma_tile_n, dma_tile_k, tile_m, tile_n, tile_k;
   logic                   dma_acc_first, dma_acc_last, tile_acc_first, tile_acc_last;
+  logic                   dma_kt_outer, dma_q_ready, tile_kt_outer, tile_q_ready;
+  logic [DimW-1:0]        dma_b_rows, tile_b_rows;
   logic [BaseW-1:0]       dma_tile_a_base, dma_tile_b_base, dma_tile_c_base, dma_tile_q_base;
   logic [BaseW-1:0]       tile_a_base, tile_b_base, tile_c_base, tile_q_base;
 
-  logic                   ph_wstall, ph_compute, ph_drain, ph_output;
+  logic                   ph_wstall, ph_mwait, ph_compute, ph_drain, ph_output;
   logic [DimW-1:0]        m_q, n_q, k_q;
   logic [BaseW-1:0]       a_base_q, b_base_q, c_base_q, q_base_q;
   logic [DataW-1:0]       zp_out_q, act_min_q, act_max_q;
@@ -145,7 +147,7 @@ module systolic_top #(
     .s_kv_i       (s_kv),
     .s_nv_i       (s_nv),
     .dma_busy_i   (dma_busy),
-    .ph_load_i    (ph_load),
+    .ph_load_i    (ph_load || ph_mwait),  // tile_ctrl waiting for the DMA counts as load
     .ph_store_i   (ph_store),
     .err_i        (dma_err),
     .rd_beat_i    (mem_req_valid_o && mem_req_ready_i && !mem_req_we_o),
@@ -219,6 +221,9 @@ module systolic_top #(
     .c_base_i    (tile_c_base),
     .acc_first_i (tile_acc_first),
     .acc_last_i  (tile_acc_last),
+    .kt_outer_i  (tile_kt_outer),
+    .b_rows_i    (tile_b_rows),
+    .q_ready_i   (tile_q_ready),
     .busy_o      (busy),
     .done_o      (done),
     .wl_issue_o  (wl_issue),
@@ -238,6 +243,7 @@ module systolic_top #(
     .s_j_o       (s_j),
     .s_nt_o      (s_nt),
     .ph_wstall_o (ph_wstall),
+    .ph_mwait_o  (ph_mwait),
     .ph_compute_o(ph_compute),
     .ph_drain_o  (ph_drain),
     .ph_output_o (ph_output)
@@ -300,6 +306,9 @@ module systolic_top #(
     .tile_k_o       (dma_tile_k),
     .tile_acc_first_o(dma_acc_first),
     .tile_acc_last_o(dma_acc_last),
+    .tile_kt_outer_o(dma_kt_outer),
+    .tile_b_rows_o  (dma_b_rows),
+    .tile_q_ready_o (dma_q_ready),
     .ph_load_o      (ph_load),
     .ph_store_o     (ph_store),
     .wr_en_o        (dma_wr_en),
@@ -333,6 +342,9 @@ module systolic_top #(
   assign tile_k      = dma_busy ? dma_tile_k : k_q;
   assign tile_acc_first = dma_busy ? dma_acc_first : 1'b1;
   assign tile_acc_last  = dma_busy ? dma_acc_last : 1'b1;
+  assign tile_kt_outer  = dma_busy && dma_kt_outer;
+  assign tile_b_rows    = dma_busy ? dma_b_rows : '1;
+  assign tile_q_ready   = !dma_busy || dma_q_ready;
   assign tile_a_base = dma_busy ? dma_tile_a_base : a_base_q;
   assign tile_b_base = dma_busy ? dma_tile_b_base : b_base_q;
   assign tile_c_base = dma_busy ? dma_tile_c_base : c_base_q;

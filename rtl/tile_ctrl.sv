@@ -29,10 +29,21 @@
 // issued (wl_issue_o = 1) with wl_zero_o = 1: it loads zeros and needs no B read.
 //
 // Cycle behaviour:
+//   - kt_outer_i = 1 (memory commands; sampled at start) walks the tiles kt outer, nt inner: tile
+//     (nt, kt) follows (nt - 1, kt), and (0, kt + 1) follows (NT - 1, kt). Such a command has one
+//     M-block and keeps each N-tile's sums apart (rows nt*M + j below), so that a block's first
+//     K-tiles need only the first B rows: the DMA starts a block while its B still loads.
+//     The tile schedule above holds in either order (one M-block: every tile has M_i = M).
+//   - Gates (memory commands; all ones and 1 otherwise): b_rows_i, the B rows (K indices) of the
+//     command loaded so far, and q_ready_i, BIAS / M0 / SHIFT loaded, are registered (one cycle
+//     later; while busy and at start). The loader starts a tile only when the rows it reads,
+//     kt*Rows + kv, are loaded; the streamer starts a tile of the last K-tile (s_last_o) only with
+//     q_ready. Each gate adds its term to the schedule: wl_i >= the first cycle whose registered
+//     b_rows covers the tile, s_i >= the first cycle with q_ready registered.
 //   - s_first_o (kt = 0) and s_last_o (kt = KT - 1) are masked by the command's acc_first_i and
 //     acc_last_i (sampled at start): a memory command's K-chunks add to the accumulators and leave
-//     the sums there for the next chunk. Such a command (acc_first_i and acc_last_i not both 1)
-//     has one M-block and keeps each N-tile's sums apart: slot j of N-tile nt uses accumulator
+//     the sums there for the next chunk. Such a command (acc_first_i and acc_last_i not both 1,
+//     or kt_outer_i) has one M-block and keeps each N-tile's sums apart: slot j of N-tile nt uses accumulator
 //     row s_j_o = nt*M + j (M * NT <= AccWords, asserted); any other command uses row j.
 //   - start_i = 1 in a cycle with busy_o = 0 starts a command at the edge ending that cycle:
 //     busy_o = 1 from the next cycle (cycle 0). m_i, n_i, k_i and the bases must not change
@@ -41,8 +52,10 @@
 //     normal command (AccWords limits the M-block, not M).
 //   - The issue outputs (wl_*, s_*) describe the reads issued in the current cycle; they are
 //     functions of the registers only (no path from any input but the stable command inputs).
-//   - Busy cycles are classified into exactly one of ph_compute_o (a slot issues), ph_wstall_o
-//     (no slot issues, slots remain), ph_drain_o (after the last slot, before X_last =
+//   - Busy cycles are classified into exactly one of ph_compute_o (a slot issues), ph_mwait_o (no
+//     slot issues and the next one waits for a gate: the streamer's next tile for q_ready, or, with
+//     no load started for it, the loader's next tile for b_rows; the DMA counts it as CYC_LOAD),
+//     ph_wstall_o (no slot issues, slots remain, no gate waited for), ph_drain_o (after the last slot, before X_last =
 //     e_last + Rows + Cols) and ph_output_o (X_last .. X_last + RequantDepth, the last busy
 //     cycle; cycle 0 of a command without tiles). All four are 0 while busy_o = 0.
 //   - done_o = 1 for the one cycle after the last busy cycle (busy_o = 0 then).
@@ -67,6 +80,9 @@ module tile_ctrl #(
   input  logic [systolic_pkg::WordWidth-1:0] c_base_i,
   input  logic                      acc_first_i,  // the command starts its accumulators (else adds)
   input  logic                      acc_last_i,   // the command requantizes and writes C
+  input  logic                      kt_outer_i,   // K-tiles outer, N-tiles inner (one M-block)
+  input  logic [systolic_pkg::DimWidth-1:0] b_rows_i,  // gate: B rows loaded (all ones: all)
+  input  logic                      q_ready_i,    // gate: BIAS / M0 / SHIFT loaded
   output logic                      busy_o,
   output logic                      done_o,
   // Weight loader: one B row per cycle
@@ -90,6 +106,7 @@ module tile_ctrl #(
   output logic [systolic_pkg::DimWidth-1:0] s_nt_o,       // N-tile index nt
   // Counter phases of this busy cycle (one-hot while busy_o = 1)
   output logic                      ph_wstall_o,
+  output logic                      ph_mwait_o,
   output logic                      ph_compute_o,
   output logic                      ph_drain_o,
   output logic                      ph_output_o
@@ -98,6 +115,7 @@ module tile_ctrl #(
   localparam int AddrWidth = systolic_pkg::AddrWidth;  // word addresses
   localparam int DimWidth  = systolic_pkg::DimWidth;   // M, N, K
   localparam int RowW    = $clog2(Rows);
+  localparam int RowsM1  = Rows - 1;                          // a tile's last weight row
   localparam int KvW     = $clog2(Rows + 1);
   localparam int NvW     = $clog2(Cols + 1);
   localparam int CntW    = $clog2(Cols);                      // holds Cols - 2
@@ -122,6 +140,7 @@ module tile_ctrl #(
   logic [RowW-1:0]     wl_row_d, wl_row_q;        // next row while wl_act_q
   logic                wl_bank_d, wl_bank_q;      // bank of the tile being / to be loaded
   logic [DimWidth-1:0] wl_krem_d, wl_krem_q;      // K - kt*Rows of that tile
+  logic [DimWidth-1:0] wl_kdone_d, wl_kdone_q;    // kt*Rows of that tile (its gate)
   logic [DimWidth-1:0] wl_mrem_d, wl_mrem_q;      // M - mb*AccWords of that tile
   logic [DimWidth-1:0] wl_nrem_d, wl_nrem_q;      // N - nt*Cols of that tile
   logic [AW-1:0]       wl_addr_d, wl_addr_q;      // B word of the next row
@@ -142,6 +161,9 @@ module tile_ctrl #(
   logic                s_first_d, s_first_q;      // kt = 0
   logic                acc_first_d, acc_first_q;  // acc_first_i / acc_last_i of the command
   logic                acc_last_d, acc_last_q;
+  logic                kto_d, kto_q;              // kt_outer_i of the command
+  logic [DimWidth-1:0] brows_d, brows_q;          // b_rows_i, registered
+  logic                qrdy_d, qrdy_q;            // q_ready_i, registered
   logic [AW-1:0]       s_addr_d, s_addr_q;        // A word of the next slot
   logic [AW-1:0]       s_kbase_d, s_kbase_q;      // A word of slot 0: a_base + mb*AccWords*KT + kt
   logic [AW-1:0]       s_caddr_d, s_caddr_q;      // C word of the next slot
@@ -167,6 +189,8 @@ module tile_ctrl #(
   logic [KvW-1:0]      s_kv;
   logic [NvW-1:0]      s_nv;
   logic                tail_phase;
+  logic [DimWidth-1:0] wl_need;                   // B rows the loader's next tile reads
+  logic                wl_bok, s_qok, gate_wait;
 
   assign cmd_empty = (m_i == DimWidth'(0)) || (n_i == DimWidth'(0)) || (k_i == DimWidth'(0));
   assign kt_calc   = DimWidth'((DimW1'(k_i) + DimW1'(Rows - 1)) / DimW1'(Rows));
@@ -177,7 +201,10 @@ module tile_ctrl #(
       bank_free[b] = !bank_wait_q[b] && (bank_cnt_q[b*CntW +: CntW] == '0);
     end
 
-    wl_start    = !wl_act_q && wl_left_q && bank_free[wl_bank_q];
+    // The rows the next tile reads: kt*Rows + kv = kt*Rows + min(krem, Rows).
+    wl_need     = wl_kdone_q + ((wl_krem_q >= DimWidth'(Rows)) ? DimWidth'(Rows) : wl_krem_q);
+    wl_bok      = wl_need <= brows_q;
+    wl_start    = !wl_act_q && wl_left_q && bank_free[wl_bank_q] && wl_bok;
     wl_issue    = wl_act_q || wl_start;
     wl_row      = wl_act_q ? wl_row_q : '0;
     wl_zero     = DimWidth'(wl_row) >= wl_krem_q;
@@ -187,7 +214,8 @@ module tile_ctrl #(
     wl_last_nt  = wl_nrem_q <= DimWidth'(Cols);
     wl_last_row = wl_row == RowW'(Rows - 1);
 
-    s_start    = !s_act_q && s_left_q && (ahead_q != 2'd0);
+    s_qok      = qrdy_q || !((s_krem_q <= DimWidth'(Rows)) && acc_last_q);
+    s_start    = !s_act_q && s_left_q && (ahead_q != 2'd0) && s_qok;
     s_issue    = s_act_q || s_start;
     s_j        = s_act_q ? s_j_q : '0;
     s_addr     = s_act_q ? s_addr_q : s_kbase_q;
@@ -202,6 +230,10 @@ module tile_ctrl #(
     s_tile_end = s_issue && (s_j == s_j_last);
 
     tail_phase = busy_q && !s_left_q;
+    // The next slot waits for memory: its tile is loaded but its BIAS / M0 / SHIFT are not, or its
+    // tile's load has not started and the loader waits for B rows.
+    gate_wait  = !s_act_q && s_left_q && (((ahead_q != 2'd0) && !s_qok) ||
+                                           ((ahead_q == 2'd0) && !wl_act_q && wl_left_q && !wl_bok));
   end
 
   // ---------------------------------------------------------------------------------------------
@@ -217,6 +249,7 @@ module tile_ctrl #(
     wl_row_d    = wl_row_q;
     wl_bank_d   = wl_bank_q;
     wl_krem_d   = wl_krem_q;
+    wl_kdone_d  = wl_kdone_q;
     wl_mrem_d   = wl_mrem_q;
     wl_nrem_d   = wl_nrem_q;
     wl_addr_d   = wl_addr_q;
@@ -235,6 +268,9 @@ module tile_ctrl #(
     s_first_d   = s_first_q;
     acc_first_d = acc_first_q;
     acc_last_d  = acc_last_q;
+    kto_d       = kto_q;
+    brows_d     = (busy_q || start_i) ? b_rows_i : brows_q;
+    qrdy_d      = (busy_q || start_i) ? q_ready_i : qrdy_q;
     s_addr_d    = s_addr_q;
     s_kbase_d   = s_kbase_q;
     s_caddr_d   = s_caddr_q;
@@ -260,8 +296,26 @@ module tile_ctrl #(
         wl_act_d  = 1'b0;
         wl_row_d  = '0;
         wl_bank_d = (WeightBanks == 2) ? !wl_bank_q : 1'b0;
-        if (wl_last_kt) begin
-          wl_krem_d = k_i;
+        if (kto_q) begin
+          // K-tiles outer: the next N-tile of this K-tile (its B word K further on), else
+          // N-tile 0 of the next K-tile (Rows after this K-tile's).
+          if (!wl_last_nt) begin
+            wl_nrem_d = wl_nrem_q - DimWidth'(Cols);
+            wl_addr_d = wl_addr_q + AW'(k_i) - AW'(RowsM1);
+          end else begin
+            wl_nrem_d = n_i;
+            if (wl_last_kt) begin
+              wl_left_d = 1'b0;
+            end else begin
+              wl_krem_d   = wl_krem_q - DimWidth'(Rows);
+              wl_kdone_d  = wl_kdone_q + DimWidth'(Rows);
+              wl_ntbase_d = wl_ntbase_q + AW'(Rows);
+              wl_addr_d   = wl_ntbase_q + AW'(Rows);
+            end
+          end
+        end else if (wl_last_kt) begin
+          wl_krem_d  = k_i;
+          wl_kdone_d = '0;
           if (wl_last_mb) begin
             wl_mrem_d   = m_i;
             wl_nrem_d   = wl_nrem_q - DimWidth'(Cols);
@@ -276,7 +330,8 @@ module tile_ctrl #(
             wl_addr_d = wl_ntbase_q;
           end
         end else begin
-          wl_krem_d = wl_krem_q - DimWidth'(Rows);
+          wl_krem_d  = wl_krem_q - DimWidth'(Rows);
+          wl_kdone_d = wl_kdone_q + DimWidth'(Rows);
         end
       end else begin
         wl_act_d = 1'b1;
@@ -296,7 +351,31 @@ module tile_ctrl #(
             bank_cnt_d[b*CntW +: CntW] = CntW'(Cols - 2);
           end
         end
-        if (s_last_kt) begin
+        if (kto_q) begin
+          // K-tiles outer: the next N-tile (its C word and accumulator rows), else N-tile 0 of
+          // the next K-tile (the A word after this K-tile's).
+          if (!s_last_nt) begin
+            s_nt_d    = s_nt_q + DimWidth'(1);
+            s_nrem_d  = s_nrem_q - DimWidth'(Cols);
+            s_cbase_d = s_cbase_q + AW'(1);
+            s_cblk_d  = s_cbase_q + AW'(1);
+            s_accb_d  = s_accb_q + SlotW'(m_i);
+          end else begin
+            s_nt_d    = '0;
+            s_nrem_d  = n_i;
+            s_cbase_d = AW'(c_base_i);
+            s_cblk_d  = AW'(c_base_i);
+            s_accb_d  = '0;
+            if (s_last_kt) begin
+              s_left_d = 1'b0;
+              tail_d   = TailW'(TailLen);
+            end else begin
+              s_krem_d  = s_krem_q - DimWidth'(Rows);
+              s_first_d = 1'b0;
+              s_kbase_d = s_kbase_q + AW'(1);
+            end
+          end
+        end else if (s_last_kt) begin
           s_krem_d  = k_i;
           s_first_d = 1'b1;
           if (s_last_mb) begin
@@ -350,6 +429,7 @@ module tile_ctrl #(
       wl_row_d    = '0;
       wl_bank_d   = 1'b0;
       wl_krem_d   = k_i;
+      wl_kdone_d  = '0;
       wl_mrem_d   = m_i;
       wl_nrem_d   = n_i;
       wl_addr_d   = AW'(b_base_i);
@@ -368,6 +448,7 @@ module tile_ctrl #(
       s_first_d   = 1'b1;
       acc_first_d = acc_first_i;
       acc_last_d  = acc_last_i;
+      kto_d       = kt_outer_i;
       s_addr_d    = AW'(a_base_i);
       s_kbase_d   = AW'(a_base_i);
       s_caddr_d   = AW'(c_base_i);
@@ -389,6 +470,7 @@ module tile_ctrl #(
       wl_row_q    <= '0;
       wl_bank_q   <= 1'b0;
       wl_krem_q   <= '0;
+      wl_kdone_q  <= '0;
       wl_mrem_q   <= '0;
       wl_nrem_q   <= '0;
       wl_addr_q   <= '0;
@@ -407,6 +489,9 @@ module tile_ctrl #(
       s_first_q   <= 1'b0;
       acc_first_q <= 1'b1;
       acc_last_q  <= 1'b1;
+      kto_q       <= 1'b0;
+      brows_q     <= '0;
+      qrdy_q      <= 1'b0;
       s_addr_q    <= '0;
       s_kbase_q   <= '0;
       s_caddr_q   <= '0;
@@ -424,6 +509,7 @@ module tile_ctrl #(
       wl_row_q    <= wl_row_d;
       wl_bank_q   <= wl_bank_d;
       wl_krem_q   <= wl_krem_d;
+      wl_kdone_q  <= wl_kdone_d;
       wl_mrem_q   <= wl_mrem_d;
       wl_nrem_q   <= wl_nrem_d;
       wl_addr_q   <= wl_addr_d;
@@ -442,6 +528,9 @@ module tile_ctrl #(
       s_first_q   <= s_first_d;
       acc_first_q <= acc_first_d;
       acc_last_q  <= acc_last_d;
+      kto_q       <= kto_d;
+      brows_q     <= brows_d;
+      qrdy_q      <= qrdy_d;
       s_addr_q    <= s_addr_d;
       s_kbase_q   <= s_kbase_d;
       s_caddr_q   <= s_caddr_d;
@@ -474,7 +563,8 @@ module tile_ctrl #(
   assign s_j_o        = s_j + s_accb_q;
   assign s_nt_o       = s_nt_q;
   assign ph_compute_o = busy_q && s_issue;
-  assign ph_wstall_o  = busy_q && s_left_q && !s_issue;
+  assign ph_wstall_o  = busy_q && s_left_q && !s_issue && !gate_wait;
+  assign ph_mwait_o   = busy_q && s_left_q && !s_issue && gate_wait;
   assign ph_drain_o   = tail_phase && (32'(tail_q) > 32'(OutLen));
   assign ph_output_o  = tail_phase && (32'(tail_q) <= 32'(OutLen));
 
@@ -482,13 +572,14 @@ module tile_ctrl #(
   // filter file systolic_ctrl_state.txt written beside each save file): the counter phase of
   // this cycle, 0 while idle.
   localparam logic [2:0] StIdle = 3'd0, StWstall = 3'd1, StCompute = 3'd2, StDrain = 3'd3,
-                         StOutput = 3'd4;
+                         StOutput = 3'd4, StMwait = 3'd5;
   logic [2:0] state;
   logic       unused_state;
 
   always_comb begin
     state = StIdle;
     if (ph_wstall_o) state = StWstall;
+    if (ph_mwait_o) state = StMwait;
     if (ph_compute_o) state = StCompute;
     if (ph_drain_o) state = StDrain;
     if (ph_output_o) state = StOutput;
@@ -499,8 +590,13 @@ module tile_ctrl #(
   // Assertions
   // ---------------------------------------------------------------------------------------------
   // Every busy cycle is exactly one phase; an idle cycle none.
-  `SYS_ASSERT(PhaseOneHot_A, (32'(ph_wstall_o) + 32'(ph_compute_o) + 32'(ph_drain_o) +
-                              32'(ph_output_o)) == 32'(busy_q))
+  `SYS_ASSERT(PhaseOneHot_A, (32'(ph_wstall_o) + 32'(ph_mwait_o) + 32'(ph_compute_o) +
+                              32'(ph_drain_o) + 32'(ph_output_o)) == 32'(busy_q))
+  // The gates hold back only what needs them: a weight row is read only once its B row is loaded
+  // (zero rows read nothing), a slot of the last K-tile issues only with BIAS / M0 / SHIFT loaded.
+  `SYS_ASSERT(GateRows_A, !(wl_issue && !wl_zero) ||
+                          ((wl_kdone_q + DimWidth'(wl_row)) < brows_q))
+  `SYS_ASSERT(GateQ_A, !(s_issue && s_last_kt && acc_last_q) || qrdy_q)
   // Nothing issues while idle, and done follows the last busy cycle.
   `SYS_ASSERT(IssueBusy_A, !(wl_issue || s_issue) || busy_q)
   `SYS_ASSERT(DoneIdle_A, !done_q || !busy_q)
@@ -515,7 +611,7 @@ module tile_ctrl #(
   `SYS_ASSERT(LoadFreeBank_A, !wl_start || !(s_act_q && (s_bank_q == wl_bank_q)))
   `SYS_ASSERT(OneBankOnly_A, (WeightBanks == 2) || (!wl_bank_q && !s_bank_q))
   // A K-chunk command's accumulator rows nt*M + j stay below AccWords (M * NT <= AccWords).
-  `SYS_ASSERT(ChunkAccRows_A, !busy_q || (acc_first_q && acc_last_q) ||
+  `SYS_ASSERT(ChunkAccRows_A, !busy_q || (acc_first_q && acc_last_q && !kto_q) ||
                               (64'(m_i) * 64'(nt_num_q) <= 64'(AccWords)))
 
   // ---------------------------------------------------------------------------------------------
@@ -548,6 +644,10 @@ module tile_ctrl #(
   `SYS_COVER(MBlockBoundary_C, s_start && (s_mrem_q != m_i))
   // A K-chunk command of a memory command (partial sums kept in the accumulators).
   `SYS_COVER(KChunk_C, start_i && !busy_q && !(acc_first_i && acc_last_i))
+  // A K-tiles-outer command; a cycle waiting for a B row or for BIAS / M0 / SHIFT.
+  `SYS_COVER(KtOuter_C, start_i && !busy_q && kt_outer_i)
+  `SYS_COVER(GateRows_C, ph_mwait_o && (ahead_q == 2'd0))
+  `SYS_COVER(GateQ_C, ph_mwait_o && (ahead_q != 2'd0))
 
   // Illegal parameters stop elaboration (Icarus has no elaboration-time $error: it stops at t=0).
 `ifdef __ICARUS__

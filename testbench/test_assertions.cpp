@@ -24,6 +24,7 @@
 #include "test_seed.h"
 #include "tile_ctrl_configs.h"
 #include "tile_ctrl_fault2_configs.h"
+#include "tile_ctrl_fault3_configs.h"
 #include "tile_ctrl_fault_configs.h"
 #include "vl_dut.h"
 
@@ -32,9 +33,10 @@ using namespace systolic;
 namespace {
 
 // Runs one command of M = 6, N = 4, K = 4 on a tile_ctrl build; returns the assertion message,
-// or "" when the command finished without one.
+// or "" when the command finished without one. With `gated`, the command's B rows arrive one
+// per 4 cycles (b_rows_i, a memory command's first block).
 template <class V>
-std::string run_command(const iface::TileCtrlParams& p) {
+std::string run_command(const iface::TileCtrlParams& p, bool gated = false) {
   sim::VlDut<V> dut("dut");
   iface::TileCtrlIn in;
   sim::drive(*dut.top, in, p);
@@ -42,9 +44,11 @@ std::string run_command(const iface::TileCtrlParams& p) {
   in.m_i = 6;
   in.n_i = 4;
   in.k_i = 4;
+  in.q_ready_i = true;
   in.start_i = true;
   try {
     for (int t = 0; t < 100; ++t) {
+      in.b_rows_i = !gated || t >= 16 ? (uint32_t{1} << iface::kDimWidth) - 1 : uint32_t(t / 4);
       sim::drive(*dut.top, in, p);
       dut.edge();
       in.start_i = false;
@@ -242,6 +246,16 @@ TEST_CASE("assertions: tile_ctrl's tail-countdown check fires on a planted fault
   const std::string msg = run_command<Vtile_ctrl_r4c4_fault2>(p);
   INFO(msg);
   CHECK_THAT(msg, Catch::Contains("TailNoUnderflow_A") && Catch::Contains("tile_ctrl"));
+}
+
+TEST_CASE("assertions: tile_ctrl's B-rows gate check fires on a planted fault", "[assert]") {
+  // B rows arrive one per 4 cycles: the real loader waits for them; the planted copy ignores the
+  // gate and reads a row not yet loaded, which GateRows_A forbids.
+  const iface::TileCtrlParams p{4, 4, 8, 3, 2};
+  CHECK(run_command<Vtile_ctrl_r4c4>(p, true).empty());
+  const std::string msg = run_command<Vtile_ctrl_r4c4_fault3>(p, true);
+  INFO(msg);
+  CHECK_THAT(msg, Catch::Contains("GateRows_A") && Catch::Contains("tile_ctrl"));
 }
 
 TEST_CASE("assertions: systolic_top's host-write check fires on a planted fault", "[assert]") {

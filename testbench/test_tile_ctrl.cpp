@@ -1,7 +1,9 @@
 // tile_ctrl's C++ twin (model/tile_ctrl.h) against the verilated rtl/tile_ctrl.sv, every output
 // port in every cycle: under random commands (sizes with remainders, empty commands, starts while
-// busy, idle gaps) on every built configuration, and under the exact inputs the engine gives it
-// (recorded from the model engine running GEMMs through the host driver).
+// busy, idle gaps, both tile orders, gates that open late) on every built configuration, and
+// under the exact inputs the engine gives it (recorded from the model engine running GEMMs
+// through the host driver). The gated schedule of both orders is recomputed here from
+// docs/architecture.md and checked cycle by cycle against what the twin issues.
 #include <catch2/catch.hpp>
 #include <random>
 #include <vector>
@@ -63,8 +65,11 @@ std::vector<std::unique_ptr<Runner>> runners() {
 // inputs change only while idle (the contract), start_i pulses also while busy (ignored).
 std::vector<TileCtrlIn> random_stimulus(const TileCtrlParams& p, std::mt19937_64& rng,
                                         int commands) {
+  constexpr uint32_t kAll = (uint32_t{1} << iface::kDimWidth) - 1;
   std::vector<TileCtrlIn> ins;
   TileCtrlIn in;
+  in.b_rows_i = kAll;
+  in.q_ready_i = true;
   auto dim = [&](int unit) {
     const uint32_t r = uint32_t(rng() % 16);
     if (r == 0) return uint32_t(0);  // an empty command
@@ -84,8 +89,24 @@ std::vector<TileCtrlIn> random_stimulus(const TileCtrlParams& p, std::mt19937_64
         uint64_t(p.AccWords)) {
       in.acc_first_i = in.acc_last_i = true;
     }
+    // K-tiles outer (memory commands): one M-block, the N-tiles' sums side by side.
+    in.kt_outer_i = in.acc_first_i && in.acc_last_i && rng() % 3 == 0 &&
+                    uint64_t(in.m_i) * ((in.n_i + uint64_t(p.Cols) - 1) / uint64_t(p.Cols)) <=
+                        uint64_t(p.AccWords);
+    // Gates (memory commands' first block): B rows arrive one per `step` cycles from `b0`,
+    // then all; BIAS / M0 / SHIFT at cycle `tq`.
+    const bool gated = rng() % 2 == 0;
+    const uint64_t step = 1 + rng() % 4, b0 = rng() % (uint64_t(in.k_i) + 1);
+    const uint64_t tq = rng() % (uint64_t(in.k_i) * step + 8);
+    auto gate = [&](uint64_t t) {
+      if (!gated) return;
+      const uint64_t rows = b0 + t / step;
+      in.b_rows_i = rows >= in.k_i ? kAll : uint32_t(rows);
+      in.q_ready_i = t >= tq;
+    };
     for (int g = int(rng() % 3); g > 0; --g) ins.push_back(in);  // idle cycles
     in.start_i = true;
+    gate(0);
     ins.push_back(in);
     in.start_i = false;
     // Enough cycles for the command (each tile takes at most max(M_i, Rows) + Rows + Cols + 1
@@ -95,7 +116,8 @@ std::vector<TileCtrlIn> random_stimulus(const TileCtrlParams& p, std::mt19937_64
     const uint64_t tiles = cdiv(in.m_i, uint64_t(p.AccWords)) * cdiv(in.n_i, uint64_t(p.Cols)) *
                            cdiv(in.k_i, uint64_t(p.Rows));
     const uint64_t len = tiles * (std::max<uint64_t>(mi, uint64_t(p.Rows)) + p.Rows + p.Cols + 1) +
-                         uint64_t(p.Rows + p.Cols + p.RequantDepth) + 4;
+                         uint64_t(p.Rows + p.Cols + p.RequantDepth) + 4 +
+                         (gated ? uint64_t(in.k_i) * step + 8 : 0);
     // Start pulses only while the command is surely still busy: an empty command is busy for one
     // cycle, any other for at least its tail. (A pulse after done would start a command whose
     // inputs then change while it runs, breaking the contract.)
@@ -103,9 +125,12 @@ std::vector<TileCtrlIn> random_stimulus(const TileCtrlParams& p, std::mt19937_64
     const uint64_t surely_busy = empty ? 1 : uint64_t(p.Rows + p.Cols + p.RequantDepth);
     for (uint64_t t = 0; t < len; ++t) {
       in.start_i = t < surely_busy && rng() % 8 == 0;
+      gate(t + 1);
       ins.push_back(in);
     }
     in.start_i = false;
+    in.b_rows_i = kAll;
+    in.q_ready_i = true;
   }
   return ins;
 }
@@ -152,6 +177,9 @@ TEST_CASE("tile_ctrl: twin equals RTL under the engine's own inputs", "[tile_ctr
       c.b_base_i = ro.b_base_o;
       c.c_base_i = ro.c_base_o;
       c.acc_first_i = c.acc_last_i = true;  // host commands
+      c.kt_outer_i = false;
+      c.b_rows_i = (uint32_t{1} << iface::kDimWidth) - 1;  // no gates
+      c.q_ready_i = true;
       return std::optional(c);
     });
     uint64_t busy = 0;
@@ -191,6 +219,7 @@ std::string regs_diff(const model::TileCtrlRegs& a, const model::TileCtrlRegs& b
   SYSTOLIC_CMP(wl_row_q);
   SYSTOLIC_CMP(wl_bank_q);
   SYSTOLIC_CMP(wl_krem_q);
+  SYSTOLIC_CMP(wl_kdone_q);
   SYSTOLIC_CMP(wl_mrem_q);
   SYSTOLIC_CMP(wl_nrem_q);
   SYSTOLIC_CMP(wl_addr_q);
@@ -210,6 +239,9 @@ std::string regs_diff(const model::TileCtrlRegs& a, const model::TileCtrlRegs& b
   SYSTOLIC_CMP(s_first_q);
   SYSTOLIC_CMP(acc_first_q);
   SYSTOLIC_CMP(acc_last_q);
+  SYSTOLIC_CMP(kto_q);
+  SYSTOLIC_CMP(brows_q);
+  SYSTOLIC_CMP(qrdy_q);
   SYSTOLIC_CMP(s_addr_q);
   SYSTOLIC_CMP(s_kbase_q);
   SYSTOLIC_CMP(s_caddr_q);
@@ -272,4 +304,175 @@ TEST_CASE("tile_ctrl: a fast-forward equals the edges it skips", "[tile_ctrl][ti
     // The fast-forward covers much of a command where tiles are many slots long.
     if (p.AccWords >= 8) CHECK(steady > busy / 4);
   }
+}
+
+namespace {
+
+// One command of M x N x K (one M-block) with gates: the B rows loaded by input cycle t (t = 0:
+// the start cycle) and the first input cycle with q_ready_i.
+struct GatedCmd {
+  uint32_t m, n, k;
+  bool kt_outer, acc_last;
+  std::vector<uint32_t> rows;  // b_rows_i per input cycle (the last value holds after)
+  uint64_t tq;
+};
+
+// docs/architecture.md, "Tile schedule" with the gates: tile i (in the command's order) reads B
+// rows kt*Rows .. kt*Rows + kv - 1; b_rows_i and q_ready_i are registered, so command cycle c
+// (c = 0: the first busy cycle) sees the inputs of input cycle c (input cycle 0 = the start
+// cycle, the edge ending it is the first sample). Recurrence:
+//   wl_i = max(wl_{i-1} + Rows, e_{i-NB} + Cols - 1, gb_i),  gb_i = first c with rows[c] >= need_i
+//   s_i  = max(wl_i + 1, e_{i-1} + 1, gq_i),  gq_i = tq for a last-K-tile with acc_last, else 0
+//   e_i  = s_i + M - 1
+// and a cycle before s_j that issues nothing is MWAIT when tile j's load started earlier and its
+// q gate is closed, or its load has not started, the loader is idle and its b gate is closed.
+struct GatedTile {
+  int64_t wl, s, e;
+  uint32_t nt, kt;
+};
+struct GatedSchedule {
+  std::vector<GatedTile> tiles;
+  uint64_t busy = 0, mwait = 0, wstall = 0;
+};
+GatedSchedule gated_schedule(const TileCtrlParams& p, const GatedCmd& c) {
+  const int64_t R = p.Rows, C = p.Cols, M = c.m;
+  const uint32_t kt_n = (c.k + uint32_t(p.Rows) - 1) / uint32_t(p.Rows);
+  const uint32_t nt_n = (c.n + uint32_t(p.Cols) - 1) / uint32_t(p.Cols);
+  auto rows_at = [&](int64_t t) {
+    return c.rows[size_t(std::min<int64_t>(t, int64_t(c.rows.size()) - 1))];
+  };
+  GatedSchedule g;
+  for (uint32_t a = 0; a < (c.kt_outer ? kt_n : nt_n); ++a) {
+    for (uint32_t b = 0; b < (c.kt_outer ? nt_n : kt_n); ++b) {
+      const uint32_t nt = c.kt_outer ? b : a, kt = c.kt_outer ? a : b;
+      const uint64_t need = uint64_t(kt) * R + std::min<uint64_t>(R, c.k - uint64_t(kt) * R);
+      int64_t gb = 0;
+      while (rows_at(gb) < need) ++gb;
+      const size_t i = g.tiles.size();
+      int64_t w = std::max<int64_t>(i == 0 ? 0 : g.tiles[i - 1].wl + R, gb);
+      if (i >= size_t(p.WeightBanks)) w = std::max(w, g.tiles[i - size_t(p.WeightBanks)].e + C - 1);
+      const int64_t gq = kt + 1 == kt_n && c.acc_last ? int64_t(c.tq) : 0;
+      int64_t st = std::max(w + 1, gq);
+      if (i >= 1) st = std::max(st, g.tiles[i - 1].e + 1);
+      g.tiles.push_back({w, st, st + M - 1, nt, kt});
+    }
+  }
+  for (size_t j = 0; j < g.tiles.size(); ++j) {
+    const GatedTile& t = g.tiles[j];
+    const int64_t from = j == 0 ? 0 : g.tiles[j - 1].e + 1;
+    const int64_t idle_from = j == 0 ? 0 : g.tiles[j - 1].wl + R;  // the loader free again
+    for (int64_t cyc = from; cyc < t.s; ++cyc) {
+      const uint64_t need = uint64_t(t.kt) * R + std::min<uint64_t>(R, c.k - uint64_t(t.kt) * R);
+      const bool q_wait =
+          t.wl < cyc && cyc < t.s && t.kt + 1 == kt_n && c.acc_last && cyc < int64_t(c.tq);
+      const bool b_wait = t.wl >= cyc && cyc >= idle_from && rows_at(cyc) < need;
+      (q_wait || b_wait ? g.mwait : g.wstall) += 1;
+    }
+  }
+  g.busy = uint64_t(g.tiles.back().e + R + C + p.RequantDepth + 1);
+  return g;
+}
+
+}  // namespace
+
+TEST_CASE("tile_ctrl: the gates and the K-tiles-outer order follow the documented schedule",
+          "[tile_ctrl]") {
+  std::mt19937_64 rng(test::test_seed("tile-ctrl-gates"));
+  constexpr uint32_t kAll = (uint32_t{1} << iface::kDimWidth) - 1;
+  std::vector<TileCtrlParams> params;
+  for (auto& r : runners()) params.push_back(r->params());
+  params.push_back({8, 4, 64, 3, 1});
+  params.push_back({4, 8, 64, 5, 2});
+  int gated_waits = 0, q_waits_seen = 0;
+  for (const TileCtrlParams& p : params) {
+    for (int rep = 0; rep < 40; ++rep) {
+      GatedCmd c;
+      c.k = 1 + uint32_t(rng() % uint64_t(4 * p.Rows));
+      // N-tiles' sums side by side: NT <= AccWords, M * NT <= AccWords.
+      c.n = 1 + uint32_t(rng() % uint64_t(std::min(3, p.AccWords) * p.Cols));
+      const uint32_t nt = (c.n + uint32_t(p.Cols) - 1) / uint32_t(p.Cols);
+      c.m = 1 + uint32_t(rng() % uint64_t(std::max<uint32_t>(1, uint32_t(p.AccWords) / nt)));
+      c.kt_outer = rng() % 2 == 0;
+      c.acc_last = rng() % 4 != 0;
+      const uint64_t step = rng() % 5, b0 = rng() % (c.k + 1);
+      for (uint64_t t = 0;; ++t) {
+        const uint64_t r = step == 0 ? c.k : b0 + t / step;
+        c.rows.push_back(r >= c.k ? kAll : uint32_t(r));
+        if (r >= c.k) break;
+      }
+      c.tq = rng() % (uint64_t(c.k) * 3 + 20);
+      INFO("tile_ctrl Rows=" << p.Rows << " Cols=" << p.Cols << " AccWords=" << p.AccWords
+                             << " WeightBanks=" << p.WeightBanks << "; " << c.m << "x" << c.n << "x"
+                             << c.k << (c.kt_outer ? " kt-outer" : " nt-outer") << " b step "
+                             << step << " from " << b0 << ", q at " << c.tq);
+      const GatedSchedule g = gated_schedule(p, c);
+      model::TileCtrl t(p);
+      TileCtrlIn in;
+      in.m_i = c.m;
+      in.n_i = c.n;
+      in.k_i = c.k;
+      in.a_base_i = 3;
+      in.b_base_i = 5;
+      in.c_base_i = 7;
+      in.acc_first_i = true;
+      in.acc_last_i = c.acc_last;
+      in.kt_outer_i = c.kt_outer;
+      in.start_i = true;
+      uint64_t busy = 0, mwait = 0, wstall = 0, compute = 0;
+      size_t wl_tile = 0, s_tile = 0;
+      uint32_t slot = 0;
+      const uint32_t kt_n = (c.k + uint32_t(p.Rows) - 1) / uint32_t(p.Rows);
+      for (uint64_t cyc = 0; cyc < g.busy + 8 * c.rows.size() + 400; ++cyc) {
+        in.b_rows_i = c.rows[std::min<size_t>(cyc, c.rows.size() - 1)];
+        in.q_ready_i = cyc >= c.tq;
+        const model::TileCtrlOut o = t.out();
+        if (cyc > 0 && o.busy_o) {
+          const int64_t cc = int64_t(cyc) - 1;  // command cycle
+          ++busy;
+          mwait += o.ph_mwait_o;
+          wstall += o.ph_wstall_o;
+          compute += o.ph_compute_o;
+          if (o.wl_issue_o && o.wl_row_o == 0) {
+            REQUIRE(wl_tile < g.tiles.size());
+            const GatedTile& x = g.tiles[wl_tile++];
+            CHECK(cc == x.wl);
+            // B row r of tile (nt, kt): b_base + nt*K + kt*Rows + r.
+            CHECK(o.wl_addr_o == 5 + uint64_t(x.nt) * c.k + uint64_t(x.kt) * p.Rows);
+          }
+          if (o.s_issue_o) {
+            REQUIRE(s_tile < g.tiles.size());
+            const GatedTile& x = g.tiles[s_tile];
+            if (slot == 0) CHECK(cc == x.s);
+            // Slot j: A word a_base + j*KT + kt, C word c_base + j*NT + nt, accumulator row
+            // nt*M + j in the K-tiles-outer order or without acc_last (N-tiles' sums side by
+            // side), j otherwise.
+            const uint32_t ntn = (c.n + uint32_t(p.Cols) - 1) / uint32_t(p.Cols);
+            CHECK(o.s_addr_o == 3 + uint64_t(slot) * kt_n + x.kt);
+            CHECK(o.s_caddr_o == 7 + uint64_t(slot) * ntn + x.nt);
+            CHECK(o.s_nt_o == x.nt);
+            CHECK(o.s_j_o == (c.kt_outer || !c.acc_last ? x.nt * c.m : 0) + slot);
+            CHECK(o.s_first_o == (x.kt == 0));
+            CHECK(o.s_last_o == (x.kt + 1 == kt_n && c.acc_last));
+            if (++slot == c.m) {
+              slot = 0;
+              ++s_tile;
+            }
+          }
+        }
+        t.tick(in);
+        in.start_i = false;
+      }
+      CHECK(wl_tile == g.tiles.size());
+      CHECK(s_tile == g.tiles.size());
+      CHECK(busy == g.busy);
+      CHECK(compute == uint64_t(c.m) * g.tiles.size());
+      CHECK(mwait == g.mwait);
+      CHECK(wstall == g.wstall);
+      gated_waits += mwait > 0;
+      q_waits_seen += c.acc_last && c.tq > 0 && mwait > 0;
+    }
+  }
+  // The stimulus exercised the gates (else the test is void).
+  CHECK(gated_waits > 20);
+  CHECK(q_waits_seen > 5);
 }

@@ -79,6 +79,8 @@ const char* to_string(CtrlState s) {
       return "DRAIN";
     case CtrlState::kOutput:
       return "OUTPUT";
+    case CtrlState::kMwait:
+      return "MWAIT";
   }
   return "?";
 }
@@ -145,7 +147,7 @@ std::string write_state_filter(const std::string& dir) {
   std::string f;
   fmt::format_to(std::back_inserter(f),
                  "# GTKWave translate filter: TOP.systolic_top.u_ctrl.state (decimal)\n");
-  for (uint32_t v = 0; v <= 4; ++v)
+  for (uint32_t v = 0; v <= 5; ++v)
     fmt::format_to(std::back_inserter(f), "{} {}\n", v, to_string(CtrlState(v)));
   base::write_file_atomic(path, f);
   return path;
