@@ -56,11 +56,13 @@ bool Dma::storing() const { return r_.state_q == DmaState::kXfer && r_.xk_q == k
 
 uint32_t Dma::next_xfer(bool after) const {
   const DmaRegs& r = r_;
+  // The block the loads are for: nx, or cu while it computes before its B / Q are in (early_q).
+  const DmaBlock& ld = r.early_q ? r.cu_q : r.nx_q;
   for (uint32_t x = kXC; x <= kXShift; ++x) {
     if (after ? x <= r.xk_q : x < r.xk_q) continue;
-    if ((x == kXC && r.pv_q.valid && r.pv_q.klast) || (x == kXA && r.nx_q.valid && r.nx_q.load_a) ||
-        (x == kXB && r.nx_q.valid && r.nx_q.load_b) ||
-        (x >= kXBias && x <= kXShift && r.nx_q.valid && r.nx_q.load_q)) {
+    if ((x == kXC && r.pv_q.valid && r.pv_q.klast) || (x == kXA && ld.valid && ld.load_a) ||
+        (x == kXB && ld.valid && ld.load_b) ||
+        (x >= kXBias && x <= kXShift && ld.valid && ld.load_q)) {
       return x;
     }
   }
@@ -181,7 +183,7 @@ void Dma::update_outputs() {
   o.busy_o = r.state_q != DmaState::kIdle;
   o.done_o = r.done_q;
   o.err_o = r.done_q ? r.err_q : 0;
-  o.tile_start_o = r.state_q == DmaState::kTile;
+  o.tile_start_o = r.state_q == DmaState::kTile || r.tstart_q;
   o.tile_m_o = r.cu_q.mc;
   o.tile_n_o = r.cu_q.nc;
   o.tile_a_base_o = r.cu_q.a_half ? half_a_ : 0;
@@ -194,12 +196,12 @@ void Dma::update_outputs() {
   o.tile_kt_outer_o = r.ko_q;
   // The gates of an early block: its B rows written (none before its B transfer, all after it),
   // its SHIFT written (the last transfer: xk_q = XShift + 1).
-  o.tile_b_rows_o = !r.early_q ? kDimMask
+  o.tile_b_rows_o = !r.early_q || !r.cu_q.load_b ? kDimMask
                     : r.state_q == DmaState::kXfer && r.xk_q == kXB
-                        ? (r.nx_q.kc - r.wd_rows_q) & kDimMask
+                        ? (r.cu_q.kc - r.wd_rows_q) & kDimMask
                     : r.xk_q > kXB ? kDimMask
                                    : 0;
-  o.tile_q_ready_o = !r.early_q || r.xk_q == kXShift + 1;
+  o.tile_q_ready_o = !r.early_q || !r.cu_q.load_q || r.xk_q == kXShift + 1;
 }
 
 const DmaOut& Dma::eval(const DmaIn& in) {
@@ -268,11 +270,18 @@ void Dma::tick(const DmaIn& in) {
   const bool xfer_end = (ld && emit_ && r.wd_rows_q == 1 && wd_last_) ||
                         (st && (r.rq_ahead_q || r.rq_rows_q == 0) && r.wr_out_q == 0);
   const bool tile_idle = !r.tile_run_q || in.tile_done_i;
-  bool tile_run = r.tile_run_q && !in.tile_done_i;
-  // Block 0 starts computing once its A is written (kNext before its B; tile_ctrl not started):
-  // no transfer starts in that cycle.
-  const bool early_go = r.state_q == DmaState::kNext && r.early_q && !r.tile_run_q && r.xk_q == kXB;
-  const uint32_t go = r.state_q == DmaState::kNext && !early_go ? next_xfer(false) : kXNone;
+  bool tile_run = (r.tile_run_q && !in.tile_done_i) || r.tstart_q;
+  bool early = r.early_q, tstart = false;
+  // The next block starts computing as soon as tile_ctrl is idle and its A is written (kNext at
+  // its B or later, loads of it still to run): no transfer starts in that cycle.
+  const uint32_t go_next = r.state_q == DmaState::kNext ? next_xfer(false) : kXNone;
+  const bool early_go = r.state_q == DmaState::kNext && !r.early_q && tile_idle && r.nx_q.valid &&
+                        r.xk_q >= kXB && go_next != kXNone;
+  const uint32_t go = early_go ? kXNone : go_next;
+  // ... or during its B / BIAS / M0 / SHIFT load: the running load becomes cu's, and tile_ctrl
+  // starts in the next cycle (tstart_q).
+  const bool early_x =
+      r.state_q == DmaState::kXfer && !r.early_q && tile_idle && r.nx_q.valid && r.xk_q >= kXB;
   // The next transfer's reads start as soon as the running transfer has requested everything.
   const uint32_t go_ahead = r.state_q == DmaState::kXfer ? next_xfer(true) : kXNone;
   const bool pre =
@@ -389,9 +398,7 @@ void Dma::tick(const DmaIn& in) {
         nx.c_row = in.dram_c_i;
         nx.load_a = nx.load_b = nx.load_q = nx.kfirst = true;
         nx.klast = kcf >= k;
-        cu = nx;  // computes as soon as its A is written (early_q)
-        pv = DmaBlock{};
-        r.early_q = true;
+        cu = pv = DmaBlock{};
         // K-tiles outer when a block's sums fit the accumulator buffer side by side.
         const uint64_t ntf = (uint64_t(nbf) + uint64_t(p_.Cols) - 1) / uint64_t(p_.Cols);
         r.ko_q = mbf <= uint64_t(p_.AccWords) && mbf * ntf <= uint64_t(p_.AccWords);
@@ -401,6 +408,10 @@ void Dma::tick(const DmaIn& in) {
     case DmaState::kNext:
       if (early_go) {
         next = DmaState::kTile;
+        pv = r.cu_q;
+        cu = r.nx_q;
+        nx = successor(in);
+        early = true;
       } else if (go == kXNone) {
         next = DmaState::kWait;
       } else {
@@ -413,14 +424,20 @@ void Dma::tick(const DmaIn& in) {
         next = DmaState::kNext;
         xk = (r.xk_q + 1) & 7u;
       }
+      if (early_x) {
+        pv = r.cu_q;
+        cu = r.nx_q;
+        nx = successor(in);
+        early = true;
+        tstart = true;
+      }
       break;
     case DmaState::kWait:
       if (r.early_q) {
-        // Block 0's loads are done (it may still compute): block 1 loads.
+        // The computing block's loads are done: the previous block stores, the next one loads.
         next = DmaState::kNext;
         xk = kXC;
-        nx = successor(in);
-        r.early_q = false;
+        early = false;
       } else if (tile_idle) {
         if (r.nx_q.valid) {
           next = DmaState::kTile;
@@ -440,7 +457,7 @@ void Dma::tick(const DmaIn& in) {
       break;
     case DmaState::kTile:
       next = DmaState::kNext;
-      xk = r.early_q ? kXB : kXC;  // block 0: its B next
+      xk = r.early_q ? r.xk_q : kXC;  // early: its own B / Q next
       tile_run = true;
       break;
   }
@@ -484,7 +501,7 @@ void Dma::tick(const DmaIn& in) {
   // The descriptor of the transfer whose walks start this edge (only then: not every cycle).
   const uint32_t xsel = pre ? go_ahead : go;
   if (xsel != kXNone) {
-    const DmaBlock& bx = xsel == kXC ? r.pv_q : r.nx_q;
+    const DmaBlock& bx = xsel == kXC ? r.pv_q : r.early_q ? r.cu_q : r.nx_q;
     const uint32_t nc = bx.nc;
     const uint64_t wpr = (uint64_t(nc) + uint64_t(p_.Cols) - 1) / uint64_t(p_.Cols);
     const uint64_t cols = uint64_t(p_.Cols);
@@ -589,6 +606,8 @@ void Dma::tick(const DmaIn& in) {
   r.cu_q = cu;
   r.pv_q = pv;
   r.tile_run_q = tile_run;
+  r.early_q = early;
+  r.tstart_q = tstart;
   update_outputs();
 }
 

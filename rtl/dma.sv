@@ -38,10 +38,15 @@
 // first / last chunk (the accumulators carry the sums between chunks, N-tile nt of the block in
 // rows nt*Mb .. nt*Mb + Mb - 1: tile_ctrl).
 //
-// Sequence (three block descriptors: nx loading, cu computing, pv storing): load block 0's A,
-// start tile_ctrl on it (STile; early_q), load its B, BIAS, M0 and SHIFT while it computes
-// (tile_b_rows_o: the rows of B written so far, tile_q_ready_o: SHIFT written, which tile_ctrl
-// waits for; else all ones and 1), then let nx be block 1 without waiting; then repeatedly: wait until tile_ctrl is idle (the cycle of its done_o counts), shift pv <- cu <-
+// Sequence (three block descriptors: nx loading, cu computing, pv storing): an iteration runs,
+// one after another, pv's C, nx's A (if it changes), nx's B, BIAS, M0, SHIFT (if its panel
+// changes). Once nx's A is written (SNext at XB or later) and tile_ctrl is idle, nx starts
+// early (early_q; pv <- cu <- nx <- successor, STile) and its remaining B / BIAS / M0 / SHIFT
+// load while it computes (ld_q = cu_q: tile_b_rows_o, the rows of its B written so far, and
+// tile_q_ready_o, its SHIFT written, are tile_ctrl's gates; else all ones and 1); then the next
+// iteration. The same when tile_ctrl becomes idle during nx's B / BIAS / M0 / SHIFT load (SXfer,
+// early_x): the running load becomes cu's and tile_ctrl starts in the next cycle (tstart_q).
+// Otherwise, after the iteration's transfers: wait until tile_ctrl is idle (the cycle of its done_o counts), shift pv <- cu <-
 // nx <- successor, start tile_ctrl on cu (STile, 1 cycle: tile_start_o and the tile_* command
 // outputs, which hold until the next STile), then one transfer after another: pv's C, nx's A (if
 // it changes), nx's B, BIAS, M0, SHIFT (if its panel changes); each transfer is preceded by one
@@ -198,7 +203,8 @@ module dma #(
   logic                 split_q, split_d;      // K-chunks
   blk_t                 nx_q, nx_d, cu_q, cu_d, pv_q, pv_d;
   logic                 tile_run_q, tile_run_d;
-  logic                 early_q, early_d;      // block 0 computes while its B and Q load
+  logic                 early_q, early_d;      // cu computes while its B and Q load
+  logic                 tstart_q, tstart_d;    // start tile_ctrl (a block started during a load)
   logic                 ko_q, ko_d;            // tile commands K-tiles outer (Mb * NTb <= AccWords)
   // The transfer of the current phase.
   logic [MAW-1:0]       x_ld_q, x_ld_d;        // bytes between rows
@@ -421,10 +427,10 @@ module dma #(
   assign tile_kt_outer_o  = ko_q;
   // The gates of an early block: its B rows written (none before its B transfer, all after it),
   // its SHIFT written (the last transfer: xk_q = XShift + 1).
-  assign tile_b_rows_o  = !early_q ? '1
-                        : ((state_q == SXfer) && (xk_q == XB)) ? nx_q.kc - wd_rows_q
+  assign tile_b_rows_o  = (!early_q || !cu_q.load_b) ? '1
+                        : ((state_q == SXfer) && (xk_q == XB)) ? cu_q.kc - wd_rows_q
                         : (xk_q > XB) ? '1 : '0;
-  assign tile_q_ready_o = !early_q || (xk_q == 3'd6);
+  assign tile_q_ready_o = !early_q || !cu_q.load_q || (xk_q == 3'd6);
 
   // ---------------------------------------------------------------------------------------------
   // The transfer SNext starts: the first of xk_q .. XC that this iteration needs
@@ -436,6 +442,11 @@ module dma #(
   logic [AW-1:0]   nx_sbase, nx_rstride, nx_cstride;
   logic [63:0]     wpr_nc, wpr_kc;
 
+  // The block the loads are for: nx, or cu while it computes before its B / Q are in (early_q).
+  blk_t       ld_q;
+  logic       unused_ld;  // (its m0, c_row, c_half, kfirst, klast: a load does not read them)
+  assign ld_q = early_q ? cu_q : nx_q;
+  assign unused_ld = ^ld_q;
   logic [5:0] need;  // transfer x is needed in this iteration
   logic [5:0] want;  // ... and not yet started (x >= xk_q)
   logic [5:1] ahead; // ... and after the running one (x > xk_q; never C, the first)
@@ -443,9 +454,9 @@ module dma #(
   always_comb begin
     for (int x = 0; x < 6; x++) begin
       need[x] = ((x == 32'(XC)) && pv_q.valid && pv_q.klast) ||
-                ((x == 32'(XA)) && nx_q.valid && nx_q.load_a) ||
-                ((x == 32'(XB)) && nx_q.valid && nx_q.load_b) ||
-                ((x >= 32'(XBias)) && (x <= 32'(XShift)) && nx_q.valid && nx_q.load_q);
+                ((x == 32'(XA)) && ld_q.valid && ld_q.load_a) ||
+                ((x == 32'(XB)) && ld_q.valid && ld_q.load_b) ||
+                ((x >= 32'(XBias)) && (x <= 32'(XShift)) && ld_q.valid && ld_q.load_q);
       want[x]  = need[x] && (x >= 32'(xk_q));
     end
     for (int x = 1; x < 6; x++) ahead[x] = need[x] && (x > 32'(xk_q));
@@ -460,36 +471,36 @@ module dma #(
   logic [2:0] xsel;
   assign xsel = (state_q == SNext) ? go : go_ahead;
   always_comb begin
-    x_nc   = (xsel == XC) ? pv_q.nc : nx_q.nc;
+    x_nc   = (xsel == XC) ? pv_q.nc : ld_q.nc;
     wpr_nc = (64'(x_nc) + 64'(Cols) - 64'd1) / 64'(Cols);
-    wpr_kc = (64'(nx_q.kc) + 64'(Rows) - 64'd1) / 64'(Rows);
+    wpr_kc = (64'(ld_q.kc) + 64'(Rows) - 64'd1) / 64'(Rows);
     nx_addr = '0; nx_ld = '0; nx_rb = '0; nx_rows = '0; nx_wpr = '0; nx_wb = '0; nx_pad = '0;
     nx_sbase = '0; nx_rstride = '0; nx_cstride = '0;
     case (xsel)
       XA: begin
-        nx_addr = nx_q.a_row + MAW'(nx_q.k0); nx_ld = ld_a_i; nx_rows = nx_q.mc;
-        nx_rb = MAW'(nx_q.kc); nx_wb = 8'(Rows); nx_wpr = DimW'(wpr_kc);
-        nx_pad = 8'(wpr_kc * 64'(Rows) - 64'(nx_q.kc));
-        nx_sbase = nx_q.a_half ? AW'(HalfA) : '0; nx_rstride = AW'(wpr_kc); nx_cstride = AW'(1);
+        nx_addr = ld_q.a_row + MAW'(ld_q.k0); nx_ld = ld_a_i; nx_rows = ld_q.mc;
+        nx_rb = MAW'(ld_q.kc); nx_wb = 8'(Rows); nx_wpr = DimW'(wpr_kc);
+        nx_pad = 8'(wpr_kc * 64'(Rows) - 64'(ld_q.kc));
+        nx_sbase = ld_q.a_half ? AW'(HalfA) : '0; nx_rstride = AW'(wpr_kc); nx_cstride = AW'(1);
       end
       XB: begin
-        nx_addr = nx_q.b_row + MAW'(nx_q.n0); nx_ld = ld_b_i; nx_rows = nx_q.kc;
+        nx_addr = ld_q.b_row + MAW'(ld_q.n0); nx_ld = ld_b_i; nx_rows = ld_q.kc;
         nx_rb = MAW'(x_nc); nx_wb = 8'(Cols); nx_wpr = DimW'(wpr_nc);
         nx_pad = 8'(wpr_nc * 64'(Cols) - 64'(x_nc));
-        nx_sbase = nx_q.b_half ? AW'(HalfB) : '0; nx_rstride = AW'(1);
-        nx_cstride = AW'(nx_q.kc);
+        nx_sbase = ld_q.b_half ? AW'(HalfB) : '0; nx_rstride = AW'(1);
+        nx_cstride = AW'(ld_q.kc);
       end
       XBias, XM0: begin
-        nx_addr = ((xsel == XBias) ? dram_bias_i : dram_m0_i) + MAW'(64'(nx_q.n0) * 64'd4);
+        nx_addr = ((xsel == XBias) ? dram_bias_i : dram_m0_i) + MAW'(64'(ld_q.n0) * 64'd4);
         nx_rows = DimW'(1); nx_rb = MAW'(64'(x_nc) * 64'd4);
         nx_wb = 8'(4 * Cols); nx_wpr = DimW'(wpr_nc);
         nx_pad = 8'((wpr_nc * 64'(Cols) - 64'(x_nc)) * 64'd4);
-        nx_sbase = nx_q.q_half ? AW'(HalfQ) : '0; nx_cstride = AW'(1);
+        nx_sbase = ld_q.q_half ? AW'(HalfQ) : '0; nx_cstride = AW'(1);
       end
       XShift: begin
-        nx_addr = dram_shift_i + MAW'(nx_q.n0); nx_rows = DimW'(1); nx_rb = MAW'(x_nc);
+        nx_addr = dram_shift_i + MAW'(ld_q.n0); nx_rows = DimW'(1); nx_rb = MAW'(x_nc);
         nx_wb = 8'(Cols); nx_wpr = DimW'(wpr_nc); nx_pad = 8'(wpr_nc * 64'(Cols) - 64'(x_nc));
-        nx_sbase = nx_q.q_half ? AW'(HalfQ) : '0; nx_cstride = AW'(1);
+        nx_sbase = ld_q.q_half ? AW'(HalfQ) : '0; nx_cstride = AW'(1);
       end
       XC: begin
         // x_pad: the bytes of a row's last word.
@@ -639,9 +650,14 @@ module dma #(
   // ---------------------------------------------------------------------------------------------
   // Control
   // ---------------------------------------------------------------------------------------------
-  logic xfer_end, tile_idle, early_go;
-  // Block 0 starts computing once its A is written (SNext before its B; tile_ctrl not started).
-  assign early_go  = (state_q == SNext) && early_q && !tile_run_q && (xk_q == XB);
+  logic xfer_end, tile_idle, early_go, early_x;
+  // The next block starts computing as soon as tile_ctrl is idle and its A is written (SNext at
+  // its B or later, loads of it still to run): its B / Q load behind tile_ctrl's gates.
+  assign early_go  = (state_q == SNext) && !early_q && tile_idle && nx_q.valid && (xk_q >= XB) &&
+                     (go != XNone);
+  // ... or during its B / BIAS / M0 / SHIFT load (SXfer): the running load becomes cu's, and
+  // tile_ctrl starts in the next cycle (tstart_q).
+  assign early_x   = (state_q == SXfer) && !early_q && tile_idle && nx_q.valid && (xk_q >= XB);
   assign xfer_end  = (loading && emit && (wd_rows_q == DimW'(1)) && wd_last) ||
                      (storing && (rq_ahead_q || (rq_rows_q == '0)) && (wr_out_q == '0));
   assign tile_idle = !tile_run_q || tile_done_i;  // tile_ctrl's done_o cycle: idle
@@ -665,6 +681,8 @@ module dma #(
     tile_run_d = tile_run_q && !tile_done_i;
     early_d    = early_q;
     ko_d       = ko_q;
+    tstart_d   = 1'b0;
+    if (tstart_q) tile_run_d = 1'b1;
     case (state_q)
       SIdle: if (start_i) begin
         state_d = SCheck;
@@ -687,15 +705,18 @@ module dma #(
           c_step_d  = MAW'(mbf * 64'(ld_c_i));
           b_step_d  = MAW'(kcf * 64'(ld_b_i));
           nx_d      = first;
-          cu_d      = first;  // computes as soon as its A is written (early_q)
+          cu_d      = '0;
           pv_d      = '0;
-          early_d   = 1'b1;
           ko_d      = kto;
         end
       end
       SNext: begin
         if (early_go) begin
           state_d = STile;
+          pv_d    = cu_q;
+          cu_d    = nx_q;
+          nx_d    = succ;
+          early_d = 1'b1;
         end else if (go == XNone) begin
           state_d = SWait;
         end else begin
@@ -703,15 +724,23 @@ module dma #(
           xk_d    = go;
         end
       end
-      SXfer: if (xfer_end) begin
-        state_d = SNext;
-        xk_d    = xk_q + 3'd1;
+      SXfer: begin
+        if (xfer_end) begin
+          state_d = SNext;
+          xk_d    = xk_q + 3'd1;
+        end
+        if (early_x) begin
+          pv_d     = cu_q;
+          cu_d     = nx_q;
+          nx_d     = succ;
+          early_d  = 1'b1;
+          tstart_d = 1'b1;
+        end
       end
       SWait: if (early_q) begin
-        // Block 0's loads are done (it may still compute): block 1 loads.
+        // The computing block's loads are done: the previous block stores, the next one loads.
         state_d = SNext;
         xk_d    = XC;
-        nx_d    = succ;
         early_d = 1'b0;
       end else if (tile_idle) begin
         if (nx_q.valid) begin
@@ -733,7 +762,7 @@ module dma #(
       end
       STile: begin
         state_d    = SNext;
-        xk_d       = early_q ? XB : XC;  // block 0: its B next
+        xk_d       = early_q ? xk_q : XC;  // early: its own B / Q next
         tile_run_d = 1'b1;
       end
       // Coverage: unreachable (state_q holds one of the six states above; its two other encodings
@@ -815,7 +844,7 @@ module dma #(
       b_step_q <= '0; kc_q <= '0; split_q <= 1'b0;
       nx_q <= '0; cu_q <= '0; pv_q <= '0;
       tile_run_q <= 1'b0;
-      early_q <= 1'b0; ko_q <= 1'b0;
+      early_q <= 1'b0; ko_q <= 1'b0; tstart_q <= 1'b0;
       x_ld_q <= '0; x_rb_q <= '0; x_wb_q <= '0; x_wpr_q <= '0; x_pad_q <= '0;
       x_rstride_q <= '0; x_cstride_q <= '0;
       rq_rows_q <= '0; rq_row_q <= '0; rq_beat_q <= '0;
@@ -834,7 +863,7 @@ module dma #(
       b_step_q <= b_step_d; kc_q <= kc_d; split_q <= split_d;
       nx_q <= nx_d; cu_q <= cu_d; pv_q <= pv_d;
       tile_run_q <= tile_run_d;
-      early_q <= early_d; ko_q <= ko_d;
+      early_q <= early_d; ko_q <= ko_d; tstart_q <= tstart_d;
       x_ld_q <= x_ld_d; x_rb_q <= x_rb_d; x_wb_q <= x_wb_d; x_wpr_q <= x_wpr_d;
       x_pad_q <= x_pad_d; x_rstride_q <= x_rstride_d; x_cstride_q <= x_cstride_d;
       rq_rows_q <= rq_rows_d; rq_row_q <= rq_row_d; rq_beat_q <= rq_beat_d;
@@ -852,7 +881,7 @@ module dma #(
   assign busy_o       = state_q != SIdle;
   assign done_o       = done_q;
   assign err_o        = done_q ? err_q : '0;
-  assign tile_start_o = state_q == STile;
+  assign tile_start_o = (state_q == STile) || tstart_q;
   assign ph_store_o   = busy_o && (state_q != SCheck) && !tile_busy && no_tile_left;
   assign ph_load_o    = busy_o && !tile_busy && !ph_store_o;
 
@@ -889,6 +918,8 @@ module dma #(
   `SYS_COVER(SecondTile_C, tile_start_o && tiled_q)
   `SYS_COVER(LoadUnderTile_C, loading && tile_busy)
   `SYS_COVER(ReqHeld_C, mem_req_valid_o && !mem_req_ready_i)
+  // A block started while one of its own loads runs (its B or Q behind tile_ctrl's gates).
+  `SYS_COVER(StartDuringLoad_C, tstart_q)
   // The handshake: a request not accepted stays up, unchanged, on the next cycle (valid, we,
   // addr, wdata, wstrb and its tensor), as the memory may sample it then.
   logic                  held_q, held_we_q;
@@ -922,7 +953,7 @@ module dma #(
   `SYS_ASSERT(LoadHalfQ_A, !(loading && (xk_q > XB) && tile_busy && !early_q &&
                              (nx_q.q_half == cu_q.q_half)))
   // An early block starts only after its A: tile_ctrl is never started before xk_q reaches XB.
-  `SYS_ASSERT(EarlyAfterA_A, !(tile_start_o && early_q && (xk_q != XB)))
+  `SYS_ASSERT(EarlyAfterA_A, !(tile_start_o && early_q && (xk_q < XB)))
   `SYS_ASSERT(StoreHalfC_A, !(storing && tile_busy && (pv_q.c_half == cu_q.c_half)))
 
 endmodule

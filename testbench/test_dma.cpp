@@ -36,10 +36,10 @@ struct Plan {
   uint64_t rd_a = 0, rd_b = 0, rd_q = 0;  // ... of the reads of A, B and BIAS/M0/SHIFT
   // Scratchpad words read and written by the engine and the DMA, region A .. SHIFT.
   uint64_t sram_rd[6] = {}, sram_wr[6] = {};
-  uint64_t bytes = 0;        // the traffic formula of the chosen order (T_a or T_b)
-  t::ExpectedCycles tile;    // summed over the blocks' tile commands
-  int blocks = 0;            // tile commands (blocks x K-chunks)
-  uint64_t first_tiles = 0;  // tiles of the first tile command (it starts before its B is in)
+  uint64_t bytes = 0;      // the traffic formula of the chosen order (T_a or T_b)
+  t::ExpectedCycles tile;  // summed over the blocks' tile commands
+  int blocks = 0;          // tile commands (blocks x K-chunks)
+  uint64_t tiles = 0;      // tiles of all tile commands (each may start before its B is in)
   bool a_outer = false, split = false;
 };
 Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis, double bw) {
@@ -149,7 +149,7 @@ Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis, 
       prev_m = m0;
       prev_n = n0;
       const t::ExpectedCycles s = t::schedule(p, int(mc), int(nc), int(kcc));
-      if (x.blocks == 0) x.first_tiles = ntc * ktc * ((mc + uint64_t(p.AccWords) - 1) / p.AccWords);
+      x.tiles += ntc * ktc * ((mc + uint64_t(p.AccWords) - 1) / uint64_t(p.AccWords));
       x.tile.busy += s.busy;
       x.tile.compute += s.compute;
       x.tile.wstall += s.wstall;
@@ -229,13 +229,13 @@ void check_case(const Case& c, const GemmJob& job) {
   // The traffic formula counts bytes; beats round each row up to whole beats.
   CHECK(e.dram_rd + e.dram_wr >= x.bytes);
   // Every block is one tile_ctrl command on the tile schedule; the rest of the busy cycles are
-  // the array waiting for memory (load: before and between blocks, and in the first block while
-  // tile_ctrl waits for its B rows and its BIAS / M0 / SHIFT) and the last store. The first
-  // block's gates (their schedule is checked exactly by test_tile_ctrl) can add one weight-load
-  // stall per tile: the slot after a gated load's first row.
+  // the array waiting for memory (load: before and between blocks, and while tile_ctrl waits at
+  // its gates for a block's B rows and BIAS / M0 / SHIFT) and the last store. The gates (their
+  // schedule is checked exactly by test_tile_ctrl) can add one weight-load stall per tile: the
+  // slot after a gated load's first row.
   CHECK(e.busy == e.load + e.store + e.wstall + e.compute + e.drain + e.output);
   CHECK(e.compute == x.tile.compute);
-  CHECK(e.wstall <= x.tile.wstall + x.first_tiles);
+  CHECK(e.wstall <= x.tile.wstall + x.tiles);
   CHECK(e.drain == x.tile.drain);
   CHECK(e.output == x.tile.output);
   CHECK(e.macs == x.tile.macs);
