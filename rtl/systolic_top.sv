@@ -28,8 +28,9 @@
 //   - A CTRL write with bit 1 set (bit 0 clear) while busy_o = 0 starts a memory command (dma):
 //     busy_o = 1 from the next cycle through the last acknowledged C write, then done_o for one
 //     cycle; in between the DMA loads the operands through the memory port (mem_req_*,
-//     mem_rsp_*, protocol in rtl/dma.sv), tile_ctrl runs the command as above (its own done_o
-//     is internal) and the DMA stores C. A refused memory command (STATUS[4:2] != 0) is busy in
+//     mem_rsp_*, protocol in rtl/dma.sv), tile_ctrl runs each block as above (its own done_o
+//     is internal; a block started before its B or BIAS / M0 / SHIFT are in waits at tile_ctrl's
+//     gates, b_rows_i / q_ready_i, and those cycles count as CYC_LOAD) and the DMA stores C. A refused memory command (STATUS[4:2] != 0) is busy in
 //     one cycle and touches neither memory nor scratchpads.
 //   - Reset (rst_ni = 0, asynchronous) clears every register and stops any command; scratchpads
 //     and the accumulator buffer are not reset.
