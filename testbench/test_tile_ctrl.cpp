@@ -20,6 +20,8 @@ using model::TileCtrlParams;
 
 namespace {
 
+constexpr uint32_t kAll = (uint32_t{1} << iface::kDimWidth) - 1;  // b_rows_i: every row loaded
+
 struct Runner {
   virtual ~Runner() = default;
   virtual const TileCtrlParams& params() const = 0;
@@ -65,7 +67,6 @@ std::vector<std::unique_ptr<Runner>> runners() {
 // inputs change only while idle (the contract), start_i pulses also while busy (ignored).
 std::vector<TileCtrlIn> random_stimulus(const TileCtrlParams& p, std::mt19937_64& rng,
                                         int commands) {
-  constexpr uint32_t kAll = (uint32_t{1} << iface::kDimWidth) - 1;
   std::vector<TileCtrlIn> ins;
   TileCtrlIn in;
   in.b_rows_i = kAll;
@@ -329,6 +330,7 @@ struct GatedCmd {
 struct GatedTile {
   int64_t wl, s, e;
   uint32_t nt, kt;
+  uint64_t need;  // B rows the tile reads: kt*Rows + kv
 };
 struct GatedSchedule {
   std::vector<GatedTile> tiles;
@@ -354,7 +356,7 @@ GatedSchedule gated_schedule(const TileCtrlParams& p, const GatedCmd& c) {
       const int64_t gq = kt + 1 == kt_n && c.acc_last ? int64_t(c.tq) : 0;
       int64_t st = std::max(w + 1, gq);
       if (i >= 1) st = std::max(st, g.tiles[i - 1].e + 1);
-      g.tiles.push_back({w, st, st + M - 1, nt, kt});
+      g.tiles.push_back({w, st, st + M - 1, nt, kt, need});
     }
   }
   for (size_t j = 0; j < g.tiles.size(); ++j) {
@@ -362,10 +364,9 @@ GatedSchedule gated_schedule(const TileCtrlParams& p, const GatedCmd& c) {
     const int64_t from = j == 0 ? 0 : g.tiles[j - 1].e + 1;
     const int64_t idle_from = j == 0 ? 0 : g.tiles[j - 1].wl + R;  // the loader free again
     for (int64_t cyc = from; cyc < t.s; ++cyc) {
-      const uint64_t need = uint64_t(t.kt) * R + std::min<uint64_t>(R, c.k - uint64_t(t.kt) * R);
       const bool q_wait =
           t.wl < cyc && cyc < t.s && t.kt + 1 == kt_n && c.acc_last && cyc < int64_t(c.tq);
-      const bool b_wait = t.wl >= cyc && cyc >= idle_from && rows_at(cyc) < need;
+      const bool b_wait = t.wl >= cyc && cyc >= idle_from && rows_at(cyc) < t.need;
       (q_wait || b_wait ? g.mwait : g.wstall) += 1;
     }
   }
@@ -378,7 +379,6 @@ GatedSchedule gated_schedule(const TileCtrlParams& p, const GatedCmd& c) {
 TEST_CASE("tile_ctrl: the gates and the K-tiles-outer order follow the documented schedule",
           "[tile_ctrl]") {
   std::mt19937_64 rng(test::test_seed("tile-ctrl-gates"));
-  constexpr uint32_t kAll = (uint32_t{1} << iface::kDimWidth) - 1;
   std::vector<TileCtrlParams> params;
   for (auto& r : runners()) params.push_back(r->params());
   params.push_back({8, 4, 64, 3, 1});
