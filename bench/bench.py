@@ -43,13 +43,16 @@ soak      `systolic soak --gemms 10000` over the 50 configurations of soak_confi
           split into several commands, M-blocks and K-chunks), built once into build-soak/
           (target `systolic` only; `--no-build` runs the binary already there). Target: zero
           mismatches.
-build-time  a cold build of this tree and of the baseline ref (fresh build directories, ccache
-          off), one after the other, each `cmake -S . -B DIR -G Ninja && cmake --build DIR -j2`.
+build-time  README command (1) of this tree and of the baseline ref (default 763cba4) as each
+          tree's README states it, install step left out: fresh build directories, ccache off,
+          one after the other, to the main job's output; then a 48x24 array built on demand
+          (first run, second run, traced).
 
 Uses only the `systolic` binary (build/systolic) and Debian's python3.
 """
 import json
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -289,32 +292,66 @@ def compare():
     print()
 
 
+def readme_command(src, n):
+    """README command (n) of the tree at src, without its install step, as argument lists."""
+    with open(os.path.join(src, "README.md")) as f:
+        lines = f.read().splitlines()
+    i = next(k for k, line in enumerate(lines) if line.startswith(f"# ({n})"))
+    parts = [p.strip() for p in lines[i + 1].split("&&")]
+    return [shlex.split(p) for p in parts if not p.startswith("scripts/install-deps.sh")]
+
+
 def build_time():
-    baseline = option("--baseline", "cfe0d8f")
+    """README command (1) (build what it builds, then run the main job) from a fresh build
+    directory with ccache off, as each tree's own README states it: this tree and the baseline,
+    one after the other in one run. Then the first use of a configuration built on demand."""
+    baseline = option("--baseline", "763cba4")
     rows = []
-    # In the source tree (one file system with the sources; ignored by .gitignore: /tmp*/).
     with tempfile.TemporaryDirectory(dir=ROOT) as tmp:
-        env = dict(os.environ, CCACHE_DISABLE="1")
-        for name, src in (("this tree", ROOT), (baseline, None)):
-            if src is None:
-                _, secs = build_ref(baseline, ccache=False, build_dir=os.path.join(tmp, "base"))
-            else:
-                out = os.path.join(tmp, "this")
+        env = dict(os.environ, CCACHE_DISABLE="1", SYSTOLIC_CACHE_DIR=os.path.join(tmp, "cache"))
+        sha = git("rev-parse", "--verify", f"{baseline}^{{commit}}")
+        base_src = os.path.join(tmp, "base-src")
+        git("worktree", "add", "--detach", base_src, sha)
+        try:
+            for name, src in (("this tree", ROOT), (baseline, base_src)):
+                out = os.path.join(tmp, "build-" + ("this" if src == ROOT else "base"))
                 t0 = time.monotonic()
-                for cmd in (["cmake", "-S", src, "-B", out, "-G", "Ninja"],
-                            ["cmake", "--build", out, "-j2"]):
-                    p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE,
+                for cmd in readme_command(src, 1):
+                    cmd = [out + "/systolic" if c == "build/systolic" else
+                           out if c == "build" else c for c in cmd]
+                    p = subprocess.run(cmd, cwd=src, env=env, stdout=subprocess.PIPE,
                                        stderr=subprocess.STDOUT)
                     if p.returncode != 0:
-                        sys.exit(f"bench: the cold build failed:\n{p.stdout.decode()[-3000:]}")
-                secs = time.monotonic() - t0
-            rows.append((name, secs))
-    print("### Cold build (fresh build directory, ccache off, -j2)\n")
-    print("| tree | configure + build |")
-    print("|---|---|")
-    for name, secs in rows:
-        print(f"| {name} | {secs / 60:.1f} min |")
+                        sys.exit(f"bench: {' '.join(cmd)} failed:\n{p.stdout.decode()[-3000:]}")
+                rows.append((name, time.monotonic() - t0, " && ".join(
+                    " ".join(c) for c in readme_command(src, 1))))
+        finally:
+            git("worktree", "remove", "--force", base_src)
+        # A configuration this build does not carry, built on demand by its first run.
+        demand = []
+        this = os.path.join(tmp, "build-this", "systolic")
+        for label, extra in (("48x24, rtl engine", ["--engine", "rtl"]),
+                             ("48x24, rtl engine, again", ["--engine", "rtl"]),
+                             ("48x24, traced", ["--engine", "rtl", "--trace",
+                                                os.path.join(tmp, "w.fst")])):
+            t0 = time.monotonic()
+            p = subprocess.run([this, "run", "--rows", "48", "--cols", "24", "-M", "64", "-N", "64",
+                                "-K", "64", "--no-fp-compare"] + extra, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            if p.returncode != 0:
+                sys.exit(f"bench: the on-demand run failed:\n{p.stdout.decode()[-3000:]}")
+            demand.append((label, time.monotonic() - t0))
+    print("### README command (1) from a fresh build directory (ccache off, 2 cores)\n")
+    print("| tree | command (install step left out) | build + main job |")
+    print("|---|---|---|")
+    for name, secs, cmd in rows:
+        print(f"| {name} | `{cmd}` | {secs / 60:.1f} min ({secs:.0f} s) |")
     print(f"\nThis tree / {baseline}: {rows[0][1] / rows[1][1]:.2f}\n")
+    print("| `systolic run` of a configuration not built in (64x64x64 GEMM) | wall time |")
+    print("|---|---|")
+    for label, secs in demand:
+        print(f"| {label} | {secs:.1f} s |")
+    print()
 
 
 def infer_bench():

@@ -9,19 +9,40 @@
 #     number by hand).
 # The parameter names and defaults come from the generated gen/systolic_if.cmake.
 
+# Each list's cache value "default" stands for the full list when the tests are built
+# (SYSTOLIC_BUILD_TESTS, they need every entry) and for what `systolic` itself needs without them:
+# the main job's 16x16 array and the demo's requant unit. Any other array configuration is built
+# on demand, the first time a command asks for it (docs/build.md, sim/rtl/rtl_cache.h).
+set(SYSTOLIC_REQUANT_CONFIGS "default"
+    CACHE STRING "requant configurations to verilate: NAME:Param=Value,... separated by ';' \
+(default: all below with the tests, else rt_p3)")
+set(SYSTOLIC_RTL_CONFIGS "default"
+    CACHE STRING "Array configurations to verilate, separated by ';': RowsxCols, optionally with \
+systolic_top parameters that differ from SYSTOLIC_TOP_PARAMS, e.g. 8x8:WeightBanks=1,AccWords=64 \
+(default: the tests' list with the tests, else 16x16)")
+set(SYSTOLIC_TRACE_CONFIGS "default"
+    CACHE STRING "Configurations (same syntax as SYSTOLIC_RTL_CONFIGS) also verilated with FST \
+tracing, for `systolic run --trace` on the rtl and cosim engines (default: 4x4;8x8;16x16 with the \
+tests, else none)")
 # requant: each rounding mode, and pipeline depths on both sides of 5 (above 5 the unit adds
 # output registers, requant.sv OutRegs).
-set(SYSTOLIC_REQUANT_CONFIGS
-    "double_p2:Rounding=0,PipeDepth=2;single_p1:Rounding=1,PipeDepth=1;rt_p3:Rounding=2,PipeDepth=3;rt_p5:Rounding=2,PipeDepth=5;rt_p8:Rounding=2,PipeDepth=8"
-    CACHE STRING "requant configurations to verilate: NAME:Param=Value,... separated by ';'")
-
-set(SYSTOLIC_RTL_CONFIGS "4x4;8x8;16x16;8x16;32x32;4x4:WeightBanks=1;8x8:AWords=128,BWords=256,CWords=64,QWords=4"
-    CACHE STRING "Array configurations to verilate, separated by ';': RowsxCols, optionally with \
-systolic_top parameters that differ from SYSTOLIC_TOP_PARAMS, e.g. 8x8:WeightBanks=1,AccWords=64")
-
-set(SYSTOLIC_TRACE_CONFIGS "4x4;8x8;16x16"
-    CACHE STRING "Configurations (same syntax as SYSTOLIC_RTL_CONFIGS) also verilated with FST \
-tracing, for `systolic run --trace` on the rtl and cosim engines")
+if(SYSTOLIC_BUILD_TESTS)
+  set(_full_SYSTOLIC_REQUANT_CONFIGS
+      "double_p2:Rounding=0,PipeDepth=2;single_p1:Rounding=1,PipeDepth=1;rt_p3:Rounding=2,PipeDepth=3;rt_p5:Rounding=2,PipeDepth=5;rt_p8:Rounding=2,PipeDepth=8")
+  set(_full_SYSTOLIC_RTL_CONFIGS
+      "4x4;8x8;16x16;8x16;32x32;4x4:WeightBanks=1;8x8:AWords=128,BWords=256,CWords=64,QWords=4")
+  set(_full_SYSTOLIC_TRACE_CONFIGS "4x4;8x8;16x16")
+else()
+  set(_full_SYSTOLIC_REQUANT_CONFIGS "rt_p3:Rounding=2,PipeDepth=3")
+  set(_full_SYSTOLIC_RTL_CONFIGS "16x16")
+  set(_full_SYSTOLIC_TRACE_CONFIGS "")
+endif()
+# A normal variable of the same name hides the cache entry "default".
+foreach(var SYSTOLIC_REQUANT_CONFIGS SYSTOLIC_RTL_CONFIGS SYSTOLIC_TRACE_CONFIGS)
+  if("${${var}}" STREQUAL "default")
+    set(${var} "${_full_${var}}")
+  endif()
+endforeach()
 
 set(SYSTOLIC_TOP_PARAMS "${SYSTOLIC_TOP_PARAM_DEFAULTS}"
     CACHE STRING "systolic_top parameters besides Rows and Cols, shared by every array configuration")
@@ -117,11 +138,25 @@ set(SYSTOLIC_VERILATOR_ARGS -Wall --assert -O3 --x-assign fast --x-initial fast)
 # compiles faster than -O2.
 set(SYSTOLIC_COVERAGE_ARGS)
 set(SYSTOLIC_VERILATED_OPT -O2)
+# The verilated code that runs once (construction, initial values: Verilator's *__Slow.cpp)
+# compiles at -O0: 3 s instead of 21 s for the largest file of a 16x16 array at the build's -O3.
+set(SYSTOLIC_VERILATED_OPT_SLOW -O0)
 set(SYSTOLIC_COVERAGE_MAX_DIM 8 CACHE STRING "Coverage builds: the largest Rows and Cols instrumented")
 if(SYSTOLIC_COVERAGE)
   set(SYSTOLIC_COVERAGE_ARGS --coverage)
   set(SYSTOLIC_VERILATED_OPT -O1)
 endif()
+
+# Verilator's runtime, shared by every verilated library (systolic_verilate_configs).
+add_library(systolic_verilated_rt STATIC ${VERILATOR_ROOT}/include/verilated.cpp
+            ${VERILATOR_ROOT}/include/verilated_dpi.cpp ${VERILATOR_ROOT}/include/verilated_threads.cpp)
+target_include_directories(systolic_verilated_rt PUBLIC ${VERILATOR_ROOT}/include
+                           ${VERILATOR_ROOT}/include/vltstd)
+target_compile_definitions(systolic_verilated_rt PRIVATE VM_COVERAGE=0 VM_SC=0 VM_TRACE=0
+                           VM_TRACE_VCD=0 VM_TRACE_FST=0)
+target_compile_options(systolic_verilated_rt PRIVATE -w
+                       $<$<BOOL:${SYSTOLIC_SANITIZE}>:-fno-sanitize=shift>)
+target_link_libraries(systolic_verilated_rt PUBLIC Threads::Threads)
 
 # systolic_parse_config(SPEC OUT_NAME OUT_PARAM_NAMES OUT_PARAM_VALUES)
 function(systolic_parse_config spec out_name out_keys out_values)
@@ -210,7 +245,7 @@ function(systolic_verilate_configs)
       PREFIX ${prefix}
       DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/${prefix}
       VERILATOR_ARGS ${SYSTOLIC_VERILATOR_ARGS} ${cov_args} -I${SYSTOLIC_RTL_DIR} ${gflags}
-      OPT_FAST ${SYSTOLIC_VERILATED_OPT})
+      OPT_FAST ${SYSTOLIC_VERILATED_OPT} OPT_SLOW ${SYSTOLIC_VERILATED_OPT_SLOW})
     # Verilated code is generated: keep our -Werror-free warnings out of it. Under the
     # sanitizers, Verilator 5.006's code shifts promoted narrow values into the sign bit of an
     # int (undefined, harmless in practice): that one check is off for generated code only.
@@ -224,6 +259,15 @@ function(systolic_verilate_configs)
       list(APPEND no_sanitize -fno-sanitize=null -fno-sanitize=alignment)
     endif()
     target_compile_options(${prefix} PRIVATE -w $<$<BOOL:${SYSTOLIC_SANITIZE}>:${no_sanitize}>)
+    # verilate() adds Verilator's runtime (verilated.cpp, _dpi, _threads) to every library; it is
+    # the same code in each (no VM_* switch changes it), so it is compiled once, in
+    # systolic_verilated_rt, instead of once per configuration.
+    get_target_property(srcs ${prefix} SOURCES)
+    list(FILTER srcs EXCLUDE REGEX "/include/verilated(_dpi|_threads)?\\.cpp$")
+    set_property(TARGET ${prefix} PROPERTY SOURCES ${srcs})
+    if(NOT SYSTOLIC_RTL_PLUGIN)  # a plug-in takes the runtime from the program that loads it
+      target_link_libraries(${prefix} PUBLIC systolic_verilated_rt)
+    endif()
     list(APPEND libs ${prefix})
     string(REPLACE ";" ", " value_list "${values}")
     string(APPEND xmacro " \\\n  X(${prefix}, \"${name}\", ${value_list})")

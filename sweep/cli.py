@@ -95,7 +95,6 @@ def main(argv=None):
             tasks.append({
                 "id": len(tasks), "key": key, "systolic": os.path.abspath(a.systolic),
                 "src_dir": ROOT, "cache_dir": cache_dir,
-                "build_jobs": max(1, (os.cpu_count() or 1) // a.jobs),
                 "rtl": cfg["rtl"], "values": cfg["values"], "params": cfg["params"],
                 "workload": w.name,
                 "label": f"{_label(cfg['values'], varying)} / {w.name}",

@@ -3,11 +3,9 @@ sweep-point` work over every layer of one workload on one configuration. Model-e
 this process through the build's Python module (build/python next to the `systolic` binary:
 about 3 ms a point against 34 ms for a process, docs/results.md); RTL points, or any point when
 the module is missing or SYSTOLIC_SWEEP_IN_PROCESS=0, run the `sweep-point` subcommand in a
-process. For the RTL engine the configuration is first verilated and built into a cache that later
-sweeps reuse. Standard library only (and the module), pickled by value for Dask, so workers need
+process. An RTL configuration the binary was not built with is verilated into a plug-in in the
+cache by the binary itself (the same mechanism as `systolic run`), reused by later sweeps. Standard library only (and the module), pickled by value for Dask, so workers need
 nothing but this project's checkout and the binaries at the same paths."""
-import fcntl
-import hashlib
 import importlib
 import json
 import os
@@ -15,9 +13,6 @@ import socket
 import subprocess
 import sys
 import time
-
-SWEEP_POINT_BINARY = "systolic-sweep-point"
-
 
 def in_process_module(task):
     """The build's Python module for a model-engine point, or None (use a process). No state is
@@ -33,50 +28,6 @@ def in_process_module(task):
         return importlib.import_module("systolic")
     except ImportError:
         return None
-
-
-def rtl_cache_key(task):
-    """Directory name of a configuration's RTL build: its parameters, readable, and a hash of the
-    source tree's path (a build directory belongs to one checkout)."""
-    rtl = task["rtl"]
-    src = hashlib.sha1(os.path.realpath(task["src_dir"]).encode()).hexdigest()[:8]
-    params = "_".join(kv.replace("=", "").lower() for kv in rtl["top_params"].split(","))
-    return f"{rtl['entry']}_{params}_{src}"
-
-
-def _tail(path, lines=1):
-    try:
-        with open(path, errors="replace") as f:
-            text = [line.rstrip() for line in f if line.strip()]
-    except OSError:
-        return ""
-    return " | ".join(text[-lines:])
-
-
-def rtl_binary(task):
-    """Builds (or brings up to date) the sweep-point binary of this configuration's RTL in
-    $SYSTOLIC_CACHE_DIR/rtl/<key>/ and returns its path. Concurrent builds of one configuration
-    (other points, other sweeps) wait on a lock; ninja makes an up-to-date build a no-op."""
-    d = os.path.join(task["cache_dir"], "rtl", rtl_cache_key(task))
-    os.makedirs(d, exist_ok=True)
-    log = os.path.join(d, "build.log")
-    with open(os.path.join(d, ".lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        with open(log, "a") as out:
-            if not os.path.exists(os.path.join(d, "build.ninja")):
-                cmd = ["cmake", "-S", task["src_dir"], "-B", d, "-G", "Ninja",
-                       f"-DSYSTOLIC_RTL_CONFIGS={task['rtl']['entry']}",
-                       f"-DSYSTOLIC_TOP_PARAMS={task['rtl']['top_params']}",
-                       "-DSYSTOLIC_REQUANT_CONFIGS=double_p3:Rounding=0,PipeDepth=3",
-                       "-DSYSTOLIC_TRACE_CONFIGS=", "-DSYSTOLIC_BUILD_TESTS=OFF"]
-                if subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT).returncode != 0:
-                    raise RuntimeError(f"configuring the RTL build failed: {_tail(log)} "
-                                       f"(log: {log})")
-            cmd = ["cmake", "--build", d, "--target", SWEEP_POINT_BINARY,
-                   "-j", str(task.get("build_jobs", 1))]
-            if subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT).returncode != 0:
-                raise RuntimeError(f"building the RTL failed: {_tail(log)} (log: {log})")
-    return os.path.join(d, SWEEP_POINT_BINARY)
 
 
 def run_point(task):
@@ -95,9 +46,9 @@ def run_point(task):
                 out.update(ok=False, error=str(e))
             out["seconds"] = time.monotonic() - t0
             return out
+        # An RTL configuration the binary was not built with is built on demand by the binary
+        # itself, once, into the cache (sim/rtl/rtl_cache.h: concurrent points wait on its lock).
         binary = task["systolic"]
-        if task["point"]["engine"] == "rtl" and not task["rtl"]["builtin"]:
-            binary = rtl_binary(task)
         env = dict(os.environ, SYSTOLIC_CACHE_DIR=task["cache_dir"])
         proc = subprocess.run([binary, "sweep-point"], input=json.dumps(task["point"]),
                               capture_output=True, text=True, env=env)

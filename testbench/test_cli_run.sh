@@ -142,9 +142,10 @@ expect_error "is 5.12e+19 MACs, beyond the work limit of 2^56" --engine model --
 # A float GEMM that overflows float32 is named as such (it said "range bounds must be finite").
 expect_error "the float GEMM overflows float32: C\[0\]\[0\] = inf" --engine model \
   --a "$tmp/Ahuge.npy" --b "$tmp/Ahuge.npy"
-# A configuration that was not built: the CMake command to paste lists every built one as a spec.
-expect_error 'SYSTOLIC_RTL_CONFIGS="4x4;8x8;.*;7x5") and rebuild' --engine rtl --rows 7 --cols 5 \
-  -M 4 -N 4 -K 4
+# A configuration that was not built, with builds on demand turned off: the CMake command to paste
+# lists every built one as a spec. (On demand: testbench/test_rtl_on_demand.sh.)
+SYSTOLIC_RTL_ON_DEMAND=0 expect_error 'SYSTOLIC_RTL_CONFIGS="4x4;8x8;.*;7x5") and rebuild' \
+  --engine rtl --rows 7 --cols 5 -M 4 -N 4 -K 4
 # Outputs all or none: a failing --out leaves no --json report (and nothing on stdout).
 rm -f "$tmp/none.json"
 expect_error "/nonexistent/c.npy: cannot write" --engine model -M 4 -N 4 -K 4 --no-fp-compare \
@@ -196,8 +197,8 @@ expect_error "K = -4" --engine model -K -4
 expect_error "N = " --engine model -N 99999999
 expect_error "--rows: Value 64 not in range 2 to 32" --engine model --rows 64 --cols 64
 expect_error "--rows: Value 1 not in range 2 to 32" --engine model --rows 1
-expect_error "was not built" --engine rtl --rows 12 --cols 12 -M 4 -N 4 -K 4
-expect_error "was not built" --engine cosim --rows 12 --cols 12 -M 4 -N 4 -K 4
+SYSTOLIC_RTL_ON_DEMAND=0 expect_error "was not built" --engine rtl --rows 12 --cols 12 -M 4 -N 4 -K 4
+SYSTOLIC_RTL_ON_DEMAND=0 expect_error "was not built" --engine cosim --rows 12 --cols 12 -M 4 -N 4 -K 4
 expect_error "--engine: fpga not in {model,rtl,cosim,sc-model}" --engine fpga
 expect_error "rounding" --engine model --rounding triple
 expect_error "--zp-in" --engine model "${I8[@]}" --m0 1 --shift 0 --zp-in 300

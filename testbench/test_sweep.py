@@ -346,8 +346,8 @@ def group_rtl(tmp, configs):
 
 
 def group_rtl_cache(tmp):
-    """A configuration the binary was not built with: verilated and built once into the cache,
-    reused by the next sweep, and equal in cycles to the model."""
+    """A configuration the binary was not built with: verilated once into a plug-in in the cache
+    (sim/rtl/rtl_cache.h), reused by the next sweep, and equal in cycles to the model."""
     write(os.path.join(tmp, "shapes.csv"), "100,9,13\n7,3,20\n130,5,9\n")
     grid = {"rows": [4], "cols": [4], "acc_words": [48], "double_buffer": [False]}
     recs = {}
@@ -358,17 +358,17 @@ def group_rtl_cache(tmp):
         p = sweep(spec, os.path.join(tmp, f"out_{engine}"), "--no-plots", "--jobs", "2")
         recs[engine] = results(os.path.join(tmp, f"out_{engine}"))["records"] \
             if p.returncode == 0 else []
-    rtl_dir = os.path.join(os.environ["SYSTOLIC_CACHE_DIR"], "rtl")
+    rtl_dir = os.path.join(os.environ["SYSTOLIC_CACHE_DIR"], "rtl-plugins")
     builds = os.listdir(rtl_dir) if os.path.isdir(rtl_dir) else []
-    check(len(builds) == 1 and "accwords48" in builds[0] and "weightbanks1" in builds[0],
-          f"one cached RTL build keyed by the parameters: {builds}")
+    check(len(builds) == 1 and builds[0].startswith("4x4_AccWords-48_WeightBanks-1_"),
+          f"one cached RTL plug-in keyed by the parameters: {builds}")
     keys = ("layer", "cycles", "wstall_cycles", "compute_cycles", "commands", "macs")
     check(recs["rtl"] and [[r[k] for k in keys] for r in recs["model"]] ==
           [[r[k] for k in keys] for r in recs["rtl"]], "cached RTL cycles equal the model's")
     check(recs["rtl"] and all(r["matches_reference"] is True for r in recs["rtl"]),
           "cached RTL results match the reference GEMM")
     if builds:
-        binary = os.path.join(rtl_dir, builds[0], "systolic-sweep-point")
+        binary = os.path.join(rtl_dir, builds[0], "libsystolic_top_plugin.so")
         mtime = os.path.getmtime(binary)
         t0 = time.monotonic()
         p = sweep(os.path.join(tmp, "rtl.yaml"), os.path.join(tmp, "out_again"), "--no-plots")

@@ -99,4 +99,11 @@ void write_files_atomic(const std::vector<std::pair<std::string, std::string>>& 
   for (const auto& t : tmps) t->commit();
 }
 
+std::string cache_dir() {
+  if (const char* d = std::getenv("SYSTOLIC_CACHE_DIR"); d && *d) return d;
+  if (const char* d = std::getenv("XDG_CACHE_HOME"); d && *d) return std::string(d) + "/systolic";
+  if (const char* d = std::getenv("HOME"); d && *d) return std::string(d) + "/.cache/systolic";
+  return "/tmp/systolic-cache";
+}
+
 }  // namespace systolic::base

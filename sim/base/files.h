@@ -18,6 +18,11 @@ void write_file_atomic(const std::string& path, const std::string& content);
 // of them), then all are renamed into place.
 void write_files_atomic(const std::vector<std::pair<std::string, std::string>>& files);
 
+// The cache directory of this user: $SYSTOLIC_CACHE_DIR, else $XDG_CACHE_HOME/systolic, else
+// ~/.cache/systolic, else /tmp/systolic-cache (not created). Yosys results and RTL plug-ins live
+// there.
+std::string cache_dir();
+
 // The whole content of `path`, read in chunks and refused past `max_bytes` (a device, a FIFO or
 // a huge file cannot exhaust memory). Throws std::runtime_error("<path>: <reason>").
 std::string read_file_bounded(const std::string& path, size_t max_bytes);

@@ -15,6 +15,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "files.h"
 #include "process.h"
 #include "systolic_if.h"
 
@@ -147,12 +148,7 @@ nlohmann::json SynthStats::json() const {
           {"yosys_seconds", seconds}};
 }
 
-std::string cache_dir() {
-  if (const char* d = std::getenv("SYSTOLIC_CACHE_DIR"); d && *d) return d;
-  if (const char* d = std::getenv("XDG_CACHE_HOME"); d && *d) return std::string(d) + "/systolic";
-  if (const char* d = std::getenv("HOME"); d && *d) return std::string(d) + "/.cache/systolic";
-  return "/tmp/systolic-cache";
-}
+std::string cache_dir() { return base::cache_dir(); }
 
 SynthStats array_synth(int rows, int cols, int weight_banks, bool flat) {
   iface::check_param("Rows", rows);

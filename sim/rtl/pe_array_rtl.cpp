@@ -75,7 +75,7 @@ std::unique_ptr<PeArrayRtl> make_impl(const char* name, int rows, int cols) {
 }
 
 #define SYSTOLIC_PE_ARRAY_ENTRY(Class, name, Rows, Cols) Entry{name, Rows, Cols, &make_impl<Class>},
-const Entry kEntries[] = {SYSTOLIC_PE_ARRAY_CONFIGS(SYSTOLIC_PE_ARRAY_ENTRY)};
+const std::vector<Entry> kEntries = {SYSTOLIC_PE_ARRAY_CONFIGS(SYSTOLIC_PE_ARRAY_ENTRY)};
 #undef SYSTOLIC_PE_ARRAY_ENTRY
 
 }  // namespace

@@ -62,7 +62,7 @@ std::unique_ptr<RequantRtl> make_impl(const char* name, int rounding, int pipe_d
 
 #define SYSTOLIC_REQUANT_ENTRY(Class, name, Rounding, PipeDepth) \
   Entry{name, Rounding, PipeDepth, &make_impl<Class>},
-const Entry kEntries[] = {SYSTOLIC_REQUANT_CONFIGS(SYSTOLIC_REQUANT_ENTRY)};
+const std::vector<Entry> kEntries = {SYSTOLIC_REQUANT_CONFIGS(SYSTOLIC_REQUANT_ENTRY)};
 #undef SYSTOLIC_REQUANT_ENTRY
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <stdexcept>
 
+#include "rtl_cache.h"
 #include "rtl_top_impl.h"
 #include "systolic_top_configs.h"
 
@@ -76,6 +77,14 @@ model::TopParams top_rtl_params(int rows, int cols, int weight_banks) {
       return e.params;
     }
   }
+  if (rtl_on_demand()) {  // built on demand when first made (make_rtl_top)
+    model::TopParams p;
+    p.Rows = rows;
+    p.Cols = cols;
+    p.WeightBanks = weight_banks;
+    p.validate();
+    return p;
+  }
   const std::string entry = weight_banks == 2
                                 ? fmt::format("{}x{}", rows, cols)
                                 : fmt::format("{}x{}:WeightBanks={}", rows, cols, weight_banks);
@@ -88,6 +97,13 @@ model::TopParams top_rtl_params(int rows, int cols, int weight_banks) {
 std::unique_ptr<RtlTop> make_rtl_top(const model::TopParams& p, const char* instance) {
   for (const Entry& e : registry()) {
     if (e.params == p) return e.make(p, instance);
+  }
+  if (rtl_on_demand()) {
+    try {
+      return load_rtl_top(p, false, instance);
+    } catch (const std::runtime_error& e) {
+      throw std::invalid_argument(e.what());  // a configuration this program cannot run
+    }
   }
   top_rtl_params(p.Rows, p.Cols, p.WeightBanks);  // not built at all: that message
   throw std::invalid_argument(fmt::format(

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "rtl_cache.h"
 #include "rtl_top_impl.h"
 #include "systolic_top_tr_configs.h"
 
@@ -38,6 +39,13 @@ bool traced_rtl_built(const model::TopParams& p) {
 std::unique_ptr<RtlTop> make_traced_rtl_top(const model::TopParams& p, const char* instance) {
   for (const Entry& e : registry()) {
     if (e.params == p) return e.make(p, instance);
+  }
+  if (rtl_on_demand()) {
+    try {
+      return load_rtl_top(p, true, instance);
+    } catch (const std::runtime_error& e) {
+      throw std::invalid_argument(e.what());
+    }
   }
   make_rtl_top(p);  // not built at all: the RTL engine's message
   const std::string entry = fmt::format("{}x{}", p.Rows, p.Cols);

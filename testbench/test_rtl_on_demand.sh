@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# RTL configurations built on demand (sim/rtl/rtl_cache.h): a configuration `systolic` was not
+# built with is verilated into a plug-in in the cache the first time a command asks for it (one
+# progress line), reused afterwards (no line, no build), built once when two processes ask at the
+# same time, traced as well; its results are checked against the model engine, which shares no
+# code with the RTL. Errors stay one line.
+#   testbench/test_rtl_on_demand.sh path/to/systolic
+set -u
+SYSTOLIC=${1:?usage: test_rtl_on_demand.sh path/to/systolic}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export SYSTOLIC_CACHE_DIR=$tmp/cache
+unset SYSTOLIC_RTL_ON_DEMAND
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+json() { /usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$@"; }
+
+# 2x3 is in no build list (cmake/rtl_configs.cmake); the model engine gives the expected cycles.
+G=(--rows 2 --cols 3 -M 7 -N 5 -K 11 --seed 3 --no-fp-compare)
+if ! "$SYSTOLIC" run --engine model "${G[@]}" --json "$tmp/model.json" > /dev/null; then
+  bad "model run failed"
+fi
+want=$(json "$tmp/model.json" cycles)
+
+# Two processes ask for it at once: both succeed, one builds (one progress line in all).
+"$SYSTOLIC" run --engine rtl "${G[@]}" --json "$tmp/r1.json" > "$tmp/o1" 2> "$tmp/e1" &
+p1=$!
+"$SYSTOLIC" run --engine rtl "${G[@]}" --json "$tmp/r2.json" > "$tmp/o2" 2> "$tmp/e2" &
+p2=$!
+wait $p1; rc1=$?
+wait $p2; rc2=$?
+if [ $rc1 -ne 0 ] || [ $rc2 -ne 0 ]; then
+  bad "first runs exited $rc1, $rc2: $(cat "$tmp/e1" "$tmp/e2")"
+else
+  ok
+fi
+lines=$(cat "$tmp/e1" "$tmp/e2" | grep -c "building the RTL of 2x3 on demand, once")
+others=$(cat "$tmp/e1" "$tmp/e2" | grep -vc "building the RTL of 2x3 on demand, once")
+if [ "$lines" -eq 1 ] && [ "$others" -eq 0 ]; then ok; else
+  bad "want one progress line and nothing else on stderr: $(cat "$tmp/e1" "$tmp/e2")"
+fi
+for j in r1 r2; do
+  [ -f "$tmp/$j.json" ] || { bad "$j: no report"; continue; }
+  [ "$(json "$tmp/$j.json" matches_reference)" = "True" ] && ok || bad "$j: C differs from the reference"
+  [ "$(json "$tmp/$j.json" cycles)" = "$want" ] && ok || bad "$j: cycles $(json "$tmp/$j.json" cycles), model $want"
+done
+[ -f "$SYSTOLIC_CACHE_DIR"/rtl-plugins/2x3_*/libsystolic_top_plugin.so ] && ok || bad "no plug-in in the cache"
+
+# Reused: no build, nothing on stderr; the co-simulation (model and RTL side by side) too.
+if "$SYSTOLIC" run --engine cosim "${G[@]}" --json "$tmp/c.json" > /dev/null 2> "$tmp/e3"; then
+  ok
+else
+  bad "cosim on the cached plug-in failed: $(cat "$tmp/e3")"
+fi
+[ ! -s "$tmp/e3" ] && ok || bad "a cached configuration printed: $(cat "$tmp/e3")"
+[ -f "$tmp/c.json" ] && [ "$(json "$tmp/c.json" mismatches)" = "0" ] && ok || bad "cosim mismatches"
+[ -f "$tmp/c.json" ] && [ "$(json "$tmp/c.json" rtl_cycles)" = "$want" ] && ok ||
+  bad "cosim: RTL cycles differ from the model engine's $want"
+
+# Traced: its own plug-in, built once, and a waveform with its save file.
+if "$SYSTOLIC" run --engine rtl "${G[@]}" --trace "$tmp/w.fst" > /dev/null 2> "$tmp/e4"; then
+  ok
+else
+  bad "traced run failed: $(cat "$tmp/e4")"
+fi
+grep -q "building the RTL of 2x3 with tracing on demand, once" "$tmp/e4" && ok ||
+  bad "traced build: no progress line: $(cat "$tmp/e4")"
+[ -s "$tmp/w.fst" ] && [ -s "$tmp/w.gtkw" ] && ok || bad "no waveform or save file"
+
+# Errors: one line, exit 1 or 2, nothing on stdout, when the cache cannot be created.
+SYSTOLIC_CACHE_DIR=/proc/no/cache "$SYSTOLIC" run --engine rtl --rows 3 --cols 2 -M 4 -N 4 -K 4 \
+  --no-fp-compare > "$tmp/o5" 2> "$tmp/e5"
+rc=$?
+if { [ $rc -eq 1 ] || [ $rc -eq 2 ]; } && [ ! -s "$tmp/o5" ] && [ "$(wc -l < "$tmp/e5")" -eq 1 ] &&
+  grep -q "^systolic: error: cannot create /proc/no/cache/rtl-plugins/3x2" "$tmp/e5"; then
+  ok
+else
+  bad "unwritable cache: exit $rc, stderr: $(cat "$tmp/e5"), stdout: $(cat "$tmp/o5")"
+fi
+
+echo "test_rtl_on_demand: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
