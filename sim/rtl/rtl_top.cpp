@@ -7,6 +7,7 @@
 
 #include <stdexcept>
 
+#include "engines.h"
 #include "rtl_cache.h"
 #include "rtl_top_impl.h"
 #include "systolic_top_configs.h"
@@ -77,14 +78,8 @@ model::TopParams top_rtl_params(int rows, int cols, int weight_banks) {
       return e.params;
     }
   }
-  if (rtl_on_demand()) {  // built on demand when first made (make_rtl_top)
-    model::TopParams p;
-    p.Rows = rows;
-    p.Cols = cols;
-    p.WeightBanks = weight_banks;
-    p.validate();
-    return p;
-  }
+  // Built on demand when first made (make_rtl_top): the model's parameters of that size.
+  if (rtl_on_demand()) return engine_params(rows, cols, weight_banks);
   const std::string entry = weight_banks == 2
                                 ? fmt::format("{}x{}", rows, cols)
                                 : fmt::format("{}x{}:WeightBanks={}", rows, cols, weight_banks);
