@@ -69,7 +69,7 @@ sim::FpComparison fp_comparison(const sim::Int8Run& int8, int64_t m, int64_t n, 
 void add_synth_command(CLI::App& app);
 // Design-space sweeps: `sweep` and the hidden `sweep-point` it drives (sim/cli/cmd_sweep.cpp).
 void add_sweep_command(CLI::App& app);
-void add_sweep_point_command(CLI::App& app);  // alone in the per-configuration RTL builds
+void add_sweep_point_command(CLI::App& app);
 // One sweep point evaluated in this process (`sweep-point`'s work without its stdin and stdout;
 // the Python module's sweep_point): throws UserError naming what is wrong.
 nlohmann::json sweep_point(const nlohmann::json& request);

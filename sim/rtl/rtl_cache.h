@@ -8,8 +8,7 @@
 // directory inside the cache entry, its log in build.log); every later use runs the same build
 // again, which is a no-op unless a source changed. Concurrent processes asking for one
 // configuration wait on a lock in the entry. The plug-in resolves Verilator's runtime and the
-// assertion hooks from the program that loads it (linked whole and exported: `systolic`,
-// `systolic-sweep-point`).
+// assertion hooks from the program that loads it (linked whole and exported: `systolic`).
 //
 // SYSTOLIC_RTL_ON_DEMAND=0 turns this off: a configuration that was not built in is then an
 // error naming the CMake variable to add it to.
