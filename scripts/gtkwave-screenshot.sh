@@ -20,8 +20,10 @@ while [ -e "/tmp/.X11-unix/X$disp" ] || [ -e "/tmp/.X$disp-lock" ]; do disp=$((d
 work=$(mktemp -d)
 xvfb_pid="" gtk_pid=""
 cleanup() {
-  [ -n "$gtk_pid" ] && kill "$gtk_pid" 2>/dev/null || true
-  [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
+  # Either may have exited already: a failed kill must not stop the clean-up (errexit).
+  set +e
+  if [ -n "$gtk_pid" ]; then kill "$gtk_pid" 2>/dev/null; fi
+  if [ -n "$xvfb_pid" ]; then kill "$xvfb_pid" 2>/dev/null; fi
   rm -rf "$work"
 }
 trap cleanup EXIT

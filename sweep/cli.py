@@ -10,8 +10,6 @@ import time
 
 from . import results, runner, spec as spec_mod, task as task_mod
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
 
 class UsageError(Exception):
     pass
@@ -94,7 +92,7 @@ def main(argv=None):
             seen.add(key)
             tasks.append({
                 "id": len(tasks), "key": key, "systolic": os.path.abspath(a.systolic),
-                "src_dir": ROOT, "cache_dir": cache_dir,
+                "cache_dir": cache_dir,
                 "rtl": cfg["rtl"], "values": cfg["values"], "params": cfg["params"],
                 "workload": w.name,
                 "label": f"{_label(cfg['values'], varying)} / {w.name}",

@@ -148,8 +148,6 @@ nlohmann::json SynthStats::json() const {
           {"yosys_seconds", seconds}};
 }
 
-std::string cache_dir() { return base::cache_dir(); }
-
 SynthStats array_synth(int rows, int cols, int weight_banks, bool flat) {
   iface::check_param("Rows", rows);
   iface::check_param("Cols", cols);
@@ -165,7 +163,7 @@ SynthStats array_synth(int rows, int cols, int weight_banks, bool flat) {
   s.cols = cols;
   s.weight_banks = weight_banks;
   s.flat = flat;
-  const fs::path dir = fs::path(cache_dir()) / "synth";
+  const fs::path dir = fs::path(base::cache_dir()) / "synth";
   s.cache_file = (dir / fmt::format("pe_array_{}x{}_wb{}_{}_v2_{:016x}.json", rows, cols,
                                     weight_banks, s.mode(), h))
                      .string();

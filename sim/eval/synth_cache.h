@@ -41,7 +41,4 @@ struct SynthStats {
 // line when Yosys is missing or fails; std::invalid_argument for parameters out of range.
 SynthStats array_synth(int rows, int cols, int weight_banks = 2, bool flat = false);
 
-// The cache directory in use (created on first write).
-std::string cache_dir();
-
 }  // namespace systolic::sim

@@ -35,15 +35,10 @@ namespace {
 // The cache entry's name: the spec with its separators spelled out, the tracing, and a hash of
 // the source tree's path (a build directory belongs to one checkout).
 std::string entry_name(const model::TopParams& p, bool traced) {
-  std::string name;
-  for (char c : config_spec(p)) {
-    if (c == ':') {
-      name += '_';
-    } else if (c == ',' || c == '=') {
-      name += c == ',' ? '_' : '-';
-    } else {
-      name += c;
-    }
+  std::string name = config_spec(p);
+  for (char& c : name) {
+    if (c == ':' || c == ',') c = '_';
+    if (c == '=') c = '-';
   }
   const size_t h = std::hash<std::string>{}(SYSTOLIC_SOURCE_DIR);
   return fmt::format("{}{}_{:08x}", name, traced ? "_tr" : "", uint32_t(h));
@@ -94,16 +89,17 @@ class EntryLock {
   int fd_;
 };
 
+// The cache entry's directory of p (not created).
+std::string plugin_dir(const model::TopParams& p, bool traced) {
+  return (fs::path(base::cache_dir()) / "rtl-plugins" / entry_name(p, traced)).string();
+}
+
 }  // namespace
 
 bool rtl_on_demand() {
   const char* v = std::getenv("SYSTOLIC_RTL_ON_DEMAND");
   if (v && std::string(v) == "0") return false;
   return &systolic_rtl_plugin_host != nullptr;
-}
-
-std::string rtl_plugin_dir(const model::TopParams& p, bool traced) {
-  return (fs::path(base::cache_dir()) / "rtl-plugins" / entry_name(p, traced)).string();
 }
 
 std::unique_ptr<RtlTop> load_rtl_top(const model::TopParams& p, bool traced, const char* instance) {
@@ -113,7 +109,7 @@ std::unique_ptr<RtlTop> load_rtl_top(const model::TopParams& p, bool traced, con
   static std::mutex mu;
   static std::map<std::string, void*> loaded;
   const std::lock_guard<std::mutex> guard(mu);
-  const std::string dir = rtl_plugin_dir(p, traced);
+  const std::string dir = plugin_dir(p, traced);
   void*& handle = loaded[dir];
   if (handle == nullptr) {
     std::error_code ec;
@@ -160,10 +156,8 @@ std::unique_ptr<RtlTop> load_rtl_top(const model::TopParams& p, bool traced, con
   }
   std::unique_ptr<RtlTop> top(make(&p, instance, traced));
   if (!top) {
-    throw std::runtime_error(
-        fmt::format("the RTL plug-in in {} was built for another "
-                    "configuration than {}",
-                    dir, config_spec(p)));
+    throw std::runtime_error(fmt::format(
+        "the RTL plug-in in {} was built for another configuration than {}", dir, config_spec(p)));
   }
   return top;
 }

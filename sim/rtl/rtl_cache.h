@@ -30,11 +30,4 @@ bool rtl_on_demand();
 // the build or the load fails.
 std::unique_ptr<RtlTop> load_rtl_top(const model::TopParams& p, bool traced, const char* instance);
 
-// The cache entry's directory of p (not created).
-std::string rtl_plugin_dir(const model::TopParams& p, bool traced);
-
-// A configuration as SYSTOLIC_RTL_CONFIGS spells it: "RowsxCols[:Param=Value,...]" with the
-// parameters that differ from their defaults (rtl/systolic_if.toml).
-std::string config_spec(const model::TopParams& p);
-
 }  // namespace systolic::sim

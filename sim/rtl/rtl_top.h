@@ -40,6 +40,9 @@ bool top_rtl_built(const model::TopParams& p);
 // The built configuration with exactly these parameters; throws std::invalid_argument naming the
 // built ones and how to add one when there is none. (The traced builds: sim/trace/traced_rtl.h.)
 std::unique_ptr<RtlTop> make_rtl_top(const model::TopParams& p, const char* instance = "TOP");
+// A configuration as SYSTOLIC_RTL_CONFIGS spells it: "RowsxCols[:Param=Value,...]" with the
+// parameters that differ from their defaults (rtl/systolic_if.toml).
+std::string config_spec(const model::TopParams& p);
 // How to add a configuration entry to the CMake list `var`, and which are built.
 std::string rtl_build_hint(const std::string& entry, const char* var);
 // Parameters of the built configuration rows x cols with this many weight banks (the same error
