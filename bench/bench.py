@@ -4,6 +4,7 @@
   scripts/bench.sh [speed] [util] [scalesim] [memory] [sweep] [infer] [python]   (default: all)
   scripts/bench.sh compare [--baseline REF_OR_BINARY] [--reps N]
   scripts/bench.sh build-time [--baseline REF]
+  scripts/bench.sh scale [--rtl-sizes LIST] [--no-sweep]
 
 speed     simulation speed in cycles/s of the plain C++ model core, its SystemC wrapper, the
           verilated RTL and the co-simulation, for 16x16 and 32x32, with the ratios the project
@@ -43,6 +44,14 @@ soak      `systolic soak --gemms 10000` over the 50 configurations of soak_confi
           split into several commands, M-blocks and K-chunks), built once into build-soak/
           (target `systolic` only; `--no-build` runs the binary already there). Target: zero
           mismatches.
+scale     big arrays: cycles/s of each engine at 16x16 .. 128x128 (the model also at 256x256) on
+          a GEMM that fills the array, every RTL configuration above 32x32 built on demand into a
+          fresh cache (build time and peak memory of each build); a 512x512x512 GEMM with full
+          data on 256x256 (target under 10 s, peak RSS under 1 GiB); ResNet-50 timing-only on
+          256x256 (target under 2 s); a sweep over rows and cols in {16, 32, 64, 128, 256} on
+          ResNet-50 with Yosys area, from an empty cache (target under 10 minutes).
+          `--rtl-sizes 16,32,64,128` sets the arrays the RTL and the co-simulation run at (default
+          16,32,64: 128x128 takes about 40 minutes to build); `--no-sweep` leaves the sweep out.
 build-time  README command (1) of this tree and of the baseline ref (default 763cba4) as each
           tree's README states it, install step left out: fresh build directories, ccache off,
           one after the other, to the main job's output; then a 24x12 array built on demand
@@ -627,6 +636,121 @@ def soak_bench():
     print(f"\nseed {seed}; failed seeds: {j['failed_seeds']}\n")
 
 
+def timed_rss(args, env=None):
+    """Runs `systolic ARGS` with its output discarded; returns (wall seconds, peak RSS MiB)."""
+    t0 = time.monotonic()
+    proc = subprocess.Popen([SYSTOLIC, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.monotonic() - t0
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"bench: systolic {' '.join(args)} failed:\n{err}")
+    return wall, usage.ru_maxrss / 1024.0, err
+
+
+def scale_bench():
+    rtl_sizes = [int(x) for x in option("--rtl-sizes", "16,32,64").split(",")]
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, SYSTOLIC_CACHE_DIR=os.path.join(tmp, "cache"))
+        print("### Engines at scale: cycles/s of engine busy cycles (start to done)\n")
+        print("GEMM M = N = K = max(256, 2 x the array side); every RTL configuration above 32x32 "
+              "is built on demand into an empty cache first (its build is timed apart).\n")
+        print("| array | engine | GEMM | build on demand | build peak RSS | engine cycles "
+              "| cycles/s | run peak RSS | core / this |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        for n in (16, 32, 64, 128, 256):
+            g = max(256, 2 * n)
+            gemm = ["--rows", str(n), "--cols", str(n), "-M", str(g), "-N", str(g), "-K", str(g),
+                    "--synth", "off", "--no-fp-compare"]
+            engines = ["model", "sc-model"] + (["rtl", "cosim"] if n in rtl_sizes else [])
+            core = None
+            for engine in engines:
+                build = build_rss = "built in"
+                if engine == "rtl" and n > 32:
+                    # The first run builds the plug-in; the build is a child of systolic, so the
+                    # peak RSS of the build is that of its largest process (the compiler).
+                    wall, rss, _ = timed_rss(["run", "--engine", "rtl", *gemm[:4], "-M", "16",
+                                              "-N", "16", "-K", "16", "--synth", "off",
+                                              "--no-fp-compare"], env)
+                    build, build_rss = f"{wall:.0f} s", f"{rss:,.0f} MiB"
+                elif engine == "cosim" and n > 32:
+                    build = build_rss = "(the rtl build)"
+                with tempfile.NamedTemporaryFile(suffix=".json") as js:
+                    wall, rss, _ = timed_rss(["run", "--engine", engine, *gemm, "--json", js.name],
+                                             env)
+                    with open(js.name) as f:
+                        rep = json.load(f)
+                rate = rep["cycles"] / rep["engine_seconds"]
+                core = rate if engine == "model" else core
+                print(f"| {n}x{n} | {engine} | {g}^3 | {build} | {build_rss} | {rep['cycles']:,} "
+                      f"| {rate:,.0f} | {rss:,.0f} MiB | {core / rate:.1f}x |", flush=True)
+        print()
+
+        print("### The model at 256x256\n")
+        print("| job | wall time | peak RSS | target |")
+        print("|---|---|---|---|")
+        wall, rss, _ = timed_rss(["run", "--engine", "model", "--rows", "256", "--cols", "256",
+                                  "-M", "512", "-N", "512", "-K", "512", "--synth", "off",
+                                  "--no-fp-compare"], env)
+        print(f"| 512x512x512, full data, result checked | {wall:.2f} s | {rss:,.0f} MiB "
+              f"| under 10 s and 1 GiB: {'met' if wall < 10 and rss < 1024 else 'NOT met'} |",
+              flush=True)
+        topo = os.path.join(WORKLOADS, "mlperf", "Resnet50.csv")
+        layers_ = [{"name": l.name, "M": l.M, "N": l.N, "K": l.K}
+                   for l in workloads.load_topology(topo)]
+        req = {"config": {"rows": 256, "cols": 256}, "engine": "model", "seed": 1,
+               "workload": "Resnet50", "layers": layers_}
+        # The point's synthesis is cached by a first run, so that the second times the model.
+        for attempt in range(2):
+            t0 = time.monotonic()
+            proc = subprocess.run([SYSTOLIC, "sweep-point"], input=json.dumps(req), env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            wall = time.monotonic() - t0
+            if proc.returncode != 0:
+                sys.exit(f"bench: sweep-point failed:\n{proc.stderr}")
+        res = json.loads(proc.stdout)
+        sim = sum(r["wall_seconds"] for r in res["layers"])
+        cyc = sum(r["cycles"] for r in res["layers"])
+        print(f"| ResNet-50 timing-only ({len(layers_)} layers, one `sweep-point` process, "
+              f"synthesis cached): {cyc:,} cycles | {wall:.2f} s (simulation {sim:.2f} s) | "
+              f"| under 2 s: {'met' if wall < 2 else 'NOT met'} |\n", flush=True)
+
+        if "--no-sweep" in sys.argv:
+            return
+        spec = os.path.join(tmp, "scale.yaml")
+        with open(spec, "w") as f:
+            f.write("grid:\n  rows: [16, 32, 64, 128, 256]\n  cols: [16, 32, 64, 128, 256]\n"
+                    f"workloads:\n  - topology: {topo}\nengine: model\n")
+        cold = dict(env, SYSTOLIC_CACHE_DIR=os.path.join(tmp, "sweep-cache"))
+        t0 = time.monotonic()
+        proc = subprocess.run([SYSTOLIC, "sweep", spec, "--out", os.path.join(tmp, "out"),
+                               "--jobs", "2", "--no-plots"], env=cold,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        wall = time.monotonic() - t0
+        if proc.returncode != 0:
+            sys.exit(f"bench: systolic sweep failed:\n{proc.stderr.decode()}")
+        with open(os.path.join(tmp, "out", "results.json")) as f:
+            recs = json.load(f)["records"]
+        totals = [r for r in recs if r["layer"] == "TOTAL"]
+        synth_s = {}
+        for d in os.listdir(os.path.join(tmp, "sweep-cache", "synth")):
+            with open(os.path.join(tmp, "sweep-cache", "synth", d)) as f:
+                j = json.load(f)
+            synth_s[(j["rows"], j["cols"])] = j["yosys_seconds"]
+        print(f"### Sweep: ResNet-50 on rows x cols in {{16, 32, 64, 128, 256}}^2, model engine, "
+              f"empty cache, `--jobs 2`: {wall:.0f} s wall (target under 600 s: "
+              f"{'met' if wall < 600 else 'NOT met'})\n")
+        print("| array | cycles | utilization | pe_array cells | Yosys seconds |")
+        print("|---|---|---|---|---|")
+        for t in sorted(totals, key=lambda r: (r["rows"], r["cols"])):
+            ys = synth_s.get((t["rows"], t["cols"]))
+            print(f"| {t['rows']}x{t['cols']} | {t['cycles']:,} | {100 * t['utilization']:.1f} % "
+                  f"| {t['array_cells']:,} | {'' if ys is None else f'{ys:.1f}'} |")
+        print()
+
+
 def run_with(binary, args):
     with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
         proc = subprocess.run([binary, "run", *args, "--json", tmp.name],
@@ -643,12 +767,13 @@ def main():
     todo = [a for a in sys.argv[1:] if not a.startswith("--")] or \
         ["speed", "util", "scalesim", "memory", "sweep", "infer", "python"]
     todo = [t for t in todo if t not in (option("--baseline", None), option("--reps", None),
-                                         option("--gemms", None), option("--seed", None))]
+                                         option("--gemms", None), option("--seed", None),
+                                         option("--rtl-sizes", None))]
     for t in todo:
         {"speed": speed, "util": util, "scalesim": scalesim, "memory": memory,
          "sweep": sweep_bench, "compare": compare, "build-time": build_time,
          "infer": infer_bench, "python": python_bench, "dram": dram_bench,
-         "soak": soak_bench}[t]()
+         "soak": soak_bench, "scale": scale_bench}[t]()
 
 
 if __name__ == "__main__":

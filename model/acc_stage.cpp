@@ -37,7 +37,7 @@ void AccStage::reset() {
   cw_head_ = 0;
   out_.q_rd_en_o = out_.c_wr_en_o = false;
   out_.q_rd_addr_o = out_.c_wr_addr_o = 0;
-  out_.c_wr_lane_en_o = 0;
+  out_.c_wr_lanes_o = 0;
   std::fill(out_.c_wr_data_o.begin(), out_.c_wr_data_o.end(), 0);
   data_shown_ = false;
 }
@@ -50,12 +50,12 @@ const AccStageOut& AccStage::eval(const AccStageIn& in) {
   out_.c_wr_en_o = w.valid;
   if (w.valid) {
     out_.c_wr_addr_o = w.caddr;
-    out_.c_wr_lane_en_o = w.nv >= 32 ? ~uint32_t{0} : (uint32_t{1} << w.nv) - 1;
+    out_.c_wr_lanes_o = uint32_t(w.nv);
     std::copy(w.data.begin(), w.data.end(), out_.c_wr_data_o.begin());
     data_shown_ = true;
   } else {
     out_.c_wr_addr_o = 0;
-    out_.c_wr_lane_en_o = 0;
+    out_.c_wr_lanes_o = 0;
     if (data_shown_) {
       std::fill(out_.c_wr_data_o.begin(), out_.c_wr_data_o.end(), 0);
       data_shown_ = false;

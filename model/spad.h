@@ -32,13 +32,11 @@ class Spad {
 
   // Engine read port used this cycle: the RAM output no longer holds a host element.
   void engine_read() { host_hit_ = false; }
-  // Engine write port: lanes l with bit l of lane_en.
+  // Engine write port: lanes 0 .. nlanes-1 (the RTL's lane mask is always such a prefix).
   template <class V>
-  void engine_write(uint64_t w, uint32_t lane_en, const V* data) {
+  void engine_write(uint64_t w, int nlanes, const V* data) {
     if (T* p = word(w)) {
-      for (int l = 0; l < lanes_; ++l) {
-        if (lane_en >> l & 1u) p[l] = T(data[l]);
-      }
+      for (int l = 0; l < nlanes && l < lanes_; ++l) p[l] = T(data[l]);
     }
   }
 

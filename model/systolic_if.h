@@ -303,8 +303,8 @@ inline constexpr uint32_t lane_of(uint32_t addr) {
 
 // systolic_top parameters: X(name, default, min, max, sweep key, doc)
 #define SYSTOLIC_PARAMS(X) \
-  X(Rows, 16, 2, 32, "rows", "array rows (K per tile)") \
-  X(Cols, 16, 2, 32, "cols", "array columns (N per tile)") \
+  X(Rows, 16, 2, 256, "rows", "array rows (K per tile)") \
+  X(Cols, 16, 2, 256, "cols", "array columns (N per tile)") \
   X(AWords, 524288, 1, 1048576, "a_words", "A scratchpad words of Rows int8 lanes (the host word field is 20 bits)") \
   X(BWords, 262144, 1, 1048576, "b_words", "B scratchpad words of Cols int8 lanes") \
   X(CWords, 262144, 1, 1048576, "c_words", "C scratchpad words of Cols int8 lanes") \
@@ -734,7 +734,7 @@ AccStageParams acc_stage_params(const P& top) {
   X(q_rd_addr_o, uint64_t, kAddrWidth) \
   X(c_wr_en_o, bool, 1) \
   X(c_wr_addr_o, uint64_t, kAddrWidth) \
-  X(c_wr_lane_en_o, uint32_t, p.Cols) \
+  X(c_wr_lanes_o, uint32_t, clog2(p.Cols + 1)) \
   L(c_wr_data_o, p.Cols, kDataWidth, true)
 struct AccStageIn {
 #define SYSTOLIC_X(name, type, width) type name = 0;

@@ -127,7 +127,7 @@ const AccStageOut& SystolicTop::acc_eval(const TileCtrlOut& co, const SystolicRe
 
 // acc_stage's edge: its C write, its registers, its BIAS / M0 / SHIFT read.
 void SystolicTop::acc_edge(const AccStageOut& ao) {
-  if (ao.c_wr_en_o) c_.engine_write(ao.c_wr_addr_o, ao.c_wr_lane_en_o, ao.c_wr_data_o.data());
+  if (ao.c_wr_en_o) c_.engine_write(ao.c_wr_addr_o, int(ao.c_wr_lanes_o), ao.c_wr_data_o.data());
   acc_.tick(acc_in_);
   if (ao.q_rd_en_o) {
     bias_.engine_read();

@@ -119,7 +119,7 @@ def test_fp_ops():
     (lambda: systolic.run(np.ones((2, 2), np.int8), np.ones((2, 2), np.int8), shift=np.zeros(3, np.int32)), r"shift needs shape \(2,\)"),
     (lambda: systolic.run(np.ones((2, 2), np.int8), np.ones((2, 2), np.int8), engine="fpga"), "engine 'fpga'"),
     (lambda: systolic.run(np.ones((2, 2), np.int8), np.ones((2, 2), np.int8), engine="rtl", rows=5, cols=7), "5x7"),
-    (lambda: systolic.run(np.ones((2, 2), np.int8), np.ones((2, 2), np.int8), rows=99), "Rows"),
+    (lambda: systolic.run(np.ones((2, 2), np.int8), np.ones((2, 2), np.int8), rows=257), "Rows"),
     (lambda: systolic.run(np.ones((2, 2), np.int8), np.ones((2, 2), np.int8), act_min=5, act_max=1), "act_min"),
     (lambda: systolic.quantize(np.ones(2, np.float32), 0.0), "scale"),
     (lambda: systolic.multiplier(np.array([-1.0])), "must be finite and >= 0"),

@@ -13,8 +13,8 @@
 //     takes sum at the end of X. Last K-tile: sum enters the requant units (Rounding = 2: the mode
 //     is rounding_i; PipeDepth = RequantDepth) with bias_i / m0_i / shift_i, zp_out_i,
 //     act_min_i and act_max_i.
-//   - cycle X + RequantDepth: c_wr_en_o = 1, c_wr_addr_o = the slot's C word, c_wr_lane_en_o =
-//     the lanes c < nv, c_wr_data_o = the requant results of those lanes.
+//   - cycle X + RequantDepth: c_wr_en_o = 1, c_wr_addr_o = the slot's C word, c_wr_lanes_o = nv
+//     (lanes 0 .. nv-1 are written), c_wr_data_o = the requant results of those lanes.
 // Every output is 0 in a cycle without its event (q_rd_addr_o without q_rd_en_o, the C-write
 // outputs without c_wr_en_o, and c_wr_data_o lanes >= nv). q_base_i, zp_out_i, act_min_i,
 // act_max_i and rounding_i must not change while slots are in flight (the command registers).
@@ -54,7 +54,7 @@ module acc_stage #(
   // C write (cycle X + RequantDepth)
   output logic                                  c_wr_en_o,
   output logic [systolic_pkg::AddrWidth-1:0]    c_wr_addr_o,
-  output logic [Cols-1:0]                       c_wr_lane_en_o,
+  output logic [$clog2(Cols+1)-1:0]            c_wr_lanes_o,
   output logic [Cols*systolic_pkg::DataWidth-1:0] c_wr_data_o
 );
 
@@ -177,7 +177,6 @@ module acc_stage #(
   // ---------------------------------------------------------------------------------------------
   logic [Cols*DataW-1:0] rq_out;
   logic [Cols-1:0]       rq_valid_o;  // equal to the C-write tag's valid bit
-  logic [NvW-1:0]        c_nv;
 
   for (genvar c = 0; c < Cols; c++) begin : g_requant
     requant #(
@@ -207,13 +206,12 @@ module acc_stage #(
     .clk_i (clk_i),
     .rst_ni(rst_ni),
     .d_i   (rq_valid ? {1'b1, x_nv_q, x_caddr_q} : '0),
-    .q_o   ({c_wr_en_o, c_nv, c_wr_addr_o})
+    .q_o   ({c_wr_en_o, c_wr_lanes_o, c_wr_addr_o})
   );
 
   always_comb begin
     for (int c = 0; c < Cols; c++) begin
-      c_wr_lane_en_o[c]           = 32'(c_nv) > c;
-      c_wr_data_o[c*DataW +: DataW] = c_wr_lane_en_o[c] ? rq_out[c*DataW +: DataW] : '0;
+      c_wr_data_o[c*DataW +: DataW] = 32'(c_wr_lanes_o) > c ? rq_out[c*DataW +: DataW] : '0;
     end
   end
 
@@ -227,7 +225,7 @@ module acc_stage #(
   // The requant units and the C-write tag agree on which cycles write C.
   `SYS_ASSERT(CWriteValid_A, rq_valid_o == {Cols{c_wr_en_o}})
   // A C write writes at least one lane, and only slots of the last K-tile write C.
-  `SYS_ASSERT(CWriteLanes_A, !c_wr_en_o || (c_wr_lane_en_o != '0))
+  `SYS_ASSERT(CWriteLanes_A, !c_wr_en_o || (c_wr_lanes_o != '0))
 
   // Illegal parameters stop elaboration (Icarus has no elaboration-time $error: it stops at t=0).
 `ifdef __ICARUS__

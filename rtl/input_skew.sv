@@ -11,7 +11,7 @@
 //     sel_i of cycle t - r. Row 0 is combinational (no register), row r has r registers.
 //   - Reset (rst_ni = 0, asynchronous) clears every register: all delayed outputs 0.
 module input_skew #(
-  parameter int Rows = 4  // array rows (lanes of an A word), 2..32
+  parameter int Rows = 4  // array rows (lanes of an A word), 2..256
 ) (
   input  logic                       clk_i,
   input  logic                       rst_ni,

@@ -9,7 +9,7 @@
 //     combinational (no register), column c has Cols - 1 - c registers.
 //   - Reset (rst_ni = 0, asynchronous) clears every register: all delayed outputs 0.
 module output_deskew #(
-  parameter int Cols = 4  // array columns, 2..32
+  parameter int Cols = 4  // array columns, 2..256
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,

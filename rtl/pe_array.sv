@@ -20,8 +20,8 @@
 //     cycle t + Rows + c. No combinational path from any input to any output.
 //   - Reset (rst_ni = 0, asynchronous) clears every register in every PE: outputs and weights 0.
 module pe_array #(
-  parameter int Rows        = 4,  // PE rows (the K dimension of a tile), 2..32
-  parameter int Cols        = 4,  // PE columns (the N dimension of a tile), 2..32
+  parameter int Rows        = 4,  // PE rows (the K dimension of a tile), 2..256
+  parameter int Cols        = 4,  // PE columns (the N dimension of a tile), 2..256
   parameter int WeightBanks = 2   // weight banks per PE: 2 (double-buffered) or 1 (see mac_pe)
 ) (
   input  logic               clk_i,

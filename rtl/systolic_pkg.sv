@@ -29,10 +29,10 @@ package systolic_pkg;
   // systolic_top parameters: defaults and limits (inclusive), checked at elaboration
   localparam int RowsDefault = 16;  // array rows (K per tile)
   localparam int RowsMin = 2;
-  localparam int RowsMax = 32;
+  localparam int RowsMax = 256;
   localparam int ColsDefault = 16;  // array columns (N per tile)
   localparam int ColsMin = 2;
-  localparam int ColsMax = 32;
+  localparam int ColsMax = 256;
   localparam int AWordsDefault = 524288;  // A scratchpad words of Rows int8 lanes (the host word field is 20 bits)
   localparam int AWordsMin = 1;
   localparam int AWordsMax = 1048576;

@@ -367,7 +367,8 @@ module systolic_top #(
   logic [AW-1:0]          q_rd_addr;
   logic                   c_wr_en;
   logic [AW-1:0]          c_wr_addr;
-  logic [Cols-1:0]        c_wr_lane_en;
+  logic [$clog2(Cols+1)-1:0] c_wr_lanes;    // acc_stage writes lanes 0 .. c_wr_lanes-1
+  logic [Cols-1:0]        c_wr_lane_en;  // the same as the C scratchpad's lane mask
   logic [Cols*DataW-1:0]  c_wr_data;
   // The traffic counters' scratchpad accesses: the engine reads A, B and BIAS/M0/SHIFT and writes
   // C, the DMA writes A, B, BIAS, M0, SHIFT and reads C.
@@ -644,6 +645,10 @@ module systolic_top #(
   // ---------------------------------------------------------------------------------------------
   // Accumulate, requantize, write C
   // ---------------------------------------------------------------------------------------------
+  always_comb begin
+    for (int c = 0; c < Cols; c++) c_wr_lane_en[c] = 32'(c_wr_lanes) > c;
+  end
+
   acc_stage #(
     .Rows        (Rows),
     .Cols        (Cols),
@@ -672,7 +677,7 @@ module systolic_top #(
     .shift_i       (shift_rd_data),
     .c_wr_en_o     (c_wr_en),
     .c_wr_addr_o   (c_wr_addr),
-    .c_wr_lane_en_o(c_wr_lane_en),
+    .c_wr_lanes_o  (c_wr_lanes),
     .c_wr_data_o   (c_wr_data)
   );
 

@@ -109,7 +109,7 @@ bad "M = 0" "" "M = 0 must be in 1..4096" compare -M 0
 bad "K not a number" "" "K" compare -K x
 bad "too many MACs" "" "M\\*N\\*K = 33554432 is above" compare -M 4096 -N 4096 -K 2
 compare_ok "too many MACs to simulate: closed form" -M 4096 -N 4096 -K 2 --fp-cycles formula --synth off
-bad "array too small" "" "--rows: Value 1 not in range 2 to 32" compare --rows 1 --cols 4
+bad "array too small" "" "--rows: Value 1 not in range 2 to 256" compare --rows 1 --cols 4
 bad "unknown stage" "" "no FMA stage 'fma'" compare --fp-stage-latency fma=1
 bad "bad fp-cycles" "" "is not auto, sim or formula" compare --fp-cycles maybe
 

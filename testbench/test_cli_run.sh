@@ -195,8 +195,8 @@ expect_error "outside" --engine model "${I8[@]}" --m0 1073741824 --shift -32
 expect_error "M = 0" --engine model -M 0
 expect_error "K = -4" --engine model -K -4
 expect_error "N = " --engine model -N 99999999
-expect_error "--rows: Value 64 not in range 2 to 32" --engine model --rows 64 --cols 64
-expect_error "--rows: Value 1 not in range 2 to 32" --engine model --rows 1
+expect_error "--rows: Value 257 not in range 2 to 256" --engine model --rows 257 --cols 64
+expect_error "--rows: Value 1 not in range 2 to 256" --engine model --rows 1
 SYSTOLIC_RTL_ON_DEMAND=0 expect_error "was not built" --engine rtl --rows 12 --cols 12 -M 4 -N 4 -K 4
 SYSTOLIC_RTL_ON_DEMAND=0 expect_error "was not built" --engine cosim --rows 12 --cols 12 -M 4 -N 4 -K 4
 expect_error "--engine: fpga not in {model,rtl,cosim,sc-model}" --engine fpga

@@ -102,7 +102,7 @@ TEST_CASE("pe_array model: dot products on the promised cycles, both banks", "[p
                 arr.params(), seed);
   }
   CHECK_THROWS_AS(PeArray({1, 4}), std::invalid_argument);
-  CHECK_THROWS_AS(PeArray({4, 33}), std::invalid_argument);
+  CHECK_THROWS_AS(PeArray({4, 257}), std::invalid_argument);
 }
 
 TEST_CASE("pe_array model: a load and a use of one bank at the same edge use the old weight",

@@ -51,9 +51,9 @@ $W"
 bad_spec no_grid "grid must be a non-empty mapping" "$W"
 bad_spec empty_values "grid: cols has no values" "grid: {rows: [4], cols: []}
 $W"
-bad_spec rows_1 "grid rows: Rows = 1 is outside 2..32" "grid: {rows: [1, 4], cols: [4]}
+bad_spec rows_1 "grid rows: Rows = 1 is outside 2..256" "grid: {rows: [1, 4], cols: [4]}
 $W"
-bad_spec rows_33 "grid rows: Rows = 33 is outside 2..32" "grid: {rows: [8, 33], cols: [8]}
+bad_spec rows_257 "grid rows: Rows = 257 is outside 2..256" "grid: {rows: [8, 257], cols: [8]}
 $W"
 bad_spec negative_words "grid a_words: AWords = -5 is outside 1..1048576" \
   "grid: {rows: [4], cols: [4], a_words: [-5]}
@@ -102,7 +102,7 @@ bad_spec not_mapping "a spec is a mapping" "- just a list"
 # took over 4 GB); a key of 50,000 values is checked in linear time (the harness allows 10 s).
 bad_spec huge_grid "grid has 4096000000 configurations, more than 100000" "grid: {rows: [$(seq -s, 2 41)], cols: [$(seq -s, 2 41)], a_words: [$(seq -s, 1 40)], b_words: [$(seq -s, 1 40)], c_words: [$(seq -s, 1 40)], q_words: [$(seq -s, 1 40)]}
 $W"
-bad_spec long_key "grid rows: Rows = 0 is outside 2..32" "grid: {rows: [$(seq -s, 0 49999)]}
+bad_spec long_key "grid rows: Rows = 0 is outside 2..256" "grid: {rows: [$(seq -s, 0 49999)]}
 $W"
 # Bounded reads: an endless workload file or spec is refused at 16 MiB (no traceback, no hang).
 bad_spec endless_csv "workloads\[0\]: /dev/zero: larger than 16777216 characters" "grid: {rows: [4]}

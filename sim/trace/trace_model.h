@@ -13,7 +13,9 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "pe_array.h"
@@ -55,6 +57,9 @@ class ModelTracer final : public model::TopObserver {
   FstWriter wave_;
   std::vector<int> sig_;  // handles, in trace_signals() order
   model::PeArray shadow_;
+  std::vector<std::pair<int, int>> pes_;      // the traced PEs (row, col), in trace_signals() order
+  std::optional<model::PeArrayIn> last_ain_;  // the shadow's inputs in the previous cycle
+  int steady_ = 0;                            // cycles for which they have not changed
   uint64_t time_ = 0;
 
   // systolic_top's issue-stage registers (one cycle after tile_ctrl issues).
