@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks, measured side by side in one run:
-#   scripts/bench.sh [speed] [util] [scalesim] [memory] [sweep] [infer] [python] [dram] [soak]
+#   scripts/bench.sh [speed] [util] [scalesim] [memory] [sweep] [infer] [python] [dram] [soak] [scale]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 exec /usr/bin/python3 bench/bench.py "$@"

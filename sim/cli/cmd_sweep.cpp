@@ -294,7 +294,8 @@ sim::GemmJob layer_job(int m, int n, int k, quant::Rounding mode, bool with_data
 }  // namespace
 
 // One point: {"config", "engine", "seed", "workload", "layers": [{"name","M","N","K"}]} ->
-// {"params", "synth", "layers": [...]}.
+// {"params", "synth", "layers": [...]}. An optional "synth": false leaves Yosys out (no "synth"
+// in the result): the benchmarks time the model alone with it.
 json sweep_point(const json& req) {
   const PointConfig c = resolve(field<json>(req, "config", "the request"));
   const std::string engine = field<std::string>(req, "engine", "the request");
@@ -314,13 +315,15 @@ json sweep_point(const json& req) {
   if (!rtl) static_cast<sim::ModelPort&>(*port).top().set_compute_data(false);
 
   json out = {{"params", params_json(c.p)}, {"engine", engine}, {"layers", json::array()}};
-  sim::SynthStats syn;
-  try {
-    syn = sim::array_synth(c.p.Rows, c.p.Cols, c.p.WeightBanks);
-  } catch (const std::exception& e) {
-    throw UserError(e.what());
+  if (!req.contains("synth") || field<bool>(req, "synth", "the request")) {
+    sim::SynthStats syn;
+    try {
+      syn = sim::array_synth(c.p.Rows, c.p.Cols, c.p.WeightBanks);
+    } catch (const std::exception& e) {
+      throw UserError(e.what());
+    }
+    out["synth"] = syn.json();
   }
-  out["synth"] = syn.json();
 
   std::mt19937_64 rng(seed);
   for (const json& l : layers) {
