@@ -116,6 +116,18 @@ point='{"config": {"rows": 4, "cols": 4}, "engine": "model", "seed": 1, "workloa
 bad point_dim_2_40 "$point" "sweep-point: layer.M = 1099511627776 is not an integer in 1..16777215" \
   sweep-point
 bad point_dim_float "${point/1099511627776/2.5}" "layer.M = 2.5 is not an integer" sweep-point
+# "synth": false leaves Yosys out of a point (the benchmarks time the model alone); not a boolean:
+# an error.
+bad point_synth_type "${point/\"layers\"/\"synth\": \"no\", \"layers\"}" \
+  "sweep-point: the request.synth has the wrong type" sweep-point
+nosynth=${point/\"layers\"/\"synth\": false, \"layers\"}
+if out=$(SYSTOLIC_CACHE_DIR="$tmp/nosynth_cache" "$systolic" sweep-point <<< "${nosynth/1099511627776/4}") &&
+  [[ $out == *'"layers"'* && $out != *'"synth"'* ]] && [ ! -e "$tmp/nosynth_cache/synth" ]; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+  echo "FAIL: point_no_synth: $out"
+fi
 bad jobs_zero "" "--jobs" sweep "$tmp/unknown_top_key.yaml" --jobs 0
 bad no_spec "" "spec is required" sweep
 spec ok_spec.yaml "grid: {rows: [4], cols: [4]}
