@@ -90,11 +90,7 @@ def run(args):
 
 def run_rss(args):
     """Runs `systolic ARGS` and returns its peak resident memory in MiB."""
-    proc = subprocess.Popen([SYSTOLIC, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"bench: systolic {' '.join(args)} failed")
-    return usage.ru_maxrss / 1024.0
+    return timed_rss(args)[1]
 
 
 def speed():
@@ -637,17 +633,19 @@ def soak_bench():
 
 
 def timed_rss(args, env=None):
-    """Runs `systolic ARGS` with its output discarded; returns (wall seconds, peak RSS MiB)."""
-    t0 = time.monotonic()
-    proc = subprocess.Popen([SYSTOLIC, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.monotonic() - t0
-    err = proc.stderr.read().decode()
-    proc.stderr.close()
+    """Runs `systolic ARGS` with its output discarded; returns (wall seconds, peak RSS MiB,
+    stderr). Exits on failure. stderr goes to a file, so that a long one cannot block the child
+    while we wait for it."""
+    with tempfile.TemporaryFile() as err:
+        t0 = time.monotonic()
+        proc = subprocess.Popen([SYSTOLIC, *args], stdout=subprocess.DEVNULL, stderr=err, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.monotonic() - t0
+        err.seek(0)
+        text = err.read().decode()
     if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"bench: systolic {' '.join(args)} failed:\n{err}")
-    return wall, usage.ru_maxrss / 1024.0, err
+        sys.exit(f"bench: systolic {' '.join(args)} failed:\n{text}")
+    return wall, usage.ru_maxrss / 1024.0, text
 
 
 def scale_bench():
