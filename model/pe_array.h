@@ -1,4 +1,5 @@
-// C++ twin of rtl/pe_array.sv: Rows x Cols weight-stationary PEs (docs/architecture.md §3).
+// C++ twin of rtl/pe_array.sv: Rows x Cols weight-stationary PEs, Rows pe_row twins stacked
+// (model/pe_row.h; docs/architecture.md §3).
 //
 // Activations enter row r at the left edge (already skewed), move one PE right per cycle;
 // partial sums start at 0 on the top row and move one PE down per cycle; the bottom row's
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "mac_pe.h"
+#include "pe_row.h"
 #include "systolic_if.h"
 
 namespace systolic::model {
@@ -44,44 +46,36 @@ struct PeArrayOut {
 
 class PeArray {
  public:
-  explicit PeArray(PeArrayParams p) : p_(p), pe_(size_t(p.Rows) * p.Cols) {
+  explicit PeArray(PeArrayParams p) : p_(p), psum_above_(size_t(p.Cols)) {
     iface::check_param("Rows", p.Rows);
     iface::check_param("Cols", p.Cols);
     iface::check_param("WeightBanks", p.WeightBanks);
+    rows_.reserve(size_t(p.Rows));
+    for (int r = 0; r < p.Rows; ++r) rows_.emplace_back(PeRowParams{p.Cols, p.WeightBanks});
     out_.psum_o.assign(p.Cols, 0);
     out_.psum_valid_o.assign(p.Cols, 0);
   }
 
   const PeArrayParams& params() const { return p_; }
-  const MacPe& pe(int r, int c) const { return pe_[size_t(r) * p_.Cols + c]; }
+  const MacPe& pe(int r, int c) const { return rows_[size_t(r)].pe(c); }
+  const PeRow& row(int r) const { return rows_[size_t(r)]; }
 
   void reset() {
-    for (MacPe& pe : pe_) pe.reset();
+    for (PeRow& row : rows_) row.reset();
     refresh_outputs();
   }
 
-  // One rising edge. PEs are visited bottom-right first, so each one still sees its left and
-  // upper neighbours' registers from before the edge.
+  // One rising edge. Rows are visited bottom first, so each one still sees the registers of the
+  // row above from before the edge.
   const PeArrayOut& clock(const PeArrayIn& in) {
     for (int r = p_.Rows - 1; r >= 0; --r) {
-      for (int c = p_.Cols - 1; c >= 0; --c) {
-        MacPeIn pin;
-        if (c == 0) {
-          pin.a_i = in.a_i[r];
-          pin.a_valid_i = in.a_valid_i[r];
-          pin.a_sel_i = in.a_sel_i[r];
-        } else {
-          const MacPe& left = pe(r, c - 1);
-          pin.a_i = left.a_o;
-          pin.a_valid_i = left.a_valid_o;
-          pin.a_sel_i = left.a_sel_o;
-        }
-        pin.psum_i = r == 0 ? 0 : pe(r - 1, c).psum_o;
-        pin.w_load_i = in.w_load_i[r];
-        pin.w_bank_i = in.w_bank_i;
-        pin.w_i = in.w_row_i[c];
-        pe_[size_t(r) * p_.Cols + c].clock(pin, p_.WeightBanks);
+      const int32_t* above = nullptr;  // the top row's psum_i is 0
+      if (r > 0) {
+        for (int c = 0; c < p_.Cols; ++c) psum_above_[size_t(c)] = pe(r - 1, c).psum_o;
+        above = psum_above_.data();
       }
+      rows_[size_t(r)].clock_pes(in.a_i[r], in.a_valid_i[r], in.a_sel_i[r], in.w_load_i[r],
+                                 in.w_bank_i, in.w_row_i.data(), above);
     }
     refresh_outputs();
     return out_;
@@ -98,7 +92,8 @@ class PeArray {
   }
 
   PeArrayParams p_;
-  std::vector<MacPe> pe_;  // row-major: pe_[r * Cols + c] is PE (r, c)
+  std::vector<PeRow> rows_;          // rows_[r] is row r (rtl: g_row[r].u_row)
+  std::vector<int32_t> psum_above_;  // the row above's partial sums, before the edge
   PeArrayOut out_;
 };
 

@@ -1,19 +1,19 @@
-// pe_array: Rows x Cols weight-stationary mac_pe grid (docs/architecture.md section 3;
-// C++ twin: model/pe_array.h).
+// pe_array: Rows x Cols weight-stationary mac_pe grid, Rows pe_row stacked
+// (docs/architecture.md section 3; C++ twin: model/pe_array.h).
 //
-// PE (r, c) sits in row r, column c. Activations (with their valid bit and weight-bank select)
-// enter row r at the left edge and move one PE right per cycle; partial sums start at 0 above the
-// top row and move one PE down per cycle. The bottom row's partial sums are the outputs.
+// PE (r, c) is g_row[r].u_row.g_col[c].u_pe. Activations (with their valid bit and weight-bank
+// select) enter row r at the left edge and move one PE right per cycle; partial sums start at 0
+// above the top row and move one PE down per cycle. The bottom row's partial sums are the outputs.
 // Every vector port is flattened, element i at [i*W +: W]: a_i[r*8 +: 8], w_row_i[c*8 +: 8],
 // psum_o[c*32 +: 32]. No port is wider than Cols x 32 bits: the PE accumulators are not exported.
 //
-// Cycle behaviour (every register is inside a mac_pe; see rtl/mac_pe.sv):
+// Cycle behaviour (every register is inside a mac_pe; see rtl/mac_pe.sv and rtl/pe_row.sv):
 //   - PE (r, 0) takes a_i[r], a_valid_i[r], a_sel_i[r]; PE (r, c) with c > 0 takes the registered
 //     a, a_valid, a_sel of PE (r, c-1), i.e. the row-r inputs delayed by c cycles.
 //   - PE (0, c) takes psum_i = 0; PE (r, c) with r > 0 takes the registered psum of PE (r-1, c).
 //   - Weights: if w_load_i[r], every PE (r, c) writes w_row_i[c] into its bank w_bank_i at this
-//     edge (one bank select for the whole array; with WeightBanks = 1 the selects are ignored). A load and a use of the same bank in the same PE
-//     at the same edge use the old weight.
+//     edge (one bank select for the whole array; with WeightBanks = 1 the selects are ignored). A
+//     load and a use of the same bank in the same PE at the same edge use the old weight.
 //   - psum_o[c] and psum_valid_o[c] are the registered psum and a_valid of PE (Rows-1, c).
 //   - Timing: if a_i[r] carries A[m][r] with a_valid_i[r] = 1 in cycle t + r for every r, then
 //     psum_o[c] = sum_r A[m][r] * w_r,c[a_sel] (32-bit wrap-around) with psum_valid_o[c] = 1 in
@@ -38,75 +38,56 @@ module pe_array #(
 
   localparam int DataWidth = systolic_pkg::DataWidth;
   localparam int AccWidth  = systolic_pkg::AccWidth;
-  localparam int HPos      = Cols + 1;  // horizontal positions per row: PE inputs + right edge
+  localparam int RowBits   = Cols * AccWidth;  // one row's partial sums
 
   // ---------------------------------------------------------------------------------------------
-  // Inter-PE nets
+  // Inter-row nets
   // ---------------------------------------------------------------------------------------------
-  // One net per PE port, in unpacked arrays: in one wide flat vector every change of one PE's
-  // output would cost the full vector width once per reader (Icarus: 16x16 ran ~300x slower).
-  // Horizontal position r*HPos + c: the input of PE (r, c) for c < Cols, the right edge (output of
-  // PE (r, Cols-1)) for c = Cols.
-  logic [DataWidth-1:0] a_h       [Rows*HPos];
-  logic                 a_valid_h [Rows*HPos];
-  logic                 a_sel_h   [Rows*HPos];
-  // Vertical position r*Cols + c: the psum input of PE (r, c) for r < Rows, the bottom edge
-  // (output of PE (Rows-1, c)) for r = Rows.
-  logic [AccWidth-1:0]  psum_v    [(Rows+1)*Cols];
+  // psum_v[r*RowBits +: RowBits] is the psum input of row r for r < Rows (0 for r = 0), and the
+  // bottom edge for r = Rows. A packed vector, not an unpacked array of rows: Yosys turns an
+  // unpacked array of wide nets into a memory and back, which takes minutes at 128x128.
+  logic [(Rows+1)*RowBits-1:0] psum_v;
+  // What each row passes on at its right edge, and its per-column valid bits: only the bottom
+  // row's valid bits leave the array.
+  logic [Rows*(DataWidth+2)-1:0] unused_right;
+  logic [Rows*Cols-1:0]          row_valid;
+
+  assign psum_v[RowBits-1:0] = '0;  // above the top row
 
   // ---------------------------------------------------------------------------------------------
-  // The PE grid
+  // The rows
   // ---------------------------------------------------------------------------------------------
   for (genvar r = 0; r < Rows; r++) begin : g_row
-    // Left edge of row r.
-    assign a_h[r*HPos]       = a_i[r*DataWidth +: DataWidth];
-    assign a_valid_h[r*HPos] = a_valid_i[r];
-    assign a_sel_h[r*HPos]   = a_sel_i[r];
-
-    for (genvar c = 0; c < Cols; c++) begin : g_col
-      // w_o exists for tracing and tests (g_row[r].g_col[c].u_pe.w_o); nothing here reads it.
-      logic [2*DataWidth-1:0] unused_w;
-
-      mac_pe #(
-        .DataWidth  (DataWidth),
-        .AccWidth   (AccWidth),
-        .WeightBanks(WeightBanks)
-      ) u_pe (
-        .clk_i    (clk_i),
-        .rst_ni   (rst_ni),
-        .a_i      (a_h[r*HPos+c]),
-        .a_valid_i(a_valid_h[r*HPos+c]),
-        .a_sel_i  (a_sel_h[r*HPos+c]),
-        .psum_i   (psum_v[r*Cols+c]),
-        .w_load_i (w_load_i[r]),
-        .w_bank_i (w_bank_i),
-        .w_i      (w_row_i[c*DataWidth +: DataWidth]),
-        .a_o      (a_h[r*HPos+c+1]),
-        .a_valid_o(a_valid_h[r*HPos+c+1]),
-        .a_sel_o  (a_sel_h[r*HPos+c+1]),
-        .psum_o   (psum_v[(r+1)*Cols+c]),
-        .w_o      (unused_w)
-      );
-    end
+    pe_row #(
+      .Cols       (Cols),
+      .WeightBanks(WeightBanks)
+    ) u_row (
+      .clk_i    (clk_i),
+      .rst_ni   (rst_ni),
+      .a_i      (a_i[r*DataWidth +: DataWidth]),
+      .a_valid_i(a_valid_i[r]),
+      .a_sel_i  (a_sel_i[r]),
+      .w_load_i (w_load_i[r]),
+      .w_bank_i (w_bank_i),
+      .w_row_i  (w_row_i),
+      .psum_i   (psum_v[r*RowBits +: RowBits]),
+      .psum_o   (psum_v[(r+1)*RowBits +: RowBits]),
+      .valid_o  (row_valid[r*Cols +: Cols]),
+      .a_o      (unused_right[r*(DataWidth+2)+2 +: DataWidth]),
+      .a_valid_o(unused_right[r*(DataWidth+2)+1]),
+      .a_sel_o  (unused_right[r*(DataWidth+2)])
+    );
   end
 
   // ---------------------------------------------------------------------------------------------
-  // Top and bottom edges
+  // Bottom edge
   // ---------------------------------------------------------------------------------------------
-  for (genvar c = 0; c < Cols; c++) begin : g_bottom
-    assign psum_v[c]                      = '0;  // above the top row
-    assign psum_o[c*AccWidth +: AccWidth] = psum_v[Rows*Cols+c];
-    assign psum_valid_o[c]                = a_valid_h[(Rows-1)*HPos+c+1];
-  end
+  assign psum_o       = psum_v[Rows*RowBits +: RowBits];
+  assign psum_valid_o = row_valid[(Rows-1)*Cols +: Cols];
 
-  // The right edge: what the last column passes on goes nowhere (the last row's a_valid is
-  // psum_valid_o[Cols-1], collected here as well for uniformity).
-  logic [Rows*(DataWidth+2)-1:0] unused_right;
-  for (genvar r = 0; r < Rows; r++) begin : g_right
-    assign unused_right[r*(DataWidth+2) +: DataWidth+2] = {
-      a_h[r*HPos+Cols], a_valid_h[r*HPos+Cols], a_sel_h[r*HPos+Cols]
-    };
-  end
+  // The rows above the bottom one drive valid bits nothing reads (their partial sums go on down).
+  logic [(Rows-1)*Cols-1:0] unused_valid;
+  assign unused_valid = row_valid[(Rows-1)*Cols-1:0];
 
   // ---------------------------------------------------------------------------------------------
   // Assertions

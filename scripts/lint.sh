@@ -8,13 +8,14 @@ status=0
 sources() {
   local own
   case $1 in
-    pe_array) own="rtl/pe_array.sv rtl/mac_pe.sv" ;;
+    pe_array) own="rtl/pe_array.sv rtl/pe_row.sv rtl/mac_pe.sv" ;;
+    pe_row) own="rtl/pe_row.sv rtl/mac_pe.sv" ;;
     input_skew | output_deskew) own="rtl/$1.sv rtl/delay_line.sv" ;;
     spad) own="rtl/spad.sv rtl/ram_1r1w.sv" ;;
     acc_stage) own="rtl/acc_stage.sv rtl/ram_1r1w.sv rtl/delay_line.sv rtl/requant.sv" ;;
     systolic_top)
       own="rtl/systolic_top.sv rtl/systolic_regs.sv rtl/tile_ctrl.sv rtl/spad.sv rtl/ram_1r1w.sv \
-        rtl/input_skew.sv rtl/output_deskew.sv rtl/delay_line.sv rtl/pe_array.sv rtl/mac_pe.sv \
+        rtl/input_skew.sv rtl/output_deskew.sv rtl/delay_line.sv rtl/pe_array.sv rtl/pe_row.sv rtl/mac_pe.sv \
         rtl/acc_stage.sv rtl/requant.sv rtl/dma.sv"
       ;;
     *) own="rtl/$1.sv" ;;
@@ -36,6 +37,10 @@ for rounding in 0 1 2; do
   done
 done
 lint mac_pe
+for cols in 2 5 256; do
+  lint pe_row -GCols=$cols
+done
+lint pe_row -GCols=3 -GWeightBanks=1
 for rc in 2x2 4x4 8x8 8x16 16x16 32x32 3x5 2x32 32x2; do
   lint pe_array -GRows=${rc%x*} -GCols=${rc#*x}
 done

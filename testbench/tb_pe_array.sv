@@ -243,9 +243,9 @@ module tb_pe_array #(
   for (genvar r = 0; r < Rows; r++) begin : g_wr
     for (genvar c = 0; c < Cols; c++) begin : g_wc
       always @(check_w) begin
-        if (dut.g_row[r].g_col[c].u_pe.w_o !== {8'(b_val[1][r][c]), 8'(b_val[2][r][c])}) begin
+        if (dut.g_row[r].u_row.g_col[c].u_pe.w_o !== {8'(b_val[1][r][c]), 8'(b_val[2][r][c])}) begin
           fail($sformatf("PE (%0d, %0d): w_o = %h, expected {%h, %h}", r, c,
-                         dut.g_row[r].g_col[c].u_pe.w_o, 8'(b_val[1][r][c]),
+                         dut.g_row[r].u_row.g_col[c].u_pe.w_o, 8'(b_val[1][r][c]),
                          8'(b_val[2][r][c])));
         end else begin
           passed++;

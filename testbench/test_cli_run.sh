@@ -109,6 +109,40 @@ assert f['machines'][1]['cycles'] == 10 * 14 + 1, f['machines'][1]   # one depen
 assert f['synthesis'] is None
 "; then ok; else bad "--fp-stage-latency align=3,normalize=2 not applied"; fi
 
+# --- `systolic synth`, the hierarchical flow: levels cached apart, the array = its PEs ----------
+# pe_array is Rows pe_rows of Cols mac_pe and nothing else, so its cells are Rows x Cols PEs
+# (a non-square array: rows and columns cannot be swapped); a second array with the same Cols
+# reuses the synthesized row and PE (their cache entries are not rewritten).
+syn_cache="$tmp/syncache"
+if SYSTOLIC_CACHE_DIR="$syn_cache" "$SYSTOLIC" synth --rows 3 --cols 5 --json "$tmp/s35.json" \
+    > /dev/null 2>&1; then
+  $PY -c "import json, os, sys; d = sys.argv[1]; json.dump({n: os.stat(os.path.join(d, n)).st_mtime_ns for n in os.listdir(d)}, open(sys.argv[2], 'w'))" \
+    "$syn_cache/synth" "$tmp/syn_before.json"
+  sleep 1
+  if SYSTOLIC_CACHE_DIR="$syn_cache" "$SYSTOLIC" synth --rows 7 --cols 5 --json "$tmp/s75.json" \
+      > /dev/null 2>&1 && $PY - "$tmp" "$syn_cache/synth" <<'PYEOF'
+import json, os, sys
+d, cache = sys.argv[1], sys.argv[2]
+a, b = json.load(open(d + "/s35.json")), json.load(open(d + "/s75.json"))
+for s, rows in ((a, 3), (b, 7)):
+    assert s["pe_cells"] > 500 and s["array_cells"] == rows * 5 * s["pe_cells"], s
+    assert s["array_depth"] == s["pe_depth"] > 0, s
+assert a["pe_cells"] == b["pe_cells"]
+names = sorted(os.listdir(cache))
+assert [n.split("_v3_")[0] for n in names] == [
+    "mac_pe_wb2", "pe_array_3x5_wb2_hierarchical", "pe_array_7x5_wb2_hierarchical",
+    "pe_row_5_wb2"], names
+before = json.load(open(d + "/syn_before.json"))
+after = {n: os.stat(os.path.join(cache, n)).st_mtime_ns for n in names}
+for n in names:
+    if n.startswith(("mac_pe", "pe_row")):
+        assert before[n] == after[n], (n, before[n], after[n])
+PYEOF
+  then ok; else bad "systolic synth 3x5 / 7x5: levels not cached apart or cells != rows x cols x PE"; fi
+else
+  bad "systolic synth --rows 3 --cols 5 failed"
+fi
+
 # --- float32 inputs: quantized by the library, SQNR reported ----------------------------------
 if "$SYSTOLIC" run --engine model --rows 4 --cols 4 --a "$tmp/Af.npy" --b "$tmp/Bf.npy" \
     --bias "$tmp/biasf.npy" --json "$tmp/rf.json" > "$tmp/outf.txt" 2>&1 &&

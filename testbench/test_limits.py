@@ -23,7 +23,7 @@ SYSTOLIC = sys.argv[1]
 with open(os.path.join(ROOT, "rtl", "systolic_if.toml"), "rb") as f:
     TABLE = tomllib.load(f)
 RTL = ["systolic_pkg.sv", "systolic_top.sv", "systolic_regs.sv", "tile_ctrl.sv", "spad.sv",
-       "ram_1r1w.sv", "input_skew.sv", "output_deskew.sv", "delay_line.sv", "pe_array.sv",
+       "ram_1r1w.sv", "input_skew.sv", "output_deskew.sv", "delay_line.sv", "pe_array.sv", "pe_row.sv",
        "mac_pe.sv", "acc_stage.sv", "requant.sv"]
 # Small memories keep elaboration quick; the parameter under test overrides its own.
 SMALL = {"Rows": 4, "Cols": 4, "AWords": 16, "BWords": 16, "CWords": 16, "QWords": 2,

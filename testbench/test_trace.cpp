@@ -145,7 +145,7 @@ TEST_CASE("model and RTL waveforms agree on every shared signal and cycle", "[tr
       for (int rr = 0; rr < p.Rows; ++rr) {
         for (int cc = 0; cc < p.Cols; ++cc) {
           const std::string psum =
-              fmt::format("TOP.systolic_top.u_array.g_row[{}].g_col[{}].u_pe.psum_q", rr, cc);
+              fmt::format("TOP.systolic_top.u_array.g_row[{}].u_row.g_col[{}].u_pe.psum_q", rr, cc);
           CHECK((r.find(psum) != nullptr) == o.pe_traced(p, rr, cc));
         }
       }
@@ -190,7 +190,7 @@ TEST_CASE("waveforms show the schedule of docs/architecture.md", "[trace]") {
       // Weights: PE (r, c) holds B[r][c] in bank 0 from busy cycle r + 2 on.
       for (int r = 0; r < 4; ++r) {
         for (int c = 0; c < 4; ++c) {
-          const std::string w = fmt::format("{}.u_array.g_row[{}].g_col[{}].u_pe.w0_q", top, r, c);
+          const std::string w = fmt::format("{}.u_array.g_row[{}].u_row.g_col[{}].u_pe.w0_q", top, r, c);
           CHECK(d.value_u64(w, start + uint64_t(r) + 1) == 0);
           CHECK(int8_t(d.value_u64(w, start + uint64_t(r) + 2)) == job.b[size_t(r) * 4 + c]);
         }
@@ -198,7 +198,7 @@ TEST_CASE("waveforms show the schedule of docs/architecture.md", "[trace]") {
       // Slot m's activation A[m][r] is in PE (r, 0)'s register in busy cycle 1 + m + 1 + r + 1.
       for (int m = 0; m < 3; ++m) {
         for (int r = 0; r < 4; ++r) {
-          const std::string a = fmt::format("{}.u_array.g_row[{}].g_col[0].u_pe.a_q", top, r);
+          const std::string a = fmt::format("{}.u_array.g_row[{}].u_row.g_col[0].u_pe.a_q", top, r);
           CHECK(int8_t(d.value_u64(a, start + 3 + uint64_t(m + r))) == job.a[size_t(m) * 4 + r]);
         }
       }

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
@@ -66,15 +67,17 @@ struct YosysResult {
   std::vector<std::pair<std::string, int64_t>> module_depth;
 };
 
-YosysResult run_yosys(const std::string& script) {
+// ltp: also report the longest paths (skipped for an elaboration check, where ltp would walk
+// every bit of the unsynthesized wiring: 30 s and 2 GiB at 32x32).
+YosysResult run_yosys(const std::string& script, bool ltp_wanted = true) {
   char dir_tmpl[] = "/tmp/systolic-synth-XXXXXX";
   const char* dir = mkdtemp(dir_tmpl);
   if (!dir) throw std::runtime_error("cannot create a temporary directory for Yosys");
   const std::string d = dir;
   const std::string ys = d + "/run.ys", stat = d + "/stat.txt", ltp = d + "/ltp.txt",
                     log = d + "/yosys.log";
-  std::ofstream(ys) << script
-                    << fmt::format("tee -q -o {} ltp -noff\ntee -q -o {} stat\n", ltp, stat);
+  std::ofstream(ys) << script << (ltp_wanted ? fmt::format("tee -q -o {} ltp -noff\n", ltp) : "")
+                    << fmt::format("tee -q -o {} stat\n", stat);
   const int status =
       base::run_process({"yosys", "-q", "-l", log, "-s", ys}, base::Output::kDiscard).status;
   YosysResult r;
@@ -116,7 +119,7 @@ YosysResult run_yosys(const std::string& script) {
     if (std::regex_search(line, m, ltp_re)) r.module_depth.emplace_back(m[1], std::stoll(m[2]));
   }
   fs::remove_all(d);
-  if (r.module_cells.empty() || r.module_depth.empty()) {
+  if (r.module_cells.empty() || (ltp_wanted && r.module_depth.empty())) {
     throw std::runtime_error("synthesis: no cell count or path length in Yosys's report");
   }
   return r;
@@ -148,85 +151,174 @@ nlohmann::json SynthStats::json() const {
           {"yosys_seconds", seconds}};
 }
 
+namespace {
+
+struct Sources {
+  std::string pkg = std::string(SYSTOLIC_RTL_DIR) + "/systolic_pkg.sv";
+  std::string pe = std::string(SYSTOLIC_RTL_DIR) + "/mac_pe.sv";
+  std::string row = std::string(SYSTOLIC_RTL_DIR) + "/pe_row.sv";
+  std::string arr = std::string(SYSTOLIC_RTL_DIR) + "/pe_array.sv";
+  std::string read() const {
+    return fmt::format("read_verilog -sv -DSYNTHESIS {} {} {} {}\n", pkg, pe, row, arr);
+  }
+  // The package and `full`, with the modules in `boxes` read as black boxes (ports only): a
+  // module above them is synthesized without synthesizing them again.
+  std::string read_boxed(const std::string& full, const std::string& boxes) const {
+    return fmt::format("read_verilog -sv -DSYNTHESIS {} {}\nread_verilog -sv -lib -DSYNTHESIS {}\n",
+                       pkg, full, boxes);
+  }
+};
+
+// A JSON object from the cache, or null when the entry is missing or damaged (a damaged entry is
+// computed again and overwritten).
+nlohmann::json read_entry(const std::string& path) {
+  std::ifstream f(path);
+  if (!f) return nullptr;
+  try {
+    return nlohmann::json::parse(f);
+  } catch (const std::exception&) {
+    return nullptr;
+  }
+}
+
+void write_entry(const std::string& path, const nlohmann::json& j) {
+  std::error_code ec;
+  fs::create_directories(fs::path(path).parent_path(), ec);
+  const std::string tmp = fmt::format("{}.{}.tmp", path, getpid());
+  {
+    std::ofstream f(tmp);
+    f << j.dump(2) << "\n";
+  }
+  fs::rename(tmp, path, ec);  // a cache that cannot be written only costs time
+  if (ec) fs::remove(tmp, ec);
+}
+
+// A cached Yosys result: the entry at `file` when it has the integers `keys`, else `compute()`'s,
+// written there with the time it took ("yosys_seconds").
+nlohmann::json cached_or(const std::string& file, std::initializer_list<const char*> keys,
+                         const std::function<nlohmann::json()>& compute) {
+  const nlohmann::json j = read_entry(file);
+  if (j.is_object()) {
+    bool ok = true;
+    for (const char* k : keys) ok = ok && j.contains(k) && j[k].is_number_integer();
+    if (ok) return j;
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  nlohmann::json r = compute();
+  r["yosys_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  write_entry(file, r);
+  return r;
+}
+
+}  // namespace
+
 SynthStats array_synth(int rows, int cols, int weight_banks, bool flat) {
   iface::check_param("Rows", rows);
   iface::check_param("Cols", cols);
   iface::check_param("WeightBanks", weight_banks);
-  const std::string pkg_src = std::string(SYSTOLIC_RTL_DIR) + "/systolic_pkg.sv";
-  const std::string pe_src = std::string(SYSTOLIC_RTL_DIR) + "/mac_pe.sv";
-  const std::string arr_src = std::string(SYSTOLIC_RTL_DIR) + "/pe_array.sv";
+  const Sources src;
   const uint64_t h =
       fnv1a(yosys_version(),
-            fnv1a(read_file(pkg_src), fnv1a(read_file(arr_src), fnv1a(read_file(pe_src)))));
+            fnv1a(read_file(src.pkg),
+                  fnv1a(read_file(src.arr), fnv1a(read_file(src.row), fnv1a(read_file(src.pe))))));
   SynthStats s;
   s.rows = rows;
   s.cols = cols;
   s.weight_banks = weight_banks;
   s.flat = flat;
   const fs::path dir = fs::path(base::cache_dir()) / "synth";
-  s.cache_file = (dir / fmt::format("pe_array_{}x{}_wb{}_{}_v2_{:016x}.json", rows, cols,
+  s.cache_file = (dir / fmt::format("pe_array_{}x{}_wb{}_{}_v3_{:016x}.json", rows, cols,
                                     weight_banks, s.mode(), h))
                      .string();
-  {
-    std::ifstream f(s.cache_file);
-    if (f) {
-      try {
-        const nlohmann::json j = nlohmann::json::parse(f);
-        s.pe_cells = j.at("pe_cells");
-        s.pe_depth = j.at("pe_depth");
-        s.array_cells = j.at("array_cells");
-        s.array_depth = j.at("array_depth");
-        s.seconds = j.at("yosys_seconds");
-        s.cached = true;
-        return s;
-      } catch (const std::exception&) {
-        // A damaged entry is synthesized again and overwritten.
-      }
+  const nlohmann::json cached = read_entry(s.cache_file);
+  if (cached.is_object()) {
+    try {
+      s.pe_cells = cached.at("pe_cells");
+      s.pe_depth = cached.at("pe_depth");
+      s.array_cells = cached.at("array_cells");
+      s.array_depth = cached.at("array_depth");
+      s.seconds = cached.at("yosys_seconds");
+      s.cached = true;
+      return s;
+    } catch (const std::exception&) {
+      // A damaged entry is synthesized again and overwritten.
     }
   }
 
   const auto t0 = std::chrono::steady_clock::now();
-  const std::string read =
-      fmt::format("read_verilog -sv -DSYNTHESIS {} {} {}\n", pkg_src, pe_src, arr_src);
   const std::string params = fmt::format(
-      "chparam -set Rows {} -set Cols {} -set WeightBanks {} "
-      "pe_array\n",
-      rows, cols, weight_banks);
+      "chparam -set Rows {} -set Cols {} -set WeightBanks {} pe_array\n", rows, cols, weight_banks);
   if (flat) {
-    const YosysResult arr = run_yosys(read + params + "synth -flatten -top pe_array\n");
-    const YosysResult pe =
-        run_yosys(read + fmt::format("chparam -set WeightBanks {} mac_pe\nsynth -top mac_pe\n",
-                                     weight_banks));
+    const YosysResult arr = run_yosys(src.read() + params + "synth -flatten -top pe_array\n");
+    const YosysResult pe = run_yosys(
+        src.read() +
+        fmt::format("chparam -set WeightBanks {} mac_pe\nsynth -top mac_pe\n", weight_banks));
     s.array_cells = arr.module_cells.front().second;
     s.array_depth = arr.module_depth.front().second;
     s.pe_cells = pe.module_cells.front().second;
     s.pe_depth = pe.module_depth.front().second;
   } else {
-    const YosysResult r = run_yosys(read + params + "synth -top pe_array\n");
-    s.pe_cells = find_module(r.module_cells, "mac_pe");
-    s.pe_depth = find_module(r.module_depth, "mac_pe");
-    s.array_cells = r.hierarchy_cells;
-    if (s.array_cells < 0) throw std::runtime_error("synthesis: no design hierarchy in the report");
-    // ltp counts the PE instances of pe_array as cells, so its path through the grid is not a
-    // logic path. When pe_array holds nothing but its Rows * Cols PEs (every PE output is a
-    // register), the array's longest path is the PE's; otherwise take the conservative maximum.
-    const int64_t glue = find_module(r.module_cells, "pe_array") - int64_t(rows) * cols;
-    s.array_depth = s.pe_depth;
-    if (glue != 0) {
+    // The hierarchical flow, one level at a time, each level with the one below as a black box:
+    //   1. mac_pe alone (cached per WeightBanks): its cells and depth;
+    //   2. pe_row of Cols PEs (cached per Cols): its own cells, Cols PE instances plus any glue;
+    //   3. pe_array, only elaborated: its own cells must be its Rows rows (else the whole
+    //      hierarchy is synthesized in one run).
+    // Cells = Rows * (Cols * PE + row glue). Each level is synthesized once, so the PE's netlist
+    // does not depend on the array around it, and a sweep over Rows x Cols synthesizes each Cols
+    // once. Running `synth` on the whole hierarchy instead costs minutes at 128x128: its passes
+    // walk the Rows x Cols x 32 bits of wiring between the rows some fifteen times.
+    const nlohmann::json pe = cached_or(
+        (dir / fmt::format("mac_pe_wb{}_v3_{:016x}.json", weight_banks, h)).string(),
+        {"pe_cells", "pe_depth"}, [&] {
+          const YosysResult r = run_yosys(
+              fmt::format("read_verilog -sv -DSYNTHESIS {}\n", src.pe) +
+              fmt::format("chparam -set DataWidth {} -set AccWidth {} -set WeightBanks {} mac_pe\n"
+                          "synth -top mac_pe\n",
+                          iface::kDataWidth, iface::kAccWidth, weight_banks));
+          return nlohmann::json{{"weight_banks", weight_banks},
+                                {"pe_cells", r.module_cells.front().second},
+                                {"pe_depth", r.module_depth.front().second}};
+        });
+    const nlohmann::json row = cached_or(
+        (dir / fmt::format("pe_row_{}_wb{}_v3_{:016x}.json", cols, weight_banks, h)).string(),
+        {"row_own_cells", "row_depth"}, [&] {
+          const YosysResult r = run_yosys(
+              src.read_boxed(src.row, src.pe) +
+              fmt::format("chparam -set Cols {} -set WeightBanks {} pe_row\nsynth -top pe_row\n",
+                          cols, weight_banks));
+          return nlohmann::json{{"cols", cols},
+                                {"weight_banks", weight_banks},
+                                {"row_own_cells", find_module(r.module_cells, "pe_row")},
+                                {"row_depth", find_module(r.module_depth, "pe_row")}};
+        });
+    const YosysResult arr = run_yosys(
+        src.read_boxed(src.arr, src.row) + params + "hierarchy -top pe_array\nproc\nopt_clean\n",
+        false);
+    const int64_t row_glue = row.at("row_own_cells").get<int64_t>() - cols;
+    if (find_module(arr.module_cells, "pe_array") == rows && row_glue >= 0) {
+      s.pe_cells = pe.at("pe_cells");
+      s.pe_depth = pe.at("pe_depth");
+      s.array_cells = int64_t(rows) * (int64_t(cols) * s.pe_cells + row_glue);
+      // ltp counts the PE instances of a row as cells, so its path along the row is not a logic
+      // path. When the row holds nothing but its PEs (every PE output is a register), the
+      // array's longest path is the PE's; otherwise take the conservative maximum.
+      s.array_depth =
+          row_glue == 0 ? s.pe_depth : std::max<int64_t>(s.pe_depth, row.at("row_depth"));
+    } else {
+      // pe_array has logic of its own besides its rows: synthesize the whole hierarchy.
+      const YosysResult r = run_yosys(src.read() + params + "synth -top pe_array\n");
+      s.pe_cells = find_module(r.module_cells, "mac_pe");
+      s.pe_depth = find_module(r.module_depth, "mac_pe");
+      s.array_cells = r.hierarchy_cells;
+      if (s.array_cells < 0) {
+        throw std::runtime_error("synthesis: no design hierarchy in the report");
+      }
+      s.array_depth = s.pe_depth;
       for (const auto& [mod, d] : r.module_depth) s.array_depth = std::max(s.array_depth, d);
     }
   }
   s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  const std::string tmp = fmt::format("{}.{}.tmp", s.cache_file, getpid());
-  {
-    std::ofstream f(tmp);
-    f << s.json().dump(2) << "\n";
-  }
-  fs::rename(tmp, s.cache_file, ec);  // a cache that cannot be written only costs time
-  if (ec) fs::remove(tmp, ec);
+  write_entry(s.cache_file, s.json());
   return s;
 }
 

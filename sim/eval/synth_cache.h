@@ -2,15 +2,17 @@
 // (rtl/pe_array.sv), cached on disk so that reports and sweeps pay for each configuration once.
 //
 // Two modes:
-//   - hierarchical (default): `synth -top pe_array` keeps the hierarchy, so the one mac_pe
-//     variant is synthesized once and counted Rows * Cols times, plus the array's own glue.
-//     Under a second at 4x4, about 15 s at 32x32 (Yosys's stat and ltp walk the hierarchy). No
-//     optimization crosses a PE boundary.
+//   - hierarchical (default): one pe_row of Cols PEs is synthesized with `synth -top pe_row`,
+//     keeping its hierarchy (the one mac_pe variant synthesized once, counted Cols times, plus the
+//     row's own glue), and cached per Cols; pe_array is then only elaborated (`hierarchy; proc;
+//     opt_clean`) to check that it holds its Rows rows and nothing else (else the whole hierarchy
+//     is synthesized). The array is Rows rows. A few seconds up to 128x128, under a minute at
+//     256x256 (docs/results.md). No optimization crosses a PE boundary.
 //   - flat: `synth -flatten`, which lets Yosys propagate constants across PEs (the zero partial
 //     sums above the top row, for one): fewer cells, but minutes at 16x16 and beyond.
 // Cells are Yosys generic gates ($_AND_, $_DFF_..., no technology mapping); depth is `ltp -noff`,
 // the longest path in cells between flip-flops and ports. In hierarchical mode the array depth is
-// the PE's, because pe_array holds nothing but its PEs (checked) and every PE output is a register.
+// the PE's when pe_row holds nothing but its PEs (checked) and every PE output is a register.
 //
 // The cache lives in $SYSTOLIC_CACHE_DIR, else $XDG_CACHE_HOME/systolic, else ~/.cache/systolic,
 // under synth/; an entry's key holds the parameters, the mode and a hash of the RTL sources and

@@ -22,9 +22,12 @@ int clog2(int v) {
 
 const std::string kTop = "TOP.systolic_top";
 
-std::string pe(int r, int c) {
-  return fmt::format("{}.u_array.g_row[{}].g_col[{}].u_pe", kTop, r, c);
+// The scope of PE (r, c) below systolic_top (rtl/pe_array.sv: row r's pe_row, its column c).
+std::string pe_scope(int r, int c) {
+  return fmt::format(".u_array.g_row[{}].u_row.g_col[{}]", r, c);
 }
+
+std::string pe(int r, int c) { return kTop + pe_scope(r, c) + ".u_pe"; }
 
 }  // namespace
 
@@ -227,7 +230,7 @@ void write_gtkw(const std::string& gtkw_path, const std::string& dump_path,
     for (int c = 0; c < p.Cols; ++c) any = any || o.pe_traced(p, r, c);
     if (!any) continue;
     group(fmt::format("row {} inputs", r), r > 3, [&] {
-      const std::string pe0 = fmt::format(".u_array.g_row[{}].g_col[{}].u_pe", r, 0);
+      const std::string pe0 = pe_scope(r, 0) + ".u_pe";
       if (o.pe_traced(p, r, 0)) {
         label(fmt::format("PE ({},0) activation in", r));
         sig(kSigned, pe0 + ".a_i", 8);
@@ -236,7 +239,7 @@ void write_gtkw(const std::string& gtkw_path, const std::string& dump_path,
       }
       for (int c = 0; c < p.Cols; ++c) {
         if (!o.pe_traced(p, r, c)) continue;
-        const std::string pn = fmt::format(".u_array.g_row[{}].g_col[{}].u_pe", r, c);
+        const std::string pn = pe_scope(r, c) + ".u_pe";
         label(fmt::format("PE ({},{}) weights", r, c));
         sig(kSigned, pn + ".w0_q", 8);
         if (p.WeightBanks == 2) sig(kSigned, pn + ".w1_q", 8);
@@ -250,7 +253,7 @@ void write_gtkw(const std::string& gtkw_path, const std::string& dump_path,
     group(fmt::format("column {} partial sums", c), c > 3, [&] {
       for (int r = 0; r < p.Rows; ++r) {
         if (!o.pe_traced(p, r, c)) continue;
-        const std::string pn = fmt::format(".u_array.g_row[{}].g_col[{}].u_pe", r, c);
+        const std::string pn = pe_scope(r, c) + ".u_pe";
         label(fmt::format("PE ({},{})", r, c));
         sig(kBin, pn + ".a_valid_q", 1);
         sig(kSigned, pn + ".psum_q", 32);
@@ -295,7 +298,7 @@ std::vector<std::pair<int, std::string>> rtl_dumpvars(const model::TopParams& p,
     for (int r = 0; r < p.Rows; ++r) {
       for (int c = 0; c < p.Cols; ++c) {
         if (o.pe_traced(p, r, c)) {
-          d.emplace_back(99, fmt::format("{}.u_array.g_row[{}].g_col[{}]", top, r, c));
+          d.emplace_back(99, top + pe_scope(r, c));
         }
       }
     }

@@ -1,0 +1,111 @@
+// C++ twin of rtl/pe_row.sv: one row of Cols weight-stationary PEs (docs/architecture.md §3).
+//
+// The activation enters PE 0 at the left edge and moves one PE right per cycle; PE c adds its
+// product to psum_i[c] (the row above) and registers it as psum_o[c]; valid_o[c] is PE c's
+// registered a_valid. a_o / a_valid_o / a_sel_o are what PE Cols-1 passes on at the right edge.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "mac_pe.h"
+#include "systolic_if.h"
+
+namespace systolic::model {
+
+struct PeRowParams {
+  int Cols = 4;         // RTL parameter Cols
+  int WeightBanks = 2;  // RTL parameter WeightBanks: 2 (double-buffered) or 1
+};
+
+struct PeRowIn {
+  int8_t a_i = 0;
+  bool a_valid_i = false;
+  bool a_sel_i = false;
+  bool w_load_i = false;
+  bool w_bank_i = false;
+  std::vector<int8_t> w_row_i;  // [Cols]
+  std::vector<int32_t> psum_i;  // [Cols]
+
+  explicit PeRowIn(const PeRowParams& p) : w_row_i(p.Cols, 0), psum_i(p.Cols, 0) {}
+};
+
+struct PeRowOut {
+  std::vector<int32_t> psum_o;   // [Cols]
+  std::vector<uint8_t> valid_o;  // [Cols]
+  int8_t a_o = 0;
+  bool a_valid_o = false;
+  bool a_sel_o = false;
+};
+
+class PeRow {
+ public:
+  explicit PeRow(PeRowParams p) : p_(p), pe_(size_t(p.Cols)) {
+    iface::check_param("Cols", p.Cols);
+    iface::check_param("WeightBanks", p.WeightBanks);
+    out_.psum_o.assign(p.Cols, 0);
+    out_.valid_o.assign(p.Cols, 0);
+  }
+
+  const PeRowParams& params() const { return p_; }
+  const MacPe& pe(int c) const { return pe_[size_t(c)]; }
+
+  void reset() {
+    for (MacPe& pe : pe_) pe.reset();
+    refresh_outputs();
+  }
+
+  // One rising edge. psum_i[c] is read before the edge (the caller passes the row above's
+  // registered outputs). The PEs are visited right to left, so each one still sees its left
+  // neighbour's registers from before the edge.
+  const PeRowOut& clock(const PeRowIn& in) {
+    clock_pes(in.a_i, in.a_valid_i, in.a_sel_i, in.w_load_i, in.w_bank_i, in.w_row_i.data(),
+              in.psum_i.data());
+    refresh_outputs();
+    return out_;
+  }
+
+  // The same edge with the inputs passed apart, and psum_i[c] = 0 when psum_i is null (the top
+  // row); the outputs in out() are not refreshed (pe_array reads its rows' PEs directly).
+  void clock_pes(int8_t a_i, bool a_valid_i, bool a_sel_i, bool w_load_i, bool w_bank_i,
+                 const int8_t* w_row_i, const int32_t* psum_i) {
+    for (int c = p_.Cols - 1; c >= 0; --c) {
+      MacPeIn pin;
+      if (c == 0) {
+        pin.a_i = a_i;
+        pin.a_valid_i = a_valid_i;
+        pin.a_sel_i = a_sel_i;
+      } else {
+        const MacPe& left = pe_[size_t(c) - 1];
+        pin.a_i = left.a_o;
+        pin.a_valid_i = left.a_valid_o;
+        pin.a_sel_i = left.a_sel_o;
+      }
+      pin.psum_i = psum_i ? psum_i[c] : 0;
+      pin.w_load_i = w_load_i;
+      pin.w_bank_i = w_bank_i;
+      pin.w_i = w_row_i[c];
+      pe_[size_t(c)].clock(pin, p_.WeightBanks);
+    }
+  }
+
+  const PeRowOut& out() const { return out_; }
+
+ private:
+  void refresh_outputs() {
+    for (int c = 0; c < p_.Cols; ++c) {
+      out_.psum_o[c] = pe_[size_t(c)].psum_o;
+      out_.valid_o[c] = pe_[size_t(c)].a_valid_o;
+    }
+    const MacPe& last = pe_.back();
+    out_.a_o = last.a_o;
+    out_.a_valid_o = last.a_valid_o;
+    out_.a_sel_o = last.a_sel_o;
+  }
+
+  PeRowParams p_;
+  std::vector<MacPe> pe_;  // pe_[c] is PE c
+  PeRowOut out_;
+};
+
+}  // namespace systolic::model
