@@ -5,6 +5,7 @@
   scripts/bench.sh compare [--baseline REF_OR_BINARY] [--reps N]
   scripts/bench.sh build-time [--baseline REF]
   scripts/bench.sh scale [--rtl-sizes LIST] [--no-sweep]
+  scripts/bench.sh threads [--sizes LIST] [--reps N]
 
 speed     simulation speed in cycles/s of the plain C++ model core, its SystemC wrapper, the
           verilated RTL and the co-simulation, for 16x16 and 32x32, with the ratios the project
@@ -52,6 +53,11 @@ scale     big arrays: cycles/s of each engine at 16x16 .. 128x128 (the model als
           ResNet-50 with Yosys area, from an empty cache (target under 10 minutes).
           `--rtl-sizes 16,32,64,128` sets the arrays the RTL and the co-simulation run at (default
           16,32,64: 128x128 takes about 40 minutes to build); `--no-sweep` leaves the sweep out.
+threads   the verilated RTL with 1 and 2 Verilator threads (`systolic run --rtl-threads`), side
+          by side: engine-busy cycles/s of a 256^3 GEMM (M = N = K = 2 x the side above 128),
+          `--reps N` alternating runs (default 3), best and median, at `--sizes` (default
+          16,32,64). Threaded configurations (and untraced ones not built in) come from the
+          on-demand cache ($SYSTOLIC_CACHE_DIR): built first, outside the timed runs.
 build-time  README command (1) of this tree and of the baseline ref (default 763cba4) as each
           tree's README states it, install step left out: fresh build directories, ccache off,
           one after the other, to the main job's output; then a 24x12 array built on demand
@@ -294,6 +300,36 @@ def compare():
             bm, tm = med[(n, engine, "base")], med[(n, engine, "new")]
             print(f"| {n}x{n} | {engine} | {b:,.0f} | {t:,.0f} | {t / b:.3f} | {bm:,.0f} "
                   f"| {tm:,.0f} | {tm / bm:.3f} |")
+    print()
+
+
+def threads_bench():
+    sizes = [int(x) for x in option("--sizes", "16,32,64").split(",")]
+    reps = int(option("--reps", "3"))
+    rates = {}
+    for n in sizes:
+        side = max(256, 2 * n)
+        args = ["--engine", "rtl", "--rows", str(n), "--cols", str(n), "-M", str(side), "-N",
+                str(side), "-K", str(side), "--synth", "off", "--no-fp-compare"]
+        for t in (1, 2):  # build (or find) each plug-in first, untimed
+            run_with(SYSTOLIC, [*args[:6], "-M", "8", "-N", "8", "-K", "8", "--synth", "off",
+                                "--no-fp-compare", "--rtl-threads", str(t)])
+        for _ in range(reps):
+            for t in (1, 2):
+                r = run_with(SYSTOLIC, [*args, "--rtl-threads", str(t)])
+                rates.setdefault((n, t), []).append(r["cycles"] / r["engine_seconds"])
+                print(f"bench: {n}x{n}, {t} thread(s): {rates[(n, t)][-1]:,.0f} cycles/s",
+                      file=sys.stderr, flush=True)
+    print(f"### Verilated RTL, 1 and 2 Verilator threads: engine-busy cycles/s, {reps} "
+          "alternating runs each (best, median)\n")
+    print("| array | GEMM | 1 thread best | 2 threads best | ratio (best) | 1 thread median "
+          "| 2 threads median | ratio (median) |")
+    print("|---|---|---|---|---|---|---|---|")
+    for n in sizes:
+        b1, b2 = max(rates[(n, 1)]), max(rates[(n, 2)])
+        m1, m2 = (sorted(rates[(n, t)])[reps // 2] for t in (1, 2))
+        print(f"| {n}x{n} | {max(256, 2 * n)}^3 | {b1:,.0f} | {b2:,.0f} | {b2 / b1:.2f} "
+              f"| {m1:,.0f} | {m2:,.0f} | {m2 / m1:.2f} |")
     print()
 
 
@@ -773,10 +809,11 @@ def main():
         ["speed", "util", "scalesim", "memory", "sweep", "infer", "python"]
     todo = [t for t in todo if t not in (option("--baseline", None), option("--reps", None),
                                          option("--gemms", None), option("--seed", None),
-                                         option("--rtl-sizes", None))]
+                                         option("--rtl-sizes", None), option("--sizes", None))]
     for t in todo:
         {"speed": speed, "util": util, "scalesim": scalesim, "memory": memory,
          "sweep": sweep_bench, "compare": compare, "build-time": build_time,
+         "threads": threads_bench,
          "infer": infer_bench, "python": python_bench, "dram": dram_bench,
          "soak": soak_bench, "scale": scale_bench}[t]()
 

@@ -133,6 +133,9 @@ function(systolic_top_configs out)
 endfunction()
 
 set(SYSTOLIC_VERILATOR_ARGS -Wall --assert -O3 --x-assign fast --x-initial fast)
+# Verilator --threads of every systolic_top library of this build: 1 (single-threaded) by
+# default; the on-demand builds of `systolic run --rtl-threads N` set it (sim/rtl/rtl_cache.h).
+set(SYSTOLIC_VERILATOR_THREADS 1 CACHE STRING "Verilator --threads of the verilated systolic_top")
 # Coverage builds (scripts/coverage.sh): line, toggle and user (SYS_COVER) coverage in every
 # configuration but the traced ones (the same RTL again), and the verilated C++ at -O1, which
 # compiles faster than -O2.
@@ -239,12 +242,19 @@ function(systolic_verilate_configs)
       set(trace_flag TRACE_FST)
       set(cov_args)
     endif()
-    verilate(${prefix} ${trace_flag}
+    set(threads_arg)
+    set(threads_flags)
+    if(ARG_TOP STREQUAL "systolic_top" AND SYSTOLIC_VERILATOR_THREADS GREATER 1)
+      set(threads_arg THREADS ${SYSTOLIC_VERILATOR_THREADS})
+      # A small array cannot keep the threads busy; Verilator says so, and the build goes on.
+      set(threads_flags -Wno-UNOPTTHREADS)
+    endif()
+    verilate(${prefix} ${trace_flag} ${threads_arg}
       SOURCES ${SYSTOLIC_RTL_DIR}/lint.vlt ${SYSTOLIC_RTL_DIR}/systolic_pkg.sv ${ARG_SOURCES}
       TOP_MODULE ${ARG_TOP}
       PREFIX ${prefix}
       DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/${prefix}
-      VERILATOR_ARGS ${SYSTOLIC_VERILATOR_ARGS} ${cov_args} -I${SYSTOLIC_RTL_DIR} ${gflags}
+      VERILATOR_ARGS ${SYSTOLIC_VERILATOR_ARGS} ${threads_flags} ${cov_args} -I${SYSTOLIC_RTL_DIR} ${gflags}
       OPT_FAST ${SYSTOLIC_VERILATED_OPT} OPT_SLOW ${SYSTOLIC_VERILATED_OPT_SLOW})
     # Verilated code is generated: keep our -Werror-free warnings out of it. Under the
     # sanitizers, Verilator 5.006's code shifts promoted narrow values into the sign bit of an

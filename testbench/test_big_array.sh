@@ -5,7 +5,8 @@
 #   - on the model engine: C equal to the reference, and timing-only cycles equal to the full run's;
 #   - on the verilated RTL: C equal to the reference, the RTL's own cycle count equal to the model's
 #     (the two share no code);
-#   - in co-simulation: model and RTL compared at every port on every cycle, zero mismatches.
+#   - in co-simulation: model and RTL compared at every port on every cycle, zero mismatches;
+# and Yosys's area of the array (hierarchical flow, cached): ROWS x COLS PEs, nothing else.
 #   testbench/test_big_array.sh path/to/systolic ROWS COLS
 set -u
 SYSTOLIC=${1:?usage: test_big_array.sh path/to/systolic ROWS COLS}
@@ -57,6 +58,19 @@ if [ -f "$tmp/cosim.json" ]; then
   [ "$(json "$tmp/cosim.json" mismatches)" = "0" ] && ok || bad "cosim mismatches"
   [ "$(json "$tmp/cosim.json" rtl_cycles)" = "$want" ] && ok || bad "cosim: RTL cycles differ from $want"
   [ "$(json "$tmp/cosim.json" model_cycles)" = "$want" ] && ok || bad "cosim: model cycles differ from $want"
+fi
+
+# The array's Yosys area: Rows pe_rows of Cols mac_pe and nothing else.
+if "$SYSTOLIC" synth --rows "$R" --cols "$C" --json "$tmp/syn.json" > /dev/null 2> "$tmp/syn.err" &&
+   /usr/bin/python3 -c "
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s['pe_cells'] > 500 and s['array_cells'] == $R * $C * s['pe_cells'], s
+assert s['array_depth'] == s['pe_depth'] > 0, s
+" "$tmp/syn.json"; then
+  ok
+else
+  bad "synth at ${R}x${C}: $(tail -3 "$tmp/syn.err")"
 fi
 
 echo "test_big_array: $pass passed, $fail failed"

@@ -231,6 +231,9 @@ expect_error "K = -4" --engine model -K -4
 expect_error "N = " --engine model -N 99999999
 expect_error "--rows: Value 257 not in range 2 to 256" --engine model --rows 257 --cols 64
 expect_error "--rows: Value 1 not in range 2 to 256" --engine model --rows 1
+expect_error "--rtl-threads: Value 0 not in range 1 to 16" --engine rtl --rtl-threads 0
+expect_error "--rtl-threads: traced RTL runs are single-threaded" --engine rtl --rows 4 --cols 4 --rtl-threads 2 --trace "$tmp/t.fst"
+SYSTOLIC_RTL_ON_DEMAND=0 expect_error "--rtl-threads above 1 needs configurations built on demand" --engine rtl --rows 4 --cols 4 -M 4 -N 4 -K 4 --rtl-threads 2
 SYSTOLIC_RTL_ON_DEMAND=0 expect_error "was not built" --engine rtl --rows 12 --cols 12 -M 4 -N 4 -K 4
 SYSTOLIC_RTL_ON_DEMAND=0 expect_error "was not built" --engine cosim --rows 12 --cols 12 -M 4 -N 4 -K 4
 expect_error "--engine: fpga not in {model,rtl,cosim,sc-model}" --engine fpga

@@ -2,8 +2,8 @@
 # RTL configurations built on demand (sim/rtl/rtl_cache.h): a configuration `systolic` was not
 # built with is verilated into a plug-in in the cache the first time a command asks for it (one
 # progress line), reused afterwards (no line, no build), built once when two processes ask at the
-# same time, traced as well; its results are checked against the model engine, which shares no
-# code with the RTL. Errors stay one line.
+# same time, traced as well, and with Verilator threads (--rtl-threads); its results are checked
+# against the model engine, which shares no code with the RTL. Errors stay one line.
 #   testbench/test_rtl_on_demand.sh path/to/systolic
 set -u
 SYSTOLIC=${1:?usage: test_rtl_on_demand.sh path/to/systolic}
@@ -68,6 +68,33 @@ fi
 grep -q "building the RTL of 2x3 with tracing on demand, once" "$tmp/e4" && ok ||
   bad "traced build: no progress line: $(cat "$tmp/e4")"
 [ -s "$tmp/w.fst" ] && [ -s "$tmp/w.gtkw" ] && ok || bad "no waveform or save file"
+
+# Threads (--rtl-threads 2): its own plug-in, verilated with --threads 2 (Verilator's output says so),
+# the same C and cycles; a built-in configuration (4x4) is also taken from a threaded plug-in.
+for rc in 2x3 4x4; do
+  T=(--rows "${rc%x*}" --cols "${rc#*x}" -M 7 -N 5 -K 11 --seed 3 --no-fp-compare)
+  "$SYSTOLIC" run --engine model "${T[@]}" --json "$tmp/tm.json" > /dev/null
+  if "$SYSTOLIC" run --engine rtl --rtl-threads 2 "${T[@]}" --json "$tmp/t.json" > /dev/null \
+      2> "$tmp/e6"; then
+    ok
+  else
+    bad "--rtl-threads 2 at $rc failed: $(cat "$tmp/e6")"
+  fi
+  grep -q "building the RTL of $rc with 2 threads on demand, once" "$tmp/e6" && ok ||
+    bad "threaded build at $rc: no progress line: $(cat "$tmp/e6")"
+  grep -q "^set(Vsystolic_top_${rc}_THREADS 2)" \
+    "$SYSTOLIC_CACHE_DIR"/rtl-plugins/"$rc"_t2_*/build/rtl/Vsystolic_top_"$rc"/Vsystolic_top_"$rc".cmake &&
+    ok || bad "the $rc plug-in was not verilated with --threads 2"
+  [ -f "$tmp/t.json" ] && [ "$(json "$tmp/t.json" matches_reference)" = "True" ] &&
+    [ "$(json "$tmp/t.json" cycles)" = "$(json "$tmp/tm.json" cycles)" ] && ok ||
+    bad "--rtl-threads 2 at $rc: C or cycles differ from the model engine's"
+  rm -f "$tmp/t.json"
+done
+"$SYSTOLIC" run --engine model --rtl-threads 2 "${G[@]}" > "$tmp/o7" 2> "$tmp/e7"
+rc=$?
+[ $rc -eq 1 ] && [ ! -s "$tmp/o7" ] && [ "$(wc -l < "$tmp/e7")" -eq 1 ] &&
+  grep -q "^systolic: error: --rtl-threads needs --engine rtl or cosim" "$tmp/e7" && ok ||
+  bad "--rtl-threads on the model: exit $rc, $(cat "$tmp/e7")"
 
 # Errors: one line, exit 1 or 2, nothing on stdout, when the cache cannot be created.
 SYSTOLIC_CACHE_DIR=/proc/no/cache "$SYSTOLIC" run --engine rtl --rows 3 --cols 2 -M 4 -N 4 -K 4 \

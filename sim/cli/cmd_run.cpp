@@ -22,6 +22,7 @@
 #include "npy.h"
 #include "process.h"
 #include "quant.h"
+#include "rtl_cache.h"
 #include "rtl_top.h"
 #include "run_report.h"
 #include "trace_run.h"
@@ -32,6 +33,7 @@ namespace {
 
 struct RunOpts {
   std::string engine = "cosim";
+  int rtl_threads = 1;
   int rows = 16, cols = 16;
   int weight_banks = 2;
   int64_t m = 256, n = 256, k = 256;
@@ -272,6 +274,13 @@ std::string mismatch_waves(const CliContext& ctx, uint64_t cycle) {
 
 void run(const RunOpts& o, const CliContext& ctx) {
   const q::Rounding mode = q::parse_rounding(o.rounding);
+  if (o.rtl_threads > 1 && o.engine != "rtl" && o.engine != "cosim") {
+    throw UserError("--rtl-threads needs --engine rtl or cosim");
+  }
+  if (o.rtl_threads > 1 && o.trace.on()) {
+    throw UserError("--rtl-threads: traced RTL runs are single-threaded; drop --trace");
+  }
+  sim::set_rtl_threads(o.rtl_threads);
   model::TopParams params;
   try {
     params = sim::engine_params(o.rows, o.cols, o.weight_banks);
@@ -458,6 +467,11 @@ void add_run_command(CLI::App& app, const CliContext& ctx) {
                   "cycle) | sc-model (the model's SystemC wrapper alone)")
       ->capture_default_str()
       ->check(CLI::IsMember({"model", "rtl", "cosim", "sc-model"}));
+  cmd->add_option("--rtl-threads", o.rtl_threads,
+                  "Verilator threads of the RTL (rtl, cosim): above 1, the configuration is "
+                  "verilated with --threads N on demand, once, into its own cache entry")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 16));
   cmd->add_option("--rows", o.rows, "Array rows (K per tile)")
       ->capture_default_str()
       ->check(param_range("Rows"));

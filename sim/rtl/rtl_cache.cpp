@@ -33,8 +33,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The cache entry's name: the spec with its separators spelled out, the tracing, and a hash of
-// the source tree's path (a build directory belongs to one checkout).
+// set_rtl_threads(): Verilator threads of the untraced plug-ins of this process.
+int g_rtl_threads = 1;
+
+// The cache entry's name: the spec with its separators spelled out, the tracing or the threads,
+// and a hash of the source tree's path (a build directory belongs to one checkout).
 std::string entry_name(const model::TopParams& p, bool traced) {
   std::string name = config_spec(p);
   for (char& c : name) {
@@ -42,7 +45,9 @@ std::string entry_name(const model::TopParams& p, bool traced) {
     if (c == '=') c = '-';
   }
   const size_t h = std::hash<std::string>{}(SYSTOLIC_SOURCE_DIR);
-  return fmt::format("{}{}_{:08x}", name, traced ? "_tr" : "", uint32_t(h));
+  const int threads = traced ? 1 : g_rtl_threads;
+  return fmt::format("{}{}{}_{:08x}", name, traced ? "_tr" : "",
+                     threads > 1 ? fmt::format("_t{}", threads) : "", uint32_t(h));
 }
 
 // The last non-empty line of a log, for a one-line error.
@@ -97,6 +102,13 @@ std::string plugin_dir(const model::TopParams& p, bool traced) {
 
 }  // namespace
 
+void set_rtl_threads(int n) {
+  if (n < 1) throw std::invalid_argument("RTL threads must be at least 1");
+  g_rtl_threads = n;
+}
+
+int rtl_threads() { return g_rtl_threads; }
+
 bool rtl_on_demand() {
   const char* v = std::getenv("SYSTOLIC_RTL_ON_DEMAND");
   if (v && std::string(v) == "0") return false;
@@ -127,15 +139,19 @@ std::unique_ptr<RtlTop> load_rtl_top(const model::TopParams& p, bool traced, con
       const std::string eta =
           pes <= 1024 ? "about a minute"
                       : fmt::format("about {} minutes", std::max(2, int(0.14 * pes / 60.0 + 0.5)));
+      const std::string how = traced              ? " with tracing"
+                              : g_rtl_threads > 1 ? fmt::format(" with {} threads", g_rtl_threads)
+                                                  : "";
       std::fprintf(stderr, "systolic: building the RTL of %s%s on demand, once (%s; log: %s)\n",
-                   spec.c_str(), traced ? " with tracing" : "", eta.c_str(), log.c_str());
+                   spec.c_str(), how.c_str(), eta.c_str(), log.c_str());
     }
     if (!fs::exists(build + "/build.ninja")) {
       step({"cmake", "-S", SYSTOLIC_SOURCE_DIR, "-B", build, "-G", "Ninja",
             "-DSYSTOLIC_RTL_PLUGIN=ON", "-DSYSTOLIC_BUILD_TESTS=OFF", "-DSYSTOLIC_BUILD_PYTHON=OFF",
             "-DCMAKE_POSITION_INDEPENDENT_CODE=ON", "-DSYSTOLIC_REQUANT_CONFIGS=",
             "-DSYSTOLIC_RTL_CONFIGS=" + std::string(traced ? "" : spec),
-            "-DSYSTOLIC_TRACE_CONFIGS=" + std::string(traced ? spec : "")},
+            "-DSYSTOLIC_TRACE_CONFIGS=" + std::string(traced ? spec : ""),
+            fmt::format("-DSYSTOLIC_VERILATOR_THREADS={}", traced ? 1 : g_rtl_threads)},
            log, "configuring the RTL build");
     }
     // Also when it was built before: a no-op unless a source changed.

@@ -25,6 +25,12 @@ namespace systolic::sim {
 // not linked with the runtime exported).
 bool rtl_on_demand();
 
+// Verilator threads of the untraced plug-ins this process builds and loads (`systolic run
+// --rtl-threads N`): 1 by default. With N > 1 every untraced RTL configuration comes from a plug-in
+// verilated with --threads N (its own cache entry, suffix _tN), never from those built in.
+void set_rtl_threads(int n);
+int rtl_threads();
+
 // The configuration p (traced: with FST tracing) from its plug-in, built first if needed (one
 // progress line on stderr). Throws std::runtime_error with one line (naming the build log) when
 // the build or the load fails.

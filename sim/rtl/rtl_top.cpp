@@ -90,8 +90,12 @@ model::TopParams top_rtl_params(int rows, int cols, int weight_banks) {
 }
 
 std::unique_ptr<RtlTop> make_rtl_top(const model::TopParams& p, const char* instance) {
+  if (rtl_threads() > 1 && !rtl_on_demand()) {
+    throw std::invalid_argument(
+        "--rtl-threads above 1 needs configurations built on demand (SYSTOLIC_RTL_ON_DEMAND is 0)");
+  }
   for (const Entry& e : registry()) {
-    if (e.params == p) return e.make(p, instance);
+    if (e.params == p && rtl_threads() == 1) return e.make(p, instance);
   }
   if (rtl_on_demand()) {
     try {
