@@ -58,7 +58,6 @@ class PeArray {
 
   const PeArrayParams& params() const { return p_; }
   const MacPe& pe(int r, int c) const { return rows_[size_t(r)].pe(c); }
-  const PeRow& row(int r) const { return rows_[size_t(r)]; }
 
   void reset() {
     for (PeRow& row : rows_) row.reset();

@@ -66,7 +66,7 @@ class PeRow {
   }
 
   // The same edge with the inputs passed apart, and psum_i[c] = 0 when psum_i is null (the top
-  // row); the outputs in out() are not refreshed (pe_array reads its rows' PEs directly).
+  // row); the row's outputs are not gathered (pe_array reads its rows' PEs directly).
   void clock_pes(int8_t a_i, bool a_valid_i, bool a_sel_i, bool w_load_i, bool w_bank_i,
                  const int8_t* w_row_i, const int32_t* psum_i) {
     for (int c = p_.Cols - 1; c >= 0; --c) {
@@ -88,8 +88,6 @@ class PeRow {
       pe_[size_t(c)].clock(pin, p_.WeightBanks);
     }
   }
-
-  const PeRowOut& out() const { return out_; }
 
  private:
   void refresh_outputs() {

@@ -190,7 +190,8 @@ TEST_CASE("waveforms show the schedule of docs/architecture.md", "[trace]") {
       // Weights: PE (r, c) holds B[r][c] in bank 0 from busy cycle r + 2 on.
       for (int r = 0; r < 4; ++r) {
         for (int c = 0; c < 4; ++c) {
-          const std::string w = fmt::format("{}.u_array.g_row[{}].u_row.g_col[{}].u_pe.w0_q", top, r, c);
+          const std::string w =
+              fmt::format("{}.u_array.g_row[{}].u_row.g_col[{}].u_pe.w0_q", top, r, c);
           CHECK(d.value_u64(w, start + uint64_t(r) + 1) == 0);
           CHECK(int8_t(d.value_u64(w, start + uint64_t(r) + 2)) == job.b[size_t(r) * 4 + c]);
         }

@@ -60,10 +60,10 @@ std::string yosys_version() {
   return version;
 }
 
-// Per-module cell counts from `stat`, the hierarchy total, and per-module ltp lengths.
+// Per-module cell counts from `stat` (each module's own cells; the hierarchy total is not read)
+// and per-module ltp lengths.
 struct YosysResult {
   std::vector<std::pair<std::string, int64_t>> module_cells;
-  int64_t hierarchy_cells = -1;
   std::vector<std::pair<std::string, int64_t>> module_depth;
 };
 
@@ -103,12 +103,7 @@ YosysResult run_yosys(const std::string& script, bool ltp_wanted = true) {
       module = m[1];
       hierarchy = module == "design hierarchy";
     } else if (std::regex_search(line, m, cells_re)) {
-      const int64_t n = std::stoll(m[1]);
-      if (hierarchy) {
-        r.hierarchy_cells = n;
-      } else if (!module.empty()) {
-        r.module_cells.emplace_back(module, n);
-      }
+      if (!hierarchy && !module.empty()) r.module_cells.emplace_back(module, std::stoll(m[1]));
       module.clear();  // the first count of a section is the module's total
     }
   }
@@ -210,6 +205,22 @@ nlohmann::json cached_or(const std::string& file, std::initializer_list<const ch
   return r;
 }
 
+// mac_pe alone, cached per WeightBanks: {"pe_cells", "pe_depth"}.
+nlohmann::json pe_synth(const Sources& src, int weight_banks, uint64_t h, const fs::path& dir) {
+  return cached_or(
+      (dir / fmt::format("mac_pe_wb{}_v3_{:016x}.json", weight_banks, h)).string(),
+      {"pe_cells", "pe_depth"}, [&] {
+        const YosysResult r = run_yosys(
+            fmt::format("read_verilog -sv -DSYNTHESIS {}\n", src.pe) +
+            fmt::format("chparam -set DataWidth {} -set AccWidth {} -set WeightBanks {} mac_pe\n"
+                        "synth -top mac_pe\n",
+                        iface::kDataWidth, iface::kAccWidth, weight_banks));
+        return nlohmann::json{{"weight_banks", weight_banks},
+                              {"pe_cells", r.module_cells.front().second},
+                              {"pe_depth", r.module_depth.front().second}};
+      });
+}
+
 }  // namespace
 
 SynthStats array_synth(int rows, int cols, int weight_banks, bool flat) {
@@ -248,37 +259,21 @@ SynthStats array_synth(int rows, int cols, int weight_banks, bool flat) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::string params = fmt::format(
       "chparam -set Rows {} -set Cols {} -set WeightBanks {} pe_array\n", rows, cols, weight_banks);
+  const nlohmann::json pe = pe_synth(src, weight_banks, h, dir);
+  s.pe_cells = pe.at("pe_cells");
+  s.pe_depth = pe.at("pe_depth");
   if (flat) {
     const YosysResult arr = run_yosys(src.read() + params + "synth -flatten -top pe_array\n");
-    const YosysResult pe = run_yosys(
-        src.read() +
-        fmt::format("chparam -set WeightBanks {} mac_pe\nsynth -top mac_pe\n", weight_banks));
     s.array_cells = arr.module_cells.front().second;
     s.array_depth = arr.module_depth.front().second;
-    s.pe_cells = pe.module_cells.front().second;
-    s.pe_depth = pe.module_depth.front().second;
   } else {
     // The hierarchical flow, one level at a time, each level with the one below as a black box:
-    //   1. mac_pe alone (cached per WeightBanks): its cells and depth;
-    //   2. pe_row of Cols PEs (cached per Cols): its own cells, Cols PE instances plus any glue;
-    //   3. pe_array, only elaborated: its own cells must be its Rows rows (else the whole
-    //      hierarchy is synthesized in one run).
-    // Cells = Rows * (Cols * PE + row glue). Each level is synthesized once, so the PE's netlist
-    // does not depend on the array around it, and a sweep over Rows x Cols synthesizes each Cols
-    // once. Running `synth` on the whole hierarchy instead costs minutes at 128x128: its passes
-    // walk the Rows x Cols x 32 bits of wiring between the rows some fifteen times.
-    const nlohmann::json pe = cached_or(
-        (dir / fmt::format("mac_pe_wb{}_v3_{:016x}.json", weight_banks, h)).string(),
-        {"pe_cells", "pe_depth"}, [&] {
-          const YosysResult r = run_yosys(
-              fmt::format("read_verilog -sv -DSYNTHESIS {}\n", src.pe) +
-              fmt::format("chparam -set DataWidth {} -set AccWidth {} -set WeightBanks {} mac_pe\n"
-                          "synth -top mac_pe\n",
-                          iface::kDataWidth, iface::kAccWidth, weight_banks));
-          return nlohmann::json{{"weight_banks", weight_banks},
-                                {"pe_cells", r.module_cells.front().second},
-                                {"pe_depth", r.module_depth.front().second}};
-        });
+    // the PE (above), a row of Cols PEs (cached per Cols: its own cells, Cols PE instances plus
+    // any glue), and pe_array only elaborated: its own cells must be its Rows rows. Cells =
+    // Rows * (Cols * PE + row glue). Each level is synthesized once, so the PE's netlist does not
+    // depend on the array around it, and a sweep over Rows x Cols synthesizes each Cols once.
+    // Running `synth` on the whole hierarchy instead costs minutes at 128x128: its passes walk
+    // the Rows x Cols x 32 bits of wiring between the rows some fifteen times.
     const nlohmann::json row = cached_or(
         (dir / fmt::format("pe_row_{}_wb{}_v3_{:016x}.json", cols, weight_banks, h)).string(),
         {"row_own_cells", "row_depth"}, [&] {
@@ -294,28 +289,19 @@ SynthStats array_synth(int rows, int cols, int weight_banks, bool flat) {
     const YosysResult arr = run_yosys(
         src.read_boxed(src.arr, src.row) + params + "hierarchy -top pe_array\nproc\nopt_clean\n",
         false);
-    const int64_t row_glue = row.at("row_own_cells").get<int64_t>() - cols;
-    if (find_module(arr.module_cells, "pe_array") == rows && row_glue >= 0) {
-      s.pe_cells = pe.at("pe_cells");
-      s.pe_depth = pe.at("pe_depth");
-      s.array_cells = int64_t(rows) * (int64_t(cols) * s.pe_cells + row_glue);
-      // ltp counts the PE instances of a row as cells, so its path along the row is not a logic
-      // path. When the row holds nothing but its PEs (every PE output is a register), the
-      // array's longest path is the PE's; otherwise take the conservative maximum.
-      s.array_depth =
-          row_glue == 0 ? s.pe_depth : std::max<int64_t>(s.pe_depth, row.at("row_depth"));
-    } else {
-      // pe_array has logic of its own besides its rows: synthesize the whole hierarchy.
-      const YosysResult r = run_yosys(src.read() + params + "synth -top pe_array\n");
-      s.pe_cells = find_module(r.module_cells, "mac_pe");
-      s.pe_depth = find_module(r.module_depth, "mac_pe");
-      s.array_cells = r.hierarchy_cells;
-      if (s.array_cells < 0) {
-        throw std::runtime_error("synthesis: no design hierarchy in the report");
-      }
-      s.array_depth = s.pe_depth;
-      for (const auto& [mod, d] : r.module_depth) s.array_depth = std::max(s.array_depth, d);
+    const int64_t own = find_module(arr.module_cells, "pe_array");
+    if (own != rows) {
+      throw std::runtime_error(
+          fmt::format("synthesis: pe_array {}x{} has {} cells of its own besides its {} rows; the "
+                      "hierarchical flow counts rows only (use --flat)",
+                      rows, cols, own - rows, rows));
     }
+    const int64_t row_glue = row.at("row_own_cells").get<int64_t>() - cols;
+    s.array_cells = int64_t(rows) * (int64_t(cols) * s.pe_cells + row_glue);
+    // ltp counts the PE instances of a row as cells, so its path along the row is not a logic
+    // path. When the row holds nothing but its PEs (every PE output is a register), the array's
+    // longest path is the PE's; otherwise take the conservative maximum.
+    s.array_depth = row_glue == 0 ? s.pe_depth : std::max<int64_t>(s.pe_depth, row.at("row_depth"));
   }
   s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   write_entry(s.cache_file, s.json());

@@ -2,14 +2,15 @@
 // (rtl/pe_array.sv), cached on disk so that reports and sweeps pay for each configuration once.
 //
 // Two modes:
-//   - hierarchical (default): one pe_row of Cols PEs is synthesized with `synth -top pe_row`,
-//     keeping its hierarchy (the one mac_pe variant synthesized once, counted Cols times, plus the
-//     row's own glue), and cached per Cols; pe_array is then only elaborated (`hierarchy; proc;
-//     opt_clean`) to check that it holds its Rows rows and nothing else (else the whole hierarchy
-//     is synthesized). The array is Rows rows. A few seconds up to 128x128, under a minute at
-//     256x256 (docs/results.md). No optimization crosses a PE boundary.
+//   - hierarchical (default), one level at a time, each with the level below as a black box:
+//     mac_pe alone (cached per WeightBanks), a pe_row of Cols PE instances (cached per Cols), and
+//     pe_array only elaborated (`hierarchy; proc; opt_clean`) to check that it holds its Rows rows
+//     and nothing else (an error otherwise). The array is Rows x (Cols PEs + the row's glue). A
+//     few seconds up to 128x128, under a minute at 256x256 (docs/results.md). No optimization
+//     crosses a PE boundary, and the PE is the same netlist in every array.
 //   - flat: `synth -flatten`, which lets Yosys propagate constants across PEs (the zero partial
-//     sums above the top row, for one): fewer cells, but minutes at 16x16 and beyond.
+//     sums above the top row, for one): fewer cells, but minutes at 16x16 and beyond. The PE's
+//     figures are those of the hierarchical mode.
 // Cells are Yosys generic gates ($_AND_, $_DFF_..., no technology mapping); depth is `ltp -noff`,
 // the longest path in cells between flip-flops and ports. In hierarchical mode the array depth is
 // the PE's when pe_row holds nothing but its PEs (checked) and every PE output is a register.

@@ -1,11 +1,11 @@
 // `systolic run --trace`: what is traced, under which names, in which cycles (docs/waves.md).
 //
 // Every engine draws the same signals under the same hierarchical names, those of the RTL:
-// TOP.systolic_top.<port>, .u_ctrl.<...>, .u_array.<...>, .u_array.g_row[r].u_row.g_col[c].u_pe.<...>
-// (trace_signals() lists them). The RTL's dump (Verilator's FST) holds more; the model's holds
-// exactly this list. Time unit: one clock cycle; the value at time T is the state after T rising
-// edges since reset (registers), with the inputs of edge T + 1 and the combinational values of
-// cycle T.
+// TOP.systolic_top.<port>, .u_ctrl.<...>, .u_array.<...>,
+// .u_array.g_row[r].u_row.g_col[c].u_pe.<...> (trace_signals() lists them). The RTL's dump
+// (Verilator's FST) holds more; the model's holds exactly this list. Time unit: one clock cycle;
+// the value at time T is the state after T rising edges since reset (registers), with the inputs of
+// edge T + 1 and the combinational values of cycle T.
 #pragma once
 
 #include <cstdint>
