@@ -194,15 +194,17 @@ function(systolic_parse_config spec out_name out_keys out_values)
   set(${out_values} ${values} PARENT_SCOPE)
 endfunction()
 
-# systolic_verilate_configs(TOP top SOURCES ... PARAMS P1 P2 ... CONFIGS ... [TRACE] [SUFFIX s])
+# systolic_verilate_configs(TOP top SOURCES ... PARAMS P1 P2 ... CONFIGS ... [TRACE] [SUFFIX s]
+#                           [EXTRA_ARGS ...])
 # TRACE: verilate with --trace-fst (a separate library: waves cost speed even when off).
+# EXTRA_ARGS: Verilator options after the build's own (a later option wins).
 # Defines static libraries V<top>_<name><suffix>, an INTERFACE library <top><suffix>_rtl linking
 # them all, and generates ${SYSTOLIC_GEN_DIR}/<top><suffix>_configs.h with
 #   #define SYSTOLIC_<TOP><SUFFIX>_CONFIGS(X) X(V<top>_<name><suffix>, "<name>", P1 value, ...) ...
 # Every configuration must set exactly the parameters PARAMS names, in any order. The sources are
 # read after rtl/lint.vlt and rtl/systolic_pkg.sv, with rtl/ on the include path.
 function(systolic_verilate_configs)
-  cmake_parse_arguments(ARG "TRACE" "TOP;SUFFIX" "SOURCES;PARAMS;CONFIGS" ${ARGN})
+  cmake_parse_arguments(ARG "TRACE" "TOP;SUFFIX" "SOURCES;PARAMS;CONFIGS;EXTRA_ARGS" ${ARGN})
   string(TOUPPER ${ARG_TOP}${ARG_SUFFIX} top_upper)
   set(libs)
   set(xmacro "")
@@ -254,7 +256,8 @@ function(systolic_verilate_configs)
       TOP_MODULE ${ARG_TOP}
       PREFIX ${prefix}
       DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/${prefix}
-      VERILATOR_ARGS ${SYSTOLIC_VERILATOR_ARGS} ${threads_flags} ${cov_args} -I${SYSTOLIC_RTL_DIR} ${gflags}
+      VERILATOR_ARGS ${SYSTOLIC_VERILATOR_ARGS} ${threads_flags} ${cov_args} ${ARG_EXTRA_ARGS}
+                     -I${SYSTOLIC_RTL_DIR} ${gflags}
       OPT_FAST ${SYSTOLIC_VERILATED_OPT} OPT_SLOW ${SYSTOLIC_VERILATED_OPT_SLOW})
     # Verilated code is generated: keep our -Werror-free warnings out of it. Under the
     # sanitizers, Verilator 5.006's code shifts promoted narrow values into the sign bit of an

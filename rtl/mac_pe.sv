@@ -41,43 +41,20 @@ module mac_pe #(
   localparam int ProdWidth = 2 * DataWidth;
 
   // ---------------------------------------------------------------------------------------------
-  // Registers
+  // Registers and their next state (one process: the simulator evaluates each PE once per edge)
   // ---------------------------------------------------------------------------------------------
-  logic signed [DataWidth-1:0] a_d, a_q;
-  logic                        a_valid_d, a_valid_q;
-  logic                        a_sel_d, a_sel_q;
-  logic signed [AccWidth-1:0]  psum_d, psum_q;
-  logic signed [DataWidth-1:0] w0_d, w0_q;  // weight bank 0
-  logic signed [DataWidth-1:0] w1_d, w1_q;  // weight bank 1
+  logic signed [DataWidth-1:0] a_q;
+  logic                        a_valid_q;
+  logic                        a_sel_q;
+  logic signed [AccWidth-1:0]  psum_q;
+  logic signed [DataWidth-1:0] w0_q;  // weight bank 0
+  logic signed [DataWidth-1:0] w1_q;  // weight bank 1 (0 when WeightBanks = 1)
 
-  // ---------------------------------------------------------------------------------------------
-  // Next state: pass-through, multiply-accumulate, weight load
-  // ---------------------------------------------------------------------------------------------
-  logic signed [DataWidth-1:0] w_use;  // the bank a_sel_i selects, before this edge's load
+  // The bank a_sel_i selects, before this edge's load, and its exact product with a_i.
+  logic signed [DataWidth-1:0] w_use;
   logic signed [ProdWidth-1:0] prod;
-
-  always_comb begin
-    a_d       = a_i;
-    a_valid_d = a_valid_i;
-    a_sel_d   = a_sel_i;
-    psum_d    = psum_i;
-    w0_d      = w0_q;
-    w1_d      = w1_q;
-
-    w_use = (WeightBanks == 2 && a_sel_i) ? w1_q : w0_q;
-    prod  = ProdWidth'(a_i) * ProdWidth'(w_use);
-    if (a_valid_i) begin
-      psum_d = psum_i + AccWidth'(prod);
-    end
-
-    if (w_load_i) begin
-      if (WeightBanks == 2 && w_bank_i) begin
-        w1_d = w_i;
-      end else begin
-        w0_d = w_i;
-      end
-    end
-  end
+  assign w_use = (WeightBanks == 2 && a_sel_i) ? w1_q : w0_q;
+  assign prod  = ProdWidth'(a_i) * ProdWidth'(w_use);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -88,12 +65,16 @@ module mac_pe #(
       w0_q      <= '0;
       w1_q      <= '0;
     end else begin
-      a_q       <= a_d;
-      a_valid_q <= a_valid_d;
-      a_sel_q   <= a_sel_d;
-      psum_q    <= psum_d;
-      w0_q      <= w0_d;
-      w1_q      <= (WeightBanks == 2) ? w1_d : '0;
+      a_q       <= a_i;
+      a_valid_q <= a_valid_i;
+      a_sel_q   <= a_sel_i;
+      psum_q    <= a_valid_i ? psum_i + AccWidth'(prod) : psum_i;
+      if (w_load_i && WeightBanks == 2 && w_bank_i) begin
+        w1_q <= w_i;
+      end
+      if (w_load_i && !(WeightBanks == 2 && w_bank_i)) begin
+        w0_q <= w_i;
+      end
     end
   end
 

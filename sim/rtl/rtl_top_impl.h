@@ -24,8 +24,9 @@ struct NoTraceFile {};
 template <class V, bool kTraced, class TraceFile = NoTraceFile>
 class RtlTopImpl final : public RtlTop {
  public:
-  RtlTopImpl(const model::TopParams& p, const char* instance)
-      : params_(p), dut_(instance, kTraced) {}
+  // rand_seed: see VlDut (0: every variable starts at 0).
+  RtlTopImpl(const model::TopParams& p, const char* instance, uint32_t rand_seed = 0)
+      : params_(p), dut_(instance, kTraced, rand_seed) {}
   ~RtlTopImpl() override {
     if constexpr (kTraced) trace_close();
   }
@@ -80,6 +81,14 @@ class RtlTopImpl final : public RtlTop {
 template <class V, bool kTraced, class TraceFile>
 std::unique_ptr<RtlTop> make_rtl_top_impl(const model::TopParams& p, const char* instance) {
   return std::make_unique<RtlTopImpl<V, kTraced, TraceFile>>(p, instance);
+}
+
+// The same, started from random values (see VlDut; the model must be verilated with
+// --x-initial unique for rand_seed to matter).
+template <class V>
+std::unique_ptr<RtlTop> make_rtl_top_random_start(const model::TopParams& p, const char* instance,
+                                                  uint32_t rand_seed) {
+  return std::make_unique<RtlTopImpl<V, false, NoTraceFile>>(p, instance, rand_seed);
 }
 
 }  // namespace systolic::sim

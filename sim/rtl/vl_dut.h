@@ -5,6 +5,7 @@
 
 #include <verilated.h>
 
+#include <cstdint>
 #include <memory>
 
 #include "vl_assert.h"
@@ -14,28 +15,45 @@ namespace systolic::sim {
 
 template <class V>
 struct VlDut {
-  // trace: the model was verilated with tracing and will be traced.
-  explicit VlDut(const char* name, bool trace = false) {
-    ctx.randReset(0);  // registers and memories start at 0, as in the C++ models
+  // trace: the model was verilated with tracing and will be traced. rand_seed = 0: registers and
+  // memories start at 0, as in the C++ models; otherwise a model verilated with
+  // --x-initial unique starts every variable at a random value drawn from rand_seed (and
+  // --x-assign unique draws every X assignment), as testbench/test_reset_x.cpp needs.
+  explicit VlDut(const char* name, bool trace = false, uint32_t rand_seed = 0) {
+    if (rand_seed == 0) {
+      ctx.randReset(0);
+    } else {
+      ctx.randReset(2);
+      ctx.randSeed(int(rand_seed % 0x7fffffffu) + 1);  // never 0, which Verilator makes random
+    }
     if (trace) ctx.traceEverOn(true);
+    // Verilator's per-thread context pointer names the context that a model's construction and
+    // destruction use (the random start values, the scope table); several models, each with its
+    // own context, live in one thread here, so it is set around both.
+    Verilated::threadContextp(&ctx);
     top = std::make_unique<V>(&ctx, name);
   }
   ~VlDut() {
+    Verilated::threadContextp(&ctx);
     top->final();
 #ifdef SYSTOLIC_COVERAGE
     coverage_collect(ctx, top->modelName());
 #endif
+    top.reset();
+    Verilated::threadContextp(nullptr);  // never left pointing at a destroyed context
   }
   VlDut(const VlDut&) = delete;
   VlDut& operator=(const VlDut&) = delete;
 
   // The combinational outputs for the inputs as they are (clock low).
   void settle() {
+    Verilated::threadContextp(&ctx);
     top->clk_i = 0;
     top->eval();
   }
   // One rising edge of clk_i with the inputs as they are.
   void edge() {
+    Verilated::threadContextp(&ctx);  // what the evaluation's random draws and messages use
     top->clk_i = 0;
     top->eval();
     top->clk_i = 1;
@@ -45,6 +63,7 @@ struct VlDut {
   }
   // rst_ni low across one edge, then released.
   void reset() {
+    Verilated::threadContextp(&ctx);
     top->clk_i = 0;
     top->rst_ni = 0;
     top->eval();
