@@ -8,6 +8,8 @@
 //     y    = h / 2^max(-shift_i, 0), rounded half away from zero
 //   single rounding (Rounding = 1, or 2 with rounding_i = 1):
 //     y    = floor((a * m0_i + 2^(t-1)) / 2^t), t = 31 - shift_i      exact, up to 62 bits
+//          = floor((floor(a * m0_i / 2^(t-1)) + 1) / 2) for t >= 1, and a * m0_i for t = 0:
+//            computed so, no intermediate needs more than 64 bits (the sum can reach 2^63)
 //   out_o  = clamp(y + zp_out_i, act_min_i, act_max_i)
 // The contract covers shift_i in [-31, 30]; m0_i is treated as a signed 32-bit value.
 //
@@ -153,34 +155,33 @@ module requant #(
   end
 
   // ---------------------------------------------------------------------------------------------
-  // Step 3a: the SRDHM sum and its saturation (double), the rounded sum (single), the masks
-  // (65/66-bit intermediates never overflow)
+  // Step 3a: the SRDHM sum and its saturation (double), the product's first right shift
+  // (single), the masks. Every value fits 64 bits: |x * m0| <= 2^62, so x * m0 + 2^30 < 2^63,
+  // R <= 32, and the single path shifts before it adds (see the header).
   // ---------------------------------------------------------------------------------------------
-  logic signed [64:0] s3_high_sum;  // double: x * m0 + 2^30
-  logic signed [64:0] s3_high;      // double: SRDHM before saturation (33 significant bits)
-  logic signed [64:0] s3_h;         // double: SRDHM result, an int32 value
+  logic signed [63:0] s3_high_sum;  // double: x * m0 + 2^30
+  logic signed [63:0] s3_high;      // double: SRDHM before saturation (33 significant bits)
+  logic signed [63:0] s3_h;         // double: SRDHM result, an int32 value
   logic        [5:0]  s3_rshift;    // double: right shift R = max(-shift, 0)
-  logic signed [64:0] s3_mask;      // double: 2^R - 1
-  logic signed [64:0] s3_thresh;    // double: (2^R - 1) >> 1, + 1 when h < 0
-  logic        [6:0]  s3_t;         // single: total right shift 31 - shift
-  logic signed [64:0] s3_round;     // single: 2^(t-1)
-  logic signed [64:0] s3_sum1;      // single: x * m0 + 2^(t-1)
+  logic signed [63:0] s3_mask;      // double: 2^R - 1
+  logic signed [63:0] s3_thresh;    // double: (2^R - 1) >> 1, + 1 when h < 0
+  logic        [6:0]  s3_t;         // single: total right shift 31 - shift, 0 .. 63
+  logic signed [63:0] s3_half;      // single: floor(x * m0 / 2^(t-1)), or x * m0 when t = 0
 
   always_comb begin
-    s3_high_sum = 65'(s3_prod) + 65'sd1073741824;
+    s3_high_sum = s3_prod + 64'sd1073741824;
     s3_high     = s3_high_sum >>> 31;
-    s3_h        = (s3_high > 65'sd2147483647) ? 65'sd2147483647 : s3_high;
+    s3_h        = (s3_high > 64'sd2147483647) ? 64'sd2147483647 : s3_high;
     s3_rshift   = s3_shift[5] ? 6'(-s3_shift) : 6'd0;
-    s3_mask     = (65'sd1 <<< s3_rshift) - 65'sd1;
-    s3_thresh   = (s3_mask >>> 1) + (s3_h < 0 ? 65'sd1 : 65'sd0);
+    s3_mask     = (64'sd1 <<< s3_rshift) - 64'sd1;
+    s3_thresh   = (s3_mask >>> 1) + (s3_h < 0 ? 64'sd1 : 64'sd0);
     s3_t        = 7'd31 - 7'(s3_shift);
-    s3_round    = (s3_t == 7'd0) ? 65'sd0 : (65'sd1 <<< (s3_t - 7'd1));
-    s3_sum1     = 65'(s3_prod) + s3_round;
+    s3_half     = (s3_t == 7'd0) ? s3_prod : (s3_prod >>> (s3_t - 7'd1));
   end
 
   // Step 3b inputs, registered when PipeDepth >= 5.
   logic               s4_valid, s4_single;
-  logic signed [64:0] s4_h, s4_mask, s4_thresh, s4_sum1;
+  logic signed [63:0] s4_h, s4_mask, s4_thresh, s4_half;
   logic        [5:0]  s4_rshift;
   logic        [6:0]  s4_t;
   logic signed [7:0]  s4_zp, s4_min, s4_max;
@@ -193,7 +194,7 @@ module requant #(
         s4_h      <= '0;
         s4_mask   <= '0;
         s4_thresh <= '0;
-        s4_sum1   <= '0;
+        s4_half   <= '0;
         s4_rshift <= '0;
         s4_t      <= '0;
         s4_zp     <= '0;
@@ -206,7 +207,7 @@ module requant #(
           s4_h      <= s3_h;
           s4_mask   <= s3_mask;
           s4_thresh <= s3_thresh;
-          s4_sum1   <= s3_sum1;
+          s4_half   <= s3_half;
           s4_rshift <= s3_rshift;
           s4_t      <= s3_t;
           s4_zp     <= s3_zp;
@@ -221,7 +222,7 @@ module requant #(
     assign s4_h      = s3_h;
     assign s4_mask   = s3_mask;
     assign s4_thresh = s3_thresh;
-    assign s4_sum1   = s3_sum1;
+    assign s4_half   = s3_half;
     assign s4_rshift = s3_rshift;
     assign s4_t      = s3_t;
     assign s4_zp     = s3_zp;
@@ -232,18 +233,18 @@ module requant #(
   // ---------------------------------------------------------------------------------------------
   // Step 3b: the rounding shifts: y
   // ---------------------------------------------------------------------------------------------
-  logic signed [64:0] s4_rem, s4_y_double, s4_y_single, s4_y;
+  logic signed [63:0] s4_rem, s4_y_double, s4_y_single, s4_y;
 
   always_comb begin
     s4_rem      = s4_h & s4_mask;
-    s4_y_double = (s4_h >>> s4_rshift) + ((s4_rem > s4_thresh) ? 65'sd1 : 65'sd0);
-    s4_y_single = s4_sum1 >>> s4_t;
+    s4_y_double = (s4_h >>> s4_rshift) + ((s4_rem > s4_thresh) ? 64'sd1 : 64'sd0);
+    s4_y_single = (s4_t == 7'd0) ? s4_half : ((s4_half + 64'sd1) >>> 1);
     s4_y        = s4_single ? s4_y_single : s4_y_double;
   end
 
   // Step 3c inputs, registered when PipeDepth >= 4.
   logic               s5_valid;
-  logic signed [64:0] s5_y;
+  logic signed [63:0] s5_y;
   logic signed [7:0]  s5_zp, s5_min, s5_max;
 
   if (PipeDepth >= 4) begin : g_s5_reg
@@ -275,14 +276,14 @@ module requant #(
   // ---------------------------------------------------------------------------------------------
   // Step 3c: output zero point and clamp
   // ---------------------------------------------------------------------------------------------
-  logic signed [65:0] s5_sum;
+  logic signed [63:0] s5_sum;  // y + zp: |y| <= 2^62
   logic signed [7:0]  s5_out;
 
   always_comb begin
-    s5_sum = 66'(s5_y) + 66'(s5_zp);
-    if (s5_sum < 66'(s5_min)) begin
+    s5_sum = s5_y + 64'(s5_zp);
+    if (s5_sum < 64'(s5_min)) begin
       s5_out = s5_min;
-    end else if (s5_sum > 66'(s5_max)) begin
+    end else if (s5_sum > 64'(s5_max)) begin
       s5_out = s5_max;
     end else begin
       s5_out = s5_sum[7:0];
@@ -342,19 +343,19 @@ module requant #(
   // Cover points (scripts/coverage.sh)
   // ---------------------------------------------------------------------------------------------
   // Saturation at the int8 range on both sides, and the activation bounds clamping inside it.
-  `SYS_COVER(SatLow_C, s5_valid && (s5_sum < -66'sd128))
-  `SYS_COVER(SatHigh_C, s5_valid && (s5_sum > 66'sd127))
-  `SYS_COVER(ClampMin_C, s5_valid && (s5_min > -8'sd128) && (s5_sum < 66'(s5_min)))
-  `SYS_COVER(ClampMax_C, s5_valid && (s5_max < 8'sd127) && (s5_sum > 66'(s5_max)))
+  `SYS_COVER(SatLow_C, s5_valid && (s5_sum < -64'sd128))
+  `SYS_COVER(SatHigh_C, s5_valid && (s5_sum > 64'sd127))
+  `SYS_COVER(ClampMin_C, s5_valid && (s5_min > -8'sd128) && (s5_sum < 64'(s5_min)))
+  `SYS_COVER(ClampMax_C, s5_valid && (s5_max < 8'sd127) && (s5_sum > 64'(s5_max)))
   // Rounding ties: double rounding's right shift with a remainder of exactly half (rounded away
   // from zero), single rounding's product exactly half-way (x * m0 = 2^(t-1) mod 2^t).
   if (Rounding != 1) begin : g_cover_double
     `SYS_COVER(TieDouble_C, s4_valid && !s4_single && (s4_rshift != 6'd0) &&
-                            (s4_rem == (s4_mask >>> 1) + 65'sd1))
+                            (s4_rem == (s4_mask >>> 1) + 64'sd1))
   end
   if (Rounding != 0) begin : g_cover_single
-    `SYS_COVER(TieSingle_C, s4_valid && s4_single &&
-                            ((s4_sum1 & ((65'sd1 <<< s4_t) - 65'sd1)) == 65'sd0))
+    `SYS_COVER(TieSingle_C, s3_valid && s3_single && (s3_t != 7'd0) &&
+                            ((s3_prod & ((64'sd1 <<< s3_t) - 64'sd1)) == (64'sd1 <<< (s3_t - 7'd1))))
   end
 
 endmodule

@@ -13,6 +13,9 @@
 
 namespace systolic::sim {
 
+// Verilated::threadContextp(ctx) (vl_context.cpp: out of line, for the sanitizers' sake).
+void use_verilated_context(VerilatedContext* ctx);
+
 template <class V>
 struct VlDut {
   // trace: the model was verilated with tracing and will be traced. rand_seed = 0: registers and
@@ -30,30 +33,30 @@ struct VlDut {
     // Verilator's per-thread context pointer names the context that a model's construction and
     // destruction use (the random start values, the scope table); several models, each with its
     // own context, live in one thread here, so it is set around both.
-    Verilated::threadContextp(&ctx);
+    use_verilated_context(&ctx);
     top = std::make_unique<V>(&ctx, name);
   }
   ~VlDut() {
-    Verilated::threadContextp(&ctx);
+    use_verilated_context(&ctx);
     top->final();
 #ifdef SYSTOLIC_COVERAGE
     coverage_collect(ctx, top->modelName());
 #endif
     top.reset();
-    Verilated::threadContextp(nullptr);  // never left pointing at a destroyed context
+    use_verilated_context(nullptr);  // never left pointing at a destroyed context
   }
   VlDut(const VlDut&) = delete;
   VlDut& operator=(const VlDut&) = delete;
 
   // The combinational outputs for the inputs as they are (clock low).
   void settle() {
-    Verilated::threadContextp(&ctx);
+    use_verilated_context(&ctx);
     top->clk_i = 0;
     top->eval();
   }
   // One rising edge of clk_i with the inputs as they are.
   void edge() {
-    Verilated::threadContextp(&ctx);  // what the evaluation's random draws and messages use
+    use_verilated_context(&ctx);  // what the evaluation's random draws and messages use
     top->clk_i = 0;
     top->eval();
     top->clk_i = 1;
@@ -63,7 +66,7 @@ struct VlDut {
   }
   // rst_ni low across one edge, then released.
   void reset() {
-    Verilated::threadContextp(&ctx);
+    use_verilated_context(&ctx);
     top->clk_i = 0;
     top->rst_ni = 0;
     top->eval();
