@@ -69,11 +69,12 @@ module mac_pe #(
       a_valid_q <= a_valid_i;
       a_sel_q   <= a_sel_i;
       psum_q    <= a_valid_i ? psum_i + AccWidth'(prod) : psum_i;
-      if (w_load_i && WeightBanks == 2 && w_bank_i) begin
-        w1_q <= w_i;
-      end
-      if (w_load_i && !(WeightBanks == 2 && w_bank_i)) begin
-        w0_q <= w_i;
+      if (w_load_i) begin
+        if (WeightBanks == 2 && w_bank_i) begin
+          w1_q <= w_i;
+        end else begin
+          w0_q <= w_i;
+        end
       end
     end
   end

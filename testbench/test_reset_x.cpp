@@ -5,7 +5,7 @@
 // --x-initial unique instead (rtl/CMakeLists.txt, suffix _xrand): every register and memory word
 // starts at a random value drawn from a seed (SYSTOLIC_SEED), and every X assignment draws one.
 // From reset on, that build runs in lockstep with the model (every output port after every edge):
-// register reads, directed GEMMs with remainders, a GEMM split into several commands and memory
+// every register read, GEMMs with remainders from the host port, and the same shapes as memory
 // commands. A copy with one register left out of reset (_xrand_fault) must fail the same run.
 #include <catch2/catch.hpp>
 #include <cstdint>
