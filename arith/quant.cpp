@@ -337,4 +337,65 @@ double sqnr_db(const std::vector<float>& ref, const std::vector<float>& test) {
   return 10.0 * std::log10(signal / noise);
 }
 
+const char* precision_name(Precision p) { return p == Precision::kW4A4 ? "w4a4" : "int8"; }
+
+Precision parse_precision(const std::string& s) {
+  if (s == "int8") return Precision::kInt8;
+  if (s == "w4a4") return Precision::kW4A4;
+  throw std::invalid_argument("precision '" + s.substr(0, 40) + "' is not int8 or w4a4");
+}
+
+long first_outside_int4(const std::vector<int8_t>& x) {
+  for (size_t i = 0; i < x.size(); ++i) {
+    if (x[i] < -8 || x[i] > 7) return long(i);
+  }
+  return -1;
+}
+
+std::vector<int8_t> pack_int4_pairs(const std::vector<int8_t>& x, int rows, int cols, int axis,
+                                    const std::string& what) {
+  if (rows < 0 || cols < 0 || x.size() != size_t(rows) * size_t(cols) || (axis != 0 && axis != 1)) {
+    throw std::invalid_argument("pack_int4_pairs: " + what + " is not a rows x cols matrix");
+  }
+  const long bad = first_outside_int4(x);
+  if (bad >= 0) {
+    throw std::invalid_argument(
+        what + "[" + std::to_string(bad / cols) + "][" + std::to_string(bad % cols) +
+        "] = " + std::to_string(int(x[size_t(bad)])) + " is outside the 4-bit range [-8, 7]");
+  }
+  const int pr = axis == 0 ? (rows + 1) / 2 : rows;
+  const int pc = axis == 1 ? (cols + 1) / 2 : cols;
+  std::vector<int8_t> out(size_t(pr) * size_t(pc), 0);
+  for (int i = 0; i < rows; ++i) {
+    for (int j = 0; j < cols; ++j) {
+      const int oi = axis == 0 ? i / 2 : i, oj = axis == 1 ? j / 2 : j;
+      const int high = axis == 0 ? i % 2 : j % 2;
+      uint8_t& o = reinterpret_cast<uint8_t&>(out[size_t(oi) * size_t(pc) + size_t(oj)]);
+      const uint8_t nib = uint8_t(x[size_t(i) * size_t(cols) + size_t(j)]) & 0xfu;
+      o = uint8_t(o | (high ? nib << 4 : nib));
+    }
+  }
+  return out;
+}
+
+std::vector<int8_t> unpack_int4_pairs(const std::vector<int8_t>& packed, int rows, int cols,
+                                      int axis) {
+  const int pr = axis == 0 ? (rows + 1) / 2 : rows;
+  const int pc = axis == 1 ? (cols + 1) / 2 : cols;
+  if (rows < 0 || cols < 0 || packed.size() != size_t(pr) * size_t(pc)) {
+    throw std::invalid_argument("unpack_int4_pairs: the packed matrix has the wrong size");
+  }
+  std::vector<int8_t> out(size_t(rows) * size_t(cols));
+  for (int i = 0; i < rows; ++i) {
+    for (int j = 0; j < cols; ++j) {
+      const int oi = axis == 0 ? i / 2 : i, oj = axis == 1 ? j / 2 : j;
+      const int high = axis == 0 ? i % 2 : j % 2;
+      const int b = uint8_t(packed[size_t(oi) * size_t(pc) + size_t(oj)]);
+      const int nib = (high ? b >> 4 : b) & 0xf;
+      out[size_t(i) * size_t(cols) + size_t(j)] = int8_t(nib >= 8 ? nib - 16 : nib);
+    }
+  }
+  return out;
+}
+
 }  // namespace systolic::quant

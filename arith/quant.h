@@ -161,6 +161,29 @@ std::vector<int8_t> gemm_int8(const std::vector<int8_t>& a, const std::vector<in
 std::vector<float> gemm_float(const std::vector<float>& a, const std::vector<float>& b,
                               const std::vector<float>& bias, int m, int n, int k);
 
+// ---------------------------------------------------------------------------------------------
+// Precision modes and 4-bit packing (docs/arithmetic.md, "4-bit operands")
+// ---------------------------------------------------------------------------------------------
+
+// int8: 8-bit A and B. w4a4: 4-bit weights and activations, signed, in [-8, 7]; the engine takes
+// them as nibble pairs along K (pack_int4_pairs). (w4a8 is planned: 4-bit weights, 8-bit A.)
+enum class Precision { kInt8, kW4A4 };
+const char* precision_name(Precision p);          // "int8", "w4a4"
+Precision parse_precision(const std::string& s);  // throws std::invalid_argument
+
+// Packs a row-major rows x cols matrix of 4-bit values (each in [-8, 7], stored one per int8)
+// into nibble pairs along `axis` (0: pairs of rows, 1: pairs of columns): element (i, j) of the
+// result holds, along axis 1, x(i, 2j) in bits 3:0 and x(i, 2j+1) in bits 7:4 (along axis 0,
+// x(2i, j) and x(2i+1, j)). An odd length is padded with a 0 nibble. Throws for a value out of
+// range, naming `what`, its index and the value.
+std::vector<int8_t> pack_int4_pairs(const std::vector<int8_t>& x, int rows, int cols, int axis,
+                                    const std::string& what);
+// The inverse: the unpacked rows x cols matrix (rows or cols the original, odd, length).
+std::vector<int8_t> unpack_int4_pairs(const std::vector<int8_t>& packed, int rows, int cols,
+                                      int axis);
+// The first value of x outside [-8, 7] (its index), or -1.
+long first_outside_int4(const std::vector<int8_t>& x);
+
 // Signal-to-quantization-noise ratio in dB of `test` against `ref`: 10 log10(sum ref^2 /
 // sum (ref - test)^2). Infinite when they are equal.
 double sqnr_db(const std::vector<float>& ref, const std::vector<float>& test);

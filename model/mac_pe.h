@@ -13,6 +13,7 @@ struct MacPeIn {
   int8_t a_i = 0;
   bool a_valid_i = false;
   bool a_sel_i = false;  // weight bank the activation multiplies with
+  bool int4_i = false;   // w4a4 command: a_i and the weight are nibble pairs (Int4 = 1 only)
   int32_t psum_i = 0;
   bool w_load_i = false;
   bool w_bank_i = false;
@@ -28,11 +29,22 @@ struct MacPe {
 
   void reset() { *this = MacPe{}; }
 
+  // Bits 4i+3 .. 4i of x as a signed 4-bit number.
+  static int32_t nibble(int8_t x, int i) {
+    const int32_t u = (int32_t(uint8_t(x)) >> (4 * i)) & 0xf;
+    return u >= 8 ? u - 16 : u;
+  }
+
   // weight_banks: the RTL parameter WeightBanks. With 1, the selects are ignored (bank 0 only)
-  // and w[1] stays 0.
-  void clock(const MacPeIn& in, int weight_banks = 2) {
+  // and w[1] stays 0. int4: the RTL parameter Int4; with 0, int4_i is ignored.
+  void clock(const MacPeIn& in, int weight_banks = 2, int int4 = 0) {
     const bool sel = weight_banks == 2 && in.a_sel_i;
-    const int32_t product = in.a_valid_i ? int32_t(in.a_i) * int32_t(w[sel]) : 0;
+    int32_t product = 0;
+    if (in.a_valid_i) {
+      product = int4 == 1 && in.int4_i
+                    ? nibble(in.a_i, 0) * nibble(w[sel], 0) + nibble(in.a_i, 1) * nibble(w[sel], 1)
+                    : int32_t(in.a_i) * int32_t(w[sel]);
+    }
     psum_o =
         static_cast<int32_t>(static_cast<uint32_t>(in.psum_i) + static_cast<uint32_t>(product));
     a_o = in.a_i;

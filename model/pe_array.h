@@ -21,6 +21,7 @@ struct PeArrayParams {
   int Rows = 4;         // RTL parameter Rows
   int Cols = 4;         // RTL parameter Cols
   int WeightBanks = 2;  // RTL parameter WeightBanks: 2 (double-buffered) or 1
+  int Int4 = 0;         // RTL parameter Int4: 1 dual-mode PEs (int8 and w4a4)
 };
 
 struct PeArrayIn {
@@ -29,6 +30,7 @@ struct PeArrayIn {
   std::vector<uint8_t> a_sel_i;    // [Rows]
   std::vector<uint8_t> w_load_i;   // [Rows]
   bool w_bank_i = false;
+  bool int4_i = false;          // w4a4 command: nibble-pair products (Int4 = 1 only)
   std::vector<int8_t> w_row_i;  // [Cols]
 
   explicit PeArrayIn(const PeArrayParams& p)
@@ -50,8 +52,11 @@ class PeArray {
     iface::check_param("Rows", p.Rows);
     iface::check_param("Cols", p.Cols);
     iface::check_param("WeightBanks", p.WeightBanks);
+    iface::check_param("Int4", p.Int4);
     rows_.reserve(size_t(p.Rows));
-    for (int r = 0; r < p.Rows; ++r) rows_.emplace_back(PeRowParams{p.Cols, p.WeightBanks});
+    for (int r = 0; r < p.Rows; ++r) {
+      rows_.emplace_back(PeRowParams{p.Cols, p.WeightBanks, p.Int4});
+    }
     out_.psum_o.assign(p.Cols, 0);
     out_.psum_valid_o.assign(p.Cols, 0);
   }
@@ -73,8 +78,8 @@ class PeArray {
         for (int c = 0; c < p_.Cols; ++c) psum_above_[size_t(c)] = pe(r - 1, c).psum_o;
         above = psum_above_.data();
       }
-      rows_[size_t(r)].clock_pes(in.a_i[r], in.a_valid_i[r], in.a_sel_i[r], in.w_load_i[r],
-                                 in.w_bank_i, in.w_row_i.data(), above);
+      rows_[size_t(r)].clock_pes(in.a_i[r], in.a_valid_i[r], in.a_sel_i[r], in.int4_i,
+                                 in.w_load_i[r], in.w_bank_i, in.w_row_i.data(), above);
     }
     refresh_outputs();
     return out_;

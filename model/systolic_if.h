@@ -45,6 +45,8 @@ inline constexpr int kMacsWidth = 64;
 inline constexpr int kSpadRegions = 6;
 inline constexpr int kMemAddrWidth = 32;
 inline constexpr int kErrWidth = 3;
+inline constexpr int kPrecInt8 = 0;
+inline constexpr int kPrecW4a4 = 2;
 
 // Host address regions (host_addr_i[31:28])
 enum Region : uint32_t {
@@ -89,6 +91,7 @@ enum Reg : uint32_t {
   kActMin = 10,  // RW: activation clamp, lower bound
   kActMax = 11,  // RW: activation clamp, upper bound
   kRounding = 12,  // RW: 0 double rounding, 1 single rounding
+  kPrecision = 13,  // RW: 0 int8, 2 w4a4 (A and B hold nibble pairs along K; K is the packed K); a mode the build lacks is stored as 0
   kCycBusy = 16,  // R: cycles of the last command (busy_o = 1)
   kCycWstall = 17,  // R: of those: no slot issued, some still to issue (waiting for weights)
   kCycCompute = 18,  // R: of those: a slot issued
@@ -176,6 +179,7 @@ inline constexpr RegInfo kRegTable[] = {
     {kActMin, "ACT_MIN", "RW", 8, true, -128, "activation clamp, lower bound"},
     {kActMax, "ACT_MAX", "RW", 8, true, 127, "activation clamp, upper bound"},
     {kRounding, "ROUNDING", "RW", 1, false, 0, "0 double rounding, 1 single rounding"},
+    {kPrecision, "PRECISION", "RW", 2, false, 0, "0 int8, 2 w4a4 (A and B hold nibble pairs along K; K is the packed K); a mode the build lacks is stored as 0"},
     {kCycBusy, "CYC_BUSY", "R", 32, false, 0, "cycles of the last command (busy_o = 1)"},
     {kCycWstall, "CYC_WSTALL", "R", 32, false, 0, "of those: no slot issued, some still to issue (waiting for weights)"},
     {kCycCompute, "CYC_COMPUTE", "R", 32, false, 0, "of those: a slot issued"},
@@ -312,7 +316,8 @@ inline constexpr uint32_t lane_of(uint32_t addr) {
   X(AccWords, 1024, 1, 65536, "acc_words", "accumulator buffer rows of Cols int32 lanes: the M-block a command walks M in") \
   X(RequantDepth, 3, 1, 16, "requant_depth", "pipeline depth (latency) of the requant units") \
   X(WeightBanks, 2, 1, 2, "double_buffer", "weight banks per PE: 2 double-buffers the weights, 1 does not") \
-  X(MemBytesLog2, 4, 3, 6, "mem_bytes_log2", "memory port beat of 2^MemBytesLog2 bytes (3 .. 6: a 64- to 512-bit bus)")
+  X(MemBytesLog2, 4, 3, 6, "mem_bytes_log2", "memory port beat of 2^MemBytesLog2 bytes (3 .. 6: a 64- to 512-bit bus)") \
+  X(Int4, 0, 0, 1, "int4", "1: dual-mode PEs that also run 4-bit commands (PRECISION w4a4), 0: INT8-only PEs")
 
 struct ParamInfo {
   const char* name;
@@ -361,6 +366,7 @@ struct TopParams {
   int RequantDepth = 3;  // pipeline depth (latency) of the requant units
   int WeightBanks = 2;  // weight banks per PE: 2 double-buffers the weights, 1 does not
   int MemBytesLog2 = 4;  // memory port beat of 2^MemBytesLog2 bytes (3 .. 6: a 64- to 512-bit bus)
+  int Int4 = 0;  // 1: dual-mode PEs that also run 4-bit commands (PRECISION w4a4), 0: INT8-only PEs
   // Every parameter inside its limits, else std::invalid_argument naming it.
   void validate() const {
     check_param("Rows", Rows);
@@ -373,10 +379,11 @@ struct TopParams {
     check_param("RequantDepth", RequantDepth);
     check_param("WeightBanks", WeightBanks);
     check_param("MemBytesLog2", MemBytesLog2);
+    check_param("Int4", Int4);
   }
   std::string name() const { return std::to_string(Rows) + "x" + std::to_string(Cols); }
   bool operator==(const TopParams& o) const {
-    return Rows == o.Rows && Cols == o.Cols && AWords == o.AWords && BWords == o.BWords && CWords == o.CWords && QWords == o.QWords && AccWords == o.AccWords && RequantDepth == o.RequantDepth && WeightBanks == o.WeightBanks && MemBytesLog2 == o.MemBytesLog2;
+    return Rows == o.Rows && Cols == o.Cols && AWords == o.AWords && BWords == o.BWords && CWords == o.CWords && QWords == o.QWords && AccWords == o.AccWords && RequantDepth == o.RequantDepth && WeightBanks == o.WeightBanks && MemBytesLog2 == o.MemBytesLog2 && Int4 == o.Int4;
   }
   bool operator!=(const TopParams& o) const { return !(*this == o); }
 };
@@ -562,15 +569,17 @@ struct SystolicRegsParams {
   int Rows = 16;  // array rows (K per tile)
   int Cols = 16;  // array columns (N per tile)
   int MemBytesLog2 = 4;  // memory port beat of 2^MemBytesLog2 bytes (3 .. 6: a 64- to 512-bit bus)
+  int Int4 = 0;  // 1: dual-mode PEs that also run 4-bit commands (PRECISION w4a4), 0: INT8-only PEs
   // Every parameter inside its limits, else std::invalid_argument naming it.
   void validate() const {
     check_param("Rows", Rows);
     check_param("Cols", Cols);
     check_param("MemBytesLog2", MemBytesLog2);
+    check_param("Int4", Int4);
   }
   std::string name() const { return std::to_string(Rows) + "x" + std::to_string(Cols); }
   bool operator==(const SystolicRegsParams& o) const {
-    return Rows == o.Rows && Cols == o.Cols && MemBytesLog2 == o.MemBytesLog2;
+    return Rows == o.Rows && Cols == o.Cols && MemBytesLog2 == o.MemBytesLog2 && Int4 == o.Int4;
   }
   bool operator!=(const SystolicRegsParams& o) const { return !(*this == o); }
 };
@@ -580,6 +589,7 @@ SystolicRegsParams systolic_regs_params(const P& top) {
   p.Rows = top.Rows;
   p.Cols = top.Cols;
   p.MemBytesLog2 = top.MemBytesLog2;
+  p.Int4 = top.Int4;
   return p;
 }
 // X(name, C++ type, width) for scalar ports; L(name, lanes, bits, signed) for lane ports
@@ -638,6 +648,7 @@ SystolicRegsParams systolic_regs_params(const P& top) {
   X(act_min_o, uint32_t, kDataWidth) \
   X(act_max_o, uint32_t, kDataWidth) \
   X(rounding_o, bool, 1) \
+  X(precision_o, uint32_t, 2) \
   X(spad_re_o, uint32_t, kSpadRegions) \
   X(spad_we_o, uint32_t, kSpadRegions) \
   X(spad_word_o, uint32_t, kWordWidth) \

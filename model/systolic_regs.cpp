@@ -57,6 +57,8 @@ uint32_t SystolicRegs::reg_read(uint32_t index, const SystolicRegsIn& in) const 
       return sext(r.act_max_q, iface::kDataWidth);
     case iface::kRounding:
       return uint32_t(r.rounding_q);
+    case iface::kPrecision:
+      return r.precision_q;
     case iface::kCycBusy:
       return uint32_t(r.cyc_busy_q);
     case iface::kCycBusyHi:
@@ -199,6 +201,7 @@ void SystolicRegs::update_register_outputs() {
   o.act_min_o = r_.act_min_q;
   o.act_max_o = r_.act_max_q;
   o.rounding_o = r_.rounding_q;
+  o.precision_o = r_.precision_q;
   o.dram_a_o = r_.dram_q[0];
   o.dram_b_o = r_.dram_q[1];
   o.dram_c_o = r_.dram_q[2];
@@ -275,6 +278,10 @@ void SystolicRegs::tick(const SystolicRegsIn& in) {
       case iface::kRounding:
         r.rounding_q = w & 1u;
         break;
+      case iface::kPrecision:  // a mode the build lacks is stored as int8
+        r.precision_q =
+            (p_.Int4 == 1 && w == uint32_t(iface::kPrecW4a4)) ? iface::kPrecW4a4 : iface::kPrecInt8;
+        break;
       case iface::kDramA:
       case iface::kDramB:
       case iface::kDramC:
@@ -319,7 +326,9 @@ void SystolicRegs::count(const SystolicRegsIn& in) {
   r.cyc_compute_q += uint64_t(in.ph_compute_i);
   r.cyc_drain_q += uint64_t(in.ph_drain_i);
   r.cyc_output_q += uint64_t(in.ph_output_i);
-  if (in.ph_compute_i) r.macs_q += uint64_t(in.s_kv_i) * uint64_t(in.s_nv_i);
+  // w4a4: each PE product is two MACs.
+  const uint64_t per_product = r.precision_q == uint32_t(iface::kPrecW4a4) ? 2 : 1;
+  if (in.ph_compute_i) r.macs_q += per_product * uint64_t(in.s_kv_i) * uint64_t(in.s_nv_i);
   r.cyc_load_q += uint64_t(in.ph_load_i);
   r.cyc_store_q += uint64_t(in.ph_store_i);
   if (in.rd_beat_i) r.dram_rd_q += uint64_t{1} << p_.MemBytesLog2;
@@ -359,7 +368,8 @@ void SystolicRegs::advance_busy(uint64_t n, const SystolicRegsIn& in) {
   r.cyc_compute_q += in.ph_compute_i ? n : 0;
   r.cyc_drain_q += in.ph_drain_i ? n : 0;
   r.cyc_output_q += in.ph_output_i ? n : 0;
-  if (in.ph_compute_i) r.macs_q += n * uint64_t(in.s_kv_i) * uint64_t(in.s_nv_i);
+  const uint64_t per_product = r_.precision_q == uint32_t(iface::kPrecW4a4) ? 2 : 1;
+  if (in.ph_compute_i) r.macs_q += per_product * n * uint64_t(in.s_kv_i) * uint64_t(in.s_nv_i);
   r.cyc_load_q += in.ph_load_i ? n : 0;
   r.cyc_store_q += in.ph_store_i ? n : 0;
   // No memory beats in a fast-forward (SystolicTop::wait_done skips only tile_ctrl's stretches).

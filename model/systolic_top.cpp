@@ -86,6 +86,19 @@ void SystolicTop::issue(const TileCtrlOut& co) {
   if (!arow) return;
   const uint64_t b0 = bank_bbase_[co.s_bank_o ? 1 : 0];
   const int nv = int(co.s_nv_o);
+  if (regs_.regs().precision_q == uint32_t(iface::kPrecW4a4)) {
+    // w4a4: every byte is a pair of signed nibbles along K (low nibble first), and a PE adds
+    // both products (rtl/mac_pe.sv).
+    auto lo = [](int8_t x) { return int32_t(int8_t(uint8_t(x) << 4)) >> 4; };
+    auto hi = [](int8_t x) { return int32_t(x) >> 4; };
+    for (int r = 0; r < int(co.s_kv_o); ++r) {
+      const int8_t* brow = b_.word(b0 + uint64_t(r));
+      if (!brow || arow[r] == 0) continue;
+      const int32_t a0 = lo(arow[r]), a1 = hi(arow[r]);
+      for (int c = 0; c < nv; ++c) psum[c] += a0 * lo(brow[c]) + a1 * hi(brow[c]);
+    }
+    return;
+  }
   for (int r = 0; r < int(co.s_kv_o); ++r) {
     const int8_t* brow = b_.word(b0 + uint64_t(r));
     if (!brow || arow[r] == 0) continue;

@@ -8,25 +8,33 @@
 //
 // Cycle behaviour (every register updates at the rising edge that ends the cycle):
 //   - a_o <= a_i, a_valid_o <= a_valid_i, a_sel_o <= a_sel_i (always, also while a_valid_i = 0).
-//   - psum_o <= psum_i + (a_valid_i ? a_i * w[a_sel_i] : 0), AccWidth-bit two's complement
-//     wrap-around; the product is exact (2 * DataWidth bits, sign-extended).
+//   - psum_o <= psum_i + (a_valid_i ? prod : 0), AccWidth-bit two's complement wrap-around, where
+//     prod = a_i * w[a_sel_i], exact (2 * DataWidth bits, sign-extended), or, with Int4 = 1 and
+//     int4_i = 1 (PRECISION w4a4), the sum of two nibble products
+//     prod = a_i[3:0] * w[a_sel_i][3:0] + a_i[7:4] * w[a_sel_i][7:4], every nibble signed.
+//     The dual-mode PE computes both with the same two 9 x 5-bit signed multipliers: in int8 the
+//     weight splits into its signed high and unsigned low nibble, a*w = (a*w_hi << 4) + a*w_lo.
 //   - if w_load_i: w[w_bank_i] <= w_i. A load and a use of the same bank at the same edge use the
 //     old weight (the product reads the bank register before the edge).
 //   - w_o = {w[1], w[0]}, the two bank registers (for tracing and tests); w[1] = 0 when
 //     WeightBanks = 1.
 //   - Latency: one cycle from a_i / a_valid_i / a_sel_i / psum_i to a_o / a_valid_o / a_sel_o /
 //     psum_o. No combinational path from any input to any output.
+//   - int4_i is a command-long mode (the PRECISION register): it is read with a_i, like it.
+//     With Int4 = 0 it is ignored (the INT8-only PE has one 8 x 8 multiplier).
 //   - Reset (rst_ni = 0, asynchronous) clears every register: all outputs and both banks are 0.
 module mac_pe #(
   parameter int DataWidth   = 8,   // activation and weight width (signed)
   parameter int AccWidth    = 32,  // partial-sum width (signed), >= 2 * DataWidth
-  parameter int WeightBanks = 2    // 2: double-buffered weights, 1: a single weight register
+  parameter int WeightBanks = 2,   // 2: double-buffered weights, 1: a single weight register
+  parameter int Int4        = 0    // 1: dual-mode (int8 and nibble pairs; DataWidth = 8), 0: int8
 ) (
   input  logic                          clk_i,
   input  logic                          rst_ni,
   input  logic signed [DataWidth-1:0]   a_i,
   input  logic                          a_valid_i,
   input  logic                          a_sel_i,    // weight bank the activation multiplies with
+  input  logic                          int4_i,     // operands are nibble pairs (Int4 = 1 only)
   input  logic signed [AccWidth-1:0]    psum_i,
   input  logic                          w_load_i,   // write w_i into bank w_bank_i at this edge
   input  logic                          w_bank_i,
@@ -54,7 +62,27 @@ module mac_pe #(
   logic signed [DataWidth-1:0] w_use;
   logic signed [ProdWidth-1:0] prod;
   assign w_use = (WeightBanks == 2 && a_sel_i) ? w1_q : w0_q;
-  assign prod  = ProdWidth'(a_i) * ProdWidth'(w_use);
+
+  if (Int4 == 1) begin : g_dual
+    // Two 9 x 5-bit signed multipliers serve both modes (DataWidth = 8, asserted below):
+    //   int8: x0 = x1 = a, y0 = {0, w[3:0]} (unsigned), y1 = w[7:4]; prod = p0 + (p1 << 4)
+    //   w4a4: x0 = a[3:0], y0 = w[3:0], x1 = a[7:4], y1 = w[7:4] (signed); prod = p0 + p1
+    logic signed [8:0]  x0, x1;
+    logic signed [4:0]  y0, y1;
+    logic signed [13:0] p0, p1;
+    assign x0   = int4_i ? 9'($signed(a_i[3:0])) : 9'(a_i);
+    assign x1   = int4_i ? 9'($signed(a_i[7:4])) : 9'(a_i);
+    assign y0   = int4_i ? 5'($signed(w_use[3:0])) : {1'b0, w_use[3:0]};
+    assign y1   = 5'($signed(w_use[7:4]));
+    assign p0   = 14'(x0) * 14'(y0);
+    assign p1   = 14'(x1) * 14'(y1);
+    assign prod = int4_i ? ProdWidth'(p0) + ProdWidth'(p1)
+                         : ProdWidth'(p0) + (ProdWidth'(p1) <<< 4);
+  end else begin : g_int8
+    logic unused_int4;
+    assign unused_int4 = int4_i;
+    assign prod = ProdWidth'(a_i) * ProdWidth'(w_use);
+  end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -94,6 +122,8 @@ module mac_pe #(
     if (DataWidth < 1) $fatal(1, "mac_pe: DataWidth must be >= 1");
     if (AccWidth < 2 * DataWidth) $fatal(1, "mac_pe: AccWidth must be >= 2 * DataWidth");
     if (WeightBanks < 1 || WeightBanks > 2) $fatal(1, "mac_pe: WeightBanks must be 1 or 2");
+    if (Int4 < 0 || Int4 > 1 || (Int4 == 1 && DataWidth != 8))
+      $fatal(1, "mac_pe: Int4 must be 0 or 1, and 1 needs DataWidth = 8");
   end
 `else
   if (DataWidth < 1) begin : g_bad_data_width
@@ -104,6 +134,9 @@ module mac_pe #(
   end
   if (WeightBanks < 1 || WeightBanks > 2) begin : g_bad_weight_banks
     $error("mac_pe: WeightBanks must be 1 or 2");
+  end
+  if (Int4 < 0 || Int4 > 1 || (Int4 == 1 && DataWidth != 8)) begin : g_bad_int4
+    $error("mac_pe: Int4 must be 0 or 1, and 1 needs DataWidth = 8");
   end
 `endif
 

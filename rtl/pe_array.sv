@@ -18,17 +18,21 @@
 //   - Timing: if a_i[r] carries A[m][r] with a_valid_i[r] = 1 in cycle t + r for every r, then
 //     psum_o[c] = sum_r A[m][r] * w_r,c[a_sel] (32-bit wrap-around) with psum_valid_o[c] = 1 in
 //     cycle t + Rows + c. No combinational path from any input to any output.
+//   - int4_i (Int4 = 1: the command's PRECISION is w4a4) reaches every PE unregistered; each PE
+//     then adds the two nibble products of its byte pair (rtl/mac_pe.sv). Constant during a command.
 //   - Reset (rst_ni = 0, asynchronous) clears every register in every PE: outputs and weights 0.
 module pe_array #(
   parameter int Rows        = 4,  // PE rows (the K dimension of a tile), 2..256
   parameter int Cols        = 4,  // PE columns (the N dimension of a tile), 2..256
-  parameter int WeightBanks = 2   // weight banks per PE: 2 (double-buffered) or 1 (see mac_pe)
+  parameter int WeightBanks = 2,  // weight banks per PE: 2 (double-buffered) or 1 (see mac_pe)
+  parameter int Int4        = 0   // 1: dual-mode PEs (int8 and w4a4), 0: INT8-only
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
   input  logic [Rows*systolic_pkg::DataWidth-1:0] a_i,           // a_i[r*8 +: 8]: signed activation entering row r
   input  logic [Rows-1:0]    a_valid_i,
   input  logic [Rows-1:0]    a_sel_i,       // weight bank each row's activation multiplies with
+  input  logic               int4_i,        // w4a4 command: nibble-pair products (Int4 = 1 only)
   input  logic [Rows-1:0]    w_load_i,      // row r loads w_row_i into bank w_bank_i this edge
   input  logic               w_bank_i,
   input  logic [Cols*systolic_pkg::DataWidth-1:0] w_row_i,       // w_row_i[c*8 +: 8]: signed weight for column c
@@ -60,13 +64,15 @@ module pe_array #(
   for (genvar r = 0; r < Rows; r++) begin : g_row
     pe_row #(
       .Cols       (Cols),
-      .WeightBanks(WeightBanks)
+      .WeightBanks(WeightBanks),
+      .Int4       (Int4)
     ) u_row (
       .clk_i    (clk_i),
       .rst_ni   (rst_ni),
       .a_i      (a_i[r*DataWidth +: DataWidth]),
       .a_valid_i(a_valid_i[r]),
       .a_sel_i  (a_sel_i[r]),
+      .int4_i   (int4_i),
       .w_load_i (w_load_i[r]),
       .w_bank_i (w_bank_i),
       .w_row_i  (w_row_i),

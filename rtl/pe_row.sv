@@ -18,17 +18,21 @@
 //     row (pe_array's psum_valid_o is valid_o of the bottom row).
 //   - Weights: if w_load_i, every PE c writes w_row_i[c] into bank w_bank_i at this edge. A load
 //     and a use of the same bank in the same PE at the same edge use the old weight.
+//   - int4_i (the command's PRECISION is w4a4; Int4 = 1 only) goes to every PE unregistered: it
+//     is constant while a command runs.
 //   - No combinational path from any input to any output.
 //   - Reset (rst_ni = 0, asynchronous) clears every register of every PE.
 module pe_row #(
   parameter int Cols        = 4,  // PEs in the row (the N dimension of a tile), 2..256
-  parameter int WeightBanks = 2   // weight banks per PE: 2 (double-buffered) or 1 (see mac_pe)
+  parameter int WeightBanks = 2,  // weight banks per PE: 2 (double-buffered) or 1 (see mac_pe)
+  parameter int Int4        = 0   // 1: dual-mode PEs (int8 and w4a4), 0: INT8-only (see mac_pe)
 ) (
   input  logic                                   clk_i,
   input  logic                                   rst_ni,
   input  logic [systolic_pkg::DataWidth-1:0]      a_i,        // signed activation entering PE 0
   input  logic                                   a_valid_i,
   input  logic                                   a_sel_i,    // weight bank it multiplies with
+  input  logic                                   int4_i,     // w4a4 command (Int4 = 1 only)
   input  logic                                   w_load_i,   // load w_row_i into bank w_bank_i
   input  logic                                   w_bank_i,
   input  logic [Cols*systolic_pkg::DataWidth-1:0] w_row_i,    // w_row_i[c*8 +: 8]: PE c's weight
@@ -60,13 +64,15 @@ module pe_row #(
     mac_pe #(
       .DataWidth  (DataWidth),
       .AccWidth   (AccWidth),
-      .WeightBanks(WeightBanks)
+      .WeightBanks(WeightBanks),
+      .Int4       (Int4)
     ) u_pe (
       .clk_i    (clk_i),
       .rst_ni   (rst_ni),
       .a_i      (a_h[c]),
       .a_valid_i(a_valid_h[c]),
       .a_sel_i  (a_sel_h[c]),
+      .int4_i   (int4_i),
       .psum_i   (psum_i[c*AccWidth +: AccWidth]),
       .w_load_i (w_load_i),
       .w_bank_i (w_bank_i),

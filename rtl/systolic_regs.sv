@@ -11,12 +11,15 @@
 //     before the edge ending t (sign-extended: 8-bit A/B/C, 6-bit SHIFT). host_rdata_o holds its
 //     value until the next read; reset value 0.
 //   - While busy_i = 1 the engine owns the scratchpads: host writes to every scratchpad and to
-//     registers 2..12 are ignored, and host reads of A, B, BIAS, M0 and SHIFT return 0 (their one
+//     registers 2..13 are ignored, and host reads of A, B, BIAS, M0 and SHIFT return 0 (their one
 //     read port streams operands). C reads are served unless dma_busy_i (a memory command's DMA
 //     reads C; the engine alone only writes it); a C read in the cycle of an engine write to that
 //     word returns the old value.
 //   - Register widths: M, N, K DimWidth bits and the bases WordWidth bits (read zero-extended);
-//     ZP_OUT, ACT_MIN, ACT_MAX 8 bits (read sign-extended); ROUNDING 1 bit; CTRL and unassigned
+//     ZP_OUT, ACT_MIN, ACT_MAX 8 bits (read sign-extended); ROUNDING 1 bit; PRECISION 2 bits,
+//     a write of a mode the build lacks (every mode but PrecInt8 when Int4 = 0; the codes other
+//     than PrecInt8 and PrecW4a4 when Int4 = 1) stores PrecInt8, so the host learns the build's
+//     modes by reading it back; CTRL and unassigned
 //     indices read 0; ROWS, COLS read the parameters; CYC_* are CycWidth-bit (64) counters read
 //     as CYC_* (bits 31:0) and CYC_*_HI (bits 63:32), MACS MacsWidth bits (MACS_LO, MACS_HI).
 //   - STATUS = {27'b0, err, done, busy}: done is 1 from the cycle of done_i until the next start;
@@ -34,11 +37,11 @@
 //   - start_o = 1 in a cycle with a CTRL write with bit 0 set while busy_i = 0 (combinational).
 //   - spad_re_o[i] / spad_we_o[i] (region 1 + i) and spad_word_o / spad_lane_o / spad_wdata_o
 //     are the host access of this cycle, decoded combinationally and gated as above.
-//   - Registers 2..12, 32..40 and 47 take host_wdata_i at the edge ending a write cycle with
+//   - Registers 2..13, 32..40 and 47 take host_wdata_i at the edge ending a write cycle with
 //     busy_i = 0.
 //   - Counters, cleared at the edge ending the start cycle, then at the end of every cycle with
 //     busy_i = 1: CYC_BUSY + 1, each CYC_<phase> + ph_<phase>_i, MACS + s_kv_i * s_nv_i when
-//     ph_compute_i. A read during a command sees the count up to the previous cycle.
+//     ph_compute_i (x 2 with PRECISION w4a4: each PE makes two products). A read during a command sees the count up to the previous cycle.
 //   - Reset (rst_ni = 0, asynchronous) clears every register, except ACT_MIN = -128 and
 //     ACT_MAX = 127.
 `include "systolic_assert.svh"
@@ -46,7 +49,8 @@
 module systolic_regs #(
   parameter int Rows         = 16,  // array rows: read back in ROWS; the width of s_kv_i
   parameter int Cols         = 16,  // array columns: read back in COLS; the width of s_nv_i
-  parameter int MemBytesLog2 = 4    // memory beat: DRAM_RD / DRAM_WR count 2^MemBytesLog2 a beat
+  parameter int MemBytesLog2 = 4,   // memory beat: DRAM_RD / DRAM_WR count 2^MemBytesLog2 a beat
+  parameter int Int4         = 0    // 1: PRECISION also takes PrecW4a4 (dual-mode PEs)
 ) (
   input  logic                                  clk_i,
   input  logic                                  rst_ni,
@@ -100,6 +104,7 @@ module systolic_regs #(
   output logic [systolic_pkg::DataWidth-1:0]    act_min_o,
   output logic [systolic_pkg::DataWidth-1:0]    act_max_o,
   output logic                                  rounding_o,
+  output logic [1:0]                            precision_o,  // PRECISION
   // Host accesses to the scratchpads (bit i: region 1 + i: A, B, C, BIAS, M0, SHIFT)
   output logic [systolic_pkg::SpadRegions-1:0]  spad_re_o,
   output logic [systolic_pkg::SpadRegions-1:0]  spad_we_o,
@@ -175,6 +180,7 @@ module systolic_regs #(
   logic [BaseW-1:0] a_base_d, a_base_q, b_base_d, b_base_q, c_base_d, c_base_q, q_base_d, q_base_q;
   logic [DataW-1:0] zp_out_d, zp_out_q, act_min_d, act_min_q, act_max_d, act_max_q;
   logic             rounding_d, rounding_q;
+  logic [1:0]       precision_d, precision_q;
   logic             done_flag_d, done_flag_q;  // STATUS.done after the done_i cycle
   logic [CycW-1:0]  cyc_busy_d, cyc_busy_q, cyc_wstall_d, cyc_wstall_q;
   logic [CycW-1:0]  cyc_compute_d, cyc_compute_q, cyc_drain_d, cyc_drain_q;
@@ -196,6 +202,8 @@ module systolic_regs #(
   logic [63:0]      cnt_inc [NumCnt];
 
   assign macs_inc = MacW'(s_kv_i) * MacW'(s_nv_i);
+  logic prec_w4a4;  // a w4a4 command: two MACs per PE product
+  assign prec_w4a4 = precision_q == 2'(systolic_pkg::PrecW4a4);
 
   always_comb begin
     m_d           = m_q;
@@ -209,6 +217,7 @@ module systolic_regs #(
     act_min_d     = act_min_q;
     act_max_d     = act_max_q;
     rounding_d    = rounding_q;
+    precision_d   = precision_q;
     done_flag_d   = done_flag_q || done_i;
     cyc_busy_d    = cyc_busy_q;
     cyc_wstall_d  = cyc_wstall_q;
@@ -247,6 +256,9 @@ module systolic_regs #(
         systolic_pkg::RegActMin:   act_min_d  = host_wdata_i[DataW-1:0];
         systolic_pkg::RegActMax:   act_max_d  = host_wdata_i[DataW-1:0];
         systolic_pkg::RegRounding: rounding_d = host_wdata_i[0];
+        systolic_pkg::RegPrecision:
+          precision_d = (Int4 == 1 && host_wdata_i == 32'(systolic_pkg::PrecW4a4))
+                            ? 2'(systolic_pkg::PrecW4a4) : 2'(systolic_pkg::PrecInt8);
         systolic_pkg::RegDramA:     dram_a_d = host_wdata_i;
         systolic_pkg::RegDramB:     dram_b_d = host_wdata_i;
         systolic_pkg::RegDramC:     dram_c_d = host_wdata_i;
@@ -303,7 +315,7 @@ module systolic_regs #(
       cyc_drain_d   = cyc_drain_q + CycW'(ph_drain_i);
       cyc_output_d  = cyc_output_q + CycW'(ph_output_i);
       if (ph_compute_i) begin
-        macs_d = macs_q + MacsW'(macs_inc);
+        macs_d = macs_q + (MacsW'(macs_inc) << prec_w4a4);
       end
     end
   end
@@ -334,6 +346,7 @@ module systolic_regs #(
       systolic_pkg::RegActMin:     reg_rdata = 32'($signed(act_min_q));
       systolic_pkg::RegActMax:     reg_rdata = 32'($signed(act_max_q));
       systolic_pkg::RegRounding:   reg_rdata = 32'(rounding_q);
+      systolic_pkg::RegPrecision:  reg_rdata = 32'(precision_q);
       systolic_pkg::RegCycBusy:    reg_rdata = 32'(cyc_busy_q);
       systolic_pkg::RegCycWstall:  reg_rdata = 32'(cyc_wstall_q);
       systolic_pkg::RegCycCompute: reg_rdata = 32'(cyc_compute_q);
@@ -413,6 +426,7 @@ module systolic_regs #(
       act_min_q     <= systolic_pkg::RegActMinReset;
       act_max_q     <= systolic_pkg::RegActMaxReset;
       rounding_q    <= 1'b0;
+      precision_q   <= 2'(systolic_pkg::PrecInt8);
       done_flag_q   <= 1'b0;
       cyc_busy_q    <= '0;
       cyc_wstall_q  <= '0;
@@ -452,6 +466,7 @@ module systolic_regs #(
       act_min_q     <= act_min_d;
       act_max_q     <= act_max_d;
       rounding_q    <= rounding_d;
+      precision_q   <= precision_d;
       done_flag_q   <= done_flag_d;
       cyc_busy_q    <= cyc_busy_d;
       cyc_wstall_q  <= cyc_wstall_d;
@@ -495,6 +510,7 @@ module systolic_regs #(
   assign act_min_o     = act_min_q;
   assign act_max_o     = act_max_q;
   assign rounding_o    = rounding_q;
+  assign precision_o   = precision_q;
   assign dram_a_o      = dram_a_q;
   assign dram_b_o      = dram_b_q;
   assign dram_c_o      = dram_c_q;

@@ -46,7 +46,8 @@ module systolic_top #(
   parameter int AccWords     = systolic_pkg::AccWordsDefault,      // accumulator rows: the M-block
   parameter int RequantDepth = systolic_pkg::RequantDepthDefault,  // requant latency
   parameter int WeightBanks  = systolic_pkg::WeightBanksDefault,   // 2 double-buffered, 1 single
-  parameter int MemBytesLog2 = systolic_pkg::MemBytesLog2Default   // memory beat: 2^MemBytesLog2 bytes
+  parameter int MemBytesLog2 = systolic_pkg::MemBytesLog2Default,  // memory beat: 2^MemBytesLog2 bytes
+  parameter int Int4         = systolic_pkg::Int4Default           // 1: dual-mode PEs (w4a4 too)
 ) (
   input  logic                                   clk_i,
   input  logic                                   rst_ni,
@@ -112,6 +113,7 @@ module systolic_top #(
   logic [BaseW-1:0]       a_base_q, b_base_q, c_base_q, q_base_q;
   logic [DataW-1:0]       zp_out_q, act_min_q, act_max_q;
   logic                   rounding_q;
+  logic [1:0]             precision_q;  // PRECISION: 0 int8, 2 w4a4 (0 when Int4 = 0)
   logic [systolic_pkg::SpadRegions-1:0] spad_re, spad_we;
   // The engine's and the DMA's scratchpad word accesses (bit i: region 1 + i), for the traffic
   // counters, and the tensor of a memory request.
@@ -129,7 +131,8 @@ module systolic_top #(
   systolic_regs #(
     .Rows        (Rows),
     .Cols        (Cols),
-    .MemBytesLog2(MemBytesLog2)
+    .MemBytesLog2(MemBytesLog2),
+    .Int4        (Int4)
   ) u_regs (
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
@@ -179,6 +182,7 @@ module systolic_top #(
     .act_min_o    (act_min_q),
     .act_max_o    (act_max_q),
     .rounding_o   (rounding_q),
+    .precision_o  (precision_q),
     .spad_re_o    (spad_re),
     .spad_we_o    (spad_we),
     .spad_word_o  (spad_word),
@@ -619,13 +623,15 @@ module systolic_top #(
   pe_array #(
     .Rows       (Rows),
     .Cols       (Cols),
-    .WeightBanks(WeightBanks)
+    .WeightBanks(WeightBanks),
+    .Int4       (Int4)
   ) u_array (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
     .a_i         (arr_a),
     .a_valid_i   (arr_valid),
     .a_sel_i     (arr_sel),
+    .int4_i      (precision_q == 2'(systolic_pkg::PrecW4a4)),
     .w_load_i    (w_load),
     .w_bank_i    (ld_bank_q),
     .w_row_i     (w_row),

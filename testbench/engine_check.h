@@ -87,15 +87,17 @@ inline ExpectedCycles job_schedule(const model::TopParams& p, int m, int n, int 
   return t;
 }
 
-inline sim::GemmJob random_job(std::mt19937_64& rng, int m, int n, int k) {
+// int4: a w4a4 job, A and B uniform in [-8, 7].
+inline sim::GemmJob random_job(std::mt19937_64& rng, int m, int n, int k, bool int4 = false) {
   sim::GemmJob job;
   job.M = m;
   job.N = n;
   job.K = k;
+  job.precision = int4 ? quant::Precision::kW4A4 : quant::Precision::kInt8;
   job.a.resize(size_t(m) * k);
   job.b.resize(size_t(k) * n);
-  for (auto& v : job.a) v = int8_t(rng());
-  for (auto& v : job.b) v = int8_t(rng());
+  for (auto& v : job.a) v = int4 ? int8_t(int(rng() % 16) - 8) : int8_t(rng());
+  for (auto& v : job.b) v = int4 ? int8_t(int(rng() % 16) - 8) : int8_t(rng());
   job.bias.resize(n);
   for (auto& v : job.bias) v = int32_t(int64_t(rng() % 200001) - 100000);
   std::uniform_int_distribution<int32_t> m0(1 << 30, quant::kMaxM0);
@@ -149,7 +151,11 @@ inline sim::RunStats run_and_check(sim::HostPort& port, const sim::GemmJob& job)
   sim::RunStats st;
   const std::vector<int8_t> c = drv.run(job, st);
   REQUIRE(c == reference(job));
-  const ExpectedCycles x = job_schedule(p, job.M, job.N, job.K);
+  // w4a4 (docs/architecture.md, "Precision"): the engine runs the packed K = ceil(K / 2), and
+  // MACS counts two per PE product.
+  const bool int4 = job.precision == quant::Precision::kW4A4;
+  ExpectedCycles x = job_schedule(p, job.M, job.N, int4 ? (job.K + 1) / 2 : job.K);
+  if (int4) x.macs *= 2;
   CHECK(st.engine.busy == x.busy);
   CHECK(st.engine.compute == x.compute);
   CHECK(st.engine.wstall == x.wstall);
@@ -161,25 +167,28 @@ inline sim::RunStats run_and_check(sim::HostPort& port, const sim::GemmJob& job)
   return st;
 }
 
+// C = A: B the n x n identity, M0 = 2^30 with shift 1 (a multiplier of exactly 1), no bias, zero
+// point or clamp; A random (int8, or 4-bit for a w4a4 job), 7 x n.
+inline sim::GemmJob identity_job(std::mt19937_64& rng, int n, bool int4) {
+  sim::GemmJob job = random_job(rng, 7, n, n, int4);
+  std::fill(job.b.begin(), job.b.end(), 0);
+  for (int i = 0; i < n; ++i) job.b[size_t(i) * n + i] = 1;
+  job.bias.assign(n, 0);
+  job.q.m0 = {1 << 30};
+  job.q.shift = {1};
+  job.q.zp_out = 0;
+  job.q.act_min = -128;
+  job.q.act_max = 127;
+  return job;
+}
+
 // The directed cases of the engine, for a Rows x Cols array: identity, all -128, all 127, K = 1,
 // M = 1, N = 1, sizes just below and above multiples of the array, both rounding modes and every
 // activation (none, ReLU, ReLU6-like bounds). Each comes with a name for failure messages.
 inline std::vector<std::pair<std::string, sim::GemmJob>> directed_jobs(std::mt19937_64& rng,
                                                                        int rows, int cols) {
   std::vector<std::pair<std::string, sim::GemmJob>> jobs;
-  {  // identity: M0 = 2^30 with shift 1 is a multiplier of exactly 1, so C = A
-    const int n = cols + 3;
-    sim::GemmJob job = random_job(rng, 7, n, n);
-    std::fill(job.b.begin(), job.b.end(), 0);
-    for (int i = 0; i < n; ++i) job.b[size_t(i) * n + i] = 1;
-    job.bias.assign(n, 0);
-    job.q.m0 = {1 << 30};
-    job.q.shift = {1};
-    job.q.zp_out = 0;
-    job.q.act_min = -128;
-    job.q.act_max = 127;
-    jobs.emplace_back("identity", std::move(job));
-  }
+  jobs.emplace_back("identity", identity_job(rng, cols + 3, false));
   for (int8_t v : {int8_t(-128), int8_t(127)}) {
     sim::GemmJob job = random_job(rng, 9, cols + 3, 2 * rows + 1);
     std::fill(job.a.begin(), job.a.end(), v);
@@ -207,6 +216,25 @@ inline std::vector<std::pair<std::string, sim::GemmJob>> directed_jobs(std::mt19
       jobs.emplace_back(fmt::format("{} rounding, activation {}", quant::to_string(rounding), act),
                         std::move(job));
     }
+  }
+  return jobs;
+}
+
+// The directed w4a4 cases: the extreme nibbles (-8 x -8, 7 x -8), odd and even K around the
+// packed tile (2 x Rows), K = 1 (one nibble and its zero pad) and the identity.
+inline std::vector<std::pair<std::string, sim::GemmJob>> directed_int4_jobs(std::mt19937_64& rng,
+                                                                            int rows, int cols) {
+  std::vector<std::pair<std::string, sim::GemmJob>> jobs;
+  for (const auto& [va, vb] : {std::pair{-8, -8}, std::pair{7, -8}, std::pair{7, 7}}) {
+    sim::GemmJob job = random_job(rng, 9, cols + 3, 4 * rows + 1, true);
+    std::fill(job.a.begin(), job.a.end(), int8_t(va));
+    std::fill(job.b.begin(), job.b.end(), int8_t(vb));
+    jobs.emplace_back(fmt::format("w4a4 all {} x {}", va, vb), std::move(job));
+  }
+  jobs.emplace_back("w4a4 identity", identity_job(rng, cols + 3, true));
+  for (const int k : {1, 2, 2 * rows - 1, 2 * rows, 2 * rows + 1, 4 * rows + 3}) {
+    jobs.emplace_back(fmt::format("w4a4 M=5 N={} K={}", cols + 1, k),
+                      random_job(rng, 5, cols + 1, k, true));
   }
   return jobs;
 }

@@ -219,8 +219,12 @@ void check_case(const Case& c, const GemmJob& job) {
   CHECK(st.reference->store == e.store);
   CHECK(st.reference->dram_rd == e.dram_rd);
   CHECK(st.reference->dram_wr == e.dram_wr);
+  // w4a4: memory holds A and B packed along K, so the command is on K = ceil(K / 2) and MACS
+  // counts two per PE product (docs/architecture.md, "Precision").
+  const bool int4 = job.precision == systolic::quant::Precision::kW4A4;
+  const uint64_t k_engine = int4 ? uint64_t(c.k + 1) / 2 : uint64_t(c.k);
   const Plan x =
-      plan(c.p, uint64_t(c.m), uint64_t(c.n), uint64_t(c.k), c.misalign, c.dc.bytes_per_cycle);
+      plan(c.p, uint64_t(c.m), uint64_t(c.n), k_engine, c.misalign, c.dc.bytes_per_cycle);
   INFO(x.blocks << " blocks");
   CHECK(e.dram_rd == x.rd);
   CHECK(e.dram_wr == x.wr);
@@ -238,7 +242,7 @@ void check_case(const Case& c, const GemmJob& job) {
   CHECK(e.wstall <= x.tile.wstall + x.tiles);
   CHECK(e.drain == x.tile.drain);
   CHECK(e.output == x.tile.output);
-  CHECK(e.macs == x.tile.macs);
+  CHECK(e.macs == x.tile.macs * (int4 ? 2 : 1));
   // The first block's operands must arrive before the array starts; the last C leaves after it.
   CHECK(e.load >= uint64_t(c.dc.latency) + 2);
   CHECK(e.store >= uint64_t(c.dc.latency));
@@ -269,6 +273,34 @@ TEST_CASE("memory commands: random shapes, memories and alignments, RTL and mode
                  << " outstanding=" << c.dc.outstanding << " stall=" << c.dc.stall
                  << " misalign=" << c.misalign);
     check_case(c, t::random_job(rng, c.m, c.n, c.k));
+  }
+}
+
+TEST_CASE("memory commands: w4a4 GEMMs from packed tensors, RTL and model in lockstep",
+          "[dma][rtl][int4]") {
+  const uint64_t seed = t::test_seed("dma-int4");
+  std::mt19937_64 rng(seed);
+  std::vector<TopParams> configs;
+  for (const TopParams& p : systolic::sim::top_rtl_params()) {
+    if (p.Int4 == 1) configs.push_back(p);
+  }
+  REQUIRE(!configs.empty());
+  const double bws[] = {0, 3.5, 16};
+  for (int i = 0; i < 24; ++i) {
+    Case c;
+    c.p = configs[size_t(i) % configs.size()];
+    c.m = 1 + int(rng() % 40);
+    c.n = 1 + int(rng() % 40);
+    c.k = 1 + int(rng() % 100);
+    c.dc.bytes_per_cycle = bws[rng() % 3];
+    c.dc.latency = 1 + int(rng() % 100);
+    c.dc.outstanding = 1 + int(rng() % 16);
+    c.dc.seed = rng();
+    c.misalign = uint32_t(rng() % 64);
+    INFO("case " << i << " (seed " << seed << "): " << c.p.name() << " M=" << c.m << " N=" << c.n
+                 << " K=" << c.k << " bw=" << c.dc.bytes_per_cycle << " latency=" << c.dc.latency
+                 << " misalign=" << c.misalign);
+    check_case(c, t::random_job(rng, c.m, c.n, c.k, true));
   }
 }
 

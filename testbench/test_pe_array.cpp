@@ -220,6 +220,7 @@ struct RowRunnerImpl final : RowRunner {
     t.a_i = uint8_t(in.a_i);
     t.a_valid_i = in.a_valid_i;
     t.a_sel_i = in.a_sel_i;
+    t.int4_i = in.int4_i;
     t.w_load_i = in.w_load_i;
     t.w_bank_i = in.w_bank_i;
     for (int c = 0; c < p_.Cols; ++c) {
@@ -244,10 +245,10 @@ struct RowRunnerImpl final : RowRunner {
   PeRowOut out_;
 };
 
-#define SYSTOLIC_PE_ROW_RUNNER(Class, name, Cols, WeightBanks)                         \
-  [] {                                                                                 \
-    return std::unique_ptr<RowRunner>(                                                 \
-        std::make_unique<RowRunnerImpl<Class>>(name, PeRowParams{Cols, WeightBanks})); \
+#define SYSTOLIC_PE_ROW_RUNNER(Class, name, Cols, WeightBanks, Int4)                         \
+  [] {                                                                                       \
+    return std::unique_ptr<RowRunner>(                                                       \
+        std::make_unique<RowRunnerImpl<Class>>(name, PeRowParams{Cols, WeightBanks, Int4})); \
   },
 std::vector<std::unique_ptr<RowRunner>> row_runners() {
   using Make = std::unique_ptr<RowRunner> (*)();
@@ -305,6 +306,30 @@ TEST_CASE("pe_row model: products added to psum_i, the activation one PE right p
   CHECK(o4.valid_o == std::vector<uint8_t>{0, 0, 0});
 }
 
+TEST_CASE("pe_row model: w4a4 adds two signed nibble products, int8 one byte product",
+          "[pe_array][model]") {
+  // By hand: a = 0x87 is the nibbles (hi -8, lo 7) and the byte -121; w = 0xd5 is (hi -3, lo 5)
+  // and -43. w4a4: 7 * 5 + (-8) * (-3) = 59. int8: -121 * -43 = 5203.
+  for (const int int4 : {0, 1}) {
+    for (const bool mode : {false, true}) {
+      PeRow row({2, 2, int4});
+      PeRowIn in(row.params());
+      in.w_load_i = true;
+      in.w_row_i = {int8_t(0xd5), int8_t(0x7f)};  // bank 0
+      row.clock(in);
+      in = PeRowIn(row.params());
+      in.a_i = int8_t(0x87);
+      in.a_valid_i = true;
+      in.int4_i = mode;
+      in.psum_i = {1000, 0};
+      const PeRowOut& o = row.clock(in);
+      INFO("Int4 " << int4 << " int4_i " << mode);
+      // An INT8-only row ignores int4_i.
+      CHECK(o.psum_o[0] == 1000 + (int4 == 1 && mode ? 59 : 5203));
+    }
+  }
+}
+
 TEST_CASE("pe_row RTL equals its C++ twin on every port and cycle", "[pe_array][rtl]") {
   const uint64_t seed = systolic::test::test_seed("pe-row-rtl-random");
   std::mt19937_64 rng(seed);
@@ -323,6 +348,7 @@ TEST_CASE("pe_row RTL equals its C++ twin on every port and cycle", "[pe_array][
       in.a_sel_i = (bits >> 2) & 1;
       in.w_load_i = ((bits >> 3) & 7) == 0;
       in.w_bank_i = (bits >> 6) & 1;
+      in.int4_i = (cycle / 64) % 2 == 1;  // the mode in runs of 64 cycles (a command's PRECISION)
       for (int c = 0; c < p.Cols; ++c) {
         in.w_row_i[c] = int8_t(rng());
         in.psum_i[c] = int32_t(uint32_t(rng()));

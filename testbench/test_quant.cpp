@@ -381,3 +381,32 @@ TEST_CASE("reference GEMM: SQNR of a random quantized layer", "[quant][gemm]") {
   const std::vector<int8_t> bad = q::gemm_int8(a, b, qb, m, n, k, gq);
   CHECK(q::sqnr_db(cf, q::dequantize(std::vector<int32_t>(bad.begin(), bad.end()), py)) < 15.0);
 }
+
+TEST_CASE("4-bit packing: nibble pairs along either axis, odd lengths padded, range checked",
+          "[quant][int4]") {
+  // By hand: the 2 x 3 matrix [[1, -2, 7], [-8, 3, 0]].
+  const std::vector<int8_t> x = {1, -2, 7, -8, 3, 0};
+  // Along columns: (1, -2) -> 0xe1, (7, pad 0) -> 0x07; (-8, 3) -> 0x38, (0, 0) -> 0x00.
+  const std::vector<int8_t> cols = q::pack_int4_pairs(x, 2, 3, 1, "X");
+  CHECK(cols == std::vector<int8_t>{int8_t(0xe1), 0x07, 0x38, 0x00});
+  // Along rows: (1, -8) -> 0x81, (-2, 3) -> 0x3e, (7, 0) -> 0x07.
+  const std::vector<int8_t> rows = q::pack_int4_pairs(x, 2, 3, 0, "X");
+  CHECK(rows == std::vector<int8_t>{int8_t(0x81), 0x3e, 0x07});
+  CHECK(q::unpack_int4_pairs(cols, 2, 3, 1) == x);
+  CHECK(q::unpack_int4_pairs(rows, 2, 3, 0) == x);
+  // Every value of the range survives a round trip, at odd and even lengths.
+  std::vector<int8_t> all;
+  for (int v = -8; v <= 7; ++v) all.push_back(int8_t(v));
+  all.push_back(-8);  // 17 values
+  for (int axis : {0, 1}) {
+    const int r = axis == 0 ? 17 : 1, c = axis == 0 ? 1 : 17;
+    CHECK(q::unpack_int4_pairs(q::pack_int4_pairs(all, r, c, axis, "X"), r, c, axis) == all);
+  }
+  CHECK_THROWS_WITH(q::pack_int4_pairs({0, 0, 0, 8}, 2, 2, 0, "B"),
+                    "B[1][1] = 8 is outside the 4-bit range [-8, 7]");
+  CHECK_THROWS_WITH(q::pack_int4_pairs({-9}, 1, 1, 1, "A"),
+                    "A[0][0] = -9 is outside the 4-bit range [-8, 7]");
+  CHECK(q::first_outside_int4({-8, 7, 0}) == -1);
+  CHECK(q::parse_precision("w4a4") == q::Precision::kW4A4);
+  CHECK_THROWS(q::parse_precision("int4"));
+}

@@ -42,9 +42,9 @@ struct RunnerImpl final : Runner {
       ls_;
 };
 
-#define SYSTOLIC_REGS_RUNNER(Class, name, Rows, Cols, MemBytesLog2)         \
+#define SYSTOLIC_REGS_RUNNER(Class, name, Rows, Cols, MemBytesLog2, Int4)   \
   [] {                                                                      \
-    SystolicRegsParams p{Rows, Cols, MemBytesLog2};                         \
+    SystolicRegsParams p{Rows, Cols, MemBytesLog2, Int4};                   \
     return std::unique_ptr<Runner>(std::make_unique<RunnerImpl<Class>>(p)); \
   },
 std::vector<std::unique_ptr<Runner>> runners() {
@@ -127,6 +127,9 @@ std::vector<SystolicRegsIn> random_stimulus(const SystolicRegsParams& p, std::mt
     in.host_wdata_i = uint32_t(rng());
     if (region == 0 && lane == 0 && rng() % 2) in.host_wdata_i |= 1u;      // starts
     if (region == 0 && lane == 0 && rng() % 4 == 0) in.host_wdata_i = 2u;  // memory starts
+    // PRECISION: the codes 0 .. 3 half of the time (w4a4 doubles MACS where Int4 = 1).
+    if (region == 0 && lane == iface::kPrecision && rng() % 2)
+      in.host_wdata_i = uint32_t(rng() % 4);
     ins.push_back(in);
   }
   return ins;

@@ -224,6 +224,92 @@ TEST_CASE("engine model: 200 random shapes and parameters", "[top][model][random
   }
 }
 
+TEST_CASE("engine model: w4a4 GEMMs, directed and random, split into commands and M-blocks",
+          "[top][model][int4]") {
+  const uint64_t seed = t::test_seed("engine-int4");
+  std::mt19937_64 rng(seed);
+  const std::pair<int, int> arrays[] = {{4, 4}, {8, 16}, {2, 7}, {16, 16}};
+  for (const auto& [rows, cols] : arrays) {
+    TopParams p = small(rows, cols);
+    p.Int4 = 1;
+    for (const auto& [name, job] : t::directed_int4_jobs(rng, rows, cols)) {
+      INFO(rows << "x" << cols << ": " << name);
+      check_run(p, job);
+    }
+  }
+  for (int i = 0; i < 100; ++i) {
+    const auto [rows, cols] = arrays[i % 4];
+    TopParams p = small(rows, cols);
+    p.Int4 = 1;
+    if (i % 3 == 0) {  // small scratchpads and accumulators: several commands and M-blocks
+      p.AWords = 64;
+      p.BWords = 96;
+      p.CWords = 64;
+      p.QWords = 2;
+      p.AccWords = 1 + int(rng() % 16);
+    }
+    if (i % 5 == 1) p.WeightBanks = 1;
+    const int m = 1 + int(rng() % 70), n = 1 + int(rng() % 70), k = 1 + int(rng() % 90);
+    INFO("case " << i << " (seed " << seed << "): " << rows << "x" << cols
+                 << " AccWords=" << p.AccWords << " M=" << m << " N=" << n << " K=" << k);
+    check_run(p, t::random_job(rng, m, n, k, true));
+  }
+}
+
+TEST_CASE("engine model: w4a4 halves the K-tiles of int8 on the same GEMM shape",
+          "[top][model][int4]") {
+  // 512 x 512 x 512 on 16x16 (the issue's shape, the timing-only model): the int8 run has
+  // KT = 32 K-tiles per N-tile, w4a4 16 (K = 256 packed); compute cycles halve.
+  TopParams p;
+  p.Int4 = 1;
+  RunStats st[2];
+  for (const int int4 : {0, 1}) {
+    GemmJob job = systolic::sim::random_gemm(
+        512, 512, 512, systolic::quant::Rounding::kDouble, 1, false,
+        int4 ? systolic::quant::Precision::kW4A4 : systolic::quant::Precision::kInt8);
+    ModelPort port(p);
+    port.top().set_compute_data(false);
+    HostDriver drv(port);
+    drv.set_timing_only(true);
+    drv.run(job, st[int4]);
+  }
+  CHECK(st[0].engine.compute == 512ull * 32 * 32);
+  CHECK(st[1].engine.compute == 512ull * 16 * 32);
+  CHECK(st[0].engine.macs == 512ull * 512 * 512);
+  CHECK(st[1].engine.macs == 512ull * 512 * 512);
+  CHECK(st[1].engine.busy == t::job_schedule(p, 512, 512, 256).busy);
+  CHECK(double(st[1].engine.busy) <= 0.55 * double(st[0].engine.busy));
+}
+
+TEST_CASE("engine model: w4a4 on INT8-only PEs and 4-bit values out of range are refused",
+          "[top][model][int4]") {
+  std::mt19937_64 rng(t::test_seed("engine-int4-refused"));
+  {
+    ModelPort port(small(4, 4));  // Int4 = 0
+    HostDriver drv(port);
+    RunStats st;
+    CHECK_THROWS_WITH(drv.run(t::random_job(rng, 3, 5, 7, true), st),
+                      "this engine has no w4a4 mode (PRECISION reads back 0): it needs 4-bit "
+                      "PEs, Int4 = 1");
+  }
+  TopParams p = small(4, 4);
+  p.Int4 = 1;
+  ModelPort port(p);
+  HostDriver drv(port);
+  RunStats st;
+  GemmJob job = t::random_job(rng, 3, 5, 7, true);
+  job.a[size_t(2) * 7 + 4] = 8;
+  CHECK_THROWS_WITH(drv.run(job, st),
+                    "A[2][4] = 8 is outside the 4-bit range [-8, 7] of "
+                    "precision w4a4");
+  job = t::random_job(rng, 3, 5, 7, true);
+  job.b[size_t(6) * 5 + 1] = -9;
+  CHECK_THROWS_WITH(drv.run(job, st),
+                    "B[6][1] = -9 is outside the 4-bit range [-8, 7] of "
+                    "precision w4a4");
+  CHECK(st.commands == 0);
+}
+
 TEST_CASE("engine model: timing-only runs count exactly the cycles of full runs",
           "[top][model][timing]") {
   // The RTL equals the full model on every cycle (test_engine_rtl); this closes the chain for the

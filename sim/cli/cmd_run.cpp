@@ -40,6 +40,7 @@ struct RunOpts {
   bool m_set = false, n_set = false, k_set = false;
   uint64_t seed = 1;
   std::string rounding = "double";
+  std::string precision = "int8";
   std::string json_path;
   std::string a_path, b_path, bias_path, out_path;
   std::string m0 = "", shift = "";
@@ -115,7 +116,8 @@ Inputs random_inputs(const RunOpts& o, q::Rounding mode) {
   }
   Inputs in;
   in.seed = o.seed;
-  in.job = sim::random_gemm(int(o.m), int(o.n), int(o.k), mode, o.seed, !o.timing_only);
+  in.job = sim::random_gemm(int(o.m), int(o.n), int(o.k), mode, o.seed, !o.timing_only,
+                            q::parse_precision(o.precision));
   return in;
 }
 
@@ -135,6 +137,8 @@ Inputs file_inputs(const RunOpts& o, q::Rounding mode) {
   }
   Inputs in;
   sim::GemmJob& j = in.job;
+  j.precision = q::parse_precision(o.precision);
+  const bool int4 = j.precision == q::Precision::kW4A4;
   const int64_t m = a.shape[0], k = a.shape[1], n = b.shape[1];
   check_size("M", m);
   check_size("N", n);
@@ -195,11 +199,14 @@ Inputs file_inputs(const RunOpts& o, q::Rounding mode) {
     }
     biasf = bias->as_float32();
   }
+  // w4a4: activations asymmetric in [-8, 7], weights per-channel symmetric in [-7, 7].
   const q::IntRange r8 = q::int8_range();
+  const q::IntRange ra = int4 ? q::int4_range() : r8;
   const auto [amin, amax] = std::minmax_element(af.begin(), af.end());
-  const q::QParams px = q::choose_asymmetric(*amin, *amax, r8);
-  const std::vector<int32_t> aq = q::quantize(af, px, r8);
-  const q::PerChannel wq = q::quantize_per_channel(bf, j.K, j.N, q::int8_range(true));
+  const q::QParams px = q::choose_asymmetric(*amin, *amax, ra);
+  const std::vector<int32_t> aq = q::quantize(af, px, ra);
+  const q::PerChannel wq =
+      q::quantize_per_channel(bf, j.K, j.N, int4 ? q::int4_range(true) : q::int8_range(true));
   j.a.assign(aq.begin(), aq.end());
   j.b.assign(wq.q.begin(), wq.q.end());
   in.c_float = q::gemm_float(af, bf, biasf, j.M, j.N, j.K);
@@ -281,11 +288,13 @@ void run(const RunOpts& o, const CliContext& ctx) {
     throw UserError("--rtl-threads: traced RTL runs are single-threaded; drop --trace");
   }
   sim::set_rtl_threads(o.rtl_threads);
+  // A 4-bit mode runs on dual-mode PEs (Int4 = 1): the model takes them, the RTL needs a build.
+  const int int4 = o.precision == "int8" ? -1 : 1;
   model::TopParams params;
   try {
-    params = sim::engine_params(o.rows, o.cols, o.weight_banks);
+    params = sim::engine_params(o.rows, o.cols, o.weight_banks, int4);
     if (o.engine == "rtl" || o.engine == "cosim") {
-      params = sim::top_rtl_params(o.rows, o.cols, o.weight_banks);
+      params = sim::top_rtl_params(o.rows, o.cols, o.weight_banks, int4);
     }
   } catch (const std::invalid_argument& e) {
     throw UserError(e.what());
@@ -324,6 +333,7 @@ void run(const RunOpts& o, const CliContext& ctx) {
   rep.n = job.N;
   rep.k = job.K;
   rep.rounding = q::to_string(mode);
+  rep.precision = o.precision;
   rep.seed = in.seed;
 
   if (o.trace.on()) {
@@ -425,7 +435,7 @@ void run(const RunOpts& o, const CliContext& ctx) {
         in.c_float, q::dequantize(std::vector<int32_t>(c.begin(), c.end()), in.out_params));
   }
   std::optional<sim::FpComparison> cmp;
-  if (o.fp_compare) {
+  if (o.fp_compare && o.precision == "int8") {  // the FP machines are compared with INT8
     // INT8 cycles from the engine that ran: on rtl and cosim runs the RTL's own counter.
     cmp =
         fp_comparison(sim::Int8Run{o.engine, o.rows, o.cols, o.weight_banks, rep.stats.engine.busy},
@@ -497,6 +507,10 @@ void add_run_command(CLI::App& app, const CliContext& ctx) {
   cmd->add_option("--rounding", o.rounding, "double | single")
       ->capture_default_str()
       ->check(CLI::IsMember({"double", "single"}));
+  cmd->add_option("--precision", o.precision,
+                  "int8 | w4a4 (4-bit A and B, two MACs per PE; needs Int4 = 1 PEs)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"int8", "w4a4"}));
   cmd->add_option("--json", o.json_path, "Also write the report as JSON");
   cmd->add_option("--a", o.a_path, "A (M x K) .npy, int8 or float32");
   cmd->add_option("--b", o.b_path, "B (K x N) .npy, int8 or float32 (same dtype as A)");

@@ -44,6 +44,7 @@ using nlohmann::json;
 struct PointConfig {
   model::TopParams p;
   quant::Rounding rounding = quant::Rounding::kDouble;
+  quant::Precision precision = quant::Precision::kInt8;
   // Memory commands through the memory model (dram_bw given: bytes per cycle, 0 = inf), or
   // host-port scratchpad loads and compute-only cycles (dram_bw < 0, the default).
   double dram_bw = -1;
@@ -115,6 +116,21 @@ const std::vector<GridKey>& grid_keys() {
                    }
                  },
                  [](const PointConfig& c) { return json(quant::to_string(c.rounding)); }});
+    k.push_back({"precision", "",
+                 "int8 or w4a4 (4-bit A and B, two MACs per PE; runs on dual-mode PEs: a w4a4 "
+                 "point sets int4 to 1, and int4: 0 with w4a4 is an error)",
+                 [](const json& v, PointConfig& c) {
+                   if (!v.is_string()) {
+                     throw UserError(
+                         fmt::format("grid precision: {} is not int8 or w4a4", v.dump()));
+                   }
+                   try {
+                     c.precision = quant::parse_precision(v.get<std::string>());
+                   } catch (const std::invalid_argument& e) {
+                     throw UserError(fmt::format("grid precision: {}", e.what()));
+                   }
+                 },
+                 [](const PointConfig& c) { return json(quant::precision_name(c.precision)); }});
     k.push_back(
         {"dram_bw", "",
          "memory bandwidth in bytes per cycle, or \"inf\": memory commands, cycles end to "
@@ -176,6 +192,13 @@ PointConfig resolve(const json& values) {
       throw UserError(fmt::format("grid: unknown key '{}' (known: {})", it.key(), known));
     }
     k->set(*it, c);
+  }
+  if (c.precision == quant::Precision::kW4A4) {
+    if (values.contains("int4") && c.p.Int4 == 0) {
+      throw UserError(fmt::format("configuration {}: precision w4a4 needs int4: 1 (dual-mode PEs)",
+                                  describe(values)));
+    }
+    c.p.Int4 = 1;
   }
   try {
     c.p.validate();
@@ -278,8 +301,8 @@ void run_resolve() {
 }
 
 // The INT8 GEMM job of one layer: random data (RTL engine) or none (model, timing-only).
-sim::GemmJob layer_job(int m, int n, int k, quant::Rounding mode, bool with_data,
-                       std::mt19937_64& rng) {
+sim::GemmJob layer_job(int m, int n, int k, quant::Rounding mode, quant::Precision precision,
+                       bool with_data, std::mt19937_64& rng) {
   constexpr int64_t kMaxElements = int64_t{1} << 26;
   if (with_data && (int64_t(m) * k > kMaxElements || int64_t(k) * n > kMaxElements ||
                     int64_t(m) * n > kMaxElements)) {
@@ -288,7 +311,7 @@ sim::GemmJob layer_job(int m, int n, int k, quant::Rounding mode, bool with_data
                     "matrix); use the model engine",
                     m, n, k));
   }
-  return sim::random_gemm(m, n, k, mode, rng(), with_data);
+  return sim::random_gemm(m, n, k, mode, rng(), with_data, precision);
 }
 
 }  // namespace
@@ -318,7 +341,7 @@ json sweep_point(const json& req) {
   if (!req.contains("synth") || field<bool>(req, "synth", "the request")) {
     sim::SynthStats syn;
     try {
-      syn = sim::array_synth(c.p.Rows, c.p.Cols, c.p.WeightBanks);
+      syn = sim::array_synth(c.p.Rows, c.p.Cols, c.p.WeightBanks, false, c.p.Int4);
     } catch (const std::exception& e) {
       throw UserError(e.what());
     }
@@ -331,7 +354,7 @@ json sweep_point(const json& req) {
     const int m = dim_field(l, "M", "layer"), n = dim_field(l, "N", "layer"),
               k = dim_field(l, "K", "layer");
     const auto t0 = std::chrono::steady_clock::now();
-    const sim::GemmJob job = layer_job(m, n, k, c.rounding, rtl, rng);
+    const sim::GemmJob job = layer_job(m, n, k, c.rounding, c.precision, rtl, rng);
     sim::RunStats stats;
     std::vector<int8_t> result;
     try {
@@ -375,6 +398,7 @@ json sweep_point(const json& req) {
     rep.m = m;
     rep.n = n;
     rep.k = k;
+    rep.precision = quant::precision_name(c.precision);
     rep.stats = stats;
     if (c.dram_bw >= 0) {
       rep.dram_bw = c.dram_bw;

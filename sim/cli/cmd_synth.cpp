@@ -2,6 +2,7 @@
 // on-disk cache when this configuration was synthesized before (sim/eval/synth_cache.h).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 
@@ -13,7 +14,7 @@ namespace systolic::cli {
 namespace {
 
 struct SynthOpts {
-  int rows = 16, cols = 16, weight_banks = 2;
+  int rows = 16, cols = 16, weight_banks = 2, int4 = 0;
   bool flat = false;
   std::string json_path;
 };
@@ -21,15 +22,20 @@ struct SynthOpts {
 void run_synth(const SynthOpts& o) {
   sim::SynthStats s;
   try {
-    s = sim::array_synth(o.rows, o.cols, o.weight_banks, o.flat);
+    s = sim::array_synth(o.rows, o.cols, o.weight_banks, o.flat, o.int4);
   } catch (const std::exception& e) {
     throw UserError(e.what());
   }
   if (!o.json_path.empty()) write_output(o.json_path, s.json().dump(2) + "\n");
-  fmt::print("synth: pe_array {}x{}, WeightBanks {}, Yosys generic gates, {} ({})\n", s.rows,
-             s.cols, s.weight_banks, s.mode(),
+  fmt::print("synth: pe_array {}x{}, WeightBanks {}, {} PEs, Yosys generic gates, {} ({})\n",
+             s.rows, s.cols, s.weight_banks, s.int4 == 1 ? "dual-mode" : "INT8-only", s.mode(),
              s.cached ? "cached" : fmt::format("{:.1f} s", s.seconds));
-  fmt::print("  mac_pe                {:>9} cells   depth {}\n", s.pe_cells, s.pe_depth);
+  fmt::print("  mac_pe INT8-only      {:>9} cells   depth {}\n", s.pe_int8_cells, s.pe_int8_depth);
+  fmt::print(
+      "  mac_pe int8 + w4a4    {:>9} cells   depth {}   ({:.3f} x the INT8-only PE; "
+      "peak MACs/cycle x 2 in w4a4)\n",
+      s.pe_dual_cells, s.pe_dual_depth,
+      double(s.pe_dual_cells) / double(std::max<int64_t>(1, s.pe_int8_cells)));
   fmt::print("  pe_array {:>5}        {:>9} cells   depth {}\n",
              fmt::format("{}x{}", s.rows, s.cols), s.array_cells, s.array_depth);
   fmt::print("  cache                 {}\n", s.cache_file);
@@ -50,6 +56,9 @@ void add_synth_command(CLI::App& app) {
   cmd->add_option("--weight-banks", o->weight_banks, "Weight banks per PE (1 or 2)")
       ->capture_default_str()
       ->check(param_range("WeightBanks"));
+  cmd->add_option("--int4", o->int4, "The array's PEs: 0 INT8-only, 1 dual-mode (int8 and w4a4)")
+      ->capture_default_str()
+      ->check(param_range("Int4"));
   cmd->add_flag("--flat", o->flat,
                 "Flatten before synthesis (cross-PE optimization; minutes at 16x16 and up)");
   cmd->add_option("--json", o->json_path, "Also write the numbers as JSON");

@@ -137,9 +137,14 @@ nlohmann::json SynthStats::json() const {
   return {{"rows", rows},
           {"cols", cols},
           {"weight_banks", weight_banks},
+          {"int4", int4},
           {"mode", mode()},
           {"pe_cells", pe_cells},
           {"pe_depth", pe_depth},
+          {"pe_int8_cells", pe_int8_cells},
+          {"pe_int8_depth", pe_int8_depth},
+          {"pe_dual_cells", pe_dual_cells},
+          {"pe_dual_depth", pe_dual_depth},
           {"array_cells", array_cells},
           {"array_depth", array_depth},
           {"cached", cached},
@@ -205,17 +210,19 @@ nlohmann::json cached_or(const std::string& file, std::initializer_list<const ch
   return r;
 }
 
-// mac_pe alone, cached per WeightBanks: {"pe_cells", "pe_depth"}.
-nlohmann::json pe_synth(const Sources& src, int weight_banks, uint64_t h, const fs::path& dir) {
+// mac_pe alone, cached per WeightBanks and Int4: {"pe_cells", "pe_depth"}.
+nlohmann::json pe_synth(const Sources& src, int weight_banks, int int4, uint64_t h,
+                        const fs::path& dir) {
   return cached_or(
-      (dir / fmt::format("mac_pe_wb{}_v3_{:016x}.json", weight_banks, h)).string(),
+      (dir / fmt::format("mac_pe_wb{}_i{}_v4_{:016x}.json", weight_banks, int4, h)).string(),
       {"pe_cells", "pe_depth"}, [&] {
         const YosysResult r = run_yosys(
             fmt::format("read_verilog -sv -DSYNTHESIS {}\n", src.pe) +
-            fmt::format("chparam -set DataWidth {} -set AccWidth {} -set WeightBanks {} mac_pe\n"
-                        "synth -top mac_pe\n",
-                        iface::kDataWidth, iface::kAccWidth, weight_banks));
+            fmt::format("chparam -set DataWidth {} -set AccWidth {} -set WeightBanks {} -set Int4 "
+                        "{} mac_pe\nsynth -top mac_pe\n",
+                        iface::kDataWidth, iface::kAccWidth, weight_banks, int4));
         return nlohmann::json{{"weight_banks", weight_banks},
+                              {"int4", int4},
                               {"pe_cells", r.module_cells.front().second},
                               {"pe_depth", r.module_depth.front().second}};
       });
@@ -223,10 +230,11 @@ nlohmann::json pe_synth(const Sources& src, int weight_banks, uint64_t h, const 
 
 }  // namespace
 
-SynthStats array_synth(int rows, int cols, int weight_banks, bool flat) {
+SynthStats array_synth(int rows, int cols, int weight_banks, bool flat, int int4) {
   iface::check_param("Rows", rows);
   iface::check_param("Cols", cols);
   iface::check_param("WeightBanks", weight_banks);
+  iface::check_param("Int4", int4);
   const Sources src;
   const uint64_t h =
       fnv1a(yosys_version(),
@@ -236,16 +244,21 @@ SynthStats array_synth(int rows, int cols, int weight_banks, bool flat) {
   s.rows = rows;
   s.cols = cols;
   s.weight_banks = weight_banks;
+  s.int4 = int4;
   s.flat = flat;
   const fs::path dir = fs::path(base::cache_dir()) / "synth";
-  s.cache_file = (dir / fmt::format("pe_array_{}x{}_wb{}_{}_v3_{:016x}.json", rows, cols,
-                                    weight_banks, s.mode(), h))
+  s.cache_file = (dir / fmt::format("pe_array_{}x{}_wb{}_i{}_{}_v4_{:016x}.json", rows, cols,
+                                    weight_banks, int4, s.mode(), h))
                      .string();
   const nlohmann::json cached = read_entry(s.cache_file);
   if (cached.is_object()) {
     try {
       s.pe_cells = cached.at("pe_cells");
       s.pe_depth = cached.at("pe_depth");
+      s.pe_int8_cells = cached.at("pe_int8_cells");
+      s.pe_int8_depth = cached.at("pe_int8_depth");
+      s.pe_dual_cells = cached.at("pe_dual_cells");
+      s.pe_dual_depth = cached.at("pe_dual_depth");
       s.array_cells = cached.at("array_cells");
       s.array_depth = cached.at("array_depth");
       s.seconds = cached.at("yosys_seconds");
@@ -257,11 +270,17 @@ SynthStats array_synth(int rows, int cols, int weight_banks, bool flat) {
   }
 
   const auto t0 = std::chrono::steady_clock::now();
-  const std::string params = fmt::format(
-      "chparam -set Rows {} -set Cols {} -set WeightBanks {} pe_array\n", rows, cols, weight_banks);
-  const nlohmann::json pe = pe_synth(src, weight_banks, h, dir);
-  s.pe_cells = pe.at("pe_cells");
-  s.pe_depth = pe.at("pe_depth");
+  const std::string params =
+      fmt::format("chparam -set Rows {} -set Cols {} -set WeightBanks {} -set Int4 {} pe_array\n",
+                  rows, cols, weight_banks, int4);
+  const nlohmann::json pe8 = pe_synth(src, weight_banks, 0, h, dir);
+  const nlohmann::json pe4 = pe_synth(src, weight_banks, 1, h, dir);
+  s.pe_int8_cells = pe8.at("pe_cells");
+  s.pe_int8_depth = pe8.at("pe_depth");
+  s.pe_dual_cells = pe4.at("pe_cells");
+  s.pe_dual_depth = pe4.at("pe_depth");
+  s.pe_cells = int4 == 1 ? s.pe_dual_cells : s.pe_int8_cells;
+  s.pe_depth = int4 == 1 ? s.pe_dual_depth : s.pe_int8_depth;
   if (flat) {
     const YosysResult arr = run_yosys(src.read() + params + "synth -flatten -top pe_array\n");
     s.array_cells = arr.module_cells.front().second;
@@ -275,12 +294,14 @@ SynthStats array_synth(int rows, int cols, int weight_banks, bool flat) {
     // Running `synth` on the whole hierarchy instead costs minutes at 128x128: its passes walk
     // the Rows x Cols x 32 bits of wiring between the rows some fifteen times.
     const nlohmann::json row = cached_or(
-        (dir / fmt::format("pe_row_{}_wb{}_v3_{:016x}.json", cols, weight_banks, h)).string(),
+        (dir / fmt::format("pe_row_{}_wb{}_i{}_v4_{:016x}.json", cols, weight_banks, int4, h))
+            .string(),
         {"row_own_cells", "row_depth"}, [&] {
-          const YosysResult r = run_yosys(
-              src.read_boxed(src.row, src.pe) +
-              fmt::format("chparam -set Cols {} -set WeightBanks {} pe_row\nsynth -top pe_row\n",
-                          cols, weight_banks));
+          const YosysResult r =
+              run_yosys(src.read_boxed(src.row, src.pe) +
+                        fmt::format("chparam -set Cols {} -set WeightBanks {} -set Int4 {} pe_row\n"
+                                    "synth -top pe_row\n",
+                                    cols, weight_banks, int4));
           return nlohmann::json{{"cols", cols},
                                 {"weight_banks", weight_banks},
                                 {"row_own_cells", find_module(r.module_cells, "pe_row")},

@@ -29,8 +29,11 @@ namespace systolic::sim {
 
 struct SynthStats {
   int rows = 0, cols = 0, weight_banks = 2;
+  int int4 = 0;  // the array's PEs: 0 INT8-only, 1 dual-mode (int8 and w4a4)
   bool flat = false;
-  int64_t pe_cells = 0, pe_depth = 0;        // one mac_pe
+  int64_t pe_cells = 0, pe_depth = 0;  // one mac_pe of the array (its Int4)
+  // Both PEs side by side (same WeightBanks): the INT8-only one and the dual-mode one.
+  int64_t pe_int8_cells = 0, pe_int8_depth = 0, pe_dual_cells = 0, pe_dual_depth = 0;
   int64_t array_cells = 0, array_depth = 0;  // the whole pe_array
   bool cached = false;                       // read from the cache (no Yosys run)
   double seconds = 0.0;                      // Yosys wall time when it ran
@@ -42,6 +45,6 @@ struct SynthStats {
 
 // Synthesizes (or reads from the cache) a rows x cols array. Throws std::runtime_error with one
 // line when Yosys is missing or fails; std::invalid_argument for parameters out of range.
-SynthStats array_synth(int rows, int cols, int weight_banks = 2, bool flat = false);
+SynthStats array_synth(int rows, int cols, int weight_banks = 2, bool flat = false, int int4 = 0);
 
 }  // namespace systolic::sim

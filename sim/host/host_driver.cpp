@@ -7,6 +7,7 @@
 #include <cmath>
 #include <random>
 #include <stdexcept>
+#include <tuple>
 
 namespace systolic::sim {
 namespace a = model::addr;
@@ -63,7 +64,7 @@ void GemmJob::validate(const model::TopParams& p, bool need_data, bool host_port
   }
   if (!need_data && a.empty() && b.empty() && bias.empty()) {
     quant::validate(q, N);
-    if (host_port) plan_split(p, M, N, K);
+    if (host_port) plan_split(p, M, N, precision == quant::Precision::kW4A4 ? (K + 1) / 2 : K);
     return;
   }
   if (a.size() != size_t(M) * K) {
@@ -74,11 +75,35 @@ void GemmJob::validate(const model::TopParams& p, bool need_data, bool host_port
     throw std::invalid_argument(
         fmt::format("B has {} values, expected K x N = {} x {}", b.size(), K, N));
   }
+  if (precision == quant::Precision::kW4A4) {
+    for (const auto& [t, v, cols] : {std::tuple{"A", &a, K}, std::tuple{"B", &b, N}}) {
+      const long i = quant::first_outside_int4(*v);
+      if (i >= 0) {
+        throw std::invalid_argument(
+            fmt::format("{}[{}][{}] = {} is outside the 4-bit range [-8, 7] of precision w4a4", t,
+                        i / cols, i % cols, int((*v)[size_t(i)])));
+      }
+    }
+  }
   if (!bias.empty() && bias.size() != size_t(N)) {
     throw std::invalid_argument(fmt::format("bias has {} values, expected N = {}", bias.size(), N));
   }
   quant::validate(q, N);
-  if (host_port) plan_split(p, M, N, K);
+  if (host_port) plan_split(p, M, N, precision == quant::Precision::kW4A4 ? (K + 1) / 2 : K);
+}
+
+GemmJob engine_job(const GemmJob& job) {
+  if (job.precision == quant::Precision::kInt8) return job;
+  GemmJob e;
+  e.M = job.M;
+  e.N = job.N;
+  e.K = (job.K + 1) / 2;
+  e.bias = job.bias;
+  e.q = job.q;
+  e.precision = job.precision;
+  if (!job.a.empty()) e.a = quant::pack_int4_pairs(job.a, job.M, job.K, 1, "A");
+  if (!job.b.empty()) e.b = quant::pack_int4_pairs(job.b, job.K, job.N, 0, "B");
+  return e;
 }
 
 Split plan_split(const model::TopParams& p, int m, int n, int k) {
@@ -103,14 +128,17 @@ std::vector<int8_t> reference_gemm(const GemmJob& j) {
   return quant::gemm_int8(j.a, j.b, j.bias, j.M, j.N, j.K, j.q);
 }
 
-GemmJob random_gemm(int m, int n, int k, quant::Rounding mode, uint64_t seed, bool with_data) {
+GemmJob random_gemm(int m, int n, int k, quant::Rounding mode, uint64_t seed, bool with_data,
+                    quant::Precision precision) {
   GemmJob job;
   job.M = m;
   job.N = n;
   job.K = k;
   job.q.rounding = mode;
+  job.precision = precision;
+  const bool int4 = precision == quant::Precision::kW4A4;
   std::mt19937_64 rng(seed);
-  const double sigma = std::sqrt(double(k)) * 73.9 * 73.9;
+  const double sigma = std::sqrt(double(k)) * (int4 ? 21.5 : 73.9 * 73.9);
   std::uniform_real_distribution<double> jitter(0.8, 1.25);
   for (int c = 0; c < n; ++c) {
     const quant::Multiplier mm = quant::quantize_multiplier(32.0 / sigma * jitter(rng), mode);
@@ -120,8 +148,8 @@ GemmJob random_gemm(int m, int n, int k, quant::Rounding mode, uint64_t seed, bo
   if (!with_data) return job;
   job.a.resize(size_t(m) * k);
   job.b.resize(size_t(k) * n);
-  for (auto& v : job.a) v = int8_t(rng());
-  for (auto& v : job.b) v = int8_t(rng());
+  for (auto& v : job.a) v = int4 ? int8_t(int(rng() % 16) - 8) : int8_t(rng());
+  for (auto& v : job.b) v = int4 ? int8_t(int(rng() % 16) - 8) : int8_t(rng());
   job.bias.resize(size_t(n));
   for (auto& v : job.bias) v = int32_t(int64_t(rng() % 32769) - 16384);
   return job;
@@ -186,10 +214,35 @@ void HostDriver::read_counters(RunStats& stats, bool memory) {
   }
 }
 
+void HostDriver::set_precision(quant::Precision precision) {
+  const uint32_t code =
+      precision == quant::Precision::kW4A4 ? uint32_t(a::kPrecW4a4) : uint32_t(a::kPrecInt8);
+  write(a::reg(a::kPrecision), code);
+  if (code == uint32_t(a::kPrecInt8)) return;
+  const uint32_t got = read(a::reg(a::kPrecision));
+  if (got != code) {
+    throw std::invalid_argument(fmt::format(
+        "this engine has no {} mode (PRECISION reads back {}): it needs 4-bit PEs, Int4 = 1",
+        quant::precision_name(precision), got));
+  }
+}
+
 std::vector<int8_t> HostDriver::run(const GemmJob& job, RunStats& stats) {
   const model::TopParams& p = port_.params();
   job.validate(p, !timing_only_, dram_ == nullptr);
-  if (dram_) return run_memory(job, stats);
+  if (job.precision == quant::Precision::kInt8) {
+    return dram_ ? run_memory(job, stats) : run_host(job, stats);
+  }
+  const GemmJob e = engine_job(job);
+  return dram_ ? run_memory(e, stats) : run_host(e, stats);
+}
+
+// Host-port commands on a job in its engine form (engine_job).
+std::vector<int8_t> HostDriver::run_host(const GemmJob& job, RunStats& stats) {
+  const model::TopParams& p = port_.params();
+  const uint64_t setup_start = port_.cycles();
+  set_precision(job.precision);
+  stats.host_cycles += port_.cycles() - setup_start;
   const Split split = plan_split(p, job.M, job.N, job.K);
   const int kt = ceil_div(job.K, p.Rows);
   std::vector<int8_t> c(timing_only_ ? 0 : size_t(job.M) * job.N, 0);
@@ -305,6 +358,9 @@ std::vector<int8_t> HostDriver::run_memory(const GemmJob& job, RunStats& stats) 
         "the GEMM's tensors need {} bytes of memory: more than the 2^{} the memory port addresses",
         total, model::addr::kMemAddrWidth));
   }
+  const uint64_t setup_start = port_.cycles();
+  set_precision(job.precision);
+  stats.host_cycles += port_.cycles() - setup_start;
   std::vector<uint8_t>& mem = dram_->image();
   mem.assign(size_t(total), kGuard);
   std::vector<int8_t> c(size_t(M * N), 0);

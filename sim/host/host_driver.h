@@ -20,12 +20,20 @@ struct GemmJob {
   std::vector<int8_t> b;      // K x N, row-major
   std::vector<int32_t> bias;  // N folded biases (empty: zeros)
   quant::GemmQuant q;         // per-column (or broadcast) M0 / shift, zp_out, bounds, rounding
+  // w4a4: A and B hold 4-bit values (one per int8, in [-8, 7]); the driver packs them into nibble
+  // pairs along K and runs the engine with PRECISION w4a4 on the packed K = ceil(K / 2).
+  quant::Precision precision = quant::Precision::kInt8;
 
   // Throws std::invalid_argument. Without `need_data` A, B and the bias may be empty. With
   // `host_port` (host commands) the GEMM must also split into commands that fit the scratchpads
   // (memory commands block and chunk it themselves).
   void validate(const model::TopParams& p, bool need_data = true, bool host_port = true) const;
 };
+
+// A job in its engine form: for w4a4, A and B packed into nibble pairs along K (quant::
+// pack_int4_pairs) and K = ceil(K / 2); an int8 job as it is. Throws (naming the tensor, index
+// and value) for a 4-bit value out of range.
+GemmJob engine_job(const GemmJob& job);
 
 // The engine refused a memory command at its start (STATUS error bits): the message names why.
 struct CommandRefused : std::runtime_error {
@@ -54,11 +62,12 @@ std::vector<int8_t> reference_gemm(const GemmJob& job);
 
 // The random M x N x K job of `systolic run` (and of sweep points and `compare`): per-column
 // output scales that spread the sums over the int8 range (a sum of K uniform int8 products has a
-// standard deviation of about sqrt(K) * 73.9^2) with a jitter of 0.8 .. 1.25, then uniform int8 A
-// and B and a bias in [-16384, 16384], all from `seed`. with_data = false: the shape and the
-// requantization parameters only, for timing-only runs.
-GemmJob random_gemm(int m, int n, int k, quant::Rounding mode, uint64_t seed,
-                    bool with_data = true);
+// standard deviation of about sqrt(K) * 73.9^2, of uniform int4 products sqrt(K) * 21.5) with a
+// jitter of 0.8 .. 1.25, then uniform A and B (int8, or int4 for w4a4) and a bias in
+// [-16384, 16384], all from `seed`. with_data = false: the shape and the requantization
+// parameters only, for timing-only runs.
+GemmJob random_gemm(int m, int n, int k, quant::Rounding mode, uint64_t seed, bool with_data = true,
+                    quant::Precision precision = quant::Precision::kInt8);
 
 class HostDriver {
  public:
@@ -86,7 +95,11 @@ class HostDriver {
   void read_many(const std::vector<uint32_t>& addrs, std::vector<uint32_t>& out,
                  std::vector<uint32_t>* ref = nullptr);
 
+  std::vector<int8_t> run_host(const GemmJob& job, RunStats& stats);
   std::vector<int8_t> run_memory(const GemmJob& job, RunStats& stats);
+  // Writes PRECISION and, for a 4-bit mode, reads it back: an engine without the mode stores
+  // int8 (the register's rule), and that is a one-line error, not a wrong result.
+  void set_precision(quant::Precision precision);
   void read_counters(RunStats& stats, bool memory);
 
   HostPort& port_;

@@ -12,9 +12,13 @@ uint64_t scalesim_ws_cycles(int64_t m, int64_t n, int64_t k, int rows, int cols)
   return kt * nt * uint64_t(2 * rows + cols + m - 2) - 1;
 }
 
+uint64_t RunReport::peak_macs_per_cycle() const {
+  return uint64_t(rows) * uint64_t(cols) * (precision == "w4a4" ? 2 : 1);
+}
+
 uint64_t RunReport::ideal_cycles() const {
-  const uint64_t pes = uint64_t(rows) * uint64_t(cols);
-  return pes == 0 ? 0 : (stats.engine.macs + pes - 1) / pes;
+  const uint64_t peak = peak_macs_per_cycle();
+  return peak == 0 ? 0 : (stats.engine.macs + peak - 1) / peak;
 }
 
 double RunReport::utilization() const {
@@ -26,7 +30,8 @@ double RunReport::macs_per_cycle() const {
 }
 
 uint64_t RunReport::scalesim_ws_cycles() const {
-  return sim::scalesim_ws_cycles(m, n, k, rows, cols);
+  // w4a4: the formula on the packed K (SCALE-Sim has one-byte words only).
+  return sim::scalesim_ws_cycles(m, n, precision == "w4a4" ? (k + 1) / 2 : k, rows, cols);
 }
 
 uint64_t RunReport::roofline_cycles() const {
@@ -42,9 +47,9 @@ std::string RunReport::text() const {
   const model::Counters& e = stats.engine;
   auto pct = [&](uint64_t v) { return e.busy == 0 ? 0.0 : 100.0 * double(v) / double(e.busy); };
   std::string s;
-  s += fmt::format("systolic run: engine {}, array {}x{}{}, GEMM M={} N={} K={}, {} rounding",
+  s += fmt::format("systolic run: engine {}, array {}x{}{}, GEMM M={} N={} K={}{}, {} rounding",
                    engine, rows, cols, weight_banks == 1 ? " (single weight bank)" : "", m, n, k,
-                   rounding);
+                   precision == "int8" ? "" : " " + precision, rounding);
   s += seed ? fmt::format(", seed {}\n", *seed) : "\n";
   s += fmt::format("  commands              {}\n", stats.commands);
   s += fmt::format("  cycles                {}   (start to done, summed over commands{})\n", e.busy,
@@ -70,7 +75,7 @@ std::string RunReport::text() const {
         e.traffic[iface::kCntDramRdA], e.traffic[iface::kCntDramRdB], e.traffic[iface::kCntDramRdQ],
         e.dram_wr);
     s += fmt::format(
-        "  roofline cycles       {}   (max(MACs / (Rows * Cols), bytes / bandwidth); "
+        "  roofline cycles       {}   (max(MACs / peak, bytes / bandwidth); "
         "ours is {:.3f} of it)\n",
         roofline_cycles(), double(e.busy) / double(std::max<uint64_t>(1, roofline_cycles())));
     s += fmt::format("  host-port cycles      {}   (descriptors and counters, not in cycles)\n",
@@ -89,13 +94,16 @@ std::string RunReport::text() const {
   s += fmt::format("  scratchpad reads      {}   (words, engine and DMA)\n", rd);
   s += fmt::format("  scratchpad writes     {}\n", wr);
   s += fmt::format("  MACs                  {}\n", e.macs);
-  s += fmt::format("  ideal cycles          {}   (MACs / (Rows * Cols))\n", ideal_cycles());
+  s += fmt::format("  ideal cycles          {}   (MACs / {})\n", ideal_cycles(),
+                   precision == "w4a4" ? "(2 * Rows * Cols): two MACs per PE" : "(Rows * Cols)");
   s += fmt::format("  utilization           {:.2f} %\n", 100.0 * utilization());
-  s += fmt::format("  MACs/cycle            {:.2f}   (peak {})\n", macs_per_cycle(), rows * cols);
+  s += fmt::format("  MACs/cycle            {:.2f}   (peak {})\n", macs_per_cycle(),
+                   peak_macs_per_cycle());
   s += fmt::format(
-      "  SCALE-Sim WS cycles   {}   (ceil(K/R) ceil(N/C) (2R + C + M - 2) - 1; ours is "
+      "  SCALE-Sim WS cycles   {}   (ceil(K/R) ceil(N/C) (2R + C + M - 2) - 1{}; ours is "
       "{:.3f} of it)\n",
-      scalesim_ws_cycles(), double(e.busy) / double(scalesim_ws_cycles()));
+      scalesim_ws_cycles(), precision == "w4a4" ? ", K packed: ceil(K/2)" : "",
+      double(e.busy) / double(scalesim_ws_cycles()));
   if (model_cycles) {
     s += fmt::format("  co-simulation         model {} cycles, RTL {} cycles, {} mismatches\n",
                      *model_cycles, *rtl_cycles, *mismatches);
@@ -162,6 +170,7 @@ nlohmann::json RunReport::json() const {
       {"cols", cols},
       {"weight_banks", weight_banks},
       {"rounding", rounding},
+      {"precision", precision},
       {"host_cycles", stats.host_cycles},
       {"matches_reference", matches_reference},
       {"mismatched_values", mismatched_values},

@@ -18,9 +18,10 @@ struct RunReport {
   int weight_banks = 2;  // 2: weights double-buffered, 1: not
   int64_t m = 0, n = 0, k = 0;
   std::string rounding;
-  std::optional<uint64_t> seed;  // random inputs only
-  RunStats stats;                // engine counters summed over commands, host cycles
-  bool timing_only = false;      // no data simulated: matches_reference is not known
+  std::string precision = "int8";  // int8 | w4a4 (two MACs per PE product: the peak doubles)
+  std::optional<uint64_t> seed;    // random inputs only
+  RunStats stats;                  // engine counters summed over commands, host cycles
+  bool timing_only = false;        // no data simulated: matches_reference is not known
   bool matches_reference = false;
   uint64_t mismatched_values = 0;
   std::optional<double> sqnr_db;  // float inputs only
@@ -33,10 +34,11 @@ struct RunReport {
   // Co-simulation only.
   std::optional<uint64_t> model_cycles, rtl_cycles, mismatches;
 
-  uint64_t ideal_cycles() const;  // ceil(MACs / (Rows * Cols))
-  double utilization() const;     // ideal / cycles
+  uint64_t peak_macs_per_cycle() const;  // Rows * Cols, x 2 in w4a4
+  uint64_t ideal_cycles() const;         // ceil(MACs / peak)
+  double utilization() const;            // ideal / cycles
   double macs_per_cycle() const;
-  uint64_t scalesim_ws_cycles() const;  // ceil(K/R) ceil(N/C) (2R + C + M - 2) - 1
+  uint64_t scalesim_ws_cycles() const;  // ceil(K/R) ceil(N/C) (2R + C + M - 2) - 1 (w4a4: K packed)
 
   std::string text() const;
   nlohmann::json json() const;

@@ -8,14 +8,18 @@
 
 namespace systolic::sim {
 
-model::TopParams engine_params(int rows, int cols, int weight_banks) {
+model::TopParams engine_params(int rows, int cols, int weight_banks, int int4) {
   for (const model::TopParams& p : top_rtl_params()) {
-    if (p.Rows == rows && p.Cols == cols && p.WeightBanks == weight_banks) return p;
+    if (p.Rows == rows && p.Cols == cols && p.WeightBanks == weight_banks &&
+        (int4 < 0 || p.Int4 == int4)) {
+      return p;
+    }
   }
   model::TopParams p;
   p.Rows = rows;
   p.Cols = cols;
   p.WeightBanks = weight_banks;
+  if (int4 >= 0) p.Int4 = int4;
   p.validate();
   return p;
 }

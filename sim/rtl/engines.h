@@ -11,8 +11,9 @@ namespace systolic::sim {
 
 // Parameters for a Rows x Cols engine: those of the built RTL configuration when there is one (so
 // model and RTL runs are the same machine), the table's defaults otherwise. weight_banks: 2
-// (double-buffered weights) or 1. Throws std::invalid_argument for parameters out of range.
-model::TopParams engine_params(int rows, int cols, int weight_banks = 2);
+// (double-buffered weights) or 1. int4: 1 needs dual-mode PEs (Int4 = 1), -1 takes either.
+// Throws std::invalid_argument for parameters out of range.
+model::TopParams engine_params(int rows, int cols, int weight_banks = 2, int int4 = -1);
 
 // "model" | "rtl" for exactly these parameters (the RTL needs a configuration built with them).
 // Throws std::invalid_argument for another engine or an RTL configuration that was not built.

@@ -4,8 +4,11 @@
 #include "rtl_top.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "engines.h"
 #include "rtl_cache.h"
@@ -72,21 +75,26 @@ bool top_rtl_built(const model::TopParams& p) {
   return false;
 }
 
-model::TopParams top_rtl_params(int rows, int cols, int weight_banks) {
+model::TopParams top_rtl_params(int rows, int cols, int weight_banks, int int4) {
   for (const Entry& e : registry()) {
-    if (e.params.Rows == rows && e.params.Cols == cols && e.params.WeightBanks == weight_banks) {
+    if (e.params.Rows == rows && e.params.Cols == cols && e.params.WeightBanks == weight_banks &&
+        (int4 < 0 || e.params.Int4 == int4)) {
       return e.params;
     }
   }
   // Built on demand when first made (make_rtl_top): the model's parameters of that size.
-  if (rtl_on_demand()) return engine_params(rows, cols, weight_banks);
-  const std::string entry = weight_banks == 2
-                                ? fmt::format("{}x{}", rows, cols)
-                                : fmt::format("{}x{}:WeightBanks={}", rows, cols, weight_banks);
-  throw std::invalid_argument(fmt::format(
-      "the RTL was not built for a {}x{} array{}; {}", rows, cols,
-      weight_banks == 2 ? std::string() : fmt::format(" with WeightBanks = {}", weight_banks),
-      rtl_build_hint(entry, "SYSTOLIC_RTL_CONFIGS")));
+  if (rtl_on_demand()) return engine_params(rows, cols, weight_banks, int4);
+  std::vector<std::string> set;
+  if (weight_banks != 2) set.push_back(fmt::format("WeightBanks={}", weight_banks));
+  if (int4 == 1) set.push_back("Int4=1");
+  const std::string entry =
+      fmt::format("{}x{}{}{}", rows, cols, set.empty() ? "" : ":", fmt::join(set, ","));
+  std::string with;
+  if (weight_banks != 2) with += fmt::format(" with WeightBanks = {}", weight_banks);
+  if (int4 == 1) with += with.empty() ? " with 4-bit PEs (Int4 = 1)" : " and 4-bit PEs (Int4 = 1)";
+  throw std::invalid_argument(fmt::format("the RTL was not built for a {}x{} array{}; {}", rows,
+                                          cols, with,
+                                          rtl_build_hint(entry, "SYSTOLIC_RTL_CONFIGS")));
 }
 
 std::unique_ptr<RtlTop> make_rtl_top(const model::TopParams& p, const char* instance) {
@@ -104,7 +112,7 @@ std::unique_ptr<RtlTop> make_rtl_top(const model::TopParams& p, const char* inst
       throw std::invalid_argument(e.what());  // a configuration this program cannot run
     }
   }
-  top_rtl_params(p.Rows, p.Cols, p.WeightBanks);  // not built at all: that message
+  top_rtl_params(p.Rows, p.Cols, p.WeightBanks, p.Int4 == 1 ? 1 : -1);  // none: that message
   throw std::invalid_argument(fmt::format(
       "the RTL was built for {}x{}, but not with these scratchpad and accumulator sizes; add a "
       "configuration such as \"{}x{}:AccWords={}\" to SYSTOLIC_RTL_CONFIGS and rebuild",
