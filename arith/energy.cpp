@@ -45,6 +45,13 @@ const OpCost& EnergyTable::op(const std::string& name) const {
 
 OpCost EnergyTable::int8_mac() const { return sum(op("int8_mult"), op("int32_add")); }
 
+OpCost EnergyTable::w4a4_mac() const {
+  const OpCost adds = sum(op("int8_add"), op("int32_add"));
+  OpCost m = sum(op("int4_mult"), OpCost{adds.energy_pj / 2, adds.area_um2 / 2, adds.derived});
+  m.derived = true;  // the rule of the header, not a figure of the source
+  return m;
+}
+
 OpCost EnergyTable::fp_mac(const fp::Format& f) const {
   const std::string n = f.name;
   return sum(op(n + "_mult"), op(n + "_add"));

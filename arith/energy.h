@@ -28,6 +28,10 @@ struct EnergyTable {
   // One MAC (multiply + add): int8 = int8_mult + int32_add (32-bit accumulator),
   // FP = <format>_mult + <format>_add. `derived` when either part is.
   OpCost int8_mac() const;
+  // One MAC of a w4a4 command (derived): a PE makes two int4 products a cycle, adds them (one
+  // int8 add) and accumulates once (one int32 add), so a MAC is int4_mult + (int8_add +
+  // int32_add) / 2.
+  OpCost w4a4_mac() const;
   OpCost fp_mac(const fp::Format& f) const;
 };
 

@@ -55,6 +55,22 @@ assert a == b
 run "" infer "$M" --inputs "$D/train_x.npy" --engine model --calibration 3 --limit 2 --qparams "$tmp/q.json"
 report "qparams file wins over --calibration" $([ "$rc" -eq 0 ] || echo "exit $rc")
 
+# --- w4a4: 4-bit activations and weights; the qparams file says so --------------------------------
+run "" infer "$M" --inputs "$D/test_x.npy" --labels "$D/test_y.npy" --engine model --limit 60 \
+  --precision w4a4 --json "$tmp/r4.json" --qparams "$tmp/q4.json"
+report "w4a4 digits run" $([ "$rc" -eq 0 ] || echo "exit $rc") \
+  $(grep -q "w4a4 on the engine" <<<"$out" || echo "no w4a4 top-1 line")
+check "w4a4 json and qparams" $PY -c '
+import json, sys
+j, q, j8 = (json.load(open(p)) for p in sys.argv[1:4])
+assert j["precision"] == "w4a4" and q["precision"] == "w4a4", (j["precision"], q["precision"])
+# Every activation zero point inside [-8, 7]; 4-bit costs accuracy but stays a classifier.
+assert all(-8 <= t["zero_point"] <= 7 for t in q["tensors"].values())
+assert 0.8 <= j["int8_top1"] <= 1 and j["fp_comparison"] == []
+for l4, l8 in zip(j["layers"], j8["layers"]):
+    assert l4["cycles"] <= l8["cycles"] and 8 < l4["sqnr_db"] < l8["sqnr_db"], (l4, l8)
+' "$tmp/r4.json" "$tmp/q4.json" "$tmp/r.json"
+
 # --- --dump, re-checked outside the project ----------------------------------------------------
 run "" infer "$M" --inputs "$D/test_x.npy" --engine model --limit 4 --dump "$tmp/dump" --dump-index 3
 report "dump" $([ "$rc" -eq 0 ] || echo "exit $rc")
@@ -132,6 +148,7 @@ bad "label out of range" "" "label 10 outside the model's 10 classes" infer "$M"
 bad "qparams without a tensor" "" "qparams: no parameters for tensor 'input'" infer "$M" "${X[@]}" --qparams "$tmp/q_bad.json"
 bad "qparams not JSON" "" "q_junk.json: not valid JSON" infer "$M" "${X[@]}" --qparams "$tmp/q_junk.json"
 bad "qparams of another rounding" "" "written for double rounding" infer "$M" "${X[@]}" --qparams "$tmp/q.json" --rounding single
+bad "qparams of another precision" "" "written for precision int8, the run asks for w4a4" infer "$M" "${X[@]}" --qparams "$tmp/q.json" --precision w4a4
 bad "dump into a full directory" "" "exists and is not an empty directory" infer "$M" "${X[@]}" --dump "$tmp/full" --json "$tmp/j3.json"
 bad "dump index" "" "--dump-index 5 outside the 3 inputs" infer "$M" "${X[@]}" --dump "$tmp/d2" --dump-index 5
 bad "bad engine" "" "engine" infer "$M" --engine fpga

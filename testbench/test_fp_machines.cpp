@@ -234,7 +234,15 @@ TEST_CASE("Energy table: the shipped Horowitz 45 nm table", "[energy]") {
   CHECK(t.fp_mac(fp::kFp32).energy_pj == Approx(4.6));
   CHECK(t.fp_mac(fp::kFp32).area_um2 == Approx(11884));
   CHECK(t.fp_mac(fp::kBf16).derived);
-  CHECK_THROWS_AS(t.op("int4_mult"), std::invalid_argument);
+  CHECK_THROWS_AS(t.op("int2_mult"), std::invalid_argument);
+  // The derived 4-bit entries, by their stated rules: int8_mult x (4/8)^2, and a w4a4 MAC of one
+  // int4 product and half of an int8 and an int32 add: 0.05 + (0.03 + 0.1) / 2 pJ.
+  CHECK(t.op("int4_mult").derived);
+  CHECK(t.op("int4_mult").energy_pj == Approx(0.05));
+  CHECK(t.op("int4_mult").area_um2 == Approx(70.5));
+  CHECK(t.w4a4_mac().energy_pj == Approx(0.115));
+  CHECK(t.w4a4_mac().area_um2 == Approx(70.5 + (36 + 137) / 2.0));
+  CHECK(t.w4a4_mac().derived);
 }
 
 TEST_CASE("Energy table: bad files are one-line errors", "[energy]") {

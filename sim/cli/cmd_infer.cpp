@@ -39,6 +39,7 @@ struct InferOpts {
   std::string engine = "model";
   int rows = 16, cols = 16;
   std::string rounding = "double";
+  std::string precision = "int8";
   int calibration = 100;
   std::string qparams, json_path, dump_dir;
   int dump_index = 0;
@@ -220,6 +221,8 @@ void write_dump(const InferOpts& o, const infer::Graph& g, const infer::QuantPla
 
 void infer_run(const InferOpts& o) {
   const q::Rounding mode = q::parse_rounding(o.rounding);
+  const q::Precision precision = q::parse_precision(o.precision);
+  const bool w4a4 = precision == q::Precision::kW4A4;
   infer::Graph g;
   try {
     g = infer::load_onnx(o.model);
@@ -236,8 +239,9 @@ void infer_run(const InferOpts& o) {
 
   model::TopParams params;
   try {
-    params = o.engine == "model" ? sim::engine_params(o.rows, o.cols)
-                                 : sim::top_rtl_params(o.rows, o.cols);
+    // w4a4 runs on dual-mode PEs (Int4 = 1).
+    params = o.engine == "model" ? sim::engine_params(o.rows, o.cols, 2, w4a4 ? 1 : -1)
+                                 : sim::top_rtl_params(o.rows, o.cols, 2, w4a4 ? 1 : -1);
   } catch (const std::invalid_argument& e) {
     throw UserError(e.what());
   }
@@ -260,10 +264,15 @@ void infer_run(const InferOpts& o) {
         throw UserError(fmt::format("{}: written for {} rounding, the run asks for {}", o.qparams,
                                     q::to_string(plan.rounding), q::to_string(mode)));
       }
+      if (plan.precision != precision) {
+        throw UserError(fmt::format("{}: written for precision {}, the run asks for {}", o.qparams,
+                                    q::precision_name(plan.precision),
+                                    q::precision_name(precision)));
+      }
     } else {
       const size_t nc = std::min(xs.size(), size_t(o.calibration));
-      plan =
-          infer::calibrate(g, std::vector<std::vector<float>>(xs.begin(), xs.begin() + nc), mode);
+      plan = infer::calibrate(g, std::vector<std::vector<float>>(xs.begin(), xs.begin() + nc), mode,
+                              precision);
       write_qparams = !o.qparams.empty();
     }
   } catch (const infer::ModelError& e) {
@@ -361,6 +370,7 @@ void infer_run(const InferOpts& o) {
   j["rows"] = o.rows;
   j["cols"] = o.cols;
   j["rounding"] = q::to_string(mode);
+  j["precision"] = o.precision;
   j["inputs"] = done;
   j["mismatches"] = mismatches;
   uint64_t cycles = 0, macs = 0, dram_bytes = 0;
@@ -370,10 +380,14 @@ void infer_run(const InferOpts& o) {
     const infer::Node& nd = g.nodes[size_t(node)];
     const double per = done ? 1.0 / double(done) : 0;
     const uint64_t cyc = done ? a.engine.busy / done : 0;
+    // w4a4: SCALE-Sim's formula on the packed K, utilization against 2 MACs per PE a cycle.
     const uint64_t ws =
-        uint64_t(a.groups) * sim::scalesim_ws_cycles(a.m, a.n / a.groups, a.k, o.rows, o.cols);
+        uint64_t(a.groups) *
+        sim::scalesim_ws_cycles(a.m, a.n / a.groups, w4a4 ? (a.k + 1) / 2 : a.k, o.rows, o.cols);
     const double util =
-        a.engine.busy ? double(a.engine.macs) / (double(a.engine.busy) * o.rows * o.cols) : 0;
+        a.engine.busy
+            ? double(a.engine.macs) / (double(a.engine.busy) * o.rows * o.cols * (w4a4 ? 2 : 1))
+            : 0;
     const double sqnr = a.err2 > 0 ? 10.0 * std::log10(a.ref2 / a.err2) : INFINITY;
     cycles += cyc;
     macs += done ? a.engine.macs / done : 0;
@@ -419,7 +433,8 @@ void infer_run(const InferOpts& o) {
   }
   j["clock_mhz"] = o.clock_mhz;
   j["inferences_per_second"] = cycles ? o.clock_mhz * 1e6 / double(cycles) : 0;
-  const double mac_pj = table.int8_mac().energy_pj;
+  // w4a4: the table's derived 4-bit MAC (arith/energy.h, w4a4_mac).
+  const double mac_pj = w4a4 ? table.w4a4_mac().energy_pj : table.int8_mac().energy_pj;
   j["mac_energy_uj_per_inference"] = double(macs) * mac_pj * 1e-6;
   j["argmax_agreement"] = done ? double(agree) / double(done) : 0;
   if (!labels.empty()) {
@@ -441,7 +456,9 @@ void infer_run(const InferOpts& o) {
     fo.energy_path = o.energy_path;
     fo.fp_cycles = "formula";
     fo.synth = "off";
+    // (The FP machines are compared with the INT8 array: none for a w4a4 run.)
     for (const auto& [node, a] : acc) {
+      if (w4a4) break;
       const uint64_t cyc = done ? a.engine.busy / done : 0;
       // A grouped layer: its GEMMs (N / groups columns each) one after the other.
       const sim::FpComparison cmp =
@@ -471,8 +488,9 @@ void infer_run(const InferOpts& o) {
   if (!o.json_path.empty()) write_output(o.json_path, j.dump(2) + "\n");
   if (mismatches) throw UserError(mismatch_msg);
 
-  fmt::print("systolic infer: {} on engine {}, array {}x{}, {} rounding, {} input{}\n", o.model,
-             o.engine, o.rows, o.cols, q::to_string(mode), done, done == 1 ? "" : "s");
+  fmt::print("systolic infer: {} on engine {}, array {}x{}, {}{} rounding, {} input{}\n", o.model,
+             o.engine, o.rows, o.cols, w4a4 ? "w4a4, " : "", q::to_string(mode), done,
+             done == 1 ? "" : "s");
   fmt::print("  {:<16} {:<5} {:>6} {:>5} {:>5} {:>9} {:>9} {:>9} {:>8}\n", "layer", "op", "M", "N",
              "K", "cycles", "util", "SCALE-Sim", "SQNR dB");
   fmt::print("{}", table_txt);
@@ -485,11 +503,12 @@ void infer_run(const InferOpts& o) {
                dram_bytes, o.dram.bw, o.dram.latency);
   }
   if (!labels.empty()) {
-    fmt::print("  top-1                 float {:.2f} %, int8 on the engine {:.2f} %\n",
-               100 * j["float_top1"].get<double>(), 100 * j["int8_top1"].get<double>());
+    fmt::print("  top-1                 float {:.2f} %, {} on the engine {:.2f} %\n",
+               100 * j["float_top1"].get<double>(), o.precision,
+               100 * j["int8_top1"].get<double>());
   }
-  fmt::print("  argmax agreement      {:.2f} % (int8 vs float)\n",
-             100 * j["argmax_agreement"].get<double>());
+  fmt::print("  argmax agreement      {:.2f} % ({} vs float)\n",
+             100 * j["argmax_agreement"].get<double>(), o.precision);
   if (!fp_rows.empty()) {
     fmt::print("  INT8 vs FP per inference (FP cycles in closed form, MAC energy only):\n");
     for (const FpSum& r : fp_rows) {
@@ -533,6 +552,10 @@ void add_infer_command(CLI::App& app) {
   cmd->add_option("--rounding", o.rounding, "double | single")
       ->capture_default_str()
       ->check(CLI::IsMember({"double", "single"}));
+  cmd->add_option("--precision", o.precision,
+                  "int8 | w4a4 (4-bit weights and activations, two MACs per PE; dual-mode PEs)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"int8", "w4a4"}));
   cmd->add_option("--calibration", o.calibration, "Calibrate activations on the first N inputs")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000000));

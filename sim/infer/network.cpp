@@ -15,19 +15,18 @@ bool is_activation(Op op) { return op == Op::kRelu || op == Op::kClip; }
 
 int8_t sat8(int64_t v) { return int8_t(std::clamp<int64_t>(v, -128, 127)); }
 
-// Clip bounds [lo, hi] (real) as int8 bounds in `p`.
-q::IntRange clip_bounds(const Node& a, const q::QParams& p) {
-  const q::IntRange r8 = q::int8_range();
-  q::IntRange b = r8;
-  if (std::isfinite(a.clip_min)) b.min = std::max(r8.min, q::quantize(a.clip_min, p, r8));
-  if (std::isfinite(a.clip_max)) b.max = std::min(r8.max, q::quantize(a.clip_max, p, r8));
+// Clip bounds [lo, hi] (real) as integer bounds in `p`, inside the activation range `r`.
+q::IntRange clip_bounds(const Node& a, const q::QParams& p, q::IntRange r) {
+  q::IntRange b = r;
+  if (std::isfinite(a.clip_min)) b.min = std::max(r.min, q::quantize(a.clip_min, p, r));
+  if (std::isfinite(a.clip_max)) b.max = std::min(r.max, q::quantize(a.clip_max, p, r));
   return b;
 }
 
-q::QParams choose(float lo, float hi) {
+q::QParams choose(float lo, float hi, q::IntRange r) {
   if (!(lo <= hi)) lo = hi = 0;  // never seen: a tensor of no elements
   if (hi - lo < 1e-6f) hi = lo + 1e-6f;
-  return q::choose_asymmetric(lo, hi, q::int8_range());
+  return q::choose_asymmetric(lo, hi, r);
 }
 
 // Tensors whose parameters come from calibration: the input and the outputs of Conv, Gemm and
@@ -46,13 +45,13 @@ void finish(const Graph& g, QuantPlan& p) {
     const Node& nd = g.nodes[i];
     if (p.folded[i]) continue;
     const q::QParams& po = p.act.at(p.output_of(g, int(i)));
-    q::IntRange b = q::int8_range();
-    if (p.fused[i] >= 0) b = clip_bounds(g.nodes[size_t(p.fused[i])], po);
-    if (is_activation(nd.op)) b = clip_bounds(nd, po);
+    q::IntRange b = p.act_range();
+    if (p.fused[i] >= 0) b = clip_bounds(g.nodes[size_t(p.fused[i])], po, p.act_range());
+    if (is_activation(nd.op)) b = clip_bounds(nd, po, p.act_range());
     p.bounds[int(i)] = b;
     if (!is_engine(nd.op)) continue;
     LayerQuant L;
-    const q::PerChannel pc = q::quantize_per_channel(nd.w, nd.k, nd.n, q::int8_range(true));
+    const q::PerChannel pc = q::quantize_per_channel(nd.w, nd.k, nd.n, p.weight_range());
     L.w.assign(pc.q.begin(), pc.q.end());
     L.w_scale = pc.scales;
     const double s_in = p.act.at(nd.inputs[0]).scale;
@@ -210,9 +209,10 @@ QuantPlan plan_fusion(const Graph& g) {
 }
 
 QuantPlan calibrate(const Graph& g, const std::vector<std::vector<float>>& calib,
-                    q::Rounding rounding) {
+                    q::Rounding rounding, q::Precision precision) {
   QuantPlan p = plan_fusion(g);
   p.rounding = rounding;
+  p.precision = precision;
   std::map<std::string, std::pair<float, float>> range;
   for (const std::vector<float>& x : calib) {
     for (const auto& [name, v] : run_float(g, x)) {
@@ -226,7 +226,7 @@ QuantPlan calibrate(const Graph& g, const std::vector<std::vector<float>>& calib
   }
   auto set = [&](const std::string& name) {
     const auto& [lo, hi] = range.at(name);
-    p.act[name] = choose(lo, hi);
+    p.act[name] = choose(lo, hi, p.act_range());
   };
   set(g.input);
   for (size_t i = 0; i < g.nodes.size(); ++i) {
@@ -242,6 +242,7 @@ nlohmann::json QuantPlan::to_json(const Graph& g) const {
   nlohmann::json j;
   j["format"] = "systolic-qparams-1";
   j["rounding"] = q::to_string(rounding);
+  j["precision"] = q::precision_name(precision);
   nlohmann::json t = nlohmann::json::object();
   for (const auto& [name, qp] : act) t[name] = {{"scale", qp.scale}, {"zero_point", qp.zero_point}};
   j["tensors"] = t;
@@ -262,6 +263,10 @@ QuantPlan plan_from_json(const Graph& g, const nlohmann::json& j) {
   try {
     if (j.at("format") != "systolic-qparams-1") throw ModelError("unknown format");
     p.rounding = q::parse_rounding(j.at("rounding").get<std::string>());
+    // Files written before 4-bit modes have no "precision": int8.
+    if (j.contains("precision")) {
+      p.precision = q::parse_precision(j.at("precision").get<std::string>());
+    }
     const nlohmann::json& t = j.at("tensors");
     auto read = [&](const std::string& name) {
       if (!t.contains(name)) throw ModelError(fmt::format("no parameters for tensor '{}'", name));
@@ -269,7 +274,8 @@ QuantPlan plan_from_json(const Graph& g, const nlohmann::json& j) {
       const nlohmann::json& e = t.at(name);
       const double s = e.at("scale").get<double>();
       const int64_t z = e.at("zero_point").get<int64_t>();
-      if (!(std::isfinite(s) && s > 0 && s < 1e30) || z < -128 || z > 127) {
+      if (!(std::isfinite(s) && s > 0 && s < 1e30) || z < p.act_range().min ||
+          z > p.act_range().max) {
         throw ModelError(
             fmt::format("tensor '{}': scale {} or zero point {} out of range", name, s, z));
       }
@@ -329,7 +335,7 @@ IntTensors run_int8(const Graph& g, const QuantPlan& p, const std::vector<float>
   {
     const q::QParams& qi = p.act.at(g.input);
     std::vector<int8_t> x(input.size());
-    for (size_t i = 0; i < x.size(); ++i) x[i] = int8_t(q::quantize(input[i], qi, q::int8_range()));
+    for (size_t i = 0; i < x.size(); ++i) x[i] = int8_t(q::quantize(input[i], qi, p.act_range()));
     t[g.input] = std::move(x);
   }
   for (size_t i = 0; i < g.nodes.size(); ++i) {
@@ -375,6 +381,7 @@ IntTensors run_int8(const Graph& g, const QuantPlan& p, const std::vector<float>
           job.q.act_min = b.min;
           job.q.act_max = b.max;
           job.q.rounding = p.rounding;
+          job.precision = p.precision;
           sim::RunStats st;
           const std::vector<int8_t> c = gemm(job, st);
           if (conv) {  // C is (n, y, x) x channel: back to NCHW

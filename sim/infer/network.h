@@ -26,7 +26,8 @@ FloatTensors run_float(const Graph& g, const std::vector<float>& input);
 
 // The engine layers' weights and output stages (per output channel).
 struct LayerQuant {
-  std::vector<int8_t> w;       // K x N, per-channel symmetric, narrow range [-127, 127]
+  std::vector<int8_t> w;       // K x N, per-channel symmetric, narrow range (int8 [-127, 127],
+                               // w4a4 [-7, 7])
   std::vector<float> w_scale;  // N
   std::vector<int32_t> bias;   // N, round(b / (S_in * S_w[n])), before zero-point folding
   std::vector<int32_t> m0;     // N
@@ -35,13 +36,22 @@ struct LayerQuant {
 
 struct QuantPlan {
   quant::Rounding rounding = quant::Rounding::kDouble;
+  // w4a4: every activation tensor in [-8, 7] (the output stages clamp there), weights in
+  // [-7, 7], and the engine runs its layers in w4a4; int8: [-128, 127] and [-127, 127].
+  quant::Precision precision = quant::Precision::kInt8;
+  quant::IntRange act_range() const {
+    return precision == quant::Precision::kW4A4 ? quant::int4_range() : quant::int8_range();
+  }
+  quant::IntRange weight_range() const {
+    return precision == quant::Precision::kW4A4 ? quant::int4_range(true) : quant::int8_range(true);
+  }
   std::map<std::string, quant::QParams> act;  // every data tensor (after fusion)
   // Per node: the index of the Relu/Clip fused into its output stage (-1: none), and whether the
   // node is folded into the one before it (a fused activation).
   std::vector<int> fused;
   std::vector<bool> folded;
   std::map<int, LayerQuant> layers;  // Conv and Gemm nodes
-  // Activation bounds of a node's output (after a fused Relu/Clip); [-128, 127] without one.
+  // Activation bounds of a node's output (after a fused Relu/Clip); act_range() without one.
   std::map<int, quant::IntRange> bounds;
 
   // The tensor node i's result lands in: its fused activation's output, or its own.
@@ -60,7 +70,7 @@ QuantPlan plan_fusion(const Graph& g);
 // float path, then weights, biases and multipliers. Throws ModelError when a multiplier cannot
 // be represented.
 QuantPlan calibrate(const Graph& g, const std::vector<std::vector<float>>& calib,
-                    quant::Rounding rounding);
+                    quant::Rounding rounding, quant::Precision precision = quant::Precision::kInt8);
 // The same plan from a --qparams file written by to_json (activation parameters and rounding
 // from the file; weights, biases and multipliers recomputed from them). Throws ModelError.
 QuantPlan plan_from_json(const Graph& g, const nlohmann::json& j);
