@@ -537,6 +537,9 @@ module systolic_regs #(
   `SYS_ASSERT(RdSpOneHot_A, !rd_beat_i || (($countones(rd_sp_i) == 1) && !rd_sp_i[SpC]))
   // A command starts only while idle.
   `SYS_ASSERT(StartIdle_A, !((start_o || mem_start_o) && busy_i))
+  // PRECISION holds only a mode the build has: int8, or w4a4 with Int4 = 1.
+  `SYS_ASSERT(PrecisionLegal_A, precision_q == 2'(systolic_pkg::PrecInt8) ||
+                                (Int4 == 1 && precision_q == 2'(systolic_pkg::PrecW4a4)))
 
   // Cover points (scripts/coverage.sh): a command after an earlier one finished (a GEMM the
   // driver split into several host commands, or one run after another), of either kind.

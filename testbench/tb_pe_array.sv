@@ -17,6 +17,9 @@
 // Idle inputs carry pseudo-random junk (a_i, a_sel_i with a_valid_i = 0, w_row_i and w_bank_i
 // with w_load_i = 0) that must not reach any output.
 //
+// Int4 = 1 builds dual-mode PEs; with W4a4 = 1 int4_i is held at 1 and every product is the sum of
+// the two signed nibble products of the bytes (docs/architecture.md section 2), computed here.
+//
 // Checks, in every cycle and column: psum_valid_o[c] is 1 exactly in cycle s_i + m + Rows + c, and
 // psum_o[c] then equals sum_r A_i[m][r] * B_i[r][c] (0 in every other cycle, as every slot is
 // either valid in all rows or in none); no output is ever X or Z. At the end, every PE's w_o holds
@@ -26,7 +29,9 @@
 
 module tb_pe_array #(
   parameter int Rows = 4,
-  parameter int Cols = 3
+  parameter int Cols = 3,
+  parameter int Int4 = 0,  // the PEs: 0 INT8-only, 1 dual-mode
+  parameter int W4a4 = 0   // 1: int4_i = 1 throughout (needs Int4 = 1)
 );
 
   localparam int M         = 5;   // activation rows (slots) per tile
@@ -47,13 +52,15 @@ module tb_pe_array #(
 
   pe_array #(
     .Rows(Rows),
-    .Cols(Cols)
+    .Cols(Cols),
+    .Int4(Int4)
   ) dut (
     .clk_i       (clk),
     .rst_ni      (rst_n),
     .a_i         (a_i),
     .a_valid_i   (a_valid_i),
     .a_sel_i     (a_sel_i),
+    .int4_i      (W4a4 == 1),
     .w_load_i    (w_load_i),
     .w_bank_i    (w_bank_i),
     .w_row_i     (w_row_i),
@@ -94,6 +101,19 @@ module tb_pe_array #(
     return $signed(v);
   endfunction
 
+  // Bits 4i+3 .. 4i of the byte x as a signed number.
+  function automatic int nibble(input int x, input int i);
+    int u;
+    u = (x >> (4 * i)) & 15;
+    return (u >= 8) ? u - 16 : u;
+  endfunction
+
+  // One PE's product: a * b, or in w4a4 the sum of the nibble products.
+  function automatic int product(input int a, input int b);
+    if (W4a4 == 1) return nibble(a, 0) * nibble(b, 0) + nibble(a, 1) * nibble(b, 1);
+    return a * b;
+  endfunction
+
   function automatic int max2(input int x, input int y);
     return (x > y) ? x : y;
   endfunction
@@ -123,6 +143,9 @@ module tb_pe_array #(
       a_val[1][M-1][r] = -128;
       b_val[0][r][0] = -128;
       b_val[1][r][Cols-1] = 127;
+      a_val[2][0][r] = -120;  // 0x88: the nibbles -8, -8 (w4a4's most positive product)
+      b_val[2][r][0] = -120;
+      b_val[2][r][1] = 119;   // 0x77: 7, 7 (its most negative, with -8)
     end
 
     for (int i = 0; i < Tiles; i++) begin
@@ -175,7 +198,7 @@ module tb_pe_array #(
         end
         for (int c = 0; c < Cols; c++) begin
           sum = 0;
-          for (int r = 0; r < Rows; r++) sum += a_val[i][m][r] * b_val[i][r][c];
+          for (int r = 0; r < Rows; r++) sum += product(a_val[i][m][r], b_val[i][r][c]);
           cyc = s_start[i] + m + Rows + c;
           x_valid[cyc][c] = 1'b1;
           x_psum[cyc][c]  = sum;

@@ -153,6 +153,9 @@ s = json.load(open(sys.argv[1]))
 assert s["int4"] == 1 and s["pe_cells"] == s["pe_dual_cells"], s
 assert s["array_cells"] == 15 * s["pe_dual_cells"], s
 assert 500 < s["pe_dual_cells"] <= 1.3 * s["pe_int8_cells"], s
+t = s["peak_macs_per_kcell"]
+assert abs(t["int8_only_pe"] - 1000 / s["pe_int8_cells"]) < 1e-9, t
+assert abs(t["dual_pe_w4a4"] - 2 * t["dual_pe_int8"]) < 1e-9 and t["dual_pe_int8"] > 0, t
 PYEOF
 then ok; else bad "systolic synth --int4 1: $(tail -3 "$tmp/s35i4.txt")"; fi
 

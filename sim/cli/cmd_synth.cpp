@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "cli_util.h"
@@ -26,7 +27,15 @@ void run_synth(const SynthOpts& o) {
   } catch (const std::exception& e) {
     throw UserError(e.what());
   }
-  if (!o.json_path.empty()) write_output(o.json_path, s.json().dump(2) + "\n");
+  // Throughput per area: peak MACs a cycle per 1000 cells of PE, each PE in each of its modes.
+  const auto per_kcell = [](int macs, int64_t cells) {
+    return cells > 0 ? 1000.0 * macs / double(cells) : 0.0;
+  };
+  const double t8 = per_kcell(1, s.pe_int8_cells), d8 = per_kcell(1, s.pe_dual_cells),
+               d4 = per_kcell(2, s.pe_dual_cells);
+  nlohmann::json j = s.json();
+  j["peak_macs_per_kcell"] = {{"int8_only_pe", t8}, {"dual_pe_int8", d8}, {"dual_pe_w4a4", d4}};
+  if (!o.json_path.empty()) write_output(o.json_path, j.dump(2) + "\n");
   fmt::print("synth: pe_array {}x{}, WeightBanks {}, {} PEs, Yosys generic gates, {} ({})\n",
              s.rows, s.cols, s.weight_banks, s.int4 == 1 ? "dual-mode" : "INT8-only", s.mode(),
              s.cached ? "cached" : fmt::format("{:.1f} s", s.seconds));
@@ -36,6 +45,10 @@ void run_synth(const SynthOpts& o) {
       "peak MACs/cycle x 2 in w4a4)\n",
       s.pe_dual_cells, s.pe_dual_depth,
       double(s.pe_dual_cells) / double(std::max<int64_t>(1, s.pe_int8_cells)));
+  fmt::print(
+      "  per 1000 PE cells     {:.3f} peak MACs/cycle INT8-only; dual-mode {:.3f} in int8, "
+      "{:.3f} in w4a4\n",
+      t8, d8, d4);
   fmt::print("  pe_array {:>5}        {:>9} cells   depth {}\n",
              fmt::format("{}x{}", s.rows, s.cols), s.array_cells, s.array_depth);
   fmt::print("  cache                 {}\n", s.cache_file);
