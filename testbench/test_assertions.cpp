@@ -18,6 +18,7 @@
 #include "spad_configs.h"
 #include "spad_fault_configs.h"
 #include "systolic_regs_configs.h"
+#include "systolic_regs_fault4_configs.h"
 #include "systolic_regs_fault_configs.h"
 #include "systolic_top_configs.h"
 #include "systolic_top_fault_configs.h"
@@ -219,6 +220,39 @@ TEST_CASE("assertions: systolic_regs' counter-sum check fires on a planted fault
   const std::string msg = run_drain<Vsystolic_regs_r4c4_fault>(p);
   INFO(msg);
   CHECK_THAT(msg, Catch::Contains("CounterSum_A"));
+}
+
+// Writes PRECISION = code on a systolic_regs build, then idles; the assertion message or "".
+template <class V>
+std::string write_precision(const iface::SystolicRegsParams& p, uint32_t code) {
+  sim::VlDut<V> dut("dut");
+  iface::SystolicRegsIn in;
+  sim::drive(*dut.top, in, p);
+  dut.reset();
+  try {
+    for (int t = 0; t < 4; ++t) {
+      in.host_req_i = t == 0;
+      in.host_we_i = t == 0;
+      in.host_addr_i = iface::reg(iface::kPrecision);
+      in.host_wdata_i = code;
+      sim::drive(*dut.top, in, p);
+      dut.edge();
+    }
+  } catch (const sim::RtlAssertion& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST_CASE("assertions: systolic_regs' PRECISION check fires on a planted fault", "[assert]") {
+  // The planted register stores any code; the real one keeps int8 or w4a4 (Int4 = 1).
+  const iface::SystolicRegsParams p{4, 4, 4, 1};
+  for (uint32_t code : {0u, 1u, 2u, 3u})
+    CHECK(write_precision<Vsystolic_regs_r4c4>(p, code).empty());
+  CHECK(write_precision<Vsystolic_regs_r4c4_fault4>(p, 2).empty());
+  const std::string msg = write_precision<Vsystolic_regs_r4c4_fault4>(p, 3);
+  INFO(msg);
+  CHECK_THAT(msg, Catch::Contains("PrecisionLegal_A"));
 }
 
 TEST_CASE("assertions: dma's request-handshake check fires on a planted fault", "[assert]") {
