@@ -22,7 +22,7 @@ systolic_top parameters that differ from SYSTOLIC_TOP_PARAMS, e.g. 8x8:WeightBan
 (default: the tests' list with the tests, else 16x16)")
 set(SYSTOLIC_TRACE_CONFIGS "default"
     CACHE STRING "Configurations (same syntax as SYSTOLIC_RTL_CONFIGS) also verilated with FST \
-tracing, for `systolic run --trace` on the rtl and cosim engines (default: 4x4;8x8;16x16 with the \
+tracing, for `systolic run --trace` on the rtl and cosim engines (default: 4x4;8x8;16x16;4x4:Int4=1 with the \
 tests, else none)")
 # requant: each rounding mode, and pipeline depths on both sides of 5 (above 5 the unit adds
 # output registers, requant.sv OutRegs).
@@ -31,7 +31,7 @@ if(SYSTOLIC_BUILD_TESTS)
       "double_p2:Rounding=0,PipeDepth=2;single_p1:Rounding=1,PipeDepth=1;rt_p3:Rounding=2,PipeDepth=3;rt_p5:Rounding=2,PipeDepth=5;rt_p8:Rounding=2,PipeDepth=8")
   set(_full_SYSTOLIC_RTL_CONFIGS
       "4x4;8x8;16x16;8x16:Int4=1;32x32;4x4:WeightBanks=1;8x8:AWords=128,BWords=256,CWords=64,QWords=4,Int4=1;4x4:Int4=1")
-  set(_full_SYSTOLIC_TRACE_CONFIGS "4x4;8x8;16x16")
+  set(_full_SYSTOLIC_TRACE_CONFIGS "4x4;8x8;16x16;4x4:Int4=1")
 else()
   set(_full_SYSTOLIC_REQUANT_CONFIGS "rt_p3:Rounding=2,PipeDepth=3")
   set(_full_SYSTOLIC_RTL_CONFIGS "16x16")

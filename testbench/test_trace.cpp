@@ -110,6 +110,21 @@ TEST_CASE("model and RTL waveforms agree on a memory command, the memory port in
   CHECK(require_equal(m, r) > 1000);
 }
 
+TEST_CASE("model and RTL waveforms agree on a w4a4 command, every PE", "[trace][int4]") {
+  // The model's PE-level waves come from its shadow pe_array: in w4a4 each PE adds two nibble
+  // products, as the RTL's dual-mode PEs do.
+  std::mt19937_64 rng(test::test_seed("trace w4a4"));
+  const model::TopParams p = sim::top_rtl_params(4, 4, 2, 1);
+  REQUIRE(p.Int4 == 1);
+  const sim::GemmJob job = test::random_job(rng, 9, 7, 21, true);
+  TraceOptions o;
+  o.path = tmp_path("w4a4_m.vcd");
+  const WaveData m = traced_run("model", p, job, o);
+  o.path = tmp_path("w4a4_r.fst");
+  const WaveData r = traced_run("rtl", p, job, o);
+  CHECK(require_equal(m, r) > 1000);
+}
+
 TEST_CASE("model and RTL waveforms agree on every shared signal and cycle", "[trace]") {
   const uint64_t seed = test::test_seed("trace model vs rtl");
   struct Case {

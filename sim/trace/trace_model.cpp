@@ -10,6 +10,7 @@ model::PeArrayParams pe_params(const model::TopParams& p) {
   q.Rows = p.Rows;
   q.Cols = p.Cols;
   q.WeightBanks = p.WeightBanks;
+  q.Int4 = p.Int4;
   return q;
 }
 
@@ -32,8 +33,9 @@ std::vector<uint32_t> pack(int n, int bits, F field) {
 }
 
 bool same_inputs(const model::PeArrayIn& a, const model::PeArrayIn& b) {
-  return a.w_bank_i == b.w_bank_i && a.a_i == b.a_i && a.a_valid_i == b.a_valid_i &&
-         a.a_sel_i == b.a_sel_i && a.w_load_i == b.w_load_i && a.w_row_i == b.w_row_i;
+  return a.w_bank_i == b.w_bank_i && a.int4_i == b.int4_i && a.a_i == b.a_i &&
+         a.a_valid_i == b.a_valid_i && a.a_sel_i == b.a_sel_i && a.w_load_i == b.w_load_i &&
+         a.w_row_i == b.w_row_i;
 }
 
 }  // namespace
@@ -117,6 +119,8 @@ void ModelTracer::cycle(const model::SystolicTop& top, const model::TopIn& in,
     ain.w_load_i[size_t(r)] = ld_valid_ && ld_row_ == r;
   }
   ain.w_bank_i = ld_bank_;
+  // The command's PRECISION, as systolic_top drives pe_array's int4_i.
+  ain.int4_i = top.regs().regs().precision_q == uint32_t(iface::kPrecW4a4);
   for (int c = 0; c < C; ++c) {
     ain.w_row_i[size_t(c)] = (ld_valid_ && !ld_zero_ && c < ld_nv_) ? b_rd_[size_t(c)] : 0;
   }
