@@ -87,15 +87,16 @@ struct Engine {
   std::mutex busy;
 };
 
-Engine& engine_for(const std::string& engine, int rows, int cols, int weight_banks) {
+// int4: 1 needs dual-mode PEs (a w4a4 run), -1 takes the first build of the array.
+Engine& engine_for(const std::string& engine, int rows, int cols, int weight_banks, int int4) {
   static std::mutex m;
-  static std::map<std::tuple<std::string, int, int, int>, std::unique_ptr<Engine>> engines;
+  static std::map<std::tuple<std::string, int, int, int, int>, std::unique_ptr<Engine>> engines;
   std::lock_guard<std::mutex> lock(m);
-  std::unique_ptr<Engine>& e = engines[{engine, rows, cols, weight_banks}];
+  std::unique_ptr<Engine>& e = engines[{engine, rows, cols, weight_banks, int4}];
   if (!e) {
     const model::TopParams params = engine == "model"
-                                        ? sim::engine_params(rows, cols, weight_banks)
-                                        : sim::top_rtl_params(rows, cols, weight_banks);
+                                        ? sim::engine_params(rows, cols, weight_banks, int4)
+                                        : sim::top_rtl_params(rows, cols, weight_banks, int4);
     auto fresh = std::make_unique<Engine>();
     if (engine == "cosim") {
       fresh->port = std::make_unique<sim::LockstepPort>(params);
@@ -110,9 +111,10 @@ Engine& engine_for(const std::string& engine, int rows, int cols, int weight_ban
 py::tuple run(const py::object& a_obj, const py::object& b_obj, const py::object& bias_obj,
               const py::object& m0_obj, const py::object& shift_obj, int zp_in, int zp_out,
               int act_min, int act_max, const std::string& rounding, const std::string& engine,
-              int rows, int cols, int weight_banks) {
+              int rows, int cols, int weight_banks, const std::string& precision) {
   try {
     const q::Rounding mode = q::parse_rounding(rounding);
+    const q::Precision prec = q::parse_precision(precision);
     if (engine != "model" && engine != "rtl" && engine != "cosim") {
       fail(fmt::format("engine '{}' is not one of model, rtl, cosim", engine));
     }
@@ -150,9 +152,11 @@ py::tuple run(const py::object& a_obj, const py::object& b_obj, const py::object
     job.q.act_min = act_min;
     job.q.act_max = act_max;
     job.q.rounding = mode;
+    job.precision = prec;
     q::validate(job.q, job.N);
 
-    Engine& eng = engine_for(engine, rows, cols, weight_banks);
+    Engine& eng =
+        engine_for(engine, rows, cols, weight_banks, prec == q::Precision::kW4A4 ? 1 : -1);
     std::lock_guard<std::mutex> lock(eng.busy);  // one run at a time per engine
     sim::HostPort* port = eng.port.get();
     port->reset();
@@ -166,6 +170,7 @@ py::tuple run(const py::object& a_obj, const py::object& b_obj, const py::object
     rep.n = n;
     rep.k = k;
     rep.rounding = q::to_string(mode);
+    rep.precision = q::precision_name(prec);
     std::vector<int8_t> c;
     const auto t0 = std::chrono::steady_clock::now();
     {
@@ -363,9 +368,10 @@ PYBIND11_MODULE(systolic, m) {
         py::arg("m0") = 1 << 30, py::arg("shift") = 0, py::arg("zp_in") = 0, py::arg("zp_out") = 0,
         py::arg("act_min") = -128, py::arg("act_max") = 127, py::arg("rounding") = "double",
         py::arg("engine") = "model", py::arg("rows") = 16, py::arg("cols") = 16,
-        py::arg("weight_banks") = 2,
+        py::arg("weight_banks") = 2, py::arg("precision") = "int8",
         "Runs int8 C = requant(A @ B + bias) on the engine; returns (C, report) with the keys of "
-        "`systolic run --json`.");
+        "`systolic run --json`. precision='w4a4': A and B hold 4-bit values (-8 .. 7) in int8 "
+        "arrays, run two MACs per PE a cycle on dual-mode PEs (Int4 = 1).");
   m.def("quantize", &quantize, py::arg("r"), py::arg("scale"), py::arg("zero_point") = 0,
         py::arg("bits") = 8, py::arg("narrow") = false,
         "q = clamp(round(r / scale) + zero_point) element-wise (float32, ties away from zero).");
