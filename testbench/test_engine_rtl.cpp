@@ -121,6 +121,10 @@ TEST_CASE("engine RTL: w4a4 GEMMs on every configuration with 4-bit PEs", "[top]
       INFO("configuration " << p.name() << ": " << name);
       check_lockstep(p, job);
     }
+    {  // M-blocks: more rows than the accumulator buffer holds, in one command where A fits
+      INFO("configuration " << p.name() << ": w4a4 M-blocks");
+      check_lockstep(p, t::random_job(rng, 2 * p.AccWords + 37, p.Cols + 1, 4 * p.Rows + 3, true));
+    }
     for (int i = 0; i < 30; ++i) {
       const int m = 1 + int(rng() % 64), n = 1 + int(rng() % 64), k = 1 + int(rng() % 160);
       INFO("configuration " << p.name() << " random case " << i << " (seed " << seed << "): M=" << m
