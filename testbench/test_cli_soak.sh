@@ -18,12 +18,13 @@ gemms=14
 json() { /usr/bin/python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))[sys.argv[2]]))' "$1" "$2"; }
 
 # A clean soak: exit 0, one "gemm i seed S config C ... : ok" line per GEMM, the JSON agrees.
-# The planted faults below need a GEMM with host commands on 4x4: the soak's seed is the first of
-# seed, seed + 1, ... whose draw has one (about 9 in 10 draws of 14 GEMMs do).
+# The planted faults below need a GEMM with host commands on 4x4, and the soak should show a w4a4
+# GEMM (a third of those drawn on the dual-mode builds): the soak's seed is the first of seed,
+# seed + 1, ... whose draw has both (about 3 in 4 draws of 14 GEMMs do).
 for attempt in 0 1 2 3 4 5 6 7 8 9; do
   rc=0
   timeout 600 "$systolic" soak --gemms $gemms --seed "$seed" --json "$tmp/clean.json" >"$tmp/log" 2>"$tmp/err" || rc=$?
-  grep -qE ' config 4x4[^ ]* .* host : ' "$tmp/log" && break
+  grep -qE ' config 4x4[^ ]* .* host : ' "$tmp/log" && grep -q ' w4a4 ' "$tmp/log" && break
   seed=$((seed + 1))
 done
 echo "test_cli_soak: soak seed $seed"
@@ -38,6 +39,10 @@ configs=$(sed -n 's/^gemm [0-9]* seed [0-9]* config \([^ ]*\) .*/\1/p' "$tmp/log
 [ "$(json "$tmp/clean.json" configurations)" = "$configs" ] || problems+=("JSON configurations != $configs")
 [ "$(json "$tmp/clean.json" mismatches)" = 0 ] || problems+=("JSON mismatches")
 [ "$(json "$tmp/clean.json" failed_seeds)" = "[]" ] || problems+=("JSON failed_seeds")
+w4=$(grep -cE ' config [^ ]*_int41 M=[0-9]+ N=[0-9]+ K=[0-9]+ w4a4 .* : ok, ' "$tmp/log")
+[ "$w4" -gt 0 ] || problems+=("no w4a4 GEMM passed")
+[ "$(json "$tmp/clean.json" w4a4_gemms)" = "$w4" ] || problems+=("JSON w4a4_gemms != $w4")
+[ "$(grep -c ' w4a4 ' "$tmp/log")" = "$w4" ] || problems+=("a w4a4 GEMM outside a dual-mode build")
 grep -q "^soak: $gemms GEMMs on $configs configurations, [0-9]* cycles in .* s, 0 mismatches$" "$tmp/log" ||
   problems+=("summary line")
 report "clean soak of $gemms GEMMs" "${problems[@]}"

@@ -58,6 +58,7 @@ struct Draw {
   std::vector<int8_t> a, b;
   std::vector<int32_t> bias;  // before folding the input zero point
   int32_t zp_in = 0;
+  q::Precision precision = q::Precision::kInt8;  // w4a4 on dual-mode builds, sometimes
   q::GemmQuant qt;
   bool memory = false;
   sim::DramConfig dram;
@@ -143,6 +144,14 @@ Draw draw(uint64_t seed, const std::vector<model::TopParams>& params,
     d.dram.seed = mix(seed);
     d.misalign = uniform<uint32_t>(g, 0, 63);
   }
+  // A third of the GEMMs on dual-mode builds (Int4 = 1) run in w4a4: A, B and zp_in redrawn in
+  // [-8, 7]. Drawn last, so that every other draw is what it was before 4-bit modes.
+  if (d.p.Int4 == 1 && uniform(g, 0, 2) == 0) {
+    d.precision = q::Precision::kW4A4;
+    for (auto& v : d.a) v = int8_t(uniform(g, -8, 7));
+    for (auto& v : d.b) v = int8_t(uniform(g, -8, 7));
+    d.zp_in = uniform(g, -8, 7);
+  }
   return d;
 }
 
@@ -193,6 +202,7 @@ Outcome run_one(const Draw& d, const CliHooks& hooks) {
   job.b = d.b;
   job.bias = q::fold_bias(d.bias, d.b, d.K, d.N, d.zp_in);
   job.q = d.qt;
+  job.precision = d.precision;
   std::unique_ptr<sim::HostPort> model = sim::make_engine("model", d.p);
   if (hooks.wrap_soak_model) model = hooks.wrap_soak_model(std::move(model));
   std::unique_ptr<sim::HostPort> port =
@@ -229,6 +239,17 @@ Outcome run_one(const Draw& d, const CliHooks& hooks) {
   if (!stats.reference || stats.reference->busy != stats.engine.busy) {
     return {false, "the two sides' CYC_BUSY differ", r.cycles};
   }
+  // Every MAC counted once: w4a4 counts two per PE product, K rounded up to even. (A w4a4 run that
+  // fell back to int8 computes the same C; with an odd K its MACS give it away. The engine tests
+  // check the cycles of the packed K.)
+  const uint64_t k_counted =
+      d.precision == q::Precision::kW4A4 ? uint64_t(d.K + 1) / 2 * 2 : uint64_t(d.K);
+  if (stats.engine.macs != uint64_t(d.M) * uint64_t(d.N) * k_counted) {
+    return {
+        false,
+        fmt::format("MACS {} for M x N x K = {} x {} x {}", stats.engine.macs, d.M, d.N, k_counted),
+        r.cycles};
+  }
   const std::vector<int8_t> ref = reference(d);
   for (size_t i = 0; i < ref.size(); ++i) {
     if (ref[i] != c[i]) {
@@ -243,10 +264,11 @@ Outcome run_one(const Draw& d, const CliHooks& hooks) {
 
 std::string describe(uint64_t seed, const Draw& d) {
   std::string s = fmt::format(
-      "seed {} config {} M={} N={} K={} {} zp_in={} zp_out={} clamp=[{},{}]"
+      "seed {} config {} M={} N={} K={} {} {} zp_in={} zp_out={} clamp=[{},{}]"
       " {}",
-      seed, d.config, d.M, d.N, d.K, q::to_string(d.qt.rounding), d.zp_in, d.qt.zp_out,
-      d.qt.act_min, d.qt.act_max, d.qt.m0.size() == 1 ? "broadcast-q" : "per-column-q");
+      seed, d.config, d.M, d.N, d.K, q::precision_name(d.precision), q::to_string(d.qt.rounding),
+      d.zp_in, d.qt.zp_out, d.qt.act_min, d.qt.act_max,
+      d.qt.m0.size() == 1 ? "broadcast-q" : "per-column-q");
   if (d.memory) {
     s += fmt::format(
         " memory bw={} lat={} out={} stall={} misalign={}",
@@ -282,7 +304,7 @@ void soak(const SoakOpts& o, const CliHooks& hooks) {
   std::fflush(stdout);
   const auto t0 = std::chrono::steady_clock::now();
   const auto budget = std::chrono::duration<double>(o.minutes * 60);
-  uint64_t n = 0, cycles = 0, multi = 0, memory = 0, refused = 0;
+  uint64_t n = 0, cycles = 0, multi = 0, memory = 0, refused = 0, w4a4 = 0;
   std::vector<uint64_t> failed;
   std::map<std::string, uint64_t> per_config;
   nlohmann::json failures = nlohmann::json::array();
@@ -296,6 +318,7 @@ void soak(const SoakOpts& o, const CliHooks& hooks) {
     ++per_config[d.config];
     multi += r.commands > 1;
     memory += d.memory;
+    w4a4 += d.precision == q::Precision::kW4A4;
     refused += r.refused;
     if (!o.quiet || (!r.ok && !r.refused)) {
       fmt::print("gemm {} {} : {}\n", n, describe(s, d), verdict(r));
@@ -321,6 +344,7 @@ void soak(const SoakOpts& o, const CliHooks& hooks) {
     j["failures"] = failures;
     j["multi_command_gemms"] = multi;
     j["memory_command_gemms"] = memory;
+    j["w4a4_gemms"] = w4a4;
     j["refused"] = refused;
     j["cycles"] = cycles;
     j["seconds"] = secs;
