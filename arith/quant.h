@@ -170,6 +170,10 @@ std::vector<float> gemm_float(const std::vector<float>& a, const std::vector<flo
 enum class Precision { kInt8, kW4A4 };
 const char* precision_name(Precision p);          // "int8", "w4a4"
 Precision parse_precision(const std::string& s);  // throws std::invalid_argument
+// The K the engine runs for a GEMM of depth k: k, or ceil(k / 2) nibble pairs in w4a4.
+inline int engine_k(int k, Precision p) { return p == Precision::kW4A4 ? (k + 1) / 2 : k; }
+// MACs a PE makes per cycle: 1, or 2 in w4a4 (the peak of an array is this x Rows x Cols).
+inline int macs_per_pe(Precision p) { return p == Precision::kW4A4 ? 2 : 1; }
 
 // Packs a row-major rows x cols matrix of 4-bit values (each in [-8, 7], stored one per int8)
 // into nibble pairs along `axis` (0: pairs of rows, 1: pairs of columns): element (i, j) of the

@@ -29,10 +29,10 @@ struct MacPe {
 
   void reset() { *this = MacPe{}; }
 
-  // Bits 4i+3 .. 4i of x as a signed 4-bit number.
+  // Bits 4i+3 .. 4i of x (i = 0, 1) as a signed 4-bit number: moved to the top of a byte, then
+  // shifted back with its sign.
   static int32_t nibble(int8_t x, int i) {
-    const int32_t u = (int32_t(uint8_t(x)) >> (4 * i)) & 0xf;
-    return u >= 8 ? u - 16 : u;
+    return int32_t(int8_t(uint8_t(uint8_t(x) << (4 - 4 * i)))) >> 4;
   }
 
   // weight_banks: the RTL parameter WeightBanks. With 1, the selects are ignored (bank 0 only)

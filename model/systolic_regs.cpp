@@ -326,9 +326,7 @@ void SystolicRegs::count(const SystolicRegsIn& in) {
   r.cyc_compute_q += uint64_t(in.ph_compute_i);
   r.cyc_drain_q += uint64_t(in.ph_drain_i);
   r.cyc_output_q += uint64_t(in.ph_output_i);
-  // w4a4: each PE product is two MACs.
-  const uint64_t per_product = r.precision_q == uint32_t(iface::kPrecW4a4) ? 2 : 1;
-  if (in.ph_compute_i) r.macs_q += per_product * uint64_t(in.s_kv_i) * uint64_t(in.s_nv_i);
+  if (in.ph_compute_i) r.macs_q += macs_per_product() * uint64_t(in.s_kv_i) * uint64_t(in.s_nv_i);
   r.cyc_load_q += uint64_t(in.ph_load_i);
   r.cyc_store_q += uint64_t(in.ph_store_i);
   if (in.rd_beat_i) r.dram_rd_q += uint64_t{1} << p_.MemBytesLog2;
@@ -368,8 +366,9 @@ void SystolicRegs::advance_busy(uint64_t n, const SystolicRegsIn& in) {
   r.cyc_compute_q += in.ph_compute_i ? n : 0;
   r.cyc_drain_q += in.ph_drain_i ? n : 0;
   r.cyc_output_q += in.ph_output_i ? n : 0;
-  const uint64_t per_product = r_.precision_q == uint32_t(iface::kPrecW4a4) ? 2 : 1;
-  if (in.ph_compute_i) r.macs_q += per_product * n * uint64_t(in.s_kv_i) * uint64_t(in.s_nv_i);
+  if (in.ph_compute_i) {
+    r.macs_q += macs_per_product() * n * uint64_t(in.s_kv_i) * uint64_t(in.s_nv_i);
+  }
   r.cyc_load_q += in.ph_load_i ? n : 0;
   r.cyc_store_q += in.ph_store_i ? n : 0;
   // No memory beats in a fast-forward (SystolicTop::wait_done skips only tile_ctrl's stretches).

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "mac_pe.h"
+
 namespace systolic::model {
 
 SystolicTop::SystolicTop(const TopParams& p)
@@ -88,14 +90,14 @@ void SystolicTop::issue(const TileCtrlOut& co) {
   const int nv = int(co.s_nv_o);
   if (regs_.regs().precision_q == uint32_t(iface::kPrecW4a4)) {
     // w4a4: every byte is a pair of signed nibbles along K (low nibble first), and a PE adds
-    // both products (rtl/mac_pe.sv).
-    auto lo = [](int8_t x) { return int32_t(int8_t(uint8_t(x) << 4)) >> 4; };
-    auto hi = [](int8_t x) { return int32_t(x) >> 4; };
+    // both products (rtl/mac_pe.sv, model/mac_pe.h).
     for (int r = 0; r < int(co.s_kv_o); ++r) {
       const int8_t* brow = b_.word(b0 + uint64_t(r));
       if (!brow || arow[r] == 0) continue;
-      const int32_t a0 = lo(arow[r]), a1 = hi(arow[r]);
-      for (int c = 0; c < nv; ++c) psum[c] += a0 * lo(brow[c]) + a1 * hi(brow[c]);
+      const int32_t a0 = MacPe::nibble(arow[r], 0), a1 = MacPe::nibble(arow[r], 1);
+      for (int c = 0; c < nv; ++c) {
+        psum[c] += a0 * MacPe::nibble(brow[c], 0) + a1 * MacPe::nibble(brow[c], 1);
+      }
     }
     return;
   }

@@ -170,7 +170,7 @@ py::tuple run(const py::object& a_obj, const py::object& b_obj, const py::object
     rep.n = n;
     rep.k = k;
     rep.rounding = q::to_string(mode);
-    rep.precision = q::precision_name(prec);
+    rep.precision = prec;
     std::vector<int8_t> c;
     const auto t0 = std::chrono::steady_clock::now();
     {

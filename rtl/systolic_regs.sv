@@ -41,7 +41,8 @@
 //     busy_i = 0.
 //   - Counters, cleared at the edge ending the start cycle, then at the end of every cycle with
 //     busy_i = 1: CYC_BUSY + 1, each CYC_<phase> + ph_<phase>_i, MACS + s_kv_i * s_nv_i when
-//     ph_compute_i (x 2 with PRECISION w4a4: each PE makes two products). A read during a command sees the count up to the previous cycle.
+//     ph_compute_i (x 2 with PRECISION w4a4: each PE makes two products). A read during a
+//     command sees the count up to the previous cycle.
 //   - Reset (rst_ni = 0, asynchronous) clears every register, except ACT_MIN = -128 and
 //     ACT_MAX = 127.
 `include "systolic_assert.svh"

@@ -381,13 +381,12 @@ void infer_run(const InferOpts& o) {
     const double per = done ? 1.0 / double(done) : 0;
     const uint64_t cyc = done ? a.engine.busy / done : 0;
     // w4a4: SCALE-Sim's formula on the packed K, utilization against 2 MACs per PE a cycle.
-    const uint64_t ws =
-        uint64_t(a.groups) *
-        sim::scalesim_ws_cycles(a.m, a.n / a.groups, w4a4 ? (a.k + 1) / 2 : a.k, o.rows, o.cols);
-    const double util =
-        a.engine.busy
-            ? double(a.engine.macs) / (double(a.engine.busy) * o.rows * o.cols * (w4a4 ? 2 : 1))
-            : 0;
+    const uint64_t ws = uint64_t(a.groups) *
+                        sim::scalesim_ws_cycles(a.m, a.n / a.groups,
+                                                q::engine_k(int(a.k), precision), o.rows, o.cols);
+    const double util = a.engine.busy ? double(a.engine.macs) / (double(a.engine.busy) * o.rows *
+                                                                 o.cols * q::macs_per_pe(precision))
+                                      : 0;
     const double sqnr = a.err2 > 0 ? 10.0 * std::log10(a.ref2 / a.err2) : INFINITY;
     cycles += cyc;
     macs += done ? a.engine.macs / done : 0;

@@ -333,7 +333,7 @@ void run(const RunOpts& o, const CliContext& ctx) {
   rep.n = job.N;
   rep.k = job.K;
   rep.rounding = q::to_string(mode);
-  rep.precision = o.precision;
+  rep.precision = job.precision;
   rep.seed = in.seed;
 
   if (o.trace.on()) {

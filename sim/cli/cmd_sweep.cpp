@@ -84,6 +84,25 @@ GridKey param_key(const char* key, int model::TopParams::*field, const char* nam
           [field](const PointConfig& c) { return json(c.p.*field); }};
 }
 
+// A run-option key whose value is a name (rounding, precision): `parse` reads it (throwing
+// std::invalid_argument), `show` writes it back; `names` says what a non-string should have been.
+template <class T, class Parse, class Show>
+GridKey name_key(const char* key, const char* names, const char* doc, T PointConfig::*field,
+                 Parse parse, Show show) {
+  return {key, "", doc,
+          [key, names, field, parse](const json& v, PointConfig& c) {
+            if (!v.is_string()) {
+              throw UserError(fmt::format("grid {}: {} is not {}", key, v.dump(), names));
+            }
+            try {
+              c.*field = parse(v.get<std::string>());
+            } catch (const std::invalid_argument& e) {
+              throw UserError(fmt::format("grid {}: {}", key, e.what()));
+            }
+          },
+          [field, show](const PointConfig& c) { return json(show(c.*field)); }};
+}
+
 // The grid keys: one per systolic_top parameter with a sweep key in rtl/systolic_if.toml (the
 // double_buffer key of WeightBanks takes true or false), and the run options.
 const std::vector<GridKey>& grid_keys() {
@@ -103,34 +122,15 @@ const std::vector<GridKey>& grid_keys() {
       };
       g.get = [](const PointConfig& c) { return json(c.p.WeightBanks == 2); };
     }
-    k.push_back({"rounding", "", "requantization rounding: double or single",
-                 [](const json& v, PointConfig& c) {
-                   if (!v.is_string()) {
-                     throw UserError(
-                         fmt::format("grid rounding: {} is not double or single", v.dump()));
-                   }
-                   try {
-                     c.rounding = quant::parse_rounding(v.get<std::string>());
-                   } catch (const std::invalid_argument& e) {
-                     throw UserError(fmt::format("grid rounding: {}", e.what()));
-                   }
-                 },
-                 [](const PointConfig& c) { return json(quant::to_string(c.rounding)); }});
-    k.push_back({"precision", "",
-                 "int8 or w4a4 (4-bit A and B, two MACs per PE; runs on dual-mode PEs: a w4a4 "
-                 "point sets int4 to 1, and int4: 0 with w4a4 is an error)",
-                 [](const json& v, PointConfig& c) {
-                   if (!v.is_string()) {
-                     throw UserError(
-                         fmt::format("grid precision: {} is not int8 or w4a4", v.dump()));
-                   }
-                   try {
-                     c.precision = quant::parse_precision(v.get<std::string>());
-                   } catch (const std::invalid_argument& e) {
-                     throw UserError(fmt::format("grid precision: {}", e.what()));
-                   }
-                 },
-                 [](const PointConfig& c) { return json(quant::precision_name(c.precision)); }});
+    k.push_back(name_key("rounding", "double or single",
+                         "requantization rounding: double or single", &PointConfig::rounding,
+                         quant::parse_rounding,
+                         [](quant::Rounding r) { return quant::to_string(r); }));
+    k.push_back(name_key("precision", "int8 or w4a4",
+                         "int8 or w4a4 (4-bit A and B, two MACs per PE; runs on dual-mode PEs: a "
+                         "w4a4 point sets int4 to 1, and int4: 0 with w4a4 is an error)",
+                         &PointConfig::precision, quant::parse_precision,
+                         [](quant::Precision p) { return std::string(quant::precision_name(p)); }));
     k.push_back(
         {"dram_bw", "",
          "memory bandwidth in bytes per cycle, or \"inf\": memory commands, cycles end to "
@@ -398,7 +398,7 @@ json sweep_point(const json& req) {
     rep.m = m;
     rep.n = n;
     rep.k = k;
-    rep.precision = quant::precision_name(c.precision);
+    rep.precision = c.precision;
     rep.stats = stats;
     if (c.dram_bw >= 0) {
       rep.dram_bw = c.dram_bw;

@@ -64,7 +64,7 @@ void GemmJob::validate(const model::TopParams& p, bool need_data, bool host_port
   }
   if (!need_data && a.empty() && b.empty() && bias.empty()) {
     quant::validate(q, N);
-    if (host_port) plan_split(p, M, N, precision == quant::Precision::kW4A4 ? (K + 1) / 2 : K);
+    if (host_port) plan_split(p, M, N, quant::engine_k(K, precision));
     return;
   }
   if (a.size() != size_t(M) * K) {
@@ -89,7 +89,7 @@ void GemmJob::validate(const model::TopParams& p, bool need_data, bool host_port
     throw std::invalid_argument(fmt::format("bias has {} values, expected N = {}", bias.size(), N));
   }
   quant::validate(q, N);
-  if (host_port) plan_split(p, M, N, precision == quant::Precision::kW4A4 ? (K + 1) / 2 : K);
+  if (host_port) plan_split(p, M, N, quant::engine_k(K, precision));
 }
 
 GemmJob engine_job(const GemmJob& job) {
@@ -97,7 +97,7 @@ GemmJob engine_job(const GemmJob& job) {
   GemmJob e;
   e.M = job.M;
   e.N = job.N;
-  e.K = (job.K + 1) / 2;
+  e.K = quant::engine_k(job.K, job.precision);
   e.bias = job.bias;
   e.q = job.q;
   e.precision = job.precision;
@@ -230,6 +230,9 @@ void HostDriver::set_precision(quant::Precision precision) {
 std::vector<int8_t> HostDriver::run(const GemmJob& job, RunStats& stats) {
   const model::TopParams& p = port_.params();
   job.validate(p, !timing_only_, dram_ == nullptr);
+  const uint64_t setup_start = port_.cycles();
+  set_precision(job.precision);
+  stats.host_cycles += port_.cycles() - setup_start;
   if (job.precision == quant::Precision::kInt8) {
     return dram_ ? run_memory(job, stats) : run_host(job, stats);
   }
@@ -240,9 +243,6 @@ std::vector<int8_t> HostDriver::run(const GemmJob& job, RunStats& stats) {
 // Host-port commands on a job in its engine form (engine_job).
 std::vector<int8_t> HostDriver::run_host(const GemmJob& job, RunStats& stats) {
   const model::TopParams& p = port_.params();
-  const uint64_t setup_start = port_.cycles();
-  set_precision(job.precision);
-  stats.host_cycles += port_.cycles() - setup_start;
   const Split split = plan_split(p, job.M, job.N, job.K);
   const int kt = ceil_div(job.K, p.Rows);
   std::vector<int8_t> c(timing_only_ ? 0 : size_t(job.M) * job.N, 0);
@@ -358,9 +358,6 @@ std::vector<int8_t> HostDriver::run_memory(const GemmJob& job, RunStats& stats) 
         "the GEMM's tensors need {} bytes of memory: more than the 2^{} the memory port addresses",
         total, model::addr::kMemAddrWidth));
   }
-  const uint64_t setup_start = port_.cycles();
-  set_precision(job.precision);
-  stats.host_cycles += port_.cycles() - setup_start;
   std::vector<uint8_t>& mem = dram_->image();
   mem.assign(size_t(total), kGuard);
   std::vector<int8_t> c(size_t(M * N), 0);

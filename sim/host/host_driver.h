@@ -97,8 +97,9 @@ class HostDriver {
 
   std::vector<int8_t> run_host(const GemmJob& job, RunStats& stats);
   std::vector<int8_t> run_memory(const GemmJob& job, RunStats& stats);
-  // Writes PRECISION and, for a 4-bit mode, reads it back: an engine without the mode stores
-  // int8 (the register's rule), and that is a one-line error, not a wrong result.
+  // Writes PRECISION (before the commands of every run) and, for a 4-bit mode, reads it back: an
+  // engine without the mode stores int8 (the register's rule), and that is a one-line error, not a
+  // wrong result.
   void set_precision(quant::Precision precision);
   void read_counters(RunStats& stats, bool memory);
 

@@ -13,7 +13,7 @@ uint64_t scalesim_ws_cycles(int64_t m, int64_t n, int64_t k, int rows, int cols)
 }
 
 uint64_t RunReport::peak_macs_per_cycle() const {
-  return uint64_t(rows) * uint64_t(cols) * (precision == "w4a4" ? 2 : 1);
+  return uint64_t(rows) * uint64_t(cols) * uint64_t(quant::macs_per_pe(precision));
 }
 
 uint64_t RunReport::ideal_cycles() const {
@@ -31,7 +31,7 @@ double RunReport::macs_per_cycle() const {
 
 uint64_t RunReport::scalesim_ws_cycles() const {
   // w4a4: the formula on the packed K (SCALE-Sim has one-byte words only).
-  return sim::scalesim_ws_cycles(m, n, precision == "w4a4" ? (k + 1) / 2 : k, rows, cols);
+  return sim::scalesim_ws_cycles(m, n, quant::engine_k(int(k), precision), rows, cols);
 }
 
 uint64_t RunReport::roofline_cycles() const {
@@ -49,7 +49,10 @@ std::string RunReport::text() const {
   std::string s;
   s += fmt::format("systolic run: engine {}, array {}x{}{}, GEMM M={} N={} K={}{}, {} rounding",
                    engine, rows, cols, weight_banks == 1 ? " (single weight bank)" : "", m, n, k,
-                   precision == "int8" ? "" : " " + precision, rounding);
+                   precision == quant::Precision::kInt8
+                       ? std::string()
+                       : std::string(" ") + quant::precision_name(precision),
+                   rounding);
   s += seed ? fmt::format(", seed {}\n", *seed) : "\n";
   s += fmt::format("  commands              {}\n", stats.commands);
   s += fmt::format("  cycles                {}   (start to done, summed over commands{})\n", e.busy,
@@ -95,14 +98,15 @@ std::string RunReport::text() const {
   s += fmt::format("  scratchpad writes     {}\n", wr);
   s += fmt::format("  MACs                  {}\n", e.macs);
   s += fmt::format("  ideal cycles          {}   (MACs / {})\n", ideal_cycles(),
-                   precision == "w4a4" ? "(2 * Rows * Cols): two MACs per PE" : "(Rows * Cols)");
+                   precision == quant::Precision::kW4A4 ? "(2 * Rows * Cols): two MACs per PE"
+                                                        : "(Rows * Cols)");
   s += fmt::format("  utilization           {:.2f} %\n", 100.0 * utilization());
   s += fmt::format("  MACs/cycle            {:.2f}   (peak {})\n", macs_per_cycle(),
                    peak_macs_per_cycle());
   s += fmt::format(
       "  SCALE-Sim WS cycles   {}   (ceil(K/R) ceil(N/C) (2R + C + M - 2) - 1{}; ours is "
       "{:.3f} of it)\n",
-      scalesim_ws_cycles(), precision == "w4a4" ? ", K packed: ceil(K/2)" : "",
+      scalesim_ws_cycles(), precision == quant::Precision::kW4A4 ? ", K packed: ceil(K/2)" : "",
       double(e.busy) / double(scalesim_ws_cycles()));
   if (model_cycles) {
     s += fmt::format("  co-simulation         model {} cycles, RTL {} cycles, {} mismatches\n",
@@ -170,7 +174,7 @@ nlohmann::json RunReport::json() const {
       {"cols", cols},
       {"weight_banks", weight_banks},
       {"rounding", rounding},
-      {"precision", precision},
+      {"precision", quant::precision_name(precision)},
       {"host_cycles", stats.host_cycles},
       {"matches_reference", matches_reference},
       {"mismatched_values", mismatched_values},

@@ -18,10 +18,10 @@ struct RunReport {
   int weight_banks = 2;  // 2: weights double-buffered, 1: not
   int64_t m = 0, n = 0, k = 0;
   std::string rounding;
-  std::string precision = "int8";  // int8 | w4a4 (two MACs per PE product: the peak doubles)
-  std::optional<uint64_t> seed;    // random inputs only
-  RunStats stats;                  // engine counters summed over commands, host cycles
-  bool timing_only = false;        // no data simulated: matches_reference is not known
+  quant::Precision precision = quant::Precision::kInt8;  // w4a4: two MACs per PE, the peak doubles
+  std::optional<uint64_t> seed;                          // random inputs only
+  RunStats stats;            // engine counters summed over commands, host cycles
+  bool timing_only = false;  // no data simulated: matches_reference is not known
   bool matches_reference = false;
   uint64_t mismatched_values = 0;
   std::optional<double> sqnr_db;  // float inputs only
