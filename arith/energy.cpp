@@ -52,6 +52,13 @@ OpCost EnergyTable::w4a4_mac() const {
   return m;
 }
 
+OpCost EnergyTable::w4a8_mac() const {
+  const OpCost adds = sum(op("int8_add"), op("int32_add"));
+  OpCost m = sum(op("int8x4_mult"), OpCost{adds.energy_pj / 2, adds.area_um2 / 2, adds.derived});
+  m.derived = true;
+  return m;
+}
+
 OpCost EnergyTable::fp_mac(const fp::Format& f) const {
   const std::string n = f.name;
   return sum(op(n + "_mult"), op(n + "_add"));

@@ -32,6 +32,9 @@ struct EnergyTable {
   // int8 add) and accumulates once (one int32 add), so a MAC is int4_mult + (int8_add +
   // int32_add) / 2.
   OpCost w4a4_mac() const;
+  // One MAC of a w4a8 command (derived, the same rule): int8x4_mult + (int8_add + int32_add) / 2
+  // (the pair's 12-bit products are added by an adder charged as int8_add, the nearest entry).
+  OpCost w4a8_mac() const;
   OpCost fp_mac(const fp::Format& f) const;
 };
 

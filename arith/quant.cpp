@@ -337,12 +337,23 @@ double sqnr_db(const std::vector<float>& ref, const std::vector<float>& test) {
   return 10.0 * std::log10(signal / noise);
 }
 
-const char* precision_name(Precision p) { return p == Precision::kW4A4 ? "w4a4" : "int8"; }
+const char* precision_name(Precision p) {
+  switch (p) {
+    case Precision::kW4A4:
+      return "w4a4";
+    case Precision::kW4A8:
+      return "w4a8";
+    case Precision::kInt8:
+      break;
+  }
+  return "int8";
+}
 
 Precision parse_precision(const std::string& s) {
   if (s == "int8") return Precision::kInt8;
+  if (s == "w4a8") return Precision::kW4A8;
   if (s == "w4a4") return Precision::kW4A4;
-  throw std::invalid_argument("precision '" + s.substr(0, 40) + "' is not int8 or w4a4");
+  throw std::invalid_argument("precision '" + s.substr(0, 40) + "' is not int8, w4a8 or w4a4");
 }
 
 long first_outside_int4(const std::vector<int8_t>& x) {

@@ -166,14 +166,19 @@ std::vector<float> gemm_float(const std::vector<float>& a, const std::vector<flo
 // ---------------------------------------------------------------------------------------------
 
 // int8: 8-bit A and B. w4a4: 4-bit weights and activations, signed, in [-8, 7]; the engine takes
-// them as nibble pairs along K (pack_int4_pairs). (w4a8 is planned: 4-bit weights, 8-bit A.)
-enum class Precision { kInt8, kW4A4 };
-const char* precision_name(Precision p);          // "int8", "w4a4"
+// them as nibble pairs along K (pack_int4_pairs). w4a8: 4-bit weights in [-8, 7] as nibble pairs
+// along K, 8-bit activations as byte pairs along K (an A word pair per slot on the engine).
+enum class Precision { kInt8, kW4A4, kW4A8 };
+const char* precision_name(Precision p);          // "int8", "w4a4", "w4a8"
 Precision parse_precision(const std::string& s);  // throws std::invalid_argument
-// The K the engine runs for a GEMM of depth k: k, or ceil(k / 2) nibble pairs in w4a4.
-inline int engine_k(int k, Precision p) { return p == Precision::kW4A4 ? (k + 1) / 2 : k; }
-// MACs a PE makes per cycle: 1, or 2 in w4a4 (the peak of an array is this x Rows x Cols).
-inline int macs_per_pe(Precision p) { return p == Precision::kW4A4 ? 2 : 1; }
+// Weights (B) of 4 bits: w4a4 and w4a8.
+inline bool four_bit_weights(Precision p) { return p != Precision::kInt8; }
+// Activations (A) of 4 bits: w4a4.
+inline bool four_bit_activations(Precision p) { return p == Precision::kW4A4; }
+// The K the engine runs for a GEMM of depth k: k, or ceil(k / 2) pairs in the 4-bit modes.
+inline int engine_k(int k, Precision p) { return four_bit_weights(p) ? (k + 1) / 2 : k; }
+// MACs a PE makes per cycle: 1, or 2 in the 4-bit modes (an array's peak is this x Rows x Cols).
+inline int macs_per_pe(Precision p) { return four_bit_weights(p) ? 2 : 1; }
 
 // Packs a row-major rows x cols matrix of 4-bit values (each in [-8, 7], stored one per int8)
 // into nibble pairs along `axis` (0: pairs of rows, 1: pairs of columns): element (i, j) of the

@@ -30,7 +30,7 @@ if(SYSTOLIC_BUILD_TESTS)
   set(_full_SYSTOLIC_REQUANT_CONFIGS
       "double_p2:Rounding=0,PipeDepth=2;single_p1:Rounding=1,PipeDepth=1;rt_p3:Rounding=2,PipeDepth=3;rt_p5:Rounding=2,PipeDepth=5;rt_p8:Rounding=2,PipeDepth=8")
   set(_full_SYSTOLIC_RTL_CONFIGS
-      "4x4;8x8;16x16;8x16:Int4=1;32x32;4x4:WeightBanks=1;8x8:AWords=128,BWords=256,CWords=64,QWords=4,Int4=1;4x4:Int4=1")
+      "4x4;8x8;16x16;8x16:Int4=1;32x32;4x4:WeightBanks=1;8x8:AWords=127,BWords=256,CWords=64,QWords=4,Int4=1;4x4:Int4=1")
   set(_full_SYSTOLIC_TRACE_CONFIGS "4x4;8x8;16x16;4x4:Int4=1")
 else()
   set(_full_SYSTOLIC_REQUANT_CONFIGS "rt_p3:Rounding=2,PipeDepth=3")

@@ -21,16 +21,16 @@ struct PeArrayParams {
   int Rows = 4;         // RTL parameter Rows
   int Cols = 4;         // RTL parameter Cols
   int WeightBanks = 2;  // RTL parameter WeightBanks: 2 (double-buffered) or 1
-  int Int4 = 0;         // RTL parameter Int4: 1 dual-mode PEs (int8 and w4a4)
+  int Int4 = 0;         // RTL parameter Int4: 1 dual-mode PEs (int8, w4a8, w4a4)
 };
 
 struct PeArrayIn {
-  std::vector<int8_t> a_i;         // [Rows]
+  std::vector<uint16_t> a_i;       // [Rows] activation lanes (8 bits, 16 with Int4 = 1)
   std::vector<uint8_t> a_valid_i;  // [Rows]
   std::vector<uint8_t> a_sel_i;    // [Rows]
   std::vector<uint8_t> w_load_i;   // [Rows]
   bool w_bank_i = false;
-  bool int4_i = false;          // w4a4 command: nibble-pair products (Int4 = 1 only)
+  uint8_t prec_i = 0;           // PRECISION code (Int4 = 1 only)
   std::vector<int8_t> w_row_i;  // [Cols]
 
   explicit PeArrayIn(const PeArrayParams& p)
@@ -78,7 +78,7 @@ class PeArray {
         for (int c = 0; c < p_.Cols; ++c) psum_above_[size_t(c)] = pe(r - 1, c).psum_o;
         above = psum_above_.data();
       }
-      rows_[size_t(r)].clock_pes(in.a_i[r], in.a_valid_i[r], in.a_sel_i[r], in.int4_i,
+      rows_[size_t(r)].clock_pes(in.a_i[r], in.a_valid_i[r], in.a_sel_i[r], in.prec_i,
                                  in.w_load_i[r], in.w_bank_i, in.w_row_i.data(), above);
     }
     refresh_outputs();

@@ -16,14 +16,14 @@ namespace systolic::model {
 struct PeRowParams {
   int Cols = 4;         // RTL parameter Cols
   int WeightBanks = 2;  // RTL parameter WeightBanks: 2 (double-buffered) or 1
-  int Int4 = 0;         // RTL parameter Int4: 1 dual-mode PEs (int8 and w4a4)
+  int Int4 = 0;         // RTL parameter Int4: 1 dual-mode PEs (int8, w4a8, w4a4)
 };
 
 struct PeRowIn {
-  int8_t a_i = 0;
+  uint16_t a_i = 0;  // activation lane (8 bits, 16 with Int4 = 1: see MacPeIn)
   bool a_valid_i = false;
   bool a_sel_i = false;
-  bool int4_i = false;  // w4a4 command (Int4 = 1 only)
+  uint8_t prec_i = 0;  // PRECISION code (Int4 = 1 only)
   bool w_load_i = false;
   bool w_bank_i = false;
   std::vector<int8_t> w_row_i;  // [Cols]
@@ -35,7 +35,7 @@ struct PeRowIn {
 struct PeRowOut {
   std::vector<int32_t> psum_o;   // [Cols]
   std::vector<uint8_t> valid_o;  // [Cols]
-  int8_t a_o = 0;
+  uint16_t a_o = 0;
   bool a_valid_o = false;
   bool a_sel_o = false;
 };
@@ -62,7 +62,7 @@ class PeRow {
   // registered outputs). The PEs are visited right to left, so each one still sees its left
   // neighbour's registers from before the edge.
   const PeRowOut& clock(const PeRowIn& in) {
-    clock_pes(in.a_i, in.a_valid_i, in.a_sel_i, in.int4_i, in.w_load_i, in.w_bank_i,
+    clock_pes(in.a_i, in.a_valid_i, in.a_sel_i, in.prec_i, in.w_load_i, in.w_bank_i,
               in.w_row_i.data(), in.psum_i.data());
     refresh_outputs();
     return out_;
@@ -70,7 +70,7 @@ class PeRow {
 
   // The same edge with the inputs passed apart, and psum_i[c] = 0 when psum_i is null (the top
   // row); the row's outputs are not gathered (pe_array reads its rows' PEs directly).
-  void clock_pes(int8_t a_i, bool a_valid_i, bool a_sel_i, bool int4_i, bool w_load_i,
+  void clock_pes(uint16_t a_i, bool a_valid_i, bool a_sel_i, uint8_t prec_i, bool w_load_i,
                  bool w_bank_i, const int8_t* w_row_i, const int32_t* psum_i) {
     for (int c = p_.Cols - 1; c >= 0; --c) {
       MacPeIn pin;
@@ -88,7 +88,7 @@ class PeRow {
       pin.w_load_i = w_load_i;
       pin.w_bank_i = w_bank_i;
       pin.w_i = w_row_i[c];
-      pin.int4_i = int4_i;
+      pin.prec_i = prec_i;
       pe_[size_t(c)].clock(pin, p_.WeightBanks, p_.Int4);
     }
   }

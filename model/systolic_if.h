@@ -46,6 +46,7 @@ inline constexpr int kSpadRegions = 6;
 inline constexpr int kMemAddrWidth = 32;
 inline constexpr int kErrWidth = 3;
 inline constexpr int kPrecInt8 = 0;
+inline constexpr int kPrecW4a8 = 1;
 inline constexpr int kPrecW4a4 = 2;
 
 // Host address regions (host_addr_i[31:28])
@@ -91,7 +92,7 @@ enum Reg : uint32_t {
   kActMin = 10,  // RW: activation clamp, lower bound
   kActMax = 11,  // RW: activation clamp, upper bound
   kRounding = 12,  // RW: 0 double rounding, 1 single rounding
-  kPrecision = 13,  // RW: 0 int8, 2 w4a4 (A and B hold nibble pairs along K; K is the packed K); a mode the build lacks is stored as 0
+  kPrecision = 13,  // RW: 0 int8, 1 w4a8 (B nibble pairs, A int8 pairs along K in word pairs), 2 w4a4 (A and B nibble pairs along K); K is the packed K; a mode the build lacks is stored as 0
   kCycBusy = 16,  // R: cycles of the last command (busy_o = 1)
   kCycWstall = 17,  // R: of those: no slot issued, some still to issue (waiting for weights)
   kCycCompute = 18,  // R: of those: a slot issued
@@ -179,7 +180,7 @@ inline constexpr RegInfo kRegTable[] = {
     {kActMin, "ACT_MIN", "RW", 8, true, -128, "activation clamp, lower bound"},
     {kActMax, "ACT_MAX", "RW", 8, true, 127, "activation clamp, upper bound"},
     {kRounding, "ROUNDING", "RW", 1, false, 0, "0 double rounding, 1 single rounding"},
-    {kPrecision, "PRECISION", "RW", 2, false, 0, "0 int8, 2 w4a4 (A and B hold nibble pairs along K; K is the packed K); a mode the build lacks is stored as 0"},
+    {kPrecision, "PRECISION", "RW", 2, false, 0, "0 int8, 1 w4a8 (B nibble pairs, A int8 pairs along K in word pairs), 2 w4a4 (A and B nibble pairs along K); K is the packed K; a mode the build lacks is stored as 0"},
     {kCycBusy, "CYC_BUSY", "R", 32, false, 0, "cycles of the last command (busy_o = 1)"},
     {kCycWstall, "CYC_WSTALL", "R", 32, false, 0, "of those: no slot issued, some still to issue (waiting for weights)"},
     {kCycCompute, "CYC_COMPUTE", "R", 32, false, 0, "of those: a slot issued"},
@@ -317,7 +318,7 @@ inline constexpr uint32_t lane_of(uint32_t addr) {
   X(RequantDepth, 3, 1, 16, "requant_depth", "pipeline depth (latency) of the requant units") \
   X(WeightBanks, 2, 1, 2, "double_buffer", "weight banks per PE: 2 double-buffers the weights, 1 does not") \
   X(MemBytesLog2, 4, 3, 6, "mem_bytes_log2", "memory port beat of 2^MemBytesLog2 bytes (3 .. 6: a 64- to 512-bit bus)") \
-  X(Int4, 0, 0, 1, "int4", "1: dual-mode PEs that also run 4-bit commands (PRECISION w4a4), 0: INT8-only PEs")
+  X(Int4, 0, 0, 1, "int4", "1: dual-mode PEs that also run 4-bit commands (PRECISION w4a8, w4a4), 0: INT8-only PEs")
 
 struct ParamInfo {
   const char* name;
@@ -366,7 +367,7 @@ struct TopParams {
   int RequantDepth = 3;  // pipeline depth (latency) of the requant units
   int WeightBanks = 2;  // weight banks per PE: 2 double-buffers the weights, 1 does not
   int MemBytesLog2 = 4;  // memory port beat of 2^MemBytesLog2 bytes (3 .. 6: a 64- to 512-bit bus)
-  int Int4 = 0;  // 1: dual-mode PEs that also run 4-bit commands (PRECISION w4a4), 0: INT8-only PEs
+  int Int4 = 0;  // 1: dual-mode PEs that also run 4-bit commands (PRECISION w4a8, w4a4), 0: INT8-only PEs
   // Every parameter inside its limits, else std::invalid_argument naming it.
   void validate() const {
     check_param("Rows", Rows);
@@ -569,7 +570,7 @@ struct SystolicRegsParams {
   int Rows = 16;  // array rows (K per tile)
   int Cols = 16;  // array columns (N per tile)
   int MemBytesLog2 = 4;  // memory port beat of 2^MemBytesLog2 bytes (3 .. 6: a 64- to 512-bit bus)
-  int Int4 = 0;  // 1: dual-mode PEs that also run 4-bit commands (PRECISION w4a4), 0: INT8-only PEs
+  int Int4 = 0;  // 1: dual-mode PEs that also run 4-bit commands (PRECISION w4a8, w4a4), 0: INT8-only PEs
   // Every parameter inside its limits, else std::invalid_argument naming it.
   void validate() const {
     check_param("Rows", Rows);
@@ -850,6 +851,7 @@ DmaParams dma_params(const P& top) {
   X(ld_b_i, uint32_t, kMemAddrWidth) \
   X(ld_c_i, uint32_t, kMemAddrWidth) \
   X(dram_bw_i, uint32_t, 32) \
+  X(precision_i, uint32_t, 2) \
   X(tile_done_i, bool, 1) \
   L(c_rd_data_i, p.Cols, kDataWidth, true) \
   X(mem_req_ready_i, bool, 1) \

@@ -280,7 +280,9 @@ void SystolicRegs::tick(const SystolicRegsIn& in) {
         break;
       case iface::kPrecision:  // a mode the build lacks is stored as int8
         r.precision_q =
-            (p_.Int4 == 1 && w == uint32_t(iface::kPrecW4a4)) ? iface::kPrecW4a4 : iface::kPrecInt8;
+            (p_.Int4 == 1 && (w == uint32_t(iface::kPrecW4a4) || w == uint32_t(iface::kPrecW4a8)))
+                ? w
+                : uint32_t(iface::kPrecInt8);
         break;
       case iface::kDramA:
       case iface::kDramB:

@@ -84,10 +84,31 @@ void SystolicTop::issue(const TileCtrlOut& co) {
   s.due = cycle_ + uint64_t(p_.Rows + p_.Cols);
   int32_t* psum = s.psum.data();
   std::fill(s.psum.begin(), s.psum.end(), 0);
-  const int8_t* arow = a_.word(co.s_addr_o);
-  if (!arow) return;
   const uint64_t b0 = bank_bbase_[co.s_bank_o ? 1 : 0];
   const int nv = int(co.s_nv_o);
+  if (regs_.regs().precision_q == uint32_t(iface::kPrecW4a8)) {
+    // w4a8: the slot reads the A word pair p = (A_BASE >> 1) + (s_addr - A_BASE), words 2p and
+    // 2p + 1 (rtl/systolic_top.sv): array row r takes the pair's bytes 2r and 2r + 1, activations
+    // k = 2r and 2r + 1 of the K-tile, and its weight byte holds their two signed nibbles.
+    const uint64_t base = dma_.busy() ? dma_.out().tile_a_base_o : regs_.regs().a_base_q;
+    const uint64_t pair = (base >> 1) + (co.s_addr_o - base);
+    const int8_t* half[2] = {a_.word(2 * pair), a_.word(2 * pair + 1)};
+    const int rows = p_.Rows;
+    for (int r = 0; r < int(co.s_kv_o); ++r) {
+      const int8_t* brow = b_.word(b0 + uint64_t(r));
+      if (!brow) continue;
+      const int i0 = 2 * r, i1 = 2 * r + 1;  // byte i of the pair: word i / Rows, lane i % Rows
+      const int32_t a0 = half[i0 / rows] ? half[i0 / rows][i0 % rows] : 0;
+      const int32_t a1 = half[i1 / rows] ? half[i1 / rows][i1 % rows] : 0;
+      if (a0 == 0 && a1 == 0) continue;
+      for (int c = 0; c < nv; ++c) {
+        psum[c] += a0 * MacPe::nibble(brow[c], 0) + a1 * MacPe::nibble(brow[c], 1);
+      }
+    }
+    return;
+  }
+  const int8_t* arow = a_.word(co.s_addr_o);
+  if (!arow) return;
   if (regs_.regs().precision_q == uint32_t(iface::kPrecW4a4)) {
     // w4a4: every byte is a pair of signed nibbles along K (low nibble first), and a PE adds
     // both products (rtl/mac_pe.sv, model/mac_pe.h).
@@ -340,6 +361,7 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
     di.ld_b_i = ro.ld_b_o;
     di.ld_c_i = ro.ld_c_o;
     di.dram_bw_i = ro.dram_bw_o;
+    di.precision_i = ro.precision_o;
     di.mem_req_ready_i = in.mem_req_ready_i;
     di.mem_rsp_valid_i = in.mem_rsp_valid_i;
     if (in.mem_rsp_rdata_i.size() == di.mem_rsp_rdata_i.size()) {

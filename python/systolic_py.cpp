@@ -87,7 +87,7 @@ struct Engine {
   std::mutex busy;
 };
 
-// int4: 1 needs dual-mode PEs (a w4a4 run), -1 takes the first build of the array.
+// int4: 1 needs dual-mode PEs (a w4a8 or w4a4 run), -1 takes the first build of the array.
 Engine& engine_for(const std::string& engine, int rows, int cols, int weight_banks, int int4) {
   static std::mutex m;
   static std::map<std::tuple<std::string, int, int, int, int>, std::unique_ptr<Engine>> engines;
@@ -156,7 +156,7 @@ py::tuple run(const py::object& a_obj, const py::object& b_obj, const py::object
     q::validate(job.q, job.N);
 
     Engine& eng =
-        engine_for(engine, rows, cols, weight_banks, prec == q::Precision::kW4A4 ? 1 : -1);
+        engine_for(engine, rows, cols, weight_banks, prec != q::Precision::kInt8 ? 1 : -1);
     std::lock_guard<std::mutex> lock(eng.busy);  // one run at a time per engine
     sim::HostPort* port = eng.port.get();
     port->reset();
@@ -371,7 +371,8 @@ PYBIND11_MODULE(systolic, m) {
         py::arg("weight_banks") = 2, py::arg("precision") = "int8",
         "Runs int8 C = requant(A @ B + bias) on the engine; returns (C, report) with the keys of "
         "`systolic run --json`. precision='w4a4': A and B hold 4-bit values (-8 .. 7) in int8 "
-        "arrays, run two MACs per PE a cycle on dual-mode PEs (Int4 = 1).");
+        "arrays; 'w4a8': B does, A is int8; both run two MACs per PE a cycle on dual-mode PEs "
+        "(Int4 = 1).");
   m.def("quantize", &quantize, py::arg("r"), py::arg("scale"), py::arg("zero_point") = 0,
         py::arg("bits") = 8, py::arg("narrow") = false,
         "q = clamp(round(r / scale) + zero_point) element-wise (float32, ties away from zero).");

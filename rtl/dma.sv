@@ -13,7 +13,9 @@
 //     2^MemAddrWidth, or rows > 1 and ld < row_bytes (A: M x K, B: K x N, C: M x N int8;
 //     BIAS, M0: 4N bytes; SHIFT: N bytes);
 //   3 C's extent [dram_c, end) overlaps the extent of A, B, BIAS, M0 or SHIFT (extents, not
-//     bytes: a C interleaved between another tensor's rows is refused too).
+//     bytes: a C interleaved between another tensor's rows is refused too);
+//   4 precision_i is PrecW4a8: memory commands run int8 and w4a4 only (a w4a8 slot reads an A
+//     word pair, a layout these transfers do not write). Checked first.
 // A command with M, N or K = 0 ends there without error and without memory traffic. Else the
 // plan: NTb = min(NT, HalfB div K, HalfQ, HalfC) N-tiles per panel (Nb = min(NTb*Cols, N)
 // columns), Mb = min(M, HalfA div KT, HalfC div NTb) rows per block; blocks (m-block, panel) in
@@ -116,6 +118,7 @@ module dma #(
   input  logic [systolic_pkg::MemAddrWidth-1:0]  ld_b_i,
   input  logic [systolic_pkg::MemAddrWidth-1:0]  ld_c_i,
   input  logic [31:0]                            dram_bw_i,
+  input  logic [1:0]                             precision_i,  // PRECISION (constant while busy)
   input  logic                                   tile_done_i,
   input  logic [Cols*systolic_pkg::DataWidth-1:0] c_rd_data_i,
   input  logic                                   mem_req_ready_i,
@@ -365,7 +368,8 @@ module dma #(
                   ((64'(dram_c_i) < xbias_end) && (64'(dram_bias_i) < xc_end)) ||
                   ((64'(dram_c_i) < xm0_end) && (64'(dram_m0_i) < xc_end)) ||
                   ((64'(dram_c_i) < xshift_end) && (64'(dram_shift_i) < xc_end));
-    check_err = bad_spad ? 3'd1 : bad_mem ? 3'd2 : bad_overlap ? 3'd3 : 3'd0;
+    check_err = (precision_i == 2'(systolic_pkg::PrecW4a8)) ? 3'd4
+              : bad_spad ? 3'd1 : bad_mem ? 3'd2 : bad_overlap ? 3'd3 : 3'd0;
   end
 
   // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 // input_skew: the activation skew in front of pe_array (docs/architecture.md section 4; modelled
 // inside the C++ twin model/systolic_top.h).
 //
-// Takes one A word (Rows int8 lanes) per cycle, with its slot valid bit, weight bank select and
+// Takes one A word (Rows lanes of Width bits: an int8, or with 4-bit PEs an int8 or byte pair in
+// 16 bits) per cycle, with its slot valid bit, weight bank select and
 // the tile's number of valid rows kv, and delays lane r by r cycles so that it enters array row r
 // one cycle after row r - 1. Lanes r >= kv enter as 0 (their activation slot stays valid: the
 // weights of those rows are 0 as well), and so does every lane of an invalid slot.
@@ -11,21 +12,22 @@
 //     sel_i of cycle t - r. Row 0 is combinational (no register), row r has r registers.
 //   - Reset (rst_ni = 0, asynchronous) clears every register: all delayed outputs 0.
 module input_skew #(
-  parameter int Rows = 4  // array rows (lanes of an A word), 2..256
+  parameter int Rows  = 4,                       // array rows (lanes of an A word), 2..256
+  parameter int Width = systolic_pkg::DataWidth  // bits per lane (2 * DataWidth with Int4 = 1)
 ) (
   input  logic                       clk_i,
   input  logic                       rst_ni,
-  input  logic [Rows*systolic_pkg::DataWidth-1:0] a_i,      // a_i[r*8 +: 8]: signed activation of lane r
+  input  logic [Rows*Width-1:0]      a_i,      // a_i[r*Width +: Width]: activation of lane r
   input  logic                       valid_i,  // the slot is occupied
   input  logic                       sel_i,    // weight bank of the slot's tile
   input  logic [$clog2(Rows+1)-1:0]  kv_i,     // valid rows of the tile, 1..Rows
-  output logic [Rows*systolic_pkg::DataWidth-1:0] a_o,      // to pe_array a_i
+  output logic [Rows*Width-1:0]      a_o,      // to pe_array a_i
   output logic [Rows-1:0]            valid_o,  // to pe_array a_valid_i
   output logic [Rows-1:0]            sel_o     // to pe_array a_sel_i
 );
 
   localparam int KvWidth = $clog2(Rows + 1);
-  localparam int DataW   = systolic_pkg::DataWidth;
+  localparam int DataW   = Width;
 
   for (genvar r = 0; r < Rows; r++) begin : g_row
     logic       lane_on;

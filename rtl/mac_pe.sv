@@ -9,37 +9,41 @@
 // Cycle behaviour (every register updates at the rising edge that ends the cycle):
 //   - a_o <= a_i, a_valid_o <= a_valid_i, a_sel_o <= a_sel_i (always, also while a_valid_i = 0).
 //   - psum_o <= psum_i + (a_valid_i ? prod : 0), AccWidth-bit two's complement wrap-around, where
-//     prod = a_i * w[a_sel_i], exact (2 * DataWidth bits, sign-extended), or, with Int4 = 1 and
-//     int4_i = 1 (PRECISION w4a4), the sum of two nibble products
-//     prod = a_i[3:0] * w[a_sel_i][3:0] + a_i[7:4] * w[a_sel_i][7:4], every nibble signed.
-//     The dual-mode PE computes both with the same two 9 x 5-bit signed multipliers: in int8 the
-//     weight splits into its signed high and unsigned low nibble, a*w = (a*w_hi << 4) + a*w_lo.
+//     prod = a_i[7:0] * w[a_sel_i], exact (2 * DataWidth bits, sign-extended), or, with Int4 = 1,
+//     the sum of two products of the weight's signed nibbles w_lo = w[3:0], w_hi = w[7:4]:
+//       prec_i = PrecW4a4: prod = a_i[3:0] * w_lo + a_i[7:4] * w_hi (signed activation nibbles);
+//       prec_i = PrecW4a8: prod = a_i[7:0] * w_lo + a_i[15:8] * w_hi (signed activation bytes).
+//     The dual-mode PE computes all three with the same two 9 x 5-bit signed multipliers: in int8
+//     the weight splits into its signed high and unsigned low nibble, a*w = (a*w_hi << 4) + a*w_lo.
+//     With Int4 = 1 the activation lane is 2 * DataWidth bits wide (a_i[15:8] is used by w4a8
+//     only and passed on right in every mode); with Int4 = 0 it is DataWidth bits.
 //   - if w_load_i: w[w_bank_i] <= w_i. A load and a use of the same bank at the same edge use the
 //     old weight (the product reads the bank register before the edge).
 //   - w_o = {w[1], w[0]}, the two bank registers (for tracing and tests); w[1] = 0 when
 //     WeightBanks = 1.
 //   - Latency: one cycle from a_i / a_valid_i / a_sel_i / psum_i to a_o / a_valid_o / a_sel_o /
 //     psum_o. No combinational path from any input to any output.
-//   - int4_i is a command-long mode (the PRECISION register): it is read with a_i, like it.
-//     With Int4 = 0 it is ignored (the INT8-only PE has one 8 x 8 multiplier).
+//   - prec_i is a command-long mode (the PRECISION register's code): it is read with a_i, like
+//     it. With Int4 = 0 it is ignored (the INT8-only PE has one 8 x 8 multiplier); with Int4 = 1
+//     a code other than PrecW4a4 and PrecW4a8 computes int8.
 //   - Reset (rst_ni = 0, asynchronous) clears every register: all outputs and both banks are 0.
 module mac_pe #(
   parameter int DataWidth   = 8,   // activation and weight width (signed)
   parameter int AccWidth    = 32,  // partial-sum width (signed), >= 2 * DataWidth
   parameter int WeightBanks = 2,   // 2: double-buffered weights, 1: a single weight register
-  parameter int Int4        = 0    // 1: dual-mode (int8 and nibble pairs; DataWidth = 8), 0: int8
+  parameter int Int4        = 0    // 1: dual-mode (int8, w4a8, w4a4; DataWidth = 8), 0: int8
 ) (
   input  logic                          clk_i,
   input  logic                          rst_ni,
-  input  logic signed [DataWidth-1:0]   a_i,
+  input  logic [((Int4 == 1) ? 2 : 1)*DataWidth-1:0] a_i,  // activation (w4a8: a byte pair)
   input  logic                          a_valid_i,
   input  logic                          a_sel_i,    // weight bank the activation multiplies with
-  input  logic                          int4_i,     // operands are nibble pairs (Int4 = 1 only)
+  input  logic        [1:0]             prec_i,     // PRECISION code (Int4 = 1 only)
   input  logic signed [AccWidth-1:0]    psum_i,
   input  logic                          w_load_i,   // write w_i into bank w_bank_i at this edge
   input  logic                          w_bank_i,
   input  logic signed [DataWidth-1:0]   w_i,
-  output logic signed [DataWidth-1:0]   a_o,
+  output logic [((Int4 == 1) ? 2 : 1)*DataWidth-1:0] a_o,
   output logic                          a_valid_o,
   output logic                          a_sel_o,
   output logic signed [AccWidth-1:0]    psum_o,
@@ -47,11 +51,12 @@ module mac_pe #(
 );
 
   localparam int ProdWidth = 2 * DataWidth;
+  localparam int ALane     = ((Int4 == 1) ? 2 : 1) * DataWidth;  // activation lane bits
 
   // ---------------------------------------------------------------------------------------------
   // Registers and their next state (one process: the simulator evaluates each PE once per edge)
   // ---------------------------------------------------------------------------------------------
-  logic signed [DataWidth-1:0] a_q;
+  logic        [ALane-1:0]     a_q;
   logic                        a_valid_q;
   logic                        a_sel_q;
   logic signed [AccWidth-1:0]  psum_q;
@@ -64,24 +69,30 @@ module mac_pe #(
   assign w_use = (WeightBanks == 2 && a_sel_i) ? w1_q : w0_q;
 
   if (Int4 == 1) begin : g_dual
-    // Two 9 x 5-bit signed multipliers serve both modes (DataWidth = 8, asserted below):
-    //   int8: x0 = x1 = a, y0 = {0, w[3:0]} (unsigned), y1 = w[7:4]; prod = p0 + (p1 << 4)
-    //   w4a4: x0 = a[3:0], y0 = w[3:0], x1 = a[7:4], y1 = w[7:4] (signed); prod = p0 + p1
+    // Two 9 x 5-bit signed multipliers serve the three modes (DataWidth = 8, asserted below):
+    //   int8: x0 = x1 = a[7:0], y0 = {0, w[3:0]} (unsigned), y1 = w[7:4]; prod = p0 + (p1 << 4)
+    //   w4a4: x0 = a[3:0], x1 = a[7:4], y0 = w[3:0], y1 = w[7:4] (all signed); prod = p0 + p1
+    //   w4a8: x0 = a[7:0], x1 = a[15:8], y0 = w[3:0], y1 = w[7:4] (all signed); prod = p0 + p1
+    logic               w4a4, w4a8, nib;
     logic signed [8:0]  x0, x1;
     logic signed [4:0]  y0, y1;
     logic signed [13:0] p0, p1;
-    assign x0   = int4_i ? 9'($signed(a_i[3:0])) : 9'(a_i);
-    assign x1   = int4_i ? 9'($signed(a_i[7:4])) : 9'(a_i);
-    assign y0   = int4_i ? 5'($signed(w_use[3:0])) : {1'b0, w_use[3:0]};
+    assign w4a4 = prec_i == 2'(systolic_pkg::PrecW4a4);
+    assign w4a8 = prec_i == 2'(systolic_pkg::PrecW4a8);
+    assign nib  = w4a4 || w4a8;  // the weight is a nibble pair
+    assign x0   = w4a4 ? 9'($signed(a_i[3:0])) : 9'($signed(a_i[7:0]));
+    assign x1   = w4a4 ? 9'($signed(a_i[7:4]))
+                : w4a8 ? 9'($signed(a_i[15:8])) : 9'($signed(a_i[7:0]));
+    assign y0   = nib ? 5'($signed(w_use[3:0])) : {1'b0, w_use[3:0]};
     assign y1   = 5'($signed(w_use[7:4]));
     assign p0   = 14'(x0) * 14'(y0);
     assign p1   = 14'(x1) * 14'(y1);
-    assign prod = int4_i ? ProdWidth'(p0) + ProdWidth'(p1)
-                         : ProdWidth'(p0) + (ProdWidth'(p1) <<< 4);
+    assign prod = nib ? ProdWidth'(p0) + ProdWidth'(p1)
+                      : ProdWidth'(p0) + (ProdWidth'(p1) <<< 4);
   end else begin : g_int8
-    logic unused_int4;
-    assign unused_int4 = int4_i;
-    assign prod = ProdWidth'(a_i) * ProdWidth'(w_use);
+    logic [1:0] unused_prec;
+    assign unused_prec = prec_i;
+    assign prod = ProdWidth'($signed(a_i)) * ProdWidth'(w_use);
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin

@@ -4,8 +4,8 @@
 // PE (r, c) is g_row[r].u_row.g_col[c].u_pe. Activations (with their valid bit and weight-bank
 // select) enter row r at the left edge and move one PE right per cycle; partial sums start at 0
 // above the top row and move one PE down per cycle. The bottom row's partial sums are the outputs.
-// Every vector port is flattened, element i at [i*W +: W]: a_i[r*8 +: 8], w_row_i[c*8 +: 8],
-// psum_o[c*32 +: 32]. No port is wider than Cols x 32 bits: the PE accumulators are not exported.
+// Every vector port is flattened, element i at [i*W +: W]: a_i[r*L +: L] (L = 8, or 16 with
+// Int4 = 1), w_row_i[c*8 +: 8], psum_o[c*32 +: 32]. No port is wider than Cols x 32 bits: the PE accumulators are not exported.
 //
 // Cycle behaviour (every register is inside a mac_pe; see rtl/mac_pe.sv and rtl/pe_row.sv):
 //   - PE (r, 0) takes a_i[r], a_valid_i[r], a_sel_i[r]; PE (r, c) with c > 0 takes the registered
@@ -18,21 +18,22 @@
 //   - Timing: if a_i[r] carries A[m][r] with a_valid_i[r] = 1 in cycle t + r for every r, then
 //     psum_o[c] = sum_r A[m][r] * w_r,c[a_sel] (32-bit wrap-around) with psum_valid_o[c] = 1 in
 //     cycle t + Rows + c. No combinational path from any input to any output.
-//   - int4_i (Int4 = 1: the command's PRECISION is w4a4) reaches every PE unregistered; each PE
-//     then adds the two nibble products of its byte pair (rtl/mac_pe.sv). Constant during a command.
+//   - prec_i (Int4 = 1: the command's PRECISION code) reaches every PE unregistered; in w4a4 and
+//     w4a8 each PE adds the two products of its weight's nibbles with the activation's nibble or
+//     byte pair (rtl/mac_pe.sv). Constant during a command.
 //   - Reset (rst_ni = 0, asynchronous) clears every register in every PE: outputs and weights 0.
 module pe_array #(
   parameter int Rows        = 4,  // PE rows (the K dimension of a tile), 2..256
   parameter int Cols        = 4,  // PE columns (the N dimension of a tile), 2..256
   parameter int WeightBanks = 2,  // weight banks per PE: 2 (double-buffered) or 1 (see mac_pe)
-  parameter int Int4        = 0   // 1: dual-mode PEs (int8 and w4a4), 0: INT8-only
+  parameter int Int4        = 0   // 1: dual-mode PEs (int8, w4a8, w4a4), 0: INT8-only
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
-  input  logic [Rows*systolic_pkg::DataWidth-1:0] a_i,           // a_i[r*8 +: 8]: signed activation entering row r
+  input  logic [Rows*((Int4 == 1) ? 2 : 1)*systolic_pkg::DataWidth-1:0] a_i,  // a_i[r*L +: L]: row r's activation
   input  logic [Rows-1:0]    a_valid_i,
   input  logic [Rows-1:0]    a_sel_i,       // weight bank each row's activation multiplies with
-  input  logic               int4_i,        // w4a4 command: nibble-pair products (Int4 = 1 only)
+  input  logic [1:0]         prec_i,        // PRECISION code (Int4 = 1 only)
   input  logic [Rows-1:0]    w_load_i,      // row r loads w_row_i into bank w_bank_i this edge
   input  logic               w_bank_i,
   input  logic [Cols*systolic_pkg::DataWidth-1:0] w_row_i,       // w_row_i[c*8 +: 8]: signed weight for column c
@@ -42,6 +43,7 @@ module pe_array #(
 
   localparam int DataWidth = systolic_pkg::DataWidth;
   localparam int AccWidth  = systolic_pkg::AccWidth;
+  localparam int ALane     = ((Int4 == 1) ? 2 : 1) * DataWidth;  // activation lane bits
   localparam int RowBits   = Cols * AccWidth;  // one row's partial sums
 
   // ---------------------------------------------------------------------------------------------
@@ -53,7 +55,7 @@ module pe_array #(
   logic [(Rows+1)*RowBits-1:0] psum_v;
   // What each row passes on at its right edge, and its per-column valid bits: only the bottom
   // row's valid bits leave the array.
-  logic [Rows*(DataWidth+2)-1:0] unused_right;
+  logic [Rows*(ALane+2)-1:0]     unused_right;
   logic [Rows*Cols-1:0]          row_valid;
 
   assign psum_v[RowBits-1:0] = '0;  // above the top row
@@ -69,19 +71,19 @@ module pe_array #(
     ) u_row (
       .clk_i    (clk_i),
       .rst_ni   (rst_ni),
-      .a_i      (a_i[r*DataWidth +: DataWidth]),
+      .a_i      (a_i[r*ALane +: ALane]),
       .a_valid_i(a_valid_i[r]),
       .a_sel_i  (a_sel_i[r]),
-      .int4_i   (int4_i),
+      .prec_i   (prec_i),
       .w_load_i (w_load_i[r]),
       .w_bank_i (w_bank_i),
       .w_row_i  (w_row_i),
       .psum_i   (psum_v[r*RowBits +: RowBits]),
       .psum_o   (psum_v[(r+1)*RowBits +: RowBits]),
       .valid_o  (row_valid[r*Cols +: Cols]),
-      .a_o      (unused_right[r*(DataWidth+2)+2 +: DataWidth]),
-      .a_valid_o(unused_right[r*(DataWidth+2)+1]),
-      .a_sel_o  (unused_right[r*(DataWidth+2)])
+      .a_o      (unused_right[r*(ALane+2)+2 +: ALane]),
+      .a_valid_o(unused_right[r*(ALane+2)+1]),
+      .a_sel_o  (unused_right[r*(ALane+2)])
     );
   end
 

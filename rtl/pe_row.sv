@@ -18,38 +18,40 @@
 //     row (pe_array's psum_valid_o is valid_o of the bottom row).
 //   - Weights: if w_load_i, every PE c writes w_row_i[c] into bank w_bank_i at this edge. A load
 //     and a use of the same bank in the same PE at the same edge use the old weight.
-//   - int4_i (the command's PRECISION is w4a4; Int4 = 1 only) goes to every PE unregistered: it
-//     is constant while a command runs.
+//   - prec_i (the command's PRECISION code; Int4 = 1 only) goes to every PE unregistered: it is
+//     constant while a command runs. With Int4 = 1 an activation lane is 16 bits (a byte pair
+//     in w4a8, the byte in bits 7:0 otherwise), with Int4 = 0 8 bits.
 //   - No combinational path from any input to any output.
 //   - Reset (rst_ni = 0, asynchronous) clears every register of every PE.
 module pe_row #(
   parameter int Cols        = 4,  // PEs in the row (the N dimension of a tile), 2..256
   parameter int WeightBanks = 2,  // weight banks per PE: 2 (double-buffered) or 1 (see mac_pe)
-  parameter int Int4        = 0   // 1: dual-mode PEs (int8 and w4a4), 0: INT8-only (see mac_pe)
+  parameter int Int4        = 0   // 1: dual-mode PEs (int8, w4a8, w4a4), 0: INT8-only (see mac_pe)
 ) (
   input  logic                                   clk_i,
   input  logic                                   rst_ni,
-  input  logic [systolic_pkg::DataWidth-1:0]      a_i,        // signed activation entering PE 0
+  input  logic [((Int4 == 1) ? 2 : 1)*systolic_pkg::DataWidth-1:0] a_i,  // activation entering PE 0
   input  logic                                   a_valid_i,
   input  logic                                   a_sel_i,    // weight bank it multiplies with
-  input  logic                                   int4_i,     // w4a4 command (Int4 = 1 only)
+  input  logic [1:0]                             prec_i,     // PRECISION code (Int4 = 1 only)
   input  logic                                   w_load_i,   // load w_row_i into bank w_bank_i
   input  logic                                   w_bank_i,
   input  logic [Cols*systolic_pkg::DataWidth-1:0] w_row_i,    // w_row_i[c*8 +: 8]: PE c's weight
   input  logic [Cols*systolic_pkg::AccWidth-1:0]  psum_i,     // psum_i[c*32 +: 32]: from above
   output logic [Cols*systolic_pkg::AccWidth-1:0]  psum_o,     // psum_o[c*32 +: 32]: PE c's psum
   output logic [Cols-1:0]                        valid_o,    // PE c's registered a_valid
-  output logic [systolic_pkg::DataWidth-1:0]      a_o,        // what PE Cols-1 passes right
+  output logic [((Int4 == 1) ? 2 : 1)*systolic_pkg::DataWidth-1:0] a_o,        // what PE Cols-1 passes right
   output logic                                   a_valid_o,
   output logic                                   a_sel_o
 );
 
   localparam int DataWidth = systolic_pkg::DataWidth;
   localparam int AccWidth  = systolic_pkg::AccWidth;
+  localparam int ALane     = ((Int4 == 1) ? 2 : 1) * DataWidth;  // activation lane bits
 
   // One net per PE port, in unpacked arrays (per-element nets keep Icarus and Verilator fast).
   // Position c: the input of PE c for c < Cols, the right edge (output of PE Cols-1) for c = Cols.
-  logic [DataWidth-1:0] a_h       [Cols+1];
+  logic [ALane-1:0]     a_h       [Cols+1];
   logic                 a_valid_h [Cols+1];
   logic                 a_sel_h   [Cols+1];
 
@@ -72,7 +74,7 @@ module pe_row #(
       .a_i      (a_h[c]),
       .a_valid_i(a_valid_h[c]),
       .a_sel_i  (a_sel_h[c]),
-      .int4_i   (int4_i),
+      .prec_i   (prec_i),
       .psum_i   (psum_i[c*AccWidth +: AccWidth]),
       .w_load_i (w_load_i),
       .w_bank_i (w_bank_i),

@@ -26,6 +26,7 @@ package systolic_pkg;
   localparam int MemAddrWidth = 32;
   localparam int ErrWidth = 3;
   localparam int PrecInt8 = 0;
+  localparam int PrecW4a8 = 1;
   localparam int PrecW4a4 = 2;
 
   // systolic_top parameters: defaults and limits (inclusive), checked at elaboration
@@ -59,7 +60,7 @@ package systolic_pkg;
   localparam int MemBytesLog2Default = 4;  // memory port beat of 2^MemBytesLog2 bytes (3 .. 6: a 64- to 512-bit bus)
   localparam int MemBytesLog2Min = 3;
   localparam int MemBytesLog2Max = 6;
-  localparam int Int4Default = 0;  // 1: dual-mode PEs that also run 4-bit commands (PRECISION w4a4), 0: INT8-only PEs
+  localparam int Int4Default = 0;  // 1: dual-mode PEs that also run 4-bit commands (PRECISION w4a8, w4a4), 0: INT8-only PEs
   localparam int Int4Min = 0;
   localparam int Int4Max = 1;
 
@@ -86,7 +87,7 @@ package systolic_pkg;
   localparam logic [LaneWidth-1:0] RegActMin = 8'd10;  // RW: activation clamp, lower bound
   localparam logic [LaneWidth-1:0] RegActMax = 8'd11;  // RW: activation clamp, upper bound
   localparam logic [LaneWidth-1:0] RegRounding = 8'd12;  // RW: 0 double rounding, 1 single rounding
-  localparam logic [LaneWidth-1:0] RegPrecision = 8'd13;  // RW: 0 int8, 2 w4a4 (A and B hold nibble pairs along K; K is the packed K); a mode the build lacks is stored as 0
+  localparam logic [LaneWidth-1:0] RegPrecision = 8'd13;  // RW: 0 int8, 1 w4a8 (B nibble pairs, A int8 pairs along K in word pairs), 2 w4a4 (A and B nibble pairs along K); K is the packed K; a mode the build lacks is stored as 0
   localparam logic [LaneWidth-1:0] RegCycBusy = 8'd16;  // R: cycles of the last command (busy_o = 1)
   localparam logic [LaneWidth-1:0] RegCycWstall = 8'd17;  // R: of those: no slot issued, some still to issue (waiting for weights)
   localparam logic [LaneWidth-1:0] RegCycCompute = 8'd18;  // R: of those: a slot issued

@@ -18,7 +18,7 @@
 //   - Register widths: M, N, K DimWidth bits and the bases WordWidth bits (read zero-extended);
 //     ZP_OUT, ACT_MIN, ACT_MAX 8 bits (read sign-extended); ROUNDING 1 bit; PRECISION 2 bits,
 //     a write of a mode the build lacks (every mode but PrecInt8 when Int4 = 0; the codes other
-//     than PrecInt8 and PrecW4a4 when Int4 = 1) stores PrecInt8, so the host learns the build's
+//     than PrecInt8, PrecW4a8 and PrecW4a4 when Int4 = 1) stores PrecInt8, so the host learns the build's
 //     modes by reading it back; CTRL and unassigned
 //     indices read 0; ROWS, COLS read the parameters; CYC_* are CycWidth-bit (64) counters read
 //     as CYC_* (bits 31:0) and CYC_*_HI (bits 63:32), MACS MacsWidth bits (MACS_LO, MACS_HI).
@@ -41,7 +41,7 @@
 //     busy_i = 0.
 //   - Counters, cleared at the edge ending the start cycle, then at the end of every cycle with
 //     busy_i = 1: CYC_BUSY + 1, each CYC_<phase> + ph_<phase>_i, MACS + s_kv_i * s_nv_i when
-//     ph_compute_i (x 2 with PRECISION w4a4: each PE makes two products). A read during a
+//     ph_compute_i (x 2 with PRECISION w4a8 or w4a4: each PE makes two products). A read during a
 //     command sees the count up to the previous cycle.
 //   - Reset (rst_ni = 0, asynchronous) clears every register, except ACT_MIN = -128 and
 //     ACT_MAX = 127.
@@ -51,7 +51,7 @@ module systolic_regs #(
   parameter int Rows         = 16,  // array rows: read back in ROWS; the width of s_kv_i
   parameter int Cols         = 16,  // array columns: read back in COLS; the width of s_nv_i
   parameter int MemBytesLog2 = 4,   // memory beat: DRAM_RD / DRAM_WR count 2^MemBytesLog2 a beat
-  parameter int Int4         = 0    // 1: PRECISION also takes PrecW4a4 (dual-mode PEs)
+  parameter int Int4         = 0    // 1: PRECISION also takes PrecW4a8, PrecW4a4 (dual-mode PEs)
 ) (
   input  logic                                  clk_i,
   input  logic                                  rst_ni,
@@ -203,8 +203,9 @@ module systolic_regs #(
   logic [63:0]      cnt_inc [NumCnt];
 
   assign macs_inc = MacW'(s_kv_i) * MacW'(s_nv_i);
-  logic prec_w4a4;  // a w4a4 command: two MACs per PE product
-  assign prec_w4a4 = precision_q == 2'(systolic_pkg::PrecW4a4);
+  logic prec_4bit;  // a w4a8 or w4a4 command: two MACs per PE product
+  assign prec_4bit = precision_q == 2'(systolic_pkg::PrecW4a4) ||
+                     precision_q == 2'(systolic_pkg::PrecW4a8);
 
   always_comb begin
     m_d           = m_q;
@@ -258,8 +259,9 @@ module systolic_regs #(
         systolic_pkg::RegActMax:   act_max_d  = host_wdata_i[DataW-1:0];
         systolic_pkg::RegRounding: rounding_d = host_wdata_i[0];
         systolic_pkg::RegPrecision:
-          precision_d = (Int4 == 1 && host_wdata_i == 32'(systolic_pkg::PrecW4a4))
-                            ? 2'(systolic_pkg::PrecW4a4) : 2'(systolic_pkg::PrecInt8);
+          precision_d = (Int4 == 1 && (host_wdata_i == 32'(systolic_pkg::PrecW4a4) ||
+                                       host_wdata_i == 32'(systolic_pkg::PrecW4a8)))
+                            ? host_wdata_i[1:0] : 2'(systolic_pkg::PrecInt8);
         systolic_pkg::RegDramA:     dram_a_d = host_wdata_i;
         systolic_pkg::RegDramB:     dram_b_d = host_wdata_i;
         systolic_pkg::RegDramC:     dram_c_d = host_wdata_i;
@@ -316,7 +318,7 @@ module systolic_regs #(
       cyc_drain_d   = cyc_drain_q + CycW'(ph_drain_i);
       cyc_output_d  = cyc_output_q + CycW'(ph_output_i);
       if (ph_compute_i) begin
-        macs_d = macs_q + (MacsW'(macs_inc) << prec_w4a4);
+        macs_d = macs_q + (MacsW'(macs_inc) << prec_4bit);
       end
     end
   end
@@ -538,9 +540,10 @@ module systolic_regs #(
   `SYS_ASSERT(RdSpOneHot_A, !rd_beat_i || (($countones(rd_sp_i) == 1) && !rd_sp_i[SpC]))
   // A command starts only while idle.
   `SYS_ASSERT(StartIdle_A, !((start_o || mem_start_o) && busy_i))
-  // PRECISION holds only a mode the build has: int8, or w4a4 with Int4 = 1.
+  // PRECISION holds only a mode the build has: int8, or w4a8 and w4a4 with Int4 = 1.
   `SYS_ASSERT(PrecisionLegal_A, precision_q == 2'(systolic_pkg::PrecInt8) ||
-                                (Int4 == 1 && precision_q == 2'(systolic_pkg::PrecW4a4)))
+                                (Int4 == 1 && (precision_q == 2'(systolic_pkg::PrecW4a4) ||
+                                               precision_q == 2'(systolic_pkg::PrecW4a8))))
 
   // Cover points (scripts/coverage.sh): a command after an earlier one finished (a GEMM the
   // driver split into several host commands, or one run after another), of either kind.

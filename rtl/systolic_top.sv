@@ -22,7 +22,8 @@
 //     cycle 0 only and writes nothing.
 //   - Pipeline offsets from tile_ctrl's issue cycle t: a weight row's B word is read in t and
 //     written into its array row's bank at the end of t + 1 (rows >= kv and columns >= nv as 0);
-//     a slot's A word is read in t and enters array row r in t + 1 + r (lanes >= kv as 0); its
+//     a slot's A word (w4a8: its A word pair, see the A scratchpad below) is read in t and enters
+//     array row r in t + 1 + r (lanes >= kv as 0); its
 //     de-skewed row of partial sums reaches acc_stage in X = t + Rows + Cols, and its C word is
 //     written at the end of X + RequantDepth (acc_stage).
 //   - A CTRL write with bit 1 set (bit 0 clear) while busy_o = 0 starts a memory command (dma):
@@ -47,7 +48,7 @@ module systolic_top #(
   parameter int RequantDepth = systolic_pkg::RequantDepthDefault,  // requant latency
   parameter int WeightBanks  = systolic_pkg::WeightBanksDefault,   // 2 double-buffered, 1 single
   parameter int MemBytesLog2 = systolic_pkg::MemBytesLog2Default,  // memory beat: 2^MemBytesLog2 bytes
-  parameter int Int4         = systolic_pkg::Int4Default           // 1: dual-mode PEs (w4a4 too)
+  parameter int Int4         = systolic_pkg::Int4Default           // 1: dual-mode PEs (w4a8, w4a4)
 ) (
   input  logic                                   clk_i,
   input  logic                                   rst_ni,
@@ -83,6 +84,7 @@ module systolic_top #(
   localparam int KvW     = $clog2(Rows + 1);
   localparam int NvW     = $clog2(Cols + 1);
   localparam int AccIdxW = (AccWords > 1) ? $clog2(AccWords) : 1;
+  localparam int ALane   = ((Int4 == 1) ? 2 : 1) * DataW;  // activation lane into pe_array
 
   // Scratchpad index in the host access vectors (region 1 + i).
   localparam int SpA = 0, SpB = 1, SpC = 2, SpBias = 3, SpM0 = 4, SpShift = 5;
@@ -113,7 +115,7 @@ module systolic_top #(
   logic [BaseW-1:0]       a_base_q, b_base_q, c_base_q, q_base_q;
   logic [DataW-1:0]       zp_out_q, act_min_q, act_max_q;
   logic                   rounding_q;
-  logic [1:0]             precision_q;  // PRECISION: 0 int8, 2 w4a4 (0 when Int4 = 0)
+  logic [1:0]             precision_q;  // PRECISION: PrecInt8, PrecW4a8 or PrecW4a4 (Int4 = 1)
   logic [systolic_pkg::SpadRegions-1:0] spad_re, spad_we;
   // The engine's and the DMA's scratchpad word accesses (bit i: region 1 + i), for the traffic
   // counters, and the tensor of a memory request.
@@ -293,6 +295,7 @@ module systolic_top #(
     .ld_b_i         (ld_b_q),
     .ld_c_i         (ld_c_q),
     .dram_bw_i      (dram_bw_q),
+    .precision_i    (precision_q),
     .tile_done_i    (done),
     .c_rd_data_i    (c_rd_data),
     .mem_req_ready_i(mem_req_ready_i),
@@ -388,28 +391,132 @@ module systolic_top #(
     sram_wr[SpC] = c_wr_en;
   end
 
-  spad #(
-    .Words    (AWords),
-    .Lanes    (Rows),
-    .Width    (DataW),
-    .AddrWidth(AW)
-  ) u_spad_a (
-    .clk_i       (clk_i),
-    .rst_ni      (rst_ni),
-    .rd_en_i     (s_issue),
-    .rd_addr_i   (s_addr),
-    .rd_data_o   (a_rd_data),
-    .wr_en_i     (dma_wr_en[SpA]),
-    .wr_addr_i   (dma_wr_addr),
-    .wr_lane_en_i({Rows{1'b1}}),
-    .wr_data_i   (dma_a_wdata),
-    .host_re_i   (spad_re[SpA]),
-    .host_we_i   (spad_we[SpA]),
-    .host_word_i (spad_word),
-    .host_lane_i (spad_lane),
-    .host_wdata_i(spad_wdata[DataW-1:0]),
-    .host_rdata_o(a_host_rdata)
-  );
+  // A: one scratchpad of AWords words (INT8-only PEs), or (Int4 = 1) two of Rows lanes, words
+  // 2i and 2i + 1 of A in word i of the even and the odd one, so that a w4a8 slot reads a word
+  // pair (2 * Rows activations, K pairs for the Rows array rows) in one cycle. A slot of a
+  // w4a8 command reads the pair p = (A_BASE >> 1) + (s_addr - A_BASE), i.e. words 2p and 2p + 1:
+  // its A row stride is 2 * KT words (A_BASE's bit 0 is ignored). Every other access reaches one
+  // word: word w is word w >> 1 of the even (w even) or the odd (w odd) half, and a word >= AWords
+  // is missing in both (the even half has ceil(AWords / 2) words, the odd one AWords / 2).
+  logic [Rows*ALane-1:0] a_lanes;  // the slot's A lanes into input_skew (cycle t + 1)
+
+  if (Int4 == 0) begin : g_a_one
+    spad #(
+      .Words    (AWords),
+      .Lanes    (Rows),
+      .Width    (DataW),
+      .AddrWidth(AW)
+    ) u_spad_a (
+      .clk_i       (clk_i),
+      .rst_ni      (rst_ni),
+      .rd_en_i     (s_issue),
+      .rd_addr_i   (s_addr),
+      .rd_data_o   (a_rd_data),
+      .wr_en_i     (dma_wr_en[SpA]),
+      .wr_addr_i   (dma_wr_addr),
+      .wr_lane_en_i({Rows{1'b1}}),
+      .wr_data_i   (dma_a_wdata),
+      .host_re_i   (spad_re[SpA]),
+      .host_we_i   (spad_we[SpA]),
+      .host_word_i (spad_word),
+      .host_lane_i (spad_lane),
+      .host_wdata_i(spad_wdata[DataW-1:0]),
+      .host_rdata_o(a_host_rdata)
+    );
+    assign a_lanes = a_rd_data;
+  end else begin : g_a_pair
+    localparam int AEven = (AWords + 1) / 2;
+    localparam int AOdd  = AWords / 2;
+    logic                  w4a8, rd_odd_d, rd_odd_q, host_odd_d, host_odd_q;
+    logic [AW-1:0]         rd_word;
+    logic [Rows*DataW-1:0] rd_even, rd_odd;
+    logic [2*Rows*DataW-1:0] rd_pair;
+    logic [DataW-1:0]      host_even, host_odd;
+    logic [BaseW-1:0]      host_word;
+
+    assign w4a8      = precision_q == 2'(systolic_pkg::PrecW4a8);
+    assign rd_word   = w4a8 ? AW'(tile_a_base[BaseW-1:1]) + (s_addr - AW'(tile_a_base))
+                            : (s_addr >> 1);
+    assign host_word = spad_word >> 1;
+    // Which half the output registers hold: the engine's word (int8, w4a4) and the host's.
+    assign rd_odd_d   = s_issue ? s_addr[0] : rd_odd_q;
+    assign host_odd_d = (spad_re[SpA] && !s_issue) ? spad_word[0] : host_odd_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        rd_odd_q   <= 1'b0;
+        host_odd_q <= 1'b0;
+      end else begin
+        rd_odd_q   <= rd_odd_d;
+        host_odd_q <= host_odd_d;
+      end
+    end
+
+    spad #(
+      .Words    (AEven),
+      .Lanes    (Rows),
+      .Width    (DataW),
+      .AddrWidth(AW)
+    ) u_spad_a (
+      .clk_i       (clk_i),
+      .rst_ni      (rst_ni),
+      .rd_en_i     (s_issue),
+      .rd_addr_i   (rd_word),
+      .rd_data_o   (rd_even),
+      .wr_en_i     (dma_wr_en[SpA] && !dma_wr_addr[0]),
+      .wr_addr_i   (dma_wr_addr >> 1),
+      .wr_lane_en_i({Rows{1'b1}}),
+      .wr_data_i   (dma_a_wdata),
+      .host_re_i   (spad_re[SpA]),
+      .host_we_i   (spad_we[SpA] && !spad_word[0]),
+      .host_word_i (host_word),
+      .host_lane_i (spad_lane),
+      .host_wdata_i(spad_wdata[DataW-1:0]),
+      .host_rdata_o(host_even)
+    );
+
+    if (AOdd > 0) begin : g_odd
+      spad #(
+        .Words    (AOdd),
+        .Lanes    (Rows),
+        .Width    (DataW),
+        .AddrWidth(AW)
+      ) u_spad_a_odd (
+        .clk_i       (clk_i),
+        .rst_ni      (rst_ni),
+        .rd_en_i     (s_issue),
+        .rd_addr_i   (rd_word),
+        .rd_data_o   (rd_odd),
+        .wr_en_i     (dma_wr_en[SpA] && dma_wr_addr[0]),
+        .wr_addr_i   (dma_wr_addr >> 1),
+        .wr_lane_en_i({Rows{1'b1}}),
+        .wr_data_i   (dma_a_wdata),
+        .host_re_i   (spad_re[SpA]),
+        .host_we_i   (spad_we[SpA] && spad_word[0]),
+        .host_word_i (host_word),
+        .host_lane_i (spad_lane),
+        .host_wdata_i(spad_wdata[DataW-1:0]),
+        .host_rdata_o(host_odd)
+      );
+    end else begin : g_no_odd  // AWords = 1: every odd word is missing
+      assign rd_odd   = '0;
+      assign host_odd = '0;
+    end
+
+    assign rd_pair      = {rd_odd, rd_even};
+    assign a_rd_data    = rd_odd_q ? rd_odd : rd_even;
+    assign a_host_rdata = host_odd_q ? host_odd : host_even;
+    // Lane r: w4a8 the pair's bytes 2r (bits 7:0) and 2r + 1 (bits 15:8), bytes 0 .. Rows-1 from
+    // the even word and Rows .. 2*Rows-1 from the odd one; else the word's byte r in bits 7:0.
+    always_comb begin
+      for (int r = 0; r < Rows; r++) begin
+        if (w4a8) begin
+          a_lanes[r*ALane +: ALane] = rd_pair[2*r*DataW +: ALane];
+        end else begin
+          a_lanes[r*ALane +: ALane] = {{(ALane-DataW){1'b0}}, a_rd_data[r*DataW +: DataW]};
+        end
+      end
+    end
+  end
 
   spad #(
     .Words    (BWords),
@@ -601,17 +708,18 @@ module systolic_top #(
   // ---------------------------------------------------------------------------------------------
   // Input skew, PE array, output de-skew
   // ---------------------------------------------------------------------------------------------
-  logic [Rows*DataW-1:0] arr_a;
+  logic [Rows*ALane-1:0] arr_a;
   logic [Rows-1:0]       arr_valid, arr_sel;
   logic [Cols*AccW-1:0]  arr_psum, psum_x;
   logic [Cols-1:0]       arr_psum_valid;  // acc_stage's tag pipeline carries the slot's valid bit
 
   input_skew #(
-    .Rows(Rows)
+    .Rows (Rows),
+    .Width(ALane)
   ) u_skew (
     .clk_i  (clk_i),
     .rst_ni (rst_ni),
-    .a_i    (a_rd_data),
+    .a_i    (a_lanes),
     .valid_i(sl_valid_q),
     .sel_i  (sl_bank_q),
     .kv_i   (sl_kv_q),
@@ -631,7 +739,7 @@ module systolic_top #(
     .a_i         (arr_a),
     .a_valid_i   (arr_valid),
     .a_sel_i     (arr_sel),
-    .int4_i      (precision_q == 2'(systolic_pkg::PrecW4a4)),
+    .prec_i      (precision_q),
     .w_load_i    (w_load),
     .w_bank_i    (ld_bank_q),
     .w_row_i     (w_row),

@@ -48,6 +48,13 @@ for depth in 0 1 3; do
   lint delay_line -GWidth=5 -GDepth=$depth
 done
 lint input_skew -GRows=3
+lint input_skew -GRows=3 -GWidth=16
+# Dual-mode PEs (16-bit activation lanes) and the paired A scratchpad, with AWords odd and 1.
+lint pe_row -GCols=3 -GInt4=1
+lint pe_array -GRows=3 -GCols=5 -GInt4=1
+lint systolic_regs -GRows=3 -GCols=5 -GInt4=1
+lint systolic_top -GRows=3 -GCols=5 -GInt4=1 -GAWords=7
+lint systolic_top -GRows=2 -GCols=2 -GInt4=1 -GAWords=1 -GBWords=1 -GCWords=3 -GQWords=1 -GAccWords=1
 lint output_deskew -GCols=5
 lint spad -GWords=5 -GLanes=3 -GWidth=6
 lint spad -GWords=1 -GLanes=1 -GWidth=1

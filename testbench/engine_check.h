@@ -58,20 +58,24 @@ inline ExpectedCycles schedule(const model::TopParams& p, int m, int n, int k) {
 
 // The driver's split of a host-port GEMM (docs/architecture.md, "Host driver"), by search: a
 // command takes the most whole N-tiles whose weights (K words each) fit B and whose output-stage
-// words fit BIAS/M0/SHIFT (one word each), then the most rows whose A words (KT each) and C words
-// (one per N-tile of the command) fit A and C. Returns {rows, columns} per command.
-inline std::pair<int, int> documented_split(const model::TopParams& p, int m, int n, int k) {
+// words fit BIAS/M0/SHIFT (one word each), then the most rows whose A words (KT each; a_pairs:
+// an A word pair per K-tile in w4a8, 2 KT) and C words (one per N-tile of the command) fit A and
+// C. Returns {rows, columns} per command.
+inline std::pair<int, int> documented_split(const model::TopParams& p, int m, int n, int k,
+                                            bool a_pairs = false) {
   const int64_t kt = (k + p.Rows - 1) / p.Rows, nt = (n + p.Cols - 1) / p.Cols;
+  const int64_t a_words = a_pairs ? 2 * kt : kt;
   int64_t tiles = 0;
   while (tiles < nt && tiles + 1 <= p.QWords && (tiles + 1) * k <= p.BWords) ++tiles;
   int64_t rows = 0;
-  while (rows < m && (rows + 1) * kt <= p.AWords && (rows + 1) * tiles <= p.CWords) ++rows;
+  while (rows < m && (rows + 1) * a_words <= p.AWords && (rows + 1) * tiles <= p.CWords) ++rows;
   return {int(rows), int(std::min<int64_t>(n, tiles * p.Cols))};
 }
 
 // Expected counters of a whole job: the sum over the driver's commands.
-inline ExpectedCycles job_schedule(const model::TopParams& p, int m, int n, int k) {
-  const auto [m_rows, n_cols] = documented_split(p, m, n, k);
+inline ExpectedCycles job_schedule(const model::TopParams& p, int m, int n, int k,
+                                   bool a_pairs = false) {
+  const auto [m_rows, n_cols] = documented_split(p, m, n, k, a_pairs);
   ExpectedCycles t;
   for (int n0 = 0; n0 < n; n0 += n_cols) {
     for (int m0 = 0; m0 < m; m0 += m_rows) {
@@ -87,17 +91,19 @@ inline ExpectedCycles job_schedule(const model::TopParams& p, int m, int n, int 
   return t;
 }
 
-// int4: a w4a4 job, A and B uniform in [-8, 7].
-inline sim::GemmJob random_job(std::mt19937_64& rng, int m, int n, int k, bool int4 = false) {
+// A job of the given precision: A uniform in [-8, 7] for w4a4 (else int8), B in [-8, 7] for w4a4
+// and w4a8 (else int8).
+inline sim::GemmJob random_job(std::mt19937_64& rng, int m, int n, int k, quant::Precision prec) {
   sim::GemmJob job;
   job.M = m;
   job.N = n;
   job.K = k;
-  job.precision = int4 ? quant::Precision::kW4A4 : quant::Precision::kInt8;
+  job.precision = prec;
+  const bool a4 = prec == quant::Precision::kW4A4, w4 = prec != quant::Precision::kInt8;
   job.a.resize(size_t(m) * k);
   job.b.resize(size_t(k) * n);
-  for (auto& v : job.a) v = int4 ? int8_t(int(rng() % 16) - 8) : int8_t(rng());
-  for (auto& v : job.b) v = int4 ? int8_t(int(rng() % 16) - 8) : int8_t(rng());
+  for (auto& v : job.a) v = a4 ? int8_t(int(rng() % 16) - 8) : int8_t(rng());
+  for (auto& v : job.b) v = w4 ? int8_t(int(rng() % 16) - 8) : int8_t(rng());
   job.bias.resize(n);
   for (auto& v : job.bias) v = int32_t(int64_t(rng() % 200001) - 100000);
   std::uniform_int_distribution<int32_t> m0(1 << 30, quant::kMaxM0);
@@ -119,6 +125,11 @@ inline sim::GemmJob random_job(std::mt19937_64& rng, int m, int n, int k, bool i
       break;
   }
   return job;
+}
+
+// int4: a w4a4 job, A and B uniform in [-8, 7].
+inline sim::GemmJob random_job(std::mt19937_64& rng, int m, int n, int k, bool int4 = false) {
+  return random_job(rng, m, n, k, int4 ? quant::Precision::kW4A4 : quant::Precision::kInt8);
 }
 
 // C of the job from the contract's formulas (golden_requant.h), not the library: int32 sums that
@@ -151,11 +162,12 @@ inline sim::RunStats run_and_check(sim::HostPort& port, const sim::GemmJob& job)
   sim::RunStats st;
   const std::vector<int8_t> c = drv.run(job, st);
   REQUIRE(c == reference(job));
-  // w4a4 (docs/architecture.md, "Precision"): the engine runs the packed K = ceil(K / 2), and
-  // MACS counts two per PE product.
-  const bool int4 = job.precision == quant::Precision::kW4A4;
-  ExpectedCycles x = job_schedule(p, job.M, job.N, int4 ? (job.K + 1) / 2 : job.K);
-  if (int4) x.macs *= 2;
+  // w4a4 and w4a8 (docs/architecture.md, "Precision"): the engine runs the packed K = ceil(K / 2),
+  // and MACS counts two per PE product.
+  const bool four = job.precision != quant::Precision::kInt8;
+  ExpectedCycles x = job_schedule(p, job.M, job.N, four ? (job.K + 1) / 2 : job.K,
+                                  job.precision == quant::Precision::kW4A8);
+  if (four) x.macs *= 2;
   CHECK(st.engine.busy == x.busy);
   CHECK(st.engine.compute == x.compute);
   CHECK(st.engine.wstall == x.wstall);
@@ -169,8 +181,8 @@ inline sim::RunStats run_and_check(sim::HostPort& port, const sim::GemmJob& job)
 
 // C = A: B the n x n identity, M0 = 2^30 with shift 1 (a multiplier of exactly 1), no bias, zero
 // point or clamp; A random (int8, or 4-bit for a w4a4 job), 7 x n.
-inline sim::GemmJob identity_job(std::mt19937_64& rng, int n, bool int4) {
-  sim::GemmJob job = random_job(rng, 7, n, n, int4);
+inline sim::GemmJob identity_job(std::mt19937_64& rng, int n, quant::Precision prec) {
+  sim::GemmJob job = random_job(rng, 7, n, n, prec);
   std::fill(job.b.begin(), job.b.end(), 0);
   for (int i = 0; i < n; ++i) job.b[size_t(i) * n + i] = 1;
   job.bias.assign(n, 0);
@@ -188,7 +200,7 @@ inline sim::GemmJob identity_job(std::mt19937_64& rng, int n, bool int4) {
 inline std::vector<std::pair<std::string, sim::GemmJob>> directed_jobs(std::mt19937_64& rng,
                                                                        int rows, int cols) {
   std::vector<std::pair<std::string, sim::GemmJob>> jobs;
-  jobs.emplace_back("identity", identity_job(rng, cols + 3, false));
+  jobs.emplace_back("identity", identity_job(rng, cols + 3, quant::Precision::kInt8));
   for (int8_t v : {int8_t(-128), int8_t(127)}) {
     sim::GemmJob job = random_job(rng, 9, cols + 3, 2 * rows + 1);
     std::fill(job.a.begin(), job.a.end(), v);
@@ -220,21 +232,29 @@ inline std::vector<std::pair<std::string, sim::GemmJob>> directed_jobs(std::mt19
   return jobs;
 }
 
-// The directed w4a4 cases: the extreme nibbles (-8 x -8, 7 x -8), odd and even K around the
-// packed tile (2 x Rows), K = 1 (one nibble and its zero pad) and the identity.
-inline std::vector<std::pair<std::string, sim::GemmJob>> directed_int4_jobs(std::mt19937_64& rng,
-                                                                            int rows, int cols) {
+// The directed 4-bit cases (w4a4, or w4a8): the extreme values (w4a4 -8 x -8, 7 x -8, 7 x 7;
+// w4a8 -128 x -8, 127 x -8, -128 x 7), odd and even K around the packed tile (2 x Rows), K = 1
+// (one value and its zero pad) and the identity; w4a8 also K = Rows and Rows + 1 (the K-tile's
+// A word pair half full, and just into its second word).
+inline std::vector<std::pair<std::string, sim::GemmJob>> directed_int4_jobs(
+    std::mt19937_64& rng, int rows, int cols, quant::Precision prec = quant::Precision::kW4A4) {
   std::vector<std::pair<std::string, sim::GemmJob>> jobs;
-  for (const auto& [va, vb] : {std::pair{-8, -8}, std::pair{7, -8}, std::pair{7, 7}}) {
-    sim::GemmJob job = random_job(rng, 9, cols + 3, 4 * rows + 1, true);
+  const bool w4a8 = prec == quant::Precision::kW4A8;
+  const std::string name = quant::precision_name(prec);
+  const std::pair<int, int> extremes[] = {
+      {w4a8 ? -128 : -8, -8}, {w4a8 ? 127 : 7, -8}, {w4a8 ? -128 : 7, 7}};
+  for (const auto& [va, vb] : extremes) {
+    sim::GemmJob job = random_job(rng, 9, cols + 3, 4 * rows + 1, prec);
     std::fill(job.a.begin(), job.a.end(), int8_t(va));
     std::fill(job.b.begin(), job.b.end(), int8_t(vb));
-    jobs.emplace_back(fmt::format("w4a4 all {} x {}", va, vb), std::move(job));
+    jobs.emplace_back(fmt::format("{} all {} x {}", name, va, vb), std::move(job));
   }
-  jobs.emplace_back("w4a4 identity", identity_job(rng, cols + 3, true));
-  for (const int k : {1, 2, 2 * rows - 1, 2 * rows, 2 * rows + 1, 4 * rows + 3}) {
-    jobs.emplace_back(fmt::format("w4a4 M=5 N={} K={}", cols + 1, k),
-                      random_job(rng, 5, cols + 1, k, true));
+  jobs.emplace_back(name + " identity", identity_job(rng, cols + 3, prec));
+  std::vector<int> ks = {1, 2, 2 * rows - 1, 2 * rows, 2 * rows + 1, 4 * rows + 3};
+  if (w4a8) ks.insert(ks.end(), {rows, rows + 1});
+  for (const int k : ks) {
+    jobs.emplace_back(fmt::format("{} M=5 N={} K={}", name, cols + 1, k),
+                      random_job(rng, 5, cols + 1, k, prec));
   }
   return jobs;
 }

@@ -54,14 +54,17 @@ add_test(NAME icarus_tb_systolic_top_one_bank
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/run_icarus_tb.sh tb_systolic_top
     ${CMAKE_CURRENT_BINARY_DIR}/tb_systolic_top_one_bank -P tb_systolic_top.WeightBanks=1)
 set_tests_properties(icarus_tb_systolic_top_one_bank PROPERTIES TIMEOUT 300 LABELS "rtl;icarus")
-# The dual-mode PEs (Int4 = 1), in int8 and in w4a4.
+# The dual-mode PEs (Int4 = 1), in int8, w4a8 and w4a4.
 add_test(NAME icarus_tb_pe_array_dual_int8
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/run_icarus_tb.sh tb_pe_array
     ${CMAKE_CURRENT_BINARY_DIR}/tb_pe_array_dual_int8 -P tb_pe_array.Int4=1)
 add_test(NAME icarus_tb_pe_array_w4a4
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/run_icarus_tb.sh tb_pe_array
-    ${CMAKE_CURRENT_BINARY_DIR}/tb_pe_array_w4a4 -P tb_pe_array.Int4=1 -P tb_pe_array.W4a4=1)
-set_tests_properties(icarus_tb_pe_array_dual_int8 icarus_tb_pe_array_w4a4
+    ${CMAKE_CURRENT_BINARY_DIR}/tb_pe_array_w4a4 -P tb_pe_array.Int4=1 -P tb_pe_array.Prec=2)
+add_test(NAME icarus_tb_pe_array_w4a8
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/run_icarus_tb.sh tb_pe_array
+    ${CMAKE_CURRENT_BINARY_DIR}/tb_pe_array_w4a8 -P tb_pe_array.Int4=1 -P tb_pe_array.Prec=1)
+set_tests_properties(icarus_tb_pe_array_dual_int8 icarus_tb_pe_array_w4a4 icarus_tb_pe_array_w4a8
   PROPERTIES TIMEOUT 300 LABELS "rtl;icarus")
 
 add_test(NAME synth_pe_array_4x4

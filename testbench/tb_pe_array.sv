@@ -17,8 +17,10 @@
 // Idle inputs carry pseudo-random junk (a_i, a_sel_i with a_valid_i = 0, w_row_i and w_bank_i
 // with w_load_i = 0) that must not reach any output.
 //
-// Int4 = 1 builds dual-mode PEs; with W4a4 = 1 int4_i is held at 1 and every product is the sum of
-// the two signed nibble products of the bytes (docs/architecture.md section 2), computed here.
+// Int4 = 1 builds dual-mode PEs (16-bit activation lanes); prec_i is held at Prec: 2 (w4a4) makes
+// every product the sum of the two signed nibble products of the bytes, 1 (w4a8) the sum of the
+// activation pair's two signed bytes times the weight's two signed nibbles (docs/architecture.md
+// section 2), computed here. With Int4 = 1 the idle junk fills all 16 bits of a lane.
 //
 // Checks, in every cycle and column: psum_valid_o[c] is 1 exactly in cycle s_i + m + Rows + c, and
 // psum_o[c] then equals sum_r A_i[m][r] * B_i[r][c] (0 in every other cycle, as every slot is
@@ -31,8 +33,9 @@ module tb_pe_array #(
   parameter int Rows = 4,
   parameter int Cols = 3,
   parameter int Int4 = 0,  // the PEs: 0 INT8-only, 1 dual-mode
-  parameter int W4a4 = 0   // 1: int4_i = 1 throughout (needs Int4 = 1)
+  parameter int Prec = 0   // prec_i throughout: 0 int8, 1 w4a8, 2 w4a4 (1 and 2 need Int4 = 1)
 );
+  localparam int L = (Int4 == 1) ? 16 : 8;  // activation lane bits
 
   localparam int M         = 5;   // activation rows (slots) per tile
   localparam int Tiles     = 3;
@@ -41,7 +44,7 @@ module tb_pe_array #(
 
   logic               clk = 1'b0;
   logic               rst_n = 1'b0;
-  logic [Rows*8-1:0]  a_i = '0;
+  logic [Rows*L-1:0]  a_i = '0;
   logic [Rows-1:0]    a_valid_i = '0;
   logic [Rows-1:0]    a_sel_i = '0;
   logic [Rows-1:0]    w_load_i = '0;
@@ -60,7 +63,7 @@ module tb_pe_array #(
     .a_i         (a_i),
     .a_valid_i   (a_valid_i),
     .a_sel_i     (a_sel_i),
-    .int4_i      (W4a4 == 1),
+    .prec_i      (2'(Prec)),
     .w_load_i    (w_load_i),
     .w_bank_i    (w_bank_i),
     .w_row_i     (w_row_i),
@@ -76,7 +79,7 @@ module tb_pe_array #(
   // Schedule (section 4).
   int          wl_start[Tiles], wl_end[Tiles], s_start[Tiles], e_end[Tiles];
   // What to drive in each cycle.
-  bit   [7:0]  d_a[NCyc][Rows];
+  bit   [15:0] d_a[NCyc][Rows];
   bit          d_valid[NCyc][Rows], d_sel[NCyc][Rows], d_load[NCyc][Rows];
   bit          d_bank[NCyc];
   bit   [7:0]  d_wrow[NCyc][Cols];
@@ -108,10 +111,19 @@ module tb_pe_array #(
     return (u >= 8) ? u - 16 : u;
   endfunction
 
-  // One PE's product: a * b, or in w4a4 the sum of the nibble products.
+  // Bits 8i+7 .. 8i of x as a signed number.
+  function automatic int sbyte(input int x, input int i);
+    int u;
+    u = (x >> (8 * i)) & 255;
+    return (u >= 128) ? u - 256 : u;
+  endfunction
+
+  // One PE's product: a * b (a's low byte), in w4a4 the sum of the nibble products, in w4a8 the
+  // activation bytes times the weight nibbles.
   function automatic int product(input int a, input int b);
-    if (W4a4 == 1) return nibble(a, 0) * nibble(b, 0) + nibble(a, 1) * nibble(b, 1);
-    return a * b;
+    if (Prec == 2) return nibble(a, 0) * nibble(b, 0) + nibble(a, 1) * nibble(b, 1);
+    if (Prec == 1) return sbyte(a, 0) * nibble(b, 0) + sbyte(a, 1) * nibble(b, 1);
+    return sbyte(a, 0) * b;
   endfunction
 
   function automatic int max2(input int x, input int y);
@@ -132,7 +144,9 @@ module tb_pe_array #(
     int sum, cyc;
     for (int i = 0; i < Tiles; i++) begin
       for (int m = 0; m < M; m++)
-        for (int r = 0; r < Rows; r++) a_val[i][m][r] = rand_int8();
+        for (int r = 0; r < Rows; r++)
+          a_val[i][m][r] = (Prec == 1) ? ((rand_int8() & 255) | ((rand_int8() & 255) << 8))
+                                       : rand_int8();
       for (int r = 0; r < Rows; r++)
         for (int c = 0; c < Cols; c++) b_val[i][r][c] = rand_int8();
     end
@@ -146,6 +160,10 @@ module tb_pe_array #(
       a_val[2][0][r] = -120;  // 0x88: the nibbles -8, -8 (w4a4's most positive product)
       b_val[2][r][0] = -120;
       b_val[2][r][1] = 119;   // 0x77: 7, 7 (its most negative, with -8)
+      if (Prec == 1) begin     // w4a8: the byte pairs (-128, -128) and (127, -128)
+        a_val[0][0][r] = 16'h8080;
+        a_val[0][1][r] = 16'h807f;
+      end
     end
 
     for (int i = 0; i < Tiles; i++) begin
@@ -213,7 +231,7 @@ module tb_pe_array #(
   task automatic drive(input int t);
     w_bank_i = d_bank[t];
     for (int r = 0; r < Rows; r++) begin
-      a_i[r*8 +: 8] = d_a[t][r];
+      a_i[r*L +: L] = L'(d_a[t][r]);
       a_valid_i[r]  = d_valid[t][r];
       a_sel_i[r]    = d_sel[t][r];
       w_load_i[r]   = d_load[t][r];
@@ -223,7 +241,7 @@ module tb_pe_array #(
 
   task automatic drive_idle;
     for (int r = 0; r < Rows; r++) begin
-      a_i[r*8 +: 8] = next_rand();
+      a_i[r*L +: L] = L'(next_rand());
       a_sel_i[r]    = next_rand();
     end
     a_valid_i = '0;

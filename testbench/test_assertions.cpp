@@ -245,10 +245,11 @@ std::string write_precision(const iface::SystolicRegsParams& p, uint32_t code) {
 }
 
 TEST_CASE("assertions: systolic_regs' PRECISION check fires on a planted fault", "[assert]") {
-  // The planted register stores any code; the real one keeps int8 or w4a4 (Int4 = 1).
+  // The planted register stores any code; the real one keeps int8, w4a8 or w4a4 (Int4 = 1).
   const iface::SystolicRegsParams p{4, 4, 4, 1};
   for (uint32_t code : {0u, 1u, 2u, 3u})
     CHECK(write_precision<Vsystolic_regs_r4c4>(p, code).empty());
+  CHECK(write_precision<Vsystolic_regs_r4c4_fault4>(p, 1).empty());
   CHECK(write_precision<Vsystolic_regs_r4c4_fault4>(p, 2).empty());
   const std::string msg = write_precision<Vsystolic_regs_r4c4_fault4>(p, 3);
   INFO(msg);

@@ -177,6 +177,9 @@ np.save(d + "/A4.npy", rng.integers(-8, 8, size=(23, 31), dtype=np.int8))
 np.save(d + "/B4.npy", rng.integers(-8, 8, size=(31, 13), dtype=np.int8))
 bad = rng.integers(-8, 8, size=(23, 31), dtype=np.int8); bad[4, 9] = 8
 np.save(d + "/A4bad.npy", bad)
+np.save(d + "/A8.npy", rng.integers(-128, 128, size=(23, 31), dtype=np.int8))
+bad = rng.integers(-8, 8, size=(31, 13), dtype=np.int8); bad[30, 12] = -9
+np.save(d + "/B4bad.npy", bad)
 PYEOF
 for engine in model cosim; do
   if "$SYSTOLIC" run --engine "$engine" --rows 4 --cols 4 --precision w4a4 --a "$tmp/A4.npy" \
@@ -202,6 +205,28 @@ if e == "cosim":
 assert "(peak 32)" in open(d + f"/out4_{e}.txt").read()
 PYEOF
   then ok; else bad "w4a4 .npy run on $engine: $(tail -3 "$tmp/out4_$engine.txt")"; fi
+  # w4a8: int8 A, 4-bit B; the engine reads A word pairs.
+  if "$SYSTOLIC" run --engine "$engine" --rows 4 --cols 4 --precision w4a8 --a "$tmp/A8.npy" \
+      --b "$tmp/B4.npy" --m0 1518500250 --shift -7 --zp-in 3 --zp-out -5 --out "$tmp/C48_$engine.npy" \
+      --json "$tmp/r48_$engine.json" > "$tmp/out48_$engine.txt" 2>&1 && $PY - "$tmp" "$engine" <<'PYEOF'
+import sys, json, numpy as np
+d, e = sys.argv[1], sys.argv[2]
+A = np.load(d + "/A8.npy").astype(np.int64); B = np.load(d + "/B4.npy").astype(np.int64)
+# Double rounding, M0 = 1518500250, shift -7; zp_in 3 folded, zp_out -5.
+acc = (A - 3) @ B
+h = (acc * 1518500250 + 2**30) // 2**31
+q = ((np.abs(h) + 64) >> 7) * np.sign(h)
+want = np.clip(q - 5, -128, 127).astype(np.int8)
+C = np.load(d + f"/C48_{e}.npy")
+assert (C == want).all(), "C differs from NumPy's"
+r = json.load(open(d + f"/r48_{e}.json"))
+assert r["precision"] == "w4a8" and r["matches_reference"] is True, r
+assert r["macs"] == 2 * 23 * 13 * 16, r["macs"]
+if e == "cosim":
+    assert r["mismatches"] == 0 and r["model_cycles"] == r["rtl_cycles"] == r["cycles"], r
+assert "(peak 32)" in open(d + f"/out48_{e}.txt").read()
+PYEOF
+  then ok; else bad "w4a8 .npy run on $engine: $(tail -3 "$tmp/out48_$engine.txt")"; fi
 done
 # Float inputs quantized to 4 bits lose accuracy against 8 bits, and still match the reference.
 if "$SYSTOLIC" run --engine model --rows 4 --cols 4 --precision w4a4 --a "$tmp/Af.npy" \
@@ -210,6 +235,14 @@ if "$SYSTOLIC" run --engine model --rows 4 --cols 4 --precision w4a4 --a "$tmp/A
   ok
 else
   bad "float32 w4a4 run: $(tail -3 "$tmp/outf4.txt")"
+fi
+# w4a8 keeps 8-bit activations: its SQNR lies between w4a4's and int8's.
+if "$SYSTOLIC" run --engine model --rows 4 --cols 4 --precision w4a8 --a "$tmp/Af.npy" \
+    --b "$tmp/Bf.npy" --bias "$tmp/biasf.npy" --json "$tmp/rf48.json" > "$tmp/outf48.txt" 2>&1 &&
+   $PY -c "import json,sys; r=json.load(open('$tmp/rf48.json')); r4=json.load(open('$tmp/rf4.json')); r8=json.load(open('$tmp/rf.json')); sys.exit(not (r['matches_reference'] and r4['sqnr_db'] < r['sqnr_db'] < r8['sqnr_db']))"; then
+  ok
+else
+  bad "float32 w4a8 run: $(tail -3 "$tmp/outf48.txt")"
 fi
 
 # --- bad inputs: exit 1 or 2, exactly one stderr line, nothing on stdout -----------------------
@@ -229,7 +262,11 @@ I8=(--a "$tmp/A.npy" --b "$tmp/B.npy")
 expect_error "shape mismatch" --engine model --a "$tmp/A.npy" --b "$tmp/Bwrong.npy" --m0 1073741824 --shift 1
 expect_error "A\\[4\\]\\[9\\] = 8 is outside the 4-bit range \\[-8, 7\\] of precision w4a4" --engine model \
   --precision w4a4 --a "$tmp/A4bad.npy" --b "$tmp/B4.npy" --m0 1073741824 --shift 1
-expect_error "--precision: w4a8 not in {int8,w4a4}" --engine model --precision w4a8
+expect_error "B\\[30\\]\\[12\\] = -9 is outside the 4-bit range \\[-8, 7\\] of precision w4a8" --engine model \
+  --precision w4a8 --a "$tmp/A8.npy" --b "$tmp/B4bad.npy" --m0 1073741824 --shift 1
+expect_error "--precision: w8a8 not in {int8,w4a8,w4a4}" --engine model --precision w8a8
+expect_error "error 4: memory commands run int8 and w4a4 only, not w4a8" --engine model \
+  --precision w4a8 --dram -M 9 -N 7 -K 11
 SYSTOLIC_RTL_ON_DEMAND=0 expect_error "the RTL was not built for a 5x3 array with 4-bit PEs (Int4 = 1); add \"5x3:Int4=1\"" \
   --engine rtl --rows 5 --cols 3 --precision w4a4
 expect_error "shape mismatch" --engine model "${I8[@]}" --m0 1073741824 --shift 1 -M 5

@@ -304,6 +304,34 @@ TEST_CASE("memory commands: w4a4 GEMMs from packed tensors, RTL and model in loc
   }
 }
 
+TEST_CASE("memory commands: w4a8 is refused at the start (error 4), RTL and model in lockstep",
+          "[dma][rtl][int4]") {
+  // A w4a8 slot reads an A word pair, a layout the DMA's transfers do not write: the engine
+  // refuses the command in its check cycle, before any memory access (rtl/dma.sv check 4).
+  std::mt19937_64 rng(t::test_seed("dma-w4a8-refused"));
+  int ran = 0;
+  for (const TopParams& p : systolic::sim::top_rtl_params()) {
+    if (p.Int4 != 1) continue;
+    INFO("configuration " << p.name());
+    LockstepPort eng(p);
+    Dram dram(DramConfig{}, 1 << p.MemBytesLog2);
+    DramPort port(eng, dram);
+    HostDriver drv(port);
+    drv.set_memory(&dram);
+    RunStats st;
+    CHECK_THROWS_WITH(
+        drv.run(t::random_job(rng, 5, 6, 7, systolic::quant::Precision::kW4A8), st),
+        Catch::Contains("refused a memory command (error 4: memory commands run int8 and w4a4 "
+                        "only, not w4a8"));
+    CHECK(dram.reads() == 0);
+    CHECK(dram.writes() == 0);
+    // The same engine then runs w4a4 and int8 memory commands.
+    run_case(Case{p, 5, 6, 7, DramConfig{}, 0}, t::random_job(rng, 5, 6, 7, true));
+    ++ran;
+  }
+  CHECK(ran > 0);
+}
+
 TEST_CASE("memory commands: directed corners", "[dma][rtl]") {
   std::mt19937_64 rng(t::test_seed("dma-directed"));
   const TopParams p = systolic::sim::top_rtl_params().front();

@@ -243,6 +243,11 @@ TEST_CASE("Energy table: the shipped Horowitz 45 nm table", "[energy]") {
   CHECK(t.w4a4_mac().energy_pj == Approx(0.115));
   CHECK(t.w4a4_mac().area_um2 == Approx(70.5 + (36 + 137) / 2.0));
   CHECK(t.w4a4_mac().derived);
+  // w4a8: 0.2 pJ * 8 * 4 / 64 = 0.1, plus (0.03 + 0.1) / 2.
+  CHECK(t.op("int8x4_mult").derived);
+  CHECK(t.w4a8_mac().energy_pj == Approx(0.165));
+  CHECK(t.w4a8_mac().area_um2 == Approx(141 + (36 + 137) / 2.0));
+  CHECK(t.w4a8_mac().derived);
 }
 
 TEST_CASE("Energy table: bad files are one-line errors", "[energy]") {

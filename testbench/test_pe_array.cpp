@@ -217,10 +217,10 @@ struct RowRunnerImpl final : RowRunner {
  private:
   void drive(const PeRowIn& in) {
     auto& t = *dut_.top;
-    t.a_i = uint8_t(in.a_i);
+    t.a_i = in.a_i;  // the port's width (8 bits, 16 with Int4 = 1) keeps the low bits
     t.a_valid_i = in.a_valid_i;
     t.a_sel_i = in.a_sel_i;
-    t.int4_i = in.int4_i;
+    t.prec_i = in.prec_i;
     t.w_load_i = in.w_load_i;
     t.w_bank_i = in.w_bank_i;
     for (int c = 0; c < p_.Cols; ++c) {
@@ -234,7 +234,7 @@ struct RowRunnerImpl final : RowRunner {
       out_.psum_o[c] = int32_t(systolic::sim::get_bits(t.psum_o, c * 32, 32));
       out_.valid_o[c] = uint8_t(systolic::sim::get_bits(t.valid_o, c, 1));
     }
-    out_.a_o = int8_t(t.a_o);
+    out_.a_o = uint16_t(t.a_o);
     out_.a_valid_o = t.a_valid_o;
     out_.a_sel_o = t.a_sel_o;
   }
@@ -306,27 +306,37 @@ TEST_CASE("pe_row model: products added to psum_i, the activation one PE right p
   CHECK(o4.valid_o == std::vector<uint8_t>{0, 0, 0});
 }
 
-TEST_CASE("pe_row model: w4a4 adds two signed nibble products, int8 one byte product",
+TEST_CASE("pe_row model: w4a4 and w4a8 add two signed products, int8 one byte product",
           "[pe_array][model]") {
-  // By hand: a = 0x87 is the nibbles (hi -8, lo 7) and the byte -121; w = 0xd5 is (hi -3, lo 5)
-  // and -43. w4a4: 7 * 5 + (-8) * (-3) = 59. int8: -121 * -43 = 5203.
-  for (const int int4 : {0, 1}) {
-    for (const bool mode : {false, true}) {
-      PeRow row({2, 2, int4});
-      PeRowIn in(row.params());
-      in.w_load_i = true;
-      in.w_row_i = {int8_t(0xd5), int8_t(0x7f)};  // bank 0
-      row.clock(in);
-      in = PeRowIn(row.params());
-      in.a_i = int8_t(0x87);
-      in.a_valid_i = true;
-      in.int4_i = mode;
-      in.psum_i = {1000, 0};
-      const PeRowOut& o = row.clock(in);
-      INFO("Int4 " << int4 << " int4_i " << mode);
-      // An INT8-only row ignores int4_i.
-      CHECK(o.psum_o[0] == 1000 + (int4 == 1 && mode ? 59 : 5203));
-    }
+  // By hand: the lane 0x0587 holds the bytes (hi 5, lo -121); its low byte 0x87 is the nibbles
+  // (hi -8, lo 7). w = 0xd5 is the nibbles (hi -3, lo 5) and the byte -43.
+  //   int8 (low byte only): -121 * -43 = 5203
+  //   w4a4 (low byte's nibbles): 7 * 5 + (-8) * (-3) = 59
+  //   w4a8 (both bytes): -121 * 5 + 5 * (-3) = -620
+  // An INT8-only row has an 8-bit lane and ignores prec_i: 5203 in every mode. Code 3 is int8.
+  struct Case {
+    int int4, prec, want;
+  };
+  const Case cases[] = {{0, 0, 5203}, {0, 1, 5203}, {0, 2, 5203}, {1, 0, 5203},
+                        {1, 1, -620}, {1, 2, 59},   {1, 3, 5203}};
+  for (const Case& k : cases) {
+    PeRow row({2, 2, k.int4});
+    PeRowIn in(row.params());
+    in.w_load_i = true;
+    in.w_row_i = {int8_t(0xd5), int8_t(0x7f)};  // bank 0
+    row.clock(in);
+    in = PeRowIn(row.params());
+    in.a_i = 0x0587;
+    in.a_valid_i = true;
+    in.prec_i = uint8_t(k.prec);
+    in.psum_i = {1000, 0};
+    const PeRowOut& o = row.clock(in);
+    INFO("Int4 " << k.int4 << " prec_i " << k.prec);
+    CHECK(o.psum_o[0] == 1000 + k.want);
+    // The lane moves right at its width.
+    in = PeRowIn(row.params());
+    const PeRowOut& o2 = row.clock(in);
+    CHECK(o2.a_o == (k.int4 == 1 ? 0x0587 : 0x87));
   }
 }
 
@@ -343,12 +353,13 @@ TEST_CASE("pe_row RTL equals its C++ twin on every port and cycle", "[pe_array][
     for (int cycle = 1; cycle <= 20000 && !differs; ++cycle) {
       PeRowIn in(p);
       const uint64_t bits = rng();
-      in.a_i = int8_t(bits >> 8);
+      in.a_i = uint16_t(bits >> 8);
       in.a_valid_i = (bits & 3) != 0;
       in.a_sel_i = (bits >> 2) & 1;
       in.w_load_i = ((bits >> 3) & 7) == 0;
       in.w_bank_i = (bits >> 6) & 1;
-      in.int4_i = (cycle / 64) % 2 == 1;  // the mode in runs of 64 cycles (a command's PRECISION)
+      in.prec_i =
+          uint8_t((cycle / 64) % 4);  // the mode in runs of 64 cycles (a command's PRECISION)
       for (int c = 0; c < p.Cols; ++c) {
         in.w_row_i[c] = int8_t(rng());
         in.psum_i[c] = int32_t(uint32_t(rng()));

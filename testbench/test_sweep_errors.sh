@@ -67,11 +67,14 @@ bad_spec double_buffer_int "grid double_buffer: 2 is not true or false" \
 $W"
 bad_spec rounding_bad "grid rounding: .*nearest" "grid: {rows: [4], cols: [4], rounding: [nearest]}
 $W"
-bad_spec precision_bad "grid precision: precision 'w4a8' is not int8 or w4a4" \
-  "grid: {rows: [4], cols: [4], precision: [w4a8]}
+bad_spec precision_bad "grid precision: precision 'w8a4' is not int8, w4a8 or w4a4" \
+  "grid: {rows: [4], cols: [4], precision: [w8a4]}
 $W"
 bad_spec precision_int4_0 "precision w4a4 needs int4: 1" \
   "grid: {rows: [4], cols: [4], int4: [0], precision: [w4a4]}
+$W"
+bad_spec precision_w4a8_dram "precision w4a8 runs host-port commands only .*drop dram_bw" \
+  "grid: {rows: [4], cols: [4], precision: [w4a8], dram_bw: [16]}
 $W"
 bad_spec k_does_not_fit "cannot run ok layer fc \(M=64 N=32 K=48\): K = 48 does not fit the B" \
   "grid: {rows: [4], cols: [4], b_words: [16]}

@@ -222,7 +222,7 @@ void write_dump(const InferOpts& o, const infer::Graph& g, const infer::QuantPla
 void infer_run(const InferOpts& o) {
   const q::Rounding mode = q::parse_rounding(o.rounding);
   const q::Precision precision = q::parse_precision(o.precision);
-  const bool w4a4 = precision == q::Precision::kW4A4;
+  const bool four = precision != q::Precision::kInt8;  // a 4-bit mode: dual-mode PEs
   infer::Graph g;
   try {
     g = infer::load_onnx(o.model);
@@ -239,9 +239,9 @@ void infer_run(const InferOpts& o) {
 
   model::TopParams params;
   try {
-    // w4a4 runs on dual-mode PEs (Int4 = 1).
-    params = o.engine == "model" ? sim::engine_params(o.rows, o.cols, 2, w4a4 ? 1 : -1)
-                                 : sim::top_rtl_params(o.rows, o.cols, 2, w4a4 ? 1 : -1);
+    // w4a8 and w4a4 run on dual-mode PEs (Int4 = 1).
+    params = o.engine == "model" ? sim::engine_params(o.rows, o.cols, 2, four ? 1 : -1)
+                                 : sim::top_rtl_params(o.rows, o.cols, 2, four ? 1 : -1);
   } catch (const std::invalid_argument& e) {
     throw UserError(e.what());
   }
@@ -380,7 +380,7 @@ void infer_run(const InferOpts& o) {
     const infer::Node& nd = g.nodes[size_t(node)];
     const double per = done ? 1.0 / double(done) : 0;
     const uint64_t cyc = done ? a.engine.busy / done : 0;
-    // w4a4: SCALE-Sim's formula on the packed K, utilization against 2 MACs per PE a cycle.
+    // 4-bit modes: SCALE-Sim's formula on the packed K, utilization against 2 MACs per PE.
     const uint64_t ws = uint64_t(a.groups) *
                         sim::scalesim_ws_cycles(a.m, a.n / a.groups,
                                                 q::engine_k(int(a.k), precision), o.rows, o.cols);
@@ -432,8 +432,10 @@ void infer_run(const InferOpts& o) {
   }
   j["clock_mhz"] = o.clock_mhz;
   j["inferences_per_second"] = cycles ? o.clock_mhz * 1e6 / double(cycles) : 0;
-  // w4a4: the table's derived 4-bit MAC (arith/energy.h, w4a4_mac).
-  const double mac_pj = w4a4 ? table.w4a4_mac().energy_pj : table.int8_mac().energy_pj;
+  // 4-bit modes: the table's derived MACs (arith/energy.h, w4a4_mac, w4a8_mac).
+  const double mac_pj = precision == q::Precision::kW4A4   ? table.w4a4_mac().energy_pj
+                        : precision == q::Precision::kW4A8 ? table.w4a8_mac().energy_pj
+                                                           : table.int8_mac().energy_pj;
   j["mac_energy_uj_per_inference"] = double(macs) * mac_pj * 1e-6;
   j["argmax_agreement"] = done ? double(agree) / double(done) : 0;
   if (!labels.empty()) {
@@ -455,9 +457,9 @@ void infer_run(const InferOpts& o) {
     fo.energy_path = o.energy_path;
     fo.fp_cycles = "formula";
     fo.synth = "off";
-    // (The FP machines are compared with the INT8 array: none for a w4a4 run.)
+    // (The FP machines are compared with the INT8 array: none for a 4-bit run.)
     for (const auto& [node, a] : acc) {
-      if (w4a4) break;
+      if (four) break;
       const uint64_t cyc = done ? a.engine.busy / done : 0;
       // A grouped layer: its GEMMs (N / groups columns each) one after the other.
       const sim::FpComparison cmp =
@@ -488,8 +490,9 @@ void infer_run(const InferOpts& o) {
   if (mismatches) throw UserError(mismatch_msg);
 
   fmt::print("systolic infer: {} on engine {}, array {}x{}, {}{} rounding, {} input{}\n", o.model,
-             o.engine, o.rows, o.cols, w4a4 ? "w4a4, " : "", q::to_string(mode), done,
-             done == 1 ? "" : "s");
+             o.engine, o.rows, o.cols,
+             four ? fmt::format("{}, ", q::precision_name(precision)) : std::string(),
+             q::to_string(mode), done, done == 1 ? "" : "s");
   fmt::print("  {:<16} {:<5} {:>6} {:>5} {:>5} {:>9} {:>9} {:>9} {:>8}\n", "layer", "op", "M", "N",
              "K", "cycles", "util", "SCALE-Sim", "SQNR dB");
   fmt::print("{}", table_txt);
@@ -552,9 +555,10 @@ void add_infer_command(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::IsMember({"double", "single"}));
   cmd->add_option("--precision", o.precision,
-                  "int8 | w4a4 (4-bit weights and activations, two MACs per PE; dual-mode PEs)")
+                  "int8 | w4a8 (4-bit weights, 8-bit activations) | w4a4 (4-bit weights and "
+                  "activations): the 4-bit modes make two MACs per PE on dual-mode PEs")
       ->capture_default_str()
-      ->check(CLI::IsMember({"int8", "w4a4"}));
+      ->check(CLI::IsMember({"int8", "w4a8", "w4a4"}));
   cmd->add_option("--calibration", o.calibration, "Calibrate activations on the first N inputs")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000000));

@@ -138,7 +138,7 @@ Inputs file_inputs(const RunOpts& o, q::Rounding mode) {
   Inputs in;
   sim::GemmJob& j = in.job;
   j.precision = q::parse_precision(o.precision);
-  const bool int4 = j.precision == q::Precision::kW4A4;
+  const bool a4 = q::four_bit_activations(j.precision), w4 = q::four_bit_weights(j.precision);
   const int64_t m = a.shape[0], k = a.shape[1], n = b.shape[1];
   check_size("M", m);
   check_size("N", n);
@@ -199,14 +199,15 @@ Inputs file_inputs(const RunOpts& o, q::Rounding mode) {
     }
     biasf = bias->as_float32();
   }
-  // w4a4: activations asymmetric in [-8, 7], weights per-channel symmetric in [-7, 7].
+  // 4-bit activations (w4a4) asymmetric in [-8, 7], 4-bit weights (w4a8, w4a4) per-channel
+  // symmetric in [-7, 7].
   const q::IntRange r8 = q::int8_range();
-  const q::IntRange ra = int4 ? q::int4_range() : r8;
+  const q::IntRange ra = a4 ? q::int4_range() : r8;
   const auto [amin, amax] = std::minmax_element(af.begin(), af.end());
   const q::QParams px = q::choose_asymmetric(*amin, *amax, ra);
   const std::vector<int32_t> aq = q::quantize(af, px, ra);
   const q::PerChannel wq =
-      q::quantize_per_channel(bf, j.K, j.N, int4 ? q::int4_range(true) : q::int8_range(true));
+      q::quantize_per_channel(bf, j.K, j.N, w4 ? q::int4_range(true) : q::int8_range(true));
   j.a.assign(aq.begin(), aq.end());
   j.b.assign(wq.q.begin(), wq.q.end());
   in.c_float = q::gemm_float(af, bf, biasf, j.M, j.N, j.K);
@@ -508,9 +509,10 @@ void add_run_command(CLI::App& app, const CliContext& ctx) {
       ->capture_default_str()
       ->check(CLI::IsMember({"double", "single"}));
   cmd->add_option("--precision", o.precision,
-                  "int8 | w4a4 (4-bit A and B, two MACs per PE; needs Int4 = 1 PEs)")
+                  "int8 | w4a8 (4-bit B, 8-bit A) | w4a4 (4-bit A and B): the 4-bit modes make "
+                  "two MACs per PE and need Int4 = 1 PEs")
       ->capture_default_str()
-      ->check(CLI::IsMember({"int8", "w4a4"}));
+      ->check(CLI::IsMember({"int8", "w4a8", "w4a4"}));
   cmd->add_option("--json", o.json_path, "Also write the report as JSON");
   cmd->add_option("--a", o.a_path, "A (M x K) .npy, int8 or float32");
   cmd->add_option("--b", o.b_path, "B (K x N) .npy, int8 or float32 (same dtype as A)");

@@ -58,7 +58,7 @@ struct Draw {
   std::vector<int8_t> a, b;
   std::vector<int32_t> bias;  // before folding the input zero point
   int32_t zp_in = 0;
-  q::Precision precision = q::Precision::kInt8;  // w4a4 on dual-mode builds, sometimes
+  q::Precision precision = q::Precision::kInt8;  // w4a4 or w4a8 on dual-mode builds, sometimes
   q::GemmQuant qt;
   bool memory = false;
   sim::DramConfig dram;
@@ -151,6 +151,16 @@ Draw draw(uint64_t seed, const std::vector<model::TopParams>& params,
     for (auto& v : d.a) v = int8_t(uniform(g, -8, 7));
     for (auto& v : d.b) v = int8_t(uniform(g, -8, 7));
     d.zp_in = uniform(g, -8, 7);
+  } else if (d.p.Int4 == 1 && !d.memory && uniform(g, 0, 1) == 0) {
+    // A third in w4a8 (host-port commands only: memory commands refuse it), B redrawn in
+    // [-8, 7], when the A word pairs fit (two A words per K-tile of a row).
+    try {
+      sim::plan_split(d.p, d.M, d.N, q::engine_k(d.K, q::Precision::kW4A8), q::Precision::kW4A8);
+      d.precision = q::Precision::kW4A8;
+      for (auto& v : d.b) v = int8_t(uniform(g, -8, 7));
+    } catch (const std::invalid_argument&) {
+      // stays int8
+    }
   }
   return d;
 }
@@ -239,11 +249,11 @@ Outcome run_one(const Draw& d, const CliHooks& hooks) {
   if (!stats.reference || stats.reference->busy != stats.engine.busy) {
     return {false, "the two sides' CYC_BUSY differ", r.cycles};
   }
-  // Every MAC counted once: w4a4 counts two per PE product, K rounded up to even. (A w4a4 run that
-  // fell back to int8 computes the same C; with an odd K its MACS give it away. The engine tests
-  // check the cycles of the packed K.)
+  // Every MAC counted once: w4a4 and w4a8 count two per PE product, K rounded up to even. (A
+  // 4-bit run that fell back to int8 computes the same C; with an odd K its MACS give it away.
+  // The engine tests check the cycles of the packed K.)
   const uint64_t k_counted =
-      d.precision == q::Precision::kW4A4 ? uint64_t(d.K + 1) / 2 * 2 : uint64_t(d.K);
+      d.precision != q::Precision::kInt8 ? uint64_t(d.K + 1) / 2 * 2 : uint64_t(d.K);
   if (stats.engine.macs != uint64_t(d.M) * uint64_t(d.N) * k_counted) {
     return {
         false,
@@ -304,7 +314,7 @@ void soak(const SoakOpts& o, const CliHooks& hooks) {
   std::fflush(stdout);
   const auto t0 = std::chrono::steady_clock::now();
   const auto budget = std::chrono::duration<double>(o.minutes * 60);
-  uint64_t n = 0, cycles = 0, multi = 0, memory = 0, refused = 0, w4a4 = 0;
+  uint64_t n = 0, cycles = 0, multi = 0, memory = 0, refused = 0, w4a4 = 0, w4a8 = 0;
   std::vector<uint64_t> failed;
   std::map<std::string, uint64_t> per_config;
   nlohmann::json failures = nlohmann::json::array();
@@ -319,6 +329,7 @@ void soak(const SoakOpts& o, const CliHooks& hooks) {
     multi += r.commands > 1;
     memory += d.memory;
     w4a4 += d.precision == q::Precision::kW4A4;
+    w4a8 += d.precision == q::Precision::kW4A8;
     refused += r.refused;
     if (!o.quiet || (!r.ok && !r.refused)) {
       fmt::print("gemm {} {} : {}\n", n, describe(s, d), verdict(r));
@@ -345,6 +356,7 @@ void soak(const SoakOpts& o, const CliHooks& hooks) {
     j["multi_command_gemms"] = multi;
     j["memory_command_gemms"] = memory;
     j["w4a4_gemms"] = w4a4;
+    j["w4a8_gemms"] = w4a8;
     j["refused"] = refused;
     j["cycles"] = cycles;
     j["seconds"] = secs;

@@ -126,9 +126,11 @@ const std::vector<GridKey>& grid_keys() {
                          "requantization rounding: double or single", &PointConfig::rounding,
                          quant::parse_rounding,
                          [](quant::Rounding r) { return quant::to_string(r); }));
-    k.push_back(name_key("precision", "int8 or w4a4",
-                         "int8 or w4a4 (4-bit A and B, two MACs per PE; runs on dual-mode PEs: a "
-                         "w4a4 point sets int4 to 1, and int4: 0 with w4a4 is an error)",
+    k.push_back(name_key("precision", "int8, w4a8 or w4a4",
+                         "int8, w4a8 (4-bit B, 8-bit A) or w4a4 (4-bit A and B): the 4-bit modes "
+                         "make two MACs per PE on dual-mode PEs (such a point sets int4 to 1, and "
+                         "int4: 0 with them is an error); w4a8 runs host-port commands only (no "
+                         "dram_bw)",
                          &PointConfig::precision, quant::parse_precision,
                          [](quant::Precision p) { return std::string(quant::precision_name(p)); }));
     k.push_back(
@@ -193,12 +195,18 @@ PointConfig resolve(const json& values) {
     }
     k->set(*it, c);
   }
-  if (c.precision == quant::Precision::kW4A4) {
+  if (c.precision != quant::Precision::kInt8) {
     if (values.contains("int4") && c.p.Int4 == 0) {
-      throw UserError(fmt::format("configuration {}: precision w4a4 needs int4: 1 (dual-mode PEs)",
-                                  describe(values)));
+      throw UserError(fmt::format("configuration {}: precision {} needs int4: 1 (dual-mode PEs)",
+                                  describe(values), quant::precision_name(c.precision)));
     }
     c.p.Int4 = 1;
+  }
+  if (c.precision == quant::Precision::kW4A8 && c.dram_bw >= 0) {
+    throw UserError(fmt::format(
+        "configuration {}: precision w4a8 runs host-port commands only (memory commands refuse "
+        "it); drop dram_bw",
+        describe(values)));
   }
   try {
     c.p.validate();
@@ -281,7 +289,10 @@ void run_resolve() {
       const int m = dim_field(s, "M", "shape"), n = dim_field(s, "N", "shape"),
                 k = dim_field(s, "K", "shape");
       try {
-        if (c.dram_bw < 0) sim::plan_split(c.p, m, n, k);  // memory commands chunk K themselves
+        // Memory commands chunk K themselves; host commands run the packed K of a 4-bit mode.
+        if (c.dram_bw < 0) {
+          sim::plan_split(c.p, m, n, quant::engine_k(k, c.precision), c.precision);
+        }
       } catch (const std::invalid_argument& e) {
         throw UserError(fmt::format("configuration {} cannot run {} (M={} N={} K={}): {}",
                                     describe(values), field<std::string>(s, "where", "shape"), m, n,

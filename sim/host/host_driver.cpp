@@ -64,7 +64,7 @@ void GemmJob::validate(const model::TopParams& p, bool need_data, bool host_port
   }
   if (!need_data && a.empty() && b.empty() && bias.empty()) {
     quant::validate(q, N);
-    if (host_port) plan_split(p, M, N, quant::engine_k(K, precision));
+    if (host_port) plan_split(p, M, N, quant::engine_k(K, precision), precision);
     return;
   }
   if (a.size() != size_t(M) * K) {
@@ -75,21 +75,21 @@ void GemmJob::validate(const model::TopParams& p, bool need_data, bool host_port
     throw std::invalid_argument(
         fmt::format("B has {} values, expected K x N = {} x {}", b.size(), K, N));
   }
-  if (precision == quant::Precision::kW4A4) {
-    for (const auto& [t, v, cols] : {std::tuple{"A", &a, K}, std::tuple{"B", &b, N}}) {
-      const long i = quant::first_outside_int4(*v);
-      if (i >= 0) {
-        throw std::invalid_argument(
-            fmt::format("{}[{}][{}] = {} is outside the 4-bit range [-8, 7] of precision w4a4", t,
-                        i / cols, i % cols, int((*v)[size_t(i)])));
-      }
+  for (const auto& [t, v, cols, four] :
+       {std::tuple{"A", &a, K, quant::four_bit_activations(precision)},
+        std::tuple{"B", &b, N, quant::four_bit_weights(precision)}}) {
+    const long i = four ? quant::first_outside_int4(*v) : -1;
+    if (i >= 0) {
+      throw std::invalid_argument(
+          fmt::format("{}[{}][{}] = {} is outside the 4-bit range [-8, 7] of precision {}", t,
+                      i / cols, i % cols, int((*v)[size_t(i)]), quant::precision_name(precision)));
     }
   }
   if (!bias.empty() && bias.size() != size_t(N)) {
     throw std::invalid_argument(fmt::format("bias has {} values, expected N = {}", bias.size(), N));
   }
   quant::validate(q, N);
-  if (host_port) plan_split(p, M, N, quant::engine_k(K, precision));
+  if (host_port) plan_split(p, M, N, quant::engine_k(K, precision), precision);
 }
 
 GemmJob engine_job(const GemmJob& job) {
@@ -101,13 +101,24 @@ GemmJob engine_job(const GemmJob& job) {
   e.bias = job.bias;
   e.q = job.q;
   e.precision = job.precision;
-  if (!job.a.empty()) e.a = quant::pack_int4_pairs(job.a, job.M, job.K, 1, "A");
   if (!job.b.empty()) e.b = quant::pack_int4_pairs(job.b, job.K, job.N, 0, "B");
+  if (job.a.empty()) return e;
+  if (job.precision == quant::Precision::kW4A4) {
+    e.a = quant::pack_int4_pairs(job.a, job.M, job.K, 1, "A");
+  } else {  // w4a8: the int8 rows, each padded to 2K' bytes
+    const size_t row = 2 * size_t(e.K);
+    e.a.assign(size_t(job.M) * row, 0);
+    for (int i = 0; i < job.M; ++i) {
+      std::copy_n(job.a.begin() + ptrdiff_t(size_t(i) * job.K), job.K,
+                  e.a.begin() + ptrdiff_t(size_t(i) * row));
+    }
+  }
   return e;
 }
 
-Split plan_split(const model::TopParams& p, int m, int n, int k) {
-  const int kt = ceil_div(k, p.Rows);
+Split plan_split(const model::TopParams& p, int m, int n, int k, quant::Precision precision) {
+  // A words a row takes: one per K-tile, two (a word pair) in w4a8.
+  const int kt = ceil_div(k, p.Rows) * (precision == quant::Precision::kW4A8 ? 2 : 1);
   const int nt_total = ceil_div(n, p.Cols);
   // N tiles per command: limited by Q words and by B words (each N tile takes K words).
   const int nt = std::min({nt_total, p.QWords, p.BWords / k});
@@ -136,9 +147,9 @@ GemmJob random_gemm(int m, int n, int k, quant::Rounding mode, uint64_t seed, bo
   job.K = k;
   job.q.rounding = mode;
   job.precision = precision;
-  const bool int4 = precision == quant::Precision::kW4A4;
+  const bool a4 = quant::four_bit_activations(precision), w4 = quant::four_bit_weights(precision);
   std::mt19937_64 rng(seed);
-  const double sigma = std::sqrt(double(k)) * (int4 ? 21.5 : 73.9 * 73.9);
+  const double sigma = std::sqrt(double(k)) * (a4 ? 21.5 : w4 ? 340.7 : 73.9 * 73.9);
   std::uniform_real_distribution<double> jitter(0.8, 1.25);
   for (int c = 0; c < n; ++c) {
     const quant::Multiplier mm = quant::quantize_multiplier(32.0 / sigma * jitter(rng), mode);
@@ -148,8 +159,8 @@ GemmJob random_gemm(int m, int n, int k, quant::Rounding mode, uint64_t seed, bo
   if (!with_data) return job;
   job.a.resize(size_t(m) * k);
   job.b.resize(size_t(k) * n);
-  for (auto& v : job.a) v = int4 ? int8_t(int(rng() % 16) - 8) : int8_t(rng());
-  for (auto& v : job.b) v = int4 ? int8_t(int(rng() % 16) - 8) : int8_t(rng());
+  for (auto& v : job.a) v = a4 ? int8_t(int(rng() % 16) - 8) : int8_t(rng());
+  for (auto& v : job.b) v = w4 ? int8_t(int(rng() % 16) - 8) : int8_t(rng());
   job.bias.resize(size_t(n));
   for (auto& v : job.bias) v = int32_t(int64_t(rng() % 32769) - 16384);
   return job;
@@ -215,8 +226,9 @@ void HostDriver::read_counters(RunStats& stats, bool memory) {
 }
 
 void HostDriver::set_precision(quant::Precision precision) {
-  const uint32_t code =
-      precision == quant::Precision::kW4A4 ? uint32_t(a::kPrecW4a4) : uint32_t(a::kPrecInt8);
+  const uint32_t code = precision == quant::Precision::kW4A4   ? uint32_t(a::kPrecW4a4)
+                        : precision == quant::Precision::kW4A8 ? uint32_t(a::kPrecW4a8)
+                                                               : uint32_t(a::kPrecInt8);
   write(a::reg(a::kPrecision), code);
   if (code == uint32_t(a::kPrecInt8)) return;
   const uint32_t got = read(a::reg(a::kPrecision));
@@ -243,8 +255,13 @@ std::vector<int8_t> HostDriver::run(const GemmJob& job, RunStats& stats) {
 // Host-port commands on a job in its engine form (engine_job).
 std::vector<int8_t> HostDriver::run_host(const GemmJob& job, RunStats& stats) {
   const model::TopParams& p = port_.params();
-  const Split split = plan_split(p, job.M, job.N, job.K);
+  const Split split = plan_split(p, job.M, job.N, job.K, job.precision);
   const int kt = ceil_div(job.K, p.Rows);
+  // A bytes of a row: K, or in w4a8 2K (a K-tile's 2 x Rows bytes fill an A word pair, words
+  // 2(i*KT + kt) and 2(i*KT + kt) + 1: the row stride is 2 x KT words).
+  const bool pairs = job.precision == quant::Precision::kW4A8;
+  const int a_row = pairs ? 2 * job.K : job.K;
+  const int a_lanes = pairs ? 2 * p.Rows : p.Rows;  // A bytes per K-tile
   std::vector<int8_t> c(timing_only_ ? 0 : size_t(job.M) * job.N, 0);
   std::vector<uint32_t> addrs, data;
 
@@ -272,11 +289,12 @@ std::vector<int8_t> HostDriver::run_host(const GemmJob& job, RunStats& stats) {
     for (int m0 = 0; m0 < job.M; m0 += split.m_rows) {
       const int mc = std::min(split.m_rows, job.M - m0);
       const uint64_t load_start = port_.cycles();
-      if (timing_only_) stats.host_cycles += uint64_t(mc) * job.K;
+      if (timing_only_) stats.host_cycles += uint64_t(mc) * a_row;
       for (int i = 0; i < mc && !timing_only_; ++i) {
-        for (int k = 0; k < job.K; ++k) {
-          const uint32_t word = uint32_t(i) * kt + k / p.Rows;
-          write(a::element(a::kA, word, k % p.Rows), uint8_t(job.a[size_t(m0 + i) * job.K + k]));
+        for (int k = 0; k < a_row; ++k) {
+          const uint32_t word =
+              (uint32_t(i) * kt + k / a_lanes) * (pairs ? 2 : 1) + uint32_t(k % a_lanes / p.Rows);
+          write(a::element(a::kA, word, k % p.Rows), uint8_t(job.a[size_t(m0 + i) * a_row + k]));
         }
       }
       const std::pair<a::Reg, uint32_t> regs[] = {
@@ -342,9 +360,11 @@ std::vector<int8_t> HostDriver::run_memory(const GemmJob& job, RunStats& stats) 
   const model::TopParams& p = port_.params();
   const int kt = ceil_div(job.K, p.Rows);
   const uint64_t M = uint64_t(job.M), N = uint64_t(job.N), K = uint64_t(job.K);
+  // A's row: K bytes, 2K in w4a8 (the engine refuses that command, error 4, before any access).
+  const uint64_t a_row = job.precision == quant::Precision::kW4A8 ? 2 * K : K;
   // Layout: guard, A, guard, B, guard, BIAS, guard, M0, guard, SHIFT, guard, C, guard; each tensor
   // at a 64-byte boundary plus misalign_.
-  const uint64_t sizes[6] = {M * K, K * N, 4 * N, 4 * N, N, M * N};
+  const uint64_t sizes[6] = {M * a_row, K * N, 4 * N, 4 * N, N, M * N};
   uint64_t base[6];
   uint64_t at = 0;
   for (int t = 0; t < 6; ++t) {
@@ -394,7 +414,7 @@ std::vector<int8_t> HostDriver::run_memory(const GemmJob& job, RunStats& stats) 
       {a::kDramM0, base[3]},
       {a::kDramShift, base[4]},
       {a::kDramC, base[5]},
-      {a::kLdA, K},
+      {a::kLdA, a_row},
       {a::kLdB, N},
       {a::kLdC, N},
       // The plan's estimate of memory time (bytes per cycle x 16; 0: unlimited).
@@ -446,9 +466,11 @@ std::vector<int8_t> HostDriver::run_memory(const GemmJob& job, RunStats& stats) 
   }
   if (err != 0) {
     static const char* const why[] = {"", "", "a tensor leaves the memory or its rows overlap",
-                                      "C overlaps an input tensor"};
+                                      "C overlaps an input tensor",
+                                      "memory commands run int8 and w4a4 only, not w4a8: run w4a8 "
+                                      "through the host port (without --dram)"};
     throw CommandRefused(fmt::format("the engine refused a memory command (error {}: {})", err,
-                                     err < 4 ? why[err] : "unknown"));
+                                     err < 5 ? why[err] : "unknown"));
   }
   read_counters(stats, true);
   stats.host_cycles += port_.cycles() - read_start;

@@ -22,6 +22,8 @@ struct GemmJob {
   quant::GemmQuant q;         // per-column (or broadcast) M0 / shift, zp_out, bounds, rounding
   // w4a4: A and B hold 4-bit values (one per int8, in [-8, 7]); the driver packs them into nibble
   // pairs along K and runs the engine with PRECISION w4a4 on the packed K = ceil(K / 2).
+  // w4a8: B holds 4-bit values (packed the same way), A int8 values (a K-tile of a row in an A
+  // word pair: 2 x Rows bytes, K padded with a 0 to 2 x ceil(K / 2)); PRECISION w4a8.
   quant::Precision precision = quant::Precision::kInt8;
 
   // Throws std::invalid_argument. Without `need_data` A, B and the bias may be empty. With
@@ -31,8 +33,10 @@ struct GemmJob {
 };
 
 // A job in its engine form: for w4a4, A and B packed into nibble pairs along K (quant::
-// pack_int4_pairs) and K = ceil(K / 2); an int8 job as it is. Throws (naming the tensor, index
-// and value) for a 4-bit value out of range.
+// pack_int4_pairs) and K = ceil(K / 2); for w4a8, B packed so, A as M x 2K' bytes (K' = the
+// packed K, the odd K's last pair padded with 0); an int8 job as it is. Throws (naming the
+// tensor, index and value) for a 4-bit value out of range.
+// The A scratchpad words a row of A takes per K-tile: 1, or an A word pair in w4a8.
 GemmJob engine_job(const GemmJob& job);
 
 // The engine refused a memory command at its start (STATUS error bits): the message names why.
@@ -55,15 +59,18 @@ struct RunStats {
 struct Split {
   int m_rows = 0, n_cols = 0;
 };
-Split plan_split(const model::TopParams& p, int m, int n, int k);  // throws when K cannot fit
+// k: the engine's (packed) K; precision w4a8 takes two A words per K-tile of a row.
+Split plan_split(const model::TopParams& p, int m, int n, int k,
+                 quant::Precision precision = quant::Precision::kInt8);  // throws when K cannot fit
 
 // The reference quantized GEMM of the job (quant::gemm_int8).
 std::vector<int8_t> reference_gemm(const GemmJob& job);
 
 // The random M x N x K job of `systolic run` (and of sweep points and `compare`): per-column
 // output scales that spread the sums over the int8 range (a sum of K uniform int8 products has a
-// standard deviation of about sqrt(K) * 73.9^2, of uniform int4 products sqrt(K) * 21.5) with a
-// jitter of 0.8 .. 1.25, then uniform A and B (int8, or int4 for w4a4) and a bias in
+// standard deviation of about sqrt(K) * 73.9^2, of uniform int4 products sqrt(K) * 21.5, of int8
+// by int4 sqrt(K) * 340.7) with a jitter of 0.8 .. 1.25, then uniform A and B (int8, or int4 for
+// the 4-bit operands of w4a4 and w4a8) and a bias in
 // [-16384, 16384], all from `seed`. with_data = false: the shape and the requantization
 // parameters only, for timing-only runs.
 GemmJob random_gemm(int m, int n, int k, quant::Rounding mode, uint64_t seed, bool with_data = true,

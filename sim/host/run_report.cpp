@@ -97,16 +97,16 @@ std::string RunReport::text() const {
   s += fmt::format("  scratchpad reads      {}   (words, engine and DMA)\n", rd);
   s += fmt::format("  scratchpad writes     {}\n", wr);
   s += fmt::format("  MACs                  {}\n", e.macs);
-  s += fmt::format("  ideal cycles          {}   (MACs / {})\n", ideal_cycles(),
-                   precision == quant::Precision::kW4A4 ? "(2 * Rows * Cols): two MACs per PE"
-                                                        : "(Rows * Cols)");
+  s += fmt::format(
+      "  ideal cycles          {}   (MACs / {})\n", ideal_cycles(),
+      quant::macs_per_pe(precision) == 2 ? "(2 * Rows * Cols): two MACs per PE" : "(Rows * Cols)");
   s += fmt::format("  utilization           {:.2f} %\n", 100.0 * utilization());
   s += fmt::format("  MACs/cycle            {:.2f}   (peak {})\n", macs_per_cycle(),
                    peak_macs_per_cycle());
   s += fmt::format(
       "  SCALE-Sim WS cycles   {}   (ceil(K/R) ceil(N/C) (2R + C + M - 2) - 1{}; ours is "
       "{:.3f} of it)\n",
-      scalesim_ws_cycles(), precision == quant::Precision::kW4A4 ? ", K packed: ceil(K/2)" : "",
+      scalesim_ws_cycles(), quant::four_bit_weights(precision) ? ", K packed: ceil(K/2)" : "",
       double(e.busy) / double(scalesim_ws_cycles()));
   if (model_cycles) {
     s += fmt::format("  co-simulation         model {} cycles, RTL {} cycles, {} mismatches\n",

@@ -37,13 +37,14 @@ struct LayerQuant {
 struct QuantPlan {
   quant::Rounding rounding = quant::Rounding::kDouble;
   // w4a4: every activation tensor in [-8, 7] (the output stages clamp there), weights in
-  // [-7, 7], and the engine runs its layers in w4a4; int8: [-128, 127] and [-127, 127].
+  // [-7, 7]; w4a8: activations in [-128, 127], weights in [-7, 7]; the engine runs the layers in
+  // that precision. int8: [-128, 127] and [-127, 127].
   quant::Precision precision = quant::Precision::kInt8;
   quant::IntRange act_range() const {
-    return precision == quant::Precision::kW4A4 ? quant::int4_range() : quant::int8_range();
+    return quant::four_bit_activations(precision) ? quant::int4_range() : quant::int8_range();
   }
   quant::IntRange weight_range() const {
-    return precision == quant::Precision::kW4A4 ? quant::int4_range(true) : quant::int8_range(true);
+    return quant::four_bit_weights(precision) ? quant::int4_range(true) : quant::int8_range(true);
   }
   std::map<std::string, quant::QParams> act;  // every data tensor (after fusion)
   // Per node: the index of the Relu/Clip fused into its output stage (-1: none), and whether the

@@ -115,7 +115,7 @@ std::vector<TraceSignal> trace_signals(const model::TopParams& p, const TraceOpt
       {kTop + ".u_ctrl.s_bank_o", 1},
       {kTop + ".u_ctrl.s_first_o", 1},
       {kTop + ".u_ctrl.s_last_o", 1},
-      {kTop + ".u_array.a_i", p.Rows * 8},
+      {kTop + ".u_array.a_i", p.Rows * (p.Int4 == 1 ? 16 : 8)},
       {kTop + ".u_array.a_valid_i", p.Rows},
       {kTop + ".u_array.a_sel_i", p.Rows},
       {kTop + ".u_array.w_load_i", p.Rows},
@@ -129,10 +129,11 @@ std::vector<TraceSignal> trace_signals(const model::TopParams& p, const TraceOpt
     for (int c = 0; c < p.Cols; ++c) {
       if (!o.pe_traced(p, r, c)) continue;
       const std::string n = pe(r, c);
-      for (auto [leaf, w] : {std::pair{"a_i", 8},
+      const int lane = p.Int4 == 1 ? 16 : 8;  // the activation lane (w4a8: a byte pair)
+      for (auto [leaf, w] : {std::pair{"a_i", lane},
                              {"a_valid_i", 1},
                              {"a_sel_i", 1},
-                             {"a_q", 8},
+                             {"a_q", lane},
                              {"a_valid_q", 1},
                              {"a_sel_q", 1},
                              {"psum_q", 32},
@@ -233,7 +234,7 @@ void write_gtkw(const std::string& gtkw_path, const std::string& dump_path,
       const std::string pe0 = pe_scope(r, 0) + ".u_pe";
       if (o.pe_traced(p, r, 0)) {
         label(fmt::format("PE ({},0) activation in", r));
-        sig(kSigned, pe0 + ".a_i", 8);
+        sig(p.Int4 == 1 ? kHex : kSigned, pe0 + ".a_i", p.Int4 == 1 ? 16 : 8);
         sig(kBin, pe0 + ".a_valid_i", 1);
         sig(kBin, pe0 + ".a_sel_i", 1);
       }

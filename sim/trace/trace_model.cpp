@@ -33,7 +33,7 @@ std::vector<uint32_t> pack(int n, int bits, F field) {
 }
 
 bool same_inputs(const model::PeArrayIn& a, const model::PeArrayIn& b) {
-  return a.w_bank_i == b.w_bank_i && a.int4_i == b.int4_i && a.a_i == b.a_i &&
+  return a.w_bank_i == b.w_bank_i && a.prec_i == b.prec_i && a.a_i == b.a_i &&
          a.a_valid_i == b.a_valid_i && a.a_sel_i == b.a_sel_i && a.w_load_i == b.w_load_i &&
          a.w_row_i == b.w_row_i;
 }
@@ -92,6 +92,7 @@ const ModelTracer::Hist* ModelTracer::hist(int64_t t) const {
 void ModelTracer::cycle(const model::SystolicTop& top, const model::TopIn& in,
                         const model::TopOut& ports, bool last) {
   const int R = p_.Rows, C = p_.Cols;
+  const int lane_bits = p_.Int4 == 1 ? 16 : 8;  // pe_array's activation lane
   const int64_t T = int64_t(time_);
   const model::TileCtrlOut& co = top.ctrl().out();  // tile_ctrl's outputs in this cycle
   const model::TileCtrlRegs& cr = top.ctrl().regs();
@@ -119,8 +120,8 @@ void ModelTracer::cycle(const model::SystolicTop& top, const model::TopIn& in,
     ain.w_load_i[size_t(r)] = ld_valid_ && ld_row_ == r;
   }
   ain.w_bank_i = ld_bank_;
-  // The command's PRECISION, as systolic_top drives pe_array's int4_i.
-  ain.int4_i = top.regs().regs().precision_q == uint32_t(iface::kPrecW4a4);
+  // The command's PRECISION, as systolic_top drives pe_array's prec_i.
+  ain.prec_i = uint8_t(top.regs().regs().precision_q);
   for (int c = 0; c < C; ++c) {
     ain.w_row_i[size_t(c)] = (ld_valid_ && !ld_zero_ && c < ld_nv_) ? b_rd_[size_t(c)] : 0;
   }
@@ -155,7 +156,7 @@ void ModelTracer::cycle(const model::SystolicTop& top, const model::TopIn& in,
     put(co.s_bank_o);
     put(co.s_first_o);
     put(co.s_last_o);
-    put_words(pack(R, 8, [&](int r) { return uint8_t(ain.a_i[size_t(r)]); }));
+    put_words(pack(R, lane_bits, [&](int r) { return ain.a_i[size_t(r)]; }));
     put_words(pack(R, 1, [&](int r) { return ain.a_valid_i[size_t(r)]; }));
     put_words(pack(R, 1, [&](int r) { return ain.a_sel_i[size_t(r)]; }));
     put_words(pack(R, 1, [&](int r) { return ain.w_load_i[size_t(r)]; }));
@@ -166,16 +167,16 @@ void ModelTracer::cycle(const model::SystolicTop& top, const model::TopIn& in,
     for (auto [r, c] : pes_) {
       const model::MacPe& pe = shadow_.pe(r, c);
       if (c == 0) {
-        put(uint8_t(ain.a_i[size_t(r)]));
+        put(ain.a_i[size_t(r)]);
         put(ain.a_valid_i[size_t(r)]);
         put(ain.a_sel_i[size_t(r)]);
       } else {
         const model::MacPe& left = shadow_.pe(r, c - 1);
-        put(uint8_t(left.a_o));
+        put(left.a_o);
         put(left.a_valid_o);
         put(left.a_sel_o);
       }
-      put(uint8_t(pe.a_o));
+      put(pe.a_o);
       put(pe.a_valid_o);
       put(pe.a_sel_o);
       put(uint32_t(pe.psum_o));
@@ -209,8 +210,20 @@ void ModelTracer::cycle(const model::SystolicTop& top, const model::TopIn& in,
   if (co.s_issue_o) {
     sl_bank_ = co.s_bank_o;
     sl_kv_ = int(co.s_kv_o);
-    const int8_t* w = top.spad_a().word(co.s_addr_o);
-    for (int r = 0; r < R; ++r) a_rd_[size_t(r)] = w ? w[r] : 0;
+    if (top.regs().regs().precision_q == uint32_t(iface::kPrecW4a8)) {
+      // The A word pair (rtl/systolic_top.sv): lane r holds the pair's bytes 2r and 2r + 1.
+      const uint64_t base =
+          top.dma().busy() ? top.dma().out().tile_a_base_o : top.regs().regs().a_base_q;
+      const uint64_t pair = (base >> 1) + (co.s_addr_o - base);
+      auto byte = [&](int i) -> uint16_t {
+        const int8_t* w = top.spad_a().word(2 * pair + uint64_t(i / R));
+        return w ? uint8_t(w[i % R]) : 0;
+      };
+      for (int r = 0; r < R; ++r) a_rd_[size_t(r)] = uint16_t(byte(2 * r) | byte(2 * r + 1) << 8);
+    } else {
+      const int8_t* w = top.spad_a().word(co.s_addr_o);
+      for (int r = 0; r < R; ++r) a_rd_[size_t(r)] = w ? uint8_t(w[r]) : 0;
+    }
   }
 }
 

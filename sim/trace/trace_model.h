@@ -43,8 +43,8 @@ class ModelTracer final : public model::TopObserver {
  private:
   struct Hist {  // per cycle, for the delay lines
     bool valid = false, sel = false;
-    std::vector<int8_t> lanes;  // input_skew's lane_a (zero when invalid or r >= kv)
-    std::vector<int32_t> psum;  // pe_array psum_o in this cycle
+    std::vector<uint16_t> lanes;  // input_skew's lane_a (zero when invalid or r >= kv)
+    std::vector<int32_t> psum;    // pe_array psum_o in this cycle
   };
   // Cycle `time_`: draw it (in the window) and, unless `last`, clock the shadow and the stage
   // registers with its values.
@@ -68,8 +68,8 @@ class ModelTracer final : public model::TopObserver {
   std::vector<int8_t> b_rd_;  // u_spad_b rd_data: the B word read
   bool sl_valid_ = false, sl_bank_ = false;
   int sl_kv_ = 0;
-  std::vector<int8_t> a_rd_;  // u_spad_a rd_data: the A word read
-  std::deque<Hist> hist_;     // hist_.back() is cycle time_
+  std::vector<uint16_t> a_rd_;  // input_skew's a_i: the A word (w4a8: word pair) read, per lane
+  std::deque<Hist> hist_;       // hist_.back() is cycle time_
 };
 
 }  // namespace systolic::sim
