@@ -615,7 +615,8 @@ def scalesim_dram(topo, recs):
 
 def soak_configs():
     """50 systolic_top configurations (SYSTOLIC_RTL_CONFIGS entries) for the soak benchmark: half
-    of them with dual-mode PEs (Int4=1), on which the soak runs a third of its GEMMs in w4a4."""
+    of them with dual-mode PEs (Int4=1), on which the soak runs a third of its GEMMs in w4a4 and
+    a third of the host-port rest in w4a8."""
     dims = [(2, 2), (2, 3), (3, 2), (3, 3), (4, 4), (2, 8), (8, 2), (4, 6), (6, 4), (5, 7),
             (7, 5), (8, 8), (3, 8), (8, 3), (4, 16), (16, 4), (6, 6), (12, 12), (16, 16),
             (2, 16), (16, 2), (5, 5), (7, 7), (4, 12), (12, 4)]
@@ -659,11 +660,12 @@ def soak_bench():
         with open(tmp.name) as f:
             j = json.load(f)
     print("### Soak: model and RTL in lockstep, C against the soak's own reference\n")
-    print("| GEMMs | configurations | with several commands | memory commands | w4a4 | refused "
-          "| simulated cycles | mismatches | soak time | build of build-soak |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| GEMMs | configurations | with several commands | memory commands | w4a4 | w4a8 "
+          "| refused | simulated cycles | mismatches | soak time | build of build-soak |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     print(f"| {j['gemms']:,} | {j['configurations']} | {j['multi_command_gemms']:,} "
-          f"| {j['memory_command_gemms']:,} | {j['w4a4_gemms']:,} | {j['refused']} "
+          f"| {j['memory_command_gemms']:,} | {j['w4a4_gemms']:,} | {j['w4a8_gemms']:,} "
+          f"| {j['refused']} "
           f"| {j['cycles']:,} "
           f"| {j['mismatches']} | {secs / 60:.1f} min | "
           f"{f'{build_s / 60:.1f} min' if build else 'not in this run'} |")

@@ -111,55 +111,34 @@ TEST_CASE("engine RTL: 200 random shapes and parameters across the built configu
   }
 }
 
-TEST_CASE("engine RTL: w4a4 GEMMs on every configuration with 4-bit PEs", "[top][rtl][int4]") {
+TEST_CASE("engine RTL: w4a4 and w4a8 GEMMs on every configuration with 4-bit PEs",
+          "[top][rtl][int4]") {
   const uint64_t seed = t::test_seed("engine-rtl-int4");
   std::mt19937_64 rng(seed);
   int ran = 0;
   for (const TopParams& p : systolic::sim::top_rtl_params()) {
     if (p.Int4 != 1) continue;
-    for (const auto& [name, job] : t::directed_int4_jobs(rng, p.Rows, p.Cols)) {
-      INFO("configuration " << p.name() << ": " << name);
-      check_lockstep(p, job);
-    }
-    {  // M-blocks: more rows than the accumulator buffer holds, in one command where A fits
-      INFO("configuration " << p.name() << ": w4a4 M-blocks");
-      check_lockstep(p, t::random_job(rng, 2 * p.AccWords + 37, p.Cols + 1, 4 * p.Rows + 3, true));
-    }
-    for (int i = 0; i < 30; ++i) {
-      const int m = 1 + int(rng() % 64), n = 1 + int(rng() % 64), k = 1 + int(rng() % 160);
-      INFO("configuration " << p.name() << " random case " << i << " (seed " << seed << "): M=" << m
-                            << " N=" << n << " K=" << k);
-      check_lockstep(p, t::random_job(rng, m, n, k, true));
+    for (const auto prec : {systolic::quant::Precision::kW4A4, systolic::quant::Precision::kW4A8}) {
+      const char* name = systolic::quant::precision_name(prec);
+      for (const auto& [what, job] : t::directed_int4_jobs(rng, p.Rows, p.Cols, prec)) {
+        INFO("configuration " << p.name() << ": " << what);
+        check_lockstep(p, job);
+      }
+      {  // M-blocks: more rows than the accumulator buffer holds, in one command where A fits
+        INFO("configuration " << p.name() << ": " << name << " M-blocks");
+        check_lockstep(p,
+                       t::random_job(rng, 2 * p.AccWords + 37, p.Cols + 1, 4 * p.Rows + 3, prec));
+      }
+      for (int i = 0; i < 30; ++i) {
+        const int m = 1 + int(rng() % 64), n = 1 + int(rng() % 64), k = 1 + int(rng() % 160);
+        INFO("configuration " << p.name() << " " << name << " random case " << i << " (seed "
+                              << seed << "): M=" << m << " N=" << n << " K=" << k);
+        check_lockstep(p, t::random_job(rng, m, n, k, prec));
+      }
     }
     ++ran;
   }
   CHECK(ran > 0);  // the tests build 4x4, 8x16 and 8x8 with Int4 = 1 (cmake/rtl_configs.cmake)
-}
-
-TEST_CASE("engine RTL: w4a8 GEMMs on every configuration with 4-bit PEs", "[top][rtl][int4]") {
-  const uint64_t seed = t::test_seed("engine-rtl-w4a8");
-  std::mt19937_64 rng(seed);
-  const auto w4a8 = systolic::quant::Precision::kW4A8;
-  int ran = 0;
-  for (const TopParams& p : systolic::sim::top_rtl_params()) {
-    if (p.Int4 != 1) continue;
-    for (const auto& [name, job] : t::directed_int4_jobs(rng, p.Rows, p.Cols, w4a8)) {
-      INFO("configuration " << p.name() << ": " << name);
-      check_lockstep(p, job);
-    }
-    {  // M-blocks: more rows than the accumulator buffer holds
-      INFO("configuration " << p.name() << ": w4a8 M-blocks");
-      check_lockstep(p, t::random_job(rng, 2 * p.AccWords + 37, p.Cols + 1, 4 * p.Rows + 3, w4a8));
-    }
-    for (int i = 0; i < 30; ++i) {
-      const int m = 1 + int(rng() % 64), n = 1 + int(rng() % 64), k = 1 + int(rng() % 160);
-      INFO("configuration " << p.name() << " random case " << i << " (seed " << seed << "): M=" << m
-                            << " N=" << n << " K=" << k);
-      check_lockstep(p, t::random_job(rng, m, n, k, w4a8));
-    }
-    ++ran;
-  }
-  CHECK(ran > 0);
 }
 
 TEST_CASE("engine RTL: a w4a8 slot reads A words 2p and 2p + 1, p = (A_BASE >> 1) + m*KT + kt",

@@ -170,6 +170,7 @@ NetRun run_digits(sim::HostPort& port, q::Rounding mode, size_t limit,
   const std::vector<int32_t> labels = npy::load(kDir + "test_y.npy").as_int32();
   const infer::QuantPlan plan = infer::calibrate(g, images("train_x.npy", g), mode, precision);
   const bool w4a4 = precision == q::Precision::kW4A4;
+  const bool four = precision != q::Precision::kInt8;
   sim::HostDriver drv(port);
   const infer::GemmRunner gemm = [&](const sim::GemmJob& job, sim::RunStats& st) {
     std::vector<int8_t> c = drv.run(job, st);
@@ -177,9 +178,9 @@ NetRun run_digits(sim::HostPort& port, q::Rounding mode, size_t limit,
       REQUIRE(st.reference->busy == st.engine.busy);
       REQUIRE(st.reference->macs == st.engine.macs);
     }
-    // Every MAC of the GEMM counted once (w4a4: two per PE product, K padded to even).
+    // Every MAC of the GEMM counted once (4-bit modes: two per PE product, K padded to even).
     REQUIRE(job.precision == precision);
-    const uint64_t k = w4a4 ? uint64_t(job.K + 1) / 2 * 2 : uint64_t(job.K);
+    const uint64_t k = four ? uint64_t(job.K + 1) / 2 * 2 : uint64_t(job.K);
     REQUIRE(st.engine.macs == uint64_t(job.M) * uint64_t(job.N) * k);
     // w4a4: every activation and weight the engine saw is 4-bit, every output in [-8, 7].
     if (w4a4) {
@@ -187,6 +188,8 @@ NetRun run_digits(sim::HostPort& port, q::Rounding mode, size_t limit,
       REQUIRE(q::first_outside_int4(job.b) == -1);
       REQUIRE(q::first_outside_int4(c) == -1);
     }
+    // w4a8: every weight is 4-bit; the activations use the int8 range.
+    if (precision == q::Precision::kW4A8) REQUIRE(q::first_outside_int4(job.b) == -1);
     return c;
   };
   NetRun r;
@@ -232,6 +235,18 @@ TEST_CASE("infer: w4a4 digits on the model engine equal gemmlowp per layer, all 
   CHECK(i4 >= f - 0.04);
 }
 
+TEST_CASE("infer: w4a8 digits on the model engine equal gemmlowp per layer, all held-out images",
+          "[infer][int4]") {
+  // 4-bit weights in [-7, 7], 8-bit activations. Measured top-1: 97.78 % against 98.33 % float
+  // and 96.67 % in w4a4 (docs/results.md); the bound leaves room for a retrained model.
+  auto port = sim::make_engine("model", sim::engine_params(16, 16, 2, 1));
+  const NetRun r = run_digits(*port, q::Rounding::kDouble, 100000, q::Precision::kW4A8);
+  CHECK(r.checked_layers == 3 * 360);
+  const double f = double(r.float_ok) / r.count, i48 = double(r.int8_ok) / r.count;
+  INFO("float top-1 " << f << ", w4a8 top-1 " << i48);
+  CHECK(i48 >= f - 0.03);
+}
+
 TEST_CASE("infer: single rounding equals the contract's 64-bit formula, all held-out images",
           "[infer]") {
   auto port = sim::make_engine("model", sim::engine_params(8, 8));
@@ -251,6 +266,10 @@ TEST_CASE("infer: the RTL in lockstep with the model equals gemmlowp on a subset
   REQUIRE(port.params().Int4 == 1);
   const NetRun r = run_digits(port, q::Rounding::kDouble, 8, q::Precision::kW4A4);
   CHECK(r.checked_layers == 3 * 8);
+  // And w4a8 on the same build.
+  sim::LockstepPort port8(sim::top_rtl_params(4, 4, 2, 1));
+  const NetRun r8 = run_digits(port8, q::Rounding::kDouble, 8, q::Precision::kW4A8);
+  CHECK(r8.checked_layers == 3 * 8);
 }
 
 TEST_CASE("infer: every ResNet-style layer on the model engine equals gemmlowp", "[infer]") {

@@ -224,68 +224,40 @@ TEST_CASE("engine model: 200 random shapes and parameters", "[top][model][random
   }
 }
 
-TEST_CASE("engine model: w4a4 GEMMs, directed and random, split into commands and M-blocks",
-          "[top][model][int4]") {
+TEST_CASE(
+    "engine model: w4a4 and w4a8 GEMMs, directed and random, split into commands and "
+    "M-blocks",
+    "[top][model][int4]") {
   const uint64_t seed = t::test_seed("engine-int4");
   std::mt19937_64 rng(seed);
   const std::pair<int, int> arrays[] = {{4, 4}, {8, 16}, {2, 7}, {16, 16}};
-  for (const auto& [rows, cols] : arrays) {
-    TopParams p = small(rows, cols);
-    p.Int4 = 1;
-    for (const auto& [name, job] : t::directed_int4_jobs(rng, rows, cols)) {
-      INFO(rows << "x" << cols << ": " << name);
-      check_run(p, job);
+  for (const auto prec : {systolic::quant::Precision::kW4A4, systolic::quant::Precision::kW4A8}) {
+    const char* name = systolic::quant::precision_name(prec);
+    for (const auto& [rows, cols] : arrays) {
+      TopParams p = small(rows, cols);
+      p.Int4 = 1;
+      for (const auto& [what, job] : t::directed_int4_jobs(rng, rows, cols, prec)) {
+        INFO(rows << "x" << cols << ": " << what);
+        check_run(p, job);
+      }
     }
-  }
-  for (int i = 0; i < 100; ++i) {
-    const auto [rows, cols] = arrays[i % 4];
-    TopParams p = small(rows, cols);
-    p.Int4 = 1;
-    if (i % 3 == 0) {  // small scratchpads and accumulators: several commands and M-blocks
-      p.AWords = 64;
-      p.BWords = 96;
-      p.CWords = 64;
-      p.QWords = 2;
-      p.AccWords = 1 + int(rng() % 16);
+    for (int i = 0; i < 100; ++i) {
+      const auto [rows, cols] = arrays[i % 4];
+      TopParams p = small(rows, cols);
+      p.Int4 = 1;
+      if (i % 3 == 0) {  // small scratchpads (A odd: its last word in the even RAM), M-blocks
+        p.AWords = 63;
+        p.BWords = 96;
+        p.CWords = 64;
+        p.QWords = 2;
+        p.AccWords = 1 + int(rng() % 16);
+      }
+      if (i % 5 == 1) p.WeightBanks = 1;
+      const int m = 1 + int(rng() % 70), n = 1 + int(rng() % 70), k = 1 + int(rng() % 90);
+      INFO(name << " case " << i << " (seed " << seed << "): " << rows << "x" << cols
+                << " AccWords=" << p.AccWords << " M=" << m << " N=" << n << " K=" << k);
+      check_run(p, t::random_job(rng, m, n, k, prec));
     }
-    if (i % 5 == 1) p.WeightBanks = 1;
-    const int m = 1 + int(rng() % 70), n = 1 + int(rng() % 70), k = 1 + int(rng() % 90);
-    INFO("case " << i << " (seed " << seed << "): " << rows << "x" << cols
-                 << " AccWords=" << p.AccWords << " M=" << m << " N=" << n << " K=" << k);
-    check_run(p, t::random_job(rng, m, n, k, true));
-  }
-}
-
-TEST_CASE("engine model: w4a8 GEMMs, directed and random, split into commands and M-blocks",
-          "[top][model][int4]") {
-  const uint64_t seed = t::test_seed("engine-w4a8");
-  std::mt19937_64 rng(seed);
-  const auto w4a8 = systolic::quant::Precision::kW4A8;
-  const std::pair<int, int> arrays[] = {{4, 4}, {8, 16}, {2, 7}, {16, 16}};
-  for (const auto& [rows, cols] : arrays) {
-    TopParams p = small(rows, cols);
-    p.Int4 = 1;
-    for (const auto& [name, job] : t::directed_int4_jobs(rng, rows, cols, w4a8)) {
-      INFO(rows << "x" << cols << ": " << name);
-      check_run(p, job);
-    }
-  }
-  for (int i = 0; i < 100; ++i) {
-    const auto [rows, cols] = arrays[i % 4];
-    TopParams p = small(rows, cols);
-    p.Int4 = 1;
-    if (i % 3 == 0) {  // small scratchpads (odd A: its last word in the even half), M-blocks
-      p.AWords = 63;
-      p.BWords = 96;
-      p.CWords = 64;
-      p.QWords = 2;
-      p.AccWords = 1 + int(rng() % 16);
-    }
-    if (i % 5 == 1) p.WeightBanks = 1;
-    const int m = 1 + int(rng() % 70), n = 1 + int(rng() % 70), k = 1 + int(rng() % 90);
-    INFO("case " << i << " (seed " << seed << "): " << rows << "x" << cols
-                 << " AccWords=" << p.AccWords << " M=" << m << " N=" << n << " K=" << k);
-    check_run(p, t::random_job(rng, m, n, k, w4a8));
   }
 }
 

@@ -110,45 +110,35 @@ TEST_CASE("model and RTL waveforms agree on a memory command, the memory port in
   CHECK(require_equal(m, r) > 1000);
 }
 
-TEST_CASE("model and RTL waveforms agree on a w4a4 command, every PE", "[trace][int4]") {
-  // The model's PE-level waves come from its shadow pe_array: in w4a4 each PE adds two nibble
-  // products, as the RTL's dual-mode PEs do.
+TEST_CASE("model and RTL waveforms agree on w4a4 and w4a8 commands, every PE", "[trace][int4]") {
+  // The model's PE-level waves come from its shadow pe_array: in the 4-bit modes each PE adds two
+  // products, as the RTL's dual-mode PEs do; in w4a8 its 16-bit lanes carry A's byte pairs.
   std::mt19937_64 rng(test::test_seed("trace w4a4"));
   const model::TopParams p = sim::top_rtl_params(4, 4, 2, 1);
   REQUIRE(p.Int4 == 1);
-  const sim::GemmJob job = test::random_job(rng, 9, 7, 21, true);
-  TraceOptions o;
-  o.path = tmp_path("w4a4_m.vcd");
-  const WaveData m = traced_run("model", p, job, o);
-  o.path = tmp_path("w4a4_r.fst");
-  const WaveData r = traced_run("rtl", p, job, o);
-  CHECK(require_equal(m, r) > 1000);
-}
-
-TEST_CASE("model and RTL waveforms agree on a w4a8 command, every PE", "[trace][int4]") {
-  // w4a8: the shadow pe_array's 16-bit activation lanes carry the A word pair's bytes.
-  std::mt19937_64 rng(test::test_seed("trace w4a8"));
-  const model::TopParams p = sim::top_rtl_params(4, 4, 2, 1);
-  REQUIRE(p.Int4 == 1);
-  const sim::GemmJob job = test::random_job(rng, 9, 7, 21, quant::Precision::kW4A8);
-  TraceOptions o;
-  o.path = tmp_path("w4a8_m.vcd");
-  const WaveData m = traced_run("model", p, job, o);
-  o.path = tmp_path("w4a8_r.fst");
-  const WaveData r = traced_run("rtl", p, job, o);
-  CHECK(require_equal(m, r) > 1000);
-  // A PE's activation register holds a byte pair: 16 bits on both sides.
-  for (const WaveData* w : {&m, &r}) {
-    const WaveData::Var* a = nullptr;
-    const std::string leaf = ".u_array.g_row[1].u_row.g_col[2].u_pe.a_q";
-    for (const WaveData::Var& v : w->vars) {
-      if (v.name.size() >= leaf.size() &&
-          v.name.compare(v.name.size() - leaf.size(), leaf.size(), leaf) == 0) {
-        a = &v;
+  for (const auto prec : {quant::Precision::kW4A4, quant::Precision::kW4A8}) {
+    const std::string name = quant::precision_name(prec);
+    INFO(name);
+    const sim::GemmJob job = test::random_job(rng, 9, 7, 21, prec);
+    TraceOptions o;
+    o.path = tmp_path(name + "_m.vcd");
+    const WaveData m = traced_run("model", p, job, o);
+    o.path = tmp_path(name + "_r.fst");
+    const WaveData r = traced_run("rtl", p, job, o);
+    CHECK(require_equal(m, r) > 1000);
+    // A PE's activation register is 16 bits on both sides.
+    for (const WaveData* w : {&m, &r}) {
+      const WaveData::Var* a = nullptr;
+      const std::string leaf = ".u_array.g_row[1].u_row.g_col[2].u_pe.a_q";
+      for (const WaveData::Var& v : w->vars) {
+        if (v.name.size() >= leaf.size() &&
+            v.name.compare(v.name.size() - leaf.size(), leaf.size(), leaf) == 0) {
+          a = &v;
+        }
       }
+      REQUIRE(a != nullptr);
+      CHECK(a->width == 16);
     }
-    REQUIRE(a != nullptr);
-    CHECK(a->width == 16);
   }
 }
 

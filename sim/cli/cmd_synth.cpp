@@ -34,20 +34,21 @@ void run_synth(const SynthOpts& o) {
   const double t8 = per_kcell(1, s.pe_int8_cells), d8 = per_kcell(1, s.pe_dual_cells),
                d4 = per_kcell(2, s.pe_dual_cells);
   nlohmann::json j = s.json();
-  j["peak_macs_per_kcell"] = {{"int8_only_pe", t8}, {"dual_pe_int8", d8}, {"dual_pe_w4a4", d4}};
+  j["peak_macs_per_kcell"] = {
+      {"int8_only_pe", t8}, {"dual_pe_int8", d8}, {"dual_pe_w4a8", d4}, {"dual_pe_w4a4", d4}};
   if (!o.json_path.empty()) write_output(o.json_path, j.dump(2) + "\n");
   fmt::print("synth: pe_array {}x{}, WeightBanks {}, {} PEs, Yosys generic gates, {} ({})\n",
              s.rows, s.cols, s.weight_banks, s.int4 == 1 ? "dual-mode" : "INT8-only", s.mode(),
              s.cached ? "cached" : fmt::format("{:.1f} s", s.seconds));
   fmt::print("  mac_pe INT8-only      {:>9} cells   depth {}\n", s.pe_int8_cells, s.pe_int8_depth);
   fmt::print(
-      "  mac_pe int8 + w4a4    {:>9} cells   depth {}   ({:.3f} x the INT8-only PE; "
-      "peak MACs/cycle x 2 in w4a4)\n",
+      "  mac_pe dual-mode      {:>9} cells   depth {}   ({:.3f} x the INT8-only PE; "
+      "peak MACs/cycle x 2 in w4a8 and w4a4)\n",
       s.pe_dual_cells, s.pe_dual_depth,
       double(s.pe_dual_cells) / double(std::max<int64_t>(1, s.pe_int8_cells)));
   fmt::print(
       "  per 1000 PE cells     {:.3f} peak MACs/cycle INT8-only; dual-mode {:.3f} in int8, "
-      "{:.3f} in w4a4\n",
+      "{:.3f} in w4a8 and w4a4\n",
       t8, d8, d4);
   fmt::print("  pe_array {:>5}        {:>9} cells   depth {}\n",
              fmt::format("{}x{}", s.rows, s.cols), s.array_cells, s.array_depth);
@@ -69,7 +70,8 @@ void add_synth_command(CLI::App& app) {
   cmd->add_option("--weight-banks", o->weight_banks, "Weight banks per PE (1 or 2)")
       ->capture_default_str()
       ->check(param_range("WeightBanks"));
-  cmd->add_option("--int4", o->int4, "The array's PEs: 0 INT8-only, 1 dual-mode (int8 and w4a4)")
+  cmd->add_option("--int4", o->int4,
+                  "The array's PEs: 0 INT8-only, 1 dual-mode (int8, w4a8 and w4a4)")
       ->capture_default_str()
       ->check(param_range("Int4"));
   cmd->add_flag("--flat", o->flat,
