@@ -186,7 +186,6 @@ void Dma::update_outputs() {
   o.tile_start_o = r.state_q == DmaState::kTile || r.tstart_q;
   o.tile_m_o = r.cu_q.mc;
   o.tile_n_o = r.cu_q.nc;
-  o.tile_a_base_o = r.cu_q.a_half ? half_a_ : 0;
   o.tile_b_base_o = r.cu_q.b_half ? half_b_ : 0;
   o.tile_c_base_o = r.cu_q.c_half ? half_c_ : 0;
   o.tile_q_base_o = r.cu_q.q_half ? half_q_ : 0;
@@ -211,6 +210,8 @@ const DmaOut& Dma::eval(const DmaIn& in) {
   const bool no_tile_left = !r.nx_q.valid && (!r.cu_q.valid || in.tile_done_i);
   out_.ph_store_o = busy && r.state_q != DmaState::kCheck && !tile_busy && no_tile_left;
   out_.ph_load_o = busy && !tile_busy && !out_.ph_store_o;
+  // w4a8: A's second half starts at an even word (a word pair's first word).
+  out_.tile_a_base_o = r.cu_q.a_half ? a_base2(in) : 0;
   return out_;
 }
 
@@ -267,6 +268,7 @@ void Dma::tick(const DmaIn& in) {
   uint32_t err = r.err_q;
   const uint32_t m = in.m_i, n = in.n_i, k = in.k_i;
   const uint64_t kt = (uint64_t(k) + uint64_t(p_.Rows) - 1) / uint64_t(p_.Rows);
+  const bool w4a8 = in.precision_i == uint32_t(iface::kPrecW4a8);
   const bool xfer_end = (ld && emit_ && r.wd_rows_q == 1 && wd_last_) ||
                         (st && (r.rq_ahead_q || r.rq_rows_q == 0) && r.wr_out_q == 0);
   const bool tile_idle = !r.tile_run_q || in.tile_done_i;
@@ -298,7 +300,9 @@ void Dma::tick(const DmaIn& in) {
       const uint64_t nt = (uint64_t(n) + uint64_t(p_.Cols) - 1) / uint64_t(p_.Cols);
       uint64_t ntbl = k == 0 ? 0 : uint64_t(half_b_) / uint64_t(k);
       ntbl = std::min({ntbl, nt, uint64_t(half_q_), uint64_t(half_c_)});
-      uint64_t mbl = kt == 0 ? 0 : uint64_t(half_a_) / kt;
+      // w4a8 (rtl/dma.sv): A's sizes in word pairs, its rows 2K bytes.
+      const uint64_t ha = w4a8 ? half_a_ / 2 : half_a_, ka = w4a8 ? 2 * uint64_t(k) : k;
+      uint64_t mbl = kt == 0 ? 0 : ha / kt;
       mbl = std::min(mbl, uint64_t(m));
       if (ntbl != 0) mbl = std::min(mbl, uint64_t(half_c_) / ntbl);
       const uint64_t nbl = std::min(ntbl * uint64_t(p_.Cols), uint64_t(n));
@@ -314,14 +318,13 @@ void Dma::tick(const DmaIn& in) {
       const uint64_t np = nbc == 0 ? 0 : (uint64_t(n) + nbc - 1) / nbc;
       // K-chunks (rtl/dma.sv).
       bool split = false;  // below, after the K-chunk plan
-      const uint64_t mbs =
-          std::min({uint64_t(m), uint64_t(p_.AccWords), uint64_t(half_c_), uint64_t(half_a_)});
+      const uint64_t mbs = std::min({uint64_t(m), uint64_t(p_.AccWords), uint64_t(half_c_), ha});
       const uint64_t half_bkt = uint64_t(half_b_ / uint32_t(p_.Rows));
       const uint64_t ntbs = mbs == 0
                                 ? 0
                                 : std::min({uint64_t(p_.AccWords) / mbs, nt,
                                             uint64_t(half_c_) / mbs, uint64_t(half_q_), half_bkt});
-      const uint64_t ktc = ntbs == 0 ? 0 : std::min({uint64_t(half_a_) / mbs, half_bkt / ntbs, kt});
+      const uint64_t ktc = ntbs == 0 ? 0 : std::min({ha / mbs, half_bkt / ntbs, kt});
       const uint64_t kcs = std::min(ktc * uint64_t(p_.Rows), uint64_t(k));
       const uint64_t nbs = std::min(ntbs * uint64_t(p_.Cols), uint64_t(n));
       const uint64_t nps = nbs == 0 ? 0 : (uint64_t(n) + nbs - 1) / nbs;
@@ -338,9 +341,9 @@ void Dma::tick(const DmaIn& in) {
         const uint64_t kcn = ktc == 0 ? 0 : (kt + ktc - 1) / ktc;
         const uint64_t cyc_n = kt * nt * slots(mb, mbc) + mbc * np * ovh;
         const uint64_t cyc_s = kt * nt * slots(mbs, mbcs) + mbcs * nps * kcn * ovh;
-        const uint64_t t_n = std::min((mbc > 1 ? np : 1) * M * K + K * N + 9 * N + M * N,
-                                      M * K + (np > 1 ? mbc : 1) * (K * N + 9 * N) + M * N);
-        const uint64_t t_s = nps * M * K + mbcs * K * N + 9 * N + M * N;
+        const uint64_t t_n = std::min((mbc > 1 ? np : 1) * M * ka + K * N + 9 * N + M * N,
+                                      M * ka + (np > 1 ? mbc : 1) * (K * N + 9 * N) + M * N);
+        const uint64_t t_s = nps * M * ka + mbcs * K * N + 9 * N + M * N;
         // Bytes per cycle x 16: DRAM_BW, at most what the port moves (a beat, and one scratchpad
         // word of min(Rows, Cols) bytes per cycle); DRAM_BW = 0: that limit.
         const uint64_t cap = 16 * uint64_t(std::min({beat_, p_.Rows, p_.Cols}));
@@ -353,11 +356,11 @@ void Dma::tick(const DmaIn& in) {
       const uint32_t nbf = uint32_t(split ? nbs : nbc) & kDimMask;
       const uint64_t kcf = split ? kcs : k;
       const uint64_t M = m, N = n, K = k;
-      const uint64_t t_b = (mbc > 1 ? np : 1) * M * K + K * N + 9 * N + M * N;
-      const uint64_t t_a = M * K + (np > 1 ? mbc : 1) * (K * N + 9 * N) + M * N;
+      const uint64_t t_b = (mbc > 1 ? np : 1) * M * ka + K * N + 9 * N + M * N;
+      const uint64_t t_a = M * ka + (np > 1 ? mbc : 1) * (K * N + 9 * N) + M * N;
       const bool zero_dim = m == 0 || n == 0 || k == 0;
       const uint64_t top = uint64_t{1} << iface::kMemAddrWidth;
-      const uint64_t xa = extent_end(in.dram_a_i, m, in.ld_a_i, k);
+      const uint64_t xa = extent_end(in.dram_a_i, m, in.ld_a_i, ka);
       const uint64_t xb = extent_end(in.dram_b_i, k, in.ld_b_i, n);
       const uint64_t xc = extent_end(in.dram_c_i, m, in.ld_c_i, n);
       const uint64_t xbias = uint64_t(in.dram_bias_i) + uint64_t(n) * 4;
@@ -365,18 +368,14 @@ void Dma::tick(const DmaIn& in) {
       const uint64_t xshift = uint64_t(in.dram_shift_i) + uint64_t(n);
       const bool bad_spad = split ? (mbs == 0 || ktc == 0 || half_q_ == 0) : (ntb == 0 || mb == 0);
       const bool bad_mem = xa > top || xb > top || xc > top || xbias > top || xm0 > top ||
-                           xshift > top || rows_overlap(m, in.ld_a_i, k) ||
+                           xshift > top || rows_overlap(m, in.ld_a_i, ka) ||
                            rows_overlap(k, in.ld_b_i, n) || rows_overlap(m, in.ld_c_i, n);
       const bool bad_overlap = overlaps(in.dram_c_i, xc, in.dram_a_i, xa) ||
                                overlaps(in.dram_c_i, xc, in.dram_b_i, xb) ||
                                overlaps(in.dram_c_i, xc, in.dram_bias_i, xbias) ||
                                overlaps(in.dram_c_i, xc, in.dram_m0_i, xm0) ||
                                overlaps(in.dram_c_i, xc, in.dram_shift_i, xshift);
-      const uint32_t check_err = in.precision_i == uint32_t(iface::kPrecW4a8) ? 4
-                                 : bad_spad                                   ? 1
-                                 : bad_mem                                    ? 2
-                                 : bad_overlap                                ? 3
-                                                                              : 0;
+      const uint32_t check_err = bad_spad ? 1 : bad_mem ? 2 : bad_overlap ? 3 : 0;
       if (check_err != 0 || zero_dim) {
         next = DmaState::kIdle;
         done = true;
@@ -513,18 +512,23 @@ void Dma::tick(const DmaIn& in) {
     const uint32_t rows = uint32_t(p_.Rows), c32 = uint32_t(p_.Cols);
     Xfer x;
     switch (xsel) {
-      case kXA:
-        x = {bx.a_row + bx.k0,
+      case kXA: {
+        // w4a8: 2 kc bytes a row from byte 2 k0, in 2 wkc words (rtl/dma.sv).
+        const bool pairs = in.precision_i == uint32_t(iface::kPrecW4a8);
+        const uint32_t rb = pairs ? 2 * bx.kc : bx.kc;
+        const uint64_t wka = (uint64_t(rb) + uint64_t(p_.Rows) - 1) / uint64_t(p_.Rows);
+        x = {bx.a_row + (pairs ? 2 * bx.k0 : bx.k0),
              in.ld_a_i,
-             bx.kc,
+             rb,
              bx.mc,
-             uint32_t(wkc),
+             uint32_t(wka),
              rows,
-             uint32_t(wkc * rows - bx.kc) & 0xffu,
-             bx.a_half ? half_a_ : 0,
-             wkc,
+             uint32_t(wka * rows - rb) & 0xffu,
+             bx.a_half ? a_base2(in) : 0,
+             pairs ? 2 * wkc : wkc,
              1};
         break;
+      }
       case kXB:
         x = {bx.b_row + bx.n0,
              in.ld_b_i,

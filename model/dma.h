@@ -90,6 +90,10 @@ class Dma {
   DmaParams p_;
   int beat_, cap_, lanes_;  // bytes per beat, staging buffer bytes, lanes of wr_data_o
   uint32_t half_a_, half_b_, half_c_, half_q_;
+  // The word where A's second half starts: half_a_, or in w4a8 the even 2 (half_a_ / 2).
+  uint32_t a_base2(const DmaIn& in) const {
+    return in.precision_i == uint32_t(iface::kPrecW4a8) ? 2 * (half_a_ / 2) : half_a_;
+  }
   DmaRegs r_;
   DmaOut out_;
   // Combinational values of this cycle (update_outputs) that tick() needs.

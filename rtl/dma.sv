@@ -14,8 +14,10 @@
 //     BIAS, M0: 4N bytes; SHIFT: N bytes);
 //   3 C's extent [dram_c, end) overlaps the extent of A, B, BIAS, M0 or SHIFT (extents, not
 //     bytes: a C interleaved between another tensor's rows is refused too);
-//   4 precision_i is PrecW4a8: memory commands run int8 and w4a4 only (a w4a8 slot reads an A
-//     word pair, a layout these transfers do not write). Checked first.
+// In w4a8 (precision_i = PrecW4a8) a slot reads an A word pair (rtl/systolic_top.sv): A's rows
+// are 2K bytes in memory (the packed K's activation pairs; LD_A >= 2K), every A size below is in
+// word pairs (HalfA counts HalfA / 2 of them, at word 0 and word 2 x (HalfA / 2)), a row of a
+// K-chunk takes 2 wpr_kc words, and the traffic formulas count A's M x 2K bytes.
 // A command with M, N or K = 0 ends there without error and without memory traffic. Else the
 // plan: NTb = min(NT, HalfB div K, HalfQ, HalfC) N-tiles per panel (Nb = min(NTb*Cols, N)
 // columns), Mb = min(M, HalfA div KT, HalfC div NTb) rows per block; blocks (m-block, panel) in
@@ -87,7 +89,8 @@
 // blocks; systolic_top adds tile_ctrl's ph_mwait_o, block 0 waiting at a gate).
 // Cycle behaviour: start_i in a cycle with busy_o = 0 starts a command (busy_o = 1 from the next
 // cycle); done_o = 1 for the cycle after the last busy cycle, err_o with it (0 otherwise). Every
-// output is a function of the registers except ph_load_o and ph_store_o (tile_done_i). The
+// output is a function of the registers except ph_load_o and ph_store_o (tile_done_i) and
+// tile_a_base_o (precision_i: w4a8's second half of A starts at an even word). The
 // command inputs must not change while busy_o = 1. Reset (rst_ni = 0, asynchronous) clears every
 // register.
 `include "systolic_assert.svh"
@@ -265,6 +268,16 @@ module dma #(
   logic [DimW-1:0] m_m1, k_m1;
   assign m_m1 = m_i - DimW'(1);
   assign k_m1 = k_i - DimW'(1);
+  // w4a8 (see the header): A's capacity of a half (words, or word pairs), its bytes a row, and
+  // the word where its second half starts (even in w4a8: a pair's first word is even).
+  localparam int HalfAP = HalfA / 2;  // word pairs in half of A
+  logic          w4a8;
+  logic [63:0]   ha, ka;
+  logic [AW-1:0] a_base2;
+  assign w4a8    = precision_i == 2'(systolic_pkg::PrecW4a8);
+  assign ha      = w4a8 ? 64'(HalfAP) : 64'(HalfA);
+  assign ka      = w4a8 ? 64'd2 * 64'(k_i) : 64'(k_i);
+  assign a_base2 = w4a8 ? AW'(2 * HalfAP) : AW'(HalfA);
 
   always_comb begin
     kt  = (64'(k_i) + 64'(Rows) - 64'd1) / 64'(Rows);
@@ -274,7 +287,7 @@ module dma #(
     ntb1 = (ntb0 > nt) ? nt : ntb0;
     ntb2 = (ntb1 > 64'(HalfQ)) ? 64'(HalfQ) : ntb1;
     ntbl = (ntb2 > 64'(HalfC)) ? 64'(HalfC) : ntb2;
-    mb0  = (kt == 64'd0) ? 64'd0 : 64'(HalfA) / kt;
+    mb0  = (kt == 64'd0) ? 64'd0 : ha / kt;
     mb1  = (mb0 > 64'(m_i)) ? 64'(m_i) : mb0;
     mbl  = ((ntbl != 64'd0) && (mb1 > 64'(HalfC) / ntbl)) ? 64'(HalfC) / ntbl : mb1;
     nbl  = (ntbl * 64'(Cols) > 64'(n_i)) ? 64'(n_i) : ntbl * 64'(Cols);
@@ -298,22 +311,22 @@ module dma #(
     // chunks of kcs (the sums stay in the accumulator buffer between chunks).
     mbs0  = (64'(m_i) < 64'(AccWords)) ? 64'(m_i) : 64'(AccWords);
     mbs1  = (mbs0 > 64'(HalfC)) ? 64'(HalfC) : mbs0;
-    mbs   = (mbs1 > 64'(HalfA)) ? 64'(HalfA) : mbs1;
+    mbs   = (mbs1 > ha) ? ha : mbs1;
     ntbs0 = (mbs == 64'd0) ? 64'd0 : 64'(AccWords) / mbs;
     ntbs1 = (ntbs0 > nt) ? nt : ntbs0;
     ntbs2 = ((mbs != 64'd0) && (ntbs1 > 64'(HalfC) / mbs)) ? 64'(HalfC) / mbs : ntbs1;
     ntbs3 = (ntbs2 > 64'(HalfQ)) ? 64'(HalfQ) : ntbs2;
     ntbs  = (ntbs3 > 64'(HalfBKt)) ? 64'(HalfBKt) : ntbs3;
-    ktc0  = (mbs == 64'd0) ? 64'd0 : 64'(HalfA) / mbs;
+    ktc0  = (mbs == 64'd0) ? 64'd0 : ha / mbs;
     ktc1  = (ntbs == 64'd0) ? 64'd0 : (ktc0 > 64'(HalfBKt) / ntbs) ? 64'(HalfBKt) / ntbs : ktc0;
     ktc   = (ktc1 < kt) ? ktc1 : kt;
     kcs   = (ktc * 64'(Rows) < 64'(k_i)) ? ktc * 64'(Rows) : 64'(k_i);
     nbs0  = ntbs * 64'(Cols);
     nbs   = (nbs0 > 64'(n_i)) ? 64'(n_i) : nbs0;
     nps   = (nbs == 64'd0) ? 64'd0 : (64'(n_i) + nbs - 64'd1) / nbs;
-    t_b = ((mbc > 64'd1) ? np : 64'd1) * 64'(m_i) * 64'(k_i) + 64'(k_i) * 64'(n_i) +
+    t_b = ((mbc > 64'd1) ? np : 64'd1) * 64'(m_i) * ka + 64'(k_i) * 64'(n_i) +
           64'd9 * 64'(n_i) + 64'(m_i) * 64'(n_i);
-    t_a = 64'(m_i) * 64'(k_i) + ((np > 64'd1) ? mbc : 64'd1) * (64'(k_i) * 64'(n_i) +
+    t_a = 64'(m_i) * ka + ((np > 64'd1) ? mbc : 64'd1) * (64'(k_i) * 64'(n_i) +
           64'd9 * 64'(n_i)) + 64'(m_i) * 64'(n_i);
     // Chosen for speed only when the estimate says so: each plan's time is the larger of its
     // array cycles (a tile takes max(block rows, Rows) cycles) and its traffic at DRAM_BW.
@@ -330,7 +343,7 @@ module dma #(
     cyc_n = kt * nt * sl_n + mbc * np * 64'(CmdOvh);
     cyc_s = kt * nt * sl_s + mbcs * nps * kcn * 64'(CmdOvh);
     t_n   = (t_a < t_b) ? t_a : t_b;
-    t_s   = nps * 64'(m_i) * 64'(k_i) + mbcs * 64'(k_i) * 64'(n_i) + 64'd9 * 64'(n_i) +
+    t_s   = nps * 64'(m_i) * ka + mbcs * 64'(k_i) * 64'(n_i) + 64'd9 * 64'(n_i) +
             64'(m_i) * 64'(n_i);
     // Bytes per cycle x 16: DRAM_BW, at most what the port moves (a beat, and one scratchpad
     // word of min(Rows, Cols) bytes per cycle); DRAM_BW = 0: that limit.
@@ -341,7 +354,7 @@ module dma #(
     time_s = (cyc_s > mem_s) ? cyc_s : mem_s;
     split = (ntbl == 64'd0) || (mbl == 64'd0) ||
             ((mbl < 64'(m_i)) && (ktc != 64'd0) && (time_s < time_n));
-    xa_end     = 64'(dram_a_i) + 64'(m_m1) * 64'(ld_a_i) + 64'(k_i);
+    xa_end     = 64'(dram_a_i) + 64'(m_m1) * 64'(ld_a_i) + ka;
     xb_end     = 64'(dram_b_i) + 64'(k_m1) * 64'(ld_b_i) + 64'(n_i);
     xc_end     = 64'(dram_c_i) + 64'(m_m1) * 64'(ld_c_i) + 64'(n_i);
     xbias_end  = 64'(dram_bias_i) + 64'(n_i) * 64'd4;
@@ -359,7 +372,7 @@ module dma #(
     bad_mem = (xa_end > (64'd1 << MAW)) || (xb_end > (64'd1 << MAW)) ||
               (xc_end > (64'd1 << MAW)) || (xbias_end > (64'd1 << MAW)) ||
               (xm0_end > (64'd1 << MAW)) || (xshift_end > (64'd1 << MAW)) ||
-              ((m_i > DimW'(1)) && (ld_a_i < MAW'(k_i))) ||
+              ((m_i > DimW'(1)) && (64'(ld_a_i) < ka)) ||
               ((k_i > DimW'(1)) && (ld_b_i < MAW'(n_i))) ||
               ((m_i > DimW'(1)) && (ld_c_i < MAW'(n_i)));
     // [lo1, hi1) and [lo2, hi2) overlap when lo1 < hi2 and lo2 < hi1.
@@ -368,8 +381,7 @@ module dma #(
                   ((64'(dram_c_i) < xbias_end) && (64'(dram_bias_i) < xc_end)) ||
                   ((64'(dram_c_i) < xm0_end) && (64'(dram_m0_i) < xc_end)) ||
                   ((64'(dram_c_i) < xshift_end) && (64'(dram_shift_i) < xc_end));
-    check_err = (precision_i == 2'(systolic_pkg::PrecW4a8)) ? 3'd4
-              : bad_spad ? 3'd1 : bad_mem ? 3'd2 : bad_overlap ? 3'd3 : 3'd0;
+    check_err = bad_spad ? 3'd1 : bad_mem ? 3'd2 : bad_overlap ? 3'd3 : 3'd0;
   end
 
   // ---------------------------------------------------------------------------------------------
@@ -421,7 +433,7 @@ module dma #(
   // tile_ctrl's command: block cu_q.
   assign tile_m_o      = cu_q.mc;
   assign tile_n_o      = cu_q.nc;
-  assign tile_a_base_o = cu_q.a_half ? BaseW'(HalfA) : '0;
+  assign tile_a_base_o = cu_q.a_half ? BaseW'(a_base2) : '0;
   assign tile_b_base_o = cu_q.b_half ? BaseW'(HalfB) : '0;
   assign tile_c_base_o = cu_q.c_half ? BaseW'(HalfC) : '0;
   assign tile_q_base_o = cu_q.q_half ? BaseW'(HalfQ) : '0;
@@ -440,11 +452,11 @@ module dma #(
   // The transfer SNext starts: the first of xk_q .. XC that this iteration needs
   // ---------------------------------------------------------------------------------------------
   logic [2:0]      go;
-  logic [MAW-1:0]  nx_addr, nx_ld, nx_rb;
+  logic [MAW-1:0]  nx_addr, nx_ld, nx_rb;  // (nx_rb also sizes A's pad)
   logic [DimW-1:0] nx_rows, nx_wpr, x_nc;
   logic [7:0]      nx_wb, nx_pad;
   logic [AW-1:0]   nx_sbase, nx_rstride, nx_cstride;
-  logic [63:0]     wpr_nc, wpr_kc;
+  logic [63:0]     wpr_nc, wpr_kc, wpr_ka;
 
   // The block the loads are for: nx, or cu while it computes before its B / Q are in (early_q).
   blk_t       ld_q;
@@ -478,14 +490,17 @@ module dma #(
     x_nc   = (xsel == XC) ? pv_q.nc : ld_q.nc;
     wpr_nc = (64'(x_nc) + 64'(Cols) - 64'd1) / 64'(Cols);
     wpr_kc = (64'(ld_q.kc) + 64'(Rows) - 64'd1) / 64'(Rows);
+    wpr_ka = w4a8 ? (64'd2 * 64'(ld_q.kc) + 64'(Rows) - 64'd1) / 64'(Rows) : wpr_kc;
     nx_addr = '0; nx_ld = '0; nx_rb = '0; nx_rows = '0; nx_wpr = '0; nx_wb = '0; nx_pad = '0;
     nx_sbase = '0; nx_rstride = '0; nx_cstride = '0;
     case (xsel)
       XA: begin
-        nx_addr = ld_q.a_row + MAW'(ld_q.k0); nx_ld = ld_a_i; nx_rows = ld_q.mc;
-        nx_rb = MAW'(ld_q.kc); nx_wb = 8'(Rows); nx_wpr = DimW'(wpr_kc);
-        nx_pad = 8'(wpr_kc * 64'(Rows) - 64'(ld_q.kc));
-        nx_sbase = ld_q.a_half ? AW'(HalfA) : '0; nx_rstride = AW'(wpr_kc); nx_cstride = AW'(1);
+        // w4a8: 2 kc bytes a row from byte 2 k0, in 2 wpr_kc words (the pairs of its K-tiles).
+        nx_addr = ld_q.a_row + (w4a8 ? MAW'(ld_q.k0) << 1 : MAW'(ld_q.k0)); nx_ld = ld_a_i;
+        nx_rows = ld_q.mc; nx_rb = w4a8 ? MAW'(ld_q.kc) << 1 : MAW'(ld_q.kc); nx_wb = 8'(Rows);
+        nx_wpr = DimW'(wpr_ka); nx_pad = 8'(wpr_ka * 64'(Rows) - 64'(nx_rb));
+        nx_sbase = ld_q.a_half ? AW'(a_base2) : '0;
+        nx_rstride = w4a8 ? AW'(wpr_kc) << 1 : AW'(wpr_kc); nx_cstride = AW'(1);
       end
       XB: begin
         nx_addr = ld_q.b_row + MAW'(ld_q.n0); nx_ld = ld_b_i; nx_rows = ld_q.kc;

@@ -236,6 +236,15 @@ if "$SYSTOLIC" run --engine model --rows 4 --cols 4 --precision w4a4 --a "$tmp/A
 else
   bad "float32 w4a4 run: $(tail -3 "$tmp/outf4.txt")"
 fi
+# w4a8 as a memory command: A's rows are 2 ceil(K / 2) bytes in memory (K = 11: 12 a row, 3
+# words of 4 lanes).
+if "$SYSTOLIC" run --engine cosim --rows 4 --cols 4 --precision w4a8 --dram -M 9 -N 7 -K 11 \
+    --json "$tmp/r48d.json" > "$tmp/out48d.txt" 2>&1 &&
+   $PY -c "import json,sys; r=json.load(open('$tmp/r48d.json')); sys.exit(not (r['matches_reference'] and r['mismatches'] == 0 and r['traffic']['dram_rd_a'] >= 9 * 12 and r['traffic']['sram_wr_a'] == 9 * 3))"; then
+  ok
+else
+  bad "w4a8 memory command: $(tail -3 "$tmp/out48d.txt")"
+fi
 # w4a8 keeps 8-bit activations: its SQNR lies between w4a4's and int8's.
 if "$SYSTOLIC" run --engine model --rows 4 --cols 4 --precision w4a8 --a "$tmp/Af.npy" \
     --b "$tmp/Bf.npy" --bias "$tmp/biasf.npy" --json "$tmp/rf48.json" > "$tmp/outf48.txt" 2>&1 &&
@@ -265,8 +274,7 @@ expect_error "A\\[4\\]\\[9\\] = 8 is outside the 4-bit range \\[-8, 7\\] of prec
 expect_error "B\\[30\\]\\[12\\] = -9 is outside the 4-bit range \\[-8, 7\\] of precision w4a8" --engine model \
   --precision w4a8 --a "$tmp/A8.npy" --b "$tmp/B4bad.npy" --m0 1073741824 --shift 1
 expect_error "--precision: w8a8 not in {int8,w4a8,w4a4}" --engine model --precision w8a8
-expect_error "error 4: memory commands run int8 and w4a4 only, not w4a8" --engine model \
-  --precision w4a8 --dram -M 9 -N 7 -K 11
+
 SYSTOLIC_RTL_ON_DEMAND=0 expect_error "the RTL was not built for a 5x3 array with 4-bit PEs (Int4 = 1); add \"5x3:Int4=1\"" \
   --engine rtl --rows 5 --cols 3 --precision w4a4
 expect_error "shape mismatch" --engine model "${I8[@]}" --m0 1073741824 --shift 1 -M 5

@@ -42,9 +42,13 @@ struct Plan {
   uint64_t tiles = 0;      // tiles of all tile commands (each may start before its B is in)
   bool a_outer = false, split = false;
 };
-Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis, double bw) {
+// pairs (w4a8, docs/architecture.md "Precision"): A's rows are 2K bytes in memory, a half of A
+// holds AWords / 2 / 2 word pairs, a row of a K-chunk of kc fills ceil(2 kc / Rows) words.
+Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis, double bw,
+          bool pairs = false) {
   const uint64_t beat = uint64_t{1} << p.MemBytesLog2;
-  const uint64_t ha = uint64_t(p.AWords / 2), hb = uint64_t(p.BWords / 2),
+  const uint64_t KA = pairs ? 2 * K : K;  // A bytes of a row
+  const uint64_t ha = uint64_t(p.AWords / 2) / (pairs ? 2 : 1), hb = uint64_t(p.BWords / 2),
                  hc = uint64_t(p.CWords / 2), hq = uint64_t(p.QWords / 2);
   const uint64_t R = uint64_t(p.Rows), C = uint64_t(p.Cols);
   const uint64_t kt = (K + R - 1) / R, nt = (N + C - 1) / C;
@@ -76,9 +80,9 @@ Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis, 
     const uint64_t cap = 16 * std::min({beat, R, C});
     const uint64_t bw_reg = bw > 0 ? uint64_t(std::llround(bw * 16)) : 0;
     const uint64_t bw16 = bw_reg == 0 || bw_reg > cap ? cap : bw_reg;
-    const uint64_t t_n = std::min((mbc0 > 1 ? np0 : 1) * M * K + K * N + 9 * N + M * N,
-                                  M * K + (np0 > 1 ? mbc0 : 1) * (K * N + 9 * N) + M * N);
-    const uint64_t t_s = nps * M * K + mbcs * K * N + 9 * N + M * N;
+    const uint64_t t_n = std::min((mbc0 > 1 ? np0 : 1) * M * KA + K * N + 9 * N + M * N,
+                                  M * KA + (np0 > 1 ? mbc0 : 1) * (K * N + 9 * N) + M * N);
+    const uint64_t t_s = nps * M * KA + mbcs * K * N + 9 * N + M * N;
     // Array cycles: each m-block's tiles take max(its rows, Rows) slots, each tile command
     // about 2 Rows + Cols more.
     auto slots = [&](uint64_t rows) {
@@ -100,12 +104,12 @@ Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis, 
     nb = std::min(ntbs * C, N);
   }
   const uint64_t mbc = (M + mb - 1) / mb, np = (N + nb - 1) / nb;
-  const uint64_t tb = (mbc > 1 ? np : 1) * M * K + K * N + 9 * N + M * N;
-  const uint64_t ta = M * K + (np > 1 ? mbc : 1) * (K * N + 9 * N) + M * N;
+  const uint64_t tb = (mbc > 1 ? np : 1) * M * KA + K * N + 9 * N + M * N;
+  const uint64_t ta = M * KA + (np > 1 ? mbc : 1) * (K * N + 9 * N) + M * N;
   const bool a_outer = !split && ta < tb;
   Plan x;
   // Split: A read once per panel, B once per m-block.
-  x.bytes = split ? np * M * K + mbc * K * N + 9 * N + M * N : std::min(ta, tb);
+  x.bytes = split ? np * M * KA + mbc * K * N + 9 * N + M * N : std::min(ta, tb);
   x.a_outer = a_outer;
   x.split = split;
   // Beats of `rows` rows of `len` bytes, row r at `start + r * ld` (start relative to a 64-byte
@@ -126,8 +130,9 @@ Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis, 
       // Loads: a row of A fills ceil(kcc / Rows) words, a row of B, BIAS, M0 or SHIFT
       // ceil(nc / Cols) words.
       if (split || m0 != prev_m) {
-        x.rd_a += beats(mis + m0 * K + k0, mc, K, kcc);
-        x.sram_wr[0] += mc * ktc;
+        const uint64_t a0 = pairs ? 2 * k0 : k0, alen = pairs ? 2 * kcc : kcc;
+        x.rd_a += beats(mis + m0 * KA + a0, mc, KA, alen);
+        x.sram_wr[0] += mc * ((alen + R - 1) / R);
       }
       if (split || n0 != prev_n) {
         x.rd_b += beats(mis + k0 * N + n0, kcc, N, nc);
@@ -219,12 +224,13 @@ void check_case(const Case& c, const GemmJob& job) {
   CHECK(st.reference->store == e.store);
   CHECK(st.reference->dram_rd == e.dram_rd);
   CHECK(st.reference->dram_wr == e.dram_wr);
-  // w4a4: memory holds A and B packed along K, so the command is on K = ceil(K / 2) and MACS
-  // counts two per PE product (docs/architecture.md, "Precision").
-  const bool int4 = job.precision == systolic::quant::Precision::kW4A4;
+  // w4a4 and w4a8: memory holds B (and in w4a4 A) packed along K, so the command is on
+  // K = ceil(K / 2) and MACS counts two per PE product; w4a8's A rows are 2 ceil(K / 2) bytes
+  // (docs/architecture.md, "Precision").
+  const bool int4 = job.precision != systolic::quant::Precision::kInt8;
   const uint64_t k_engine = int4 ? uint64_t(c.k + 1) / 2 : uint64_t(c.k);
-  const Plan x =
-      plan(c.p, uint64_t(c.m), uint64_t(c.n), k_engine, c.misalign, c.dc.bytes_per_cycle);
+  const Plan x = plan(c.p, uint64_t(c.m), uint64_t(c.n), k_engine, c.misalign, c.dc.bytes_per_cycle,
+                      job.precision == systolic::quant::Precision::kW4A8);
   INFO(x.blocks << " blocks");
   CHECK(e.dram_rd == x.rd);
   CHECK(e.dram_wr == x.wr);
@@ -276,8 +282,10 @@ TEST_CASE("memory commands: random shapes, memories and alignments, RTL and mode
   }
 }
 
-TEST_CASE("memory commands: w4a4 GEMMs from packed tensors, RTL and model in lockstep",
+TEST_CASE("memory commands: w4a4 and w4a8 GEMMs from packed tensors, RTL and model in lockstep",
           "[dma][rtl][int4]") {
+  // w4a8: A's rows 2 ceil(K / 2) bytes in memory, loaded into word pairs (also K-chunks: the
+  // small 8x8 build's 127 A words hold 31 pairs a half).
   const uint64_t seed = t::test_seed("dma-int4");
   std::mt19937_64 rng(seed);
   std::vector<TopParams> configs;
@@ -286,50 +294,26 @@ TEST_CASE("memory commands: w4a4 GEMMs from packed tensors, RTL and model in loc
   }
   REQUIRE(!configs.empty());
   const double bws[] = {0, 3.5, 16};
-  for (int i = 0; i < 24; ++i) {
-    Case c;
-    c.p = configs[size_t(i) % configs.size()];
-    c.m = 1 + int(rng() % 40);
-    c.n = 1 + int(rng() % 40);
-    c.k = 1 + int(rng() % 100);
-    c.dc.bytes_per_cycle = bws[rng() % 3];
-    c.dc.latency = 1 + int(rng() % 100);
-    c.dc.outstanding = 1 + int(rng() % 16);
-    c.dc.seed = rng();
-    c.misalign = uint32_t(rng() % 64);
-    INFO("case " << i << " (seed " << seed << "): " << c.p.name() << " M=" << c.m << " N=" << c.n
-                 << " K=" << c.k << " bw=" << c.dc.bytes_per_cycle << " latency=" << c.dc.latency
-                 << " misalign=" << c.misalign);
-    check_case(c, t::random_job(rng, c.m, c.n, c.k, true));
+  for (const auto prec : {systolic::quant::Precision::kW4A4, systolic::quant::Precision::kW4A8}) {
+    for (int i = 0; i < 24; ++i) {
+      Case c;
+      c.p = configs[size_t(i) % configs.size()];
+      c.m = 1 + int(rng() % 40);
+      c.n = 1 + int(rng() % 40);
+      c.k = 1 + int(rng() % 100);
+      if (i % 4 == 3) c.k = 100 + int(rng() % 300);  // more K-tiles than half of A holds
+      c.dc.bytes_per_cycle = bws[rng() % 3];
+      c.dc.latency = 1 + int(rng() % 100);
+      c.dc.outstanding = 1 + int(rng() % 16);
+      c.dc.seed = rng();
+      c.misalign = uint32_t(rng() % 64);
+      INFO(systolic::quant::precision_name(prec)
+           << " case " << i << " (seed " << seed << "): " << c.p.name() << " M=" << c.m
+           << " N=" << c.n << " K=" << c.k << " bw=" << c.dc.bytes_per_cycle
+           << " latency=" << c.dc.latency << " misalign=" << c.misalign);
+      check_case(c, t::random_job(rng, c.m, c.n, c.k, prec));
+    }
   }
-}
-
-TEST_CASE("memory commands: w4a8 is refused at the start (error 4), RTL and model in lockstep",
-          "[dma][rtl][int4]") {
-  // A w4a8 slot reads an A word pair, a layout the DMA's transfers do not write: the engine
-  // refuses the command in its check cycle, before any memory access (rtl/dma.sv check 4).
-  std::mt19937_64 rng(t::test_seed("dma-w4a8-refused"));
-  int ran = 0;
-  for (const TopParams& p : systolic::sim::top_rtl_params()) {
-    if (p.Int4 != 1) continue;
-    INFO("configuration " << p.name());
-    LockstepPort eng(p);
-    Dram dram(DramConfig{}, 1 << p.MemBytesLog2);
-    DramPort port(eng, dram);
-    HostDriver drv(port);
-    drv.set_memory(&dram);
-    RunStats st;
-    CHECK_THROWS_WITH(
-        drv.run(t::random_job(rng, 5, 6, 7, systolic::quant::Precision::kW4A8), st),
-        Catch::Contains("refused a memory command (error 4: memory commands run int8 and w4a4 "
-                        "only, not w4a8"));
-    CHECK(dram.reads() == 0);
-    CHECK(dram.writes() == 0);
-    // The same engine then runs w4a4 and int8 memory commands.
-    run_case(Case{p, 5, 6, 7, DramConfig{}, 0}, t::random_job(rng, 5, 6, 7, true));
-    ++ran;
-  }
-  CHECK(ran > 0);
 }
 
 TEST_CASE("memory commands: directed corners", "[dma][rtl]") {

@@ -66,7 +66,8 @@ TEST_CASE("dma: twin equals RTL under the engine's own inputs", "[dma][rtl]") {
   std::mt19937_64 rng(test::test_seed("dma-unit-engine"));
   for (auto& r : runners()) {
     const DmaParams& p = r->params();
-    const model::TopParams tp = test::top_params_for(p);
+    model::TopParams tp = test::top_params_for(p);
+    tp.Int4 = 1;  // the engine around it takes w4a8 (the last shape: A in word pairs)
     test::RecordingPort<DmaIn> rec(tp, [](model::SystolicTop& t) {
       t.record_dma(true);
       return t.dma_ticked() ? std::optional(t.dma_in()) : std::nullopt;
@@ -74,8 +75,8 @@ TEST_CASE("dma: twin equals RTL under the engine's own inputs", "[dma][rtl]") {
     uint64_t blocks = 0;
     const int shapes[][3] = {
         {3 * p.Rows + 1, 4 * p.Cols + 3, 2 * p.Rows + 5}, {40, 100, 20}, {100, 9, 30}, {1, 1, 1}};
-    for (int i = 0; i < 4; ++i) {
-      const auto& s = shapes[i];
+    for (int i = 0; i < 5; ++i) {
+      const auto& s = shapes[i % 4];
       sim::DramConfig dc;
       dc.bytes_per_cycle = i == 0 ? 3.0 : i == 1 ? 0.0 : 16.0;
       dc.latency = 1 + int(rng() % 60);
@@ -87,7 +88,9 @@ TEST_CASE("dma: twin equals RTL under the engine's own inputs", "[dma][rtl]") {
       sim::HostDriver drv(port);
       drv.set_memory(&dram, uint32_t(rng() % 64));
       sim::RunStats st;
-      const sim::GemmJob job = test::random_job(rng, s[0], s[1], s[2]);
+      const sim::GemmJob job = test::random_job(
+          rng, s[0], s[1], s[2] + (i == 4 ? 3 * p.Rows : 0),
+          i == 4 ? quant::Precision::kW4A8 : quant::Precision::kInt8);
       REQUIRE(drv.run(job, st) == sim::reference_gemm(job));
       // Blocks: one tile_ctrl command each (MACS counts them all; each block's tile phases
       // include one output stage of RequantDepth + 1 cycles).

@@ -73,9 +73,6 @@ $W"
 bad_spec precision_int4_0 "precision w4a4 needs int4: 1" \
   "grid: {rows: [4], cols: [4], int4: [0], precision: [w4a4]}
 $W"
-bad_spec precision_w4a8_dram "precision w4a8 runs host-port commands only .*drop dram_bw" \
-  "grid: {rows: [4], cols: [4], precision: [w4a8], dram_bw: [16]}
-$W"
 bad_spec k_does_not_fit "cannot run ok layer fc \(M=64 N=32 K=48\): K = 48 does not fit the B" \
   "grid: {rows: [4], cols: [4], b_words: [16]}
 $W"

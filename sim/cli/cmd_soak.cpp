@@ -151,11 +151,13 @@ Draw draw(uint64_t seed, const std::vector<model::TopParams>& params,
     for (auto& v : d.a) v = int8_t(uniform(g, -8, 7));
     for (auto& v : d.b) v = int8_t(uniform(g, -8, 7));
     d.zp_in = uniform(g, -8, 7);
-  } else if (d.p.Int4 == 1 && !d.memory && uniform(g, 0, 1) == 0) {
-    // A third in w4a8 (host-port commands only: memory commands refuse it), B redrawn in
-    // [-8, 7], when the A word pairs fit (two A words per K-tile of a row).
+  } else if (d.p.Int4 == 1 && uniform(g, 0, 1) == 0) {
+    // A third in w4a8, B redrawn in [-8, 7]: memory commands, or host-port commands when the A
+    // word pairs fit (two A words per K-tile of a row).
     try {
-      sim::plan_split(d.p, d.M, d.N, q::engine_k(d.K, q::Precision::kW4A8), q::Precision::kW4A8);
+      if (!d.memory) {
+        sim::plan_split(d.p, d.M, d.N, q::engine_k(d.K, q::Precision::kW4A8), q::Precision::kW4A8);
+      }
       d.precision = q::Precision::kW4A8;
       for (auto& v : d.b) v = int8_t(uniform(g, -8, 7));
     } catch (const std::invalid_argument&) {

@@ -129,8 +129,7 @@ const std::vector<GridKey>& grid_keys() {
     k.push_back(name_key("precision", "int8, w4a8 or w4a4",
                          "int8, w4a8 (4-bit B, 8-bit A) or w4a4 (4-bit A and B): the 4-bit modes "
                          "make two MACs per PE on dual-mode PEs (such a point sets int4 to 1, and "
-                         "int4: 0 with them is an error); w4a8 runs host-port commands only (no "
-                         "dram_bw)",
+                         "int4: 0 with them is an error)",
                          &PointConfig::precision, quant::parse_precision,
                          [](quant::Precision p) { return std::string(quant::precision_name(p)); }));
     k.push_back(
@@ -202,12 +201,7 @@ PointConfig resolve(const json& values) {
     }
     c.p.Int4 = 1;
   }
-  if (c.precision == quant::Precision::kW4A8 && c.dram_bw >= 0) {
-    throw UserError(fmt::format(
-        "configuration {}: precision w4a8 runs host-port commands only (memory commands refuse "
-        "it); drop dram_bw",
-        describe(values)));
-  }
+
   try {
     c.p.validate();
   } catch (const std::invalid_argument& e) {

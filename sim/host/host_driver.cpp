@@ -360,7 +360,7 @@ std::vector<int8_t> HostDriver::run_memory(const GemmJob& job, RunStats& stats) 
   const model::TopParams& p = port_.params();
   const int kt = ceil_div(job.K, p.Rows);
   const uint64_t M = uint64_t(job.M), N = uint64_t(job.N), K = uint64_t(job.K);
-  // A's row: K bytes, 2K in w4a8 (the engine refuses that command, error 4, before any access).
+  // A's row: K bytes, or 2K in w4a8 (the packed K's activation pairs, rtl/dma.sv).
   const uint64_t a_row = job.precision == quant::Precision::kW4A8 ? 2 * K : K;
   // Layout: guard, A, guard, B, guard, BIAS, guard, M0, guard, SHIFT, guard, C, guard; each tensor
   // at a 64-byte boundary plus misalign_.
@@ -466,11 +466,9 @@ std::vector<int8_t> HostDriver::run_memory(const GemmJob& job, RunStats& stats) 
   }
   if (err != 0) {
     static const char* const why[] = {"", "", "a tensor leaves the memory or its rows overlap",
-                                      "C overlaps an input tensor",
-                                      "memory commands run int8 and w4a4 only, not w4a8: run w4a8 "
-                                      "through the host port (without --dram)"};
+                                      "C overlaps an input tensor"};
     throw CommandRefused(fmt::format("the engine refused a memory command (error {}: {})", err,
-                                     err < 5 ? why[err] : "unknown"));
+                                     err < 4 ? why[err] : "unknown"));
   }
   read_counters(stats, true);
   stats.host_cycles += port_.cycles() - read_start;

@@ -23,7 +23,8 @@ struct GemmJob {
   // w4a4: A and B hold 4-bit values (one per int8, in [-8, 7]); the driver packs them into nibble
   // pairs along K and runs the engine with PRECISION w4a4 on the packed K = ceil(K / 2).
   // w4a8: B holds 4-bit values (packed the same way), A int8 values (a K-tile of a row in an A
-  // word pair: 2 x Rows bytes, K padded with a 0 to 2 x ceil(K / 2)); PRECISION w4a8.
+  // word pair: 2 x Rows bytes, K padded with a 0 to 2 x ceil(K / 2), also in memory); PRECISION
+  // w4a8.
   quant::Precision precision = quant::Precision::kInt8;
 
   // Throws std::invalid_argument. Without `need_data` A, B and the bias may be empty. With
