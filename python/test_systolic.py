@@ -89,6 +89,27 @@ def test_w4a4_on_dual_mode_pes_equals_the_contract():
         systolic.run(a, b, rows=4, cols=4, precision="w4a4")
 
 
+def test_w4a8_on_dual_mode_pes_equals_the_contract():
+    # int8 A, 4-bit B; the engine reads A in word pairs.
+    rng = np.random.default_rng(int(SEED) + 3)
+    m, n, k = 19, 11, 29
+    a = rng.integers(-128, 128, (m, k), dtype=np.int8)
+    b = rng.integers(-8, 8, (k, n), dtype=np.int8)
+    bias = rng.integers(-5000, 5000, n, dtype=np.int32)
+    m0 = rng.integers(1 << 30, 1 << 31, n, dtype=np.int64).astype(np.int32)
+    shift = rng.integers(-11, -6, n, dtype=np.int32)
+    want = reference(a, b, bias, m0, shift, -3, 4, -128, 127, "single")
+    for engine in ("model", "cosim"):
+        c, rep = systolic.run(a, b, bias=bias, m0=m0, shift=shift, zp_in=-3, zp_out=4,
+                              rounding="single", rows=4, cols=4, engine=engine, precision="w4a8")
+        assert np.array_equal(c, want), engine
+        assert rep["precision"] == "w4a8" and rep["macs"] == m * n * (k + 1)
+        assert rep["ideal_cycles"] == -(-rep["macs"] // 32)
+    b[28, 10] = -9
+    with pytest.raises(ValueError, match=r"B\[28\]\[10\] = -9 is outside the 4-bit range"):
+        systolic.run(a, b, rows=4, cols=4, precision="w4a8")
+
+
 def test_report_keys_are_the_clis(tmp_path):
     path = tmp_path / "run.json"
     subprocess.run([SYSTOLIC, "run", "--engine", "model", "-M", "4", "-N", "4", "-K", "4",

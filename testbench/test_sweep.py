@@ -228,22 +228,24 @@ workloads:
 
 
 def group_precision(tmp):
-    """The precision key: w4a4 points run on dual-mode PEs (int4 1), in about half the cycles of
-    int8 (K packed in pairs), utilization against their own peak (2 x Rows x Cols)."""
+    """The precision key: w4a4 and w4a8 points run on dual-mode PEs (int4 1), in about half the
+    cycles of int8 (K packed in pairs), utilization against their own peak (2 x Rows x Cols)."""
     spec = os.path.join(tmp, "prec.yaml")
-    write(spec, "grid: {rows: [8], cols: [8], precision: [int8, w4a4]}\n"
+    write(spec, "grid: {rows: [8], cols: [8], precision: [int8, w4a8, w4a4]}\n"
                 "workloads: [{gemm: {name: fc, M: 100, N: 72, K: 300}}]\n")
     out = os.path.join(tmp, "prec_out")
     sweep(spec, out, "--no-plots")
     recs = {r["precision"]: r for r in results(out)["records"] if r["layer"] == "fc"}
-    check(set(recs) == {"int8", "w4a4"}, f"one record per precision: {sorted(recs)}")
-    if set(recs) == {"int8", "w4a4"}:
-        i8, i4 = recs["int8"], recs["w4a4"]
-        check(i8["int4"] == 0 and i4["int4"] == 1, "a w4a4 point sets int4 to 1")
-        check(i8["macs"] == i4["macs"] == 100 * 72 * 300, "MACs of the GEMM in both")
-        check(i4["ideal_cycles"] == -(-i4["macs"] // 128), "w4a4 ideal cycles at 2 x 8 x 8 MACs")
-        check(i4["cycles"] <= 0.55 * i8["cycles"], f"w4a4 {i4['cycles']} vs int8 {i8['cycles']}")
-        check(i4["pe_cells"] != i8["pe_cells"], "synthesis of the dual-mode PE for w4a4 points")
+    check(set(recs) == {"int8", "w4a8", "w4a4"}, f"one record per precision: {sorted(recs)}")
+    if set(recs) == {"int8", "w4a8", "w4a4"}:
+        i8 = recs["int8"]
+        for p in ("w4a8", "w4a4"):
+            i4 = recs[p]
+            check(i8["int4"] == 0 and i4["int4"] == 1, f"a {p} point sets int4 to 1")
+            check(i8["macs"] == i4["macs"] == 100 * 72 * 300, f"MACs of the GEMM in int8 and {p}")
+            check(i4["ideal_cycles"] == -(-i4["macs"] // 128), f"{p} ideal cycles at 2 x 8 x 8 MACs")
+            check(i4["cycles"] <= 0.55 * i8["cycles"], f"{p} {i4['cycles']} vs int8 {i8['cycles']}")
+            check(i4["pe_cells"] != i8["pe_cells"], f"synthesis of the dual-mode PE for {p} points")
 
 
 def group_memory(tmp):
