@@ -73,7 +73,7 @@ class SystolicRegs {
   void update_register_outputs();        // m_o .. rounding_o from the registers
   void count(const SystolicRegsIn& in);  // a busy cycle: the counters
   void count_traffic(const SystolicRegsIn& in, uint64_t n);
-  // MACs per PE product of the command: 2 with PRECISION w4a4, else 1.
+  // MACs per PE product of the command: 2 with PRECISION w4a8 or w4a4, else 1.
   uint64_t macs_per_product() const {
     return r_.precision_q == uint32_t(iface::kPrecW4a4) ||
                    r_.precision_q == uint32_t(iface::kPrecW4a8)

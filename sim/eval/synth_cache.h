@@ -29,7 +29,7 @@ namespace systolic::sim {
 
 struct SynthStats {
   int rows = 0, cols = 0, weight_banks = 2;
-  int int4 = 0;  // the array's PEs: 0 INT8-only, 1 dual-mode (int8 and w4a4)
+  int int4 = 0;  // the array's PEs: 0 INT8-only, 1 dual-mode (int8, w4a8, w4a4)
   bool flat = false;
   int64_t pe_cells = 0, pe_depth = 0;  // one mac_pe of the array (its Int4)
   // Both PEs side by side (same WeightBanks): the INT8-only one and the dual-mode one.

@@ -30,7 +30,7 @@ double RunReport::macs_per_cycle() const {
 }
 
 uint64_t RunReport::scalesim_ws_cycles() const {
-  // w4a4: the formula on the packed K (SCALE-Sim has one-byte words only).
+  // 4-bit modes: the formula on the packed K (SCALE-Sim has one-byte words only).
   return sim::scalesim_ws_cycles(m, n, quant::engine_k(int(k), precision), rows, cols);
 }
 

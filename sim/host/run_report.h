@@ -18,7 +18,7 @@ struct RunReport {
   int weight_banks = 2;  // 2: weights double-buffered, 1: not
   int64_t m = 0, n = 0, k = 0;
   std::string rounding;
-  quant::Precision precision = quant::Precision::kInt8;  // w4a4: two MACs per PE, the peak doubles
+  quant::Precision precision = quant::Precision::kInt8;  // 4-bit: two MACs per PE, peak x 2
   std::optional<uint64_t> seed;                          // random inputs only
   RunStats stats;            // engine counters summed over commands, host cycles
   bool timing_only = false;  // no data simulated: matches_reference is not known
@@ -34,11 +34,12 @@ struct RunReport {
   // Co-simulation only.
   std::optional<uint64_t> model_cycles, rtl_cycles, mismatches;
 
-  uint64_t peak_macs_per_cycle() const;  // Rows * Cols, x 2 in w4a4
+  uint64_t peak_macs_per_cycle() const;  // Rows * Cols, x 2 in w4a8 and w4a4
   uint64_t ideal_cycles() const;         // ceil(MACs / peak)
   double utilization() const;            // ideal / cycles
   double macs_per_cycle() const;
-  uint64_t scalesim_ws_cycles() const;  // ceil(K/R) ceil(N/C) (2R + C + M - 2) - 1 (w4a4: K packed)
+  uint64_t scalesim_ws_cycles()
+      const;  // ceil(K/R) ceil(N/C) (2R + C + M - 2) - 1 (4-bit: K packed)
 
   std::string text() const;
   nlohmann::json json() const;

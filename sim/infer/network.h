@@ -27,7 +27,7 @@ FloatTensors run_float(const Graph& g, const std::vector<float>& input);
 // The engine layers' weights and output stages (per output channel).
 struct LayerQuant {
   std::vector<int8_t> w;       // K x N, per-channel symmetric, narrow range (int8 [-127, 127],
-                               // w4a4 [-7, 7])
+                               // w4a8 and w4a4 [-7, 7])
   std::vector<float> w_scale;  // N
   std::vector<int32_t> bias;   // N, round(b / (S_in * S_w[n])), before zero-point folding
   std::vector<int32_t> m0;     // N
