@@ -1,7 +1,9 @@
 // libFuzzer target: the command line of quantize, multiplier, requant and fp, as the systolic
-// binary builds them (sim/cli), with the same error handling as cli_main. The first byte picks
-// the mode: even, the rest is the argument list (tokens separated by NUL bytes) of one of the four
-// commands; odd, the rest is the standard input of requant or fp. A crash, a sanitizer report,
+// binary builds them (sim/cli), and the options of run, synth and sweep (sim/cli/options.h:
+// parsed and validated, their work not started: it simulates, runs Yosys or the orchestrator),
+// with the same error handling as cli_main. The first byte picks the mode: even, the rest is the
+// argument list (tokens separated by NUL bytes) of one of the seven commands (the second byte
+// modulo 7); odd, the rest is the standard input of requant or fp. A crash, a sanitizer report,
 // an exception that is not the CLI's, or an error line (as cli_main prints it: error_text, which
 // also makes it printable) that is empty or shows a library's internal text such as "stoll" or
 // "vector::" not taken from the input is a finding.
@@ -16,6 +18,7 @@
 
 #include "cli_util.h"
 #include "commands.h"
+#include "options.h"
 
 namespace cli = systolic::cli;
 
@@ -43,6 +46,12 @@ void run(std::vector<std::string> args, const std::string& stdin_text) {
   cli::add_multiplier_command(app);
   cli::add_requant_command(app);
   cli::add_fp_command(app);
+  cli::RunOpts run_opts;
+  cli::SynthOpts synth_opts;
+  cli::SweepOpts sweep_opts;
+  cli::add_run_options(app.add_subcommand("run", ""), run_opts);
+  cli::add_synth_options(app.add_subcommand("synth", ""), synth_opts);
+  cli::add_sweep_options(app.add_subcommand("sweep", ""), sweep_opts);
   app.require_subcommand(1, 1);
   std::istringstream in(stdin_text);
   std::streambuf* old = std::cin.rdbuf(in.rdbuf());
@@ -73,8 +82,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 2) return 0;
   const std::string rest(reinterpret_cast<const char*>(data) + 2, size - 2);
   if (data[0] % 2 == 0) {
-    static const char* const kCommands[] = {"quantize", "multiplier", "requant", "fp"};
-    std::vector<std::string> args = {"systolic", kCommands[data[1] % 4]};
+    static const char* const kCommands[] = {"quantize", "multiplier", "requant", "fp",
+                                            "run",      "synth",      "sweep"};
+    std::vector<std::string> args = {"systolic", kCommands[data[1] % 7]};
     std::string tok;
     for (const char c : rest) {
       if (c == '\0') {

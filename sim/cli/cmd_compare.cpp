@@ -102,24 +102,6 @@ sim::FpComparison fp_comparison(const sim::Int8Run& int8, int64_t m, int64_t n, 
   }
 }
 
-void add_fp_compare_options(CLI::App* cmd, FpCliOptions& o) {
-  cmd->add_option("--energy-table", o.energy_path,
-                  "Per-operation energy (pJ) / area (um^2) JSON (format: data/horowitz_45nm.json)")
-      ->capture_default_str();
-  cmd->add_option(
-      "--fp-stage-latency", o.stage_latency,
-      "FP MAC stage latencies: N (all stages), one per stage, or STAGE=N,... (stages: " +
-          fmt::format("{}", fmt::join(fp::stage_names(fp::Op::kFma), ", ")) + "; default 1 each)");
-  cmd->add_option("--fp-cycles", o.fp_cycles,
-                  "FP machine cycles: sim (simulated), formula (closed form, equal by test) or "
-                  "auto (simulate small GEMMs)")
-      ->capture_default_str();
-  cmd->add_option("--synth", o.synth,
-                  "INT8 array area in Yosys: hierarchical (fast), flat (slow, cross-PE "
-                  "optimization) or off; cached")
-      ->capture_default_str();
-}
-
 void add_compare_command(CLI::App& app) {
   auto o = std::make_shared<CompareOpts>();
   CLI::App* cmd = app.add_subcommand(

@@ -25,6 +25,7 @@
 #include "engines.h"
 #include "fp_mac.h"
 #include "host_driver.h"
+#include "options.h"
 #include "process.h"
 #include "quant.h"
 #include "rtl_top.h"
@@ -430,12 +431,6 @@ namespace {
 
 void run_point() { fmt::print("{}\n", sweep_point(read_stdin_json()).dump()); }
 
-struct SweepOpts {
-  std::string spec, out, scheduler;
-  int jobs = 0;
-  bool no_plots = false;
-  bool resolve = false;
-};
 SweepOpts g_sweep;
 
 // Replaces this process with the Python orchestrator.
@@ -479,13 +474,7 @@ void add_sweep_command(CLI::App& app) {
   SweepOpts& o = g_sweep;
   CLI::App* cmd = app.add_subcommand(
       "sweep", "Design-space sweep: a grid of configurations over workloads (docs/sweeps.md)");
-  cmd->add_option("spec", o.spec, "Sweep spec, YAML or JSON")->required();
-  cmd->add_option("--out", o.out, "Output directory (default: sweep-<spec name>)");
-  cmd->add_option("--jobs", o.jobs, "Points run in parallel locally (default: the cores)")
-      ->check(CLI::Range(1, 4096));
-  cmd->add_option("--scheduler", o.scheduler,
-                  "Run the points on this Dask scheduler, e.g. tcp://127.0.0.1:8786");
-  cmd->add_flag("--no-plots", o.no_plots, "Skip the PNG plots");
+  add_sweep_options(cmd, o);
   cmd->callback([] { exec_orchestrator(g_sweep); });
   add_sweep_point_command(app);
 }

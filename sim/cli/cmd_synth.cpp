@@ -9,16 +9,11 @@
 
 #include "cli_util.h"
 #include "commands.h"
+#include "options.h"
 #include "synth_cache.h"
 
 namespace systolic::cli {
 namespace {
-
-struct SynthOpts {
-  int rows = 16, cols = 16, weight_banks = 2, int4 = 0;
-  bool flat = false;
-  std::string json_path;
-};
 
 void run_synth(const SynthOpts& o) {
   sim::SynthStats s;
@@ -61,22 +56,7 @@ void add_synth_command(CLI::App& app) {
   auto o = std::make_shared<SynthOpts>();
   CLI::App* cmd = app.add_subcommand(
       "synth", "Yosys cells and logic depth of the INT8 PE and a Rows x Cols array (cached)");
-  cmd->add_option("--rows", o->rows, "Array rows")
-      ->capture_default_str()
-      ->check(param_range("Rows"));
-  cmd->add_option("--cols", o->cols, "Array columns")
-      ->capture_default_str()
-      ->check(param_range("Cols"));
-  cmd->add_option("--weight-banks", o->weight_banks, "Weight banks per PE (1 or 2)")
-      ->capture_default_str()
-      ->check(param_range("WeightBanks"));
-  cmd->add_option("--int4", o->int4,
-                  "The array's PEs: 0 INT8-only, 1 dual-mode (int8, w4a8 and w4a4)")
-      ->capture_default_str()
-      ->check(param_range("Int4"));
-  cmd->add_flag("--flat", o->flat,
-                "Flatten before synthesis (cross-PE optimization; minutes at 16x16 and up)");
-  cmd->add_option("--json", o->json_path, "Also write the numbers as JSON");
+  add_synth_options(cmd, *o);
   cmd->callback([o] { run_synth(*o); });
 }
 
