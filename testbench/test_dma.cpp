@@ -396,9 +396,14 @@ TEST_CASE("memory commands: timing-only model runs count the same cycles and byt
     c.dc.latency = 1 + int(rng() % 200);
     c.dc.stall = i % 4 == 3 ? 0.3 : 0.0;
     c.misalign = uint32_t(rng() % 64);
+    // Every fifth case in w4a8 (dual-mode PEs; A in word pairs, K packed).
+    const bool w4a8 = i % 5 == 4;
+    c.p.Int4 = w4a8 ? 1 : 0;
     INFO("case " << i << ": " << c.p.name() << " MemBytesLog2=" << c.p.MemBytesLog2 << " M=" << c.m
-                 << " N=" << c.n << " K=" << c.k);
-    const GemmJob job = t::random_job(rng, c.m, c.n, c.k);
+                 << " N=" << c.n << " K=" << c.k << (w4a8 ? " w4a8" : ""));
+    const GemmJob job =
+        t::random_job(rng, c.m, c.n, c.k,
+                      w4a8 ? systolic::quant::Precision::kW4A8 : systolic::quant::Precision::kInt8);
     const RunStats full = run_case(c, job, false);
     systolic::sim::ModelPort eng(c.p);
     eng.top().set_compute_data(false);
@@ -418,7 +423,8 @@ TEST_CASE("memory commands: timing-only model runs count the same cycles and byt
     // The traffic counters: timing-only counts a slot's C write and BIAS/M0/SHIFT reads at its
     // issue, the same totals; both equal the plan's.
     const Plan x =
-        plan(c.p, uint64_t(c.m), uint64_t(c.n), uint64_t(c.k), c.misalign, c.dc.bytes_per_cycle);
+        plan(c.p, uint64_t(c.m), uint64_t(c.n), w4a8 ? uint64_t(c.k + 1) / 2 : uint64_t(c.k),
+             c.misalign, c.dc.bytes_per_cycle, w4a8);
     for (int j = 0; j < a::kNumCnt; ++j) {
       INFO("counter " << systolic::iface::kCounterTable[j].name);
       CHECK(st.engine.traffic[j] == full.engine.traffic[j]);
