@@ -514,10 +514,9 @@ void Dma::tick(const DmaIn& in) {
     switch (xsel) {
       case kXA: {
         // w4a8: 2 kc bytes a row from byte 2 k0, in 2 wkc words (rtl/dma.sv).
-        const bool pairs = in.precision_i == uint32_t(iface::kPrecW4a8);
-        const uint32_t rb = pairs ? 2 * bx.kc : bx.kc;
+        const uint32_t rb = w4a8 ? 2 * bx.kc : bx.kc;
         const uint64_t wka = (uint64_t(rb) + uint64_t(p_.Rows) - 1) / uint64_t(p_.Rows);
-        x = {bx.a_row + (pairs ? 2 * bx.k0 : bx.k0),
+        x = {bx.a_row + (w4a8 ? 2 * bx.k0 : bx.k0),
              in.ld_a_i,
              rb,
              bx.mc,
@@ -525,7 +524,7 @@ void Dma::tick(const DmaIn& in) {
              rows,
              uint32_t(wka * rows - rb) & 0xffu,
              bx.a_half ? a_base2(in) : 0,
-             pairs ? 2 * wkc : wkc,
+             w4a8 ? 2 * wkc : wkc,
              1};
         break;
       }

@@ -87,11 +87,10 @@ void SystolicTop::issue(const TileCtrlOut& co) {
   const uint64_t b0 = bank_bbase_[co.s_bank_o ? 1 : 0];
   const int nv = int(co.s_nv_o);
   if (regs_.regs().precision_q == uint32_t(iface::kPrecW4a8)) {
-    // w4a8: the slot reads the A word pair p = (A_BASE >> 1) + (s_addr - A_BASE), words 2p and
-    // 2p + 1 (rtl/systolic_top.sv): array row r takes the pair's bytes 2r and 2r + 1, activations
-    // k = 2r and 2r + 1 of the K-tile, and its weight byte holds their two signed nibbles.
-    const uint64_t base = dma_.busy() ? dma_.out().tile_a_base_o : regs_.regs().a_base_q;
-    const uint64_t pair = (base >> 1) + (co.s_addr_o - base);
+    // w4a8: the slot reads an A word pair (w4a8_pair): array row r takes the pair's bytes 2r and
+    // 2r + 1, activations k = 2r and 2r + 1 of the K-tile, and its weight byte holds their two
+    // signed nibbles.
+    const uint64_t pair = w4a8_pair(co.s_addr_o);
     const int8_t* half[2] = {a_.word(2 * pair), a_.word(2 * pair + 1)};
     const int rows = p_.Rows;
     for (int r = 0; r < int(co.s_kv_o); ++r) {

@@ -79,6 +79,12 @@ class SystolicTop {
   const Dma& dma() const { return dma_; }
   const AccStage& acc() const { return acc_; }
   const Spad<int8_t>& spad_a() const { return a_; }
+  // The A word pair a w4a8 slot at word s_addr reads, words 2p and 2p + 1:
+  // p = (A_BASE >> 1) + (s_addr - A_BASE), A_BASE the tile command's (rtl/systolic_top.sv).
+  uint64_t w4a8_pair(uint64_t s_addr) const {
+    const uint64_t base = dma_.busy() ? dma_.out().tile_a_base_o : regs_.regs().a_base_q;
+    return (base >> 1) + (s_addr - base);
+  }
   const Spad<int8_t>& spad_b() const { return b_; }
   const Spad<int8_t>& spad_c() const { return c_; }
   Counters counters() const;                 // the counter registers now

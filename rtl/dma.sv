@@ -13,7 +13,7 @@
 //     2^MemAddrWidth, or rows > 1 and ld < row_bytes (A: M x K, B: K x N, C: M x N int8;
 //     BIAS, M0: 4N bytes; SHIFT: N bytes);
 //   3 C's extent [dram_c, end) overlaps the extent of A, B, BIAS, M0 or SHIFT (extents, not
-//     bytes: a C interleaved between another tensor's rows is refused too);
+//     bytes: a C interleaved between another tensor's rows is refused too).
 // In w4a8 (precision_i = PrecW4a8) a slot reads an A word pair (rtl/systolic_top.sv): A's rows
 // are 2K bytes in memory (the packed K's activation pairs; LD_A >= 2K), every A size below is in
 // word pairs (HalfA counts HalfA / 2 of them, at word 0 and word 2 x (HalfA / 2)), a row of a

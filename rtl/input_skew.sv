@@ -27,23 +27,22 @@ module input_skew #(
 );
 
   localparam int KvWidth = $clog2(Rows + 1);
-  localparam int DataW   = Width;
 
   for (genvar r = 0; r < Rows; r++) begin : g_row
     logic       lane_on;
-    logic [DataW-1:0] lane_a;
+    logic [Width-1:0] lane_a;
 
     assign lane_on = valid_i && (kv_i > KvWidth'(r));
-    assign lane_a  = lane_on ? a_i[r*DataW +: DataW] : '0;
+    assign lane_a  = lane_on ? a_i[r*Width +: Width] : '0;
 
     delay_line #(
-      .Width(DataW + 2),
+      .Width(Width + 2),
       .Depth(r)
     ) u_delay (
       .clk_i (clk_i),
       .rst_ni(rst_ni),
       .d_i   ({lane_a, valid_i, sel_i}),
-      .q_o   ({a_o[r*DataW +: DataW], valid_o[r], sel_o[r]})
+      .q_o   ({a_o[r*Width +: Width], valid_o[r], sel_o[r]})
     );
   end
 

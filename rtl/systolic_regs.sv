@@ -18,8 +18,8 @@
 //   - Register widths: M, N, K DimWidth bits and the bases WordWidth bits (read zero-extended);
 //     ZP_OUT, ACT_MIN, ACT_MAX 8 bits (read sign-extended); ROUNDING 1 bit; PRECISION 2 bits,
 //     a write of a mode the build lacks (every mode but PrecInt8 when Int4 = 0; the codes other
-//     than PrecInt8, PrecW4a8 and PrecW4a4 when Int4 = 1) stores PrecInt8, so the host learns the build's
-//     modes by reading it back; CTRL and unassigned
+//     than PrecInt8, PrecW4a8 and PrecW4a4 when Int4 = 1) stores PrecInt8, so the host learns
+//     the build's modes by reading it back; CTRL and unassigned
 //     indices read 0; ROWS, COLS read the parameters; CYC_* are CycWidth-bit (64) counters read
 //     as CYC_* (bits 31:0) and CYC_*_HI (bits 63:32), MACS MacsWidth bits (MACS_LO, MACS_HI).
 //   - STATUS = {27'b0, err, done, busy}: done is 1 from the cycle of done_i until the next start;

@@ -88,9 +88,9 @@ TEST_CASE("dma: twin equals RTL under the engine's own inputs", "[dma][rtl]") {
       sim::HostDriver drv(port);
       drv.set_memory(&dram, uint32_t(rng() % 64));
       sim::RunStats st;
-      const sim::GemmJob job = test::random_job(
-          rng, s[0], s[1], s[2] + (i == 4 ? 3 * p.Rows : 0),
-          i == 4 ? quant::Precision::kW4A8 : quant::Precision::kInt8);
+      const sim::GemmJob job =
+          test::random_job(rng, s[0], s[1], s[2] + (i == 4 ? 3 * p.Rows : 0),
+                           i == 4 ? quant::Precision::kW4A8 : quant::Precision::kInt8);
       REQUIRE(drv.run(job, st) == sim::reference_gemm(job));
       // Blocks: one tile_ctrl command each (MACS counts them all; each block's tile phases
       // include one output stage of RequantDepth + 1 cycles).

@@ -92,6 +92,14 @@ void GemmJob::validate(const model::TopParams& p, bool need_data, bool host_port
   if (host_port) plan_split(p, M, N, quant::engine_k(K, precision), precision);
 }
 
+namespace {
+// The bytes of a row of A of a job in its engine form: K, or 2K in w4a8 (the packed K's
+// activation pairs).
+uint64_t a_row_bytes(const GemmJob& job) {
+  return uint64_t(job.K) * (job.precision == quant::Precision::kW4A8 ? 2 : 1);
+}
+}  // namespace
+
 GemmJob engine_job(const GemmJob& job) {
   if (job.precision == quant::Precision::kInt8) return job;
   GemmJob e;
@@ -260,7 +268,7 @@ std::vector<int8_t> HostDriver::run_host(const GemmJob& job, RunStats& stats) {
   // A bytes of a row: K, or in w4a8 2K (a K-tile's 2 x Rows bytes fill an A word pair, words
   // 2(i*KT + kt) and 2(i*KT + kt) + 1: the row stride is 2 x KT words).
   const bool pairs = job.precision == quant::Precision::kW4A8;
-  const int a_row = pairs ? 2 * job.K : job.K;
+  const int a_row = int(a_row_bytes(job));
   const int a_lanes = pairs ? 2 * p.Rows : p.Rows;  // A bytes per K-tile
   std::vector<int8_t> c(timing_only_ ? 0 : size_t(job.M) * job.N, 0);
   std::vector<uint32_t> addrs, data;
@@ -360,8 +368,7 @@ std::vector<int8_t> HostDriver::run_memory(const GemmJob& job, RunStats& stats) 
   const model::TopParams& p = port_.params();
   const int kt = ceil_div(job.K, p.Rows);
   const uint64_t M = uint64_t(job.M), N = uint64_t(job.N), K = uint64_t(job.K);
-  // A's row: K bytes, or 2K in w4a8 (the packed K's activation pairs, rtl/dma.sv).
-  const uint64_t a_row = job.precision == quant::Precision::kW4A8 ? 2 * K : K;
+  const uint64_t a_row = a_row_bytes(job);  // rtl/dma.sv: w4a8 reads 2K bytes a row
   // Layout: guard, A, guard, B, guard, BIAS, guard, M0, guard, SHIFT, guard, C, guard; each tensor
   // at a 64-byte boundary plus misalign_.
   const uint64_t sizes[6] = {M * a_row, K * N, 4 * N, 4 * N, N, M * N};

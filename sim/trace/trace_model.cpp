@@ -212,9 +212,7 @@ void ModelTracer::cycle(const model::SystolicTop& top, const model::TopIn& in,
     sl_kv_ = int(co.s_kv_o);
     if (top.regs().regs().precision_q == uint32_t(iface::kPrecW4a8)) {
       // The A word pair (rtl/systolic_top.sv): lane r holds the pair's bytes 2r and 2r + 1.
-      const uint64_t base =
-          top.dma().busy() ? top.dma().out().tile_a_base_o : top.regs().regs().a_base_q;
-      const uint64_t pair = (base >> 1) + (co.s_addr_o - base);
+      const uint64_t pair = top.w4a8_pair(co.s_addr_o);
       auto byte = [&](int i) -> uint16_t {
         const int8_t* w = top.spad_a().word(2 * pair + uint64_t(i / R));
         return w ? uint8_t(w[i % R]) : 0;
