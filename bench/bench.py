@@ -13,6 +13,9 @@ speed     simulation speed in cycles/s of the plain C++ model core, its SystemC 
 util      utilization of a 512x512x512 GEMM on 16x16 (target >= 90 %).
 scalesim  our cycles against SCALE-Sim's stall-free WS formula for every layer of
           workloads/scalesim (target: at or below on every layer).
+dataflow  output-stationary cycles against SCALE-Sim's OS formula for every layer of
+          workloads/scalesim at 16x16 and 32x32 (target: at or below on every layer but
+          single-tile ones), and ResNet-50 at 16x16 with --dataflow best against WS alone.
 memory    peak resident memory of the default run, and of a run 4x as long (no growth).
 sweep     `systolic sweep examples/sweeps/resnet50.yaml`: the 54 ResNet-50 layers on 16 arrays,
           model engine, with a cold synthesis cache and then a warm one (target: under 60 s warm
@@ -170,6 +173,63 @@ def scalesim_array(n):
         print(f"| {net} | {count} | {ours:,} | {ref:,} | {ours / ref:.3f} | {worst:.3f} "
               f"| {ok} of {count} |")
     print()
+
+
+def dataflow_bench():
+    """Output-stationary cycles against SCALE-Sim's OS formula, every topology layer, 16x16 and
+    32x32; ResNet-50 per layer with --dataflow best against WS alone."""
+    for n in (16, 32):
+        print(f"### Output-stationary cycles against SCALE-Sim's OS formula, {n}x{n}, every "
+              "topology layer (model engine, timing-only)\n")
+        print("| network | layers | OS cycles | SCALE-Sim OS | ours / SCALE-Sim | worst layer ratio "
+              "| layers at or below | WS cycles | OS / WS | layers where OS wins |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
+        nets = {}
+        for net, layer, m, nn, k in layers():
+            base = ["--engine", "model", "--timing-only", "--rows", str(n), "--cols", str(n),
+                    "-M", str(m), "-N", str(nn), "-K", str(k), "--no-fp-compare"]
+            os_rep = run(base + ["--dataflow", "os"])
+            ws_rep = run(base)
+            t = nets.setdefault(net, [0, 0, 0, 0.0, 0, 0, 0, []])
+            t[0] += 1
+            t[1] += os_rep["cycles"]
+            t[2] += os_rep["scalesim_os_cycles"]
+            ratio = os_rep["cycles"] / os_rep["scalesim_os_cycles"]
+            t[3] = max(t[3], ratio)
+            t[4] += os_rep["cycles"] <= os_rep["scalesim_os_cycles"]
+            t[5] += ws_rep["cycles"]
+            t[6] += os_rep["cycles"] < ws_rep["cycles"]
+            if os_rep["cycles"] > os_rep["scalesim_os_cycles"]:
+                t[7].append(f"{layer} (M={m} N={nn} K={k}: {ratio:.3f})")
+        above = []
+        for net, (count, ours, ref, worst, ok, ws, wins, over) in nets.items():
+            print(f"| {net} | {count} | {ours:,} | {ref:,} | {ours / ref:.3f} | {worst:.3f} "
+                  f"| {ok} of {count} | {ws:,} | {ours / ws:.3f} | {wins} of {count} |")
+            above += [f"{net} {o}" for o in over]
+        print()
+        if above:
+            print("Layers above SCALE-Sim's OS count: " + "; ".join(above) + "\n")
+    print("### ResNet-50 on 16x16 with `--dataflow best` (model engine, timing-only)\n")
+    print("| layer | M | N | K | WS cycles | OS cycles | best | its cycles |")
+    print("|---|---|---|---|---|---|---|---|")
+    tot_ws = tot_best = 0
+    picks = {"ws": 0, "os": 0}
+    for net, layer, m, nn, k in layers():
+        if net != "Resnet50":
+            continue
+        rep = run(["--engine", "model", "--timing-only", "--rows", "16", "--cols", "16",
+                   "-M", str(m), "-N", str(nn), "-K", str(k), "--no-fp-compare",
+                   "--dataflow", "best"])
+        ws, osc = rep["best_ws_cycles"], rep["best_os_cycles"]
+        assert rep["cycles"] == min(ws, osc), (layer, rep["cycles"], ws, osc)
+        tot_ws += ws
+        tot_best += rep["cycles"]
+        picks[rep["dataflow"]] += 1
+        print(f"| {layer} | {m} | {nn} | {k} | {ws:,} | {osc:,} | {rep['dataflow']} "
+              f"| {rep['cycles']:,} |")
+    print(f"\nTotal: WS alone {tot_ws:,} cycles, best per layer {tot_best:,} "
+          f"({tot_best / tot_ws:.3f} of WS); best picks OS on {picks['os']} of "
+          f"{picks['os'] + picks['ws']} layers.\n")
 
 
 def memory():
@@ -819,7 +879,7 @@ def main():
          "sweep": sweep_bench, "compare": compare, "build-time": build_time,
          "threads": threads_bench,
          "infer": infer_bench, "python": python_bench, "dram": dram_bench,
-         "soak": soak_bench, "scale": scale_bench}[t]()
+         "soak": soak_bench, "scale": scale_bench, "dataflow": dataflow_bench}[t]()
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ systolic_top parameters that differ from SYSTOLIC_TOP_PARAMS, e.g. 8x8:WeightBan
 (default: the tests' list with the tests, else 16x16)")
 set(SYSTOLIC_TRACE_CONFIGS "default"
     CACHE STRING "Configurations (same syntax as SYSTOLIC_RTL_CONFIGS) also verilated with FST \
-tracing, for `systolic run --trace` on the rtl and cosim engines (default: 4x4;8x8;16x16;4x4:Int4=1 with the \
+tracing, for `systolic run --trace` on the rtl and cosim engines (default: 4x4;8x8;16x16;4x4:Int4=1,Dataflow=3 with the \
 tests, else none)")
 # requant: each rounding mode, and pipeline depths on both sides of 5 (above 5 the unit adds
 # output registers, requant.sv OutRegs).
@@ -30,8 +30,8 @@ if(SYSTOLIC_BUILD_TESTS)
   set(_full_SYSTOLIC_REQUANT_CONFIGS
       "double_p2:Rounding=0,PipeDepth=2;single_p1:Rounding=1,PipeDepth=1;rt_p3:Rounding=2,PipeDepth=3;rt_p5:Rounding=2,PipeDepth=5;rt_p8:Rounding=2,PipeDepth=8")
   set(_full_SYSTOLIC_RTL_CONFIGS
-      "4x4;8x8;16x16;8x16:Int4=1;32x32;4x4:WeightBanks=1;8x8:AWords=127,BWords=256,CWords=64,QWords=4,Int4=1;4x4:Int4=1")
-  set(_full_SYSTOLIC_TRACE_CONFIGS "4x4;8x8;16x16;4x4:Int4=1")
+      "4x4;8x8;16x16;8x16:Int4=1;32x32;4x4:WeightBanks=1;8x8:AWords=127,BWords=256,CWords=64,QWords=4,Int4=1,Dataflow=3;4x4:Int4=1,Dataflow=3")
+  set(_full_SYSTOLIC_TRACE_CONFIGS "4x4;8x8;16x16;4x4:Int4=1,Dataflow=3")
 else()
   set(_full_SYSTOLIC_REQUANT_CONFIGS "rt_p3:Rounding=2,PipeDepth=3")
   set(_full_SYSTOLIC_RTL_CONFIGS "16x16")
@@ -52,7 +52,10 @@ set(SYSTOLIC_TOP_PARAMS "${SYSTOLIC_TOP_PARAM_DEFAULTS}"
 set(SYSTOLIC_TILE_CTRL_CONFIGS
     "r4c4:Rows=4,Cols=4,AccWords=8,RequantDepth=3,WeightBanks=2;r3c7:Rows=3,Cols=7,AccWords=5,RequantDepth=1,WeightBanks=1;r2c2:Rows=2,Cols=2,AccWords=1,RequantDepth=2,WeightBanks=2;r8c16:Rows=8,Cols=16,AccWords=16,RequantDepth=3,WeightBanks=2")
 set(SYSTOLIC_SYSTOLIC_REGS_CONFIGS
-    "r4c4:Rows=4,Cols=4,MemBytesLog2=4,Int4=1;r3c5:Rows=3,Cols=5,MemBytesLog2=3,Int4=0;r32c32:Rows=32,Cols=32,MemBytesLog2=6,Int4=1")
+    "r4c4:Rows=4,Cols=4,MemBytesLog2=4,Int4=1,Dataflow=3;r3c5:Rows=3,Cols=5,MemBytesLog2=3,Int4=0,Dataflow=1;r32c32:Rows=32,Cols=32,MemBytesLog2=6,Int4=1,Dataflow=2")
+# os_ctrl: the shortest period (K < 2 Rows - 1) and longer ones, remainders.
+set(SYSTOLIC_OS_CTRL_CONFIGS
+    "r4c4:Rows=4,Cols=4,RequantDepth=3;r3c7:Rows=3,Cols=7,RequantDepth=1;r2c2:Rows=2,Cols=2,RequantDepth=2;r8c5:Rows=8,Cols=5,RequantDepth=4")
 # dma: small scratchpads (blocks), the narrowest and widest beats.
 set(SYSTOLIC_DMA_CONFIGS
     "r4c4:Rows=4,Cols=4,AWords=64,BWords=256,CWords=32,QWords=4,AccWords=8,MemBytesLog2=3;r8c16:Rows=8,Cols=16,AWords=128,BWords=512,CWords=64,QWords=6,AccWords=16,MemBytesLog2=6;r3c5:Rows=3,Cols=5,AWords=100,BWords=300,CWords=50,QWords=8,AccWords=4,MemBytesLog2=4")
@@ -75,7 +78,8 @@ function(systolic_array_configs out)
   set(specs)
   foreach(cfg ${SYSTOLIC_RTL_CONFIGS})
     systolic_split_array_config("${cfg}" r c overrides)
-    list(APPEND specs "${r}x${c}:Rows=${r},Cols=${c}")
+    # Both dataflows: test_pe_array runs WS and OS on every array size.
+    list(APPEND specs "${r}x${c}:Rows=${r},Cols=${c},Dataflow=3")
   endforeach()
   list(REMOVE_DUPLICATES specs)
   set(${out} ${specs} PARENT_SCOPE)

@@ -375,7 +375,7 @@ void Dma::tick(const DmaIn& in) {
                                overlaps(in.dram_c_i, xc, in.dram_bias_i, xbias) ||
                                overlaps(in.dram_c_i, xc, in.dram_m0_i, xm0) ||
                                overlaps(in.dram_c_i, xc, in.dram_shift_i, xshift);
-      const uint32_t check_err = bad_spad ? 1 : bad_mem ? 2 : bad_overlap ? 3 : 0;
+      const uint32_t check_err = in.os_i ? 4 : bad_spad ? 1 : bad_mem ? 2 : bad_overlap ? 3 : 0;
       if (check_err != 0 || zero_dim) {
         next = DmaState::kIdle;
         done = true;

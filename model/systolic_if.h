@@ -48,6 +48,8 @@ inline constexpr int kErrWidth = 3;
 inline constexpr int kPrecInt8 = 0;
 inline constexpr int kPrecW4a8 = 1;
 inline constexpr int kPrecW4a4 = 2;
+inline constexpr int kDfWs = 0;
+inline constexpr int kDfOs = 1;
 
 // Host address regions (host_addr_i[31:28])
 enum Region : uint32_t {
@@ -93,6 +95,7 @@ enum Reg : uint32_t {
   kActMax = 11,  // RW: activation clamp, upper bound
   kRounding = 12,  // RW: 0 double rounding, 1 single rounding
   kPrecision = 13,  // RW: 0 int8, 1 w4a8 (B nibble pairs, A int8 pairs along K in word pairs), 2 w4a4 (A and B nibble pairs along K); K is the packed K; a mode the build lacks is stored as 0
+  kDataflow = 14,  // RW: 0 weight-stationary, 1 output-stationary (A in K-major word layout, see docs/architecture.md); a dataflow the build lacks is stored as the one it has
   kCycBusy = 16,  // R: cycles of the last command (busy_o = 1)
   kCycWstall = 17,  // R: of those: no slot issued, some still to issue (waiting for weights)
   kCycCompute = 18,  // R: of those: a slot issued
@@ -181,6 +184,7 @@ inline constexpr RegInfo kRegTable[] = {
     {kActMax, "ACT_MAX", "RW", 8, true, 127, "activation clamp, upper bound"},
     {kRounding, "ROUNDING", "RW", 1, false, 0, "0 double rounding, 1 single rounding"},
     {kPrecision, "PRECISION", "RW", 2, false, 0, "0 int8, 1 w4a8 (B nibble pairs, A int8 pairs along K in word pairs), 2 w4a4 (A and B nibble pairs along K); K is the packed K; a mode the build lacks is stored as 0"},
+    {kDataflow, "DATAFLOW", "RW", 1, false, 0, "0 weight-stationary, 1 output-stationary (A in K-major word layout, see docs/architecture.md); a dataflow the build lacks is stored as the one it has"},
     {kCycBusy, "CYC_BUSY", "R", 32, false, 0, "cycles of the last command (busy_o = 1)"},
     {kCycWstall, "CYC_WSTALL", "R", 32, false, 0, "of those: no slot issued, some still to issue (waiting for weights)"},
     {kCycCompute, "CYC_COMPUTE", "R", 32, false, 0, "of those: a slot issued"},
@@ -318,7 +322,8 @@ inline constexpr uint32_t lane_of(uint32_t addr) {
   X(RequantDepth, 3, 1, 16, "requant_depth", "pipeline depth (latency) of the requant units") \
   X(WeightBanks, 2, 1, 2, "double_buffer", "weight banks per PE: 2 double-buffers the weights, 1 does not") \
   X(MemBytesLog2, 4, 3, 6, "mem_bytes_log2", "memory port beat of 2^MemBytesLog2 bytes (3 .. 6: a 64- to 512-bit bus)") \
-  X(Int4, 0, 0, 1, "int4", "1: dual-mode PEs that also run 4-bit commands (PRECISION w4a8, w4a4), 0: INT8-only PEs")
+  X(Int4, 0, 0, 1, "int4", "1: dual-mode PEs that also run 4-bit commands (PRECISION w4a8, w4a4), 0: INT8-only PEs") \
+  X(Dataflow, 1, 1, 3, "dataflows", "dataflows the array runs: 1 weight-stationary, 2 output-stationary, 3 both (DATAFLOW picks per command)")
 
 struct ParamInfo {
   const char* name;
@@ -368,6 +373,7 @@ struct TopParams {
   int WeightBanks = 2;  // weight banks per PE: 2 double-buffers the weights, 1 does not
   int MemBytesLog2 = 4;  // memory port beat of 2^MemBytesLog2 bytes (3 .. 6: a 64- to 512-bit bus)
   int Int4 = 0;  // 1: dual-mode PEs that also run 4-bit commands (PRECISION w4a8, w4a4), 0: INT8-only PEs
+  int Dataflow = 1;  // dataflows the array runs: 1 weight-stationary, 2 output-stationary, 3 both (DATAFLOW picks per command)
   // Every parameter inside its limits, else std::invalid_argument naming it.
   void validate() const {
     check_param("Rows", Rows);
@@ -381,10 +387,11 @@ struct TopParams {
     check_param("WeightBanks", WeightBanks);
     check_param("MemBytesLog2", MemBytesLog2);
     check_param("Int4", Int4);
+    check_param("Dataflow", Dataflow);
   }
   std::string name() const { return std::to_string(Rows) + "x" + std::to_string(Cols); }
   bool operator==(const TopParams& o) const {
-    return Rows == o.Rows && Cols == o.Cols && AWords == o.AWords && BWords == o.BWords && CWords == o.CWords && QWords == o.QWords && AccWords == o.AccWords && RequantDepth == o.RequantDepth && WeightBanks == o.WeightBanks && MemBytesLog2 == o.MemBytesLog2 && Int4 == o.Int4;
+    return Rows == o.Rows && Cols == o.Cols && AWords == o.AWords && BWords == o.BWords && CWords == o.CWords && QWords == o.QWords && AccWords == o.AccWords && RequantDepth == o.RequantDepth && WeightBanks == o.WeightBanks && MemBytesLog2 == o.MemBytesLog2 && Int4 == o.Int4 && Dataflow == o.Dataflow;
   }
   bool operator!=(const TopParams& o) const { return !(*this == o); }
 };
@@ -565,22 +572,115 @@ inline std::optional<PortDiff> compare_ports(const TileCtrlOut& a, const TileCtr
   return std::nullopt;
 }
 
+// ---- os_ctrl (rtl/os_ctrl.sv) ----------------------------------------------
+struct OsCtrlParams {
+  int Rows = 16;  // array rows (K per tile)
+  int Cols = 16;  // array columns (N per tile)
+  int RequantDepth = 3;  // pipeline depth (latency) of the requant units
+  // Every parameter inside its limits, else std::invalid_argument naming it.
+  void validate() const {
+    check_param("Rows", Rows);
+    check_param("Cols", Cols);
+    check_param("RequantDepth", RequantDepth);
+  }
+  std::string name() const { return std::to_string(Rows) + "x" + std::to_string(Cols); }
+  bool operator==(const OsCtrlParams& o) const {
+    return Rows == o.Rows && Cols == o.Cols && RequantDepth == o.RequantDepth;
+  }
+  bool operator!=(const OsCtrlParams& o) const { return !(*this == o); }
+};
+template <class P>
+OsCtrlParams os_ctrl_params(const P& top) {
+  OsCtrlParams p;
+  p.Rows = top.Rows;
+  p.Cols = top.Cols;
+  p.RequantDepth = top.RequantDepth;
+  return p;
+}
+// X(name, C++ type, width) for scalar ports; L(name, lanes, bits, signed) for lane ports
+#define SYSTOLIC_OS_CTRL_INPUTS(X, L) \
+  X(start_i, bool, 1) \
+  X(m_i, uint32_t, kDimWidth) \
+  X(n_i, uint32_t, kDimWidth) \
+  X(k_i, uint32_t, kDimWidth) \
+  X(a_base_i, uint32_t, kWordWidth) \
+  X(b_base_i, uint32_t, kWordWidth) \
+  X(c_base_i, uint32_t, kWordWidth)
+// X(name, C++ type, width) for scalar ports; L(name, lanes, bits, signed) for lane ports
+#define SYSTOLIC_OS_CTRL_OUTPUTS(X, L) \
+  X(busy_o, bool, 1) \
+  X(done_o, bool, 1) \
+  X(x_issue_o, bool, 1) \
+  X(x_first_o, bool, 1) \
+  X(x_aaddr_o, uint64_t, kAddrWidth) \
+  X(x_baddr_o, uint64_t, kAddrWidth) \
+  X(x_mv_o, uint32_t, clog2(p.Rows + 1)) \
+  X(x_nv_o, uint32_t, clog2(p.Cols + 1)) \
+  X(o_issue_o, bool, 1) \
+  X(o_caddr_o, uint64_t, kAddrWidth) \
+  X(o_nt_o, uint32_t, kDimWidth) \
+  X(o_nv_o, uint32_t, clog2(p.Cols + 1)) \
+  X(ph_wstall_o, bool, 1) \
+  X(ph_compute_o, bool, 1) \
+  X(ph_drain_o, bool, 1) \
+  X(ph_output_o, bool, 1)
+struct OsCtrlIn {
+#define SYSTOLIC_X(name, type, width) type name = 0;
+#define SYSTOLIC_L(name, lanes, bits, sgn) std::vector<int32_t> name;
+  SYSTOLIC_OS_CTRL_INPUTS(SYSTOLIC_X, SYSTOLIC_L)
+#undef SYSTOLIC_X
+#undef SYSTOLIC_L
+  OsCtrlIn() = default;
+  explicit OsCtrlIn(const OsCtrlParams& p) {
+    (void)p;
+  }
+};
+struct OsCtrlOut {
+#define SYSTOLIC_X(name, type, width) type name = 0;
+#define SYSTOLIC_L(name, lanes, bits, sgn) std::vector<int32_t> name;
+  SYSTOLIC_OS_CTRL_OUTPUTS(SYSTOLIC_X, SYSTOLIC_L)
+#undef SYSTOLIC_X
+#undef SYSTOLIC_L
+  OsCtrlOut() = default;
+  explicit OsCtrlOut(const OsCtrlParams& p) {
+    (void)p;
+  }
+};
+// The first output port that differs between two sides (lane ports lane by lane, within their bits).
+inline std::optional<PortDiff> compare_ports(const OsCtrlOut& a, const OsCtrlOut& b) {
+#define SYSTOLIC_X(name, type, width) \
+  if (a.name != b.name) return PortDiff{#name, uint64_t(a.name), uint64_t(b.name)};
+#define SYSTOLIC_L(name, lanes, bits, sgn)                                          \
+  for (size_t i = 0; i < a.name.size() && i < b.name.size(); ++i) {                 \
+    const uint64_t m = (uint64_t{1} << (bits)) - 1;                                 \
+    if ((uint64_t(uint32_t(a.name[i])) & m) != (uint64_t(uint32_t(b.name[i])) & m)) \
+      return PortDiff{std::string(#name) + "[" + std::to_string(i) + "]",          \
+                      uint64_t(uint32_t(a.name[i])) & m, uint64_t(uint32_t(b.name[i])) & m}; \
+  }
+  SYSTOLIC_OS_CTRL_OUTPUTS(SYSTOLIC_X, SYSTOLIC_L)
+#undef SYSTOLIC_X
+#undef SYSTOLIC_L
+  return std::nullopt;
+}
+
 // ---- systolic_regs (rtl/systolic_regs.sv) ----------------------------------
 struct SystolicRegsParams {
   int Rows = 16;  // array rows (K per tile)
   int Cols = 16;  // array columns (N per tile)
   int MemBytesLog2 = 4;  // memory port beat of 2^MemBytesLog2 bytes (3 .. 6: a 64- to 512-bit bus)
   int Int4 = 0;  // 1: dual-mode PEs that also run 4-bit commands (PRECISION w4a8, w4a4), 0: INT8-only PEs
+  int Dataflow = 1;  // dataflows the array runs: 1 weight-stationary, 2 output-stationary, 3 both (DATAFLOW picks per command)
   // Every parameter inside its limits, else std::invalid_argument naming it.
   void validate() const {
     check_param("Rows", Rows);
     check_param("Cols", Cols);
     check_param("MemBytesLog2", MemBytesLog2);
     check_param("Int4", Int4);
+    check_param("Dataflow", Dataflow);
   }
   std::string name() const { return std::to_string(Rows) + "x" + std::to_string(Cols); }
   bool operator==(const SystolicRegsParams& o) const {
-    return Rows == o.Rows && Cols == o.Cols && MemBytesLog2 == o.MemBytesLog2 && Int4 == o.Int4;
+    return Rows == o.Rows && Cols == o.Cols && MemBytesLog2 == o.MemBytesLog2 && Int4 == o.Int4 && Dataflow == o.Dataflow;
   }
   bool operator!=(const SystolicRegsParams& o) const { return !(*this == o); }
 };
@@ -591,6 +691,7 @@ SystolicRegsParams systolic_regs_params(const P& top) {
   p.Cols = top.Cols;
   p.MemBytesLog2 = top.MemBytesLog2;
   p.Int4 = top.Int4;
+  p.Dataflow = top.Dataflow;
   return p;
 }
 // X(name, C++ type, width) for scalar ports; L(name, lanes, bits, signed) for lane ports
@@ -650,6 +751,7 @@ SystolicRegsParams systolic_regs_params(const P& top) {
   X(act_max_o, uint32_t, kDataWidth) \
   X(rounding_o, bool, 1) \
   X(precision_o, uint32_t, 2) \
+  X(dataflow_o, bool, 1) \
   X(spad_re_o, uint32_t, kSpadRegions) \
   X(spad_we_o, uint32_t, kSpadRegions) \
   X(spad_word_o, uint32_t, kWordWidth) \
@@ -852,6 +954,7 @@ DmaParams dma_params(const P& top) {
   X(ld_c_i, uint32_t, kMemAddrWidth) \
   X(dram_bw_i, uint32_t, 32) \
   X(precision_i, uint32_t, 2) \
+  X(os_i, bool, 1) \
   X(tile_done_i, bool, 1) \
   L(c_rd_data_i, p.Cols, kDataWidth, true) \
   X(mem_req_ready_i, bool, 1) \

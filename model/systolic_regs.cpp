@@ -25,6 +25,7 @@ void SystolicRegs::reset() {
     if (i.index == iface::kActMin) r_.act_min_q = v;
     if (i.index == iface::kActMax) r_.act_max_q = v;
   }
+  r_.dataflow_q = uint32_t(p_.Dataflow == 2);
   out_ = SystolicRegsOut{};
   update_register_outputs();
 }
@@ -59,6 +60,8 @@ uint32_t SystolicRegs::reg_read(uint32_t index, const SystolicRegsIn& in) const 
       return uint32_t(r.rounding_q);
     case iface::kPrecision:
       return r.precision_q;
+    case iface::kDataflow:
+      return r.dataflow_q;
     case iface::kCycBusy:
       return uint32_t(r.cyc_busy_q);
     case iface::kCycBusyHi:
@@ -202,6 +205,7 @@ void SystolicRegs::update_register_outputs() {
   o.act_max_o = r_.act_max_q;
   o.rounding_o = r_.rounding_q;
   o.precision_o = r_.precision_q;
+  o.dataflow_o = r_.dataflow_q;
   o.dram_a_o = r_.dram_q[0];
   o.dram_b_o = r_.dram_q[1];
   o.dram_c_o = r_.dram_q[2];
@@ -283,6 +287,9 @@ void SystolicRegs::tick(const SystolicRegsIn& in) {
             (p_.Int4 == 1 && (w == uint32_t(iface::kPrecW4a4) || w == uint32_t(iface::kPrecW4a8)))
                 ? w
                 : uint32_t(iface::kPrecInt8);
+        break;
+      case iface::kDataflow:  // a dataflow the build lacks: the one it has
+        r.dataflow_q = p_.Dataflow == 3 ? (w & 1u) : uint32_t(p_.Dataflow == 2);
         break;
       case iface::kDramA:
       case iface::kDramB:

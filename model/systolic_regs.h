@@ -24,6 +24,7 @@ struct SystolicRegsRegs {
   uint32_t a_base_q = 0, b_base_q = 0, c_base_q = 0, q_base_q = 0;
   uint32_t zp_out_q = 0, act_min_q = 0x80, act_max_q = 0x7f;
   bool rounding_q = false;
+  uint32_t dataflow_q = 0;   // DATAFLOW: iface::kDfWs or kDfOs (a dataflow the build has)
   uint32_t precision_q = 0;  // PRECISION: iface::kPrecInt8 or (Int4 = 1) iface::kPrecW4a4
   bool done_flag_q = false;  // STATUS.done after the done_i cycle
   uint64_t cyc_busy_q = 0, cyc_wstall_q = 0, cyc_compute_q = 0, cyc_drain_q = 0, cyc_output_q = 0;

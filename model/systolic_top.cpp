@@ -10,6 +10,7 @@ SystolicTop::SystolicTop(const TopParams& p)
     : p_((p.validate(), p)),
       regs_(iface::systolic_regs_params(p)),
       ctrl_(iface::tile_ctrl_params(p)),
+      os_(iface::os_ctrl_params(p)),
       dma_(iface::dma_params(p)),
       acc_(iface::acc_stage_params(p)),
       a_(p.AWords, p.Rows, iface::kDataWidth),
@@ -37,6 +38,10 @@ void SystolicTop::reset() {
   // Scratchpad contents and the accumulator buffer are not reset (memories), registers are.
   regs_.reset();
   ctrl_.reset();
+  os_.reset();
+  os_in_ = OsCtrlIn{};
+  os_row_a_ = os_row_b_ = 0;
+  os_row_k_ = os_row_r_ = 0;
   dma_.reset();
   acc_.reset();
   for (Spad<int8_t>* s : {&a_, &b_, &c_}) s->reset();
@@ -129,16 +134,79 @@ void SystolicTop::issue(const TileCtrlOut& co) {
   }
 }
 
+void SystolicTop::os_issue() {
+  // Row r of the tile os_ctrl tags: sum over k < K of A[row r of beat k] * B[beat k][c] for the
+  // valid columns, 32-bit wrap-around (each PE's sum, rtl/mac_pe.sv). Row 0's tag comes in the
+  // tile's period (os_ctrl's tile registers still name it); the others follow every other cycle.
+  const OsCtrlRegs& q = os_.regs();
+  if (q.o_cnt_q == 0) {
+    os_row_a_ = q.a_tile_q;
+    os_row_b_ = q.b_tile_q;
+    os_row_k_ = q.k_q;
+    os_row_r_ = 0;
+  }
+  const int r = int(os_row_r_++);
+  size_t tail = slot_head_ + slot_count_++;
+  if (tail >= slots_.size()) tail -= slots_.size();
+  Slot& s = slots_[tail];
+  s.due = cycle_ + uint64_t(p_.Rows + p_.Cols);
+  std::vector<uint32_t> sum(size_t(p_.Cols), 0);
+  const int nv = int(os_.out().o_nv_o);
+  const auto prec = uint8_t(regs_.regs().precision_q);
+  const bool w4a8 = p_.Int4 == 1 && prec == uint8_t(iface::kPrecW4a8);
+  for (uint64_t k = 0; k < os_row_k_; ++k) {
+    uint16_t lane = 0;
+    if (w4a8) {  // the pair's bytes 2r and 2r + 1 (rtl/systolic_top.sv, A scratchpad)
+      const uint64_t pair = w4a8_pair(os_row_a_ + k);
+      const int8_t* half[2] = {a_.word(2 * pair), a_.word(2 * pair + 1)};
+      const int i0 = 2 * r, i1 = 2 * r + 1, rows = p_.Rows;
+      const uint8_t b0 = half[i0 / rows] ? uint8_t(half[i0 / rows][i0 % rows]) : 0;
+      const uint8_t b1 = half[i1 / rows] ? uint8_t(half[i1 / rows][i1 % rows]) : 0;
+      lane = uint16_t(b0 | (b1 << 8));
+    } else {
+      const int8_t* aw = a_.word(os_row_a_ + k);
+      lane = aw ? uint8_t(aw[r]) : 0;
+    }
+    const int8_t* bw = b_.word(os_row_b_ + k);
+    if (lane == 0 || !bw) continue;
+    for (int c = 0; c < nv; ++c)
+      sum[size_t(c)] += uint32_t(MacPe::product(lane, bw[c], p_.Int4, prec));
+  }
+  for (int c = 0; c < p_.Cols; ++c) s.psum[size_t(c)] = int32_t(sum[size_t(c)]);
+}
+
+SystolicTop::Tag SystolicTop::tag() const {
+  Tag t;
+  if (os_mode()) {
+    const OsCtrlOut& o = os_.out();
+    t.issue = o.o_issue_o;
+    t.first = t.last = true;
+    t.nt = o.o_nt_o;
+    t.nv = o.o_nv_o;
+    t.caddr = o.o_caddr_o;
+  } else {
+    const TileCtrlOut& c = ctrl_.out();
+    t.issue = c.s_issue_o;
+    t.first = c.s_first_o;
+    t.last = c.s_last_o;
+    t.j = c.s_j_o;
+    t.nt = c.s_nt_o;
+    t.nv = c.s_nv_o;
+    t.caddr = c.s_caddr_o;
+  }
+  return t;
+}
+
 // acc_stage's inputs of this cycle and its outputs.
-const AccStageOut& SystolicTop::acc_eval(const TileCtrlOut& co, const SystolicRegsOut& ro) {
+const AccStageOut& SystolicTop::acc_eval(const Tag& tg, const SystolicRegsOut& ro) {
   AccStageIn& ai = acc_in_;
-  ai.s_issue_i = co.s_issue_o;
-  ai.s_first_i = co.s_first_o;
-  ai.s_last_i = co.s_last_o;
-  ai.s_j_i = co.s_j_o;
-  ai.s_nt_i = co.s_nt_o;
-  ai.s_nv_i = co.s_nv_o;
-  ai.s_caddr_i = co.s_caddr_o;
+  ai.s_issue_i = tg.issue;
+  ai.s_first_i = tg.first;
+  ai.s_last_i = tg.last;
+  ai.s_j_i = tg.j;
+  ai.s_nt_i = tg.nt;
+  ai.s_nv_i = tg.nv;
+  ai.s_caddr_i = tg.caddr;
   ai.q_base_i = dma_.busy() ? dma_.out().tile_q_base_o : ro.q_base_o;
   ai.zp_out_i = ro.zp_out_o;
   ai.act_min_i = ro.act_min_o;
@@ -185,17 +253,18 @@ void SystolicTop::acc_edge(const AccStageOut& ao) {
 // reads from tile_ctrl, the BIAS / M0 / SHIFT reads and C writes from acc_stage. Timing-only runs
 // have no acc_stage: a slot of a tile's last K-tile (s_last) counts its BIAS / M0 / SHIFT read and
 // its C write at issue, the same totals by the end of the command.
-void SystolicTop::engine_traffic(const TileCtrlOut& co, const AccStageOut* ao,
+void SystolicTop::engine_traffic(const TileCtrlOut& co, const OsCtrlOut& oo, const AccStageOut* ao,
                                  SystolicRegsIn& ri) const {
   using iface::region_bit;
   constexpr uint32_t q =
       region_bit(iface::kBias) | region_bit(iface::kM0) | region_bit(iface::kShift);
   if (co.wl_issue_o && !co.wl_zero_o) ri.sram_rd_i |= region_bit(iface::kB);
   if (co.s_issue_o) ri.sram_rd_i |= region_bit(iface::kA);
+  if (oo.x_issue_o) ri.sram_rd_i |= region_bit(iface::kA) | region_bit(iface::kB);
   if (ao) {
     if (ao->q_rd_en_o) ri.sram_rd_i |= q;
     if (ao->c_wr_en_o) ri.sram_wr_i |= region_bit(iface::kC);
-  } else if (!compute_data_ && co.s_issue_o && co.s_last_o) {
+  } else if (!compute_data_ && ((co.s_issue_o && co.s_last_o) || oo.o_issue_o)) {
     ri.sram_rd_i |= q;
     ri.sram_wr_i |= region_bit(iface::kC);
   }
@@ -208,20 +277,26 @@ bool SystolicTop::wait_done(uint64_t max_edges) {
     // Timing-only: with the host port idle and its read data settled, a steady stretch of the
     // controller changes nothing but positions, countdowns and counters (no acc_stage here).
     if (!compute_data_ && !regs_.regs().rvalid_q && !dma_.busy()) {
-      uint64_t n = std::min(ctrl_.steady_edges(), max_edges - edges);
+      const bool os = os_mode();
+      uint64_t n = std::min(os ? os_.steady_edges() : ctrl_.steady_edges(), max_edges - edges);
       if (n > 1) {
         const TileCtrlOut& co = ctrl_.out();
+        const OsCtrlOut& oo = os_.out();
         // The inputs systolic_regs sees in these edges: the host port idle, the phase of the
         // controller (constant in a steady stretch).
         SystolicRegsIn& ri = set_regs_in(idle);
         regs_.eval(ri);
         ri.sram_rd_i = ri.sram_wr_i = 0;
-        engine_traffic(co, nullptr, ri);
+        engine_traffic(co, oo, nullptr, ri);
         // The engine's scratchpad reads in these edges (they clear the RAMs' host read data).
-        if (co.wl_issue_o && !co.wl_zero_o) b_.engine_read();
-        if (co.s_issue_o) a_.engine_read();
+        if ((co.wl_issue_o && !co.wl_zero_o) || oo.x_issue_o) b_.engine_read();
+        if (co.s_issue_o || oo.x_issue_o) a_.engine_read();
         regs_.advance_busy(n, ri);
-        ctrl_.advance(n);
+        if (os) {
+          os_.advance(n);
+        } else {
+          ctrl_.advance(n);
+        }
         cycle_ += n;
         edges += n;
         acc_ticked_ = false;
@@ -238,6 +313,8 @@ bool SystolicTop::wait_done(uint64_t max_edges) {
 // are set apart, only when a read answers).
 SystolicRegsIn& SystolicTop::set_regs_in(const TopIn& in) {
   const TileCtrlOut& co = ctrl_.out();
+  const OsCtrlOut& oo = os_.out();
+  const bool os = os_mode();
   SystolicRegsIn& ri = regs_in_;
   ri.host_req_i = in.host_req_i;
   ri.host_we_i = in.host_we_i;
@@ -245,8 +322,8 @@ SystolicRegsIn& SystolicTop::set_regs_in(const TopIn& in) {
   ri.host_wdata_i = in.host_wdata_i;
   dma_in_.tile_done_i = co.done_o;
   const DmaOut& d = dma_.eval(dma_in_);
-  ri.busy_i = co.busy_o || d.busy_o;
-  ri.done_i = (co.done_o && !d.busy_o) || d.done_o;
+  ri.busy_i = co.busy_o || oo.busy_o || d.busy_o;
+  ri.done_i = ((co.done_o || oo.done_o) && !d.busy_o) || d.done_o;
   ri.dma_busy_i = d.busy_o;
   ri.ph_load_i = d.ph_load_o || co.ph_mwait_o;  // tile_ctrl waiting for the DMA counts as load
   ri.ph_store_i = d.ph_store_o;
@@ -254,12 +331,12 @@ SystolicRegsIn& SystolicTop::set_regs_in(const TopIn& in) {
   ri.rd_beat_i = d.mem_req_valid_o && in.mem_req_ready_i && !d.mem_req_we_o;
   ri.wr_beat_i = d.mem_req_valid_o && in.mem_req_ready_i && d.mem_req_we_o;
   ri.rd_sp_i = d.mem_req_sp_o;
-  ri.ph_wstall_i = co.ph_wstall_o;
-  ri.ph_compute_i = co.ph_compute_o;
-  ri.ph_drain_i = co.ph_drain_o;
-  ri.ph_output_i = co.ph_output_o;
-  ri.s_kv_i = co.s_kv_o;
-  ri.s_nv_i = co.s_nv_o;
+  ri.ph_wstall_i = co.ph_wstall_o || oo.ph_wstall_o;
+  ri.ph_compute_i = co.ph_compute_o || oo.ph_compute_o;
+  ri.ph_drain_i = co.ph_drain_o || oo.ph_drain_o;
+  ri.ph_output_i = co.ph_output_o || oo.ph_output_o;
+  ri.s_kv_i = os ? oo.x_mv_o : co.s_kv_o;
+  ri.s_nv_i = os ? oo.x_nv_o : co.s_nv_o;
   return ri;
 }
 
@@ -291,12 +368,20 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
     }
   }
 
-  const bool engine = co.busy_o || (compute_data_ && (slot_count_ > 0 || acc_.x().valid));
+  const OsCtrlOut& oo = os_.out();
+  const bool os = os_mode();
+  const bool engine =
+      co.busy_o || oo.busy_o || (compute_data_ && (slot_count_ > 0 || acc_.x().valid));
   acc_ticked_ = engine && compute_data_;
   ri.sram_rd_i = ri.sram_wr_i = 0;
   if (engine) {
-    const AccStageOut* ao = compute_data_ ? &acc_eval(co, ro) : nullptr;
-    engine_traffic(co, ao, ri);
+    const AccStageOut* ao = compute_data_ ? &acc_eval(tag(), ro) : nullptr;
+    engine_traffic(co, oo, ao, ri);
+    if (oo.x_issue_o) {
+      a_.engine_read();
+      b_.engine_read();
+    }
+    if (oo.o_issue_o && ao) os_issue();
     if (co.wl_issue_o && !co.wl_zero_o) {
       b_.engine_read();
       if (co.wl_row_o == 0) bank_bbase_[co.wl_bank_o ? 1 : 0] = co.wl_addr_o;
@@ -361,6 +446,7 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
     di.ld_c_i = ro.ld_c_o;
     di.dram_bw_i = ro.dram_bw_o;
     di.precision_i = ro.precision_o;
+    di.os_i = os;
     di.mem_req_ready_i = in.mem_req_ready_i;
     di.mem_rsp_valid_i = in.mem_rsp_valid_i;
     if (in.mem_rsp_rdata_i.size() == di.mem_rsp_rdata_i.size()) {
@@ -372,7 +458,18 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
     dma_.tick(di);                              // (dout now shows the registers after the edge)
     if (dma_c_rd) di.c_rd_data_i = c_rd_next_;  // the C word read at this edge, seen next cycle
   }
-  const bool tile_start = ro.start_o || dma_tile_start;
+  const bool tile_start = (ro.start_o && !os) || dma_tile_start;
+  const bool os_start = ro.start_o && os;
+  if (oo.busy_o || oo.done_o || os_start) {
+    os_in_.start_i = os_start;
+    os_in_.m_i = ro.m_o;
+    os_in_.n_i = ro.n_o;
+    os_in_.k_i = ro.k_o;
+    os_in_.a_base_i = ro.a_base_o;
+    os_in_.b_base_i = ro.b_base_o;
+    os_in_.c_base_i = ro.c_base_o;
+    os_.tick(os_in_);
+  }
   if (co.busy_o || tile_start) {
     ctrl_in_.start_i = tile_start;
     ctrl_in_.m_i = dma_busy ? dma_m : ro.m_o;
@@ -396,9 +493,10 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
 
   // ---- The ports after the edge ----
   const TileCtrlOut& cn = ctrl_.out();
+  const OsCtrlOut& on = os_.out();
   const DmaOut& dn = dma_.out();
-  out_.busy_o = cn.busy_o || dn.busy_o;
-  out_.done_o = (cn.done_o && !dn.busy_o) || dn.done_o;
+  out_.busy_o = cn.busy_o || on.busy_o || dn.busy_o;
+  out_.done_o = ((cn.done_o || on.done_o) && !dn.busy_o) || dn.done_o;
   if (dma_on) set_mem_outputs();
   out_.host_rvalid_o = regs_.regs().rvalid_q;
   out_.host_rdata_o = out_.host_rvalid_o ? regs_.read_data(a_.host_rdata(), b_.host_rdata(),

@@ -18,6 +18,7 @@
 
 #include "acc_stage.h"
 #include "dma.h"
+#include "os_ctrl.h"
 #include "spad.h"
 #include "systolic_if.h"
 #include "systolic_regs.h"
@@ -76,6 +77,12 @@ class SystolicTop {
   // Observation (waveforms, tests): the blocks, as they are between edges.
   const SystolicRegs& regs() const { return regs_; }
   const TileCtrl& ctrl() const { return ctrl_; }
+  const OsCtrl& os_ctrl() const { return os_; }
+  // The dataflow of the next (or running) command: DATAFLOW on a build with both, else the
+  // build's one (rtl/systolic_top.sv os_mode).
+  bool os_mode() const {
+    return p_.Dataflow == 2 || (p_.Dataflow == 3 && regs_.regs().dataflow_q != 0);
+  }
   const Dma& dma() const { return dma_; }
   const AccStage& acc() const { return acc_; }
   const Spad<int8_t>& spad_a() const { return a_; }
@@ -106,16 +113,30 @@ class SystolicTop {
     std::vector<int32_t> psum;
   };
   void issue(const TileCtrlOut& co);  // the slot tile_ctrl issues this cycle
+  // The tag acc_stage takes this cycle (tile_ctrl's slot, or os_ctrl's output row).
+  struct Tag {
+    bool issue = false, first = false, last = false;
+    uint32_t j = 0, nt = 0, nv = 0;
+    uint64_t caddr = 0;
+  };
+  Tag tag() const;
+  void os_issue();  // the output row os_ctrl tags this cycle: its sums, into the slot ring
   SystolicRegsIn& set_regs_in(const TopIn& in);
-  void engine_traffic(const TileCtrlOut& co, const AccStageOut* ao, SystolicRegsIn& ri) const;
+  void engine_traffic(const TileCtrlOut& co, const OsCtrlOut& oo, const AccStageOut* ao,
+                      SystolicRegsIn& ri) const;
   void set_mem_outputs();
-  const AccStageOut& acc_eval(const TileCtrlOut& co, const SystolicRegsOut& ro);
+  const AccStageOut& acc_eval(const Tag& tg, const SystolicRegsOut& ro);
   void acc_edge(const AccStageOut& ao);
 
   TopParams p_;
   bool compute_data_ = true;
   SystolicRegs regs_;
   TileCtrl ctrl_;
+  OsCtrl os_;
+  OsCtrlIn os_in_;
+  // The tile whose rows os_ctrl tags (its A and B words of beat 0, K) and the next row's index.
+  uint64_t os_row_a_ = 0, os_row_b_ = 0;
+  uint32_t os_row_k_ = 0, os_row_r_ = 0;
   Dma dma_;
   AccStage acc_;
   Spad<int8_t> a_, b_, c_;

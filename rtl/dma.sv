@@ -122,6 +122,7 @@ module dma #(
   input  logic [systolic_pkg::MemAddrWidth-1:0]  ld_c_i,
   input  logic [31:0]                            dram_bw_i,
   input  logic [1:0]                             precision_i,  // PRECISION (constant while busy)
+  input  logic                                   os_i,         // DATAFLOW is OS: refused (code 4)
   input  logic                                   tile_done_i,
   input  logic [Cols*systolic_pkg::DataWidth-1:0] c_rd_data_i,
   input  logic                                   mem_req_ready_i,
@@ -381,7 +382,7 @@ module dma #(
                   ((64'(dram_c_i) < xbias_end) && (64'(dram_bias_i) < xc_end)) ||
                   ((64'(dram_c_i) < xm0_end) && (64'(dram_m0_i) < xc_end)) ||
                   ((64'(dram_c_i) < xshift_end) && (64'(dram_shift_i) < xc_end));
-    check_err = bad_spad ? 3'd1 : bad_mem ? 3'd2 : bad_overlap ? 3'd3 : 3'd0;
+    check_err = os_i ? 3'd4 : bad_spad ? 3'd1 : bad_mem ? 3'd2 : bad_overlap ? 3'd3 : 3'd0;
   end
 
   // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-// mac_pe: one weight-stationary processing element of the systolic array
-// (docs/architecture.md section 2; C++ twin: model/mac_pe.h).
+// mac_pe: one processing element of the systolic array, weight-stationary (WS), output-stationary
+// (OS) or both (docs/architecture.md section 2; C++ twin: model/mac_pe.h).
 //
 // Holds WeightBanks (2, or 1) weight banks: with two, the next tile's weights can be loaded while
 // the current tile's activations stream (double-buffering); with one, a_sel_i and w_bank_i are
@@ -26,12 +26,25 @@
 //   - prec_i is a command-long mode (the PRECISION register's code): it is read with a_i, like
 //     it. With Int4 = 0 it is ignored (the INT8-only PE has one 8 x 8 multiplier); with Int4 = 1
 //     a code other than PrecW4a4 and PrecW4a8 computes int8.
+//   - Dataflow (1 WS, 2 OS, 3 both) says which dataflows the PE has; os = 1 when Dataflow = 2, or
+//     Dataflow = 3 and os_i = 1 (a command-long mode, like prec_i), else os = 0 (WS, as above).
+//     With os = 1 (output-stationary) the PE keeps its own sum of C[m][n] in psum and:
+//       - the operand B comes from above on b_i (unregistered) and is passed down: w[0] <= b_i,
+//         so b_o = w[0] is b_i one cycle later; the product is a_i * b_i (the same multiplier and
+//         precision modes as in WS, b_i in place of the weight bank);
+//       - a_sel_i means "first": the activation starts the PE's next sum. psum_o <= (a_sel_i ? 0
+//         : psum_o) + (a_valid_i ? prod : 0) (a_sel_i with a_valid_i = 0 just clears the sum);
+//       - the finished sums leave upwards on a chain: o_o <= a_sel_i ? psum_o : up_i (up_i is
+//         the o_o of the PE below, 0 below the bottom row). o_o follows this rule in WS too
+//         (nothing reads it then); WS-only PEs (Dataflow = 1) have no o register (o_o = 0).
+//     psum_i is ignored with os = 1, and w_load_i, w_bank_i, w_i and w[1] in OS-only PEs.
 //   - Reset (rst_ni = 0, asynchronous) clears every register: all outputs and both banks are 0.
 module mac_pe #(
   parameter int DataWidth   = 8,   // activation and weight width (signed)
   parameter int AccWidth    = 32,  // partial-sum width (signed), >= 2 * DataWidth
   parameter int WeightBanks = 2,   // 2: double-buffered weights, 1: a single weight register
-  parameter int Int4        = 0    // 1: dual-mode (int8, w4a8, w4a4; DataWidth = 8), 0: int8
+  parameter int Int4        = 0,   // 1: dual-mode (int8, w4a8, w4a4; DataWidth = 8), 0: int8
+  parameter int Dataflow    = 1    // 1: weight-stationary, 2: output-stationary, 3: both
 ) (
   input  logic                          clk_i,
   input  logic                          rst_ni,
@@ -43,11 +56,16 @@ module mac_pe #(
   input  logic                          w_load_i,   // write w_i into bank w_bank_i at this edge
   input  logic                          w_bank_i,
   input  logic signed [DataWidth-1:0]   w_i,
+  input  logic                          os_i,       // output-stationary (Dataflow = 3 only)
+  input  logic signed [DataWidth-1:0]   b_i,        // OS: B from above
+  input  logic signed [AccWidth-1:0]    up_i,       // OS: the output chain from below
   output logic [((Int4 == 1) ? 2 : 1)*DataWidth-1:0] a_o,
   output logic                          a_valid_o,
   output logic                          a_sel_o,
   output logic signed [AccWidth-1:0]    psum_o,
-  output logic        [2*DataWidth-1:0] w_o         // {bank1, bank0}
+  output logic        [2*DataWidth-1:0] w_o,        // {bank1, bank0}
+  output logic signed [DataWidth-1:0]   b_o,        // OS: B passed down (w[0])
+  output logic signed [AccWidth-1:0]    o_o         // OS: the output chain register
 );
 
   localparam int ProdWidth = 2 * DataWidth;
@@ -63,10 +81,19 @@ module mac_pe #(
   logic signed [DataWidth-1:0] w0_q;  // weight bank 0
   logic signed [DataWidth-1:0] w1_q;  // weight bank 1 (0 when WeightBanks = 1)
 
-  // The bank a_sel_i selects, before this edge's load, and its exact product with a_i.
+  // The dataflow of this cycle: a parameter unless the PE has both.
+  logic os;
+  assign os = (Dataflow == 2) || (Dataflow == 3 && os_i);
+
+  // The bank a_sel_i selects, before this edge's load (OS: b_i), and its exact product with a_i.
   logic signed [DataWidth-1:0] w_use;
   logic signed [ProdWidth-1:0] prod;
-  assign w_use = (WeightBanks == 2 && a_sel_i) ? w1_q : w0_q;
+  assign w_use = os ? b_i : (WeightBanks == 2 && a_sel_i) ? w1_q : w0_q;
+
+  // What the product adds to: the partial sum from above (WS), or the PE's own sum (OS; 0 when
+  // the activation starts the next sum).
+  logic signed [AccWidth-1:0] add_in;
+  assign add_in = !os ? psum_i : a_sel_i ? '0 : psum_q;
 
   if (Int4 == 1) begin : g_dual
     // Two 9 x 5-bit signed multipliers serve the three modes (DataWidth = 8, asserted below):
@@ -107,8 +134,10 @@ module mac_pe #(
       a_q       <= a_i;
       a_valid_q <= a_valid_i;
       a_sel_q   <= a_sel_i;
-      psum_q    <= a_valid_i ? psum_i + AccWidth'(prod) : psum_i;
-      if (w_load_i) begin
+      psum_q    <= a_valid_i ? add_in + AccWidth'(prod) : add_in;
+      if (os) begin
+        w0_q <= b_i;
+      end else if (w_load_i) begin
         if (WeightBanks == 2 && w_bank_i) begin
           w1_q <= w_i;
         end else begin
@@ -123,6 +152,25 @@ module mac_pe #(
   assign a_sel_o   = a_sel_q;
   assign psum_o    = psum_q;
   assign w_o       = {w1_q, w0_q};
+  assign b_o       = w0_q;
+
+  // The output chain (OS): a PE's finished sum is captured when its next sum starts and moves up
+  // one PE per cycle.
+  if (Dataflow >= 2) begin : g_os
+    logic signed [AccWidth-1:0] o_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        o_q <= '0;
+      end else begin
+        o_q <= a_sel_i ? psum_q : up_i;
+      end
+    end
+    assign o_o = o_q;
+  end else begin : g_ws_only
+    logic signed [AccWidth-1:0] unused_up;
+    assign unused_up = up_i;
+    assign o_o       = '0;
+  end
 
   // ---------------------------------------------------------------------------------------------
   // Assertions
@@ -135,6 +183,7 @@ module mac_pe #(
     if (WeightBanks < 1 || WeightBanks > 2) $fatal(1, "mac_pe: WeightBanks must be 1 or 2");
     if (Int4 < 0 || Int4 > 1 || (Int4 == 1 && DataWidth != 8))
       $fatal(1, "mac_pe: Int4 must be 0 or 1, and 1 needs DataWidth = 8");
+    if (Dataflow < 1 || Dataflow > 3) $fatal(1, "mac_pe: Dataflow must be 1, 2 or 3");
   end
 `else
   if (DataWidth < 1) begin : g_bad_data_width
@@ -148,6 +197,9 @@ module mac_pe #(
   end
   if (Int4 < 0 || Int4 > 1 || (Int4 == 1 && DataWidth != 8)) begin : g_bad_int4
     $error("mac_pe: Int4 must be 0 or 1, and 1 needs DataWidth = 8");
+  end
+  if (Dataflow < 1 || Dataflow > 3) begin : g_bad_dataflow
+    $error("mac_pe: Dataflow must be 1 (WS), 2 (OS) or 3 (both)");
   end
 `endif
 

@@ -1,4 +1,5 @@
-// pe_array: Rows x Cols weight-stationary mac_pe grid, Rows pe_row stacked
+// pe_array: Rows x Cols mac_pe grid (weight-stationary, output-stationary or both), Rows pe_row
+// stacked
 // (docs/architecture.md section 3; C++ twin: model/pe_array.h).
 //
 // PE (r, c) is g_row[r].u_row.g_col[c].u_pe. Activations (with their valid bit and weight-bank
@@ -21,12 +22,26 @@
 //   - prec_i (Int4 = 1: the command's PRECISION code) reaches every PE unregistered; in w4a4 and
 //     w4a8 each PE adds the two products of its weight's nibbles with the activation's nibble or
 //     byte pair (rtl/mac_pe.sv). Constant during a command.
+//   - Output-stationary (Dataflow = 2, or 3 with os_i = 1; constant during a command): B enters
+//     the top row on b_i[c] and moves one PE down per cycle (PE (r, c) takes PE (r-1, c)'s b_o),
+//     a_sel means "first" (rtl/mac_pe.sv), each PE keeps its own sum, and psum_o[c] is the
+//     output-chain register of PE (0, c): the finished sums move up one PE per cycle (PE (r, c)
+//     takes PE (r+1, c)'s o_o, 0 below the bottom row). Timing: if a_i[r] carries A[m_r][k]
+//     in cycle t_k + r and b_i[c] carries B[k][n_c] in cycle t_k + c for k = 0 .. K-1, the first
+//     of them (k = 0) with a_sel_i[r] = 1 and no other with it, and a first (a_sel_i = 1, valid
+//     or not) follows in cycle f + r (f >= t_{K-1} + 1), then PE (r, c) holds sum_k A[m_r][k] *
+//     B[k][n_c] (32-bit wrap-around) and psum_o[c] carries it in cycle f + c + 1 + 2r, provided
+//     the first after that one comes no earlier than cycle f + 2 Rows - 1 (+ r on row r): the
+//     chain moves the Rows sums of a column out in 2 Rows - 1 cycles.
+//     psum_valid_o is not defined for OS (the tile sequencer knows when the sums leave). psum_o's
+//     source follows os_i combinationally (the one such path: os_i is constant during a command).
 //   - Reset (rst_ni = 0, asynchronous) clears every register in every PE: outputs and weights 0.
 module pe_array #(
   parameter int Rows        = 4,  // PE rows (the K dimension of a tile), 2..256
   parameter int Cols        = 4,  // PE columns (the N dimension of a tile), 2..256
   parameter int WeightBanks = 2,  // weight banks per PE: 2 (double-buffered) or 1 (see mac_pe)
-  parameter int Int4        = 0   // 1: dual-mode PEs (int8, w4a8, w4a4), 0: INT8-only
+  parameter int Int4        = 0,  // 1: dual-mode PEs (int8, w4a8, w4a4), 0: INT8-only
+  parameter int Dataflow    = 1   // 1: weight-stationary, 2: output-stationary, 3: both
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
@@ -37,6 +52,8 @@ module pe_array #(
   input  logic [Rows-1:0]    w_load_i,      // row r loads w_row_i into bank w_bank_i this edge
   input  logic               w_bank_i,
   input  logic [Cols*systolic_pkg::DataWidth-1:0] w_row_i,       // w_row_i[c*8 +: 8]: signed weight for column c
+  input  logic               os_i,          // output-stationary command (Dataflow = 3 only)
+  input  logic [Cols*systolic_pkg::DataWidth-1:0] b_i,           // OS: b_i[c*8 +: 8], B into the top row
   output logic [Cols*systolic_pkg::AccWidth-1:0] psum_o,        // psum_o[c*32 +: 32]: signed sum leaving column c
   output logic [Cols-1:0]    psum_valid_o
 );
@@ -53,6 +70,15 @@ module pe_array #(
   // bottom edge for r = Rows. A packed vector, not an unpacked array of rows: Yosys turns an
   // unpacked array of wide nets into a memory and back, which takes minutes at 128x128.
   logic [(Rows+1)*RowBits-1:0] psum_v;
+  // OS: b_v[r*BRowBits +: BRowBits] is the B input of row r (b_i for r = 0), o_v[r*RowBits +:
+  // RowBits] the output-chain registers of row r, and o_v at r = Rows the 0 below the bottom row.
+  localparam int BRowBits = Cols * DataWidth;
+  logic [(Rows+1)*BRowBits-1:0] b_v;
+  logic [(Rows+1)*RowBits-1:0]  o_v;
+  logic                         os;
+  assign os = (Dataflow == 2) || (Dataflow == 3 && os_i);
+  assign b_v[BRowBits-1:0]               = b_i;
+  assign o_v[Rows*RowBits +: RowBits]    = '0;
   // What each row passes on at its right edge, and its per-column valid bits: only the bottom
   // row's valid bits leave the array.
   logic [Rows*(ALane+2)-1:0]     unused_right;
@@ -67,7 +93,8 @@ module pe_array #(
     pe_row #(
       .Cols       (Cols),
       .WeightBanks(WeightBanks),
-      .Int4       (Int4)
+      .Int4       (Int4),
+      .Dataflow   (Dataflow)
     ) u_row (
       .clk_i    (clk_i),
       .rst_ni   (rst_ni),
@@ -80,6 +107,11 @@ module pe_array #(
       .w_row_i  (w_row_i),
       .psum_i   (psum_v[r*RowBits +: RowBits]),
       .psum_o   (psum_v[(r+1)*RowBits +: RowBits]),
+      .os_i     (os_i),
+      .b_i      (b_v[r*BRowBits +: BRowBits]),
+      .up_i     (o_v[(r+1)*RowBits +: RowBits]),
+      .b_o      (b_v[(r+1)*BRowBits +: BRowBits]),
+      .o_o      (o_v[r*RowBits +: RowBits]),
       .valid_o  (row_valid[r*Cols +: Cols]),
       .a_o      (unused_right[r*(ALane+2)+2 +: ALane]),
       .a_valid_o(unused_right[r*(ALane+2)+1]),
@@ -90,12 +122,15 @@ module pe_array #(
   // ---------------------------------------------------------------------------------------------
   // Bottom edge
   // ---------------------------------------------------------------------------------------------
-  assign psum_o       = psum_v[Rows*RowBits +: RowBits];
+  assign psum_o       = os ? o_v[RowBits-1:0] : psum_v[Rows*RowBits +: RowBits];
   assign psum_valid_o = row_valid[(Rows-1)*Cols +: Cols];
 
   // The rows above the bottom one drive valid bits nothing reads (their partial sums go on down).
   logic [(Rows-1)*Cols-1:0] unused_valid;
   assign unused_valid = row_valid[(Rows-1)*Cols-1:0];
+  // The bottom row passes B on to nothing, and WS-only arrays read no output chain.
+  logic [BRowBits-1:0] unused_b;
+  assign unused_b = b_v[Rows*BRowBits +: BRowBits];
 
   // ---------------------------------------------------------------------------------------------
   // Assertions

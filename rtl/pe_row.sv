@@ -1,4 +1,4 @@
-// pe_row: one row of the systolic array, Cols weight-stationary mac_pe in a chain
+// pe_row: one row of the systolic array, Cols mac_pe in a chain
 // (docs/architecture.md section 3; C++ twin: model/pe_row.h).
 //
 // pe_array stacks Rows of these. The row is a level of hierarchy so that the synthesis of a big
@@ -21,12 +21,16 @@
 //   - prec_i (the command's PRECISION code; Int4 = 1 only) goes to every PE unregistered: it is
 //     constant while a command runs. With Int4 = 1 an activation lane is 16 bits (a byte pair
 //     in w4a8, the byte in bits 7:0 otherwise), with Int4 = 0 8 bits.
+//   - Dataflow (1 WS, 2 OS, 3 both) and os_i (Dataflow = 3: this command is output-stationary)
+//     go to every PE: PE c takes b_i[c] and up_i[c] (the rows above and below) and drives
+//     b_o[c] (B passed down, registered) and o_o[c] (its output-chain register; rtl/mac_pe.sv).
 //   - No combinational path from any input to any output.
 //   - Reset (rst_ni = 0, asynchronous) clears every register of every PE.
 module pe_row #(
   parameter int Cols        = 4,  // PEs in the row (the N dimension of a tile), 2..256
   parameter int WeightBanks = 2,  // weight banks per PE: 2 (double-buffered) or 1 (see mac_pe)
-  parameter int Int4        = 0   // 1: dual-mode PEs (int8, w4a8, w4a4), 0: INT8-only (see mac_pe)
+  parameter int Int4        = 0,  // 1: dual-mode PEs (int8, w4a8, w4a4), 0: INT8-only (see mac_pe)
+  parameter int Dataflow    = 1   // 1: weight-stationary, 2: output-stationary, 3: both
 ) (
   input  logic                                   clk_i,
   input  logic                                   rst_ni,
@@ -38,6 +42,11 @@ module pe_row #(
   input  logic                                   w_bank_i,
   input  logic [Cols*systolic_pkg::DataWidth-1:0] w_row_i,    // w_row_i[c*8 +: 8]: PE c's weight
   input  logic [Cols*systolic_pkg::AccWidth-1:0]  psum_i,     // psum_i[c*32 +: 32]: from above
+  input  logic                                   os_i,       // output-stationary (Dataflow = 3)
+  input  logic [Cols*systolic_pkg::DataWidth-1:0] b_i,        // OS: B from above, b_i[c*8 +: 8]
+  input  logic [Cols*systolic_pkg::AccWidth-1:0]  up_i,       // OS: output chain from below
+  output logic [Cols*systolic_pkg::DataWidth-1:0] b_o,        // OS: PE c's B, passed down
+  output logic [Cols*systolic_pkg::AccWidth-1:0]  o_o,        // OS: PE c's output-chain register
   output logic [Cols*systolic_pkg::AccWidth-1:0]  psum_o,     // psum_o[c*32 +: 32]: PE c's psum
   output logic [Cols-1:0]                        valid_o,    // PE c's registered a_valid
   output logic [((Int4 == 1) ? 2 : 1)*systolic_pkg::DataWidth-1:0] a_o,        // what PE Cols-1 passes right
@@ -67,7 +76,8 @@ module pe_row #(
       .DataWidth  (DataWidth),
       .AccWidth   (AccWidth),
       .WeightBanks(WeightBanks),
-      .Int4       (Int4)
+      .Int4       (Int4),
+      .Dataflow   (Dataflow)
     ) u_pe (
       .clk_i    (clk_i),
       .rst_ni   (rst_ni),
@@ -79,11 +89,16 @@ module pe_row #(
       .w_load_i (w_load_i),
       .w_bank_i (w_bank_i),
       .w_i      (w_row_i[c*DataWidth +: DataWidth]),
+      .os_i     (os_i),
+      .b_i      (b_i[c*DataWidth +: DataWidth]),
+      .up_i     (up_i[c*AccWidth +: AccWidth]),
       .a_o      (a_h[c+1]),
       .a_valid_o(a_valid_h[c+1]),
       .a_sel_o  (a_sel_h[c+1]),
       .psum_o   (psum_o[c*AccWidth +: AccWidth]),
-      .w_o      (unused_w)
+      .w_o      (unused_w),
+      .b_o      (b_o[c*DataWidth +: DataWidth]),
+      .o_o      (o_o[c*AccWidth +: AccWidth])
     );
 
     assign valid_o[c] = a_valid_h[c+1];

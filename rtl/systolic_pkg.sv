@@ -28,6 +28,8 @@ package systolic_pkg;
   localparam int PrecInt8 = 0;
   localparam int PrecW4a8 = 1;
   localparam int PrecW4a4 = 2;
+  localparam int DfWs = 0;
+  localparam int DfOs = 1;
 
   // systolic_top parameters: defaults and limits (inclusive), checked at elaboration
   localparam int RowsDefault = 16;  // array rows (K per tile)
@@ -63,6 +65,9 @@ package systolic_pkg;
   localparam int Int4Default = 0;  // 1: dual-mode PEs that also run 4-bit commands (PRECISION w4a8, w4a4), 0: INT8-only PEs
   localparam int Int4Min = 0;
   localparam int Int4Max = 1;
+  localparam int DataflowDefault = 1;  // dataflows the array runs: 1 weight-stationary, 2 output-stationary, 3 both (DATAFLOW picks per command)
+  localparam int DataflowMin = 1;
+  localparam int DataflowMax = 3;
 
   // Host address regions: host_addr_i[RegionLsb +: RegionWidth]
   localparam logic [RegionWidth-1:0] RegionRegs = 4'd0;  // registers: host_addr_i[7:0] is the register index
@@ -88,6 +93,7 @@ package systolic_pkg;
   localparam logic [LaneWidth-1:0] RegActMax = 8'd11;  // RW: activation clamp, upper bound
   localparam logic [LaneWidth-1:0] RegRounding = 8'd12;  // RW: 0 double rounding, 1 single rounding
   localparam logic [LaneWidth-1:0] RegPrecision = 8'd13;  // RW: 0 int8, 1 w4a8 (B nibble pairs, A int8 pairs along K in word pairs), 2 w4a4 (A and B nibble pairs along K); K is the packed K; a mode the build lacks is stored as 0
+  localparam logic [LaneWidth-1:0] RegDataflow = 8'd14;  // RW: 0 weight-stationary, 1 output-stationary (A in K-major word layout, see docs/architecture.md); a dataflow the build lacks is stored as the one it has
   localparam logic [LaneWidth-1:0] RegCycBusy = 8'd16;  // R: cycles of the last command (busy_o = 1)
   localparam logic [LaneWidth-1:0] RegCycWstall = 8'd17;  // R: of those: no slot issued, some still to issue (waiting for weights)
   localparam logic [LaneWidth-1:0] RegCycCompute = 8'd18;  // R: of those: a slot issued

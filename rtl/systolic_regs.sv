@@ -19,7 +19,9 @@
 //     ZP_OUT, ACT_MIN, ACT_MAX 8 bits (read sign-extended); ROUNDING 1 bit; PRECISION 2 bits,
 //     a write of a mode the build lacks (every mode but PrecInt8 when Int4 = 0; the codes other
 //     than PrecInt8, PrecW4a8 and PrecW4a4 when Int4 = 1) stores PrecInt8, so the host learns
-//     the build's modes by reading it back; CTRL and unassigned
+//     the build's modes by reading it back; DATAFLOW 1 bit, stored only if the build has that
+//     dataflow (Dataflow = 3), else it holds the build's one (DfWs with Dataflow = 1, DfOs with
+//     Dataflow = 2, also after reset); CTRL and unassigned
 //     indices read 0; ROWS, COLS read the parameters; CYC_* are CycWidth-bit (64) counters read
 //     as CYC_* (bits 31:0) and CYC_*_HI (bits 63:32), MACS MacsWidth bits (MACS_LO, MACS_HI).
 //   - STATUS = {27'b0, err, done, busy}: done is 1 from the cycle of done_i until the next start;
@@ -51,7 +53,8 @@ module systolic_regs #(
   parameter int Rows         = 16,  // array rows: read back in ROWS; the width of s_kv_i
   parameter int Cols         = 16,  // array columns: read back in COLS; the width of s_nv_i
   parameter int MemBytesLog2 = 4,   // memory beat: DRAM_RD / DRAM_WR count 2^MemBytesLog2 a beat
-  parameter int Int4         = 0    // 1: PRECISION also takes PrecW4a8, PrecW4a4 (dual-mode PEs)
+  parameter int Int4         = 0,   // 1: PRECISION also takes PrecW4a8, PrecW4a4 (dual-mode PEs)
+  parameter int Dataflow     = 1    // dataflows of the build: 1 WS, 2 OS, 3 both (DATAFLOW)
 ) (
   input  logic                                  clk_i,
   input  logic                                  rst_ni,
@@ -106,6 +109,7 @@ module systolic_regs #(
   output logic [systolic_pkg::DataWidth-1:0]    act_max_o,
   output logic                                  rounding_o,
   output logic [1:0]                            precision_o,  // PRECISION
+  output logic                                  dataflow_o,   // DATAFLOW: 1 output-stationary
   // Host accesses to the scratchpads (bit i: region 1 + i: A, B, C, BIAS, M0, SHIFT)
   output logic [systolic_pkg::SpadRegions-1:0]  spad_re_o,
   output logic [systolic_pkg::SpadRegions-1:0]  spad_we_o,
@@ -182,6 +186,7 @@ module systolic_regs #(
   logic [DataW-1:0] zp_out_d, zp_out_q, act_min_d, act_min_q, act_max_d, act_max_q;
   logic             rounding_d, rounding_q;
   logic [1:0]       precision_d, precision_q;
+  logic             dataflow_d, dataflow_q;
   logic             done_flag_d, done_flag_q;  // STATUS.done after the done_i cycle
   logic [CycW-1:0]  cyc_busy_d, cyc_busy_q, cyc_wstall_d, cyc_wstall_q;
   logic [CycW-1:0]  cyc_compute_d, cyc_compute_q, cyc_drain_d, cyc_drain_q;
@@ -220,6 +225,7 @@ module systolic_regs #(
     act_max_d     = act_max_q;
     rounding_d    = rounding_q;
     precision_d   = precision_q;
+    dataflow_d    = dataflow_q;
     done_flag_d   = done_flag_q || done_i;
     cyc_busy_d    = cyc_busy_q;
     cyc_wstall_d  = cyc_wstall_q;
@@ -262,6 +268,8 @@ module systolic_regs #(
           precision_d = (Int4 == 1 && (host_wdata_i == 32'(systolic_pkg::PrecW4a4) ||
                                        host_wdata_i == 32'(systolic_pkg::PrecW4a8)))
                             ? host_wdata_i[1:0] : 2'(systolic_pkg::PrecInt8);
+        systolic_pkg::RegDataflow:
+          dataflow_d = (Dataflow == 3) ? host_wdata_i[0] : (Dataflow == 2);
         systolic_pkg::RegDramA:     dram_a_d = host_wdata_i;
         systolic_pkg::RegDramB:     dram_b_d = host_wdata_i;
         systolic_pkg::RegDramC:     dram_c_d = host_wdata_i;
@@ -350,6 +358,7 @@ module systolic_regs #(
       systolic_pkg::RegActMax:     reg_rdata = 32'($signed(act_max_q));
       systolic_pkg::RegRounding:   reg_rdata = 32'(rounding_q);
       systolic_pkg::RegPrecision:  reg_rdata = 32'(precision_q);
+      systolic_pkg::RegDataflow:   reg_rdata = 32'(dataflow_q);
       systolic_pkg::RegCycBusy:    reg_rdata = 32'(cyc_busy_q);
       systolic_pkg::RegCycWstall:  reg_rdata = 32'(cyc_wstall_q);
       systolic_pkg::RegCycCompute: reg_rdata = 32'(cyc_compute_q);
@@ -430,6 +439,7 @@ module systolic_regs #(
       act_max_q     <= systolic_pkg::RegActMaxReset;
       rounding_q    <= 1'b0;
       precision_q   <= 2'(systolic_pkg::PrecInt8);
+      dataflow_q    <= (Dataflow == 2);
       done_flag_q   <= 1'b0;
       cyc_busy_q    <= '0;
       cyc_wstall_q  <= '0;
@@ -470,6 +480,7 @@ module systolic_regs #(
       act_max_q     <= act_max_d;
       rounding_q    <= rounding_d;
       precision_q   <= precision_d;
+      dataflow_q    <= dataflow_d;
       done_flag_q   <= done_flag_d;
       cyc_busy_q    <= cyc_busy_d;
       cyc_wstall_q  <= cyc_wstall_d;
@@ -514,6 +525,7 @@ module systolic_regs #(
   assign act_max_o     = act_max_q;
   assign rounding_o    = rounding_q;
   assign precision_o   = precision_q;
+  assign dataflow_o    = dataflow_q;
   assign dram_a_o      = dram_a_q;
   assign dram_b_o      = dram_b_q;
   assign dram_c_o      = dram_c_q;
@@ -544,6 +556,9 @@ module systolic_regs #(
   `SYS_ASSERT(PrecisionLegal_A, precision_q == 2'(systolic_pkg::PrecInt8) ||
                                 (Int4 == 1 && (precision_q == 2'(systolic_pkg::PrecW4a4) ||
                                                precision_q == 2'(systolic_pkg::PrecW4a8))))
+
+  // DATAFLOW holds only a dataflow the build has.
+  `SYS_ASSERT(DataflowLegal_A, (Dataflow == 3) || (dataflow_q == (Dataflow == 2)))
 
   // Cover points (scripts/coverage.sh): a command after an earlier one finished (a GEMM the
   // driver split into several host commands, or one run after another), of either kind.

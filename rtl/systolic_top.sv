@@ -5,6 +5,7 @@
 //   systolic_regs   host port decode, command registers, performance counters, read-data mux
 //   dma             memory commands: descriptors checked, operands loaded, C stored (memory port)
 //   tile_ctrl       the tile sequencer: weight-row and slot issue, counter phases, busy/done
+//   os_ctrl         the output-stationary tile sequencer (Dataflow >= 2; DATAFLOW = OS commands)
 //   spad x 6        scratchpads A, B, C, BIAS, M0, SHIFT (one ram_1r1w each)
 //   (here)          the issue-stage registers: weight loader and slot streamer, one cycle after
 //                   tile_ctrl issues (alongside the synchronous scratchpad reads)
@@ -33,6 +34,13 @@
 //     is internal; a block started before its B or BIAS / M0 / SHIFT are in waits at tile_ctrl's
 //     gates, b_rows_i / q_ready_i, and those cycles count as CYC_LOAD) and the DMA stores C. A refused memory command (STATUS[4:2] != 0) is busy in
 //     one cycle and touches neither memory nor scratchpads.
+//   - Output-stationary (DATAFLOW = DfOs on a build with Dataflow = 3, every command with
+//     Dataflow = 2): os_ctrl runs the command (rtl/os_ctrl.sv gives its schedule). A beat issued
+//     in cycle t reads its A word (lanes >= mv as 0) and its B word (lanes >= nv as 0) in t; they
+//     enter array row r and column c in t + 1 + r and t + 1 + c (input_skew for each). The
+//     sums leave the top row (rtl/pe_array.sv) into output_deskew and acc_stage with os_ctrl's
+//     tags (first and last K-tile: no accumulator rows). A memory command with DATAFLOW = DfOs
+//     is refused (STATUS[4:2] = 4).
 //   - Reset (rst_ni = 0, asynchronous) clears every register and stops any command; scratchpads
 //     and the accumulator buffer are not reset.
 `include "systolic_assert.svh"
@@ -48,7 +56,8 @@ module systolic_top #(
   parameter int RequantDepth = systolic_pkg::RequantDepthDefault,  // requant latency
   parameter int WeightBanks  = systolic_pkg::WeightBanksDefault,   // 2 double-buffered, 1 single
   parameter int MemBytesLog2 = systolic_pkg::MemBytesLog2Default,  // memory beat: 2^MemBytesLog2 bytes
-  parameter int Int4         = systolic_pkg::Int4Default           // 1: dual-mode PEs (w4a8, w4a4)
+  parameter int Int4         = systolic_pkg::Int4Default,          // 1: dual-mode PEs (w4a8, w4a4)
+  parameter int Dataflow     = systolic_pkg::DataflowDefault       // 1 WS, 2 OS, 3 both
 ) (
   input  logic                                   clk_i,
   input  logic                                   rst_ni,
@@ -116,6 +125,8 @@ module systolic_top #(
   logic [DataW-1:0]       zp_out_q, act_min_q, act_max_q;
   logic                   rounding_q;
   logic [1:0]             precision_q;  // PRECISION: PrecInt8, PrecW4a8 or PrecW4a4 (Int4 = 1)
+  logic                   dataflow_q;   // DATAFLOW: DfOs (a build with OS) or DfWs
+  logic                   os_mode;      // this command (or the next) is output-stationary
   logic [systolic_pkg::SpadRegions-1:0] spad_re, spad_we;
   // The engine's and the DMA's scratchpad word accesses (bit i: region 1 + i), for the traffic
   // counters, and the tensor of a memory request.
@@ -134,7 +145,8 @@ module systolic_top #(
     .Rows        (Rows),
     .Cols        (Cols),
     .MemBytesLog2(MemBytesLog2),
-    .Int4        (Int4)
+    .Int4        (Int4),
+    .Dataflow    (Dataflow)
   ) u_regs (
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
@@ -185,6 +197,7 @@ module systolic_top #(
     .act_max_o    (act_max_q),
     .rounding_o   (rounding_q),
     .precision_o  (precision_q),
+    .dataflow_o   (dataflow_q),
     .spad_re_o    (spad_re),
     .spad_we_o    (spad_we),
     .spad_word_o  (spad_word),
@@ -209,6 +222,23 @@ module systolic_top #(
   logic [AW-1:0]      s_addr, s_caddr;
   logic [AccIdxW-1:0] s_j;
   logic [DimW-1:0]    s_nt;
+  // tile_ctrl's own outputs that are shared with os_ctrl (the other one's are 0 while it idles).
+  logic               ws_busy, ws_done, ws_s_issue, ws_s_first, ws_s_last;
+  logic [AW-1:0]      ws_s_addr, ws_s_caddr;
+  logic [KvW-1:0]     ws_s_kv;
+  logic [NvW-1:0]     ws_s_nv;
+  logic [AccIdxW-1:0] ws_s_j;
+  logic [DimW-1:0]    ws_s_nt;
+  logic               ws_ph_wstall, ws_ph_compute, ws_ph_drain, ws_ph_output;
+  // os_ctrl's
+  logic               os_busy, os_done, x_issue, x_first, o_issue;
+  logic [AW-1:0]      x_aaddr, x_baddr, o_caddr;
+  logic [KvW-1:0]     x_mv;
+  logic [NvW-1:0]     x_nv, o_nv;
+  logic [DimW-1:0]    o_nt;
+  logic               os_ph_wstall, os_ph_compute, os_ph_drain, os_ph_output;
+
+  assign os_mode = (Dataflow == 2) || (Dataflow == 3 && dataflow_q);
 
   tile_ctrl #(
     .Rows        (Rows),
@@ -219,7 +249,7 @@ module systolic_top #(
   ) u_ctrl (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
-    .start_i     (tile_start),
+    .start_i     (tile_start && !(start && os_mode)),
     .m_i         (tile_m),
     .n_i         (tile_n),
     .k_i         (tile_k),
@@ -231,30 +261,100 @@ module systolic_top #(
     .kt_outer_i  (tile_kt_outer),
     .b_rows_i    (tile_b_rows),
     .q_ready_i   (tile_q_ready),
-    .busy_o      (busy),
-    .done_o      (done),
+    .busy_o      (ws_busy),
+    .done_o      (ws_done),
     .wl_issue_o  (wl_issue),
     .wl_addr_o   (wl_addr),
     .wl_row_o    (wl_row),
     .wl_bank_o   (wl_bank),
     .wl_zero_o   (wl_zero),
     .wl_nv_o     (wl_nv),
-    .s_issue_o   (s_issue),
-    .s_addr_o    (s_addr),
-    .s_caddr_o   (s_caddr),
+    .s_issue_o   (ws_s_issue),
+    .s_addr_o    (ws_s_addr),
+    .s_caddr_o   (ws_s_caddr),
     .s_bank_o    (s_bank),
-    .s_kv_o      (s_kv),
-    .s_nv_o      (s_nv),
-    .s_first_o   (s_first),
-    .s_last_o    (s_last),
-    .s_j_o       (s_j),
-    .s_nt_o      (s_nt),
-    .ph_wstall_o (ph_wstall),
+    .s_kv_o      (ws_s_kv),
+    .s_nv_o      (ws_s_nv),
+    .s_first_o   (ws_s_first),
+    .s_last_o    (ws_s_last),
+    .s_j_o       (ws_s_j),
+    .s_nt_o      (ws_s_nt),
+    .ph_wstall_o (ws_ph_wstall),
     .ph_mwait_o  (ph_mwait),
-    .ph_compute_o(ph_compute),
-    .ph_drain_o  (ph_drain),
-    .ph_output_o (ph_output)
+    .ph_compute_o(ws_ph_compute),
+    .ph_drain_o  (ws_ph_drain),
+    .ph_output_o (ws_ph_output)
   );
+
+  if (Dataflow >= 2) begin : g_os
+    os_ctrl #(
+      .Rows        (Rows),
+      .Cols        (Cols),
+      .RequantDepth(RequantDepth)
+    ) u_os_ctrl (
+      .clk_i       (clk_i),
+      .rst_ni      (rst_ni),
+      .start_i     (start && os_mode),
+      .m_i         (m_q),
+      .n_i         (n_q),
+      .k_i         (k_q),
+      .a_base_i    (a_base_q),
+      .b_base_i    (b_base_q),
+      .c_base_i    (c_base_q),
+      .busy_o      (os_busy),
+      .done_o      (os_done),
+      .x_issue_o   (x_issue),
+      .x_first_o   (x_first),
+      .x_aaddr_o   (x_aaddr),
+      .x_baddr_o   (x_baddr),
+      .x_mv_o      (x_mv),
+      .x_nv_o      (x_nv),
+      .o_issue_o   (o_issue),
+      .o_caddr_o   (o_caddr),
+      .o_nt_o      (o_nt),
+      .o_nv_o      (o_nv),
+      .ph_wstall_o (os_ph_wstall),
+      .ph_compute_o(os_ph_compute),
+      .ph_drain_o  (os_ph_drain),
+      .ph_output_o (os_ph_output)
+    );
+  end else begin : g_ws_only
+    assign os_busy       = 1'b0;
+    assign os_done       = 1'b0;
+    assign x_issue       = 1'b0;
+    assign x_first       = 1'b0;
+    assign x_aaddr       = '0;
+    assign x_baddr       = '0;
+    assign x_mv          = '0;
+    assign x_nv          = '0;
+    assign o_issue       = 1'b0;
+    assign o_caddr       = '0;
+    assign o_nt          = '0;
+    assign o_nv          = '0;
+    assign os_ph_wstall  = 1'b0;
+    assign os_ph_compute = 1'b0;
+    assign os_ph_drain   = 1'b0;
+    assign os_ph_output  = 1'b0;
+  end
+
+  // The engine's view of the two sequencers (one of them idles, its outputs 0): busy and done,
+  // the phases, the A read (a slot or a beat: s_issue, s_addr), its valid rows and columns for
+  // MACS and the skew (s_kv, s_nv), and acc_stage's tags (s_first .. s_caddr; OS: o_issue).
+  assign busy       = ws_busy || os_busy;
+  assign done       = ws_done || os_done;
+  assign ph_wstall  = ws_ph_wstall || os_ph_wstall;
+  assign ph_compute = ws_ph_compute || os_ph_compute;
+  assign ph_drain   = ws_ph_drain || os_ph_drain;
+  assign ph_output  = ws_ph_output || os_ph_output;
+  assign s_issue    = ws_s_issue || x_issue;
+  assign s_addr     = os_mode ? x_aaddr : ws_s_addr;
+  assign s_kv       = os_mode ? x_mv : ws_s_kv;
+  assign s_nv       = os_mode ? x_nv : ws_s_nv;
+  assign s_first    = os_mode || ws_s_first;
+  assign s_last     = os_mode || ws_s_last;
+  assign s_j        = os_mode ? '0 : ws_s_j;
+  assign s_nt       = os_mode ? o_nt : ws_s_nt;
+  assign s_caddr    = os_mode ? o_caddr : ws_s_caddr;
 
   // ---------------------------------------------------------------------------------------------
   // DMA: memory commands (load A, B, BIAS, M0, SHIFT; run tile_ctrl; store C)
@@ -296,7 +396,8 @@ module systolic_top #(
     .ld_c_i         (ld_c_q),
     .dram_bw_i      (dram_bw_q),
     .precision_i    (precision_q),
-    .tile_done_i    (done),
+    .os_i           (os_mode),
+    .tile_done_i    (ws_done),
     .c_rd_data_i    (c_rd_data),
     .mem_req_ready_i(mem_req_ready_i),
     .mem_rsp_valid_i(mem_rsp_valid_i),
@@ -382,7 +483,7 @@ module systolic_top #(
   always_comb begin
     sram_rd = '0;
     sram_rd[SpA]     = s_issue;
-    sram_rd[SpB]     = wl_issue && !wl_zero;
+    sram_rd[SpB]     = (wl_issue && !wl_zero) || x_issue;
     sram_rd[SpC]     = dma_c_rd_en;
     sram_rd[SpBias]  = q_rd_en;
     sram_rd[SpM0]    = q_rd_en;
@@ -526,8 +627,8 @@ module systolic_top #(
   ) u_spad_b (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
-    .rd_en_i     (wl_issue && !wl_zero),
-    .rd_addr_i   (wl_addr),
+    .rd_en_i     ((wl_issue && !wl_zero) || x_issue),
+    .rd_addr_i   (os_mode ? x_baddr : wl_addr),
     .rd_data_o   (b_rd_data),
     .wr_en_i     (dma_wr_en[SpB]),
     .wr_addr_i   (dma_wr_addr),
@@ -646,6 +747,7 @@ module systolic_top #(
   logic            sl_valid_d, sl_valid_q;
   logic            sl_bank_d, sl_bank_q;
   logic [KvW-1:0]  sl_kv_d, sl_kv_q;
+  logic [NvW-1:0]  sl_nv_d, sl_nv_q;   // OS: the beat's valid B lanes
 
   always_comb begin
     ld_valid_d = wl_issue;
@@ -662,9 +764,14 @@ module systolic_top #(
     sl_valid_d = s_issue;
     sl_bank_d  = sl_bank_q;
     sl_kv_d    = sl_kv_q;
+    sl_nv_d    = sl_nv_q;
     if (s_issue) begin
       sl_bank_d = s_bank;
       sl_kv_d   = s_kv;
+      sl_nv_d   = s_nv;
+    end
+    if (os_mode) begin
+      sl_bank_d = x_first;  // OS: a_sel is "first", one cycle with the beat or the flush
     end
   end
 
@@ -678,6 +785,7 @@ module systolic_top #(
       sl_valid_q <= 1'b0;
       sl_bank_q  <= 1'b0;
       sl_kv_q    <= '0;
+      sl_nv_q    <= '0;
     end else begin
       ld_valid_q <= ld_valid_d;
       ld_row_q   <= ld_row_d;
@@ -687,6 +795,7 @@ module systolic_top #(
       sl_valid_q <= sl_valid_d;
       sl_bank_q  <= sl_bank_d;
       sl_kv_q    <= sl_kv_d;
+      sl_nv_q    <= sl_nv_d;
     end
   end
 
@@ -728,11 +837,36 @@ module systolic_top #(
     .sel_o  (arr_sel)
   );
 
+  // OS: the beat's B word, column c entering the top row in cycle t + 1 + c (lanes >= nv as 0).
+  logic [Cols*DataW-1:0] arr_b;
+  if (Dataflow >= 2) begin : g_bskew
+    logic [Cols-1:0] unused_bvalid, unused_bsel;
+    input_skew #(
+      .Rows (Cols),
+      .Width(DataW)
+    ) u_bskew (
+      .clk_i  (clk_i),
+      .rst_ni (rst_ni),
+      .a_i    (b_rd_data),
+      .valid_i(sl_valid_q && os_mode),
+      .sel_i  (1'b0),
+      .kv_i   (sl_nv_q),
+      .a_o    (arr_b),
+      .valid_o(unused_bvalid),
+      .sel_o  (unused_bsel)
+    );
+  end else begin : g_no_bskew
+    logic [NvW-1:0] unused_sl_nv;
+    assign unused_sl_nv = sl_nv_q;
+    assign arr_b        = '0;
+  end
+
   pe_array #(
     .Rows       (Rows),
     .Cols       (Cols),
     .WeightBanks(WeightBanks),
-    .Int4       (Int4)
+    .Int4       (Int4),
+    .Dataflow   (Dataflow)
   ) u_array (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
@@ -743,6 +877,8 @@ module systolic_top #(
     .w_load_i    (w_load),
     .w_bank_i    (ld_bank_q),
     .w_row_i     (w_row),
+    .os_i        (os_mode),
+    .b_i         (arr_b),
     .psum_o      (arr_psum),
     .psum_valid_o(arr_psum_valid)
   );
@@ -771,12 +907,12 @@ module systolic_top #(
   ) u_acc (
     .clk_i         (clk_i),
     .rst_ni        (rst_ni),
-    .s_issue_i     (s_issue),
+    .s_issue_i     (ws_s_issue || o_issue),
     .s_first_i     (s_first),
     .s_last_i      (s_last),
     .s_j_i         (s_j),
     .s_nt_i        (s_nt),
-    .s_nv_i        (s_nv),
+    .s_nv_i        (os_mode ? o_nv : ws_s_nv),
     .s_caddr_i     (s_caddr),
     .psum_i        (psum_x),
     .q_base_i      (tile_q_base),
@@ -832,6 +968,8 @@ module systolic_top #(
       $fatal(1, "systolic_top: bad WeightBanks");
     if (MemBytesLog2 < systolic_pkg::MemBytesLog2Min || MemBytesLog2 > systolic_pkg::MemBytesLog2Max)
       $fatal(1, "systolic_top: bad MemBytesLog2");
+    if (Dataflow < systolic_pkg::DataflowMin || Dataflow > systolic_pkg::DataflowMax)
+      $fatal(1, "systolic_top: bad Dataflow");
   end
 `else
   if (Rows < systolic_pkg::RowsMin || Rows > systolic_pkg::RowsMax) begin : g_bad_rows
@@ -867,6 +1005,10 @@ module systolic_top #(
   if (MemBytesLog2 < systolic_pkg::MemBytesLog2Min || MemBytesLog2 > systolic_pkg::MemBytesLog2Max)
   begin : g_bad_mem_bytes_log2
     $error("systolic_top: MemBytesLog2 outside systolic_pkg::MemBytesLog2Min..MemBytesLog2Max");
+  end
+  if (Dataflow < systolic_pkg::DataflowMin || Dataflow > systolic_pkg::DataflowMax)
+  begin : g_bad_dataflow
+    $error("systolic_top: Dataflow outside systolic_pkg::DataflowMin..DataflowMax");
   end
 `endif
 

@@ -22,7 +22,7 @@ BANNER = "Generated from rtl/systolic_if.toml by scripts/gen_interface.py; do no
 
 # C++ names of the modules' port structs and parameter structs.
 CPP_NAMES = {"systolic_top": "Top", "tile_ctrl": "TileCtrl", "systolic_regs": "SystolicRegs",
-             "acc_stage": "AccStage", "dma": "Dma"}
+             "acc_stage": "AccStage", "dma": "Dma", "os_ctrl": "OsCtrl"}
 
 
 def fail(msg):

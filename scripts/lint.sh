@@ -14,7 +14,7 @@ sources() {
     spad) own="rtl/spad.sv rtl/ram_1r1w.sv" ;;
     acc_stage) own="rtl/acc_stage.sv rtl/ram_1r1w.sv rtl/delay_line.sv rtl/requant.sv" ;;
     systolic_top)
-      own="rtl/systolic_top.sv rtl/systolic_regs.sv rtl/tile_ctrl.sv rtl/spad.sv rtl/ram_1r1w.sv \
+      own="rtl/systolic_top.sv rtl/systolic_regs.sv rtl/tile_ctrl.sv rtl/os_ctrl.sv rtl/spad.sv rtl/ram_1r1w.sv \
         rtl/input_skew.sv rtl/output_deskew.sv rtl/delay_line.sv rtl/pe_array.sv rtl/pe_row.sv rtl/mac_pe.sv \
         rtl/acc_stage.sv rtl/requant.sv rtl/dma.sv"
       ;;
@@ -56,6 +56,18 @@ lint systolic_regs -GRows=3 -GCols=5 -GInt4=1
 lint systolic_top -GRows=3 -GCols=5 -GInt4=1 -GAWords=7
 lint systolic_top -GRows=2 -GCols=2 -GInt4=1 -GAWords=1 -GBWords=1 -GCWords=3 -GQWords=1 -GAccWords=1
 lint output_deskew -GCols=5
+# Output-stationary and both dataflows: PEs, arrays, the sequencer, the registers, the engine.
+lint mac_pe -GDataflow=2
+lint mac_pe -GDataflow=3 -GInt4=1 -GWeightBanks=1
+lint pe_row -GCols=3 -GDataflow=3
+lint pe_array -GRows=3 -GCols=5 -GDataflow=2
+lint pe_array -GRows=4 -GCols=4 -GDataflow=3 -GInt4=1
+lint os_ctrl -GRows=3 -GCols=7 -GRequantDepth=1
+lint os_ctrl -GRows=256 -GCols=2 -GRequantDepth=16
+lint systolic_regs -GRows=3 -GCols=5 -GDataflow=2
+lint systolic_regs -GRows=3 -GCols=5 -GDataflow=3
+lint systolic_top -GRows=3 -GCols=5 -GDataflow=3 -GInt4=1 -GAWords=7
+lint systolic_top -GRows=4 -GCols=4 -GDataflow=2
 lint spad -GWords=5 -GLanes=3 -GWidth=6
 lint spad -GWords=1 -GLanes=1 -GWidth=1
 lint tile_ctrl -GRows=3 -GCols=7 -GAccWords=5 -GRequantDepth=1

@@ -10,7 +10,8 @@ FP_MACHINES = ("scalar", "array")
 LAYER_FIELDS = (
     ["workload", "layer", "M", "N", "K", "cycles", "wstall_cycles", "compute_cycles",
      "drain_cycles", "output_cycles", "commands", "macs", "ideal_cycles", "utilization",
-     "macs_per_cycle", "scalesim_ws_cycles", "vs_scalesim"]
+     "macs_per_cycle", "scalesim_ws_cycles", "vs_scalesim", "scalesim_os_cycles",
+     "dataflow_run", "best_ws_cycles", "best_os_cycles"]
     + [f"{f}_{m}_cycles" for m in FP_MACHINES for f in FP_FORMATS]
     + [f"speedup_vs_{f}_{m}" for m in FP_MACHINES for f in FP_FORMATS]
     + ["load_cycles", "store_cycles", "dram_bytes_read", "dram_bytes_written", "intensity",
@@ -23,7 +24,8 @@ MEMORY_SUMMED = ["load_cycles", "store_cycles", "dram_bytes_read", "dram_bytes_w
                  "roofline_cycles"]
 
 SUMMED = ["cycles", "wstall_cycles", "compute_cycles", "drain_cycles", "output_cycles",
-          "commands", "macs", "ideal_cycles", "scalesim_ws_cycles", "wall_seconds"] + \
+          "commands", "macs", "ideal_cycles", "scalesim_ws_cycles", "scalesim_os_cycles",
+          "wall_seconds"] + \
          [f"{f}_{m}_cycles" for m in FP_MACHINES for f in FP_FORMATS]
 
 
@@ -59,6 +61,9 @@ def point_records(engine, values, workload, result):
                  drain_cycles=phase["drain"], output_cycles=phase["output_stage"],
                  commands=lr["commands"], macs=lr["macs"], ideal_cycles=lr["ideal_cycles"],
                  scalesim_ws_cycles=lr["scalesim_ws_cycles"],
+                 scalesim_os_cycles=lr["scalesim_os_cycles"],
+                 dataflow_run=lr["dataflow_run"],
+                 best_ws_cycles=lr.get("best_ws_cycles"), best_os_cycles=lr.get("best_os_cycles"),
                  matches_reference=lr.get("matches_reference"),
                  wall_seconds=lr["wall_seconds"])
         # The traffic counters (dram_rd_a .. sram_wr_shift: bytes and scratchpad words), one
@@ -78,6 +83,10 @@ def point_records(engine, values, workload, result):
     total = dict(base, layer="TOTAL", M=None, N=None, K=None)
     for k in SUMMED + traffic_keys(rows):
         total[k] = sum(r[k] for r in rows)
+    # best: the sums of each dataflow alone beside the sum of the choices.
+    for k in ("best_ws_cycles", "best_os_cycles"):
+        if rows and all(r[k] is not None for r in rows):
+            total[k] = sum(r[k] for r in rows)
     if rows and "dram_bytes_read" in rows[0]:
         for k in MEMORY_SUMMED:
             total[k] = sum(r[k] for r in rows)

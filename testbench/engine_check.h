@@ -72,14 +72,50 @@ inline std::pair<int, int> documented_split(const model::TopParams& p, int m, in
   return {int(rows), int(std::min<int64_t>(n, tiles * p.Cols))};
 }
 
-// Expected counters of a whole job: the sum over the driver's commands.
+// The doc's output-stationary schedule for one command (docs/architecture.md, "Output-stationary
+// schedule"): MT x NT tiles of period T = max(K, 2 Rows - 1), beat k of tile i in cycle i*T + k;
+// the last tile's last row (mv rows) is tagged in cycle MT*NT*T + 1 + 2(mv - 1) - Rows and
+// reaches the output stage Rows + Cols later, which takes RequantDepth + 1 cycles.
+inline ExpectedCycles os_schedule(const model::TopParams& p, int m, int n, int k) {
+  const int64_t R = p.Rows, C = p.Cols, D = p.RequantDepth;
+  const int64_t mt = (m + R - 1) / R, nt = (n + C - 1) / C, tiles = mt * nt;
+  const int64_t per = std::max<int64_t>(k, 2 * R - 1), mv = m - (mt - 1) * R;
+  const int64_t last_tag = tiles * per + 1 + 2 * (mv - 1) - R;
+  ExpectedCycles x;
+  x.busy = uint64_t(last_tag + R + C + D + 1);
+  x.compute = uint64_t(tiles * k);
+  x.wstall = uint64_t((tiles - 1) * (per - k));
+  x.output = uint64_t(D + 1);
+  x.drain = x.busy - x.compute - x.wstall - x.output;
+  x.macs = uint64_t(m) * n * k;
+  return x;
+}
+
+// The driver's split of an output-stationary GEMM, by search: the N-tiles as above, then the most
+// rows whose tiles of Rows rows (K A words each, word pairs in w4a8) fit A and whose C words fit C.
+inline std::pair<int, int> documented_os_split(const model::TopParams& p, int m, int n, int k,
+                                               bool a_pairs = false) {
+  const int64_t nt = (n + p.Cols - 1) / p.Cols;
+  int64_t tiles = 0;
+  while (tiles < nt && tiles + 1 <= p.QWords && (tiles + 1) * k <= p.BWords) ++tiles;
+  int64_t rows = 0;
+  while (rows < m && (rows + p.Rows) / p.Rows * k * (a_pairs ? 2 : 1) <= p.AWords &&
+         (rows + 1) * tiles <= p.CWords) {
+    ++rows;
+  }
+  return {int(rows), int(std::min<int64_t>(n, tiles * p.Cols))};
+}
+
+// Expected counters of a whole job: the sum over the driver's commands (os: output-stationary).
 inline ExpectedCycles job_schedule(const model::TopParams& p, int m, int n, int k,
-                                   bool a_pairs = false) {
-  const auto [m_rows, n_cols] = documented_split(p, m, n, k, a_pairs);
+                                   bool a_pairs = false, bool os = false) {
+  const auto [m_rows, n_cols] =
+      os ? documented_os_split(p, m, n, k, a_pairs) : documented_split(p, m, n, k, a_pairs);
   ExpectedCycles t;
   for (int n0 = 0; n0 < n; n0 += n_cols) {
     for (int m0 = 0; m0 < m; m0 += m_rows) {
-      const ExpectedCycles x = schedule(p, std::min(m_rows, m - m0), std::min(n_cols, n - n0), k);
+      const int mc = std::min(m_rows, m - m0), nc = std::min(n_cols, n - n0);
+      const ExpectedCycles x = os ? os_schedule(p, mc, nc, k) : schedule(p, mc, nc, k);
       t.busy += x.busy;
       t.wstall += x.wstall;
       t.compute += x.compute;
@@ -166,7 +202,7 @@ inline sim::RunStats run_and_check(sim::HostPort& port, const sim::GemmJob& job)
   // and MACS counts two per PE product.
   const bool four = job.precision != quant::Precision::kInt8;
   ExpectedCycles x = job_schedule(p, job.M, job.N, four ? (job.K + 1) / 2 : job.K,
-                                  job.precision == quant::Precision::kW4A8);
+                                  job.precision == quant::Precision::kW4A8, job.os);
   if (four) x.macs *= 2;
   CHECK(st.engine.busy == x.busy);
   CHECK(st.engine.compute == x.compute);

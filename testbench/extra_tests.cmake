@@ -66,6 +66,16 @@ add_test(NAME icarus_tb_pe_array_w4a8
     ${CMAKE_CURRENT_BINARY_DIR}/tb_pe_array_w4a8 -P tb_pe_array.Int4=1 -P tb_pe_array.Prec=1)
 set_tests_properties(icarus_tb_pe_array_dual_int8 icarus_tb_pe_array_w4a4 icarus_tb_pe_array_w4a8
   PROPERTIES TIMEOUT 300 LABELS "rtl;icarus")
+# Output-stationary arrays: both dataflows (os_i = 1) and OS-only.
+add_test(NAME icarus_tb_pe_array_os
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/run_icarus_tb.sh tb_pe_array_os
+    ${CMAKE_CURRENT_BINARY_DIR}/tb_pe_array_os)
+add_test(NAME icarus_tb_pe_array_os_only
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/run_icarus_tb.sh tb_pe_array_os
+    ${CMAKE_CURRENT_BINARY_DIR}/tb_pe_array_os_only -P tb_pe_array_os.Df=2 -P tb_pe_array_os.Rows=5
+    -P tb_pe_array_os.Cols=2)
+set_tests_properties(icarus_tb_pe_array_os icarus_tb_pe_array_os_only
+  PROPERTIES TIMEOUT 300 LABELS "rtl;icarus")
 
 add_test(NAME synth_pe_array_4x4
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/expect_output.sh

@@ -14,11 +14,14 @@
 #include "dram.h"
 #include "engine_check.h"
 #include "module_lockstep.h"
+#include "os_ctrl_configs.h"
+#include "os_ctrl_fault_configs.h"
 #include "ports.h"
 #include "spad_configs.h"
 #include "spad_fault_configs.h"
 #include "systolic_regs_configs.h"
 #include "systolic_regs_fault4_configs.h"
+#include "systolic_regs_fault5_configs.h"
 #include "systolic_regs_fault_configs.h"
 #include "systolic_top_configs.h"
 #include "systolic_top_fault_configs.h"
@@ -214,6 +217,38 @@ TEST_CASE("assertions: tile_ctrl's phase one-hot check fires on a planted fault"
   CHECK_THAT(msg, Catch::Contains("PhaseOneHot_A") && Catch::Contains("tile_ctrl"));
 }
 
+// Runs one output-stationary command of M = 6, N = 5, K = 3 on an os_ctrl build; the assertion
+// message, or "" when it finished without one.
+template <class V>
+std::string run_os_command(const iface::OsCtrlParams& p) {
+  sim::VlDut<V> dut("dut");
+  iface::OsCtrlIn in;
+  sim::drive(*dut.top, in, p);
+  dut.reset();
+  in.m_i = 6;
+  in.n_i = 5;
+  in.k_i = 3;
+  in.start_i = true;
+  try {
+    for (int t = 0; t < 100; ++t) {
+      sim::drive(*dut.top, in, p);
+      dut.edge();
+      in.start_i = false;
+    }
+  } catch (const sim::RtlAssertion& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST_CASE("assertions: os_ctrl's phase one-hot check fires on a planted fault", "[assert][os]") {
+  const iface::OsCtrlParams p{4, 4, 3};
+  CHECK(run_os_command<Vos_ctrl_r4c4>(p).empty());
+  const std::string msg = run_os_command<Vos_ctrl_r4c4_fault>(p);
+  INFO(msg);
+  CHECK_THAT(msg, Catch::Contains("OsPhaseOneHot_A") && Catch::Contains("os_ctrl"));
+}
+
 TEST_CASE("assertions: systolic_regs' counter-sum check fires on a planted fault", "[assert]") {
   const iface::SystolicRegsParams p{4, 4};
   CHECK(run_drain<Vsystolic_regs_r4c4>(p).empty());
@@ -222,9 +257,9 @@ TEST_CASE("assertions: systolic_regs' counter-sum check fires on a planted fault
   CHECK_THAT(msg, Catch::Contains("CounterSum_A"));
 }
 
-// Writes PRECISION = code on a systolic_regs build, then idles; the assertion message or "".
+// Writes register `reg` = code on a systolic_regs build, then idles; the assertion message or "".
 template <class V>
-std::string write_precision(const iface::SystolicRegsParams& p, uint32_t code) {
+std::string write_reg(const iface::SystolicRegsParams& p, iface::Reg reg, uint32_t code) {
   sim::VlDut<V> dut("dut");
   iface::SystolicRegsIn in;
   sim::drive(*dut.top, in, p);
@@ -233,7 +268,7 @@ std::string write_precision(const iface::SystolicRegsParams& p, uint32_t code) {
     for (int t = 0; t < 4; ++t) {
       in.host_req_i = t == 0;
       in.host_we_i = t == 0;
-      in.host_addr_i = iface::reg(iface::kPrecision);
+      in.host_addr_i = iface::reg(reg);
       in.host_wdata_i = code;
       sim::drive(*dut.top, in, p);
       dut.edge();
@@ -248,12 +283,25 @@ TEST_CASE("assertions: systolic_regs' PRECISION check fires on a planted fault",
   // The planted register stores any code; the real one keeps int8, w4a8 or w4a4 (Int4 = 1).
   const iface::SystolicRegsParams p{4, 4, 4, 1};
   for (uint32_t code : {0u, 1u, 2u, 3u})
-    CHECK(write_precision<Vsystolic_regs_r4c4>(p, code).empty());
-  CHECK(write_precision<Vsystolic_regs_r4c4_fault4>(p, 1).empty());
-  CHECK(write_precision<Vsystolic_regs_r4c4_fault4>(p, 2).empty());
-  const std::string msg = write_precision<Vsystolic_regs_r4c4_fault4>(p, 3);
+    CHECK(write_reg<Vsystolic_regs_r4c4>(p, iface::kPrecision, code).empty());
+  CHECK(write_reg<Vsystolic_regs_r4c4_fault4>(p, iface::kPrecision, 1).empty());
+  CHECK(write_reg<Vsystolic_regs_r4c4_fault4>(p, iface::kPrecision, 2).empty());
+  const std::string msg = write_reg<Vsystolic_regs_r4c4_fault4>(p, iface::kPrecision, 3);
   INFO(msg);
   CHECK_THAT(msg, Catch::Contains("PrecisionLegal_A"));
+}
+
+TEST_CASE("assertions: systolic_regs' DATAFLOW check fires on a planted fault", "[assert][os]") {
+  // The planted register of a weight-stationary build (Dataflow = 1) stores an OS request.
+  const iface::SystolicRegsParams p{4, 4, 4, 0, 1};
+  CHECK(write_reg<Vsystolic_regs_r4c4_fault5>(p, iface::kDataflow, 0).empty());
+  const std::string msg = write_reg<Vsystolic_regs_r4c4_fault5>(p, iface::kDataflow, 1);
+  INFO(msg);
+  CHECK_THAT(msg, Catch::Contains("DataflowLegal_A"));
+  // The real registers keep the build's dataflow whatever is written (r4c4: both).
+  CHECK(
+      write_reg<Vsystolic_regs_r4c4>(iface::SystolicRegsParams{4, 4, 4, 1, 3}, iface::kDataflow, 1)
+          .empty());
 }
 
 TEST_CASE("assertions: dma's request-handshake check fires on a planted fault", "[assert]") {

@@ -129,9 +129,10 @@ for s, rows in ((a, 3), (b, 7)):
     assert s["array_depth"] == s["pe_depth"] > 0, s
 assert a["pe_cells"] == b["pe_cells"]
 names = sorted(os.listdir(cache))
-assert [n.split("_v4_")[0] for n in names] == [
-    "mac_pe_wb2_i0", "mac_pe_wb2_i1", "pe_array_3x5_wb2_i0_hierarchical",
-    "pe_array_7x5_wb2_i0_hierarchical", "pe_row_5_wb2_i0"], names
+assert [n.split("_v5_")[0] for n in names] == [
+    "mac_pe_wb2_i0_d1", "mac_pe_wb2_i0_d2", "mac_pe_wb2_i0_d3", "mac_pe_wb2_i1_d1",
+    "pe_array_3x5_wb2_i0_d1_hierarchical", "pe_array_7x5_wb2_i0_d1_hierarchical",
+    "pe_row_5_wb2_i0_d1"], names
 # Both PEs side by side; the array's PE is the INT8-only one (--int4 0, the default).
 assert a["pe_cells"] == a["pe_int8_cells"] and a["pe_dual_cells"] > 500, a
 before = json.load(open(d + "/syn_before.json"))
@@ -144,6 +145,21 @@ PYEOF
 else
   bad "systolic synth --rows 3 --cols 5 failed"
 fi
+# --dataflows 3: the PEs with both dataflows, and the array's own output mux (Cols x 32 bits);
+# the WS-only array beside it, and the overhead (issue target: at most 1.15, docs/results.md).
+if SYSTOLIC_CACHE_DIR="$syn_cache" "$SYSTOLIC" synth --rows 3 --cols 5 --dataflows 3 \
+    --json "$tmp/s35os.json" > "$tmp/s35os.txt" 2>&1 && $PY - "$tmp" <<'PYEOF'
+import json, sys
+d = sys.argv[1]
+s, ws = json.load(open(d + "/s35os.json")), json.load(open(d + "/s35.json"))
+assert s["dataflow"] == 3 and s["pe_cells"] == s["pe_both_cells"] > s["pe_int8_cells"], s
+assert s["array_cells"] == 15 * s["pe_both_cells"] + 5 * 32, s
+assert s["ws_array_cells"] == ws["array_cells"] and abs(s["array_over_ws"] - s["array_cells"] / ws["array_cells"]) < 1e-9, s
+assert s["pe_os_cells"] > 0 and s["pe_both_cells"] > s["pe_os_cells"], s
+text = open(d + "/s35os.txt").read()
+assert "both dataflows" in text and "pe_array WS-only" in text and "WS + OS" in text, text
+PYEOF
+then ok; else bad "systolic synth --dataflows 3: $(tail -3 "$tmp/s35os.txt")"; fi
 # --int4 1: the array of dual-mode PEs; the dual-mode PE within 1.3 x the INT8-only one (issue
 # target, docs/results.md).
 if SYSTOLIC_CACHE_DIR="$syn_cache" "$SYSTOLIC" synth --rows 3 --cols 5 --int4 1 \
@@ -254,6 +270,42 @@ else
   bad "float32 w4a8 run: $(tail -3 "$tmp/outf48.txt")"
 fi
 
+# Output-stationary: the int8 .npy GEMM again on every engine (the 4x4 build with Dataflow = 3 for
+# rtl and cosim), C equal to the weight-stationary run's (checked in NumPy above), the cycles
+# those of the OS schedule (docs/architecture.md): 4x4, M = 37, N = 21: MT = 10, NT = 6 tiles
+# of T = max(29, 7) = 29; last tile mv = 1: 60 * 29 + 2 + 4 + 3 = 1749 (one command).
+for engine in model rtl cosim; do
+  if "$SYSTOLIC" run --engine "$engine" --rows 4 --cols 4 --precision int8 --dataflow os \
+      --a "$tmp/A.npy" --b "$tmp/B.npy" --bias "$tmp/bias.npy" --m0 "$tmp/m0.npy" \
+      --shift "$tmp/shift.npy" --zp-in 3 --zp-out -5 --out "$tmp/Cos_$engine.npy" \
+      --json "$tmp/ros_$engine.json" > "$tmp/outos_$engine.txt" 2>&1 &&
+     $PY - "$tmp" "$engine" <<'PYEOF'
+import sys, json, numpy as np
+d, e = sys.argv[1], sys.argv[2]
+assert (np.load(d + f"/Cos_{e}.npy") == np.load(d + "/C_model.npy")).all(), "OS C differs from WS C"
+r = json.load(open(d + f"/ros_{e}.json"))
+assert r["dataflow"] == "os" and r["matches_reference"] is True, r
+assert r["commands"] == 1 and r["cycles"] == 1749, (r["commands"], r["cycles"])
+assert r["cycles_by_phase"]["compute"] == 60 * 29 and r["macs"] == 37 * 21 * 29, r
+assert r["scalesim_os_cycles"] == 60 * (29 + 4 + 4 - 2) - 1, r["scalesim_os_cycles"]
+if e == "cosim":
+    assert r["mismatches"] == 0 and r["model_cycles"] == r["rtl_cycles"] == r["cycles"], r
+out = open(d + f"/outos_{e}.txt").read()
+assert "output-stationary" in out and "SCALE-Sim OS cycles" in out, out
+PYEOF
+  then ok; else bad "output-stationary .npy run on $engine: $(tail -3 "$tmp/outos_$engine.txt")"; fi
+done
+# --dataflow best: the model's cycles of both, the fewer chosen (K = 1: OS takes 7 cycles a tile
+# at 4x4, WS streams 64 rows per weight tile).
+if "$SYSTOLIC" run --engine model --rows 4 --cols 4 --dataflow best -M 64 -N 8 -K 1 \
+    --no-fp-compare --json "$tmp/rbest.json" > "$tmp/outbest.txt" 2>&1 &&
+   $PY -c "import json,sys; r=json.load(open('$tmp/rbest.json')); sys.exit(not (r['cycles'] == min(r['best_ws_cycles'], r['best_os_cycles']) and r['dataflow'] == ('os' if r['best_os_cycles'] < r['best_ws_cycles'] else 'ws') and r['matches_reference']))" &&
+   grep -q "dataflow              .* (best of ws [0-9]* and os [0-9]* cycles)" "$tmp/outbest.txt"; then
+  ok
+else
+  bad "--dataflow best: $(tail -3 "$tmp/outbest.txt")"
+fi
+
 # --- bad inputs: exit 1 or 2, exactly one stderr line, nothing on stdout -----------------------
 expect_error() {
   local want=$1; shift
@@ -274,6 +326,13 @@ expect_error "A\\[4\\]\\[9\\] = 8 is outside the 4-bit range \\[-8, 7\\] of prec
 expect_error "B\\[30\\]\\[12\\] = -9 is outside the 4-bit range \\[-8, 7\\] of precision w4a8" --engine model \
   --precision w4a8 --a "$tmp/A8.npy" --b "$tmp/B4bad.npy" --m0 1073741824 --shift 1
 expect_error "--precision: w8a8 not in {int8,w4a8,w4a4}" --engine model --precision w8a8
+expect_error "--dataflow: is not in {ws,os,best}" --engine model --dataflow is
+# A dataflow the build lacks, memory commands in OS: one line each.
+SYSTOLIC_RTL_ON_DEMAND=0 expect_error "the RTL was not built for a 16x16 array with the output-stationary dataflow (Dataflow = 3)" \
+  --engine rtl --dataflow os -M 4 -N 4 -K 4
+SYSTOLIC_RTL_ON_DEMAND=0 expect_error "the RTL was not built for a 16x16 array with the output-stationary dataflow" \
+  --engine cosim --dataflow best -M 4 -N 4 -K 4
+expect_error "memory commands run weight-stationary only" --engine model --dram --dataflow os -M 4 -N 4 -K 4
 
 SYSTOLIC_RTL_ON_DEMAND=0 expect_error "the RTL was not built for a 5x3 array with 4-bit PEs (Int4 = 1); add \"5x3:Int4=1\"" \
   --engine rtl --rows 5 --cols 3 --precision w4a4

@@ -24,7 +24,7 @@ json() { /usr/bin/python3 -c 'import json,sys; print(json.dumps(json.load(open(s
 for attempt in 0 1 2 3 4 5 6 7 8 9; do
   rc=0
   timeout 600 "$systolic" soak --gemms $gemms --seed "$seed" --json "$tmp/clean.json" >"$tmp/log" 2>"$tmp/err" || rc=$?
-  grep -qE ' config 4x4[^ ]* .* host : ' "$tmp/log" && grep -q ' w4a4 ' "$tmp/log" && break
+  grep -qE ' config 4x4[^ ]* .* host (os )?: ' "$tmp/log" && grep -q ' w4a4 ' "$tmp/log" && break
   seed=$((seed + 1))
 done
 echo "test_cli_soak: soak seed $seed"
@@ -39,10 +39,16 @@ configs=$(sed -n 's/^gemm [0-9]* seed [0-9]* config \([^ ]*\) .*/\1/p' "$tmp/log
 [ "$(json "$tmp/clean.json" configurations)" = "$configs" ] || problems+=("JSON configurations != $configs")
 [ "$(json "$tmp/clean.json" mismatches)" = 0 ] || problems+=("JSON mismatches")
 [ "$(json "$tmp/clean.json" failed_seeds)" = "[]" ] || problems+=("JSON failed_seeds")
-w4=$(grep -cE ' config [^ ]*_int41 M=[0-9]+ N=[0-9]+ K=[0-9]+ w4a4 .* : ok, ' "$tmp/log")
+w4=$(grep -cE ' config [^ ]*_int41[_a-z0-9]* M=[0-9]+ N=[0-9]+ K=[0-9]+ w4a4 .* : ok, ' "$tmp/log")
 [ "$w4" -gt 0 ] || problems+=("no w4a4 GEMM passed")
 [ "$(json "$tmp/clean.json" w4a4_gemms)" = "$w4" ] || problems+=("JSON w4a4_gemms != $w4")
 [ "$(grep -c ' w4a4 ' "$tmp/log")" = "$w4" ] || problems+=("a w4a4 GEMM outside a dual-mode build")
+# Output-stationary GEMMs (host commands on the builds with Dataflow = 3) are counted in the JSON
+# and only drawn on those builds.
+os=$(grep -c ' host os : ' "$tmp/log")
+[ "$(json "$tmp/clean.json" os_gemms)" = "$os" ] || problems+=("JSON os_gemms != $os")
+[ "$(grep -c ' host os : ' "$tmp/log")" = "$(grep -cE ' config [^ ]*_dataflow3 .* host os : ' "$tmp/log")" ] ||
+  problems+=("an OS GEMM outside a build with both dataflows")
 grep -q "^soak: $gemms GEMMs on $configs configurations, [0-9]* cycles in .* s, 0 mismatches$" "$tmp/log" ||
   problems+=("summary line")
 report "clean soak of $gemms GEMMs" "${problems[@]}"
@@ -96,7 +102,7 @@ expect_failures() {
 faulted model
 expect_failures model "on port host_rdata_o" ' config 4x4[^ ]* '
 faulted c-read
-expect_failures c-read ", the reference " ' config 4x4[^ ]* .* host : '
+expect_failures c-read ", the reference " ' config 4x4[^ ]* .* host (os )?: '
 
 # Replaying a failing seed fails again; on the product binary it passes.
 first=$(json "$tmp/model.json" failed_seeds | tr -d '[] ' | cut -d, -f1)

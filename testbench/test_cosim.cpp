@@ -128,3 +128,29 @@ TEST_CASE("cosim: a fault on the memory port's write data is reported at its por
   CHECK(r.mismatch_port == "mem_req_wdata_o[0]");
   CHECK_THAT(r.mismatch_message, Catch::Contains("mem_req_wdata_o[0]"));
 }
+
+TEST_CASE("cosim: output-stationary commands, every port equal on every cycle", "[cosim][os]") {
+  std::mt19937_64 rng(t::test_seed("cosim-os"));
+  systolic::model::TopParams p;
+  bool found = false;
+  for (const systolic::model::TopParams& q : systolic::sim::top_rtl_params()) {
+    if (q.Dataflow == 3 && !found) {
+      p = q;
+      found = true;
+    }
+  }
+  REQUIRE(found);  // the tests build 4x4 and 8x8 with Dataflow = 3 (cmake/rtl_configs.cmake)
+  INFO("configuration " << p.name());
+  systolic::sim::GemmJob job = t::random_job(rng, 3 * p.Rows + 1, 2 * p.Cols + 1, 2 * p.Rows + 5);
+  job.os = true;
+  RunStats st;
+  const systolic::sim::CosimResult r = systolic::sim::run_cosim(p, job, st);
+  INFO(r.mismatch_message);
+  REQUIRE_FALSE(r.mismatch);
+  CHECK(r.c == t::reference(job));
+  const t::ExpectedCycles x = t::job_schedule(p, job.M, job.N, job.K, false, true);
+  CHECK(st.engine.busy == x.busy);
+  REQUIRE(st.reference.has_value());
+  CHECK(st.reference->busy == x.busy);
+  CHECK(st.engine.macs == x.macs);
+}

@@ -2,6 +2,7 @@
 // in lockstep: every output port compared after every edge (LockstepPort throws at the first
 // difference, naming cycle and port), results against the reference GEMM, and cycle counts
 // against the documented schedule.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <random>
 #include <set>
@@ -243,7 +244,10 @@ TEST_CASE("engine RTL: every RW register reads its reset value, then what was wr
       if (std::string(r.access) != "RW") continue;
       INFO("configuration " << p.name() << ", register " << r.name);
       const uint32_t addr = iface::reg(r.index);
-      CHECK(host_access(port, false, addr, 0) == uint32_t(r.reset));
+      // DATAFLOW resets to the build's one when it has one (DfOs on OS-only builds).
+      const uint32_t reset = r.index == iface::kDataflow && p.Dataflow == 2 ? uint32_t(iface::kDfOs)
+                                                                            : uint32_t(r.reset);
+      CHECK(host_access(port, false, addr, 0) == reset);
       std::vector<uint32_t> patterns = {0xffffffffu, 0u};
       for (int b = 0; b < 32; ++b) {
         patterns.push_back(uint32_t{1} << b);
@@ -254,9 +258,12 @@ TEST_CASE("engine RTL: every RW register reads its reset value, then what was wr
         // PRECISION keeps only a mode the build has (rtl/systolic_if.toml): w4a8 and w4a4 with
         // Int4 = 1.
         const bool four = v == uint32_t(iface::kPrecW4a4) || v == uint32_t(iface::kPrecW4a8);
+        // DATAFLOW keeps bit 0 with both dataflows, else the build's one.
+        const uint32_t df = p.Dataflow == 3 ? (v & 1u) : uint32_t(p.Dataflow == 2);
         const uint32_t want = r.index == iface::kPrecision
                                   ? (p.Int4 == 1 && four ? v : uint32_t(iface::kPrecInt8))
-                                  : stored(v, r.bits, r.is_signed);
+                              : r.index == iface::kDataflow ? df
+                                                            : stored(v, r.bits, r.is_signed);
         CHECK(host_access(port, false, addr, 0) == want);
       }
     }
@@ -307,4 +314,50 @@ TEST_CASE("engine RTL: every scratchpad element the host reads back is what it w
       }
     }
   }
+}
+
+TEST_CASE("engine RTL: output-stationary GEMMs on every configuration with both dataflows",
+          "[top][rtl][os]") {
+  const uint64_t seed = t::test_seed("engine-rtl-os");
+  std::mt19937_64 rng(seed);
+  int ran = 0;
+  for (const TopParams& p : systolic::sim::top_rtl_params()) {
+    if (p.Dataflow != 3) continue;
+    for (auto [what, job] : t::directed_jobs(rng, p.Rows, p.Cols)) {
+      INFO("configuration " << p.name() << ": OS " << what);
+      job.os = true;
+      check_lockstep(p, job);
+    }
+    if (p.Int4 == 1) {
+      for (const auto prec :
+           {systolic::quant::Precision::kW4A4, systolic::quant::Precision::kW4A8}) {
+        for (auto [what, job] : t::directed_int4_jobs(rng, p.Rows, p.Cols, prec)) {
+          INFO("configuration " << p.name() << ": OS " << what);
+          job.os = true;
+          check_lockstep(p, job);
+        }
+      }
+    }
+    {  // more rows (and, on small builds, columns) than one command holds: the driver splits them
+      const int k = std::min({200, p.AWords / 2, p.BWords / 2});
+      const int rows = p.AWords / k * p.Rows;  // rows a command holds
+      const int cols = std::min(p.QWords, p.BWords / k) * p.Cols;
+      GemmJob job = t::random_job(rng, 2 * rows + 1, std::min(2 * cols + 1, 40), k);
+      job.os = true;
+      INFO("configuration " << p.name() << ": OS split M=" << job.M << " N=" << job.N);
+      check_lockstep(p, job);
+    }
+    for (int i = 0; i < 25; ++i) {
+      const int m = 1 + int(rng() % 64), n = 1 + int(rng() % 64), k = 1 + int(rng() % 80);
+      INFO("configuration " << p.name() << " OS random case " << i << " (seed " << seed
+                            << "): M=" << m << " N=" << n << " K=" << k);
+      GemmJob job = t::random_job(rng, m, n, k);
+      job.os = true;
+      check_lockstep(p, job);
+    }
+    // A weight-stationary GEMM on the same build.
+    check_lockstep(p, t::random_job(rng, 13, p.Cols + 2, p.Rows + 3));
+    ++ran;
+  }
+  CHECK(ran > 0);  // the tests build 4x4 and 8x8 with Dataflow = 3 (cmake/rtl_configs.cmake)
 }

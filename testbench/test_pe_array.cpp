@@ -4,8 +4,10 @@
 // model/pe_row.h).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <functional>
+#include <optional>
 #include <random>
 
 #include "pe_array.h"
@@ -96,7 +98,124 @@ void check_tiles(const Clock& clock, const PeArrayParams& p, uint64_t seed) {
   CHECK(stream_and_check(clock, p, aneg, m, neg, false) == m * p.Cols);
 }
 
+// Output-stationary (rtl/pe_array.sv): tiles of Rows x K activations and K x Cols operands
+// streamed skewed (a_i[r] carries A[r][k] in cycle t_k + r, b_i[c] carries B[k][c] in cycle
+// t_k + c, a_sel_i with k = 0), tile i + 1 (or a flush: a_sel_i without a_valid_i) starting in
+// cycle f = t_0 of the next one, at least 2 Rows - 1 cycles after the previous start. Checks
+// that psum_o[c] carries tile i's C[r][c] = sum_k A[r][k] B[k][c] (computed here, 32-bit wrap)
+// in exactly cycle f + c + 1 + 2r. Returns the number of values checked.
+int os_stream_and_check(const Clock& clock, const PeArrayParams& p, std::mt19937_64& rng,
+                        int tiles) {
+  struct Tile {
+    int k = 0, start = 0;
+    std::vector<int8_t> a, b;  // a[r * k + kk], b[kk * Cols + c]
+  };
+  std::vector<Tile> ts(size_t(tiles) + 1);  // the last one is the flush
+  int t0 = 1;
+  for (int i = 0; i <= tiles; ++i) {
+    Tile& t = ts[size_t(i)];
+    t.start = t0;
+    if (i == tiles) break;
+    // K from 1 (periods of 2 Rows - 1) to 3 Rows, the extremes on the first two tiles.
+    t.k = i == 0 ? 1 : i == 1 ? 3 * p.Rows : 1 + int(rng() % uint64_t(3 * p.Rows));
+    t.a = random_bytes(rng, size_t(p.Rows) * t.k);
+    t.b = random_bytes(rng, size_t(t.k) * p.Cols);
+    if (i == 2) std::fill(t.a.begin(), t.a.end(), int8_t(-128));
+    if (i == 2) std::fill(t.b.begin(), t.b.end(), int8_t(-128));
+    t0 += std::max(t.k, 2 * p.Rows - 1) + int(rng() % 3);
+  }
+  const int cycles = ts.back().start + 2 * p.Rows + p.Cols + 2;
+  std::vector<PeArrayIn> ins(size_t(cycles), PeArrayIn{p});
+  for (PeArrayIn& in : ins) in.os_i = true;
+  for (int i = 0; i <= tiles; ++i) {
+    const Tile& t = ts[size_t(i)];
+    for (int r = 0; r < p.Rows; ++r) ins[size_t(t.start + r)].a_sel_i[r] = 1;
+    for (int kk = 0; kk < t.k; ++kk) {
+      for (int r = 0; r < p.Rows; ++r) {
+        PeArrayIn& in = ins[size_t(t.start + kk + r)];
+        in.a_i[r] = uint8_t(t.a[size_t(r) * t.k + kk]);
+        in.a_valid_i[r] = 1;
+      }
+      for (int c = 0; c < p.Cols; ++c) {
+        ins[size_t(t.start + kk + c)].b_i[c] = t.b[size_t(kk) * p.Cols + c];
+      }
+    }
+  }
+  // want[cycle][c]: the value psum_o[c] must carry then (or nothing).
+  std::vector<std::vector<std::optional<int32_t>>> want(
+      size_t(cycles) + 1, std::vector<std::optional<int32_t>>(size_t(p.Cols)));
+  for (int i = 0; i < tiles; ++i) {
+    const Tile& t = ts[size_t(i)];
+    const int f = ts[size_t(i) + 1].start;
+    for (int r = 0; r < p.Rows; ++r) {
+      for (int c = 0; c < p.Cols; ++c) {
+        uint32_t sum = 0;
+        for (int kk = 0; kk < t.k; ++kk) {
+          sum +=
+              uint32_t(int32_t(t.a[size_t(r) * t.k + kk]) * int32_t(t.b[size_t(kk) * p.Cols + c]));
+        }
+        want[size_t(f + c + 1 + 2 * r)][size_t(c)] = int32_t(sum);
+      }
+    }
+  }
+  int checked = 0;
+  for (int t = 0; t < cycles; ++t) {
+    const PeArrayOut& out = clock(ins[size_t(t)]);
+    const int now = t + 1;
+    for (int c = 0; c < p.Cols; ++c) {
+      if (const auto& w = want[size_t(now)][size_t(c)]) {
+        INFO("cycle " << now << " column " << c);
+        REQUIRE(out.psum_o[c] == *w);
+        ++checked;
+      }
+    }
+  }
+  return checked;
+}
+
 }  // namespace
+
+TEST_CASE("pe_array model: output-stationary sums leave the top row on the promised cycles",
+          "[pe_array][model]") {
+  const uint64_t seed = systolic::test::test_seed("pe-array-model-os");
+  std::mt19937_64 rng(seed);
+  for (auto [rows, cols] : {std::pair{2, 2}, {4, 3}, {3, 5}, {16, 16}, {8, 32}}) {
+    for (int dataflow : {2, 3}) {
+      INFO(rows << "x" << cols << " Dataflow " << dataflow);
+      PeArray arr({rows, cols, 2, 0, dataflow});
+      const int tiles = 5;
+      CHECK(os_stream_and_check(
+                [&](const PeArrayIn& in) -> const PeArrayOut& { return arr.clock(in); },
+                arr.params(), rng, tiles) == tiles * rows * cols);
+      if (dataflow == 3) {  // the same array then runs weight-stationary tiles
+        check_tiles([&](const PeArrayIn& in) -> const PeArrayOut& { return arr.clock(in); },
+                    arr.params(), seed);
+      }
+    }
+  }
+  // A WS-only array ignores os_i.
+  PeArray ws({4, 4});
+  PeArrayIn in(ws.params());
+  in.os_i = true;
+  in.b_i = {1, 2, 3, 4};
+  ws.clock(in);
+  CHECK(ws.pe(0, 0).w[0] == 0);
+  CHECK_THROWS_AS(PeArray({4, 4, 2, 0, 4}), std::invalid_argument);
+}
+
+TEST_CASE("pe_array RTL: output-stationary sums on the promised cycles", "[pe_array][rtl]") {
+  const uint64_t seed = systolic::test::test_seed("pe-array-rtl-os");
+  std::mt19937_64 rng(seed);
+  for (const std::string& name : systolic::sim::pe_array_rtl_configs()) {
+    const int rows = std::stoi(name), cols = std::stoi(name.substr(name.find('x') + 1));
+    INFO("configuration " << name);
+    auto rtl = systolic::sim::make_pe_array_rtl(rows, cols);
+    REQUIRE(rtl->params().Dataflow == 3);
+    CHECK(os_stream_and_check(
+              [&](const PeArrayIn& in) -> const PeArrayOut& { return rtl->clock(in); },
+              rtl->params(), rng, 4) == 4 * rows * cols);
+  }
+}
 
 TEST_CASE("pe_array model: dot products on the promised cycles, both banks", "[pe_array][model]") {
   const uint64_t seed = systolic::test::test_seed("pe-array-model");
@@ -144,7 +263,7 @@ TEST_CASE("pe_array RTL equals its C++ twin on every port and cycle", "[pe_array
   for (const std::string& name : systolic::sim::pe_array_rtl_configs()) {
     const int rows = std::stoi(name), cols = std::stoi(name.substr(name.find('x') + 1));
     auto rtl = systolic::sim::make_pe_array_rtl(rows, cols);
-    PeArray model({rows, cols});
+    PeArray model(rtl->params());
     INFO("configuration " << name);
     // Unconstrained random stimulus: any load, bank, valid and select pattern on any cycle.
     for (int cycle = 1; cycle <= 20000; ++cycle) {
@@ -157,7 +276,11 @@ TEST_CASE("pe_array RTL equals its C++ twin on every port and cycle", "[pe_array
         in.w_load_i[r] = ((bits >> 3) & 7) == 0;
       }
       in.w_bank_i = rng() & 1;
-      for (int c = 0; c < cols; ++c) in.w_row_i[c] = int8_t(rng());
+      in.os_i = (cycle / 100) % 2;  // the dataflow in runs of 100 cycles
+      for (int c = 0; c < cols; ++c) {
+        in.w_row_i[c] = int8_t(rng());
+        in.b_i[c] = int8_t(rng());
+      }
       if (cycle % 5000 == 0) {
         rtl->reset();
         model.reset();
@@ -198,6 +321,8 @@ struct RowRunnerImpl final : RowRunner {
   RowRunnerImpl(const char* name, PeRowParams p) : name_(name), p_(p), dut_(name) {
     out_.psum_o.assign(p.Cols, 0);
     out_.valid_o.assign(p.Cols, 0);
+    out_.b_o.assign(p.Cols, 0);
+    out_.o_o.assign(p.Cols, 0);
     reset();
   }
   const PeRowParams& params() const override { return p_; }
@@ -223,9 +348,12 @@ struct RowRunnerImpl final : RowRunner {
     t.prec_i = in.prec_i;
     t.w_load_i = in.w_load_i;
     t.w_bank_i = in.w_bank_i;
+    t.os_i = in.os_i;
     for (int c = 0; c < p_.Cols; ++c) {
       systolic::sim::set_bits(t.w_row_i, c * 8, 8, uint8_t(in.w_row_i[c]));
       systolic::sim::set_bits(t.psum_i, c * 32, 32, uint32_t(in.psum_i[c]));
+      systolic::sim::set_bits(t.b_i, c * 8, 8, uint8_t(in.b_i[c]));
+      systolic::sim::set_bits(t.up_i, c * 32, 32, uint32_t(in.up_i[c]));
     }
   }
   void sample() {
@@ -233,6 +361,8 @@ struct RowRunnerImpl final : RowRunner {
     for (int c = 0; c < p_.Cols; ++c) {
       out_.psum_o[c] = int32_t(systolic::sim::get_bits(t.psum_o, c * 32, 32));
       out_.valid_o[c] = uint8_t(systolic::sim::get_bits(t.valid_o, c, 1));
+      out_.b_o[c] = int8_t(systolic::sim::get_bits(t.b_o, c * 8, 8));
+      out_.o_o[c] = int32_t(systolic::sim::get_bits(t.o_o, c * 32, 32));
     }
     out_.a_o = uint16_t(t.a_o);
     out_.a_valid_o = t.a_valid_o;
@@ -245,10 +375,10 @@ struct RowRunnerImpl final : RowRunner {
   PeRowOut out_;
 };
 
-#define SYSTOLIC_PE_ROW_RUNNER(Class, name, Cols, WeightBanks, Int4)                         \
-  [] {                                                                                       \
-    return std::unique_ptr<RowRunner>(                                                       \
-        std::make_unique<RowRunnerImpl<Class>>(name, PeRowParams{Cols, WeightBanks, Int4})); \
+#define SYSTOLIC_PE_ROW_RUNNER(Class, name, Cols, WeightBanks, Int4, Dataflow) \
+  [] {                                                                         \
+    return std::unique_ptr<RowRunner>(std::make_unique<RowRunnerImpl<Class>>(  \
+        name, PeRowParams{Cols, WeightBanks, Int4, Dataflow}));                \
   },
 std::vector<std::unique_ptr<RowRunner>> row_runners() {
   using Make = std::unique_ptr<RowRunner> (*)();
@@ -263,7 +393,8 @@ std::string row_ports(const PeRowOut& o) {
   std::string s =
       fmt::format("a_o {} a_valid_o {} a_sel_o {}", int(o.a_o), int(o.a_valid_o), int(o.a_sel_o));
   for (size_t c = 0; c < o.psum_o.size(); ++c) {
-    s += fmt::format(" psum_o[{}] {} valid_o[{}] {}", c, o.psum_o[c], c, int(o.valid_o[c]));
+    s += fmt::format(" psum_o[{}] {} valid_o[{}] {} b_o[{}] {} o_o[{}] {}", c, o.psum_o[c], c,
+                     int(o.valid_o[c]), c, int(o.b_o[c]), c, o.o_o[c]);
   }
   return s;
 }
@@ -360,9 +491,12 @@ TEST_CASE("pe_row RTL equals its C++ twin on every port and cycle", "[pe_array][
       in.w_bank_i = (bits >> 6) & 1;
       in.prec_i =
           uint8_t((cycle / 64) % 4);  // the mode in runs of 64 cycles (a command's PRECISION)
+      in.os_i = (cycle / 128) % 2;    // the dataflow in runs of 128 cycles (DATAFLOW)
       for (int c = 0; c < p.Cols; ++c) {
         in.w_row_i[c] = int8_t(rng());
         in.psum_i[c] = int32_t(uint32_t(rng()));
+        in.b_i[c] = int8_t(rng());
+        in.up_i[c] = int32_t(uint32_t(rng()));
       }
       if (cycle % 5000 == 0) {
         rtl->reset();

@@ -248,6 +248,42 @@ def group_precision(tmp):
             check(i4["pe_cells"] != i8["pe_cells"], f"synthesis of the dual-mode PE for {p} points")
 
 
+def group_dataflow(tmp):
+    """The dataflow key: ws, os and best points of one array; os and best set dataflows to 3
+    (both), best runs per layer the dataflow with fewer cycles and says which; OS cycles equal
+    a `systolic run --dataflow os` of the same layer. On 6x6 (no such build: the default
+    scratchpads on both sides): `deep` has a K one above a multiple of Rows (WS streams a K-tile
+    of one row), `tall` an M one above (OS a tile of one row)."""
+    spec = os.path.join(tmp, "df.yaml")
+    write(spec, "grid: {rows: [6], cols: [6], dataflow: [ws, os, best]}\n"
+                "workloads: [{gemm: {name: deep, M: 60, N: 6, K: 61}},"
+                " {gemm: {name: tall, M: 61, N: 6, K: 60}}]\n")
+    out = os.path.join(tmp, "df_out")
+    sweep(spec, out, "--no-plots")
+    recs = {(r["dataflow"], r["layer"]): r for r in results(out)["records"] if r["layer"] != "TOTAL"}
+    check(len(recs) == 6, f"one record per dataflow and layer: {sorted(recs)}")
+    if len(recs) != 6:
+        return
+    for layer in ("deep", "tall"):
+        ws, os_, best = (recs[(d, layer)] for d in ("ws", "os", "best"))
+        check(ws["dataflows"] == 1 and os_["dataflows"] == 3 == best["dataflows"],
+              f"{layer}: dataflows {ws['dataflows']} {os_['dataflows']} {best['dataflows']}")
+        check(ws["dataflow_run"] == "ws" and os_["dataflow_run"] == "os", f"{layer}: runs")
+        check(best["best_ws_cycles"] == ws["cycles"] and best["best_os_cycles"] == os_["cycles"],
+              f"{layer}: best saw both ({best['best_ws_cycles']}, {best['best_os_cycles']})")
+        check(best["cycles"] == min(ws["cycles"], os_["cycles"]), f"{layer}: best is the fewer")
+        check(best["dataflow_run"] == ("os" if os_["cycles"] < ws["cycles"] else "ws"),
+              f"{layer}: best names its choice")
+        check(os_["pe_cells"] > ws["pe_cells"], f"{layer}: the PE of both dataflows is larger")
+        rep = run_json(["run", "--engine", "model", "--timing-only", "--rows", "6", "--cols", "6",
+                        "-M", str(ws["M"]), "-N", str(ws["N"]), "-K", str(ws["K"]),
+                        "--no-fp-compare", "--dataflow", "os"], tmp)
+        check(rep is not None and rep["cycles"] == os_["cycles"],
+              f"{layer}: sweep OS cycles = systolic run's")
+    check(recs[("best", "deep")]["dataflow_run"] == "os", "OS wins the deep layer")
+    check(recs[("best", "tall")]["dataflow_run"] == "ws", "WS wins the tall layer")
+
+
 def group_memory(tmp):
     """Memory commands in a sweep (grid key dram_bw): every layer's cycles, phases and memory
     bytes equal `systolic run --timing-only --dram` of the same GEMM (an independent process
@@ -509,6 +545,7 @@ def main():
         if group == "model":
             group_model(tmp)
             group_precision(tmp)
+            group_dataflow(tmp)
         elif group == "failures":
             group_failures(tmp)
         elif group == "rtl":

@@ -42,10 +42,10 @@ struct RunnerImpl final : Runner {
       ls_;
 };
 
-#define SYSTOLIC_REGS_RUNNER(Class, name, Rows, Cols, MemBytesLog2, Int4)   \
-  [] {                                                                      \
-    SystolicRegsParams p{Rows, Cols, MemBytesLog2, Int4};                   \
-    return std::unique_ptr<Runner>(std::make_unique<RunnerImpl<Class>>(p)); \
+#define SYSTOLIC_REGS_RUNNER(Class, name, Rows, Cols, MemBytesLog2, Int4, Dataflow) \
+  [] {                                                                              \
+    SystolicRegsParams p{Rows, Cols, MemBytesLog2, Int4, Dataflow};                 \
+    return std::unique_ptr<Runner>(std::make_unique<RunnerImpl<Class>>(p));         \
   },
 std::vector<std::unique_ptr<Runner>> runners() {
   using Make = std::unique_ptr<Runner> (*)();

@@ -384,3 +384,155 @@ TEST_CASE("engine model: timing-only runs count exactly the cycles of full runs"
     }
   }
 }
+
+// Output-stationary (DATAFLOW = OS; docs/architecture.md, "Output-stationary schedule"): the same
+// GEMMs as weight-stationary give the same C, with the cycles of the OS schedule.
+namespace {
+TopParams both(int rows, int cols) {
+  TopParams p = small(rows, cols);
+  p.Dataflow = 3;
+  return p;
+}
+GemmJob os(GemmJob job) {
+  job.os = true;
+  return job;
+}
+}  // namespace
+
+TEST_CASE("engine model: output-stationary directed GEMMs", "[top][model][os]") {
+  std::mt19937_64 rng(t::test_seed("engine-os-directed"));
+  for (auto [rows, cols] : {std::pair{4, 4}, {8, 8}, {8, 16}, {3, 5}, {16, 4}}) {
+    for (const auto& [name, job] : t::directed_jobs(rng, rows, cols)) {
+      INFO(rows << "x" << cols << ": " << name);
+      check_run(both(rows, cols), os(job));
+    }
+    for (const auto prec : {systolic::quant::Precision::kW4A4, systolic::quant::Precision::kW4A8}) {
+      TopParams p = both(rows, cols);
+      p.Int4 = 1;
+      for (const auto& [name, job] : t::directed_int4_jobs(rng, rows, cols, prec)) {
+        INFO(rows << "x" << cols << ": " << name);
+        check_run(p, os(job));
+      }
+    }
+  }
+  // An OS-only build runs OS commands.
+  TopParams p = small(4, 4);
+  p.Dataflow = 2;
+  check_run(p, os(t::random_job(rng, 9, 7, 5)));
+}
+
+TEST_CASE("engine model: output-stationary, K large enough that int32 wraps", "[top][model][os]") {
+  TopParams p = both(8, 8);
+  p.BWords = 1 << 18;
+  p.AWords = 1 << 18;
+  GemmJob job;
+  job.M = 9;  // two M-tiles: the second one starts K words further in A
+  job.N = 3;
+  job.K = 140000;  // 127 * 127 * K > 2^31
+  job.a.assign(size_t(job.M) * job.K, 127);
+  job.b.assign(size_t(job.K) * job.N, 127);
+  job.q.m0 = {1 << 30};
+  job.q.shift = {-20};
+  job.os = true;
+  check_run(p, job);
+}
+
+TEST_CASE("engine model: output-stationary GEMMs split into commands; 200 random shapes",
+          "[top][model][os][random]") {
+  const uint64_t seed = t::test_seed("engine-os-random");
+  std::mt19937_64 rng(seed);
+  TopParams p = both(4, 4);
+  p.AWords = 10;  // 10 beats of K = 5: two M-tiles of 4 rows (8 rows a command)
+  p.BWords = 48;
+  p.CWords = 64;
+  p.QWords = 2;
+  {
+    const GemmJob job = os(t::random_job(rng, 37, 21, 5));
+    ModelPort port(p);
+    HostDriver drv(port);
+    RunStats st;
+    REQUIRE(drv.run(job, st) == t::reference(job));
+    // N: 21 = 8 + 8 + 5 (2 N-tiles of Q words); M: 37 = 4 x 8 + 5 rows (A holds 8 beats of K = 5:
+    // two M-tiles, 8 rows).
+    CHECK(st.commands == 3 * 5);
+    CHECK(st.engine.busy == t::job_schedule(p, 37, 21, 5, false, true).busy);
+    // Every beat reads an A and a B word; every output row a BIAS / M0 / SHIFT word and writes C.
+    namespace i = systolic::iface;
+    const uint64_t beats = 10 * 6 * 5;  // ceil(37/4) M-tiles x 6 N-tiles x K
+    CHECK(st.engine.traffic[i::kCntSramRdA] == beats);
+    CHECK(st.engine.traffic[i::kCntSramRdB] == beats);
+    CHECK(st.engine.traffic[i::kCntSramRdBias] == 37 * 6);
+    CHECK(st.engine.traffic[i::kCntSramWrC] == 37 * 6);
+  }
+  for (int c = 0; c < 200; ++c) {
+    TopParams q = both(2 + int(rng() % 7), 2 + int(rng() % 7));
+    q.RequantDepth = 1 + int(rng() % 5);
+    const int m = 1 + int(rng() % 40), n = 1 + int(rng() % 40), k = 1 + int(rng() % 60);
+    INFO("case " << c << " (seed " << seed << "): " << q.name() << " M=" << m << " N=" << n
+                 << " K=" << k);
+    check_run(q, os(t::random_job(rng, m, n, k)));
+  }
+}
+
+TEST_CASE("engine model: output-stationary timing-only runs count the cycles of full runs",
+          "[top][model][os]") {
+  std::mt19937_64 rng(t::test_seed("engine-os-timing"));
+  for (int c = 0; c < 40; ++c) {
+    TopParams p = both(2 + int(rng() % 15), 2 + int(rng() % 15));
+    const int m = 1 + int(rng() % 70), n = 1 + int(rng() % 70), k = 1 + int(rng() % 90);
+    INFO(p.name() << " M=" << m << " N=" << n << " K=" << k);
+    const GemmJob job = os(t::random_job(rng, m, n, k));
+    RunStats full, fast;
+    {
+      ModelPort port(p);
+      HostDriver drv(port);
+      drv.run(job, full);
+    }
+    {
+      ModelPort port(p);
+      port.top().set_compute_data(false);
+      HostDriver drv(port);
+      drv.set_timing_only(true);
+      drv.run(job, fast);
+    }
+    CHECK(fast.engine.busy == full.engine.busy);
+    CHECK(fast.engine.compute == full.engine.compute);
+    CHECK(fast.engine.wstall == full.engine.wstall);
+    CHECK(fast.engine.drain == full.engine.drain);
+    CHECK(fast.engine.output == full.engine.output);
+    CHECK(fast.engine.macs == full.engine.macs);
+    for (int i = 0; i < systolic::iface::kNumCnt; ++i) {
+      CHECK(fast.engine.traffic[i] == full.engine.traffic[i]);
+    }
+  }
+}
+
+TEST_CASE("engine model: a dataflow the build lacks is a one-line error", "[top][model][os]") {
+  std::mt19937_64 rng(t::test_seed("engine-os-refused"));
+  GemmJob job = os(t::random_job(rng, 5, 5, 5));
+  {
+    ModelPort port(small(4, 4));  // Dataflow = 1
+    HostDriver drv(port);
+    RunStats st;
+    CHECK_THROWS_WITH(drv.run(job, st), Catch::Contains("weight-stationary only (Dataflow = 1)"));
+  }
+  {
+    TopParams p = small(4, 4);
+    p.Dataflow = 2;
+    ModelPort port(p);
+    HostDriver drv(port);
+    RunStats st;
+    job.os = false;
+    CHECK_THROWS_WITH(drv.run(job, st), Catch::Contains("output-stationary only (Dataflow = 2)"));
+  }
+  // DATAFLOW keeps only a dataflow the build has (WARL): a WS-only build reads back 0.
+  ModelPort port(small(4, 4));
+  systolic::model::TopIn in;
+  in.host_req_i = true;
+  in.host_we_i = true;
+  in.host_addr_i = a::reg(a::kDataflow);
+  in.host_wdata_i = 1;
+  port.clock(in);
+  in.host_we_i = false;
+  CHECK(port.clock(in).host_rdata_o == 0u);
+}

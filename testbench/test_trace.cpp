@@ -142,6 +142,39 @@ TEST_CASE("model and RTL waveforms agree on w4a4 and w4a8 commands, every PE", "
   }
 }
 
+TEST_CASE("model and RTL waveforms agree on output-stationary commands, every PE", "[trace][os]") {
+  // The model's shadow pe_array runs os_ctrl's beats (B through its skew, a_sel the first) and its
+  // PEs' output chains; the OS signals are named as in the RTL: os_i, b_i, os_ctrl's issues, o_q.
+  std::mt19937_64 rng(test::test_seed("trace os"));
+  const model::TopParams p = sim::top_rtl_params(4, 4, 2, 1, 2);
+  REQUIRE(p.Dataflow == 3);
+  for (const auto prec : {quant::Precision::kInt8, quant::Precision::kW4A8}) {
+    INFO(quant::precision_name(prec));
+    sim::GemmJob job = test::random_job(rng, 9, 7, 5, prec);
+    job.os = true;
+    TraceOptions o;
+    o.path = tmp_path(std::string("os_") + quant::precision_name(prec) + "_m.vcd");
+    const WaveData m = traced_run("model", p, job, o);
+    o.path = tmp_path(std::string("os_") + quant::precision_name(prec) + "_r.fst");
+    const WaveData r = traced_run("rtl", p, job, o);
+    CHECK(require_equal(m, r) > 1000);
+    for (const char* name :
+         {"TOP.systolic_top.g_os.u_os_ctrl.x_issue_o", "TOP.systolic_top.u_array.b_i",
+          "TOP.systolic_top.u_array.g_row[3].u_row.g_col[1].u_pe.g_os.o_q"}) {
+      INFO(name);
+      const WaveData::Var* v = m.find(name);
+      REQUIRE(v != nullptr);
+      CHECK(r.find(name) != nullptr);
+    }
+    // The beats' first flags and the output chain moved: os_i was 1 on both sides.
+    const WaveData::Var* os_i = r.find("TOP.systolic_top.u_array.os_i");
+    REQUIRE(os_i != nullptr);
+    bool on = false;
+    for (uint64_t t : r.times()) on = on || r.value_at(*os_i, t) == "1";
+    CHECK(on);
+  }
+}
+
 TEST_CASE("RTL waveforms hold the A scratchpad, one RAM or the even and odd RAMs", "[trace]") {
   // rtl_dumpvars names the A scratchpad by its generate block (g_a_one, or g_a_pair with 4-bit
   // PEs): its RAM's read address is in the dump.

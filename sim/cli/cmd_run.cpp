@@ -260,8 +260,25 @@ std::string mismatch_waves(const CliContext& ctx, uint64_t cycle) {
   return fmt::format("; waves of cycles {}..{}: gtkwave {}", from, cycle + 10, gtkw);
 }
 
+// The engine's cycles for `job` in one dataflow: the model, timing-only, with both dataflows.
+uint64_t model_cycles(model::TopParams p, sim::GemmJob job, bool os) {
+  p.Dataflow = 3;
+  sim::ModelPort port(p);
+  port.top().set_compute_data(false);
+  sim::HostDriver drv(port);
+  drv.set_timing_only(true);
+  job.os = os;
+  sim::RunStats st;
+  drv.run(job, st);
+  return st.engine.busy;
+}
+
 void run(const RunOpts& o, const CliContext& ctx) {
   const q::Rounding mode = q::parse_rounding(o.rounding);
+  if (o.dataflow != "ws" && o.dram.on) {
+    throw UserError("--dram: memory commands run weight-stationary only; drop --dataflow " +
+                    o.dataflow);
+  }
   if (o.rtl_threads > 1 && o.engine != "rtl" && o.engine != "cosim") {
     throw UserError("--rtl-threads needs --engine rtl or cosim");
   }
@@ -271,14 +288,22 @@ void run(const RunOpts& o, const CliContext& ctx) {
   sim::set_rtl_threads(o.rtl_threads);
   // A 4-bit mode runs on dual-mode PEs (Int4 = 1): the model takes them, the RTL needs a build.
   const int int4 = o.precision == "int8" ? -1 : 1;
+  // The dataflow the build must have: best needs both (it runs either).
+  const int need = o.dataflow == "ws" ? 1 : o.dataflow == "os" ? 2 : 3;
   model::TopParams params;
   try {
-    params = sim::engine_params(o.rows, o.cols, o.weight_banks, int4);
+    params = sim::engine_params(o.rows, o.cols, o.weight_banks, int4, need == 3 ? 2 : need);
     if (o.engine == "rtl" || o.engine == "cosim") {
-      params = sim::top_rtl_params(o.rows, o.cols, o.weight_banks, int4);
+      params = sim::top_rtl_params(o.rows, o.cols, o.weight_banks, int4, need == 3 ? 2 : need);
     }
   } catch (const std::invalid_argument& e) {
     throw UserError(e.what());
+  }
+  if (need == 3 && params.Dataflow != 3) {
+    throw UserError(fmt::format(
+        "--dataflow best needs a build with both dataflows (Dataflow = 3); the {}x{} build has "
+        "Dataflow = {}",
+        o.rows, o.cols, params.Dataflow));
   }
   for (auto [name, v] : {std::pair{"M", o.m}, {"N", o.n}, {"K", o.k}}) check_size(name, v);
 
@@ -295,6 +320,7 @@ void run(const RunOpts& o, const CliContext& ctx) {
   }
   Inputs in = from_files ? file_inputs(o, mode) : random_inputs(o, mode);
   sim::GemmJob& job = in.job;
+  job.os = o.dataflow == "os";
   job.q.rounding = mode;
   if (!in.is_float) job.q.zp_out = o.zp_out;
   job.q.act_min = o.act_min;
@@ -316,6 +342,21 @@ void run(const RunOpts& o, const CliContext& ctx) {
   rep.rounding = q::to_string(mode);
   rep.precision = job.precision;
   rep.seed = in.seed;
+  if (o.dataflow == "best") {
+    // A dataflow whose commands cannot fit the scratchpads drops out; with neither, its error.
+    std::string why;
+    for (const bool os : {false, true}) {
+      try {
+        (os ? rep.best_os_cycles : rep.best_ws_cycles) = model_cycles(params, job, os);
+      } catch (const std::invalid_argument& e) {
+        why = e.what();
+      }
+    }
+    if (!rep.best_ws_cycles && !rep.best_os_cycles) throw UserError(why);
+    job.os =
+        !rep.best_ws_cycles || (rep.best_os_cycles && *rep.best_os_cycles < *rep.best_ws_cycles);
+  }
+  rep.dataflow = job.os ? "os" : "ws";
 
   if (o.trace.on()) {
     if (o.timing_only) throw UserError("--trace needs the data: drop --timing-only");

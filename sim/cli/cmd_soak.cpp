@@ -63,6 +63,7 @@ struct Draw {
   bool memory = false;
   sim::DramConfig dram;
   uint32_t misalign = 0;
+  bool os = false;  // output-stationary host-port commands (builds with Dataflow 2 or 3)
 };
 
 template <class T>
@@ -99,8 +100,9 @@ Draw draw(uint64_t seed, const std::vector<model::TopParams>& params,
   // Memory commands only where they can run at all (docs/architecture.md, "Memory commands":
   // each half of every scratchpad holds one row of one K-tile, so the engine refuses a command on
   // smaller scratchpads, error 1); a refusal is still counted as one, never a mismatch.
-  const bool can_memory =
-      d.p.AWords >= 2 && d.p.BWords >= 2 * R && d.p.CWords >= 2 && d.p.QWords >= 2;
+  const bool can_memory = d.p.AWords >= 2 && d.p.BWords >= 2 * R && d.p.CWords >= 2 &&
+                          d.p.QWords >= 2 &&
+                          d.p.Dataflow != 2;  // an OS-only build refuses memory commands (error 4)
   d.memory = uniform(g, 0, 1) == 1 && can_memory;
   if (!d.memory) {
     // Host-port commands: K must fit the B scratchpad (plan_split); shrink it until it does.
@@ -164,6 +166,16 @@ Draw draw(uint64_t seed, const std::vector<model::TopParams>& params,
       // stays int8
     }
   }
+  // Output-stationary: every host-port GEMM of an OS-only build, half of them with both
+  // dataflows (Dataflow 3), when its K-major A tiles fit. Drawn last, as above.
+  if (!d.memory && d.p.Dataflow >= 2 && (d.p.Dataflow == 2 || uniform(g, 0, 1) == 0)) {
+    try {
+      sim::plan_split(d.p, d.M, d.N, q::engine_k(d.K, d.precision), d.precision, true);
+      d.os = true;
+    } catch (const std::invalid_argument&) {
+      // stays weight-stationary
+    }
+  }
   return d;
 }
 
@@ -215,6 +227,7 @@ Outcome run_one(const Draw& d, const CliHooks& hooks) {
   job.bias = q::fold_bias(d.bias, d.b, d.K, d.N, d.zp_in);
   job.q = d.qt;
   job.precision = d.precision;
+  job.os = d.os;
   std::unique_ptr<sim::HostPort> model = sim::make_engine("model", d.p);
   if (hooks.wrap_soak_model) model = hooks.wrap_soak_model(std::move(model));
   std::unique_ptr<sim::HostPort> port =
@@ -287,7 +300,7 @@ std::string describe(uint64_t seed, const Draw& d) {
         d.dram.unlimited() ? std::string("inf") : fmt::format("{}", d.dram.bytes_per_cycle),
         d.dram.latency, d.dram.outstanding, d.dram.stall, d.misalign);
   } else {
-    s += " host";
+    s += d.os ? " host os" : " host";
   }
   return s;
 }
@@ -316,7 +329,7 @@ void soak(const SoakOpts& o, const CliHooks& hooks) {
   std::fflush(stdout);
   const auto t0 = std::chrono::steady_clock::now();
   const auto budget = std::chrono::duration<double>(o.minutes * 60);
-  uint64_t n = 0, cycles = 0, multi = 0, memory = 0, refused = 0, w4a4 = 0, w4a8 = 0;
+  uint64_t n = 0, cycles = 0, multi = 0, memory = 0, refused = 0, w4a4 = 0, w4a8 = 0, os_gemms = 0;
   std::vector<uint64_t> failed;
   std::map<std::string, uint64_t> per_config;
   nlohmann::json failures = nlohmann::json::array();
@@ -332,6 +345,7 @@ void soak(const SoakOpts& o, const CliHooks& hooks) {
     memory += d.memory;
     w4a4 += d.precision == q::Precision::kW4A4;
     w4a8 += d.precision == q::Precision::kW4A8;
+    os_gemms += d.os;
     refused += r.refused;
     if (!o.quiet || (!r.ok && !r.refused)) {
       fmt::print("gemm {} {} : {}\n", n, describe(s, d), verdict(r));
@@ -359,6 +373,7 @@ void soak(const SoakOpts& o, const CliHooks& hooks) {
     j["memory_command_gemms"] = memory;
     j["w4a4_gemms"] = w4a4;
     j["w4a8_gemms"] = w4a8;
+    j["os_gemms"] = os_gemms;
     j["refused"] = refused;
     j["cycles"] = cycles;
     j["seconds"] = secs;

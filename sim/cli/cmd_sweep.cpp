@@ -15,6 +15,7 @@
 #include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -50,6 +51,7 @@ struct PointConfig {
   // host-port scratchpad loads and compute-only cycles (dram_bw < 0, the default).
   double dram_bw = -1;
   int dram_latency = 100;
+  std::string dataflow = "ws";  // ws | os | best (per layer, the one with fewer cycles)
 };
 
 // A grid key: its name in a spec, the TopParams field (= RTL parameter) it sets, if any, and how
@@ -134,6 +136,19 @@ const std::vector<GridKey>& grid_keys() {
                          &PointConfig::precision, quant::parse_precision,
                          [](quant::Precision p) { return std::string(quant::precision_name(p)); }));
     k.push_back(
+        {"dataflow", "",
+         "ws, os or best: the commands' DATAFLOW (best: per layer the one with fewer cycles, "
+         "named in the layer's record); os and best need dataflows 3 (or 2 for os), which such "
+         "a point sets unless given",
+         [](const json& v, PointConfig& c) {
+           if (!v.is_string() || (v.get<std::string>() != "ws" && v.get<std::string>() != "os" &&
+                                  v.get<std::string>() != "best")) {
+             throw UserError(fmt::format("grid dataflow: {} is not ws, os or best", v.dump()));
+           }
+           c.dataflow = v.get<std::string>();
+         },
+         [](const PointConfig& c) { return json(c.dataflow); }});
+    k.push_back(
         {"dram_bw", "",
          "memory bandwidth in bytes per cycle, or \"inf\": memory commands, cycles end to "
          "end (absent or \"none\": compute only, operands loaded through the host port)",
@@ -201,6 +216,25 @@ PointConfig resolve(const json& values) {
                                   describe(values), quant::precision_name(c.precision)));
     }
     c.p.Int4 = 1;
+  }
+  // The dataflow a point runs needs it in the build: set it, or check a given `dataflows`.
+  const int need = c.dataflow == "ws" ? 1 : c.dataflow == "os" ? 2 : 3;
+  if (values.contains("dataflows")) {
+    if ((c.p.Dataflow & need) != need) {
+      throw UserError(fmt::format("configuration {}: dataflow {} needs dataflows {}",
+                                  describe(values), c.dataflow,
+                                  need == 2   ? "2 or 3"
+                                  : need == 3 ? "3"
+                                              : "1 or 3"));
+    }
+  } else if (need != 1) {
+    c.p.Dataflow = 3;
+  }
+  if (c.dataflow != "ws" && c.dram_bw >= 0) {
+    throw UserError(
+        fmt::format("configuration {}: memory commands (dram_bw) run weight-stationary "
+                    "only, not dataflow {}",
+                    describe(values), c.dataflow));
   }
 
   try {
@@ -285,8 +319,11 @@ void run_resolve() {
                 k = dim_field(s, "K", "shape");
       try {
         // Memory commands chunk K themselves; host commands run the packed K of a 4-bit mode.
-        if (c.dram_bw < 0) {
+        if (c.dram_bw < 0 && c.dataflow != "os") {
           sim::plan_split(c.p, m, n, quant::engine_k(k, c.precision), c.precision);
+        }
+        if (c.dram_bw < 0 && c.dataflow != "ws") {
+          sim::plan_split(c.p, m, n, quant::engine_k(k, c.precision), c.precision, true);
         }
       } catch (const std::invalid_argument& e) {
         throw UserError(fmt::format("configuration {} cannot run {} (M={} N={} K={}): {}",
@@ -347,7 +384,7 @@ json sweep_point(const json& req) {
   if (!req.contains("synth") || field<bool>(req, "synth", "the request")) {
     sim::SynthStats syn;
     try {
-      syn = sim::array_synth(c.p.Rows, c.p.Cols, c.p.WeightBanks, false, c.p.Int4);
+      syn = sim::array_synth(c.p.Rows, c.p.Cols, c.p.WeightBanks, false, c.p.Int4, c.p.Dataflow);
     } catch (const std::exception& e) {
       throw UserError(e.what());
     }
@@ -360,10 +397,25 @@ json sweep_point(const json& req) {
     const int m = dim_field(l, "M", "layer"), n = dim_field(l, "N", "layer"),
               k = dim_field(l, "K", "layer");
     const auto t0 = std::chrono::steady_clock::now();
-    const sim::GemmJob job = layer_job(m, n, k, c.rounding, c.precision, rtl, rng);
+    sim::GemmJob job = layer_job(m, n, k, c.rounding, c.precision, rtl, rng);
+    job.os = c.dataflow == "os";
     sim::RunStats stats;
     std::vector<int8_t> result;
+    std::optional<uint64_t> ws_cycles, os_cycles;
     try {
+      if (c.dataflow == "best") {
+        // Both on this engine (timing-only on the model), then the point runs the fewer.
+        for (const bool os : {false, true}) {
+          sim::GemmJob j = job;
+          j.os = os;
+          sim::RunStats s;
+          sim::HostDriver drv(*port);
+          drv.set_timing_only(!rtl);
+          drv.run(j, s);
+          (os ? os_cycles : ws_cycles) = s.engine.busy;
+        }
+        job.os = *os_cycles < *ws_cycles;
+      }
       if (c.dram_bw >= 0) {
         sim::DramConfig dc;
         dc.bytes_per_cycle = c.dram_bw;
@@ -405,6 +457,7 @@ json sweep_point(const json& req) {
     rep.n = n;
     rep.k = k;
     rep.precision = c.precision;
+    rep.dataflow = job.os ? "os" : "ws";
     rep.stats = stats;
     if (c.dram_bw >= 0) {
       rep.dram_bw = c.dram_bw;
@@ -420,6 +473,11 @@ json sweep_point(const json& req) {
     }
     json layer = rep.cycles_json();
     rep.add_memory_json(layer);
+    if (ws_cycles) layer["best_ws_cycles"] = *ws_cycles;
+    if (os_cycles) layer["best_os_cycles"] = *os_cycles;
+    // The grid's `dataflow` (ws, os or best) stays the point's; the layer says which one ran.
+    layer.erase("dataflow");
+    layer["dataflow_run"] = job.os ? "os" : "ws";
     layer.update(
         {{"layer", name}, {"fp", fp}, {"matches_reference", matches}, {"wall_seconds", wall}});
     out["layers"].push_back(layer);

@@ -69,6 +69,11 @@ void add_run_options(CLI::App* cmd, RunOpts& o) {
                   "two MACs per PE and need Int4 = 1 PEs")
       ->capture_default_str()
       ->check(CLI::IsMember({"int8", "w4a8", "w4a4"}));
+  cmd->add_option("--dataflow", o.dataflow,
+                  "ws (weight-stationary) | os (output-stationary: a build with Dataflow = 2 or "
+                  "3) | best (the one with fewer cycles, from the model)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"ws", "os", "best"}));
   cmd->add_option("--json", o.json_path, "Also write the report as JSON");
   cmd->add_option("--a", o.a_path, "A (M x K) .npy, int8 or float32");
   cmd->add_option("--b", o.b_path, "B (K x N) .npy, int8 or float32 (same dtype as A)");
@@ -116,6 +121,11 @@ void add_synth_options(CLI::App* cmd, SynthOpts& o) {
                   "The array's PEs: 0 INT8-only, 1 dual-mode (int8, w4a8 and w4a4)")
       ->capture_default_str()
       ->check(param_range("Int4"));
+  cmd->add_option("--dataflows", o.dataflow,
+                  "The array's PEs: 1 weight-stationary, 2 output-stationary, 3 both (the "
+                  "overhead over 1 is reported)")
+      ->capture_default_str()
+      ->check(param_range("Dataflow"));
   cmd->add_flag("--flat", o.flat,
                 "Flatten before synthesis (cross-PE optimization; minutes at 16x16 and up)");
   cmd->add_option("--json", o.json_path, "Also write the numbers as JSON");

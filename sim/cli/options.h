@@ -23,6 +23,7 @@ struct RunOpts {
   uint64_t seed = 1;
   std::string rounding = "double";
   std::string precision = "int8";
+  std::string dataflow = "ws";  // ws | os | best
   std::string json_path;
   std::string a_path, b_path, bias_path, out_path;
   std::string m0 = "", shift = "";
@@ -39,6 +40,7 @@ void add_run_options(CLI::App* cmd, RunOpts& o);
 
 struct SynthOpts {
   int rows = 16, cols = 16, weight_banks = 2, int4 = 0;
+  int dataflow = 1;  // the array's PEs: 1 weight-stationary, 2 output-stationary, 3 both
   bool flat = false;
   std::string json_path;
 };

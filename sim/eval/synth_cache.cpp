@@ -138,7 +138,12 @@ nlohmann::json SynthStats::json() const {
           {"cols", cols},
           {"weight_banks", weight_banks},
           {"int4", int4},
+          {"dataflow", dataflow},
           {"mode", mode()},
+          {"pe_os_cells", pe_os_cells},
+          {"pe_os_depth", pe_os_depth},
+          {"pe_both_cells", pe_both_cells},
+          {"pe_both_depth", pe_both_depth},
           {"pe_cells", pe_cells},
           {"pe_depth", pe_depth},
           {"pe_int8_cells", pe_int8_cells},
@@ -210,17 +215,18 @@ nlohmann::json cached_or(const std::string& file, std::initializer_list<const ch
   return r;
 }
 
-// mac_pe alone, cached per WeightBanks and Int4: {"pe_cells", "pe_depth"}.
-nlohmann::json pe_synth(const Sources& src, int weight_banks, int int4, uint64_t h,
+// mac_pe alone, cached per WeightBanks, Int4 and Dataflow: {"pe_cells", "pe_depth"}.
+nlohmann::json pe_synth(const Sources& src, int weight_banks, int int4, int dataflow, uint64_t h,
                         const fs::path& dir) {
   return cached_or(
-      (dir / fmt::format("mac_pe_wb{}_i{}_v4_{:016x}.json", weight_banks, int4, h)).string(),
+      (dir / fmt::format("mac_pe_wb{}_i{}_d{}_v5_{:016x}.json", weight_banks, int4, dataflow, h))
+          .string(),
       {"pe_cells", "pe_depth"}, [&] {
         const YosysResult r = run_yosys(
             fmt::format("read_verilog -sv -DSYNTHESIS {}\n", src.pe) +
             fmt::format("chparam -set DataWidth {} -set AccWidth {} -set WeightBanks {} -set Int4 "
-                        "{} mac_pe\nsynth -top mac_pe\n",
-                        iface::kDataWidth, iface::kAccWidth, weight_banks, int4));
+                        "{} -set Dataflow {} mac_pe\nsynth -top mac_pe\n",
+                        iface::kDataWidth, iface::kAccWidth, weight_banks, int4, dataflow));
         return nlohmann::json{{"weight_banks", weight_banks},
                               {"int4", int4},
                               {"pe_cells", r.module_cells.front().second},
@@ -230,11 +236,12 @@ nlohmann::json pe_synth(const Sources& src, int weight_banks, int int4, uint64_t
 
 }  // namespace
 
-SynthStats array_synth(int rows, int cols, int weight_banks, bool flat, int int4) {
+SynthStats array_synth(int rows, int cols, int weight_banks, bool flat, int int4, int dataflow) {
   iface::check_param("Rows", rows);
   iface::check_param("Cols", cols);
   iface::check_param("WeightBanks", weight_banks);
   iface::check_param("Int4", int4);
+  iface::check_param("Dataflow", dataflow);
   const Sources src;
   const uint64_t h =
       fnv1a(yosys_version(),
@@ -245,10 +252,11 @@ SynthStats array_synth(int rows, int cols, int weight_banks, bool flat, int int4
   s.cols = cols;
   s.weight_banks = weight_banks;
   s.int4 = int4;
+  s.dataflow = dataflow;
   s.flat = flat;
   const fs::path dir = fs::path(base::cache_dir()) / "synth";
-  s.cache_file = (dir / fmt::format("pe_array_{}x{}_wb{}_i{}_{}_v4_{:016x}.json", rows, cols,
-                                    weight_banks, int4, s.mode(), h))
+  s.cache_file = (dir / fmt::format("pe_array_{}x{}_wb{}_i{}_d{}_{}_v5_{:016x}.json", rows, cols,
+                                    weight_banks, int4, dataflow, s.mode(), h))
                      .string();
   const nlohmann::json cached = read_entry(s.cache_file);
   if (cached.is_object()) {
@@ -259,6 +267,10 @@ SynthStats array_synth(int rows, int cols, int weight_banks, bool flat, int int4
       s.pe_int8_depth = cached.at("pe_int8_depth");
       s.pe_dual_cells = cached.at("pe_dual_cells");
       s.pe_dual_depth = cached.at("pe_dual_depth");
+      s.pe_os_cells = cached.at("pe_os_cells");
+      s.pe_os_depth = cached.at("pe_os_depth");
+      s.pe_both_cells = cached.at("pe_both_cells");
+      s.pe_both_depth = cached.at("pe_both_depth");
       s.array_cells = cached.at("array_cells");
       s.array_depth = cached.at("array_depth");
       s.seconds = cached.at("yosys_seconds");
@@ -270,17 +282,26 @@ SynthStats array_synth(int rows, int cols, int weight_banks, bool flat, int int4
   }
 
   const auto t0 = std::chrono::steady_clock::now();
-  const std::string params =
-      fmt::format("chparam -set Rows {} -set Cols {} -set WeightBanks {} -set Int4 {} pe_array\n",
-                  rows, cols, weight_banks, int4);
-  const nlohmann::json pe8 = pe_synth(src, weight_banks, 0, h, dir);
-  const nlohmann::json pe4 = pe_synth(src, weight_banks, 1, h, dir);
+  const std::string params = fmt::format(
+      "chparam -set Rows {} -set Cols {} -set WeightBanks {} -set Int4 {} -set Dataflow {} "
+      "pe_array\n",
+      rows, cols, weight_banks, int4, dataflow);
+  const nlohmann::json pe8 = pe_synth(src, weight_banks, 0, 1, h, dir);
+  const nlohmann::json pe4 = pe_synth(src, weight_banks, 1, 1, h, dir);
+  const nlohmann::json pe_os = pe_synth(src, weight_banks, int4, 2, h, dir);
+  const nlohmann::json pe_both = pe_synth(src, weight_banks, int4, 3, h, dir);
   s.pe_int8_cells = pe8.at("pe_cells");
   s.pe_int8_depth = pe8.at("pe_depth");
   s.pe_dual_cells = pe4.at("pe_cells");
   s.pe_dual_depth = pe4.at("pe_depth");
-  s.pe_cells = int4 == 1 ? s.pe_dual_cells : s.pe_int8_cells;
-  s.pe_depth = int4 == 1 ? s.pe_dual_depth : s.pe_int8_depth;
+  s.pe_os_cells = pe_os.at("pe_cells");
+  s.pe_os_depth = pe_os.at("pe_depth");
+  s.pe_both_cells = pe_both.at("pe_cells");
+  s.pe_both_depth = pe_both.at("pe_depth");
+  const nlohmann::json& pe_ws = int4 == 1 ? pe4 : pe8;
+  const nlohmann::json& pe = dataflow == 1 ? pe_ws : dataflow == 2 ? pe_os : pe_both;
+  s.pe_cells = pe.at("pe_cells");
+  s.pe_depth = pe.at("pe_depth");
   if (flat) {
     const YosysResult arr = run_yosys(src.read() + params + "synth -flatten -top pe_array\n");
     s.array_cells = arr.module_cells.front().second;
@@ -294,31 +315,38 @@ SynthStats array_synth(int rows, int cols, int weight_banks, bool flat, int int4
     // Running `synth` on the whole hierarchy instead costs minutes at 128x128: its passes walk
     // the Rows x Cols x 32 bits of wiring between the rows some fifteen times.
     const nlohmann::json row = cached_or(
-        (dir / fmt::format("pe_row_{}_wb{}_i{}_v4_{:016x}.json", cols, weight_banks, int4, h))
+        (dir / fmt::format("pe_row_{}_wb{}_i{}_d{}_v5_{:016x}.json", cols, weight_banks, int4,
+                           dataflow, h))
             .string(),
         {"row_own_cells", "row_depth"}, [&] {
-          const YosysResult r =
-              run_yosys(src.read_boxed(src.row, src.pe) +
-                        fmt::format("chparam -set Cols {} -set WeightBanks {} -set Int4 {} pe_row\n"
-                                    "synth -top pe_row\n",
-                                    cols, weight_banks, int4));
+          const YosysResult r = run_yosys(
+              src.read_boxed(src.row, src.pe) +
+              fmt::format("chparam -set Cols {} -set WeightBanks {} -set Int4 {} -set Dataflow {} "
+                          "pe_row\nsynth -top pe_row\n",
+                          cols, weight_banks, int4, dataflow));
           return nlohmann::json{{"cols", cols},
                                 {"weight_banks", weight_banks},
                                 {"row_own_cells", find_module(r.module_cells, "pe_row")},
                                 {"row_depth", find_module(r.module_depth, "pe_row")}};
         });
-    const YosysResult arr = run_yosys(
-        src.read_boxed(src.arr, src.row) + params + "hierarchy -top pe_array\nproc\nopt_clean\n",
-        false);
+    // The array level: elaborated only, unless it has logic of its own (Dataflow = 3: the mux
+    // that picks the top row's output chain in OS, Cols x 32 bits), which is synthesized with
+    // the rows as black boxes.
+    const YosysResult arr =
+        run_yosys(src.read_boxed(src.arr, src.row) + params +
+                      (dataflow == 3 ? "synth -top pe_array\n"
+                                     : "hierarchy -top pe_array\nproc\nopt_clean\n"),
+                  false);
+    // The array's own cells besides its Rows row instances: none but with both dataflows.
     const int64_t own = find_module(arr.module_cells, "pe_array");
-    if (own != rows) {
+    if (own < rows || (dataflow != 3 && own != rows)) {
       throw std::runtime_error(
           fmt::format("synthesis: pe_array {}x{} has {} cells of its own besides its {} rows; the "
                       "hierarchical flow counts rows only (use --flat)",
                       rows, cols, own - rows, rows));
     }
     const int64_t row_glue = row.at("row_own_cells").get<int64_t>() - cols;
-    s.array_cells = int64_t(rows) * (int64_t(cols) * s.pe_cells + row_glue);
+    s.array_cells = int64_t(rows) * (int64_t(cols) * s.pe_cells + row_glue) + (own - rows);
     // ltp counts the PE instances of a row as cells, so its path along the row is not a logic
     // path. When the row holds nothing but its PEs (every PE output is a register), the array's
     // longest path is the PE's; otherwise take the conservative maximum.

@@ -29,9 +29,12 @@ namespace systolic::sim {
 
 struct SynthStats {
   int rows = 0, cols = 0, weight_banks = 2;
-  int int4 = 0;  // the array's PEs: 0 INT8-only, 1 dual-mode (int8, w4a8, w4a4)
+  int int4 = 0;      // the array's PEs: 0 INT8-only, 1 dual-mode (int8, w4a8, w4a4)
+  int dataflow = 1;  // the array's PEs: 1 weight-stationary, 2 output-stationary, 3 both
   bool flat = false;
-  int64_t pe_cells = 0, pe_depth = 0;  // one mac_pe of the array (its Int4)
+  int64_t pe_cells = 0, pe_depth = 0;  // one mac_pe of the array (its Int4 and Dataflow)
+  // The PE of the array's Int4 in the other dataflows: output-stationary only and both.
+  int64_t pe_os_cells = 0, pe_os_depth = 0, pe_both_cells = 0, pe_both_depth = 0;
   // Both PEs side by side (same WeightBanks): the INT8-only one and the dual-mode one.
   int64_t pe_int8_cells = 0, pe_int8_depth = 0, pe_dual_cells = 0, pe_dual_depth = 0;
   int64_t array_cells = 0, array_depth = 0;  // the whole pe_array
@@ -45,6 +48,7 @@ struct SynthStats {
 
 // Synthesizes (or reads from the cache) a rows x cols array. Throws std::runtime_error with one
 // line when Yosys is missing or fails; std::invalid_argument for parameters out of range.
-SynthStats array_synth(int rows, int cols, int weight_banks = 2, bool flat = false, int int4 = 0);
+SynthStats array_synth(int rows, int cols, int weight_banks = 2, bool flat = false, int int4 = 0,
+                       int dataflow = 1);
 
 }  // namespace systolic::sim

@@ -62,9 +62,23 @@ void GemmJob::validate(const model::TopParams& p, bool need_data, bool host_port
         "GEMM M={} N={} K={} is {:.3g} MACs, beyond the work limit of 2^56 (the 64-bit counters)",
         M, N, K, double(macs)));
   }
+  if (os && p.Dataflow == 1) {
+    throw std::invalid_argument(
+        "this engine runs weight-stationary only (Dataflow = 1): output-stationary commands need "
+        "a build with Dataflow = 2 or 3");
+  }
+  if (!os && p.Dataflow == 2) {
+    throw std::invalid_argument(
+        "this engine runs output-stationary only (Dataflow = 2): weight-stationary commands need "
+        "a build with Dataflow = 1 or 3");
+  }
+  if (os && !host_port) {
+    throw std::invalid_argument(
+        "memory commands run weight-stationary only: drop --dram or use the ws dataflow");
+  }
   if (!need_data && a.empty() && b.empty() && bias.empty()) {
     quant::validate(q, N);
-    if (host_port) plan_split(p, M, N, quant::engine_k(K, precision), precision);
+    if (host_port) plan_split(p, M, N, quant::engine_k(K, precision), precision, os);
     return;
   }
   if (a.size() != size_t(M) * K) {
@@ -89,7 +103,7 @@ void GemmJob::validate(const model::TopParams& p, bool need_data, bool host_port
     throw std::invalid_argument(fmt::format("bias has {} values, expected N = {}", bias.size(), N));
   }
   quant::validate(q, N);
-  if (host_port) plan_split(p, M, N, quant::engine_k(K, precision), precision);
+  if (host_port) plan_split(p, M, N, quant::engine_k(K, precision), precision, os);
 }
 
 namespace {
@@ -109,6 +123,7 @@ GemmJob engine_job(const GemmJob& job) {
   e.bias = job.bias;
   e.q = job.q;
   e.precision = job.precision;
+  e.os = job.os;
   if (!job.b.empty()) e.b = quant::pack_int4_pairs(job.b, job.K, job.N, 0, "B");
   if (job.a.empty()) return e;
   if (job.precision == quant::Precision::kW4A4) {
@@ -124,9 +139,11 @@ GemmJob engine_job(const GemmJob& job) {
   return e;
 }
 
-Split plan_split(const model::TopParams& p, int m, int n, int k, quant::Precision precision) {
+Split plan_split(const model::TopParams& p, int m, int n, int k, quant::Precision precision,
+                 bool os) {
   // A words a row takes: one per K-tile, two (a word pair) in w4a8.
-  const int kt = ceil_div(k, p.Rows) * (precision == quant::Precision::kW4A8 ? 2 : 1);
+  const int pair = precision == quant::Precision::kW4A8 ? 2 : 1;
+  const int kt = ceil_div(k, p.Rows) * pair;
   const int nt_total = ceil_div(n, p.Cols);
   // N tiles per command: limited by Q words and by B words (each N tile takes K words).
   const int nt = std::min({nt_total, p.QWords, p.BWords / k});
@@ -135,7 +152,9 @@ Split plan_split(const model::TopParams& p, int m, int n, int k, quant::Precisio
         "K = {} does not fit the B scratchpad ({} words): at most {} for this configuration", k,
         p.BWords, p.BWords));
   }
-  const int rows = std::min({m, p.AWords / kt, p.CWords / nt});
+  // OS: a tile of Rows rows takes K beats of one A word (a pair in w4a8).
+  const int rows = os ? std::min({m, p.AWords / (k * pair) * p.Rows, p.CWords / nt})
+                      : std::min({m, p.AWords / kt, p.CWords / nt});
   if (rows < 1) {
     throw std::invalid_argument(fmt::format(
         "K = {} does not fit the A scratchpad ({} words of {} lanes)", k, p.AWords, p.Rows));
@@ -247,11 +266,16 @@ void HostDriver::set_precision(quant::Precision precision) {
   }
 }
 
+void HostDriver::set_dataflow(bool os) {
+  if (port_.params().Dataflow == 3) write(a::reg(a::kDataflow), os ? a::kDfOs : a::kDfWs);
+}
+
 std::vector<int8_t> HostDriver::run(const GemmJob& job, RunStats& stats) {
   const model::TopParams& p = port_.params();
   job.validate(p, !timing_only_, dram_ == nullptr);
   const uint64_t setup_start = port_.cycles();
   set_precision(job.precision);
+  set_dataflow(job.os);
   stats.host_cycles += port_.cycles() - setup_start;
   if (job.precision == quant::Precision::kInt8) {
     return dram_ ? run_memory(job, stats) : run_host(job, stats);
@@ -263,7 +287,7 @@ std::vector<int8_t> HostDriver::run(const GemmJob& job, RunStats& stats) {
 // Host-port commands on a job in its engine form (engine_job).
 std::vector<int8_t> HostDriver::run_host(const GemmJob& job, RunStats& stats) {
   const model::TopParams& p = port_.params();
-  const Split split = plan_split(p, job.M, job.N, job.K, job.precision);
+  const Split split = plan_split(p, job.M, job.N, job.K, job.precision, job.os);
   const int kt = ceil_div(job.K, p.Rows);
   // A bytes of a row: K, or in w4a8 2K (a K-tile's 2 x Rows bytes fill an A word pair, words
   // 2(i*KT + kt) and 2(i*KT + kt) + 1: the row stride is 2 x KT words).
@@ -300,9 +324,21 @@ std::vector<int8_t> HostDriver::run_host(const GemmJob& job, RunStats& stats) {
       if (timing_only_) stats.host_cycles += uint64_t(mc) * a_row;
       for (int i = 0; i < mc && !timing_only_; ++i) {
         for (int k = 0; k < a_row; ++k) {
-          const uint32_t word =
-              (uint32_t(i) * kt + k / a_lanes) * (pairs ? 2 : 1) + uint32_t(k % a_lanes / p.Rows);
-          write(a::element(a::kA, word, k % p.Rows), uint8_t(job.a[size_t(m0 + i) * a_row + k]));
+          uint32_t word = 0, lane = 0;
+          if (job.os) {
+            // OS: beat k' of M-tile mt reads word (pair) mt*K + k'; row i is lane (or pair
+            // bytes 2r, 2r + 1) r = i mod Rows of it.
+            const uint32_t beat =
+                uint32_t(i / p.Rows) * uint32_t(job.K) + uint32_t(k / (pairs ? 2 : 1));
+            const uint32_t byte = pairs ? uint32_t(2 * (i % p.Rows) + k % 2) : uint32_t(i % p.Rows);
+            word = beat * (pairs ? 2 : 1) + byte / uint32_t(p.Rows);
+            lane = byte % uint32_t(p.Rows);
+          } else {
+            word =
+                (uint32_t(i) * kt + k / a_lanes) * (pairs ? 2 : 1) + uint32_t(k % a_lanes / p.Rows);
+            lane = uint32_t(k % p.Rows);
+          }
+          write(a::element(a::kA, word, lane), uint8_t(job.a[size_t(m0 + i) * a_row + k]));
         }
       }
       const std::pair<a::Reg, uint32_t> regs[] = {
@@ -326,9 +362,13 @@ std::vector<int8_t> HostDriver::run_host(const GemmJob& job, RunStats& stats) {
       // Each tile takes at most max(M_i, Rows) + Cols cycles; the bound doubles that.
       const uint64_t blocks = uint64_t(ceil_div(mc, p.AccWords));
       const uint64_t tiles = uint64_t(kt) * ntc * blocks;
+      // OS: each tile takes max(K, 2 Rows - 1) cycles, then the output stage.
+      const uint64_t os_tiles = uint64_t(ceil_div(mc, p.Rows)) * ntc;
       const uint64_t limit =
-          tiles * (uint64_t(std::min(mc, p.AccWords)) + 2 * p.Rows + 2 * p.Cols) + 64 +
-          p.RequantDepth;
+          job.os ? os_tiles * std::max<uint64_t>(job.K, 2 * p.Rows) + 4 * (p.Rows + p.Cols) + 64 +
+                       p.RequantDepth
+                 : tiles * (uint64_t(std::min(mc, p.AccWords)) + 2 * p.Rows + 2 * p.Cols) + 64 +
+                       p.RequantDepth;
       if (!port_.wait_done(limit + 1)) {
         throw std::runtime_error(fmt::format(
             "the engine did not finish a {}x{}x{} command within {} cycles", mc, nc, job.K, limit));
@@ -473,9 +513,11 @@ std::vector<int8_t> HostDriver::run_memory(const GemmJob& job, RunStats& stats) 
   }
   if (err != 0) {
     static const char* const why[] = {"", "", "a tensor leaves the memory or its rows overlap",
-                                      "C overlaps an input tensor"};
+                                      "C overlaps an input tensor",
+                                      "DATAFLOW is output-stationary; memory commands run "
+                                      "weight-stationary"};
     throw CommandRefused(fmt::format("the engine refused a memory command (error {}: {})", err,
-                                     err < 4 ? why[err] : "unknown"));
+                                     err < 5 ? why[err] : "unknown"));
   }
   read_counters(stats, true);
   stats.host_cycles += port_.cycles() - read_start;

@@ -26,6 +26,9 @@ struct GemmJob {
   // word pair: 2 x Rows bytes, K padded with a 0 to 2 x ceil(K / 2), also in memory); PRECISION
   // w4a8.
   quant::Precision precision = quant::Precision::kInt8;
+  // Output-stationary commands (DATAFLOW = OS; host-port commands only): A in the K-major OS
+  // layout, word a_base + mt*K + k holding A[mt*Rows + r][k] in lane r (docs/architecture.md).
+  bool os = false;
 
   // Throws std::invalid_argument. Without `need_data` A, B and the bias may be empty. With
   // `host_port` (host commands) the GEMM must also split into commands that fit the scratchpads
@@ -60,9 +63,11 @@ struct RunStats {
 struct Split {
   int m_rows = 0, n_cols = 0;
 };
-// k: the engine's (packed) K; precision w4a8 takes two A words per K-tile of a row.
+// k: the engine's (packed) K; precision w4a8 takes two A words per K-tile of a row (OS: per beat
+// of a tile of Rows rows); os: output-stationary commands (K * ceil(rows / Rows) A words).
 Split plan_split(const model::TopParams& p, int m, int n, int k,
-                 quant::Precision precision = quant::Precision::kInt8);  // throws when K cannot fit
+                 quant::Precision precision = quant::Precision::kInt8,
+                 bool os = false);  // throws when K cannot fit
 
 // The reference quantized GEMM of the job (quant::gemm_int8).
 std::vector<int8_t> reference_gemm(const GemmJob& job);
@@ -109,6 +114,8 @@ class HostDriver {
   // engine without the mode stores int8 (the register's rule), and that is a one-line error, not a
   // wrong result.
   void set_precision(quant::Precision precision);
+  // Writes DATAFLOW on a build with both dataflows (the others have one: validate() checks it).
+  void set_dataflow(bool os);
   void read_counters(RunStats& stats, bool memory);
 
   HostPort& port_;

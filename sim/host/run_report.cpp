@@ -12,6 +12,11 @@ uint64_t scalesim_ws_cycles(int64_t m, int64_t n, int64_t k, int rows, int cols)
   return kt * nt * uint64_t(2 * rows + cols + m - 2) - 1;
 }
 
+uint64_t scalesim_os_cycles(int64_t m, int64_t n, int64_t k, int rows, int cols) {
+  const uint64_t mt = uint64_t((m + rows - 1) / rows), nt = uint64_t((n + cols - 1) / cols);
+  return mt * nt * uint64_t(k + rows + cols - 2) - 1;
+}
+
 uint64_t RunReport::peak_macs_per_cycle() const {
   return uint64_t(rows) * uint64_t(cols) * uint64_t(quant::macs_per_pe(precision));
 }
@@ -34,6 +39,10 @@ uint64_t RunReport::scalesim_ws_cycles() const {
   return sim::scalesim_ws_cycles(m, n, quant::engine_k(int(k), precision), rows, cols);
 }
 
+uint64_t RunReport::scalesim_os_cycles() const {
+  return sim::scalesim_os_cycles(m, n, quant::engine_k(int(k), precision), rows, cols);
+}
+
 uint64_t RunReport::roofline_cycles() const {
   const model::Counters& e = stats.engine;
   uint64_t r = ideal_cycles();
@@ -47,20 +56,26 @@ std::string RunReport::text() const {
   const model::Counters& e = stats.engine;
   auto pct = [&](uint64_t v) { return e.busy == 0 ? 0.0 : 100.0 * double(v) / double(e.busy); };
   std::string s;
-  s += fmt::format("systolic run: engine {}, array {}x{}{}, GEMM M={} N={} K={}{}, {} rounding",
+  const bool os = dataflow == "os";
+  s += fmt::format("systolic run: engine {}, array {}x{}{}, GEMM M={} N={} K={}{}, {} rounding{}",
                    engine, rows, cols, weight_banks == 1 ? " (single weight bank)" : "", m, n, k,
                    precision == quant::Precision::kInt8
                        ? std::string()
                        : std::string(" ") + quant::precision_name(precision),
-                   rounding);
+                   rounding, os ? ", output-stationary" : "");
   s += seed ? fmt::format(", seed {}\n", *seed) : "\n";
+  if (best_ws_cycles && best_os_cycles) {
+    s += fmt::format("  dataflow              {}   (best of ws {} and os {} cycles)\n", dataflow,
+                     *best_ws_cycles, *best_os_cycles);
+  }
   s += fmt::format("  commands              {}\n", stats.commands);
   s += fmt::format("  cycles                {}   (start to done, summed over commands{})\n", e.busy,
                    stats.memory ? "; memory to memory" : "");
   if (stats.memory) {
     s += fmt::format("    load (DMA in)       {:>10}  {:5.1f} %\n", e.load, pct(e.load));
   }
-  s += fmt::format("    weight-load stall   {:>10}  {:5.1f} %\n", e.wstall, pct(e.wstall));
+  s += fmt::format("    {}   {:>10}  {:5.1f} %\n", os ? "output-chain wait" : "weight-load stall",
+                   e.wstall, pct(e.wstall));
   s += fmt::format("    compute             {:>10}  {:5.1f} %\n", e.compute, pct(e.compute));
   s += fmt::format("    drain               {:>10}  {:5.1f} %\n", e.drain, pct(e.drain));
   s += fmt::format("    output stage        {:>10}  {:5.1f} %\n", e.output, pct(e.output));
@@ -108,6 +123,12 @@ std::string RunReport::text() const {
       "{:.3f} of it)\n",
       scalesim_ws_cycles(), quant::four_bit_weights(precision) ? ", K packed: ceil(K/2)" : "",
       double(e.busy) / double(scalesim_ws_cycles()));
+  if (os) {
+    s += fmt::format(
+        "  SCALE-Sim OS cycles   {}   (ceil(M/R) ceil(N/C) (K + R + C - 2) - 1; ours is {:.3f} "
+        "of it)\n",
+        scalesim_os_cycles(), double(e.busy) / double(scalesim_os_cycles()));
+  }
   if (model_cycles) {
     s += fmt::format("  co-simulation         model {} cycles, RTL {} cycles, {} mismatches\n",
                      *model_cycles, *rtl_cycles, *mismatches);
@@ -162,6 +183,8 @@ nlohmann::json RunReport::cycles_json() const {
           {"utilization", utilization()},
           {"macs_per_cycle", macs_per_cycle()},
           {"scalesim_ws_cycles", scalesim_ws_cycles()},
+          {"scalesim_os_cycles", scalesim_os_cycles()},
+          {"dataflow", dataflow},
           {"traffic", traffic}};
 }
 
@@ -187,6 +210,8 @@ nlohmann::json RunReport::json() const {
     j["matches_reference"] = nullptr;
   }
   if (seed) j["seed"] = *seed;
+  if (best_ws_cycles) j["best_ws_cycles"] = *best_ws_cycles;
+  if (best_os_cycles) j["best_os_cycles"] = *best_os_cycles;
   if (sqnr_db) j["sqnr_db"] = *sqnr_db;
   if (model_cycles) {
     j["model_cycles"] = *model_cycles;

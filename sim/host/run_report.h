@@ -19,9 +19,12 @@ struct RunReport {
   int64_t m = 0, n = 0, k = 0;
   std::string rounding;
   quant::Precision precision = quant::Precision::kInt8;  // 4-bit: two MACs per PE, peak x 2
-  std::optional<uint64_t> seed;                          // random inputs only
-  RunStats stats;            // engine counters summed over commands, host cycles
-  bool timing_only = false;  // no data simulated: matches_reference is not known
+  std::string dataflow = "ws";                           // ws | os: the commands' DATAFLOW
+  // --dataflow best: the cycles of each dataflow (model, timing-only) it chose between.
+  std::optional<uint64_t> best_ws_cycles, best_os_cycles;
+  std::optional<uint64_t> seed;  // random inputs only
+  RunStats stats;                // engine counters summed over commands, host cycles
+  bool timing_only = false;      // no data simulated: matches_reference is not known
   bool matches_reference = false;
   uint64_t mismatched_values = 0;
   std::optional<double> sqnr_db;  // float inputs only
@@ -40,6 +43,7 @@ struct RunReport {
   double macs_per_cycle() const;
   uint64_t scalesim_ws_cycles()
       const;  // ceil(K/R) ceil(N/C) (2R + C + M - 2) - 1 (4-bit: K packed)
+  uint64_t scalesim_os_cycles() const;  // ceil(M/R) ceil(N/C) (K + R + C - 2) - 1
 
   std::string text() const;
   nlohmann::json json() const;
@@ -54,5 +58,7 @@ struct RunReport {
 
 // SCALE-Sim's stall-free weight-stationary cycle count for one GEMM.
 uint64_t scalesim_ws_cycles(int64_t m, int64_t n, int64_t k, int rows, int cols);
+// SCALE-Sim's output-stationary one: ceil(M/R) ceil(N/C) (K + R + C - 2) - 1.
+uint64_t scalesim_os_cycles(int64_t m, int64_t n, int64_t k, int rows, int cols);
 
 }  // namespace systolic::sim

@@ -8,10 +8,10 @@
 
 namespace systolic::sim {
 
-model::TopParams engine_params(int rows, int cols, int weight_banks, int int4) {
+model::TopParams engine_params(int rows, int cols, int weight_banks, int int4, int dataflow) {
   for (const model::TopParams& p : top_rtl_params()) {
     if (p.Rows == rows && p.Cols == cols && p.WeightBanks == weight_banks &&
-        (int4 < 0 || p.Int4 == int4)) {
+        (int4 < 0 || p.Int4 == int4) && (dataflow < 0 || (p.Dataflow & dataflow) != 0)) {
       return p;
     }
   }
@@ -20,6 +20,7 @@ model::TopParams engine_params(int rows, int cols, int weight_banks, int int4) {
   p.Cols = cols;
   p.WeightBanks = weight_banks;
   if (int4 >= 0) p.Int4 = int4;
+  if (dataflow == 2) p.Dataflow = 3;  // both: the model runs either
   p.validate();
   return p;
 }

@@ -15,8 +15,8 @@ namespace {
 template <class V>
 class PeArrayRtlImpl final : public PeArrayRtl {
  public:
-  PeArrayRtlImpl(std::string name, int rows, int cols)
-      : name_(std::move(name)), params_{rows, cols}, dut_(name_.c_str()) {
+  PeArrayRtlImpl(std::string name, int rows, int cols, int dataflow)
+      : name_(std::move(name)), params_{rows, cols, 2, 0, dataflow}, dut_(name_.c_str()) {
     out_.psum_o.assign(cols, 0);
     out_.psum_valid_o.assign(cols, 0);
     reset();
@@ -46,9 +46,12 @@ class PeArrayRtlImpl final : public PeArrayRtl {
       set_bits(dut_.top->a_sel_i, r, 1, in.a_sel_i[r]);
       set_bits(dut_.top->w_load_i, r, 1, in.w_load_i[r]);
     }
-    for (int c = 0; c < params_.Cols; ++c)
+    for (int c = 0; c < params_.Cols; ++c) {
       set_bits(dut_.top->w_row_i, c * 8, 8, uint8_t(in.w_row_i[c]));
+      set_bits(dut_.top->b_i, c * 8, 8, uint8_t(in.b_i[c]));
+    }
     dut_.top->w_bank_i = in.w_bank_i;
+    dut_.top->os_i = in.os_i;
   }
   void sample() {
     for (int c = 0; c < params_.Cols; ++c) {
@@ -65,16 +68,17 @@ class PeArrayRtlImpl final : public PeArrayRtl {
 
 struct Entry {
   const char* name;
-  int rows, cols;
-  std::unique_ptr<PeArrayRtl> (*make)(const char*, int, int);
+  int rows, cols, dataflow;
+  std::unique_ptr<PeArrayRtl> (*make)(const char*, int, int, int);
 };
 
 template <class V>
-std::unique_ptr<PeArrayRtl> make_impl(const char* name, int rows, int cols) {
-  return std::make_unique<PeArrayRtlImpl<V>>(name, rows, cols);
+std::unique_ptr<PeArrayRtl> make_impl(const char* name, int rows, int cols, int dataflow) {
+  return std::make_unique<PeArrayRtlImpl<V>>(name, rows, cols, dataflow);
 }
 
-#define SYSTOLIC_PE_ARRAY_ENTRY(Class, name, Rows, Cols) Entry{name, Rows, Cols, &make_impl<Class>},
+#define SYSTOLIC_PE_ARRAY_ENTRY(Class, name, Rows, Cols, Dataflow) \
+  Entry{name, Rows, Cols, Dataflow, &make_impl<Class>},
 const std::vector<Entry> kEntries = {SYSTOLIC_PE_ARRAY_CONFIGS(SYSTOLIC_PE_ARRAY_ENTRY)};
 #undef SYSTOLIC_PE_ARRAY_ENTRY
 
@@ -88,7 +92,7 @@ std::vector<std::string> pe_array_rtl_configs() {
 
 std::unique_ptr<PeArrayRtl> make_pe_array_rtl(int rows, int cols) {
   for (const Entry& e : kEntries) {
-    if (e.rows == rows && e.cols == cols) return e.make(e.name, rows, cols);
+    if (e.rows == rows && e.cols == cols) return e.make(e.name, rows, cols, e.dataflow);
   }
   throw std::invalid_argument(fmt::format(
       "the RTL was not built for a {}x{} array; built: {}. Add it to the CMake cache variable "

@@ -45,6 +45,7 @@ namespace systolic::sim {
 
 SYSTOLIC_DEFINE_PINS(SYSTOLIC_TOP, Top, TopParams)
 SYSTOLIC_DEFINE_PINS(TILE_CTRL, TileCtrl, TileCtrlParams)
+SYSTOLIC_DEFINE_PINS(OS_CTRL, OsCtrl, OsCtrlParams)
 SYSTOLIC_DEFINE_PINS(SYSTOLIC_REGS, SystolicRegs, SystolicRegsParams)
 SYSTOLIC_DEFINE_PINS(ACC_STAGE, AccStage, AccStageParams)
 SYSTOLIC_DEFINE_PINS(DMA, Dma, DmaParams)

@@ -75,23 +75,29 @@ bool top_rtl_built(const model::TopParams& p) {
   return false;
 }
 
-model::TopParams top_rtl_params(int rows, int cols, int weight_banks, int int4) {
+model::TopParams top_rtl_params(int rows, int cols, int weight_banks, int int4, int dataflow) {
   for (const Entry& e : registry()) {
     if (e.params.Rows == rows && e.params.Cols == cols && e.params.WeightBanks == weight_banks &&
-        (int4 < 0 || e.params.Int4 == int4)) {
+        (int4 < 0 || e.params.Int4 == int4) &&
+        (dataflow < 0 || (e.params.Dataflow & dataflow) != 0)) {
       return e.params;
     }
   }
   // Built on demand when first made (make_rtl_top): the model's parameters of that size.
-  if (rtl_on_demand()) return engine_params(rows, cols, weight_banks, int4);
+  if (rtl_on_demand()) return engine_params(rows, cols, weight_banks, int4, dataflow);
   std::vector<std::string> set;
   if (weight_banks != 2) set.push_back(fmt::format("WeightBanks={}", weight_banks));
   if (int4 == 1) set.push_back("Int4=1");
+  if (dataflow == 2) set.push_back("Dataflow=3");
   const std::string entry =
       fmt::format("{}x{}{}{}", rows, cols, set.empty() ? "" : ":", fmt::join(set, ","));
   std::string with;
   if (weight_banks != 2) with += fmt::format(" with WeightBanks = {}", weight_banks);
   if (int4 == 1) with += with.empty() ? " with 4-bit PEs (Int4 = 1)" : " and 4-bit PEs (Int4 = 1)";
+  if (dataflow == 2) {
+    with += with.empty() ? " with the output-stationary dataflow (Dataflow = 3)"
+                         : " and the output-stationary dataflow (Dataflow = 3)";
+  }
   throw std::invalid_argument(fmt::format("the RTL was not built for a {}x{} array{}; {}", rows,
                                           cols, with,
                                           rtl_build_hint(entry, "SYSTOLIC_RTL_CONFIGS")));

@@ -47,7 +47,9 @@ std::string config_spec(const model::TopParams& p);
 std::string rtl_build_hint(const std::string& entry, const char* var);
 // Parameters of the built configuration rows x cols with this many weight banks (the same error
 // when there is none). int4: 1 needs dual-mode PEs (Int4 = 1), -1 takes either.
-model::TopParams top_rtl_params(int rows, int cols, int weight_banks = 2, int int4 = -1);
+// dataflow: 1 needs weight-stationary (Dataflow 1 or 3), 2 output-stationary (2 or 3), -1 either.
+model::TopParams top_rtl_params(int rows, int cols, int weight_banks = 2, int int4 = -1,
+                                int dataflow = -1);
 
 // The RTL engine: a verilated configuration behind the host port.
 class RtlPort final : public HostPort {

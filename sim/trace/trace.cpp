@@ -125,6 +125,17 @@ std::vector<TraceSignal> trace_signals(const model::TopParams& p, const TraceOpt
       {kTop + ".u_array.psum_valid_o", p.Cols},
   };
   s.insert(s.end(), inside.begin(), inside.end());
+  if (p.Dataflow >= 2) {  // output-stationary: the array's B and mode, os_ctrl's issues
+    const std::vector<TraceSignal> os = {
+        {kTop + ".u_array.os_i", 1},
+        {kTop + ".u_array.b_i", p.Cols * 8},
+        {kTop + ".g_os.u_os_ctrl.busy_q", 1},
+        {kTop + ".g_os.u_os_ctrl.x_issue_o", 1},
+        {kTop + ".g_os.u_os_ctrl.x_first_o", 1},
+        {kTop + ".g_os.u_os_ctrl.o_issue_o", 1},
+    };
+    s.insert(s.end(), os.begin(), os.end());
+  }
   for (int r = 0; r < p.Rows; ++r) {
     for (int c = 0; c < p.Cols; ++c) {
       if (!o.pe_traced(p, r, c)) continue;
@@ -141,6 +152,7 @@ std::vector<TraceSignal> trace_signals(const model::TopParams& p, const TraceOpt
                              {"w1_q", 8}}) {
         s.push_back({n + "." + leaf, w});
       }
+      if (p.Dataflow >= 2) s.push_back({n + ".g_os.o_q", 32});
     }
   }
   return s;
@@ -294,6 +306,10 @@ std::vector<std::pair<int, std::string>> rtl_dumpvars(const model::TopParams& p,
   for (const char* sub : {"u_regs", "u_ctrl", "u_skew", "u_deskew", "u_acc", spad_a, "u_spad_b",
                           "u_spad_c", "u_spad_bias", "u_spad_m0", "u_spad_shift"}) {
     d.emplace_back(99, top + "." + sub);
+  }
+  if (p.Dataflow >= 2) {
+    d.emplace_back(99, top + ".g_os.u_os_ctrl");
+    d.emplace_back(99, top + ".g_bskew.u_bskew");
   }
   if (o.all_pes(p)) {
     d.emplace_back(99, top + ".u_array");

@@ -11,6 +11,7 @@ model::PeArrayParams pe_params(const model::TopParams& p) {
   q.Cols = p.Cols;
   q.WeightBanks = p.WeightBanks;
   q.Int4 = p.Int4;
+  q.Dataflow = p.Dataflow;
   return q;
 }
 
@@ -35,7 +36,7 @@ std::vector<uint32_t> pack(int n, int bits, F field) {
 bool same_inputs(const model::PeArrayIn& a, const model::PeArrayIn& b) {
   return a.w_bank_i == b.w_bank_i && a.prec_i == b.prec_i && a.a_i == b.a_i &&
          a.a_valid_i == b.a_valid_i && a.a_sel_i == b.a_sel_i && a.w_load_i == b.w_load_i &&
-         a.w_row_i == b.w_row_i;
+         a.w_row_i == b.w_row_i && a.os_i == b.os_i && a.b_i == b.b_i;
 }
 
 }  // namespace
@@ -62,7 +63,7 @@ void ModelTracer::on_reset(const model::SystolicTop&) {
   ld_row_ = ld_nv_ = 0;
   std::fill(b_rd_.begin(), b_rd_.end(), 0);
   sl_valid_ = sl_bank_ = false;
-  sl_kv_ = 0;
+  sl_kv_ = sl_nv_ = 0;
   std::fill(a_rd_.begin(), a_rd_.end(), 0);
   hist_.clear();
   last_ain_.reset();
@@ -96,6 +97,8 @@ void ModelTracer::cycle(const model::SystolicTop& top, const model::TopIn& in,
   const int64_t T = int64_t(time_);
   const model::TileCtrlOut& co = top.ctrl().out();  // tile_ctrl's outputs in this cycle
   const model::TileCtrlRegs& cr = top.ctrl().regs();
+  const model::OsCtrlOut& oo = top.os_ctrl().out();  // os_ctrl's (Dataflow >= 2)
+  const bool os = top.os_mode();
 
   // This cycle's history entry: input_skew's inputs and the array's bottom row.
   Hist h;
@@ -104,6 +107,10 @@ void ModelTracer::cycle(const model::SystolicTop& top, const model::TopIn& in,
   h.lanes.assign(size_t(R), 0);
   for (int r = 0; r < R; ++r) {
     if (sl_valid_ && r < sl_kv_) h.lanes[size_t(r)] = a_rd_[size_t(r)];
+  }
+  h.blanes.assign(size_t(C), 0);
+  for (int c = 0; c < C && os; ++c) {
+    if (sl_valid_ && c < sl_nv_) h.blanes[size_t(c)] = b_rd_[size_t(c)];
   }
   h.psum = shadow_.out().psum_o;
   hist_.push_back(std::move(h));
@@ -118,6 +125,11 @@ void ModelTracer::cycle(const model::SystolicTop& top, const model::TopIn& in,
       ain.a_sel_i[size_t(r)] = hr->sel;
     }
     ain.w_load_i[size_t(r)] = ld_valid_ && ld_row_ == r;
+  }
+  // OS: the B skew delays column c by c cycles.
+  ain.os_i = os;
+  for (int c = 0; c < C; ++c) {
+    if (const Hist* hc = hist(T - c)) ain.b_i[size_t(c)] = hc->blanes[size_t(c)];
   }
   ain.w_bank_i = ld_bank_;
   // The command's PRECISION, as systolic_top drives pe_array's prec_i.
@@ -164,6 +176,14 @@ void ModelTracer::cycle(const model::SystolicTop& top, const model::TopIn& in,
     put_words(pack(C, 8, [&](int c) { return uint8_t(ain.w_row_i[size_t(c)]); }));
     put_words(pack(C, 32, [&](int c) { return uint32_t(shadow_.out().psum_o[size_t(c)]); }));
     put_words(pack(C, 1, [&](int c) { return shadow_.out().psum_valid_o[size_t(c)]; }));
+    if (p_.Dataflow >= 2) {
+      put(ain.os_i);
+      put_words(pack(C, 8, [&](int c) { return uint8_t(ain.b_i[size_t(c)]); }));
+      put(top.os_ctrl().regs().busy_q);
+      put(oo.x_issue_o);
+      put(oo.x_first_o);
+      put(oo.o_issue_o);
+    }
     for (auto [r, c] : pes_) {
       const model::MacPe& pe = shadow_.pe(r, c);
       if (c == 0) {
@@ -182,6 +202,7 @@ void ModelTracer::cycle(const model::SystolicTop& top, const model::TopIn& in,
       put(uint32_t(pe.psum_o));
       put(uint8_t(pe.w[0]));
       put(uint8_t(pe.w[1]));
+      if (p_.Dataflow >= 2) put(uint32_t(pe.o_o));
     }
     wave_.dump(uint64_t(T));
   }
@@ -206,20 +227,31 @@ void ModelTracer::cycle(const model::SystolicTop& top, const model::TopIn& in,
       for (int c = 0; c < C; ++c) b_rd_[size_t(c)] = w ? w[c] : 0;
     }
   }
-  sl_valid_ = co.s_issue_o;
-  if (co.s_issue_o) {
-    sl_bank_ = co.s_bank_o;
-    sl_kv_ = int(co.s_kv_o);
+  // OS: os_ctrl's beats read A and B (the B word into the B skew), a_sel is the beat's first.
+  const bool s_issue = os ? oo.x_issue_o : co.s_issue_o;
+  const uint64_t s_addr = os ? oo.x_aaddr_o : co.s_addr_o;
+  sl_valid_ = s_issue;
+  if (os) {
+    sl_bank_ = oo.x_first_o;
+    if (s_issue) {
+      sl_nv_ = int(oo.x_nv_o);
+      const int8_t* w = top.spad_b().word(oo.x_baddr_o);
+      for (int c = 0; c < C; ++c) b_rd_[size_t(c)] = w ? w[c] : 0;
+    }
+  }
+  if (s_issue) {
+    if (!os) sl_bank_ = co.s_bank_o;
+    sl_kv_ = int(os ? oo.x_mv_o : co.s_kv_o);
     if (top.regs().regs().precision_q == uint32_t(iface::kPrecW4a8)) {
       // The A word pair (rtl/systolic_top.sv): lane r holds the pair's bytes 2r and 2r + 1.
-      const uint64_t pair = top.w4a8_pair(co.s_addr_o);
+      const uint64_t pair = top.w4a8_pair(s_addr);
       auto byte = [&](int i) -> uint16_t {
         const int8_t* w = top.spad_a().word(2 * pair + uint64_t(i / R));
         return w ? uint8_t(w[i % R]) : 0;
       };
       for (int r = 0; r < R; ++r) a_rd_[size_t(r)] = uint16_t(byte(2 * r) | byte(2 * r + 1) << 8);
     } else {
-      const int8_t* w = top.spad_a().word(co.s_addr_o);
+      const int8_t* w = top.spad_a().word(s_addr);
       for (int r = 0; r < R; ++r) a_rd_[size_t(r)] = w ? uint8_t(w[r]) : 0;
     }
   }

@@ -44,6 +44,7 @@ class ModelTracer final : public model::TopObserver {
   struct Hist {  // per cycle, for the delay lines
     bool valid = false, sel = false;
     std::vector<uint16_t> lanes;  // input_skew's lane_a (zero when invalid or r >= kv)
+    std::vector<int8_t> blanes;   // OS: the B skew's lane_a (zero when invalid or c >= nv)
     std::vector<int32_t> psum;    // pe_array psum_o in this cycle
   };
   // Cycle `time_`: draw it (in the window) and, unless `last`, clock the shadow and the stage
@@ -67,7 +68,7 @@ class ModelTracer final : public model::TopObserver {
   int ld_row_ = 0, ld_nv_ = 0;
   std::vector<int8_t> b_rd_;  // u_spad_b rd_data: the B word read
   bool sl_valid_ = false, sl_bank_ = false;
-  int sl_kv_ = 0;
+  int sl_kv_ = 0, sl_nv_ = 0;   // sl_nv_: OS, the beat's valid B lanes
   std::vector<uint16_t> a_rd_;  // input_skew's a_i: the A word (w4a8: word pair) read, per lane
   std::deque<Hist> hist_;       // hist_.back() is cycle time_
 };
