@@ -66,6 +66,11 @@ add_test(NAME icarus_tb_pe_array_w4a8
     ${CMAKE_CURRENT_BINARY_DIR}/tb_pe_array_w4a8 -P tb_pe_array.Int4=1 -P tb_pe_array.Prec=1)
 set_tests_properties(icarus_tb_pe_array_dual_int8 icarus_tb_pe_array_w4a4 icarus_tb_pe_array_w4a8
   PROPERTIES TIMEOUT 300 LABELS "rtl;icarus")
+# The engine with both dataflows: every command above, then output-stationary ones.
+add_test(NAME icarus_tb_systolic_top_os
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/run_icarus_tb.sh tb_systolic_top
+    ${CMAKE_CURRENT_BINARY_DIR}/tb_systolic_top_os -P tb_systolic_top.Dataflow=3)
+set_tests_properties(icarus_tb_systolic_top_os PROPERTIES TIMEOUT 300 LABELS "rtl;icarus")
 # Output-stationary arrays: both dataflows (os_i = 1) and OS-only.
 add_test(NAME icarus_tb_pe_array_os
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/run_icarus_tb.sh tb_pe_array_os

@@ -29,6 +29,10 @@
 //     regions / words / lanes, writes ignored while busy (registers, A, C, start), A reads 0 while
 //     busy, a C read in the cycle of the engine write returns the old value, commands
 //     without tiles (M = 0, N = 0, K = 0: busy for cycle 0 only).
+// With Dataflow = 3 (-P tb_systolic_top.Dataflow=3) three output-stationary commands follow
+// (DATAFLOW = 1, A loaded K-major: word a_base + mt*K + k, lane m mod Rows, junk in the lanes of
+// rows >= M): every C element, and CYC_BUSY, the phases and MACS against the OS schedule of
+// docs/architecture.md ("Output-stationary schedule"), computed here.
 // Ends with "tb_systolic_top: N passed, 0 failed" and $finish, or $fatal.
 `timescale 1ns / 1ps
 
@@ -36,7 +40,8 @@ module tb_systolic_top #(
   parameter int Rows         = 4,  // 2..8 (the commands below are sized for these)
   parameter int Cols         = 4,  // 2..8
   parameter int RequantDepth = 3,
-  parameter int WeightBanks  = 2   // 1: every tile's load waits for the previous tile's stream
+  parameter int WeightBanks  = 2,  // 1: every tile's load waits for the previous tile's stream
+  parameter int Dataflow     = 1   // 3: also output-stationary commands at the end
 );
 
   localparam int AWords   = 64;
@@ -74,7 +79,8 @@ module tb_systolic_top #(
     .QWords      (QWords),
     .AccWords    (AccWords),
     .RequantDepth(RequantDepth),
-    .WeightBanks (WeightBanks)
+    .WeightBanks (WeightBanks),
+    .Dataflow    (Dataflow)
   ) dut (
     .clk_i        (clk),
     .rst_ni       (rst_n),
@@ -574,6 +580,39 @@ module tb_systolic_top #(
   endtask
 
   // Start (at the current cycle), then wait for done_o; probes() runs while busy.
+  // An output-stationary command (Dataflow = 3): the operands of setup_command with A K-major, the
+  // cycles of the OS schedule: T = max(K, 2 Rows - 1), MT*NT tiles, busy MT*NT*T + 2 mv_last +
+  // Cols + RequantDepth.
+  task automatic os_command(input int m, input int n, input int k, input int ab, input int bb,
+                            input int cb, input int qb, input int rnd);
+    int per, mt_n, mv_last;
+    setup_command(m, n, k, ab, bb, cb, qb, rnd);
+    host_write(reg_addr(systolic_pkg::RegDataflow), 1);
+    expect_read(reg_addr(systolic_pkg::RegDataflow), 1, "DATAFLOW keeps OS");
+    load_command;
+    mt_n = ceil_div(m, Rows);
+    for (int mt = 0; mt < mt_n; mt++)
+      for (int kk = 0; kk < k; kk++)
+        for (int l = 0; l < Rows; l++)
+          host_write(haddr(1, ab + mt * k + kk, l),
+                     (mt * Rows + l < m) ? a_val[mt*Rows+l][kk] : Junk + l);
+    fill_c;
+    per         = max2(k, 2 * Rows - 1);
+    tiles       = mt_n * cnt_n;
+    mv_last     = m - (mt_n - 1) * Rows;
+    busy_len    = tiles * per + 2 * mv_last + Cols + RequantDepth;
+    exp_compute = tiles * k;
+    exp_wstall  = (tiles - 1) * (per - k);
+    exp_output  = RequantDepth + 1;
+    exp_drain   = busy_len - exp_compute - exp_wstall - exp_output;
+    c0 = cyc + 1;
+    host_write(reg_addr(RegCtrl), 32'h1);
+    finish_command;
+    check_counters;
+    check_c;
+    host_write(reg_addr(systolic_pkg::RegDataflow), 0);
+  endtask
+
   task automatic start_command;
     int pulses_before;
     build_schedule;
@@ -768,7 +807,17 @@ module tb_systolic_top #(
     memory_command(7, 9, 13);
     memory_command(5, 6, 40);
 
-    if (done_pulses != 12) fail($sformatf("%0d done_o pulses in total, expected 12", done_pulses));
+    // ---- Output-stationary commands (Dataflow = 3): K below 2 Rows - 1 (the tiles wait for the
+    // output chain), M, N and K remainders, K = 1 ----
+    if (Dataflow == 3) begin
+      os_command(5, 7, 6, 3, 5, 7, 1, 0);
+      os_command(2 * Rows + 1, 2 * Cols + 1, 2 * Rows + 3, 0, 2, 9, 2, 1);
+      os_command(Rows, Cols, 1, 4, 0, 1, 0, 0);
+    end
+    if (done_pulses != 12 + (Dataflow == 3 ? 3 : 0)) begin
+      fail($sformatf("%0d done_o pulses in total, expected %0d", done_pulses,
+                     12 + (Dataflow == 3 ? 3 : 0)));
+    end
     if (failed != 0) $fatal(1, "tb_systolic_top: %0d passed, %0d failed", passed, failed);
     $display("tb_systolic_top: %0d passed, 0 failed", passed);
     $finish;

@@ -71,6 +71,30 @@ for l4, l8 in zip(j["layers"], j8["layers"]):
     assert l4["cycles"] <= l8["cycles"] and 8 < l4["sqnr_db"] < l8["sqnr_db"], (l4, l8)
 ' "$tmp/r4.json" "$tmp/q4.json" "$tmp/r.json"
 
+# --- output-stationary: the same predictions; best per layer says which ran ---------------------
+run "" infer "$M" --inputs "$D/test_x.npy" --labels "$D/test_y.npy" --engine model --limit 60 \
+  --dataflow os --json "$tmp/ros.json" --qparams "$tmp/q.json"
+report "OS digits run" $([ "$rc" -eq 0 ] || echo "exit $rc")
+run "" infer "$M" --inputs "$D/test_x.npy" --labels "$D/test_y.npy" --engine model --limit 60 \
+  --dataflow best --json "$tmp/rbest.json" --qparams "$tmp/q.json"
+report "best digits run" $([ "$rc" -eq 0 ] || echo "exit $rc")
+check "OS and best: same predictions, each layer's dataflow, best's cycles the fewer" $PY -c '
+import json, sys
+ws, os_, best = (json.load(open(p)) for p in sys.argv[1:4])
+assert os_["dataflow"] == "os" and best["dataflow"] == "best"
+for k in ("int8_top1", "argmax_agreement", "mismatches"):
+    assert ws[k] == os_[k] == best[k], k
+assert all(l["dataflow"] == "os" for l in os_["layers"]) and all(l["dataflow"] == "ws" for l in ws["layers"])
+for lw, lo, lb in zip(ws["layers"], os_["layers"], best["layers"]):
+    assert lb["cycles"] == min(lw["cycles"], lo["cycles"]), (lw["cycles"], lo["cycles"], lb["cycles"])
+    assert lb["dataflow"] == ("os" if lo["cycles"] < lw["cycles"] else "ws"), lb
+' "$tmp/r.json" "$tmp/ros.json" "$tmp/rbest.json"
+# The RTL in lockstep with the model, output-stationary (the 4x4 build with both dataflows).
+run "" infer "$M" --inputs "$D/test_x.npy" --engine cosim --rows 4 --cols 4 --limit 2 \
+  --dataflow os --json "$tmp/rcos.json"
+report "OS digits on cosim" $([ "$rc" -eq 0 ] || echo "exit $rc") \
+  $($PY -c 'import json,sys; j=json.load(open(sys.argv[1])); sys.exit(not (j["mismatches"] == 0 and all(l["dataflow"] == "os" for l in j["layers"])))' "$tmp/rcos.json" || echo "mismatches or dataflow")
+
 # --- --dump, re-checked outside the project ----------------------------------------------------
 run "" infer "$M" --inputs "$D/test_x.npy" --engine model --limit 4 --dump "$tmp/dump" --dump-index 3
 report "dump" $([ "$rc" -eq 0 ] || echo "exit $rc")

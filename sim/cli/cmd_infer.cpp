@@ -8,9 +8,11 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "cli_util.h"
@@ -40,6 +42,7 @@ struct InferOpts {
   int rows = 16, cols = 16;
   std::string rounding = "double";
   std::string precision = "int8";
+  std::string dataflow = "ws";  // ws | os | best (per layer)
   int calibration = 100;
   std::string qparams, json_path, dump_dir;
   int dump_index = 0;
@@ -58,6 +61,7 @@ struct LayerAcc {
   model::Counters engine;
   uint64_t commands = 0;
   double ref2 = 0, err2 = 0;  // SQNR sums against the float layer
+  bool os = false;            // the layer ran output-stationary
 };
 
 std::vector<std::vector<float>> load_inputs(const InferOpts& o, const infer::Graph& g) {
@@ -240,10 +244,21 @@ void infer_run(const InferOpts& o) {
   model::TopParams params;
   try {
     // w4a8 and w4a4 run on dual-mode PEs (Int4 = 1).
-    params = o.engine == "model" ? sim::engine_params(o.rows, o.cols, 2, four ? 1 : -1)
-                                 : sim::top_rtl_params(o.rows, o.cols, 2, four ? 1 : -1);
+    const int df = o.dataflow == "ws" ? 1 : 2;  // os and best need OS in the build
+    params = o.engine == "model" ? sim::engine_params(o.rows, o.cols, 2, four ? 1 : -1, df)
+                                 : sim::top_rtl_params(o.rows, o.cols, 2, four ? 1 : -1, df);
   } catch (const std::invalid_argument& e) {
     throw UserError(e.what());
+  }
+  if (o.dataflow != "ws" && o.dram.on) {
+    throw UserError("--dram: memory commands run weight-stationary only; drop --dataflow " +
+                    o.dataflow);
+  }
+  if (o.dataflow == "best" && params.Dataflow != 3) {
+    throw UserError(fmt::format(
+        "--dataflow best needs a build with both dataflows (Dataflow = 3); the {}x{} build has "
+        "Dataflow = {}",
+        o.rows, o.cols, params.Dataflow));
   }
   const model::EnergyTable table = [&] {
     try {
@@ -300,7 +315,24 @@ void infer_run(const InferOpts& o) {
   sim::HostDriver drv(dport ? static_cast<sim::HostPort&>(*dport) : *port);
   if (dram) drv.set_memory(dram.get());
   uint64_t ref_mismatches = 0;
-  const infer::GemmRunner gemm = [&](const sim::GemmJob& job, sim::RunStats& st) {
+  // The dataflow of each GEMM shape: fixed, or (best) the one with fewer cycles on the model,
+  // decided once per shape.
+  std::map<std::tuple<int, int, int>, bool> os_of;
+  const auto choose = [&](const sim::GemmJob& job) {
+    if (o.dataflow != "best") return o.dataflow == "os";
+    const auto key = std::make_tuple(job.M, job.N, job.K);
+    if (auto it = os_of.find(key); it != os_of.end()) return it->second;
+    bool os = false;
+    try {
+      os = sim::model_cycles(params, job, true) < sim::model_cycles(params, job, false);
+    } catch (const std::invalid_argument&) {
+      // OS cannot hold this layer's A (K beyond AWords): weight-stationary
+    }
+    return os_of[key] = os;
+  };
+  const infer::GemmRunner gemm = [&](const sim::GemmJob& in, sim::RunStats& st) {
+    sim::GemmJob job = in;
+    job.os = choose(in);
     std::vector<int8_t> c = drv.run(job, st);
     const std::vector<int8_t> ref = sim::reference_gemm(job);
     for (size_t i = 0; i < c.size(); ++i) ref_mismatches += c[i] != ref[i];
@@ -325,6 +357,7 @@ void infer_run(const InferOpts& o) {
         a.n = g.nodes[size_t(io.node)].n;
         a.k = io.jobs[0].K;
         a.groups = int(io.jobs.size());
+        a.os = choose(io.jobs[0]);
         a.engine += io.stats.engine;
         a.commands += uint64_t(io.stats.commands);
         if (!o.dump_dir.empty() && int(idx) == o.dump_index) dump.push_back(io);
@@ -371,6 +404,7 @@ void infer_run(const InferOpts& o) {
   j["cols"] = o.cols;
   j["rounding"] = q::to_string(mode);
   j["precision"] = o.precision;
+  j["dataflow"] = o.dataflow;
   j["inputs"] = done;
   j["mismatches"] = mismatches;
   uint64_t cycles = 0, macs = 0, dram_bytes = 0;
@@ -398,6 +432,7 @@ void infer_run(const InferOpts& o) {
     l["N"] = a.n;
     l["K"] = a.k;
     l["groups"] = a.groups;
+    l["dataflow"] = a.os ? "os" : "ws";
     l["cycles"] = cyc;
     l["cycles_by_phase"] = {{"weight_load_stall", uint64_t(double(a.engine.wstall) * per)},
                             {"compute", uint64_t(double(a.engine.compute) * per)},
@@ -559,6 +594,11 @@ void add_infer_command(CLI::App& app) {
                   "activations): the 4-bit modes make two MACs per PE on dual-mode PEs")
       ->capture_default_str()
       ->check(CLI::IsMember({"int8", "w4a8", "w4a4"}));
+  cmd->add_option("--dataflow", o.dataflow,
+                  "ws | os (output-stationary: a build with Dataflow = 2 or 3) | best (per layer, "
+                  "the one with fewer cycles on the model; each layer's JSON says which)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"ws", "os", "best"}));
   cmd->add_option("--calibration", o.calibration, "Calibrate activations on the first N inputs")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000000));

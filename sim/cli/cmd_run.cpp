@@ -260,19 +260,6 @@ std::string mismatch_waves(const CliContext& ctx, uint64_t cycle) {
   return fmt::format("; waves of cycles {}..{}: gtkwave {}", from, cycle + 10, gtkw);
 }
 
-// The engine's cycles for `job` in one dataflow: the model, timing-only, with both dataflows.
-uint64_t model_cycles(model::TopParams p, sim::GemmJob job, bool os) {
-  p.Dataflow = 3;
-  sim::ModelPort port(p);
-  port.top().set_compute_data(false);
-  sim::HostDriver drv(port);
-  drv.set_timing_only(true);
-  job.os = os;
-  sim::RunStats st;
-  drv.run(job, st);
-  return st.engine.busy;
-}
-
 void run(const RunOpts& o, const CliContext& ctx) {
   const q::Rounding mode = q::parse_rounding(o.rounding);
   if (o.dataflow != "ws" && o.dram.on) {
@@ -347,7 +334,7 @@ void run(const RunOpts& o, const CliContext& ctx) {
     std::string why;
     for (const bool os : {false, true}) {
       try {
-        (os ? rep.best_os_cycles : rep.best_ws_cycles) = model_cycles(params, job, os);
+        (os ? rep.best_os_cycles : rep.best_ws_cycles) = sim::model_cycles(params, job, os);
       } catch (const std::invalid_argument& e) {
         why = e.what();
       }

@@ -162,6 +162,18 @@ Split plan_split(const model::TopParams& p, int m, int n, int k, quant::Precisio
   return {rows, std::min(n, nt * p.Cols)};
 }
 
+uint64_t model_cycles(model::TopParams p, GemmJob job, bool os) {
+  p.Dataflow = 3;
+  ModelPort port(p);
+  port.top().set_compute_data(false);
+  HostDriver drv(port);
+  drv.set_timing_only(true);
+  job.os = os;
+  RunStats st;
+  drv.run(job, st);
+  return st.engine.busy;
+}
+
 std::vector<int8_t> reference_gemm(const GemmJob& j) {
   return quant::gemm_int8(j.a, j.b, j.bias, j.M, j.N, j.K, j.q);
 }

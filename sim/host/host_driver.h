@@ -69,6 +69,11 @@ Split plan_split(const model::TopParams& p, int m, int n, int k,
                  quant::Precision precision = quant::Precision::kInt8,
                  bool os = false);  // throws when K cannot fit
 
+// The cycles (CYC_BUSY summed over commands) of `job` in one dataflow (os) on the model engine,
+// timing-only, with these parameters and both dataflows (Dataflow = 3): what `--dataflow best`
+// compares. Throws std::invalid_argument when the job cannot run so.
+uint64_t model_cycles(model::TopParams p, GemmJob job, bool os);
+
 // The reference quantized GEMM of the job (quant::gemm_int8).
 std::vector<int8_t> reference_gemm(const GemmJob& job);
 
