@@ -676,19 +676,22 @@ def scalesim_dram(topo, recs):
 def soak_configs():
     """50 systolic_top configurations (SYSTOLIC_RTL_CONFIGS entries) for the soak benchmark: half
     of them with dual-mode PEs (Int4=1), on which the soak runs a third of its GEMMs in w4a4 and
-    a third of the host-port rest in w4a8."""
+    a third of the host-port rest in w4a8; 9 with both dataflows (Dataflow=3: half of their
+    host-port GEMMs output-stationary) and 5 output-stationary only (Dataflow=2: every GEMM)."""
     dims = [(2, 2), (2, 3), (3, 2), (3, 3), (4, 4), (2, 8), (8, 2), (4, 6), (6, 4), (5, 7),
             (7, 5), (8, 8), (3, 8), (8, 3), (4, 16), (16, 4), (6, 6), (12, 12), (16, 16),
             (2, 16), (16, 2), (5, 5), (7, 7), (4, 12), (12, 4)]
     out = []
     for i, (r, c) in enumerate(dims):
         common = f"RequantDepth={1 + i % 5},MemBytesLog2={3 + i % 4},Int4={i % 2}"
-        out.append(f"{r}x{c}:WeightBanks={1 + i % 2},{common}")
+        both = ",Dataflow=3" if i % 3 == 0 else ""
+        out.append(f"{r}x{c}:WeightBanks={1 + i % 2},{common}{both}")
         # Small: A of 24 rows of K = 4 Rows, B of 3 N tiles of K = 6 Rows, C of 16 rows, a few
         # Q words and accumulator rows, so that GEMMs of tens of rows split.
         out.append(f"{r}x{c}:WeightBanks={2 - i % 2},RequantDepth={1 + (i + 2) % 5},"
                    f"MemBytesLog2={3 + (i + 1) % 4},AWords={24 * 4},BWords={3 * 6 * r},"
-                   f"CWords={16 * 2},QWords={1 + i % 3},AccWords={2 + i % 9},Int4={1 - i % 2}")
+                   f"CWords={16 * 2},QWords={1 + i % 3},AccWords={2 + i % 9},Int4={1 - i % 2}"
+                   + (",Dataflow=2" if i % 5 == 2 else ""))
     return out
 
 
@@ -721,11 +724,12 @@ def soak_bench():
             j = json.load(f)
     print("### Soak: model and RTL in lockstep, C against the soak's own reference\n")
     print("| GEMMs | configurations | with several commands | memory commands | w4a4 | w4a8 "
-          "| refused | simulated cycles | mismatches | soak time | build of build-soak |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+          "| output-stationary | refused | simulated cycles | mismatches | soak time "
+          "| build of build-soak |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     print(f"| {j['gemms']:,} | {j['configurations']} | {j['multi_command_gemms']:,} "
           f"| {j['memory_command_gemms']:,} | {j['w4a4_gemms']:,} | {j['w4a8_gemms']:,} "
-          f"| {j['refused']} "
+          f"| {j['os_gemms']:,} | {j['refused']} "
           f"| {j['cycles']:,} "
           f"| {j['mismatches']} | {secs / 60:.1f} min | "
           f"{f'{build_s / 60:.1f} min' if build else 'not in this run'} |")

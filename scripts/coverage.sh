@@ -22,7 +22,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${SYSTOLIC_COVERAGE_BUILD:-$root/build-cov}
 do_build=1
 if [ "${1:-}" = "--no-build" ]; then do_build=0; shift; fi
-rtl_tests=(test_requant test_pe_array test_tile_ctrl test_systolic_regs test_acc_stage test_dma_unit
+rtl_tests=(test_requant test_pe_array test_tile_ctrl test_os_ctrl test_systolic_regs test_acc_stage test_dma_unit
            test_dma test_engine_rtl test_cosim test_assertions)
 targets=()
 ctest_sel=()

@@ -167,13 +167,21 @@ Draw draw(uint64_t seed, const std::vector<model::TopParams>& params,
     }
   }
   // Output-stationary: every host-port GEMM of an OS-only build, half of them with both
-  // dataflows (Dataflow 3), when its K-major A tiles fit. Drawn last, as above.
+  // dataflows (Dataflow 3), when its K-major A tiles fit. Drawn last, as above. An OS-only build
+  // runs nothing else: there K shrinks (A and B redrawn) until a tile fits.
   if (!d.memory && d.p.Dataflow >= 2 && (d.p.Dataflow == 2 || uniform(g, 0, 1) == 0)) {
-    try {
-      sim::plan_split(d.p, d.M, d.N, q::engine_k(d.K, d.precision), d.precision, true);
-      d.os = true;
-    } catch (const std::invalid_argument&) {
-      // stays weight-stationary
+    for (;;) {
+      try {
+        sim::plan_split(d.p, d.M, d.N, q::engine_k(d.K, d.precision), d.precision, true);
+        d.os = true;
+        break;
+      } catch (const std::invalid_argument&) {
+        if (d.p.Dataflow != 2 || d.K == 1) break;  // both: stays weight-stationary
+        d.K = std::max(1, d.K / 2);
+        d.a.resize(size_t(d.M) * d.K);
+        d.b.resize(size_t(d.K) * d.N);
+        d.bias.resize(size_t(d.N));
+      }
     }
   }
   return d;
