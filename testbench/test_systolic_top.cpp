@@ -34,6 +34,19 @@ void check_run(const TopParams& p, const GemmJob& job) {
   t::run_and_check(port, job);
 }
 
+// M x N x K = 140000 of 127s: every int32 sum (127 * 127 * K > 2^31) wraps.
+GemmJob wrap_job(int m, int n) {
+  GemmJob job;
+  job.M = m;
+  job.N = n;
+  job.K = 140000;
+  job.a.assign(size_t(job.M) * job.K, 127);
+  job.b.assign(size_t(job.K) * job.N, 127);
+  job.q.m0 = {1 << 30};
+  job.q.shift = {-20};
+  return job;
+}
+
 }  // namespace
 
 TEST_CASE("engine model: one tile takes M + Rows + Cols + RequantDepth + 1 cycles",
@@ -119,14 +132,7 @@ TEST_CASE("engine model: K large enough that int32 wraps", "[top][model]") {
   TopParams p = small(8, 8);
   p.BWords = 1 << 18;
   p.AWords = 1 << 15;
-  GemmJob job;
-  job.M = 2;
-  job.N = 3;
-  job.K = 140000;  // 127 * 127 * K > 2^31
-  job.a.assign(size_t(job.M) * job.K, 127);
-  job.b.assign(size_t(job.K) * job.N, 127);
-  job.q.m0 = {1 << 30};
-  job.q.shift = {-20};
+  const GemmJob job = wrap_job(2, 3);
   check_run(p, job);
   const std::vector<int8_t> col(job.K, 127);
   const int32_t acc = systolic::quant::gemm_acc(col, col, 1, 1, job.K)[0];
@@ -425,14 +431,7 @@ TEST_CASE("engine model: output-stationary, K large enough that int32 wraps", "[
   TopParams p = both(8, 8);
   p.BWords = 1 << 18;
   p.AWords = 1 << 18;
-  GemmJob job;
-  job.M = 9;  // two M-tiles: the second one starts K words further in A
-  job.N = 3;
-  job.K = 140000;  // 127 * 127 * K > 2^31
-  job.a.assign(size_t(job.M) * job.K, 127);
-  job.b.assign(size_t(job.K) * job.N, 127);
-  job.q.m0 = {1 << 30};
-  job.q.shift = {-20};
+  GemmJob job = wrap_job(9, 3);  // two M-tiles: the second one starts K words further in A
   job.os = true;
   check_run(p, job);
 }
