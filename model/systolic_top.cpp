@@ -24,6 +24,7 @@ SystolicTop::SystolicTop(const TopParams& p)
       q_next_(iface::acc_stage_params(p)),
       out_(p) {
   c_rd_next_.assign(size_t(p.Cols), 0);
+  os_sum_.assign(size_t(p.Cols), 0);
   slots_.resize(size_t(p.Rows + p.Cols + 1));
   for (Slot& s : slots_) s.psum.assign(size_t(p.Cols), 0);
   reset();
@@ -150,7 +151,8 @@ void SystolicTop::os_issue() {
   if (tail >= slots_.size()) tail -= slots_.size();
   Slot& s = slots_[tail];
   s.due = cycle_ + uint64_t(p_.Rows + p_.Cols);
-  std::vector<uint32_t> sum(size_t(p_.Cols), 0);
+  std::vector<uint32_t>& sum = os_sum_;
+  std::fill(sum.begin(), sum.end(), 0u);
   const int nv = int(os_.out().o_nv_o);
   const auto prec = uint8_t(regs_.regs().precision_q);
   const bool w4a8 = p_.Int4 == 1 && prec == uint8_t(iface::kPrecW4a8);

@@ -137,6 +137,7 @@ class SystolicTop {
   // The tile whose rows os_ctrl tags (its A and B words of beat 0, K) and the next row's index.
   uint64_t os_row_a_ = 0, os_row_b_ = 0;
   uint32_t os_row_k_ = 0, os_row_r_ = 0;
+  std::vector<uint32_t> os_sum_;  // os_issue's column sums (a buffer, not state)
   Dma dma_;
   AccStage acc_;
   Spad<int8_t> a_, b_, c_;

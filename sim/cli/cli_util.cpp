@@ -146,4 +146,20 @@ void write_output(const std::string& path, const std::string& content) {
   }
 }
 
+int dataflow_need(const std::string& dataflow) { return dataflow == "ws" ? 1 : 2; }
+
+void check_dataflow(const std::string& dataflow, bool dram, int build_dataflow, int rows,
+                    int cols) {
+  if (dataflow != "ws" && dram) {
+    throw UserError("--dram: memory commands run weight-stationary only; drop --dataflow " +
+                    dataflow);
+  }
+  if (dataflow == "best" && build_dataflow != 3) {
+    throw UserError(fmt::format(
+        "--dataflow best needs a build with both dataflows (Dataflow = 3); the {}x{} build has "
+        "Dataflow = {}",
+        rows, cols, build_dataflow));
+  }
+}
+
 }  // namespace systolic::cli

@@ -35,6 +35,12 @@ std::string capped(const std::string& message);
 // echoed input shown as \xNN, so the error stays one line and cannot drive the terminal).
 std::string error_text(const std::string& message);
 
+// --dataflow ws|os|best: the dataflow a build must have for it (engine_params' `dataflow`: 1 WS,
+// 2 OS; best runs either, so it needs OS and then both), and its checks once the build is known:
+// memory commands (`dram`) run weight-stationary only, and best needs Dataflow = 3.
+int dataflow_need(const std::string& dataflow);
+void check_dataflow(const std::string& dataflow, bool dram, int build_dataflow, int rows, int cols);
+
 // Writes an output file whole or not at all (sim/base/files.h), as a UserError naming it.
 void write_output(const std::string& path, const std::string& content);
 // Several output files, all or none (sim/base/files.h), as a UserError naming the one that failed.

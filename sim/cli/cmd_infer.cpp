@@ -244,22 +244,13 @@ void infer_run(const InferOpts& o) {
   model::TopParams params;
   try {
     // w4a8 and w4a4 run on dual-mode PEs (Int4 = 1).
-    const int df = o.dataflow == "ws" ? 1 : 2;  // os and best need OS in the build
+    const int df = dataflow_need(o.dataflow);
     params = o.engine == "model" ? sim::engine_params(o.rows, o.cols, 2, four ? 1 : -1, df)
                                  : sim::top_rtl_params(o.rows, o.cols, 2, four ? 1 : -1, df);
   } catch (const std::invalid_argument& e) {
     throw UserError(e.what());
   }
-  if (o.dataflow != "ws" && o.dram.on) {
-    throw UserError("--dram: memory commands run weight-stationary only; drop --dataflow " +
-                    o.dataflow);
-  }
-  if (o.dataflow == "best" && params.Dataflow != 3) {
-    throw UserError(fmt::format(
-        "--dataflow best needs a build with both dataflows (Dataflow = 3); the {}x{} build has "
-        "Dataflow = {}",
-        o.rows, o.cols, params.Dataflow));
-  }
+  check_dataflow(o.dataflow, o.dram.on, params.Dataflow, o.rows, o.cols);
   const model::EnergyTable table = [&] {
     try {
       return model::load_energy_table(o.energy_path);
@@ -322,13 +313,7 @@ void infer_run(const InferOpts& o) {
     if (o.dataflow != "best") return o.dataflow == "os";
     const auto key = std::make_tuple(job.M, job.N, job.K);
     if (auto it = os_of.find(key); it != os_of.end()) return it->second;
-    bool os = false;
-    try {
-      os = sim::model_cycles(params, job, true) < sim::model_cycles(params, job, false);
-    } catch (const std::invalid_argument&) {
-      // OS cannot hold this layer's A (K beyond AWords): weight-stationary
-    }
-    return os_of[key] = os;
+    return os_of[key] = sim::best_dataflow(params, job).os_wins();
   };
   const infer::GemmRunner gemm = [&](const sim::GemmJob& in, sim::RunStats& st) {
     sim::GemmJob job = in;

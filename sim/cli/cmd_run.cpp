@@ -262,10 +262,6 @@ std::string mismatch_waves(const CliContext& ctx, uint64_t cycle) {
 
 void run(const RunOpts& o, const CliContext& ctx) {
   const q::Rounding mode = q::parse_rounding(o.rounding);
-  if (o.dataflow != "ws" && o.dram.on) {
-    throw UserError("--dram: memory commands run weight-stationary only; drop --dataflow " +
-                    o.dataflow);
-  }
   if (o.rtl_threads > 1 && o.engine != "rtl" && o.engine != "cosim") {
     throw UserError("--rtl-threads needs --engine rtl or cosim");
   }
@@ -275,23 +271,17 @@ void run(const RunOpts& o, const CliContext& ctx) {
   sim::set_rtl_threads(o.rtl_threads);
   // A 4-bit mode runs on dual-mode PEs (Int4 = 1): the model takes them, the RTL needs a build.
   const int int4 = o.precision == "int8" ? -1 : 1;
-  // The dataflow the build must have: best needs both (it runs either).
-  const int need = o.dataflow == "ws" ? 1 : o.dataflow == "os" ? 2 : 3;
+  const int need = dataflow_need(o.dataflow);
   model::TopParams params;
   try {
-    params = sim::engine_params(o.rows, o.cols, o.weight_banks, int4, need == 3 ? 2 : need);
+    params = sim::engine_params(o.rows, o.cols, o.weight_banks, int4, need);
     if (o.engine == "rtl" || o.engine == "cosim") {
-      params = sim::top_rtl_params(o.rows, o.cols, o.weight_banks, int4, need == 3 ? 2 : need);
+      params = sim::top_rtl_params(o.rows, o.cols, o.weight_banks, int4, need);
     }
   } catch (const std::invalid_argument& e) {
     throw UserError(e.what());
   }
-  if (need == 3 && params.Dataflow != 3) {
-    throw UserError(fmt::format(
-        "--dataflow best needs a build with both dataflows (Dataflow = 3); the {}x{} build has "
-        "Dataflow = {}",
-        o.rows, o.cols, params.Dataflow));
-  }
+  check_dataflow(o.dataflow, o.dram.on, params.Dataflow, o.rows, o.cols);
   for (auto [name, v] : {std::pair{"M", o.m}, {"N", o.n}, {"K", o.k}}) check_size(name, v);
 
   const bool from_files = !o.a_path.empty() || !o.b_path.empty();
@@ -330,18 +320,15 @@ void run(const RunOpts& o, const CliContext& ctx) {
   rep.precision = job.precision;
   rep.seed = in.seed;
   if (o.dataflow == "best") {
-    // A dataflow whose commands cannot fit the scratchpads drops out; with neither, its error.
-    std::string why;
-    for (const bool os : {false, true}) {
-      try {
-        (os ? rep.best_os_cycles : rep.best_ws_cycles) = sim::model_cycles(params, job, os);
-      } catch (const std::invalid_argument& e) {
-        why = e.what();
-      }
+    sim::DataflowChoice c;
+    try {
+      c = sim::best_dataflow(params, job);
+    } catch (const std::invalid_argument& e) {
+      throw UserError(e.what());
     }
-    if (!rep.best_ws_cycles && !rep.best_os_cycles) throw UserError(why);
-    job.os =
-        !rep.best_ws_cycles || (rep.best_os_cycles && *rep.best_os_cycles < *rep.best_ws_cycles);
+    rep.best_ws_cycles = c.ws;
+    rep.best_os_cycles = c.os;
+    job.os = c.os_wins();
   }
   rep.dataflow = job.os ? "os" : "ws";
 

@@ -404,17 +404,11 @@ json sweep_point(const json& req) {
     std::optional<uint64_t> ws_cycles, os_cycles;
     try {
       if (c.dataflow == "best") {
-        // Both on this engine (timing-only on the model), then the point runs the fewer.
-        for (const bool os : {false, true}) {
-          sim::GemmJob j = job;
-          j.os = os;
-          sim::RunStats s;
-          sim::HostDriver drv(*port);
-          drv.set_timing_only(!rtl);
-          drv.run(j, s);
-          (os ? os_cycles : ws_cycles) = s.engine.busy;
-        }
-        job.os = *os_cycles < *ws_cycles;
+        // Both on the model (timing-only), then the point runs the fewer.
+        const sim::DataflowChoice choice = sim::best_dataflow(c.p, job);
+        ws_cycles = choice.ws;
+        os_cycles = choice.os;
+        job.os = choice.os_wins();
       }
       if (c.dram_bw >= 0) {
         sim::DramConfig dc;

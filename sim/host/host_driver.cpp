@@ -174,6 +174,20 @@ uint64_t model_cycles(model::TopParams p, GemmJob job, bool os) {
   return st.engine.busy;
 }
 
+DataflowChoice best_dataflow(const model::TopParams& p, const GemmJob& job) {
+  DataflowChoice c;
+  std::string why;
+  for (const bool os : {false, true}) {
+    try {
+      (os ? c.os : c.ws) = model_cycles(p, job, os);
+    } catch (const std::invalid_argument& e) {
+      why = e.what();
+    }
+  }
+  if (!c.ws && !c.os) throw std::invalid_argument(why);
+  return c;
+}
+
 std::vector<int8_t> reference_gemm(const GemmJob& j) {
   return quant::gemm_int8(j.a, j.b, j.bias, j.M, j.N, j.K, j.q);
 }

@@ -74,6 +74,14 @@ Split plan_split(const model::TopParams& p, int m, int n, int k,
 // compares. Throws std::invalid_argument when the job cannot run so.
 uint64_t model_cycles(model::TopParams p, GemmJob job, bool os);
 
+// `--dataflow best` for one GEMM: model_cycles in each dataflow; one whose commands cannot fit
+// (std::invalid_argument) drops out. Throws the last such error when neither can run.
+struct DataflowChoice {
+  std::optional<uint64_t> ws, os;
+  bool os_wins() const { return !ws || (os && *os < *ws); }
+};
+DataflowChoice best_dataflow(const model::TopParams& p, const GemmJob& job);
+
 // The reference quantized GEMM of the job (quant::gemm_int8).
 std::vector<int8_t> reference_gemm(const GemmJob& job);
 
