@@ -32,8 +32,9 @@ void OsCtrl::update_outputs() {
   beat_ = r.bt_left_q && !r.fl_q && r.pc_q < r.k_q;
   const bool first = r.bt_left_q && r.pc_q == 0;
   o_start_ = r.bt_left_q && !r.fl_q && uint64_t(r.pc_q) + rows == uint64_t(r.per_q) + 2;
-  o_seq_ = r.o_cnt_q != 0 && !r.o_wait_q;
-  last_tag_ = (o_start_ && last_tile_ && mv_ == 1) || (o_seq_ && r.o_final_q && r.o_cnt_q == 1);
+  for (int s = 0; s < 2; ++s) o_seq_[s] = r.o_cnt_q[s] != 0 && !r.o_wait_q[s];
+  const int seq = o_seq_[0] ? 0 : 1;  // the sequencer tagging (if o_seq_[seq])
+  const bool o_seq = o_seq_[0] || o_seq_[1];
   tail_phase_ = r.busy_q && r.tail_q != 0;
   const bool beats_left = r.bt_left_q && !r.fl_q && !(last_tile_ && r.pc_q >= r.k_q);
 
@@ -46,14 +47,15 @@ void OsCtrl::update_outputs() {
   o.x_baddr_o = beat_ ? (r.b_tile_q + r.pc_q) & kAddrMask : 0;
   o.x_mv_o = beat_ ? mv_ : 0;
   o.x_nv_o = beat_ ? nv_ : 0;
-  o.o_issue_o = o_start_ || o_seq_;
-  o.o_caddr_o = o_start_ ? r.c_tile_q : o_seq_ ? r.o_caddr_q : 0;
-  o.o_nt_o = o_start_ ? r.nt_q : o_seq_ ? r.o_nt_q : 0;
-  o.o_nv_o = o_start_ ? nv_ : o_seq_ ? r.o_nv_q : 0;
+  o.o_issue_o = o_start_ || o_seq;
+  o.o_caddr_o = o_start_ ? r.c_tile_q : o_seq ? r.o_caddr_q[seq] : 0;
+  o.o_nt_o = o_start_ ? r.nt_q : o_seq ? r.o_nt_q[seq] : 0;
+  o.o_nv_o = o_start_ ? nv_ : o_seq ? r.o_nv_q[seq] : 0;
   o.ph_compute_o = r.busy_q && beat_;
   o.ph_wstall_o = r.busy_q && !beat_ && beats_left;
-  o.ph_output_o = r.busy_q && !beats_left && !beat_ &&
-                  (tail_phase_ ? r.tail_q <= out_len_ : !r.bt_left_q && r.o_cnt_q == 0);
+  o.ph_output_o =
+      r.busy_q && !beats_left && !beat_ &&
+      (tail_phase_ ? r.tail_q <= out_len_ : !r.bt_left_q && r.o_cnt_q[0] == 0 && r.o_cnt_q[1] == 0);
   o.ph_drain_o = r.busy_q && !beat_ && !beats_left && !o.ph_output_o;
 }
 
@@ -89,22 +91,30 @@ void OsCtrl::tick(const OsCtrlIn& in) {
     }
   }
 
-  if (o_start_) {
-    d.o_cnt_q = mv_ - 1;
-    d.o_wait_q = true;
-    d.o_final_q = last_tile_;
-    d.o_caddr_q = (q.c_tile_q + q.nt_num_q) & kAddrMask;
-    d.o_nt_q = q.nt_q;
-    d.o_nv_q = nv_;
-  } else if (q.o_cnt_q != 0) {
-    d.o_wait_q = !q.o_wait_q;
-    if (!q.o_wait_q) {
-      d.o_cnt_q = q.o_cnt_q - 1;
-      d.o_caddr_q = (q.o_caddr_q + q.nt_num_q) & kAddrMask;
+  for (int s = 0; s < 2; ++s) {
+    if (o_start_ && int(q.o_ptr_q) == s) {
+      d.o_cnt_q[s] = mv_ - 1;
+      d.o_wait_q[s] = true;
+      d.o_caddr_q[s] = (q.c_tile_q + q.nt_num_q) & kAddrMask;
+      d.o_nt_q[s] = q.nt_q;
+      d.o_nv_q[s] = nv_;
+    } else if (q.o_cnt_q[s] != 0) {
+      d.o_wait_q[s] = !q.o_wait_q[s];
+      if (!q.o_wait_q[s]) {
+        d.o_cnt_q[s] = q.o_cnt_q[s] - 1;
+        d.o_caddr_q[s] = (q.o_caddr_q[s] + q.nt_num_q) & kAddrMask;
+      }
     }
   }
+  if (o_start_) {
+    d.o_ptr_q = !q.o_ptr_q;
+    d.o_fin_q = q.o_fin_q || last_tile_;
+  }
+  // The command's last tag: the last tile's have started and no sequencer has one left.
+  const bool last_tag = out_.o_issue_o && (q.o_fin_q || (o_start_ && last_tile_)) &&
+                        d.o_cnt_q[0] == 0 && d.o_cnt_q[1] == 0;
 
-  if (last_tag_) {
+  if (last_tag) {
     d.tail_q = tail_len_;
   } else if (tail_phase_) {
     d.tail_q = q.tail_q - 1;
@@ -114,7 +124,7 @@ void OsCtrl::tick(const OsCtrlIn& in) {
     }
   }
 
-  if (q.busy_q && !q.bt_left_q && q.o_cnt_q == 0 && !tail_phase_) {
+  if (q.busy_q && !q.bt_left_q && q.o_cnt_q[0] == 0 && q.o_cnt_q[1] == 0 && !tail_phase_) {
     d.busy_q = false;
     d.done_q = true;
   }
@@ -125,7 +135,8 @@ void OsCtrl::tick(const OsCtrlIn& in) {
     d.bt_left_q = m != 0 && n != 0 && k != 0;
     d.fl_q = false;
     d.k_q = k;
-    d.per_q = k > min_per_ ? k - 1 : min_per_ - 1;
+    // T - 1: K - 1 from 2 Rows - 1 up, else max(K, Rows) rounded up to odd, minus 1.
+    d.per_q = k >= min_per_ ? k - 1 : (std::max(k, rows) | 1u) - 1;
     d.pc_q = 0;
     d.nt_num_q = uint32_t((uint64_t(n) + cols - 1) / cols);
     d.mrem_q = m;
@@ -135,9 +146,12 @@ void OsCtrl::tick(const OsCtrlIn& in) {
     d.b_tile_q = in.b_base_i;
     d.c_nt_q = in.c_base_i;
     d.c_tile_q = in.c_base_i;
-    d.o_cnt_q = 0;
-    d.o_wait_q = false;
-    d.o_final_q = false;
+    for (int s = 0; s < 2; ++s) {
+      d.o_cnt_q[s] = 0;
+      d.o_wait_q[s] = false;
+    }
+    d.o_ptr_q = false;
+    d.o_fin_q = false;
     d.tail_q = 0;
   }
   r_ = d;
@@ -146,7 +160,8 @@ void OsCtrl::tick(const OsCtrlIn& in) {
 
 uint64_t OsCtrl::steady_edges() const {
   const OsCtrlRegs& r = r_;
-  if (!r.busy_q || !r.bt_left_q || r.fl_q || r.o_cnt_q != 0 || r.tail_q != 0 || r.done_q) {
+  if (!r.busy_q || !r.bt_left_q || r.fl_q || r.o_cnt_q[0] != 0 || r.o_cnt_q[1] != 0 ||
+      r.tail_q != 0 || r.done_q) {
     return 0;
   }
   // The edges that only count pc_q up: before the beats end (pc = K - 1 stays a beat), before the

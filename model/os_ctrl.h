@@ -4,8 +4,9 @@
 // Same parameters (OsCtrlParams), ports (OsCtrlIn / OsCtrlOut, generated from
 // rtl/systolic_if.toml) and registers (OsCtrlRegs, named as in the RTL) as the RTL: every output
 // port equals the RTL's in every cycle, which testbench/test_os_ctrl.cpp checks against the
-// verilated module. Tile i = nt*MT + mt has the period T = max(K, 2 Rows - 1): beat k in cycle
-// i*T + k, the flush in cycle MT*NT*T, output row r's tag in (i+1)*T + 1 + 2r - Rows.
+// verilated module. Tile i = nt*MT + mt has the period T (K from 2 Rows - 1 up, else the smallest
+// odd number >= max(K, Rows)): beat k in cycle i*T + k, the flush in cycle MT*NT*T, output row
+// r's tag in (i+1)*T + 1 + 2r - Rows, from tag sequencer i mod 2.
 //
 // Use: eval(in) gives the outputs of the current cycle (they depend on the registers only);
 // tick(in) is the rising edge. reset() is rst_ni = 0.
@@ -37,13 +38,14 @@ struct OsCtrlRegs {
   uint64_t b_tile_q = 0;  // b_base + nt*K
   uint64_t c_nt_q = 0;    // c_base + nt
   uint64_t c_tile_q = 0;  // c_base + mt*Rows*NT + nt
-  // Output-tag sequencer
-  uint32_t o_cnt_q = 0;
-  bool o_wait_q = false;
-  bool o_final_q = false;
-  uint64_t o_caddr_q = 0;
-  uint32_t o_nt_q = 0;
-  uint32_t o_nv_q = 0;
+  // Output-tag sequencers 0 and 1 (tile i uses i mod 2)
+  uint32_t o_cnt_q[2] = {0, 0};
+  bool o_wait_q[2] = {false, false};
+  uint64_t o_caddr_q[2] = {0, 0};
+  uint32_t o_nt_q[2] = {0, 0};
+  uint32_t o_nv_q[2] = {0, 0};
+  bool o_ptr_q = false;  // the sequencer of the next tile
+  bool o_fin_q = false;  // the command's last tile's tags have started
   uint32_t tail_q = 0;
 };
 
@@ -67,6 +69,10 @@ class OsCtrl {
   void advance(uint64_t n);
 
   const OsCtrlRegs& regs() const { return r_; }
+  // This cycle's tag (o_issue_o = 1): the sequencer it comes from, and whether it is a tile's row
+  // 0 (the tile registers then name the tile).
+  int tag_seq() const { return o_start_ ? int(r_.o_ptr_q) : o_seq_[0] ? 0 : 1; }
+  bool tag_first_row() const { return o_start_; }
 
  private:
   void update_outputs();
@@ -76,8 +82,9 @@ class OsCtrl {
   OsCtrlRegs r_;
   OsCtrlOut out_;
   // Combinational values of this cycle that tick() needs besides the outputs.
-  bool last_mt_ = false, last_tile_ = false, beat_ = false, o_start_ = false, o_seq_ = false;
-  bool last_tag_ = false, tail_phase_ = false;
+  bool last_mt_ = false, last_tile_ = false, beat_ = false, o_start_ = false;
+  bool o_seq_[2] = {false, false};
+  bool tail_phase_ = false;
   uint32_t mv_ = 0, nv_ = 0;
 };
 

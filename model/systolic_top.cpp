@@ -41,8 +41,7 @@ void SystolicTop::reset() {
   ctrl_.reset();
   os_.reset();
   os_in_ = OsCtrlIn{};
-  os_row_a_ = os_row_b_ = 0;
-  os_row_k_ = os_row_r_ = 0;
+  os_rows_[0] = os_rows_[1] = OsRows{};
   dma_.reset();
   acc_.reset();
   for (Spad<int8_t>* s : {&a_, &b_, &c_}) s->reset();
@@ -138,15 +137,13 @@ void SystolicTop::issue(const TileCtrlOut& co) {
 void SystolicTop::os_issue() {
   // Row r of the tile os_ctrl tags: sum over k < K of A[row r of beat k] * B[beat k][c] for the
   // valid columns, 32-bit wrap-around (each PE's sum, rtl/mac_pe.sv). Row 0's tag comes in the
-  // tile's period (os_ctrl's tile registers still name it); the others follow every other cycle.
+  // tile's period (os_ctrl's tile registers still name it); the others follow every other cycle
+  // from the tile's tag sequencer (two tiles' tags interleave when the period is short).
   const OsCtrlRegs& q = os_.regs();
-  if (q.o_cnt_q == 0) {
-    os_row_a_ = q.a_tile_q;
-    os_row_b_ = q.b_tile_q;
-    os_row_k_ = q.k_q;
-    os_row_r_ = 0;
-  }
-  const int r = int(os_row_r_++);
+  OsRows& rows = os_rows_[os_.tag_seq()];
+  if (os_.tag_first_row()) rows = OsRows{q.a_tile_q, q.b_tile_q, q.k_q, 0};
+  const int r = int(rows.r++);
+  const uint64_t os_row_a = rows.a, os_row_b = rows.b, os_row_k = rows.k;
   size_t tail = slot_head_ + slot_count_++;
   if (tail >= slots_.size()) tail -= slots_.size();
   Slot& s = slots_[tail];
@@ -156,20 +153,20 @@ void SystolicTop::os_issue() {
   const int nv = int(os_.out().o_nv_o);
   const auto prec = uint8_t(regs_.regs().precision_q);
   const bool w4a8 = p_.Int4 == 1 && prec == uint8_t(iface::kPrecW4a8);
-  for (uint64_t k = 0; k < os_row_k_; ++k) {
+  for (uint64_t k = 0; k < os_row_k; ++k) {
     uint16_t lane = 0;
     if (w4a8) {  // the pair's bytes 2r and 2r + 1 (rtl/systolic_top.sv, A scratchpad)
-      const uint64_t pair = w4a8_pair(os_row_a_ + k);
+      const uint64_t pair = w4a8_pair(os_row_a + k);
       const int8_t* half[2] = {a_.word(2 * pair), a_.word(2 * pair + 1)};
       const int i0 = 2 * r, i1 = 2 * r + 1, rows = p_.Rows;
       const uint8_t b0 = half[i0 / rows] ? uint8_t(half[i0 / rows][i0 % rows]) : 0;
       const uint8_t b1 = half[i1 / rows] ? uint8_t(half[i1 / rows][i1 % rows]) : 0;
       lane = uint16_t(b0 | (b1 << 8));
     } else {
-      const int8_t* aw = a_.word(os_row_a_ + k);
+      const int8_t* aw = a_.word(os_row_a + k);
       lane = aw ? uint8_t(aw[r]) : 0;
     }
-    const int8_t* bw = b_.word(os_row_b_ + k);
+    const int8_t* bw = b_.word(os_row_b + k);
     if (lane == 0 || !bw) continue;
     for (int c = 0; c < nv; ++c)
       sum[size_t(c)] += uint32_t(MacPe::product(lane, bw[c], p_.Int4, prec));

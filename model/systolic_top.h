@@ -135,8 +135,12 @@ class SystolicTop {
   OsCtrl os_;
   OsCtrlIn os_in_;
   // The tile whose rows os_ctrl tags (its A and B words of beat 0, K) and the next row's index.
-  uint64_t os_row_a_ = 0, os_row_b_ = 0;
-  uint32_t os_row_k_ = 0, os_row_r_ = 0;
+  // Per os_ctrl tag sequencer: the tile its tags name (A and B words, K) and the next row.
+  struct OsRows {
+    uint64_t a = 0, b = 0;
+    uint32_t k = 0, r = 0;
+  };
+  OsRows os_rows_[2];
   std::vector<uint32_t> os_sum_;  // os_issue's column sums (a buffer, not state)
   Dma dma_;
   AccStage acc_;

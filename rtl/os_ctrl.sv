@@ -10,15 +10,21 @@
 //     A[mt*Rows + r][k] (the K-major OS layout), and B word b_base + nt*K + k, the WS layout's
 //     B row k of N-tile nt (lane c is B[k][nt*Cols + c]);
 //   - output row r (0 .. mv-1) of the tile is C word c_base + (mt*Rows + r)*NT + nt.
-// Schedule (cycle 0 = the first busy cycle; T = max(K, 2*Rows - 1), the tile period):
+// Schedule (cycle 0 = the first busy cycle; the tile period T is K when K >= 2*Rows - 1, else
+// the smallest odd number >= max(K, Rows)):
 //   - beat k of tile i issues in cycle i*T + k (x_issue_o = 1); x_first_o = 1 with beat 0: the
 //     beat starts the PEs' next sums, which moves the previous tile's sums onto the output chain.
-//     The cycle NTL*T (NTL = MT*NT tiles) is the flush: x_first_o = 1 with no beat. T >= 2*Rows
-//     - 1 leaves the chain the cycles it needs to move a column's Rows sums out (rtl/pe_array.sv).
+//     The cycle NTL*T (NTL = MT*NT tiles) is the flush: x_first_o = 1 with no beat. The chain
+//     moves a column's Rows sums out every other cycle, over 2*Rows - 1 cycles (rtl/pe_array.sv);
+//     two firsts an even number of cycles below 2*Rows - 1 apart would collide in it, so a period
+//     under 2*Rows - 1 is odd (and >= Rows): the next tile's sums leave in the gaps.
 //   - the sums of tile i, row r (r < mv) reach acc_stage in X = (i+1)*T + 1 + 2r + Cols; the
 //     tag for acc_stage (o_issue_o with the row's C word, nt and nv) issues Rows + Cols cycles
 //     earlier, in cycle (i+1)*T + 1 + 2r - Rows (acc_stage's delay), and the row's C word is written
-//     at the end of X + RequantDepth. The last busy cycle is X_last + RequantDepth.
+//     at the end of X + RequantDepth. Tile i's tags come from tag sequencer i mod 2 (with T <
+//     2*Rows - 1 two tiles' tags interleave, never in the same cycle). The last busy cycle is
+//     X_last + RequantDepth, X_last of the command's last tag: the last tile's last row, or the
+//     tile before's when T < 2*(Rows - mv_last).
 // Cycle behaviour:
 //   - start_i = 1 in a cycle with busy_o = 0 starts a command at the edge ending that cycle:
 //     busy_o = 1 from the next cycle (cycle 0). m_i, n_i, k_i and the bases must not change
@@ -72,7 +78,7 @@ module os_ctrl #(
   localparam int DimW1   = DimW + 1;
   localparam int KvW     = $clog2(Rows + 1);
   localparam int NvW     = $clog2(Cols + 1);
-  localparam int MinPer  = 2 * Rows - 1;                   // the shortest tile period
+  localparam int MinPer  = 2 * Rows - 1;                   // the shortest period of any parity
   localparam int TailLen = Rows + Cols + RequantDepth;     // busy cycles after the last tag
   localparam int OutLen  = RequantDepth + 1;               // of those, OUTPUT cycles
   localparam int TailW   = $clog2(TailLen + 1);
@@ -94,26 +100,31 @@ module os_ctrl #(
   logic [AW-1:0]   b_tile_d, b_tile_q;      // b_base + nt*K
   logic [AW-1:0]   c_nt_d, c_nt_q;          // c_base + nt
   logic [AW-1:0]   c_tile_d, c_tile_q;      // c_base + mt*Rows*NT + nt
-  // Output-tag sequencer (rows 1 .. mv-1 of a tile, every other cycle)
-  logic [KvW-1:0]  o_cnt_d, o_cnt_q;        // tags left
-  logic            o_wait_d, o_wait_q;      // the cycle between two tags
-  logic            o_final_d, o_final_q;    // the tags are the command's last tile's
-  logic [AW-1:0]   o_caddr_d, o_caddr_q;
-  logic [DimW-1:0] o_nt_d, o_nt_q;
-  logic [NvW-1:0]  o_nv_d, o_nv_q;
+  // Output-tag sequencers 0 and 1 (rows 1 .. mv-1 of a tile, every other cycle; tile i uses i mod
+  // 2), sequencer s in bits [s*W +: W] of each (flat vectors: Yosys reads no 2-D packed arrays)
+  logic [2*KvW-1:0]     o_cnt_d, o_cnt_q;   // tags left
+  logic [1:0]           o_wait_d, o_wait_q; // the cycle between two tags
+  logic [2*AW-1:0]      o_caddr_d, o_caddr_q;
+  logic [2*DimW-1:0]    o_nt_d, o_nt_q;
+  logic [2*NvW-1:0]     o_nv_d, o_nv_q;
+  logic                 o_ptr_d, o_ptr_q;   // the sequencer of the next tile
+  logic                 o_fin_d, o_fin_q;   // the command's last tile's tags have started
   logic [TailW-1:0] tail_d, tail_q;         // busy cycles left after the last tag
 
   // ---------------------------------------------------------------------------------------------
   // This cycle
   // ---------------------------------------------------------------------------------------------
-  logic            last_mt, last_tile, beat, first, o_start, o_seq, o_tag, last_tag;
+  logic            last_mt, last_tile, beat, first, o_start, o_tag, last_tag;
+  logic [1:0]      o_seq;
   logic            tail_phase, beats_left;
   logic [KvW-1:0]  mv;
   logic [NvW-1:0]  nv;
-  logic [DimW-1:0] nt_calc, per_calc;
+  logic [DimW-1:0] nt_calc, per_calc, k_rows;
 
   assign nt_calc  = DimW'((DimW1'(n_i) + DimW1'(Cols - 1)) / DimW1'(Cols));
-  assign per_calc = (32'(k_i) > MinPer) ? k_i - DimW'(1) : DimW'(MinPer - 1);
+  // T - 1: K - 1 from 2*Rows - 1 up, else max(K, Rows) rounded up to odd, minus 1 (bit 0 cleared).
+  assign k_rows   = (32'(k_i) > Rows) ? k_i : DimW'(Rows);
+  assign per_calc = (32'(k_i) >= MinPer) ? k_i - DimW'(1) : (k_rows & ~DimW'(1));
 
   assign last_mt    = mrem_q <= DimW'(Rows);
   assign last_tile  = last_mt && (nrem_q <= DimW'(Cols));
@@ -123,10 +134,9 @@ module os_ctrl #(
   assign first      = bt_left_q && (pc_q == '0);
   // The tile's first tag: Rows - 1 cycles before the next period.
   assign o_start    = bt_left_q && !fl_q && (DimW1'(pc_q) + DimW1'(Rows) == DimW1'(per_q) + DimW1'(2));
-  assign o_seq      = (o_cnt_q != '0) && !o_wait_q;
-  assign o_tag      = o_start || o_seq;
-  assign last_tag   = (o_start && last_tile && (mv == KvW'(1))) ||
-                      (o_seq && o_final_q && (o_cnt_q == KvW'(1)));
+  assign o_seq[0]   = (o_cnt_q[0 +: KvW] != '0) && !o_wait_q[0];
+  assign o_seq[1]   = (o_cnt_q[KvW +: KvW] != '0) && !o_wait_q[1];
+  assign o_tag      = o_start || (o_seq != '0);
   assign tail_phase = busy_q && (tail_q != '0);
   assign beats_left = bt_left_q && !fl_q && !(last_tile && (pc_q >= k_q));
 
@@ -151,10 +161,11 @@ module os_ctrl #(
     c_tile_d  = c_tile_q;
     o_cnt_d   = o_cnt_q;
     o_wait_d  = o_wait_q;
-    o_final_d = o_final_q;
     o_caddr_d = o_caddr_q;
     o_nt_d    = o_nt_q;
     o_nv_d    = o_nv_q;
+    o_ptr_d   = o_ptr_q;
+    o_fin_d   = o_fin_q;
     tail_d    = tail_q;
 
     // Periods: beats, the gap, the next tile; after the last tile one flush cycle.
@@ -184,21 +195,29 @@ module os_ctrl #(
       end
     end
 
-    // Output tags: row 0 with o_start, the others every other cycle after it.
-    if (o_start) begin
-      o_cnt_d   = mv - KvW'(1);
-      o_wait_d  = 1'b1;
-      o_final_d = last_tile;
-      o_caddr_d = c_tile_q + AW'(nt_num_q);
-      o_nt_d    = nt_q;
-      o_nv_d    = nv;
-    end else if (o_cnt_q != '0) begin
-      o_wait_d = !o_wait_q;
-      if (!o_wait_q) begin
-        o_cnt_d   = o_cnt_q - KvW'(1);
-        o_caddr_d = o_caddr_q + AW'(nt_num_q);
+    // Output tags: row 0 with o_start, the others every other cycle after it, from the tile's
+    // sequencer.
+    for (int s = 0; s < 2; s++) begin
+      if (o_start && (o_ptr_q == 1'(s))) begin
+        o_cnt_d[s*KvW +: KvW]    = mv - KvW'(1);
+        o_wait_d[s]              = 1'b1;
+        o_caddr_d[s*AW +: AW]    = c_tile_q + AW'(nt_num_q);
+        o_nt_d[s*DimW +: DimW]   = nt_q;
+        o_nv_d[s*NvW +: NvW]     = nv;
+      end else if (o_cnt_q[s*KvW +: KvW] != '0) begin
+        o_wait_d[s] = !o_wait_q[s];
+        if (!o_wait_q[s]) begin
+          o_cnt_d[s*KvW +: KvW] = o_cnt_q[s*KvW +: KvW] - KvW'(1);
+          o_caddr_d[s*AW +: AW] = o_caddr_q[s*AW +: AW] + AW'(nt_num_q);
+        end
       end
     end
+    if (o_start) begin
+      o_ptr_d = !o_ptr_q;
+      o_fin_d = o_fin_q || last_tile;
+    end
+    // The command's last tag: the last tile's have started and no sequencer has one left.
+    last_tag = o_tag && (o_fin_q || (o_start && last_tile)) && (o_cnt_d == '0);
 
     // After the last tag: count down the busy cycles, then done.
     if (last_tag) begin
@@ -233,8 +252,9 @@ module os_ctrl #(
       c_nt_d    = AW'(c_base_i);
       c_tile_d  = AW'(c_base_i);
       o_cnt_d   = '0;
-      o_wait_d  = 1'b0;
-      o_final_d = 1'b0;
+      o_wait_d  = '0;
+      o_ptr_d   = 1'b0;
+      o_fin_d   = 1'b0;
       tail_d    = '0;
     end
   end
@@ -257,11 +277,12 @@ module os_ctrl #(
       c_nt_q    <= '0;
       c_tile_q  <= '0;
       o_cnt_q   <= '0;
-      o_wait_q  <= 1'b0;
-      o_final_q <= 1'b0;
+      o_wait_q  <= '0;
       o_caddr_q <= '0;
       o_nt_q    <= '0;
       o_nv_q    <= '0;
+      o_ptr_q   <= 1'b0;
+      o_fin_q   <= 1'b0;
       tail_q    <= '0;
     end else begin
       busy_q    <= busy_d;
@@ -281,10 +302,11 @@ module os_ctrl #(
       c_tile_q  <= c_tile_d;
       o_cnt_q   <= o_cnt_d;
       o_wait_q  <= o_wait_d;
-      o_final_q <= o_final_d;
       o_caddr_q <= o_caddr_d;
       o_nt_q    <= o_nt_d;
       o_nv_q    <= o_nv_d;
+      o_ptr_q   <= o_ptr_d;
+      o_fin_q   <= o_fin_d;
       tail_q    <= tail_d;
     end
   end
@@ -301,9 +323,12 @@ module os_ctrl #(
   assign x_mv_o       = beat ? mv : '0;
   assign x_nv_o       = beat ? nv : '0;
   assign o_issue_o    = o_tag;
-  assign o_caddr_o    = o_start ? c_tile_q : o_seq ? o_caddr_q : '0;
-  assign o_nt_o       = o_start ? nt_q : o_seq ? o_nt_q : '0;
-  assign o_nv_o       = o_start ? nv : o_seq ? o_nv_q : '0;
+  assign o_caddr_o    = o_start ? c_tile_q : o_seq[0] ? o_caddr_q[0 +: AW] :
+                        o_seq[1] ? o_caddr_q[AW +: AW] : '0;
+  assign o_nt_o       = o_start ? nt_q : o_seq[0] ? o_nt_q[0 +: DimW] :
+                        o_seq[1] ? o_nt_q[DimW +: DimW] : '0;
+  assign o_nv_o       = o_start ? nv : o_seq[0] ? o_nv_q[0 +: NvW] :
+                        o_seq[1] ? o_nv_q[NvW +: NvW] : '0;
   assign ph_compute_o = busy_q && beat;
   assign ph_wstall_o  = busy_q && !beat && beats_left;
   assign ph_output_o  = busy_q && !beats_left && !beat &&
@@ -316,13 +341,19 @@ module os_ctrl #(
   // One phase per busy cycle, none while idle.
   `SYS_ASSERT(OsPhaseOneHot_A, (32'(ph_wstall_o) + 32'(ph_compute_o) + 32'(ph_drain_o) +
                                 32'(ph_output_o)) == (busy_q ? 32'd1 : 32'd0))
-  // Beats and tags only while busy; a new tile's tags never start while the last tile's run.
+  // Beats and tags only while busy; a tile's tags never start while its sequencer's last tile's
+  // run; one tag a cycle.
   `SYS_ASSERT(OsIssueBusy_A, !(beat || o_tag) || busy_q)
-  `SYS_ASSERT(OsTagsApart_A, !(o_start && (o_cnt_q != '0)))
+  `SYS_ASSERT(OsTagsApart_A, !(o_start && (o_cnt_q[32'(o_ptr_q)*KvW +: KvW] != '0)))
+  `SYS_ASSERT(OsOneTag_A, (32'(o_start) + 32'(o_seq[0]) + 32'(o_seq[1])) <= 32'd1)
   `SYS_ASSERT(OsDoneIdle_A, !done_q || !busy_q)
-  `SYS_ASSERT(OsPeriod_A, !bt_left_q || (32'(per_q) >= MinPer - 1))
+  // The period: at least 2*Rows - 1, or odd and at least Rows (T - 1 even).
+  `SYS_ASSERT(OsPeriod_A, !bt_left_q || (32'(per_q) >= MinPer - 1) ||
+                          (!per_q[0] && (32'(per_q) >= Rows - 1)))
 
   `SYS_COVER(OsShortK_C, start_i && !busy_q && (32'(k_i) < MinPer) && (k_i != '0))
+  `SYS_COVER(OsTagsInterleave_C, o_tag && (o_cnt_q[0 +: KvW] != '0) &&
+                                 (o_cnt_q[KvW +: KvW] != '0))
   `SYS_COVER(OsMRemainder_C, beat && (32'(mv) < Rows))
   `SYS_COVER(OsNRemainder_C, beat && (32'(nv) < Cols))
   `SYS_COVER(OsFlush_C, first && fl_q)

@@ -31,8 +31,10 @@
 //     of them (k = 0) with a_sel_i[r] = 1 and no other with it, and a first (a_sel_i = 1, valid
 //     or not) follows in cycle f + r (f >= t_{K-1} + 1), then PE (r, c) holds sum_k A[m_r][k] *
 //     B[k][n_c] (32-bit wrap-around) and psum_o[c] carries it in cycle f + c + 1 + 2r, provided
-//     the first after that one comes no earlier than cycle f + 2 Rows - 1 (+ r on row r): the
-//     chain moves the Rows sums of a column out in 2 Rows - 1 cycles.
+//     no later first comes an even number of cycles from 2 to 2 Rows - 2 after f (+ r on row r):
+//     the chain moves the Rows sums of a column out every other cycle, over 2 Rows - 1 cycles, and
+//     such a first would overwrite a sum passing by. Consecutive firsts at least 2 Rows - 1, or
+//     an odd number >= Rows, cycles apart qualify (odd: the next sums leave in the gaps).
 //     psum_valid_o is not defined for OS (the tile sequencer knows when the sums leave). psum_o's
 //     source follows os_i combinationally (the one such path: os_i is constant during a command).
 //   - Reset (rst_ni = 0, asynchronous) clears every register in every PE: outputs and weights 0.

@@ -73,14 +73,21 @@ inline std::pair<int, int> documented_split(const model::TopParams& p, int m, in
 }
 
 // The doc's output-stationary schedule for one command (docs/architecture.md, "Output-stationary
-// schedule"): MT x NT tiles of period T = max(K, 2 Rows - 1), beat k of tile i in cycle i*T + k;
-// the last tile's last row (mv rows) is tagged in cycle MT*NT*T + 1 + 2(mv - 1) - Rows and
-// reaches the output stage Rows + Cols later, which takes RequantDepth + 1 cycles.
+// schedule"): MT x NT tiles of period T (K, at least Rows, made odd while under 2 Rows - 1), beat
+// k of tile i in cycle i*T + k; row r of tile i is tagged in cycle (i+1)*T + 1 + 2r - Rows, the
+// command's last tag (the last tile's last row, of mv rows, or the tile before's) reaches the
+// output stage Rows + Cols later, which takes RequantDepth + 1 cycles.
 inline ExpectedCycles os_schedule(const model::TopParams& p, int m, int n, int k) {
   const int64_t R = p.Rows, C = p.Cols, D = p.RequantDepth;
   const int64_t mt = (m + R - 1) / R, nt = (n + C - 1) / C, tiles = mt * nt;
-  const int64_t per = std::max<int64_t>(k, 2 * R - 1), mv = m - (mt - 1) * R;
-  const int64_t last_tag = tiles * per + 1 + 2 * (mv - 1) - R;
+  int64_t per = std::max<int64_t>(k, R);
+  if (per < 2 * R - 1 && per % 2 == 0) ++per;
+  const int64_t mv = m - (mt - 1) * R;
+  int64_t last_tag = tiles * per + 1 + 2 * (mv - 1) - R;
+  if (tiles > 1) {  // the tile before: Rows rows, or mv when it is in the same (only) M-tile
+    const int64_t mv_before = mt > 1 ? R : mv;
+    last_tag = std::max(last_tag, (tiles - 1) * per + 1 + 2 * (mv_before - 1) - R);
+  }
   ExpectedCycles x;
   x.busy = uint64_t(last_tag + R + C + D + 1);
   x.compute = uint64_t(tiles * k);

@@ -2,10 +2,11 @@
 // rtl/pe_row.sv) in the output-stationary dataflow, against values computed here, cycle by cycle
 // (docs/architecture.md section 3, "Output-stationary dataflow").
 //
-// Tiles = 3 tiles of Rows x K_i activations and K_i x Cols operands (K = 1, 2 Rows + 3, Rows; the
-// first two below and above the shortest period 2 Rows - 1), streamed skewed: A[i][r][k] on
-// a_i[r] in cycle t_i + k + r, B[i][k][c] on b_i[c] in cycle t_i + k + c, a_sel_i[r] with k = 0;
-// tile i + 1 starts in t_{i+1} = t_i + max(K_i, 2 Rows - 1) + gap_i (gaps 0, 1, 2), and a flush
+// Tiles = 3 tiles of Rows x K_i activations and K_i x Cols operands (K = 2 Rows + 3, 1, Rows),
+// streamed skewed: A[i][r][k] on a_i[r] in cycle t_i + k + r, B[i][k][c] on b_i[c] in cycle
+// t_i + k + c, a_sel_i[r] with k = 0; tile i + 1 starts in t_{i+1} = t_i + P_i + gap_i, P_i = K_i
+// from 2 Rows - 1 up, else the smallest odd number >= max(K_i, Rows) (the shortest periods the
+// output chain allows: tiles 0, 1 and 2's sums interleave on it), gaps 0, 0, 2, and a flush
 // (a_sel_i without a_valid_i) follows the last tile. Dataflow = 3 with os_i = 1 (Df = 3), or an
 // OS-only array (Df = 2). Idle inputs carry pseudo-random junk (a_i, b_i with a_valid_i = 0;
 // w_row_i, w_load_i, w_bank_i throughout) that must not reach any output.
@@ -94,12 +95,13 @@ module tb_pe_array_os #(
     if ($value$plusargs("seed=%d", seed)) begin
     end
     $display("tb_pe_array_os: seed = %0d (replay with SYSTOLIC_SEED=%0d)", seed, seed);
-    kk[0] = 1;
-    kk[1] = KMax;
+    kk[0] = KMax;
+    kk[1] = 1;
     kk[2] = Rows;
     t0[0] = 2;
     for (int i = 0; i < Tiles; i++) begin
-      t0[i + 1] = t0[i] + ((kk[i] > MinPer) ? kk[i] : MinPer) + i;  // gaps 0, 1, 2
+      t0[i + 1] = t0[i] + ((kk[i] >= MinPer) ? kk[i] : (((kk[i] > Rows) ? kk[i] : Rows) | 1)) +
+                  ((i == 2) ? 2 : 0);
       for (int r = 0; r < Rows; r++)
         for (int k = 0; k < KMax; k++) a_val[i][r][k] = (i == 2) ? -128 : rnd8();
       for (int k = 0; k < KMax; k++)

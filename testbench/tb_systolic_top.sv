@@ -581,11 +581,12 @@ module tb_systolic_top #(
 
   // Start (at the current cycle), then wait for done_o; probes() runs while busy.
   // An output-stationary command (Dataflow = 3): the operands of setup_command with A K-major, the
-  // cycles of the OS schedule: T = max(K, 2 Rows - 1), MT*NT tiles, busy MT*NT*T + 2 mv_last +
-  // Cols + RequantDepth.
+  // cycles of the OS schedule: T = K, at least Rows, made odd while under 2 Rows - 1; MT*NT
+  // tiles; busy until the last tag (the last tile's last row or the tile before's) + Rows + Cols
+  // + RequantDepth.
   task automatic os_command(input int m, input int n, input int k, input int ab, input int bb,
                             input int cb, input int qb, input int rnd);
-    int per, mt_n, mv_last;
+    int per, mt_n, mv_last, mv_prev, end_last, end_prev;
     setup_command(m, n, k, ab, bb, cb, qb, rnd);
     host_write(reg_addr(systolic_pkg::RegDataflow), 1);
     expect_read(reg_addr(systolic_pkg::RegDataflow), 1, "DATAFLOW keeps OS");
@@ -597,10 +598,14 @@ module tb_systolic_top #(
           host_write(haddr(1, ab + mt * k + kk, l),
                      (mt * Rows + l < m) ? a_val[mt*Rows+l][kk] : Junk + l);
     fill_c;
-    per         = max2(k, 2 * Rows - 1);
+    per         = max2(k, Rows);
+    if (per < 2 * Rows - 1 && per % 2 == 0) per = per + 1;
     tiles       = mt_n * cnt_n;
     mv_last     = m - (mt_n - 1) * Rows;
-    busy_len    = tiles * per + 2 * mv_last + Cols + RequantDepth;
+    mv_prev     = (mt_n > 1) ? Rows : mv_last;
+    end_last    = tiles * per + 2 * mv_last;
+    end_prev    = (tiles > 1) ? (tiles - 1) * per + 2 * mv_prev : 0;
+    busy_len    = max2(end_last, end_prev) + Cols + RequantDepth;
     exp_compute = tiles * k;
     exp_wstall  = (tiles - 1) * (per - k);
     exp_output  = RequantDepth + 1;
@@ -807,16 +812,17 @@ module tb_systolic_top #(
     memory_command(7, 9, 13);
     memory_command(5, 6, 40);
 
-    // ---- Output-stationary commands (Dataflow = 3): K below 2 Rows - 1 (the tiles wait for the
-    // output chain), M, N and K remainders, K = 1 ----
+    // ---- Output-stationary commands (Dataflow = 3): K below 2 Rows - 1 (short odd periods:
+    // two tiles' sums interleave on the output chain), M, N and K remainders, K = 1 ----
     if (Dataflow == 3) begin
       os_command(5, 7, 6, 3, 5, 7, 1, 0);
       os_command(2 * Rows + 1, 2 * Cols + 1, 2 * Rows + 3, 0, 2, 9, 2, 1);
       os_command(Rows, Cols, 1, 4, 0, 1, 0, 0);
+      os_command(2 * Rows + 1, Cols + 1, 1, 2, 1, 3, 1, 1);
     end
-    if (done_pulses != 12 + (Dataflow == 3 ? 3 : 0)) begin
+    if (done_pulses != 12 + (Dataflow == 3 ? 4 : 0)) begin
       fail($sformatf("%0d done_o pulses in total, expected %0d", done_pulses,
-                     12 + (Dataflow == 3 ? 3 : 0)));
+                     12 + (Dataflow == 3 ? 4 : 0)));
     end
     if (failed != 0) $fatal(1, "tb_systolic_top: %0d passed, %0d failed", passed, failed);
     $display("tb_systolic_top: %0d passed, 0 failed", passed);

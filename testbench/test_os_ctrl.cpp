@@ -1,5 +1,6 @@
 // os_ctrl's C++ twin (model/os_ctrl.h) against the verilated rtl/os_ctrl.sv, every output port in
-// every cycle, under random commands (remainders in M and N, K below and above 2 Rows - 1, empty
+// every cycle, under random commands (remainders in M and N, K below Rows, between Rows and
+// 2 Rows - 1 (odd and even) and above, empty
 // commands, starts while busy, idle gaps) on every built configuration; and the output-stationary
 // schedule, recomputed here from docs/architecture.md ("Output-stationary schedule"), checked
 // cycle by cycle against what the twin issues: every beat (cycle, A word, B word, valid rows and
@@ -83,7 +84,10 @@ Schedule schedule(const OsCtrlParams& p, const OsCtrlIn& in) {
     s.busy = s.output = 1;
     return s;
   }
-  const uint64_t mt_n = cdiv(m, rows), nt_n = cdiv(n, cols), per = std::max(k, 2 * rows - 1);
+  const uint64_t mt_n = cdiv(m, rows), nt_n = cdiv(n, cols);
+  // The period: K, at least Rows, made odd while under 2 Rows - 1 (the output chain).
+  uint64_t per = std::max(k, rows);
+  if (per < 2 * rows - 1 && per % 2 == 0) ++per;
   const uint64_t tiles = mt_n * nt_n;
   uint64_t last_tag = 0;
   for (uint64_t nt = 0; nt < nt_n; ++nt) {
@@ -98,6 +102,7 @@ Schedule schedule(const OsCtrlParams& p, const OsCtrlIn& in) {
       s.firsts[i * per] = true;
       for (uint64_t r = 0; r < mv; ++r) {
         const uint64_t t = (i + 1) * per + 1 + 2 * r - rows;
+        REQUIRE(s.tags.count(t) == 0);  // the schedule never tags two rows in one cycle
         s.tags[t] = Tag{in.c_base_i + (mt * rows + r) * nt_n + nt, uint32_t(nt), nv};
         last_tag = std::max(last_tag, t);
       }
@@ -138,9 +143,13 @@ TEST_CASE("os_ctrl twin issues the documented output-stationary schedule", "[os_
                                 OsCtrlParams{8, 5, 4}, OsCtrlParams{16, 16, 3}}) {
     for (int cmd = 0; cmd < 60; ++cmd) {
       OsCtrlIn in = random_command(p, rng);
-      if (cmd == 0) in.k_i = 1;                     // the shortest period
-      if (cmd == 1) in.k_i = uint32_t(2 * p.Rows);  // one above it
-      if (cmd == 2) in.m_i = 0;                     // empty
+      if (cmd == 0) in.k_i = 1;                                     // the shortest period
+      if (cmd == 1) in.k_i = uint32_t(2 * p.Rows);                  // one above 2 Rows - 1
+      if (cmd == 2) in.m_i = 0;                                     // empty
+      if (cmd == 3) in.k_i = uint32_t(p.Rows + 1);                  // between Rows and 2 Rows - 1
+      if (cmd == 4) in.k_i = uint32_t(p.Rows + 2);                  // the other parity
+      if (cmd == 5) in.k_i = uint32_t(2 * p.Rows - 2);              // the longest even one made odd
+      if (cmd == 6) in.m_i = uint32_t(2 * p.Rows + 1), in.k_i = 1;  // last tile's rows end first
       INFO(p.Rows << "x" << p.Cols << " M " << in.m_i << " N " << in.n_i << " K " << in.k_i);
       const Schedule want = schedule(p, in);
       model::OsCtrl c(p);

@@ -101,7 +101,8 @@ void check_tiles(const Clock& clock, const PeArrayParams& p, uint64_t seed) {
 // Output-stationary (rtl/pe_array.sv): tiles of Rows x K activations and K x Cols operands
 // streamed skewed (a_i[r] carries A[r][k] in cycle t_k + r, b_i[c] carries B[k][c] in cycle
 // t_k + c, a_sel_i with k = 0), tile i + 1 (or a flush: a_sel_i without a_valid_i) starting in
-// cycle f = t_0 of the next one, at least 2 Rows - 1 cycles after the previous start. Checks
+// cycle f = t_0 of the next one, at least 2 Rows - 1 cycles after the previous start, or an odd
+// number of cycles >= Rows (the output chain then carries two tiles' sums interleaved). Checks
 // that psum_o[c] carries tile i's C[r][c] = sum_k A[r][k] B[k][c] (computed here, 32-bit wrap)
 // in exactly cycle f + c + 1 + 2r. Returns the number of values checked.
 int os_stream_and_check(const Clock& clock, const PeArrayParams& p, std::mt19937_64& rng,
@@ -116,13 +117,16 @@ int os_stream_and_check(const Clock& clock, const PeArrayParams& p, std::mt19937
     Tile& t = ts[size_t(i)];
     t.start = t0;
     if (i == tiles) break;
-    // K from 1 (periods of 2 Rows - 1) to 3 Rows, the extremes on the first two tiles.
+    // K from 1 to 3 Rows, the extremes on the first two tiles.
     t.k = i == 0 ? 1 : i == 1 ? 3 * p.Rows : 1 + int(rng() % uint64_t(3 * p.Rows));
     t.a = random_bytes(rng, size_t(p.Rows) * t.k);
     t.b = random_bytes(rng, size_t(t.k) * p.Cols);
     if (i == 2) std::fill(t.a.begin(), t.a.end(), int8_t(-128));
     if (i == 2) std::fill(t.b.begin(), t.b.end(), int8_t(-128));
-    t0 += std::max(t.k, 2 * p.Rows - 1) + int(rng() % 3);
+    // The start distance: K or more, then odd and >= Rows, or >= 2 Rows - 1 (random gaps).
+    int d = std::max(t.k, p.Rows) + int(rng() % 3);
+    if (d < 2 * p.Rows - 1 && d % 2 == 0) ++d;
+    t0 += d;
   }
   const int cycles = ts.back().start + 2 * p.Rows + p.Cols + 2;
   std::vector<PeArrayIn> ins(size_t(cycles), PeArrayIn{p});

@@ -388,7 +388,7 @@ std::vector<int8_t> HostDriver::run_host(const GemmJob& job, RunStats& stats) {
       // Each tile takes at most max(M_i, Rows) + Cols cycles; the bound doubles that.
       const uint64_t blocks = uint64_t(ceil_div(mc, p.AccWords));
       const uint64_t tiles = uint64_t(kt) * ntc * blocks;
-      // OS: each tile takes max(K, 2 Rows - 1) cycles, then the output stage.
+      // OS: each tile takes at most max(K, 2 Rows - 1) cycles, then the output stage.
       const uint64_t os_tiles = uint64_t(ceil_div(mc, p.Rows)) * ntc;
       const uint64_t limit =
           job.os ? os_tiles * std::max<uint64_t>(job.K, 2 * p.Rows) + 4 * (p.Rows + p.Cols) + 64 +
