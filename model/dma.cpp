@@ -309,7 +309,8 @@ void Dma::tick(const DmaIn& in) {
       const uint64_t mbcl = mbl == 0 ? 0 : (uint64_t(m) + mbl - 1) / mbl;
       const uint64_t npl = nbl == 0 ? 0 : (uint64_t(n) + nbl - 1) / nbl;
       // Pipelining at no cost in traffic (rtl/dma.sv).
-      const uint64_t mq = std::max((uint64_t(m) + 3) / 4, uint64_t(p_.Rows));
+      const uint64_t mq_n = std::clamp<uint64_t>(uint64_t(m) / uint64_t(p_.Rows), 1, 4);
+      const uint64_t mq = (uint64_t(m) + mq_n - 1) / mq_n;
       const uint64_t ntq = (nt + 3) / 4;
       const uint64_t mb = npl == 1 && mbl > mq ? mq : mbl;
       const uint64_t ntb = npl != 1 && mbcl == 1 && ntbl > ntq ? ntq : ntbl;

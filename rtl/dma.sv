@@ -27,7 +27,8 @@
 // (MBc = ceil(M/Mb), NP = ceil(N/Nb)). An operand block is loaded only when it changes from the
 // previous block (the resident one stays), into the half the previous one does not use; C blocks
 // alternate halves. A GEMM that fits is cut where that costs no traffic (one panel: Mb at most
-// max(Rows, ceil(M/4)); one m-block: NTb at most ceil(NT/4)).
+// ceil(M/q), q = min(4, max(1, M div Rows)) blocks of Rows rows or more but the last; one
+// m-block: NTb at most ceil(NT/4)).
 // K-chunks (split_q), when no block fits, or when Mb < M, KTc >= 1 and the estimate favours
 // them (each plan's time: the larger of its array cycles (KT*NT times the sum over m-blocks of
 // max(rows, Rows), plus 2*Rows + Cols per tile command) and its traffic T x 16 / BW,
@@ -253,7 +254,7 @@ module dma #(
   // Check and plan (SCheck; 64-bit arithmetic: no operand exceeds 58 bits)
   // ---------------------------------------------------------------------------------------------
   logic [63:0] kt, nt, ntb, mb, mbc, np, nbc, t_a, t_b;
-  logic [63:0] ntb0, ntb1, ntb2, ntbl, mb0, mb1, mbl, nbl, mbcl, npl, mq0, mq, ntq, nbc0;
+  logic [63:0] ntb0, ntb1, ntb2, ntbl, mb0, mb1, mbl, nbl, mbcl, npl, mdr, mqn, mq, ntq, nbc0;
   logic [63:0] mbs0, mbs1, mbs, ntbs0, ntbs1, ntbs2, ntbs3, ntbs, nbs0, nbs, nps;
   logic [63:0] ktc0, ktc1, ktc, kcs, mbf, kcf;
   logic [63:0] mbcs, cyc_n, cyc_s, t_n, t_s, bw_eff, mem_n, mem_s, time_n, time_s;
@@ -295,10 +296,12 @@ module dma #(
     mbcl = (mbl == 64'd0) ? 64'd0 : (64'(m_i) + mbl - 64'd1) / mbl;
     npl  = (nbl == 64'd0) ? 64'd0 : (64'(n_i) + nbl - 64'd1) / nbl;
     // Pipelining at no cost in traffic: with one panel (A read once whatever the block height)
-    // blocks are cut to max(Rows, ceil(M/4)) rows; else with one m-block (B read once whatever
-    // the panel width) panels to max(1, ceil(NT/4)) N-tiles.
-    mq0  = (64'(m_i) + 64'd3) / 64'd4;
-    mq   = (mq0 < 64'(Rows)) ? 64'(Rows) : mq0;
+    // M is cut into q = min(4, max(1, M div Rows)) blocks of ceil(M/q) rows (at least Rows, so
+    // a block's tiles hide their weight loads; no short block but the last); else with one
+    // m-block (B read once whatever the panel width) panels to max(1, ceil(NT/4)) N-tiles.
+    mdr  = 64'(m_i) / 64'(Rows);
+    mqn  = (mdr > 64'd4) ? 64'd4 : (mdr == 64'd0) ? 64'd1 : mdr;
+    mq   = (64'(m_i) + mqn - 64'd1) / mqn;
     ntq  = (nt + 64'd3) / 64'd4;
     mb   = ((npl == 64'd1) && (mbl > mq)) ? mq : mbl;
     ntb  = ((npl != 64'd1) && (mbcl == 64'd1) && (ntbl > ntq)) ? ntq : ntbl;

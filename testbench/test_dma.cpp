@@ -60,7 +60,10 @@ Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis, 
   if (ntbl != 0 && mbl != 0) {
     const uint64_t npl = (N + std::min(ntbl * C, N) - 1) / std::min(ntbl * C, N);
     const uint64_t mbcl = (M + mbl - 1) / mbl;
-    mb = npl == 1 ? std::min(mbl, std::max<uint64_t>(R, (M + 3) / 4)) : mbl;
+    // One panel: at most 4 blocks, and as many as M holds blocks of Rows rows (at least one).
+    uint64_t q = 4;
+    while (q > 1 && q * R > M) --q;
+    mb = npl == 1 ? std::min(mbl, (M + q - 1) / q) : mbl;
     const uint64_t ntb = npl != 1 && mbcl == 1 ? std::min(ntbl, (nt + 3) / 4) : ntbl;
     nb = std::min(ntb * C, N);
   }
