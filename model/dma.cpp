@@ -308,10 +308,22 @@ void Dma::tick(const DmaIn& in) {
       const uint64_t nbl = std::min(ntbl * uint64_t(p_.Cols), uint64_t(n));
       const uint64_t mbcl = mbl == 0 ? 0 : (uint64_t(m) + mbl - 1) / mbl;
       const uint64_t npl = nbl == 0 ? 0 : (uint64_t(n) + nbl - 1) / nbl;
-      // Pipelining at no cost in traffic (rtl/dma.sv).
-      const uint64_t mq_n = std::clamp<uint64_t>(uint64_t(m) / uint64_t(p_.Rows), 1, 4);
+      // Pipelining at no cost in traffic (rtl/dma.sv, the same loops): one panel, M in q blocks.
+      const uint64_t rows = uint64_t(p_.Rows), ovh = uint64_t(2 * p_.Rows + p_.Cols);
+      uint64_t tgt = 1;
+      for (int i = 0; i < 20; ++i) {
+        if (tgt * tgt * (kt + ntbl) < uint64_t(m) * ovh) tgt *= 2;
+      }
+      tgt = std::max(tgt, rows);
+      const uint64_t q_want = (uint64_t(m) + tgt - 1) / tgt;
+      uint64_t mq_n = 1;
+      for (int i = 0; i < 24; ++i) {
+        if (mq_n * 2 <= q_want && mq_n * 2 * (rows + mq_n * 2 - 1) <= uint64_t(m)) mq_n *= 2;
+      }
       const uint64_t mq = (uint64_t(m) + mq_n - 1) / mq_n;
-      const uint64_t ntq = (nt + 3) / 4;
+      // One m-block: panels of at most ceil(NT/4) N-tiles, and AccWords div Mb (K-tiles outer).
+      const uint64_t ntq =
+          std::min((nt + 3) / 4, std::max<uint64_t>(1, mbl == 0 ? 1 : uint64_t(p_.AccWords) / mbl));
       const uint64_t mb = npl == 1 && mbl > mq ? mq : mbl;
       const uint64_t ntb = npl != 1 && mbcl == 1 && ntbl > ntq ? ntq : ntbl;
       const uint64_t nbc = std::min(ntb * uint64_t(p_.Cols), uint64_t(n));

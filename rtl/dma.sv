@@ -27,8 +27,11 @@
 // (MBc = ceil(M/Mb), NP = ceil(N/Nb)). An operand block is loaded only when it changes from the
 // previous block (the resident one stays), into the half the previous one does not use; C blocks
 // alternate halves. A GEMM that fits is cut where that costs no traffic (one panel: Mb at most
-// ceil(M/q), q = min(4, max(1, M div Rows)) blocks of Rows rows or more but the last; one
-// m-block: NTb at most ceil(NT/4)).
+// ceil(M/q), q the largest power of two <= ceil(M / max(Rows, P)) with q*(Rows + q - 1) <= M
+// (every block then has Rows rows or more), P the smallest power of two with
+// P*P*(KT + NTb) >= M*CmdOvh (the first block's A and the last one's C, exposed, against a tile
+// command's overhead per block); one m-block: NTb at most min(ceil(NT/4), max(1, AccWords div
+// Mb)), so that the blocks run K-tiles outer).
 // K-chunks (split_q), when no block fits, or when Mb < M, KTc >= 1 and the estimate favours
 // them (each plan's time: the larger of its array cycles (KT*NT times the sum over m-blocks of
 // max(rows, Rows), plus 2*Rows + Cols per tile command) and its traffic T x 16 / BW,
@@ -254,7 +257,8 @@ module dma #(
   // Check and plan (SCheck; 64-bit arithmetic: no operand exceeds 58 bits)
   // ---------------------------------------------------------------------------------------------
   logic [63:0] kt, nt, ntb, mb, mbc, np, nbc, t_a, t_b;
-  logic [63:0] ntb0, ntb1, ntb2, ntbl, mb0, mb1, mbl, nbl, mbcl, npl, mdr, mqn, mq, ntq, nbc0;
+  logic [63:0] ntb0, ntb1, ntb2, ntbl, mb0, mb1, mbl, nbl, mbcl, npl, mtg, mtr, mqw, mqn, mq;
+  logic [63:0] ntq0, ntq1, ntq, nbc0;
   logic [63:0] mbs0, mbs1, mbs, ntbs0, ntbs1, ntbs2, ntbs3, ntbs, nbs0, nbs, nps;
   logic [63:0] ktc0, ktc1, ktc, kcs, mbf, kcf;
   logic [63:0] mbcs, cyc_n, cyc_s, t_n, t_s, bw_eff, mem_n, mem_s, time_n, time_s;
@@ -281,6 +285,25 @@ module dma #(
   assign ka      = w4a8 ? 64'd2 * 64'(k_i) : 64'(k_i);
   assign a_base2 = w4a8 ? AW'(2 * HalfAP) : AW'(HalfA);
 
+  // The one-panel cut: P, the smallest power of two with P*P*kn >= m*CmdOvh (m*CmdOvh < 2^34:
+  // 20 doublings suffice), and q, the largest power of two <= q_want with q*(Rows + q - 1) <= m.
+  function automatic logic [63:0] cut_target(input logic [63:0] m, input logic [63:0] kn);
+    logic [63:0] t;
+    t = 64'd1;
+    for (int i = 0; i < 20; i++) begin
+      if (t * t * kn < m * 64'(CmdOvh)) t = t << 1;
+    end
+    return t;
+  endfunction
+  function automatic logic [63:0] cut_blocks(input logic [63:0] m, input logic [63:0] q_want);
+    logic [63:0] q;
+    q = 64'd1;
+    for (int i = 0; i < 24; i++) begin
+      if ((q * 64'd2 <= q_want) && (q * 64'd2 * (64'(Rows) + q * 64'd2 - 64'd1) <= m)) q = q << 1;
+    end
+    return q;
+  endfunction
+
   always_comb begin
     kt  = (64'(k_i) + 64'(Rows) - 64'd1) / 64'(Rows);
     nt  = (64'(n_i) + 64'(Cols) - 64'd1) / 64'(Cols);
@@ -296,13 +319,18 @@ module dma #(
     mbcl = (mbl == 64'd0) ? 64'd0 : (64'(m_i) + mbl - 64'd1) / mbl;
     npl  = (nbl == 64'd0) ? 64'd0 : (64'(n_i) + nbl - 64'd1) / nbl;
     // Pipelining at no cost in traffic: with one panel (A read once whatever the block height)
-    // M is cut into q = min(4, max(1, M div Rows)) blocks of ceil(M/q) rows (at least Rows, so
-    // a block's tiles hide their weight loads; no short block but the last); else with one
-    // m-block (B read once whatever the panel width) panels to max(1, ceil(NT/4)) N-tiles.
-    mdr  = 64'(m_i) / 64'(Rows);
-    mqn  = (mdr > 64'd4) ? 64'd4 : (mdr == 64'd0) ? 64'd1 : mdr;
+    // M is cut into q blocks of ceil(M/q) rows, each at least Rows (its tiles hide their weight
+    // loads), about sqrt(M * CmdOvh / (KT + NTb)) (cut_target, cut_blocks); else with one
+    // m-block (B read once whatever the panel width) panels to ceil(NT/4) N-tiles, at most
+    // AccWords div Mb (K-tiles outer: a block's first tiles need only B's first rows).
+    mtg  = cut_target(64'(m_i), kt + ntbl);
+    mtr  = (mtg < 64'(Rows)) ? 64'(Rows) : mtg;
+    mqw  = (64'(m_i) + mtr - 64'd1) / mtr;
+    mqn  = cut_blocks(64'(m_i), mqw);
     mq   = (64'(m_i) + mqn - 64'd1) / mqn;
-    ntq  = (nt + 64'd3) / 64'd4;
+    ntq0 = (nt + 64'd3) / 64'd4;
+    ntq1 = (mbl == 64'd0) ? 64'd1 : 64'(AccWords) / mbl;
+    ntq  = (ntq1 == 64'd0) ? 64'd1 : (ntq1 < ntq0) ? ntq1 : ntq0;
     mb   = ((npl == 64'd1) && (mbl > mq)) ? mq : mbl;
     ntb  = ((npl != 64'd1) && (mbcl == 64'd1) && (ntbl > ntq)) ? ntq : ntbl;
     nbc0 = ntb * 64'(Cols);

@@ -60,11 +60,22 @@ Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis, 
   if (ntbl != 0 && mbl != 0) {
     const uint64_t npl = (N + std::min(ntbl * C, N) - 1) / std::min(ntbl * C, N);
     const uint64_t mbcl = (M + mbl - 1) / mbl;
-    // One panel: at most 4 blocks, and as many as M holds blocks of Rows rows (at least one).
-    uint64_t q = 4;
-    while (q > 1 && q * R > M) --q;
+    // One panel: blocks of about P = sqrt(M (2 Rows + Cols) / (KT + NTb)) rows (a power of two,
+    // at least Rows), as a power-of-two count q whose blocks all hold Rows rows or more.
+    const uint64_t ovh = 2 * R + C;
+    uint64_t P = 1;
+    while (P * P * (kt + ntbl) < M * ovh) P <<= 1;
+    const uint64_t qw = (M + std::max(P, R) - 1) / std::max(P, R);
+    uint64_t q = 1;
+    for (uint64_t c = 2; c <= qw; c *= 2) {
+      if (c * (R + c - 1) <= M) q = c;
+    }
     mb = npl == 1 ? std::min(mbl, (M + q - 1) / q) : mbl;
-    const uint64_t ntb = npl != 1 && mbcl == 1 ? std::min(ntbl, (nt + 3) / 4) : ntbl;
+    // One m-block: panels of ceil(NT/4) N-tiles, and no more than AccWords / Mb (K-tiles outer).
+    const uint64_t ntb =
+        npl != 1 && mbcl == 1
+            ? std::min({ntbl, (nt + 3) / 4, std::max<uint64_t>(1, uint64_t(p.AccWords) / mbl)})
+            : ntbl;
     nb = std::min(ntb * C, N);
   }
   // K-chunks when nothing fits, or when more than one m-block is needed and the estimate
