@@ -58,11 +58,11 @@ uint32_t Dma::next_xfer(bool after) const {
   const DmaRegs& r = r_;
   // The block the loads are for: nx, or cu while it computes before its B / Q are in (early_q).
   const DmaBlock& ld = r.early_q ? r.cu_q : r.nx_q;
-  for (uint32_t x = kXC; x <= kXShift; ++x) {
+  for (uint32_t x = kXC; x <= kXP; ++x) {
     if (after ? x <= r.xk_q : x < r.xk_q) continue;
     if ((x == kXC && r.pv_q.valid && r.pv_q.klast) || (x == kXA && ld.valid && ld.load_a) ||
-        (x == kXB && ld.valid && ld.load_b) ||
-        (x >= kXBias && x <= kXShift && ld.valid && ld.load_q)) {
+        (x == kXB && ld.valid && ld.load_b && ld.kc != ld.pk0) ||
+        (x >= kXBias && x <= kXShift && ld.valid && ld.load_q) || (x == kXP && ld.valid && ld.pf)) {
       return x;
     }
   }
@@ -109,7 +109,13 @@ DmaBlock Dma::successor(const DmaIn& in) const {
   s.q_half = s.load_q ? !nx.q_half : nx.q_half;
   s.c_half = k0 == 0 ? !nx.c_half : nx.c_half;
   s.a_row = m0 == nx.m0 ? nx.a_row : m0 == 0 ? in.dram_a_i : nx.a_row + r.a_step_q;
-  s.b_row = k0 == 0 ? in.dram_b_i : nx.b_row + r.b_step_q;
+  // (A panel's first block after prefetched parts loads B from row kl_q: pl_row_q.)
+  s.b_row = k0 != 0 ? nx.b_row + r.b_step_q : r.pf_q && s.load_b ? r.pl_row_q : in.dram_b_i;
+  // Prefetch: the part of a block of the panel after its first, j * Kp (at most K).
+  const uint64_t pk_next = nx.load_b ? 0 : uint64_t(nx.pk0) + r.kp_q;
+  s.pk0 = !r.pf_q ? 0 : s.load_b ? r.kl_q : uint32_t(std::min<uint64_t>(pk_next, in.k_i));
+  s.pf = r.pf_q && !s.load_b && uint64_t(n0) + r.nb_q < in.n_i && s.pk0 < in.k_i;
+  s.p_row = nx.load_b ? in.dram_b_i : nx.p_row + r.pstep_q;
   s.c_row = m0 == nx.m0 ? nx.c_row : m0 == 0 ? in.dram_c_i : nx.c_row + r.c_step_q;
   s.kfirst = k0 == 0;
   s.klast = uint64_t(k0) + s.kc >= in.k_i;
@@ -142,7 +148,7 @@ void Dma::update_outputs() {
   constexpr uint32_t kSp[] = {iface::region_bit(iface::kC),  iface::region_bit(iface::kA),
                               iface::region_bit(iface::kB),  iface::region_bit(iface::kBias),
                               iface::region_bit(iface::kM0), iface::region_bit(iface::kShift)};
-  o.mem_req_sp_o = r.rq_x_q <= kXShift ? kSp[r.rq_x_q] : 0;
+  o.mem_req_sp_o = r.rq_x_q <= kXShift ? kSp[r.rq_x_q] : r.rq_x_q == kXP ? kSp[kXB] : 0;
   uint64_t strb = 0;
   const bool wr = st && rq_we && r.rq_rows_q != 0;
   for (int i = 0; i < beat_; ++i) {
@@ -162,12 +168,12 @@ void Dma::update_outputs() {
   std::fill(o.wr_data_o.begin(), o.wr_data_o.end(), 0);
   if (emit_) {
     const uint32_t x = r.xk_q;
-    o.wr_en_o = x == kXA       ? 1u << kSpA
-                : x == kXB     ? 1u << kSpB
-                : x == kXBias  ? 1u << kSpBias
-                : x == kXM0    ? 1u << kSpM0
-                : x == kXShift ? 1u << kSpShift
-                               : 0u;
+    o.wr_en_o = x == kXA               ? 1u << kSpA
+                : x == kXB || x == kXP ? 1u << kSpB
+                : x == kXBias          ? 1u << kSpBias
+                : x == kXM0            ? 1u << kSpM0
+                : x == kXShift         ? 1u << kSpShift
+                                       : 0u;
     if (x == kXBias || x == kXM0) {
       for (int l = 0; l < p_.Cols; ++l) {
         uint32_t v;
@@ -199,8 +205,8 @@ void Dma::update_outputs() {
                     : r.state_q == DmaState::kXfer && r.xk_q == kXB
                         ? (r.cu_q.kc - r.wd_rows_q) & kDimMask
                     : r.xk_q > kXB ? kDimMask
-                                   : 0;
-  o.tile_q_ready_o = !r.early_q || !r.cu_q.load_q || r.xk_q == kXShift + 1;
+                                   : r.cu_q.pk0;
+  o.tile_q_ready_o = !r.early_q || !r.cu_q.load_q || r.xk_q > kXShift;
 }
 
 const DmaOut& Dma::eval(const DmaIn& in) {
@@ -404,6 +410,19 @@ void Dma::tick(const DmaIn& in) {
         r.a_step_q = uint32_t(mbf * uint64_t(in.ld_a_i));
         r.c_step_q = uint32_t(mbf * uint64_t(in.ld_c_i));
         r.b_step_q = uint32_t(kcf * uint64_t(in.ld_b_i));
+        // Prefetch of the next panel's B in MBc parts (rtl/dma.sv).
+        const bool pf = !split && !(t_a < t_b) && np > 1 && mbc > 1;
+        // MBc parts K-tiles outer (the panel's first block loads the last), else MBc - 1.
+        const uint64_t ntf0 = (uint64_t(nbf) + uint64_t(p_.Cols) - 1) / uint64_t(p_.Cols);
+        const bool kto = mbf <= uint64_t(p_.AccWords) && mbf * ntf0 <= uint64_t(p_.AccWords);
+        const uint64_t div = kto ? mbc : mbc - 1;
+        const uint64_t kp = div == 0 ? 0 : (K + div - 1) / div;
+        const uint64_t kl = std::min(K, (mbc - 1) * kp);
+        r.pf_q = pf;
+        r.kp_q = pf ? uint32_t(kp) & kDimMask : 0;
+        r.kl_q = pf ? uint32_t(kl) & kDimMask : 0;
+        r.pstep_q = pf ? uint32_t(kp * uint64_t(in.ld_b_i)) : 0;
+        r.pl_row_q = in.dram_b_i + (pf ? uint32_t(kl * uint64_t(in.ld_b_i)) : 0);
         nx = DmaBlock{};
         nx.valid = true;
         nx.mc = uint32_t(mbf) & kDimMask;
@@ -411,6 +430,7 @@ void Dma::tick(const DmaIn& in) {
         nx.kc = uint32_t(kcf) & kDimMask;
         nx.a_row = in.dram_a_i;
         nx.b_row = in.dram_b_i;
+        nx.p_row = in.dram_b_i;
         nx.c_row = in.dram_c_i;
         nx.load_a = nx.load_b = nx.load_q = nx.kfirst = true;
         nx.klast = kcf >= k;
@@ -518,7 +538,9 @@ void Dma::tick(const DmaIn& in) {
   const uint32_t xsel = pre ? go_ahead : go;
   if (xsel != kXNone) {
     const DmaBlock& bx = xsel == kXC ? r.pv_q : r.early_q ? r.cu_q : r.nx_q;
-    const uint32_t nc = bx.nc;
+    // XP: the next panel's columns.
+    const uint32_t p_n0 = (bx.n0 + r.nb_q) & kDimMask;
+    const uint32_t nc = xsel != kXP ? bx.nc : in.n_i - p_n0 < r.nb_q ? in.n_i - p_n0 : r.nb_q;
     const uint64_t wpr = (uint64_t(nc) + uint64_t(p_.Cols) - 1) / uint64_t(p_.Cols);
     const uint64_t cols = uint64_t(p_.Cols);
     const uint64_t wkc = (uint64_t(bx.kc) + uint64_t(p_.Rows) - 1) / uint64_t(p_.Rows);
@@ -541,15 +563,27 @@ void Dma::tick(const DmaIn& in) {
              1};
         break;
       }
-      case kXB:
+      case kXB:  // from row pk0 (rows 0 .. pk0-1 prefetched while the panel before computed)
         x = {bx.b_row + bx.n0,
              in.ld_b_i,
              nc,
-             bx.kc,
+             (bx.kc - bx.pk0) & kDimMask,
              uint32_t(wpr),
              c32,
              uint32_t(wpr * cols - nc) & 0xffu,
-             bx.b_half ? half_b_ : 0,
+             (bx.b_half ? half_b_ : 0) + bx.pk0,
+             1,
+             bx.kc};
+        break;
+      case kXP:  // rows pk0 .. of the next panel's B into the other half
+        x = {bx.p_row + p_n0,
+             in.ld_b_i,
+             nc,
+             std::min(bx.kc - bx.pk0, r.kp_q),
+             uint32_t(wpr),
+             c32,
+             uint32_t(wpr * cols - nc) & 0xffu,
+             (bx.b_half ? 0 : half_b_) + bx.pk0,
              1,
              bx.kc};
         break;

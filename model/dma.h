@@ -23,8 +23,8 @@ using iface::DmaOut;
 using iface::DmaParams;
 
 enum class DmaState : uint32_t { kIdle = 0, kCheck, kNext, kXfer, kWait, kTile };
-// Transfers, in the order of an iteration (rtl/dma.sv XC .. XShift, XNone).
-enum DmaXfer : uint32_t { kXC = 0, kXA, kXB, kXBias, kXM0, kXShift, kXNone = 7 };
+// Transfers, in the order of an iteration (rtl/dma.sv XC .. XShift, XP, XNone).
+enum DmaXfer : uint32_t { kXC = 0, kXA, kXB, kXBias, kXM0, kXShift, kXP, kXNone = 7 };
 
 // A block (rtl/dma.sv blk_t).
 struct DmaBlock {
@@ -33,6 +33,9 @@ struct DmaBlock {
   uint32_t a_row = 0, b_row = 0, c_row = 0;
   bool a_half = false, b_half = false, q_half = false, c_half = false;
   bool load_a = false, load_b = false, load_q = false, kfirst = false, klast = false;
+  bool pf = false;     // its iteration loads part pk0 .. of the next panel's B
+  uint32_t pk0 = 0;    // that part's first row; with load_b: its own B's first row
+  uint32_t p_row = 0;  // the memory address of B[pk0][0] (pf)
 };
 
 // Every register of rtl/dma.sv, with its RTL name.
@@ -46,6 +49,10 @@ struct DmaRegs {
   uint32_t a_step_q = 0, c_step_q = 0, b_step_q = 0;
   uint32_t kc_q = 0;
   bool split_q = false;
+  // Prefetch of the next panel's B: Kp rows a part, kl rows before the panel's first block.
+  bool pf_q = false;
+  uint32_t kp_q = 0, kl_q = 0;
+  uint32_t pstep_q = 0, pl_row_q = 0;  // Kp * LD_B, DRAM_B + kl * LD_B
   DmaBlock nx_q, cu_q, pv_q;
   bool tile_run_q = false;
   bool early_q = false;   // cu computes while its B and Q load

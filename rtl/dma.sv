@@ -48,7 +48,13 @@
 //
 // Sequence (three block descriptors: nx loading, cu computing, pv storing): an iteration runs,
 // one after another, pv's C, nx's A (if it changes), nx's B, BIAS, M0, SHIFT (if its panel
-// changes). Once nx's A is written (SNext at XB or later) and tile_ctrl is idle, nx starts
+// changes), and a part of the next panel's B (pf: panels outer without K-chunks, NP > 1 and
+// MBc > 1): the next panel's K rows of B are cut in parts of Kp = ceil(K / MBc) rows (K-tiles
+// outer), else ceil(K / (MBc - 1)); part j (j = 0 .. MBc-2) loads into the next panel's half in
+// the iteration of block j + 1 of the panel (pk0 = j*Kp, p_row its memory row), and the
+// panel's first block loads only its rows from kl = min(K, (MBc-1)*Kp) (pk0 = kl; its B gate
+// starts there), so that a panel's B does not all load while the last, often short, block
+// computes. Once nx's A is written (SNext at XB or later) and tile_ctrl is idle, nx starts
 // early (early_q; pv <- cu <- nx <- successor, STile) and its remaining B / BIAS / M0 / SHIFT
 // load while it computes (ld_q = cu_q: tile_b_rows_o, the rows of its B written so far, and
 // tile_q_ready_o, its SHIFT written, are tile_ctrl's gates; else all ones and 1); then the next
@@ -187,7 +193,7 @@ module dma #(
   typedef enum logic [2:0] {SIdle, SCheck, SNext, SXfer, SWait, STile} state_e;
   // Transfers, in the order of an iteration.
   localparam logic [2:0] XC = 3'd0, XA = 3'd1, XB = 3'd2, XBias = 3'd3, XM0 = 3'd4, XShift = 3'd5,
-                         XNone = 3'd7;
+                         XP = 3'd6, XNone = 3'd7;
 
   // A block: rows m0 .. m0+mc-1, columns n0 .. n0+nc-1, K-chunk k0 .. k0+kc-1; a_row / b_row /
   // c_row the memory address of A[m0][0], B[k0][0], C[m0][0]; halves; whether its A, its B and
@@ -197,6 +203,9 @@ module dma #(
     logic [DimW-1:0] m0, n0, mc, nc, k0, kc;
     logic [MAW-1:0]  a_row, b_row, c_row;
     logic            a_half, b_half, q_half, c_half, load_a, load_b, load_q, kfirst, klast;
+    logic            pf;         // its iteration loads part pk0 .. of the next panel's B
+    logic [DimW-1:0] pk0;        // that part's first row; with load_b: its own B's first row
+    logic [MAW-1:0]  p_row;      // the memory address of B[pk0][0] (pf)
   } blk_t;
 
   state_e               state_q, state_d;
@@ -212,6 +221,12 @@ module dma #(
   logic [MAW-1:0]       b_step_q, b_step_d;    // Kc * LD_B (K-chunks)
   logic [DimW-1:0]      kc_q, kc_d;            // K per chunk (K without K-chunks)
   logic                 split_q, split_d;      // K-chunks
+  // Prefetch of the next panel's B (pf_q): Kp rows a part, kl rows before the panel's first block.
+  logic                 pf_q, pf_d;
+  logic [DimW-1:0]      kp_q, kp_d;
+  logic [DimW-1:0]      kl_q, kl_d;
+  logic [MAW-1:0]       pstep_q, pstep_d;      // Kp * LD_B
+  logic [MAW-1:0]       pl_row_q, pl_row_d;    // DRAM_B + kl * LD_B
   blk_t                 nx_q, nx_d, cu_q, cu_d, pv_q, pv_d;
   logic                 tile_run_q, tile_run_d;
   logic                 early_q, early_d;      // cu computes while its B and Q load
@@ -264,6 +279,8 @@ module dma #(
   logic [63:0] mbcs, cyc_n, cyc_s, t_n, t_s, bw_eff, mem_n, mem_s, time_n, time_s;
   logic [63:0] kcn, mbr_n, mbr_s, lst_n, lst_s, sl_n, sl_s, ntf;
   logic        kto;
+  logic        pf_plan;        // prefetch the next panel's B in parts (see the header)
+  logic [63:0] pf_div, pf_kp, pf_kl;  // Kp = ceil(K / pf_div), kl = min(K, (MBc - 1) * Kp)
   logic [DimW-1:0] nbf;
   logic        split;
   // (the clamps, one name per step: no variable is written twice in a block, for Icarus)
@@ -293,7 +310,7 @@ module dma #(
     for (int i = 0; i < 20; i++) begin
       if (t * t * kn < m * 64'(CmdOvh)) t = t << 1;
     end
-    return t;
+    cut_target = t;  // (not `return`: Yosys reads this file too)
   endfunction
   function automatic logic [63:0] cut_blocks(input logic [63:0] m, input logic [63:0] q_want);
     logic [63:0] q;
@@ -301,7 +318,7 @@ module dma #(
     for (int i = 0; i < 24; i++) begin
       if ((q * 64'd2 <= q_want) && (q * 64'd2 * (64'(Rows) + q * 64'd2 - 64'd1) <= m)) q = q << 1;
     end
-    return q;
+    cut_blocks = q;
   endfunction
 
   always_comb begin
@@ -401,6 +418,12 @@ module dma #(
     // K-tiles outer when a block's sums fit the accumulator buffer side by side.
     ntf = (64'(nbf) + 64'(Cols) - 64'd1) / 64'(Cols);
     kto = (mbf <= 64'(AccWords)) && (mbf * ntf <= 64'(AccWords));
+    pf_plan = !split && !(t_a < t_b) && (np > 64'd1) && (mbc > 64'd1);
+    // Parts: MBc of them when the blocks run K-tiles outer (the panel's first block starts on
+    // B's first rows and loads the last part itself), else MBc - 1 (all before it).
+    pf_div  = kto ? mbc : mbc - 64'd1;
+    pf_kp   = (pf_div == 64'd0) ? 64'd0 : (64'(k_i) + pf_div - 64'd1) / pf_div;
+    pf_kl   = ((mbc - 64'd1) * pf_kp > 64'(k_i)) ? 64'(k_i) : (mbc - 64'd1) * pf_kp;
     bad_mem = (xa_end > (64'd1 << MAW)) || (xb_end > (64'd1 << MAW)) ||
               (xc_end > (64'd1 << MAW)) || (xbias_end > (64'd1 << MAW)) ||
               (xm0_end > (64'd1 << MAW)) || (xshift_end > (64'd1 << MAW)) ||
@@ -424,12 +447,15 @@ module dma #(
   logic            s_valid, n_more, m_more, k_more, s_load_a, s_load_b, s_load_q, s_a_half;
   logic            s_b_half, s_q_half, s_c_half;
   logic [DimW-1:0] s_mc, s_nc;
-  logic [MAW-1:0]  s_a_row, s_b_row, s_c_row;
+  logic [MAW-1:0]  s_a_row, s_b_row, s_c_row, s_p_row;
+  logic            s_pf;
+  logic [DimW-1:0] s_pk0;
+  logic [31:0]     s_pk_next;
 
   // (Continuous assignments: Icarus re-runs an always_comb that reads what it wrote.)
   assign first = {1'b1, DimW'(0), DimW'(0), DimW'(mbf), nbf, DimW'(0), DimW'(kcf),
                   dram_a_i, dram_b_i, dram_c_i, 1'b0, 1'b0, 1'b0, 1'b0, 1'b1, 1'b1, 1'b1, 1'b1,
-                  kcf >= 64'(k_i)};
+                  kcf >= 64'(k_i), 1'b0, DimW'(0), dram_b_i};
   assign k_more   = split_q && (32'(nx_q.k0) + 32'(nx_q.kc) < 32'(k_i));
   assign n_more   = 32'(nx_q.n0) + 32'(nb_q) < 32'(n_i);
   assign m_more   = 32'(nx_q.m0) + 32'(mb_q) < 32'(m_i);
@@ -455,12 +481,20 @@ module dma #(
   assign s_c_half = (s_k0 == '0) ? !nx_q.c_half : nx_q.c_half;
   assign s_a_row  = (s_m0 == nx_q.m0) ? nx_q.a_row : (s_m0 == '0) ? dram_a_i
                                                                   : nx_q.a_row + a_step_q;
-  assign s_b_row  = (s_k0 == '0) ? dram_b_i : nx_q.b_row + b_step_q;
+  // (A panel's first block after prefetched parts loads B from row kl_q: pl_row_q.)
+  assign s_b_row  = (s_k0 != '0) ? nx_q.b_row + b_step_q : (pf_q && s_load_b) ? pl_row_q
+                                                                             : dram_b_i;
+  // Prefetch: the part of a block of the panel after its first: j*Kp (at most K).
+  assign s_pk_next = nx_q.load_b ? 32'd0 : 32'(nx_q.pk0) + 32'(kp_q);
+  assign s_pk0    = !pf_q ? '0 : s_load_b ? kl_q
+                  : (s_pk_next > 32'(k_i)) ? k_i : DimW'(s_pk_next);
+  assign s_pf     = pf_q && !s_load_b && (32'(s_n0) + 32'(nb_q) < 32'(n_i)) && (s_pk0 < k_i);
+  assign s_p_row  = nx_q.load_b ? dram_b_i : nx_q.p_row + pstep_q;
   assign s_c_row  = (s_m0 == nx_q.m0) ? nx_q.c_row : (s_m0 == '0) ? dram_c_i
                                                                   : nx_q.c_row + c_step_q;
   assign succ = {s_valid, s_m0, s_n0, s_mc, s_nc, s_k0, s_kc, s_a_row, s_b_row, s_c_row,
                  s_a_half, s_b_half, s_q_half, s_c_half, s_load_a, s_load_b, s_load_q,
-                 s_k0 == '0, 32'(s_k0) + 32'(s_kc) >= 32'(k_i)};
+                 s_k0 == '0, 32'(s_k0) + 32'(s_kc) >= 32'(k_i), s_pf, s_pk0, s_p_row};
 
   // tile_ctrl's command: block cu_q.
   assign tile_m_o      = cu_q.mc;
@@ -477,8 +511,8 @@ module dma #(
   // its SHIFT written (the last transfer: xk_q = XShift + 1).
   assign tile_b_rows_o  = (!early_q || !cu_q.load_b) ? '1
                         : ((state_q == SXfer) && (xk_q == XB)) ? cu_q.kc - wd_rows_q
-                        : (xk_q > XB) ? '1 : '0;
-  assign tile_q_ready_o = !early_q || !cu_q.load_q || (xk_q == 3'd6);
+                        : (xk_q > XB) ? '1 : cu_q.pk0;
+  assign tile_q_ready_o = !early_q || !cu_q.load_q || (xk_q > XShift);
 
   // ---------------------------------------------------------------------------------------------
   // The transfer SNext starts: the first of xk_q .. XC that this iteration needs
@@ -489,37 +523,43 @@ module dma #(
   logic [7:0]      nx_wb, nx_pad;
   logic [AW-1:0]   nx_sbase, nx_rstride, nx_cstride;
   logic [63:0]     wpr_nc, wpr_kc, wpr_ka;
+  logic [DimW-1:0] p_n0, p_rows;  // XP: the next panel's first column, the part's rows
 
   // The block the loads are for: nx, or cu while it computes before its B / Q are in (early_q).
   blk_t       ld_q;
   logic       unused_ld;  // (its m0, c_row, c_half, kfirst, klast: a load does not read them)
   assign ld_q = early_q ? cu_q : nx_q;
   assign unused_ld = ^ld_q;
-  logic [5:0] need;  // transfer x is needed in this iteration
-  logic [5:0] want;  // ... and not yet started (x >= xk_q)
-  logic [5:1] ahead; // ... and after the running one (x > xk_q; never C, the first)
+  logic [6:0] need;  // transfer x is needed in this iteration
+  logic [6:0] want;  // ... and not yet started (x >= xk_q)
+  logic [6:1] ahead; // ... and after the running one (x > xk_q; never C, the first)
   logic [2:0] go_ahead;  // the transfer after the running one
   always_comb begin
-    for (int x = 0; x < 6; x++) begin
+    for (int x = 0; x < 7; x++) begin
       need[x] = ((x == 32'(XC)) && pv_q.valid && pv_q.klast) ||
                 ((x == 32'(XA)) && ld_q.valid && ld_q.load_a) ||
-                ((x == 32'(XB)) && ld_q.valid && ld_q.load_b) ||
-                ((x >= 32'(XBias)) && (x <= 32'(XShift)) && ld_q.valid && ld_q.load_q);
+                ((x == 32'(XB)) && ld_q.valid && ld_q.load_b && (ld_q.kc != ld_q.pk0)) ||
+                ((x >= 32'(XBias)) && (x <= 32'(XShift)) && ld_q.valid && ld_q.load_q) ||
+                ((x == 32'(XP)) && ld_q.valid && ld_q.pf);
       want[x]  = need[x] && (x >= 32'(xk_q));
     end
-    for (int x = 1; x < 6; x++) ahead[x] = need[x] && (x > 32'(xk_q));
+    for (int x = 1; x < 7; x++) ahead[x] = need[x] && (x > 32'(xk_q));
   end
   assign go = want[0] ? 3'd0 : want[1] ? 3'd1 : want[2] ? 3'd2 : want[3] ? 3'd3 :
-              want[4] ? 3'd4 : want[5] ? 3'd5 : XNone;
+              want[4] ? 3'd4 : want[5] ? 3'd5 : want[6] ? 3'd6 : XNone;
   assign go_ahead = ahead[1] ? 3'd1 : ahead[2] ? 3'd2 : ahead[3] ? 3'd3 : ahead[4] ? 3'd4 :
-                    ahead[5] ? 3'd5 : XNone;
+                    ahead[5] ? 3'd5 : ahead[6] ? 3'd6 : XNone;
 
   // The descriptor of `go` (SNext: the transfer that starts) or of `go_ahead` (SXfer: the transfer
   // whose read requests may start early).
   logic [2:0] xsel;
   assign xsel = (state_q == SNext) ? go : go_ahead;
   always_comb begin
-    x_nc   = (xsel == XC) ? pv_q.nc : ld_q.nc;
+    p_n0   = ld_q.n0 + nb_q;
+    p_rows = (32'(ld_q.kc) - 32'(ld_q.pk0) < 32'(kp_q)) ? ld_q.kc - ld_q.pk0 : kp_q;
+    x_nc   = (xsel == XC) ? pv_q.nc
+           : (xsel == XP) ? ((32'(n_i) - 32'(p_n0) < 32'(nb_q)) ? n_i - p_n0 : nb_q)
+                          : ld_q.nc;
     wpr_nc = (64'(x_nc) + 64'(Cols) - 64'd1) / 64'(Cols);
     wpr_kc = (64'(ld_q.kc) + 64'(Rows) - 64'd1) / 64'(Rows);
     wpr_ka = w4a8 ? (64'd2 * 64'(ld_q.kc) + 64'(Rows) - 64'd1) / 64'(Rows) : wpr_kc;
@@ -535,10 +575,19 @@ module dma #(
         nx_rstride = w4a8 ? AW'(wpr_kc) << 1 : AW'(wpr_kc); nx_cstride = AW'(1);
       end
       XB: begin
-        nx_addr = ld_q.b_row + MAW'(ld_q.n0); nx_ld = ld_b_i; nx_rows = ld_q.kc;
+        // From row pk0 (rows 0 .. pk0-1 prefetched while the panel before computed).
+        nx_addr = ld_q.b_row + MAW'(ld_q.n0); nx_ld = ld_b_i; nx_rows = ld_q.kc - ld_q.pk0;
         nx_rb = MAW'(x_nc); nx_wb = 8'(Cols); nx_wpr = DimW'(wpr_nc);
         nx_pad = 8'(wpr_nc * 64'(Cols) - 64'(x_nc));
-        nx_sbase = ld_q.b_half ? AW'(HalfB) : '0; nx_rstride = AW'(1);
+        nx_sbase = (ld_q.b_half ? AW'(HalfB) : '0) + AW'(ld_q.pk0); nx_rstride = AW'(1);
+        nx_cstride = AW'(ld_q.kc);
+      end
+      XP: begin
+        // Rows pk0 .. of the next panel's B into the other half (the panel before's, free).
+        nx_addr = ld_q.p_row + MAW'(p_n0); nx_ld = ld_b_i; nx_rows = p_rows;
+        nx_rb = MAW'(x_nc); nx_wb = 8'(Cols); nx_wpr = DimW'(wpr_nc);
+        nx_pad = 8'(wpr_nc * 64'(Cols) - 64'(x_nc));
+        nx_sbase = (ld_q.b_half ? '0 : AW'(HalfB)) + AW'(ld_q.pk0); nx_rstride = AW'(1);
         nx_cstride = AW'(ld_q.kc);
       end
       XBias, XM0: begin
@@ -624,7 +673,7 @@ module dma #(
     case (rq_x_q)
       XC:      mem_req_sp_o[SpC] = 1'b1;
       XA:      mem_req_sp_o[SpA] = 1'b1;
-      XB:      mem_req_sp_o[SpB] = 1'b1;
+      XB, XP:  mem_req_sp_o[SpB] = 1'b1;
       XBias:   mem_req_sp_o[SpBias] = 1'b1;
       XM0:     mem_req_sp_o[SpM0] = 1'b1;
       XShift:  mem_req_sp_o[SpShift] = 1'b1;
@@ -660,7 +709,8 @@ module dma #(
   assign wide = (xk_q == XBias) || (xk_q == XM0);
   always_comb begin
     for (int i = 0; i < systolic_pkg::SpadRegions; i++) begin
-      wr_en_o[i] = emit && (((i == SpA) && (xk_q == XA)) || ((i == SpB) && (xk_q == XB)) ||
+      wr_en_o[i] = emit && (((i == SpA) && (xk_q == XA)) ||
+                            ((i == SpB) && ((xk_q == XB) || (xk_q == XP))) ||
                             ((i == SpBias) && (xk_q == XBias)) || ((i == SpM0) && (xk_q == XM0)) ||
                             ((i == SpShift) && (xk_q == XShift)));
     end
@@ -726,6 +776,11 @@ module dma #(
     b_step_d   = b_step_q;
     kc_d       = kc_q;
     split_d    = split_q;
+    pf_d       = pf_q;
+    kp_d       = kp_q;
+    kl_d       = kl_q;
+    pstep_d    = pstep_q;
+    pl_row_d   = pl_row_q;
     nx_d       = nx_q;
     cu_d       = cu_q;
     pv_d       = pv_q;
@@ -755,6 +810,11 @@ module dma #(
           a_step_d  = MAW'(mbf * 64'(ld_a_i));
           c_step_d  = MAW'(mbf * 64'(ld_c_i));
           b_step_d  = MAW'(kcf * 64'(ld_b_i));
+          pf_d      = pf_plan;
+          kp_d      = pf_plan ? DimW'(pf_kp) : '0;
+          kl_d      = pf_plan ? DimW'(pf_kl) : '0;
+          pstep_d   = pf_plan ? MAW'(pf_kp * 64'(ld_b_i)) : '0;
+          pl_row_d  = dram_b_i + (pf_plan ? MAW'(pf_kl * 64'(ld_b_i)) : '0);
           nx_d      = first;
           cu_d      = '0;
           pv_d      = '0;
@@ -893,6 +953,7 @@ module dma #(
       err_q <= '0;
       mb_q <= '0; nb_q <= '0; a_outer_q <= 1'b0; a_step_q <= '0; c_step_q <= '0;
       b_step_q <= '0; kc_q <= '0; split_q <= 1'b0;
+      pf_q <= 1'b0; kp_q <= '0; kl_q <= '0; pstep_q <= '0; pl_row_q <= '0;
       nx_q <= '0; cu_q <= '0; pv_q <= '0;
       tile_run_q <= 1'b0;
       early_q <= 1'b0; ko_q <= 1'b0; tstart_q <= 1'b0;
@@ -912,6 +973,7 @@ module dma #(
       mb_q <= mb_d; nb_q <= nb_d; a_outer_q <= a_outer_d; a_step_q <= a_step_d;
       c_step_q <= c_step_d;
       b_step_q <= b_step_d; kc_q <= kc_d; split_q <= split_d;
+      pf_q <= pf_d; kp_q <= kp_d; kl_q <= kl_d; pstep_q <= pstep_d; pl_row_q <= pl_row_d;
       nx_q <= nx_d; cu_q <= cu_d; pv_q <= pv_d;
       tile_run_q <= tile_run_d;
       early_q <= early_d; ko_q <= ko_d; tstart_q <= tstart_d;
@@ -1001,8 +1063,10 @@ module dma #(
   `SYS_ASSERT(LoadHalfA_A, !(loading && (xk_q == XA) && tile_busy && (nx_q.a_half == cu_q.a_half)))
   `SYS_ASSERT(LoadHalfB_A, !(loading && (xk_q == XB) && tile_busy && !early_q &&
                              (nx_q.b_half == cu_q.b_half)))
-  `SYS_ASSERT(LoadHalfQ_A, !(loading && (xk_q > XB) && tile_busy && !early_q &&
-                             (nx_q.q_half == cu_q.q_half)))
+  `SYS_ASSERT(LoadHalfQ_A, !(loading && (xk_q > XB) && (xk_q <= XShift) && tile_busy &&
+                             !early_q && (nx_q.q_half == cu_q.q_half)))
+  // A prefetch part goes to the half the computing block's B is not in.
+  `SYS_ASSERT(LoadHalfP_A, !(loading && (xk_q == XP) && tile_busy && (ld_q.b_half != cu_q.b_half)))
   // An early block starts only after its A: tile_ctrl is never started before xk_q reaches XB.
   `SYS_ASSERT(EarlyAfterA_A, !(tile_start_o && early_q && (xk_q < XB)))
   `SYS_ASSERT(StoreHalfC_A, !(storing && tile_busy && (pv_q.c_half == cu_q.c_half)))

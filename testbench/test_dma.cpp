@@ -4,6 +4,7 @@
 // outside C unchanged (the driver checks the whole image); memory traffic against the beat count
 // recomputed here from the documented layout; the compute part of the cycles against the tile
 // schedule of docs/architecture.md (engine_check.h), and the load/store parts against bounds.
+#include <array>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
@@ -41,6 +42,7 @@ struct Plan {
   int blocks = 0;          // tile commands (blocks x K-chunks)
   uint64_t tiles = 0;      // tiles of all tile commands (each may start before its B is in)
   bool a_outer = false, split = false;
+  uint64_t mb = 0, nb = 0;  // rows per block, columns per panel
 };
 // pairs (w4a8, docs/architecture.md "Precision"): A's rows are 2K bytes in memory, a half of A
 // holds AWords / 2 / 2 word pairs, a row of a K-chunk of kc fills ceil(2 kc / Rows) words.
@@ -125,6 +127,8 @@ Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis, 
   // Split: A read once per panel, B once per m-block.
   x.bytes = split ? np * M * KA + mbc * K * N + 9 * N + M * N : std::min(ta, tb);
   x.a_outer = a_outer;
+  x.mb = mb;
+  x.nb = nb;
   x.split = split;
   // Beats of `rows` rows of `len` bytes, row r at `start + r * ld` (start relative to a 64-byte
   // boundary, which every beat divides).
@@ -386,6 +390,119 @@ TEST_CASE("memory commands: GEMMs beyond half the scratchpads run in blocks, bot
   CHECK(a_outer > 0);  // both loop orders ran, and K-chunks
   CHECK(b_outer > 0);
   CHECK(split > 0);
+}
+
+// The memory read requests an engine's port accepts, in order (addresses).
+class RecordPort final : public systolic::sim::HostPort {
+ public:
+  explicit RecordPort(systolic::sim::HostPort& inner) : inner_(inner) {}
+  const TopParams& params() const override { return inner_.params(); }
+  void reset() override {
+    inner_.reset();
+    last_ = nullptr;
+  }
+  const systolic::model::TopOut& clock(const systolic::model::TopIn& in) override {
+    if (last_ && last_->mem_req_valid_o && !last_->mem_req_we_o && in.mem_req_ready_i) {
+      reads.push_back(last_->mem_req_addr_o);
+    }
+    last_ = &inner_.clock(in);
+    return *last_;
+  }
+  uint64_t cycles() const override { return inner_.cycles(); }
+  const systolic::model::TopOut* reference_out() const override { return inner_.reference_out(); }
+  std::vector<uint64_t> reads;
+
+ private:
+  systolic::sim::HostPort& inner_;
+  const systolic::model::TopOut* last_ = nullptr;
+};
+
+TEST_CASE("memory commands: the next panel's B loads in parts while the panel computes",
+          "[dma][rtl]") {
+  // docs/architecture.md, "Sequence": panels outer without K-chunks, MBc m-blocks and NP panels;
+  // the next panel's B in parts of Kp = ceil(K / MBc) rows (K-tiles outer) or ceil(K / (MBc -
+  // 1)), part j after block j + 1's A; the panel's first block then reads B from row
+  // kl = min(K, (MBc - 1) Kp). Checked on the order of the accepted read requests (rows aligned
+  // to beats: K and N multiples of 16, no misalignment), on the RTL and model in lockstep.
+  std::mt19937_64 rng(t::test_seed("dma-prefetch"));
+  TopParams p = systolic::sim::top_rtl_params().front();
+  for (const TopParams& q : systolic::sim::top_rtl_params()) {
+    if (q.AWords < p.AWords) p = q;
+  }
+  const uint64_t beat = uint64_t{1} << p.MemBytesLog2;
+  int ran = 0;
+  for (const auto& sh : std::vector<std::array<int, 3>>{
+           {50, 48, 32}, {70, 32, 16}, {90, 64, 48}, {45, 80, 32}, {100, 48, 16}}) {
+    const uint64_t M = uint64_t(sh[0]), N = uint64_t(sh[1]), K = uint64_t(sh[2]);
+    if (K % beat != 0 || N % beat != 0) continue;
+    const Plan x = plan(p, M, N, K, 0, 16.0);
+    const uint64_t mbc = (M + x.mb - 1) / x.mb, np = (N + x.nb - 1) / x.nb;
+    if (x.split || x.a_outer || mbc < 2 || np < 2) continue;
+    INFO(p.name() << " M=" << M << " N=" << N << " K=" << K << ": Mb " << x.mb << ", Nb " << x.nb);
+    const uint64_t ntb = (x.nb + uint64_t(p.Cols) - 1) / uint64_t(p.Cols);
+    const bool kt_outer = x.mb <= uint64_t(p.AccWords) && x.mb * ntb <= uint64_t(p.AccWords);
+    const uint64_t parts = kt_outer ? mbc : mbc - 1, kp = (K + parts - 1) / parts;
+    const uint64_t kl = std::min(K, (mbc - 1) * kp);
+    // The expected runs of reads: ('A', m-block), ('B', panel, first row, last row), ('Q').
+    using Run = std::array<uint64_t, 4>;
+    std::vector<Run> want;
+    for (uint64_t pn = 0; pn < np; ++pn) {
+      for (uint64_t j = 0; j < mbc; ++j) {
+        want.push_back({'A', j, 0, 0});
+        if (j == 0) {
+          const uint64_t k0 = pn == 0 ? 0 : kl;
+          if (k0 < K) want.push_back({'B', pn, k0, K - 1});
+          want.push_back({'Q', 0, 0, 0});
+        } else if (pn + 1 < np && (j - 1) * kp < K) {
+          want.push_back({'B', pn + 1, (j - 1) * kp, std::min(K, j * kp) - 1});
+        }
+      }
+    }
+    Case c{p, int(M), int(N), int(K), DramConfig{}, 0};
+    c.dc.latency = 30;
+    LockstepPort eng(p);
+    RecordPort rec(eng);
+    Dram dram(c.dc, 1 << p.MemBytesLog2);
+    DramPort port(rec, dram);
+    HostDriver drv(port);
+    drv.set_memory(&dram, 0);
+    RunStats st;
+    const GemmJob job = t::random_job(rng, c.m, c.n, c.k);
+    REQUIRE(drv.run(job, st) == systolic::sim::reference_gemm(job));
+    // The reads as runs. The first read is A's row 0 (block 0's A loads first), the first one
+    // past A's M x K bytes B's row 0 (then its B); the tensors lie apart (A, B, then BIAS, M0,
+    // SHIFT: 'Q').
+    REQUIRE(!rec.reads.empty());
+    const uint64_t a0 = rec.reads.front();
+    uint64_t b0 = ~uint64_t{0};
+    std::vector<Run> got;
+    for (const uint64_t addr : rec.reads) {
+      Run r{'Q', 0, 0, 0};
+      if (addr >= a0 && addr < a0 + M * K) {
+        r = {'A', (addr - a0) / K / x.mb, 0, 0};
+      } else {
+        if (b0 == ~uint64_t{0}) b0 = addr;
+        if (addr >= b0 && addr < b0 + K * N) {
+          const uint64_t row = (addr - b0) / N, col = (addr - b0) % N;
+          r = {'B', col / x.nb, row, row};
+        }
+      }
+      if (!got.empty() && got.back()[0] == r[0] && got.back()[1] == r[1] &&
+          (r[0] != 'B' || r[2] >= got.back()[3])) {
+        got.back()[3] = std::max(got.back()[3], r[3]);
+      } else {
+        got.push_back(r);
+      }
+    }
+    REQUIRE(got.size() == want.size());
+    for (size_t i = 0; i < want.size(); ++i) {
+      INFO("run " << i << ": " << char(want[i][0]) << " " << want[i][1] << " rows " << want[i][2]
+                  << ".." << want[i][3]);
+      CHECK(got[i] == want[i]);
+    }
+    ++ran;
+  }
+  CHECK(ran >= 2);
 }
 
 TEST_CASE("memory commands: timing-only model runs count the same cycles and bytes",
