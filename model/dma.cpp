@@ -371,12 +371,20 @@ void Dma::tick(const DmaIn& in) {
         const uint64_t time_s = std::max(cyc_s, t_s * 16 / bw);
         split = ntbl == 0 || mbl == 0 || (mbl < M && ktc != 0 && time_s < time_n);
       }
-      const uint64_t mbf = split ? mbs : mb;
-      const uint32_t nbf = uint32_t(split ? nbs : nbc) & kDimMask;
-      const uint64_t kcf = split ? kcs : k;
       const uint64_t M = m, N = n, K = k;
       const uint64_t t_b = (mbc > 1 ? np : 1) * M * ka + K * N + 9 * N + M * N;
       const uint64_t t_a = M * ka + (np > 1 ? mbc : 1) * (K * N + 9 * N) + M * N;
+      // Panels outer: blocks short enough to run K-tiles outer, balanced (rtl/dma.sv).
+      const uint64_t ntk = (nbc + uint64_t(p_.Cols) - 1) / uint64_t(p_.Cols);
+      const uint64_t kcap = ntk == 0 ? 0 : uint64_t(p_.AccWords) / ntk;
+      const bool capq =
+          !split && !(t_a < t_b) && (mbc > 1 || np == 1) && kcap >= uint64_t(p_.Rows) && mb > kcap;
+      const uint64_t kq = kcap == 0 ? 1 : (uint64_t(m) + kcap - 1) / kcap;
+      const uint64_t mbk = capq ? (uint64_t(m) + kq - 1) / kq : mb;
+      const uint64_t mbck = mbk == 0 ? 0 : (uint64_t(m) + mbk - 1) / mbk;
+      const uint64_t mbf = split ? mbs : mbk;
+      const uint32_t nbf = uint32_t(split ? nbs : nbc) & kDimMask;
+      const uint64_t kcf = split ? kcs : k;
       const bool zero_dim = m == 0 || n == 0 || k == 0;
       const uint64_t top = uint64_t{1} << iface::kMemAddrWidth;
       const uint64_t xa = extent_end(in.dram_a_i, m, in.ld_a_i, ka);
@@ -411,13 +419,13 @@ void Dma::tick(const DmaIn& in) {
         r.c_step_q = uint32_t(mbf * uint64_t(in.ld_c_i));
         r.b_step_q = uint32_t(kcf * uint64_t(in.ld_b_i));
         // Prefetch of the next panel's B in MBc parts (rtl/dma.sv).
-        const bool pf = !split && !(t_a < t_b) && np > 1 && mbc > 1;
+        const bool pf = !split && !(t_a < t_b) && np > 1 && mbck > 1;
         // MBc parts K-tiles outer (the panel's first block loads the last), else MBc - 1.
         const uint64_t ntf0 = (uint64_t(nbf) + uint64_t(p_.Cols) - 1) / uint64_t(p_.Cols);
         const bool kto = mbf <= uint64_t(p_.AccWords) && mbf * ntf0 <= uint64_t(p_.AccWords);
-        const uint64_t div = kto ? mbc : mbc - 1;
+        const uint64_t div = kto ? mbck : mbck - 1;
         const uint64_t kp = div == 0 ? 0 : (K + div - 1) / div;
-        const uint64_t kl = std::min(K, (mbc - 1) * kp);
+        const uint64_t kl = std::min(K, (mbck - 1) * kp);
         r.pf_q = pf;
         r.kp_q = pf ? uint32_t(kp) & kDimMask : 0;
         r.kl_q = pf ? uint32_t(kl) & kDimMask : 0;

@@ -31,7 +31,9 @@
 // (every block then has Rows rows or more), P the smallest power of two with
 // P*P*(KT + NTb) >= M*CmdOvh (the first block's A and the last one's C, exposed, against a tile
 // command's overhead per block); one m-block: NTb at most min(ceil(NT/4), max(1, AccWords div
-// Mb)), so that the blocks run K-tiles outer).
+// Mb)), so that the blocks run K-tiles outer; panels outer with MBc > 1 or NP = 1: blocks
+// with Mb * NTb > AccWords cut to ceil(M/q) rows, q = ceil(M / (AccWords div NTb)), when that is
+// at least Rows, also to run K-tiles outer).
 // K-chunks (split_q), when no block fits, or when Mb < M, KTc >= 1 and the estimate favours
 // them (each plan's time: the larger of its array cycles (KT*NT times the sum over m-blocks of
 // max(rows, Rows), plus 2*Rows + Cols per tile command) and its traffic T x 16 / BW,
@@ -280,6 +282,8 @@ module dma #(
   logic [63:0] kcn, mbr_n, mbr_s, lst_n, lst_s, sl_n, sl_s, ntf;
   logic        kto;
   logic        pf_plan;        // prefetch the next panel's B in parts (see the header)
+  logic        capq;           // panels outer: blocks cut to run K-tiles outer
+  logic [63:0] ntk, kcap, kq, mbk, mbck;
   logic [63:0] pf_div, pf_kp, pf_kl;  // Kp = ceil(K / pf_div), kl = min(K, (MBc - 1) * Kp)
   logic [DimW-1:0] nbf;
   logic        split;
@@ -412,18 +416,29 @@ module dma #(
     zero_dim = (m_i == '0) || (n_i == '0) || (k_i == '0);
     bad_spad = split ? ((mbs == 64'd0) || (ktc == 64'd0) || (HalfQ == 0))
                      : ((ntb == 64'd0) || (mb == 64'd0));
-    mbf = split ? mbs : mb;
+    // Panels outer (A read once per panel however many m-blocks, once in all with one panel):
+    // blocks short enough to run K-tiles outer (Mb * NTb <= AccWords) when that leaves Rows
+    // rows, balanced (mbk rows, mbck m-blocks): a block's first tiles then need only B's first
+    // rows.
+    ntk  = (64'(nbc) + 64'(Cols) - 64'd1) / 64'(Cols);
+    kcap = (ntk == 64'd0) ? 64'd0 : 64'(AccWords) / ntk;
+    capq = !split && !(t_a < t_b) && ((mbc > 64'd1) || (np == 64'd1)) &&
+           (kcap >= 64'(Rows)) && (mb > kcap);
+    kq   = (kcap == 64'd0) ? 64'd1 : (64'(m_i) + kcap - 64'd1) / kcap;
+    mbk  = capq ? (64'(m_i) + kq - 64'd1) / kq : mb;
+    mbck = (mbk == 64'd0) ? 64'd0 : (64'(m_i) + mbk - 64'd1) / mbk;
+    mbf = split ? mbs : mbk;
     nbf = split ? DimW'(nbs) : DimW'(nbc);
     kcf = split ? kcs : 64'(k_i);
     // K-tiles outer when a block's sums fit the accumulator buffer side by side.
     ntf = (64'(nbf) + 64'(Cols) - 64'd1) / 64'(Cols);
     kto = (mbf <= 64'(AccWords)) && (mbf * ntf <= 64'(AccWords));
-    pf_plan = !split && !(t_a < t_b) && (np > 64'd1) && (mbc > 64'd1);
+    pf_plan = !split && !(t_a < t_b) && (np > 64'd1) && (mbck > 64'd1);
     // Parts: MBc of them when the blocks run K-tiles outer (the panel's first block starts on
     // B's first rows and loads the last part itself), else MBc - 1 (all before it).
-    pf_div  = kto ? mbc : mbc - 64'd1;
+    pf_div  = kto ? mbck : mbck - 64'd1;
     pf_kp   = (pf_div == 64'd0) ? 64'd0 : (64'(k_i) + pf_div - 64'd1) / pf_div;
-    pf_kl   = ((mbc - 64'd1) * pf_kp > 64'(k_i)) ? 64'(k_i) : (mbc - 64'd1) * pf_kp;
+    pf_kl   = ((mbck - 64'd1) * pf_kp > 64'(k_i)) ? 64'(k_i) : (mbck - 64'd1) * pf_kp;
     bad_mem = (xa_end > (64'd1 << MAW)) || (xb_end > (64'd1 << MAW)) ||
               (xc_end > (64'd1 << MAW)) || (xbias_end > (64'd1 << MAW)) ||
               (xm0_end > (64'd1 << MAW)) || (xshift_end > (64'd1 << MAW)) ||
