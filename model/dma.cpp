@@ -335,43 +335,58 @@ void Dma::tick(const DmaIn& in) {
       const uint64_t nbc = std::min(ntb * uint64_t(p_.Cols), uint64_t(n));
       const uint64_t mbc = mb == 0 ? 0 : (uint64_t(m) + mb - 1) / mb;
       const uint64_t np = nbc == 0 ? 0 : (uint64_t(n) + nbc - 1) / nbc;
-      // K-chunks (rtl/dma.sv).
+      // K-chunks (rtl/dma.sv): two candidate block heights, the larger (rows up to AccWords)
+      // and one short enough that a block holds every N-tile it can (fewer panels, fewer tile
+      // commands); the one with the smaller estimate below.
       bool split = false;  // below, after the K-chunk plan
-      const uint64_t mbs = std::min({uint64_t(m), uint64_t(p_.AccWords), uint64_t(half_c_), ha});
+      const uint64_t M = m, N = n, K = k, R = uint64_t(p_.Rows);
       const uint64_t half_bkt = uint64_t(half_b_ / uint32_t(p_.Rows));
-      const uint64_t ntbs = mbs == 0
-                                ? 0
-                                : std::min({uint64_t(p_.AccWords) / mbs, nt,
-                                            uint64_t(half_c_) / mbs, uint64_t(half_q_), half_bkt});
-      const uint64_t ktc = ntbs == 0 ? 0 : std::min({ha / mbs, half_bkt / ntbs, kt});
-      const uint64_t kcs = std::min(ktc * uint64_t(p_.Rows), uint64_t(k));
-      const uint64_t nbs = std::min(ntbs * uint64_t(p_.Cols), uint64_t(n));
-      const uint64_t nps = nbs == 0 ? 0 : (uint64_t(n) + nbs - 1) / nbs;
+      const auto slots = [&](uint64_t rows, uint64_t cnt) {
+        return cnt == 0 ? 0 : (cnt - 1) * std::max(rows, R) + std::max(M - (cnt - 1) * rows, R);
+      };
+      // Bytes per cycle x 16: DRAM_BW, at most what the port moves (a beat, and one scratchpad
+      // word of min(Rows, Cols) bytes per cycle); DRAM_BW = 0: that limit.
+      const uint64_t bwcap = 16 * uint64_t(std::min({beat_, p_.Rows, p_.Cols}));
+      const uint64_t bw = in.dram_bw_i == 0 || in.dram_bw_i > bwcap ? bwcap : in.dram_bw_i;
+      struct Chunks {
+        uint64_t mbs = 0, ntbs = 0, ktc = 0, kcs = 0, nbs = 0, nps = 0, time = 0;
+        bool array_bound = false;
+      };
+      const auto chunks = [&](uint64_t mbs) {
+        Chunks c;
+        c.mbs = mbs;
+        c.ntbs = mbs == 0 ? 0
+                          : std::min({uint64_t(p_.AccWords) / mbs, nt, uint64_t(half_c_) / mbs,
+                                      uint64_t(half_q_), half_bkt});
+        c.ktc = c.ntbs == 0 ? 0 : std::min({ha / mbs, half_bkt / c.ntbs, kt});
+        c.kcs = std::min(c.ktc * R, K);
+        c.nbs = std::min(c.ntbs * uint64_t(p_.Cols), N);
+        c.nps = c.nbs == 0 ? 0 : (N + c.nbs - 1) / c.nbs;
+        const uint64_t mbcs = mbs == 0 ? 0 : (M + mbs - 1) / mbs;
+        const uint64_t kcn = c.ktc == 0 ? 0 : (kt + c.ktc - 1) / c.ktc;
+        const uint64_t cyc = kt * nt * slots(mbs, mbcs) + mbcs * c.nps * kcn * ovh;
+        const uint64_t t = c.nps * M * ka + mbcs * K * N + 9 * N + M * N;
+        c.time = std::max(cyc, t * 16 / bw);
+        c.array_bound = 3 * cyc >= 4 * (t * 16 / bw);  // with a margin: memory at most 3/4
+        return c;
+      };
+      const uint64_t mbs0 = std::min({M, uint64_t(p_.AccWords), uint64_t(half_c_), ha});
+      const uint64_t ntw = std::min({nt, uint64_t(half_q_), half_bkt});
+      const uint64_t mbs1 =
+          std::min(mbs0, std::max(R, std::min(uint64_t(p_.AccWords), uint64_t(half_c_)) /
+                                         std::max<uint64_t>(ntw, 1)));
+      const Chunks c0 = chunks(mbs0), c1 = chunks(mbs1);
+      const Chunks& cs = c1.ktc != 0 && c1.array_bound && c1.time < c0.time ? c1 : c0;
+      const uint64_t mbs = cs.mbs, ntbs = cs.ntbs, ktc = cs.ktc, kcs = cs.kcs, nbs = cs.nbs;
       // K-chunks chosen for speed when the estimate says so (rtl/dma.sv).
       {
-        const uint64_t M = m, N = n, K = k, R = uint64_t(p_.Rows);
-        const uint64_t mbcs = mbs == 0 ? 0 : (M + mbs - 1) / mbs;
-        // Array cycles: every tile streams max(its rows, Rows) slots (the last m-block has the rest
-        // of M), and every tile command adds about 2 Rows + Cols (first weights, drain).
-        const uint64_t ovh = 2 * R + uint64_t(p_.Cols);
-        const auto slots = [&](uint64_t rows, uint64_t cnt) {
-          return cnt == 0 ? 0 : (cnt - 1) * std::max(rows, R) + std::max(M - (cnt - 1) * rows, R);
-        };
-        const uint64_t kcn = ktc == 0 ? 0 : (kt + ktc - 1) / ktc;
         const uint64_t cyc_n = kt * nt * slots(mb, mbc) + mbc * np * ovh;
-        const uint64_t cyc_s = kt * nt * slots(mbs, mbcs) + mbcs * nps * kcn * ovh;
         const uint64_t t_n = std::min((mbc > 1 ? np : 1) * M * ka + K * N + 9 * N + M * N,
                                       M * ka + (np > 1 ? mbc : 1) * (K * N + 9 * N) + M * N);
-        const uint64_t t_s = nps * M * ka + mbcs * K * N + 9 * N + M * N;
-        // Bytes per cycle x 16: DRAM_BW, at most what the port moves (a beat, and one scratchpad
-        // word of min(Rows, Cols) bytes per cycle); DRAM_BW = 0: that limit.
-        const uint64_t cap = 16 * uint64_t(std::min({beat_, p_.Rows, p_.Cols}));
-        const uint64_t bw = in.dram_bw_i == 0 || in.dram_bw_i > cap ? cap : in.dram_bw_i;
         const uint64_t time_n = std::max(cyc_n, t_n * 16 / bw);
-        const uint64_t time_s = std::max(cyc_s, t_s * 16 / bw);
-        split = ntbl == 0 || mbl == 0 || (mbl < M && ktc != 0 && time_s < time_n);
+        split = ntbl == 0 || mbl == 0 || (mbl < M && ktc != 0 && cs.time < time_n);
       }
-      const uint64_t M = m, N = n, K = k;
+      (void)ntbs;
       const uint64_t t_b = (mbc > 1 ? np : 1) * M * ka + K * N + 9 * N + M * N;
       const uint64_t t_a = M * ka + (np > 1 ? mbc : 1) * (K * N + 9 * N) + M * N;
       // Panels outer: blocks short enough to run K-tiles outer, balanced (rtl/dma.sv).

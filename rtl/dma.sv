@@ -39,7 +39,9 @@
 // max(rows, Rows), plus 2*Rows + Cols per tile command) and its traffic T x 16 / BW,
 // BW = min(DRAM_BW, BwCap), BwCap = 16*min(MB, Rows, Cols) (one scratchpad word per cycle);
 // DRAM_BW = 0: BwCap; T_s = NPs*M*K + MBcs*K*N + 9N + M*N): blocks of
-// Mb = min(M, AccWords, HalfC, HalfA) rows and NTs = min(NT, AccWords div Mb, HalfC div Mb,
+// Mb = min(M, AccWords, HalfC, HalfA) rows (or min(that, max(Rows, min(AccWords, HalfC) div
+// max(1, min(NT, HalfQ, HalfB div Rows)))) when its estimate (chunk_est) is the smaller and its
+// traffic time at most 3/4 of its array cycles) and NTs = min(NT, AccWords div Mb, HalfC div Mb,
 // HalfQ, HalfB div Rows) N-tiles (Nb = min(NTs*Cols, N) columns; NPs = ceil(N/Nb) panels,
 // MBcs = ceil(M/Mb) m-blocks), each in chunks of Kc = min(KTc*Rows, K) with
 // KTc = min(HalfA div Mb, (HalfB div Rows) div NTs, KT); every chunk loads its A and B into the
@@ -277,6 +279,10 @@ module dma #(
   logic [63:0] ntb0, ntb1, ntb2, ntbl, mb0, mb1, mbl, nbl, mbcl, npl, mtg, mtr, mqw, mqn, mq;
   logic [63:0] ntq0, ntq1, ntq, nbc0;
   logic [63:0] mbs0, mbs1, mbs, ntbs0, ntbs1, ntbs2, ntbs3, ntbs, nbs0, nbs, nps;
+  logic [63:0] mbsa, cntw0, cntw, cmb0, cmb1, cmb;
+  logic [65:0] ce0, ce1;
+  logic [1:0]  unused_ce0;  // (the first candidate's flags are not needed)
+  logic        use1;
   logic [63:0] ktc0, ktc1, ktc, kcs, mbf, kcf;
   logic [63:0] mbcs, cyc_n, cyc_s, t_n, t_s, bw_eff, mem_n, mem_s, time_n, time_s;
   logic [63:0] kcn, mbr_n, mbr_s, lst_n, lst_s, sl_n, sl_s, ntf;
@@ -305,6 +311,37 @@ module dma #(
   assign ha      = w4a8 ? 64'(HalfAP) : 64'(HalfA);
   assign ka      = w4a8 ? 64'd2 * 64'(k_i) : 64'(k_i);
   assign a_base2 = w4a8 ? AW'(2 * HalfAP) : AW'(HalfA);
+
+  // A K-chunk plan's estimate with blocks of rows_b rows (the chain in the plan below, computed
+  // again): {KTc != 0, memory time <= 3/4 of array time, max(array cycles, memory time)}.
+  function automatic logic [65:0] chunk_est(input logic [63:0] rows_b, input logic [63:0] nt_,
+                                            input logic [63:0] kt_, input logic [63:0] ha_,
+                                            input logic [63:0] m, input logic [63:0] n,
+                                            input logic [63:0] k, input logic [63:0] ka_,
+                                            input logic [63:0] bw);
+    logic [63:0] ntbs_, ktc_, nbs_, nps_, mbcs_, kcn_, mbr_, lst_, sl_, cyc_, t_, mem_;
+    ntbs_ = (rows_b == 64'd0) ? 64'd0 : 64'(AccWords) / rows_b;
+    if (ntbs_ > nt_) ntbs_ = nt_;
+    if ((rows_b != 64'd0) && (ntbs_ > 64'(HalfC) / rows_b)) ntbs_ = 64'(HalfC) / rows_b;
+    if (ntbs_ > 64'(HalfQ)) ntbs_ = 64'(HalfQ);
+    if (ntbs_ > 64'(HalfBKt)) ntbs_ = 64'(HalfBKt);
+    ktc_ = (rows_b == 64'd0) ? 64'd0 : ha_ / rows_b;
+    if (ntbs_ == 64'd0) ktc_ = 64'd0;
+    else if (ktc_ > 64'(HalfBKt) / ntbs_) ktc_ = 64'(HalfBKt) / ntbs_;
+    if (ktc_ > kt_) ktc_ = kt_;
+    nbs_  = (ntbs_ * 64'(Cols) > n) ? n : ntbs_ * 64'(Cols);
+    nps_  = (nbs_ == 64'd0) ? 64'd0 : (n + nbs_ - 64'd1) / nbs_;
+    mbcs_ = (rows_b == 64'd0) ? 64'd0 : (m + rows_b - 64'd1) / rows_b;
+    kcn_  = (ktc_ == 64'd0) ? 64'd0 : (kt_ + ktc_ - 64'd1) / ktc_;
+    mbr_  = (rows_b > 64'(Rows)) ? rows_b : 64'(Rows);
+    lst_  = m - (mbcs_ - 64'd1) * rows_b;
+    sl_   = (mbcs_ == 64'd0) ? 64'd0
+          : (mbcs_ - 64'd1) * mbr_ + ((lst_ > 64'(Rows)) ? lst_ : 64'(Rows));
+    cyc_  = kt_ * nt_ * sl_ + mbcs_ * nps_ * kcn_ * 64'(CmdOvh);
+    t_    = nps_ * m * ka_ + mbcs_ * k * n + 64'd9 * n + m * n;
+    mem_  = (t_ * 64'd16) / bw;
+    chunk_est = {ktc_ != 64'd0, 64'd3 * cyc_ >= 64'd4 * mem_, (cyc_ > mem_) ? cyc_ : mem_};
+  endfunction
 
   // The one-panel cut: P, the smallest power of two with P*P*kn >= m*CmdOvh (m*CmdOvh < 2^34:
   // 20 doublings suffice), and q, the largest power of two <= q_want with q*(Rows + q - 1) <= m.
@@ -364,7 +401,21 @@ module dma #(
     // chunks of kcs (the sums stay in the accumulator buffer between chunks).
     mbs0  = (64'(m_i) < 64'(AccWords)) ? 64'(m_i) : 64'(AccWords);
     mbs1  = (mbs0 > 64'(HalfC)) ? 64'(HalfC) : mbs0;
-    mbs   = (mbs1 > ha) ? ha : mbs1;
+    mbsa  = (mbs1 > ha) ? ha : mbs1;
+    // The second candidate: blocks short enough to hold every N-tile a chunk can (fewer panels
+    // and tile commands), taken when its estimate is the smaller and its memory time at most
+    // 3/4 of its array time (chunk_est); the chain below is the chosen one's.
+    bw_eff = ((dram_bw_i == '0) || (64'(dram_bw_i) > 64'(BwCap))) ? 64'(BwCap) : 64'(dram_bw_i);
+    cntw0 = (nt > 64'(HalfQ)) ? 64'(HalfQ) : nt;
+    cntw  = (cntw0 > 64'(HalfBKt)) ? 64'(HalfBKt) : cntw0;
+    cmb0  = ((64'(AccWords) < 64'(HalfC)) ? 64'(AccWords) : 64'(HalfC)) /
+            ((cntw == 64'd0) ? 64'd1 : cntw);
+    cmb1  = (cmb0 < 64'(Rows)) ? 64'(Rows) : cmb0;
+    cmb   = (cmb1 < mbsa) ? cmb1 : mbsa;
+    ce0   = chunk_est(mbsa, nt, kt, ha, 64'(m_i), 64'(n_i), 64'(k_i), ka, bw_eff);
+    ce1   = chunk_est(cmb, nt, kt, ha, 64'(m_i), 64'(n_i), 64'(k_i), ka, bw_eff);
+    use1  = ce1[65] && ce1[64] && (ce1[63:0] < ce0[63:0]);
+    mbs   = use1 ? cmb : mbsa;
     ntbs0 = (mbs == 64'd0) ? 64'd0 : 64'(AccWords) / mbs;
     ntbs1 = (ntbs0 > nt) ? nt : ntbs0;
     ntbs2 = ((mbs != 64'd0) && (ntbs1 > 64'(HalfC) / mbs)) ? 64'(HalfC) / mbs : ntbs1;
@@ -398,9 +449,8 @@ module dma #(
     t_n   = (t_a < t_b) ? t_a : t_b;
     t_s   = nps * 64'(m_i) * ka + mbcs * 64'(k_i) * 64'(n_i) + 64'd9 * 64'(n_i) +
             64'(m_i) * 64'(n_i);
-    // Bytes per cycle x 16: DRAM_BW, at most what the port moves (a beat, and one scratchpad
-    // word of min(Rows, Cols) bytes per cycle); DRAM_BW = 0: that limit.
-    bw_eff = ((dram_bw_i == '0) || (64'(dram_bw_i) > 64'(BwCap))) ? 64'(BwCap) : 64'(dram_bw_i);
+    // (bw_eff, above: bytes per cycle x 16, DRAM_BW at most what the port moves, a beat and one
+    // scratchpad word of min(Rows, Cols) bytes per cycle; DRAM_BW = 0: that limit.)
     mem_n = (t_n * 64'd16) / bw_eff;
     mem_s = (t_s * 64'd16) / bw_eff;
     time_n = (cyc_n > mem_n) ? cyc_n : mem_n;
@@ -545,6 +595,7 @@ module dma #(
   logic       unused_ld;  // (its m0, c_row, c_half, kfirst, klast: a load does not read them)
   assign ld_q = early_q ? cu_q : nx_q;
   assign unused_ld = ^ld_q;
+  assign unused_ce0 = ce0[65:64];
   logic [6:0] need;  // transfer x is needed in this iteration
   logic [6:0] want;  // ... and not yet started (x >= xk_q)
   logic [6:1] ahead; // ... and after the running one (x > xk_q; never C, the first)

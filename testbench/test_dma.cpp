@@ -84,36 +84,57 @@ Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis, 
   // K-chunks when nothing fits, or when more than one m-block is needed and the estimate
   // (array cycles at max(rows, Rows) per tile against traffic x 16 / min(DRAM_BW, the port's
   // limit)) favours them:
-  // blocks of mbs rows and ntbs N-tiles, whose sums fit the accumulator buffer side by side.
-  const uint64_t mbs = std::min({M, uint64_t(p.AccWords), hc, ha});
-  const uint64_t ntbs = std::min({uint64_t(p.AccWords) / mbs, nt, hc / mbs, hq, hb / R});
-  const uint64_t nps = (N + std::min(ntbs * C, N) - 1) / std::min(ntbs * C, N);
+  // blocks of mbs rows and ntbs N-tiles, whose sums fit the accumulator buffer side by side:
+  // mbs the most rows, or, when its estimate is the smaller and its memory time at most 3/4 of
+  // its array time, the rows that leave room for every N-tile a chunk can hold.
+  // The memory's bytes per cycle x 16 (as the driver writes DRAM_BW), at most one beat and one
+  // scratchpad word of min(Rows, Cols) bytes per cycle.
+  const uint64_t bw_cap = 16 * std::min({beat, R, C});
+  const uint64_t bw_reg = bw > 0 ? uint64_t(std::llround(bw * 16)) : 0;
+  const uint64_t bw16 = bw_reg == 0 || bw_reg > bw_cap ? bw_cap : bw_reg;
+  // Array cycles: each m-block's tiles take max(its rows, Rows) slots, each tile command about
+  // 2 Rows + Cols more.
+  auto slots = [&](uint64_t rows) {
+    uint64_t n = 0;
+    for (uint64_t m0 = 0; m0 < M; m0 += rows) n += std::max(std::min(rows, M - m0), R);
+    return n;
+  };
+  struct Est {
+    uint64_t ntbs = 0, ktc = 0, time = 0;
+    bool array_bound = false;
+  };
+  auto est = [&](uint64_t rows) {
+    Est e;
+    e.ntbs = std::min({uint64_t(p.AccWords) / rows, nt, hc / rows, hq, hb / R});
+    if (e.ntbs == 0) return e;
+    e.ktc = std::min({ha / rows, hb / R / e.ntbs, kt});
+    if (e.ktc == 0) return e;
+    const uint64_t width = std::min(e.ntbs * C, N), panels = (N + width - 1) / width;
+    const uint64_t blocks = (M + rows - 1) / rows, chunks = (kt + e.ktc - 1) / e.ktc;
+    const uint64_t cyc = kt * nt * slots(rows) + blocks * panels * chunks * (2 * R + C);
+    const uint64_t mem = (panels * M * KA + blocks * K * N + 9 * N + M * N) * 16 / bw16;
+    e.time = std::max(cyc, mem);
+    e.array_bound = 3 * cyc >= 4 * mem;
+    return e;
+  };
+  uint64_t mbs = std::min({M, uint64_t(p.AccWords), hc, ha});
+  {
+    const uint64_t n_most = std::max<uint64_t>(1, std::min({nt, hq, hb / R}));
+    const uint64_t rows1 = std::min(mbs, std::max(R, std::min(uint64_t(p.AccWords), hc) / n_most));
+    const Est e0 = est(mbs), e1 = est(rows1);
+    if (e1.ktc != 0 && e1.array_bound && e1.time < e0.time) mbs = rows1;
+  }
+  const Est es = est(mbs);
+  const uint64_t ntbs = es.ntbs;
   bool split = ntbl == 0 || mbl == 0;
   // (A chunk plan exists only if a K-tile of NTs N-tiles fits half of B.)
-  if (!split && mbl < M && ntbs != 0 && std::min({ha / mbs, hb / R / ntbs, kt}) != 0) {
-    const uint64_t mbc0 = (M + mb - 1) / mb, np0 = (N + nb - 1) / nb, mbcs = (M + mbs - 1) / mbs;
-    // The memory's bytes per cycle x 16 (as the driver writes DRAM_BW), at most one beat and one
-    // scratchpad word of min(Rows, Cols) bytes per cycle.
-    const uint64_t cap = 16 * std::min({beat, R, C});
-    const uint64_t bw_reg = bw > 0 ? uint64_t(std::llround(bw * 16)) : 0;
-    const uint64_t bw16 = bw_reg == 0 || bw_reg > cap ? cap : bw_reg;
+  if (!split && mbl < M && es.ktc != 0) {
+    const uint64_t mbc0 = (M + mb - 1) / mb, np0 = (N + nb - 1) / nb;
     const uint64_t t_n = std::min((mbc0 > 1 ? np0 : 1) * M * KA + K * N + 9 * N + M * N,
                                   M * KA + (np0 > 1 ? mbc0 : 1) * (K * N + 9 * N) + M * N);
-    const uint64_t t_s = nps * M * KA + mbcs * K * N + 9 * N + M * N;
-    // Array cycles: each m-block's tiles take max(its rows, Rows) slots, each tile command
-    // about 2 Rows + Cols more.
-    auto slots = [&](uint64_t rows) {
-      uint64_t n = 0;
-      for (uint64_t m0 = 0; m0 < M; m0 += rows) n += std::max(std::min(rows, M - m0), R);
-      return n;
-    };
-    const uint64_t ktc = std::min({ha / mbs, hb / R / ntbs, kt});
-    const uint64_t chunks = (kt + ktc - 1) / ktc;
     const uint64_t cyc_n = kt * nt * slots(mb) + mbc0 * np0 * (2 * R + C);
-    const uint64_t cyc_s = kt * nt * slots(mbs) + mbcs * nps * chunks * (2 * R + C);
     const uint64_t time_n = std::max(cyc_n, t_n * 16 / bw16);
-    const uint64_t time_s = std::max(cyc_s, t_s * 16 / bw16);
-    split = time_s < time_n;
+    split = es.time < time_n;
   }
   if (split) {
     mb = mbs;
