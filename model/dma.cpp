@@ -199,7 +199,8 @@ void Dma::update_outputs() {
   o.tile_acc_first_o = r.cu_q.kfirst;
   o.tile_acc_last_o = r.cu_q.klast;
   o.tile_kt_outer_o = r.ko_q;
-  // The gates of an early block: its B rows written (none before its B transfer, all after it),
+  // The gates of an early block: its B rows written (before its B transfer those prefetched,
+  // pk0; all after it),
   // its SHIFT written (the last transfer: xk_q = XShift + 1).
   o.tile_b_rows_o = !r.early_q || !r.cu_q.load_b ? kDimMask
                     : r.state_q == DmaState::kXfer && r.xk_q == kXB
@@ -377,7 +378,7 @@ void Dma::tick(const DmaIn& in) {
                                          std::max<uint64_t>(ntw, 1)));
       const Chunks c0 = chunks(mbs0), c1 = chunks(mbs1);
       const Chunks& cs = c1.ktc != 0 && c1.array_bound && c1.time < c0.time ? c1 : c0;
-      const uint64_t mbs = cs.mbs, ntbs = cs.ntbs, ktc = cs.ktc, kcs = cs.kcs, nbs = cs.nbs;
+      const uint64_t mbs = cs.mbs, ktc = cs.ktc, kcs = cs.kcs, nbs = cs.nbs;
       // K-chunks chosen for speed when the estimate says so (rtl/dma.sv).
       {
         const uint64_t cyc_n = kt * nt * slots(mb, mbc) + mbc * np * ovh;
@@ -386,7 +387,6 @@ void Dma::tick(const DmaIn& in) {
         const uint64_t time_n = std::max(cyc_n, t_n * 16 / bw);
         split = ntbl == 0 || mbl == 0 || (mbl < M && ktc != 0 && cs.time < time_n);
       }
-      (void)ntbs;
       const uint64_t t_b = (mbc > 1 ? np : 1) * M * ka + K * N + 9 * N + M * N;
       const uint64_t t_a = M * ka + (np > 1 ? mbc : 1) * (K * N + 9 * N) + M * N;
       // Panels outer: blocks short enough to run K-tiles outer, balanced (rtl/dma.sv).
@@ -433,12 +433,13 @@ void Dma::tick(const DmaIn& in) {
         r.a_step_q = uint32_t(mbf * uint64_t(in.ld_a_i));
         r.c_step_q = uint32_t(mbf * uint64_t(in.ld_c_i));
         r.b_step_q = uint32_t(kcf * uint64_t(in.ld_b_i));
-        // Prefetch of the next panel's B in MBc parts (rtl/dma.sv).
+        // K-tiles outer when a block's sums fit the accumulator buffer side by side.
+        const uint64_t ntf = (uint64_t(nbf) + uint64_t(p_.Cols) - 1) / uint64_t(p_.Cols);
+        r.ko_q = mbf <= uint64_t(p_.AccWords) && mbf * ntf <= uint64_t(p_.AccWords);
+        // Prefetch of the next panel's B: MBc parts K-tiles outer (the panel's first block loads
+        // the last), else MBc - 1 (rtl/dma.sv).
         const bool pf = !split && !(t_a < t_b) && np > 1 && mbck > 1;
-        // MBc parts K-tiles outer (the panel's first block loads the last), else MBc - 1.
-        const uint64_t ntf0 = (uint64_t(nbf) + uint64_t(p_.Cols) - 1) / uint64_t(p_.Cols);
-        const bool kto = mbf <= uint64_t(p_.AccWords) && mbf * ntf0 <= uint64_t(p_.AccWords);
-        const uint64_t div = kto ? mbck : mbck - 1;
+        const uint64_t div = r.ko_q ? mbck : mbck - 1;
         const uint64_t kp = div == 0 ? 0 : (K + div - 1) / div;
         const uint64_t kl = std::min(K, (mbck - 1) * kp);
         r.pf_q = pf;
@@ -458,9 +459,6 @@ void Dma::tick(const DmaIn& in) {
         nx.load_a = nx.load_b = nx.load_q = nx.kfirst = true;
         nx.klast = kcf >= k;
         cu = pv = DmaBlock{};
-        // K-tiles outer when a block's sums fit the accumulator buffer side by side.
-        const uint64_t ntf = (uint64_t(nbf) + uint64_t(p_.Cols) - 1) / uint64_t(p_.Cols);
-        r.ko_q = mbf <= uint64_t(p_.AccWords) && mbf * ntf <= uint64_t(p_.AccWords);
       }
       break;
     }

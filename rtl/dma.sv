@@ -278,14 +278,15 @@ module dma #(
   logic [63:0] kt, nt, ntb, mb, mbc, np, nbc, t_a, t_b;
   logic [63:0] ntb0, ntb1, ntb2, ntbl, mb0, mb1, mbl, nbl, mbcl, npl, mtg, mtr, mqw, mqn, mq;
   logic [63:0] ntq0, ntq1, ntq, nbc0;
-  logic [63:0] mbs0, mbs1, mbs, ntbs0, ntbs1, ntbs2, ntbs3, ntbs, nbs0, nbs, nps;
+  logic [63:0] mbs0, mbs1, mbs, ntbs0, ntbs1, ntbs2, ntbs3, ntbs, nbs0;
+  logic [DimW-1:0] nbs;  // columns of a K-chunk block (at most N)
   logic [63:0] mbsa, cntw0, cntw, cmb0, cmb1, cmb;
   logic [65:0] ce0, ce1;
   logic [1:0]  unused_ce0;  // (the first candidate's flags are not needed)
   logic        use1;
   logic [63:0] ktc0, ktc1, ktc, kcs, mbf, kcf;
-  logic [63:0] mbcs, cyc_n, cyc_s, t_n, t_s, bw_eff, mem_n, mem_s, time_n, time_s;
-  logic [63:0] kcn, mbr_n, mbr_s, lst_n, lst_s, sl_n, sl_s, ntf;
+  logic [63:0] cyc_n, t_n, bw_eff, mem_n, time_n, time_s;
+  logic [63:0] mbr_n, lst_n, sl_n, ntf;
   logic        kto;
   logic        pf_plan;        // prefetch the next panel's B in parts (see the header)
   logic        capq;           // panels outer: blocks cut to run K-tiles outer
@@ -426,35 +427,25 @@ module dma #(
     ktc   = (ktc1 < kt) ? ktc1 : kt;
     kcs   = (ktc * 64'(Rows) < 64'(k_i)) ? ktc * 64'(Rows) : 64'(k_i);
     nbs0  = ntbs * 64'(Cols);
-    nbs   = (nbs0 > 64'(n_i)) ? 64'(n_i) : nbs0;
-    nps   = (nbs == 64'd0) ? 64'd0 : (64'(n_i) + nbs - 64'd1) / nbs;
+    nbs   = (nbs0 > 64'(n_i)) ? n_i : DimW'(nbs0);
     t_b = ((mbc > 64'd1) ? np : 64'd1) * 64'(m_i) * ka + 64'(k_i) * 64'(n_i) +
           64'd9 * 64'(n_i) + 64'(m_i) * 64'(n_i);
     t_a = 64'(m_i) * ka + ((np > 64'd1) ? mbc : 64'd1) * (64'(k_i) * 64'(n_i) +
           64'd9 * 64'(n_i)) + 64'(m_i) * 64'(n_i);
     // Chosen for speed only when the estimate says so: each plan's time is the larger of its
-    // array cycles (a tile takes max(block rows, Rows) cycles) and its traffic at DRAM_BW.
-    mbcs  = (mbs == 64'd0) ? 64'd0 : (64'(m_i) + mbs - 64'd1) / mbs;
-    // Array cycles: every tile streams max(its rows, Rows) slots (the last m-block has the rest
-    // of M), and every tile command adds about 2 Rows + Cols (first weights, drain).
-    kcn   = (ktc == 64'd0) ? 64'd0 : (kt + ktc - 64'd1) / ktc;
+    // array cycles (a tile takes max(block rows, Rows) cycles, every tile command about
+    // 2 Rows + Cols more: first weights, drain) and its traffic at DRAM_BW (bw_eff, above: bytes
+    // per cycle x 16, at most what the port moves, a beat and one scratchpad word of
+    // min(Rows, Cols) bytes per cycle; DRAM_BW = 0: that limit). The K-chunk plan's is
+    // chunk_est's, of the chosen candidate.
     mbr_n = (mb > 64'(Rows)) ? mb : 64'(Rows);
-    mbr_s = (mbs > 64'(Rows)) ? mbs : 64'(Rows);
     lst_n = 64'(m_i) - (mbc - 64'd1) * mb;      // rows of the last m-block
-    lst_s = 64'(m_i) - (mbcs - 64'd1) * mbs;
     sl_n  = (mbc == 64'd0) ? 64'd0 : (mbc - 64'd1) * mbr_n + ((lst_n > 64'(Rows)) ? lst_n : 64'(Rows));
-    sl_s  = (mbcs == 64'd0) ? 64'd0 : (mbcs - 64'd1) * mbr_s + ((lst_s > 64'(Rows)) ? lst_s : 64'(Rows));
     cyc_n = kt * nt * sl_n + mbc * np * 64'(CmdOvh);
-    cyc_s = kt * nt * sl_s + mbcs * nps * kcn * 64'(CmdOvh);
     t_n   = (t_a < t_b) ? t_a : t_b;
-    t_s   = nps * 64'(m_i) * ka + mbcs * 64'(k_i) * 64'(n_i) + 64'd9 * 64'(n_i) +
-            64'(m_i) * 64'(n_i);
-    // (bw_eff, above: bytes per cycle x 16, DRAM_BW at most what the port moves, a beat and one
-    // scratchpad word of min(Rows, Cols) bytes per cycle; DRAM_BW = 0: that limit.)
     mem_n = (t_n * 64'd16) / bw_eff;
-    mem_s = (t_s * 64'd16) / bw_eff;
     time_n = (cyc_n > mem_n) ? cyc_n : mem_n;
-    time_s = (cyc_s > mem_s) ? cyc_s : mem_s;
+    time_s = use1 ? ce1[63:0] : ce0[63:0];
     split = (ntbl == 64'd0) || (mbl == 64'd0) ||
             ((mbl < 64'(m_i)) && (ktc != 64'd0) && (time_s < time_n));
     xa_end     = 64'(dram_a_i) + 64'(m_m1) * 64'(ld_a_i) + ka;
@@ -478,7 +469,7 @@ module dma #(
     mbk  = capq ? (64'(m_i) + kq - 64'd1) / kq : mb;
     mbck = (mbk == 64'd0) ? 64'd0 : (64'(m_i) + mbk - 64'd1) / mbk;
     mbf = split ? mbs : mbk;
-    nbf = split ? DimW'(nbs) : DimW'(nbc);
+    nbf = split ? nbs : DimW'(nbc);
     kcf = split ? kcs : 64'(k_i);
     // K-tiles outer when a block's sums fit the accumulator buffer side by side.
     ntf = (64'(nbf) + 64'(Cols) - 64'd1) / 64'(Cols);
@@ -572,7 +563,8 @@ module dma #(
   assign tile_acc_first_o = cu_q.kfirst;
   assign tile_acc_last_o  = cu_q.klast;
   assign tile_kt_outer_o  = ko_q;
-  // The gates of an early block: its B rows written (none before its B transfer, all after it),
+  // The gates of an early block: its B rows written (before its B transfer those prefetched,
+  // pk0; all after it),
   // its SHIFT written (the last transfer: xk_q = XShift + 1).
   assign tile_b_rows_o  = (!early_q || !cu_q.load_b) ? '1
                         : ((state_q == SXfer) && (xk_q == XB)) ? cu_q.kc - wd_rows_q

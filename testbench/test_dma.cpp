@@ -308,6 +308,16 @@ void check_case(const Case& c, const GemmJob& job) {
   CHECK(e.store >= uint64_t(c.dc.latency));
 }
 
+// The built configuration with the smallest A scratchpad (a small-scratchpad build exists for
+// the block tests).
+TopParams smallest_a_build() {
+  TopParams p = systolic::sim::top_rtl_params().front();
+  for (const TopParams& q : systolic::sim::top_rtl_params()) {
+    if (q.AWords < p.AWords) p = q;
+  }
+  return p;
+}
+
 }  // namespace
 
 TEST_CASE("memory commands: random shapes, memories and alignments, RTL and model in lockstep",
@@ -404,10 +414,7 @@ TEST_CASE("memory commands: GEMMs beyond half the scratchpads run in blocks, bot
           "[dma][rtl]") {
   std::mt19937_64 rng(t::test_seed("dma-blocks"));
   // The smallest built scratchpads (a configuration with small ones is built for this).
-  TopParams p = systolic::sim::top_rtl_params().front();
-  for (const TopParams& q : systolic::sim::top_rtl_params()) {
-    if (q.AWords < p.AWords) p = q;
-  }
+  const TopParams p = smallest_a_build();
   REQUIRE(p.AWords <= 4096);
   int a_outer = 0, b_outer = 0, split = 0;
   const int shapes[][3] = {{90, 40, 30}, {33, 90, 7},   {30, 200, 20}, {120, 9, 100},
@@ -461,10 +468,7 @@ TEST_CASE("memory commands: the next panel's B loads in parts while the panel co
   // kl = min(K, (MBc - 1) Kp). Checked on the order of the accepted read requests (rows aligned
   // to beats: K and N multiples of 16, no misalignment), on the RTL and model in lockstep.
   std::mt19937_64 rng(t::test_seed("dma-prefetch"));
-  TopParams p = systolic::sim::top_rtl_params().front();
-  for (const TopParams& q : systolic::sim::top_rtl_params()) {
-    if (q.AWords < p.AWords) p = q;
-  }
+  const TopParams p = smallest_a_build();
   const uint64_t beat = uint64_t{1} << p.MemBytesLog2;
   int ran = 0;
   for (const auto& sh : std::vector<std::array<int, 3>>{
