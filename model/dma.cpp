@@ -213,7 +213,7 @@ void Dma::update_outputs() {
 const DmaOut& Dma::eval(const DmaIn& in) {
   const DmaRegs& r = r_;
   const bool busy = r.state_q != DmaState::kIdle;
-  const bool tile_busy = r.tile_run_q && !in.tile_done_i;
+  const bool tile_busy = !(r.tile_cnt_q == 0 || (r.tile_cnt_q == 1 && in.tile_done_i));
   const bool no_tile_left = !r.nx_q.valid && (!r.cu_q.valid || in.tile_done_i);
   out_.ph_store_o = busy && r.state_q != DmaState::kCheck && !tile_busy && no_tile_left;
   out_.ph_load_o = busy && !tile_busy && !out_.ph_store_o;
@@ -278,19 +278,29 @@ void Dma::tick(const DmaIn& in) {
   const bool w4a8 = in.precision_i == uint32_t(iface::kPrecW4a8);
   const bool xfer_end = (ld && emit_ && r.wd_rows_q == 1 && wd_last_) ||
                         (st && (r.rq_ahead_q || r.rq_rows_q == 0) && r.wr_out_q == 0);
-  const bool tile_idle = !r.tile_run_q || in.tile_done_i;
-  bool tile_run = (r.tile_run_q && !in.tile_done_i) || r.tstart_q;
+  // tile_ctrl's done_o cycle counts as idle.
+  const bool tile_idle = r.tile_cnt_q == 0 || (r.tile_cnt_q == 1 && in.tile_done_i);
+  // tile_ctrl takes the next block when idle, or back to back in cu's tail (ready_o) unless cu
+  // requantizes with another BIAS / M0 / SHIFT half than nx's.
+  const bool tile_go = tile_idle || (r.tile_cnt_q == 1 && in.tile_ready_i &&
+                                     (!r.cu_q.klast || r.nx_q.q_half == r.cu_q.q_half));
+  const uint32_t tile_cnt =
+      (r.tile_cnt_q - uint32_t(in.tile_done_i && r.tile_cnt_q != 0) + uint32_t(o.tile_start_o)) &
+      3u;
   bool early = r.early_q, tstart = false;
-  // The next block starts computing as soon as tile_ctrl is idle and its A is written (kNext at
+  // The next block starts computing as soon as tile_ctrl takes it and its A is written (kNext at
   // its B or later, loads of it still to run): no transfer starts in that cycle.
   const uint32_t go_next = r.state_q == DmaState::kNext ? next_xfer(false) : kXNone;
-  const bool early_go = r.state_q == DmaState::kNext && !r.early_q && tile_idle && r.nx_q.valid &&
+  const bool early_go = r.state_q == DmaState::kNext && !r.early_q && tile_go && r.nx_q.valid &&
                         r.xk_q >= kXB && go_next != kXNone;
-  const uint32_t go = early_go ? kXNone : go_next;
+  // pv's C is stored only once its tile command is done (pv started before cu, back to back).
+  const bool c_hold =
+      r.state_q == DmaState::kNext && go_next == kXC && r.tile_cnt_q == 2 && !in.tile_done_i;
+  const uint32_t go = early_go || c_hold ? kXNone : go_next;
   // ... or during its B / BIAS / M0 / SHIFT load: the running load becomes cu's, and tile_ctrl
   // starts in the next cycle (tstart_q).
   const bool early_x =
-      r.state_q == DmaState::kXfer && !r.early_q && tile_idle && r.nx_q.valid && r.xk_q >= kXB;
+      r.state_q == DmaState::kXfer && !r.early_q && tile_go && r.nx_q.valid && r.xk_q >= kXB;
   // The next transfer's reads start as soon as the running transfer has requested everything.
   const uint32_t go_ahead = r.state_q == DmaState::kXfer ? next_xfer(true) : kXNone;
   const bool pre =
@@ -469,6 +479,8 @@ void Dma::tick(const DmaIn& in) {
         cu = r.nx_q;
         nx = successor(in);
         early = true;
+      } else if (c_hold) {
+        // (stays in kNext)
       } else if (go == kXNone) {
         next = DmaState::kWait;
       } else {
@@ -495,13 +507,15 @@ void Dma::tick(const DmaIn& in) {
         next = DmaState::kNext;
         xk = kXC;
         early = false;
-      } else if (tile_idle) {
-        if (r.nx_q.valid) {
+      } else if (r.nx_q.valid) {
+        if (tile_go) {
           next = DmaState::kTile;
           pv = r.cu_q;
           cu = r.nx_q;
           nx = successor(in);
-        } else if (r.cu_q.valid) {
+        }
+      } else if (tile_idle) {
+        if (r.cu_q.valid) {
           next = DmaState::kNext;
           xk = kXC;
           pv = r.cu_q;
@@ -515,7 +529,6 @@ void Dma::tick(const DmaIn& in) {
     case DmaState::kTile:
       next = DmaState::kNext;
       xk = r.early_q ? r.xk_q : kXC;  // early: its own B / Q next
-      tile_run = true;
       break;
   }
 
@@ -680,7 +693,7 @@ void Dma::tick(const DmaIn& in) {
   r.nx_q = nx;
   r.cu_q = cu;
   r.pv_q = pv;
-  r.tile_run_q = tile_run;
+  r.tile_cnt_q = tile_cnt;
   r.early_q = early;
   r.tstart_q = tstart;
   update_outputs();

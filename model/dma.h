@@ -54,10 +54,10 @@ struct DmaRegs {
   uint32_t kp_q = 0, kl_q = 0;
   uint32_t pstep_q = 0, pl_row_q = 0;  // Kp * LD_B, DRAM_B + kl * LD_B
   DmaBlock nx_q, cu_q, pv_q;
-  bool tile_run_q = false;
-  bool early_q = false;   // cu computes while its B and Q load
-  bool tstart_q = false;  // start tile_ctrl (a block started during a load)
-  bool ko_q = false;      // tile commands K-tiles outer (Mb * NTb <= AccWords)
+  uint32_t tile_cnt_q = 0;  // tile_ctrl commands started, not done: 0..2
+  bool early_q = false;     // cu computes while its B and Q load
+  bool tstart_q = false;    // start tile_ctrl (a block started during a load)
+  bool ko_q = false;        // tile commands K-tiles outer (Mb * NTb <= AccWords)
   uint32_t x_ld_q = 0, x_rb_q = 0, x_wb_q = 0, x_wpr_q = 0, x_pad_q = 0;
   uint64_t x_rstride_q = 0, x_cstride_q = 0;
   uint32_t rq_rows_q = 0, rq_row_q = 0, rq_beat_q = 0;

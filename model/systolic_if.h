@@ -512,6 +512,7 @@ TileCtrlParams tile_ctrl_params(const P& top) {
 #define SYSTOLIC_TILE_CTRL_OUTPUTS(X, L) \
   X(busy_o, bool, 1) \
   X(done_o, bool, 1) \
+  X(ready_o, bool, 1) \
   X(wl_issue_o, bool, 1) \
   X(wl_addr_o, uint64_t, kAddrWidth) \
   X(wl_row_o, uint32_t, clog2(p.Rows)) \
@@ -956,6 +957,7 @@ DmaParams dma_params(const P& top) {
   X(precision_i, uint32_t, 2) \
   X(os_i, bool, 1) \
   X(tile_done_i, bool, 1) \
+  X(tile_ready_i, bool, 1) \
   L(c_rd_data_i, p.Cols, kDataWidth, true) \
   X(mem_req_ready_i, bool, 1) \
   X(mem_rsp_valid_i, bool, 1) \

@@ -320,6 +320,7 @@ SystolicRegsIn& SystolicTop::set_regs_in(const TopIn& in) {
   ri.host_addr_i = in.host_addr_i;
   ri.host_wdata_i = in.host_wdata_i;
   dma_in_.tile_done_i = co.done_o;
+  dma_in_.tile_ready_i = co.ready_o;
   const DmaOut& d = dma_.eval(dma_in_);
   ri.busy_i = co.busy_o || oo.busy_o || d.busy_o;
   ri.done_i = ((co.done_o || oo.done_o) && !d.busy_o) || d.done_o;

@@ -72,6 +72,7 @@ void TileCtrl::update_outputs() {
       s_last_mb_ ? ((r.s_mrem_q - 1) & kDimMask & slot_mask_) : ((acc_words - 1) & slot_mask_);
   s_tile_end_ = s_issue && s_j == s_j_last_;
   tail_phase_ = r.busy_q && !r.s_left_q;
+  ready_ = !r.busy_q || (!r.s_left_q && !r.wl_act_q && r.tail2_q == 0);
   const bool gate_wait =
       !r.s_act_q && r.s_left_q &&
       ((r.ahead_q != 0 && !s_qok) || (r.ahead_q == 0 && !r.wl_act_q && r.wl_left_q && !wl_bok_));
@@ -79,6 +80,7 @@ void TileCtrl::update_outputs() {
   TileCtrlOut& o = out_;
   o.busy_o = r.busy_q;
   o.done_o = r.done_q;
+  o.ready_o = ready_;
   o.wl_issue_o = wl_issue;
   o.wl_addr_o = r.wl_addr_q;
   o.wl_row_o = wl_row;
@@ -112,7 +114,10 @@ void TileCtrl::tick(const TileCtrlIn& in) {
   const uint32_t rows = uint32_t(p_.Rows), cols = uint32_t(p_.Cols);
   const uint32_t acc_words = uint32_t(p_.AccWords);
   const bool two_banks = p_.WeightBanks == 2;
-  const bool start = in.start_i && !r.busy_q;
+  const bool empty = in.m_i == 0 || in.n_i == 0 || in.k_i == 0;
+  // Accepted while ready_o; during a tail (overlap) only a command with tiles.
+  const bool start = in.start_i && ready_ && (!r.busy_q || !empty);
+  const bool overlap = start && r.busy_q;
 
   r.done_q = false;
   if (r.busy_q || start) {
@@ -257,30 +262,36 @@ void TileCtrl::tick(const TileCtrlIn& in) {
       r.done_q = true;
     }
   }
+  // The tail of the command before an overlapped one (always shorter than tail_q's).
+  if (r.tail2_q != 0) {
+    if (r.tail2_q == 1) r.done_q = true;
+    r.tail2_q = (r.tail2_q - 1) & tail_mask_;
+  }
 
-  // Command start (only while idle: nothing above is active then).
+  // Command start (while idle, or during the tail: no load or slot is left then).
   if (start) {
-    const bool empty = in.m_i == 0 || in.n_i == 0 || in.k_i == 0;
     r.busy_q = true;
     r.kt_num_q = ((in.k_i + rows - 1) / rows) & kDimMask;
     r.nt_num_q = ((in.n_i + cols - 1) / cols) & kDimMask;
     r.wl_left_q = !empty;
     r.wl_act_q = false;
     r.wl_row_q = 0;
-    r.wl_bank_q = false;
+    if (!overlap) r.wl_bank_q = false;  // overlapped: the bank alternation goes on
     r.wl_krem_q = in.k_i;
     r.wl_kdone_q = 0;
     r.wl_mrem_q = in.m_i;
     r.wl_nrem_q = in.n_i;
     r.wl_addr_q = in.b_base_i;
     r.wl_ntbase_q = in.b_base_i;
-    r.bank_wait_q = 0;
-    r.bank_cnt_q[0] = r.bank_cnt_q[1] = 0;
+    if (!overlap) {
+      r.bank_wait_q = 0;
+      r.bank_cnt_q[0] = r.bank_cnt_q[1] = 0;
+    }
     r.ahead_q = 0;
     r.s_left_q = !empty;
     r.s_act_q = false;
     r.s_j_q = 0;
-    r.s_bank_q = false;
+    if (!overlap) r.s_bank_q = false;
     r.s_krem_q = in.k_i;
     r.s_mrem_q = in.m_i;
     r.s_nrem_q = in.n_i;
@@ -295,6 +306,8 @@ void TileCtrl::tick(const TileCtrlIn& in) {
     r.s_cblk_q = in.c_base_i;
     r.s_cbase_q = in.c_base_i;
     r.s_accb_q = 0;
+    // Overlapped: the running tail (counted down above) moves to the second countdown.
+    r.tail2_q = overlap ? r.tail_q : 0;
     r.tail_q = empty ? 1 : 0;
   }
   update_outputs();
@@ -303,7 +316,7 @@ void TileCtrl::tick(const TileCtrlIn& in) {
 uint64_t TileCtrl::steady_edges() const {
   const TileCtrlRegs& r = r_;
   constexpr uint64_t kAny = ~uint64_t{0};
-  if (!r.busy_q || tail_phase_) return 0;
+  if (!r.busy_q || tail_phase_ || r.tail2_q != 0) return 0;
   // Only with both gates open (a host command: b_rows_i all ones, q_ready_i 1): the gate
   // registers follow their inputs, which a memory command's DMA changes.
   if (r.brows_q != kDimMask || !r.qrdy_q) return 0;

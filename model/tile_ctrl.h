@@ -7,7 +7,9 @@
 // testbench/test_tile_ctrl.cpp checks against the verilated module under random stimulus and
 // under the engine's own. The schedule this produces is wl_0 = 0, wl_i = max(wl_{i-1} + Rows,
 // e_{i-NB} + Cols - 1), s_i = max(wl_i + 1, e_{i-1} + 1), e_i = s_i + M_i - 1, each start also
-// held by its gate (b_rows_i, q_ready_i, registered); kt_outer_i walks kt outer, nt inner.
+// held by its gate (b_rows_i, q_ready_i, registered); kt_outer_i walks kt outer, nt inner. A
+// command may start during the tail of the one before (ready_o): back to back, the bank
+// alternation and countdowns carried over, the older tail counting on in tail2_q.
 //
 // Use: eval(in) gives the outputs of the current cycle (they depend on the registers only);
 // tick(in) is the rising edge. reset() is rst_ni = 0.
@@ -64,7 +66,8 @@ struct TileCtrlRegs {
   uint64_t s_cblk_q = 0;                       // C word of slot 0: c_base + mb*AccWords*NT + nt
   uint64_t s_cbase_q = 0;                      // c_base + nt
   // After the last slot
-  uint32_t tail_q = 0;  // busy cycles left (while !s_left_q)
+  uint32_t tail_q = 0;   // busy cycles left (while !s_left_q)
+  uint32_t tail2_q = 0;  // the tail of the command before an overlapped one, 0: none
 };
 
 // The controller state drawn in waveforms (rtl/tile_ctrl.sv `state`): the phase of the cycle.
@@ -119,6 +122,7 @@ class TileCtrl {
   bool s_start_ = false, s_last_mb_ = false, s_last_nt_ = false, s_tile_end_ = false;
   uint32_t s_j_last_ = 0;  // the slot that ends the tile being streamed
   bool tail_phase_ = false;
+  bool ready_ = false;      // ready_o: a start this cycle is accepted
   bool s_last_kt_ = false;  // kt = KT - 1 (s_last_o before the acc_last_q mask)
   bool wl_bok_ = false;     // the loader's next tile's B rows are loaded (its gate)
 };

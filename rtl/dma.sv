@@ -58,13 +58,18 @@
 // the iteration of block j + 1 of the panel (pk0 = j*Kp, p_row its memory row), and the
 // panel's first block loads only its rows from kl = min(K, (MBc-1)*Kp) (pk0 = kl; its B gate
 // starts there), so that a panel's B does not all load while the last, often short, block
-// computes. Once nx's A is written (SNext at XB or later) and tile_ctrl is idle, nx starts
-// early (early_q; pv <- cu <- nx <- successor, STile) and its remaining B / BIAS / M0 / SHIFT
-// load while it computes (ld_q = cu_q: tile_b_rows_o, the rows of its B written so far, and
+// computes. tile_ctrl takes a block (tile_go) when idle, or back to back while cu's tail runs
+// (tile_ready_i, one tile command running) unless cu requantizes with another BIAS / M0 / SHIFT
+// half than nx's; a block before cu still in tile_ctrl is pv, and its C store (the iteration's
+// first transfer) waits in SNext for its done (c_hold; tile_cnt_q counts the tile commands
+// started and not done, 0..2). Once nx's A is written (SNext at XB or later) and tile_ctrl takes
+// it, nx starts early (early_q; pv <- cu <- nx <- successor, STile) and its remaining B /
+// BIAS / M0 / SHIFT load while it computes (ld_q = cu_q: tile_b_rows_o, the rows of its B written so far, and
 // tile_q_ready_o, its SHIFT written, are tile_ctrl's gates; else all ones and 1); then the next
-// iteration. The same when tile_ctrl becomes idle during nx's B / BIAS / M0 / SHIFT load (SXfer,
+// iteration. The same when tile_ctrl can take nx during nx's B / BIAS / M0 / SHIFT load (SXfer,
 // early_x): the running load becomes cu's and tile_ctrl starts in the next cycle (tstart_q).
-// Otherwise, after the iteration's transfers: wait until tile_ctrl is idle (the cycle of its done_o counts), shift pv <- cu <-
+// Otherwise, after the iteration's transfers: wait until tile_ctrl takes nx (tile_go; the last
+// block: until it is idle, the cycle of its done_o counting), shift pv <- cu <-
 // nx <- successor, start tile_ctrl on cu (STile, 1 cycle: tile_start_o and the tile_* command
 // outputs, which hold until the next STile), then one transfer after another: pv's C, nx's A (if
 // it changes), nx's B, BIAS, M0, SHIFT (if its panel changes); each transfer is preceded by one
@@ -97,8 +102,8 @@
 //   the buffer has room, their row bytes appended; a write request carries the bytes of one beat
 //   of the row (wstrb marks them) once the buffer holds them all. Store ends when every row is
 //   written and acknowledged.
-// Counters (systolic_regs): a busy cycle in which tile_ctrl is not busy (tile_run_q and not
-// tile_done_i) is ph_store_o once no tile_ctrl command is left (the last one's done_o cycle
+// Counters (systolic_regs): a busy cycle in which tile_ctrl is not busy (no tile command of
+// ours running but in its done_o cycle) is ph_store_o once no tile_ctrl command is left (the last one's done_o cycle
 // included), else ph_load_o (the array waits for memory: before the first block and between
 // blocks; systolic_top adds tile_ctrl's ph_mwait_o, block 0 waiting at a gate).
 // Cycle behaviour: start_i in a cycle with busy_o = 0 starts a command (busy_o = 1 from the next
@@ -138,6 +143,7 @@ module dma #(
   input  logic [1:0]                             precision_i,  // PRECISION (constant while busy)
   input  logic                                   os_i,         // DATAFLOW is OS: refused (code 4)
   input  logic                                   tile_done_i,
+  input  logic                                   tile_ready_i,
   input  logic [Cols*systolic_pkg::DataWidth-1:0] c_rd_data_i,
   input  logic                                   mem_req_ready_i,
   input  logic                                   mem_rsp_valid_i,
@@ -232,7 +238,7 @@ module dma #(
   logic [MAW-1:0]       pstep_q, pstep_d;      // Kp * LD_B
   logic [MAW-1:0]       pl_row_q, pl_row_d;    // DRAM_B + kl * LD_B
   blk_t                 nx_q, nx_d, cu_q, cu_d, pv_q, pv_d;
-  logic                 tile_run_q, tile_run_d;
+  logic [1:0]           tile_cnt_q, tile_cnt_d;  // tile_ctrl commands started, not done: 0..2
   logic                 early_q, early_d;      // cu computes while its B and Q load
   logic                 tstart_q, tstart_d;    // start tile_ctrl (a block started during a load)
   logic                 ko_q, ko_d;            // tile commands K-tiles outer (Mb * NTb <= AccWords)
@@ -809,17 +815,24 @@ module dma #(
   // ---------------------------------------------------------------------------------------------
   // Control
   // ---------------------------------------------------------------------------------------------
-  logic xfer_end, tile_idle, early_go, early_x;
-  // The next block starts computing as soon as tile_ctrl is idle and its A is written (SNext at
-  // its B or later, loads of it still to run): its B / Q load behind tile_ctrl's gates.
-  assign early_go  = (state_q == SNext) && !early_q && tile_idle && nx_q.valid && (xk_q >= XB) &&
+  logic xfer_end, tile_idle, tile_go, c_hold, early_go, early_x;
+  // The next block starts computing as soon as tile_ctrl takes it (tile_go) and its A is written
+  // (SNext at its B or later, loads of it still to run): its B / Q load behind tile_ctrl's gates.
+  assign early_go  = (state_q == SNext) && !early_q && tile_go && nx_q.valid && (xk_q >= XB) &&
                      (go != XNone);
   // ... or during its B / BIAS / M0 / SHIFT load (SXfer): the running load becomes cu's, and
   // tile_ctrl starts in the next cycle (tstart_q).
-  assign early_x   = (state_q == SXfer) && !early_q && tile_idle && nx_q.valid && (xk_q >= XB);
+  assign early_x   = (state_q == SXfer) && !early_q && tile_go && nx_q.valid && (xk_q >= XB);
   assign xfer_end  = (loading && emit && (wd_rows_q == DimW'(1)) && wd_last) ||
                      (storing && (rq_ahead_q || (rq_rows_q == '0)) && (wr_out_q == '0));
-  assign tile_idle = !tile_run_q || tile_done_i;  // tile_ctrl's done_o cycle: idle
+  assign tile_idle = (tile_cnt_q == 2'd0) || ((tile_cnt_q == 2'd1) && tile_done_i);  // done_o: idle
+  // tile_ctrl takes the next block when idle, or back to back in the tail of cu (ready_o) unless
+  // cu requantizes with another BIAS / M0 / SHIFT half than nx's (acc_stage reads cu's half
+  // during that tail).
+  assign tile_go   = tile_idle || ((tile_cnt_q == 2'd1) && tile_ready_i &&
+                                   (!cu_q.klast || (nx_q.q_half == cu_q.q_half)));
+  // pv's C is stored only once its tile command is done (pv started before cu, back to back).
+  assign c_hold    = (state_q == SNext) && (go == XC) && (tile_cnt_q == 2'd2) && !tile_done_i;
 
   always_comb begin
     state_d    = state_q;
@@ -842,11 +855,11 @@ module dma #(
     nx_d       = nx_q;
     cu_d       = cu_q;
     pv_d       = pv_q;
-    tile_run_d = tile_run_q && !tile_done_i;
+    // (A host command's done_o, with none of ours running, is not counted.)
+    tile_cnt_d = tile_cnt_q - 2'(tile_done_i && (tile_cnt_q != 2'd0)) + 2'(tile_start_o);
     early_d    = early_q;
     ko_d       = ko_q;
     tstart_d   = 1'b0;
-    if (tstart_q) tile_run_d = 1'b1;
     case (state_q)
       SIdle: if (start_i) begin
         state_d = SCheck;
@@ -888,7 +901,7 @@ module dma #(
           early_d = 1'b1;
         end else if (go == XNone) begin
           state_d = SWait;
-        end else begin
+        end else if (!c_hold) begin
           state_d = SXfer;
           xk_d    = go;
         end
@@ -911,14 +924,16 @@ module dma #(
         state_d = SNext;
         xk_d    = XC;
         early_d = 1'b0;
-      end else if (tile_idle) begin
-        if (nx_q.valid) begin
+      end else if (nx_q.valid) begin
+        if (tile_go) begin
           // The next block computes; the one after it loads; the one before stores.
           state_d = STile;
           pv_d    = cu_q;
           cu_d    = nx_q;
           nx_d    = succ;
-        end else if (cu_q.valid) begin
+        end
+      end else if (tile_idle) begin
+        if (cu_q.valid) begin
           // The last block has computed: store it.
           state_d  = SNext;
           xk_d     = XC;
@@ -932,7 +947,6 @@ module dma #(
       STile: begin
         state_d    = SNext;
         xk_d       = early_q ? xk_q : XC;  // early: its own B / Q next
-        tile_run_d = 1'b1;
       end
       // Coverage: unreachable (state_q holds one of the six states above; its two other encodings
       // are never assigned), kept so that a corrupted state returns to idle.
@@ -990,7 +1004,7 @@ module dma #(
       rq_ld_d = nx_ld; rq_rb_d = nx_rb; rq_x_d = go_ahead; rq_ahead_d = 1'b1;
     end
     // A transfer starts: its descriptor (the request walk's too, unless it started ahead).
-    if ((state_q == SNext) && (go != XNone) && !early_go) begin
+    if ((state_q == SNext) && (go != XNone) && !early_go && !c_hold) begin
       x_ld_d = nx_ld; x_rb_d = nx_rb; x_wb_d = nx_wb; x_wpr_d = nx_wpr; x_pad_d = nx_pad;
       x_rstride_d = nx_rstride; x_cstride_d = nx_cstride;
       rq_ahead_d = 1'b0;
@@ -1013,7 +1027,7 @@ module dma #(
       b_step_q <= '0; kc_q <= '0; split_q <= 1'b0;
       pf_q <= 1'b0; kp_q <= '0; kl_q <= '0; pstep_q <= '0; pl_row_q <= '0;
       nx_q <= '0; cu_q <= '0; pv_q <= '0;
-      tile_run_q <= 1'b0;
+      tile_cnt_q <= '0;
       early_q <= 1'b0; ko_q <= 1'b0; tstart_q <= 1'b0;
       x_ld_q <= '0; x_rb_q <= '0; x_wb_q <= '0; x_wpr_q <= '0; x_pad_q <= '0;
       x_rstride_q <= '0; x_cstride_q <= '0;
@@ -1033,7 +1047,7 @@ module dma #(
       b_step_q <= b_step_d; kc_q <= kc_d; split_q <= split_d;
       pf_q <= pf_d; kp_q <= kp_d; kl_q <= kl_d; pstep_q <= pstep_d; pl_row_q <= pl_row_d;
       nx_q <= nx_d; cu_q <= cu_d; pv_q <= pv_d;
-      tile_run_q <= tile_run_d;
+      tile_cnt_q <= tile_cnt_d;
       early_q <= early_d; ko_q <= ko_d; tstart_q <= tstart_d;
       x_ld_q <= x_ld_d; x_rb_q <= x_rb_d; x_wb_q <= x_wb_d; x_wpr_q <= x_wpr_d;
       x_pad_q <= x_pad_d; x_rstride_q <= x_rstride_d; x_cstride_q <= x_cstride_d;
@@ -1047,7 +1061,7 @@ module dma #(
   end
 
   logic tile_busy, no_tile_left;
-  assign tile_busy    = tile_run_q && !tile_done_i;
+  assign tile_busy    = !tile_idle;
   assign no_tile_left = !nx_q.valid && (!cu_q.valid || tile_done_i);
   assign busy_o       = state_q != SIdle;
   assign done_o       = done_q;
@@ -1091,6 +1105,9 @@ module dma #(
   `SYS_COVER(ReqHeld_C, mem_req_valid_o && !mem_req_ready_i)
   // A block started while one of its own loads runs (its B or Q behind tile_ctrl's gates).
   `SYS_COVER(StartDuringLoad_C, tstart_q)
+  // A block started back to back (in the tail of the one before); pv's C store waiting for it.
+  `SYS_COVER(BackToBack_C, tile_start_o && (tile_cnt_q == 2'd1) && !tile_done_i)
+  `SYS_COVER(StoreHold_C, c_hold)
   // The handshake: a request not accepted stays up, unchanged, on the next cycle (valid, we,
   // addr, wdata, wstrb and its tensor), as the memory may sample it then.
   logic                  held_q, held_we_q;
@@ -1116,7 +1133,9 @@ module dma #(
 `endif
   // tile_ctrl starts only when idle, and the halves a transfer writes are not the ones it reads:
   // a load writes nx's halves, never cu's (unless they hold the same resident operand).
-  `SYS_ASSERT(TileStartIdle_A, !(tile_start_o && tile_run_q))
+  `SYS_ASSERT(TileStartIdle_A, !tile_start_o || tile_ready_i)
+  // At most two blocks in tile_ctrl (cu, and pv in its tail).
+  `SYS_ASSERT(TileCount_A, tile_cnt_q != 2'd3)
   // (Block 0 loads its own B and Q while it computes: early_q, behind tile_ctrl's gates.)
   `SYS_ASSERT(LoadHalfA_A, !(loading && (xk_q == XA) && tile_busy && (nx_q.a_half == cu_q.a_half)))
   `SYS_ASSERT(LoadHalfB_A, !(loading && (xk_q == XB) && tile_busy && !early_q &&

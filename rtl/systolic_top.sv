@@ -223,7 +223,7 @@ module systolic_top #(
   logic [AccIdxW-1:0] s_j;
   logic [DimW-1:0]    s_nt;
   // tile_ctrl's own outputs that are shared with os_ctrl (the other one's are 0 while it idles).
-  logic               ws_busy, ws_done, ws_s_issue, ws_s_first, ws_s_last;
+  logic               ws_busy, ws_done, ws_ready, ws_s_issue, ws_s_first, ws_s_last;
   logic [AW-1:0]      ws_s_addr, ws_s_caddr;
   logic [KvW-1:0]     ws_s_kv;
   logic [NvW-1:0]     ws_s_nv;
@@ -263,6 +263,7 @@ module systolic_top #(
     .q_ready_i   (tile_q_ready),
     .busy_o      (ws_busy),
     .done_o      (ws_done),
+    .ready_o     (ws_ready),
     .wl_issue_o  (wl_issue),
     .wl_addr_o   (wl_addr),
     .wl_row_o    (wl_row),
@@ -398,6 +399,7 @@ module systolic_top #(
     .precision_i    (precision_q),
     .os_i           (os_mode),
     .tile_done_i    (ws_done),
+    .tile_ready_i   (ws_ready),
     .c_rd_data_i    (c_rd_data),
     .mem_req_ready_i(mem_req_ready_i),
     .mem_rsp_valid_i(mem_rsp_valid_i),

@@ -45,9 +45,18 @@
 //     the sums there for the next chunk. Such a command (acc_first_i and acc_last_i not both 1,
 //     or kt_outer_i) has one M-block and keeps each N-tile's sums apart: slot j of N-tile nt uses accumulator
 //     row s_j_o = nt*M + j (M * NT <= AccWords, asserted); any other command uses row j.
-//   - start_i = 1 in a cycle with busy_o = 0 starts a command at the edge ending that cycle:
-//     busy_o = 1 from the next cycle (cycle 0). m_i, n_i, k_i and the bases must not change
-//     while busy_o = 1.
+//   - start_i = 1 in a cycle with ready_o = 1 starts a command at the edge ending that cycle:
+//     busy_o = 1 from the next cycle (cycle 0). ready_o = 1 while idle, and while busy once the
+//     running command's last slot and last weight row have issued (cycle max(e_last + 1,
+//     wl_last + Rows)) with no older command's tail still counting (from e_older + TailLen + 1):
+//     the next command then starts during that tail (back to back, memory commands'
+//     blocks), and only a command with tiles (a start of an empty one there is ignored). An
+//     overlapped command keeps the bank countdowns and continues the bank alternation (its tile
+//     0 uses the bank after the last tile's); its tile schedule is the one above with cycle 0 its
+//     own and the earlier tiles' e terms carried over. The tail of the command before counts on
+//     in a second countdown (tail2_q), its done_o one cycle after its X_last + RequantDepth.
+//     m_i, n_i, k_i, the bases, acc_first_i, acc_last_i and kt_outer_i must not change from a
+//     start until the command's last slot has issued (ready_o = 1 again).
 //   - A command with M, N or K = 0 has no tiles: it is busy in cycle 0 only. Any M >= 1 is a
 //     normal command (AccWords limits the M-block, not M).
 //   - The issue outputs (wl_*, s_*) describe the reads issued in the current cycle; they are
@@ -58,7 +67,8 @@
 //     ph_wstall_o (no slot issues, slots remain, no gate waited for), ph_drain_o (after the last slot, before X_last =
 //     e_last + Rows + Cols) and ph_output_o (X_last .. X_last + RequantDepth, the last busy
 //     cycle; cycle 0 of a command without tiles). All four are 0 while busy_o = 0.
-//   - done_o = 1 for the one cycle after the last busy cycle (busy_o = 0 then).
+//   - done_o = 1 for the one cycle after each command's last cycle (X_last + RequantDepth):
+//     busy_o = 0 then, unless a later command started during its tail.
 //   - Reset (rst_ni = 0, asynchronous) clears every register: idle, busy_o = done_o = 0.
 `include "systolic_assert.svh"
 
@@ -85,6 +95,7 @@ module tile_ctrl #(
   input  logic                      q_ready_i,    // gate: BIAS / M0 / SHIFT loaded
   output logic                      busy_o,
   output logic                      done_o,
+  output logic                      ready_o,      // a start this cycle is accepted
   // Weight loader: one B row per cycle
   output logic                      wl_issue_o,   // a weight row issues this cycle
   output logic [systolic_pkg::AddrWidth-1:0] wl_addr_o,    // its B word
@@ -172,6 +183,7 @@ module tile_ctrl #(
   logic [SlotW-1:0]    s_accb_d, s_accb_q;        // accumulator row of slot 0: K-chunk: nt*M, else 0
   // After the last slot
   logic [TailW-1:0]    tail_d, tail_q;            // busy cycles left (while !s_left_q)
+  logic [TailW-1:0]    tail2_d, tail2_q;          // the tail of the command before, 0: none
 
   // ---------------------------------------------------------------------------------------------
   // Issue decisions of this cycle
@@ -191,10 +203,15 @@ module tile_ctrl #(
   logic                tail_phase;
   logic [DimWidth-1:0] wl_need;                   // B rows the loader's next tile reads
   logic                wl_bok, s_qok, gate_wait;
+  logic                ready, start_ok, overlap;  // a start is accepted; while busy
 
   assign cmd_empty = (m_i == DimWidth'(0)) || (n_i == DimWidth'(0)) || (k_i == DimWidth'(0));
   assign kt_calc   = DimWidth'((DimW1'(k_i) + DimW1'(Rows - 1)) / DimW1'(Rows));
   assign nt_calc   = DimWidth'((DimW1'(n_i) + DimW1'(Cols - 1)) / DimW1'(Cols));
+  // Idle, or the running command's slots and weight rows all issued and no older tail counting.
+  assign ready     = !busy_q || (!s_left_q && !wl_act_q && (tail2_q == '0));
+  assign start_ok  = start_i && ready && (!busy_q || !cmd_empty);
+  assign overlap   = start_ok && busy_q;
 
   always_comb begin
     for (int b = 0; b < 2; b++) begin
@@ -278,6 +295,7 @@ module tile_ctrl #(
     s_cbase_d   = s_cbase_q;
     s_accb_d    = s_accb_q;
     tail_d      = tail_q;
+    tail2_d     = tail2_q;
 
     // Bank countdowns.
     for (int b = 0; b < 2; b++) begin
@@ -418,29 +436,38 @@ module tile_ctrl #(
         done_d = 1'b1;
       end
     end
+    // The tail of the command before an overlapped one (always shorter than tail_q's).
+    if (tail2_q != '0) begin
+      tail2_d = tail2_q - TailW'(1);
+      if (tail2_q == TailW'(1)) begin
+        done_d = 1'b1;
+      end
+    end
 
-    // Command start (only while idle: nothing above is active then).
-    if (start_i && !busy_q) begin
+    // Command start (while idle, or during the tail: no load or slot is left then).
+    if (start_ok) begin
       busy_d      = 1'b1;
       kt_num_d    = kt_calc;
       nt_num_d    = nt_calc;
       wl_left_d   = !cmd_empty;
       wl_act_d    = 1'b0;
       wl_row_d    = '0;
-      wl_bank_d   = 1'b0;
+      wl_bank_d   = overlap ? wl_bank_q : 1'b0;  // overlapped: the bank alternation goes on
       wl_krem_d   = k_i;
       wl_kdone_d  = '0;
       wl_mrem_d   = m_i;
       wl_nrem_d   = n_i;
       wl_addr_d   = AW'(b_base_i);
       wl_ntbase_d = AW'(b_base_i);
-      bank_wait_d = '0;
-      bank_cnt_d  = '0;
+      if (!overlap) begin
+        bank_wait_d = '0;
+        bank_cnt_d  = '0;
+      end
       ahead_d     = '0;
       s_left_d    = !cmd_empty;
       s_act_d     = 1'b0;
       s_j_d       = '0;
-      s_bank_d    = 1'b0;
+      s_bank_d    = overlap ? s_bank_q : 1'b0;
       s_krem_d    = k_i;
       s_mrem_d    = m_i;
       s_nrem_d    = n_i;
@@ -455,6 +482,8 @@ module tile_ctrl #(
       s_cblk_d    = AW'(c_base_i);
       s_cbase_d   = AW'(c_base_i);
       s_accb_d    = '0;
+      // Overlapped: the running tail moves to the second countdown (0 if it ended this edge).
+      tail2_d     = overlap ? tail_d : '0;
       tail_d      = cmd_empty ? TailW'(1) : '0;
     end
   end
@@ -499,6 +528,7 @@ module tile_ctrl #(
       s_cbase_q   <= '0;
       s_accb_q    <= '0;
       tail_q      <= '0;
+      tail2_q     <= '0;
     end else begin
       busy_q      <= busy_d;
       done_q      <= done_d;
@@ -538,6 +568,7 @@ module tile_ctrl #(
       s_cbase_q   <= s_cbase_d;
       s_accb_q    <= s_accb_d;
       tail_q      <= tail_d;
+      tail2_q     <= tail2_d;
     end
   end
 
@@ -546,6 +577,7 @@ module tile_ctrl #(
   // ---------------------------------------------------------------------------------------------
   assign busy_o       = busy_q;
   assign done_o       = done_q;
+  assign ready_o      = ready;
   assign wl_issue_o   = wl_issue;
   assign wl_addr_o    = wl_addr_q;
   assign wl_row_o     = wl_row;
@@ -597,9 +629,22 @@ module tile_ctrl #(
   `SYS_ASSERT(GateRows_A, !(wl_issue && !wl_zero) ||
                           ((wl_kdone_q + DimWidth'(wl_row)) < brows_q))
   `SYS_ASSERT(GateQ_A, !(s_issue && s_last_kt && acc_last_q) || qrdy_q)
-  // Nothing issues while idle, and done follows the last busy cycle.
+  // Nothing issues while idle; done while busy only for a command that ended in the tail of an
+  // overlapped one (its own countdown, tail2_q, or tail_q in the edge of the overlapped start);
+  // an older tail only beside a running command or a longer tail.
+`ifndef SYNTHESIS
+  logic done_old_q;  // done_q comes from the command before an overlapped one
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) done_old_q <= 1'b0;
+    else done_old_q <= (tail2_q == TailW'(1)) || (overlap && (tail_q == TailW'(1)));
+  end
+`endif
   `SYS_ASSERT(IssueBusy_A, !(wl_issue || s_issue) || busy_q)
-  `SYS_ASSERT(DoneIdle_A, !done_q || !busy_q)
+  `SYS_ASSERT(DoneIdle_A, !done_q || !busy_q || done_old_q)
+  `SYS_ASSERT(TailOrder_A, (tail2_q == '0) || s_left_q || (tail_q > tail2_q))
+  // An overlapped start finds every load and slot of the command before issued.
+  `SYS_ASSERT(OverlapIdleIssue_A, !overlap || (!wl_left_q && !wl_act_q && !s_act_q &&
+                                               (ahead_q == 2'd0) && (bank_wait_q == '0)))
   // The tail countdown never underflows: it counts TailLen .. 1 while the tail lasts (an
   // underflow would wrap it to a large value and keep the command busy).
   `SYS_ASSERT(TailNoUnderflow_A, !tail_phase || (tail_q != '0))
@@ -611,8 +656,9 @@ module tile_ctrl #(
   `SYS_ASSERT(LoadFreeBank_A, !wl_start || !(s_act_q && (s_bank_q == wl_bank_q)))
   `SYS_ASSERT(OneBankOnly_A, (WeightBanks == 2) || (!wl_bank_q && !s_bank_q))
   // A K-chunk command's accumulator rows nt*M + j stay below AccWords (M * NT <= AccWords).
-  `SYS_ASSERT(ChunkAccRows_A, !busy_q || (acc_first_q && acc_last_q && !kto_q) ||
-                              (64'(m_i) * 64'(nt_num_q) <= 64'(AccWords)))
+  // (Checked at the start: the inputs may change in the tail.)
+  `SYS_ASSERT(ChunkAccRows_A, !start_ok || (acc_first_i && acc_last_i && !kt_outer_i) ||
+                              (64'(m_i) * 64'(nt_calc) <= 64'(AccWords)))
 
   // ---------------------------------------------------------------------------------------------
   // Cover points (scripts/coverage.sh; the list: docs/architecture.md, "Cover points")
@@ -648,6 +694,9 @@ module tile_ctrl #(
   `SYS_COVER(KtOuter_C, start_i && !busy_q && kt_outer_i)
   `SYS_COVER(GateRows_C, ph_mwait_o && (ahead_q == 2'd0))
   `SYS_COVER(GateQ_C, ph_mwait_o && (ahead_q != 2'd0))
+  // A command started during the tail of the one before; the older one's done in the newer one.
+  `SYS_COVER(Overlap_C, overlap)
+  `SYS_COVER(DoneWhileBusy_C, done_q && busy_q)
 
   // Illegal parameters stop elaboration (Icarus has no elaboration-time $error: it stops at t=0).
 `ifdef __ICARUS__

@@ -268,6 +268,23 @@ void check_traffic(const systolic::model::Counters& e, const Plan& x) {
   }
 }
 
+// Every block is one tile_ctrl command on the tile schedule (x.tile: the blocks' schedules
+// recomputed one after another). The gates (their schedule is checked exactly by
+// test_tile_ctrl) can add one weight-load stall per tile: the slot after a gated load's first
+// row. A block started back to back (in the tail of the one before; its schedule, also exactly
+// in test_tile_ctrl) turns drain and output cycles of that tail into its own, and its first load
+// starts no later than after the whole tail: the tail and stall cycles are at most those of the
+// blocks run one after another, and the last block's tail, Rows + Cols - 1 drain and
+// RequantDepth + 1 output cycles, is always there.
+void check_tiles(const systolic::model::Counters& e, const Plan& x, const TopParams& p) {
+  CHECK(e.compute == x.tile.compute);
+  CHECK(e.wstall + e.drain + e.output <= x.tile.wstall + x.tiles + x.tile.drain + x.tile.output);
+  CHECK(e.drain <= x.tile.drain);
+  CHECK(e.output <= x.tile.output);
+  CHECK(e.drain >= uint64_t(p.Rows + p.Cols - 1));
+  CHECK(e.output >= uint64_t(p.RequantDepth + 1));
+}
+
 void check_case(const Case& c, const GemmJob& job) {
   const RunStats st = run_case(c, job);
   const systolic::model::Counters& e = st.engine;
@@ -292,16 +309,11 @@ void check_case(const Case& c, const GemmJob& job) {
   for (int i = 0; i < a::kNumCnt; ++i) CHECK(st.reference->traffic[i] == e.traffic[i]);
   // The traffic formula counts bytes; beats round each row up to whole beats.
   CHECK(e.dram_rd + e.dram_wr >= x.bytes);
-  // Every block is one tile_ctrl command on the tile schedule; the rest of the busy cycles are
-  // the array waiting for memory (load: before and between blocks, and while tile_ctrl waits at
-  // its gates for a block's B rows and BIAS / M0 / SHIFT) and the last store. The gates (their
-  // schedule is checked exactly by test_tile_ctrl) can add one weight-load stall per tile: the
-  // slot after a gated load's first row.
+  // The blocks' tile commands; the rest of the busy cycles are the array waiting for memory
+  // (load: before and between blocks, and while tile_ctrl waits at its gates for a block's B
+  // rows and BIAS / M0 / SHIFT) and the last store.
   CHECK(e.busy == e.load + e.store + e.wstall + e.compute + e.drain + e.output);
-  CHECK(e.compute == x.tile.compute);
-  CHECK(e.wstall <= x.tile.wstall + x.tiles);
-  CHECK(e.drain == x.tile.drain);
-  CHECK(e.output == x.tile.output);
+  check_tiles(e, x, c.p);
   CHECK(e.macs == x.tile.macs * (int4 ? 2 : 1));
   // The first block's operands must arrive before the array starts; the last C leaves after it.
   CHECK(e.load >= uint64_t(c.dc.latency) + 2);
@@ -433,6 +445,41 @@ TEST_CASE("memory commands: GEMMs beyond half the scratchpads run in blocks, bot
   CHECK(a_outer > 0);  // both loop orders ran, and K-chunks
   CHECK(b_outer > 0);
   CHECK(split > 0);
+}
+
+TEST_CASE("memory commands: blocks start back to back in the tail of the one before",
+          "[dma][rtl]") {
+  // One panel, several m-blocks, each block's array time (Mb x KT x NT slots) well above its
+  // memory time (its A, and the C of the block before, one scratchpad word per cycle), unlimited
+  // bandwidth: every block after the second is ready when the one before issues its last slot
+  // (the second may not be: its A loads after the first block's B, which loads while the first
+  // computes), and all share one BIAS / M0 / SHIFT half, so each starts during that tail (docs/
+  // architecture.md, "Back to back"): of the output stages (RequantDepth + 1 OUTPUT cycles
+  // each) at most the first block's and the last block's are left, and the DRAIN cycles are at
+  // most those of two tails (Rows + Cols - 1 each) and Rows per other block (the cycles between
+  // the last slot and the start: tile_ctrl shows ready_o, the DMA starts it the cycle after;
+  // or the rest of the block's last weight load).
+  std::mt19937_64 rng(t::test_seed("dma-b2b"));
+  const TopParams p = smallest_a_build();
+  REQUIRE(p.AWords <= 4096);
+  for (const auto& sh :
+       std::vector<std::array<int, 3>>{{5 * p.Rows + 3, 2 * p.Cols, 8 * p.Rows},
+                                       {9 * p.Rows, 2 * p.Cols - 1, 6 * p.Rows + 1}}) {
+    Case c{p, sh[0], sh[1], sh[2], DramConfig{}, 0};
+    c.dc.bytes_per_cycle = 0;
+    c.dc.latency = 20;
+    INFO(p.name() << " M=" << c.m << " N=" << c.n << " K=" << c.k);
+    const Plan x = plan(p, uint64_t(c.m), uint64_t(c.n), uint64_t(c.k), 0, 0);
+    REQUIRE(x.nb >= uint64_t(c.n));  // one panel
+    REQUIRE(x.blocks >= 3);
+    REQUIRE(!x.split);
+    check_case(c, t::random_job(rng, c.m, c.n, c.k));
+    const RunStats st = run_case(c, t::random_job(rng, c.m, c.n, c.k));
+    const systolic::model::Counters& e = st.engine;
+    CHECK(e.output <= 2 * uint64_t(p.RequantDepth + 1));
+    CHECK(e.drain <= 2 * uint64_t(p.Rows + p.Cols - 1) + uint64_t(x.blocks) * uint64_t(p.Rows));
+    CHECK(e.drain + e.output < x.tile.drain + x.tile.output);
+  }
 }
 
 // The memory read requests an engine's port accepts, in order (addresses).
@@ -574,9 +621,7 @@ TEST_CASE(
     CHECK(e.dram_rd == x.rd);
     CHECK(e.dram_wr == x.wr);
     check_traffic(e, x);
-    CHECK(e.compute == x.tile.compute);
-    CHECK(e.drain == x.tile.drain);
-    CHECK(e.output == x.tile.output);
+    check_tiles(e, x, p);
     CHECK(e.macs == x.tile.macs);
   }
   CHECK(cut >= 2);

@@ -64,10 +64,18 @@ std::vector<std::unique_ptr<Runner>> runners() {
 #undef SYSTOLIC_TILE_CTRL_RUNNER
 
 // Random commands: small sizes around the array's, zeros now and then, random bases; the command
-// inputs change only while idle (the contract), start_i pulses also while busy (ignored).
+// inputs change only while idle or at a start (the contract), start_i pulses also while slots
+// remain (ignored). About a third of the commands start back to back: in the first cycle in which
+// a twin run alongside shows ready_o during the tail of the command before (as the DMA does).
 std::vector<TileCtrlIn> random_stimulus(const TileCtrlParams& p, std::mt19937_64& rng,
                                         int commands) {
   std::vector<TileCtrlIn> ins;
+  model::TileCtrl tw(p);  // tells when ready_o is up (the stimulus's only use of it)
+  auto push = [&](const TileCtrlIn& x) {
+    ins.push_back(x);
+    tw.tick(x);
+  };
+  bool b2b = false;  // this command starts back to back (no idle gap)
   TileCtrlIn in;
   in.b_rows_i = kAll;
   in.q_ready_i = true;
@@ -105,10 +113,12 @@ std::vector<TileCtrlIn> random_stimulus(const TileCtrlParams& p, std::mt19937_64
       in.b_rows_i = rows >= in.k_i ? kAll : uint32_t(rows);
       in.q_ready_i = t >= tq;
     };
-    for (int g = int(rng() % 3); g > 0; --g) ins.push_back(in);  // idle cycles
+    if (!b2b) {
+      for (int g = int(rng() % 3); g > 0; --g) push(in);  // idle cycles
+    }
     in.start_i = true;
     gate(0);
-    ins.push_back(in);
+    push(in);
     in.start_i = false;
     // Enough cycles for the command (each tile takes at most max(M_i, Rows) + Rows + Cols + 1
     // cycles), and a few more; start pulses while busy are ignored.
@@ -119,15 +129,20 @@ std::vector<TileCtrlIn> random_stimulus(const TileCtrlParams& p, std::mt19937_64
     const uint64_t len = tiles * (std::max<uint64_t>(mi, uint64_t(p.Rows)) + p.Rows + p.Cols + 1) +
                          uint64_t(p.Rows + p.Cols + p.RequantDepth) + 4 +
                          (gated ? uint64_t(in.k_i) * step + 8 : 0);
-    // Start pulses only while the command is surely still busy: an empty command is busy for one
-    // cycle, any other for at least its tail. (A pulse after done would start a command whose
-    // inputs then change while it runs, breaking the contract.)
+    // Start pulses only while the command surely has slots left (at most one issues per cycle,
+    // the first in cycle 1 or later; an empty command is busy in cycle 0 only, and a start of an
+    // empty command in a tail is ignored). A pulse later would start a command whose inputs
+    // then change while it runs, breaking the contract.
     const bool empty = in.m_i == 0 || in.n_i == 0 || in.k_i == 0;
-    const uint64_t surely_busy = empty ? 1 : uint64_t(p.Rows + p.Cols + p.RequantDepth);
+    const uint64_t surely_busy =
+        empty ? 1
+              : uint64_t(in.m_i) * cdiv(in.n_i, uint64_t(p.Cols)) * cdiv(in.k_i, uint64_t(p.Rows));
+    b2b = !empty && rng() % 3 == 0;
     for (uint64_t t = 0; t < len; ++t) {
       in.start_i = t < surely_busy && rng() % 8 == 0;
+      if (b2b && t >= surely_busy && tw.out().busy_o && tw.out().ready_o) break;
       gate(t + 1);
-      ins.push_back(in);
+      push(in);
     }
     in.start_i = false;
     in.b_rows_i = kAll;
@@ -248,6 +263,7 @@ std::string regs_diff(const model::TileCtrlRegs& a, const model::TileCtrlRegs& b
   SYSTOLIC_CMP(s_caddr_q);
   SYSTOLIC_CMP(s_cblk_q);
   SYSTOLIC_CMP(s_cbase_q);
+  SYSTOLIC_CMP(tail2_q);
   SYSTOLIC_CMP(s_accb_q);
   SYSTOLIC_CMP(tail_q);
 #undef SYSTOLIC_CMP
@@ -292,7 +308,9 @@ TEST_CASE("tile_ctrl: a fast-forward equals the edges it skips", "[tile_ctrl][ti
           REQUIRE(regs_diff(half.regs(), half_step.regs()) == "");
         }
       }
-      if (t > 0 && a.out().busy_o) {  // the stimulus keeps the contract, or the test is void
+      // The stimulus keeps the contract (inputs unchanged while slots remain), or the test is
+      // void.
+      if (t > 0 && a.out().busy_o && !a.out().ready_o) {
         REQUIRE((ins[t].m_i == ins[t - 1].m_i && ins[t].n_i == ins[t - 1].n_i &&
                  ins[t].k_i == ins[t - 1].k_i && ins[t].a_base_i == ins[t - 1].a_base_i &&
                  ins[t].b_base_i == ins[t - 1].b_base_i && ins[t].c_base_i == ins[t - 1].c_base_i));
@@ -475,4 +493,214 @@ TEST_CASE("tile_ctrl: the gates and the K-tiles-outer order follow the documente
   // The stimulus exercised the gates (else the test is void).
   CHECK(gated_waits > 20);
   CHECK(q_waits_seen > 5);
+}
+
+namespace {
+
+// One command of a back-to-back run (no gates).
+struct B2bCmd {
+  uint32_t m, n, k, a_base, b_base, c_base;
+  bool acc_first, acc_last, kt_outer;
+};
+struct B2bTile {
+  size_t cmd;
+  uint32_t nt, mb, kt, mi;  // mi: the tile's slots, M_i
+  int64_t wl = 0, s = 0, e = 0;
+};
+
+}  // namespace
+
+TEST_CASE("tile_ctrl: back-to-back commands follow the documented schedule", "[tile_ctrl]") {
+  // docs/architecture.md, "Tile schedule" and "Back to back": each command is started in the
+  // first cycle with ready_o = 1 after the one before started (the DMA's blocks). Recomputed
+  // here: command c+1's start cycle r_{c+1} = max(e_c + 1, wl_c + Rows, e_{c-1} + TailLen + 1)
+  // (e_c, wl_c: command c's last slot and last load; its own cycle 0 is r_{c+1} + 1; the last
+  // term: at most one older tail counts), its tiles continue the
+  // recurrence wl_i = max(wl_{i-1} + Rows, e_{i-NB} + Cols - 1, its cycle 0), s_i = max(wl_i + 1,
+  // e_{i-1} + 1), e_i = s_i + M_i - 1 over the tiles of all commands (the banks alternate on), and
+  // command c's done_o is in cycle e_c + TailLen + 1.
+  std::mt19937_64 rng(test::test_seed("tile-ctrl-b2b"));
+  std::vector<TileCtrlParams> params;
+  for (auto& r : runners()) params.push_back(r->params());
+  params.push_back({8, 4, 64, 3, 1});
+  params.push_back({4, 8, 16, 5, 2});
+  const auto cdiv = [](uint64_t a, uint64_t b) { return (a + b - 1) / b; };
+  int overlaps_seen = 0, short_seen = 0;
+  for (const TileCtrlParams& p : params) {
+    const int64_t R = p.Rows, C = p.Cols, tail_len = R + C + p.RequantDepth;
+    const int64_t out_len = p.RequantDepth + 1;
+    for (int rep = 0; rep < 25; ++rep) {
+      std::vector<B2bCmd> cmds;
+      const int count = 2 + int(rng() % 4);
+      for (int c = 0; c < count; ++c) {
+        B2bCmd x;
+        x.k = 1 + uint32_t(rng() % uint64_t(3 * p.Rows));
+        x.n = 1 + uint32_t(rng() % uint64_t(3 * p.Cols));
+        const uint64_t nt = cdiv(x.n, uint64_t(p.Cols));
+        x.acc_first = rng() % 4 != 0;
+        x.acc_last = rng() % 4 != 0;
+        x.kt_outer = x.acc_first && x.acc_last && rng() % 2 == 0;
+        const bool side = x.kt_outer || !(x.acc_first && x.acc_last);  // N-tiles side by side
+        if (side && nt > uint64_t(p.AccWords)) x.n = uint32_t(p.Cols), x.kt_outer = false;
+        const uint64_t ntn = cdiv(x.n, uint64_t(p.Cols));
+        const uint64_t mmax =
+            side ? std::max<uint64_t>(1, uint64_t(p.AccWords) / ntn) : uint64_t(2 * p.AccWords + 3);
+        // Short commands now and then (one slot), whose tail outlasts the next one's slots.
+        x.m = rng() % 4 == 0 ? 1 : 1 + uint32_t(rng() % mmax);
+        if (rng() % 4 == 0)
+          x.k = std::min<uint32_t>(x.k, uint32_t(p.Rows)),
+          x.n = std::min<uint32_t>(x.n, uint32_t(p.Cols));
+        x.a_base = uint32_t(rng() % 32);
+        x.b_base = uint32_t(rng() % 32);
+        x.c_base = uint32_t(rng() % 32);
+        cmds.push_back(x);
+      }
+      // The expected schedule.
+      std::vector<B2bTile> tiles;
+      std::vector<int64_t> cyc0(cmds.size()), e_last(cmds.size()), done_at(cmds.size());
+      std::vector<int64_t> wl_last(cmds.size());
+      for (size_t c = 0; c < cmds.size(); ++c) {
+        const B2bCmd& x = cmds[c];
+        if (c == 0) {
+          cyc0[c] = 0;
+        } else {
+          int64_t r = std::max(e_last[c - 1] + 1, wl_last[c - 1] + R);
+          if (c >= 2) r = std::max(r, e_last[c - 2] + tail_len + 1);
+          cyc0[c] = r + 1;
+        }
+        const uint32_t kt_n = uint32_t(cdiv(x.k, uint64_t(p.Rows)));
+        const uint32_t nt_n = uint32_t(cdiv(x.n, uint64_t(p.Cols)));
+        const uint32_t mb_n = uint32_t(cdiv(x.m, uint64_t(p.AccWords)));
+        std::vector<B2bTile> mine;
+        if (x.kt_outer) {
+          for (uint32_t kt = 0; kt < kt_n; ++kt)
+            for (uint32_t nt = 0; nt < nt_n; ++nt) mine.push_back({c, nt, 0, kt, x.m});
+        } else {
+          for (uint32_t nt = 0; nt < nt_n; ++nt)
+            for (uint32_t mb = 0; mb < mb_n; ++mb)
+              for (uint32_t kt = 0; kt < kt_n; ++kt)
+                mine.push_back(
+                    {c, nt, mb, kt,
+                     std::min<uint32_t>(uint32_t(p.AccWords), x.m - mb * uint32_t(p.AccWords))});
+        }
+        for (B2bTile t : mine) {
+          const size_t i = tiles.size();
+          int64_t w = cyc0[c];
+          if (i >= 1) w = std::max(w, tiles[i - 1].wl + R);
+          if (i >= size_t(p.WeightBanks))
+            w = std::max(w, tiles[i - size_t(p.WeightBanks)].e + C - 1);
+          int64_t st = w + 1;
+          if (i >= 1) st = std::max(st, tiles[i - 1].e + 1);
+          t.wl = w;
+          t.s = st;
+          t.e = st + int64_t(t.mi) - 1;
+          tiles.push_back(t);
+        }
+        e_last[c] = tiles.back().e;
+        wl_last[c] = tiles.back().wl;
+        done_at[c] = e_last[c] + tail_len + 1;
+      }
+      const int64_t busy_end = e_last.back() + tail_len;  // the last busy cycle
+      // Run the twin, starting each command in the first cycle after the one before started in
+      // which ready_o = 1; check every issue and phase against the schedule.
+      std::string desc;
+      for (const B2bCmd& x : cmds) {
+        desc += fmt::format(" {}x{}x{}{}{}{}", x.m, x.n, x.k, x.kt_outer ? " kt-outer" : "",
+                            x.acc_first ? "" : " add", x.acc_last ? "" : " keep");
+      }
+      INFO("tile_ctrl Rows=" << p.Rows << " Cols=" << p.Cols << " AccWords=" << p.AccWords
+                             << " WeightBanks=" << p.WeightBanks << ", commands" << desc);
+      model::TileCtrl t(p);
+      TileCtrlIn in;
+      in.b_rows_i = kAll;
+      in.q_ready_i = true;
+      size_t next = 0, wl_tile = 0, s_tile = 0, dones = 0;
+      uint32_t slot = 0;
+      std::vector<int64_t> started;
+      for (int64_t g = -1; g <= busy_end + 3; ++g) {  // g: global cycle (0: command 0's cycle 0)
+        const model::TileCtrlOut o = t.out();
+        if (g >= 0) {
+          INFO("cycle " << g);
+          CHECK(o.busy_o == (g <= busy_end));
+          if (o.done_o) {
+            REQUIRE(dones < cmds.size());
+            CHECK(g == done_at[dones]);
+            ++dones;
+          }
+          if (o.wl_issue_o && o.wl_row_o == 0) {
+            REQUIRE(wl_tile < tiles.size());
+            const B2bTile& x = tiles[wl_tile++];
+            const B2bCmd& cx = cmds[x.cmd];
+            CHECK(g == x.wl);
+            CHECK(o.wl_bank_o == (p.WeightBanks == 2 && (wl_tile - 1) % 2 == 1));
+            CHECK(o.wl_addr_o == cx.b_base + uint64_t(x.nt) * cx.k + uint64_t(x.kt) * p.Rows);
+          }
+          bool slot_cycle = false;
+          if (o.s_issue_o) {
+            REQUIRE(s_tile < tiles.size());
+            const B2bTile& x = tiles[s_tile];
+            const B2bCmd& cx = cmds[x.cmd];
+            const uint64_t ktn = cdiv(cx.k, uint64_t(p.Rows)), ntn = cdiv(cx.n, uint64_t(p.Cols));
+            const uint64_t m = uint64_t(x.mb) * p.AccWords + slot;
+            if (slot == 0) CHECK(g == x.s);
+            CHECK(o.s_addr_o == cx.a_base + m * ktn + x.kt);
+            CHECK(o.s_caddr_o == cx.c_base + m * ntn + x.nt);
+            const bool side = cx.kt_outer || !(cx.acc_first && cx.acc_last);
+            CHECK(o.s_j_o == (side ? x.nt * cx.m : 0) + slot);
+            CHECK(o.s_first_o == (x.kt == 0 && cx.acc_first));
+            CHECK(o.s_last_o == (x.kt + 1 == ktn && cx.acc_last));
+            slot_cycle = true;
+            if (++slot == x.mi) {
+              slot = 0;
+              ++s_tile;
+            }
+          }
+          // The phase: a slot (COMPUTE); no slot while a command has slots left (WSTALL); else
+          // the tail of the last command whose slots all issued (DRAIN, OUTPUT).
+          if (g <= busy_end) {
+            size_t cur = 0;  // the latest command started by now (its cycle 0 <= g)
+            for (size_t c = 0; c < cmds.size(); ++c) {
+              if (cyc0[c] <= g) cur = c;
+            }
+            const bool slots_left = g <= e_last[cur];
+            CHECK(o.ph_compute_o == slot_cycle);
+            CHECK(o.ph_wstall_o == (!slot_cycle && slots_left));
+            const int64_t tail = slots_left ? 0 : tail_len - (g - e_last[cur] - 1);
+            CHECK(o.ph_drain_o == (!slots_left && tail > out_len));
+            CHECK(o.ph_output_o == (!slots_left && tail <= out_len));
+          }
+        }
+        // Start command `next` in the first cycle (after the one before started) with ready_o.
+        in.start_i = false;
+        if (next < cmds.size() && o.ready_o) {
+          const B2bCmd& x = cmds[next];
+          in.start_i = true;
+          in.m_i = x.m;
+          in.n_i = x.n;
+          in.k_i = x.k;
+          in.a_base_i = x.a_base;
+          in.b_base_i = x.b_base;
+          in.c_base_i = x.c_base;
+          in.acc_first_i = x.acc_first;
+          in.acc_last_i = x.acc_last;
+          in.kt_outer_i = x.kt_outer;
+          INFO("start of command " << next);
+          CHECK(g + 1 == cyc0[next]);
+          started.push_back(g + 1);
+          overlaps_seen += next > 0;
+          short_seen += next >= 2 && e_last[next - 2] + tail_len + 1 >
+                                         std::max(e_last[next - 1] + 1, wl_last[next - 1] + R);
+          ++next;
+        }
+        t.tick(in);
+      }
+      CHECK(next == cmds.size());
+      CHECK(wl_tile == tiles.size());
+      CHECK(s_tile == tiles.size());
+      CHECK(dones == cmds.size());
+    }
+  }
+  // The runs had overlaps, and starts held back by an older tail (else the test is void).
+  CHECK(overlaps_seen > 50);
+  CHECK(short_seen > 5);
 }
