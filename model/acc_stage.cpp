@@ -45,7 +45,7 @@ void AccStage::reset() {
 const AccStageOut& AccStage::eval(const AccStageIn& in) {
   const Tag& q = tags_[tag_head_];
   out_.q_rd_en_o = q.valid && q.last;
-  out_.q_rd_addr_o = out_.q_rd_en_o ? (uint64_t(in.q_base_i) + q.nt) & kAddrMask : 0;
+  out_.q_rd_addr_o = out_.q_rd_en_o ? (uint64_t(q.qbase) + q.nt) & kAddrMask : 0;
   const CWrite& w = cw_[cw_head_];
   out_.c_wr_en_o = w.valid;
   if (w.valid) {
@@ -112,6 +112,7 @@ void AccStage::tick(const AccStageIn& in) {
     t.first = in.s_first_i;
     t.last = in.s_last_i;
     t.j = in.s_j_i;
+    t.qbase = in.q_base_i;
     t.nt = in.s_nt_i;
     t.nv = in.s_nv_i;
     t.caddr = in.s_caddr_i;

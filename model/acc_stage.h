@@ -8,7 +8,8 @@
 // and its forwarding land (the value at the start of cycle X), and the requant units' results
 // are computed in X (their inputs are sampled there) and shown in X + RequantDepth.
 //
-// eval(in) gives this cycle's outputs (q_rd_addr_o reads q_base_i); tick(in) is the rising edge.
+// eval(in) gives this cycle's outputs (functions of the state: q_rd_addr_o uses the q_base_i a
+// slot took along at its issue); tick(in) is the rising edge.
 #pragma once
 
 #include <cstdint>
@@ -27,7 +28,7 @@ class AccStage {
   // A slot's tags, as they travel from issue to the accumulate stage (RTL: u_tag).
   struct Tag {
     bool valid = false, first = false, last = false;
-    uint32_t j = 0, nt = 0, nv = 0;
+    uint32_t j = 0, qbase = 0, nt = 0, nv = 0;  // qbase: q_base_i at the slot's issue
     uint64_t caddr = 0;
   };
 

@@ -280,10 +280,9 @@ void Dma::tick(const DmaIn& in) {
                         (st && (r.rq_ahead_q || r.rq_rows_q == 0) && r.wr_out_q == 0);
   // tile_ctrl's done_o cycle counts as idle.
   const bool tile_idle = r.tile_cnt_q == 0 || (r.tile_cnt_q == 1 && in.tile_done_i);
-  // tile_ctrl takes the next block when idle, or back to back in cu's tail (ready_o) unless cu
-  // requantizes with another BIAS / M0 / SHIFT half than nx's.
-  const bool tile_go = tile_idle || (r.tile_cnt_q == 1 && in.tile_ready_i &&
-                                     (!r.cu_q.klast || r.nx_q.q_half == r.cu_q.q_half));
+  // tile_ctrl takes the next block when idle, or back to back in cu's tail (ready_o; the slots
+  // of cu's tail carry their own BIAS / M0 / SHIFT base through acc_stage).
+  const bool tile_go = tile_idle || (r.tile_cnt_q == 1 && in.tile_ready_i);
   const uint32_t tile_cnt =
       (r.tile_cnt_q - uint32_t(in.tile_done_i && r.tile_cnt_q != 0) + uint32_t(o.tile_start_o)) &
       3u;

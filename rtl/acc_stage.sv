@@ -5,7 +5,8 @@
 //
 // A slot issued in cycle t (s_issue_i = 1, with its tags) reaches the accumulate stage in cycle
 // X = t + Rows + Cols, where psum_i holds its de-skewed row of Cols partial sums:
-//   - cycle X - 1: on the last K-tile (s_last) q_rd_en_o = 1 with q_rd_addr_o = q_base_i + nt
+//   - cycle X - 1: on the last K-tile (s_last) q_rd_en_o = 1 with q_rd_addr_o = q_base + nt (q_base:
+//     q_base_i in the slot's issue cycle, carried in its tag)
 //     (the BIAS / M0 / SHIFT word; the spads answer in cycle X on bias_i, m0_i, shift_i). Not on
 //     the first K-tile, the accumulator buffer row j is read (synchronous; a write to that row at
 //     the same edge, by the slot one cycle ahead, is forwarded).
@@ -16,8 +17,10 @@
 //   - cycle X + RequantDepth: c_wr_en_o = 1, c_wr_addr_o = the slot's C word, c_wr_lanes_o = nv
 //     (lanes 0 .. nv-1 are written), c_wr_data_o = the requant results of those lanes.
 // Every output is 0 in a cycle without its event (q_rd_addr_o without q_rd_en_o, the C-write
-// outputs without c_wr_en_o, and c_wr_data_o lanes >= nv). q_base_i, zp_out_i, act_min_i,
-// act_max_i and rounding_i must not change while slots are in flight (the command registers).
+// outputs without c_wr_en_o, and c_wr_data_o lanes >= nv). zp_out_i, act_min_i, act_max_i and
+// rounding_i must not change while slots are in flight (the command registers); q_base_i may (a
+// memory command's next block starts during the tail of the one before, with its own BIAS / M0
+// / SHIFT half): each slot takes it along.
 // Reset (rst_ni = 0, asynchronous) empties the pipeline; the accumulator buffer is not reset.
 `include "systolic_assert.svh"
 
@@ -65,7 +68,8 @@ module acc_stage #(
   localparam int ShiftW  = systolic_pkg::ShiftWidth;
   localparam int NvW     = $clog2(Cols + 1);
   localparam int AccIdxW = (AccWords > 1) ? $clog2(AccWords) : 1;
-  localparam int TagW    = 3 + AccIdxW + DimW + NvW + AW;
+  localparam int WordW   = systolic_pkg::WordWidth;
+  localparam int TagW    = 3 + AccIdxW + WordW + DimW + NvW + AW;
 
   // ---------------------------------------------------------------------------------------------
   // Tag pipeline: issue (t) -> X - 1 = t + Rows + Cols - 1. An empty slot carries zeros.
@@ -73,11 +77,13 @@ module acc_stage #(
   logic [TagW-1:0]    tag_t, tag_q;
   logic               q_valid, q_first, q_last;
   logic [AccIdxW-1:0] q_j;
+  logic [WordW-1:0]   q_qbase;  // q_base_i when the slot issued
   logic [DimW-1:0]    q_nt;
   logic [NvW-1:0]     q_nv;
   logic [AW-1:0]      q_caddr;
 
-  assign tag_t = s_issue_i ? {1'b1, s_first_i, s_last_i, s_j_i, s_nt_i, s_nv_i, s_caddr_i} : '0;
+  assign tag_t = s_issue_i ? {1'b1, s_first_i, s_last_i, s_j_i, q_base_i, s_nt_i, s_nv_i, s_caddr_i}
+                           : '0;
 
   delay_line #(
     .Width(TagW),
@@ -89,11 +95,11 @@ module acc_stage #(
     .q_o   (tag_q)
   );
 
-  assign {q_valid, q_first, q_last, q_j, q_nt, q_nv, q_caddr} = tag_q;
+  assign {q_valid, q_first, q_last, q_j, q_qbase, q_nt, q_nv, q_caddr} = tag_q;
 
   // Cycle X - 1: the BIAS / M0 / SHIFT word of the slot's N-tile (last K-tile only).
   assign q_rd_en_o   = q_valid && q_last;
-  assign q_rd_addr_o = q_rd_en_o ? AW'(q_base_i) + AW'(q_nt) : '0;
+  assign q_rd_addr_o = q_rd_en_o ? AW'(q_qbase) + AW'(q_nt) : '0;
 
   // Accumulate stage registers (cycle X).
   logic               x_valid_d, x_valid_q;

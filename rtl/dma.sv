@@ -59,10 +59,9 @@
 // panel's first block loads only its rows from kl = min(K, (MBc-1)*Kp) (pk0 = kl; its B gate
 // starts there), so that a panel's B does not all load while the last, often short, block
 // computes. tile_ctrl takes a block (tile_go) when idle, or back to back while cu's tail runs
-// (tile_ready_i, one tile command running) unless cu requantizes with another BIAS / M0 / SHIFT
-// half than nx's; a block before cu still in tile_ctrl is pv, and its C store (the iteration's
-// first transfer) waits in SNext for its done (c_hold; tile_cnt_q counts the tile commands
-// started and not done, 0..2). Once nx's A is written (SNext at XB or later) and tile_ctrl takes
+// (tile_ready_i, one tile command running); a block before cu still in tile_ctrl is pv, and its
+// C store (the iteration's first transfer) waits in SNext for its done (c_hold; tile_cnt_q
+// counts the tile commands started and not done, 0..2). Once nx's A is written (SNext at XB or later) and tile_ctrl takes
 // it, nx starts early (early_q; pv <- cu <- nx <- successor, STile) and its remaining B /
 // BIAS / M0 / SHIFT load while it computes (ld_q = cu_q: tile_b_rows_o, the rows of its B written so far, and
 // tile_q_ready_o, its SHIFT written, are tile_ctrl's gates; else all ones and 1); then the next
@@ -826,11 +825,9 @@ module dma #(
   assign xfer_end  = (loading && emit && (wd_rows_q == DimW'(1)) && wd_last) ||
                      (storing && (rq_ahead_q || (rq_rows_q == '0)) && (wr_out_q == '0));
   assign tile_idle = (tile_cnt_q == 2'd0) || ((tile_cnt_q == 2'd1) && tile_done_i);  // done_o: idle
-  // tile_ctrl takes the next block when idle, or back to back in the tail of cu (ready_o) unless
-  // cu requantizes with another BIAS / M0 / SHIFT half than nx's (acc_stage reads cu's half
-  // during that tail).
-  assign tile_go   = tile_idle || ((tile_cnt_q == 2'd1) && tile_ready_i &&
-                                   (!cu_q.klast || (nx_q.q_half == cu_q.q_half)));
+  // tile_ctrl takes the next block when idle, or back to back in the tail of cu (ready_o; the
+  // slots of cu's tail carry their own BIAS / M0 / SHIFT base through acc_stage).
+  assign tile_go   = tile_idle || ((tile_cnt_q == 2'd1) && tile_ready_i);
   // pv's C is stored only once its tile command is done (pv started before cu, back to back).
   assign c_hold    = (state_q == SNext) && (go == XC) && (tile_cnt_q == 2'd2) && !tile_done_i;
 
