@@ -29,6 +29,7 @@
 #include "tile_ctrl_configs.h"
 #include "tile_ctrl_fault2_configs.h"
 #include "tile_ctrl_fault3_configs.h"
+#include "tile_ctrl_fault4_configs.h"
 #include "tile_ctrl_fault_configs.h"
 #include "vl_dut.h"
 
@@ -61,6 +62,36 @@ std::string run_command(const iface::TileCtrlParams& p, bool gated = false) {
     return e.what();
   }
   return "";
+}
+
+// Two 1 x 4 x 4 commands (one tile, one slot: the slot issues in cycle 1, the weight load runs
+// through cycle 3), the second started in the first cycle with ready_o during the first's tail
+// (back to back, as the DMA starts its blocks); the assertion message, or "" (or why the run
+// did not go as planned).
+template <class V>
+std::string run_back_to_back(const iface::TileCtrlParams& p) {
+  sim::VlDut<V> dut("dut");
+  iface::TileCtrlIn in;
+  sim::drive(*dut.top, in, p);
+  dut.reset();
+  in.m_i = 1;
+  in.n_i = 4;
+  in.k_i = 4;
+  in.b_rows_i = (uint32_t{1} << iface::kDimWidth) - 1;
+  in.q_ready_i = true;
+  in.start_i = true;
+  int starts = 0;
+  try {
+    for (int t = 0; t < 60; ++t) {
+      sim::drive(*dut.top, in, p);
+      starts += in.start_i && dut.top->ready_o;
+      dut.edge();
+      in.start_i = starts < 2 && dut.top->busy_o && dut.top->ready_o;
+    }
+  } catch (const sim::RtlAssertion& e) {
+    return e.what();
+  }
+  return starts == 2 ? "" : "the second command did not start";
 }
 
 // On a whole systolic_top: a 4 x 4 x 4 command from the host port, and a host write to the A
@@ -339,6 +370,17 @@ TEST_CASE("assertions: tile_ctrl's B-rows gate check fires on a planted fault", 
   const std::string msg = run_command<Vtile_ctrl_r4c4_fault3>(p, true);
   INFO(msg);
   CHECK_THAT(msg, Catch::Contains("GateRows_A") && Catch::Contains("tile_ctrl"));
+}
+
+TEST_CASE("assertions: tile_ctrl's back-to-back start check fires on a planted fault", "[assert]") {
+  // The planted copy shows ready_o as soon as the last slot issued, while the last tile's weight
+  // load still runs: the second command's start would cut that load short, which
+  // OverlapIdleIssue_A forbids.
+  const iface::TileCtrlParams p{4, 4, 8, 3, 2};
+  CHECK(run_back_to_back<Vtile_ctrl_r4c4>(p).empty());
+  const std::string msg = run_back_to_back<Vtile_ctrl_r4c4_fault4>(p);
+  INFO(msg);
+  CHECK_THAT(msg, Catch::Contains("OverlapIdleIssue_A") && Catch::Contains("tile_ctrl"));
 }
 
 TEST_CASE("assertions: systolic_top's host-write check fires on a planted fault", "[assert]") {
