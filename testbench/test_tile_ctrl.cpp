@@ -25,8 +25,10 @@ constexpr uint32_t kAll = (uint32_t{1} << iface::kDimWidth) - 1;  // b_rows_i: e
 struct Runner {
   virtual ~Runner() = default;
   virtual const TileCtrlParams& params() const = 0;
-  // Runs the inputs through RTL and twin; the first difference, or "".
-  virtual std::string run(const std::vector<TileCtrlIn>& ins) = 0;
+  // Runs the inputs through RTL and twin; the first difference, or "". reset_at: the input
+  // indices before which both are reset (rst_ni = 0) again.
+  virtual std::string run(const std::vector<TileCtrlIn>& ins,
+                          const std::vector<size_t>& reset_at = {}) = 0;
   virtual uint64_t busy_cycles() const = 0;
 };
 
@@ -34,12 +36,18 @@ template <class V>
 struct RunnerImpl final : Runner {
   explicit RunnerImpl(const TileCtrlParams& p) : p_(p), ls_(p) {}
   const TileCtrlParams& params() const override { return p_; }
-  std::string run(const std::vector<TileCtrlIn>& ins) override {
+  std::string run(const std::vector<TileCtrlIn>& ins,
+                  const std::vector<size_t>& reset_at = {}) override {
     ls_.reset();
     busy_ = 0;
-    for (const TileCtrlIn& in : ins) {
+    size_t r = 0;
+    for (size_t i = 0; i < ins.size(); ++i) {
+      if (r < reset_at.size() && reset_at[r] == i) {
+        ls_.reset();
+        ++r;
+      }
       busy_ += ls_.twin().out().busy_o;
-      if (auto e = ls_.step(in)) return *e;
+      if (auto e = ls_.step(ins[i])) return fmt::format("input {}: {}", i, *e);
     }
     return "";
   }
@@ -165,6 +173,50 @@ TEST_CASE("tile_ctrl: twin equals RTL on every port under random commands", "[ti
     INFO(diff);
     REQUIRE(diff.empty());
     CHECK(r->busy_cycles() > ins.size() / 4);  // the stimulus kept it busy most of the time
+  }
+}
+
+TEST_CASE("tile_ctrl: twin equals RTL at the extremes of its input widths", "[tile_ctrl]") {
+  // Commands whose M, N, K (DimWidth bits), bases (WordWidth bits) and B-row gate take all-ones,
+  // alternating, single-bit and random patterns: the widths' arithmetic (KT, NT, the gates'
+  // sums, the M-block compares, the running addresses) must wrap or not exactly as the RTL's.
+  // Each command runs a few hundred cycles (far from its end), then both are reset, so that
+  // every register also falls back from those values.
+  std::mt19937_64 rng(test::test_seed("tile-ctrl-extremes"));
+  const uint32_t dim_mask = kAll, word_mask = (uint32_t{1} << iface::kWordWidth) - 1;
+  const uint32_t patterns[] = {0xffffffffu, 0xaaaaaaaau, 0x55555555u, 0x80000000u,
+                               0x00800000u, 0x00400001u, 0x7fffffffu};
+  for (auto& r : runners()) {
+    const TileCtrlParams& p = r->params();
+    INFO("tile_ctrl Rows=" << p.Rows << " Cols=" << p.Cols << " AccWords=" << p.AccWords);
+    std::vector<TileCtrlIn> ins;
+    std::vector<size_t> resets;
+    for (int c = 0; c < 40; ++c) {
+      auto pick = [&](uint32_t mask) {
+        const uint32_t v =
+            (rng() % 4 == 0 ? uint32_t(rng()) : patterns[rng() % std::size(patterns)]) & mask;
+        return v == 0 ? mask : v;
+      };
+      TileCtrlIn in;
+      in.m_i = pick(dim_mask);
+      in.n_i = pick(dim_mask);
+      in.k_i = pick(dim_mask);
+      in.a_base_i = pick(word_mask);
+      in.b_base_i = pick(word_mask);
+      in.c_base_i = pick(word_mask);
+      in.acc_first_i = in.acc_last_i = true;  // (a K-chunk command needs M * NT <= AccWords)
+      in.kt_outer_i = false;
+      in.b_rows_i = rng() % 2 == 0 ? kAll : pick(dim_mask);
+      in.q_ready_i = rng() % 2 == 0;
+      resets.push_back(ins.size());
+      in.start_i = true;
+      ins.push_back(in);
+      in.start_i = false;
+      for (int t = 0; t < 300; ++t) ins.push_back(in);
+    }
+    const std::string diff = r->run(ins, resets);
+    INFO(diff);
+    REQUIRE(diff.empty());
   }
 }
 
