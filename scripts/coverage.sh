@@ -4,7 +4,8 @@
 # Configures build-cov/ (or $SYSTOLIC_COVERAGE_BUILD) with -DSYSTOLIC_COVERAGE=ON (every RTL
 # configuration up to 8 rows and columns but the traced ones verilated with --coverage: the
 # coverage code of a 16x16 array compiles many times slower; the larger configurations are
-# built without it, so that every test still runs), builds it, runs ctest (all
+# built without it, so that every test still runs; a 4x4 with 4-bit PEs and both dataflows is
+# among them, so that the w4a8 / w4a4 and output-stationary cases run), builds it, runs ctest (all
 # tests, or those CTEST_ARGS select) with each process writing its counts to coverage/raw/, then
 #   - merges them with verilator_coverage: coverage/all.dat, and per systolic_top configuration
 #     family coverage/4x4.dat and coverage/8x8.dat;
@@ -34,7 +35,7 @@ fi
 if [ $do_build -eq 1 ]; then
   mkdir -p "$build"
   cmake -S "$root" -B "$build" -G Ninja -DSYSTOLIC_COVERAGE=ON -DSYSTOLIC_BUILD_PYTHON=OFF \
-    "-DSYSTOLIC_RTL_CONFIGS=4x4;8x8;16x16;8x16;4x4:WeightBanks=1;8x8:AWords=128,BWords=256,CWords=64,QWords=4" \
+    "-DSYSTOLIC_RTL_CONFIGS=4x4;8x8;16x16;8x16;4x4:WeightBanks=1;8x8:AWords=128,BWords=256,CWords=64,QWords=4;4x4:Int4=1,Dataflow=3" \
     >"$build/configure.log" 2>&1 || { cat "$build/configure.log"; echo "coverage.sh: configure failed" >&2; exit 1; }
   ninja -C "$build" "${targets[@]}" || { echo "coverage.sh: build failed" >&2; exit 1; }
 fi
