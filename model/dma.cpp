@@ -54,6 +54,10 @@ void Dma::reset() {
 bool Dma::loading() const { return r_.state_q == DmaState::kXfer && r_.xk_q != kXC; }
 bool Dma::storing() const { return r_.state_q == DmaState::kXfer && r_.xk_q == kXC; }
 
+bool Dma::tile_idle(const DmaIn& in) const {
+  return r_.tile_cnt_q == 0 || (r_.tile_cnt_q == 1 && in.tile_done_i);
+}
+
 uint32_t Dma::next_xfer(bool after) const {
   const DmaRegs& r = r_;
   // The block the loads are for: nx, or cu while it computes before its B / Q are in (early_q).
@@ -213,7 +217,7 @@ void Dma::update_outputs() {
 const DmaOut& Dma::eval(const DmaIn& in) {
   const DmaRegs& r = r_;
   const bool busy = r.state_q != DmaState::kIdle;
-  const bool tile_busy = !(r.tile_cnt_q == 0 || (r.tile_cnt_q == 1 && in.tile_done_i));
+  const bool tile_busy = !tile_idle(in);
   const bool no_tile_left = !r.nx_q.valid && (!r.cu_q.valid || in.tile_done_i);
   out_.ph_store_o = busy && r.state_q != DmaState::kCheck && !tile_busy && no_tile_left;
   out_.ph_load_o = busy && !tile_busy && !out_.ph_store_o;
@@ -278,8 +282,7 @@ void Dma::tick(const DmaIn& in) {
   const bool w4a8 = in.precision_i == uint32_t(iface::kPrecW4a8);
   const bool xfer_end = (ld && emit_ && r.wd_rows_q == 1 && wd_last_) ||
                         (st && (r.rq_ahead_q || r.rq_rows_q == 0) && r.wr_out_q == 0);
-  // tile_ctrl's done_o cycle counts as idle.
-  const bool tile_idle = r.tile_cnt_q == 0 || (r.tile_cnt_q == 1 && in.tile_done_i);
+  const bool tile_idle = Dma::tile_idle(in);
   // tile_ctrl takes the next block when idle, or back to back in cu's tail (ready_o; the slots
   // of cu's tail carry their own BIAS / M0 / SHIFT base through acc_stage).
   const bool tile_go = tile_idle || (r.tile_cnt_q == 1 && in.tile_ready_i);

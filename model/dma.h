@@ -91,6 +91,8 @@ class Dma {
   void update_outputs();  // out_ from r_ (all but ph_load_o and ph_store_o)
   bool loading() const;
   bool storing() const;
+  // rtl/dma.sv `tile_idle`: none of our tile commands runs (its done_o cycle counts as idle).
+  bool tile_idle(const DmaIn& in) const;
   uint32_t next_xfer(bool after) const;  // rtl/dma.sv `go` (after: `go_ahead`)
   DmaBlock successor(const DmaIn& in) const;
 

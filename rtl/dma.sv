@@ -61,10 +61,11 @@
 // computes. tile_ctrl takes a block (tile_go) when idle, or back to back while cu's tail runs
 // (tile_ready_i, one tile command running); a block before cu still in tile_ctrl is pv, and its
 // C store (the iteration's first transfer) waits in SNext for its done (c_hold; tile_cnt_q
-// counts the tile commands started and not done, 0..2). Once nx's A is written (SNext at XB or later) and tile_ctrl takes
-// it, nx starts early (early_q; pv <- cu <- nx <- successor, STile) and its remaining B /
-// BIAS / M0 / SHIFT load while it computes (ld_q = cu_q: tile_b_rows_o, the rows of its B written so far, and
-// tile_q_ready_o, its SHIFT written, are tile_ctrl's gates; else all ones and 1); then the next
+// counts the tile commands started and not done, 0..2). Once nx's A is written (SNext at XB or
+// later) and tile_ctrl takes it, nx starts early (early_q; pv <- cu <- nx <- successor, STile)
+// and its remaining B / BIAS / M0 / SHIFT load while it computes (ld_q = cu_q: tile_b_rows_o,
+// the rows of its B written so far, and tile_q_ready_o, its SHIFT written, are tile_ctrl's
+// gates; else all ones and 1); then the next
 // iteration. The same when tile_ctrl can take nx during nx's B / BIAS / M0 / SHIFT load (SXfer,
 // early_x): the running load becomes cu's and tile_ctrl starts in the next cycle (tstart_q).
 // Otherwise, after the iteration's transfers: wait until tile_ctrl takes nx (tile_go; the last
@@ -102,8 +103,8 @@
 //   of the row (wstrb marks them) once the buffer holds them all. Store ends when every row is
 //   written and acknowledged.
 // Counters (systolic_regs): a busy cycle in which tile_ctrl is not busy (no tile command of
-// ours running but in its done_o cycle) is ph_store_o once no tile_ctrl command is left (the last one's done_o cycle
-// included), else ph_load_o (the array waits for memory: before the first block and between
+// ours running but in its done_o cycle) is ph_store_o once no tile_ctrl command is left (the
+// last one's done_o cycle included), else ph_load_o (the array waits for memory: before the first block and between
 // blocks; systolic_top adds tile_ctrl's ph_mwait_o, block 0 waiting at a gate).
 // Cycle behaviour: start_i in a cycle with busy_o = 0 starts a command (busy_o = 1 from the next
 // cycle); done_o = 1 for the cycle after the last busy cycle, err_o with it (0 otherwise). Every
@@ -1128,9 +1129,10 @@ module dma #(
                                         (mem_req_wstrb_o == held_wstrb_q) &&
                                         (mem_req_sp_o == held_sp_q)))
 `endif
-  // tile_ctrl starts only when idle, and the halves a transfer writes are not the ones it reads:
-  // a load writes nx's halves, never cu's (unless they hold the same resident operand).
-  `SYS_ASSERT(TileStartIdle_A, !tile_start_o || tile_ready_i)
+  // tile_ctrl starts only when it takes a command (ready_o: idle, or in the tail of the one
+  // before), and the halves a transfer writes are not the ones it reads: a load writes nx's
+  // halves, never cu's (unless they hold the same resident operand).
+  `SYS_ASSERT(TileStartReady_A, !tile_start_o || tile_ready_i)
   // At most two blocks in tile_ctrl (cu, and pv in its tail).
   `SYS_ASSERT(TileCount_A, tile_cnt_q != 2'd3)
   // (Block 0 loads its own B and Q while it computes: early_q, behind tile_ctrl's gates.)

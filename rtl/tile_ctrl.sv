@@ -689,9 +689,9 @@ module tile_ctrl #(
   `SYS_COVER(MRemainder_C, s_start && (s_mrem_q != m_i) && (MremW'(s_mrem_q) < MremW'(AccWords)))
   `SYS_COVER(MBlockBoundary_C, s_start && (s_mrem_q != m_i))
   // A K-chunk command of a memory command (partial sums kept in the accumulators).
-  `SYS_COVER(KChunk_C, start_i && !busy_q && !(acc_first_i && acc_last_i))
+  `SYS_COVER(KChunk_C, start_ok && !(acc_first_i && acc_last_i))
   // A K-tiles-outer command; a cycle waiting for a B row or for BIAS / M0 / SHIFT.
-  `SYS_COVER(KtOuter_C, start_i && !busy_q && kt_outer_i)
+  `SYS_COVER(KtOuter_C, start_ok && kt_outer_i)
   `SYS_COVER(GateRows_C, ph_mwait_o && (ahead_q == 2'd0))
   `SYS_COVER(GateQ_C, ph_mwait_o && (ahead_q != 2'd0))
   // A command started during the tail of the one before; the older one's done in the newer one.

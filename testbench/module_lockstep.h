@@ -7,7 +7,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <optional>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,6 +50,25 @@ class ModuleLockstep {
     return std::nullopt;
   }
 
+  // Resets both, then steps through `ins`, resetting both again before each input index listed
+  // in `reset_at` (ascending); before_step(i) runs before input i is stepped. The first
+  // difference as "input i: <step's message>", or "".
+  template <class F>
+  std::string run(const std::vector<In>& ins, const std::vector<size_t>& reset_at,
+                  F&& before_step) {
+    reset();
+    size_t r = 0;
+    for (size_t i = 0; i < ins.size(); ++i) {
+      if (r < reset_at.size() && reset_at[r] == i) {
+        reset();
+        ++r;
+      }
+      before_step(i);
+      if (auto e = step(ins[i])) return fmt::format("input {}: {}", i, *e);
+    }
+    return "";
+  }
+
   Twin& twin() { return twin_; }
   uint64_t cycle() const { return cycle_; }
 
@@ -70,6 +91,16 @@ inline model::TopParams top_params_for(const iface::DmaParams& p) {
   t.AccWords = p.AccWords;
   t.MemBytesLog2 = p.MemBytesLog2;
   return t;
+}
+
+// An input value that exercises a port's width: all ones, alternating bits, single bits near the
+// top and the bottom, or random, masked to the port's `mask` (0 becomes the mask: all ones).
+inline uint32_t extreme_value(std::mt19937_64& rng, uint32_t mask) {
+  static constexpr uint32_t kPatterns[] = {0xffffffffu, 0xaaaaaaaau, 0x55555555u, 0x80000000u,
+                                           0x00800000u, 0x00400001u, 0x7fffffffu};
+  const uint32_t v =
+      (rng() % 4 == 0 ? uint32_t(rng()) : kPatterns[rng() % std::size(kPatterns)]) & mask;
+  return v == 0 ? mask : v;
 }
 
 // The model engine behind a host port that records one module's inputs after every clock: `take`

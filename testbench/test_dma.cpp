@@ -285,7 +285,7 @@ void check_tiles(const systolic::model::Counters& e, const Plan& x, const TopPar
   CHECK(e.output >= uint64_t(p.RequantDepth + 1));
 }
 
-void check_case(const Case& c, const GemmJob& job) {
+RunStats check_case(const Case& c, const GemmJob& job) {
   const RunStats st = run_case(c, job);
   const systolic::model::Counters& e = st.engine;
   REQUIRE(st.reference.has_value());
@@ -318,6 +318,7 @@ void check_case(const Case& c, const GemmJob& job) {
   // The first block's operands must arrive before the array starts; the last C leaves after it.
   CHECK(e.load >= uint64_t(c.dc.latency) + 2);
   CHECK(e.store >= uint64_t(c.dc.latency));
+  return st;
 }
 
 // The built configuration with the smallest A scratchpad (a small-scratchpad build exists for
@@ -473,8 +474,7 @@ TEST_CASE("memory commands: blocks start back to back in the tail of the one bef
     REQUIRE(x.nb >= uint64_t(c.n));  // one panel
     REQUIRE(x.blocks >= 3);
     REQUIRE(!x.split);
-    check_case(c, t::random_job(rng, c.m, c.n, c.k));
-    const RunStats st = run_case(c, t::random_job(rng, c.m, c.n, c.k));
+    const RunStats st = check_case(c, t::random_job(rng, c.m, c.n, c.k));
     const systolic::model::Counters& e = st.engine;
     CHECK(e.output <= 2 * uint64_t(p.RequantDepth + 1));
     CHECK(e.drain <= 2 * uint64_t(p.Rows + p.Cols - 1) + uint64_t(x.blocks) * uint64_t(p.Rows));

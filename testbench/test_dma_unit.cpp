@@ -34,18 +34,12 @@ struct RunnerImpl final : Runner {
   const DmaParams& params() const override { return p_; }
   std::string run(const std::vector<DmaIn>& ins,
                   const std::vector<size_t>& reset_at = {}) override {
-    ls_.reset();
+    // tile_start_o of every cycle (the reset state's is 0), the one after the last input too.
     starts_ = 0;
-    size_t r = 0;
-    for (size_t i = 0; i < ins.size(); ++i) {
-      if (r < reset_at.size() && reset_at[r] == i) {
-        ls_.reset();
-        ++r;
-      }
-      if (auto e = ls_.step(ins[i])) return fmt::format("input {}: {}", i, *e);
-      starts_ += ls_.twin().out().tile_start_o;
-    }
-    return "";
+    const std::string diff =
+        ls_.run(ins, reset_at, [&](size_t) { starts_ += ls_.twin().out().tile_start_o; });
+    starts_ += ls_.twin().out().tile_start_o;
+    return diff;
   }
   uint64_t tile_starts() const override { return starts_; }
   DmaParams p_;

@@ -36,16 +36,7 @@ struct RunnerImpl final : Runner {
   const OsCtrlParams& params() const override { return p_; }
   std::string run(const std::vector<OsCtrlIn>& ins,
                   const std::vector<size_t>& reset_at = {}) override {
-    ls_.reset();
-    size_t r = 0;
-    for (size_t i = 0; i < ins.size(); ++i) {
-      if (r < reset_at.size() && reset_at[r] == i) {
-        ls_.reset();
-        ++r;
-      }
-      if (auto e = ls_.step(ins[i])) return fmt::format("input {}: {}", i, *e);
-    }
-    return "";
+    return ls_.run(ins, reset_at, [](size_t) {});
   }
   OsCtrlParams p_;
   test::ModuleLockstep<V, model::OsCtrl, OsCtrlIn, model::OsCtrlOut, OsCtrlParams> ls_;
@@ -271,19 +262,13 @@ TEST_CASE("os_ctrl RTL equals its C++ twin at the extremes of its input widths",
   std::mt19937_64 rng(test::test_seed("os-ctrl-extremes"));
   const uint32_t dim_mask = (uint32_t{1} << iface::kDimWidth) - 1;
   const uint32_t word_mask = (uint32_t{1} << iface::kWordWidth) - 1;
-  const uint32_t patterns[] = {0xffffffffu, 0xaaaaaaaau, 0x55555555u, 0x80000000u,
-                               0x00800000u, 0x00400001u, 0x7fffffffu};
   for (auto& r : runners()) {
     const OsCtrlParams& p = r->params();
     INFO("os_ctrl Rows=" << p.Rows << " Cols=" << p.Cols);
     std::vector<OsCtrlIn> ins;
     std::vector<size_t> resets;
     for (int c = 0; c < 40; ++c) {
-      auto pick = [&](uint32_t mask) {
-        const uint32_t v =
-            (rng() % 4 == 0 ? uint32_t(rng()) : patterns[rng() % std::size(patterns)]) & mask;
-        return v == 0 ? mask : v;
-      };
+      auto pick = [&](uint32_t mask) { return test::extreme_value(rng, mask); };
       OsCtrlIn in;
       in.m_i = pick(dim_mask);
       in.n_i = pick(dim_mask);

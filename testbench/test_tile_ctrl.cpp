@@ -38,18 +38,8 @@ struct RunnerImpl final : Runner {
   const TileCtrlParams& params() const override { return p_; }
   std::string run(const std::vector<TileCtrlIn>& ins,
                   const std::vector<size_t>& reset_at = {}) override {
-    ls_.reset();
     busy_ = 0;
-    size_t r = 0;
-    for (size_t i = 0; i < ins.size(); ++i) {
-      if (r < reset_at.size() && reset_at[r] == i) {
-        ls_.reset();
-        ++r;
-      }
-      busy_ += ls_.twin().out().busy_o;
-      if (auto e = ls_.step(ins[i])) return fmt::format("input {}: {}", i, *e);
-    }
-    return "";
+    return ls_.run(ins, reset_at, [&](size_t) { busy_ += ls_.twin().out().busy_o; });
   }
   uint64_t busy_cycles() const override { return busy_; }
   TileCtrlParams p_;
@@ -184,19 +174,13 @@ TEST_CASE("tile_ctrl: twin equals RTL at the extremes of its input widths", "[ti
   // every register also falls back from those values.
   std::mt19937_64 rng(test::test_seed("tile-ctrl-extremes"));
   const uint32_t dim_mask = kAll, word_mask = (uint32_t{1} << iface::kWordWidth) - 1;
-  const uint32_t patterns[] = {0xffffffffu, 0xaaaaaaaau, 0x55555555u, 0x80000000u,
-                               0x00800000u, 0x00400001u, 0x7fffffffu};
   for (auto& r : runners()) {
     const TileCtrlParams& p = r->params();
     INFO("tile_ctrl Rows=" << p.Rows << " Cols=" << p.Cols << " AccWords=" << p.AccWords);
     std::vector<TileCtrlIn> ins;
     std::vector<size_t> resets;
     for (int c = 0; c < 40; ++c) {
-      auto pick = [&](uint32_t mask) {
-        const uint32_t v =
-            (rng() % 4 == 0 ? uint32_t(rng()) : patterns[rng() % std::size(patterns)]) & mask;
-        return v == 0 ? mask : v;
-      };
+      auto pick = [&](uint32_t mask) { return test::extreme_value(rng, mask); };
       TileCtrlIn in;
       in.m_i = pick(dim_mask);
       in.n_i = pick(dim_mask);
