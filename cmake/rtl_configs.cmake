@@ -56,9 +56,11 @@ set(SYSTOLIC_SYSTOLIC_REGS_CONFIGS
 # os_ctrl: the shortest period (K < 2 Rows - 1) and longer ones, remainders.
 set(SYSTOLIC_OS_CTRL_CONFIGS
     "r4c4:Rows=4,Cols=4,RequantDepth=3;r3c7:Rows=3,Cols=7,RequantDepth=1;r2c2:Rows=2,Cols=2,RequantDepth=2;r8c5:Rows=8,Cols=5,RequantDepth=4")
-# dma: small scratchpads (blocks), the narrowest and widest beats.
+# dma: small scratchpads (blocks), the narrowest and widest beats; r4c8 has more accumulator
+# rows than half of C and half of B holds fewer K-tiles of a column than half of Q has words
+# (the plan's AccWords / HalfC and HalfB / Rows bounds take effect).
 set(SYSTOLIC_DMA_CONFIGS
-    "r4c4:Rows=4,Cols=4,AWords=64,BWords=256,CWords=32,QWords=4,AccWords=8,MemBytesLog2=3;r8c16:Rows=8,Cols=16,AWords=128,BWords=512,CWords=64,QWords=6,AccWords=16,MemBytesLog2=6;r3c5:Rows=3,Cols=5,AWords=100,BWords=300,CWords=50,QWords=8,AccWords=4,MemBytesLog2=4")
+    "r4c4:Rows=4,Cols=4,AWords=64,BWords=256,CWords=32,QWords=4,AccWords=8,MemBytesLog2=3;r8c16:Rows=8,Cols=16,AWords=128,BWords=512,CWords=64,QWords=6,AccWords=16,MemBytesLog2=6;r3c5:Rows=3,Cols=5,AWords=100,BWords=300,CWords=50,QWords=8,AccWords=4,MemBytesLog2=4;r4c8:Rows=4,Cols=8,AWords=64,BWords=24,CWords=16,QWords=16,AccWords=32,MemBytesLog2=5")
 set(SYSTOLIC_ACC_STAGE_CONFIGS
     "r4c4:Rows=4,Cols=4,AccWords=8,RequantDepth=3;r2c2:Rows=2,Cols=2,AccWords=1,RequantDepth=1;r3c5:Rows=3,Cols=5,AccWords=4,RequantDepth=5")
 

@@ -2,17 +2,19 @@
 # Verilator coverage (line, toggle and the RTL's SYS_COVER points) over the ctest suite:
 #   scripts/coverage.sh [--no-build] [--rtl-only] [CTEST_ARGS...]
 # Configures build-cov/ (or $SYSTOLIC_COVERAGE_BUILD) with -DSYSTOLIC_COVERAGE=ON (every RTL
-# configuration up to 8 rows and columns but the traced ones verilated with --coverage: the
-# coverage code of a 16x16 array compiles many times slower; the larger configurations are
-# built without it, so that every test still runs; a 4x4 with 4-bit PEs and both dataflows is
+# configuration up to 8 rows and columns, or up to $SYSTOLIC_COVERAGE_MAX_DIM, but the traced
+# ones verilated with --coverage: the coverage code of a 16x16 array compiles many times slower;
+# the larger configurations are built without it, so that every test still runs; with
+# SYSTOLIC_COVERAGE_MAX_DIM=16 the 16x16 family is instrumented and reported too; a 4x4 with
+# 4-bit PEs and both dataflows is
 # among them, so that the w4a8 / w4a4 and output-stationary cases run), builds it, runs ctest (all
 # tests, or those CTEST_ARGS select) with each process writing its counts to coverage/raw/, then
 #   - merges them with verilator_coverage: coverage/all.dat, and per systolic_top configuration
-#     family coverage/4x4.dat and coverage/8x8.dat;
+#     family coverage/4x4.dat, coverage/8x8.dat (and coverage/16x16.dat when instrumented);
 #   - annotates the sources: coverage/annotated/ (verilator_coverage --annotate, lines run fewer
 #     than once marked %000000);
 #   - prints the per-module summary (scripts/coverage_report.py): line and toggle coverage per
-#     RTL module for all builds, for the 4x4 and the 8x8 systolic_top, and every cover point's
+#     RTL module for all builds, for the 4x4, 8x8 (and 16x16) systolic_top, and every cover point's
 #     count; coverage/summary.md keeps it.
 # --rtl-only builds and runs only the Catch2 test programs that drive verilated RTL (the engine,
 # the blocks, the DMA, the co-simulation, the assertions): the RTL's coverage comes from them, and
@@ -34,7 +36,10 @@ if [ "${1:-}" = "--rtl-only" ]; then
 fi
 if [ $do_build -eq 1 ]; then
   mkdir -p "$build"
+  max_dim=${SYSTOLIC_COVERAGE_MAX_DIM:-8}
+  [[ $max_dim =~ ^[0-9]+$ ]] || { echo "coverage.sh: SYSTOLIC_COVERAGE_MAX_DIM must be a number" >&2; exit 2; }
   cmake -S "$root" -B "$build" -G Ninja -DSYSTOLIC_COVERAGE=ON -DSYSTOLIC_BUILD_PYTHON=OFF \
+    -DSYSTOLIC_COVERAGE_MAX_DIM="$max_dim" \
     "-DSYSTOLIC_RTL_CONFIGS=4x4;8x8;16x16;8x16;4x4:WeightBanks=1;8x8:AWords=128,BWords=256,CWords=64,QWords=4;4x4:Int4=1,Dataflow=3" \
     >"$build/configure.log" 2>&1 || { cat "$build/configure.log"; echo "coverage.sh: configure failed" >&2; exit 1; }
   ninja -C "$build" "${targets[@]}" || { echo "coverage.sh: build failed" >&2; exit 1; }
@@ -50,12 +55,18 @@ shopt -s nullglob
 all=("$out"/raw/*.dat)
 [ ${#all[@]} -gt 0 ] || { echo "coverage.sh: no coverage file was written" >&2; exit 1; }
 verilator_coverage --write "$out/all.dat" "${all[@]}"
-for fam in 4x4 8x8; do
+fam_args=()
+for fam in 4x4 8x8 16x16; do
   files=("$out"/raw/Vsystolic_top_"$fam"-*.dat "$out"/raw/Vsystolic_top_"$fam"_*-*.dat)
-  [ ${#files[@]} -gt 0 ] && verilator_coverage --write "$out/$fam.dat" "${files[@]}"
+  if [ ${#files[@]} -gt 0 ]; then
+    verilator_coverage --write "$out/$fam.dat" "${files[@]}"
+    fam_args+=(--family "$fam=$out/$fam.dat")
+  elif [ "$fam" != 16x16 ]; then
+    fam_args+=(--family "$fam=$out/$fam.dat")  # missing: coverage_report.py says so and fails
+  fi
 done
 verilator_coverage --annotate "$out/annotated" --annotate-min 1 "$out/all.dat" >/dev/null
 /usr/bin/python3 "$root/scripts/coverage_report.py" --root "$root" --all "$out/all.dat" \
-  --family 4x4="$out/4x4.dat" --family 8x8="$out/8x8.dat" | tee "$out/summary.md" ||
+  "${fam_args[@]}" | tee "$out/summary.md" ||
   status=1
 exit $status
