@@ -371,6 +371,11 @@ void Dma::tick(const DmaIn& in) {
         c.ntbs = mbs == 0 ? 0
                           : std::min({uint64_t(p_.AccWords) / mbs, nt, uint64_t(half_c_) / mbs,
                                       uint64_t(half_q_), half_bkt});
+        // Balanced panels: as many as those bounds need, the N-tiles spread evenly over them.
+        if (c.ntbs != 0) {
+          const uint64_t panels = (nt + c.ntbs - 1) / c.ntbs;
+          c.ntbs = (nt + panels - 1) / panels;
+        }
         c.ktc = c.ntbs == 0 ? 0 : std::min({ha / mbs, half_bkt / c.ntbs, kt});
         c.kcs = std::min(c.ktc * R, K);
         c.nbs = std::min(c.ntbs * uint64_t(p_.Cols), N);

@@ -41,8 +41,9 @@
 // DRAM_BW = 0: BwCap; T_s = NPs*M*K + MBcs*K*N + 9N + M*N): blocks of
 // Mb = min(M, AccWords, HalfC, HalfA) rows (or min(that, max(Rows, min(AccWords, HalfC) div
 // max(1, min(NT, HalfQ, HalfB div Rows)))) when its estimate (chunk_est) is the smaller and its
-// traffic time at most 3/4 of its array cycles) and NTs = min(NT, AccWords div Mb, HalfC div Mb,
-// HalfQ, HalfB div Rows) N-tiles (Nb = min(NTs*Cols, N) columns; NPs = ceil(N/Nb) panels,
+// traffic time at most 3/4 of its array cycles) and NTs = ceil(NT / ceil(NT / NTm)) N-tiles,
+// NTm = min(NT, AccWords div Mb, HalfC div Mb, HalfQ, HalfB div Rows) (as few panels as NTm
+// allows, equally wide) (Nb = min(NTs*Cols, N) columns; NPs = ceil(N/Nb) panels,
 // MBcs = ceil(M/Mb) m-blocks), each in chunks of Kc = min(KTc*Rows, K) with
 // KTc = min(HalfA div Mb, (HalfB div Rows) div NTs, KT); every chunk loads its A and B into the
 // free halves, BIAS/M0/SHIFT load once per panel (q_half), C stores after the last chunk; the
@@ -284,7 +285,7 @@ module dma #(
   logic [63:0] kt, nt, ntb, mb, mbc, np, nbc, t_a, t_b;
   logic [63:0] ntb0, ntb1, ntb2, ntbl, mb0, mb1, mbl, nbl, mbcl, npl, mtg, mtr, mqw, mqn, mq;
   logic [63:0] ntq0, ntq1, ntq, nbc0;
-  logic [63:0] mbs0, mbs1, mbs, ntbs0, ntbs1, ntbs2, ntbs3, ntbs, nbs0;
+  logic [63:0] mbs0, mbs1, mbs, ntbs0, ntbs1, ntbs2, ntbs3, ntbs4, ntbsp, ntbs, nbs0;
   logic [DimW-1:0] nbs;  // columns of a K-chunk block (at most N)
   logic [63:0] mbsa, cntw0, cntw, cmb0, cmb1, cmb;
   logic [65:0] ce0, ce1;
@@ -329,7 +330,7 @@ module dma #(
                                             input logic [63:0] m, input logic [63:0] n,
                                             input logic [63:0] k, input logic [63:0] ka_,
                                             input logic [63:0] bw);
-    logic [63:0] ntb0_, ntb1_, ntb2_, ntb3_, ntbs_, ktc0_, ktc1_, ktc_;
+    logic [63:0] ntb0_, ntb1_, ntb2_, ntb3_, ntb4_, ntbp_, ntbs_, ktc0_, ktc1_, ktc_;
     logic [63:0] nbs_, nps_, mbcs_, kcn_, mbr_, lst_, sl_, cyc_, t_, mem_;
     ntb0_ = (rows_b == 64'd0) ? 64'd0 : 64'(AccWords) / rows_b;
     if (ntb0_ > nt_) ntb1_ = nt_;
@@ -338,8 +339,10 @@ module dma #(
     else ntb2_ = ntb1_;
     if (ntb2_ > 64'(HalfQ)) ntb3_ = 64'(HalfQ);
     else ntb3_ = ntb2_;
-    if (ntb3_ > 64'(HalfBKt)) ntbs_ = 64'(HalfBKt);
-    else ntbs_ = ntb3_;
+    if (ntb3_ > 64'(HalfBKt)) ntb4_ = 64'(HalfBKt);
+    else ntb4_ = ntb3_;
+    ntbp_ = (ntb4_ == 64'd0) ? 64'd0 : (nt_ + ntb4_ - 64'd1) / ntb4_;  // balanced panels
+    ntbs_ = (ntbp_ == 64'd0) ? 64'd0 : (nt_ + ntbp_ - 64'd1) / ntbp_;
     ktc0_ = (rows_b == 64'd0) ? 64'd0 : ha_ / rows_b;
     if (ntbs_ == 64'd0) ktc1_ = 64'd0;
     else if (ktc0_ > 64'(HalfBKt) / ntbs_) ktc1_ = 64'(HalfBKt) / ntbs_;
@@ -437,7 +440,10 @@ module dma #(
     ntbs1 = (ntbs0 > nt) ? nt : ntbs0;
     ntbs2 = ((mbs != 64'd0) && (ntbs1 > 64'(HalfC) / mbs)) ? 64'(HalfC) / mbs : ntbs1;
     ntbs3 = (ntbs2 > 64'(HalfQ)) ? 64'(HalfQ) : ntbs2;
-    ntbs  = (ntbs3 > 64'(HalfBKt)) ? 64'(HalfBKt) : ntbs3;
+    ntbs4 = (ntbs3 > 64'(HalfBKt)) ? 64'(HalfBKt) : ntbs3;
+    // Balanced panels: as many as the bounds above need, the N-tiles spread evenly over them.
+    ntbsp = (ntbs4 == 64'd0) ? 64'd0 : (nt + ntbs4 - 64'd1) / ntbs4;
+    ntbs  = (ntbsp == 64'd0) ? 64'd0 : (nt + ntbsp - 64'd1) / ntbsp;
     ktc0  = (mbs == 64'd0) ? 64'd0 : ha / mbs;
     ktc1  = (ntbs == 64'd0) ? 64'd0 : (ktc0 > 64'(HalfBKt) / ntbs) ? 64'(HalfBKt) / ntbs : ktc0;
     ktc   = (ktc1 < kt) ? ktc1 : kt;

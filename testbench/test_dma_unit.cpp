@@ -76,10 +76,19 @@ TEST_CASE("dma: twin equals RTL under the engine's own inputs", "[dma][rtl]") {
       blocks += t.ctrl().out().done_o;
       return t.dma_ticked() ? std::optional(t.dma_in()) : std::nullopt;
     });
-    const int shapes[][3] = {
-        {3 * p.Rows + 1, 4 * p.Cols + 3, 2 * p.Rows + 5}, {40, 100, 20}, {100, 9, 30}, {1, 1, 1}};
-    for (int i = 0; i < 5; ++i) {
-      const auto& s = shapes[i % 4];
+    // The last: K-chunks (K beyond half of B) of one more N-tile than a panel may hold (half of
+    // Q, or the K-tiles of half of B): the panels are balanced where that N-tile count allows.
+    const int nt_most = std::min(p.QWords / 2, p.BWords / 2 / p.Rows);
+    const int shapes[][3] = {{3 * p.Rows + 1, 4 * p.Cols + 3, 2 * p.Rows + 5},
+                             {40, 100, 20},
+                             {100, 9, 30},
+                             {1, 1, 1},
+                             {2, p.Cols * (nt_most + 1), p.BWords / 2 + p.Rows + 1}};
+    // (The balanced shape first: the refused commands below keep the registers of the w4a8
+    // shape's run, the last, that are not written again.)
+    for (int j = 0; j < 6; ++j) {
+      const int i = (j + 5) % 6;
+      const auto& s = shapes[i < 5 ? i % 4 : 4];
       sim::DramConfig dc;
       dc.bytes_per_cycle = i == 0 ? 3.0 : i == 1 ? 0.0 : 16.0;
       dc.latency = 1 + int(rng() % 60);
@@ -160,6 +169,14 @@ TEST_CASE("dma: twin equals RTL on the plans of random and extreme shapes", "[dm
       in.n_i = dim(p.Cols * std::max(1, p.QWords / 2));
       in.k_i = dim(p.Rows * 4);
       in.precision_i = rng() % 4 == 0 ? uint32_t(iface::kPrecW4a8) : uint32_t(iface::kPrecInt8);
+      if (c < 12) {
+        // K-chunk plans (K beyond half of B) of 3 to 6 N-tiles and a few rows: where the
+        // N-tiles a panel may hold do not divide NT, the panels are balanced.
+        in.m_i = uint32_t(1 + c % 3);
+        in.n_i = uint32_t(p.Cols * (3 + (c / 3) % 4));
+        in.k_i = uint32_t(p.BWords / 2 + 5 * p.Rows + 1);
+        in.precision_i = uint32_t(iface::kPrecInt8);
+      }
       const uint64_t ka = in.precision_i == uint32_t(iface::kPrecW4a8) ? 2 * in.k_i : in.k_i;
       // Row-major tensors one after another (a shape past 2^MemAddrWidth is refused: its check
       // runs too).
