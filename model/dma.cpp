@@ -412,7 +412,12 @@ void Dma::tick(const DmaIn& in) {
       const bool capq =
           !split && !(t_a < t_b) && (mbc > 1 || np == 1) && kcap >= uint64_t(p_.Rows) && mb > kcap;
       const uint64_t kq = kcap == 0 ? 1 : (uint64_t(m) + kcap - 1) / kcap;
-      const uint64_t mbk = capq ? (uint64_t(m) + kq - 1) / kq : mb;
+      const uint64_t mbq = capq ? (uint64_t(m) + kq - 1) / kq : mb;
+      // A last m-block shorter than Rows (its tiles would wait for every weight load): the
+      // m-blocks balanced instead, as many, equally tall (rtl/dma.sv).
+      const uint64_t mq_cnt = mbq == 0 ? 0 : (uint64_t(m) + mbq - 1) / mbq;
+      const bool short_last = mbq != 0 && uint64_t(m) % mbq != 0 && uint64_t(m) % mbq < rows;
+      const uint64_t mbk = short_last ? (uint64_t(m) + mq_cnt - 1) / mq_cnt : mbq;
       const uint64_t mbck = mbk == 0 ? 0 : (uint64_t(m) + mbk - 1) / mbk;
       const uint64_t mbf = split ? mbs : mbk;
       const uint32_t nbf = uint32_t(split ? nbs : nbc) & kDimMask;

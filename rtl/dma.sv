@@ -33,7 +33,8 @@
 // command's overhead per block); one m-block: NTb at most min(ceil(NT/4), max(1, AccWords div
 // Mb)), so that the blocks run K-tiles outer; panels outer with MBc > 1 or NP = 1: blocks
 // with Mb * NTb > AccWords cut to ceil(M/q) rows, q = ceil(M / (AccWords div NTb)), when that is
-// at least Rows, also to run K-tiles outer).
+// at least Rows, also to run K-tiles outer; then, when M mod Mb is not 0 and below Rows, Mb to
+// ceil(M / MBc): as many m-blocks, the last no longer short of Rows rows).
 // K-chunks (split_q), when no block fits, or when Mb < M, KTc >= 1 and the estimate favours
 // them (each plan's time: the larger of its array cycles (KT*NT times the sum over m-blocks of
 // max(rows, Rows), plus 2*Rows + Cols per tile command) and its traffic T x 16 / BW,
@@ -297,7 +298,7 @@ module dma #(
   logic        kto;
   logic        pf_plan;        // prefetch the next panel's B in parts (see the header)
   logic        capq;           // panels outer: blocks cut to run K-tiles outer
-  logic [63:0] ntk, kcap, kq, mbk, mbck;
+  logic [63:0] ntk, kcap, kq, mbq, mqc, mqr, mbk, mbck;
   logic [63:0] pf_div, pf_kp, pf_kl;  // Kp = ceil(K / pf_div), kl = min(K, (MBc - 1) * Kp)
   logic [DimW-1:0] nbf;
   logic        split;
@@ -488,7 +489,12 @@ module dma #(
     capq = !split && !(t_a < t_b) && ((mbc > 64'd1) || (np == 64'd1)) &&
            (kcap >= 64'(Rows)) && (mb > kcap);
     kq   = (kcap == 64'd0) ? 64'd1 : (64'(m_i) + kcap - 64'd1) / kcap;
-    mbk  = capq ? (64'(m_i) + kq - 64'd1) / kq : mb;
+    mbq  = capq ? (64'(m_i) + kq - 64'd1) / kq : mb;
+    // A last m-block shorter than Rows (its tiles would wait for every weight load): the
+    // m-blocks balanced instead, as many, equally tall.
+    mqc  = (mbq == 64'd0) ? 64'd0 : (64'(m_i) + mbq - 64'd1) / mbq;
+    mqr  = (mbq == 64'd0) ? 64'd0 : 64'(m_i) % mbq;
+    mbk  = ((mqr != 64'd0) && (mqr < 64'(Rows))) ? (64'(m_i) + mqc - 64'd1) / mqc : mbq;
     mbck = (mbk == 64'd0) ? 64'd0 : (64'(m_i) + mbk - 64'd1) / mbk;
     mbf = split ? mbs : mbk;
     nbf = split ? nbs : DimW'(nbc);

@@ -46,6 +46,7 @@ struct Plan {
   bool kto_cut = false;     // blocks cut to run K-tiles outer
   // K-chunks: the N-tiles the bounds allow a panel (NTm), before the panels are balanced.
   uint64_t nt_most = 0;
+  bool m_balanced = false;  // without K-chunks: m-blocks balanced (a last one short of Rows)
   std::vector<std::array<uint64_t, 3>> cmds;  // each tile command's M, N, K, in order
 };
 // pairs (w4a8, docs/architecture.md "Precision"): A's rows are 2K bytes in memory, a half of A
@@ -164,6 +165,13 @@ Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis, 
       x_kto_cut = true;
     }
   }
+  // Without K-chunks, a last m-block of fewer than Rows rows: equal m-blocks instead.
+  bool m_balanced = false;
+  if (!split && M % mb != 0 && M % mb < R) {
+    const uint64_t count = M / mb + 1;
+    mb = M / count + (M % count != 0);
+    m_balanced = true;
+  }
   const uint64_t mbc = (M + mb - 1) / mb;
   Plan x;
   // Split: A read once per panel, B once per m-block.
@@ -174,6 +182,7 @@ Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis, 
   x.nb = nb;
   x.split = split;
   x.nt_most = es.most;
+  x.m_balanced = m_balanced;
   // Beats of `rows` rows of `len` bytes, row r at `start + r * ld` (start relative to a 64-byte
   // boundary, which every beat divides).
   auto beats = [&](uint64_t start, uint64_t rows, uint64_t ld, uint64_t len) {
@@ -649,11 +658,12 @@ class TileCmdLog final : public systolic::model::TopObserver {
   std::vector<std::array<uint64_t, 3>> cmds;
 };
 
-TEST_CASE("memory commands: K-chunk panels of equal width (model, small scratchpads)",
+TEST_CASE("memory commands: balanced panels and m-blocks (model, small scratchpads)",
           "[dma][model]") {
+  // Every tile command (M, N, K of each block's K-chunk, in order) is the plan recomputed here.
   // K beyond half of B: K-chunks. Half of Q (4 words) lets a panel hold 4 N-tiles; 5 and 6
-  // N-tiles then make 2 panels, balanced to 3 + 2 and 3 + 3 N-tiles (not 4 + 1 and 4 + 2), and
-  // every tile command (M, N, K of each block's K-chunk, in order) is the plan recomputed here.
+  // N-tiles then make 2 panels, balanced to 3 + 2 and 3 + 3 N-tiles (not 4 + 1 and 4 + 2).
+  // Without K-chunks, a last m-block of fewer than Rows rows: the m-blocks balanced.
   // (rtl/dma.sv computes the same plan; test_dma_unit compares it with the twin on such shapes.)
   std::mt19937_64 rng(t::test_seed("dma-balanced-panels"));
   TopParams p;
@@ -663,15 +673,16 @@ TEST_CASE("memory commands: K-chunk panels of equal width (model, small scratchp
   p.CWords = 256;
   p.QWords = 8;
   p.validate();
-  int balanced = 0;
-  for (const auto& sh : std::vector<std::array<int, 3>>{{2, 20, 70}, {3, 24, 90}, {1, 17, 66}}) {
+  int balanced = 0, m_balanced = 0;
+  for (const auto& sh : std::vector<std::array<int, 3>>{
+           {2, 20, 70}, {3, 24, 90}, {1, 17, 66}, {19, 4, 56}, {108, 19, 21}, {74, 1, 26}}) {
     Case c{p, sh[0], sh[1], sh[2], DramConfig{}, 0};
     c.dc.latency = 10;
     INFO("M=" << c.m << " N=" << c.n << " K=" << c.k);
     const Plan x = plan(p, uint64_t(c.m), uint64_t(c.n), uint64_t(c.k), 0, c.dc.bytes_per_cycle);
-    REQUIRE(x.split);
+    m_balanced += x.m_balanced;
     const uint64_t nt = uint64_t(c.n + p.Cols - 1) / uint64_t(p.Cols);
-    balanced += (nt % x.nt_most != 0) && x.nb < x.nt_most * uint64_t(p.Cols);
+    balanced += x.split && (nt % x.nt_most != 0) && x.nb < x.nt_most * uint64_t(p.Cols);
     const GemmJob job = t::random_job(rng, c.m, c.n, c.k);
     systolic::sim::ModelPort eng(p);
     TileCmdLog log;
@@ -686,6 +697,7 @@ TEST_CASE("memory commands: K-chunk panels of equal width (model, small scratchp
     check_traffic(st.engine, x);
   }
   CHECK(balanced == 3);
+  CHECK(m_balanced == 3);
 }
 
 TEST_CASE("memory commands: timing-only model runs count the same cycles and bytes",
