@@ -6,9 +6,9 @@
 # ones verilated with --coverage: the coverage code of a 16x16 array compiles many times slower;
 # the larger configurations are built without it, so that every test still runs; with
 # SYSTOLIC_COVERAGE_MAX_DIM=16 the 16x16 family is instrumented and reported too; a 4x4 with
-# 4-bit PEs and both dataflows is
-# among them, so that the w4a8 / w4a4 and output-stationary cases run), builds it, runs ctest (all
-# tests, or those CTEST_ARGS select) with each process writing its counts to coverage/raw/, then
+# 4-bit PEs and both dataflows is among them, so that the w4a8 / w4a4 and output-stationary
+# cases run), builds it, runs ctest (all tests, or those CTEST_ARGS select) with each process
+# writing its counts to coverage/raw/, then
 #   - merges them with verilator_coverage: coverage/all.dat, and per systolic_top configuration
 #     family coverage/4x4.dat, coverage/8x8.dat (and coverage/16x16.dat when instrumented);
 #   - annotates the sources: coverage/annotated/ (verilator_coverage --annotate, lines run fewer

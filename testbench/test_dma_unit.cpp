@@ -169,14 +169,6 @@ TEST_CASE("dma: twin equals RTL on the plans of random and extreme shapes", "[dm
       in.n_i = dim(p.Cols * std::max(1, p.QWords / 2));
       in.k_i = dim(p.Rows * 4);
       in.precision_i = rng() % 4 == 0 ? uint32_t(iface::kPrecW4a8) : uint32_t(iface::kPrecInt8);
-      if (c < 12) {
-        // K-chunk plans (K beyond half of B) of 3 to 6 N-tiles and a few rows: where the
-        // N-tiles a panel may hold do not divide NT, the panels are balanced.
-        in.m_i = uint32_t(1 + c % 3);
-        in.n_i = uint32_t(p.Cols * (3 + (c / 3) % 4));
-        in.k_i = uint32_t(p.BWords / 2 + 5 * p.Rows + 1);
-        in.precision_i = uint32_t(iface::kPrecInt8);
-      }
       const uint64_t ka = in.precision_i == uint32_t(iface::kPrecW4a8) ? 2 * in.k_i : in.k_i;
       // Row-major tensors one after another (a shape past 2^MemAddrWidth is refused: its check
       // runs too).
