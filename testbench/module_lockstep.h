@@ -103,6 +103,31 @@ inline uint32_t extreme_value(std::mt19937_64& rng, uint32_t mask) {
   return v == 0 ? mask : v;
 }
 
+// A command at the extremes of its widths: M, N, K (DimWidth bits) and the A / B / C bases
+// (WordWidth bits) from extreme_value, in that order (tile_ctrl's and os_ctrl's inputs).
+template <class In>
+void extreme_command(std::mt19937_64& rng, In& in) {
+  const uint32_t dim_mask = (uint32_t{1} << iface::kDimWidth) - 1;
+  const uint32_t word_mask = (uint32_t{1} << iface::kWordWidth) - 1;
+  in.m_i = extreme_value(rng, dim_mask);
+  in.n_i = extreme_value(rng, dim_mask);
+  in.k_i = extreme_value(rng, dim_mask);
+  in.a_base_i = extreme_value(rng, word_mask);
+  in.b_base_i = extreme_value(rng, word_mask);
+  in.c_base_i = extreme_value(rng, word_mask);
+}
+
+// Appends one command to a stimulus of reset-separated commands (ModuleLockstep::run): a reset
+// before it, `in` with start_i = 1 for one cycle, then `hold` cycles of it with start_i = 0.
+template <class In>
+void append_command(std::vector<In>& ins, std::vector<size_t>& reset_at, In in, int hold) {
+  reset_at.push_back(ins.size());
+  in.start_i = true;
+  ins.push_back(in);
+  in.start_i = false;
+  ins.insert(ins.end(), size_t(hold), in);
+}
+
 // The model engine behind a host port that records one module's inputs after every clock: `take`
 // returns them when the module was clocked in that cycle. The recording is the stimulus for
 // replaying the module against its RTL (the engine's own traffic, not a random one).

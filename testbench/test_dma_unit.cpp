@@ -182,11 +182,7 @@ TEST_CASE("dma: twin equals RTL on the plans of random and extreme shapes", "[dm
       in.dram_shift_i = uint32_t(in.dram_m0_i + 4 * uint64_t(in.n_i));
       in.dram_c_i = uint32_t(in.dram_shift_i + uint64_t(in.n_i) + 64);
       in.dram_bw_i = rng() % 3 == 0 ? 0 : uint32_t(1 + rng() % 1024);
-      resets.push_back(ins.size());
-      in.start_i = true;
-      ins.push_back(in);
-      in.start_i = false;
-      for (int t = 0; t < 6; ++t) ins.push_back(in);
+      test::append_command(ins, resets, in, 6);
     }
     const std::string diff = r->run(ins, resets);
     INFO(diff);

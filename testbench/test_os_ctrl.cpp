@@ -260,27 +260,15 @@ TEST_CASE("os_ctrl RTL equals its C++ twin at the extremes of its input widths",
   // alternating, single-bit and random patterns, each run a few hundred cycles and then reset:
   // the widths' arithmetic must wrap or not exactly as the RTL's.
   std::mt19937_64 rng(test::test_seed("os-ctrl-extremes"));
-  const uint32_t dim_mask = (uint32_t{1} << iface::kDimWidth) - 1;
-  const uint32_t word_mask = (uint32_t{1} << iface::kWordWidth) - 1;
   for (auto& r : runners()) {
     const OsCtrlParams& p = r->params();
     INFO("os_ctrl Rows=" << p.Rows << " Cols=" << p.Cols);
     std::vector<OsCtrlIn> ins;
     std::vector<size_t> resets;
     for (int c = 0; c < 40; ++c) {
-      auto pick = [&](uint32_t mask) { return test::extreme_value(rng, mask); };
       OsCtrlIn in;
-      in.m_i = pick(dim_mask);
-      in.n_i = pick(dim_mask);
-      in.k_i = pick(dim_mask);
-      in.a_base_i = pick(word_mask);
-      in.b_base_i = pick(word_mask);
-      in.c_base_i = pick(word_mask);
-      resets.push_back(ins.size());
-      in.start_i = true;
-      ins.push_back(in);
-      in.start_i = false;
-      for (int t = 0; t < 300; ++t) ins.push_back(in);
+      test::extreme_command(rng, in);
+      test::append_command(ins, resets, in, 300);
     }
     const std::string diff = r->run(ins, resets);
     INFO(diff);

@@ -173,30 +173,19 @@ TEST_CASE("tile_ctrl: twin equals RTL at the extremes of its input widths", "[ti
   // Each command runs a few hundred cycles (far from its end), then both are reset, so that
   // every register also falls back from those values.
   std::mt19937_64 rng(test::test_seed("tile-ctrl-extremes"));
-  const uint32_t dim_mask = kAll, word_mask = (uint32_t{1} << iface::kWordWidth) - 1;
   for (auto& r : runners()) {
     const TileCtrlParams& p = r->params();
     INFO("tile_ctrl Rows=" << p.Rows << " Cols=" << p.Cols << " AccWords=" << p.AccWords);
     std::vector<TileCtrlIn> ins;
     std::vector<size_t> resets;
     for (int c = 0; c < 40; ++c) {
-      auto pick = [&](uint32_t mask) { return test::extreme_value(rng, mask); };
       TileCtrlIn in;
-      in.m_i = pick(dim_mask);
-      in.n_i = pick(dim_mask);
-      in.k_i = pick(dim_mask);
-      in.a_base_i = pick(word_mask);
-      in.b_base_i = pick(word_mask);
-      in.c_base_i = pick(word_mask);
+      test::extreme_command(rng, in);
       in.acc_first_i = in.acc_last_i = true;  // (a K-chunk command needs M * NT <= AccWords)
       in.kt_outer_i = false;
-      in.b_rows_i = rng() % 2 == 0 ? kAll : pick(dim_mask);
+      in.b_rows_i = rng() % 2 == 0 ? kAll : test::extreme_value(rng, kAll);
       in.q_ready_i = rng() % 2 == 0;
-      resets.push_back(ins.size());
-      in.start_i = true;
-      ins.push_back(in);
-      in.start_i = false;
-      for (int t = 0; t < 300; ++t) ins.push_back(in);
+      test::append_command(ins, resets, in, 300);
     }
     const std::string diff = r->run(ins, resets);
     INFO(diff);
