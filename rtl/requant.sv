@@ -157,14 +157,15 @@ module requant #(
   // ---------------------------------------------------------------------------------------------
   // Step 3a: the SRDHM sum and its saturation (double), the product's first right shift
   // (single), the masks. Every value fits 64 bits: |x * m0| <= 2^62, so x * m0 + 2^30 < 2^63,
-  // R <= 32, and the single path shifts before it adds (see the header).
+  // R <= 32, and the single path shifts before it adds (see the header). The mask, threshold
+  // and remainder are below 2^32 (R <= 32): 32 bits, unsigned.
   // ---------------------------------------------------------------------------------------------
   logic signed [63:0] s3_high_sum;  // double: x * m0 + 2^30
   logic signed [63:0] s3_high;      // double: SRDHM before saturation (33 significant bits)
   logic signed [63:0] s3_h;         // double: SRDHM result, an int32 value
   logic        [5:0]  s3_rshift;    // double: right shift R = max(-shift, 0)
-  logic signed [63:0] s3_mask;      // double: 2^R - 1
-  logic signed [63:0] s3_thresh;    // double: (2^R - 1) >> 1, + 1 when h < 0
+  logic        [31:0] s3_mask;      // double: 2^R - 1
+  logic        [31:0] s3_thresh;    // double: (2^R - 1) >> 1, + 1 when h < 0
   logic        [6:0]  s3_t;         // single: total right shift 31 - shift, 0 .. 63
   logic signed [63:0] s3_half;      // single: floor(x * m0 / 2^(t-1)), or x * m0 when t = 0
 
@@ -173,15 +174,16 @@ module requant #(
     s3_high     = s3_high_sum >>> 31;
     s3_h        = (s3_high > 64'sd2147483647) ? 64'sd2147483647 : s3_high;
     s3_rshift   = s3_shift[5] ? 6'(-s3_shift) : 6'd0;
-    s3_mask     = (64'sd1 <<< s3_rshift) - 64'sd1;
-    s3_thresh   = (s3_mask >>> 1) + (s3_h < 0 ? 64'sd1 : 64'sd0);
+    s3_mask     = 32'((33'd1 << s3_rshift) - 33'd1);
+    s3_thresh   = (s3_mask >> 1) + {31'd0, s3_h < 0};
     s3_t        = 7'd31 - 7'(s3_shift);
     s3_half     = (s3_t == 7'd0) ? s3_prod : (s3_prod >>> (s3_t - 7'd1));
   end
 
   // Step 3b inputs, registered when PipeDepth >= 5.
   logic               s4_valid, s4_single;
-  logic signed [63:0] s4_h, s4_mask, s4_thresh, s4_half;
+  logic signed [63:0] s4_h, s4_half;
+  logic        [31:0] s4_mask, s4_thresh;
   logic        [5:0]  s4_rshift;
   logic        [6:0]  s4_t;
   logic signed [7:0]  s4_zp, s4_min, s4_max;
@@ -233,10 +235,11 @@ module requant #(
   // ---------------------------------------------------------------------------------------------
   // Step 3b: the rounding shifts: y
   // ---------------------------------------------------------------------------------------------
-  logic signed [63:0] s4_rem, s4_y_double, s4_y_single, s4_y;
+  logic        [31:0] s4_rem;  // h mod 2^R (h is an int32 value: its low 32 bits)
+  logic signed [63:0] s4_y_double, s4_y_single, s4_y;
 
   always_comb begin
-    s4_rem      = s4_h & s4_mask;
+    s4_rem      = s4_h[31:0] & s4_mask;
     s4_y_double = (s4_h >>> s4_rshift) + ((s4_rem > s4_thresh) ? 64'sd1 : 64'sd0);
     s4_y_single = (s4_t == 7'd0) ? s4_half : ((s4_half + 64'sd1) >>> 1);
     s4_y        = s4_single ? s4_y_single : s4_y_double;
@@ -351,7 +354,7 @@ module requant #(
   // from zero), single rounding's product exactly half-way (x * m0 = 2^(t-1) mod 2^t).
   if (Rounding != 1) begin : g_cover_double
     `SYS_COVER(TieDouble_C, s4_valid && !s4_single && (s4_rshift != 6'd0) &&
-                            (s4_rem == (s4_mask >>> 1) + 64'sd1))
+                            (s4_rem == (s4_mask >> 1) + 32'd1))
   end
   if (Rounding != 0) begin : g_cover_single
     `SYS_COVER(TieSingle_C, s3_valid && s3_single && (s3_t != 7'd0) &&
