@@ -394,7 +394,9 @@ void Dma::tick(const DmaIn& in) {
           std::min(mbs0, std::max(R, std::min(uint64_t(p_.AccWords), uint64_t(half_c_)) /
                                          std::max<uint64_t>(ntw, 1)));
       const Chunks c0 = chunks(mbs0), c1 = chunks(mbs1);
-      const Chunks& cs = c1.ktc != 0 && c1.array_bound && c1.time < c0.time ? c1 : c0;
+      // The shorter blocks when faster, with a margin (array-bound) unless the taller lack it too.
+      const Chunks& cs =
+          c1.ktc != 0 && (c1.array_bound || !c0.array_bound) && c1.time < c0.time ? c1 : c0;
       const uint64_t mbs = cs.mbs, ktc = cs.ktc, kcs = cs.kcs, nbs = cs.nbs;
       // K-chunks chosen for speed when the estimate says so (rtl/dma.sv).
       {

@@ -42,7 +42,7 @@
 // DRAM_BW = 0: BwCap; T_s = NPs*M*K + MBcs*K*N + 9N + M*N): blocks of
 // Mb = min(M, AccWords, HalfC, HalfA) rows (or min(that, max(Rows, min(AccWords, HalfC) div
 // max(1, min(NT, HalfQ, HalfB div Rows)))) when its estimate (chunk_est) is the smaller and its
-// traffic time at most 3/4 of its array cycles) and NTs = ceil(NT / ceil(NT / NTm)) N-tiles,
+// traffic time at most 3/4 of its array cycles, or the taller blocks' is not either) and NTs = ceil(NT / ceil(NT / NTm)) N-tiles,
 // NTm = min(NT, AccWords div Mb, HalfC div Mb, HalfQ, HalfB div Rows) (as few panels as NTm
 // allows, equally wide) (Nb = min(NTs*Cols, N) columns; NPs = ceil(N/Nb) panels,
 // MBcs = ceil(M/Mb) m-blocks), each in chunks of Kc = min(KTc*Rows, K) with
@@ -425,7 +425,8 @@ module dma #(
     mbsa  = (mbs1 > ha) ? ha : mbs1;
     // The second candidate: blocks short enough to hold every N-tile a chunk can (fewer panels
     // and tile commands), taken when its estimate is the smaller and its memory time at most
-    // 3/4 of its array time (chunk_est); the chain below is the chosen one's.
+    // 3/4 of its array time, or the first candidate's is not either (chunk_est); the chain
+    // below is the chosen one's.
     bw_eff = ((dram_bw_i == '0) || (64'(dram_bw_i) > 64'(BwCap))) ? 64'(BwCap) : 64'(dram_bw_i);
     cntw0 = (nt > 64'(HalfQ)) ? 64'(HalfQ) : nt;
     cntw  = (cntw0 > 64'(HalfBKt)) ? 64'(HalfBKt) : cntw0;
@@ -435,7 +436,7 @@ module dma #(
     cmb   = (cmb1 < mbsa) ? cmb1 : mbsa;
     ce0   = chunk_est(mbsa, nt, kt, ha, 64'(m_i), 64'(n_i), 64'(k_i), ka, bw_eff);
     ce1   = chunk_est(cmb, nt, kt, ha, 64'(m_i), 64'(n_i), 64'(k_i), ka, bw_eff);
-    use1  = ce1[65] && ce1[64] && (ce1[63:0] < ce0[63:0]);
+    use1  = ce1[65] && (ce1[64] || !ce0[64]) && (ce1[63:0] < ce0[63:0]);
     mbs   = use1 ? cmb : mbsa;
     ntbs0 = (mbs == 64'd0) ? 64'd0 : 64'(AccWords) / mbs;
     ntbs1 = (ntbs0 > nt) ? nt : ntbs0;

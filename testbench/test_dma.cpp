@@ -130,7 +130,7 @@ Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis, 
     const uint64_t n_most = std::max<uint64_t>(1, std::min({nt, hq, hb / R}));
     const uint64_t rows1 = std::min(mbs, std::max(R, std::min(uint64_t(p.AccWords), hc) / n_most));
     const Est e0 = est(mbs), e1 = est(rows1);
-    if (e1.ktc != 0 && e1.array_bound && e1.time < e0.time) mbs = rows1;
+    if (e1.ktc != 0 && (e1.array_bound || !e0.array_bound) && e1.time < e0.time) mbs = rows1;
   }
   const Est es = est(mbs);
   const uint64_t ntbs = es.ntbs;
