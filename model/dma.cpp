@@ -36,6 +36,7 @@ Dma::Dma(const DmaParams& p)
       beat_(1 << p.MemBytesLog2),
       cap_(2 * std::max(p.Rows, 4 * p.Cols) + (1 << p.MemBytesLog2)),
       lanes_(std::max(p.Rows, p.Cols)),
+      col_g_(((1 << p.MemBytesLog2) + p.Cols - 1) / p.Cols),
       half_a_(uint32_t(p.AWords / 2)),
       half_b_(uint32_t(p.BWords / 2)),
       half_c_(uint32_t(p.CWords / 2)),
@@ -64,13 +65,25 @@ uint32_t Dma::next_xfer(bool after) const {
   const DmaBlock& ld = r.early_q ? r.cu_q : r.nx_q;
   for (uint32_t x = kXC; x <= kXP; ++x) {
     if (after ? x <= r.xk_q : x < r.xk_q) continue;
-    if ((x == kXC && r.pv_q.valid && r.pv_q.klast) || (x == kXA && ld.valid && ld.load_a) ||
+    if ((x == kXC && (r.col_q || (r.pv_q.valid && r.pv_q.klast))) ||
+        (x == kXA && ld.valid && ld.load_a) ||
         (x == kXB && ld.valid && ld.load_b && ld.kc != ld.pk0) ||
         (x >= kXBias && x <= kXShift && ld.valid && ld.load_q) || (x == kXP && ld.valid && ld.pf)) {
       return x;
     }
   }
   return kXNone;
+}
+
+uint64_t Dma::cu_wpr() const {
+  return (uint64_t(r_.cu_q.nc) + uint64_t(p_.Cols) - 1) / uint64_t(p_.Cols);
+}
+
+uint64_t Dma::col_end() const { return std::min(uint64_t(r_.colj_q) + uint64_t(col_g_), cu_wpr()); }
+
+bool Dma::col_gate() const {
+  const DmaRegs& r = r_;
+  return uint64_t(r.ccnt_q[r.cu_q.c_half ? 1 : 0]) >= col_end() * uint64_t(r.cu_q.mc);
 }
 
 DmaBlock Dma::successor(const DmaIn& in) const {
@@ -218,7 +231,7 @@ const DmaOut& Dma::eval(const DmaIn& in) {
   const DmaRegs& r = r_;
   const bool busy = r.state_q != DmaState::kIdle;
   const bool tile_busy = !tile_idle(in);
-  const bool no_tile_left = !r.nx_q.valid && (!r.cu_q.valid || in.tile_done_i);
+  const bool no_tile_left = !r.nx_q.valid && (!r.cu_q.valid || r.col_q || in.tile_done_i);
   out_.ph_store_o = busy && r.state_q != DmaState::kCheck && !tile_busy && no_tile_left;
   out_.ph_load_o = busy && !tile_busy && !out_.ph_store_o;
   // w4a8: A's second half starts at an even word (a word pair's first word).
@@ -295,9 +308,12 @@ void Dma::tick(const DmaIn& in) {
   const uint32_t go_next = r.state_q == DmaState::kNext ? next_xfer(false) : kXNone;
   const bool early_go = r.state_q == DmaState::kNext && !r.early_q && tile_go && r.nx_q.valid &&
                         r.xk_q >= kXB && go_next != kXNone;
-  // pv's C is stored only once its tile command is done (pv started before cu, back to back).
-  const bool c_hold =
-      r.state_q == DmaState::kNext && go_next == kXC && r.tile_cnt_q == 2 && !in.tile_done_i;
+  // pv's C is stored only once its tile command is done (pv started before cu, back to back);
+  // a column of the last block's only once acc_stage has written all of it.
+  const bool c_hold = r.state_q == DmaState::kNext && go_next == kXC &&
+                      ((r.tile_cnt_q == 2 && !in.tile_done_i) || (r.col_q && !col_gate()));
+  // A column of the last block's store ends once its writes are requested.
+  const bool col_next = st && r.col_q && col_end() < cu_wpr() && r.rq_rows_q == 0;
   const uint32_t go = early_go || c_hold ? kXNone : go_next;
   // ... or during its B / BIAS / M0 / SHIFT load: the running load becomes cu's, and tile_ctrl
   // starts in the next cycle (tstart_q).
@@ -308,11 +324,15 @@ void Dma::tick(const DmaIn& in) {
   const bool pre =
       r.state_q == DmaState::kXfer && !r.rq_ahead_q && r.rq_rows_q == 0 && go_ahead != kXNone;
   DmaBlock nx = r.nx_q, cu = r.cu_q, pv = r.pv_q;
+  bool col = r.col_q;
+  uint32_t colj = r.colj_q;
   switch (r.state_q) {
     case DmaState::kIdle:
       if (in.start_i) {
         next = DmaState::kCheck;
         err = 0;
+        col = false;
+        colj = 0;
       }
       break;
     case DmaState::kCheck: {
@@ -503,7 +523,10 @@ void Dma::tick(const DmaIn& in) {
       }
       break;
     case DmaState::kXfer:
-      if (xfer_end) {
+      if (col_next) {
+        next = DmaState::kNext;
+        colj = (r.colj_q + uint32_t(col_g_)) & kDimMask;
+      } else if (xfer_end) {
         next = DmaState::kNext;
         xk = (r.xk_q + 1) & 7u;
       }
@@ -528,8 +551,14 @@ void Dma::tick(const DmaIn& in) {
           cu = r.nx_q;
           nx = successor(in);
         }
+      } else if (r.cu_q.valid && !r.col_q && uint64_t(r.cu_q.mc) <= uint64_t(p_.AccWords)) {
+        // The last block: its C stores column by column (col_g_ N-tiles), each once written.
+        next = DmaState::kNext;
+        xk = kXC;
+        col = true;
+        colj = 0;
       } else if (tile_idle) {
-        if (r.cu_q.valid) {
+        if (r.cu_q.valid && !r.col_q) {
           next = DmaState::kNext;
           xk = kXC;
           pv = r.cu_q;
@@ -585,10 +614,16 @@ void Dma::tick(const DmaIn& in) {
   // The descriptor of the transfer whose walks start this edge (only then: not every cycle).
   const uint32_t xsel = pre ? go_ahead : go;
   if (xsel != kXNone) {
-    const DmaBlock& bx = xsel == kXC ? r.pv_q : r.early_q ? r.cu_q : r.nx_q;
+    // (col_q: the store is column colj_q of cu, the last block.)
+    const bool colx = xsel == kXC && r.col_q;
+    const DmaBlock& bx = xsel == kXC ? (r.col_q ? r.cu_q : r.pv_q) : r.early_q ? r.cu_q : r.nx_q;
     // XP: the next panel's columns.
     const uint32_t p_n0 = (bx.n0 + r.nb_q) & kDimMask;
-    const uint32_t nc = xsel != kXP ? bx.nc : in.n_i - p_n0 < r.nb_q ? in.n_i - p_n0 : r.nb_q;
+    const uint64_t col_rem = uint64_t(bx.nc) - uint64_t(r.colj_q) * uint64_t(p_.Cols);
+    const uint32_t nc = colx ? uint32_t(std::min<uint64_t>(col_rem, uint64_t(col_g_ * p_.Cols)))
+                        : xsel != kXP            ? bx.nc
+                        : in.n_i - p_n0 < r.nb_q ? in.n_i - p_n0
+                                                 : r.nb_q;
     const uint64_t wpr = (uint64_t(nc) + uint64_t(p_.Cols) - 1) / uint64_t(p_.Cols);
     const uint64_t cols = uint64_t(p_.Cols);
     const uint64_t wkc = (uint64_t(bx.kc) + uint64_t(p_.Rows) - 1) / uint64_t(p_.Rows);
@@ -660,16 +695,16 @@ void Dma::tick(const DmaIn& in) {
              0,
              1};
         break;
-      default:  // kXC
-        x = {bx.c_row + bx.n0,
+      default:  // kXC (col_q: column colj_q of cu, one word a row)
+        x = {bx.c_row + bx.n0 + (colx ? uint32_t(uint64_t(r.colj_q) * cols) : 0u),
              in.ld_c_i,
              nc,
              bx.mc,
              uint32_t(wpr),
              c32,
              uint32_t(uint64_t(nc) - (wpr - 1) * cols) & 0xffu,
-             bx.c_half ? half_c_ : 0,
-             wpr,
+             (bx.c_half ? half_c_ : 0) + (colx ? uint64_t(r.colj_q) : 0),
+             colx ? cu_wpr() : wpr,
              1};
         break;
     }
@@ -700,6 +735,17 @@ void Dma::tick(const DmaIn& in) {
   }
   if (pre) r.rq_ahead_q = true;
   if (go != kXNone) r.rq_ahead_q = false;
+  // C words written per half while busy (rtl/dma.sv ccnt_q); a block's first K-chunk clears its
+  // half's count.
+  for (uint32_t h = 0; h < 2; ++h) {
+    if (r.state_q != DmaState::kIdle && in.c_wr_en_i &&
+        (in.c_wr_addr_i >= uint64_t(half_c_)) == (h == 1)) {
+      r.ccnt_q[h] = (r.ccnt_q[h] + 1) & ((uint32_t{2} << iface::kWordWidth) - 1);
+    }
+    if (o.tile_start_o && r.cu_q.kfirst && r.cu_q.c_half == (h == 1)) r.ccnt_q[h] = 0;
+  }
+  r.col_q = col;
+  r.colj_q = colj;
   r.state_q = next;
   r.xk_q = xk;
   r.done_q = done;

@@ -72,6 +72,10 @@ struct DmaRegs {
   bool pend_q = false;
   uint32_t pend_n_q = 0;
   uint32_t wr_out_q = 0;
+  // The last block's C by columns: the column being stored, the C words written per half.
+  bool col_q = false;
+  uint32_t colj_q = 0;
+  uint32_t ccnt_q[2] = {0, 0};
 };
 
 class Dma {
@@ -95,9 +99,14 @@ class Dma {
   bool tile_idle(const DmaIn& in) const;
   uint32_t next_xfer(bool after) const;  // rtl/dma.sv `go` (after: `go_ahead`)
   DmaBlock successor(const DmaIn& in) const;
+  // rtl/dma.sv col_gate: acc_stage has written all of column colj_q of cu's C.
+  bool col_gate() const;
+  uint64_t cu_wpr() const;   // cu's C words per row
+  uint64_t col_end() const;  // the N-tile after the column being stored (at most cu_wpr())
 
   DmaParams p_;
   int beat_, cap_, lanes_;  // bytes per beat, staging buffer bytes, lanes of wr_data_o
+  int col_g_;               // N-tiles per column of the last block's store (a beat or more)
   uint32_t half_a_, half_b_, half_c_, half_q_;
   // The word where A's second half starts: half_a_, or in w4a8 the even 2 (half_a_ / 2).
   uint32_t a_base2(const DmaIn& in) const {

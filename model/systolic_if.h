@@ -958,6 +958,8 @@ DmaParams dma_params(const P& top) {
   X(os_i, bool, 1) \
   X(tile_done_i, bool, 1) \
   X(tile_ready_i, bool, 1) \
+  X(c_wr_en_i, bool, 1) \
+  X(c_wr_addr_i, uint64_t, kAddrWidth) \
   L(c_rd_data_i, p.Cols, kDataWidth, true) \
   X(mem_req_ready_i, bool, 1) \
   X(mem_rsp_valid_i, bool, 1) \

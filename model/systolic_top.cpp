@@ -26,6 +26,7 @@ SystolicTop::SystolicTop(const TopParams& p)
   c_rd_next_.assign(size_t(p.Cols), 0);
   os_sum_.assign(size_t(p.Cols), 0);
   slots_.resize(size_t(p.Rows + p.Cols + 1));
+  cw_due_.resize(size_t(p.Rows + p.Cols + p.RequantDepth + 1));
   for (Slot& s : slots_) s.psum.assign(size_t(p.Cols), 0);
   reset();
 }
@@ -52,6 +53,7 @@ void SystolicTop::reset() {
   std::fill(c_rd_next_.begin(), c_rd_next_.end(), 0);
   bank_bbase_[0] = bank_bbase_[1] = 0;
   slot_head_ = slot_count_ = 0;
+  cw_head_ = cw_count_ = 0;
   cycle_ = 0;
   acc_ticked_ = false;
   q_next_valid_ = false;
@@ -374,8 +376,25 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
       co.busy_o || oo.busy_o || (compute_data_ && (slot_count_ > 0 || acc_.x().valid));
   acc_ticked_ = engine && compute_data_;
   ri.sram_rd_i = ri.sram_wr_i = 0;
+  // acc_stage's C write of this cycle (the DMA counts them); timing-only: the one due now.
+  bool c_wr = false;
+  uint64_t c_wr_addr = 0;
+  if (!compute_data_ && cw_count_ > 0 && cw_due_[cw_head_].due == cycle_) {
+    c_wr = true;
+    c_wr_addr = cw_due_[cw_head_].addr;
+    if (++cw_head_ == cw_due_.size()) cw_head_ = 0;
+    --cw_count_;
+  }
   if (engine) {
     const AccStageOut* ao = compute_data_ ? &acc_eval(tag(), ro) : nullptr;
+    if (ao) {
+      c_wr = ao->c_wr_en_o;
+      c_wr_addr = ao->c_wr_addr_o;
+    } else if (co.s_issue_o && co.s_last_o && dma_.busy()) {
+      size_t tail = cw_head_ + cw_count_++;
+      if (tail >= cw_due_.size()) tail -= cw_due_.size();
+      cw_due_[tail] = {cycle_ + uint64_t(p_.Rows + p_.Cols + p_.RequantDepth), co.s_caddr_o};
+    }
     engine_traffic(co, oo, ao, ri);
     if (oo.x_issue_o) {
       a_.engine_read();
@@ -447,6 +466,8 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
     di.dram_bw_i = ro.dram_bw_o;
     di.precision_i = ro.precision_o;
     di.os_i = os;
+    di.c_wr_en_i = c_wr;
+    di.c_wr_addr_i = c_wr ? c_wr_addr : 0;
     di.mem_req_ready_i = in.mem_req_ready_i;
     di.mem_rsp_valid_i = in.mem_rsp_valid_i;
     if (in.mem_rsp_rdata_i.size() == di.mem_rsp_rdata_i.size()) {

@@ -152,6 +152,13 @@ class SystolicTop {
   DmaIn dma_seen_;
   bool record_dma_ = false, dma_ticked_ = false;
   std::vector<int32_t> c_rd_next_;  // the C word the DMA reads this cycle (c_rd_data_i next)
+  // Timing-only (no acc_stage): the C writes of the last K-tile's slots, due Rows + Cols +
+  // RequantDepth cycles after their issue (acc_stage's latency), for the DMA's column store.
+  struct CWriteDue {
+    uint64_t due = 0, addr = 0;
+  };
+  std::vector<CWriteDue> cw_due_;  // a ring (at most one slot issues a cycle)
+  size_t cw_head_ = 0, cw_count_ = 0;
   AccStageIn acc_in_;
   AccStageIn q_next_;  // the BIAS / M0 / SHIFT words acc_stage receives in the next cycle
   bool q_next_valid_ = false;

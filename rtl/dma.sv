@@ -75,7 +75,16 @@
 // nx <- successor, start tile_ctrl on cu (STile, 1 cycle: tile_start_o and the tile_* command
 // outputs, which hold until the next STile), then one transfer after another: pv's C, nx's A (if
 // it changes), nx's B, BIAS, M0, SHIFT (if its panel changes); each transfer is preceded by one
-// cycle in SNext. When no block is left the last C is stored and the command ends.
+// cycle in SNext. When no block is left, the last block (cu) stores its C by columns (col_q) if
+// it has at most AccWords rows (then tile_ctrl writes its final sums N-tile after N-tile), else
+// by rows once tile_ctrl is idle, and the command ends when both are done. A column is ColG =
+// ceil(MB / Cols) N-tiles (colj_q the first), one transfer of cu.mc rows of min(ColG * Cols,
+// the rest of nc) bytes from C + n0 + colj * Cols, words colj .. of each row; it starts (SNext)
+// once acc_stage has written all of it: ccnt_q counts acc_stage's C writes into each half of C
+// (c_wr_en_i, c_wr_addr_i, while busy; a block's first K-chunk clears its half's count at its
+// tile start), and the column needs min(colj + ColG, NT of cu) * cu.mc of them. A column ends
+// once its writes are requested (acknowledgements are taken during the next column), the last
+// one when all are acknowledged.
 // Transfers overlap their memory latency: once the running transfer has issued its last request
 // (a store: its last write; a load: its last read), the next transfer of the iteration (always a
 // load) issues its reads (`pre`, rq_ahead_q), while the running one still takes its responses;
@@ -146,6 +155,8 @@ module dma #(
   input  logic                                   os_i,         // DATAFLOW is OS: refused (code 4)
   input  logic                                   tile_done_i,
   input  logic                                   tile_ready_i,
+  input  logic                                   c_wr_en_i,
+  input  logic [systolic_pkg::AddrWidth-1:0]     c_wr_addr_i,
   input  logic [Cols*systolic_pkg::DataWidth-1:0] c_rd_data_i,
   input  logic                                   mem_req_ready_i,
   input  logic                                   mem_rsp_valid_i,
@@ -196,6 +207,7 @@ module dma #(
   localparam int HalfA = AWords / 2, HalfB = BWords / 2, HalfC = CWords / 2, HalfQ = QWords / 2;
   localparam int HalfBKt = HalfB / Rows;  // K-tiles of one N-tile in half of B
   localparam int CmdOvh  = 2 * Rows + Cols;  // the plan's estimate: cycles a tile command adds
+  localparam int ColG    = (MB + Cols - 1) / Cols;  // N-tiles per column of the last store: a beat
   // The plan's estimate: at most min(MB, Rows, Cols) bytes per cycle (x 16) reach a scratchpad.
   localparam int BwCap = 16 * ((MB < Rows) ? ((MB < Cols) ? MB : Cols) : ((Rows < Cols) ? Rows : Cols));
 
@@ -279,6 +291,12 @@ module dma #(
   logic                 pend_q, pend_d;
   logic [7:0]           pend_n_q, pend_n_d;
   logic [OutW-1:0]      wr_out_q, wr_out_d;
+  // The last block's C by columns (col_q): the column being stored, and the C words written into
+  // each half of C since its block's first K-chunk started (acc_stage's writes: c_wr_en_i).
+  logic                 col_q, col_d;
+  logic [DimW-1:0]      colj_q, colj_d;
+  logic [BaseW:0]       ccnt_q [2];
+  logic [BaseW:0]       ccnt_d [2];
 
   // ---------------------------------------------------------------------------------------------
   // Check and plan (SCheck; 64-bit arithmetic: no operand exceeds 58 bits)
@@ -610,6 +628,17 @@ module dma #(
   logic [AW-1:0]   nx_sbase, nx_rstride, nx_cstride;
   logic [63:0]     wpr_nc, wpr_kc, wpr_ka;
   logic [DimW-1:0] p_n0, p_rows;  // XP: the next panel's first column, the part's rows
+  // The last block's column store (col_q): the column of ColG N-tiles from N-tile colj_q, its
+  // width, cu's C words per row, and whether acc_stage has written all of the column (its final
+  // pass writes N-tile after N-tile).
+  logic [DimW-1:0] col_nc;
+  logic [63:0]     col_rem, cu_wpr, col_end;
+  logic            col_gate;
+  assign col_rem  = 64'(cu_q.nc) - 64'(colj_q) * 64'(Cols);
+  assign col_nc   = (col_rem > 64'(ColG * Cols)) ? DimW'(ColG * Cols) : DimW'(col_rem);
+  assign cu_wpr   = (64'(cu_q.nc) + 64'(Cols) - 64'd1) / 64'(Cols);
+  assign col_end  = (64'(colj_q) + 64'(ColG) < cu_wpr) ? 64'(colj_q) + 64'(ColG) : cu_wpr;
+  assign col_gate = 64'(ccnt_q[cu_q.c_half]) >= col_end * 64'(cu_q.mc);
 
   // The block the loads are for: nx, or cu while it computes before its B / Q are in (early_q).
   blk_t       ld_q;
@@ -623,7 +652,7 @@ module dma #(
   logic [2:0] go_ahead;  // the transfer after the running one
   always_comb begin
     for (int x = 0; x < 7; x++) begin
-      need[x] = ((x == 32'(XC)) && pv_q.valid && pv_q.klast) ||
+      need[x] = ((x == 32'(XC)) && (col_q || (pv_q.valid && pv_q.klast))) ||
                 ((x == 32'(XA)) && ld_q.valid && ld_q.load_a) ||
                 ((x == 32'(XB)) && ld_q.valid && ld_q.load_b && (ld_q.kc != ld_q.pk0)) ||
                 ((x >= 32'(XBias)) && (x <= 32'(XShift)) && ld_q.valid && ld_q.load_q) ||
@@ -644,7 +673,7 @@ module dma #(
   always_comb begin
     p_n0   = ld_q.n0 + nb_q;
     p_rows = (32'(ld_q.kc) - 32'(ld_q.pk0) < 32'(kp_q)) ? ld_q.kc - ld_q.pk0 : kp_q;
-    x_nc   = (xsel == XC) ? pv_q.nc
+    x_nc   = (xsel == XC) ? (col_q ? col_nc : pv_q.nc)
            : (xsel == XP) ? ((32'(n_i) - 32'(p_n0) < 32'(nb_q)) ? n_i - p_n0 : nb_q)
                           : ld_q.nc;
     wpr_nc = (64'(x_nc) + 64'(Cols) - 64'd1) / 64'(Cols);
@@ -690,11 +719,16 @@ module dma #(
         nx_sbase = ld_q.q_half ? AW'(HalfQ) : '0; nx_cstride = AW'(1);
       end
       XC: begin
-        // x_pad: the bytes of a row's last word.
-        nx_addr = pv_q.c_row + MAW'(pv_q.n0); nx_ld = ld_c_i; nx_rows = pv_q.mc;
+        // x_pad: the bytes of a row's last word. col_q: column colj_q of cu, one word a row
+        // (C + n0 + colj * Cols, row pitch LD_C; its words colj, colj + wpr, ...).
+        nx_addr = col_q ? cu_q.c_row + MAW'(cu_q.n0) + MAW'(64'(colj_q) * 64'(Cols))
+                        : pv_q.c_row + MAW'(pv_q.n0);
+        nx_ld = ld_c_i; nx_rows = col_q ? cu_q.mc : pv_q.mc;
         nx_rb = MAW'(x_nc); nx_wb = 8'(Cols); nx_wpr = DimW'(wpr_nc);
         nx_pad = 8'(64'(x_nc) - (wpr_nc - 64'd1) * 64'(Cols));
-        nx_sbase = pv_q.c_half ? AW'(HalfC) : '0; nx_rstride = AW'(wpr_nc); nx_cstride = AW'(1);
+        nx_sbase = col_q ? (cu_q.c_half ? AW'(HalfC) : '0) + AW'(colj_q)
+                         : (pv_q.c_half ? AW'(HalfC) : '0);
+        nx_rstride = col_q ? AW'(cu_wpr) : AW'(wpr_nc); nx_cstride = AW'(1);
       end
       default: ;
     endcase
@@ -838,7 +872,7 @@ module dma #(
   // ---------------------------------------------------------------------------------------------
   // Control
   // ---------------------------------------------------------------------------------------------
-  logic xfer_end, tile_idle, tile_go, c_hold, early_go, early_x;
+  logic xfer_end, col_next, tile_idle, tile_go, c_hold, early_go, early_x;
   // The next block starts computing as soon as tile_ctrl takes it (tile_go) and its A is written
   // (SNext at its B or later, loads of it still to run): its B / Q load behind tile_ctrl's gates.
   assign early_go  = (state_q == SNext) && !early_q && tile_go && nx_q.valid && (xk_q >= XB) &&
@@ -848,12 +882,17 @@ module dma #(
   assign early_x   = (state_q == SXfer) && !early_q && tile_go && nx_q.valid && (xk_q >= XB);
   assign xfer_end  = (loading && emit && (wd_rows_q == DimW'(1)) && wd_last) ||
                      (storing && (rq_ahead_q || (rq_rows_q == '0)) && (wr_out_q == '0));
+  // A column of the last block's store ends once its writes are requested (their
+  // acknowledgements are taken during the next column's; the last column waits for them all).
+  assign col_next  = storing && col_q && (col_end < cu_wpr) && (rq_rows_q == '0);
   assign tile_idle = (tile_cnt_q == 2'd0) || ((tile_cnt_q == 2'd1) && tile_done_i);  // done_o: idle
   // tile_ctrl takes the next block when idle, or back to back in the tail of cu (ready_o; the
   // slots of cu's tail carry their own BIAS / M0 / SHIFT base through acc_stage).
   assign tile_go   = tile_idle || ((tile_cnt_q == 2'd1) && tile_ready_i);
-  // pv's C is stored only once its tile command is done (pv started before cu, back to back).
-  assign c_hold    = (state_q == SNext) && (go == XC) && (tile_cnt_q == 2'd2) && !tile_done_i;
+  // pv's C is stored only once its tile command is done (pv started before cu, back to back);
+  // a column of the last block's only once acc_stage has written all of it.
+  assign c_hold    = (state_q == SNext) && (go == XC) &&
+                     (((tile_cnt_q == 2'd2) && !tile_done_i) || (col_q && !col_gate));
 
   always_comb begin
     state_d    = state_q;
@@ -881,10 +920,14 @@ module dma #(
     early_d    = early_q;
     ko_d       = ko_q;
     tstart_d   = 1'b0;
+    col_d      = col_q;
+    colj_d     = colj_q;
     case (state_q)
       SIdle: if (start_i) begin
         state_d = SCheck;
         err_d   = '0;
+        col_d   = 1'b0;
+        colj_d  = '0;
       end
       SCheck: begin
         if ((check_err != '0) || zero_dim) begin
@@ -928,7 +971,10 @@ module dma #(
         end
       end
       SXfer: begin
-        if (xfer_end) begin
+        if (col_next) begin
+          state_d = SNext;
+          colj_d  = colj_q + DimW'(ColG);
+        end else if (xfer_end) begin
           state_d = SNext;
           xk_d    = xk_q + 3'd1;
         end
@@ -953,8 +999,16 @@ module dma #(
           cu_d    = nx_q;
           nx_d    = succ;
         end
+      end else if (cu_q.valid && !col_q && (64'(cu_q.mc) <= 64'(AccWords))) begin
+        // The last block: its C stores column by column (ColG N-tiles, a beat or more), each
+        // once written (a block of at most AccWords rows writes its final sums N-tile after
+        // N-tile), while it computes.
+        state_d = SNext;
+        xk_d    = XC;
+        col_d   = 1'b1;
+        colj_d  = '0;
       end else if (tile_idle) begin
-        if (cu_q.valid) begin
+        if (cu_q.valid && !col_q) begin
           // The last block has computed: store it.
           state_d  = SNext;
           xk_d     = XC;
@@ -1058,6 +1112,7 @@ module dma #(
       wd_rows_q <= '0; wd_j_q <= '0; wd_addr_q <= '0; wd_row_q <= '0;
       buf_q <= '0; fill_q <= '0;
       pend_q <= 1'b0; pend_n_q <= '0; wr_out_q <= '0;
+      col_q <= 1'b0; colj_q <= '0; ccnt_q[0] <= '0; ccnt_q[1] <= '0;
     end else begin
       state_q <= state_d;
       xk_q <= xk_d;
@@ -1078,12 +1133,32 @@ module dma #(
       wd_rows_q <= wd_rows_d; wd_j_q <= wd_j_d; wd_addr_q <= wd_addr_d; wd_row_q <= wd_row_d;
       buf_q <= buf_d; fill_q <= fill_d;
       pend_q <= pend_d; pend_n_q <= pend_n_d; wr_out_q <= wr_out_d;
+      col_q <= col_d; colj_q <= colj_d; ccnt_q[0] <= ccnt_d[0]; ccnt_q[1] <= ccnt_d[1];
+    end
+  end
+
+  // C words written per half while busy; a block's first K-chunk clears its half's count.
+  logic c_wr_hi;  // the write is in C's second half
+  if (HalfC == 0) begin : g_c_wr_hi0
+    logic unused_c_wr_addr;
+    assign unused_c_wr_addr = ^c_wr_addr_i;
+    assign c_wr_hi = 1'b1;  // (no memory command runs: the check refuses HalfC = 0)
+  end else begin : g_c_wr_hi
+    assign c_wr_hi = c_wr_addr_i >= AW'(HalfC);
+  end
+  always_comb begin
+    for (int h = 0; h < 2; h++) begin
+      ccnt_d[h] = ccnt_q[h];
+      if (busy_o && c_wr_en_i && (c_wr_hi == (h == 1))) begin
+        ccnt_d[h] = ccnt_q[h] + (BaseW + 1)'(1);
+      end
+      if (tile_start_o && cu_q.kfirst && (cu_q.c_half == (h == 1))) ccnt_d[h] = '0;
     end
   end
 
   logic tile_busy, no_tile_left;
   assign tile_busy    = !tile_idle;
-  assign no_tile_left = !nx_q.valid && (!cu_q.valid || tile_done_i);
+  assign no_tile_left = !nx_q.valid && (!cu_q.valid || col_q || tile_done_i);
   assign busy_o       = state_q != SIdle;
   assign done_o       = done_q;
   assign err_o        = done_q ? err_q : '0;
@@ -1129,6 +1204,8 @@ module dma #(
   // A block started back to back (in the tail of the one before); pv's C store waiting for it.
   `SYS_COVER(BackToBack_C, tile_start_o && (tile_cnt_q == 2'd1) && !tile_done_i)
   `SYS_COVER(StoreHold_C, c_hold)
+  // The last block's C stores by columns while it still computes.
+  `SYS_COVER(ColStore_C, storing && col_q && tile_busy)
   // The handshake: a request not accepted stays up, unchanged, on the next cycle (valid, we,
   // addr, wdata, wstrb and its tensor), as the memory may sample it then.
   logic                  held_q, held_we_q;
@@ -1168,6 +1245,11 @@ module dma #(
   `SYS_ASSERT(LoadHalfP_A, !(loading && (xk_q == XP) && tile_busy && (ld_q.b_half != cu_q.b_half)))
   // An early block starts only after its A: tile_ctrl is never started before xk_q reaches XB.
   `SYS_ASSERT(EarlyAfterA_A, !(tile_start_o && early_q && (xk_q < XB)))
-  `SYS_ASSERT(StoreHalfC_A, !(storing && tile_busy && (pv_q.c_half == cu_q.c_half)))
+  `SYS_ASSERT(StoreHalfC_A, !(storing && !col_q && tile_busy && (pv_q.c_half == cu_q.c_half)))
+  // The last block's column store reads only columns acc_stage has written whole, of the last
+  // block (its last K-chunk).
+  `SYS_ASSERT(ColGate_A, !(storing && col_q && c_rd) ||
+                        (64'(ccnt_q[cu_q.c_half]) >= col_end * 64'(cu_q.mc)))
+  `SYS_ASSERT(ColLast_A, !(busy_o && col_q) || (cu_q.valid && cu_q.klast && !nx_q.valid))
 
 endmodule

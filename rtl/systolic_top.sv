@@ -369,6 +369,8 @@ module systolic_top #(
   logic [Cols*DataW-1:0]  dma_b_wdata;
   logic [Cols*BiasW-1:0]  dma_q_wdata;
   logic [Cols*ShiftW-1:0] dma_shift_wdata;
+  logic                   c_wr_en;    // acc_stage's C write (the DMA's column store waits for it)
+  logic [AW-1:0]          c_wr_addr;
 
   dma #(
     .Rows        (Rows),
@@ -400,6 +402,8 @@ module systolic_top #(
     .os_i           (os_mode),
     .tile_done_i    (ws_done),
     .tile_ready_i   (ws_ready),
+    .c_wr_en_i      (c_wr_en),
+    .c_wr_addr_i    (c_wr_addr),
     .c_rd_data_i    (c_rd_data),
     .mem_req_ready_i(mem_req_ready_i),
     .mem_rsp_valid_i(mem_rsp_valid_i),
@@ -475,8 +479,6 @@ module systolic_top #(
   logic [Cols*ShiftW-1:0] shift_rd_data;
   logic                   q_rd_en;
   logic [AW-1:0]          q_rd_addr;
-  logic                   c_wr_en;
-  logic [AW-1:0]          c_wr_addr;
   logic [$clog2(Cols+1)-1:0] c_wr_lanes;    // acc_stage writes lanes 0 .. c_wr_lanes-1
   logic [Cols-1:0]        c_wr_lane_en;  // the same as the C scratchpad's lane mask
   logic [Cols*DataW-1:0]  c_wr_data;

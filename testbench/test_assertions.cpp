@@ -10,6 +10,7 @@
 #include "acc_stage_fault_configs.h"
 #include "dma_configs.h"
 #include "dma_fault2_configs.h"
+#include "dma_fault3_configs.h"
 #include "dma_fault_configs.h"
 #include "dram.h"
 #include "engine_check.h"
@@ -350,6 +351,23 @@ TEST_CASE("assertions: dma's request-handshake check fires on a planted fault", 
   const std::string msg = replay<Vdma_r4c4_fault2>(kDmaParams, ins);
   INFO(msg);
   CHECK_THAT(msg, Catch::Contains("ReqStable_A") && Catch::Contains("dma"));
+}
+
+TEST_CASE("assertions: dma's column-store check fires on a planted fault", "[assert]") {
+  // The command's last block (5 rows, 3 N-tiles) stores its C column by column while it
+  // computes (a fast memory: the block before has stored by then); the real dma waits for
+  // acc_stage's writes of each column, the planted copy reads a column before acc_stage has
+  // written it (ColGate_A).
+  sim::DramConfig fast;
+  fast.latency = 2;
+  const std::vector<iface::DmaIn> ins = record_dma(kDmaParams, fast, "assert-dma-col");
+  int writes = 0;  // acc_stage's C writes the DMA saw
+  for (const iface::DmaIn& in : ins) writes += in.c_wr_en_i;
+  REQUIRE(writes == 20 * 3);
+  CHECK(replay<Vdma_r4c4>(kDmaParams, ins).empty());
+  const std::string msg = replay<Vdma_r4c4_fault3>(kDmaParams, ins);
+  INFO(msg);
+  CHECK_THAT(msg, Catch::Contains("ColGate_A") && Catch::Contains("dma"));
 }
 
 TEST_CASE("assertions: tile_ctrl's tail-countdown check fires on a planted fault", "[assert]") {

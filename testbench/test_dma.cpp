@@ -235,7 +235,15 @@ Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis, 
       x.tile.macs += s.macs;
       ++x.blocks;
     }
-    x.wr += beats(mis + m0 * N + n0, mc, N, nc);
+    if (i + 1 == mbc * np && mc <= uint64_t(p.AccWords)) {
+      // The last block stores by columns of g N-tiles (at least a beat), each its own rows.
+      const uint64_t g = (beat + C - 1) / C;
+      for (uint64_t j = 0; j * C < nc; j += g) {
+        x.wr += beats(mis + m0 * N + n0 + j * C, mc, N, std::min(g * C, nc - j * C));
+      }
+    } else {
+      x.wr += beats(mis + m0 * N + n0, mc, N, nc);
+    }
     x.sram_rd[2] += mc * ((nc + C - 1) / C);  // the store reads the block's C words
   }
   x.rd_a *= beat;
