@@ -37,6 +37,7 @@ Dma::Dma(const DmaParams& p)
       cap_(2 * std::max(p.Rows, 4 * p.Cols) + (1 << p.MemBytesLog2)),
       lanes_(std::max(p.Rows, p.Cols)),
       col_g_(((1 << p.MemBytesLog2) + p.Cols - 1) / p.Cols),
+      ag_(((1 << p.MemBytesLog2) + p.Rows - 1) / p.Rows),
       half_a_(uint32_t(p.AWords / 2)),
       half_b_(uint32_t(p.BWords / 2)),
       half_c_(uint32_t(p.CWords / 2)),
@@ -77,6 +78,18 @@ uint32_t Dma::next_xfer(bool after) const {
 
 uint64_t Dma::cu_wpr() const {
   return (uint64_t(r_.cu_q.nc) + uint64_t(p_.Cols) - 1) / uint64_t(p_.Cols);
+}
+
+uint64_t Dma::ilv_k0(uint64_t g) const { return g * uint64_t(ag_ * p_.Rows); }
+
+uint64_t Dma::ilv_end(uint64_t g) const {
+  const DmaBlock& ld = r_.early_q ? r_.cu_q : r_.nx_q;
+  return std::min(ilv_k0(g) + uint64_t(ag_ * p_.Rows), uint64_t(ld.kc));
+}
+
+bool Dma::ilv_more() const {
+  const DmaBlock& ld = r_.early_q ? r_.cu_q : r_.nx_q;
+  return r_.ilv_q && ilv_end(r_.grp_q) < uint64_t(ld.kc);
 }
 
 uint64_t Dma::col_end() const { return std::min(uint64_t(r_.colj_q) + uint64_t(col_g_), cu_wpr()); }
@@ -219,11 +232,15 @@ void Dma::update_outputs() {
   // The gates of an early block: its B rows written (before its B transfer those prefetched,
   // pk0; all after it),
   // its SHIFT written (the last transfer: xk_q = XShift + 1).
-  o.tile_b_rows_o = !r.early_q || !r.cu_q.load_b ? kDimMask
-                    : r.state_q == DmaState::kXfer && r.xk_q == kXB
-                        ? (r.cu_q.kc - r.wd_rows_q) & kDimMask
-                    : r.xk_q > kXB ? kDimMask
-                                   : r.cu_q.pk0;
+  o.tile_b_rows_o =
+      !r.early_q || !r.cu_q.load_b ? kDimMask
+      : r.ilv_q
+          ? uint32_t(r.state_q == DmaState::kXfer && r.xk_q == kXB ? ilv_end(r.grp_q) - r.wd_rows_q
+                                                                   : ilv_k0(r.grp_q)) &
+                kDimMask
+      : r.state_q == DmaState::kXfer && r.xk_q == kXB ? (r.cu_q.kc - r.wd_rows_q) & kDimMask
+      : r.xk_q > kXB                                  ? kDimMask
+                                                      : r.cu_q.pk0;
   o.tile_q_ready_o = !r.early_q || !r.cu_q.load_q || r.xk_q > kXShift;
 }
 
@@ -307,7 +324,7 @@ void Dma::tick(const DmaIn& in) {
   // its B or later, loads of it still to run): no transfer starts in that cycle.
   const uint32_t go_next = r.state_q == DmaState::kNext ? next_xfer(false) : kXNone;
   const bool early_go = r.state_q == DmaState::kNext && !r.early_q && tile_go && r.nx_q.valid &&
-                        r.xk_q >= kXB && go_next != kXNone;
+                        (r.xk_q >= kXB || r.ilv_q) && go_next != kXNone;
   // pv's C is stored only once its tile command is done (pv started before cu, back to back);
   // a column of the last block's only once acc_stage has written all of it.
   const bool c_hold = r.state_q == DmaState::kNext && go_next == kXC &&
@@ -320,12 +337,17 @@ void Dma::tick(const DmaIn& in) {
   const bool early_x =
       r.state_q == DmaState::kXfer && !r.early_q && tile_go && r.nx_q.valid && r.xk_q >= kXB;
   // The next transfer's reads start as soon as the running transfer has requested everything.
-  const uint32_t go_ahead = r.state_q == DmaState::kXfer ? next_xfer(true) : kXNone;
+  // (ilv_q: after a group's B comes the next group's A.)
+  const uint32_t go_ahead = r.state_q != DmaState::kXfer  ? kXNone
+                            : ilv_more() && r.xk_q == kXB ? kXA
+                                                          : next_xfer(true);
   const bool pre =
       r.state_q == DmaState::kXfer && !r.rq_ahead_q && r.rq_rows_q == 0 && go_ahead != kXNone;
   DmaBlock nx = r.nx_q, cu = r.cu_q, pv = r.pv_q;
   bool col = r.col_q;
   uint32_t colj = r.colj_q;
+  bool ilv = r.ilv_q;
+  uint32_t grp = r.grp_q;
   switch (r.state_q) {
     case DmaState::kIdle:
       if (in.start_i) {
@@ -487,6 +509,10 @@ void Dma::tick(const DmaIn& in) {
         const uint64_t kp = div == 0 ? 0 : (K + div - 1) / div;
         const uint64_t kl = std::min(K, (mbck - 1) * kp);
         r.pf_q = pf;
+        // Block 0's A and B interleaved when it has more than one group (rtl/dma.sv ilv_plan).
+        r.ilv_q = !w4a8 && !pf && kcf > uint64_t(ag_ * p_.Rows) && mbf >= uint64_t(p_.Rows) &&
+                  (in.dram_a_i & (beat - 1)) == 0 && (in.ld_a_i & (beat - 1)) == 0;
+        r.grp_q = 0;
         r.kp_q = pf ? uint32_t(kp) & kDimMask : 0;
         r.kl_q = pf ? uint32_t(kl) & kDimMask : 0;
         r.pstep_q = pf ? uint32_t(kp * uint64_t(in.ld_b_i)) : 0;
@@ -529,6 +555,15 @@ void Dma::tick(const DmaIn& in) {
       } else if (xfer_end) {
         next = DmaState::kNext;
         xk = (r.xk_q + 1) & 7u;
+        if (r.ilv_q && r.xk_q == kXB) {
+          // Block 0's group done: the next group's A, or its loads go on as usual.
+          if (ilv_more()) {
+            xk = kXA;
+            grp = (r.grp_q + 1) & kDimMask;
+          } else {
+            ilv = false;
+          }
+        }
       }
       if (early_x) {
         pv = r.cu_q;
@@ -631,6 +666,24 @@ void Dma::tick(const DmaIn& in) {
     Xfer x;
     switch (xsel) {
       case kXA: {
+        if (r.ilv_q) {
+          // Group g: bytes ilv_k0 .. ilv_end-1 of each row (the next group's when its reads
+          // start ahead, during this group's B).
+          const uint64_t g = r.state_q == DmaState::kXfer && r.xk_q == kXB ? r.grp_q + 1 : r.grp_q;
+          const uint64_t k0 = ilv_k0(g), len = ilv_end(g) - k0;
+          const uint64_t w = (len + uint64_t(p_.Rows) - 1) / uint64_t(p_.Rows);
+          x = {bx.a_row + bx.k0 + uint32_t(k0),
+               in.ld_a_i,
+               uint32_t(len),
+               bx.mc,
+               uint32_t(w),
+               rows,
+               uint32_t(w * rows - len) & 0xffu,
+               (bx.a_half ? a_base2(in) : 0) + g * uint64_t(ag_),
+               wkc,
+               1};
+          break;
+        }
         // w4a8: 2 kc bytes a row from byte 2 k0, in 2 wkc words (rtl/dma.sv).
         const uint32_t rb = w4a8 ? 2 * bx.kc : bx.kc;
         const uint64_t wka = (uint64_t(rb) + uint64_t(p_.Rows) - 1) / uint64_t(p_.Rows);
@@ -646,7 +699,21 @@ void Dma::tick(const DmaIn& in) {
              1};
         break;
       }
-      case kXB:  // from row pk0 (rows 0 .. pk0-1 prefetched while the panel before computed)
+      case kXB:         // from row pk0 (rows 0 .. pk0-1 prefetched while the panel before computed)
+        if (r.ilv_q) {  // group grp_q's rows (pk0 = 0)
+          const uint64_t k0 = ilv_k0(r.grp_q);
+          x = {bx.b_row + bx.n0 + uint32_t(k0 * uint64_t(in.ld_b_i)),
+               in.ld_b_i,
+               nc,
+               uint32_t(ilv_end(r.grp_q) - k0),
+               uint32_t(wpr),
+               c32,
+               uint32_t(wpr * cols - nc) & 0xffu,
+               (bx.b_half ? half_b_ : 0) + k0,
+               1,
+               bx.kc};
+          break;
+        }
         x = {bx.b_row + bx.n0,
              in.ld_b_i,
              nc,
@@ -746,6 +813,10 @@ void Dma::tick(const DmaIn& in) {
   }
   r.col_q = col;
   r.colj_q = colj;
+  if (r.state_q != DmaState::kCheck) {  // (kCheck sets them with the plan)
+    r.ilv_q = ilv;
+    r.grp_q = grp;
+  }
   r.state_q = next;
   r.xk_q = xk;
   r.done_q = done;

@@ -76,6 +76,9 @@ struct DmaRegs {
   bool col_q = false;
   uint32_t colj_q = 0;
   uint32_t ccnt_q[2] = {0, 0};
+  // Block 0's A and B interleaved, group by group (AG K-tiles a group); the current group.
+  bool ilv_q = false;
+  uint32_t grp_q = 0;
 };
 
 class Dma {
@@ -103,10 +106,15 @@ class Dma {
   bool col_gate() const;
   uint64_t cu_wpr() const;   // cu's C words per row
   uint64_t col_end() const;  // the N-tile after the column being stored (at most cu_wpr())
+  // ilv_q: the first K row of group g, and the row after it, of the loading block (rtl/dma.sv).
+  uint64_t ilv_k0(uint64_t g) const;
+  uint64_t ilv_end(uint64_t g) const;
+  bool ilv_more() const;  // a group after grp_q
 
   DmaParams p_;
   int beat_, cap_, lanes_;  // bytes per beat, staging buffer bytes, lanes of wr_data_o
   int col_g_;               // N-tiles per column of the last block's store (a beat or more)
+  int ag_;                  // K-tiles per group of block 0's interleaved load (a beat or more)
   uint32_t half_a_, half_b_, half_c_, half_q_;
   // The word where A's second half starts: half_a_, or in w4a8 the even 2 (half_a_ / 2).
   uint32_t a_base2(const DmaIn& in) const {

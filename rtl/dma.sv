@@ -70,6 +70,15 @@
 // gates; else all ones and 1); then the next
 // iteration. The same when tile_ctrl can take nx during nx's B / BIAS / M0 / SHIFT load (SXfer,
 // early_x): the running load becomes cu's and tile_ctrl starts in the next cycle (tstart_q).
+// Block 0 interleaved (ilv_q, set by the check when block 0 has more than one group of AG =
+// ceil(MB / Rows) K-tiles, at least Rows rows, DRAM_A and LD_A multiples of MB, no B prefetch
+// and not w4a8): it starts at once (early_go in the first SNext), and its A and B load group by
+// group (grp_q): XA of group g (the bytes g*AG*Rows .. of each row: its K-tiles' words of the
+// row, one beat a row), then XB of the group's B rows, then the next group's XA (its reads
+// ahead during this XB), then BIAS, M0, SHIFT as usual. tile_b_rows_o reports the rows of the
+// groups whose B is written and the rows of the running XB, never rows whose A columns are
+// still loading (IlvGate_A): tile_ctrl's B-rows gate holds a weight load, and so the stream that
+// follows it, until its K-tile's A columns are in.
 // Otherwise, after the iteration's transfers: wait until tile_ctrl takes nx (tile_go; the last
 // block: until it is idle, the cycle of its done_o counting), shift pv <- cu <-
 // nx <- successor, start tile_ctrl on cu (STile, 1 cycle: tile_start_o and the tile_* command
@@ -208,6 +217,7 @@ module dma #(
   localparam int HalfBKt = HalfB / Rows;  // K-tiles of one N-tile in half of B
   localparam int CmdOvh  = 2 * Rows + Cols;  // the plan's estimate: cycles a tile command adds
   localparam int ColG    = (MB + Cols - 1) / Cols;  // N-tiles per column of the last store: a beat
+  localparam int AG      = (MB + Rows - 1) / Rows;  // K-tiles per group of block 0's load: a beat
   // The plan's estimate: at most min(MB, Rows, Cols) bytes per cycle (x 16) reach a scratchpad.
   localparam int BwCap = 16 * ((MB < Rows) ? ((MB < Cols) ? MB : Cols) : ((Rows < Cols) ? Rows : Cols));
 
@@ -297,6 +307,10 @@ module dma #(
   logic [DimW-1:0]      colj_q, colj_d;
   logic [BaseW:0]       ccnt_q [2];
   logic [BaseW:0]       ccnt_d [2];
+  // Block 0's A and B interleaved (ilv_q): group grp_q's A columns (AG K-tiles, a beat of each
+  // row), then its B rows, group after group, while block 0 computes from the first.
+  logic                 ilv_q, ilv_d;
+  logic [DimW-1:0]      grp_q, grp_d;
 
   // ---------------------------------------------------------------------------------------------
   // Check and plan (SCheck; 64-bit arithmetic: no operand exceeds 58 bits)
@@ -315,6 +329,7 @@ module dma #(
   logic [63:0] mbr_n, lst_n, sl_n, ntf;
   logic        kto;
   logic        pf_plan;        // prefetch the next panel's B in parts (see the header)
+  logic        ilv_plan;       // block 0's A and B interleaved (see the header)
   logic        capq;           // panels outer: blocks cut to run K-tiles outer
   logic [63:0] ntk, kcap, kq, mbq, mqc, mqr, mbk, mbck;
   logic [63:0] pf_div, pf_kp, pf_kl;  // Kp = ceil(K / pf_div), kl = min(K, (MBc - 1) * Kp)
@@ -522,6 +537,11 @@ module dma #(
     ntf = (64'(nbf) + 64'(Cols) - 64'd1) / 64'(Cols);
     kto = (mbf <= 64'(AccWords)) && (mbf * ntf <= 64'(AccWords));
     pf_plan = !split && !(t_a < t_b) && (np > 64'd1) && (mbck > 64'd1);
+    // Block 0's A and B interleaved in groups of AG K-tiles (not w4a8's word pairs, not with a
+    // B prefetch): when it has more than one group, at least Rows rows, and A's rows start on
+    // beats (a group then reads whole beats of each row).
+    ilv_plan = !w4a8 && !pf_plan && (kcf > 64'(AG * Rows)) && (mbf >= 64'(Rows)) &&
+               ((dram_a_i & MAW'(MB - 1)) == '0) && ((ld_a_i & MAW'(MB - 1)) == '0);
     // Parts: MBc of them when the blocks run K-tiles outer (the panel's first block starts on
     // B's first rows and loads the last part itself), else MBc - 1 (all before it).
     pf_div  = kto ? mbck : mbck - 64'd1;
@@ -613,7 +633,11 @@ module dma #(
   // The gates of an early block: its B rows written (before its B transfer those prefetched,
   // pk0; all after it),
   // its SHIFT written (the last transfer: xk_q = XShift + 1).
+  // (ilv_q: the rows of the groups before grp_q, and those of grp_q's B written so far; a
+  // group's A columns are written before its B rows.)
   assign tile_b_rows_o  = (!early_q || !cu_q.load_b) ? '1
+                        : ilv_q ? (((state_q == SXfer) && (xk_q == XB)) ? DimW'(ilv_end) - wd_rows_q
+                                                                         : DimW'(ilv_k0))
                         : ((state_q == SXfer) && (xk_q == XB)) ? cu_q.kc - wd_rows_q
                         : (xk_q > XB) ? '1 : cu_q.pk0;
   assign tile_q_ready_o = !early_q || !cu_q.load_q || (xk_q > XShift);
@@ -633,6 +657,18 @@ module dma #(
   // pass writes N-tile after N-tile).
   logic [DimW-1:0] col_nc;
   logic [63:0]     col_rem, cu_wpr, col_end;
+  // ilv_q: the group of the A transfer described (the next one's when its reads start ahead,
+  // during the group's B), its first K row and its rows (bytes of an A row, rows of B).
+  logic [63:0]     g_sel, g_k0, g_len, g_end, ilv_k0, ilv_end;
+  logic            ilv_more;   // a group after grp_q
+  assign g_sel    = ((state_q == SXfer) && (xk_q == XB)) ? 64'(grp_q) + 64'd1 : 64'(grp_q);
+  assign g_k0     = g_sel * 64'(AG * Rows);
+  assign g_end    = (g_k0 + 64'(AG * Rows) < 64'(ld_q.kc)) ? g_k0 + 64'(AG * Rows) : 64'(ld_q.kc);
+  assign g_len    = g_end - g_k0;
+  assign ilv_k0   = 64'(grp_q) * 64'(AG * Rows);
+  assign ilv_end  = (ilv_k0 + 64'(AG * Rows) < 64'(ld_q.kc)) ? ilv_k0 + 64'(AG * Rows)
+                                                            : 64'(ld_q.kc);
+  assign ilv_more = ilv_q && (ilv_end < 64'(ld_q.kc));
   logic            col_gate;
   assign col_rem  = 64'(cu_q.nc) - 64'(colj_q) * 64'(Cols);
   assign col_nc   = (col_rem > 64'(ColG * Cols)) ? DimW'(ColG * Cols) : DimW'(col_rem);
@@ -663,7 +699,9 @@ module dma #(
   end
   assign go = want[0] ? 3'd0 : want[1] ? 3'd1 : want[2] ? 3'd2 : want[3] ? 3'd3 :
               want[4] ? 3'd4 : want[5] ? 3'd5 : want[6] ? 3'd6 : XNone;
-  assign go_ahead = ahead[1] ? 3'd1 : ahead[2] ? 3'd2 : ahead[3] ? 3'd3 : ahead[4] ? 3'd4 :
+  // (ilv_q: after a group's B comes the next group's A.)
+  assign go_ahead = (ilv_more && (xk_q == XB)) ? XA :
+                    ahead[1] ? 3'd1 : ahead[2] ? 3'd2 : ahead[3] ? 3'd3 : ahead[4] ? 3'd4 :
                     ahead[5] ? 3'd5 : ahead[6] ? 3'd6 : XNone;
 
   // The descriptor of `go` (SNext: the transfer that starts) or of `go_ahead` (SXfer: the transfer
@@ -682,7 +720,15 @@ module dma #(
     nx_addr = '0; nx_ld = '0; nx_rb = '0; nx_rows = '0; nx_wpr = '0; nx_wb = '0; nx_pad = '0;
     nx_sbase = '0; nx_rstride = '0; nx_cstride = '0;
     case (xsel)
-      XA: begin
+      XA: if (ilv_q) begin
+        // Group g_sel: bytes g_k0 .. g_end-1 of each row, its K-tiles' words of the row.
+        nx_addr = ld_q.a_row + MAW'(ld_q.k0) + MAW'(g_k0); nx_ld = ld_a_i;
+        nx_rows = ld_q.mc; nx_rb = MAW'(g_len); nx_wb = 8'(Rows);
+        nx_wpr = DimW'((g_len + 64'(Rows) - 64'd1) / 64'(Rows));
+        nx_pad = 8'((g_len + 64'(Rows) - 64'd1) / 64'(Rows) * 64'(Rows) - g_len);
+        nx_sbase = (ld_q.a_half ? AW'(a_base2) : '0) + AW'(g_sel * 64'(AG));
+        nx_rstride = AW'(wpr_kc); nx_cstride = AW'(1);
+      end else begin
         // w4a8: 2 kc bytes a row from byte 2 k0, in 2 wpr_kc words (the pairs of its K-tiles).
         nx_addr = ld_q.a_row + (w4a8 ? MAW'(ld_q.k0) << 1 : MAW'(ld_q.k0)); nx_ld = ld_a_i;
         nx_rows = ld_q.mc; nx_rb = w4a8 ? MAW'(ld_q.kc) << 1 : MAW'(ld_q.kc); nx_wb = 8'(Rows);
@@ -690,7 +736,15 @@ module dma #(
         nx_sbase = ld_q.a_half ? AW'(a_base2) : '0;
         nx_rstride = w4a8 ? AW'(wpr_kc) << 1 : AW'(wpr_kc); nx_cstride = AW'(1);
       end
-      XB: begin
+      XB: if (ilv_q) begin
+        // Group grp_q: rows ilv_k0 .. ilv_end-1 (pk0 = 0: no prefetch with ilv_q).
+        nx_addr = ld_q.b_row + MAW'(ld_q.n0) + MAW'(ilv_k0 * 64'(ld_b_i)); nx_ld = ld_b_i;
+        nx_rows = DimW'(ilv_end - ilv_k0);
+        nx_rb = MAW'(x_nc); nx_wb = 8'(Cols); nx_wpr = DimW'(wpr_nc);
+        nx_pad = 8'(wpr_nc * 64'(Cols) - 64'(x_nc));
+        nx_sbase = (ld_q.b_half ? AW'(HalfB) : '0) + AW'(ilv_k0); nx_rstride = AW'(1);
+        nx_cstride = AW'(ld_q.kc);
+      end else begin
         // From row pk0 (rows 0 .. pk0-1 prefetched while the panel before computed).
         nx_addr = ld_q.b_row + MAW'(ld_q.n0); nx_ld = ld_b_i; nx_rows = ld_q.kc - ld_q.pk0;
         nx_rb = MAW'(x_nc); nx_wb = 8'(Cols); nx_wpr = DimW'(wpr_nc);
@@ -875,7 +929,8 @@ module dma #(
   logic xfer_end, col_next, tile_idle, tile_go, c_hold, early_go, early_x;
   // The next block starts computing as soon as tile_ctrl takes it (tile_go) and its A is written
   // (SNext at its B or later, loads of it still to run): its B / Q load behind tile_ctrl's gates.
-  assign early_go  = (state_q == SNext) && !early_q && tile_go && nx_q.valid && (xk_q >= XB) &&
+  assign early_go  = (state_q == SNext) && !early_q && tile_go && nx_q.valid &&
+                     ((xk_q >= XB) || ilv_q) &&
                      (go != XNone);
   // ... or during its B / BIAS / M0 / SHIFT load (SXfer): the running load becomes cu's, and
   // tile_ctrl starts in the next cycle (tstart_q).
@@ -922,6 +977,8 @@ module dma #(
     tstart_d   = 1'b0;
     col_d      = col_q;
     colj_d     = colj_q;
+    ilv_d      = ilv_q;
+    grp_d      = grp_q;
     case (state_q)
       SIdle: if (start_i) begin
         state_d = SCheck;
@@ -954,6 +1011,8 @@ module dma #(
           cu_d      = '0;
           pv_d      = '0;
           ko_d      = kto;
+          ilv_d     = ilv_plan;
+          grp_d     = '0;
         end
       end
       SNext: begin
@@ -977,6 +1036,15 @@ module dma #(
         end else if (xfer_end) begin
           state_d = SNext;
           xk_d    = xk_q + 3'd1;
+          if (ilv_q && (xk_q == XB)) begin
+            // Block 0's group done: the next group's A, or its loads go on as usual.
+            if (ilv_more) begin
+              xk_d  = XA;
+              grp_d = grp_q + DimW'(1);
+            end else begin
+              ilv_d = 1'b0;
+            end
+          end
         end
         if (early_x) begin
           pv_d     = cu_q;
@@ -1113,6 +1181,7 @@ module dma #(
       buf_q <= '0; fill_q <= '0;
       pend_q <= 1'b0; pend_n_q <= '0; wr_out_q <= '0;
       col_q <= 1'b0; colj_q <= '0; ccnt_q[0] <= '0; ccnt_q[1] <= '0;
+      ilv_q <= 1'b0; grp_q <= '0;
     end else begin
       state_q <= state_d;
       xk_q <= xk_d;
@@ -1134,6 +1203,7 @@ module dma #(
       buf_q <= buf_d; fill_q <= fill_d;
       pend_q <= pend_d; pend_n_q <= pend_n_d; wr_out_q <= wr_out_d;
       col_q <= col_d; colj_q <= colj_d; ccnt_q[0] <= ccnt_d[0]; ccnt_q[1] <= ccnt_d[1];
+      ilv_q <= ilv_d; grp_q <= grp_d;
     end
   end
 
@@ -1236,7 +1306,8 @@ module dma #(
   // At most two blocks in tile_ctrl (cu, and pv in its tail).
   `SYS_ASSERT(TileCount_A, tile_cnt_q != 2'd3)
   // (Block 0 loads its own B and Q while it computes: early_q, behind tile_ctrl's gates.)
-  `SYS_ASSERT(LoadHalfA_A, !(loading && (xk_q == XA) && tile_busy && (nx_q.a_half == cu_q.a_half)))
+  `SYS_ASSERT(LoadHalfA_A, !(loading && (xk_q == XA) && tile_busy && !ilv_q &&
+                             (nx_q.a_half == cu_q.a_half)))
   `SYS_ASSERT(LoadHalfB_A, !(loading && (xk_q == XB) && tile_busy && !early_q &&
                              (nx_q.b_half == cu_q.b_half)))
   `SYS_ASSERT(LoadHalfQ_A, !(loading && (xk_q > XB) && (xk_q <= XShift) && tile_busy &&
@@ -1244,7 +1315,12 @@ module dma #(
   // A prefetch part goes to the half the computing block's B is not in.
   `SYS_ASSERT(LoadHalfP_A, !(loading && (xk_q == XP) && tile_busy && (ld_q.b_half != cu_q.b_half)))
   // An early block starts only after its A: tile_ctrl is never started before xk_q reaches XB.
-  `SYS_ASSERT(EarlyAfterA_A, !(tile_start_o && early_q && (xk_q < XB)))
+  `SYS_ASSERT(EarlyAfterA_A, !(tile_start_o && early_q && (xk_q < XB) && !ilv_q))
+  // Block 0 interleaved: its A transfers are its own (early), and the B rows reported never
+  // exceed the A columns written (a group's A before its B rows).
+  `SYS_ASSERT(IlvOwn_A, !(ilv_q && loading) || early_q)
+  `SYS_ASSERT(IlvGate_A, !(ilv_q && early_q && cu_q.load_b) ||
+                         (64'(tile_b_rows_o) <= ((xk_q == XB) ? ilv_end : ilv_k0)))
   `SYS_ASSERT(StoreHalfC_A, !(storing && !col_q && tile_busy && (pv_q.c_half == cu_q.c_half)))
   // The last block's column store reads only columns acc_stage has written whole, of the last
   // block (its last K-chunk).

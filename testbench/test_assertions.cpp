@@ -11,6 +11,7 @@
 #include "dma_configs.h"
 #include "dma_fault2_configs.h"
 #include "dma_fault3_configs.h"
+#include "dma_fault4_configs.h"
 #include "dma_fault_configs.h"
 #include "dram.h"
 #include "engine_check.h"
@@ -164,7 +165,7 @@ std::string replay(const P& p, const std::vector<In>& ins) {
 // stores) under memory `mem`, for replay on the dma builds of configuration r4c4.
 const iface::DmaParams kDmaParams{4, 4, 64, 256, 32, 4, 8, 3};
 std::vector<iface::DmaIn> record_dma(const iface::DmaParams& p, const sim::DramConfig& mem,
-                                     const char* seed_name) {
+                                     const char* seed_name, int m = 20, int n = 9, int k = 11) {
   test::RecordingPort<iface::DmaIn> rec(test::top_params_for(p), [](model::SystolicTop& t) {
     t.record_dma(true);
     return t.dma_ticked() ? std::optional(t.dma_in()) : std::nullopt;
@@ -175,7 +176,7 @@ std::vector<iface::DmaIn> record_dma(const iface::DmaParams& p, const sim::DramC
   sim::HostDriver drv(port);
   drv.set_memory(&dram, 0);
   sim::RunStats st;
-  const sim::GemmJob job = test::random_job(rng, 20, 9, 11);
+  const sim::GemmJob job = test::random_job(rng, m, n, k);
   REQUIRE(drv.run(job, st) == sim::reference_gemm(job));
   return rec.ins();
 }
@@ -368,6 +369,20 @@ TEST_CASE("assertions: dma's column-store check fires on a planted fault", "[ass
   const std::string msg = replay<Vdma_r4c4_fault3>(kDmaParams, ins);
   INFO(msg);
   CHECK_THAT(msg, Catch::Contains("ColGate_A") && Catch::Contains("dma"));
+}
+
+TEST_CASE("assertions: dma's interleaved-load gate check fires on a planted fault", "[assert]") {
+  // 20 x 8 x 16: the first block (4 K-tiles, 2 a group at 8-byte beats) loads A and B group by
+  // group on a slow memory; the real dma reports the B rows of the groups whose A is written,
+  // the planted copy the rows of the group whose A is still loading (IlvGate_A).
+  sim::DramConfig slow;
+  slow.bytes_per_cycle = 1;
+  slow.latency = 20;
+  const std::vector<iface::DmaIn> ins = record_dma(kDmaParams, slow, "assert-dma-ilv", 20, 8, 16);
+  CHECK(replay<Vdma_r4c4>(kDmaParams, ins).empty());
+  const std::string msg = replay<Vdma_r4c4_fault4>(kDmaParams, ins);
+  INFO(msg);
+  CHECK_THAT(msg, Catch::Contains("IlvGate_A") && Catch::Contains("dma"));
 }
 
 TEST_CASE("assertions: tile_ctrl's tail-countdown check fires on a planted fault", "[assert]") {

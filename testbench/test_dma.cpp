@@ -47,6 +47,7 @@ struct Plan {
   // K-chunks: the N-tiles the bounds allow a panel (NTm), before the panels are balanced.
   uint64_t nt_most = 0;
   bool m_balanced = false;  // without K-chunks: m-blocks balanced (a last one short of Rows)
+  bool ilv = false;         // the first block loads A and B interleaved, group by group
   std::vector<std::array<uint64_t, 3>> cmds;  // each tile command's M, N, K, in order
 };
 // pairs (w4a8, docs/architecture.md "Precision"): A's rows are 2K bytes in memory, a half of A
@@ -202,7 +203,20 @@ Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis, 
       // ceil(nc / Cols) words.
       if (split || m0 != prev_m) {
         const uint64_t a0 = pairs ? 2 * k0 : k0, alen = pairs ? 2 * kcc : kcc;
-        x.rd_a += beats(mis + m0 * KA + a0, mc, KA, alen);
+        // The command's first block loads A and B interleaved, in groups of ag K-tiles (a beat
+        // of each A row), unless w4a8 or a B prefetch (panels outer, several panels and blocks).
+        const uint64_t ag = (beat + R - 1) / R;
+        const bool prefetch = !split && !a_outer && np > 1 && mbc > 1;
+        // (and only with at least Rows rows, A's rows starting on beats).
+        if (i == 0 && k0 == 0 && !pairs && !prefetch && kcc > ag * R && mc >= R &&
+            mis % beat == 0 && KA % beat == 0) {
+          x.ilv = true;
+          for (uint64_t g0 = 0; g0 < kcc; g0 += ag * R) {
+            x.rd_a += beats(mis + m0 * KA + g0, mc, KA, std::min(ag * R, kcc - g0));
+          }
+        } else {
+          x.rd_a += beats(mis + m0 * KA + a0, mc, KA, alen);
+        }
         x.sram_wr[0] += mc * ((alen + R - 1) / R);
       }
       if (split || n0 != prev_n) {
@@ -446,6 +460,38 @@ TEST_CASE("memory commands: directed corners", "[dma][rtl]") {
         check_case(Case{p, s[0], s[1], s[2], dc, mis}, t::random_job(rng, s[0], s[1], s[2]));
       }
     }
+  }
+}
+
+TEST_CASE("memory commands: the first block loads A and B interleaved, group by group",
+          "[dma][rtl]") {
+  // Shapes whose first block has more than one group of K-tiles (a beat of each A row), at
+  // least Rows rows and A rows on beats: it computes from its first group on, each weight load
+  // behind the B rows written, each group's A columns before its B rows. On a slow memory the
+  // array waits at that gate; on a fast one the loads stay ahead.
+  std::mt19937_64 rng(t::test_seed("dma-interleave"));
+  DramConfig slow;
+  slow.bytes_per_cycle = 0.5;
+  slow.latency = 40;
+  DramConfig fast;
+  fast.bytes_per_cycle = 0;
+  fast.latency = 1;
+  for (const TopParams& p : {systolic::sim::top_rtl_params().front(), smallest_a_build()}) {
+    const int R = p.Rows, C = p.Cols;
+    const int shapes[][3] = {{R, C, 128}, {2 * R + 1, 2 * C + 3, 192}, {3 * R, C - 1, 64 * R}};
+    int interleaved = 0;  // (the plan decides: e.g. K-chunks may leave the first block short)
+    for (const DramConfig& dc : {slow, fast, DramConfig{}}) {
+      for (const auto& s : shapes) {
+        INFO(p.Rows << "x" << p.Cols << " M=" << s[0] << " N=" << s[1] << " K=" << s[2]
+                    << " bw=" << dc.bytes_per_cycle);
+        const Plan x =
+            plan(p, uint64_t(s[0]), uint64_t(s[1]), uint64_t(s[2]), 0, dc.bytes_per_cycle);
+        interleaved += x.ilv;
+        check_case(Case{p, s[0], s[1], s[2], dc, 0}, t::random_job(rng, s[0], s[1], s[2]));
+      }
+    }
+    INFO(p.Rows << "x" << p.Cols);
+    CHECK(interleaved >= 5);
   }
 }
 

@@ -182,6 +182,7 @@ TEST_CASE("dma: twin equals RTL on the plans of random and extreme shapes", "[dm
       in.dram_shift_i = uint32_t(in.dram_m0_i + 4 * uint64_t(in.n_i));
       in.dram_c_i = uint32_t(in.dram_shift_i + uint64_t(in.n_i) + 64);
       in.dram_bw_i = rng() % 3 == 0 ? 0 : uint32_t(1 + rng() % 1024);
+      in.tile_ready_i = true;  // tile_ctrl idle (block 0 may start before its A is in)
       test::append_command(ins, resets, in, 6);
     }
     const std::string diff = r->run(ins, resets);
