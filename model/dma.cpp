@@ -762,7 +762,7 @@ void Dma::tick(const DmaIn& in) {
              0,
              1};
         break;
-      default:  // kXC (col_q: column colj_q of cu, one word a row)
+      default:  // kXC (col_q: the column of cu from N-tile colj_q, col_g_ N-tiles wide)
         x = {bx.c_row + bx.n0 + (colx ? uint32_t(uint64_t(r.colj_q) * cols) : 0u),
              in.ld_c_i,
              nc,

@@ -773,8 +773,8 @@ module dma #(
         nx_sbase = ld_q.q_half ? AW'(HalfQ) : '0; nx_cstride = AW'(1);
       end
       XC: begin
-        // x_pad: the bytes of a row's last word. col_q: column colj_q of cu, one word a row
-        // (C + n0 + colj * Cols, row pitch LD_C; its words colj, colj + wpr, ...).
+        // x_pad: the bytes of a row's last word. col_q: the column of cu from N-tile colj_q,
+        // ColG N-tiles wide (C + n0 + colj * Cols, row pitch LD_C; words colj .. of each row).
         nx_addr = col_q ? cu_q.c_row + MAW'(cu_q.n0) + MAW'(64'(colj_q) * 64'(Cols))
                         : pv_q.c_row + MAW'(pv_q.n0);
         nx_ld = ld_c_i; nx_rows = col_q ? cu_q.mc : pv_q.mc;
