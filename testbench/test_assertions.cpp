@@ -181,6 +181,16 @@ std::vector<iface::DmaIn> record_dma(const iface::DmaParams& p, const sim::DramC
   return rec.ins();
 }
 
+// The recorded inputs `ins` replayed on the real dma (no assertion) and on the planted copy V,
+// which an assertion stops: `name`, in dma.
+template <class V>
+void check_dma_fault(const std::vector<iface::DmaIn>& ins, const char* name) {
+  CHECK(replay<Vdma_r4c4>(kDmaParams, ins).empty());
+  const std::string msg = replay<V>(kDmaParams, ins);
+  INFO(msg);
+  CHECK_THAT(msg, Catch::Contains(name) && Catch::Contains("dma"));
+}
+
 // One engine-port read of word `addr` on a spad build (Words = 12); the assertion message or "".
 template <class V>
 std::string spad_read(uint64_t addr) {
@@ -213,10 +223,7 @@ TEST_CASE("assertions: dma's request-tensor check fires on a planted fault", "[a
   // The inputs the model engine gives its DMA in one memory command (several blocks, stores),
   // replayed on the real dma (no assertion) and on the planted copy (ReqSp_A at the first write).
   const std::vector<iface::DmaIn> ins = record_dma(kDmaParams, sim::DramConfig{}, "assert-dma");
-  CHECK(replay<Vdma_r4c4>(kDmaParams, ins).empty());
-  const std::string msg = replay<Vdma_r4c4_fault>(kDmaParams, ins);
-  INFO(msg);
-  CHECK_THAT(msg, Catch::Contains("ReqSp_A") && Catch::Contains("dma"));
+  check_dma_fault<Vdma_r4c4_fault>(ins, "ReqSp_A");
 }
 
 TEST_CASE("assertions: acc_stage's C-write check fires on a planted fault", "[assert]") {
@@ -348,10 +355,7 @@ TEST_CASE("assertions: dma's request-handshake check fires on a planted fault", 
   int waits = 0;  // cycles with mem_req_ready_i low
   for (const iface::DmaIn& in : ins) waits += !in.mem_req_ready_i;
   REQUIRE(waits > 0);
-  CHECK(replay<Vdma_r4c4>(kDmaParams, ins).empty());
-  const std::string msg = replay<Vdma_r4c4_fault2>(kDmaParams, ins);
-  INFO(msg);
-  CHECK_THAT(msg, Catch::Contains("ReqStable_A") && Catch::Contains("dma"));
+  check_dma_fault<Vdma_r4c4_fault2>(ins, "ReqStable_A");
 }
 
 TEST_CASE("assertions: dma's column-store check fires on a planted fault", "[assert]") {
@@ -365,10 +369,7 @@ TEST_CASE("assertions: dma's column-store check fires on a planted fault", "[ass
   int writes = 0;  // acc_stage's C writes the DMA saw
   for (const iface::DmaIn& in : ins) writes += in.c_wr_en_i;
   REQUIRE(writes == 20 * 3);
-  CHECK(replay<Vdma_r4c4>(kDmaParams, ins).empty());
-  const std::string msg = replay<Vdma_r4c4_fault3>(kDmaParams, ins);
-  INFO(msg);
-  CHECK_THAT(msg, Catch::Contains("ColGate_A") && Catch::Contains("dma"));
+  check_dma_fault<Vdma_r4c4_fault3>(ins, "ColGate_A");
 }
 
 TEST_CASE("assertions: dma's interleaved-load gate check fires on a planted fault", "[assert]") {
@@ -379,10 +380,7 @@ TEST_CASE("assertions: dma's interleaved-load gate check fires on a planted faul
   slow.bytes_per_cycle = 1;
   slow.latency = 20;
   const std::vector<iface::DmaIn> ins = record_dma(kDmaParams, slow, "assert-dma-ilv", 20, 8, 16);
-  CHECK(replay<Vdma_r4c4>(kDmaParams, ins).empty());
-  const std::string msg = replay<Vdma_r4c4_fault4>(kDmaParams, ins);
-  INFO(msg);
-  CHECK_THAT(msg, Catch::Contains("IlvGate_A") && Catch::Contains("dma"));
+  check_dma_fault<Vdma_r4c4_fault4>(ins, "IlvGate_A");
 }
 
 TEST_CASE("assertions: tile_ctrl's tail-countdown check fires on a planted fault", "[assert]") {
