@@ -81,7 +81,7 @@ inline constexpr RegionInfo kRegionTable[] = {
 
 // Registers of region 0 (host_addr_i[7:0])
 enum Reg : uint32_t {
-  kCtrl = 0,  // W: bit 0 set: start a command; bit 1 set (bit 0 clear): start a memory command (ignored while busy)
+  kCtrl = 0,  // W: bit 0 set: start a command; bit 1 set (bit 0 clear): start a memory command (ignored while busy); bit 2 with either: keep the counters (count on from their values)
   kStatus = 1,  // R: bit 0 busy, bit 1 done (set at done, cleared at start), bits 4:2 the memory command's error
   kM = 2,  // RW: rows of A and C of the command
   kN = 3,  // RW: columns of B and C
@@ -96,13 +96,13 @@ enum Reg : uint32_t {
   kRounding = 12,  // RW: 0 double rounding, 1 single rounding
   kPrecision = 13,  // RW: 0 int8, 1 w4a8 (B nibble pairs, A int8 pairs along K in word pairs), 2 w4a4 (A and B nibble pairs along K); K is the packed K; a mode the build lacks is stored as 0
   kDataflow = 14,  // RW: 0 weight-stationary, 1 output-stationary (A in K-major word layout, see docs/architecture.md); a dataflow the build lacks is stored as the one it has
-  kCycBusy = 16,  // R: cycles of the last command (busy_o = 1)
-  kCycWstall = 17,  // R: of those: no slot issued, some still to issue (waiting for weights)
-  kCycCompute = 18,  // R: of those: a slot issued
-  kCycDrain = 19,  // R: of those: after the last slot, until its row leaves the de-skew
-  kCycOutput = 20,  // R: of those: the rest (requantization and the last C write)
-  kMacsLo = 21,  // R: useful MACs of the last command, bits 31:0
-  kMacsHi = 22,  // R: useful MACs of the last command, bits 63:32
+  kCycBusy = 16,  // RW: cycles of the last command (busy_o = 1)
+  kCycWstall = 17,  // RW: of those: no slot issued, some still to issue (waiting for weights)
+  kCycCompute = 18,  // RW: of those: a slot issued
+  kCycDrain = 19,  // RW: of those: after the last slot, until its row leaves the de-skew
+  kCycOutput = 20,  // RW: of those: the rest (requantization and the last C write)
+  kMacsLo = 21,  // RW: useful MACs of the last command, bits 31:0
+  kMacsHi = 22,  // RW: useful MACs of the last command, bits 63:32
   kRows = 24,  // R: the Rows parameter
   kCols = 25,  // R: the Cols parameter
   kDramA = 32,  // RW: memory address of A[0][0]
@@ -115,49 +115,49 @@ enum Reg : uint32_t {
   kLdB = 39,  // RW: bytes from B[k][0] to B[k+1][0]
   kLdC = 40,  // RW: bytes from C[m][0] to C[m+1][0]
   kDramBw = 47,  // RW: the memory's bytes per cycle x 16 (0: unknown, planned as unlimited): the plan's K-chunk choice
-  kCycLoad = 41,  // R: of CYC_BUSY: memory command cycles in which the array waits for memory (DMA stall): tile_ctrl idle, or at a gate (MWAIT)
-  kCycStore = 42,  // R: of CYC_BUSY: memory command cycles after tile_ctrl's last block (the last C stored)
-  kDramRdLo = 43,  // R: memory bytes read by the last command (beats x 2^MemBytesLog2), bits 31:0
-  kDramRdHi = 44,  // R: memory bytes read, bits 63:32
-  kDramWrLo = 45,  // R: memory bytes written by the last command (beats x 2^MemBytesLog2), bits 31:0
-  kDramWrHi = 46,  // R: memory bytes written, bits 63:32
-  kCycBusyHi = 48,  // R: CYC_BUSY, bits 63:32
-  kCycWstallHi = 49,  // R: CYC_WSTALL, bits 63:32
-  kCycComputeHi = 50,  // R: CYC_COMPUTE, bits 63:32
-  kCycDrainHi = 51,  // R: CYC_DRAIN, bits 63:32
-  kCycOutputHi = 52,  // R: CYC_OUTPUT, bits 63:32
-  kCycLoadHi = 53,  // R: CYC_LOAD, bits 63:32
-  kCycStoreHi = 54,  // R: CYC_STORE, bits 63:32
-  kDramRdALo = 56,  // R: memory bytes read for A (beats x 2^MemBytesLog2), bits 31:0
-  kDramRdAHi = 57,  // R: memory bytes read for A (beats x 2^MemBytesLog2), bits 63:32
-  kDramRdBLo = 58,  // R: memory bytes read for B, bits 31:0
-  kDramRdBHi = 59,  // R: memory bytes read for B, bits 63:32
-  kDramRdQLo = 60,  // R: memory bytes read for BIAS, M0 and SHIFT, bits 31:0
-  kDramRdQHi = 61,  // R: memory bytes read for BIAS, M0 and SHIFT, bits 63:32
-  kSramRdALo = 62,  // R: A scratchpad words read (the array's operand rows), bits 31:0
-  kSramRdAHi = 63,  // R: A scratchpad words read (the array's operand rows), bits 63:32
-  kSramRdBLo = 64,  // R: B scratchpad words read (weight rows), bits 31:0
-  kSramRdBHi = 65,  // R: B scratchpad words read (weight rows), bits 63:32
-  kSramRdCLo = 66,  // R: C scratchpad words read (the DMA's stores), bits 31:0
-  kSramRdCHi = 67,  // R: C scratchpad words read (the DMA's stores), bits 63:32
-  kSramRdBiasLo = 68,  // R: BIAS scratchpad words read (the output stage), bits 31:0
-  kSramRdBiasHi = 69,  // R: BIAS scratchpad words read (the output stage), bits 63:32
-  kSramRdM0Lo = 70,  // R: M0 scratchpad words read, bits 31:0
-  kSramRdM0Hi = 71,  // R: M0 scratchpad words read, bits 63:32
-  kSramRdShiftLo = 72,  // R: SHIFT scratchpad words read, bits 31:0
-  kSramRdShiftHi = 73,  // R: SHIFT scratchpad words read, bits 63:32
-  kSramWrALo = 74,  // R: A scratchpad words written (the DMA's loads), bits 31:0
-  kSramWrAHi = 75,  // R: A scratchpad words written (the DMA's loads), bits 63:32
-  kSramWrBLo = 76,  // R: B scratchpad words written, bits 31:0
-  kSramWrBHi = 77,  // R: B scratchpad words written, bits 63:32
-  kSramWrCLo = 78,  // R: C scratchpad words written (the output stage), bits 31:0
-  kSramWrCHi = 79,  // R: C scratchpad words written (the output stage), bits 63:32
-  kSramWrBiasLo = 80,  // R: BIAS scratchpad words written, bits 31:0
-  kSramWrBiasHi = 81,  // R: BIAS scratchpad words written, bits 63:32
-  kSramWrM0Lo = 82,  // R: M0 scratchpad words written, bits 31:0
-  kSramWrM0Hi = 83,  // R: M0 scratchpad words written, bits 63:32
-  kSramWrShiftLo = 84,  // R: SHIFT scratchpad words written, bits 31:0
-  kSramWrShiftHi = 85,  // R: SHIFT scratchpad words written, bits 63:32
+  kCycLoad = 41,  // RW: of CYC_BUSY: memory command cycles in which the array waits for memory (DMA stall): tile_ctrl idle, or at a gate (MWAIT)
+  kCycStore = 42,  // RW: of CYC_BUSY: memory command cycles after tile_ctrl's last block (the last C stored)
+  kDramRdLo = 43,  // RW: memory bytes read by the last command (beats x 2^MemBytesLog2), bits 31:0
+  kDramRdHi = 44,  // RW: memory bytes read, bits 63:32
+  kDramWrLo = 45,  // RW: memory bytes written by the last command (beats x 2^MemBytesLog2), bits 31:0
+  kDramWrHi = 46,  // RW: memory bytes written, bits 63:32
+  kCycBusyHi = 48,  // RW: CYC_BUSY, bits 63:32
+  kCycWstallHi = 49,  // RW: CYC_WSTALL, bits 63:32
+  kCycComputeHi = 50,  // RW: CYC_COMPUTE, bits 63:32
+  kCycDrainHi = 51,  // RW: CYC_DRAIN, bits 63:32
+  kCycOutputHi = 52,  // RW: CYC_OUTPUT, bits 63:32
+  kCycLoadHi = 53,  // RW: CYC_LOAD, bits 63:32
+  kCycStoreHi = 54,  // RW: CYC_STORE, bits 63:32
+  kDramRdALo = 56,  // RW: memory bytes read for A (beats x 2^MemBytesLog2), bits 31:0
+  kDramRdAHi = 57,  // RW: memory bytes read for A (beats x 2^MemBytesLog2), bits 63:32
+  kDramRdBLo = 58,  // RW: memory bytes read for B, bits 31:0
+  kDramRdBHi = 59,  // RW: memory bytes read for B, bits 63:32
+  kDramRdQLo = 60,  // RW: memory bytes read for BIAS, M0 and SHIFT, bits 31:0
+  kDramRdQHi = 61,  // RW: memory bytes read for BIAS, M0 and SHIFT, bits 63:32
+  kSramRdALo = 62,  // RW: A scratchpad words read (the array's operand rows), bits 31:0
+  kSramRdAHi = 63,  // RW: A scratchpad words read (the array's operand rows), bits 63:32
+  kSramRdBLo = 64,  // RW: B scratchpad words read (weight rows), bits 31:0
+  kSramRdBHi = 65,  // RW: B scratchpad words read (weight rows), bits 63:32
+  kSramRdCLo = 66,  // RW: C scratchpad words read (the DMA's stores), bits 31:0
+  kSramRdCHi = 67,  // RW: C scratchpad words read (the DMA's stores), bits 63:32
+  kSramRdBiasLo = 68,  // RW: BIAS scratchpad words read (the output stage), bits 31:0
+  kSramRdBiasHi = 69,  // RW: BIAS scratchpad words read (the output stage), bits 63:32
+  kSramRdM0Lo = 70,  // RW: M0 scratchpad words read, bits 31:0
+  kSramRdM0Hi = 71,  // RW: M0 scratchpad words read, bits 63:32
+  kSramRdShiftLo = 72,  // RW: SHIFT scratchpad words read, bits 31:0
+  kSramRdShiftHi = 73,  // RW: SHIFT scratchpad words read, bits 63:32
+  kSramWrALo = 74,  // RW: A scratchpad words written (the DMA's loads), bits 31:0
+  kSramWrAHi = 75,  // RW: A scratchpad words written (the DMA's loads), bits 63:32
+  kSramWrBLo = 76,  // RW: B scratchpad words written, bits 31:0
+  kSramWrBHi = 77,  // RW: B scratchpad words written, bits 63:32
+  kSramWrCLo = 78,  // RW: C scratchpad words written (the output stage), bits 31:0
+  kSramWrCHi = 79,  // RW: C scratchpad words written (the output stage), bits 63:32
+  kSramWrBiasLo = 80,  // RW: BIAS scratchpad words written, bits 31:0
+  kSramWrBiasHi = 81,  // RW: BIAS scratchpad words written, bits 63:32
+  kSramWrM0Lo = 82,  // RW: M0 scratchpad words written, bits 31:0
+  kSramWrM0Hi = 83,  // RW: M0 scratchpad words written, bits 63:32
+  kSramWrShiftLo = 84,  // RW: SHIFT scratchpad words written, bits 31:0
+  kSramWrShiftHi = 85,  // RW: SHIFT scratchpad words written, bits 63:32
 };
 
 struct RegInfo {
@@ -170,7 +170,7 @@ struct RegInfo {
   const char* doc;
 };
 inline constexpr RegInfo kRegTable[] = {
-    {kCtrl, "CTRL", "W", 32, false, 0, "bit 0 set: start a command; bit 1 set (bit 0 clear): start a memory command (ignored while busy)"},
+    {kCtrl, "CTRL", "W", 32, false, 0, "bit 0 set: start a command; bit 1 set (bit 0 clear): start a memory command (ignored while busy); bit 2 with either: keep the counters (count on from their values)"},
     {kStatus, "STATUS", "R", 32, false, 0, "bit 0 busy, bit 1 done (set at done, cleared at start), bits 4:2 the memory command's error"},
     {kM, "M", "RW", 24, false, 0, "rows of A and C of the command"},
     {kN, "N", "RW", 24, false, 0, "columns of B and C"},
@@ -185,13 +185,13 @@ inline constexpr RegInfo kRegTable[] = {
     {kRounding, "ROUNDING", "RW", 1, false, 0, "0 double rounding, 1 single rounding"},
     {kPrecision, "PRECISION", "RW", 2, false, 0, "0 int8, 1 w4a8 (B nibble pairs, A int8 pairs along K in word pairs), 2 w4a4 (A and B nibble pairs along K); K is the packed K; a mode the build lacks is stored as 0"},
     {kDataflow, "DATAFLOW", "RW", 1, false, 0, "0 weight-stationary, 1 output-stationary (A in K-major word layout, see docs/architecture.md); a dataflow the build lacks is stored as the one it has"},
-    {kCycBusy, "CYC_BUSY", "R", 32, false, 0, "cycles of the last command (busy_o = 1)"},
-    {kCycWstall, "CYC_WSTALL", "R", 32, false, 0, "of those: no slot issued, some still to issue (waiting for weights)"},
-    {kCycCompute, "CYC_COMPUTE", "R", 32, false, 0, "of those: a slot issued"},
-    {kCycDrain, "CYC_DRAIN", "R", 32, false, 0, "of those: after the last slot, until its row leaves the de-skew"},
-    {kCycOutput, "CYC_OUTPUT", "R", 32, false, 0, "of those: the rest (requantization and the last C write)"},
-    {kMacsLo, "MACS_LO", "R", 32, false, 0, "useful MACs of the last command, bits 31:0"},
-    {kMacsHi, "MACS_HI", "R", 32, false, 0, "useful MACs of the last command, bits 63:32"},
+    {kCycBusy, "CYC_BUSY", "RW", 32, false, 0, "cycles of the last command (busy_o = 1)"},
+    {kCycWstall, "CYC_WSTALL", "RW", 32, false, 0, "of those: no slot issued, some still to issue (waiting for weights)"},
+    {kCycCompute, "CYC_COMPUTE", "RW", 32, false, 0, "of those: a slot issued"},
+    {kCycDrain, "CYC_DRAIN", "RW", 32, false, 0, "of those: after the last slot, until its row leaves the de-skew"},
+    {kCycOutput, "CYC_OUTPUT", "RW", 32, false, 0, "of those: the rest (requantization and the last C write)"},
+    {kMacsLo, "MACS_LO", "RW", 32, false, 0, "useful MACs of the last command, bits 31:0"},
+    {kMacsHi, "MACS_HI", "RW", 32, false, 0, "useful MACs of the last command, bits 63:32"},
     {kRows, "ROWS", "R", 32, false, 0, "the Rows parameter"},
     {kCols, "COLS", "R", 32, false, 0, "the Cols parameter"},
     {kDramA, "DRAM_A", "RW", 32, false, 0, "memory address of A[0][0]"},
@@ -204,49 +204,49 @@ inline constexpr RegInfo kRegTable[] = {
     {kLdB, "LD_B", "RW", 32, false, 0, "bytes from B[k][0] to B[k+1][0]"},
     {kLdC, "LD_C", "RW", 32, false, 0, "bytes from C[m][0] to C[m+1][0]"},
     {kDramBw, "DRAM_BW", "RW", 32, false, 0, "the memory's bytes per cycle x 16 (0: unknown, planned as unlimited): the plan's K-chunk choice"},
-    {kCycLoad, "CYC_LOAD", "R", 32, false, 0, "of CYC_BUSY: memory command cycles in which the array waits for memory (DMA stall): tile_ctrl idle, or at a gate (MWAIT)"},
-    {kCycStore, "CYC_STORE", "R", 32, false, 0, "of CYC_BUSY: memory command cycles after tile_ctrl's last block (the last C stored)"},
-    {kDramRdLo, "DRAM_RD_LO", "R", 32, false, 0, "memory bytes read by the last command (beats x 2^MemBytesLog2), bits 31:0"},
-    {kDramRdHi, "DRAM_RD_HI", "R", 32, false, 0, "memory bytes read, bits 63:32"},
-    {kDramWrLo, "DRAM_WR_LO", "R", 32, false, 0, "memory bytes written by the last command (beats x 2^MemBytesLog2), bits 31:0"},
-    {kDramWrHi, "DRAM_WR_HI", "R", 32, false, 0, "memory bytes written, bits 63:32"},
-    {kCycBusyHi, "CYC_BUSY_HI", "R", 32, false, 0, "CYC_BUSY, bits 63:32"},
-    {kCycWstallHi, "CYC_WSTALL_HI", "R", 32, false, 0, "CYC_WSTALL, bits 63:32"},
-    {kCycComputeHi, "CYC_COMPUTE_HI", "R", 32, false, 0, "CYC_COMPUTE, bits 63:32"},
-    {kCycDrainHi, "CYC_DRAIN_HI", "R", 32, false, 0, "CYC_DRAIN, bits 63:32"},
-    {kCycOutputHi, "CYC_OUTPUT_HI", "R", 32, false, 0, "CYC_OUTPUT, bits 63:32"},
-    {kCycLoadHi, "CYC_LOAD_HI", "R", 32, false, 0, "CYC_LOAD, bits 63:32"},
-    {kCycStoreHi, "CYC_STORE_HI", "R", 32, false, 0, "CYC_STORE, bits 63:32"},
-    {kDramRdALo, "DRAM_RD_A_LO", "R", 32, false, 0, "memory bytes read for A (beats x 2^MemBytesLog2), bits 31:0"},
-    {kDramRdAHi, "DRAM_RD_A_HI", "R", 32, false, 0, "memory bytes read for A (beats x 2^MemBytesLog2), bits 63:32"},
-    {kDramRdBLo, "DRAM_RD_B_LO", "R", 32, false, 0, "memory bytes read for B, bits 31:0"},
-    {kDramRdBHi, "DRAM_RD_B_HI", "R", 32, false, 0, "memory bytes read for B, bits 63:32"},
-    {kDramRdQLo, "DRAM_RD_Q_LO", "R", 32, false, 0, "memory bytes read for BIAS, M0 and SHIFT, bits 31:0"},
-    {kDramRdQHi, "DRAM_RD_Q_HI", "R", 32, false, 0, "memory bytes read for BIAS, M0 and SHIFT, bits 63:32"},
-    {kSramRdALo, "SRAM_RD_A_LO", "R", 32, false, 0, "A scratchpad words read (the array's operand rows), bits 31:0"},
-    {kSramRdAHi, "SRAM_RD_A_HI", "R", 32, false, 0, "A scratchpad words read (the array's operand rows), bits 63:32"},
-    {kSramRdBLo, "SRAM_RD_B_LO", "R", 32, false, 0, "B scratchpad words read (weight rows), bits 31:0"},
-    {kSramRdBHi, "SRAM_RD_B_HI", "R", 32, false, 0, "B scratchpad words read (weight rows), bits 63:32"},
-    {kSramRdCLo, "SRAM_RD_C_LO", "R", 32, false, 0, "C scratchpad words read (the DMA's stores), bits 31:0"},
-    {kSramRdCHi, "SRAM_RD_C_HI", "R", 32, false, 0, "C scratchpad words read (the DMA's stores), bits 63:32"},
-    {kSramRdBiasLo, "SRAM_RD_BIAS_LO", "R", 32, false, 0, "BIAS scratchpad words read (the output stage), bits 31:0"},
-    {kSramRdBiasHi, "SRAM_RD_BIAS_HI", "R", 32, false, 0, "BIAS scratchpad words read (the output stage), bits 63:32"},
-    {kSramRdM0Lo, "SRAM_RD_M0_LO", "R", 32, false, 0, "M0 scratchpad words read, bits 31:0"},
-    {kSramRdM0Hi, "SRAM_RD_M0_HI", "R", 32, false, 0, "M0 scratchpad words read, bits 63:32"},
-    {kSramRdShiftLo, "SRAM_RD_SHIFT_LO", "R", 32, false, 0, "SHIFT scratchpad words read, bits 31:0"},
-    {kSramRdShiftHi, "SRAM_RD_SHIFT_HI", "R", 32, false, 0, "SHIFT scratchpad words read, bits 63:32"},
-    {kSramWrALo, "SRAM_WR_A_LO", "R", 32, false, 0, "A scratchpad words written (the DMA's loads), bits 31:0"},
-    {kSramWrAHi, "SRAM_WR_A_HI", "R", 32, false, 0, "A scratchpad words written (the DMA's loads), bits 63:32"},
-    {kSramWrBLo, "SRAM_WR_B_LO", "R", 32, false, 0, "B scratchpad words written, bits 31:0"},
-    {kSramWrBHi, "SRAM_WR_B_HI", "R", 32, false, 0, "B scratchpad words written, bits 63:32"},
-    {kSramWrCLo, "SRAM_WR_C_LO", "R", 32, false, 0, "C scratchpad words written (the output stage), bits 31:0"},
-    {kSramWrCHi, "SRAM_WR_C_HI", "R", 32, false, 0, "C scratchpad words written (the output stage), bits 63:32"},
-    {kSramWrBiasLo, "SRAM_WR_BIAS_LO", "R", 32, false, 0, "BIAS scratchpad words written, bits 31:0"},
-    {kSramWrBiasHi, "SRAM_WR_BIAS_HI", "R", 32, false, 0, "BIAS scratchpad words written, bits 63:32"},
-    {kSramWrM0Lo, "SRAM_WR_M0_LO", "R", 32, false, 0, "M0 scratchpad words written, bits 31:0"},
-    {kSramWrM0Hi, "SRAM_WR_M0_HI", "R", 32, false, 0, "M0 scratchpad words written, bits 63:32"},
-    {kSramWrShiftLo, "SRAM_WR_SHIFT_LO", "R", 32, false, 0, "SHIFT scratchpad words written, bits 31:0"},
-    {kSramWrShiftHi, "SRAM_WR_SHIFT_HI", "R", 32, false, 0, "SHIFT scratchpad words written, bits 63:32"},
+    {kCycLoad, "CYC_LOAD", "RW", 32, false, 0, "of CYC_BUSY: memory command cycles in which the array waits for memory (DMA stall): tile_ctrl idle, or at a gate (MWAIT)"},
+    {kCycStore, "CYC_STORE", "RW", 32, false, 0, "of CYC_BUSY: memory command cycles after tile_ctrl's last block (the last C stored)"},
+    {kDramRdLo, "DRAM_RD_LO", "RW", 32, false, 0, "memory bytes read by the last command (beats x 2^MemBytesLog2), bits 31:0"},
+    {kDramRdHi, "DRAM_RD_HI", "RW", 32, false, 0, "memory bytes read, bits 63:32"},
+    {kDramWrLo, "DRAM_WR_LO", "RW", 32, false, 0, "memory bytes written by the last command (beats x 2^MemBytesLog2), bits 31:0"},
+    {kDramWrHi, "DRAM_WR_HI", "RW", 32, false, 0, "memory bytes written, bits 63:32"},
+    {kCycBusyHi, "CYC_BUSY_HI", "RW", 32, false, 0, "CYC_BUSY, bits 63:32"},
+    {kCycWstallHi, "CYC_WSTALL_HI", "RW", 32, false, 0, "CYC_WSTALL, bits 63:32"},
+    {kCycComputeHi, "CYC_COMPUTE_HI", "RW", 32, false, 0, "CYC_COMPUTE, bits 63:32"},
+    {kCycDrainHi, "CYC_DRAIN_HI", "RW", 32, false, 0, "CYC_DRAIN, bits 63:32"},
+    {kCycOutputHi, "CYC_OUTPUT_HI", "RW", 32, false, 0, "CYC_OUTPUT, bits 63:32"},
+    {kCycLoadHi, "CYC_LOAD_HI", "RW", 32, false, 0, "CYC_LOAD, bits 63:32"},
+    {kCycStoreHi, "CYC_STORE_HI", "RW", 32, false, 0, "CYC_STORE, bits 63:32"},
+    {kDramRdALo, "DRAM_RD_A_LO", "RW", 32, false, 0, "memory bytes read for A (beats x 2^MemBytesLog2), bits 31:0"},
+    {kDramRdAHi, "DRAM_RD_A_HI", "RW", 32, false, 0, "memory bytes read for A (beats x 2^MemBytesLog2), bits 63:32"},
+    {kDramRdBLo, "DRAM_RD_B_LO", "RW", 32, false, 0, "memory bytes read for B, bits 31:0"},
+    {kDramRdBHi, "DRAM_RD_B_HI", "RW", 32, false, 0, "memory bytes read for B, bits 63:32"},
+    {kDramRdQLo, "DRAM_RD_Q_LO", "RW", 32, false, 0, "memory bytes read for BIAS, M0 and SHIFT, bits 31:0"},
+    {kDramRdQHi, "DRAM_RD_Q_HI", "RW", 32, false, 0, "memory bytes read for BIAS, M0 and SHIFT, bits 63:32"},
+    {kSramRdALo, "SRAM_RD_A_LO", "RW", 32, false, 0, "A scratchpad words read (the array's operand rows), bits 31:0"},
+    {kSramRdAHi, "SRAM_RD_A_HI", "RW", 32, false, 0, "A scratchpad words read (the array's operand rows), bits 63:32"},
+    {kSramRdBLo, "SRAM_RD_B_LO", "RW", 32, false, 0, "B scratchpad words read (weight rows), bits 31:0"},
+    {kSramRdBHi, "SRAM_RD_B_HI", "RW", 32, false, 0, "B scratchpad words read (weight rows), bits 63:32"},
+    {kSramRdCLo, "SRAM_RD_C_LO", "RW", 32, false, 0, "C scratchpad words read (the DMA's stores), bits 31:0"},
+    {kSramRdCHi, "SRAM_RD_C_HI", "RW", 32, false, 0, "C scratchpad words read (the DMA's stores), bits 63:32"},
+    {kSramRdBiasLo, "SRAM_RD_BIAS_LO", "RW", 32, false, 0, "BIAS scratchpad words read (the output stage), bits 31:0"},
+    {kSramRdBiasHi, "SRAM_RD_BIAS_HI", "RW", 32, false, 0, "BIAS scratchpad words read (the output stage), bits 63:32"},
+    {kSramRdM0Lo, "SRAM_RD_M0_LO", "RW", 32, false, 0, "M0 scratchpad words read, bits 31:0"},
+    {kSramRdM0Hi, "SRAM_RD_M0_HI", "RW", 32, false, 0, "M0 scratchpad words read, bits 63:32"},
+    {kSramRdShiftLo, "SRAM_RD_SHIFT_LO", "RW", 32, false, 0, "SHIFT scratchpad words read, bits 31:0"},
+    {kSramRdShiftHi, "SRAM_RD_SHIFT_HI", "RW", 32, false, 0, "SHIFT scratchpad words read, bits 63:32"},
+    {kSramWrALo, "SRAM_WR_A_LO", "RW", 32, false, 0, "A scratchpad words written (the DMA's loads), bits 31:0"},
+    {kSramWrAHi, "SRAM_WR_A_HI", "RW", 32, false, 0, "A scratchpad words written (the DMA's loads), bits 63:32"},
+    {kSramWrBLo, "SRAM_WR_B_LO", "RW", 32, false, 0, "B scratchpad words written, bits 31:0"},
+    {kSramWrBHi, "SRAM_WR_B_HI", "RW", 32, false, 0, "B scratchpad words written, bits 63:32"},
+    {kSramWrCLo, "SRAM_WR_C_LO", "RW", 32, false, 0, "C scratchpad words written (the output stage), bits 31:0"},
+    {kSramWrCHi, "SRAM_WR_C_HI", "RW", 32, false, 0, "C scratchpad words written (the output stage), bits 63:32"},
+    {kSramWrBiasLo, "SRAM_WR_BIAS_LO", "RW", 32, false, 0, "BIAS scratchpad words written, bits 31:0"},
+    {kSramWrBiasHi, "SRAM_WR_BIAS_HI", "RW", 32, false, 0, "BIAS scratchpad words written, bits 63:32"},
+    {kSramWrM0Lo, "SRAM_WR_M0_LO", "RW", 32, false, 0, "M0 scratchpad words written, bits 31:0"},
+    {kSramWrM0Hi, "SRAM_WR_M0_HI", "RW", 32, false, 0, "M0 scratchpad words written, bits 63:32"},
+    {kSramWrShiftLo, "SRAM_WR_SHIFT_LO", "RW", 32, false, 0, "SHIFT scratchpad words written, bits 31:0"},
+    {kSramWrShiftHi, "SRAM_WR_SHIFT_HI", "RW", 32, false, 0, "SHIFT scratchpad words written, bits 63:32"},
 };
 
 // Traffic counters: counter i is read at kCntFirst + 2i (bits 31:0) and + 1 (bits 63:32)

@@ -30,6 +30,70 @@ void SystolicRegs::reset() {
   update_register_outputs();
 }
 
+uint64_t* SystolicRegs::counter(uint32_t index, int* lsb) {
+  SystolicRegsRegs& r = r_;
+  *lsb = 0;
+  switch (index) {
+    case iface::kCycBusyHi:
+      *lsb = 32;
+      [[fallthrough]];
+    case iface::kCycBusy:
+      return &r.cyc_busy_q;
+    case iface::kCycWstallHi:
+      *lsb = 32;
+      [[fallthrough]];
+    case iface::kCycWstall:
+      return &r.cyc_wstall_q;
+    case iface::kCycComputeHi:
+      *lsb = 32;
+      [[fallthrough]];
+    case iface::kCycCompute:
+      return &r.cyc_compute_q;
+    case iface::kCycDrainHi:
+      *lsb = 32;
+      [[fallthrough]];
+    case iface::kCycDrain:
+      return &r.cyc_drain_q;
+    case iface::kCycOutputHi:
+      *lsb = 32;
+      [[fallthrough]];
+    case iface::kCycOutput:
+      return &r.cyc_output_q;
+    case iface::kCycLoadHi:
+      *lsb = 32;
+      [[fallthrough]];
+    case iface::kCycLoad:
+      return &r.cyc_load_q;
+    case iface::kCycStoreHi:
+      *lsb = 32;
+      [[fallthrough]];
+    case iface::kCycStore:
+      return &r.cyc_store_q;
+    case iface::kMacsHi:
+      *lsb = 32;
+      [[fallthrough]];
+    case iface::kMacsLo:
+      return &r.macs_q;
+    case iface::kDramRdHi:
+      *lsb = 32;
+      [[fallthrough]];
+    case iface::kDramRdLo:
+      return &r.dram_rd_q;
+    case iface::kDramWrHi:
+      *lsb = 32;
+      [[fallthrough]];
+    case iface::kDramWrLo:
+      return &r.dram_wr_q;
+    default:
+      if (index >= uint32_t(iface::kCntFirst) &&
+          index < uint32_t(iface::kCntFirst + 2 * iface::kNumCnt)) {
+        *lsb = int((index - uint32_t(iface::kCntFirst)) % 2) * 32;
+        return &r.cnt_q[(index - uint32_t(iface::kCntFirst)) / 2];
+      }
+      return nullptr;
+  }
+}
+
 uint32_t SystolicRegs::reg_read(uint32_t index, const SystolicRegsIn& in) const {
   const SystolicRegsRegs& r = r_;
   switch (index) {
@@ -62,30 +126,6 @@ uint32_t SystolicRegs::reg_read(uint32_t index, const SystolicRegsIn& in) const 
       return r.precision_q;
     case iface::kDataflow:
       return r.dataflow_q;
-    case iface::kCycBusy:
-      return uint32_t(r.cyc_busy_q);
-    case iface::kCycBusyHi:
-      return uint32_t(r.cyc_busy_q >> 32);
-    case iface::kCycWstall:
-      return uint32_t(r.cyc_wstall_q);
-    case iface::kCycWstallHi:
-      return uint32_t(r.cyc_wstall_q >> 32);
-    case iface::kCycCompute:
-      return uint32_t(r.cyc_compute_q);
-    case iface::kCycComputeHi:
-      return uint32_t(r.cyc_compute_q >> 32);
-    case iface::kCycDrain:
-      return uint32_t(r.cyc_drain_q);
-    case iface::kCycDrainHi:
-      return uint32_t(r.cyc_drain_q >> 32);
-    case iface::kCycOutput:
-      return uint32_t(r.cyc_output_q);
-    case iface::kCycOutputHi:
-      return uint32_t(r.cyc_output_q >> 32);
-    case iface::kMacsLo:
-      return uint32_t(r.macs_q);
-    case iface::kMacsHi:
-      return uint32_t(r.macs_q >> 32);
     case iface::kRows:
       return uint32_t(p_.Rows);
     case iface::kCols:
@@ -103,28 +143,8 @@ uint32_t SystolicRegs::reg_read(uint32_t index, const SystolicRegsIn& in) const 
       return r.ld_q[index - iface::kLdA];
     case iface::kDramBw:
       return r.dram_bw_q;
-    case iface::kCycLoad:
-      return uint32_t(r.cyc_load_q);
-    case iface::kCycLoadHi:
-      return uint32_t(r.cyc_load_q >> 32);
-    case iface::kCycStore:
-      return uint32_t(r.cyc_store_q);
-    case iface::kCycStoreHi:
-      return uint32_t(r.cyc_store_q >> 32);
-    case iface::kDramRdLo:
-      return uint32_t(r.dram_rd_q);
-    case iface::kDramRdHi:
-      return uint32_t(r.dram_rd_q >> 32);
-    case iface::kDramWrLo:
-      return uint32_t(r.dram_wr_q);
-    case iface::kDramWrHi:
-      return uint32_t(r.dram_wr_q >> 32);
     default:
-      if (index >= uint32_t(iface::kCntFirst) &&
-          index < uint32_t(iface::kCntFirst + 2 * iface::kNumCnt)) {
-        const uint64_t c = r.cnt_q[(index - uint32_t(iface::kCntFirst)) / 2];
-        return uint32_t((index - uint32_t(iface::kCntFirst)) % 2 ? c >> 32 : c);
-      }
+      if (int lsb = 0; const uint64_t* c = counter(index, &lsb)) return uint32_t(*c >> lsb);
       return 0;  // CTRL (write only) and unassigned indices
   }
 }
@@ -307,19 +327,24 @@ void SystolicRegs::tick(const SystolicRegsIn& in) {
       case iface::kDramBw:
         r.dram_bw_q = w;
         break;
-      default:
+      default:  // a counter's half: a preset (a start with CTRL bit 2 counts on from it)
+        if (int lsb = 0; uint64_t* c = counter(index, &lsb)) {
+          *c = (*c & ~(uint64_t{0xffffffffu} << lsb)) | uint64_t{w} << lsb;
+        }
         break;
     }
     update_register_outputs();
   }
-  // Counters: cleared at the start edge, then one phase per busy cycle.
+  // Counters: cleared at the start edge (kept with CTRL bit 2), then one phase per busy cycle.
   r.done_flag_q = done_flag;
   if (in.done_i) r.err_q = in.err_i;
   if (o.start_o || o.mem_start_o) {
     r.done_flag_q = false;
+    r.err_q = 0;
+  }
+  if ((o.start_o || o.mem_start_o) && !(w & 4u)) {
     r.cyc_busy_q = r.cyc_wstall_q = r.cyc_compute_q = r.cyc_drain_q = r.cyc_output_q = 0;
     r.macs_q = 0;
-    r.err_q = 0;
     r.cyc_load_q = r.cyc_store_q = 0;
     r.dram_rd_q = r.dram_wr_q = 0;
     for (uint64_t& c : r.cnt_q) c = 0;

@@ -71,6 +71,12 @@ class SystolicRegs {
 
  private:
   uint32_t reg_read(uint32_t index, const SystolicRegsIn& in) const;
+  // The 64-bit counter whose 32-bit half register `index` is (*lsb = 0 or 32); nullptr if it is
+  // not a counter's.
+  uint64_t* counter(uint32_t index, int* lsb);
+  const uint64_t* counter(uint32_t index, int* lsb) const {
+    return const_cast<SystolicRegs*>(this)->counter(index, lsb);
+  }
   void update_register_outputs();        // m_o .. rounding_o from the registers
   void count(const SystolicRegsIn& in);  // a busy cycle: the counters
   void count_traffic(const SystolicRegsIn& in, uint64_t n);

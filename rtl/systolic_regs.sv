@@ -29,7 +29,8 @@
 //   - CTRL bit 0 starts a command (start_o); bit 1 with bit 0 clear a memory command
 //     (mem_start_o). DRAM_* and LD_* are MemAddrWidth-bit descriptor registers (rtl/dma.sv).
 //     CYC_LOAD / CYC_STORE count ph_load_i / ph_store_i; DRAM_RD / DRAM_WR (64 bits, _LO/_HI)
-//     add 2^MemBytesLog2 bytes per rd_beat_i / wr_beat_i; all cleared at either start.
+//     add 2^MemBytesLog2 bytes per rd_beat_i / wr_beat_i; all cleared at either start unless
+//     CTRL bit 2 (keep) is set with it: then every counter adds to the value it holds.
 //   - Traffic counters (64 bits, NumCnt of them from index CntFirst, each _LO then _HI):
 //     DRAM_RD_A / _B / _Q add 2^MemBytesLog2 per rd_beat_i whose rd_sp_i is A / B / one of BIAS,
 //     M0, SHIFT; SRAM_RD_x / SRAM_WR_x add sram_rd_i[i] / sram_wr_i[i] (region 1 + i). Counted
@@ -40,9 +41,10 @@
 //   - spad_re_o[i] / spad_we_o[i] (region 1 + i) and spad_word_o / spad_lane_o / spad_wdata_o
 //     are the host access of this cycle, decoded combinationally and gated as above.
 //   - Registers 2..13, 32..40 and 47 take host_wdata_i at the edge ending a write cycle with
-//     busy_i = 0.
-//   - Counters, cleared at the edge ending the start cycle, then at the end of every cycle with
-//     busy_i = 1: CYC_BUSY + 1, each CYC_<phase> + ph_<phase>_i, MACS + s_kv_i * s_nv_i when
+//     busy_i = 0; so does each 32-bit half of a counter (16..22, 41..46, 48..54 and the traffic
+//     counters): a preset, which a start with CTRL bit 2 (keep) counts on from.
+//   - Counters, cleared at the edge ending the start cycle (held with keep), then at the end of
+//     every cycle with busy_i = 1: CYC_BUSY + 1, each CYC_<phase> + ph_<phase>_i, MACS + s_kv_i * s_nv_i when
 //     ph_compute_i (x 2 with PRECISION w4a8 or w4a4: each PE makes two products). A read during a
 //     command sees the count up to the previous cycle.
 //   - Reset (rst_ni = 0, asynchronous) clears every register, except ACT_MIN = -128 and
@@ -202,6 +204,7 @@ module systolic_regs #(
   logic [CycW-1:0]  cyc_load_d, cyc_load_q, cyc_store_d, cyc_store_q;
   logic [63:0]      dram_rd_d, dram_rd_q, dram_wr_d, dram_wr_q;
   logic             any_start;
+  logic             clear_cnt;  // a start without CTRL bit 2 (keep): every counter restarts at 0
   // Traffic counters and this cycle's increment of each.
   logic [63:0]      cnt_d [NumCnt];
   logic [63:0]      cnt_q [NumCnt];
@@ -280,8 +283,33 @@ module systolic_regs #(
         systolic_pkg::RegLdB:       ld_b_d = host_wdata_i;
         systolic_pkg::RegLdC:       ld_c_d = host_wdata_i;
         systolic_pkg::RegDramBw:    dram_bw_d = host_wdata_i;
+        // Counter presets, one 32-bit half at a time (counted on by a start with keep).
+        systolic_pkg::RegCycBusy:      cyc_busy_d[31:0]     = host_wdata_i;
+        systolic_pkg::RegCycBusyHi:    cyc_busy_d[63:32]    = host_wdata_i;
+        systolic_pkg::RegCycWstall:    cyc_wstall_d[31:0]   = host_wdata_i;
+        systolic_pkg::RegCycWstallHi:  cyc_wstall_d[63:32]  = host_wdata_i;
+        systolic_pkg::RegCycCompute:   cyc_compute_d[31:0]  = host_wdata_i;
+        systolic_pkg::RegCycComputeHi: cyc_compute_d[63:32] = host_wdata_i;
+        systolic_pkg::RegCycDrain:     cyc_drain_d[31:0]    = host_wdata_i;
+        systolic_pkg::RegCycDrainHi:   cyc_drain_d[63:32]   = host_wdata_i;
+        systolic_pkg::RegCycOutput:    cyc_output_d[31:0]   = host_wdata_i;
+        systolic_pkg::RegCycOutputHi:  cyc_output_d[63:32]  = host_wdata_i;
+        systolic_pkg::RegCycLoad:      cyc_load_d[31:0]     = host_wdata_i;
+        systolic_pkg::RegCycLoadHi:    cyc_load_d[63:32]    = host_wdata_i;
+        systolic_pkg::RegCycStore:     cyc_store_d[31:0]    = host_wdata_i;
+        systolic_pkg::RegCycStoreHi:   cyc_store_d[63:32]   = host_wdata_i;
+        systolic_pkg::RegMacsLo:       macs_d[31:0]         = host_wdata_i;
+        systolic_pkg::RegMacsHi:       macs_d[63:32]        = host_wdata_i;
+        systolic_pkg::RegDramRdLo:     dram_rd_d[31:0]      = host_wdata_i;
+        systolic_pkg::RegDramRdHi:     dram_rd_d[63:32]     = host_wdata_i;
+        systolic_pkg::RegDramWrLo:     dram_wr_d[31:0]      = host_wdata_i;
+        systolic_pkg::RegDramWrHi:     dram_wr_d[63:32]     = host_wdata_i;
         default: ;
       endcase
+      for (int i = 0; i < NumCnt; i++) begin
+        if (32'(index) == systolic_pkg::CntFirst + 2 * i) cnt_d[i][31:0] = host_wdata_i;
+        if (32'(index) == systolic_pkg::CntFirst + 2 * i + 1) cnt_d[i][63:32] = host_wdata_i;
+      end
     end
 
     // Counters: cleared at the start edge, then one phase per busy cycle.
@@ -294,13 +322,16 @@ module systolic_regs #(
       cnt_inc[systolic_pkg::CntSramRdA + i] = 64'(sram_rd_i[i]);
       cnt_inc[systolic_pkg::CntSramWrA + i] = 64'(sram_wr_i[i]);
     end
-    if (any_start) begin
+    if (clear_cnt) begin
       for (int i = 0; i < NumCnt; i++) cnt_d[i] = '0;
     end else if (busy_i) begin
       for (int i = 0; i < NumCnt; i++) cnt_d[i] = cnt_q[i] + cnt_inc[i];
     end
     if (any_start) begin
       err_d       = '0;
+      done_flag_d = 1'b0;
+    end
+    if (clear_cnt) begin
       cyc_load_d  = '0;
       cyc_store_d = '0;
       dram_rd_d   = '0;
@@ -311,8 +342,7 @@ module systolic_regs #(
       dram_rd_d   = dram_rd_q + (rd_beat_i ? 64'd1 << MemBytesLog2 : 64'd0);
       dram_wr_d   = dram_wr_q + (wr_beat_i ? 64'd1 << MemBytesLog2 : 64'd0);
     end
-    if (any_start) begin
-      done_flag_d   = 1'b0;
+    if (clear_cnt) begin
       cyc_busy_d    = '0;
       cyc_wstall_d  = '0;
       cyc_compute_d = '0;
@@ -336,6 +366,7 @@ module systolic_regs #(
   // spad one cycle later; both reach host_rdata_o in the cycle after the request.
   // ---------------------------------------------------------------------------------------------
   assign any_start = start_o || mem_start_o;
+  assign clear_cnt = any_start && !host_wdata_i[2];
 
   logic [31:0] reg_rdata, reg_rdata_d, reg_rdata_q, rd_value, hold_d, hold_q;
   logic [2:0]  src_d, src_q;
@@ -540,15 +571,22 @@ module systolic_regs #(
   // ---------------------------------------------------------------------------------------------
   // Assertions
   // ---------------------------------------------------------------------------------------------
-  // Every busy cycle is counted in exactly one phase (mod 2^CycWidth, as the counters wrap).
-  `SYS_ASSERT(CounterSum_A, cyc_busy_q == cyc_wstall_q + cyc_compute_q + cyc_drain_q + cyc_output_q
-                            + cyc_load_q + cyc_store_q)
+  // Every busy cycle is counted in exactly one phase: this cycle's increments agree (mod
+  // 2^CycWidth, as the counters wrap; the counts themselves may start from presets).
+  `SYS_ASSERT(CounterSum_A, !busy_i ||
+                            cyc_busy_d - cyc_busy_q == (cyc_wstall_d - cyc_wstall_q) +
+                                (cyc_compute_d - cyc_compute_q) + (cyc_drain_d - cyc_drain_q) +
+                                (cyc_output_d - cyc_output_q) + (cyc_load_d - cyc_load_q) +
+                                (cyc_store_d - cyc_store_q))
   // One phase per busy cycle, none while idle.
   `SYS_ASSERT(PhaseOneHot_A, (32'(ph_wstall_i) + 32'(ph_compute_i) + 32'(ph_drain_i) +
                               32'(ph_output_i) + 32'(ph_load_i) + 32'(ph_store_i)) == 32'(busy_i))
-  // The reads by tensor add up to DRAM_RD; a read beat names one tensor, never C.
-  `SYS_ASSERT(DramRdSum_A, dram_rd_q == cnt_q[systolic_pkg::CntDramRdA] +
-                           cnt_q[systolic_pkg::CntDramRdB] + cnt_q[systolic_pkg::CntDramRdQ])
+  // The reads by tensor add up to DRAM_RD, cycle by cycle; a read beat names one tensor, never C.
+  `SYS_ASSERT(DramRdSum_A, !busy_i ||
+                           dram_rd_d - dram_rd_q ==
+                               (cnt_d[systolic_pkg::CntDramRdA] - cnt_q[systolic_pkg::CntDramRdA]) +
+                               (cnt_d[systolic_pkg::CntDramRdB] - cnt_q[systolic_pkg::CntDramRdB]) +
+                               (cnt_d[systolic_pkg::CntDramRdQ] - cnt_q[systolic_pkg::CntDramRdQ]))
   `SYS_ASSERT(RdSpOneHot_A, !rd_beat_i || (($countones(rd_sp_i) == 1) && !rd_sp_i[SpC]))
   // A command starts only while idle.
   `SYS_ASSERT(StartIdle_A, !((start_o || mem_start_o) && busy_i))

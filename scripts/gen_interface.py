@@ -40,9 +40,9 @@ def load():
     # Each traffic counter is two registers, <Name>Lo and <Name>Hi, from [counters] first on.
     first = t["counters"]["first"]
     for i, c in enumerate(t["counter"]):
-        t["reg"].append({"name": c["name"] + "Lo", "index": first + 2 * i, "access": "R",
+        t["reg"].append({"name": c["name"] + "Lo", "index": first + 2 * i, "access": "RW",
                          "doc": c["doc"] + ", bits 31:0"})
-        t["reg"].append({"name": c["name"] + "Hi", "index": first + 2 * i + 1, "access": "R",
+        t["reg"].append({"name": c["name"] + "Hi", "index": first + 2 * i + 1, "access": "RW",
                          "doc": c["doc"] + ", bits 63:32"})
     names = [c["name"] for c in t["counter"]]
     for kind in ("Rd", "Wr"):  # systolic_regs counts bit i of sram_rd_i / sram_wr_i at SramX + i

@@ -201,9 +201,11 @@ inline std::vector<int8_t> reference(const sim::GemmJob& j) {
 
 // Runs `job` through `port` with the host driver and checks C against the reference GEMM and every
 // counter against the schedule; returns the run's statistics. Needs <catch2/catch.hpp> first.
-inline sim::RunStats run_and_check(sim::HostPort& port, const sim::GemmJob& job) {
+inline sim::RunStats run_and_check(sim::HostPort& port, const sim::GemmJob& job,
+                                   const sim::HostDriver::Bases& bases = {}) {
   const model::TopParams& p = port.params();
   sim::HostDriver drv(port);
+  drv.set_bases(bases);
   sim::RunStats st;
   const std::vector<int8_t> c = drv.run(job, st);
   REQUIRE(c == reference(job));

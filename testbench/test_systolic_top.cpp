@@ -176,6 +176,51 @@ TEST_CASE("engine model: GEMMs larger than the scratchpads are split into comman
   CHECK_THROWS_WITH(systolic::sim::plan_split(p, 4, 4, 100), Catch::Contains("does not fit"));
 }
 
+TEST_CASE("engine model: scratchpad bases move every operand and shrink each command's room",
+          "[top][model]") {
+  TopParams p = small(4, 4);
+  p.AWords = 40;
+  p.BWords = 48;
+  p.CWords = 64;
+  p.QWords = 3;
+  p.AccWords = 8;
+  std::mt19937_64 rng(t::test_seed("engine-bases"));
+  const GemmJob job = t::random_job(rng, 37, 21, 16);
+  ModelPort port(p);
+  auto access = [&](bool we, uint32_t ad, uint32_t d) {
+    systolic::model::TopIn in;
+    in.host_req_i = true;
+    in.host_we_i = we;
+    in.host_addr_i = ad;
+    in.host_wdata_i = d;
+    return port.clock(in).host_rdata_o;
+  };
+  // A marker in every lane of the word just below each base: no command may write it.
+  const std::pair<a::Region, uint32_t> below[] = {{a::kA, 7},    {a::kB, 15}, {a::kC, 9},
+                                                  {a::kBias, 1}, {a::kM0, 1}, {a::kShift, 1}};
+  for (const auto& [r, w] : below) {
+    for (uint32_t l = 0; l < 4; ++l) access(true, a::element(r, w, l), 0x15);
+  }
+  HostDriver drv(port);
+  drv.set_bases({8, 16, 10, 2});
+  RunStats st;
+  REQUIRE(drv.run(job, st) == t::reference(job));
+  // A: 40 - 8 = 32 words, 8 rows of KT = 4 a command (37 = 4 x 8 + 5: 5 row commands); Q:
+  // 3 - 2 = 1 word, one N-tile a command (21 = 5 x 4 + 1: 6 column commands; B's 48 - 16 = 32
+  // words hold 2 N-tiles of K = 16, C's 64 - 10 = 54 words 54 rows of one N-tile).
+  CHECK(st.commands == 5 * 6);
+  for (const auto& [r, w] : below) {
+    INFO("region " << int(r) << ", word " << w);
+    for (uint32_t l = 0; l < 4; ++l) CHECK(access(false, a::element(r, w, l), 0) == 0x15u);
+  }
+  HostDriver bad(port);
+  bad.set_bases({40, 0, 0, 0});
+  CHECK_THROWS_WITH(bad.run(job, st), "the A base 40 is past the end of its scratchpad (40 words)");
+  bad.set_bases({0, 0, 0, 3});
+  CHECK_THROWS_WITH(bad.run(job, st),
+                    "the BIAS/M0/SHIFT base 3 is past the end of its scratchpad (3 words)");
+}
+
 TEST_CASE("engine model: one command walks M in M-blocks beyond the accumulator buffer",
           "[top][model]") {
   TopParams p = small(4, 4);

@@ -313,7 +313,25 @@ std::vector<int8_t> HostDriver::run(const GemmJob& job, RunStats& stats) {
 // Host-port commands on a job in its engine form (engine_job).
 std::vector<int8_t> HostDriver::run_host(const GemmJob& job, RunStats& stats) {
   const model::TopParams& p = port_.params();
-  const Split split = plan_split(p, job.M, job.N, job.K, job.precision, job.os);
+  // The words from each base up are what a command may use.
+  model::TopParams room = p;
+  const std::tuple<const char*, uint32_t, int*> spads[] = {
+      {"A", bases_.a, &room.AWords},
+      {"B", bases_.b, &room.BWords},
+      {"C", bases_.c, &room.CWords},
+      {"BIAS/M0/SHIFT", bases_.q, &room.QWords}};
+  for (const auto& [name, base, words] : spads) {
+    if (int64_t{base} >= *words) {
+      throw std::invalid_argument(fmt::format(
+          "the {} base {} is past the end of its scratchpad ({} words)", name, base, *words));
+    }
+    *words -= int(base);
+  }
+  if (job.precision == quant::Precision::kW4A8 && bases_.a % 2 != 0) {
+    throw std::invalid_argument(fmt::format(
+        "a w4a8 command needs an even A base (A_BASE bit 0 is ignored), not {}", bases_.a));
+  }
+  const Split split = plan_split(room, job.M, job.N, job.K, job.precision, job.os);
   const int kt = ceil_div(job.K, p.Rows);
   // A bytes of a row: K, or in w4a8 2K (a K-tile's 2 x Rows bytes fill an A word pair, words
   // 2(i*KT + kt) and 2(i*KT + kt) + 1: the row stride is 2 x KT words).
@@ -331,13 +349,13 @@ std::vector<int8_t> HostDriver::run_host(const GemmJob& job, RunStats& stats) {
     if (timing_only_) stats.host_cycles += uint64_t(job.K) * nc + 3 * uint64_t(nc);
     for (int k = 0; k < job.K && !timing_only_; ++k) {
       for (int j = 0; j < nc; ++j) {
-        const uint32_t word = uint32_t(j / p.Cols) * job.K + k;
+        const uint32_t word = bases_.b + uint32_t(j / p.Cols) * job.K + k;
         write(a::element(a::kB, word, j % p.Cols), uint8_t(job.b[size_t(k) * job.N + n0 + j]));
       }
     }
     for (int j = 0; j < nc && !timing_only_; ++j) {
       const quant::OutputStage s = job.q.column(n0 + j);
-      const uint32_t word = j / p.Cols, lane = j % p.Cols;
+      const uint32_t word = bases_.q + j / p.Cols, lane = j % p.Cols;
       write(a::element(a::kBias, word, lane), uint32_t(job.bias.empty() ? 0 : job.bias[n0 + j]));
       write(a::element(a::kM0, word, lane), uint32_t(s.m0));
       write(a::element(a::kShift, word, lane), uint32_t(s.shift) & 0x3fu);
@@ -364,17 +382,18 @@ std::vector<int8_t> HostDriver::run_host(const GemmJob& job, RunStats& stats) {
                 (uint32_t(i) * kt + k / a_lanes) * (pairs ? 2 : 1) + uint32_t(k % a_lanes / p.Rows);
             lane = uint32_t(k % p.Rows);
           }
-          write(a::element(a::kA, word, lane), uint8_t(job.a[size_t(m0 + i) * a_row + k]));
+          write(a::element(a::kA, bases_.a + word, lane),
+                uint8_t(job.a[size_t(m0 + i) * a_row + k]));
         }
       }
       const std::pair<a::Reg, uint32_t> regs[] = {
           {a::kM, uint32_t(mc)},
           {a::kN, uint32_t(nc)},
           {a::kK, uint32_t(job.K)},
-          {a::kABase, 0},
-          {a::kBBase, 0},
-          {a::kCBase, 0},
-          {a::kQBase, 0},
+          {a::kABase, bases_.a},
+          {a::kBBase, bases_.b},
+          {a::kCBase, bases_.c},
+          {a::kQBase, bases_.q},
           {a::kZpOut, uint32_t(job.q.zp_out)},
           {a::kActMin, uint32_t(job.q.act_min)},
           {a::kActMax, uint32_t(job.q.act_max)},
@@ -413,7 +432,7 @@ std::vector<int8_t> HostDriver::run_host(const GemmJob& job, RunStats& stats) {
       }
       for (int i = 0; i < mc; ++i) {
         for (int j = 0; j < nc; ++j) {
-          addrs.push_back(a::element(a::kC, uint32_t(i) * ntc + j / p.Cols, j % p.Cols));
+          addrs.push_back(a::element(a::kC, bases_.c + uint32_t(i) * ntc + j / p.Cols, j % p.Cols));
         }
       }
       read_many(addrs, data);

@@ -113,6 +113,14 @@ class HostDriver {
     dram_ = dram;
     misalign_ = misalign;
   }
+  // Host commands: the scratchpad words at which the driver puts A, B, C and BIAS / M0 / SHIFT
+  // (A_BASE .. Q_BASE; default 0). Commands are split to fit the words from each base up; a
+  // base at or past its scratchpad's end, or an odd A base in w4a8 (A_BASE bit 0 is ignored
+  // there), is an std::invalid_argument. Memory commands place their own.
+  struct Bases {
+    uint32_t a = 0, b = 0, c = 0, q = 0;
+  };
+  void set_bases(const Bases& bases) { bases_ = bases; }
 
  private:
   void write(uint32_t addr, uint32_t data);
@@ -135,6 +143,7 @@ class HostDriver {
   bool timing_only_ = false;
   Dram* dram_ = nullptr;
   uint32_t misalign_ = 0;
+  Bases bases_;
 };
 
 }  // namespace systolic::sim
