@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Verilator coverage (line, toggle and the RTL's SYS_COVER points) over the ctest suite:
-#   scripts/coverage.sh [--no-build] [--rtl-only] [CTEST_ARGS...]
+#   scripts/coverage.sh [--no-build] [--rtl-only] [--extreme] [CTEST_ARGS...]
 # Configures build-cov/ (or $SYSTOLIC_COVERAGE_BUILD) with -DSYSTOLIC_COVERAGE=ON (every RTL
 # configuration up to 8 rows and columns, or up to $SYSTOLIC_COVERAGE_MAX_DIM, but the traced
 # ones verilated with --coverage: the coverage code of a 16x16 array compiles many times slower;
@@ -19,6 +19,9 @@
 # --rtl-only builds and runs only the Catch2 test programs that drive verilated RTL (the engine,
 # the blocks, the DMA, the co-simulation, the assertions): the RTL's coverage comes from them, and
 # the rest of the suite (CLI, sweeps, Icarus, Yosys, Python) adds little to it.
+# --extreme also runs the hidden heavy case test_engine_rtl "[extreme]" (M, N or K of 2^24 - 1
+# on the 4x4 and 16x16 builds; about 10 more minutes), whose commands toggle the 24-bit
+# dimension counters and the address bits up to about 2^24.
 # Exit status 1 when the build, a test, or a target of coverage_report.py fails.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,6 +37,8 @@ if [ "${1:-}" = "--rtl-only" ]; then
   targets=("${rtl_tests[@]}")
   ctest_sel=(-R "^($(IFS='|'; echo "${rtl_tests[*]}")):")
 fi
+extreme=0
+if [ "${1:-}" = "--extreme" ]; then extreme=1; shift; fi
 if [ $do_build -eq 1 ]; then
   mkdir -p "$build"
   max_dim=${SYSTOLIC_COVERAGE_MAX_DIM:-8}
@@ -51,6 +56,10 @@ status=0
 SYSTOLIC_COVERAGE_DIR=$out/raw ctest --test-dir "$build" --output-on-failure -j2 -LE "fuzz|python" \
   "${ctest_sel[@]}" "$@" ||
   { echo "coverage.sh: some tests failed (coverage below counts what ran)" >&2; status=1; }
+if [ $extreme -eq 1 ]; then
+  SYSTOLIC_COVERAGE_DIR=$out/raw "$build/testbench/test_engine_rtl" "[extreme]" ||
+    { echo "coverage.sh: test_engine_rtl [extreme] failed (coverage below counts what ran)" >&2; status=1; }
+fi
 shopt -s nullglob
 all=("$out"/raw/*.dat)
 [ ${#all[@]} -gt 0 ] || { echo "coverage.sh: no coverage file was written" >&2; exit 1; }

@@ -49,6 +49,11 @@ os=$(grep -c ' host os : ' "$tmp/log")
 [ "$(json "$tmp/clean.json" os_gemms)" = "$os" ] || problems+=("JSON os_gemms != $os")
 [ "$(grep -c ' host os : ' "$tmp/log")" = "$(grep -cE ' config [^ ]*_dataflow3 .* host os : ' "$tmp/log")" ] ||
   problems+=("an OS GEMM outside a build with both dataflows")
+# Host-port GEMMs run at random scratchpad bases (word 0 only when a command would not fit).
+hosts=$(grep -cE ' host( os)? : ' "$tmp/log")
+based=$(awk '/ host( os)? : ok, / && / bases A [0-9]+ B [0-9]+ C [0-9]+ Q [0-9]+ / &&
+             !/ bases A 0 B 0 C 0 Q 0 /' "$tmp/log" | wc -l)
+[ "$hosts" -eq 0 ] || [ "$based" -gt 0 ] || problems+=("no host-port GEMM at nonzero scratchpad bases")
 grep -q "^soak: $gemms GEMMs on $configs configurations, [0-9]* cycles in .* s, 0 mismatches$" "$tmp/log" ||
   problems+=("summary line")
 report "clean soak of $gemms GEMMs" "${problems[@]}"

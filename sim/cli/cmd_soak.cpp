@@ -64,6 +64,7 @@ struct Draw {
   sim::DramConfig dram;
   uint32_t misalign = 0;
   bool os = false;  // output-stationary host-port commands (builds with Dataflow 2 or 3)
+  sim::HostDriver::Bases bases;  // host-port commands: the operands' scratchpad words
 };
 
 template <class T>
@@ -184,6 +185,25 @@ Draw draw(uint64_t seed, const std::vector<model::TopParams>& params,
       }
     }
   }
+  // Host-port GEMMs at random scratchpad bases up to half of each scratchpad (an even A base: w4a8
+  // ignores A_BASE bit 0), when a command still fits above them (else at word 0; the rest of the
+  // suite runs word 0). Drawn last, as above.
+  if (!d.memory) {
+    auto base = [&](int words) { return uint32_t(uniform(g, 0, words / 2)); };
+    sim::HostDriver::Bases b{base(d.p.AWords) & ~1u, base(d.p.BWords), base(d.p.CWords),
+                             base(d.p.QWords)};
+    model::TopParams room = d.p;
+    room.AWords -= int(b.a);
+    room.BWords -= int(b.b);
+    room.CWords -= int(b.c);
+    room.QWords -= int(b.q);
+    try {
+      sim::plan_split(room, d.M, d.N, q::engine_k(d.K, d.precision), d.precision, d.os);
+      d.bases = b;
+    } catch (const std::invalid_argument&) {
+      // at word 0
+    }
+  }
   return d;
 }
 
@@ -252,6 +272,7 @@ Outcome run_one(const Draw& d, const CliHooks& hooks) {
       c = drv.run(job, stats);
     } else {
       sim::HostDriver drv(*port);
+      drv.set_bases(d.bases);
       c = drv.run(job, stats);
     }
   } catch (const sim::Mismatch& e) {
@@ -308,6 +329,7 @@ std::string describe(uint64_t seed, const Draw& d) {
         d.dram.unlimited() ? std::string("inf") : fmt::format("{}", d.dram.bytes_per_cycle),
         d.dram.latency, d.dram.outstanding, d.dram.stall, d.misalign);
   } else {
+    s += fmt::format(" bases A {} B {} C {} Q {}", d.bases.a, d.bases.b, d.bases.c, d.bases.q);
     s += d.os ? " host os" : " host";
   }
   return s;
