@@ -473,8 +473,9 @@ TEST_CASE("engine: M, N or K of 2^24 - 1 reads 0 past each scratchpad and never 
   // C writes to them are dropped, addresses never wrap) gives C from the in-range part alone:
   // the reference GEMM of that part. Marker words at the start of C must survive (a C address
   // that wrapped would write them). CYC_BUSY is the documented schedule of the one command.
-  // About 16 to 21 million cycles a run, 12 runs: a hidden test (tag [.]), run by hand with
-  // test_engine_rtl "[extreme]" or as the heavy ctest engine_extreme (README, "Tests").
+  // About 17 million cycles a run (M slots, or KT or NT tiles of Rows cycles), 12 runs: a hidden
+  // test (tag [.]), run by hand with test_engine_rtl "[extreme]" or as the heavy ctest
+  // engine_extreme (README, "Tests").
   namespace iface = systolic::iface;
   const uint64_t seed = t::test_seed("engine-extreme");
   std::mt19937_64 rng(seed);
