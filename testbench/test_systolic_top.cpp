@@ -219,6 +219,17 @@ TEST_CASE("engine model: scratchpad bases move every operand and shrink each com
   bad.set_bases({0, 0, 0, 3});
   CHECK_THROWS_WITH(bad.run(job, st),
                     "the BIAS/M0/SHIFT base 3 is past the end of its scratchpad (3 words)");
+  // w4a8 reads A word pairs from A_BASE >> 1: an odd A base is refused, an even one runs.
+  TopParams p4 = small(4, 4);
+  p4.Int4 = 1;
+  ModelPort port4(p4);
+  const GemmJob w4a8 = t::random_job(rng, 5, 6, 9, systolic::quant::Precision::kW4A8);
+  HostDriver odd(port4);
+  odd.set_bases({7, 0, 0, 0});
+  CHECK_THROWS_WITH(odd.run(w4a8, st),
+                    "a w4a8 command needs an even A base (A_BASE bit 0 is ignored), not 7");
+  odd.set_bases({6, 0, 0, 0});
+  CHECK(odd.run(w4a8, st) == t::reference(w4a8));
 }
 
 TEST_CASE("engine model: one command walks M in M-blocks beyond the accumulator buffer",
