@@ -31,67 +31,34 @@ void SystolicRegs::reset() {
 }
 
 uint64_t* SystolicRegs::counter(uint32_t index, int* lsb) {
-  SystolicRegsRegs& r = r_;
-  *lsb = 0;
-  switch (index) {
-    case iface::kCycBusyHi:
-      *lsb = 32;
-      [[fallthrough]];
-    case iface::kCycBusy:
-      return &r.cyc_busy_q;
-    case iface::kCycWstallHi:
-      *lsb = 32;
-      [[fallthrough]];
-    case iface::kCycWstall:
-      return &r.cyc_wstall_q;
-    case iface::kCycComputeHi:
-      *lsb = 32;
-      [[fallthrough]];
-    case iface::kCycCompute:
-      return &r.cyc_compute_q;
-    case iface::kCycDrainHi:
-      *lsb = 32;
-      [[fallthrough]];
-    case iface::kCycDrain:
-      return &r.cyc_drain_q;
-    case iface::kCycOutputHi:
-      *lsb = 32;
-      [[fallthrough]];
-    case iface::kCycOutput:
-      return &r.cyc_output_q;
-    case iface::kCycLoadHi:
-      *lsb = 32;
-      [[fallthrough]];
-    case iface::kCycLoad:
-      return &r.cyc_load_q;
-    case iface::kCycStoreHi:
-      *lsb = 32;
-      [[fallthrough]];
-    case iface::kCycStore:
-      return &r.cyc_store_q;
-    case iface::kMacsHi:
-      *lsb = 32;
-      [[fallthrough]];
-    case iface::kMacsLo:
-      return &r.macs_q;
-    case iface::kDramRdHi:
-      *lsb = 32;
-      [[fallthrough]];
-    case iface::kDramRdLo:
-      return &r.dram_rd_q;
-    case iface::kDramWrHi:
-      *lsb = 32;
-      [[fallthrough]];
-    case iface::kDramWrLo:
-      return &r.dram_wr_q;
-    default:
-      if (index >= uint32_t(iface::kCntFirst) &&
-          index < uint32_t(iface::kCntFirst + 2 * iface::kNumCnt)) {
-        *lsb = int((index - uint32_t(iface::kCntFirst)) % 2) * 32;
-        return &r.cnt_q[(index - uint32_t(iface::kCntFirst)) / 2];
-      }
-      return nullptr;
+  // Each counter's registers of bits 31:0 and 63:32 (the traffic counters: below).
+  using R = SystolicRegsRegs;
+  static constexpr struct {
+    uint32_t lo, hi;
+    uint64_t R::*q;
+  } kMap[] = {{iface::kCycBusy, iface::kCycBusyHi, &R::cyc_busy_q},
+              {iface::kCycWstall, iface::kCycWstallHi, &R::cyc_wstall_q},
+              {iface::kCycCompute, iface::kCycComputeHi, &R::cyc_compute_q},
+              {iface::kCycDrain, iface::kCycDrainHi, &R::cyc_drain_q},
+              {iface::kCycOutput, iface::kCycOutputHi, &R::cyc_output_q},
+              {iface::kCycLoad, iface::kCycLoadHi, &R::cyc_load_q},
+              {iface::kCycStore, iface::kCycStoreHi, &R::cyc_store_q},
+              {iface::kMacsLo, iface::kMacsHi, &R::macs_q},
+              {iface::kDramRdLo, iface::kDramRdHi, &R::dram_rd_q},
+              {iface::kDramWrLo, iface::kDramWrHi, &R::dram_wr_q}};
+  for (const auto& c : kMap) {
+    if (index == c.lo || index == c.hi) {
+      *lsb = index == c.hi ? 32 : 0;
+      return &(r_.*c.q);
+    }
   }
+  if (index >= uint32_t(iface::kCntFirst) &&
+      index < uint32_t(iface::kCntFirst + 2 * iface::kNumCnt)) {
+    *lsb = int((index - uint32_t(iface::kCntFirst)) % 2) * 32;
+    return &r_.cnt_q[(index - uint32_t(iface::kCntFirst)) / 2];
+  }
+  *lsb = 0;
+  return nullptr;
 }
 
 uint32_t SystolicRegs::reg_read(uint32_t index, const SystolicRegsIn& in) const {

@@ -201,6 +201,19 @@ inline std::vector<int8_t> reference(const sim::GemmJob& j) {
 
 // Runs `job` through `port` with the host driver and checks C against the reference GEMM and every
 // counter against the schedule; returns the run's statistics. Needs <catch2/catch.hpp> first.
+// One host-port access of one cycle; a read returns host_rdata_o after the edge, which
+// host_rvalid_o must mark valid.
+inline uint32_t host_access(sim::HostPort& port, bool we, uint32_t addr, uint32_t data) {
+  model::TopIn in;
+  in.host_req_i = true;
+  in.host_we_i = we;
+  in.host_addr_i = addr;
+  in.host_wdata_i = data;
+  const model::TopOut& o = port.clock(in);
+  if (!we) CHECK(o.host_rvalid_o);
+  return o.host_rdata_o;
+}
+
 inline sim::RunStats run_and_check(sim::HostPort& port, const sim::GemmJob& job,
                                    const sim::HostDriver::Bases& bases = {}) {
   const model::TopParams& p = port.params();

@@ -33,18 +33,7 @@ void check_lockstep(const TopParams& p, const GemmJob& job, const HostDriver::Ba
   CHECK(st.reference->macs == st.engine.macs);
 }
 
-// One host-port access of one cycle, both sides compared on every port by the lockstep; a read
-// returns host_rdata_o after the edge, which host_rvalid_o marks valid.
-uint32_t host_access(systolic::sim::LockstepPort& port, bool we, uint32_t addr, uint32_t data) {
-  systolic::model::TopIn in;
-  in.host_req_i = true;
-  in.host_we_i = we;
-  in.host_addr_i = addr;
-  in.host_wdata_i = data;
-  const systolic::model::TopOut& o = port.clock(in);
-  if (!we) CHECK(o.host_rvalid_o);
-  return o.host_rdata_o;
-}
+using t::host_access;  // on a LockstepPort: both sides compared on every port
 
 // What a read returns of a written word, by the contract's tables: its low `bits`, sign-extended
 // when the field is signed.
@@ -521,12 +510,7 @@ TEST_CASE("engine: M, N or K of 2^24 - 1 reads 0 past each scratchpad and never 
         }
         port->reset();
         auto access = [&](bool we, uint32_t addr, uint32_t data) {
-          systolic::model::TopIn in;
-          in.host_req_i = true;
-          in.host_we_i = we;
-          in.host_addr_i = addr;
-          in.host_wdata_i = data;
-          return port->clock(in).host_rdata_o;
+          return host_access(*port, we, addr, data);
         };
         auto put = [&](iface::Region r, uint32_t word, uint32_t lane, uint32_t v) {
           access(true, iface::element(r, word, lane), v);

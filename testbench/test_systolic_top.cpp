@@ -187,14 +187,7 @@ TEST_CASE("engine model: scratchpad bases move every operand and shrink each com
   std::mt19937_64 rng(t::test_seed("engine-bases"));
   const GemmJob job = t::random_job(rng, 37, 21, 16);
   ModelPort port(p);
-  auto access = [&](bool we, uint32_t ad, uint32_t d) {
-    systolic::model::TopIn in;
-    in.host_req_i = true;
-    in.host_we_i = we;
-    in.host_addr_i = ad;
-    in.host_wdata_i = d;
-    return port.clock(in).host_rdata_o;
-  };
+  auto access = [&](bool we, uint32_t ad, uint32_t d) { return t::host_access(port, we, ad, d); };
   // A marker in every lane of the word just below each base: no command may write it.
   const std::pair<a::Region, uint32_t> below[] = {{a::kA, 7},    {a::kB, 15}, {a::kC, 9},
                                                   {a::kBias, 1}, {a::kM0, 1}, {a::kShift, 1}};

@@ -192,13 +192,9 @@ Draw draw(uint64_t seed, const std::vector<model::TopParams>& params,
     auto base = [&](int words) { return uint32_t(uniform(g, 0, words / 2)); };
     sim::HostDriver::Bases b{base(d.p.AWords) & ~1u, base(d.p.BWords), base(d.p.CWords),
                              base(d.p.QWords)};
-    model::TopParams room = d.p;
-    room.AWords -= int(b.a);
-    room.BWords -= int(b.b);
-    room.CWords -= int(b.c);
-    room.QWords -= int(b.q);
     try {
-      sim::plan_split(room, d.M, d.N, q::engine_k(d.K, d.precision), d.precision, d.os);
+      sim::plan_split(sim::room_above(d.p, b), d.M, d.N, q::engine_k(d.K, d.precision), d.precision,
+                      d.os);
       d.bases = b;
     } catch (const std::invalid_argument&) {
       // at word 0

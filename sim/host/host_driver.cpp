@@ -310,16 +310,13 @@ std::vector<int8_t> HostDriver::run(const GemmJob& job, RunStats& stats) {
   return dram_ ? run_memory(e, stats) : run_host(e, stats);
 }
 
-// Host-port commands on a job in its engine form (engine_job).
-std::vector<int8_t> HostDriver::run_host(const GemmJob& job, RunStats& stats) {
-  const model::TopParams& p = port_.params();
-  // The words from each base up are what a command may use.
+model::TopParams room_above(const model::TopParams& p, const HostDriver::Bases& bases) {
   model::TopParams room = p;
   const std::tuple<const char*, uint32_t, int*> spads[] = {
-      {"A", bases_.a, &room.AWords},
-      {"B", bases_.b, &room.BWords},
-      {"C", bases_.c, &room.CWords},
-      {"BIAS/M0/SHIFT", bases_.q, &room.QWords}};
+      {"A", bases.a, &room.AWords},
+      {"B", bases.b, &room.BWords},
+      {"C", bases.c, &room.CWords},
+      {"BIAS/M0/SHIFT", bases.q, &room.QWords}};
   for (const auto& [name, base, words] : spads) {
     if (int64_t{base} >= *words) {
       throw std::invalid_argument(fmt::format(
@@ -327,6 +324,13 @@ std::vector<int8_t> HostDriver::run_host(const GemmJob& job, RunStats& stats) {
     }
     *words -= int(base);
   }
+  return room;
+}
+
+// Host-port commands on a job in its engine form (engine_job).
+std::vector<int8_t> HostDriver::run_host(const GemmJob& job, RunStats& stats) {
+  const model::TopParams& p = port_.params();
+  const model::TopParams room = room_above(p, bases_);
   if (job.precision == quant::Precision::kW4A8 && bases_.a % 2 != 0) {
     throw std::invalid_argument(fmt::format(
         "a w4a8 command needs an even A base (A_BASE bit 0 is ignored), not {}", bases_.a));

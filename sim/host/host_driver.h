@@ -146,4 +146,8 @@ class HostDriver {
   Bases bases_;
 };
 
+// `p` with each scratchpad's words cut to those from its base up (what a host command may use);
+// std::invalid_argument for a base at or past its scratchpad's end.
+model::TopParams room_above(const model::TopParams& p, const HostDriver::Bases& bases);
+
 }  // namespace systolic::sim
