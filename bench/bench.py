@@ -588,6 +588,27 @@ def dram_bench():
                   f"| {100 * tot['load_cycles'] / tot['cycles']:.1f} % "
                   f"| {100 * tot['store_cycles'] / tot['cycles']:.1f} % "
                   f"| {moved:,} | {tot['macs'] / moved:.1f} |")
+    # The layers above 1.10 of their roofline (64 B beats), each with the array's own cycles
+    # (compute-only, the host-port run) against the same roofline: at or above 1.10 the array
+    # alone misses the target (a weight-stationary tile takes Rows cycles however few rows it
+    # streams), below it the memory side costs the difference.
+    print("\nLayers above 1.10 of the roofline (64 B beats): cycles / roofline of the memory run, "
+          "and of the array's compute-only cycles in brackets; `array` marks a layer whose "
+          "compute-only cycles alone exceed 1.10.\n")
+    print("| array | B/cycle | layers above 1.10 | array-bound | the layers |")
+    print("|---|---|---|---|---|")
+    for n in (16, 32):
+        comp = {r["layer"]: r for r in recs[("compute", n)][0]}
+        rows, _ = recs[("mem", n)]
+        for bw in DRAM_BWS:
+            over = [r for r in rows if r["dram_bw"] == bw and r["mem_bytes_log2"] == 6
+                    and r["layer"] != "TOTAL" and r["cycles_over_roofline"] > 1.10]
+            alone = {r["layer"]: comp[r["layer"]]["cycles"] / r["roofline_cycles"] for r in over}
+            desc = ", ".join(
+                f"{r['layer']} {r['cycles_over_roofline']:.3f} ({alone[r['layer']]:.3f}"
+                f"{', array' if alone[r['layer']] > 1.10 else ''})" for r in over)
+            print(f"| {n}x{n} | {bw} | {len(over)} | {sum(v > 1.10 for v in alone.values())} "
+                  f"| {desc or '-'} |")
     print("\n| array | compute-only cycles (host port) | unlimited bandwidth, 64 B beat | ratio "
           "| worst layer ratio | layers within 1 % |")
     print("|---|---|---|---|---|---|")
