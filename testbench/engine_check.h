@@ -214,6 +214,66 @@ inline uint32_t host_access(sim::HostPort& port, bool we, uint32_t addr, uint32_
   return o.host_rdata_o;
 }
 
+// A host that keeps poking while a command runs: in front of another port, in every cycle the
+// driver leaves the host port idle while busy_o = 1 (it waits for done) it makes a random access
+// of its own: a read or a write, of any register index (assigned or not) or of any region
+// (scratchpads and the missing regions 7..15), word and lane. docs/architecture.md: while busy the
+// engine ignores host writes to every scratchpad, to registers 2..13, 32..40, 47 and to every
+// counter, and CTRL starts nothing; reads of A, B, BIAS, M0 and SHIFT return 0. The reads are
+// checked here; the caller checks that C, the memory and the counters are those of a run without
+// the pokes.
+class MeddlingPort final : public sim::HostPort {
+ public:
+  MeddlingPort(sim::HostPort& inner, uint64_t seed) : in_(inner), rng_(seed) {}
+  const model::TopParams& params() const override { return in_.params(); }
+  void reset() override {
+    in_.reset();
+    busy_ = false;
+  }
+  uint64_t cycles() const override { return in_.cycles(); }
+  const model::TopOut* reference_out() const override { return in_.reference_out(); }
+  const model::TopOut& clock(const model::TopIn& in) override {
+    model::TopIn x = in;
+    bool zero = false;
+    if (busy_ && !in.host_req_i) {
+      const model::TopParams& p = in_.params();
+      const uint32_t region = uint32_t(rng_() % 4 == 0 ? 0 : rng_() % 16);
+      const int most = std::max({p.AWords, p.BWords, p.CWords, p.QWords});
+      const uint32_t word = uint32_t(rng_() % 2 ? rng_() % uint64_t(most + 2) : rng_());
+      x.host_req_i = true;
+      x.host_we_i = rng_() % 2 == 0;
+      x.host_addr_i = region == 0
+                          ? uint32_t(rng_() % 64)
+                          : model::addr::element(model::addr::Region(region), word,
+                                                 uint32_t(rng_() % 2 ? rng_() % 64 : rng_()));
+      x.host_wdata_i = uint32_t(rng_());
+      const bool operand =
+          region == uint32_t(model::addr::kA) || region == uint32_t(model::addr::kB) ||
+          (region >= uint32_t(model::addr::kBias) && region <= uint32_t(model::addr::kShift));
+      zero = !x.host_we_i && operand;
+      ++pokes_;
+      writes_ += x.host_we_i;
+    }
+    const model::TopOut& o = in_.clock(x);
+    if (zero) {
+      ++zero_reads_;
+      CHECK(o.host_rvalid_o);
+      CHECK(o.host_rdata_o == 0u);
+    }
+    busy_ = o.busy_o;
+    return o;
+  }
+  uint64_t pokes() const { return pokes_; }
+  uint64_t writes() const { return writes_; }
+  uint64_t zero_reads() const { return zero_reads_; }
+
+ private:
+  sim::HostPort& in_;
+  std::mt19937_64 rng_;
+  bool busy_ = false;
+  uint64_t pokes_ = 0, writes_ = 0, zero_reads_ = 0;
+};
+
 inline sim::RunStats run_and_check(sim::HostPort& port, const sim::GemmJob& job,
                                    const sim::HostDriver::Bases& bases = {}) {
   const model::TopParams& p = port.params();

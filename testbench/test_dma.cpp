@@ -916,6 +916,52 @@ TEST_CASE("memory commands: descriptors out of range or overlapping are refused 
   }
 }
 
+TEST_CASE(
+    "memory commands: a host poking at registers and scratchpads while they run changes "
+    "nothing",
+    "[dma][rtl]") {
+  // t::MeddlingPort makes a random host access in every cycle of every memory command (writes
+  // to the descriptor registers, counters and scratchpads, CTRL starts, reads everywhere):
+  // C, the rest of the memory (the driver checks every byte outside C), the memory traffic and
+  // every cycle count must equal a run without it, and reads of A, B, BIAS, M0 and SHIFT return
+  // 0; RTL and model in lockstep throughout.
+  std::mt19937_64 rng(t::test_seed("dma-meddling"));
+  uint64_t writes = 0;
+  for (const TopParams& p : {systolic::sim::top_rtl_params().front(), smallest_a_build()}) {
+    const int shapes[][3] = {{3 * p.Rows + 1, 2 * p.Cols + 3, 5 * p.Rows}, {70, 9, 300}};
+    for (const auto& s : shapes) {
+      INFO(p.name() << " AWords=" << p.AWords << " M=" << s[0] << " N=" << s[1] << " K=" << s[2]);
+      const GemmJob job = t::random_job(rng, s[0], s[1], s[2]);
+      DramConfig dc;
+      dc.latency = 7;
+      dc.stall = 0.1;
+      auto run = [&](bool meddle) {
+        LockstepPort eng(p);
+        Dram dram(dc, 1 << p.MemBytesLog2);
+        DramPort port(eng, dram);
+        t::MeddlingPort med(port, 99);
+        HostDriver drv(meddle ? static_cast<systolic::sim::HostPort&>(med) : port);
+        drv.set_memory(&dram, 5);
+        RunStats st;
+        REQUIRE(drv.run(job, st) == systolic::sim::reference_gemm(job));
+        writes += med.writes();
+        if (meddle) CHECK(med.zero_reads() > 0);
+        return st;
+      };
+      const RunStats quiet = run(false), noisy = run(true);
+      CHECK(noisy.engine.busy == quiet.engine.busy);
+      CHECK(noisy.engine.load == quiet.engine.load);
+      CHECK(noisy.engine.store == quiet.engine.store);
+      CHECK(noisy.engine.compute == quiet.engine.compute);
+      CHECK(noisy.engine.dram_rd == quiet.engine.dram_rd);
+      CHECK(noisy.engine.dram_wr == quiet.engine.dram_wr);
+      for (int j = 0; j < a::kNumCnt; ++j)
+        CHECK(noisy.engine.traffic[j] == quiet.engine.traffic[j]);
+    }
+  }
+  CHECK(writes > 1000);
+}
+
 TEST_CASE("memory commands: random and extreme descriptors are checked alike, every build",
           "[dma][rtl]") {
   // Descriptors drawn to hit every check (dimensions up to 2^24 - 1, addresses and leading

@@ -120,6 +120,52 @@ TEST_CASE("engine RTL: 200 random shapes and parameters across the built configu
   }
 }
 
+TEST_CASE(
+    "engine RTL: a host poking at registers and scratchpads while commands run changes "
+    "nothing",
+    "[top][rtl][random]") {
+  // In every cycle of every command, a random access of its own (t::MeddlingPort: writes to
+  // every register and scratchpad, CTRL starts, reads everywhere, missing regions and indices
+  // too): C must still equal the reference GEMM and every counter the documented schedule,
+  // reads of A, B, BIAS, M0 and SHIFT must return 0, and both sides stay equal on every port.
+  // Per build: a GEMM of several tiles, one the driver splits into commands (A taller than the
+  // scratchpad where it is small enough), and w4a8 / output-stationary where the build has them.
+  const uint64_t seed = t::test_seed("engine-rtl-meddling");
+  std::mt19937_64 rng(seed);
+  uint64_t pokes = 0, writes = 0, zero_reads = 0;
+  for (const TopParams& p : systolic::sim::top_rtl_params()) {
+    std::vector<std::pair<std::string, GemmJob>> jobs;
+    jobs.emplace_back("random", t::random_job(rng, 1 + int(rng() % 40), 1 + int(rng() % 40),
+                                              1 + int(rng() % 70)));
+    const int kt = 2, m_split = std::min(p.AWords / kt + 3, p.AccWords + 5);
+    jobs.emplace_back("split or M-blocks", t::random_job(rng, m_split, p.Cols + 1, kt * p.Rows));
+    if (p.Int4) {
+      jobs.emplace_back(
+          "w4a8", t::random_job(rng, 9, p.Cols + 2, 3 * p.Rows, systolic::quant::Precision::kW4A8));
+    }
+    if (p.Dataflow != 1) {
+      GemmJob os = t::random_job(rng, 2 * p.Rows + 1, p.Cols + 3, 21);
+      os.os = true;
+      jobs.emplace_back("output-stationary", os);
+    }
+    for (const auto& [name, job] : jobs) {
+      INFO("configuration " << p.name() << " Int4=" << p.Int4 << " Dataflow=" << p.Dataflow << ": "
+                            << name << " M=" << job.M << " N=" << job.N << " K=" << job.K
+                            << " (seed " << seed << ")");
+      systolic::sim::LockstepPort port(p);
+      t::MeddlingPort med(port, rng());
+      t::run_and_check(med, job);
+      CHECK(med.pokes() > 0);
+      pokes += med.pokes();
+      writes += med.writes();
+      zero_reads += med.zero_reads();
+    }
+  }
+  INFO(pokes << " pokes, " << writes << " writes, " << zero_reads << " reads that must be 0");
+  CHECK(writes > 10000);
+  CHECK(zero_reads > 1000);
+}
+
 TEST_CASE("engine RTL: w4a4 and w4a8 GEMMs on every configuration with 4-bit PEs",
           "[top][rtl][int4]") {
   const uint64_t seed = t::test_seed("engine-rtl-int4");
