@@ -214,6 +214,25 @@ inline uint32_t host_access(sim::HostPort& port, bool we, uint32_t addr, uint32_
   return o.host_rdata_o;
 }
 
+// Two runs that must count alike (timing-only against full, with and without host pokes): every
+// counter of `a` equals `b`'s, each named on failure.
+inline void check_same_counters(const model::Counters& a, const model::Counters& b) {
+  const std::pair<const char*, uint64_t model::Counters::*> fields[] = {
+      {"busy", &model::Counters::busy},       {"wstall", &model::Counters::wstall},
+      {"compute", &model::Counters::compute}, {"drain", &model::Counters::drain},
+      {"output", &model::Counters::output},   {"macs", &model::Counters::macs},
+      {"load", &model::Counters::load},       {"store", &model::Counters::store},
+      {"dram_rd", &model::Counters::dram_rd}, {"dram_wr", &model::Counters::dram_wr}};
+  for (const auto& [name, f] : fields) {
+    INFO("counter " << name);
+    CHECK(a.*f == b.*f);
+  }
+  for (int j = 0; j < iface::kNumCnt; ++j) {
+    INFO("counter " << iface::kCounterTable[j].name);
+    CHECK(a.traffic[j] == b.traffic[j]);
+  }
+}
+
 // A host that keeps poking while a command runs: in front of another port, in every cycle the
 // driver leaves the host port idle while busy_o = 1 (it waits for done) it makes a random access
 // of its own: a read or a write, of any register index (assigned or not) or of any region

@@ -798,21 +798,12 @@ TEST_CASE("memory commands: timing-only model runs count the same cycles and byt
     drv.set_timing_only(true);
     RunStats st;
     drv.run(job, st);
-    CHECK(st.engine.busy == full.engine.busy);
-    CHECK(st.engine.load == full.engine.load);
-    CHECK(st.engine.store == full.engine.store);
-    CHECK(st.engine.compute == full.engine.compute);
-    CHECK(st.engine.dram_rd == full.engine.dram_rd);
-    CHECK(st.engine.dram_wr == full.engine.dram_wr);
-    // The traffic counters: timing-only counts a slot's C write and BIAS/M0/SHIFT reads at its
-    // issue, the same totals; both equal the plan's.
+    // Every counter; the traffic counters too: timing-only counts a slot's C write and
+    // BIAS/M0/SHIFT reads at its issue, the same totals; both equal the plan's.
+    t::check_same_counters(st.engine, full.engine);
     const Plan x =
         plan(c.p, uint64_t(c.m), uint64_t(c.n), w4a8 ? uint64_t(c.k + 1) / 2 : uint64_t(c.k),
              c.misalign, c.dc.bytes_per_cycle, w4a8);
-    for (int j = 0; j < a::kNumCnt; ++j) {
-      INFO("counter " << systolic::iface::kCounterTable[j].name);
-      CHECK(st.engine.traffic[j] == full.engine.traffic[j]);
-    }
     check_traffic(full.engine, x);
   }
 }
@@ -949,14 +940,7 @@ TEST_CASE(
         return st;
       };
       const RunStats quiet = run(false), noisy = run(true);
-      CHECK(noisy.engine.busy == quiet.engine.busy);
-      CHECK(noisy.engine.load == quiet.engine.load);
-      CHECK(noisy.engine.store == quiet.engine.store);
-      CHECK(noisy.engine.compute == quiet.engine.compute);
-      CHECK(noisy.engine.dram_rd == quiet.engine.dram_rd);
-      CHECK(noisy.engine.dram_wr == quiet.engine.dram_wr);
-      for (int j = 0; j < a::kNumCnt; ++j)
-        CHECK(noisy.engine.traffic[j] == quiet.engine.traffic[j]);
+      t::check_same_counters(noisy.engine, quiet.engine);
     }
   }
   CHECK(writes > 1000);
