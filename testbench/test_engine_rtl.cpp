@@ -132,8 +132,8 @@ TEST_CASE(
   // scratchpad where it is small enough), and w4a8 / output-stationary where the build has them.
   const uint64_t seed = t::test_seed("engine-rtl-meddling");
   std::mt19937_64 rng(seed);
-  uint64_t pokes = 0, writes = 0, zero_reads = 0;
   for (const TopParams& p : systolic::sim::top_rtl_params()) {
+    uint64_t pokes = 0, writes = 0, zero_reads = 0;
     std::vector<std::pair<std::string, GemmJob>> jobs;
     jobs.emplace_back("random", t::random_job(rng, 1 + int(rng() % 40), 1 + int(rng() % 40),
                                               1 + int(rng() % 70)));
@@ -160,10 +160,11 @@ TEST_CASE(
       writes += med.writes();
       zero_reads += med.zero_reads();
     }
+    INFO(p.name() << ": " << pokes << " pokes, " << writes << " writes, " << zero_reads
+                  << " reads that must be 0");
+    CHECK(writes >= 200);
+    CHECK(zero_reads >= 40);
   }
-  INFO(pokes << " pokes, " << writes << " writes, " << zero_reads << " reads that must be 0");
-  CHECK(writes > 10000);
-  CHECK(zero_reads > 1000);
 }
 
 TEST_CASE("engine RTL: w4a4 and w4a8 GEMMs on every configuration with 4-bit PEs",
