@@ -1000,7 +1000,7 @@ TEST_CASE("memory commands: random and extreme descriptors are checked alike, ev
         const uint64_t rows[6] = {r.m, r.k, r.m, 1, 1, 1};
         const uint64_t rb[6] = {ka, r.n, r.n, 4 * uint64_t(r.n), 4 * uint64_t(r.n), r.n};
         for (int i = 0; i < 3; ++i) {
-          const uint64_t c = compact ? 3 + pick(3) : pick(5);
+          const uint64_t c = compact ? 3 : pick(5);
           r.ld[i] = uint32_t(c == 0   ? rb[i]
                              : c == 1 ? rb[i] - 1  // one byte short: the rows overlap
                              : c == 2 ? rng()
