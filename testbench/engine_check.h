@@ -262,7 +262,7 @@ class MeddlingPort final : public sim::HostPort {
       x.host_req_i = true;
       x.host_we_i = rng_() % 2 == 0;
       x.host_addr_i = region == 0
-                          ? uint32_t(rng_() % 64)
+                          ? uint32_t(rng_() % 256)  // host_addr_i[7:0]: every index
                           : model::addr::element(model::addr::Region(region), word,
                                                  uint32_t(rng_() % 2 ? rng_() % 64 : rng_()));
       x.host_wdata_i = uint32_t(rng_());
