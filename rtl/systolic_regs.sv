@@ -11,10 +11,10 @@
 //     before the edge ending t (sign-extended: 8-bit A/B/C, 6-bit SHIFT). host_rdata_o holds its
 //     value until the next read; reset value 0.
 //   - While busy_i = 1 the engine owns the scratchpads: host writes to every scratchpad and to
-//     registers 2..13 are ignored, and host reads of A, B, BIAS, M0 and SHIFT return 0 (their one
-//     read port streams operands). C reads are served unless dma_busy_i (a memory command's DMA
-//     reads C; the engine alone only writes it); a C read in the cycle of an engine write to that
-//     word returns the old value.
+//     every register are ignored (CTRL starts nothing), and host reads of A, B, BIAS, M0 and
+//     SHIFT return 0 (their one read port streams operands). C reads are served unless
+//     dma_busy_i (a memory command's DMA reads C; the engine alone only writes it); a C read in
+//     the cycle of an engine write to that word returns the old value.
 //   - Register widths: M, N, K DimWidth bits and the bases WordWidth bits (read zero-extended);
 //     ZP_OUT, ACT_MIN, ACT_MAX 8 bits (read sign-extended); ROUNDING 1 bit; PRECISION 2 bits,
 //     a write of a mode the build lacks (every mode but PrecInt8 when Int4 = 0; the codes other
@@ -40,7 +40,7 @@
 //   - start_o = 1 in a cycle with a CTRL write with bit 0 set while busy_i = 0 (combinational).
 //   - spad_re_o[i] / spad_we_o[i] (region 1 + i) and spad_word_o / spad_lane_o / spad_wdata_o
 //     are the host access of this cycle, decoded combinationally and gated as above.
-//   - Registers 2..13, 32..40 and 47 take host_wdata_i at the edge ending a write cycle with
+//   - Registers 2..14, 32..40 and 47 take host_wdata_i at the edge ending a write cycle with
 //     busy_i = 0; so does each 32-bit half of a counter (16..22, 41..46, 48..54 and the traffic
 //     counters): a preset, which a start with CTRL bit 2 (keep) counts on from.
 //   - Counters, cleared at the edge ending the start cycle (held with keep), then at the end of

@@ -237,8 +237,8 @@ inline void check_same_counters(const model::Counters& a, const model::Counters&
 // driver leaves the host port idle while busy_o = 1 (it waits for done) it makes a random access
 // of its own: a read or a write, of any register index (assigned or not) or of any region
 // (scratchpads and the missing regions 7..15), word and lane. docs/architecture.md: while busy the
-// engine ignores host writes to every scratchpad, to registers 2..13, 32..40, 47 and to every
-// counter, and CTRL starts nothing; reads of A, B, BIAS, M0 and SHIFT return 0. The reads are
+// engine ignores host writes to every scratchpad and every register (CTRL starts nothing);
+// reads of A, B, BIAS, M0 and SHIFT return 0. The reads are
 // checked here; the caller checks that C, the memory and the counters are those of a run without
 // the pokes.
 class MeddlingPort final : public sim::HostPort {

@@ -923,6 +923,7 @@ TEST_CASE(
     for (const auto& s : shapes) {
       INFO(p.name() << " AWords=" << p.AWords << " M=" << s[0] << " N=" << s[1] << " K=" << s[2]);
       const GemmJob job = t::random_job(rng, s[0], s[1], s[2]);
+      const uint64_t med_seed = rng();  // the pokes, from the printed seed too
       DramConfig dc;
       dc.latency = 7;
       dc.stall = 0.1;
@@ -930,7 +931,7 @@ TEST_CASE(
         LockstepPort eng(p);
         Dram dram(dc, 1 << p.MemBytesLog2);
         DramPort port(eng, dram);
-        t::MeddlingPort med(port, 99);
+        t::MeddlingPort med(port, med_seed);
         HostDriver drv(meddle ? static_cast<systolic::sim::HostPort&>(med) : port);
         drv.set_memory(&dram, 5);
         RunStats st;
