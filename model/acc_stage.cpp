@@ -10,8 +10,6 @@
 namespace systolic::model {
 namespace {
 
-constexpr uint64_t kAddrMask = (uint64_t{1} << iface::kAddrWidth) - 1;
-
 int32_t sext(uint32_t v, int bits) {
   const uint32_t m = uint32_t{1} << (bits - 1);
   v &= (bits >= 32) ? ~uint32_t{0} : ((uint32_t{1} << bits) - 1);
@@ -45,7 +43,7 @@ void AccStage::reset() {
 const AccStageOut& AccStage::eval(const AccStageIn& in) {
   const Tag& q = tags_[tag_head_];
   out_.q_rd_en_o = q.valid && q.last;
-  out_.q_rd_addr_o = out_.q_rd_en_o ? (uint64_t(q.qbase) + q.nt) & kAddrMask : 0;
+  out_.q_rd_addr_o = out_.q_rd_en_o ? iface::addr_add(uint64_t(q.qbase), q.nt) : 0;
   const CWrite& w = cw_[cw_head_];
   out_.c_wr_en_o = w.valid;
   if (w.valid) {

@@ -6,7 +6,6 @@ namespace systolic::model {
 namespace {
 
 constexpr uint32_t kDimMask = (uint32_t{1} << iface::kDimWidth) - 1;
-constexpr uint64_t kAddrMask = (uint64_t{1} << iface::kAddrWidth) - 1;
 
 }  // namespace
 
@@ -43,8 +42,8 @@ void OsCtrl::update_outputs() {
   o.done_o = r.done_q;
   o.x_issue_o = beat_;
   o.x_first_o = first;
-  o.x_aaddr_o = beat_ ? (r.a_tile_q + r.pc_q) & kAddrMask : 0;
-  o.x_baddr_o = beat_ ? (r.b_tile_q + r.pc_q) & kAddrMask : 0;
+  o.x_aaddr_o = beat_ ? iface::addr_add(r.a_tile_q, r.pc_q) : 0;
+  o.x_baddr_o = beat_ ? iface::addr_add(r.b_tile_q, r.pc_q) : 0;
   o.x_mv_o = beat_ ? mv_ : 0;
   o.x_nv_o = beat_ ? nv_ : 0;
   o.o_issue_o = o_start_ || o_seq;
@@ -75,16 +74,16 @@ void OsCtrl::tick(const OsCtrlIn& in) {
         d.fl_q = true;
       } else if (!last_mt_) {
         d.mrem_q = (q.mrem_q - rows) & kDimMask;
-        d.a_tile_q = (q.a_tile_q + q.k_q) & kAddrMask;
-        d.c_tile_q = (q.c_tile_q + uint64_t(q.nt_num_q) * rows) & kAddrMask;
+        d.a_tile_q = iface::addr_add(q.a_tile_q, q.k_q);
+        d.c_tile_q = iface::addr_add(q.c_tile_q, uint64_t(q.nt_num_q) * rows);
       } else {
         d.mrem_q = in.m_i & kDimMask;
         d.a_tile_q = in.a_base_i;
         d.nrem_q = (q.nrem_q - cols) & kDimMask;
         d.nt_q = (q.nt_q + 1) & kDimMask;
-        d.b_tile_q = (q.b_tile_q + q.k_q) & kAddrMask;
-        d.c_nt_q = (q.c_nt_q + 1) & kAddrMask;
-        d.c_tile_q = (q.c_nt_q + 1) & kAddrMask;
+        d.b_tile_q = iface::addr_add(q.b_tile_q, q.k_q);
+        d.c_nt_q = iface::addr_add(q.c_nt_q, 1);
+        d.c_tile_q = iface::addr_add(q.c_nt_q, 1);
       }
     } else {
       d.pc_q = (q.pc_q + 1) & kDimMask;
@@ -95,14 +94,14 @@ void OsCtrl::tick(const OsCtrlIn& in) {
     if (o_start_ && int(q.o_ptr_q) == s) {
       d.o_cnt_q[s] = mv_ - 1;
       d.o_wait_q[s] = true;
-      d.o_caddr_q[s] = (q.c_tile_q + q.nt_num_q) & kAddrMask;
+      d.o_caddr_q[s] = iface::addr_add(q.c_tile_q, q.nt_num_q);
       d.o_nt_q[s] = q.nt_q;
       d.o_nv_q[s] = nv_;
     } else if (q.o_cnt_q[s] != 0) {
       d.o_wait_q[s] = !q.o_wait_q[s];
       if (!q.o_wait_q[s]) {
         d.o_cnt_q[s] = q.o_cnt_q[s] - 1;
-        d.o_caddr_q[s] = (q.o_caddr_q[s] + q.nt_num_q) & kAddrMask;
+        d.o_caddr_q[s] = iface::addr_add(q.o_caddr_q[s], q.nt_num_q);
       }
     }
   }

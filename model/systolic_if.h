@@ -34,7 +34,7 @@ inline constexpr int kWordLsb = 8;
 inline constexpr int kWordWidth = 20;
 inline constexpr int kLaneWidth = 8;
 inline constexpr int kDimWidth = 24;
-inline constexpr int kAddrWidth = 50;
+inline constexpr int kAddrWidth = 21;
 inline constexpr int kDataWidth = 8;
 inline constexpr int kAccWidth = 32;
 inline constexpr int kBiasWidth = 32;
@@ -50,6 +50,13 @@ inline constexpr int kPrecW4a8 = 1;
 inline constexpr int kPrecW4a4 = 2;
 inline constexpr int kDfWs = 0;
 inline constexpr int kDfOs = 1;
+
+// Engine word addresses saturate at kAddrSat (systolic_pkg::addr_add): a sum at or above it,
+// or with a saturated operand, is kAddrSat, above every scratchpad word.
+inline constexpr uint64_t kAddrSat = (uint64_t{1} << kAddrWidth) - 1;
+inline constexpr uint64_t addr_add(uint64_t a, uint64_t b) {
+  return (a == kAddrSat || b >= kAddrSat || a + b >= kAddrSat) ? kAddrSat : a + b;
+}
 
 // Host address regions (host_addr_i[31:28])
 enum Region : uint32_t {
@@ -514,14 +521,14 @@ TileCtrlParams tile_ctrl_params(const P& top) {
   X(done_o, bool, 1) \
   X(ready_o, bool, 1) \
   X(wl_issue_o, bool, 1) \
-  X(wl_addr_o, uint64_t, kAddrWidth) \
+  X(wl_addr_o, uint32_t, kAddrWidth) \
   X(wl_row_o, uint32_t, clog2(p.Rows)) \
   X(wl_bank_o, bool, 1) \
   X(wl_zero_o, bool, 1) \
   X(wl_nv_o, uint32_t, clog2(p.Cols + 1)) \
   X(s_issue_o, bool, 1) \
-  X(s_addr_o, uint64_t, kAddrWidth) \
-  X(s_caddr_o, uint64_t, kAddrWidth) \
+  X(s_addr_o, uint32_t, kAddrWidth) \
+  X(s_caddr_o, uint32_t, kAddrWidth) \
   X(s_bank_o, bool, 1) \
   X(s_kv_o, uint32_t, clog2(p.Rows + 1)) \
   X(s_nv_o, uint32_t, clog2(p.Cols + 1)) \
@@ -613,12 +620,12 @@ OsCtrlParams os_ctrl_params(const P& top) {
   X(done_o, bool, 1) \
   X(x_issue_o, bool, 1) \
   X(x_first_o, bool, 1) \
-  X(x_aaddr_o, uint64_t, kAddrWidth) \
-  X(x_baddr_o, uint64_t, kAddrWidth) \
+  X(x_aaddr_o, uint32_t, kAddrWidth) \
+  X(x_baddr_o, uint32_t, kAddrWidth) \
   X(x_mv_o, uint32_t, clog2(p.Rows + 1)) \
   X(x_nv_o, uint32_t, clog2(p.Cols + 1)) \
   X(o_issue_o, bool, 1) \
-  X(o_caddr_o, uint64_t, kAddrWidth) \
+  X(o_caddr_o, uint32_t, kAddrWidth) \
   X(o_nt_o, uint32_t, kDimWidth) \
   X(o_nv_o, uint32_t, clog2(p.Cols + 1)) \
   X(ph_wstall_o, bool, 1) \
@@ -833,7 +840,7 @@ AccStageParams acc_stage_params(const P& top) {
   X(s_j_i, uint32_t, imax(clog2(p.AccWords), 1)) \
   X(s_nt_i, uint32_t, kDimWidth) \
   X(s_nv_i, uint32_t, clog2(p.Cols + 1)) \
-  X(s_caddr_i, uint64_t, kAddrWidth) \
+  X(s_caddr_i, uint32_t, kAddrWidth) \
   L(psum_i, p.Cols, kAccWidth, true) \
   X(q_base_i, uint32_t, kWordWidth) \
   X(zp_out_i, uint32_t, kDataWidth) \
@@ -846,9 +853,9 @@ AccStageParams acc_stage_params(const P& top) {
 // X(name, C++ type, width) for scalar ports; L(name, lanes, bits, signed) for lane ports
 #define SYSTOLIC_ACC_STAGE_OUTPUTS(X, L) \
   X(q_rd_en_o, bool, 1) \
-  X(q_rd_addr_o, uint64_t, kAddrWidth) \
+  X(q_rd_addr_o, uint32_t, kAddrWidth) \
   X(c_wr_en_o, bool, 1) \
-  X(c_wr_addr_o, uint64_t, kAddrWidth) \
+  X(c_wr_addr_o, uint32_t, kAddrWidth) \
   X(c_wr_lanes_o, uint32_t, clog2(p.Cols + 1)) \
   L(c_wr_data_o, p.Cols, kDataWidth, true)
 struct AccStageIn {
@@ -959,7 +966,7 @@ DmaParams dma_params(const P& top) {
   X(tile_done_i, bool, 1) \
   X(tile_ready_i, bool, 1) \
   X(c_wr_en_i, bool, 1) \
-  X(c_wr_addr_i, uint64_t, kAddrWidth) \
+  X(c_wr_addr_i, uint32_t, kAddrWidth) \
   L(c_rd_data_i, p.Cols, kDataWidth, true) \
   X(mem_req_ready_i, bool, 1) \
   X(mem_rsp_valid_i, bool, 1) \
@@ -985,10 +992,10 @@ DmaParams dma_params(const P& top) {
   X(ph_load_o, bool, 1) \
   X(ph_store_o, bool, 1) \
   X(wr_en_o, uint32_t, kSpadRegions) \
-  X(wr_addr_o, uint64_t, kAddrWidth) \
+  X(wr_addr_o, uint32_t, kAddrWidth) \
   L(wr_data_o, imax(p.Rows, p.Cols), 32, true) \
   X(c_rd_en_o, bool, 1) \
-  X(c_rd_addr_o, uint64_t, kAddrWidth) \
+  X(c_rd_addr_o, uint32_t, kAddrWidth) \
   X(mem_req_valid_o, bool, 1) \
   X(mem_req_we_o, bool, 1) \
   X(mem_req_sp_o, uint32_t, kSpadRegions) \

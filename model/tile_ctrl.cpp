@@ -6,7 +6,6 @@ namespace systolic::model {
 namespace {
 
 constexpr uint32_t kDimMask = (uint32_t{1} << iface::kDimWidth) - 1;
-constexpr uint64_t kAddrMask = (uint64_t{1} << iface::kAddrWidth) - 1;
 
 uint32_t mask(int bits) { return bits >= 32 ? ~uint32_t{0} : (uint32_t{1} << bits) - 1; }
 
@@ -134,7 +133,7 @@ void TileCtrl::tick(const TileCtrlIn& in) {
   // Weight loader: one row per cycle, then the next tile (kt, then mb, then nt).
   if (wl_start_) r.bank_wait_q |= 1u << unsigned(r.wl_bank_q);
   if (o.wl_issue_o) {
-    r.wl_addr_q = (r.wl_addr_q + 1) & kAddrMask;
+    r.wl_addr_q = iface::addr_add(r.wl_addr_q, 1);
     if (wl_last_row_) {
       r.wl_act_q = false;
       r.wl_row_q = 0;
@@ -144,7 +143,10 @@ void TileCtrl::tick(const TileCtrlIn& in) {
         // of the next K-tile (Rows after this K-tile's).
         if (!wl_last_nt_) {
           r.wl_nrem_q = (r.wl_nrem_q - cols) & kDimMask;
-          r.wl_addr_q = (o.wl_addr_o + in.k_i - (rows - 1)) & kAddrMask;
+          // (The tile's last row, o.wl_addr_o, is at least rows - 1 unless saturated.)
+          r.wl_addr_q = o.wl_addr_o == iface::kAddrSat
+                            ? iface::kAddrSat
+                            : iface::addr_add(o.wl_addr_o - (rows - 1), in.k_i);
         } else {
           r.wl_nrem_q = in.n_i;
           if (wl_last_kt_) {
@@ -152,7 +154,7 @@ void TileCtrl::tick(const TileCtrlIn& in) {
           } else {
             r.wl_krem_q = (r.wl_krem_q - rows) & kDimMask;
             r.wl_kdone_q = (r.wl_kdone_q + rows) & kDimMask;
-            const uint64_t kbase = (r.wl_ntbase_q + rows) & kAddrMask;
+            const uint64_t kbase = iface::addr_add(r.wl_ntbase_q, rows);
             r.wl_ntbase_q = kbase;
             r.wl_addr_q = kbase;
           }
@@ -163,7 +165,7 @@ void TileCtrl::tick(const TileCtrlIn& in) {
         if (wl_last_mb_) {
           r.wl_mrem_q = in.m_i;
           r.wl_nrem_q = (r.wl_nrem_q - cols) & kDimMask;
-          const uint64_t ntbase = (r.wl_ntbase_q + in.k_i) & kAddrMask;
+          const uint64_t ntbase = iface::addr_add(r.wl_ntbase_q, in.k_i);
           r.wl_ntbase_q = ntbase;
           r.wl_addr_q = ntbase;
           if (wl_last_nt_) r.wl_left_q = false;
@@ -197,7 +199,7 @@ void TileCtrl::tick(const TileCtrlIn& in) {
         if (!s_last_nt_) {
           r.s_nt_q = (r.s_nt_q + 1) & kDimMask;
           r.s_nrem_q = (r.s_nrem_q - cols) & kDimMask;
-          const uint64_t cbase = (r.s_cbase_q + 1) & kAddrMask;
+          const uint64_t cbase = iface::addr_add(r.s_cbase_q, 1);
           r.s_cbase_q = cbase;
           r.s_cblk_q = cbase;
           r.s_accb_q = (r.s_accb_q + in.m_i) & slot_mask_;
@@ -213,7 +215,7 @@ void TileCtrl::tick(const TileCtrlIn& in) {
           } else {
             r.s_krem_q = (r.s_krem_q - rows) & kDimMask;
             r.s_first_q = false;
-            r.s_kbase_q = (r.s_kbase_q + 1) & kAddrMask;
+            r.s_kbase_q = iface::addr_add(r.s_kbase_q, 1);
           }
         }
       } else if (s_last_kt_) {
@@ -224,7 +226,7 @@ void TileCtrl::tick(const TileCtrlIn& in) {
           r.s_kbase_q = in.a_base_i;
           r.s_nt_q = (r.s_nt_q + 1) & kDimMask;
           r.s_nrem_q = (r.s_nrem_q - cols) & kDimMask;
-          const uint64_t cbase = (r.s_cbase_q + 1) & kAddrMask;
+          const uint64_t cbase = iface::addr_add(r.s_cbase_q, 1);
           r.s_cbase_q = cbase;
           r.s_cblk_q = cbase;
           r.s_accb_q = r.acc_first_q && r.acc_last_q ? 0 : (r.s_accb_q + in.m_i) & slot_mask_;
@@ -236,19 +238,19 @@ void TileCtrl::tick(const TileCtrlIn& in) {
           // A full M-block ends with row AccWords - 1 of the last K-tile: the next block's slot 0
           // has the A word after this slot's (kt = 0) and the C word NT after it.
           r.s_mrem_q = (r.s_mrem_q - acc_words) & kDimMask;
-          r.s_kbase_q = (o.s_addr_o + 1) & kAddrMask;
-          r.s_cblk_q = (o.s_caddr_o + r.nt_num_q) & kAddrMask;
+          r.s_kbase_q = iface::addr_add(o.s_addr_o, 1);
+          r.s_cblk_q = iface::addr_add(o.s_caddr_o, r.nt_num_q);
         }
       } else {
         r.s_krem_q = (r.s_krem_q - rows) & kDimMask;
         r.s_first_q = false;
-        r.s_kbase_q = (r.s_kbase_q + 1) & kAddrMask;
+        r.s_kbase_q = iface::addr_add(r.s_kbase_q, 1);
       }
     } else {
       r.s_act_q = true;
       r.s_j_q = ((r.s_act_q ? r.s_j_q : 0) + 1) & slot_mask_;
-      r.s_addr_q = (o.s_addr_o + r.kt_num_q) & kAddrMask;
-      r.s_caddr_q = (o.s_caddr_o + r.nt_num_q) & kAddrMask;
+      r.s_addr_q = iface::addr_add(o.s_addr_o, r.kt_num_q);
+      r.s_caddr_q = iface::addr_add(o.s_caddr_o, r.nt_num_q);
     }
   }
 
@@ -353,12 +355,12 @@ void TileCtrl::advance(uint64_t n) {
   for (uint32_t& cnt : r.bank_cnt_q) cnt = cnt > n ? uint32_t(cnt - n) : 0;
   if (r.wl_act_q) {
     r.wl_row_q = uint32_t(r.wl_row_q + n) & row_mask_;
-    r.wl_addr_q = (r.wl_addr_q + n) & kAddrMask;
+    r.wl_addr_q = iface::addr_add(r.wl_addr_q, n);
   }
   if (r.s_act_q) {
     r.s_j_q = uint32_t(r.s_j_q + n) & slot_mask_;
-    r.s_addr_q = (r.s_addr_q + n * r.kt_num_q) & kAddrMask;
-    r.s_caddr_q = (r.s_caddr_q + n * r.nt_num_q) & kAddrMask;
+    r.s_addr_q = iface::addr_add(r.s_addr_q, n * r.kt_num_q);
+    r.s_caddr_q = iface::addr_add(r.s_caddr_q, n * r.nt_num_q);
   }
   update_outputs();
 }

@@ -5,8 +5,9 @@
 //
 // A slot issued in cycle t (s_issue_i = 1, with its tags) reaches the accumulate stage in cycle
 // X = t + Rows + Cols, where psum_i holds its de-skewed row of Cols partial sums:
-//   - cycle X - 1: on the last K-tile (s_last) q_rd_en_o = 1 with q_rd_addr_o = q_base + nt (q_base:
-//     q_base_i in the slot's issue cycle, carried in its tag)
+//   - cycle X - 1: on the last K-tile (s_last) q_rd_en_o = 1 with q_rd_addr_o = q_base + nt
+//     (saturating: systolic_pkg::addr_add; q_base: q_base_i in the slot's issue cycle, carried
+//     in its tag)
 //     (the BIAS / M0 / SHIFT word; the spads answer in cycle X on bias_i, m0_i, shift_i). Not on
 //     the first K-tile, the accumulator buffer row j is read (synchronous; a write to that row at
 //     the same edge, by the slot one cycle ahead, is forwarded).
@@ -99,7 +100,7 @@ module acc_stage #(
 
   // Cycle X - 1: the BIAS / M0 / SHIFT word of the slot's N-tile (last K-tile only).
   assign q_rd_en_o   = q_valid && q_last;
-  assign q_rd_addr_o = q_rd_en_o ? AW'(q_qbase) + AW'(q_nt) : '0;
+  assign q_rd_addr_o = q_rd_en_o ? systolic_pkg::addr_add(AW'(q_qbase), 40'(q_nt)) : '0;
 
   // Accumulate stage registers (cycle X).
   logic               x_valid_d, x_valid_q;

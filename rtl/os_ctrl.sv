@@ -5,7 +5,7 @@
 // nt*MT + mt (MT = ceil(M / Rows), NT = ceil(N / Cols); N-tiles outer, M-tiles inner) has
 // mv = min(Rows, M - mt*Rows) valid rows and nv = min(Cols, N - nt*Cols) valid columns. Each PE
 // sums its C[m][n] over the whole K in place (rtl/mac_pe.sv), so there are no K-tiles and no
-// accumulator rows. Operands (word numbers, AddrWidth bits, never wrapping):
+// accumulator rows. Operands (word numbers, AddrWidth bits, saturating: systolic_pkg::addr_add):
 //   - beat k (0 .. K-1) of tile (mt, nt) reads A word a_base + mt*K + k, whose lane r is
 //     A[mt*Rows + r][k] (the K-major OS layout), and B word b_base + nt*K + k, the WS layout's
 //     B row k of N-tile nt (lane c is B[k][nt*Cols + c]);
@@ -140,6 +140,21 @@ module os_ctrl #(
   assign tail_phase = busy_q && (tail_q != '0);
   assign beats_left = bt_left_q && !fl_q && !(last_tile && (pc_q >= k_q));
 
+  // The address steps (saturating, systolic_pkg::addr_add), computed outside the process below:
+  // with these calls inside it, Icarus 11 never settled (tb_systolic_top, output-stationary).
+  logic [AW-1:0]   a_tile_nx, b_tile_nx, c_tile_nx, c_nt_nx, c_row1, a_beat, b_beat;
+  logic [2*AW-1:0] o_caddr_nx;
+  assign a_tile_nx = systolic_pkg::addr_add(a_tile_q, 40'(k_q));
+  assign b_tile_nx = systolic_pkg::addr_add(b_tile_q, 40'(k_q));
+  assign c_tile_nx = systolic_pkg::addr_add(c_tile_q, 40'(nt_num_q) * 40'(Rows));
+  assign c_nt_nx   = systolic_pkg::addr_add(c_nt_q, 40'd1);
+  assign c_row1    = systolic_pkg::addr_add(c_tile_q, 40'(nt_num_q));
+  assign a_beat    = systolic_pkg::addr_add(a_tile_q, 40'(pc_q));
+  assign b_beat    = systolic_pkg::addr_add(b_tile_q, 40'(pc_q));
+  for (genvar s = 0; s < 2; s++) begin : g_o_caddr_nx
+    assign o_caddr_nx[s*AW +: AW] = systolic_pkg::addr_add(o_caddr_q[s*AW +: AW], 40'(nt_num_q));
+  end
+
   // ---------------------------------------------------------------------------------------------
   // Next state
   // ---------------------------------------------------------------------------------------------
@@ -179,16 +194,16 @@ module os_ctrl #(
           fl_d = 1'b1;
         end else if (!last_mt) begin
           mrem_d   = mrem_q - DimW'(Rows);
-          a_tile_d = a_tile_q + AW'(k_q);
-          c_tile_d = c_tile_q + AW'(nt_num_q) * AW'(Rows);
+          a_tile_d = a_tile_nx;
+          c_tile_d = c_tile_nx;
         end else begin
           mrem_d   = m_i;
           a_tile_d = AW'(a_base_i);
           nrem_d   = nrem_q - DimW'(Cols);
           nt_d     = nt_q + DimW'(1);
-          b_tile_d = b_tile_q + AW'(k_q);
-          c_nt_d   = c_nt_q + AW'(1);
-          c_tile_d = c_nt_q + AW'(1);
+          b_tile_d = b_tile_nx;
+          c_nt_d   = c_nt_nx;
+          c_tile_d = c_nt_nx;
         end
       end else begin
         pc_d = pc_q + DimW'(1);
@@ -201,14 +216,14 @@ module os_ctrl #(
       if (o_start && (o_ptr_q == 1'(s))) begin
         o_cnt_d[s*KvW +: KvW]    = mv - KvW'(1);
         o_wait_d[s]              = 1'b1;
-        o_caddr_d[s*AW +: AW]    = c_tile_q + AW'(nt_num_q);
+        o_caddr_d[s*AW +: AW]    = c_row1;
         o_nt_d[s*DimW +: DimW]   = nt_q;
         o_nv_d[s*NvW +: NvW]     = nv;
       end else if (o_cnt_q[s*KvW +: KvW] != '0) begin
         o_wait_d[s] = !o_wait_q[s];
         if (!o_wait_q[s]) begin
           o_cnt_d[s*KvW +: KvW] = o_cnt_q[s*KvW +: KvW] - KvW'(1);
-          o_caddr_d[s*AW +: AW] = o_caddr_q[s*AW +: AW] + AW'(nt_num_q);
+          o_caddr_d[s*AW +: AW] = o_caddr_nx[s*AW +: AW];
         end
       end
     end
@@ -318,8 +333,8 @@ module os_ctrl #(
   assign done_o       = done_q;
   assign x_issue_o    = beat;
   assign x_first_o    = first;
-  assign x_aaddr_o    = beat ? a_tile_q + AW'(pc_q) : '0;
-  assign x_baddr_o    = beat ? b_tile_q + AW'(pc_q) : '0;
+  assign x_aaddr_o    = beat ? a_beat : '0;
+  assign x_baddr_o    = beat ? b_beat : '0;
   assign x_mv_o       = beat ? mv : '0;
   assign x_nv_o       = beat ? nv : '0;
   assign o_issue_o    = o_tag;

@@ -29,7 +29,7 @@ module spad #(
   parameter int Words     = 16,  // words, 1 .. 2^WordWidth (the host word field)
   parameter int Lanes     = 4,   // elements per word, 1 .. 2^LaneWidth (the host lane field)
   parameter int Width     = 8,   // bits per element, >= 1
-  parameter int AddrWidth = 50   // width of the engine word addresses, > WordWidth
+  parameter int AddrWidth = systolic_pkg::AddrWidth  // width of the engine word addresses, > WordWidth
 ) (
   input  logic                             clk_i,
   input  logic                             rst_ni,

@@ -14,7 +14,7 @@ package systolic_pkg;
   localparam int WordWidth = 20;
   localparam int LaneWidth = 8;
   localparam int DimWidth = 24;
-  localparam int AddrWidth = 50;
+  localparam int AddrWidth = 21;
   localparam int DataWidth = 8;
   localparam int AccWidth = 32;
   localparam int BiasWidth = 32;
@@ -30,6 +30,19 @@ package systolic_pkg;
   localparam int PrecW4a4 = 2;
   localparam int DfWs = 0;
   localparam int DfOs = 1;
+
+  // Engine word addresses saturate: AddrSat (all ones) lies above every scratchpad word
+  // (2^WordWidth at most). A sum at or above it, or with a saturated operand, is AddrSat: an
+  // address that has left the scratchpads stays out, it never wraps back in (C++: addr_add).
+  // The step b must be below 2^40.
+  localparam logic [AddrWidth-1:0] AddrSat = '1;
+  function automatic logic [AddrWidth-1:0] addr_add(input logic [AddrWidth-1:0] a,
+                                                    input logic [39:0] b);
+    logic [40:0] sum;
+    sum = 41'(a) + 41'(b);
+    if (a == AddrSat || sum >= 41'(AddrSat)) addr_add = AddrSat;
+    else addr_add = sum[AddrWidth-1:0];
+  endfunction
 
   // systolic_top parameters: defaults and limits (inclusive), checked at elaboration
   localparam int RowsDefault = 16;  // array rows (K per tile)

@@ -20,7 +20,8 @@
 //   - the streamer starts tile i in the first cycle in which it is idle (tile i - 1's last slot
 //     issued in an earlier cycle) and tile i's load started in an earlier cycle (a count of loads
 //     started but not yet streamed, 0..NB).
-// Addresses (word numbers, AddrWidth bits, never wrapping): B row r of tile (nt, mb, kt) is
+// Addresses (word numbers, AddrWidth bits, saturating at AddrSat: systolic_pkg::addr_add; an
+// address past every scratchpad stays there and never wraps back in): B row r of tile (nt, mb, kt) is
 // b_base + nt*K + kt*Rows + r (independent of mb: each M-block reloads the same weight tiles),
 // slot j's A word is a_base + m*KT + kt and its C word c_base + m*NT + nt. They are kept as
 // running sums (no multiplier): the A and C words of slot 0 of the current M-block step by KT
@@ -309,7 +310,7 @@ module tile_ctrl #(
       bank_wait_d[wl_bank_q] = 1'b1;
     end
     if (wl_issue) begin
-      wl_addr_d = wl_addr_q + AW'(1);
+      wl_addr_d = systolic_pkg::addr_add(wl_addr_q, 40'd1);
       if (wl_last_row) begin
         wl_act_d  = 1'b0;
         wl_row_d  = '0;
@@ -319,7 +320,9 @@ module tile_ctrl #(
           // N-tile 0 of the next K-tile (Rows after this K-tile's).
           if (!wl_last_nt) begin
             wl_nrem_d = wl_nrem_q - DimWidth'(Cols);
-            wl_addr_d = wl_addr_q + AW'(k_i) - AW'(RowsM1);
+            // (wl_addr_q, this tile's last row, is at least RowsM1 unless saturated.)
+            wl_addr_d = (wl_addr_q == systolic_pkg::AddrSat) ? systolic_pkg::AddrSat
+                      : systolic_pkg::addr_add(wl_addr_q - AW'(RowsM1), 40'(k_i));
           end else begin
             wl_nrem_d = n_i;
             if (wl_last_kt) begin
@@ -327,8 +330,8 @@ module tile_ctrl #(
             end else begin
               wl_krem_d   = wl_krem_q - DimWidth'(Rows);
               wl_kdone_d  = wl_kdone_q + DimWidth'(Rows);
-              wl_ntbase_d = wl_ntbase_q + AW'(Rows);
-              wl_addr_d   = wl_ntbase_q + AW'(Rows);
+              wl_ntbase_d = systolic_pkg::addr_add(wl_ntbase_q, 40'(Rows));
+              wl_addr_d   = systolic_pkg::addr_add(wl_ntbase_q, 40'(Rows));
             end
           end
         end else if (wl_last_kt) begin
@@ -337,8 +340,8 @@ module tile_ctrl #(
           if (wl_last_mb) begin
             wl_mrem_d   = m_i;
             wl_nrem_d   = wl_nrem_q - DimWidth'(Cols);
-            wl_ntbase_d = wl_ntbase_q + AW'(k_i);
-            wl_addr_d   = wl_ntbase_q + AW'(k_i);
+            wl_ntbase_d = systolic_pkg::addr_add(wl_ntbase_q, 40'(k_i));
+            wl_addr_d   = systolic_pkg::addr_add(wl_ntbase_q, 40'(k_i));
             if (wl_last_nt) begin
               wl_left_d = 1'b0;
             end
@@ -375,8 +378,8 @@ module tile_ctrl #(
           if (!s_last_nt) begin
             s_nt_d    = s_nt_q + DimWidth'(1);
             s_nrem_d  = s_nrem_q - DimWidth'(Cols);
-            s_cbase_d = s_cbase_q + AW'(1);
-            s_cblk_d  = s_cbase_q + AW'(1);
+            s_cbase_d = systolic_pkg::addr_add(s_cbase_q, 40'd1);
+            s_cblk_d  = systolic_pkg::addr_add(s_cbase_q, 40'd1);
             s_accb_d  = s_accb_q + SlotW'(m_i);
           end else begin
             s_nt_d    = '0;
@@ -390,7 +393,7 @@ module tile_ctrl #(
             end else begin
               s_krem_d  = s_krem_q - DimWidth'(Rows);
               s_first_d = 1'b0;
-              s_kbase_d = s_kbase_q + AW'(1);
+              s_kbase_d = systolic_pkg::addr_add(s_kbase_q, 40'd1);
             end
           end
         end else if (s_last_kt) begin
@@ -401,9 +404,9 @@ module tile_ctrl #(
             s_kbase_d = AW'(a_base_i);
             s_nt_d    = s_nt_q + DimWidth'(1);
             s_nrem_d  = s_nrem_q - DimWidth'(Cols);
-            s_cbase_d = s_cbase_q + AW'(1);
+            s_cbase_d = systolic_pkg::addr_add(s_cbase_q, 40'd1);
             s_accb_d  = (acc_first_q && acc_last_q) ? '0 : s_accb_q + SlotW'(m_i);
-            s_cblk_d  = s_cbase_q + AW'(1);
+            s_cblk_d  = systolic_pkg::addr_add(s_cbase_q, 40'd1);
             if (s_last_nt) begin
               s_left_d = 1'b0;
               tail_d   = TailW'(TailLen);
@@ -412,19 +415,19 @@ module tile_ctrl #(
             // A full M-block ends with row AccWords - 1 of the last K-tile: the next block's
             // slot 0 has the A word after this slot's (kt = 0) and the C word NT after it.
             s_mrem_d  = s_mrem_q - DimWidth'(AccWords);
-            s_kbase_d = s_addr + AW'(1);
-            s_cblk_d  = s_caddr + AW'(nt_num_q);
+            s_kbase_d = systolic_pkg::addr_add(s_addr, 40'd1);
+            s_cblk_d  = systolic_pkg::addr_add(s_caddr, 40'(nt_num_q));
           end
         end else begin
           s_krem_d  = s_krem_q - DimWidth'(Rows);
           s_first_d = 1'b0;
-          s_kbase_d = s_kbase_q + AW'(1);
+          s_kbase_d = systolic_pkg::addr_add(s_kbase_q, 40'd1);
         end
       end else begin
         s_act_d   = 1'b1;
         s_j_d     = s_j + SlotW'(1);
-        s_addr_d  = s_addr + AW'(kt_num_q);
-        s_caddr_d = s_caddr + AW'(nt_num_q);
+        s_addr_d  = systolic_pkg::addr_add(s_addr, 40'(kt_num_q));
+        s_caddr_d = systolic_pkg::addr_add(s_caddr, 40'(nt_num_q));
       end
     end
 

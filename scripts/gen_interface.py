@@ -136,6 +136,18 @@ def gen_sv(t, widths, params):
          "  // Widths"]
     for name, value in widths.items():
         L.append(f"  localparam int {name} = {value};")
+    L += ["", "  // Engine word addresses saturate: AddrSat (all ones) lies above every scratchpad word",
+          "  // (2^WordWidth at most). A sum at or above it, or with a saturated operand, is AddrSat: an",
+          "  // address that has left the scratchpads stays out, it never wraps back in (C++: addr_add).",
+          "  // The step b must be below 2^40.",
+          "  localparam logic [AddrWidth-1:0] AddrSat = '1;",
+          "  function automatic logic [AddrWidth-1:0] addr_add(input logic [AddrWidth-1:0] a,",
+          "                                                    input logic [39:0] b);",
+          "    logic [40:0] sum;",
+          "    sum = 41'(a) + 41'(b);",
+          "    if (a == AddrSat || sum >= 41'(AddrSat)) addr_add = AddrSat;",
+          "    else addr_add = sum[AddrWidth-1:0];",
+          "  endfunction"]
     L += ["", "  // systolic_top parameters: defaults and limits (inclusive), checked at elaboration"]
     for p in t["param"]:
         L.append(f"  localparam int {p['name']}Default = {p['default']};  // {p['doc']}")
@@ -196,6 +208,12 @@ def gen_cpp(t, widths, params):
          "// Widths"]
     for name, value in widths.items():
         L.append(f"inline constexpr int k{name} = {value};")
+    L += ["", "// Engine word addresses saturate at kAddrSat (systolic_pkg::addr_add): a sum at or above it,",
+          "// or with a saturated operand, is kAddrSat, above every scratchpad word.",
+          "inline constexpr uint64_t kAddrSat = (uint64_t{1} << kAddrWidth) - 1;",
+          "inline constexpr uint64_t addr_add(uint64_t a, uint64_t b) {",
+          "  return (a == kAddrSat || b >= kAddrSat || a + b >= kAddrSat) ? kAddrSat : a + b;",
+          "}"]
     L += ["", "// Host address regions (host_addr_i[31:28])",
           "enum Region : uint32_t {"]
     for r in t["region"]:

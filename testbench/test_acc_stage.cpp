@@ -66,7 +66,9 @@ std::vector<AccStageIn> random_stimulus(const AccStageParams& p, std::mt19937_64
   uint32_t j = 0;
   for (int t = 0; t < cycles; ++t) {
     if (rng() % 200 == 0) {  // new output-stage parameters now and then
-      in.q_base_i = uint32_t(rng() % 1024);
+      // Low bases, and bases near the top of the 20-bit field (with a large N-tile the BIAS
+      // word q_base + nt saturates at iface::kAddrSat).
+      in.q_base_i = rng() % 2 ? uint32_t(rng() % 1024) : uint32_t((1u << 20) - 1 - rng() % 1024);
       in.zp_out_i = (uint32_t(rng() % 41) + 236u) & 0xffu;  // -20 .. 20
       const int lo = -128 + int(rng() % 100);
       in.act_min_i = uint32_t(lo) & 0xffu;
@@ -82,9 +84,9 @@ std::vector<AccStageIn> random_stimulus(const AccStageParams& p, std::mt19937_64
         : r == 1 ? uint32_t(rng() % uint64_t(p.AccWords))
                  : (j + 1) % uint32_t(p.AccWords);
     in.s_j_i = j;
-    in.s_nt_i = uint32_t(rng() % 16);
+    in.s_nt_i = rng() % 8 ? uint32_t(rng() % 16) : uint32_t(rng() % (1u << iface::kDimWidth));
     in.s_nv_i = uint32_t(1 + rng() % uint64_t(p.Cols));
-    in.s_caddr_i = rng() % (uint64_t{1} << 40);
+    in.s_caddr_i = uint32_t(rng() % (uint64_t{1} << iface::kAddrWidth));
     for (int c = 0; c < p.Cols; ++c) {
       in.psum_i[size_t(c)] = int32_t(uint32_t(rng()));
       in.bias_i[size_t(c)] = int32_t(int64_t(rng() % 2000001) - 1000000);

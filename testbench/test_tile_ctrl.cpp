@@ -4,6 +4,7 @@
 // under the exact inputs the engine gives it (recorded from the model engine running GEMMs
 // through the host driver). The gated schedule of both orders is recomputed here from
 // docs/architecture.md and checked cycle by cycle against what the twin issues.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <random>
 #include <vector>
@@ -191,6 +192,100 @@ TEST_CASE("tile_ctrl: twin equals RTL at the extremes of its input widths", "[ti
     INFO(diff);
     REQUIRE(diff.empty());
   }
+}
+
+TEST_CASE("tile_ctrl: word addresses past 2^21 - 1 stop there", "[tile_ctrl]") {
+  // docs/architecture.md, "Word addresses": an engine word address at or past 2^21 - 1 reads
+  // 2^21 - 1 (above every scratchpad) and stays there until the walk restarts from a base.
+  // Expected here, cycle by cycle for the first 400 cycles of commands whose walks leave the
+  // field at once, from bases near the top of the 20-bit base registers:
+  //   - B row r of tile (nt, mb, kt) is min(b_base + nt*K + kt*Rows + r, 2^21 - 1);
+  //   - the slot of row m in tile (nt, mb, kt) reads A word min(a_base + m*KT + kt, 2^21 - 1)
+  //     and writes C word min(c_base + m*NT + nt, 2^21 - 1);
+  //   - tile i is (i / (MB*KT), i % (MB*KT) / KT, i % KT) N-tiles outer (M-blocks of AccWords
+  //     rows) and (i % NT, 0, i / NT) K-tiles outer.
+  // Commands: N-tiles outer, M = 3, N = 2^24 - 1 with K = 2^24 - 1 (A past the top from row 1 on
+  // when AccWords >= 2) and with K = 3 * Rows (C past the top from row 1 on); K-tiles outer,
+  // M = 1, K = 2^20 + 5, NT = min(3, AccWords) N-tiles (B past the top in N-tiles 1 and 2, back
+  // below it in N-tile 0 of the next K-tile). The same inputs run on the RTL in lockstep.
+  constexpr uint64_t kTop = (uint64_t{1} << 21) - 1;
+  const auto top = [&](uint64_t a) { return std::min(a, kTop); };
+  uint64_t tops_all[3] = {0, 0, 0};  // A, B, C
+  for (auto& r : runners()) {
+    const TileCtrlParams& p = r->params();
+    INFO("tile_ctrl Rows=" << p.Rows << " Cols=" << p.Cols << " AccWords=" << p.AccWords);
+    const uint64_t R = uint64_t(p.Rows), C = uint64_t(p.Cols), AW = uint64_t(p.AccWords);
+    uint64_t tops[3] = {0, 0, 0}, below[3] = {0, 0, 0};
+    for (int cmd = 0; cmd < 3; ++cmd) {
+      const bool kto = cmd == 2;
+      TileCtrlIn in;
+      in.m_i = kto ? 1 : 3;
+      in.n_i = kto ? uint32_t(std::min<uint64_t>(3, AW) * C) : (1u << 24) - 1;
+      in.k_i = cmd == 0 ? (1u << 24) - 1 : cmd == 1 ? uint32_t(3 * R) : (1u << 20) + 5;
+      in.a_base_i = (1u << 20) - 2;
+      in.b_base_i = (1u << 20) - 3;
+      in.c_base_i = (1u << 20) - 4;
+      in.acc_first_i = in.acc_last_i = true;
+      in.kt_outer_i = kto;
+      in.b_rows_i = kAll;
+      in.q_ready_i = true;
+      INFO("command " << in.m_i << "x" << in.n_i << "x" << in.k_i << (kto ? " kt-outer" : ""));
+      std::vector<TileCtrlIn> ins;
+      std::vector<size_t> resets;
+      test::append_command(ins, resets, in, 400);
+      const std::string diff = r->run(ins, resets);
+      INFO(diff);
+      REQUIRE(diff.empty());
+
+      const uint64_t kt_n = (uint64_t(in.k_i) + R - 1) / R;
+      const uint64_t nt_n = (uint64_t(in.n_i) + C - 1) / C;
+      const uint64_t mb_n = (uint64_t(in.m_i) + AW - 1) / AW;
+      struct Tile {
+        uint64_t nt, mb, kt;
+      };
+      const auto tile = [&](uint64_t i) {
+        return kto ? Tile{i % nt_n, 0, i / nt_n}
+                   : Tile{i / (mb_n * kt_n), i % (mb_n * kt_n) / kt_n, i % kt_n};
+      };
+      const auto count = [&](int which, uint64_t want) {
+        (want == kTop ? tops : below)[which] += 1;
+      };
+      model::TileCtrl t(p);
+      uint64_t wl_tile = 0, s_tile = 0, slot = 0;
+      for (size_t cyc = 0; cyc < ins.size(); ++cyc) {
+        const model::TileCtrlOut o = t.out();
+        if (o.wl_issue_o) {
+          const Tile x = tile(wl_tile);
+          const uint64_t want = top(in.b_base_i + x.nt * in.k_i + x.kt * R + o.wl_row_o);
+          CHECK(o.wl_addr_o == want);
+          count(1, want);
+          if (o.wl_row_o + 1 == uint32_t(p.Rows)) ++wl_tile;
+        }
+        if (o.s_issue_o) {
+          const Tile x = tile(s_tile);
+          const uint64_t m = x.mb * AW + slot;
+          const uint64_t want_a = top(in.a_base_i + m * kt_n + x.kt);
+          const uint64_t want_c = top(in.c_base_i + m * nt_n + x.nt);
+          CHECK(o.s_addr_o == want_a);
+          CHECK(o.s_caddr_o == want_c);
+          count(0, want_a);
+          count(2, want_c);
+          if (++slot == std::min(AW, in.m_i - x.mb * AW)) {
+            slot = 0;
+            ++s_tile;
+          }
+        }
+        t.tick(ins[cyc]);
+      }
+    }
+    // Every walk ran, and C's went past the top and back on every build (B's too with
+    // AccWords >= 2).
+    for (int w = 0; w < 3; ++w) CHECK(below[w] > 8);
+    CHECK(tops[2] > 8);
+    if (AW >= 2) CHECK(tops[1] > 8);
+    for (int w = 0; w < 3; ++w) tops_all[w] += tops[w];
+  }
+  CHECK(tops_all[0] > 8);
 }
 
 TEST_CASE("tile_ctrl: twin equals RTL under the engine's own inputs", "[tile_ctrl]") {
