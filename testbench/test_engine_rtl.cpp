@@ -626,3 +626,122 @@ TEST_CASE("engine: M, N or K of 2^24 - 1 reads 0 past each scratchpad and never 
   }
   CHECK(ran == 6);
 }
+
+TEST_CASE("engine: an output-stationary M, N or K of 2^24 - 1 reads 0 past each scratchpad",
+          "[.][top][rtl][extreme][os]") {
+  // The WS case above for output-stationary commands (docs/architecture.md, "Output-stationary
+  // schedule": A word a_base + mt*K + k holds A[mt*Rows + r][k] in lane r, B word b_base + nt*K + k
+  // holds B[k][nt*Cols + c] in lane c, row m's C word is c_base + m*NT + nt), on the builds with
+  // both dataflows of at most 64 PEs: one huge dimension at a time, the operands at the end of
+  // their scratchpads, so that C is the reference GEMM of the in-range part; marker words at the
+  // start of C survive, and CYC_BUSY is the documented schedule. K = 2^24 - 1 is one tile of
+  // that period (the beat counter and the A and B words walk past the top of the word
+  // addresses, 2^21 - 1); M or N = 2^24 - 1 is about 2^22 tiles of Rows or Cols rows, columns.
+  // About 60 million cycles per build and side.
+  namespace iface = systolic::iface;
+  const uint64_t seed = t::test_seed("engine-extreme-os");
+  std::mt19937_64 rng(seed);
+  const int kMax = (1 << iface::kDimWidth) - 1;
+  int ran = 0;
+  for (const TopParams& p : systolic::sim::top_rtl_params()) {
+    if (p.Dataflow != 3 || p.Rows * p.Cols > 64) continue;
+    const int R = p.Rows, C = p.Cols;
+    for (int dim = 0; dim < 3; ++dim) {
+      const int M = dim == 0 ? kMax : 1, N = dim == 1 ? kMax : 1, K = dim == 2 ? kMax : 1;
+      // The in-range part: two M-tiles, three N-tiles, or five K beats.
+      const int mi = dim == 0 ? 2 * R : 1, ni = dim == 1 ? 3 * C : 1, ki = dim == 2 ? 5 : 1;
+      const int nt_n = (N + C - 1) / C;
+      const uint32_t a_base = uint32_t(dim == 1 ? 0 : p.AWords - (dim == 0 ? 2 : ki));
+      const uint32_t b_base = uint32_t(dim == 0 ? 0 : p.BWords - (dim == 1 ? 3 : ki));
+      const uint32_t q_base = uint32_t(dim == 1 ? p.QWords - 3 : 0);
+      const uint32_t c_base = uint32_t(dim == 1 ? p.CWords - 3 : dim == 0 ? p.CWords - mi : 0);
+      const GemmJob job = t::random_job(rng, mi, ni, ki);
+      const std::vector<int8_t> want = t::reference(job);
+      GemmJob zero_a = job;
+      std::fill(zero_a.a.begin(), zero_a.a.end(), int8_t(0));
+      std::set<int> taken(want.begin(), want.end());
+      for (int8_t v : t::reference(zero_a)) taken.insert(v);
+      taken.insert(std::clamp<int>(job.q.zp_out, job.q.act_min, job.q.act_max));
+      int8_t marker = 0x5a;
+      while (taken.count(marker)) ++marker;
+      const uint32_t first_marker = dim == 2 ? 1 : 0;  // C word 0 is K's output
+      const t::ExpectedCycles x = t::os_schedule(p, M, N, K);
+      uint64_t busy[2] = {0, 0};
+      for (int side = 0; side < 2; ++side) {
+        INFO("configuration " << p.name() << ", OS " << "MNK"[dim] << " = " << kMax << ", "
+                              << (side ? "RTL" : "model") << " (seed " << seed << ")");
+        std::unique_ptr<systolic::sim::HostPort> port;
+        if (side == 0) {
+          port = std::make_unique<systolic::sim::ModelPort>(p);
+        } else {
+          port = std::make_unique<systolic::sim::RtlPort>(systolic::sim::make_rtl_top(p));
+        }
+        port->reset();
+        auto access = [&](bool we, uint32_t addr, uint32_t data) {
+          return host_access(*port, we, addr, data);
+        };
+        auto put = [&](iface::Region r, uint32_t word, uint32_t lane, uint32_t v) {
+          access(true, iface::element(r, word, lane), v);
+        };
+        for (int m = 0; m < mi; ++m) {
+          for (int k = 0; k < ki; ++k) {
+            put(iface::kA, a_base + uint32_t((m / R) * K + k), uint32_t(m % R),
+                uint8_t(job.a[size_t(m) * ki + k]));
+          }
+        }
+        for (int k = 0; k < ki; ++k) {
+          for (int n = 0; n < ni; ++n) {
+            put(iface::kB, b_base + uint32_t((n / C) * K + k), uint32_t(n % C),
+                uint8_t(job.b[size_t(k) * ni + n]));
+          }
+        }
+        for (int n = 0; n < ni; ++n) {
+          const systolic::quant::OutputStage s = job.q.column(n);
+          const uint32_t w = q_base + uint32_t(n / C), l = uint32_t(n % C);
+          put(iface::kBias, w, l, uint32_t(job.bias[size_t(n)]));
+          put(iface::kM0, w, l, uint32_t(s.m0));
+          put(iface::kShift, w, l, uint32_t(s.shift) & 63u);
+        }
+        for (uint32_t w = first_marker; w < first_marker + 8; ++w) {
+          for (int l = 0; l < C; ++l) put(iface::kC, w, uint32_t(l), uint8_t(marker));
+        }
+        const std::pair<iface::Reg, uint32_t> regs[] = {
+            {iface::kM, uint32_t(M)},
+            {iface::kN, uint32_t(N)},
+            {iface::kK, uint32_t(K)},
+            {iface::kABase, a_base},
+            {iface::kBBase, b_base},
+            {iface::kCBase, c_base},
+            {iface::kQBase, q_base},
+            {iface::kZpOut, uint32_t(job.q.zp_out)},
+            {iface::kActMin, uint32_t(job.q.act_min)},
+            {iface::kActMax, uint32_t(job.q.act_max)},
+            {iface::kRounding, job.q.rounding == systolic::quant::Rounding::kSingle ? 1u : 0u},
+            {iface::kDataflow, 1u},
+            {iface::kCtrl, 1u}};
+        for (const auto& [r, v] : regs) access(true, iface::reg(r), v);
+        REQUIRE(port->wait_done(x.busy + 16));
+        busy[side] = uint64_t{access(false, iface::reg(iface::kCycBusy), 0)} |
+                     uint64_t{access(false, iface::reg(iface::kCycBusyHi), 0)} << 32;
+        CHECK(busy[side] == x.busy);
+        std::vector<int8_t> c;
+        for (int m = 0; m < mi; ++m) {
+          for (int n = 0; n < ni; ++n) {
+            const uint32_t w = c_base + uint32_t(m * nt_n + n / C);
+            c.push_back(int8_t(access(false, iface::element(iface::kC, w, uint32_t(n % C)), 0)));
+          }
+        }
+        CHECK(c == want);
+        for (uint32_t w = first_marker; w < first_marker + 8; ++w) {
+          for (int l = 0; l < C; ++l) {
+            INFO("C word " << w << ", lane " << l);
+            CHECK(int8_t(access(false, iface::element(iface::kC, w, uint32_t(l)), 0)) == marker);
+          }
+        }
+      }
+      CHECK(busy[0] == busy[1]);
+      ++ran;
+    }
+  }
+  CHECK(ran >= 3);
+}
