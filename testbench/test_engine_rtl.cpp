@@ -668,8 +668,9 @@ TEST_CASE("engine: an output-stationary M, N or K of 2^24 - 1 reads 0 past each 
       const t::ExpectedCycles x = t::os_schedule(p, M, N, K);
       uint64_t busy[2] = {0, 0};
       for (int side = 0; side < 2; ++side) {
-        INFO("configuration " << p.name() << ", OS " << "MNK"[dim] << " = " << kMax << ", "
-                              << (side ? "RTL" : "model") << " (seed " << seed << ")");
+        INFO("configuration " << p.name() << ", OS "
+                              << "MNK"[dim] << " = " << kMax << ", " << (side ? "RTL" : "model")
+                              << " (seed " << seed << ")");
         std::unique_ptr<systolic::sim::HostPort> port;
         if (side == 0) {
           port = std::make_unique<systolic::sim::ModelPort>(p);
