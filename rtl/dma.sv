@@ -313,30 +313,69 @@ module dma #(
   logic [DimW-1:0]      grp_q, grp_d;
 
   // ---------------------------------------------------------------------------------------------
-  // Check and plan (SCheck; 64-bit arithmetic: no operand exceeds 58 bits)
+  // Check and plan (SCheck; 64-bit expressions, each intermediate as wide as its bound)
   // ---------------------------------------------------------------------------------------------
-  logic [63:0] kt, nt, ntb, mb, mbc, np, nbc, t_a, t_b;
-  logic [63:0] ntb0, ntb1, ntb2, ntbl, mb0, mb1, mbl, nbl, mbcl, npl, mtg, mtr, mqw, mqn, mq;
-  logic [63:0] ntq0, ntq1, ntq, nbc0;
-  logic [63:0] mbs0, mbs1, mbs, ntbs0, ntbs1, ntbs2, ntbs3, ntbs4, ntbsp, ntbs, nbs0;
+  // Each intermediate is as wide as its bound (the expressions are 64-bit): a dimension or a
+  // count of M-blocks, panels, tiles (DimWidth bits), a count bounded by a scratchpad half or the
+  // accumulator rows (the *W below), and 64 bits for the traffic and time products only.
+  localparam int NtlMax = (HalfB < HalfQ) ? ((HalfB < HalfC) ? HalfB : HalfC)
+                                          : ((HalfQ < HalfC) ? HalfQ : HalfC);
+  localparam int Nt2Max = (HalfB < HalfQ) ? HalfB : HalfQ;
+  localparam int MbMax  = (HalfA > AccWords) ? HalfA : AccWords;
+  localparam int HaW    = (HalfA > 0) ? $clog2(HalfA + 1) : 1;    // A words (or pairs) of a half
+  localparam int HbW    = (HalfB > 0) ? $clog2(HalfB + 1) : 1;
+  localparam int HqW    = (HalfQ > 0) ? $clog2(HalfQ + 1) : 1;
+  localparam int Nt2W   = (Nt2Max > 0) ? $clog2(Nt2Max + 1) : 1;
+  localparam int NtlW   = (NtlMax > 0) ? $clog2(NtlMax + 1) : 1;  // N-tiles of a panel
+  localparam int AccW   = $clog2(AccWords + 1);                    // rows of a K-chunk block
+  localparam int MbW    = $clog2(MbMax + 1);                       // rows of a block
+  localparam int NbcW   = (NtlMax > 0) ? $clog2(NtlMax * Cols + 1) : 1;
+  localparam int NbsW   = $clog2(AccWords * Cols + 1);
+  localparam int NtfW   = (NtlMax > AccWords) ? NtlW : AccW;
+  localparam int CmbW   = $clog2(((AccWords > Rows) ? AccWords : Rows) + 1);
+  localparam int MbrW   = $clog2(((HalfA > Rows) ? HalfA : Rows) + 1);
+  localparam int DimW1  = DimW + 1;
+  localparam int CutW   = 21;                                      // cut_target: at most 2^20
+  localparam int MtrW   = (CutW > $clog2(Rows + 1)) ? CutW : $clog2(Rows + 1);
+  localparam int SlW    = DimW + $clog2(Rows + 1) + 1;             // sum of max(rows, Rows)
+  localparam int BwW    = $clog2(BwCap + 1);
+  localparam int XW     = MAW + DimW + 1;                          // end of A, B or C: < 2^XW
+  localparam int XqW    = ((MAW > DimW + 2) ? MAW : DimW + 2) + 1; // end of BIAS, M0, SHIFT
+  logic [DimW-1:0] kt, nt, nbl, mbcl, npl, mqw, mqn, mq, ntq0, nbc, mbc, np, ntbsp, kcs, lst_n;
+  logic [DimW-1:0] kq, mqc, mbck, kcf, pf_div, pf_kp, pf_kl;
+  logic [HbW-1:0]  ntb0, ntb1;
+  logic [Nt2W-1:0] ntb2;
+  logic [NtlW-1:0] ntbl, ntb, ntk;
+  logic [HaW-1:0]  mb0, mb1, mbl, mb, ktc0, ktc1, ktc;
+  logic [CutW-1:0] mtg;
+  logic [MtrW-1:0] mtr;
+  logic [AccW-1:0] ntq1, ntq, mbs0, mbs1, mbsa, cmb0, cmb, mbs, ntbs0, ntbs1, ntbs2, ntbs3;
+  logic [AccW-1:0] ntbs4, ntbs, kcap;
+  logic [NbcW-1:0] nbc0;
+  logic [BwW-1:0]  bw_eff;
+  logic [HqW-1:0]  cntw0, cntw;
+  logic [CmbW-1:0] cmb1;
+  logic [NbsW-1:0] nbs0;
+  logic [MbrW-1:0] mbr_n;
+  logic [SlW-1:0]  sl_n;
+  logic [MbW-1:0]  mbq, mqr, mbk, mbf;
+  logic [NtfW-1:0] ntf;
+  logic [63:0] t_a, t_b;
   logic [DimW-1:0] nbs;  // columns of a K-chunk block (at most N)
-  logic [63:0] mbsa, cntw0, cntw, cmb0, cmb1, cmb;
   logic [65:0] ce0, ce1;
   logic [1:0]  unused_ce0;  // (the first candidate's flags are not needed)
   logic        use1;
-  logic [63:0] ktc0, ktc1, ktc, kcs, mbf, kcf;
-  logic [63:0] cyc_n, t_n, bw_eff, mem_n, time_n, time_s;
-  logic [63:0] mbr_n, lst_n, sl_n, ntf;
+  logic [63:0] cyc_n, t_n, mem_n, time_n, time_s;
   logic        kto;
   logic        pf_plan;        // prefetch the next panel's B in parts (see the header)
   logic        ilv_plan;       // block 0's A and B interleaved (see the header)
   logic        capq;           // panels outer: blocks cut to run K-tiles outer
-  logic [63:0] ntk, kcap, kq, mbq, mqc, mqr, mbk, mbck;
-  logic [63:0] pf_div, pf_kp, pf_kl;  // Kp = ceil(K / pf_div), kl = min(K, (MBc - 1) * Kp)
+  // (pf_div, pf_kp, pf_kl: Kp = ceil(K / pf_div), kl = min(K, (MBc - 1) * Kp))
   logic [DimW-1:0] nbf;
   logic        split;
   // (the clamps, one name per step: no variable is written twice in a block, for Icarus)
-  logic [63:0] xa_end, xb_end, xc_end, xbias_end, xm0_end, xshift_end;
+  logic [XW-1:0]  xa_end, xb_end, xc_end;
+  logic [XqW-1:0] xbias_end, xm0_end, xshift_end;
   logic        zero_dim, bad_spad, bad_mem, bad_overlap;
   logic [systolic_pkg::ErrWidth-1:0] check_err;
   // Rows - 1 of each tensor (DimWidth bits, as the registers).
@@ -347,11 +386,12 @@ module dma #(
   // the word where its second half starts (even in w4a8: a pair's first word is even).
   localparam int HalfAP = HalfA / 2;  // word pairs in half of A
   logic          w4a8;
-  logic [63:0]   ha, ka;
+  logic [HaW-1:0]  ha;
+  logic [DimW:0]   ka;
   logic [AW-1:0] a_base2;
   assign w4a8    = precision_i == 2'(systolic_pkg::PrecW4a8);
-  assign ha      = w4a8 ? 64'(HalfAP) : 64'(HalfA);
-  assign ka      = w4a8 ? 64'd2 * 64'(k_i) : 64'(k_i);
+  assign ha      = w4a8 ? HaW'(HalfAP) : HaW'(HalfA);
+  assign ka      = w4a8 ? {k_i, 1'b0} : {1'b0, k_i};
   assign a_base2 = w4a8 ? AW'(2 * HalfAP) : AW'(HalfA);
 
   // A K-chunk plan's estimate with blocks of rows_b rows (the chain in the plan below, computed
@@ -416,74 +456,79 @@ module dma #(
     cut_blocks = q;
   endfunction
 
+  // The plan's expressions are 64-bit; its narrower intermediates zero-extend into them (the
+  // language's rule, which is what each use means), and every assignment narrows by a cast.
+  // (CMPCONST: a bound such as mbf <= AccWords is constant in builds whose halves are small.)
+  /* verilator lint_off WIDTH */
+  /* verilator lint_off CMPCONST */
   always_comb begin
-    kt  = (64'(k_i) + 64'(Rows) - 64'd1) / 64'(Rows);
-    nt  = (64'(n_i) + 64'(Cols) - 64'd1) / 64'(Cols);
+    kt  = DimW'((64'(k_i) + 64'(Rows) - 64'd1) / 64'(Rows));
+    nt  = DimW'((64'(n_i) + 64'(Cols) - 64'd1) / 64'(Cols));
     // Panel: N-tiles per panel; block: rows per block (0 when nothing fits).
-    ntb0 = (k_i == '0) ? 64'd0 : 64'(HalfB) / 64'(k_i);
-    ntb1 = (ntb0 > nt) ? nt : ntb0;
-    ntb2 = (ntb1 > 64'(HalfQ)) ? 64'(HalfQ) : ntb1;
-    ntbl = (ntb2 > 64'(HalfC)) ? 64'(HalfC) : ntb2;
-    mb0  = (kt == 64'd0) ? 64'd0 : ha / kt;
-    mb1  = (mb0 > 64'(m_i)) ? 64'(m_i) : mb0;
-    mbl  = ((ntbl != 64'd0) && (mb1 > 64'(HalfC) / ntbl)) ? 64'(HalfC) / ntbl : mb1;
-    nbl  = (ntbl * 64'(Cols) > 64'(n_i)) ? 64'(n_i) : ntbl * 64'(Cols);
-    mbcl = (mbl == 64'd0) ? 64'd0 : (64'(m_i) + mbl - 64'd1) / mbl;
-    npl  = (nbl == 64'd0) ? 64'd0 : (64'(n_i) + nbl - 64'd1) / nbl;
+    ntb0 = HbW'((k_i == '0) ? 64'd0 : 64'(HalfB) / 64'(k_i));
+    ntb1 = HbW'((ntb0 > nt) ? nt : ntb0);
+    ntb2 = Nt2W'((ntb1 > 64'(HalfQ)) ? 64'(HalfQ) : ntb1);
+    ntbl = NtlW'((ntb2 > 64'(HalfC)) ? 64'(HalfC) : ntb2);
+    mb0  = HaW'((kt == 64'd0) ? 64'd0 : ha / kt);
+    mb1  = HaW'((mb0 > 64'(m_i)) ? 64'(m_i) : mb0);
+    mbl  = HaW'(((ntbl != 64'd0) && (mb1 > 64'(HalfC) / ntbl)) ? 64'(HalfC) / ntbl : mb1);
+    nbl  = DimW'((ntbl * 64'(Cols) > 64'(n_i)) ? 64'(n_i) : ntbl * 64'(Cols));
+    mbcl = DimW'((mbl == 64'd0) ? 64'd0 : (64'(m_i) + mbl - 64'd1) / mbl);
+    npl  = DimW'((nbl == 64'd0) ? 64'd0 : (64'(n_i) + nbl - 64'd1) / nbl);
     // Pipelining at no cost in traffic: with one panel (A read once whatever the block height)
     // M is cut into q blocks of ceil(M/q) rows, each at least Rows (its tiles hide their weight
     // loads), about sqrt(M * CmdOvh / (KT + NTb)) (cut_target, cut_blocks); else with one
     // m-block (B read once whatever the panel width) panels to ceil(NT/4) N-tiles, at most
     // AccWords div Mb (K-tiles outer: a block's first tiles need only B's first rows).
-    mtg  = cut_target(64'(m_i), kt + ntbl);
-    mtr  = (mtg < 64'(Rows)) ? 64'(Rows) : mtg;
-    mqw  = (64'(m_i) + mtr - 64'd1) / mtr;
-    mqn  = cut_blocks(64'(m_i), mqw);
-    mq   = (64'(m_i) + mqn - 64'd1) / mqn;
-    ntq0 = (nt + 64'd3) / 64'd4;
-    ntq1 = (mbl == 64'd0) ? 64'd1 : 64'(AccWords) / mbl;
-    ntq  = (ntq1 == 64'd0) ? 64'd1 : (ntq1 < ntq0) ? ntq1 : ntq0;
-    mb   = ((npl == 64'd1) && (mbl > mq)) ? mq : mbl;
-    ntb  = ((npl != 64'd1) && (mbcl == 64'd1) && (ntbl > ntq)) ? ntq : ntbl;
-    nbc0 = ntb * 64'(Cols);
-    nbc  = (nbc0 > 64'(n_i)) ? 64'(n_i) : nbc0;
-    mbc = (mb == 64'd0) ? 64'd0 : (64'(m_i) + mb - 64'd1) / mb;
-    np  = (nbc == 64'd0) ? 64'd0 : (64'(n_i) + nbc - 64'd1) / nbc;
+    mtg  = CutW'(cut_target(64'(m_i), 64'(kt) + 64'(ntbl)));
+    mtr  = MtrW'((mtg < 64'(Rows)) ? 64'(Rows) : mtg);
+    mqw  = DimW'((64'(m_i) + mtr - 64'd1) / mtr);
+    mqn  = DimW'(cut_blocks(64'(m_i), 64'(mqw)));
+    mq   = DimW'((64'(m_i) + mqn - 64'd1) / mqn);
+    ntq0 = DimW'((nt + 64'd3) / 64'd4);
+    ntq1 = AccW'((mbl == 64'd0) ? 64'd1 : 64'(AccWords) / mbl);
+    ntq  = AccW'((ntq1 == 64'd0) ? 64'd1 : (ntq1 < ntq0) ? ntq1 : ntq0);
+    mb   = HaW'(((npl == 64'd1) && (mbl > mq)) ? mq : mbl);
+    ntb  = NtlW'(((npl != 64'd1) && (mbcl == 64'd1) && (ntbl > ntq)) ? ntq : ntbl);
+    nbc0 = NbcW'(ntb * 64'(Cols));
+    nbc  = DimW'((nbc0 > 64'(n_i)) ? 64'(n_i) : nbc0);
+    mbc = DimW'((mb == 64'd0) ? 64'd0 : (64'(m_i) + mb - 64'd1) / mb);
+    np  = DimW'((nbc == 64'd0) ? 64'd0 : (64'(n_i) + nbc - 64'd1) / nbc);
     // K-chunks: when no block fits (ntbl or mbl 0), or the blocks are shorter than the array
     // (the array would wait for weights): blocks of mbs <= AccWords rows and ntbs N-tiles
     // (mbs * ntbs <= AccWords: each N-tile's partial sums keep their own accumulator rows), K in
     // chunks of kcs (the sums stay in the accumulator buffer between chunks).
-    mbs0  = (64'(m_i) < 64'(AccWords)) ? 64'(m_i) : 64'(AccWords);
-    mbs1  = (mbs0 > 64'(HalfC)) ? 64'(HalfC) : mbs0;
-    mbsa  = (mbs1 > ha) ? ha : mbs1;
+    mbs0  = AccW'((64'(m_i) < 64'(AccWords)) ? 64'(m_i) : 64'(AccWords));
+    mbs1  = AccW'((mbs0 > 64'(HalfC)) ? 64'(HalfC) : mbs0);
+    mbsa  = AccW'((mbs1 > ha) ? ha : mbs1);
     // The second candidate: blocks short enough to hold every N-tile a chunk can (fewer panels
     // and tile commands), taken when its estimate is the smaller and its memory time at most
     // 3/4 of its array time, or the first candidate's is not either (chunk_est); the chain
     // below is the chosen one's.
-    bw_eff = ((dram_bw_i == '0) || (64'(dram_bw_i) > 64'(BwCap))) ? 64'(BwCap) : 64'(dram_bw_i);
-    cntw0 = (nt > 64'(HalfQ)) ? 64'(HalfQ) : nt;
-    cntw  = (cntw0 > 64'(HalfBKt)) ? 64'(HalfBKt) : cntw0;
-    cmb0  = ((64'(AccWords) < 64'(HalfC)) ? 64'(AccWords) : 64'(HalfC)) /
-            ((cntw == 64'd0) ? 64'd1 : cntw);
-    cmb1  = (cmb0 < 64'(Rows)) ? 64'(Rows) : cmb0;
-    cmb   = (cmb1 < mbsa) ? cmb1 : mbsa;
+    bw_eff = BwW'(((dram_bw_i == '0) || (64'(dram_bw_i) > 64'(BwCap))) ? 64'(BwCap) : 64'(dram_bw_i));
+    cntw0 = HqW'((nt > 64'(HalfQ)) ? 64'(HalfQ) : nt);
+    cntw  = HqW'((cntw0 > 64'(HalfBKt)) ? 64'(HalfBKt) : cntw0);
+    cmb0  = AccW'(((64'(AccWords) < 64'(HalfC)) ? 64'(AccWords) : 64'(HalfC)) /
+            ((cntw == 64'd0) ? 64'd1 : cntw));
+    cmb1  = CmbW'((cmb0 < 64'(Rows)) ? 64'(Rows) : cmb0);
+    cmb   = AccW'((cmb1 < mbsa) ? cmb1 : mbsa);
     ce0   = chunk_est(mbsa, nt, kt, ha, 64'(m_i), 64'(n_i), 64'(k_i), ka, bw_eff);
     ce1   = chunk_est(cmb, nt, kt, ha, 64'(m_i), 64'(n_i), 64'(k_i), ka, bw_eff);
     use1  = ce1[65] && (ce1[64] || !ce0[64]) && (ce1[63:0] < ce0[63:0]);
-    mbs   = use1 ? cmb : mbsa;
-    ntbs0 = (mbs == 64'd0) ? 64'd0 : 64'(AccWords) / mbs;
-    ntbs1 = (ntbs0 > nt) ? nt : ntbs0;
-    ntbs2 = ((mbs != 64'd0) && (ntbs1 > 64'(HalfC) / mbs)) ? 64'(HalfC) / mbs : ntbs1;
-    ntbs3 = (ntbs2 > 64'(HalfQ)) ? 64'(HalfQ) : ntbs2;
-    ntbs4 = (ntbs3 > 64'(HalfBKt)) ? 64'(HalfBKt) : ntbs3;
+    mbs   = AccW'(use1 ? cmb : mbsa);
+    ntbs0 = AccW'((mbs == 64'd0) ? 64'd0 : 64'(AccWords) / mbs);
+    ntbs1 = AccW'((ntbs0 > nt) ? nt : ntbs0);
+    ntbs2 = AccW'(((mbs != 64'd0) && (ntbs1 > 64'(HalfC) / mbs)) ? 64'(HalfC) / mbs : ntbs1);
+    ntbs3 = AccW'((ntbs2 > 64'(HalfQ)) ? 64'(HalfQ) : ntbs2);
+    ntbs4 = AccW'((ntbs3 > 64'(HalfBKt)) ? 64'(HalfBKt) : ntbs3);
     // Balanced panels: as many as the bounds above need, the N-tiles spread evenly over them.
-    ntbsp = (ntbs4 == 64'd0) ? 64'd0 : (nt + ntbs4 - 64'd1) / ntbs4;
-    ntbs  = (ntbsp == 64'd0) ? 64'd0 : (nt + ntbsp - 64'd1) / ntbsp;
-    ktc0  = (mbs == 64'd0) ? 64'd0 : ha / mbs;
-    ktc1  = (ntbs == 64'd0) ? 64'd0 : (ktc0 > 64'(HalfBKt) / ntbs) ? 64'(HalfBKt) / ntbs : ktc0;
-    ktc   = (ktc1 < kt) ? ktc1 : kt;
-    kcs   = (ktc * 64'(Rows) < 64'(k_i)) ? ktc * 64'(Rows) : 64'(k_i);
-    nbs0  = ntbs * 64'(Cols);
+    ntbsp = DimW'((ntbs4 == 64'd0) ? 64'd0 : (nt + ntbs4 - 64'd1) / ntbs4);
+    ntbs  = AccW'((ntbsp == 64'd0) ? 64'd0 : (nt + ntbsp - 64'd1) / ntbsp);
+    ktc0  = HaW'((mbs == 64'd0) ? 64'd0 : ha / mbs);
+    ktc1  = HaW'((ntbs == 64'd0) ? 64'd0 : (ktc0 > 64'(HalfBKt) / ntbs) ? 64'(HalfBKt) / ntbs : ktc0);
+    ktc   = HaW'((ktc1 < kt) ? ktc1 : kt);
+    kcs   = DimW'((ktc * 64'(Rows) < 64'(k_i)) ? ktc * 64'(Rows) : 64'(k_i));
+    nbs0  = NbsW'(ntbs * 64'(Cols));
     nbs   = (nbs0 > 64'(n_i)) ? n_i : DimW'(nbs0);
     t_b = ((mbc > 64'd1) ? np : 64'd1) * 64'(m_i) * ka + 64'(k_i) * 64'(n_i) +
           64'd9 * 64'(n_i) + 64'(m_i) * 64'(n_i);
@@ -495,9 +540,10 @@ module dma #(
     // per cycle x 16, at most what the port moves, a beat and one scratchpad word of
     // min(Rows, Cols) bytes per cycle; DRAM_BW = 0: that limit). The K-chunk plan's is
     // chunk_est's, of the chosen candidate.
-    mbr_n = (mb > 64'(Rows)) ? mb : 64'(Rows);
-    lst_n = 64'(m_i) - (mbc - 64'd1) * mb;      // rows of the last m-block
-    sl_n  = (mbc == 64'd0) ? 64'd0 : (mbc - 64'd1) * mbr_n + ((lst_n > 64'(Rows)) ? lst_n : 64'(Rows));
+    mbr_n = MbrW'((mb > 64'(Rows)) ? mb : 64'(Rows));
+    lst_n = DimW'(64'(m_i) - (mbc - 64'd1) * mb);      // rows of the last m-block
+    sl_n  = SlW'((mbc == 64'd0) ? 64'd0
+                                : (mbc - 64'd1) * mbr_n + ((lst_n > 64'(Rows)) ? lst_n : 64'(Rows)));
     cyc_n = kt * nt * sl_n + mbc * np * 64'(CmdOvh);
     t_n   = (t_a < t_b) ? t_a : t_b;
     mem_n = (t_n * 64'd16) / bw_eff;
@@ -505,12 +551,12 @@ module dma #(
     time_s = use1 ? ce1[63:0] : ce0[63:0];
     split = (ntbl == 64'd0) || (mbl == 64'd0) ||
             ((mbl < 64'(m_i)) && (ktc != 64'd0) && (time_s < time_n));
-    xa_end     = 64'(dram_a_i) + 64'(m_m1) * 64'(ld_a_i) + ka;
-    xb_end     = 64'(dram_b_i) + 64'(k_m1) * 64'(ld_b_i) + 64'(n_i);
-    xc_end     = 64'(dram_c_i) + 64'(m_m1) * 64'(ld_c_i) + 64'(n_i);
-    xbias_end  = 64'(dram_bias_i) + 64'(n_i) * 64'd4;
-    xm0_end    = 64'(dram_m0_i) + 64'(n_i) * 64'd4;
-    xshift_end = 64'(dram_shift_i) + 64'(n_i);
+    xa_end     = XW'(64'(dram_a_i) + 64'(m_m1) * 64'(ld_a_i) + ka);
+    xb_end     = XW'(64'(dram_b_i) + 64'(k_m1) * 64'(ld_b_i) + 64'(n_i));
+    xc_end     = XW'(64'(dram_c_i) + 64'(m_m1) * 64'(ld_c_i) + 64'(n_i));
+    xbias_end  = XqW'(64'(dram_bias_i) + 64'(n_i) * 64'd4);
+    xm0_end    = XqW'(64'(dram_m0_i) + 64'(n_i) * 64'd4);
+    xshift_end = XqW'(64'(dram_shift_i) + 64'(n_i));
     zero_dim = (m_i == '0) || (n_i == '0) || (k_i == '0);
     bad_spad = split ? ((mbs == 64'd0) || (ktc == 64'd0) || (HalfQ == 0))
                      : ((ntb == 64'd0) || (mb == 64'd0));
@@ -518,24 +564,24 @@ module dma #(
     // blocks short enough to run K-tiles outer (Mb * NTb <= AccWords) when that leaves Rows
     // rows, balanced (mbk rows, mbck m-blocks): a block's first tiles then need only B's first
     // rows.
-    ntk  = (64'(nbc) + 64'(Cols) - 64'd1) / 64'(Cols);
-    kcap = (ntk == 64'd0) ? 64'd0 : 64'(AccWords) / ntk;
+    ntk  = NtlW'((64'(nbc) + 64'(Cols) - 64'd1) / 64'(Cols));
+    kcap = AccW'((ntk == 64'd0) ? 64'd0 : 64'(AccWords) / ntk);
     capq = !split && !(t_a < t_b) && ((mbc > 64'd1) || (np == 64'd1)) &&
            (kcap >= 64'(Rows)) && (mb > kcap);
-    kq   = (kcap == 64'd0) ? 64'd1 : (64'(m_i) + kcap - 64'd1) / kcap;
-    mbq  = capq ? (64'(m_i) + kq - 64'd1) / kq : mb;
+    kq   = DimW'((kcap == 64'd0) ? 64'd1 : (64'(m_i) + kcap - 64'd1) / kcap);
+    mbq  = MbW'(capq ? (64'(m_i) + kq - 64'd1) / kq : mb);
     // A last m-block shorter than Rows (its tiles would wait for every weight load): the
     // m-blocks balanced instead, as many, equally tall.
-    mqc  = (mbq == 64'd0) ? 64'd0 : (64'(m_i) + mbq - 64'd1) / mbq;
-    mqr  = (mbq == 64'd0) ? 64'd0 : 64'(m_i) % mbq;
-    mbk  = ((mqr != 64'd0) && (mqr < 64'(Rows))) ? (64'(m_i) + mqc - 64'd1) / mqc : mbq;
-    mbck = (mbk == 64'd0) ? 64'd0 : (64'(m_i) + mbk - 64'd1) / mbk;
-    mbf = split ? mbs : mbk;
+    mqc  = DimW'((mbq == 64'd0) ? 64'd0 : (64'(m_i) + mbq - 64'd1) / mbq);
+    mqr  = MbW'((mbq == 64'd0) ? 64'd0 : 64'(m_i) % mbq);
+    mbk  = MbW'(((mqr != 64'd0) && (mqr < 64'(Rows))) ? (64'(m_i) + mqc - 64'd1) / mqc : mbq);
+    mbck = DimW'((mbk == 64'd0) ? 64'd0 : (64'(m_i) + mbk - 64'd1) / mbk);
+    mbf = MbW'(split ? mbs : mbk);
     nbf = split ? nbs : DimW'(nbc);
-    kcf = split ? kcs : 64'(k_i);
+    kcf = DimW'(split ? kcs : 64'(k_i));
     // K-tiles outer when a block's sums fit the accumulator buffer side by side.
-    ntf = (64'(nbf) + 64'(Cols) - 64'd1) / 64'(Cols);
-    kto = (mbf <= 64'(AccWords)) && (mbf * ntf <= 64'(AccWords));
+    ntf = NtfW'((64'(nbf) + 64'(Cols) - 64'd1) / 64'(Cols));
+    kto = (64'(mbf) <= 64'(AccWords)) && (64'(mbf) * 64'(ntf) <= 64'(AccWords));
     pf_plan = !split && !(t_a < t_b) && (np > 64'd1) && (mbck > 64'd1);
     // Block 0's A and B interleaved in groups of AG K-tiles (not w4a8's word pairs, not with a
     // B prefetch): when it has more than one group, at least Rows rows, and A's rows start on
@@ -544,9 +590,9 @@ module dma #(
                ((dram_a_i & MAW'(MB - 1)) == '0) && ((ld_a_i & MAW'(MB - 1)) == '0);
     // Parts: MBc of them when the blocks run K-tiles outer (the panel's first block starts on
     // B's first rows and loads the last part itself), else MBc - 1 (all before it).
-    pf_div  = kto ? mbck : mbck - 64'd1;
-    pf_kp   = (pf_div == 64'd0) ? 64'd0 : (64'(k_i) + pf_div - 64'd1) / pf_div;
-    pf_kl   = ((mbck - 64'd1) * pf_kp > 64'(k_i)) ? 64'(k_i) : (mbck - 64'd1) * pf_kp;
+    pf_div  = DimW'(kto ? mbck : mbck - 64'd1);
+    pf_kp   = DimW'((pf_div == 64'd0) ? 64'd0 : (64'(k_i) + pf_div - 64'd1) / pf_div);
+    pf_kl   = DimW'(((mbck - 64'd1) * pf_kp > 64'(k_i)) ? 64'(k_i) : (mbck - 64'd1) * pf_kp);
     bad_mem = (xa_end > (64'd1 << MAW)) || (xb_end > (64'd1 << MAW)) ||
               (xc_end > (64'd1 << MAW)) || (xbias_end > (64'd1 << MAW)) ||
               (xm0_end > (64'd1 << MAW)) || (xshift_end > (64'd1 << MAW)) ||
@@ -561,6 +607,8 @@ module dma #(
                   ((64'(dram_c_i) < xshift_end) && (64'(dram_shift_i) < xc_end));
     check_err = os_i ? 3'd4 : bad_spad ? 3'd1 : bad_mem ? 3'd2 : bad_overlap ? 3'd3 : 3'd0;
   end
+  /* verilator lint_on CMPCONST */
+  /* verilator lint_on WIDTH */
 
   // ---------------------------------------------------------------------------------------------
   // Blocks: the first, and the one after nx_q
@@ -578,7 +626,7 @@ module dma #(
   // (Continuous assignments: Icarus re-runs an always_comb that reads what it wrote.)
   assign first = {1'b1, DimW'(0), DimW'(0), DimW'(mbf), nbf, DimW'(0), DimW'(kcf),
                   dram_a_i, dram_b_i, dram_c_i, 1'b0, 1'b0, 1'b0, 1'b0, 1'b1, 1'b1, 1'b1, 1'b1,
-                  kcf >= 64'(k_i), 1'b0, DimW'(0), dram_b_i};
+                  kcf >= k_i, 1'b0, DimW'(0), dram_b_i};
   assign k_more   = split_q && (32'(nx_q.k0) + 32'(nx_q.kc) < 32'(k_i));
   assign n_more   = 32'(nx_q.n0) + 32'(nb_q) < 32'(n_i);
   assign m_more   = 32'(nx_q.m0) + 32'(mb_q) < 32'(m_i);
@@ -650,30 +698,36 @@ module dma #(
   logic [DimW-1:0] nx_rows, nx_wpr, x_nc;
   logic [7:0]      nx_wb, nx_pad;
   logic [AW-1:0]   nx_sbase, nx_rstride, nx_cstride;
-  logic [63:0]     wpr_nc, wpr_kc, wpr_ka;
+  logic [DimW-1:0] wpr_nc, wpr_kc;
+  logic [DimW:0]   wpr_ka;
   logic [DimW-1:0] p_n0, p_rows;  // XP: the next panel's first column, the part's rows
   // The last block's column store (col_q): the column of ColG N-tiles from N-tile colj_q, its
   // width, cu's C words per row, and whether acc_stage has written all of the column (its final
   // pass writes N-tile after N-tile).
   logic [DimW-1:0] col_nc;
-  logic [63:0]     col_rem, cu_wpr, col_end;
+  logic [DimW-1:0] col_rem, cu_wpr, col_end;
   // ilv_q: the group of the A transfer described (the next one's when its reads start ahead,
   // during the group's B), its first K row and its rows (bytes of an A row, rows of B).
-  logic [63:0]     g_sel, g_k0, g_len, g_end, ilv_k0, ilv_end;
+  // (g_sel, g_k0: at most one group past K: DimWidth + 1 bits; g_len may wrap: 64)
+  logic [DimW:0]   g_sel, g_k0;
+  logic [63:0]     g_len;
+  logic [DimW-1:0] g_end, ilv_k0, ilv_end;
   logic            ilv_more;   // a group after grp_q
-  assign g_sel    = ((state_q == SXfer) && (xk_q == XB)) ? 64'(grp_q) + 64'd1 : 64'(grp_q);
-  assign g_k0     = g_sel * 64'(AG * Rows);
-  assign g_end    = (g_k0 + 64'(AG * Rows) < 64'(ld_q.kc)) ? g_k0 + 64'(AG * Rows) : 64'(ld_q.kc);
-  assign g_len    = g_end - g_k0;
-  assign ilv_k0   = 64'(grp_q) * 64'(AG * Rows);
-  assign ilv_end  = (ilv_k0 + 64'(AG * Rows) < 64'(ld_q.kc)) ? ilv_k0 + 64'(AG * Rows)
-                                                            : 64'(ld_q.kc);
-  assign ilv_more = ilv_q && (ilv_end < 64'(ld_q.kc));
+  assign g_sel    = ((state_q == SXfer) && (xk_q == XB)) ? DimW1'(grp_q) + DimW1'(1)
+                                                         : DimW1'(grp_q);
+  assign g_k0     = DimW1'(64'(g_sel) * 64'(AG * Rows));
+  assign g_end    = (64'(g_k0) + 64'(AG * Rows) < 64'(ld_q.kc)) ? DimW'(64'(g_k0) + 64'(AG * Rows))
+                                                                : ld_q.kc;
+  assign g_len    = 64'(g_end) - 64'(g_k0);
+  assign ilv_k0   = DimW'(64'(grp_q) * 64'(AG * Rows));
+  assign ilv_end  = (64'(ilv_k0) + 64'(AG * Rows) < 64'(ld_q.kc)) ? DimW'(64'(ilv_k0) + 64'(AG * Rows))
+                                                                  : ld_q.kc;
+  assign ilv_more = ilv_q && (ilv_end < ld_q.kc);
   logic            col_gate;
-  assign col_rem  = 64'(cu_q.nc) - 64'(colj_q) * 64'(Cols);
-  assign col_nc   = (col_rem > 64'(ColG * Cols)) ? DimW'(ColG * Cols) : DimW'(col_rem);
-  assign cu_wpr   = (64'(cu_q.nc) + 64'(Cols) - 64'd1) / 64'(Cols);
-  assign col_end  = (64'(colj_q) + 64'(ColG) < cu_wpr) ? 64'(colj_q) + 64'(ColG) : cu_wpr;
+  assign col_rem  = DimW'(64'(cu_q.nc) - 64'(colj_q) * 64'(Cols));
+  assign col_nc   = (64'(col_rem) > 64'(ColG * Cols)) ? DimW'(ColG * Cols) : DimW'(col_rem);
+  assign cu_wpr   = DimW'((64'(cu_q.nc) + 64'(Cols) - 64'd1) / 64'(Cols));
+  assign col_end  = (64'(colj_q) + 64'(ColG) < 64'(cu_wpr)) ? DimW'(64'(colj_q) + 64'(ColG)) : cu_wpr;
   assign col_gate = 64'(ccnt_q[cu_q.c_half]) >= col_end * 64'(cu_q.mc);
 
   // The block the loads are for: nx, or cu while it computes before its B / Q are in (early_q).
@@ -714,9 +768,10 @@ module dma #(
     x_nc   = (xsel == XC) ? (col_q ? col_nc : pv_q.nc)
            : (xsel == XP) ? ((32'(n_i) - 32'(p_n0) < 32'(nb_q)) ? n_i - p_n0 : nb_q)
                           : ld_q.nc;
-    wpr_nc = (64'(x_nc) + 64'(Cols) - 64'd1) / 64'(Cols);
-    wpr_kc = (64'(ld_q.kc) + 64'(Rows) - 64'd1) / 64'(Rows);
-    wpr_ka = w4a8 ? (64'd2 * 64'(ld_q.kc) + 64'(Rows) - 64'd1) / 64'(Rows) : wpr_kc;
+    wpr_nc = DimW'((64'(x_nc) + 64'(Cols) - 64'd1) / 64'(Cols));
+    wpr_kc = DimW'((64'(ld_q.kc) + 64'(Rows) - 64'd1) / 64'(Rows));
+    wpr_ka = w4a8 ? DimW1'((64'd2 * 64'(ld_q.kc) + 64'(Rows) - 64'd1) / 64'(Rows))
+                  : DimW1'(wpr_kc);
     nx_addr = '0; nx_ld = '0; nx_rb = '0; nx_rows = '0; nx_wpr = '0; nx_wb = '0; nx_pad = '0;
     nx_sbase = '0; nx_rstride = '0; nx_cstride = '0;
     case (xsel)
@@ -779,7 +834,7 @@ module dma #(
                         : pv_q.c_row + MAW'(pv_q.n0);
         nx_ld = ld_c_i; nx_rows = col_q ? cu_q.mc : pv_q.mc;
         nx_rb = MAW'(x_nc); nx_wb = 8'(Cols); nx_wpr = DimW'(wpr_nc);
-        nx_pad = 8'(64'(x_nc) - (wpr_nc - 64'd1) * 64'(Cols));
+        nx_pad = 8'(64'(x_nc) - (64'(wpr_nc) - 64'd1) * 64'(Cols));
         nx_sbase = col_q ? (cu_q.c_half ? AW'(HalfC) : '0) + AW'(colj_q)
                          : (pv_q.c_half ? AW'(HalfC) : '0);
         nx_rstride = col_q ? AW'(cu_wpr) : AW'(wpr_nc); nx_cstride = AW'(1);
@@ -1320,7 +1375,7 @@ module dma #(
   // exceed the A columns written (a group's A before its B rows).
   `SYS_ASSERT(IlvOwn_A, !(ilv_q && loading) || early_q)
   `SYS_ASSERT(IlvGate_A, !(ilv_q && early_q && cu_q.load_b) ||
-                         (64'(tile_b_rows_o) <= ((xk_q == XB) ? ilv_end : ilv_k0)))
+                         (tile_b_rows_o <= ((xk_q == XB) ? ilv_end : ilv_k0)))
   `SYS_ASSERT(StoreHalfC_A, !(storing && !col_q && tile_busy && (pv_q.c_half == cu_q.c_half)))
   // The last block's column store reads only columns acc_stage has written whole, of the last
   // block (its last K-chunk).
