@@ -104,6 +104,13 @@ void AccStage::tick(const AccStageIn& in) {
 
   // The tag pipeline: the oldest tag enters the accumulate stage, this cycle's slot enters.
   Tag& t = tags_[tag_head_];
+  // RowApart_A (rtl/acc_stage.sv): the next slot must not read the row this one writes at this
+  // edge (the RAM has no forwarding; the schedules keep one row's slots apart).
+  if (x_.valid && !x_.last && t.valid && !t.first && t.j == x_.j) {
+    throw std::logic_error(fmt::format(
+        "acc_stage: accumulator row {} read at the edge the slot before writes it (RowApart_A)",
+        t.j));
+  }
   x_ = t;
   if (in.s_issue_i) {
     t.valid = true;

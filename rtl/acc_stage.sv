@@ -9,8 +9,7 @@
 //     (saturating: systolic_pkg::addr_add; q_base: q_base_i in the slot's issue cycle, carried
 //     in its tag)
 //     (the BIAS / M0 / SHIFT word; the spads answer in cycle X on bias_i, m0_i, shift_i). Not on
-//     the first K-tile, the accumulator buffer row j is read (synchronous; a write to that row at
-//     the same edge, by the slot one cycle ahead, is forwarded).
+//     the first K-tile, the accumulator buffer row j is read (synchronous).
 //   - cycle X: sum = s_first ? psum : acc[j] + psum (int32, wrapping). Not the last K-tile: acc[j]
 //     takes sum at the end of X. Last K-tile: sum enters the requant units (Rounding = 2: the mode
 //     is rounding_i; PipeDepth = RequantDepth) with bias_i / m0_i / shift_i, zp_out_i,
@@ -22,6 +21,12 @@
 // rounding_i must not change while slots are in flight (the command registers); q_base_i may (a
 // memory command's next block starts during the tail of the one before, with its own BIAS / M0
 // / SHIFT half): each slot takes it along.
+// Slots of one accumulator row are never issued in consecutive cycles when the later one reads
+// the row (not its first K-tile) and the earlier one writes it (not its last): that read would
+// meet the write at the same edge, and there is no forwarding register (Cols x 32 flops that
+// systolic_top would never use: tile_ctrl streams a row once per tile, and its tiles start at
+// least Rows >= 2 cycles apart, a tile's weights taking Rows cycles to load; os_ctrl's slots are
+// all first and last). RowApart_A checks it.
 // Reset (rst_ni = 0, asynchronous) empties the pipeline; the accumulator buffer is not reset.
 `include "systolic_assert.svh"
 
@@ -122,23 +127,18 @@ module acc_stage #(
   // ---------------------------------------------------------------------------------------------
   // Accumulator buffer: AccWords rows of Cols int32, read in X - 1, written at the end of X
   // ---------------------------------------------------------------------------------------------
-  logic [Cols*AccW-1:0] acc_rdata, acc_rd, acc_sum;
+  logic [Cols*AccW-1:0] acc_rdata, acc_sum;
   logic                 acc_re, acc_we, rq_valid;
-  logic                 byp_d, byp_q;            // X reads the row X - 1 wrote
-  logic [Cols*AccW-1:0] byp_data_d, byp_data_q;  // what it wrote
 
   assign acc_re = q_valid && !q_first;
 
   always_comb begin
-    acc_rd = byp_q ? byp_data_q : acc_rdata;
     for (int c = 0; c < Cols; c++) begin
       acc_sum[c*AccW +: AccW] = x_first_q ? psum_i[c*AccW +: AccW]
-                                          : acc_rd[c*AccW +: AccW] + psum_i[c*AccW +: AccW];
+                                          : acc_rdata[c*AccW +: AccW] + psum_i[c*AccW +: AccW];
     end
     acc_we     = x_valid_q && !x_last_q;
     rq_valid   = x_valid_q && x_last_q;
-    byp_d      = acc_re && acc_we && (x_j_q == q_j);
-    byp_data_d = byp_d ? acc_sum : byp_data_q;
   end
 
   ram_1r1w #(
@@ -165,8 +165,6 @@ module acc_stage #(
       x_j_q      <= '0;
       x_nv_q     <= '0;
       x_caddr_q  <= '0;
-      byp_q      <= 1'b0;
-      byp_data_q <= '0;
     end else begin
       x_valid_q  <= x_valid_d;
       x_first_q  <= x_first_d;
@@ -174,8 +172,6 @@ module acc_stage #(
       x_j_q      <= x_j_d;
       x_nv_q     <= x_nv_d;
       x_caddr_q  <= x_caddr_d;
-      byp_q      <= byp_d;
-      byp_data_q <= byp_data_d;
     end
   end
 
@@ -233,6 +229,9 @@ module acc_stage #(
   `SYS_ASSERT(CWriteValid_A, rq_valid_o == {Cols{c_wr_en_o}})
   // A C write writes at least one lane, and only slots of the last K-tile write C.
   `SYS_ASSERT(CWriteLanes_A, !c_wr_en_o || (c_wr_lanes_o != '0))
+  // No read of the accumulator row that the slot one cycle ahead writes at the same edge (see the
+  // header: the schedules keep one row's slots apart; the RAM has no read-during-write forwarding).
+  `SYS_ASSERT(RowApart_A, !(acc_re && acc_we && (x_j_q == q_j)))
 
   // Illegal parameters stop elaboration (Icarus has no elaboration-time $error: it stops at t=0).
 `ifdef __ICARUS__

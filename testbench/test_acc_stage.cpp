@@ -1,6 +1,7 @@
 // acc_stage's C++ twin (model/acc_stage.h) against the verilated rtl/acc_stage.sv, every output
 // port in every cycle: under random slots (back to back, with gaps, the same accumulator row on
-// consecutive cycles so the RTL's read-during-write forwarding is exercised, first and last
+// consecutive cycles where the contract allows it: the later slot's first K-tile or the earlier
+// one's last, never a read of the row written at the same edge (RowApart_A); first and last
 // K-tiles in any order, random partial sums and output-stage parameters in the contract), on
 // every built configuration; and under the exact inputs the engine gives it (recorded from the
 // model engine running GEMMs through the host driver).
@@ -64,6 +65,7 @@ std::vector<AccStageIn> random_stimulus(const AccStageParams& p, std::mt19937_64
   std::vector<AccStageIn> ins;
   AccStageIn in(p);
   uint32_t j = 0;
+  bool prev_writes = false;  // the slot of the cycle before writes row j (issued, not last)
   for (int t = 0; t < cycles; ++t) {
     if (rng() % 200 == 0) {  // new output-stage parameters now and then
       // Low bases, and bases near the top of the 20-bit field (with a large N-tile the BIAS
@@ -78,11 +80,15 @@ std::vector<AccStageIn> random_stimulus(const AccStageParams& p, std::mt19937_64
     in.s_issue_i = rng() % 4 != 0;
     in.s_first_i = rng() % 3 == 0;
     in.s_last_i = rng() % 2 == 0;
-    // Mostly the next row, sometimes the same one again (forwarding), sometimes any.
+    // Mostly the next row, sometimes the same one again, sometimes any; a slot that would read
+    // the row the slot before writes (acc_stage's contract forbids it) takes its first K-tile.
     const uint32_t r = uint32_t(rng() % 8);
+    const uint32_t j_before = j;
     j = r == 0   ? j
         : r == 1 ? uint32_t(rng() % uint64_t(p.AccWords))
                  : (j + 1) % uint32_t(p.AccWords);
+    if (in.s_issue_i && !in.s_first_i && prev_writes && j == j_before) in.s_first_i = true;
+    prev_writes = in.s_issue_i && !in.s_last_i;
     in.s_j_i = j;
     in.s_nt_i = rng() % 8 ? uint32_t(rng() % 16) : uint32_t(rng() % (1u << iface::kDimWidth));
     in.s_nv_i = uint32_t(1 + rng() % uint64_t(p.Cols));
@@ -143,4 +149,29 @@ TEST_CASE("acc_stage: twin equals RTL under the engine's own inputs", "[acc_stag
     REQUIRE(diff.empty());
     CHECK(r->c_writes() == rows_written);  // one C write per row of C per N-tile
   }
+}
+
+TEST_CASE("acc_stage: the twin refuses a read of the row written at the same edge", "[acc_stage]") {
+  // The twin's mirror of RowApart_A (test_assertions: the RTL's): two slots of row 2 in
+  // consecutive cycles, the first writing it (not its last K-tile), the second reading it (not
+  // its first). Legal neighbours (another row, a first K-tile, a last one before) run through.
+  const AccStageParams p{4, 4, 8, 3};
+  auto run = [&p](uint32_t j2, bool first2, bool last1) {
+    model::AccStage acc(p);
+    AccStageIn in(p);
+    in.m0_i.assign(4, 1 << 30);
+    in.s_nv_i = 4;
+    for (int t = 0; t < p.Rows + p.Cols + p.RequantDepth + 6; ++t) {
+      in.s_issue_i = t < 2;
+      in.s_first_i = t == 0 || first2;
+      in.s_last_i = t == 0 ? last1 : true;
+      in.s_j_i = t == 0 ? 2 : j2;
+      acc.eval(in);
+      acc.tick(in);
+    }
+  };
+  CHECK_NOTHROW(run(3, false, false));
+  CHECK_NOTHROW(run(2, true, false));
+  CHECK_NOTHROW(run(2, false, true));
+  CHECK_THROWS_WITH(run(2, false, false), Catch::Contains("RowApart_A"));
 }

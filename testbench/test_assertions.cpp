@@ -249,6 +249,39 @@ TEST_CASE("assertions: acc_stage's C-write check fires on a planted fault", "[as
   CHECK_THAT(msg, Catch::Contains("CWriteValid_A") && Catch::Contains("acc_stage"));
 }
 
+TEST_CASE("assertions: acc_stage's row-apart check fires when one row's slots come back to back",
+          "[assert]") {
+  // acc_stage has no read-during-write forwarding: a slot must not read (not its first K-tile)
+  // the accumulator row that the slot of the cycle before writes (not its last). Two slots of
+  // row 2 in consecutive cycles: the check fires exactly when the second reads and the first
+  // writes; a different row, a first K-tile or a last one before it are legal.
+  const iface::AccStageParams p{4, 4, 8, 3};
+  auto pair = [&p](uint32_t j2, bool first2, bool last1) {
+    std::vector<iface::AccStageIn> ins(2, iface::AccStageIn(p));
+    for (auto& in : ins) {
+      in.s_issue_i = 1;
+      in.s_nv_i = 4;
+      in.m0_i.assign(4, 1 << 30);
+    }
+    ins[0].s_first_i = 1;
+    ins[0].s_last_i = last1;
+    ins[0].s_j_i = 2;
+    ins[1].s_first_i = first2;
+    ins[1].s_last_i = 1;
+    ins[1].s_j_i = j2;
+    iface::AccStageIn idle(p);
+    idle.m0_i.assign(4, 1 << 30);
+    ins.insert(ins.end(), size_t(p.Rows + p.Cols + p.RequantDepth + 4), idle);
+    return replay<Vacc_stage_r4c4>(p, ins);
+  };
+  CHECK(pair(3, false, false).empty());  // another row
+  CHECK(pair(2, true, false).empty());   // the same row, its first K-tile: no read
+  CHECK(pair(2, false, true).empty());   // the same row after its last K-tile: no write
+  const std::string msg = pair(2, false, false);
+  INFO(msg);
+  CHECK_THAT(msg, Catch::Contains("RowApart_A") && Catch::Contains("acc_stage"));
+}
+
 TEST_CASE("assertions: tile_ctrl's phase one-hot check fires on a planted fault", "[assert]") {
   const iface::TileCtrlParams p{4, 4, 8, 3, 2};
   CHECK(run_command<Vtile_ctrl_r4c4>(p).empty());
