@@ -7,9 +7,7 @@
 # the larger configurations are built without it, so that every test still runs; with
 # SYSTOLIC_COVERAGE_MAX_DIM=16 the 16x16 family is instrumented and reported too; a 4x4 with
 # 4-bit PEs and both dataflows is among them, so that the w4a8 / w4a4 and output-stationary
-# cases run, and a 4x4 and an 8x8 with small scratchpads, so that memory commands of a few
-# hundred cycles take several panels, m-blocks and K-chunks: the default scratchpads hold them
-# in one block), builds it, runs ctest (all tests, or those CTEST_ARGS select) with each process
+# cases run), builds it, runs ctest (all tests, or those CTEST_ARGS select) with each process
 # writing its counts to coverage/raw/, then
 #   - merges them with verilator_coverage: coverage/all.dat, and per systolic_top configuration
 #     family coverage/4x4.dat, coverage/8x8.dat (and coverage/16x16.dat when instrumented);
@@ -47,7 +45,7 @@ if [ $do_build -eq 1 ]; then
   [[ $max_dim =~ ^[0-9]+$ ]] || { echo "coverage.sh: SYSTOLIC_COVERAGE_MAX_DIM must be a number" >&2; exit 2; }
   cmake -S "$root" -B "$build" -G Ninja -DSYSTOLIC_COVERAGE=ON -DSYSTOLIC_BUILD_PYTHON=OFF \
     -DSYSTOLIC_COVERAGE_MAX_DIM="$max_dim" \
-    "-DSYSTOLIC_RTL_CONFIGS=4x4;8x8;16x16;8x16;4x4:WeightBanks=1;8x8:AWords=128,BWords=256,CWords=64,QWords=4;4x4:Int4=1,Dataflow=3;4x4:AWords=64,BWords=256,CWords=32,QWords=4" \
+    "-DSYSTOLIC_RTL_CONFIGS=4x4;8x8;16x16;8x16;4x4:WeightBanks=1;8x8:AWords=128,BWords=256,CWords=64,QWords=4;4x4:Int4=1,Dataflow=3" \
     >"$build/configure.log" 2>&1 || { cat "$build/configure.log"; echo "coverage.sh: configure failed" >&2; exit 1; }
   ninja -C "$build" "${targets[@]}" || { echo "coverage.sh: build failed" >&2; exit 1; }
 fi
