@@ -5,7 +5,8 @@
 // cycle behaviour as the RTL; testbench/test_acc_stage.cpp compares every output port in every
 // cycle with the verilated module under random slots. Inside, the tag and C-write delay lines are
 // rings of the RTL's depths; the accumulator buffer is read where the RTL's synchronous read
-// and its forwarding land (the value at the start of cycle X), and the requant units' results
+// lands (the value at the start of cycle X; RowApart_A keeps a write at that edge away, and
+// tick() throws where the RTL's assertion fires), and the requant units' results
 // are computed in X (their inputs are sampled there) and shown in X + RequantDepth.
 //
 // eval(in) gives this cycle's outputs (functions of the state: q_rd_addr_o uses the q_base_i a
