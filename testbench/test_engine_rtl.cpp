@@ -44,6 +44,32 @@ uint32_t stored(uint32_t v, int bits, bool is_signed) {
   return x;
 }
 
+// The extreme cases' C marker: a value no C write of `job`'s command can hold (the in-range
+// outputs, a row whose A reads 0, a column whose B and BIAS/M0/SHIFT read 0).
+int8_t free_marker(const GemmJob& job) {
+  GemmJob zero_a = job;
+  std::fill(zero_a.a.begin(), zero_a.a.end(), int8_t(0));
+  const std::vector<int8_t> want = t::reference(job);
+  std::set<int> taken(want.begin(), want.end());
+  for (int8_t v : t::reference(zero_a)) taken.insert(v);
+  taken.insert(std::clamp<int>(job.q.zp_out, job.q.act_min, job.q.act_max));
+  int8_t marker = 0x5a;
+  while (taken.count(marker)) ++marker;
+  return marker;
+}
+
+// The extreme cases' sides, each through its own host port: 0 the model, 1 the RTL.
+std::unique_ptr<systolic::sim::HostPort> side_port(const TopParams& p, int side) {
+  std::unique_ptr<systolic::sim::HostPort> port;
+  if (side == 0) {
+    port = std::make_unique<systolic::sim::ModelPort>(p);
+  } else {
+    port = std::make_unique<systolic::sim::RtlPort>(systolic::sim::make_rtl_top(p));
+  }
+  port->reset();
+  return port;
+}
+
 }  // namespace
 
 TEST_CASE("engine RTL: directed GEMMs on every built configuration", "[top][rtl]") {
@@ -533,15 +559,7 @@ TEST_CASE("engine: M, N or K of 2^24 - 1 reads 0 past each scratchpad and never 
       const uint32_t c_base = uint32_t(dim == 2 ? 0 : p.CWords - (dim == 0 ? mi : 3));
       const GemmJob job = t::random_job(rng, mi, ni, ki);
       const std::vector<int8_t> want = t::reference(job);
-      // The marker differs from every value a C write of this command can hold: the in-range
-      // outputs, a row whose A reads 0 (M), and a column whose B and BIAS/M0/SHIFT read 0 (N).
-      GemmJob zero_a = job;
-      std::fill(zero_a.a.begin(), zero_a.a.end(), int8_t(0));
-      std::set<int> taken(want.begin(), want.end());
-      for (int8_t v : t::reference(zero_a)) taken.insert(v);
-      taken.insert(std::clamp<int>(job.q.zp_out, job.q.act_min, job.q.act_max));
-      int8_t marker = 0x5a;
-      while (taken.count(marker)) ++marker;
+      const int8_t marker = free_marker(job);
       const uint32_t first_marker = dim == 2 ? 1 : 0;  // C word 0 is K's output
       const t::ExpectedCycles x = t::schedule(p, M, N, K);
       uint64_t busy[2] = {0, 0};
@@ -549,13 +567,7 @@ TEST_CASE("engine: M, N or K of 2^24 - 1 reads 0 past each scratchpad and never 
         INFO("configuration " << p.name() << ", "
                               << "MNK"[dim] << " = " << kMax << ", " << (side ? "RTL" : "model")
                               << " (seed " << seed << ")");
-        std::unique_ptr<systolic::sim::HostPort> port;
-        if (side == 0) {
-          port = std::make_unique<systolic::sim::ModelPort>(p);
-        } else {
-          port = std::make_unique<systolic::sim::RtlPort>(systolic::sim::make_rtl_top(p));
-        }
-        port->reset();
+        const std::unique_ptr<systolic::sim::HostPort> port = side_port(p, side);
         auto access = [&](bool we, uint32_t addr, uint32_t data) {
           return host_access(*port, we, addr, data);
         };
@@ -657,13 +669,7 @@ TEST_CASE("engine: an output-stationary M, N or K of 2^24 - 1 reads 0 past each 
       const uint32_t c_base = uint32_t(dim == 1 ? p.CWords - 3 : dim == 0 ? p.CWords - mi : 0);
       const GemmJob job = t::random_job(rng, mi, ni, ki);
       const std::vector<int8_t> want = t::reference(job);
-      GemmJob zero_a = job;
-      std::fill(zero_a.a.begin(), zero_a.a.end(), int8_t(0));
-      std::set<int> taken(want.begin(), want.end());
-      for (int8_t v : t::reference(zero_a)) taken.insert(v);
-      taken.insert(std::clamp<int>(job.q.zp_out, job.q.act_min, job.q.act_max));
-      int8_t marker = 0x5a;
-      while (taken.count(marker)) ++marker;
+      const int8_t marker = free_marker(job);
       const uint32_t first_marker = dim == 2 ? 1 : 0;  // C word 0 is K's output
       const t::ExpectedCycles x = t::os_schedule(p, M, N, K);
       uint64_t busy[2] = {0, 0};
@@ -671,13 +677,7 @@ TEST_CASE("engine: an output-stationary M, N or K of 2^24 - 1 reads 0 past each 
         INFO("configuration " << p.name() << ", OS "
                               << "MNK"[dim] << " = " << kMax << ", " << (side ? "RTL" : "model")
                               << " (seed " << seed << ")");
-        std::unique_ptr<systolic::sim::HostPort> port;
-        if (side == 0) {
-          port = std::make_unique<systolic::sim::ModelPort>(p);
-        } else {
-          port = std::make_unique<systolic::sim::RtlPort>(systolic::sim::make_rtl_top(p));
-        }
-        port->reset();
+        const std::unique_ptr<systolic::sim::HostPort> port = side_port(p, side);
         auto access = [&](bool we, uint32_t addr, uint32_t data) {
           return host_access(*port, we, addr, data);
         };
