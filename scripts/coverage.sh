@@ -19,9 +19,11 @@
 # --rtl-only builds and runs only the Catch2 test programs that drive verilated RTL (the engine,
 # the blocks, the DMA, the co-simulation, the assertions): the RTL's coverage comes from them, and
 # the rest of the suite (CLI, sweeps, Icarus, Yosys, Python) adds little to it.
-# --extreme also runs the hidden heavy case test_engine_rtl "[extreme]" (M, N or K of 2^24 - 1
-# on the 4x4 and 16x16 builds; about 10 more minutes), whose commands toggle the 24-bit
-# dimension counters and the address bits up to about 2^24.
+# --extreme also runs the hidden heavy cases test_engine_rtl "[extreme]" and test_dma
+# "[extreme]" (host and memory commands of M, N or K of 2^24 - 1 on the 4x4 and 16x16 builds,
+# the memory commands' tensors at the top of the 32-bit memory; an hour or more instrumented),
+# whose commands toggle the 24-bit dimension counters, the DMA's walk registers and the address
+# bits.
 # Exit status 1 when the build, a test, or a target of coverage_report.py fails.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -57,8 +59,10 @@ SYSTOLIC_COVERAGE_DIR=$out/raw ctest --test-dir "$build" --output-on-failure -j2
   "${ctest_sel[@]}" "$@" ||
   { echo "coverage.sh: some tests failed (coverage below counts what ran)" >&2; status=1; }
 if [ $extreme -eq 1 ]; then
-  SYSTOLIC_COVERAGE_DIR=$out/raw "$build/testbench/test_engine_rtl" "[extreme]" ||
-    { echo "coverage.sh: test_engine_rtl [extreme] failed (coverage below counts what ran)" >&2; status=1; }
+  for prog in test_engine_rtl test_dma; do
+    SYSTOLIC_COVERAGE_DIR=$out/raw "$build/testbench/$prog" "[extreme]" ||
+      { echo "coverage.sh: $prog [extreme] failed (coverage below counts what ran)" >&2; status=1; }
+  done
 fi
 shopt -s nullglob
 all=("$out"/raw/*.dat)

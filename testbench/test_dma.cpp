@@ -53,10 +53,13 @@ struct Plan {
 };
 // pairs (w4a8, docs/architecture.md "Precision"): A's rows are 2K bytes in memory, a half of A
 // holds AWords / 2 / 2 word pairs, a row of a K-chunk of kc fills ceil(2 kc / Rows) words.
+// `pad`: the bytes between rows of A, B and C beyond their length (the leading dimensions are the
+// rows' bytes plus these: the driver's HostDriver::RowPad).
 Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis, double bw,
-          bool pairs = false) {
+          bool pairs = false, const std::array<uint64_t, 3>& pad = {0, 0, 0}) {
   const uint64_t beat = uint64_t{1} << p.MemBytesLog2;
   const uint64_t KA = pairs ? 2 * K : K;  // A bytes of a row
+  const uint64_t lda = KA + pad[0], ldb = N + pad[1], ldc = N + pad[2];
   const uint64_t ha = uint64_t(p.AWords / 2) / (pairs ? 2 : 1), hb = uint64_t(p.BWords / 2),
                  hc = uint64_t(p.CWords / 2), hq = uint64_t(p.QWords / 2);
   const uint64_t R = uint64_t(p.Rows), C = uint64_t(p.Cols);
@@ -210,18 +213,18 @@ Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis, 
         const bool prefetch = !split && !a_outer && np > 1 && mbc > 1;
         // (and only with at least Rows rows, A's rows starting on beats).
         if (i == 0 && k0 == 0 && !pairs && !prefetch && kcc > ag * R && mc >= R &&
-            mis % beat == 0 && KA % beat == 0) {
+            mis % beat == 0 && lda % beat == 0) {
           x.ilv = true;
           for (uint64_t g0 = 0; g0 < kcc; g0 += ag * R) {
-            x.rd_a += beats(mis + m0 * KA + g0, mc, KA, std::min(ag * R, kcc - g0));
+            x.rd_a += beats(mis + m0 * lda + g0, mc, lda, std::min(ag * R, kcc - g0));
           }
         } else {
-          x.rd_a += beats(mis + m0 * KA + a0, mc, KA, alen);
+          x.rd_a += beats(mis + m0 * lda + a0, mc, lda, alen);
         }
         x.sram_wr[0] += mc * ((alen + R - 1) / R);
       }
       if (split || n0 != prev_n) {
-        x.rd_b += beats(mis + k0 * N + n0, kcc, N, nc);
+        x.rd_b += beats(mis + k0 * ldb + n0, kcc, ldb, nc);
         x.sram_wr[1] += kcc * ntc;
       }
       if (n0 != prev_n) {
@@ -254,10 +257,10 @@ Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis, 
       // The last block stores by columns of g N-tiles (at least a beat), each its own rows.
       const uint64_t g = (beat + C - 1) / C;
       for (uint64_t j = 0; j * C < nc; j += g) {
-        x.wr += beats(mis + m0 * N + n0 + j * C, mc, N, std::min(g * C, nc - j * C));
+        x.wr += beats(mis + m0 * ldc + n0 + j * C, mc, ldc, std::min(g * C, nc - j * C));
       }
     } else {
-      x.wr += beats(mis + m0 * N + n0, mc, N, nc);
+      x.wr += beats(mis + m0 * ldc + n0, mc, ldc, nc);
     }
     x.sram_rd[2] += mc * ((nc + C - 1) / C);  // the store reads the block's C words
   }
@@ -274,6 +277,8 @@ struct Case {
   int m, n, k;
   DramConfig dc;
   uint32_t misalign;
+  bool top = false;  // the tensors at the top of the memory port's address space
+  std::array<uint32_t, 3> pad{};  // bytes between rows of A, B, C (HostDriver::RowPad)
 };
 
 RunStats run_case(const Case& c, const GemmJob& job, bool lockstep = true) {
@@ -286,11 +291,17 @@ RunStats run_case(const Case& c, const GemmJob& job, bool lockstep = true) {
   Dram dram(c.dc, 1 << c.p.MemBytesLog2);
   DramPort port(*eng, dram);
   HostDriver drv(port);
-  drv.set_memory(&dram, c.misalign);
+  drv.set_memory(&dram, c.misalign, c.top);
+  drv.set_row_pad({c.pad[0], c.pad[1], c.pad[2]});
   RunStats st;
   const std::vector<int8_t> out = drv.run(job, st);  // throws on a write outside C
   REQUIRE(out == systolic::sim::reference_gemm(job));
   REQUIRE(st.memory);
+  // Placed at the top: the last tensor (C) ends within two guard zones of 2^MemAddrWidth.
+  if (c.top) {
+    CHECK(dram.origin() + dram.image().size() <= uint64_t{1} << a::kMemAddrWidth);
+    CHECK(dram.origin() + dram.image().size() + 128 > uint64_t{1} << a::kMemAddrWidth);
+  }
   // The memory's own count of beats equals the engine's counters.
   CHECK(st.engine.dram_rd == dram.reads() << c.p.MemBytesLog2);
   CHECK(st.engine.dram_wr == dram.writes() << c.p.MemBytesLog2);
@@ -342,7 +353,8 @@ RunStats check_case(const Case& c, const GemmJob& job) {
   const bool int4 = job.precision != systolic::quant::Precision::kInt8;
   const uint64_t k_engine = int4 ? uint64_t(c.k + 1) / 2 : uint64_t(c.k);
   const Plan x = plan(c.p, uint64_t(c.m), uint64_t(c.n), k_engine, c.misalign, c.dc.bytes_per_cycle,
-                      job.precision == systolic::quant::Precision::kW4A8);
+                      job.precision == systolic::quant::Precision::kW4A8,
+                      {c.pad[0], c.pad[1], c.pad[2]});
   INFO(x.blocks << " blocks");
   CHECK(e.dram_rd == x.rd);
   CHECK(e.dram_wr == x.wr);
@@ -380,6 +392,7 @@ TEST_CASE("memory commands: random shapes, memories and alignments, RTL and mode
   std::mt19937_64 rng(seed);
   const std::vector<TopParams> configs = systolic::sim::top_rtl_params();
   const double bws[] = {0, 1, 3.5, 8, 16, 64};
+  std::mt19937_64 pad_rng(seed + 1);  // the row padding, apart from the shapes' draws
   for (int i = 0; i < 60; ++i) {
     Case c;
     c.p = configs[size_t(i) % configs.size()];
@@ -392,10 +405,15 @@ TEST_CASE("memory commands: random shapes, memories and alignments, RTL and mode
     c.dc.stall = (rng() % 3 == 0) ? 0.3 : 0.0;
     c.dc.seed = rng();
     c.misalign = uint32_t(rng() % 64);
+    c.top = i % 3 == 2;  // every third case at the top of the address space
+    if (i % 4 == 1) {    // every fourth with rows apart (a multiple of 64 bytes, or any)
+      for (uint32_t& v : c.pad) v = uint32_t(pad_rng() % 2 ? 64 * (pad_rng() % 4) : pad_rng() % 200);
+    }
     INFO("case " << i << " (seed " << seed << "): " << c.p.name() << " M=" << c.m << " N=" << c.n
                  << " K=" << c.k << " bw=" << c.dc.bytes_per_cycle << " latency=" << c.dc.latency
                  << " outstanding=" << c.dc.outstanding << " stall=" << c.dc.stall
-                 << " misalign=" << c.misalign);
+                 << " misalign=" << c.misalign << (c.top ? " at the top" : "") << " row pad "
+                 << c.pad[0] << ", " << c.pad[1] << ", " << c.pad[2]);
     check_case(c, t::random_job(rng, c.m, c.n, c.k));
   }
 }
@@ -412,6 +430,7 @@ TEST_CASE("memory commands: w4a4 and w4a8 GEMMs from packed tensors, RTL and mod
   }
   REQUIRE(!configs.empty());
   const double bws[] = {0, 3.5, 16};
+  std::mt19937_64 pad_rng(seed + 1);  // the row padding, apart from the shapes' draws
   for (const auto prec : {systolic::quant::Precision::kW4A4, systolic::quant::Precision::kW4A8}) {
     for (int i = 0; i < 24; ++i) {
       Case c;
@@ -425,10 +444,14 @@ TEST_CASE("memory commands: w4a4 and w4a8 GEMMs from packed tensors, RTL and mod
       c.dc.outstanding = 1 + int(rng() % 16);
       c.dc.seed = rng();
       c.misalign = uint32_t(rng() % 64);
+      if (i % 4 == 1) {  // rows apart (packed rows of w4a4 A and B, w4a8's 2 ceil(K / 2)-byte A)
+        for (uint32_t& v : c.pad) v = uint32_t(pad_rng() % 100);
+      }
       INFO(systolic::quant::precision_name(prec)
            << " case " << i << " (seed " << seed << "): " << c.p.name() << " M=" << c.m
            << " N=" << c.n << " K=" << c.k << " bw=" << c.dc.bytes_per_cycle
-           << " latency=" << c.dc.latency << " misalign=" << c.misalign);
+           << " latency=" << c.dc.latency << " misalign=" << c.misalign << " row pad "
+           << c.pad[0] << ", " << c.pad[1] << ", " << c.pad[2]);
       check_case(c, t::random_job(rng, c.m, c.n, c.k, prec));
     }
   }
@@ -462,6 +485,49 @@ TEST_CASE("memory commands: directed corners", "[dma][rtl]") {
       }
     }
   }
+}
+
+TEST_CASE("memory commands: rows apart (leading dimensions beyond the rows), every build",
+          "[dma][rtl]") {
+  // LD_A, LD_B and LD_C larger than their rows: tensors inside larger ones (a slice of a wider
+  // output, say). C lands in its rows only: the bytes between rows are guard bytes the driver
+  // checks unchanged; the traffic is recomputed with the strides (the beats each row straddles).
+  // The pads: a few bytes (rows across beats), multiples of 64 (A's rows on beats: the first
+  // block interleaves), and strides of 64 KiB to 256 KiB (tens of MB of address space).
+  std::mt19937_64 rng(t::test_seed("dma-row-pad"));
+  const std::array<uint32_t, 3> pads[] = {{1, 2, 3}, {64 - 5, 128, 61}, {4093, 65536, 262144}};
+  for (const TopParams& p : systolic::sim::top_rtl_params()) {
+    const int shapes[][3] = {{3 * p.Rows + 1, 2 * p.Cols + 3, 5 * p.Rows}, {70, 9, 300}};
+    for (const auto& s : shapes) {
+      for (const auto& pad : pads) {
+        DramConfig dc;
+        dc.latency = 20;
+        Case c{p, s[0], s[1], s[2], dc, pad[0] == 1 ? 17u : 0u, false, pad};
+        INFO(p.name() << " M=" << c.m << " N=" << c.n << " K=" << c.k << " row pad " << pad[0]
+                      << ", " << pad[1] << ", " << pad[2]);
+        check_case(c, t::random_job(rng, c.m, c.n, c.k));
+      }
+    }
+  }
+}
+
+TEST_CASE("memory commands: K-chunks stack four N-tiles of 256 rows in the accumulator buffer",
+          "[dma][rtl]") {
+  // On the first built configuration (4x4, AccWords 1024): 512 x 16 x 2200 is planned in K-chunks
+  // (recomputed here) of 256-row blocks whose four N-tiles' sums lie side by side in the
+  // accumulator buffer (rows 0, 256, 512 and 768 for N-tiles 0..3), each K-chunk's tiles K-tiles
+  // outer; the other cases' chunks use fewer rows or N-tiles. About 1.2 million cycles.
+  std::mt19937_64 rng(t::test_seed("dma-chunk-stack"));
+  const TopParams p = systolic::sim::top_rtl_params().front();
+  DramConfig fast;
+  fast.bytes_per_cycle = 0;
+  const Case c{p, 512, 16, 2200, fast, 0};
+  const Plan x = plan(p, 512, 16, 2200, 0, 0);
+  if (p.AccWords != 1024 || p.Rows != 4 || p.Cols != 4 || !x.split || x.mb != 256) {
+    WARN("the first build (" << p.name() << ") does not chunk 512 x 16 x 2200 into 256-row "
+                                "blocks of 4 N-tiles; the case runs as planned there");
+  }
+  check_case(c, t::random_job(rng, c.m, c.n, c.k));
 }
 
 TEST_CASE("memory commands: the first block loads A and B interleaved, group by group",
@@ -1083,4 +1149,35 @@ TEST_CASE("memory commands: a scratchpad too small for any block is refused (mod
   // A refusal like the others (the soak counts it as refused; it once ended the whole soak as an
   // exception it did not expect).
   CHECK_THROWS_AS(drv.run(t::random_job(rng, 4, 4, 4), st), systolic::sim::CommandRefused);
+}
+
+TEST_CASE("memory commands: M, N or K of 2^24 - 1 at the top of the memory, RTL and model in lockstep",
+          "[.][dma][rtl][extreme]") {
+  // The largest memory command each DimWidth register takes, one huge dimension at a time, on
+  // the 4x4 and 16x16 builds, its tensors at the top of the 32-bit memory (the last guard byte
+  // within 64 bytes of 2^32): thousands of blocks or K-chunks, the walk registers and memory
+  // addresses over their whole range. Checked as every case of this file is (check_case): each
+  // port of systolic_top on every cycle against the model, C against the reference GEMM, every
+  // other memory byte unchanged, the traffic counters and the tile schedule against the plan
+  // recomputed here. A hidden test (tag [.]), run with test_dma "[extreme]" or as the heavy ctest
+  // dma_extreme; about 180 MB of memory image for N = 2^24 - 1 (BIAS and M0 4 bytes a column).
+  const uint64_t seed = t::test_seed("dma-extreme");
+  std::mt19937_64 rng(seed);
+  const int kMax = (1 << systolic::iface::kDimWidth) - 1;
+  int ran = 0;
+  for (const TopParams& p : systolic::sim::top_rtl_params()) {
+    if ((p.name() != "4x4" && p.name() != "16x16") || p.WeightBanks != 2 || p.Int4 != 0 ||
+        p.Dataflow != 1) {
+      continue;
+    }
+    for (int dim = 0; dim < 3; ++dim) {
+      Case c{p, dim == 0 ? kMax : 1, dim == 1 ? kMax : 1, dim == 2 ? kMax : 1, DramConfig{},
+             uint32_t(dim * 7), true};
+      INFO("configuration " << p.name() << ", " << "MNK"[dim] << " = " << kMax << " (seed " << seed
+                            << ")");
+      check_case(c, t::random_job(rng, c.m, c.n, c.k));
+      ++ran;
+    }
+  }
+  CHECK(ran == 6);
 }

@@ -480,6 +480,70 @@ TEST_CASE("engine RTL: every scratchpad element the host reads back is what it w
   }
 }
 
+TEST_CASE("engine RTL: bases past every scratchpad read 0, write nothing and keep the schedule",
+          "[top][rtl][spad]") {
+  // docs/architecture.md, "Host address map": a command's words past a scratchpad read 0 and
+  // its C writes there are dropped; word addresses saturate and never wrap. On every built
+  // configuration (both dataflows where built), model and RTL in lockstep: a small command with
+  // A_BASE, B_BASE, C_BASE and Q_BASE at the top of their 20-bit field, then at random words
+  // between each scratchpad's end and that top. Marker words at both ends of C survive, C reads
+  // back 0 past the end, and CYC_BUSY is the documented schedule of the command.
+  namespace iface = systolic::iface;
+  const uint64_t seed = t::test_seed("engine-high-bases");
+  std::mt19937_64 rng(seed);
+  const uint32_t top = (1u << iface::kWordWidth) - 1;
+  int ran = 0;
+  for (const TopParams& p : systolic::sim::top_rtl_params()) {
+    systolic::sim::LockstepPort port(p);
+    port.reset();
+    const int R = p.Rows, C = p.Cols;
+    auto access = [&](bool we, uint32_t addr, uint32_t data) {
+      return host_access(port, we, addr, data);
+    };
+    const uint32_t ends[] = {uint32_t(p.CWords) - 2, uint32_t(p.CWords) - 1, 0, 1};
+    for (uint32_t w : ends) {
+      for (int l = 0; l < C; ++l) access(true, iface::element(iface::kC, w, uint32_t(l)), 0x5a);
+    }
+    for (int df = 0; df < 2; ++df) {
+      if ((p.Dataflow >> df & 1) == 0) continue;
+      for (int draw = 0; draw < 2; ++draw) {
+        const int M = 1 + int(rng() % uint64_t(2 * R)), N = 1 + int(rng() % uint64_t(2 * C)),
+                  K = 1 + int(rng() % uint64_t(2 * R));
+        auto past = [&](int words) {
+          return draw == 0 ? top : uint32_t(words) + uint32_t(rng() % (top - uint32_t(words) + 1));
+        };
+        const uint32_t a_base = past(p.AWords), b_base = past(p.BWords), c_base = past(p.CWords),
+                       q_base = past(p.QWords);
+        INFO("configuration " << p.name() << (df ? ", OS" : ", WS") << ": M=" << M << " N=" << N
+                              << " K=" << K << " bases " << a_base << ", " << b_base << ", "
+                              << c_base << ", " << q_base << " (seed " << seed << ")");
+        if (p.Dataflow == 3) access(true, iface::reg(iface::kDataflow), uint32_t(df));
+        const std::pair<iface::Reg, uint32_t> regs[] = {
+            {iface::kM, uint32_t(M)},          {iface::kN, uint32_t(N)},
+            {iface::kK, uint32_t(K)},          {iface::kABase, a_base},
+            {iface::kBBase, b_base},           {iface::kCBase, c_base},
+            {iface::kQBase, q_base},           {iface::kZpOut, uint32_t(int(rng() % 256) - 128)},
+            {iface::kActMin, uint32_t(-128)},  {iface::kActMax, 127u},
+            {iface::kCtrl, 1u}};
+        for (const auto& [r, v] : regs) access(true, iface::reg(r), v);
+        const t::ExpectedCycles x = df ? t::os_schedule(p, M, N, K) : t::schedule(p, M, N, K);
+        REQUIRE(port.wait_done(x.busy + 16));
+        CHECK(access(false, iface::reg(iface::kCycBusy), 0) == uint32_t(x.busy));
+        CHECK(access(false, iface::reg(iface::kCycBusyHi), 0) == uint32_t(x.busy >> 32));
+        for (uint32_t w : ends) {
+          for (int l = 0; l < C; ++l) {
+            INFO("C word " << w << ", lane " << l);
+            CHECK(access(false, iface::element(iface::kC, w, uint32_t(l)), 0) == 0x5au);
+          }
+        }
+        CHECK(access(false, iface::element(iface::kC, c_base, 0), 0) == 0u);
+        ++ran;
+      }
+    }
+  }
+  CHECK(ran >= 2 * int(systolic::sim::top_rtl_params().size()));
+}
+
 TEST_CASE("engine RTL: output-stationary GEMMs on every configuration with both dataflows",
           "[top][rtl][os]") {
   const uint64_t seed = t::test_seed("engine-rtl-os");
@@ -529,13 +593,16 @@ TEST_CASE("engine RTL: output-stationary GEMMs on every configuration with both 
 TEST_CASE("engine: M, N or K of 2^24 - 1 reads 0 past each scratchpad and never wraps an address",
           "[.][top][rtl][extreme]") {
   // The largest command each DimWidth register takes, one huge dimension at a time, on the 4x4
-  // and 16x16 builds, the model and the RTL each through its own host port: the operands are put
+  // and 16x16 builds, the model and the RTL each through its own host port; then N of 2^24 - Cols
+  // and K of 2^24 - Rows, whose 2^24 / Cols - 1 N-tiles and 2^24 / Rows - 1 K-tiles set every
+  // bit of tile_ctrl's NT and KT below their top one (2^24 - 1 gives exactly 2^22 tiles at 4x4,
+  // 2^20 at 16x16: one bit set). The operands are put
   // at the end of their scratchpads (a few words in range, the rest of the command's words past
   // the end), so the contract (docs/architecture.md, "Host address map": missing words read 0,
   // C writes to them are dropped, addresses never wrap) gives C from the in-range part alone:
   // the reference GEMM of that part. Marker words at the start of C must survive (a C address
   // that wrapped would write them). CYC_BUSY is the documented schedule of the one command.
-  // About 17 million cycles a run (M slots, or KT or NT tiles of Rows cycles), 12 runs: a hidden
+  // About 17 million cycles a run (M slots, or KT or NT tiles of Rows cycles), 20 runs: a hidden
   // test (tag [.]), run by hand with test_engine_rtl "[extreme]" or as the heavy ctest
   // engine_extreme (README, "Tests").
   namespace iface = systolic::iface;
@@ -549,8 +616,10 @@ TEST_CASE("engine: M, N or K of 2^24 - 1 reads 0 past each scratchpad and never 
       continue;
     }
     const int R = p.Rows, C = p.Cols;
-    for (int dim = 0; dim < 3; ++dim) {
-      const int M = dim == 0 ? kMax : 1, N = dim == 1 ? kMax : 1, K = dim == 2 ? kMax : 1;
+    for (int run = 0; run < 5; ++run) {
+      const int dim = run < 3 ? run : run - 2;  // the huge dimension: M, N, K, N, K
+      const int huge = run < 3 ? kMax : (1 << iface::kDimWidth) - (dim == 1 ? C : R);
+      const int M = dim == 0 ? huge : 1, N = dim == 1 ? huge : 1, K = dim == 2 ? huge : 1;
       // The in-range part and where each operand starts.
       const int mi = dim == 0 ? 6 : 1, ni = dim == 1 ? 3 * C : 1, ki = dim == 2 ? 5 : 1;
       const uint32_t a_base = uint32_t(dim == 1 ? 0 : p.AWords - (dim == 0 ? mi : 3));
@@ -565,7 +634,7 @@ TEST_CASE("engine: M, N or K of 2^24 - 1 reads 0 past each scratchpad and never 
       uint64_t busy[2] = {0, 0};
       for (int side = 0; side < 2; ++side) {
         INFO("configuration " << p.name() << ", "
-                              << "MNK"[dim] << " = " << kMax << ", " << (side ? "RTL" : "model")
+                              << "MNK"[dim] << " = " << huge << ", " << (side ? "RTL" : "model")
                               << " (seed " << seed << ")");
         const std::unique_ptr<systolic::sim::HostPort> port = side_port(p, side);
         auto access = [&](bool we, uint32_t addr, uint32_t data) {
@@ -636,7 +705,7 @@ TEST_CASE("engine: M, N or K of 2^24 - 1 reads 0 past each scratchpad and never 
       ++ran;
     }
   }
-  CHECK(ran == 6);
+  CHECK(ran == 10);
 }
 
 TEST_CASE("engine: an output-stationary M, N or K of 2^24 - 1 reads 0 past each scratchpad",

@@ -65,22 +65,24 @@ void Dram::edge(const model::TopOut& o) {
   }
   if (accept) {
     if (!c_.unlimited()) credit_ -= double(beat_);
-    const uint64_t a = o.mem_req_addr_o;
+    const uint64_t addr = o.mem_req_addr_o;
+    // Byte i of the beat is image byte a + i when addr + i lies in the image (a wraps below the
+    // origin: then a + i >= size for every i the image does not hold).
+    const uint64_t a = addr - origin_;
+    auto held = [&](int i) { return addr >= origin_ && a + uint64_t(i) < mem_.size(); };
     Rsp r{now_ + uint64_t(c_.latency), {}};
-    if (a + uint64_t(beat_) > mem_.size()) ++outside_;
+    if (!held(0) || !held(beat_ - 1)) ++outside_;
     if (o.mem_req_we_o) {
       ++writes_;
       for (int i = 0; i < beat_; ++i) {
-        if ((o.mem_req_wstrb_o >> i & 1u) && a + uint64_t(i) < mem_.size()) {
+        if ((o.mem_req_wstrb_o >> i & 1u) && held(i)) {
           mem_[size_t(a) + size_t(i)] = uint8_t(o.mem_req_wdata_o[size_t(i)]);
         }
       }
     } else {
       ++reads_;
       r.data.resize(size_t(beat_));
-      for (int i = 0; i < beat_; ++i) {
-        r.data[size_t(i)] = a + uint64_t(i) < mem_.size() ? mem_[size_t(a) + size_t(i)] : 0;
-      }
+      for (int i = 0; i < beat_; ++i) r.data[size_t(i)] = held(i) ? mem_[size_t(a) + size_t(i)] : 0;
     }
     q_.push_back(std::move(r));
   }

@@ -40,8 +40,12 @@ class Dram {
  public:
   Dram(const DramConfig& c, int beat_bytes);
   const DramConfig& config() const { return c_; }
-  std::vector<uint8_t>& image() { return mem_; }  // addresses 0 .. size - 1
+  // The image holds the bytes at addresses origin() .. origin() + size - 1; a beat that
+  // addresses any byte outside it counts in outside() (its reads give 0, its writes are dropped).
+  std::vector<uint8_t>& image() { return mem_; }
   const std::vector<uint8_t>& image() const { return mem_; }
+  uint64_t origin() const { return origin_; }
+  void set_origin(uint64_t origin) { origin_ = origin; }
   void reset();  // the timing state (the image stays)
 
   // This cycle's memory-side inputs of the engine.
@@ -65,6 +69,7 @@ class Dram {
   DramConfig c_;
   int beat_;
   std::vector<uint8_t> mem_;
+  uint64_t origin_ = 0;
   std::deque<Rsp> q_;
   std::mt19937_64 rng_;
   double credit_ = 0;

@@ -459,8 +459,15 @@ std::vector<int8_t> HostDriver::run_memory(const GemmJob& job, RunStats& stats) 
   const uint64_t M = uint64_t(job.M), N = uint64_t(job.N), K = uint64_t(job.K);
   const uint64_t a_row = a_row_bytes(job);  // rtl/dma.sv: w4a8 reads 2K bytes a row
   // Layout: guard, A, guard, B, guard, BIAS, guard, M0, guard, SHIFT, guard, C, guard; each tensor
-  // at a 64-byte boundary plus misalign_.
-  const uint64_t sizes[6] = {M * a_row, K * N, 4 * N, 4 * N, N, M * N};
+  // at a 64-byte boundary plus misalign_; `base` and `at` are offsets into the image, whose first
+  // byte is at memory address `origin` (0, or as high as the layout fits). A, B and C have rows
+  // `ld` bytes apart (pad_ guard bytes after each row but the last).
+  const uint64_t ld[3] = {a_row + pad_.a, N + pad_.b, N + pad_.c};  // LD_A, LD_B, LD_C
+  auto span = [](uint64_t rows, uint64_t stride, uint64_t len) {
+    return rows == 0 ? 0 : (rows - 1) * stride + len;
+  };
+  const uint64_t sizes[6] = {span(M, ld[0], a_row), span(K, ld[1], N), 4 * N, 4 * N, N,
+                             span(M, ld[2], N)};
   uint64_t base[6];
   uint64_t at = 0;
   for (int t = 0; t < 6; ++t) {
@@ -469,17 +476,24 @@ std::vector<int8_t> HostDriver::run_memory(const GemmJob& job, RunStats& stats) 
     at = base[t] + sizes[t];
   }
   const uint64_t total = at + kGuardBytes;
-  if (total > (uint64_t{1} << model::addr::kMemAddrWidth)) {
+  const uint64_t space = uint64_t{1} << model::addr::kMemAddrWidth;
+  if (total > space) {
     throw std::invalid_argument(fmt::format(
         "the GEMM's tensors need {} bytes of memory: more than the 2^{} the memory port addresses",
         total, model::addr::kMemAddrWidth));
   }
+  const uint64_t origin = at_top_ ? (space - total) / 64 * 64 : 0;
+  dram_->set_origin(origin);
   std::vector<uint8_t>& mem = dram_->image();
   mem.assign(size_t(total), kGuard);
   std::vector<int8_t> c(size_t(M * N), 0);
   if (!timing_only_) {
-    std::copy(job.a.begin(), job.a.end(), mem.begin() + long(base[0]));
-    std::copy(job.b.begin(), job.b.end(), mem.begin() + long(base[1]));
+    for (uint64_t m = 0; m < M; ++m) {
+      std::copy_n(job.a.begin() + long(m * a_row), a_row, mem.begin() + long(base[0] + m * ld[0]));
+    }
+    for (uint64_t k = 0; k < K; ++k) {
+      std::copy_n(job.b.begin() + long(k * N), N, mem.begin() + long(base[1] + k * ld[1]));
+    }
   }
   for (uint64_t j = 0; j < N; ++j) {
     const quant::OutputStage s = job.q.column(int(j));
@@ -491,7 +505,9 @@ std::vector<int8_t> HostDriver::run_memory(const GemmJob& job, RunStats& stats) 
     }
     mem[size_t(base[4] + j)] = uint8_t(s.shift);
   }
-  std::fill(mem.begin() + long(base[5]), mem.begin() + long(base[5] + sizes[5]), uint8_t(0x5a));
+  for (uint64_t m = 0; m < M; ++m) {
+    std::fill_n(mem.begin() + long(base[5] + m * ld[2]), N, uint8_t(0x5a));
+  }
   const std::vector<uint8_t> before = mem;  // every byte but C's must stay
 
   // One memory command: the DMA splits the GEMM into blocks that fit half of each scratchpad.
@@ -504,15 +520,15 @@ std::vector<int8_t> HostDriver::run_memory(const GemmJob& job, RunStats& stats) 
       {a::kActMin, uint32_t(job.q.act_min)},
       {a::kActMax, uint32_t(job.q.act_max)},
       {a::kRounding, job.q.rounding == quant::Rounding::kSingle ? 1u : 0u},
-      {a::kDramA, base[0]},
-      {a::kDramB, base[1]},
-      {a::kDramBias, base[2]},
-      {a::kDramM0, base[3]},
-      {a::kDramShift, base[4]},
-      {a::kDramC, base[5]},
-      {a::kLdA, a_row},
-      {a::kLdB, N},
-      {a::kLdC, N},
+      {a::kDramA, origin + base[0]},
+      {a::kDramB, origin + base[1]},
+      {a::kDramBias, origin + base[2]},
+      {a::kDramM0, origin + base[3]},
+      {a::kDramShift, origin + base[4]},
+      {a::kDramC, origin + base[5]},
+      {a::kLdA, ld[0]},
+      {a::kLdB, ld[1]},
+      {a::kLdC, ld[2]},
       // The plan's estimate of memory time (bytes per cycle x 16; 0: unlimited).
       {a::kDramBw,
        dram_->config().unlimited()
@@ -571,13 +587,18 @@ std::vector<int8_t> HostDriver::run_memory(const GemmJob& job, RunStats& stats) 
   read_counters(stats, true);
   stats.host_cycles += port_.cycles() - read_start;
   stats.memory = true;
-  // C from memory; every other byte as it was (inputs, guard bytes).
-  for (uint64_t i = 0; i < M * N; ++i) c[size_t(i)] = int8_t(mem[size_t(base[5] + i)]);
+  // C from memory; every other byte as it was (inputs, guard bytes, the bytes between C's rows).
+  for (uint64_t m = 0; m < M; ++m) {
+    for (uint64_t n = 0; n < N; ++n) c[size_t(m * N + n)] = int8_t(mem[size_t(base[5] + m * ld[2] + n)]);
+  }
+  auto in_c = [&](uint64_t i) {
+    return i >= base[5] && i < base[5] + sizes[5] && (i - base[5]) % ld[2] < N;
+  };
   for (uint64_t i = 0; i < total; ++i) {
-    if ((i < base[5] || i >= base[5] + sizes[5]) && mem[size_t(i)] != before[size_t(i)]) {
+    if (!in_c(i) && mem[size_t(i)] != before[size_t(i)]) {
       throw std::runtime_error(
-          fmt::format("memory byte {:#x} outside C was written ({:#04x}, was {:#04x})", i,
-                      mem[size_t(i)], before[size_t(i)]));
+          fmt::format("memory byte {:#x} outside C was written ({:#04x}, was {:#04x})",
+                      origin + i, mem[size_t(i)], before[size_t(i)]));
     }
   }
   if (dram_->outside() != 0) {

@@ -108,11 +108,21 @@ class HostDriver {
   // (the port must be a DramPort on it), each command loads its operands and stores C through the
   // memory port, and C is read back from the image. `misalign` offsets every tensor's address by
   // that many bytes from a 64-byte boundary; guard bytes around every tensor are checked after
-  // the run (a write outside C's rows throws).
-  void set_memory(Dram* dram, uint32_t misalign = 0) {
+  // the run (a write outside C's rows throws). `at_top` places the layout at the top of the
+  // memory port's 2^MemAddrWidth bytes instead of at address 0 (its origin, a multiple of 64, as
+  // high as the layout allows), the Dram's image covering the layout alone (Dram::origin()).
+  void set_memory(Dram* dram, uint32_t misalign = 0, bool at_top = false) {
     dram_ = dram;
     misalign_ = misalign;
+    at_top_ = at_top;
   }
+  // Memory commands: rows of A, B and C `pad` bytes apart beyond their length (LD_A = A's row
+  // bytes + a, LD_B = LD_C = N + b, N + c); the bytes between rows are guard bytes, checked
+  // unchanged after the run like the others (default: rows packed, 0).
+  struct RowPad {
+    uint32_t a = 0, b = 0, c = 0;
+  };
+  void set_row_pad(const RowPad& pad) { pad_ = pad; }
   // Host commands: the scratchpad words at which the driver puts A, B, C and BIAS / M0 / SHIFT
   // (A_BASE .. Q_BASE; default 0). Commands are split to fit the words from each base up; a
   // base at or past its scratchpad's end, or an odd A base in w4a8 (A_BASE bit 0 is ignored
@@ -143,6 +153,8 @@ class HostDriver {
   bool timing_only_ = false;
   Dram* dram_ = nullptr;
   uint32_t misalign_ = 0;
+  bool at_top_ = false;
+  RowPad pad_;
   Bases bases_;
 };
 
