@@ -1181,3 +1181,50 @@ TEST_CASE("memory commands: M, N or K of 2^24 - 1 at the top of the memory, RTL 
   }
   CHECK(ran == 6);
 }
+
+TEST_CASE("memory commands: Rows rows of K = 2^24 - 1 on beats load interleaved, at the top",
+          "[.][dma][rtl][extreme]") {
+  // M = Rows, N = 1, K = 2^24 - 1 with LD_A = 2^24 (A's rows on beats): the first K-chunk loads A
+  // and B interleaved, group by group (a beat of each A row, then those K rows of B), its group
+  // counter over most of its range; on the 4x4 and 16x16 builds, checked as above (64 and 256 MB
+  // of A).
+  const uint64_t seed = t::test_seed("dma-extreme-ilv");
+  std::mt19937_64 rng(seed);
+  const int kMax = (1 << systolic::iface::kDimWidth) - 1;
+  int ran = 0;
+  for (const TopParams& p : systolic::sim::top_rtl_params()) {
+    if ((p.name() != "4x4" && p.name() != "16x16") || p.WeightBanks != 2 || p.Int4 != 0 ||
+        p.Dataflow != 1) {
+      continue;
+    }
+    Case c{p, p.Rows, 1, kMax, DramConfig{}, 0, true, {1, 0, 0}};
+    const Plan x = plan(p, uint64_t(c.m), 1, uint64_t(kMax), 0, 16, false, {1, 0, 0});
+    CHECK(x.ilv);  // the plan recomputed here interleaves it
+    INFO("configuration " << p.name() << " (seed " << seed << ")");
+    check_case(c, t::random_job(rng, c.m, c.n, c.k));
+    ++ran;
+  }
+  CHECK(ran == 2);
+}
+
+TEST_CASE("memory commands: rows 2^30 bytes apart, 3 GiB of the memory, at the top",
+          "[.][dma][rtl][extreme]") {
+  // LD_A, LD_B and LD_C of 2^30: A, B and C of two rows each span 3 GiB of the memory's 4 (a
+  // 3 GiB image and its copy for the check: about 6.5 GB of RAM, a minute a build). The leading
+  // dimensions' and the block steps' high bits, on the 4x4 and 16x16 builds, checked as above.
+  const uint64_t seed = t::test_seed("dma-extreme-far");
+  std::mt19937_64 rng(seed);
+  const uint32_t far = 1u << 30;
+  int ran = 0;
+  for (const TopParams& p : systolic::sim::top_rtl_params()) {
+    if ((p.name() != "4x4" && p.name() != "16x16") || p.WeightBanks != 2 || p.Int4 != 0 ||
+        p.Dataflow != 1) {
+      continue;
+    }
+    Case c{p, 2, 3, 2, DramConfig{}, 0, true, {far - 2, far - 3, far - 3}};
+    INFO("configuration " << p.name() << " (seed " << seed << ")");
+    check_case(c, t::random_job(rng, c.m, c.n, c.k));
+    ++ran;
+  }
+  CHECK(ran == 2);
+}
