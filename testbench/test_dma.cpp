@@ -1151,6 +1151,30 @@ TEST_CASE("memory commands: a scratchpad too small for any block is refused (mod
   CHECK_THROWS_AS(drv.run(t::random_job(rng, 4, 4, 4), st), systolic::sim::CommandRefused);
 }
 
+// The heavy cases: the Cases make(p) gives for the standard 4x4 and 16x16 builds (two weight
+// banks, INT8, WS only), each checked as every case of this file (check_case); returns how many
+// ran.
+template <class Make>
+int run_heavy(const char* seed_name, Make make) {
+  const uint64_t seed = t::test_seed(seed_name);
+  std::mt19937_64 rng(seed);
+  int ran = 0;
+  for (const TopParams& p : systolic::sim::top_rtl_params()) {
+    if ((p.name() != "4x4" && p.name() != "16x16") || p.WeightBanks != 2 || p.Int4 != 0 ||
+        p.Dataflow != 1) {
+      continue;
+    }
+    for (const Case& c : make(p)) {
+      INFO("configuration " << p.name() << ": M=" << c.m << " N=" << c.n << " K=" << c.k
+                            << " row pad " << c.pad[0] << ", " << c.pad[1] << ", " << c.pad[2]
+                            << " (seed " << seed << ")");
+      check_case(c, t::random_job(rng, c.m, c.n, c.k));
+      ++ran;
+    }
+  }
+  return ran;
+}
+
 TEST_CASE("memory commands: M, N or K of 2^24 - 1 at the top of the memory, RTL and model in lockstep",
           "[.][dma][rtl][extreme]") {
   // The largest memory command each DimWidth register takes, one huge dimension at a time, on
@@ -1161,25 +1185,15 @@ TEST_CASE("memory commands: M, N or K of 2^24 - 1 at the top of the memory, RTL 
   // other memory byte unchanged, the traffic counters and the tile schedule against the plan
   // recomputed here. A hidden test (tag [.]), run with test_dma "[extreme]" or as the heavy ctest
   // dma_extreme; about 180 MB of memory image for N = 2^24 - 1 (BIAS and M0 4 bytes a column).
-  const uint64_t seed = t::test_seed("dma-extreme");
-  std::mt19937_64 rng(seed);
   const int kMax = (1 << systolic::iface::kDimWidth) - 1;
-  int ran = 0;
-  for (const TopParams& p : systolic::sim::top_rtl_params()) {
-    if ((p.name() != "4x4" && p.name() != "16x16") || p.WeightBanks != 2 || p.Int4 != 0 ||
-        p.Dataflow != 1) {
-      continue;
-    }
-    for (int dim = 0; dim < 3; ++dim) {
-      Case c{p, dim == 0 ? kMax : 1, dim == 1 ? kMax : 1, dim == 2 ? kMax : 1, DramConfig{},
-             uint32_t(dim * 7), true};
-      INFO("configuration " << p.name() << ", " << "MNK"[dim] << " = " << kMax << " (seed " << seed
-                            << ")");
-      check_case(c, t::random_job(rng, c.m, c.n, c.k));
-      ++ran;
-    }
-  }
-  CHECK(ran == 6);
+  CHECK(run_heavy("dma-extreme", [&](const TopParams& p) {
+          std::vector<Case> cases;
+          for (int dim = 0; dim < 3; ++dim) {
+            cases.push_back(Case{p, dim == 0 ? kMax : 1, dim == 1 ? kMax : 1, dim == 2 ? kMax : 1,
+                                 DramConfig{}, uint32_t(dim * 7), true});
+          }
+          return cases;
+        }) == 6);
 }
 
 TEST_CASE("memory commands: Rows rows of K = 2^24 - 1 on beats load interleaved, at the top",
@@ -1188,44 +1202,24 @@ TEST_CASE("memory commands: Rows rows of K = 2^24 - 1 on beats load interleaved,
   // and B interleaved, group by group (a beat of each A row, then those K rows of B), its group
   // counter over most of its range; on the 4x4 and 16x16 builds, checked as above (64 and 256 MB
   // of A).
-  const uint64_t seed = t::test_seed("dma-extreme-ilv");
-  std::mt19937_64 rng(seed);
   const int kMax = (1 << systolic::iface::kDimWidth) - 1;
-  int ran = 0;
-  for (const TopParams& p : systolic::sim::top_rtl_params()) {
-    if ((p.name() != "4x4" && p.name() != "16x16") || p.WeightBanks != 2 || p.Int4 != 0 ||
-        p.Dataflow != 1) {
-      continue;
-    }
-    Case c{p, p.Rows, 1, kMax, DramConfig{}, 0, true, {1, 0, 0}};
-    const Plan x = plan(p, uint64_t(c.m), 1, uint64_t(kMax), 0, 16, false, {1, 0, 0});
-    CHECK(x.ilv);  // the plan recomputed here interleaves it
-    INFO("configuration " << p.name() << " (seed " << seed << ")");
-    check_case(c, t::random_job(rng, c.m, c.n, c.k));
-    ++ran;
-  }
-  CHECK(ran == 2);
+  CHECK(run_heavy("dma-extreme-ilv", [&](const TopParams& p) {
+          const Case c{p, p.Rows, 1, kMax, DramConfig{}, 0, true, {1, 0, 0}};
+          // The plan recomputed here interleaves it.
+          CHECK(plan(p, uint64_t(c.m), 1, uint64_t(kMax), 0, 16, false, {1, 0, 0}).ilv);
+          return std::vector<Case>{c};
+        }) == 2);
 }
 
 TEST_CASE("memory commands: rows 2^30 - 1 bytes apart, 3 GiB of the memory, at the top",
           "[.][dma][rtl][extreme]") {
   // LD_A, LD_B and LD_C of 2^30 - 1 (every bit below 30 set): A, B and C of two rows each span
   // 3 GiB of the memory's 4 (a 3 GiB image and its copy for the check: about 6.5 GB of RAM, a
-  // minute a build). The leading
-  // dimensions' and the block steps' high bits, on the 4x4 and 16x16 builds, checked as above.
-  const uint64_t seed = t::test_seed("dma-extreme-far");
-  std::mt19937_64 rng(seed);
-  const uint32_t far = 1u << 30;
-  int ran = 0;
-  for (const TopParams& p : systolic::sim::top_rtl_params()) {
-    if ((p.name() != "4x4" && p.name() != "16x16") || p.WeightBanks != 2 || p.Int4 != 0 ||
-        p.Dataflow != 1) {
-      continue;
-    }
-    Case c{p, 2, 3, 2, DramConfig{}, 0, true, {far - 1 - 2, far - 1 - 3, far - 1 - 3}};
-    INFO("configuration " << p.name() << " (seed " << seed << ")");
-    check_case(c, t::random_job(rng, c.m, c.n, c.k));
-    ++ran;
-  }
-  CHECK(ran == 2);
+  // minute a build). The leading dimensions' and the block steps' high bits, on the 4x4 and
+  // 16x16 builds, checked as above.
+  const uint32_t far = (1u << 30) - 1;
+  CHECK(run_heavy("dma-extreme-far", [&](const TopParams& p) {
+          return std::vector<Case>{
+              Case{p, 2, 3, 2, DramConfig{}, 0, true, {far - 2, far - 3, far - 3}}};
+        }) == 2);
 }
