@@ -277,7 +277,7 @@ struct Case {
   int m, n, k;
   DramConfig dc;
   uint32_t misalign;
-  bool top = false;  // the tensors at the top of the memory port's address space
+  bool top = false;               // the tensors at the top of the memory port's address space
   std::array<uint32_t, 3> pad{};  // bytes between rows of A, B, C (HostDriver::RowPad)
 };
 
@@ -352,9 +352,9 @@ RunStats check_case(const Case& c, const GemmJob& job) {
   // (docs/architecture.md, "Precision").
   const bool int4 = job.precision != systolic::quant::Precision::kInt8;
   const uint64_t k_engine = int4 ? uint64_t(c.k + 1) / 2 : uint64_t(c.k);
-  const Plan x = plan(c.p, uint64_t(c.m), uint64_t(c.n), k_engine, c.misalign, c.dc.bytes_per_cycle,
-                      job.precision == systolic::quant::Precision::kW4A8,
-                      {c.pad[0], c.pad[1], c.pad[2]});
+  const Plan x =
+      plan(c.p, uint64_t(c.m), uint64_t(c.n), k_engine, c.misalign, c.dc.bytes_per_cycle,
+           job.precision == systolic::quant::Precision::kW4A8, {c.pad[0], c.pad[1], c.pad[2]});
   INFO(x.blocks << " blocks");
   CHECK(e.dram_rd == x.rd);
   CHECK(e.dram_wr == x.wr);
@@ -407,7 +407,9 @@ TEST_CASE("memory commands: random shapes, memories and alignments, RTL and mode
     c.misalign = uint32_t(rng() % 64);
     c.top = i % 3 == 2;  // every third case at the top of the address space
     if (i % 4 == 1) {    // every fourth with rows apart (a multiple of 64 bytes, or any)
-      for (uint32_t& v : c.pad) v = uint32_t(pad_rng() % 2 ? 64 * (pad_rng() % 4) : pad_rng() % 200);
+      for (uint32_t& v : c.pad) {
+        v = uint32_t(pad_rng() % 2 ? 64 * (pad_rng() % 4) : pad_rng() % 200);
+      }
     }
     INFO("case " << i << " (seed " << seed << "): " << c.p.name() << " M=" << c.m << " N=" << c.n
                  << " K=" << c.k << " bw=" << c.dc.bytes_per_cycle << " latency=" << c.dc.latency
@@ -450,8 +452,8 @@ TEST_CASE("memory commands: w4a4 and w4a8 GEMMs from packed tensors, RTL and mod
       INFO(systolic::quant::precision_name(prec)
            << " case " << i << " (seed " << seed << "): " << c.p.name() << " M=" << c.m
            << " N=" << c.n << " K=" << c.k << " bw=" << c.dc.bytes_per_cycle
-           << " latency=" << c.dc.latency << " misalign=" << c.misalign << " row pad "
-           << c.pad[0] << ", " << c.pad[1] << ", " << c.pad[2]);
+           << " latency=" << c.dc.latency << " misalign=" << c.misalign << " row pad " << c.pad[0]
+           << ", " << c.pad[1] << ", " << c.pad[2]);
       check_case(c, t::random_job(rng, c.m, c.n, c.k, prec));
     }
   }
@@ -524,8 +526,8 @@ TEST_CASE("memory commands: K-chunks stack four N-tiles of 256 rows in the accum
   const Case c{p, 512, 16, 2200, fast, 0};
   const Plan x = plan(p, 512, 16, 2200, 0, 0);
   if (p.AccWords != 1024 || p.Rows != 4 || p.Cols != 4 || !x.split || x.mb != 256) {
-    WARN("the first build (" << p.name() << ") does not chunk 512 x 16 x 2200 into 256-row "
-                                "blocks of 4 N-tiles; the case runs as planned there");
+    WARN("the first build (" << p.name() << ") does not chunk 512 x 16 x 2200 into "
+                             << "256-row blocks of 4 N-tiles; the case runs as planned there");
   }
   check_case(c, t::random_job(rng, c.m, c.n, c.k));
 }
@@ -1175,8 +1177,9 @@ int run_heavy(const char* seed_name, Make make) {
   return ran;
 }
 
-TEST_CASE("memory commands: M, N or K of 2^24 - 1 at the top of the memory, RTL and model in lockstep",
-          "[.][dma][rtl][extreme]") {
+TEST_CASE(
+    "memory commands: M, N or K of 2^24 - 1 at the top of the memory, RTL and model in lockstep",
+    "[.][dma][rtl][extreme]") {
   // The largest memory command each DimWidth register takes, one huge dimension at a time, on
   // the 4x4 and 16x16 builds, its tensors at the top of the 32-bit memory (the last guard byte
   // within 64 bytes of 2^32): thousands of blocks or K-chunks, the walk registers and memory

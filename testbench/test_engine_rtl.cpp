@@ -519,11 +519,16 @@ TEST_CASE("engine RTL: bases past every scratchpad read 0, write nothing and kee
                               << c_base << ", " << q_base << " (seed " << seed << ")");
         if (p.Dataflow == 3) access(true, iface::reg(iface::kDataflow), uint32_t(df));
         const std::pair<iface::Reg, uint32_t> regs[] = {
-            {iface::kM, uint32_t(M)},          {iface::kN, uint32_t(N)},
-            {iface::kK, uint32_t(K)},          {iface::kABase, a_base},
-            {iface::kBBase, b_base},           {iface::kCBase, c_base},
-            {iface::kQBase, q_base},           {iface::kZpOut, uint32_t(int(rng() % 256) - 128)},
-            {iface::kActMin, uint32_t(-128)},  {iface::kActMax, 127u},
+            {iface::kM, uint32_t(M)},
+            {iface::kN, uint32_t(N)},
+            {iface::kK, uint32_t(K)},
+            {iface::kABase, a_base},
+            {iface::kBBase, b_base},
+            {iface::kCBase, c_base},
+            {iface::kQBase, q_base},
+            {iface::kZpOut, uint32_t(int(rng() % 256) - 128)},
+            {iface::kActMin, uint32_t(-128)},
+            {iface::kActMax, 127u},
             {iface::kCtrl, 1u}};
         for (const auto& [r, v] : regs) access(true, iface::reg(r), v);
         const t::ExpectedCycles x = df ? t::os_schedule(p, M, N, K) : t::schedule(p, M, N, K);

@@ -66,8 +66,7 @@ void Dram::edge(const model::TopOut& o) {
   if (accept) {
     if (!c_.unlimited()) credit_ -= double(beat_);
     const uint64_t addr = o.mem_req_addr_o;
-    // Byte i of the beat is image byte a + i when addr + i lies in the image (a wraps below the
-    // origin: then a + i >= size for every i the image does not hold).
+    // Byte i of the beat is image byte a + i when the image holds address addr + i.
     const uint64_t a = addr - origin_;
     auto held = [&](int i) { return addr >= origin_ && a + uint64_t(i) < mem_.size(); };
     Rsp r{now_ + uint64_t(c_.latency), {}};

@@ -589,7 +589,9 @@ std::vector<int8_t> HostDriver::run_memory(const GemmJob& job, RunStats& stats) 
   stats.memory = true;
   // C from memory; every other byte as it was (inputs, guard bytes, the bytes between C's rows).
   for (uint64_t m = 0; m < M; ++m) {
-    for (uint64_t n = 0; n < N; ++n) c[size_t(m * N + n)] = int8_t(mem[size_t(base[5] + m * ld[2] + n)]);
+    for (uint64_t n = 0; n < N; ++n) {
+      c[size_t(m * N + n)] = int8_t(mem[size_t(base[5] + m * ld[2] + n)]);
+    }
   }
   auto in_c = [&](uint64_t i) {
     return i >= base[5] && i < base[5] + sizes[5] && (i - base[5]) % ld[2] < N;
@@ -597,8 +599,8 @@ std::vector<int8_t> HostDriver::run_memory(const GemmJob& job, RunStats& stats) 
   for (uint64_t i = 0; i < total; ++i) {
     if (!in_c(i) && mem[size_t(i)] != before[size_t(i)]) {
       throw std::runtime_error(
-          fmt::format("memory byte {:#x} outside C was written ({:#04x}, was {:#04x})",
-                      origin + i, mem[size_t(i)], before[size_t(i)]));
+          fmt::format("memory byte {:#x} outside C was written ({:#04x}, was {:#04x})", origin + i,
+                      mem[size_t(i)], before[size_t(i)]));
     }
   }
   if (dram_->outside() != 0) {

@@ -117,7 +117,7 @@ class HostDriver {
     at_top_ = at_top;
   }
   // Memory commands: rows of A, B and C `pad` bytes apart beyond their length (LD_A = A's row
-  // bytes + a, LD_B = LD_C = N + b, N + c); the bytes between rows are guard bytes, checked
+  // bytes + a, LD_B = N + b, LD_C = N + c); the bytes between rows are guard bytes, checked
   // unchanged after the run like the others (default: rows packed, 0).
   struct RowPad {
     uint32_t a = 0, b = 0, c = 0;
