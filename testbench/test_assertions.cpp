@@ -12,6 +12,7 @@
 #include "dma_fault2_configs.h"
 #include "dma_fault3_configs.h"
 #include "dma_fault4_configs.h"
+#include "dma_fault5_configs.h"
 #include "dma_fault_configs.h"
 #include "dram.h"
 #include "engine_check.h"
@@ -414,6 +415,19 @@ TEST_CASE("assertions: dma's interleaved-load gate check fires on a planted faul
   slow.latency = 20;
   const std::vector<iface::DmaIn> ins = record_dma(kDmaParams, slow, "assert-dma-ilv", 20, 8, 16);
   check_dma_fault<Vdma_r4c4_fault4>(ins, "IlvGate_A");
+}
+
+TEST_CASE("assertions: dma's C-count range check fires on a planted fault", "[assert]") {
+  // The column-store command's blocks (C halves of 16 words) write 60 C words in all, each block
+  // into the half its predecessor does not use; the real dma clears a half's count when a block
+  // starts on it, the planted copy never does, so a half's count passes its 16 words (CCount_A).
+  sim::DramConfig fast;
+  fast.latency = 2;
+  const std::vector<iface::DmaIn> ins = record_dma(kDmaParams, fast, "assert-dma-ccount");
+  int writes = 0;
+  for (const iface::DmaIn& in : ins) writes += in.c_wr_en_i;
+  REQUIRE(writes > 2 * 16);
+  check_dma_fault<Vdma_r4c4_fault5>(ins, "CCount_A");
 }
 
 TEST_CASE("assertions: tile_ctrl's tail-countdown check fires on a planted fault", "[assert]") {
