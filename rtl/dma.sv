@@ -238,6 +238,15 @@ module dma #(
   localparam int RbMax   = (HalfA * Rows > 4 * NbMax) ? HalfA * Rows : 4 * NbMax;
   localparam int RbW     = (RbMax > 0) ? $clog2(RbMax + 1) : 1;     // bytes of a row
   localparam int CcW     = (HalfC > 0) ? $clog2(HalfC + 1) : 1;     // C words of a half
+  // A block's K (its K-chunk: KT <= HalfA, or KTc Rows with KTc <= HalfA) has at most KcMax rows,
+  // and so do the prefetch parts and their rows (B prefetch runs without K-chunks); block 0's
+  // interleaved load walks at most GrpMax groups of AG K-tiles (their rows below IlvMax).
+  localparam int KcMax   = (HalfA * Rows < (1 << systolic_pkg::DimWidth)) ? HalfA * Rows
+                                                                         : (1 << systolic_pkg::DimWidth) - 1;
+  localparam int KcW     = (KcMax > 0) ? $clog2(KcMax + 1) : 1;     // K rows of a block
+  localparam int GrpMax  = (KcMax + AG * Rows - 1) / (AG * Rows);
+  localparam int GrpW    = $clog2(GrpMax + 2);                      // a group (and the next)
+  localparam int IlvW    = $clog2(KcMax + 2 * AG * Rows + 1);       // a group's K rows
 
   // Scratchpad index in wr_en_o (region 1 + i).
   localparam int SpA = 0, SpB = 1, SpC = 2, SpBias = 3, SpM0 = 4, SpShift = 5;
@@ -255,11 +264,12 @@ module dma #(
     logic [DimW-1:0] m0, n0;
     logic [MbW-1:0]  mc;
     logic [NbW-1:0]  nc;
-    logic [DimW-1:0] k0, kc;
+    logic [DimW-1:0] k0;
+    logic [KcW-1:0]  kc;
     logic [MAW-1:0]  a_row, b_row, c_row;
     logic            a_half, b_half, q_half, c_half, load_a, load_b, load_q, kfirst, klast;
     logic            pf;         // its iteration loads part pk0 .. of the next panel's B
-    logic [DimW-1:0] pk0;        // that part's first row; with load_b: its own B's first row
+    logic [KcW-1:0]  pk0;        // that part's first row; with load_b: its own B's first row
     logic [MAW-1:0]  p_row;      // the memory address of B[pk0][0] (pf)
   } blk_t;
 
@@ -274,12 +284,12 @@ module dma #(
   logic [MAW-1:0]       a_step_q, a_step_d;    // Mb * LD_A
   logic [MAW-1:0]       c_step_q, c_step_d;    // Mb * LD_C
   logic [MAW-1:0]       b_step_q, b_step_d;    // Kc * LD_B (K-chunks)
-  logic [DimW-1:0]      kc_q, kc_d;            // K per chunk (K without K-chunks)
+  logic [KcW-1:0]       kc_q, kc_d;            // K per chunk (K without K-chunks)
   logic                 split_q, split_d;      // K-chunks
   // Prefetch of the next panel's B (pf_q): Kp rows a part, kl rows before the panel's first block.
   logic                 pf_q, pf_d;
-  logic [DimW-1:0]      kp_q, kp_d;
-  logic [DimW-1:0]      kl_q, kl_d;
+  logic [KcW-1:0]       kp_q, kp_d;
+  logic [KcW-1:0]       kl_q, kl_d;
   logic [MAW-1:0]       pstep_q, pstep_d;      // Kp * LD_B
   logic [MAW-1:0]       pl_row_q, pl_row_d;    // DRAM_B + kl * LD_B
   blk_t                 nx_q, nx_d, cu_q, cu_d, pv_q, pv_d;
@@ -331,7 +341,7 @@ module dma #(
   // Block 0's A and B interleaved (ilv_q): group grp_q's A columns (AG K-tiles, a beat of each
   // row), then its B rows, group after group, while block 0 computes from the first.
   logic                 ilv_q, ilv_d;
-  logic [DimW-1:0]      grp_q, grp_d;
+  logic [GrpW-1:0]      grp_q, grp_d;
 
   // ---------------------------------------------------------------------------------------------
   // Check and plan (SCheck; 64-bit expressions, each intermediate as wide as its bound)
@@ -353,7 +363,6 @@ module dma #(
   localparam int NtfW   = (NtlMax > AccWords) ? NtlW : AccW;
   localparam int CmbW   = $clog2(((AccWords > Rows) ? AccWords : Rows) + 1);
   localparam int MbrW   = $clog2(((HalfA > Rows) ? HalfA : Rows) + 1);
-  localparam int DimW1  = DimW + 1;
   localparam int CutW   = 21;                                      // cut_target: at most 2^20
   localparam int MtrW   = (CutW > $clog2(Rows + 1)) ? CutW : $clog2(Rows + 1);
   localparam int SlW    = DimW + $clog2(Rows + 1) + 1;             // sum of max(rows, Rows)
@@ -634,27 +643,28 @@ module dma #(
   // Blocks: the first, and the one after nx_q
   // ---------------------------------------------------------------------------------------------
   blk_t first, succ;
-  logic [DimW-1:0] s_m0, s_n0, s_k0, s_kc;
+  logic [DimW-1:0] s_m0, s_n0, s_k0;
+  logic [KcW-1:0]  s_kc;
   logic            s_valid, n_more, m_more, k_more, s_load_a, s_load_b, s_load_q, s_a_half;
   logic            s_b_half, s_q_half, s_c_half;
   logic [MbW-1:0]  s_mc;
   logic [NbW-1:0]  s_nc;
   logic [MAW-1:0]  s_a_row, s_b_row, s_c_row, s_p_row;
   logic            s_pf;
-  logic [DimW-1:0] s_pk0;
-  logic [31:0]     s_pk_next;
+  logic [KcW-1:0]  s_pk0;
+  logic [KcW:0]    s_pk_next;
 
   // (Continuous assignments: Icarus re-runs an always_comb that reads what it wrote.)
-  assign first = {1'b1, DimW'(0), DimW'(0), mbf, nbf, DimW'(0), DimW'(kcf),
+  assign first = {1'b1, DimW'(0), DimW'(0), mbf, nbf, DimW'(0), KcW'(kcf),
                   dram_a_i, dram_b_i, dram_c_i, 1'b0, 1'b0, 1'b0, 1'b0, 1'b1, 1'b1, 1'b1, 1'b1,
-                  kcf >= k_i, 1'b0, DimW'(0), dram_b_i};
+                  kcf >= k_i, 1'b0, KcW'(0), dram_b_i};
   assign k_more   = split_q && (32'(nx_q.k0) + 32'(nx_q.kc) < 32'(k_i));
   assign n_more   = 32'(nx_q.n0) + 32'(nb_q) < 32'(n_i);
   assign m_more   = 32'(nx_q.m0) + 32'(mb_q) < 32'(m_i);
   // The next K-chunk of the block; else m-blocks outer: the next panel, else the next m-block
   // from panel 0; panels outer (and K-chunks): the other way round.
   assign s_valid  = nx_q.valid && (k_more || n_more || m_more);
-  assign s_k0     = k_more ? nx_q.k0 + nx_q.kc : '0;
+  assign s_k0     = k_more ? nx_q.k0 + DimW'(nx_q.kc) : '0;
   assign s_m0     = k_more ? nx_q.m0
                   : a_outer_q ? (n_more ? nx_q.m0 : m_more ? nx_q.m0 + DimW'(mb_q) : nx_q.m0)
                               : (m_more ? nx_q.m0 + DimW'(mb_q) : n_more ? '0 : nx_q.m0);
@@ -663,7 +673,7 @@ module dma #(
                               : (m_more ? nx_q.n0 : n_more ? nx_q.n0 + DimW'(nb_q) : nx_q.n0);
   assign s_mc     = (32'(m_i) - 32'(s_m0) < 32'(mb_q)) ? MbW'(m_i - s_m0) : mb_q;
   assign s_nc     = (32'(n_i) - 32'(s_n0) < 32'(nb_q)) ? NbW'(n_i - s_n0) : nb_q;
-  assign s_kc     = (32'(k_i) - 32'(s_k0) < 32'(kc_q)) ? k_i - s_k0 : kc_q;
+  assign s_kc     = (32'(k_i) - 32'(s_k0) < 32'(kc_q)) ? KcW'(k_i - s_k0) : kc_q;
   assign s_load_a = split_q || (s_m0 != nx_q.m0);
   assign s_load_b = split_q || (s_n0 != nx_q.n0);
   assign s_load_q = s_n0 != nx_q.n0;
@@ -677,10 +687,10 @@ module dma #(
   assign s_b_row  = (s_k0 != '0) ? nx_q.b_row + b_step_q : (pf_q && s_load_b) ? pl_row_q
                                                                              : dram_b_i;
   // Prefetch: the part of a block of the panel after its first: j*Kp (at most K).
-  assign s_pk_next = nx_q.load_b ? 32'd0 : 32'(nx_q.pk0) + 32'(kp_q);
+  assign s_pk_next = nx_q.load_b ? '0 : (KcW + 1)'(nx_q.pk0) + (KcW + 1)'(kp_q);
   assign s_pk0    = !pf_q ? '0 : s_load_b ? kl_q
-                  : (s_pk_next > 32'(k_i)) ? k_i : DimW'(s_pk_next);
-  assign s_pf     = pf_q && !s_load_b && (32'(s_n0) + 32'(nb_q) < 32'(n_i)) && (s_pk0 < k_i);
+                  : (32'(s_pk_next) > 32'(k_i)) ? KcW'(k_i) : KcW'(s_pk_next);
+  assign s_pf     = pf_q && !s_load_b && (32'(s_n0) + 32'(nb_q) < 32'(n_i)) && (32'(s_pk0) < 32'(k_i));
   assign s_p_row  = nx_q.load_b ? dram_b_i : nx_q.p_row + pstep_q;
   assign s_c_row  = (s_m0 == nx_q.m0) ? nx_q.c_row : (s_m0 == '0) ? dram_c_i
                                                                   : nx_q.c_row + c_step_q;
@@ -695,7 +705,7 @@ module dma #(
   assign tile_b_base_o = cu_q.b_half ? BaseW'(HalfB) : '0;
   assign tile_c_base_o = cu_q.c_half ? BaseW'(HalfC) : '0;
   assign tile_q_base_o = cu_q.q_half ? BaseW'(HalfQ) : '0;
-  assign tile_k_o      = cu_q.kc;
+  assign tile_k_o      = DimW'(cu_q.kc);
   assign tile_acc_first_o = cu_q.kfirst;
   assign tile_acc_last_o  = cu_q.klast;
   assign tile_kt_outer_o  = ko_q;
@@ -707,8 +717,8 @@ module dma #(
   assign tile_b_rows_o  = (!early_q || !cu_q.load_b) ? '1
                         : ilv_q ? (((state_q == SXfer) && (xk_q == XB)) ? DimW'(ilv_end) - wd_rows_q
                                                                          : DimW'(ilv_k0))
-                        : ((state_q == SXfer) && (xk_q == XB)) ? cu_q.kc - wd_rows_q
-                        : (xk_q > XB) ? '1 : cu_q.pk0;
+                        : ((state_q == SXfer) && (xk_q == XB)) ? DimW'(cu_q.kc) - wd_rows_q
+                        : (xk_q > XB) ? '1 : DimW'(cu_q.pk0);
   assign tile_q_ready_o = !early_q || !cu_q.load_q || (xk_q > XShift);
 
   // ---------------------------------------------------------------------------------------------
@@ -724,7 +734,8 @@ module dma #(
   logic [AW-1:0]   nx_sbase, nx_rstride, nx_cstride;
   logic [NtbW-1:0] wpr_nc;
   logic [WprW-1:0] wpr_kc, wpr_ka;
-  logic [DimW-1:0] p_n0, p_rows;  // XP: the next panel's first column, the part's rows
+  logic [DimW-1:0] p_n0;  // XP: the next panel's first column
+  logic [KcW-1:0]  p_rows;  // XP: the part's rows
   // The last block's column store (col_q): the column of ColG N-tiles from N-tile colj_q, its
   // width, cu's C words per row, and whether acc_stage has written all of the column (its final
   // pass writes N-tile after N-tile).
@@ -732,21 +743,21 @@ module dma #(
   logic [NtbW-1:0] cu_wpr, col_end;
   // ilv_q: the group of the A transfer described (the next one's when its reads start ahead,
   // during the group's B), its first K row and its rows (bytes of an A row, rows of B).
-  // (g_sel, g_k0: at most one group past K: DimWidth + 1 bits; g_len may wrap: 64)
-  logic [DimW:0]   g_sel, g_k0;
+  // (g_sel, g_k0: at most one group past K: GrpW, IlvW bits; g_len may wrap: 64)
+  logic [GrpW-1:0] g_sel;
+  logic [IlvW-1:0] g_k0;
   logic [63:0]     g_len;
-  logic [DimW-1:0] g_end, ilv_k0, ilv_end;
+  logic [IlvW-1:0] g_end, ilv_k0, ilv_end;
   logic            ilv_more;   // a group after grp_q
-  assign g_sel    = ((state_q == SXfer) && (xk_q == XB)) ? DimW1'(grp_q) + DimW1'(1)
-                                                         : DimW1'(grp_q);
-  assign g_k0     = DimW1'(64'(g_sel) * 64'(AG * Rows));
-  assign g_end    = (64'(g_k0) + 64'(AG * Rows) < 64'(ld_q.kc)) ? DimW'(64'(g_k0) + 64'(AG * Rows))
-                                                                : ld_q.kc;
+  assign g_sel    = ((state_q == SXfer) && (xk_q == XB)) ? grp_q + GrpW'(1) : grp_q;
+  assign g_k0     = IlvW'(64'(g_sel) * 64'(AG * Rows));
+  assign g_end    = (64'(g_k0) + 64'(AG * Rows) < 64'(ld_q.kc)) ? IlvW'(64'(g_k0) + 64'(AG * Rows))
+                                                                : IlvW'(ld_q.kc);
   assign g_len    = 64'(g_end) - 64'(g_k0);
-  assign ilv_k0   = DimW'(64'(grp_q) * 64'(AG * Rows));
-  assign ilv_end  = (64'(ilv_k0) + 64'(AG * Rows) < 64'(ld_q.kc)) ? DimW'(64'(ilv_k0) + 64'(AG * Rows))
-                                                                  : ld_q.kc;
-  assign ilv_more = ilv_q && (ilv_end < ld_q.kc);
+  assign ilv_k0   = IlvW'(64'(grp_q) * 64'(AG * Rows));
+  assign ilv_end  = (64'(ilv_k0) + 64'(AG * Rows) < 64'(ld_q.kc)) ? IlvW'(64'(ilv_k0) + 64'(AG * Rows))
+                                                                  : IlvW'(ld_q.kc);
+  assign ilv_more = ilv_q && (32'(ilv_end) < 32'(ld_q.kc));
   logic            col_gate;
   assign col_rem  = NbW'(64'(cu_q.nc) - 64'(colj_q) * 64'(Cols));
   assign col_nc   = (64'(col_rem) > 64'(ColG * Cols)) ? NbW'(ColG * Cols) : col_rem;
@@ -817,14 +828,14 @@ module dma #(
       XB: if (ilv_q) begin
         // Group grp_q: rows ilv_k0 .. ilv_end-1 (pk0 = 0: no prefetch with ilv_q).
         nx_addr = ld_q.b_row + MAW'(ld_q.n0) + MAW'(ilv_k0 * 64'(ld_b_i)); nx_ld = ld_b_i;
-        nx_rows = DimW'(ilv_end - ilv_k0);
+        nx_rows = DimW'(ilv_end) - DimW'(ilv_k0);
         nx_rb = RbW'(x_nc); nx_wb = 8'(Cols); nx_wpr = WprW'(wpr_nc);
         nx_pad = 8'(wpr_nc * 64'(Cols) - 64'(x_nc));
         nx_sbase = (ld_q.b_half ? AW'(HalfB) : '0) + AW'(ilv_k0); nx_rstride = AW'(1);
         nx_cstride = AW'(ld_q.kc);
       end else begin
         // From row pk0 (rows 0 .. pk0-1 prefetched while the panel before computed).
-        nx_addr = ld_q.b_row + MAW'(ld_q.n0); nx_ld = ld_b_i; nx_rows = ld_q.kc - ld_q.pk0;
+        nx_addr = ld_q.b_row + MAW'(ld_q.n0); nx_ld = ld_b_i; nx_rows = DimW'(ld_q.kc) - DimW'(ld_q.pk0);
         nx_rb = RbW'(x_nc); nx_wb = 8'(Cols); nx_wpr = WprW'(wpr_nc);
         nx_pad = 8'(wpr_nc * 64'(Cols) - 64'(x_nc));
         nx_sbase = (ld_q.b_half ? AW'(HalfB) : '0) + AW'(ld_q.pk0); nx_rstride = AW'(1);
@@ -832,7 +843,7 @@ module dma #(
       end
       XP: begin
         // Rows pk0 .. of the next panel's B into the other half (the panel before's, free).
-        nx_addr = ld_q.p_row + MAW'(p_n0); nx_ld = ld_b_i; nx_rows = p_rows;
+        nx_addr = ld_q.p_row + MAW'(p_n0); nx_ld = ld_b_i; nx_rows = DimW'(p_rows);
         nx_rb = RbW'(x_nc); nx_wb = 8'(Cols); nx_wpr = WprW'(wpr_nc);
         nx_pad = 8'(wpr_nc * 64'(Cols) - 64'(x_nc));
         nx_sbase = (ld_q.b_half ? '0 : AW'(HalfB)) + AW'(ld_q.pk0); nx_rstride = AW'(1);
@@ -1074,15 +1085,15 @@ module dma #(
           xk_d      = XC;
           mb_d      = mbf;
           nb_d      = nbf;
-          kc_d      = DimW'(kcf);
+          kc_d      = KcW'(kcf);
           split_d   = split;
           a_outer_d = !split && (t_a < t_b);
           a_step_d  = MAW'(mbf * 64'(ld_a_i));
           c_step_d  = MAW'(mbf * 64'(ld_c_i));
           b_step_d  = MAW'(kcf * 64'(ld_b_i));
           pf_d      = pf_plan;
-          kp_d      = pf_plan ? DimW'(pf_kp) : '0;
-          kl_d      = pf_plan ? DimW'(pf_kl) : '0;
+          kp_d      = pf_plan ? KcW'(pf_kp) : '0;
+          kl_d      = pf_plan ? KcW'(pf_kl) : '0;
           pstep_d   = pf_plan ? MAW'(pf_kp * 64'(ld_b_i)) : '0;
           pl_row_d  = dram_b_i + (pf_plan ? MAW'(pf_kl * 64'(ld_b_i)) : '0);
           nx_d      = first;
@@ -1118,7 +1129,7 @@ module dma #(
             // Block 0's group done: the next group's A, or its loads go on as usual.
             if (ilv_more) begin
               xk_d  = XA;
-              grp_d = grp_q + DimW'(1);
+              grp_d = grp_q + GrpW'(1);
             end else begin
               ilv_d = 1'b0;
             end
@@ -1401,7 +1412,7 @@ module dma #(
   // exceed the A columns written (a group's A before its B rows).
   `SYS_ASSERT(IlvOwn_A, !(ilv_q && loading) || early_q)
   `SYS_ASSERT(IlvGate_A, !(ilv_q && early_q && cu_q.load_b) ||
-                         (tile_b_rows_o <= ((xk_q == XB) ? ilv_end : ilv_k0)))
+                         (32'(tile_b_rows_o) <= ((xk_q == XB) ? 32'(ilv_end) : 32'(ilv_k0))))
   `SYS_ASSERT(StoreHalfC_A, !(storing && !col_q && tile_busy && (pv_q.c_half == cu_q.c_half)))
   // The last block's column store reads only columns acc_stage has written whole, of the last
   // block (its last K-chunk).
