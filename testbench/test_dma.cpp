@@ -656,8 +656,9 @@ TEST_CASE("memory commands: the next panel's B loads in parts while the panel co
   // docs/architecture.md, "Sequence": panels outer without K-chunks, MBc m-blocks and NP panels;
   // the next panel's B in parts of Kp = ceil(K / MBc) rows (K-tiles outer) or ceil(K / (MBc -
   // 1)), part j after block j + 1's A; the panel's first block then reads B from row
-  // kl = min(K, (MBc - 1) Kp). Checked on the order of the accepted read requests (rows aligned
-  // to beats: K and N multiples of 16, no misalignment), on the RTL and model in lockstep.
+  // kl = min(K, (MBc - 1) Kp). Checked on the order of the accepted read requests (rows and
+  // panels aligned to beats: K, N and Nb multiples of the beat, no misalignment), on the RTL and
+  // model in lockstep.
   std::mt19937_64 rng(t::test_seed("dma-prefetch"));
   const TopParams p = smallest_a_build();
   const uint64_t beat = uint64_t{1} << p.MemBytesLog2;
@@ -668,7 +669,8 @@ TEST_CASE("memory commands: the next panel's B loads in parts while the panel co
     if (K % beat != 0 || N % beat != 0) continue;
     const Plan x = plan(p, M, N, K, 0, 16.0);
     const uint64_t mbc = (M + x.mb - 1) / x.mb, np = (N + x.nb - 1) / x.nb;
-    if (x.split || x.a_outer || mbc < 2 || np < 2) continue;
+    // (A read of B counts for the panel of its beat's first column: panels of whole beats.)
+    if (x.split || x.a_outer || mbc < 2 || np < 2 || x.nb % beat != 0) continue;
     INFO(p.name() << " M=" << M << " N=" << N << " K=" << K << ": Mb " << x.mb << ", Nb " << x.nb);
     const uint64_t ntb = (x.nb + uint64_t(p.Cols) - 1) / uint64_t(p.Cols);
     const bool kt_outer = x.mb <= uint64_t(p.AccWords) && x.mb * ntb <= uint64_t(p.AccWords);
