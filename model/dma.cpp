@@ -802,12 +802,14 @@ void Dma::tick(const DmaIn& in) {
   }
   if (pre) r.rq_ahead_q = true;
   if (go != kXNone) r.rq_ahead_q = false;
-  // C words written per half while busy (rtl/dma.sv ccnt_q); a block's first K-chunk clears its
-  // half's count.
+  // C words written per half while busy (rtl/dma.sv ccnt_q, CcW = clog2(HalfC + 1) bits: a
+  // block's C fits its half, CCount_A); a block's first K-chunk clears its half's count.
+  uint32_t cc_bits = 1;
+  while (cc_bits < 32 && (uint64_t{1} << cc_bits) <= uint64_t(half_c_)) ++cc_bits;
   for (uint32_t h = 0; h < 2; ++h) {
     if (r.state_q != DmaState::kIdle && in.c_wr_en_i &&
         (in.c_wr_addr_i >= uint64_t(half_c_)) == (h == 1)) {
-      r.ccnt_q[h] = (r.ccnt_q[h] + 1) & ((uint32_t{2} << iface::kWordWidth) - 1);
+      r.ccnt_q[h] = uint32_t((uint64_t(r.ccnt_q[h]) + 1) & ((uint64_t{1} << cc_bits) - 1));
     }
     if (o.tile_start_o && r.cu_q.kfirst && r.cu_q.c_half == (h == 1)) r.ccnt_q[h] = 0;
   }
