@@ -14,6 +14,13 @@ static_assert(iface::kMemAddrWidth == 32, "memory addresses are uint32_t (wrappi
 // The RTL's scratchpad index in wr_en_o (region 1 + i).
 constexpr uint32_t kSpA = 0, kSpB = 1, kSpBias = 3, kSpM0 = 4, kSpShift = 5;
 
+// All ones in the fewest bits that hold n (at least one): clog2(n + 1) bits.
+uint32_t count_mask(uint32_t n) {
+  uint32_t m = 1;
+  while (m < n) m = m << 1 | 1;
+  return m;
+}
+
 uint64_t extent_end(uint32_t addr, uint32_t rows, uint32_t ld, uint64_t rb) {
   const uint32_t rm1 = (rows - 1) & kDimMask;
   return uint64_t(addr) + uint64_t(rm1) * uint64_t(ld) + rb;
@@ -42,6 +49,7 @@ Dma::Dma(const DmaParams& p)
       half_b_(uint32_t(p.BWords / 2)),
       half_c_(uint32_t(p.CWords / 2)),
       half_q_(uint32_t(p.QWords / 2)),
+      cc_mask_(count_mask(half_c_)),
       out_(p) {
   reset();
 }
@@ -802,14 +810,12 @@ void Dma::tick(const DmaIn& in) {
   }
   if (pre) r.rq_ahead_q = true;
   if (go != kXNone) r.rq_ahead_q = false;
-  // C words written per half while busy (rtl/dma.sv ccnt_q, CcW = clog2(HalfC + 1) bits: a
-  // block's C fits its half, CCount_A); a block's first K-chunk clears its half's count.
-  uint32_t cc_bits = 1;
-  while (cc_bits < 32 && (uint64_t{1} << cc_bits) <= uint64_t(half_c_)) ++cc_bits;
+  // C words written per half while busy (rtl/dma.sv ccnt_q, cc_mask_: CcW bits); a block's
+  // first K-chunk clears its half's count.
   for (uint32_t h = 0; h < 2; ++h) {
     if (r.state_q != DmaState::kIdle && in.c_wr_en_i &&
         (in.c_wr_addr_i >= uint64_t(half_c_)) == (h == 1)) {
-      r.ccnt_q[h] = uint32_t((uint64_t(r.ccnt_q[h]) + 1) & ((uint64_t{1} << cc_bits) - 1));
+      r.ccnt_q[h] = (r.ccnt_q[h] + 1) & cc_mask_;
     }
     if (o.tile_start_o && r.cu_q.kfirst && r.cu_q.c_half == (h == 1)) r.ccnt_q[h] = 0;
   }

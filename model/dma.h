@@ -116,6 +116,7 @@ class Dma {
   int col_g_;               // N-tiles per column of the last block's store (a beat or more)
   int ag_;                  // K-tiles per group of block 0's interleaved load (a beat or more)
   uint32_t half_a_, half_b_, half_c_, half_q_;
+  uint32_t cc_mask_;  // the C count's bits (rtl/dma.sv CcW = clog2(HalfC + 1), at least 1)
   // The word where A's second half starts: half_a_, or in w4a8 the even 2 (half_a_ / 2).
   uint32_t a_base2(const DmaIn& in) const {
     return in.precision_i == uint32_t(iface::kPrecW4a8) ? 2 * (half_a_ / 2) : half_a_;
