@@ -230,9 +230,10 @@ void Dma::update_outputs() {
   o.tile_start_o = r.state_q == DmaState::kTile || r.tstart_q;
   o.tile_m_o = r.cu_q.mc;
   o.tile_n_o = r.cu_q.nc;
-  o.tile_b_base_o = r.cu_q.b_half ? half_b_ : 0;
-  o.tile_c_base_o = r.cu_q.c_half ? half_c_ : 0;
-  o.tile_q_base_o = r.cu_q.q_half ? half_q_ : 0;
+  o.tile_a_half_o = r.cu_q.a_half;
+  o.tile_b_half_o = r.cu_q.b_half;
+  o.tile_c_half_o = r.cu_q.c_half;
+  o.tile_q_half_o = r.cu_q.q_half;
   o.tile_k_o = r.cu_q.kc;
   o.tile_acc_first_o = r.cu_q.kfirst;
   o.tile_acc_last_o = r.cu_q.klast;
@@ -259,8 +260,6 @@ const DmaOut& Dma::eval(const DmaIn& in) {
   const bool no_tile_left = !r.nx_q.valid && (!r.cu_q.valid || r.col_q || in.tile_done_i);
   out_.ph_store_o = busy && r.state_q != DmaState::kCheck && !tile_busy && no_tile_left;
   out_.ph_load_o = busy && !tile_busy && !out_.ph_store_o;
-  // w4a8: A's second half starts at an even word (a word pair's first word).
-  out_.tile_a_base_o = r.cu_q.a_half ? a_base2(in) : 0;
   return out_;
 }
 

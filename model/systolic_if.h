@@ -979,10 +979,10 @@ DmaParams dma_params(const P& top) {
   X(tile_start_o, bool, 1) \
   X(tile_m_o, uint32_t, kDimWidth) \
   X(tile_n_o, uint32_t, kDimWidth) \
-  X(tile_a_base_o, uint32_t, kWordWidth) \
-  X(tile_b_base_o, uint32_t, kWordWidth) \
-  X(tile_c_base_o, uint32_t, kWordWidth) \
-  X(tile_q_base_o, uint32_t, kWordWidth) \
+  X(tile_a_half_o, bool, 1) \
+  X(tile_b_half_o, bool, 1) \
+  X(tile_c_half_o, bool, 1) \
+  X(tile_q_half_o, bool, 1) \
   X(tile_k_o, uint32_t, kDimWidth) \
   X(tile_acc_first_o, bool, 1) \
   X(tile_acc_last_o, bool, 1) \

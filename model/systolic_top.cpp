@@ -198,6 +198,19 @@ SystolicTop::Tag SystolicTop::tag() const {
   return t;
 }
 
+uint32_t SystolicTop::dma_base(int region) const {
+  const DmaOut& o = dma_.out();
+  switch (region) {
+    case iface::kA:
+      if (!o.tile_a_half_o) return 0;
+      return regs_.regs().precision_q == uint32_t(iface::kPrecW4a8) ? uint32_t(2 * (p_.AWords / 4))
+                                                                   : uint32_t(p_.AWords / 2);
+    case iface::kB: return o.tile_b_half_o ? uint32_t(p_.BWords / 2) : 0;
+    case iface::kC: return o.tile_c_half_o ? uint32_t(p_.CWords / 2) : 0;
+    default: return o.tile_q_half_o ? uint32_t(p_.QWords / 2) : 0;
+  }
+}
+
 // acc_stage's inputs of this cycle and its outputs.
 const AccStageOut& SystolicTop::acc_eval(const Tag& tg, const SystolicRegsOut& ro) {
   AccStageIn& ai = acc_in_;
@@ -208,7 +221,7 @@ const AccStageOut& SystolicTop::acc_eval(const Tag& tg, const SystolicRegsOut& r
   ai.s_nt_i = tg.nt;
   ai.s_nv_i = tg.nv;
   ai.s_caddr_i = tg.caddr;
-  ai.q_base_i = dma_.busy() ? dma_.out().tile_q_base_o : ro.q_base_o;
+  ai.q_base_i = dma_.busy() ? dma_base(iface::kBias) : ro.q_base_o;
   ai.zp_out_i = ro.zp_out_o;
   ai.act_min_i = ro.act_min_o;
   ai.act_max_i = ro.act_max_o;
@@ -444,7 +457,7 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
   dma_ticked_ = dma_on;
   const bool dma_busy = dout.busy_o, dma_tile_start = dout.tile_start_o, dma_c_rd = dout.c_rd_en_o;
   const uint32_t dma_m = dout.tile_m_o, dma_n = dout.tile_n_o, dma_k = dout.tile_k_o,
-                 dma_a = dout.tile_a_base_o, dma_b = dout.tile_b_base_o, dma_c = dout.tile_c_base_o;
+                 dma_a = dma_base(iface::kA), dma_b = dma_base(iface::kB), dma_c = dma_base(iface::kC);
   const bool dma_first = dout.tile_acc_first_o, dma_last = dout.tile_acc_last_o;
   const bool dma_kto = dout.tile_kt_outer_o, dma_qrdy = dout.tile_q_ready_o;
   const uint32_t dma_brows = dout.tile_b_rows_o;

@@ -60,6 +60,10 @@ class SystolicTop {
   explicit SystolicTop(const TopParams& p);
 
   const TopParams& params() const { return p_; }
+  // A memory command's tile base of region A, B, C or BIAS (BIAS / M0 / SHIFT): word 0, or the
+  // first word of the scratchpad's second half when the DMA's half bit says so (w4a8: A's second
+  // half starts at the even word 2 x (AWords / 4); rtl/systolic_top.sv).
+  uint32_t dma_base(int region) const;
   // Timing-only runs (sweeps): no dot products, no accumulate stage, no C writes (C keeps what
   // it held), and wait_done() fast-forwards the steady stretches of a command. Every port and
   // counter is unchanged but the C data: testbench/test_systolic_top.cpp checks it.
@@ -89,7 +93,7 @@ class SystolicTop {
   // The A word pair a w4a8 slot at word s_addr reads, words 2p and 2p + 1:
   // p = (A_BASE >> 1) + (s_addr - A_BASE), A_BASE the tile command's (rtl/systolic_top.sv).
   uint64_t w4a8_pair(uint64_t s_addr) const {
-    const uint64_t base = dma_.busy() ? dma_.out().tile_a_base_o : regs_.regs().a_base_q;
+    const uint64_t base = dma_.busy() ? dma_base(iface::kA) : regs_.regs().a_base_q;
     return (base >> 1) + (s_addr - base);
   }
   const Spad<int8_t>& spad_b() const { return b_; }

@@ -128,9 +128,10 @@
 // blocks; systolic_top adds tile_ctrl's ph_mwait_o, block 0 waiting at a gate).
 // Cycle behaviour: start_i in a cycle with busy_o = 0 starts a command (busy_o = 1 from the next
 // cycle); done_o = 1 for the cycle after the last busy cycle, err_o with it (0 otherwise). Every
-// output is a function of the registers except ph_load_o and ph_store_o (tile_done_i) and
-// tile_a_base_o (precision_i: w4a8's second half of A starts at an even word). The
-// command inputs must not change while busy_o = 1. Reset (rst_ni = 0, asynchronous) clears every
+// output is a function of the registers except ph_load_o and ph_store_o (tile_done_i). The
+// block's scratchpad halves leave as one bit each (tile_a_half_o .. tile_q_half_o: word 0 or the
+// half's first word, which systolic_top makes the tile command's base; in w4a8 A's second half
+// starts at the even word 2 x (AWords/4), a_base2 below). The command inputs must not change while busy_o = 1. Reset (rst_ni = 0, asynchronous) clears every
 // register.
 `include "systolic_assert.svh"
 
@@ -176,10 +177,10 @@ module dma #(
   output logic                                   tile_start_o,
   output logic [systolic_pkg::DimWidth-1:0]      tile_m_o,
   output logic [systolic_pkg::DimWidth-1:0]      tile_n_o,
-  output logic [systolic_pkg::WordWidth-1:0]     tile_a_base_o,
-  output logic [systolic_pkg::WordWidth-1:0]     tile_b_base_o,
-  output logic [systolic_pkg::WordWidth-1:0]     tile_c_base_o,
-  output logic [systolic_pkg::WordWidth-1:0]     tile_q_base_o,
+  output logic                                   tile_a_half_o,
+  output logic                                   tile_b_half_o,
+  output logic                                   tile_c_half_o,
+  output logic                                   tile_q_half_o,
   output logic [systolic_pkg::DimWidth-1:0]      tile_k_o,
   output logic                                   tile_acc_first_o,
   output logic                                   tile_acc_last_o,
@@ -206,7 +207,6 @@ module dma #(
   localparam int MAW   = systolic_pkg::MemAddrWidth;
   localparam int AW    = systolic_pkg::AddrWidth;
   localparam int DimW  = systolic_pkg::DimWidth;
-  localparam int BaseW = systolic_pkg::WordWidth;
   localparam int Lanes = (Rows > Cols) ? Rows : Cols;
   localparam int WMax  = (Rows > 4 * Cols) ? Rows : 4 * Cols;  // widest scratchpad word, bytes
   localparam int Cap   = 2 * WMax + MB;                        // staging buffer, bytes
@@ -238,11 +238,14 @@ module dma #(
   localparam int RbMax   = (HalfA * Rows > 4 * NbMax) ? HalfA * Rows : 4 * NbMax;
   localparam int RbW     = (RbMax > 0) ? $clog2(RbMax + 1) : 1;     // bytes of a row
   localparam int CcW     = (HalfC > 0) ? $clog2(HalfC + 1) : 1;     // C words of a half
-  // A block's K (its K-chunk: KT <= HalfA, or KTc Rows with KTc <= HalfA) has at most KcMax rows,
-  // and so do the prefetch parts and their rows (B prefetch runs without K-chunks); block 0's
-  // interleaved load walks at most GrpMax groups of AG K-tiles (their rows below IlvMax).
-  localparam int KcMax   = (HalfA * Rows < (1 << systolic_pkg::DimWidth)) ? HalfA * Rows
+  // A block's K (its K-chunk) has at most KcMax rows: its B, K rows of each of its N-tiles, fits
+  // half of B (without K-chunks HalfB div K >= 1; with them KTc <= (HalfB div Rows) div NTs), and
+  // its A rows fit half of A (KT <= HalfA, or KTc <= HalfA). So do the prefetch parts and their
+  // rows (B prefetch runs without K-chunks); block 0's interleaved load walks at most GrpMax
+  // groups of AG K-tiles (their rows below IlvMax). KcBound_A checks the plan against KcMax.
+  localparam int KcMaxA  = (HalfA * Rows < (1 << systolic_pkg::DimWidth)) ? HalfA * Rows
                                                                          : (1 << systolic_pkg::DimWidth) - 1;
+  localparam int KcMax   = (HalfB < KcMaxA) ? HalfB : KcMaxA;
   localparam int KcW     = (KcMax > 0) ? $clog2(KcMax + 1) : 1;     // K rows of a block
   localparam int GrpMax  = (KcMax + AG * Rows - 1) / (AG * Rows);
   localparam int GrpW    = $clog2(GrpMax + 2);                      // a group (and the next)
@@ -701,10 +704,10 @@ module dma #(
   // tile_ctrl's command: block cu_q.
   assign tile_m_o      = DimW'(cu_q.mc);
   assign tile_n_o      = DimW'(cu_q.nc);
-  assign tile_a_base_o = cu_q.a_half ? BaseW'(a_base2) : '0;
-  assign tile_b_base_o = cu_q.b_half ? BaseW'(HalfB) : '0;
-  assign tile_c_base_o = cu_q.c_half ? BaseW'(HalfC) : '0;
-  assign tile_q_base_o = cu_q.q_half ? BaseW'(HalfQ) : '0;
+  assign tile_a_half_o = cu_q.a_half;
+  assign tile_b_half_o = cu_q.b_half;
+  assign tile_c_half_o = cu_q.c_half;
+  assign tile_q_half_o = cu_q.q_half;
   assign tile_k_o      = DimW'(cu_q.kc);
   assign tile_acc_first_o = cu_q.kfirst;
   assign tile_acc_last_o  = cu_q.klast;
@@ -1420,6 +1423,10 @@ module dma #(
                         (64'(ccnt_q[cu_q.c_half]) >= col_end * 64'(cu_q.mc)))
   // A half's C count stays within the half (CcW bits): acc_stage writes each C word of a block
   // once, and a block's C fits its half.
+  // The plan's K per block (24 bits, before it narrows into kc_q) is within KcMax: its B fits
+  // half of B and its A half of A, the bounds KcW is sized by.
+  `SYS_ASSERT(KcBound_A, !((state_q == SCheck) && (check_err == '0) && !zero_dim) ||
+                         (64'(kcf) <= 64'(KcMax)))
   `SYS_ASSERT(CCount_A, !(busy_o && c_wr_en_i && (HalfC != 0) && (32'(ccnt_q[c_wr_hi]) >= 32'(HalfC))))
   `SYS_ASSERT(ColLast_A, !(busy_o && col_q) || (cu_q.valid && cu_q.klast && !nx_q.valid))
 

@@ -116,7 +116,7 @@ module systolic_top #(
   logic                   dma_acc_first, dma_acc_last, tile_acc_first, tile_acc_last;
   logic                   dma_kt_outer, dma_q_ready, tile_kt_outer, tile_q_ready;
   logic [DimW-1:0]        dma_b_rows, tile_b_rows;
-  logic [BaseW-1:0]       dma_tile_a_base, dma_tile_b_base, dma_tile_c_base, dma_tile_q_base;
+  logic                   dma_tile_a_half, dma_tile_b_half, dma_tile_c_half, dma_tile_q_half;
   logic [BaseW-1:0]       tile_a_base, tile_b_base, tile_c_base, tile_q_base;
 
   logic                   ph_wstall, ph_mwait, ph_compute, ph_drain, ph_output;
@@ -414,10 +414,10 @@ module systolic_top #(
     .tile_start_o   (dma_tile_start),
     .tile_m_o       (dma_tile_m),
     .tile_n_o       (dma_tile_n),
-    .tile_a_base_o  (dma_tile_a_base),
-    .tile_b_base_o  (dma_tile_b_base),
-    .tile_c_base_o  (dma_tile_c_base),
-    .tile_q_base_o  (dma_tile_q_base),
+    .tile_a_half_o  (dma_tile_a_half),
+    .tile_b_half_o  (dma_tile_b_half),
+    .tile_c_half_o  (dma_tile_c_half),
+    .tile_q_half_o  (dma_tile_q_half),
     .tile_k_o       (dma_tile_k),
     .tile_acc_first_o(dma_acc_first),
     .tile_acc_last_o(dma_acc_last),
@@ -460,10 +460,15 @@ module systolic_top #(
   assign tile_kt_outer  = dma_busy && dma_kt_outer;
   assign tile_b_rows    = dma_busy ? dma_b_rows : '1;
   assign tile_q_ready   = !dma_busy || dma_q_ready;
-  assign tile_a_base = dma_busy ? dma_tile_a_base : a_base_q;
-  assign tile_b_base = dma_busy ? dma_tile_b_base : b_base_q;
-  assign tile_c_base = dma_busy ? dma_tile_c_base : c_base_q;
-  assign tile_q_base = dma_busy ? dma_tile_q_base : q_base_q;
+  // A memory command's blocks sit at word 0 or at the first word of a scratchpad's second half
+  // (rtl/dma.sv; in w4a8 A's second half starts at the even word 2 x (AWords/4)).
+  assign tile_a_base = !dma_busy ? a_base_q
+                     : !dma_tile_a_half ? '0
+                     : (precision_q == 2'(systolic_pkg::PrecW4a8)) ? BaseW'(2 * (AWords / 4))
+                     : BaseW'(AWords / 2);
+  assign tile_b_base = !dma_busy ? b_base_q : dma_tile_b_half ? BaseW'(BWords / 2) : '0;
+  assign tile_c_base = !dma_busy ? c_base_q : dma_tile_c_half ? BaseW'(CWords / 2) : '0;
+  assign tile_q_base = !dma_busy ? q_base_q : dma_tile_q_half ? BaseW'(QWords / 2) : '0;
   assign top_busy   = busy || dma_busy;
   assign top_done   = (done && !dma_busy) || dma_done;
 

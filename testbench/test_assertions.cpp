@@ -13,6 +13,7 @@
 #include "dma_fault3_configs.h"
 #include "dma_fault4_configs.h"
 #include "dma_fault5_configs.h"
+#include "dma_fault6_configs.h"
 #include "dma_fault_configs.h"
 #include "dram.h"
 #include "engine_check.h"
@@ -428,6 +429,16 @@ TEST_CASE("assertions: dma's C-count range check fires on a planted fault", "[as
   for (const iface::DmaIn& in : ins) writes += in.c_wr_en_i;
   REQUIRE(writes > 2 * 16);
   check_dma_fault<Vdma_r4c4_fault5>(ins, "CCount_A");
+}
+
+TEST_CASE("assertions: dma's K-per-block bound check fires on a planted fault", "[assert]") {
+  // 1 x 4 x 128 on B halves of 128 words: one N-tile of K = 128 rows fills a half exactly, so
+  // the block's K is 128 (no K-chunks: the block is all of M). The real dma's bound is half of B
+  // (128, as are A's 32 words x 4 rows), the planted copy's one row less (KcBound_A).
+  const std::vector<iface::DmaIn> ins =
+      record_dma(kDmaParams, sim::DramConfig{}, "assert-dma-kc", 1, 4, 128);
+  REQUIRE(kDmaParams.BWords / 2 == 128);
+  check_dma_fault<Vdma_r4c4_fault6>(ins, "KcBound_A");
 }
 
 TEST_CASE("assertions: tile_ctrl's tail-countdown check fires on a planted fault", "[assert]") {
