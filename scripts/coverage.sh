@@ -5,8 +5,9 @@
 # configuration up to 8 rows and columns, or up to $SYSTOLIC_COVERAGE_MAX_DIM, but the traced
 # ones verilated with --coverage: the coverage code of a 16x16 array compiles many times slower;
 # the larger configurations are built without it, so that every test still runs; with
-# SYSTOLIC_COVERAGE_MAX_DIM=16 the 16x16 family is instrumented and reported too; a 4x4 with
-# 4-bit PEs and both dataflows is among them, so that the w4a8 / w4a4 and output-stationary
+# SYSTOLIC_COVERAGE_MAX_DIM=16 the 16x16 family is instrumented and reported too, with a 16x16
+# of 4-bit PEs and both dataflows and one of small scratchpads beside the default 16x16; a 4x4
+# with 4-bit PEs and both dataflows is among them, so that the w4a8 / w4a4 and output-stationary
 # cases run), builds it, runs ctest (all tests, or those CTEST_ARGS select) with each process
 # writing its counts to coverage/raw/, then
 #   - merges them with verilator_coverage: coverage/all.dat, and per systolic_top configuration
@@ -45,9 +46,15 @@ if [ $do_build -eq 1 ]; then
   mkdir -p "$build"
   max_dim=${SYSTOLIC_COVERAGE_MAX_DIM:-8}
   [[ $max_dim =~ ^[0-9]+$ ]] || { echo "coverage.sh: SYSTOLIC_COVERAGE_MAX_DIM must be a number" >&2; exit 2; }
+  configs="4x4;8x8;16x16;8x16;4x4:WeightBanks=1;8x8:AWords=128,BWords=256,CWords=64,QWords=4;4x4:Int4=1,Dataflow=3"
+  # The 16x16 family as the 4x4 one: its output-stationary / 4-bit ports and its small-scratchpad
+  # plans (blocks, both loop orders, the B prefetch) have a build to run on.
+  if [ "$max_dim" -ge 16 ]; then
+    configs+=";16x16:Int4=1,Dataflow=3;16x16:AWords=256,BWords=1024,CWords=128,QWords=8"
+  fi
   cmake -S "$root" -B "$build" -G Ninja -DSYSTOLIC_COVERAGE=ON -DSYSTOLIC_BUILD_PYTHON=OFF \
     -DSYSTOLIC_COVERAGE_MAX_DIM="$max_dim" \
-    "-DSYSTOLIC_RTL_CONFIGS=4x4;8x8;16x16;8x16;4x4:WeightBanks=1;8x8:AWords=128,BWords=256,CWords=64,QWords=4;4x4:Int4=1,Dataflow=3" \
+    "-DSYSTOLIC_RTL_CONFIGS=$configs" \
     >"$build/configure.log" 2>&1 || { cat "$build/configure.log"; echo "coverage.sh: configure failed" >&2; exit 1; }
   ninja -C "$build" "${targets[@]}" || { echo "coverage.sh: build failed" >&2; exit 1; }
 fi
