@@ -40,7 +40,8 @@ void AccStage::reset() {
   data_shown_ = false;
 }
 
-const AccStageOut& AccStage::eval(const AccStageIn& in) {
+// The outputs are functions of the registers (the inputs are not read).
+const AccStageOut& AccStage::eval(const AccStageIn& /*in*/) {
   const Tag& q = tags_[tag_head_];
   out_.q_rd_en_o = q.valid && q.last;
   out_.q_rd_addr_o = out_.q_rd_en_o ? iface::addr_add(uint64_t(q.qbase), q.nt) : 0;
