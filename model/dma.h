@@ -93,6 +93,21 @@ class Dma {
   bool busy() const { return r_.state_q != DmaState::kIdle; }
   const DmaRegs& regs() const { return r_; }
   int cap() const { return cap_; }  // staging buffer bytes
+  // The first word of the second half of region A, B, C or BIAS (BIAS / M0 / SHIFT), where a
+  // block whose half bit (tile_*_half_o) is set sits; A in w4a8 (PRECISION `precision`): the
+  // even word 2 x (AWords / 4), a word pair's first word.
+  uint32_t half_base(int region, uint32_t precision) const {
+    switch (region) {
+      case iface::kA:
+        return precision == uint32_t(iface::kPrecW4a8) ? 2 * (half_a_ / 2) : half_a_;
+      case iface::kB:
+        return half_b_;
+      case iface::kC:
+        return half_c_;
+      default:
+        return half_q_;
+    }
+  }
 
  private:
   void update_outputs();  // out_ from r_ (all but ph_load_o and ph_store_o)
@@ -117,10 +132,8 @@ class Dma {
   int ag_;                  // K-tiles per group of block 0's interleaved load (a beat or more)
   uint32_t half_a_, half_b_, half_c_, half_q_;
   uint32_t cc_mask_;  // the C count's bits (rtl/dma.sv CcW = clog2(HalfC + 1), at least 1)
-  // The word where A's second half starts: half_a_, or in w4a8 the even 2 (half_a_ / 2).
-  uint32_t a_base2(const DmaIn& in) const {
-    return in.precision_i == uint32_t(iface::kPrecW4a8) ? 2 * (half_a_ / 2) : half_a_;
-  }
+  // The word where A's second half starts (half_base).
+  uint32_t a_base2(const DmaIn& in) const { return half_base(iface::kA, in.precision_i); }
   DmaRegs r_;
   DmaOut out_;
   // Combinational values of this cycle (update_outputs) that tick() needs.

@@ -200,15 +200,11 @@ SystolicTop::Tag SystolicTop::tag() const {
 
 uint32_t SystolicTop::dma_base(int region) const {
   const DmaOut& o = dma_.out();
-  switch (region) {
-    case iface::kA:
-      if (!o.tile_a_half_o) return 0;
-      return regs_.regs().precision_q == uint32_t(iface::kPrecW4a8) ? uint32_t(2 * (p_.AWords / 4))
-                                                                   : uint32_t(p_.AWords / 2);
-    case iface::kB: return o.tile_b_half_o ? uint32_t(p_.BWords / 2) : 0;
-    case iface::kC: return o.tile_c_half_o ? uint32_t(p_.CWords / 2) : 0;
-    default: return o.tile_q_half_o ? uint32_t(p_.QWords / 2) : 0;
-  }
+  const bool half = region == iface::kA   ? o.tile_a_half_o
+                    : region == iface::kB ? o.tile_b_half_o
+                    : region == iface::kC ? o.tile_c_half_o
+                                          : o.tile_q_half_o;
+  return half ? dma_.half_base(region, regs_.regs().precision_q) : 0;
 }
 
 // acc_stage's inputs of this cycle and its outputs.
@@ -457,7 +453,8 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
   dma_ticked_ = dma_on;
   const bool dma_busy = dout.busy_o, dma_tile_start = dout.tile_start_o, dma_c_rd = dout.c_rd_en_o;
   const uint32_t dma_m = dout.tile_m_o, dma_n = dout.tile_n_o, dma_k = dout.tile_k_o,
-                 dma_a = dma_base(iface::kA), dma_b = dma_base(iface::kB), dma_c = dma_base(iface::kC);
+                 dma_a = dma_base(iface::kA), dma_b = dma_base(iface::kB),
+                 dma_c = dma_base(iface::kC);
   const bool dma_first = dout.tile_acc_first_o, dma_last = dout.tile_acc_last_o;
   const bool dma_kto = dout.tile_kt_outer_o, dma_qrdy = dout.tile_q_ready_o;
   const uint32_t dma_brows = dout.tile_b_rows_o;

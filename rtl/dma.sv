@@ -124,15 +124,16 @@
 //   written and acknowledged.
 // Counters (systolic_regs): a busy cycle in which tile_ctrl is not busy (no tile command of
 // ours running but in its done_o cycle) is ph_store_o once no tile_ctrl command is left (the
-// last one's done_o cycle included), else ph_load_o (the array waits for memory: before the first block and between
-// blocks; systolic_top adds tile_ctrl's ph_mwait_o, block 0 waiting at a gate).
+// last one's done_o cycle included), else ph_load_o (the array waits for memory: before the
+// first block and between blocks; systolic_top adds tile_ctrl's ph_mwait_o, block 0 waiting at
+// a gate).
 // Cycle behaviour: start_i in a cycle with busy_o = 0 starts a command (busy_o = 1 from the next
 // cycle); done_o = 1 for the cycle after the last busy cycle, err_o with it (0 otherwise). Every
 // output is a function of the registers except ph_load_o and ph_store_o (tile_done_i). The
 // block's scratchpad halves leave as one bit each (tile_a_half_o .. tile_q_half_o: word 0 or the
 // half's first word, which systolic_top makes the tile command's base; in w4a8 A's second half
-// starts at the even word 2 x (AWords/4), a_base2 below). The command inputs must not change while busy_o = 1. Reset (rst_ni = 0, asynchronous) clears every
-// register.
+// starts at the even word 2 x (AWords/4), a_base2 below). The command inputs must not change
+// while busy_o = 1. Reset (rst_ni = 0, asynchronous) clears every register.
 `include "systolic_assert.svh"
 
 module dma #(
@@ -243,8 +244,8 @@ module dma #(
   // its A rows fit half of A (KT <= HalfA, or KTc <= HalfA). So do the prefetch parts and their
   // rows (B prefetch runs without K-chunks); block 0's interleaved load walks at most GrpMax
   // groups of AG K-tiles (their rows below IlvMax). KcBound_A checks the plan against KcMax.
-  localparam int KcMaxA  = (HalfA * Rows < (1 << systolic_pkg::DimWidth)) ? HalfA * Rows
-                                                                         : (1 << systolic_pkg::DimWidth) - 1;
+  localparam int KcMaxA  = (HalfA * Rows < (1 << systolic_pkg::DimWidth))
+                         ? HalfA * Rows : (1 << systolic_pkg::DimWidth) - 1;
   localparam int KcMax   = (HalfB < KcMaxA) ? HalfB : KcMaxA;
   localparam int KcW     = (KcMax > 0) ? $clog2(KcMax + 1) : 1;     // K rows of a block
   localparam int GrpMax  = (KcMax + AG * Rows - 1) / (AG * Rows);
