@@ -905,7 +905,8 @@ module dma #(
 
   assign loading   = (state_q == SXfer) && (xk_q != XC);
   assign storing   = (state_q == SXfer) && (xk_q == XC);
-  assign beat_mask = ~MAW'(MB - 1);
+  // (In parentheses: Yosys 0.23 reads a size cast right after ~ as a cast to ~MAW bits.)
+  assign beat_mask = ~(MAW'(MB - 1));
 
   always_comb begin
     hd_row     = loading ? rs_row_q : rq_row_q;

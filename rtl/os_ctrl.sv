@@ -124,7 +124,7 @@ module os_ctrl #(
   assign nt_calc  = DimW'((DimW1'(n_i) + DimW1'(Cols - 1)) / DimW1'(Cols));
   // T - 1: K - 1 from 2*Rows - 1 up, else max(K, Rows) rounded up to odd, minus 1 (bit 0 cleared).
   assign k_rows   = (32'(k_i) > Rows) ? k_i : DimW'(Rows);
-  assign per_calc = (32'(k_i) >= MinPer) ? k_i - DimW'(1) : (k_rows & ~DimW'(1));
+  assign per_calc = (32'(k_i) >= MinPer) ? k_i - DimW'(1) : (k_rows & ~(DimW'(1)));
 
   assign last_mt    = mrem_q <= DimW'(Rows);
   assign last_tile  = last_mt && (nrem_q <= DimW'(Cols));

@@ -97,5 +97,12 @@ lint systolic_top -GRows=2 -GCols=2 -GAWords=5 -GBWords=1 -GCWords=3 -GQWords=1 
 lint systolic_top -GRows=4 -GCols=4 -GAccWords=65536 -GRequantDepth=5 -GAWords=1048576
 # shellcheck disable=SC2086
 lint systolic_top -GRows=4 -GCols=8 $small -GWeightBanks=1
+# A unary operator right before a size cast (~W'(x), !W'(x), -W'(x)): Yosys 0.23 (synth.sh, the
+# area figures) reads ~W'(x) as a cast of x to ~W bits, so ~MAW'(15) was 15 there, not its
+# complement (Verilator and Icarus read it as the language says). Write ~(W'(x)).
+if grep -nE "([~!]|[=(?:,{][[:space:]]*-)[[:space:]]*[A-Za-z0-9_]+'\(" rtl/*.sv rtl/*.svh; then
+  echo "lint: FAILED: a unary operator before a size cast (above): write ~(W'(x)) for Yosys" >&2
+  status=1
+fi
 [ $status -eq 0 ] && echo "lint: rtl/ clean under verilator -Wall"
 exit $status
