@@ -739,6 +739,68 @@ TEST_CASE("memory commands: the next panel's B loads in parts while the panel co
 }
 
 TEST_CASE(
+    "memory commands: the default scratchpads walk panels, m-blocks, K-chunks and the prefetch",
+    "[dma][rtl]") {
+  // The block tests above run on the small-scratchpad builds; these shapes take the same walks
+  // on the builds with the default scratchpads (4x4 and 16x16 here), at a few hundred thousand
+  // cycles each: several panels (N beyond 32 N-tiles, HalfQ), m-blocks with panels inner (A
+  // resident), K-chunks (a 1024-row block holds 256 K-tiles of A), K-chunks over several
+  // m-blocks and panels, and at 16x16 the next panel's B prefetched (panels outer over 32-row
+  // blocks). What each shape does is read off the plan recomputed here; each is checked as every
+  // case of this file is (check_case: lockstep on every port, C, guard bytes, traffic, tiles).
+  std::mt19937_64 rng(t::test_seed("dma-default-walks"));
+  const TopParams d;
+  // Shapes with: panels, A resident (m-blocks x panels), K-chunks, chunks x m-blocks, prefetch.
+  int seen[5] = {};
+  int ran = 0, ran16 = 0;
+  for (const TopParams& p : systolic::sim::top_rtl_params()) {
+    if (p.Rows != p.Cols || (p.Rows != 4 && p.Rows != 16) || p.AWords != d.AWords ||
+        p.BWords != d.BWords || p.CWords != d.CWords || p.QWords != d.QWords ||
+        p.AccWords != d.AccWords || p.WeightBanks != 2 || p.Int4 != 0 || p.Dataflow != 1) {
+      continue;
+    }
+    const std::vector<std::array<int, 3>> shapes =
+        p.Rows == 4
+            ? std::vector<std::array<int, 3>>{{1, 136, 1},
+                                              {4274, 136, 1},
+                                              {727, 1, 1478},
+                                              {1037, 1, 1037},
+                                              {357, 10, 3376}}
+            : std::vector<std::array<int, 3>>{
+                  {1, 574, 1}, {4274, 574, 2}, {510, 1, 8671}, {1167, 1, 4274}, {4274, 818, 2}};
+    for (const auto& s : shapes) {
+      const uint64_t M = uint64_t(s[0]), N = uint64_t(s[1]), K = uint64_t(s[2]);
+      const Plan x = plan(p, M, N, K, 0, 16.0);
+      const uint64_t mbc = (M + x.mb - 1) / x.mb, np = (N + x.nb - 1) / x.nb;
+      uint64_t chunks = 0;
+      for (const auto& cmd : x.cmds) chunks += cmd[2] < K ? 1 : 0;
+      INFO(p.name() << " M=" << M << " N=" << N << " K=" << K << ": Mb " << x.mb << ", Nb " << x.nb
+                    << ", " << (x.split ? "K-chunks" : "whole K") << ", "
+                    << (x.a_outer ? "m-blocks outer" : "panels outer"));
+      seen[0] += np > 1 ? 1 : 0;
+      seen[1] += (x.a_outer && np > 1 && mbc > 1) ? 1 : 0;
+      seen[2] += chunks > 1 ? 1 : 0;
+      seen[3] += (chunks > 1 && mbc > 1) ? 1 : 0;
+      seen[4] += (!x.split && !x.a_outer && np > 1 && mbc > 1) ? 1 : 0;
+      check_case(Case{p, s[0], s[1], s[2], DramConfig{}, 0}, t::random_job(rng, s[0], s[1], s[2]));
+      ++ran;
+      ran16 += p.Rows == 16 ? 1 : 0;
+    }
+  }
+  if (ran == 0) {
+    WARN("no 4x4 or 16x16 build with the default scratchpads: nothing ran");
+    return;
+  }
+  INFO("panels " << seen[0] << ", A resident " << seen[1] << ", K-chunks " << seen[2]
+                 << ", chunks x m-blocks " << seen[3] << ", prefetch " << seen[4]);
+  CHECK(seen[0] >= 2);
+  CHECK(seen[1] >= 1);
+  CHECK(seen[2] >= 2);
+  CHECK(seen[3] >= 1);
+  if (ran16 > 0) CHECK(seen[4] >= 1);  // (unreachable at 4x4 with these scratchpads)
+}
+
+TEST_CASE(
     "memory commands: panels outer, blocks cut to run K-tiles outer (model, small "
     "accumulator buffer)",
     "[dma][model]") {
