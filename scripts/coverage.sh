@@ -22,7 +22,9 @@
 # the rest of the suite (CLI, sweeps, Icarus, Yosys, Python) adds little to it.
 # --extreme also runs the hidden heavy cases test_engine_rtl "[extreme]" and test_dma
 # "[extreme]" (host and memory commands of M, N or K of 2^24 - 1 on the 4x4 and 16x16 builds,
-# the memory commands' tensors at the top of the 32-bit memory; an hour or more instrumented),
+# output-stationary ones on the builds with both dataflows, the 16x16 one with
+# SYSTOLIC_COVERAGE_MAX_DIM=16, the memory commands' tensors at the top of the 32-bit memory;
+# an hour or more instrumented, several hours with the 16x16 family),
 # whose commands toggle the 24-bit dimension counters, the DMA's walk registers and the address
 # bits.
 # Exit status 1 when the build, a test, or a target of coverage_report.py fails.
