@@ -676,14 +676,15 @@ TEST_CASE("memory commands: blocks start back to back in the tail of the one bef
   std::vector<std::array<int, 3>> shapes = {{5 * p.Rows + 3, 2 * p.Cols, 8 * p.Rows},
                                             {9 * p.Rows, 2 * p.Cols - 1, 6 * p.Rows + 1},
                                             {7 * p.Rows + 1, 2 * p.Cols, 3 * p.Rows}};
-  size_t fixed = 0;
+  const size_t n_fixed = shapes.size();
+  size_t fixed = 0;  // fixed shapes that meet the condition
   for (const auto& sh : shapes) {
     fixed += tail_bound(uint64_t(sh[0]), uint64_t(sh[1]), uint64_t(sh[2])) ? 1 : 0;
   }
   if (fixed < 2) {
     for (const auto& sh : shapes_where(2 - fixed, 1, tail_bound)) shapes.push_back(sh);
   }
-  const int need = int(std::min<size_t>(2, shapes.size() - 3 + fixed));
+  const int need = int(std::min<size_t>(2, fixed + (shapes.size() - n_fixed)));
   if (need < 2) WARN(p.name() << ": " << need << " shapes of the grid meet the condition above");
   for (const auto& sh : shapes) {
     Case c{p, sh[0], sh[1], sh[2], DramConfig{}, 0};
@@ -749,7 +750,8 @@ TEST_CASE("memory commands: the next panel's B loads in parts while the panel co
   };
   std::vector<std::array<int, 3>> shapes = {
       {50, 48, 32}, {70, 32, 16}, {90, 64, 48}, {45, 80, 32}, {100, 48, 16}};
-  size_t fixed = 0;
+  const size_t n_fixed = shapes.size();
+  size_t fixed = 0;  // fixed shapes that prefetch
   for (const auto& sh : shapes) {
     fixed += prefetching(uint64_t(sh[0]), uint64_t(sh[1]), uint64_t(sh[2])) ? 1 : 0;
   }
@@ -757,7 +759,7 @@ TEST_CASE("memory commands: the next panel's B loads in parts while the panel co
     for (const auto& sh : shapes_where(2 - fixed, int(beat), prefetching)) shapes.push_back(sh);
   }
   // (A build whose panels are narrower than a beat has none: e.g. 4x4 with QWords = 4.)
-  const int need = int(std::min<size_t>(2, shapes.size() - 5 + fixed));
+  const int need = int(std::min<size_t>(2, fixed + (shapes.size() - n_fixed)));
   if (need < 2) WARN(p.name() << ": " << need << " prefetching shapes of whole beats in the grid");
   for (const auto& sh : shapes) {
     const uint64_t M = uint64_t(sh[0]), N = uint64_t(sh[1]), K = uint64_t(sh[2]);
