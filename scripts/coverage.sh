@@ -8,7 +8,8 @@
 # SYSTOLIC_COVERAGE_MAX_DIM=16 the 16x16 family is instrumented and reported too, with a 16x16
 # of 4-bit PEs and both dataflows and one of small scratchpads beside the default 16x16; a 4x4
 # with 4-bit PEs and both dataflows is among them, so that the w4a8 / w4a4 and output-stationary
-# cases run), builds it, runs ctest (all tests, or those CTEST_ARGS select) with each process
+# cases run, and a 4x4 of small scratchpads whose plans take blocks, K-chunks and the B
+# prefetch at sizes the tests reach), builds it, runs ctest (all tests, or those CTEST_ARGS select) with each process
 # writing its counts to coverage/raw/, then
 #   - merges them with verilator_coverage: coverage/all.dat, and per systolic_top configuration
 #     family coverage/4x4.dat, coverage/8x8.dat (and coverage/16x16.dat when instrumented);
@@ -24,7 +25,8 @@
 # "[extreme]" (host and memory commands of M, N or K of 2^24 - 1 on the 4x4 and 16x16 builds,
 # output-stationary ones on the builds with both dataflows, the 16x16 one with
 # SYSTOLIC_COVERAGE_MAX_DIM=16, the memory commands' tensors at the top of the 32-bit memory;
-# an hour or more instrumented, several hours with the 16x16 family),
+# one process per hidden case and instrumented build, two at a time; hours of CPU at 4x4, many
+# more with the 16x16 family),
 # whose commands toggle the 24-bit dimension counters, the DMA's walk registers and the address
 # bits.
 # Exit status 1 when the build, a test, or a target of coverage_report.py fails.
@@ -44,16 +46,20 @@ if [ "${1:-}" = "--rtl-only" ]; then
 fi
 extreme=0
 if [ "${1:-}" = "--extreme" ]; then extreme=1; shift; fi
+max_dim=${SYSTOLIC_COVERAGE_MAX_DIM:-8}
+[[ $max_dim =~ ^[0-9]+$ ]] || { echo "coverage.sh: SYSTOLIC_COVERAGE_MAX_DIM must be a number" >&2; exit 2; }
+# The 4x4 family: the standard build, one weight bank, 4-bit PEs with both dataflows, and small
+# scratchpads whose plans take blocks, K-chunks, both loop orders and the B prefetch (QWords = 8:
+# panels of a whole 16-byte beat) at sizes a test reaches.
+configs="4x4;8x8;16x16;8x16;4x4:WeightBanks=1;8x8:AWords=128,BWords=256,CWords=64,QWords=4;4x4:Int4=1,Dataflow=3"
+configs+=";4x4:AWords=64,BWords=256,CWords=32,QWords=8"
+# The 16x16 family as the 4x4 one: its output-stationary / 4-bit ports and its small-scratchpad
+# plans (blocks, both loop orders, the B prefetch) have a build to run on.
+if [ "$max_dim" -ge 16 ]; then
+  configs+=";16x16:Int4=1,Dataflow=3;16x16:AWords=256,BWords=1024,CWords=128,QWords=8"
+fi
 if [ $do_build -eq 1 ]; then
   mkdir -p "$build"
-  max_dim=${SYSTOLIC_COVERAGE_MAX_DIM:-8}
-  [[ $max_dim =~ ^[0-9]+$ ]] || { echo "coverage.sh: SYSTOLIC_COVERAGE_MAX_DIM must be a number" >&2; exit 2; }
-  configs="4x4;8x8;16x16;8x16;4x4:WeightBanks=1;8x8:AWords=128,BWords=256,CWords=64,QWords=4;4x4:Int4=1,Dataflow=3"
-  # The 16x16 family as the 4x4 one: its output-stationary / 4-bit ports and its small-scratchpad
-  # plans (blocks, both loop orders, the B prefetch) have a build to run on.
-  if [ "$max_dim" -ge 16 ]; then
-    configs+=";16x16:Int4=1,Dataflow=3;16x16:AWords=256,BWords=1024,CWords=128,QWords=8"
-  fi
   cmake -S "$root" -B "$build" -G Ninja -DSYSTOLIC_COVERAGE=ON -DSYSTOLIC_BUILD_PYTHON=OFF \
     -DSYSTOLIC_COVERAGE_MAX_DIM="$max_dim" \
     "-DSYSTOLIC_RTL_CONFIGS=$configs" \
@@ -68,9 +74,47 @@ SYSTOLIC_COVERAGE_DIR=$out/raw ctest --test-dir "$build" --output-on-failure -j2
   "${ctest_sel[@]}" "$@" ||
   { echo "coverage.sh: some tests failed (coverage below counts what ran)" >&2; status=1; }
 if [ $extreme -eq 1 ]; then
+  # One process per hidden case, program and instrumented build (SYSTOLIC_EXTREME_CONFIG,
+  # testbench/extreme_select.h), two at a time; the builds above max_dim are not instrumented
+  # and skipped. A case that does not take a build warns and passes. Logs:
+  # coverage/extreme-*.log.
+  jobs_=()
+  IFS=';' read -ra cfgs <<<"$configs"
   for prog in test_engine_rtl test_dma; do
-    SYSTOLIC_COVERAGE_DIR=$out/raw "$build/testbench/$prog" "[extreme]" ||
-      { echo "coverage.sh: $prog [extreme] failed (coverage below counts what ran)" >&2; status=1; }
+    mapfile -t names < <("$build/testbench/$prog" --list-test-names-only "[extreme]" | grep -v '^$')
+    [ ${#names[@]} -gt 0 ] || { echo "coverage.sh: $prog lists no [extreme] case" >&2; exit 1; }
+    for cfg in "${cfgs[@]}"; do
+      dims=${cfg%%:*}
+      if [ "${dims%x*}" -le "$max_dim" ] && [ "${dims#*x}" -le "$max_dim" ]; then
+        for i in "${!names[@]}"; do jobs_+=("$prog|$cfg|$i|${names[$i]}"); done
+      fi
+    done
+  done
+  run_extreme() {
+    local prog cfg i name
+    IFS='|' read -r prog cfg i name <<<"$1"
+    local log=$out/extreme-$prog-$i-$(tr ':,=' '___' <<<"$cfg").log
+    # (a comma in a Catch2 test name separates patterns unless escaped)
+    if SYSTOLIC_COVERAGE_DIR=$out/raw SYSTOLIC_EXTREME_CONFIG=$cfg \
+      "$build/testbench/$prog" "${name//,/\\,}" >"$log" 2>&1; then
+      echo "coverage.sh: $prog \"$name\" on $cfg passed"
+    else
+      echo "coverage.sh: $prog \"$name\" on $cfg failed (coverage below counts what ran): $log" >&2
+      return 1
+    fi
+  }
+  running=0
+  for job in "${jobs_[@]}"; do
+    if [ $running -ge 2 ]; then
+      wait -n || status=1
+      running=$((running - 1))
+    fi
+    run_extreme "$job" &
+    running=$((running + 1))
+  done
+  while [ $running -gt 0 ]; do
+    wait -n || status=1
+    running=$((running - 1))
   done
 fi
 shopt -s nullglob
