@@ -152,7 +152,10 @@ set(SYSTOLIC_VERILATED_OPT -O2)
 set(SYSTOLIC_VERILATED_OPT_SLOW -O0)
 set(SYSTOLIC_COVERAGE_MAX_DIM 8 CACHE STRING "Coverage builds: the largest Rows and Cols instrumented")
 if(SYSTOLIC_COVERAGE)
-  set(SYSTOLIC_COVERAGE_ARGS --coverage)
+  # Toggle coverage of every signal: Verilator leaves out signals wider than
+  # --coverage-max-width (256 by default), which hid dma's staging buffer and block-walk
+  # structs, systolic_regs' counter array and pe_array's partial-sum vectors until stop 45.
+  set(SYSTOLIC_COVERAGE_ARGS --coverage --coverage-max-width 65536)
   set(SYSTOLIC_VERILATED_OPT -O1)
 endif()
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Verilator coverage (line, toggle and the RTL's SYS_COVER points) over the ctest suite:
 #   scripts/coverage.sh [--no-build] [--rtl-only] [--extreme] [CTEST_ARGS...]
-# Configures build-cov/ (or $SYSTOLIC_COVERAGE_BUILD) with -DSYSTOLIC_COVERAGE=ON (every RTL
+# Configures build-cov/ (or $SYSTOLIC_COVERAGE_BUILD) with -DSYSTOLIC_COVERAGE=ON (Verilator
+# --coverage with --coverage-max-width 65536, so that toggle coverage counts every signal; every RTL
 # configuration up to 8 rows and columns, or up to $SYSTOLIC_COVERAGE_MAX_DIM, but the traced
 # ones verilated with --coverage: the coverage code of a 16x16 array compiles many times slower;
 # the larger configurations are built without it, so that every test still runs; with
