@@ -2,16 +2,16 @@
 # Verilator coverage (line, toggle and the RTL's SYS_COVER points) over the ctest suite:
 #   scripts/coverage.sh [--no-build] [--rtl-only] [--extreme] [CTEST_ARGS...]
 # Configures build-cov/ (or $SYSTOLIC_COVERAGE_BUILD) with -DSYSTOLIC_COVERAGE=ON (Verilator
-# --coverage with --coverage-max-width 65536, so that toggle coverage counts every signal; every RTL
-# configuration up to 8 rows and columns, or up to $SYSTOLIC_COVERAGE_MAX_DIM, but the traced
-# ones verilated with --coverage: the coverage code of a 16x16 array compiles many times slower;
-# the larger configurations are built without it, so that every test still runs; with
+# --coverage with --coverage-max-width 65536, so that toggle coverage counts every signal;
+# every RTL configuration up to 8 rows and columns, or up to $SYSTOLIC_COVERAGE_MAX_DIM, but the
+# traced ones verilated with --coverage: the coverage code of a 16x16 array compiles many times
+# slower; the larger configurations are built without it, so that every test still runs; with
 # SYSTOLIC_COVERAGE_MAX_DIM=16 the 16x16 family is instrumented and reported too, with a 16x16
 # of 4-bit PEs and both dataflows and one of small scratchpads beside the default 16x16; a 4x4
 # with 4-bit PEs and both dataflows is among them, so that the w4a8 / w4a4 and output-stationary
 # cases run, and a 4x4 of small scratchpads whose plans take blocks, K-chunks and the B
-# prefetch at sizes the tests reach), builds it, runs ctest (all tests, or those CTEST_ARGS select) with each process
-# writing its counts to coverage/raw/, then
+# prefetch at sizes the tests reach), builds it, runs ctest (all tests, or those CTEST_ARGS
+# select) with each process writing its counts to coverage/raw/, then
 #   - merges them with verilator_coverage: coverage/all.dat, and per systolic_top configuration
 #     family coverage/4x4.dat, coverage/8x8.dat (and coverage/16x16.dat when instrumented);
 #   - annotates the sources: coverage/annotated/ (verilator_coverage --annotate, lines run fewer
@@ -82,7 +82,8 @@ if [ $extreme -eq 1 ]; then
   jobs_=()
   IFS=';' read -ra cfgs <<<"$configs"
   for prog in test_engine_rtl test_dma; do
-    mapfile -t names < <("$build/testbench/$prog" --list-test-names-only "[extreme]" | grep -v '^$')
+    mapfile -t names < <("$build/testbench/$prog" --list-test-names-only "[extreme]" |
+      grep -v '^$')
     [ ${#names[@]} -gt 0 ] || { echo "coverage.sh: $prog lists no [extreme] case" >&2; exit 1; }
     for cfg in "${cfgs[@]}"; do
       dims=${cfg%%:*}
