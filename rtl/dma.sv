@@ -899,7 +899,7 @@ module dma #(
   logic            wr_fire;                   // store: a write request is accepted
   logic            pre;                       // the next transfer's request walk starts
   logic            rq_last;                   // load: the request is its row's last beat
-  logic [BufW-1:0] ins, beat_bits, c_bits;
+  logic [BufW-1:0] ins;
   logic            c_rd, wd_last;
   logic [MB-1:0]   strb;
 
@@ -993,6 +993,7 @@ module dma #(
 
   // Buffer update (continuous assignments: one value per name, for Icarus).
   logic [8*MB-1:0]        beat_masked;
+  logic [8*MB-1:0]        beat_bits;  // the row's bytes of the beat, from bit 0
   logic [8*Cols-1:0]      c_masked;
   logic [BufW-1:0]        buf_sh;
   logic [CapW-1:0]        fill_c;
@@ -1005,14 +1006,13 @@ module dma #(
       c_masked[8*i +: 8] = (8'(i) < pend_n_q) ? c_rd_data_i[8*i +: 8] : 8'd0;
     end
   end
-  assign beat_bits = BufW'(beat_masked) >> (32'(hd_lo) * 8);
-  assign c_bits    = BufW'(c_masked);
+  assign beat_bits = beat_masked >> (32'(hd_lo) * 8);
   // The buffer after this cycle's word (load) or beat (store) leaves it, and what enters.
   assign buf_sh = (loading && emit) ? (buf_q >> (32'(x_wb_q) * 8))
                 : (storing && wr_fire) ? (buf_q >> (32'(hd_n) * 8)) : buf_q;
   assign fill_c = loading ? fill_e : (storing && wr_fire) ? fill_q - CapW'(hd_n) : fill_q;
-  assign ins    = (loading && rsp_take) ? (beat_bits << (32'(fill_c) * 8))
-                : (storing && pend_q) ? (c_bits << (32'(fill_c) * 8)) : '0;
+  assign ins    = (loading && rsp_take) ? (BufW'(beat_bits) << (32'(fill_c) * 8))
+                : (storing && pend_q) ? (BufW'(c_masked) << (32'(fill_c) * 8)) : '0;
   assign buf_d  = buf_sh | ins;
   assign fill_d = fill_c + ((loading && rsp_take) ? CapW'(hd_n) + (hd_last ? CapW'(x_pad_q) : '0)
                           : (storing && pend_q) ? CapW'(pend_n_q) : CapW'(0));

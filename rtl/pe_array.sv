@@ -68,30 +68,32 @@ module pe_array #(
   // ---------------------------------------------------------------------------------------------
   // Inter-row nets
   // ---------------------------------------------------------------------------------------------
-  // psum_v[r*RowBits +: RowBits] is the psum input of row r for r < Rows (0 for r = 0), and the
-  // bottom edge for r = Rows. A packed vector, not an unpacked array of rows: Yosys turns an
-  // unpacked array of wide nets into a memory and back, which takes minutes at 128x128.
-  logic [(Rows+1)*RowBits-1:0] psum_v;
+  // psum_v[r*RowBits +: RowBits] is the psum output of row r, the input of row r + 1 (row 0 takes
+  // 0: a constant in its port connection, no net holds it). A packed vector, not an unpacked array of
+  // rows: Yosys turns an unpacked array of wide nets into a memory and back, which takes minutes
+  // at 128x128.
+  logic [Rows*RowBits-1:0] psum_v;
   // OS: b_v[r*BRowBits +: BRowBits] is the B input of row r (b_i for r = 0), o_v[r*RowBits +:
-  // RowBits] the output-chain registers of row r, and o_v at r = Rows the 0 below the bottom row.
+  // RowBits] the output-chain registers of row r (the bottom row takes 0 from below).
   localparam int BRowBits = Cols * DataWidth;
   logic [(Rows+1)*BRowBits-1:0] b_v;
-  logic [(Rows+1)*RowBits-1:0]  o_v;
+  logic [Rows*RowBits-1:0]      o_v;
   logic                         os;
   assign os = (Dataflow == 2) || (Dataflow == 3 && os_i);
   assign b_v[BRowBits-1:0]               = b_i;
-  assign o_v[Rows*RowBits +: RowBits]    = '0;
   // What each row passes on at its right edge, and its per-column valid bits: only the bottom
   // row's valid bits leave the array.
   logic [Rows*(ALane+2)-1:0]     unused_right;
   logic [Rows*Cols-1:0]          row_valid;
 
-  assign psum_v[RowBits-1:0] = '0;  // above the top row
-
   // ---------------------------------------------------------------------------------------------
   // The rows
   // ---------------------------------------------------------------------------------------------
   for (genvar r = 0; r < Rows; r++) begin : g_row
+    // The rows above and below (an index in range; at the edges the constant 0 is taken instead).
+    localparam int Above = (r == 0) ? 0 : r - 1;
+    localparam int Below = (r == Rows - 1) ? r : r + 1;
+    localparam bit Top = r == 0, Bottom = r == Rows - 1;
     pe_row #(
       .Cols       (Cols),
       .WeightBanks(WeightBanks),
@@ -107,11 +109,11 @@ module pe_array #(
       .w_load_i (w_load_i[r]),
       .w_bank_i (w_bank_i),
       .w_row_i  (w_row_i),
-      .psum_i   (psum_v[r*RowBits +: RowBits]),
-      .psum_o   (psum_v[(r+1)*RowBits +: RowBits]),
+      .psum_i   (Top ? RowBits'(0) : psum_v[Above*RowBits +: RowBits]),
+      .psum_o   (psum_v[r*RowBits +: RowBits]),
       .os_i     (os_i),
       .b_i      (b_v[r*BRowBits +: BRowBits]),
-      .up_i     (o_v[(r+1)*RowBits +: RowBits]),
+      .up_i     (Bottom ? RowBits'(0) : o_v[Below*RowBits +: RowBits]),
       .b_o      (b_v[(r+1)*BRowBits +: BRowBits]),
       .o_o      (o_v[r*RowBits +: RowBits]),
       .valid_o  (row_valid[r*Cols +: Cols]),
@@ -124,7 +126,7 @@ module pe_array #(
   // ---------------------------------------------------------------------------------------------
   // Bottom edge
   // ---------------------------------------------------------------------------------------------
-  assign psum_o       = os ? o_v[RowBits-1:0] : psum_v[Rows*RowBits +: RowBits];
+  assign psum_o       = os ? o_v[RowBits-1:0] : psum_v[(Rows-1)*RowBits +: RowBits];
   assign psum_valid_o = row_valid[(Rows-1)*Cols +: Cols];
 
   // The rows above the bottom one drive valid bits nothing reads (their partial sums go on down).

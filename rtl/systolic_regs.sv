@@ -140,6 +140,11 @@ module systolic_regs #(
   localparam int NumCnt = systolic_pkg::NumCnt;
   localparam int SpR    = systolic_pkg::SpadRegions;
   localparam logic [63:0] Beat = 64'd1 << MemBytesLog2;
+  // What traffic counter i adds per event: a beat's bytes (DRAM_RD_*), else one word (SRAM_*).
+  function automatic logic [63:0] cnt_weight(int i);
+    cnt_weight = (i == systolic_pkg::CntDramRdA || i == systolic_pkg::CntDramRdB ||
+                  i == systolic_pkg::CntDramRdQ) ? Beat : 64'd1;
+  endfunction
   // Bit i of rd_sp_i / sram_rd_i / sram_wr_i: region 1 + i.
   localparam int SpA    = 32'(systolic_pkg::RegionA) - 1;
   localparam int SpB    = 32'(systolic_pkg::RegionB) - 1;
@@ -208,7 +213,7 @@ module systolic_regs #(
   // Traffic counters and this cycle's increment of each.
   logic [63:0]      cnt_d [NumCnt];
   logic [63:0]      cnt_q [NumCnt];
-  logic [63:0]      cnt_inc [NumCnt];
+  logic [NumCnt-1:0] cnt_ev;  // counter i counts this cycle (adds cnt_weight(i))
 
   assign macs_inc = MacW'(s_kv_i) * MacW'(s_nv_i);
   logic prec_4bit;  // a w4a8 or w4a4 command: two MACs per PE product
@@ -313,19 +318,19 @@ module systolic_regs #(
     end
 
     // Counters: cleared at the start edge, then one phase per busy cycle.
-    for (int i = 0; i < NumCnt; i++) cnt_inc[i] = '0;
-    cnt_inc[systolic_pkg::CntDramRdA] = (rd_beat_i && rd_sp_i[SpA]) ? Beat : '0;
-    cnt_inc[systolic_pkg::CntDramRdB] = (rd_beat_i && rd_sp_i[SpB]) ? Beat : '0;
-    cnt_inc[systolic_pkg::CntDramRdQ] =
-        (rd_beat_i && (rd_sp_i[SpBias] || rd_sp_i[SpM0] || rd_sp_i[SpShift])) ? Beat : '0;
+    cnt_ev = '0;
+    cnt_ev[systolic_pkg::CntDramRdA] = rd_beat_i && rd_sp_i[SpA];
+    cnt_ev[systolic_pkg::CntDramRdB] = rd_beat_i && rd_sp_i[SpB];
+    cnt_ev[systolic_pkg::CntDramRdQ] =
+        rd_beat_i && (rd_sp_i[SpBias] || rd_sp_i[SpM0] || rd_sp_i[SpShift]);
     for (int i = 0; i < SpR; i++) begin
-      cnt_inc[systolic_pkg::CntSramRdA + i] = 64'(sram_rd_i[i]);
-      cnt_inc[systolic_pkg::CntSramWrA + i] = 64'(sram_wr_i[i]);
+      cnt_ev[systolic_pkg::CntSramRdA + i] = sram_rd_i[i];
+      cnt_ev[systolic_pkg::CntSramWrA + i] = sram_wr_i[i];
     end
     if (clear_cnt) begin
       for (int i = 0; i < NumCnt; i++) cnt_d[i] = '0;
     end else if (busy_i) begin
-      for (int i = 0; i < NumCnt; i++) cnt_d[i] = cnt_q[i] + cnt_inc[i];
+      for (int i = 0; i < NumCnt; i++) cnt_d[i] = cnt_q[i] + (cnt_ev[i] ? cnt_weight(i) : '0);
     end
     if (any_start) begin
       err_d       = '0;

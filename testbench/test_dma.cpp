@@ -1414,3 +1414,44 @@ TEST_CASE("memory commands: rows 2^30 - 1 bytes apart, 3 GiB of the memory, at t
     return std::vector<Case>{Case{p, 2, 3, 2, DramConfig{}, 0, true, {far - 2, far - 3, far - 3}}};
   });
 }
+
+TEST_CASE("memory commands: the next panel's B prefetched from rows 2^30 - 1 bytes apart",
+          "[.][dma][rtl][extreme]") {
+  // On every build (of those SYSTOLIC_EXTREME_CONFIG keeps) whose plan, recomputed here, prefetches
+  // the next panel's B (panels outer without K-chunks, several panels and m-blocks) for a shape of
+  // K <= 3: LD_B = 2^30 - 1, so that B's rows span up to 3 GiB and the prefetch's step (Kp x LD_B)
+  // and its parts' memory rows run over address bits 29 .. 31, the tensors at the top of the
+  // memory. Shapes: 4274 x 818 x 2 (the default 16x16 scratchpads), 5 x 19 x 3 (the coverage's
+  // small 4x4), else the first of the grid. Checked as above (check_case), about 6.5 GB of RAM.
+  const uint32_t far = (1u << 30) - 1;
+  const uint64_t seed = t::test_seed("dma-extreme-pf-far");
+  std::mt19937_64 rng(seed);
+  int ran = 0;
+  for (const TopParams& p : systolic::sim::top_rtl_params()) {
+    if (!t::extreme_selected(p)) continue;
+    auto prefetching = [&](uint64_t M, uint64_t N, uint64_t K) {
+      if (K > 3) return false;
+      const Plan x = plan(p, M, N, K, 0, 16.0, false, {0, far - N, 0});
+      if (x.mb == 0 || x.nb == 0) return false;
+      const uint64_t mbc = (M + x.mb - 1) / x.mb, np = (N + x.nb - 1) / x.nb;
+      return !x.split && !x.a_outer && mbc >= 2 && np >= 2;
+    };
+    std::vector<std::array<int, 3>> shapes = {{4274, 818, 2}, {5, 19, 3}};
+    for (const auto& sh : shapes_where(1, 1, prefetching)) shapes.push_back(sh);
+    bool found = false;
+    for (const auto& sh : shapes) {
+      if (!prefetching(uint64_t(sh[0]), uint64_t(sh[1]), uint64_t(sh[2]))) continue;
+      found = true;
+      const Case c{p,    sh[0], sh[1], sh[2], DramConfig{}, 0, true,
+                   {0, far - uint32_t(sh[1]), 0}};
+      INFO("configuration " << systolic::sim::config_spec(p) << ": M=" << c.m << " N=" << c.n
+                            << " K=" << c.k << ", LD_B " << far << " (seed " << seed << ")");
+      check_case(c, t::random_job(rng, c.m, c.n, c.k));
+      ++ran;
+      break;
+    }
+    if (!found) WARN(systolic::sim::config_spec(p) << ": no shape of K <= 3 prefetches (none run)");
+  }
+  // Unfiltered, the suite's builds include the default 16x16 and a small-scratchpad build.
+  CHECK((ran > 0 || t::extreme_config().has_value()));
+}
