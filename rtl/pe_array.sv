@@ -69,9 +69,9 @@ module pe_array #(
   // Inter-row nets
   // ---------------------------------------------------------------------------------------------
   // psum_v[r*RowBits +: RowBits] is the psum output of row r, the input of row r + 1 (row 0 takes
-  // 0: a constant in its port connection, no net holds it). A packed vector, not an unpacked array of
-  // rows: Yosys turns an unpacked array of wide nets into a memory and back, which takes minutes
-  // at 128x128.
+  // 0: a constant in its port connection, no net holds it). A packed vector, not an unpacked
+  // array of rows: Yosys turns an unpacked array of wide nets into a memory and back, which takes
+  // minutes at 128x128.
   logic [Rows*RowBits-1:0] psum_v;
   // OS: b_v[r*BRowBits +: BRowBits] is the B input of row r (b_i for r = 0), o_v[r*RowBits +:
   // RowBits] the output-chain registers of row r (the bottom row takes 0 from below).
