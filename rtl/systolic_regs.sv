@@ -210,7 +210,7 @@ module systolic_regs #(
   logic [63:0]      dram_rd_d, dram_rd_q, dram_wr_d, dram_wr_q;
   logic             any_start;
   logic             clear_cnt;  // a start without CTRL bit 2 (keep): every counter restarts at 0
-  // Traffic counters and this cycle's increment of each.
+  // Traffic counters and whether each counts this cycle.
   logic [63:0]      cnt_d [NumCnt];
   logic [63:0]      cnt_q [NumCnt];
   logic [NumCnt-1:0] cnt_ev;  // counter i counts this cycle (adds cnt_weight(i))
