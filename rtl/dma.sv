@@ -221,12 +221,14 @@ module dma #(
   localparam int AG      = (MB + Rows - 1) / Rows;  // K-tiles per group of block 0's load: a beat
   // The plan's estimate: at most min(MB, Rows, Cols) bytes per cycle (x 16) reach a scratchpad.
   localparam int BwCap = 16 * ((MB < Rows) ? ((MB < Cols) ? MB : Cols) : ((Rows < Cols) ? Rows : Cols));
-  // The block registers' bounds, from the plan (the header): a block has at most MbMax rows
-  // (HalfA div KT, or AccWords with K-chunks), a panel at most NbMax columns (HalfQ N-tiles: its
-  // BIAS, M0 and SHIFT fit a half of Q; and at most N), so at most NtbMax N-tiles; a row of a
-  // transfer has at most WprMax words (A: KT <= HalfA, w4a8 2 KT <= HalfA; B, C, Q: NtbMax; a
-  // group of block 0's A: AG) and RbMax bytes (A: K <= HalfA * Rows; BIAS, M0: 4 * NbMax).
-  localparam int MbMax   = (HalfA > AccWords) ? HalfA : AccWords;
+  // The registers' bounds, from the plan (the header): a block has at most MbMax rows (HalfA div
+  // KT and HalfC div NTb, or min(AccWords, HalfC, HalfA) with K-chunks: at most min(HalfA, HalfC);
+  // MbBound_A), a panel at most NbMax columns (HalfQ N-tiles: its BIAS, M0, SHIFT fit a half of
+  // Q; at most N), so at most NtbMax N-tiles; a transfer's row at most WprMax words (A: KT <=
+  // HalfA, w4a8 2 KT <= HalfA; B, C, Q: NtbMax; a group of block 0's A: AG) and RbMax bytes (A:
+  // K <= HalfA * Rows; BIAS, M0: 4 * NbMax).
+  localparam int MbMax0  = (HalfA < HalfC) ? HalfA : HalfC;
+  localparam int MbMax   = (MbMax0 > 0) ? MbMax0 : 1;
   localparam int MbW     = $clog2(MbMax + 1);                       // rows of a block
   localparam int NbMax   = (HalfQ * Cols < (1 << systolic_pkg::DimWidth)) ? HalfQ * Cols
                                                                          : (1 << systolic_pkg::DimWidth) - 1;
@@ -419,9 +421,14 @@ module dma #(
   // the word where its second half starts (even in w4a8: a pair's first word is even).
   localparam int HalfAP = HalfA / 2;  // word pairs in half of A
   logic          w4a8;
-  logic [HaW-1:0]  ha;
   logic [DimW:0]   ka;
+  // (Excluded from toggle coverage: each is one of two constants, HalfA or its word pairs, chosen
+  // by the precision; in a build whose HalfA is even both a_base2 values are equal. Their zero
+  // bits cannot toggle whatever the stimulus.)
+  /* verilator coverage_off */
+  logic [HaW-1:0]  ha;
   logic [AW-1:0] a_base2;
+  /* verilator coverage_on */
   assign w4a8    = precision_i == 2'(systolic_pkg::PrecW4a8);
   assign ha      = w4a8 ? HaW'(HalfAP) : HaW'(HalfA);
   assign ka      = w4a8 ? {k_i, 1'b0} : {1'b0, k_i};
@@ -646,7 +653,7 @@ module dma #(
   // ---------------------------------------------------------------------------------------------
   // Blocks: the first, and the one after nx_q
   // ---------------------------------------------------------------------------------------------
-  blk_t first, succ;
+  blk_t succ;
   logic [DimW-1:0] s_m0, s_n0, s_k0;
   logic [KcW-1:0]  s_kc;
   logic            s_valid, n_more, m_more, k_more, s_load_a, s_load_b, s_load_q, s_a_half;
@@ -659,9 +666,6 @@ module dma #(
   logic [KcW:0]    s_pk_next;
 
   // (Continuous assignments: Icarus re-runs an always_comb that reads what it wrote.)
-  assign first = {1'b1, DimW'(0), DimW'(0), mbf, nbf, DimW'(0), KcW'(kcf),
-                  dram_a_i, dram_b_i, dram_c_i, 1'b0, 1'b0, 1'b0, 1'b0, 1'b1, 1'b1, 1'b1, 1'b1,
-                  kcf >= k_i, 1'b0, KcW'(0), dram_b_i};
   assign k_more   = split_q && (32'(nx_q.k0) + 32'(nx_q.kc) < 32'(k_i));
   assign n_more   = 32'(nx_q.n0) + 32'(nb_q) < 32'(n_i);
   assign m_more   = 32'(nx_q.m0) + 32'(mb_q) < 32'(m_i);
@@ -1101,7 +1105,11 @@ module dma #(
           kl_d      = pf_plan ? KcW'(pf_kl) : '0;
           pstep_d   = pf_plan ? MAW'(pf_kp * 64'(ld_b_i)) : '0;
           pl_row_d  = dram_b_i + (pf_plan ? MAW'(pf_kl * 64'(ld_b_i)) : '0);
-          nx_d      = first;
+          // The first block: rows, columns and K from 0 (no signal of its own: its offsets and
+          // flags are constants), halves 0, loading A, B and BIAS/M0/SHIFT, the first K-chunk.
+          nx_d      = {1'b1, DimW'(0), DimW'(0), mbf, nbf, DimW'(0), KcW'(kcf),
+                       dram_a_i, dram_b_i, dram_c_i, 1'b0, 1'b0, 1'b0, 1'b0, 1'b1, 1'b1, 1'b1,
+                       1'b1, kcf >= k_i, 1'b0, KcW'(0), dram_b_i};
           cu_d      = '0;
           pv_d      = '0;
           ko_d      = kto;
@@ -1161,7 +1169,7 @@ module dma #(
           cu_d    = nx_q;
           nx_d    = succ;
         end
-      // (CMPCONST: mc < 2^MbW is at most AccWords in builds whose half of A is not larger.)
+      // (CMPCONST: mc < 2^MbW is at most AccWords in builds whose MbMax is not larger.)
       /* verilator lint_off CMPCONST */
       end else if (cu_q.valid && !col_q && (64'(cu_q.mc) <= 64'(AccWords))) begin
       /* verilator lint_on CMPCONST */
@@ -1429,6 +1437,9 @@ module dma #(
   // half of B and its A half of A, the bounds KcW is sized by.
   `SYS_ASSERT(KcBound_A, !((state_q == SCheck) && (check_err == '0) && !zero_dim) ||
                          (64'(kcf) <= 64'(KcMax)))
+  // The plan's rows per block (before they narrow into MbW bits) are within MbMax.
+  `SYS_ASSERT(MbBound_A, !((state_q == SCheck) && (check_err == '0) && !zero_dim) ||
+                         (64'(split ? 64'(mbs) : 64'(mb)) <= 64'(MbMax)))
   `SYS_ASSERT(CCount_A, !(busy_o && c_wr_en_i && (HalfC != 0) && (32'(ccnt_q[c_wr_hi]) >= 32'(HalfC))))
   `SYS_ASSERT(ColLast_A, !(busy_o && col_q) || (cu_q.valid && cu_q.klast && !nx_q.valid))
 

@@ -14,6 +14,7 @@
 #include "dma_fault4_configs.h"
 #include "dma_fault5_configs.h"
 #include "dma_fault6_configs.h"
+#include "dma_fault7_configs.h"
 #include "dma_fault_configs.h"
 #include "dram.h"
 #include "engine_check.h"
@@ -439,6 +440,16 @@ TEST_CASE("assertions: dma's K-per-block bound check fires on a planted fault", 
       record_dma(kDmaParams, sim::DramConfig{}, "assert-dma-kc", 1, 4, 128);
   REQUIRE(kDmaParams.BWords / 2 == 128);
   check_dma_fault<Vdma_r4c4_fault6>(ins, "KcBound_A");
+}
+
+TEST_CASE("assertions: dma's rows-per-block bound check fires on a planted fault", "[assert]") {
+  // 16 x 4 x 4 with halves of 32 A and 16 C words and 8 accumulator rows: blocks of 8 rows
+  // (K-tiles outer: AccWords), within the real bound min(HalfA, HalfC) = 16, above the planted
+  // copy's quarter of it (MbBound_A).
+  const std::vector<iface::DmaIn> ins =
+      record_dma(kDmaParams, sim::DramConfig{}, "assert-dma-mb", 16, 4, 4);
+  REQUIRE((kDmaParams.AWords / 2 == 32 && kDmaParams.CWords / 2 == 16));
+  check_dma_fault<Vdma_r4c4_fault7>(ins, "MbBound_A");
 }
 
 TEST_CASE("assertions: tile_ctrl's tail-countdown check fires on a planted fault", "[assert]") {

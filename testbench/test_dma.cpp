@@ -523,6 +523,35 @@ TEST_CASE("memory commands: directed corners", "[dma][rtl]") {
   }
 }
 
+TEST_CASE("memory commands: 4096 writes in flight behind a latency of 5000 cycles",
+          "[dma][rtl]") {
+  // The harness's deepest memory (4096 requests outstanding, unlimited bandwidth) behind a
+  // latency longer than a block's C store takes to issue, on the standard 4x4 and 16x16 builds:
+  // blocks of 4096 rows (the plan recomputed here says so), each row of C its own beat or more
+  // (4096 x 129 x 1 at 4x4: panels of 4 columns, rows 129 bytes apart; 4096 x 1024 x 1 at
+  // 16x16: panels of 16), so a block's store has 4096 writes in flight before the first
+  // acknowledgement, the DMA's count of them reaches the memory's limit, and the memory's
+  // backpressure (ready low at 4096) holds the rest.
+  std::mt19937_64 rng(t::test_seed("dma-deep"));
+  DramConfig deep;
+  deep.bytes_per_cycle = 0;
+  deep.latency = 5000;
+  deep.outstanding = 4096;
+  int ran = 0;
+  for (const TopParams& p : systolic::sim::top_rtl_params()) {
+    // (Only the default builds: with small scratchpads the blocks are short and many, each
+    // behind the 5000 cycles.)
+    const std::string spec = systolic::sim::config_spec(p);
+    if (spec != "4x4" && spec != "16x16") continue;
+    const int n = spec == "4x4" ? 129 : 1024;
+    INFO(p.name() << ": M=4096 N=" << n << " K=1, latency 5000, 4096 outstanding");
+    CHECK(plan(p, 4096, uint64_t(n), 1, 0, 0.0).mb == 4096);
+    check_case(Case{p, 4096, n, 1, deep, 0}, t::random_job(rng, 4096, n, 1));
+    ++ran;
+  }
+  CHECK(ran > 0);  // (the suite's builds have both; a coverage build may have only the 4x4)
+}
+
 TEST_CASE("memory commands: rows apart (leading dimensions beyond the rows), every build",
           "[dma][rtl]") {
   // LD_A, LD_B and LD_C larger than their rows: tensors inside larger ones (a slice of a wider
@@ -1458,4 +1487,42 @@ TEST_CASE("memory commands: the next panel's B prefetched from rows 2^30 - 1 byt
   }
   // Unfiltered, the suite's builds include the default 16x16 and a small-scratchpad build.
   CHECK((ran > 0 || t::extreme_config().has_value()));
+}
+
+TEST_CASE("memory commands: one block of K = half of B, A's row 2^21 - 1 bytes long",
+          "[.][dma][rtl][extreme]") {
+  // M = N = 1 and K = HalfB - 4 rows (131,068 on the default 4x4 and 16x16 scratchpads): the
+  // tallest B a block holds without K-chunks (HalfB div K = 1), so the K registers (the block's
+  // kc, the B walk's rows, the tile command's K) and the A row's words (32,767 at 4x4) reach their
+  // high bits, which the K = 2^24 - 1 case (K-chunks of a few hundred rows) does not; LD_A =
+  // 2^21 - 1 (every bit below 21 set) for the row stride. Checked as above, at the top of memory.
+  run_heavy("dma-extreme-kc", 1, 2, [&](const TopParams& p) {
+    const int k = p.BWords / 2 - 4;
+    const uint32_t pad_a = (1u << 21) - 1 - uint32_t(k);
+    const Plan x = plan(p, 1, 1, uint64_t(k), 0, 16.0, false, {pad_a, 0, 0});
+    // The plan recomputed here takes it in one block.
+    CHECK((!x.split && x.blocks == 1));
+    return std::vector<Case>{Case{p, 1, 1, k, DramConfig{}, 0, true, {pad_a, 0, 0}}};
+  });
+}
+
+TEST_CASE("memory commands: the next panel's B prefetched in parts of hundreds of rows",
+          "[.][dma][rtl][extreme]") {
+  // The first shape of the list whose plan, recomputed here, prefetches the next panel's B with
+  // K >= 4095 (513 x 256 x 4095 at 4x4: 17 m-blocks, parts of 241 rows; 1025 x 1023 x 4095 at
+  // 16x16), so that the prefetch's part registers (its rows, the part's first row, the rows
+  // before the panel's first block) reach their high bits; the suite's prefetch cases have parts
+  // of a few rows. About 3.4 x 10^7 cycles at 4x4. Checked as above, at the top of memory.
+  run_heavy("dma-extreme-pf-tall", 1, 2, [&](const TopParams& p) {
+    const std::array<std::array<int, 3>, 3> shapes = {
+        {{513, 256, 4095}, {1025, 1023, 4095}, {1025, 128, 8191}}};
+    for (const auto& s : shapes) {
+      if (prefetches(plan(p, uint64_t(s[0]), uint64_t(s[1]), uint64_t(s[2]), 0, 16.0), uint64_t(s[0]),
+                     uint64_t(s[1]))) {
+        return std::vector<Case>{Case{p, s[0], s[1], s[2], DramConfig{}, 0, true}};
+      }
+    }
+    FAIL_CHECK(p.name() << ": none of the shapes prefetches");
+    return std::vector<Case>{};
+  });
 }
