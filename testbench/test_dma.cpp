@@ -523,8 +523,7 @@ TEST_CASE("memory commands: directed corners", "[dma][rtl]") {
   }
 }
 
-TEST_CASE("memory commands: 4096 writes in flight behind a latency of 5000 cycles",
-          "[dma][rtl]") {
+TEST_CASE("memory commands: 4096 writes in flight behind a latency of 5000 cycles", "[dma][rtl]") {
   // The harness's deepest memory (4096 requests outstanding, unlimited bandwidth) behind a
   // latency longer than a block's C store takes to issue, on the standard 4x4 and 16x16 builds:
   // blocks of 4096 rows (the plan recomputed here says so), each row of C its own beat or more
@@ -1517,8 +1516,8 @@ TEST_CASE("memory commands: the next panel's B prefetched in parts of hundreds o
     const std::array<std::array<int, 3>, 3> shapes = {
         {{513, 256, 4095}, {1025, 1023, 4095}, {1025, 128, 8191}}};
     for (const auto& s : shapes) {
-      if (prefetches(plan(p, uint64_t(s[0]), uint64_t(s[1]), uint64_t(s[2]), 0, 16.0), uint64_t(s[0]),
-                     uint64_t(s[1]))) {
+      if (prefetches(plan(p, uint64_t(s[0]), uint64_t(s[1]), uint64_t(s[2]), 0, 16.0),
+                     uint64_t(s[0]), uint64_t(s[1]))) {
         return std::vector<Case>{Case{p, s[0], s[1], s[2], DramConfig{}, 0, true}};
       }
     }
