@@ -50,6 +50,8 @@ Dma::Dma(const DmaParams& p)
       half_c_(uint32_t(p.CWords / 2)),
       half_q_(uint32_t(p.QWords / 2)),
       cc_mask_(count_mask(half_c_)),
+      wb_mask_(count_mask(uint32_t(std::max(p.Rows, 4 * p.Cols)))),
+      hd_mask_(count_mask(uint32_t(1) << p.MemBytesLog2)),
       out_(p) {
   reset();
 }
@@ -166,11 +168,11 @@ void Dma::update_outputs() {
   const bool ld = loading(), st = storing();
   const uint32_t hd_row = ld ? r.rs_row_q : r.rq_row_q;
   const uint32_t hd_beat = ld ? r.rs_beat_q : r.rq_beat_q;
-  hd_lo_ = hd_row > hd_beat ? (hd_row - hd_beat) & 0xffu : 0;
+  hd_lo_ = hd_row > hd_beat ? (hd_row - hd_beat) & hd_mask_ : 0;
   const uint32_t end_off = hd_row + r.x_rb_q - hd_beat;
   hd_last_ = end_off <= uint32_t(beat_);
-  hd_hi_ = hd_last_ ? end_off & 0xffu : uint32_t(beat_);
-  hd_n_ = (hd_hi_ - hd_lo_) & 0xffu;
+  hd_hi_ = hd_last_ ? end_off & hd_mask_ : uint32_t(beat_);
+  hd_n_ = (hd_hi_ - hd_lo_) & hd_mask_;
   wd_last_ = r.wd_j_q == ((r.x_wpr_q - 1) & kDimMask);
   emit_ = ld && r.fill_q >= r.x_wb_q;
   fill_e_ = r.fill_q - (emit_ ? r.x_wb_q : 0);
@@ -378,8 +380,12 @@ void Dma::tick(const DmaIn& in) {
       const uint64_t npl = nbl == 0 ? 0 : (uint64_t(n) + nbl - 1) / nbl;
       // Pipelining at no cost in traffic (rtl/dma.sv, the same loops): one panel, M in q blocks.
       const uint64_t rows = uint64_t(p_.Rows), ovh = uint64_t(2 * p_.Rows + p_.Cols);
+      // (rtl/dma.sv CutIt: (DimWidth + clog2(2 Rows + Cols) + 1) / 2 doublings at most.)
+      int cut_it = 0;
+      while ((uint64_t{1} << cut_it) < ovh) ++cut_it;
+      cut_it = (iface::kDimWidth + cut_it + 1) / 2;
       uint64_t tgt = 1;
-      for (int i = 0; i < 20; ++i) {
+      for (int i = 0; i < cut_it; ++i) {
         if (tgt * tgt * (kt + ntbl) < uint64_t(m) * ovh) tgt *= 2;
       }
       tgt = std::max(tgt, rows);
@@ -651,7 +657,7 @@ void Dma::tick(const DmaIn& in) {
     }
   }
   r.pend_q = c_rd;
-  r.pend_n_q = pend_n & 0xffu;
+  r.pend_n_q = pend_n & wb_mask_;
 
   // The descriptor of the transfer whose walks start this edge (only then: not every cycle).
   const uint32_t xsel = pre ? go_ahead : go;
@@ -685,7 +691,7 @@ void Dma::tick(const DmaIn& in) {
                bx.mc,
                uint32_t(w),
                rows,
-               uint32_t(w * rows - len) & 0xffu,
+               uint32_t(w * rows - len) & wb_mask_,
                (bx.a_half ? a_base2(in) : 0) + g * uint64_t(ag_),
                wkc,
                1};
@@ -700,7 +706,7 @@ void Dma::tick(const DmaIn& in) {
              bx.mc,
              uint32_t(wka),
              rows,
-             uint32_t(wka * rows - rb) & 0xffu,
+             uint32_t(wka * rows - rb) & wb_mask_,
              bx.a_half ? a_base2(in) : 0,
              w4a8 ? 2 * wkc : wkc,
              1};
@@ -715,7 +721,7 @@ void Dma::tick(const DmaIn& in) {
                uint32_t(ilv_end(r.grp_q) - k0),
                uint32_t(wpr),
                c32,
-               uint32_t(wpr * cols - nc) & 0xffu,
+               uint32_t(wpr * cols - nc) & wb_mask_,
                (bx.b_half ? half_b_ : 0) + k0,
                1,
                bx.kc};
@@ -727,7 +733,7 @@ void Dma::tick(const DmaIn& in) {
              (bx.kc - bx.pk0) & kDimMask,
              uint32_t(wpr),
              c32,
-             uint32_t(wpr * cols - nc) & 0xffu,
+             uint32_t(wpr * cols - nc) & wb_mask_,
              (bx.b_half ? half_b_ : 0) + bx.pk0,
              1,
              bx.kc};
@@ -739,7 +745,7 @@ void Dma::tick(const DmaIn& in) {
              std::min(bx.kc - bx.pk0, r.kp_q),
              uint32_t(wpr),
              c32,
-             uint32_t(wpr * cols - nc) & 0xffu,
+             uint32_t(wpr * cols - nc) & wb_mask_,
              (bx.b_half ? 0 : half_b_) + bx.pk0,
              1,
              bx.kc};
@@ -752,7 +758,7 @@ void Dma::tick(const DmaIn& in) {
              1,
              uint32_t(wpr),
              4 * c32,
-             uint32_t((wpr * cols - nc) * 4) & 0xffu,
+             uint32_t((wpr * cols - nc) * 4) & wb_mask_,
              bx.q_half ? half_q_ : 0,
              0,
              1};
@@ -764,7 +770,7 @@ void Dma::tick(const DmaIn& in) {
              1,
              uint32_t(wpr),
              c32,
-             uint32_t(wpr * cols - nc) & 0xffu,
+             uint32_t(wpr * cols - nc) & wb_mask_,
              bx.q_half ? half_q_ : 0,
              0,
              1};
@@ -776,7 +782,7 @@ void Dma::tick(const DmaIn& in) {
              bx.mc,
              uint32_t(wpr),
              c32,
-             uint32_t(uint64_t(nc) - (wpr - 1) * cols) & 0xffu,
+             uint32_t(uint64_t(nc) - (wpr - 1) * cols) & wb_mask_,
              (bx.c_half ? half_c_ : 0) + (colx ? uint64_t(r.colj_q) : 0),
              colx ? cu_wpr() : wpr,
              1};
@@ -795,7 +801,7 @@ void Dma::tick(const DmaIn& in) {
     if (go != kXNone) {
       r.x_ld_q = x.ld;
       r.x_rb_q = x.rb;
-      r.x_wb_q = x.wb & 0xffu;
+      r.x_wb_q = x.wb & wb_mask_;
       r.x_wpr_q = x.wpr & kDimMask;
       r.x_pad_q = x.pad;
       r.x_rstride_q = x.rstride & kAddrMask;

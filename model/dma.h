@@ -132,6 +132,8 @@ class Dma {
   int ag_;                  // K-tiles per group of block 0's interleaved load (a beat or more)
   uint32_t half_a_, half_b_, half_c_, half_q_;
   uint32_t cc_mask_;  // the C count's bits (rtl/dma.sv CcW = clog2(HalfC + 1), at least 1)
+  uint32_t wb_mask_;  // a word's bytes, a row's padding (rtl/dma.sv WbW = clog2(WMax + 1))
+  uint32_t hd_mask_;  // a beat's bytes (rtl/dma.sv HdW = clog2(MB + 1))
   // The word where A's second half starts (half_base).
   uint32_t a_base2(const DmaIn& in) const { return half_base(iface::kA, in.precision_i); }
   DmaRegs r_;

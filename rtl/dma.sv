@@ -212,6 +212,10 @@ module dma #(
   localparam int WMax  = (Rows > 4 * Cols) ? Rows : 4 * Cols;  // widest scratchpad word, bytes
   localparam int Cap   = 2 * WMax + MB;                        // staging buffer, bytes
   localparam int CapW  = $clog2(Cap + 1);
+  localparam int WbW   = $clog2(WMax + 1);  // a word's bytes, a row's padding (at most WMax)
+  localparam int HdW   = $clog2(MB + 1);    // a beat's bytes (at most MB)
+  localparam int LB    = MemBytesLog2;      // a beat address is its index, LB zero bits below
+  localparam int BiW   = systolic_pkg::MemAddrWidth - MemBytesLog2;  // a beat's index
   localparam int BufW  = 8 * Cap;
   localparam int OutW  = 16;  // writes in flight
   localparam int HalfA = AWords / 2, HalfB = BWords / 2, HalfC = CWords / 2, HalfQ = QWords / 2;
@@ -253,6 +257,13 @@ module dma #(
   localparam int GrpMax  = (KcMax + AG * Rows - 1) / (AG * Rows);
   localparam int GrpW    = $clog2(GrpMax + 2);                      // a group (and the next)
   localparam int IlvW    = $clog2(KcMax + 2 * AG * Rows + 1);       // a group's K rows
+  // A transfer has at most a block's rows (A, C: mc <= MbMax) or its K rows (B: kc - pk0, a
+  // prefetch part, a group of block 0's B rows: <= KcMax), or one (BIAS, M0, SHIFT).
+  localparam int XrW     = (MbW > KcW) ? MbW : KcW;                 // rows of a transfer
+  // Its scratchpad strides: between rows at most WprMax (A: its K-tiles, w4a8 twice, <= HalfA; C:
+  // its words a row; B: 1), between a row's words at most KcMax (B: K rows) or WprMax (C's column).
+  localparam int RsW     = WprW;
+  localparam int CsW     = (KcW > WprW) ? KcW : WprW;
 
   // Scratchpad index in wr_en_o (region 1 + i).
   localparam int SpA = 0, SpB = 1, SpC = 2, SpBias = 3, SpM0 = 4, SpShift = 5;
@@ -306,15 +317,15 @@ module dma #(
   // The transfer of the current phase.
   logic [MAW-1:0]       x_ld_q, x_ld_d;        // bytes between rows
   logic [RbW-1:0]       x_rb_q, x_rb_d;        // bytes per row
-  logic [7:0]           x_wb_q, x_wb_d;        // bytes per scratchpad word (W)
+  logic [WbW-1:0]       x_wb_q, x_wb_d;        // bytes per scratchpad word (W)
   logic [WprW-1:0]      x_wpr_q, x_wpr_d;      // words per row
-  logic [7:0]           x_pad_q, x_pad_d;      // load: zeros after a row; store: bytes of a row's last word
-  logic [AW-1:0]        x_rstride_q, x_rstride_d;
-  logic [AW-1:0]        x_cstride_q, x_cstride_d;
+  logic [WbW-1:0]       x_pad_q, x_pad_d;      // load: zeros after a row; store: bytes of a row's last word
+  logic [RsW-1:0]       x_rstride_q, x_rstride_d;
+  logic [CsW-1:0]       x_cstride_q, x_cstride_d;
   // Request walk (load: reads) / beat walk (store: writes): rows left, row start, beat address.
-  logic [DimW-1:0]      rq_rows_q, rq_rows_d;
+  logic [XrW-1:0]       rq_rows_q, rq_rows_d;
   logic [MAW-1:0]       rq_row_q, rq_row_d;
-  logic [MAW-1:0]       rq_beat_q, rq_beat_d;
+  logic [BiW-1:0]       rq_beat_q, rq_beat_d;  // (beat indices: address / MB)
   // The request walk's own transfer: bytes between rows and per row, writes (a store), and
   // whether it was started ahead (SXfer: the next transfer's reads, before the running one ends).
   logic [MAW-1:0]       rq_ld_q, rq_ld_d;
@@ -323,11 +334,11 @@ module dma #(
   logic                 rq_we;
   logic                 rq_ahead_q, rq_ahead_d;
   // Response walk (load): the same over the responses.
-  logic [DimW-1:0]      rs_rows_q, rs_rows_d;
+  logic [XrW-1:0]       rs_rows_q, rs_rows_d;
   logic [MAW-1:0]       rs_row_q, rs_row_d;
-  logic [MAW-1:0]       rs_beat_q, rs_beat_d;
+  logic [BiW-1:0]       rs_beat_q, rs_beat_d;
   // Word walk: load: words written; store: words read. Rows left, word in row, word address.
-  logic [DimW-1:0]      wd_rows_q, wd_rows_d;
+  logic [XrW-1:0]       wd_rows_q, wd_rows_d;
   logic [WprW-1:0]      wd_j_q, wd_j_d;
   logic [AW-1:0]        wd_addr_q, wd_addr_d;
   logic [AW-1:0]        wd_row_q, wd_row_d;    // word address of word 0 of the row
@@ -336,7 +347,7 @@ module dma #(
   logic [CapW-1:0]      fill_q, fill_d;
   // Store: a C word read last cycle (its row bytes), writes awaiting acknowledgement.
   logic                 pend_q, pend_d;
-  logic [7:0]           pend_n_q, pend_n_d;
+  logic [WbW-1:0]       pend_n_q, pend_n_d;
   logic [OutW-1:0]      wr_out_q, wr_out_d;
   // The last block's C by columns (col_q): the column being stored, and the C words written into
   // each half of C since its block's first K-chunk started (acc_stage's writes: c_wr_en_i).
@@ -365,17 +376,27 @@ module dma #(
   localparam int NtlW   = (NtlMax > 0) ? $clog2(NtlMax + 1) : 1;  // N-tiles of a panel
   localparam int AccW   = $clog2(AccWords + 1);                    // rows of a K-chunk block
   localparam int NbcW   = (NtlMax > 0) ? $clog2(NtlMax * Cols + 1) : 1;
-  localparam int NbsW   = $clog2(AccWords * Cols + 1);
-  localparam int NtfW   = (NtlMax > AccWords) ? NtlW : AccW;
+  // A K-chunk block's N-tiles (ntbs3 .. ntbs) are at most min(AccWords, HalfQ); a block's N-tiles
+  // (ntf) at most NtlMax (ntbs is also bounded by HalfC div mbs and HalfB div Rows).
+  localparam int NtsMax = (AccWords < HalfQ) ? AccWords : HalfQ;
+  localparam int NtsW   = (NtsMax > 0) ? $clog2(NtsMax + 1) : 1;
+  localparam int NbsW   = (NtsMax > 0) ? $clog2(NtsMax * Cols + 1) : 1;
+  localparam int NtfW   = NtlW;
   localparam int CmbW   = $clog2(((AccWords > Rows) ? AccWords : Rows) + 1);
   localparam int MbrW   = $clog2(((HalfA > Rows) ? HalfA : Rows) + 1);
-  localparam int CutW   = 21;                                      // cut_target: at most 2^20
+  // cut_target doubles P CutIt times at most: m * CmdOvh < 2^(DimW + clog2(CmdOvh)) <= 2^(2 CutIt),
+  // so P <= 2^CutIt (kn >= 1 whenever K >= 1). cut_blocks' q has q * (Rows + q - 1) <= m <
+  // 2^DimW, so q * q < 2^DimW: q < 2^MqnW (MqnBound_A: q, a power of two, is not 0).
+  localparam int CutIt  = (DimW + $clog2(CmdOvh) + 1) / 2;
+  localparam int CutW   = CutIt + 1;                               // cut_target: at most 2^CutIt
+  localparam int MqnW   = (DimW + 1) / 2;                          // cut_blocks: below 2^MqnW
   localparam int MtrW   = (CutW > $clog2(Rows + 1)) ? CutW : $clog2(Rows + 1);
   localparam int SlW    = DimW + $clog2(Rows + 1) + 1;             // sum of max(rows, Rows)
   localparam int BwW    = $clog2(BwCap + 1);
   localparam int XW     = MAW + DimW + 1;                          // end of A, B or C: < 2^XW
   localparam int XqW    = ((MAW > DimW + 2) ? MAW : DimW + 2) + 1; // end of BIAS, M0, SHIFT
-  logic [DimW-1:0] kt, nt, mbcl, npl, mqw, mqn, mq, ntq0, mbc, np, ntbsp, kcs, lst_n;
+  logic [DimW-1:0] kt, nt, mbcl, npl, mqw, mq, ntq0, mbc, np, ntbsp, kcs, lst_n;
+  logic [MqnW-1:0] mqn;
   logic [NbW-1:0]  nbl, nbc;
   logic [DimW-1:0] kq, mqc, mbck, kcf, pf_div, pf_kp, pf_kl;
   logic [HbW-1:0]  ntb0, ntb1;
@@ -384,8 +405,8 @@ module dma #(
   logic [HaW-1:0]  mb0, mb1, mbl, mb, ktc0, ktc1, ktc;
   logic [CutW-1:0] mtg;
   logic [MtrW-1:0] mtr;
-  logic [AccW-1:0] ntq1, ntq, mbs0, mbs1, mbsa, cmb0, cmb, mbs, ntbs0, ntbs1, ntbs2, ntbs3;
-  logic [AccW-1:0] ntbs4, ntbs, kcap;
+  logic [AccW-1:0] ntq1, ntq, mbs0, mbs1, mbsa, cmb0, cmb, mbs, ntbs0, ntbs1, ntbs2, kcap;
+  logic [NtsW-1:0] ntbs3, ntbs4, ntbs;
   logic [NbcW-1:0] nbc0;
   logic [BwW-1:0]  bw_eff;
   logic [HqW-1:0]  cntw0, cntw;
@@ -477,12 +498,12 @@ module dma #(
     chunk_est = {ktc_ != 64'd0, 64'd3 * cyc_ >= 64'd4 * mem_, (cyc_ > mem_) ? cyc_ : mem_};
   endfunction
 
-  // The one-panel cut: P, the smallest power of two with P*P*kn >= m*CmdOvh (m*CmdOvh < 2^34:
-  // 20 doublings suffice), and q, the largest power of two <= q_want with q*(Rows + q - 1) <= m.
+  // The one-panel cut: P, the smallest power of two with P*P*kn >= m*CmdOvh (CutIt doublings
+  // suffice, above), and q, the largest power of two <= q_want with q*(Rows + q - 1) <= m.
   function automatic logic [63:0] cut_target(input logic [63:0] m, input logic [63:0] kn);
     logic [63:0] t;
     t = 64'd1;
-    for (int i = 0; i < 20; i++) begin
+    for (int i = 0; i < CutIt; i++) begin
       if (t * t * kn < m * 64'(CmdOvh)) t = t << 1;
     end
     cut_target = t;  // (not `return`: Yosys reads this file too)
@@ -523,7 +544,7 @@ module dma #(
     mtg  = CutW'(cut_target(64'(m_i), 64'(kt) + 64'(ntbl)));
     mtr  = MtrW'((mtg < 64'(Rows)) ? 64'(Rows) : mtg);
     mqw  = DimW'((64'(m_i) + mtr - 64'd1) / mtr);
-    mqn  = DimW'(cut_blocks(64'(m_i), 64'(mqw)));
+    mqn  = MqnW'(cut_blocks(64'(m_i), 64'(mqw)));
     mq   = DimW'((64'(m_i) + mqn - 64'd1) / mqn);
     ntq0 = DimW'((nt + 64'd3) / 64'd4);
     ntq1 = AccW'((mbl == 64'd0) ? 64'd1 : 64'(AccWords) / mbl);
@@ -559,11 +580,11 @@ module dma #(
     ntbs0 = AccW'((mbs == 64'd0) ? 64'd0 : 64'(AccWords) / mbs);
     ntbs1 = AccW'((ntbs0 > nt) ? nt : ntbs0);
     ntbs2 = AccW'(((mbs != 64'd0) && (ntbs1 > 64'(HalfC) / mbs)) ? 64'(HalfC) / mbs : ntbs1);
-    ntbs3 = AccW'((ntbs2 > 64'(HalfQ)) ? 64'(HalfQ) : ntbs2);
-    ntbs4 = AccW'((ntbs3 > 64'(HalfBKt)) ? 64'(HalfBKt) : ntbs3);
+    ntbs3 = NtsW'((ntbs2 > 64'(HalfQ)) ? 64'(HalfQ) : ntbs2);
+    ntbs4 = NtsW'((ntbs3 > 64'(HalfBKt)) ? 64'(HalfBKt) : ntbs3);
     // Balanced panels: as many as the bounds above need, the N-tiles spread evenly over them.
     ntbsp = DimW'((ntbs4 == 64'd0) ? 64'd0 : (nt + ntbs4 - 64'd1) / ntbs4);
-    ntbs  = AccW'((ntbsp == 64'd0) ? 64'd0 : (nt + ntbsp - 64'd1) / ntbsp);
+    ntbs  = NtsW'((ntbsp == 64'd0) ? 64'd0 : (nt + ntbsp - 64'd1) / ntbsp);
     ktc0  = HaW'((mbs == 64'd0) ? 64'd0 : ha / mbs);
     ktc1  = HaW'((ntbs == 64'd0) ? 64'd0 : (ktc0 > 64'(HalfBKt) / ntbs) ? 64'(HalfBKt) / ntbs : ktc0);
     ktc   = HaW'((ktc1 < kt) ? ktc1 : kt);
@@ -723,9 +744,9 @@ module dma #(
   // (ilv_q: the rows of the groups before grp_q, and those of grp_q's B written so far; a
   // group's A columns are written before its B rows.)
   assign tile_b_rows_o  = (!early_q || !cu_q.load_b) ? '1
-                        : ilv_q ? (((state_q == SXfer) && (xk_q == XB)) ? DimW'(ilv_end) - wd_rows_q
+                        : ilv_q ? (((state_q == SXfer) && (xk_q == XB)) ? DimW'(ilv_end) - DimW'(wd_rows_q)
                                                                          : DimW'(ilv_k0))
-                        : ((state_q == SXfer) && (xk_q == XB)) ? DimW'(cu_q.kc) - wd_rows_q
+                        : ((state_q == SXfer) && (xk_q == XB)) ? DimW'(cu_q.kc) - DimW'(wd_rows_q)
                         : (xk_q > XB) ? '1 : DimW'(cu_q.pk0);
   assign tile_q_ready_o = !early_q || !cu_q.load_q || (xk_q > XShift);
 
@@ -735,11 +756,13 @@ module dma #(
   logic [2:0]      go;
   logic [MAW-1:0]  nx_addr, nx_ld;
   logic [RbW-1:0]  nx_rb;  // (also sizes A's pad)
-  logic [DimW-1:0] nx_rows;
+  logic [XrW-1:0]  nx_rows;
   logic [WprW-1:0] nx_wpr;
   logic [NbW-1:0]  x_nc;
-  logic [7:0]      nx_wb, nx_pad;
-  logic [AW-1:0]   nx_sbase, nx_rstride, nx_cstride;
+  logic [WbW-1:0]  nx_wb, nx_pad;
+  logic [AW-1:0]   nx_sbase;
+  logic [RsW-1:0]  nx_rstride;
+  logic [CsW-1:0]  nx_cstride;
   logic [NtbW-1:0] wpr_nc;
   logic [WprW-1:0] wpr_kc, wpr_ka;
   logic [DimW-1:0] p_n0;  // XP: the next panel's first column
@@ -820,66 +843,66 @@ module dma #(
       XA: if (ilv_q) begin
         // Group g_sel: bytes g_k0 .. g_end-1 of each row, its K-tiles' words of the row.
         nx_addr = ld_q.a_row + MAW'(ld_q.k0) + MAW'(g_k0); nx_ld = ld_a_i;
-        nx_rows = DimW'(ld_q.mc); nx_rb = RbW'(g_len); nx_wb = 8'(Rows);
+        nx_rows = XrW'(ld_q.mc); nx_rb = RbW'(g_len); nx_wb = WbW'(Rows);
         nx_wpr = WprW'((g_len + 64'(Rows) - 64'd1) / 64'(Rows));
-        nx_pad = 8'((g_len + 64'(Rows) - 64'd1) / 64'(Rows) * 64'(Rows) - g_len);
+        nx_pad = WbW'((g_len + 64'(Rows) - 64'd1) / 64'(Rows) * 64'(Rows) - g_len);
         nx_sbase = (ld_q.a_half ? AW'(a_base2) : '0) + AW'(g_sel * 64'(AG));
-        nx_rstride = AW'(wpr_kc); nx_cstride = AW'(1);
+        nx_rstride = RsW'(wpr_kc); nx_cstride = CsW'(1);
       end else begin
         // w4a8: 2 kc bytes a row from byte 2 k0, in 2 wpr_kc words (the pairs of its K-tiles).
         nx_addr = ld_q.a_row + (w4a8 ? MAW'(ld_q.k0) << 1 : MAW'(ld_q.k0)); nx_ld = ld_a_i;
-        nx_rows = DimW'(ld_q.mc); nx_rb = w4a8 ? RbW'(ld_q.kc) << 1 : RbW'(ld_q.kc); nx_wb = 8'(Rows);
-        nx_wpr = wpr_ka; nx_pad = 8'(wpr_ka * 64'(Rows) - 64'(nx_rb));
+        nx_rows = XrW'(ld_q.mc); nx_rb = w4a8 ? RbW'(ld_q.kc) << 1 : RbW'(ld_q.kc); nx_wb = WbW'(Rows);
+        nx_wpr = wpr_ka; nx_pad = WbW'(wpr_ka * 64'(Rows) - 64'(nx_rb));
         nx_sbase = ld_q.a_half ? AW'(a_base2) : '0;
-        nx_rstride = w4a8 ? AW'(wpr_kc) << 1 : AW'(wpr_kc); nx_cstride = AW'(1);
+        nx_rstride = w4a8 ? RsW'(wpr_kc) << 1 : RsW'(wpr_kc); nx_cstride = CsW'(1);
       end
       XB: if (ilv_q) begin
         // Group grp_q: rows ilv_k0 .. ilv_end-1 (pk0 = 0: no prefetch with ilv_q).
         nx_addr = ld_q.b_row + MAW'(ld_q.n0) + MAW'(ilv_k0 * 64'(ld_b_i)); nx_ld = ld_b_i;
-        nx_rows = DimW'(ilv_end) - DimW'(ilv_k0);
-        nx_rb = RbW'(x_nc); nx_wb = 8'(Cols); nx_wpr = WprW'(wpr_nc);
-        nx_pad = 8'(wpr_nc * 64'(Cols) - 64'(x_nc));
-        nx_sbase = (ld_q.b_half ? AW'(HalfB) : '0) + AW'(ilv_k0); nx_rstride = AW'(1);
-        nx_cstride = AW'(ld_q.kc);
+        nx_rows = XrW'(ilv_end - ilv_k0);
+        nx_rb = RbW'(x_nc); nx_wb = WbW'(Cols); nx_wpr = WprW'(wpr_nc);
+        nx_pad = WbW'(wpr_nc * 64'(Cols) - 64'(x_nc));
+        nx_sbase = (ld_q.b_half ? AW'(HalfB) : '0) + AW'(ilv_k0); nx_rstride = RsW'(1);
+        nx_cstride = CsW'(ld_q.kc);
       end else begin
         // From row pk0 (rows 0 .. pk0-1 prefetched while the panel before computed).
-        nx_addr = ld_q.b_row + MAW'(ld_q.n0); nx_ld = ld_b_i; nx_rows = DimW'(ld_q.kc) - DimW'(ld_q.pk0);
-        nx_rb = RbW'(x_nc); nx_wb = 8'(Cols); nx_wpr = WprW'(wpr_nc);
-        nx_pad = 8'(wpr_nc * 64'(Cols) - 64'(x_nc));
-        nx_sbase = (ld_q.b_half ? AW'(HalfB) : '0) + AW'(ld_q.pk0); nx_rstride = AW'(1);
-        nx_cstride = AW'(ld_q.kc);
+        nx_addr = ld_q.b_row + MAW'(ld_q.n0); nx_ld = ld_b_i; nx_rows = XrW'(ld_q.kc) - XrW'(ld_q.pk0);
+        nx_rb = RbW'(x_nc); nx_wb = WbW'(Cols); nx_wpr = WprW'(wpr_nc);
+        nx_pad = WbW'(wpr_nc * 64'(Cols) - 64'(x_nc));
+        nx_sbase = (ld_q.b_half ? AW'(HalfB) : '0) + AW'(ld_q.pk0); nx_rstride = RsW'(1);
+        nx_cstride = CsW'(ld_q.kc);
       end
       XP: begin
         // Rows pk0 .. of the next panel's B into the other half (the panel before's, free).
-        nx_addr = ld_q.p_row + MAW'(p_n0); nx_ld = ld_b_i; nx_rows = DimW'(p_rows);
-        nx_rb = RbW'(x_nc); nx_wb = 8'(Cols); nx_wpr = WprW'(wpr_nc);
-        nx_pad = 8'(wpr_nc * 64'(Cols) - 64'(x_nc));
-        nx_sbase = (ld_q.b_half ? '0 : AW'(HalfB)) + AW'(ld_q.pk0); nx_rstride = AW'(1);
-        nx_cstride = AW'(ld_q.kc);
+        nx_addr = ld_q.p_row + MAW'(p_n0); nx_ld = ld_b_i; nx_rows = XrW'(p_rows);
+        nx_rb = RbW'(x_nc); nx_wb = WbW'(Cols); nx_wpr = WprW'(wpr_nc);
+        nx_pad = WbW'(wpr_nc * 64'(Cols) - 64'(x_nc));
+        nx_sbase = (ld_q.b_half ? '0 : AW'(HalfB)) + AW'(ld_q.pk0); nx_rstride = RsW'(1);
+        nx_cstride = CsW'(ld_q.kc);
       end
       XBias, XM0: begin
         nx_addr = ((xsel == XBias) ? dram_bias_i : dram_m0_i) + MAW'(64'(ld_q.n0) * 64'd4);
-        nx_rows = DimW'(1); nx_rb = RbW'(64'(x_nc) * 64'd4);
-        nx_wb = 8'(4 * Cols); nx_wpr = WprW'(wpr_nc);
-        nx_pad = 8'((wpr_nc * 64'(Cols) - 64'(x_nc)) * 64'd4);
-        nx_sbase = ld_q.q_half ? AW'(HalfQ) : '0; nx_cstride = AW'(1);
+        nx_rows = XrW'(1); nx_rb = RbW'(64'(x_nc) * 64'd4);
+        nx_wb = WbW'(4 * Cols); nx_wpr = WprW'(wpr_nc);
+        nx_pad = WbW'((wpr_nc * 64'(Cols) - 64'(x_nc)) * 64'd4);
+        nx_sbase = ld_q.q_half ? AW'(HalfQ) : '0; nx_cstride = CsW'(1);
       end
       XShift: begin
-        nx_addr = dram_shift_i + MAW'(ld_q.n0); nx_rows = DimW'(1); nx_rb = RbW'(x_nc);
-        nx_wb = 8'(Cols); nx_wpr = WprW'(wpr_nc); nx_pad = 8'(wpr_nc * 64'(Cols) - 64'(x_nc));
-        nx_sbase = ld_q.q_half ? AW'(HalfQ) : '0; nx_cstride = AW'(1);
+        nx_addr = dram_shift_i + MAW'(ld_q.n0); nx_rows = XrW'(1); nx_rb = RbW'(x_nc);
+        nx_wb = WbW'(Cols); nx_wpr = WprW'(wpr_nc); nx_pad = WbW'(wpr_nc * 64'(Cols) - 64'(x_nc));
+        nx_sbase = ld_q.q_half ? AW'(HalfQ) : '0; nx_cstride = CsW'(1);
       end
       XC: begin
         // x_pad: the bytes of a row's last word. col_q: the column of cu from N-tile colj_q,
         // ColG N-tiles wide (C + n0 + colj * Cols, row pitch LD_C; words colj .. of each row).
         nx_addr = col_q ? cu_q.c_row + MAW'(cu_q.n0) + MAW'(64'(colj_q) * 64'(Cols))
                         : pv_q.c_row + MAW'(pv_q.n0);
-        nx_ld = ld_c_i; nx_rows = col_q ? DimW'(cu_q.mc) : DimW'(pv_q.mc);
-        nx_rb = RbW'(x_nc); nx_wb = 8'(Cols); nx_wpr = WprW'(wpr_nc);
-        nx_pad = 8'(64'(x_nc) - (64'(wpr_nc) - 64'd1) * 64'(Cols));
+        nx_ld = ld_c_i; nx_rows = col_q ? XrW'(cu_q.mc) : XrW'(pv_q.mc);
+        nx_rb = RbW'(x_nc); nx_wb = WbW'(Cols); nx_wpr = WprW'(wpr_nc);
+        nx_pad = WbW'(64'(x_nc) - (64'(wpr_nc) - 64'd1) * 64'(Cols));
         nx_sbase = col_q ? (cu_q.c_half ? AW'(HalfC) : '0) + AW'(colj_q)
                          : (pv_q.c_half ? AW'(HalfC) : '0);
-        nx_rstride = col_q ? AW'(cu_wpr) : AW'(wpr_nc); nx_cstride = AW'(1);
+        nx_rstride = col_q ? RsW'(cu_wpr) : RsW'(wpr_nc); nx_cstride = CsW'(1);
       end
       default: ;
     endcase
@@ -889,14 +912,14 @@ module dma #(
   // Datapath of this cycle
   // ---------------------------------------------------------------------------------------------
   logic            loading, storing;
-  logic [MAW-1:0]  beat_mask;                 // ~(MB - 1)
-  // The beat at the head of the response walk (load) or of the beat walk (store).
-  logic [MAW-1:0]  hd_row, hd_beat, hd_end_off;
-  logic [7:0]      hd_lo, hd_hi, hd_n;
+  // The beat at the head of the response walk (load) or of the beat walk (store): its index.
+  logic [MAW-1:0]  hd_row, hd_end_off;
+  logic [BiW-1:0]  hd_beat;
+  logic [HdW-1:0]  hd_lo, hd_hi, hd_n;
   logic            hd_last;                   // the last beat of its row
   logic            emit;                      // load: a word leaves the buffer this cycle
   logic [CapW-1:0] fill_e;                    // fill after this cycle's word / write
-  logic [CapW+8:0] fill_need;
+  logic [CapW:0]   fill_need;                 // at most Cap + MB + WMax < 2 x Cap
   logic            rsp_take;                  // load: a response enters the buffer
   logic            ack_take;                  // store: a write is acknowledged
   logic            req_fire;                  // a request is accepted
@@ -909,16 +932,14 @@ module dma #(
 
   assign loading   = (state_q == SXfer) && (xk_q != XC);
   assign storing   = (state_q == SXfer) && (xk_q == XC);
-  // (In parentheses: Yosys 0.23 reads a size cast right after ~ as a cast to ~MAW bits.)
-  assign beat_mask = ~(MAW'(MB - 1));
 
   always_comb begin
     hd_row     = loading ? rs_row_q : rq_row_q;
     hd_beat    = loading ? rs_beat_q : rq_beat_q;
-    hd_lo      = (hd_row > hd_beat) ? 8'(hd_row - hd_beat) : 8'd0;
-    hd_end_off = hd_row + MAW'(x_rb_q) - hd_beat;
+    hd_lo      = (hd_row > {hd_beat, LB'(0)}) ? HdW'(hd_row - {hd_beat, LB'(0)}) : HdW'(0);
+    hd_end_off = hd_row + MAW'(x_rb_q) - {hd_beat, LB'(0)};
     hd_last    = hd_end_off <= MAW'(MB);
-    hd_hi      = hd_last ? 8'(hd_end_off) : 8'(MB);
+    hd_hi      = hd_last ? HdW'(hd_end_off) : HdW'(MB);
     hd_n       = hd_hi - hd_lo;
     wd_last    = wd_j_q == x_wpr_q - WprW'(1);
   end
@@ -927,7 +948,7 @@ module dma #(
   always_comb begin
     emit      = loading && (32'(fill_q) >= 32'(x_wb_q));
     fill_e    = fill_q - (emit ? CapW'(x_wb_q) : CapW'(0));
-    fill_need = (CapW + 9)'(fill_e) + (CapW + 9)'(hd_n) + (hd_last ? (CapW + 9)'(x_pad_q) : '0);
+    fill_need = (CapW + 1)'(fill_e) + (CapW + 1)'(hd_n) + (hd_last ? (CapW + 1)'(x_pad_q) : '0);
   end
   assign mem_rsp_ready_o = (loading && (rs_rows_q != '0) && (32'(fill_need) <= 32'(Cap))) ||
                            (storing && (wr_out_q != '0));
@@ -939,7 +960,7 @@ module dma #(
   assign rq_we           = rq_x_q == XC;
   assign mem_req_valid_o = (rq_rows_q != '0) && (!rq_we || (32'(fill_q) >= 32'(hd_n)));
   assign mem_req_we_o    = rq_we;
-  assign mem_req_addr_o  = rq_beat_q;
+  assign mem_req_addr_o  = {rq_beat_q, LB'(0)};
   // The request's tensor: transfer x loads region 1 + SpX (XC stores C).
   always_comb begin
     mem_req_sp_o = '0;
@@ -955,7 +976,7 @@ module dma #(
   end
   assign req_fire        = mem_req_valid_o && mem_req_ready_i;
   assign wr_fire         = req_fire && rq_we;
-  assign rq_last         = rq_row_q + MAW'(rq_rb_q) - rq_beat_q <= MAW'(MB);  // modulo 2^MAW: a row may end at 2^MAW
+  assign rq_last         = rq_row_q + MAW'(rq_rb_q) - {rq_beat_q, LB'(0)} <= MAW'(MB);  // modulo 2^MAW: a row may end at 2^MAW
   // The next transfer of this iteration (a load: C is always the first) requests its beats as
   // soon as the running transfer has requested all of its own.
   assign pre             = (state_q == SXfer) && !rq_ahead_q && (rq_rows_q == '0) &&
@@ -965,7 +986,7 @@ module dma #(
   assign wdata_sh = (8 * MB)'(buf_q << (32'(hd_lo) * 8));
   always_comb begin
     for (int i = 0; i < MB; i++) begin
-      strb[i] = storing && rq_we && (rq_rows_q != '0) && (8'(i) >= hd_lo) && (8'(i) < hd_hi);
+      strb[i] = storing && rq_we && (rq_rows_q != '0) && (32'(i) >= 32'(hd_lo)) && (32'(i) < 32'(hd_hi));
       mem_req_wdata_o[8*i +: 8] = strb[i] ? wdata_sh[8*i +: 8] : 8'd0;
     end
   end
@@ -1003,11 +1024,11 @@ module dma #(
   logic [CapW-1:0]        fill_c;
   always_comb begin
     for (int i = 0; i < MB; i++) begin
-      beat_masked[8*i +: 8] = ((8'(i) >= hd_lo) && (8'(i) < hd_hi)) ? mem_rsp_rdata_i[8*i +: 8]
+      beat_masked[8*i +: 8] = ((32'(i) >= 32'(hd_lo)) && (32'(i) < 32'(hd_hi))) ? mem_rsp_rdata_i[8*i +: 8]
                                                                     : 8'd0;
     end
     for (int i = 0; i < Cols; i++) begin
-      c_masked[8*i +: 8] = (8'(i) < pend_n_q) ? c_rd_data_i[8*i +: 8] : 8'd0;
+      c_masked[8*i +: 8] = (32'(i) < 32'(pend_n_q)) ? c_rd_data_i[8*i +: 8] : 8'd0;
     end
   end
   assign beat_bits = beat_masked >> (32'(hd_lo) * 8);
@@ -1033,7 +1054,7 @@ module dma #(
   // ... or during its B / BIAS / M0 / SHIFT load (SXfer): the running load becomes cu's, and
   // tile_ctrl starts in the next cycle (tstart_q).
   assign early_x   = (state_q == SXfer) && !early_q && tile_go && nx_q.valid && (xk_q >= XB);
-  assign xfer_end  = (loading && emit && (wd_rows_q == DimW'(1)) && wd_last) ||
+  assign xfer_end  = (loading && emit && (wd_rows_q == XrW'(1)) && wd_last) ||
                      (storing && (rq_ahead_q || (rq_rows_q == '0)) && (wr_out_q == '0));
   // A column of the last block's store ends once its writes are requested (their
   // acknowledgements are taken during the next column's; the last column waits for them all).
@@ -1217,38 +1238,38 @@ module dma #(
     // Request / beat walk.
     if (req_fire) begin
       if (rq_last) begin
-        rq_rows_d = rq_rows_q - DimW'(1);
+        rq_rows_d = rq_rows_q - XrW'(1);
         rq_row_d  = rq_row_q + rq_ld_q;
-        rq_beat_d = (rq_row_q + rq_ld_q) & beat_mask;
+        rq_beat_d = BiW'((rq_row_q + rq_ld_q) >> LB);
       end else begin
-        rq_beat_d = rq_beat_q + MAW'(MB);
+        rq_beat_d = rq_beat_q + BiW'(1);
       end
     end
     // Response walk.
     if (rsp_take) begin
       if (hd_last) begin
-        rs_rows_d = rs_rows_q - DimW'(1);
+        rs_rows_d = rs_rows_q - XrW'(1);
         rs_row_d  = rs_row_q + x_ld_q;
-        rs_beat_d = (rs_row_q + x_ld_q) & beat_mask;
+        rs_beat_d = BiW'((rs_row_q + x_ld_q) >> LB);
       end else begin
-        rs_beat_d = rs_beat_q + MAW'(MB);
+        rs_beat_d = rs_beat_q + BiW'(1);
       end
     end
     // Word walk.
     if (emit || c_rd) begin
       if (wd_last) begin
-        wd_rows_d = wd_rows_q - DimW'(1);
+        wd_rows_d = wd_rows_q - XrW'(1);
         wd_j_d    = '0;
-        wd_row_d  = wd_row_q + x_rstride_q;
-        wd_addr_d = wd_row_q + x_rstride_q;
+        wd_row_d  = wd_row_q + AW'(x_rstride_q);
+        wd_addr_d = wd_row_q + AW'(x_rstride_q);
       end else begin
         wd_j_d    = wd_j_q + WprW'(1);
-        wd_addr_d = wd_addr_q + x_cstride_q;
+        wd_addr_d = wd_addr_q + AW'(x_cstride_q);
       end
     end
     // The next transfer's reads start ahead: the request walk's descriptor.
     if (pre) begin
-      rq_rows_d = nx_rows; rq_row_d = nx_addr; rq_beat_d = nx_addr & beat_mask;
+      rq_rows_d = nx_rows; rq_row_d = nx_addr; rq_beat_d = BiW'(nx_addr >> LB);
       rq_ld_d = nx_ld; rq_rb_d = nx_rb; rq_x_d = go_ahead; rq_ahead_d = 1'b1;
     end
     // A transfer starts: its descriptor (the request walk's too, unless it started ahead).
@@ -1257,10 +1278,10 @@ module dma #(
       x_rstride_d = nx_rstride; x_cstride_d = nx_cstride;
       rq_ahead_d = 1'b0;
       if (!rq_ahead_q) begin
-        rq_rows_d = nx_rows; rq_row_d = nx_addr; rq_beat_d = nx_addr & beat_mask;
+        rq_rows_d = nx_rows; rq_row_d = nx_addr; rq_beat_d = BiW'(nx_addr >> LB);
         rq_ld_d = nx_ld; rq_rb_d = nx_rb; rq_x_d = go;
       end
-      rs_rows_d = nx_rows; rs_row_d = nx_addr; rs_beat_d = nx_addr & beat_mask;
+      rs_rows_d = nx_rows; rs_row_d = nx_addr; rs_beat_d = BiW'(nx_addr >> LB);
       wd_rows_d = nx_rows; wd_j_d = '0; wd_addr_d = nx_sbase; wd_row_d = nx_sbase;
     end
   end
@@ -1384,22 +1405,22 @@ module dma #(
   // The handshake: a request not accepted stays up, unchanged, on the next cycle (valid, we,
   // addr, wdata, wstrb and its tensor), as the memory may sample it then.
   logic                  held_q, held_we_q;
-  logic [MAW-1:0]        held_addr_q;
+  logic [BiW-1:0]        held_beat_q;  // (mem_req_addr_o's beat index)
   logic [8*MB-1:0]       held_wdata_q;
   logic [MB-1:0]         held_wstrb_q;
   logic [systolic_pkg::SpadRegions-1:0] held_sp_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      held_q <= 1'b0; held_we_q <= 1'b0; held_addr_q <= '0; held_wdata_q <= '0;
+      held_q <= 1'b0; held_we_q <= 1'b0; held_beat_q <= '0; held_wdata_q <= '0;
       held_wstrb_q <= '0; held_sp_q <= '0;
     end else begin
       held_q <= mem_req_valid_o && !mem_req_ready_i;
-      held_we_q <= mem_req_we_o; held_addr_q <= mem_req_addr_o; held_wdata_q <= mem_req_wdata_o;
+      held_we_q <= mem_req_we_o; held_beat_q <= rq_beat_q; held_wdata_q <= mem_req_wdata_o;
       held_wstrb_q <= mem_req_wstrb_o; held_sp_q <= mem_req_sp_o;
     end
   end
   `SYS_ASSERT(ReqStable_A, !held_q || (mem_req_valid_o && (mem_req_we_o == held_we_q) &&
-                                        (mem_req_addr_o == held_addr_q) &&
+                                        (mem_req_addr_o == {held_beat_q, LB'(0)}) &&
                                         (mem_req_wdata_o == held_wdata_q) &&
                                         (mem_req_wstrb_o == held_wstrb_q) &&
                                         (mem_req_sp_o == held_sp_q)))
@@ -1440,6 +1461,12 @@ module dma #(
   // The plan's rows per block (before they narrow into MbW bits) are within MbMax.
   `SYS_ASSERT(MbBound_A, !((state_q == SCheck) && (check_err == '0) && !zero_dim) ||
                          (64'(split ? 64'(mbs) : 64'(mb)) <= 64'(MbMax)))
+  // The one-panel cut's block count, a power of two, fits its MqnW bits (narrowed, one that did
+  // not would be 0).
+  `SYS_ASSERT(MqnBound_A, !(state_q == SCheck) || (mqn != '0))
+  // A w4a8 A row's stride, twice its K-tiles, fits RsW bits (its K-tiles are at most HalfA / 2).
+  `SYS_ASSERT(RStride_A, !((state_q == SNext) && (go == XA) && w4a8) ||
+                         (64'(wpr_kc) * 64'd2 < (64'd1 << RsW)))
   `SYS_ASSERT(CCount_A, !(busy_o && c_wr_en_i && (HalfC != 0) && (32'(ccnt_q[c_wr_hi]) >= 32'(HalfC))))
   `SYS_ASSERT(ColLast_A, !(busy_o && col_q) || (cu_q.valid && cu_q.klast && !nx_q.valid))
 

@@ -15,6 +15,7 @@
 #include "dma_fault5_configs.h"
 #include "dma_fault6_configs.h"
 #include "dma_fault7_configs.h"
+#include "dma_fault8_configs.h"
 #include "dma_fault_configs.h"
 #include "dram.h"
 #include "engine_check.h"
@@ -450,6 +451,16 @@ TEST_CASE("assertions: dma's rows-per-block bound check fires on a planted fault
       record_dma(kDmaParams, sim::DramConfig{}, "assert-dma-mb", 16, 4, 4);
   REQUIRE((kDmaParams.AWords / 2 == 32 && kDmaParams.CWords / 2 == 16));
   check_dma_fault<Vdma_r4c4_fault7>(ins, "MbBound_A");
+}
+
+TEST_CASE("assertions: dma's one-panel cut width check fires on a planted fault", "[assert]") {
+  // 256 x 4 x 4: one panel, the cut's P is 64 (the smallest power of two with P x P x 2 >= 256 x
+  // 12), so M is cut into q = 4 blocks: within the real MqnW (12 bits), above the planted copy's
+  // 2 bits, where the power of two narrows to 0 (MqnBound_A).
+  const std::vector<iface::DmaIn> ins =
+      record_dma(kDmaParams, sim::DramConfig{}, "assert-dma-mqn", 256, 4, 4);
+  REQUIRE((kDmaParams.Rows == 4 && kDmaParams.Cols == 4));
+  check_dma_fault<Vdma_r4c4_fault8>(ins, "MqnBound_A");
 }
 
 TEST_CASE("assertions: tile_ctrl's tail-countdown check fires on a planted fault", "[assert]") {

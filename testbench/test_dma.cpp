@@ -1030,6 +1030,41 @@ TEST_CASE("memory commands: balanced panels and m-blocks (model, small scratchpa
   CHECK(m_balanced == 3);
 }
 
+TEST_CASE("memory commands: arrays up to 256x256, rows and columns independent (model)",
+          "[dma][model]") {
+  // A scratchpad word of 64 bytes or more (BIAS and M0 of 4 x Cols bytes from 64 columns, A of
+  // 256 rows) once wrapped the DMA's 8-bit word and padding registers to 0: the model refused a
+  // SHIFT outside the contract or wrote a wrong C. Each shape has a partial last tile in K and N
+  // and a last BIAS / M0 / SHIFT word partly padded; C against the reference GEMM, the tile
+  // commands and the traffic against the plan recomputed here.
+  std::mt19937_64 rng(t::test_seed("dma-big-arrays"));
+  for (auto [rows, cols] :
+       {std::pair{256, 256}, {256, 5}, {3, 256}, {64, 128}, {8, 64}, {97, 33}}) {
+    TopParams p;
+    p.Rows = rows;
+    p.Cols = cols;
+    p.AWords = p.BWords = p.CWords = 512;
+    p.QWords = 4;
+    p.validate();
+    const int m = 19, n = cols + cols / 2 + 1, k = rows + rows / 2 + 1;
+    INFO(rows << "x" << cols << ": M=" << m << " N=" << n << " K=" << k);
+    Case c{p, m, n, k, DramConfig{}, 0};
+    const Plan x = plan(p, uint64_t(m), uint64_t(n), uint64_t(k), 0, c.dc.bytes_per_cycle);
+    const GemmJob job = t::random_job(rng, m, n, k);
+    systolic::sim::ModelPort eng(p);
+    TileCmdLog log;
+    eng.set_observer(&log);
+    Dram dram(c.dc, 1 << p.MemBytesLog2);
+    DramPort port(eng, dram);
+    HostDriver drv(port);
+    drv.set_memory(&dram, c.misalign);
+    RunStats st;
+    REQUIRE(drv.run(job, st) == systolic::sim::reference_gemm(job));
+    CHECK(log.cmds == x.cmds);
+    check_traffic(st.engine, x);
+  }
+}
+
 TEST_CASE("memory commands: timing-only model runs count the same cycles and bytes",
           "[dma][model]") {
   std::mt19937_64 rng(t::test_seed("dma-timing-only"));
@@ -1523,5 +1558,53 @@ TEST_CASE("memory commands: the next panel's B prefetched in parts of hundreds o
     }
     FAIL_CHECK(p.name() << ": none of the shapes prefetches");
     return std::vector<Case>{};
+  });
+}
+
+TEST_CASE("memory commands: K-chunks of thousands of rows, their offsets over bits 2 to 16",
+          "[.][dma][rtl][extreme]") {
+  // M = 4, K = 131,100 (no block holds all of K: K-chunks), N = 31 N-tiles: a chunk is
+  // (half of B's K-tiles div 31) K-tiles, 4228 rows at 4x4 (an odd 1057 K-tiles) and 4224 at
+  // 16x16, so the 32 chunks' first rows (the blocks' K offsets) set every bit from log2(Rows) to
+  // 16; the suite's K-chunks are at most a few hundred rows, the K = 2^24 - 1 case's 2^17.
+  // About 4 x 10^6 cycles a build. Checked as above, at the top of memory.
+  run_heavy("dma-extreme-kchunks", 1, 2, [&](const TopParams& p) {
+    const int n = 31 * p.Cols, k = 131100;
+    const Plan x = plan(p, 4, uint64_t(n), uint64_t(k), 0, 16.0);
+    // The plan recomputed here: K-chunks of more than 4096 rows, at least 31 of them.
+    CHECK((x.split && x.blocks >= 31 && x.cmds.front()[2] > 4096));
+    return std::vector<Case>{Case{p, 4, n, k, DramConfig{}, 0, true}};
+  });
+}
+
+TEST_CASE("memory commands: blocks of 4096 rows, m-blocks outer", "[.][dma][rtl][extreme]") {
+  // M = 3 x 4096 + 3048, K = Rows, N = 65 N-tiles: A is read once with m-blocks outer, and a
+  // block holds half of C div 32 N-tiles = 4096 rows on the default scratchpads (the one-panel
+  // cut and the K-tiles-outer cut keep the suite's blocks to about a thousand rows); the last
+  // m-block has 3048 rows (bit 11), and the blocks of 32 N-tiles fill half of C (131,072 words)
+  // in either half, so the C counts reach their top bit. About 10^6 cycles a build. Checked as
+  // above, at the top of memory.
+  run_heavy("dma-extreme-mb4096", 1, 2, [&](const TopParams& p) {
+    const int m = 3 * 4096 + 3048, n = 65 * p.Cols, k = p.Rows;
+    const Plan x = plan(p, uint64_t(m), uint64_t(n), uint64_t(k), 0, 16.0);
+    // The plan recomputed here: m-blocks outer, blocks of 4096 rows.
+    CHECK((x.a_outer && !x.split && x.mb == 4096));
+    return std::vector<Case>{Case{p, m, n, k, DramConfig{}, 0, true}};
+  });
+}
+
+TEST_CASE("memory commands: two blocks of K = half of B, the first interleaved",
+          "[.][dma][rtl][extreme]") {
+  // K = half of B (131,072 rows on the default scratchpads), N = 1, M = two blocks of
+  // half of A div K-tiles rows: the first loads A and B interleaved over 8192 (4x4) or 2048
+  // (16x16) groups, and the tallest block K reaches the block descriptor that stores C (one
+  // block's kc in the K = half of B case). About 5 x 10^5 cycles a build. Checked as above, at
+  // the top of memory.
+  run_heavy("dma-extreme-kc2", 1, 2, [&](const TopParams& p) {
+    const int k = p.BWords / 2, m = 2 * (p.AWords / 2) / (k / p.Rows), pad = (16 - k % 16) % 16;
+    const Plan x = plan(p, uint64_t(m), 1, uint64_t(k), 0, 16.0, false, {uint32_t(pad), 0, 0});
+    // The plan recomputed here: two blocks of all of K, the first interleaved.
+    CHECK((!x.split && x.blocks == 2 && x.ilv));
+    return std::vector<Case>{Case{p, m, 1, k, DramConfig{}, 0, true, {uint32_t(pad), 0, 0}}};
   });
 }

@@ -96,6 +96,24 @@ rc=$?
   grep -q "^systolic: error: --rtl-threads needs --engine rtl or cosim" "$tmp/e7" && ok ||
   bad "--rtl-threads on the model: exit $rc, $(cat "$tmp/e7")"
 
+# A memory command on a wide array (4x64: BIAS and M0 words of 256 bytes, which once wrapped the
+# DMA's 8-bit word-size registers to 0): model and RTL compared at every port in co-simulation,
+# C against the reference, the RTL's own cycle count against the model engine's.
+W=(--dram --rows 4 --cols 64 -M 19 -N 97 -K 7 --seed 3 --no-fp-compare)
+"$SYSTOLIC" run --engine model "${W[@]}" --json "$tmp/wm.json" > /dev/null 2> "$tmp/e8" ||
+  bad "4x64 memory command on the model failed: $(cat "$tmp/e8")"
+if "$SYSTOLIC" run --engine cosim "${W[@]}" --json "$tmp/wc.json" > /dev/null 2> "$tmp/e8"; then
+  ok
+else
+  bad "4x64 memory command in co-simulation failed: $(cat "$tmp/e8")"
+fi
+if [ -f "$tmp/wc.json" ] && [ -f "$tmp/wm.json" ]; then
+  [ "$(json "$tmp/wc.json" mismatches)" = "0" ] && ok || bad "4x64 memory command: cosim mismatches"
+  [ "$(json "$tmp/wc.json" matches_reference)" = "True" ] && ok || bad "4x64: C differs from the reference"
+  [ "$(json "$tmp/wc.json" rtl_cycles)" = "$(json "$tmp/wm.json" cycles)" ] && ok ||
+    bad "4x64: RTL cycles $(json "$tmp/wc.json" rtl_cycles), model engine $(json "$tmp/wm.json" cycles)"
+fi
+
 # Errors: one line, exit 1 or 2, nothing on stdout, when the cache cannot be created.
 SYSTOLIC_CACHE_DIR=/proc/no/cache "$SYSTOLIC" run --engine rtl --rows 3 --cols 2 -M 4 -N 4 -K 4 \
   --no-fp-compare > "$tmp/o5" 2> "$tmp/e5"
