@@ -1565,8 +1565,9 @@ TEST_CASE("memory commands: K-chunks of thousands of rows, their offsets over bi
           "[.][dma][rtl][extreme]") {
   // M = 4, K = 131,100 (no block holds all of K: K-chunks), N = 31 N-tiles: a chunk is
   // (half of B's K-tiles div 31) K-tiles, 4228 rows at 4x4 (an odd 1057 K-tiles) and 4224 at
-  // 16x16, so the 32 chunks' first rows (the blocks' K offsets) set every bit from log2(Rows) to
-  // 16; the suite's K-chunks are at most a few hundred rows, the K = 2^24 - 1 case's 2^17.
+  // 16x16, so the 32 chunks' first rows (the blocks' K offsets) set bits 2 to 16 at 4x4 (7 to 16
+  // at 16x16); the suite's K offsets at 4x4 stay below 4096, the K = 2^24 - 1 case's are
+  // multiples of 2^17.
   // About 4 x 10^6 cycles a build. Checked as above, at the top of memory.
   run_heavy("dma-extreme-kchunks", 1, 2, [&](const TopParams& p) {
     const int n = 31 * p.Cols, k = 131100;
@@ -1597,9 +1598,9 @@ TEST_CASE("memory commands: two blocks of K = half of B, the first interleaved",
           "[.][dma][rtl][extreme]") {
   // K = half of B (131,072 rows on the default scratchpads), N = 1, M = two blocks of
   // half of A div K-tiles rows: the first loads A and B interleaved over 8192 (4x4) or 2048
-  // (16x16) groups, and the tallest block K reaches the block descriptor that stores C (one
-  // block's kc in the K = half of B case). About 5 x 10^5 cycles a build. Checked as above, at
-  // the top of memory.
+  // (16x16) groups, and the second block moves the first's K of 2^17 rows into the descriptor
+  // of the block that stores C (the one-block K = half of B case has no second block). About
+  // 5 x 10^5 cycles a build. Checked as above, at the top of memory.
   run_heavy("dma-extreme-kc2", 1, 2, [&](const TopParams& p) {
     const int k = p.BWords / 2, m = 2 * (p.AWords / 2) / (k / p.Rows), pad = (16 - k % 16) % 16;
     const Plan x = plan(p, uint64_t(m), 1, uint64_t(k), 0, 16.0, false, {uint32_t(pad), 0, 0});
