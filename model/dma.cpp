@@ -21,6 +21,13 @@ uint32_t count_mask(uint32_t n) {
   return m;
 }
 
+// rtl/dma.sv CutIt: the one-panel cut's doublings, (DimWidth + clog2(2 Rows + Cols) + 1) / 2.
+int cut_iterations(int rows, int cols) {
+  int lg = 0;
+  while ((1 << lg) < 2 * rows + cols) ++lg;
+  return (iface::kDimWidth + lg + 1) / 2;
+}
+
 uint64_t extent_end(uint32_t addr, uint32_t rows, uint32_t ld, uint64_t rb) {
   const uint32_t rm1 = (rows - 1) & kDimMask;
   return uint64_t(addr) + uint64_t(rm1) * uint64_t(ld) + rb;
@@ -52,6 +59,7 @@ Dma::Dma(const DmaParams& p)
       cc_mask_(count_mask(half_c_)),
       wb_mask_(count_mask(uint32_t(std::max(p.Rows, 4 * p.Cols)))),
       hd_mask_(count_mask(uint32_t(1) << p.MemBytesLog2)),
+      cut_it_(cut_iterations(p.Rows, p.Cols)),
       out_(p) {
   reset();
 }
@@ -380,12 +388,8 @@ void Dma::tick(const DmaIn& in) {
       const uint64_t npl = nbl == 0 ? 0 : (uint64_t(n) + nbl - 1) / nbl;
       // Pipelining at no cost in traffic (rtl/dma.sv, the same loops): one panel, M in q blocks.
       const uint64_t rows = uint64_t(p_.Rows), ovh = uint64_t(2 * p_.Rows + p_.Cols);
-      // (rtl/dma.sv CutIt: (DimWidth + clog2(2 Rows + Cols) + 1) / 2 doublings at most.)
-      int cut_it = 0;
-      while ((uint64_t{1} << cut_it) < ovh) ++cut_it;
-      cut_it = (iface::kDimWidth + cut_it + 1) / 2;
       uint64_t tgt = 1;
-      for (int i = 0; i < cut_it; ++i) {
+      for (int i = 0; i < cut_it_; ++i) {
         if (tgt * tgt * (kt + ntbl) < uint64_t(m) * ovh) tgt *= 2;
       }
       tgt = std::max(tgt, rows);

@@ -134,6 +134,7 @@ class Dma {
   uint32_t cc_mask_;  // the C count's bits (rtl/dma.sv CcW = clog2(HalfC + 1), at least 1)
   uint32_t wb_mask_;  // a word's bytes, a row's padding (rtl/dma.sv WbW = clog2(WMax + 1))
   uint32_t hd_mask_;  // a beat's bytes (rtl/dma.sv HdW = clog2(MB + 1))
+  int cut_it_;        // the one-panel cut's doublings at most (rtl/dma.sv CutIt)
   // The word where A's second half starts (half_base).
   uint32_t a_base2(const DmaIn& in) const { return half_base(iface::kA, in.precision_i); }
   DmaRegs r_;

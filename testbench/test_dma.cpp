@@ -988,6 +988,22 @@ class TileCmdLog final : public systolic::model::TopObserver {
   std::vector<std::array<uint64_t, 3>> cmds;
 };
 
+// Case c on the model engine: C against the reference GEMM, every tile command (in order) and
+// the traffic counters against x, the plan recomputed here.
+static void run_model_against_plan(const Case& c, const GemmJob& job, const Plan& x) {
+  systolic::sim::ModelPort eng(c.p);
+  TileCmdLog log;
+  eng.set_observer(&log);
+  Dram dram(c.dc, 1 << c.p.MemBytesLog2);
+  DramPort port(eng, dram);
+  HostDriver drv(port);
+  drv.set_memory(&dram, c.misalign);
+  RunStats st;
+  REQUIRE(drv.run(job, st) == systolic::sim::reference_gemm(job));
+  CHECK(log.cmds == x.cmds);
+  check_traffic(st.engine, x);
+}
+
 TEST_CASE("memory commands: balanced panels and m-blocks (model, small scratchpads)",
           "[dma][model]") {
   // Every tile command (M, N, K of each block's K-chunk, in order) is the plan recomputed here.
@@ -1014,17 +1030,7 @@ TEST_CASE("memory commands: balanced panels and m-blocks (model, small scratchpa
     const uint64_t nt = uint64_t(c.n + p.Cols - 1) / uint64_t(p.Cols);
     balanced += x.split && (nt % x.nt_most != 0) && x.nb < x.nt_most * uint64_t(p.Cols);
     const GemmJob job = t::random_job(rng, c.m, c.n, c.k);
-    systolic::sim::ModelPort eng(p);
-    TileCmdLog log;
-    eng.set_observer(&log);
-    Dram dram(c.dc, 1 << p.MemBytesLog2);
-    DramPort port(eng, dram);
-    HostDriver drv(port);
-    drv.set_memory(&dram, c.misalign);
-    RunStats st;
-    REQUIRE(drv.run(job, st) == systolic::sim::reference_gemm(job));
-    CHECK(log.cmds == x.cmds);
-    check_traffic(st.engine, x);
+    run_model_against_plan(c, job, x);
   }
   CHECK(balanced == 3);
   CHECK(m_balanced == 3);
@@ -1051,17 +1057,7 @@ TEST_CASE("memory commands: arrays up to 256x256, rows and columns independent (
     Case c{p, m, n, k, DramConfig{}, 0};
     const Plan x = plan(p, uint64_t(m), uint64_t(n), uint64_t(k), 0, c.dc.bytes_per_cycle);
     const GemmJob job = t::random_job(rng, m, n, k);
-    systolic::sim::ModelPort eng(p);
-    TileCmdLog log;
-    eng.set_observer(&log);
-    Dram dram(c.dc, 1 << p.MemBytesLog2);
-    DramPort port(eng, dram);
-    HostDriver drv(port);
-    drv.set_memory(&dram, c.misalign);
-    RunStats st;
-    REQUIRE(drv.run(job, st) == systolic::sim::reference_gemm(job));
-    CHECK(log.cmds == x.cmds);
-    check_traffic(st.engine, x);
+    run_model_against_plan(c, job, x);
   }
 }
 
