@@ -114,7 +114,13 @@ uint64_t Dma::col_end() const { return std::min(uint64_t(r_.colj_q) + uint64_t(c
 
 bool Dma::col_gate() const {
   const DmaRegs& r = r_;
-  return uint64_t(r.ccnt_q[r.cu_q.c_half ? 1 : 0]) >= col_end() * uint64_t(r.cu_q.mc);
+  return uint64_t(r.ccnt_q[r.cu_q.c_half ? 1 : 0]) >= uint64_t(r.colj_q) * uint64_t(r.cu_q.mc) + 1;
+}
+
+bool Dma::col_word() const {
+  const DmaRegs& r = r_;
+  return uint64_t(r.ccnt_q[r.cu_q.c_half ? 1 : 0]) + uint64_t(r.wd_rows_q) >=
+         (uint64_t(r.colj_q) + uint64_t(r.wd_j_q) + 1) * uint64_t(r.cu_q.mc) + 1;
 }
 
 DmaBlock Dma::successor(const DmaIn& in) const {
@@ -206,8 +212,8 @@ void Dma::update_outputs() {
   }
   o.mem_req_wstrb_o = strb;
 
-  const bool c_rd =
-      st && r.wd_rows_q != 0 && r.fill_q + (r.pend_q ? r.pend_n_q : 0) + r.x_wb_q <= uint32_t(cap_);
+  const bool c_rd = st && r.wd_rows_q != 0 && (!r.col_q || col_word()) &&
+                    r.fill_q + (r.pend_q ? r.pend_n_q : 0) + r.x_wb_q <= uint32_t(cap_);
   o.c_rd_en_o = c_rd;
   o.c_rd_addr_o = r.wd_addr_q;
 
@@ -343,7 +349,8 @@ void Dma::tick(const DmaIn& in) {
   const bool early_go = r.state_q == DmaState::kNext && !r.early_q && tile_go && r.nx_q.valid &&
                         (r.xk_q >= kXB || r.ilv_q) && go_next != kXNone;
   // pv's C is stored only once its tile command is done (pv started before cu, back to back);
-  // a column of the last block's only once acc_stage has written all of it.
+  // a column of the last block's once acc_stage has written its first word (col_word gates
+  // each read).
   const bool c_hold = r.state_q == DmaState::kNext && go_next == kXC &&
                       ((r.tile_cnt_q == 2 && !in.tile_done_i) || (r.col_q && !col_gate()));
   // A column of the last block's store ends once its writes are requested.

@@ -117,8 +117,10 @@ class Dma {
   bool tile_idle(const DmaIn& in) const;
   uint32_t next_xfer(bool after) const;  // rtl/dma.sv `go` (after: `go_ahead`)
   DmaBlock successor(const DmaIn& in) const;
-  // rtl/dma.sv col_gate: acc_stage has written all of column colj_q of cu's C.
+  // rtl/dma.sv col_gate: acc_stage has written the first word of column colj_q of cu's C;
+  // col_word: ... the word the store reads next (word wd_j_q of row mc - wd_rows_q).
   bool col_gate() const;
+  bool col_word() const;
   uint64_t cu_wpr() const;   // cu's C words per row
   uint64_t col_end() const;  // the N-tile after the column being stored (at most cu_wpr())
   // ilv_q: the first K row of group g, and the row after it, of the loading block (rtl/dma.sv).

@@ -88,12 +88,14 @@
 // it has at most AccWords rows (then tile_ctrl writes its final sums N-tile after N-tile), else
 // by rows once tile_ctrl is idle, and the command ends when both are done. A column is ColG =
 // ceil(MB / Cols) N-tiles (colj_q the first), one transfer of cu.mc rows of min(ColG * Cols,
-// the rest of nc) bytes from C + n0 + colj * Cols, words colj .. of each row; it starts (SNext)
-// once acc_stage has written all of it: ccnt_q counts acc_stage's C writes into each half of C
+// the rest of nc) bytes from C + n0 + colj * Cols, words colj .. of each row, read row after
+// row as acc_stage writes them: ccnt_q counts acc_stage's C writes into each half of C
 // (c_wr_en_i, c_wr_addr_i, while busy; a block's first K-chunk clears its half's count at its
-// tile start), and the column needs min(colj + ColG, NT of cu) * cu.mc of them. A column ends
-// once its writes are requested (acknowledgements are taken during the next column), the last
-// one when all are acknowledged.
+// tile start), acc_stage writes the N-tiles one after another and an N-tile's rows in order, so
+// word j of row r (N-tile colj + j) is written after (colj + j) * cu.mc + r + 1 of them (col_word
+// gates its read); the column starts (SNext) once its first word is written (col_gate). A
+// column ends once its writes are requested (acknowledgements are taken during the next
+// column), the last one when all are acknowledged.
 // Transfers overlap their memory latency: once the running transfer has issued its last request
 // (a store: its last write; a load: its last read), the next transfer of the iteration (always a
 // load) issues its reads (`pre`, rq_ahead_q), while the running one still takes its responses;
@@ -789,12 +791,17 @@ module dma #(
   assign ilv_end  = (64'(ilv_k0) + 64'(AG * Rows) < 64'(ld_q.kc)) ? IlvW'(64'(ilv_k0) + 64'(AG * Rows))
                                                                   : IlvW'(ld_q.kc);
   assign ilv_more = ilv_q && (32'(ilv_end) < 32'(ld_q.kc));
-  logic            col_gate;
+  logic            col_gate, col_word;
   assign col_rem  = NbW'(64'(cu_q.nc) - 64'(colj_q) * 64'(Cols));
   assign col_nc   = (64'(col_rem) > 64'(ColG * Cols)) ? NbW'(ColG * Cols) : col_rem;
   assign cu_wpr   = NtbW'((64'(cu_q.nc) + 64'(Cols) - 64'd1) / 64'(Cols));
   assign col_end  = (64'(colj_q) + 64'(ColG) < 64'(cu_wpr)) ? NtbW'(64'(colj_q) + 64'(ColG)) : cu_wpr;
-  assign col_gate = 64'(ccnt_q[cu_q.c_half]) >= col_end * 64'(cu_q.mc);
+  // The column starts once acc_stage has written its first word (row 0 of N-tile colj); the
+  // store reads word j of row r (N-tile colj + j) once it is written: (colj + j) * mc + r + 1
+  // writes, r = mc - wd_rows (acc_stage writes an N-tile's rows in order).
+  assign col_gate = 64'(ccnt_q[cu_q.c_half]) >= 64'(colj_q) * 64'(cu_q.mc) + 64'd1;
+  assign col_word = 64'(ccnt_q[cu_q.c_half]) + 64'(wd_rows_q) >=
+                    (64'(colj_q) + 64'(wd_j_q) + 64'd1) * 64'(cu_q.mc) + 64'd1;
 
   // The block the loads are for: nx, or cu while it computes before its B / Q are in (early_q).
   blk_t       ld_q;
@@ -993,7 +1000,7 @@ module dma #(
   assign mem_req_wstrb_o = strb;
 
   // Store: C word reads while the buffer has room for one more word.
-  assign c_rd      = storing && (wd_rows_q != '0) &&
+  assign c_rd      = storing && (wd_rows_q != '0) && (!col_q || col_word) &&
                      (32'(fill_q) + (pend_q ? 32'(pend_n_q) : 32'd0) + 32'(x_wb_q) <= 32'(Cap));
   assign c_rd_en_o   = c_rd;
   assign c_rd_addr_o = wd_addr_q;
@@ -1402,6 +1409,8 @@ module dma #(
   `SYS_COVER(StoreHold_C, c_hold)
   // The last block's C stores by columns while it still computes.
   `SYS_COVER(ColStore_C, storing && col_q && tile_busy)
+  // ... a column's read waiting for acc_stage to write its word (the column already started).
+  `SYS_COVER(ColWordWait_C, storing && col_q && (wd_rows_q != '0) && !col_word)
   // The handshake: a request not accepted stays up, unchanged, on the next cycle (valid, we,
   // addr, wdata, wstrb and its tensor), as the memory may sample it then.
   logic                  held_q, held_we_q;
@@ -1448,10 +1457,13 @@ module dma #(
   `SYS_ASSERT(IlvGate_A, !(ilv_q && early_q && cu_q.load_b) ||
                          (32'(tile_b_rows_o) <= ((xk_q == XB) ? 32'(ilv_end) : 32'(ilv_k0))))
   `SYS_ASSERT(StoreHalfC_A, !(storing && !col_q && tile_busy && (pv_q.c_half == cu_q.c_half)))
-  // The last block's column store reads only columns acc_stage has written whole, of the last
-  // block (its last K-chunk).
+  // The last block's column store reads only C words acc_stage has written, of the last block
+  // (its last K-chunk): the word's N-tile (colj + wd_j) has its rows up to the word's row
+  // (mc - wd_rows) written, and the column is the block's.
   `SYS_ASSERT(ColGate_A, !(storing && col_q && c_rd) ||
-                        (64'(ccnt_q[cu_q.c_half]) >= col_end * 64'(cu_q.mc)))
+                        ((64'(ccnt_q[cu_q.c_half]) > (64'(colj_q) + 64'(wd_j_q)) * 64'(cu_q.mc) +
+                                                      64'(cu_q.mc) - 64'(wd_rows_q)) &&
+                         (64'(colj_q) + 64'(wd_j_q) < 64'(cu_wpr))))
   // A half's C count stays within the half (CcW bits): acc_stage writes each C word of a block
   // once, and a block's C fits its half.
   // The plan's K per block (24 bits, before it narrows into kc_q) is within KcMax: its B fits

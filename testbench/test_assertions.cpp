@@ -396,16 +396,17 @@ TEST_CASE("assertions: dma's request-handshake check fires on a planted fault", 
 }
 
 TEST_CASE("assertions: dma's column-store check fires on a planted fault", "[assert]") {
-  // The command's last block (5 rows, 3 N-tiles) stores its C column by column while it
-  // computes (a fast memory: the block before has stored by then); the real dma waits for
-  // acc_stage's writes of each column, the planted copy reads a column before acc_stage has
-  // written it (ColGate_A).
+  // 5 x 8 x 11: the command's last block stores its C column by column while it computes, a
+  // column of two N-tiles (8-byte beats, 4 columns), whose second words acc_stage writes after
+  // the first N-tile's rows (a fast memory: the column starts once its first word is in). The
+  // real dma reads each C word once acc_stage has written it; the planted copy reads a row's
+  // second word before acc_stage has written it (ColGate_A).
   sim::DramConfig fast;
   fast.latency = 2;
-  const std::vector<iface::DmaIn> ins = record_dma(kDmaParams, fast, "assert-dma-col");
+  const std::vector<iface::DmaIn> ins = record_dma(kDmaParams, fast, "assert-dma-col", 5, 8, 11);
   int writes = 0;  // acc_stage's C writes the DMA saw
   for (const iface::DmaIn& in : ins) writes += in.c_wr_en_i;
-  REQUIRE(writes == 20 * 3);
+  REQUIRE(writes == 5 * 2);
   check_dma_fault<Vdma_r4c4_fault3>(ins, "ColGate_A");
 }
 
