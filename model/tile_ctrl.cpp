@@ -61,7 +61,10 @@ void TileCtrl::update_outputs() {
   wl_last_row_ = wl_row == ((rows - 1) & row_mask_);
 
   const bool s_qok = r.qrdy_q || !(r.s_krem_q <= rows && r.acc_last_q);
-  s_start_ = !r.s_act_q && r.s_left_q && r.ahead_q != 0 && s_qok;
+  // The next tile's first slot must not read its accumulator row (not the first K-tile) at the
+  // edge the tile before's last slot writes it (acc_stage RowApart_A).
+  const bool s_rowok = !(r.s_wr_q && !(r.s_first_q && r.acc_first_q) && r.s_accb_q == r.s_wrow_q);
+  s_start_ = !r.s_act_q && r.s_left_q && r.ahead_q != 0 && s_qok && s_rowok;
   const bool s_issue = r.s_act_q || s_start_;
   const uint32_t s_j = r.s_act_q ? r.s_j_q : 0;
   const bool s_last_kt = r.s_krem_q <= rows;
@@ -184,6 +187,9 @@ void TileCtrl::tick(const TileCtrlIn& in) {
     }
   }
 
+  // The row the slot written in this cycle writes, if it is a tile's last slot and writes.
+  r.s_wr_q = s_tile_end_ && !o.s_last_o;
+  r.s_wrow_q = o.s_j_o;
   // Slot streamer: one slot per cycle, then the next tile (kt, then mb, then nt).
   if (o.s_issue_o) {
     if (s_tile_end_) {
@@ -319,6 +325,8 @@ uint64_t TileCtrl::steady_edges() const {
   const TileCtrlRegs& r = r_;
   constexpr uint64_t kAny = ~uint64_t{0};
   if (!r.busy_q || tail_phase_ || r.tail2_q != 0) return 0;
+  // Not right after a tile's last slot (s_wr_q may hold the next tile's start for a cycle).
+  if (r.s_wr_q) return 0;
   // Only with both gates open (a host command: b_rows_i all ones, q_ready_i 1): the gate
   // registers follow their inputs, which a memory command's DMA changes.
   if (r.brows_q != kDimMask || !r.qrdy_q) return 0;

@@ -6,7 +6,8 @@
 // arithmetic at the same widths: every output port equals the RTL's in every cycle, which
 // testbench/test_tile_ctrl.cpp checks against the verilated module under random stimulus and
 // under the engine's own. The schedule this produces is wl_0 = 0, wl_i = max(wl_{i-1} + Rows,
-// e_{i-NB} + Cols - 1), s_i = max(wl_i + 1, e_{i-1} + 1), e_i = s_i + M_i - 1, each start also
+// e_{i-NB} + Cols - 1), s_i = max(wl_i + 1, e_{i-1} + 1 + h_i) (h_i = 1 when tile i's first slot
+// reads the accumulator row tile i-1's last slot writes), e_i = s_i + M_i - 1, each start also
 // held by its gate (b_rows_i, q_ready_i, registered); kt_outer_i walks kt outer, nt inner. A
 // command may start during the tail of the one before (ready_o): back to back, the bank
 // alternation and countdowns carried over, the older tail counting on in tail2_q.
@@ -65,6 +66,8 @@ struct TileCtrlRegs {
   uint64_t s_caddr_q = 0;                      // C word of the next slot
   uint64_t s_cblk_q = 0;                       // C word of slot 0: c_base + mb*AccWords*NT + nt
   uint64_t s_cbase_q = 0;                      // c_base + nt
+  bool s_wr_q = false;                         // the last cycle's slot: a tile's last, writing
+  uint32_t s_wrow_q = 0;                       // ... the accumulator row it writes
   // After the last slot
   uint32_t tail_q = 0;   // busy cycles left (while !s_left_q)
   uint32_t tail2_q = 0;  // the tail of the command before an overlapped one, 0: none

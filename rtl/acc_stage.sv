@@ -24,9 +24,9 @@
 // Slots of one accumulator row are never issued in consecutive cycles when the later one reads
 // the row (not its first K-tile) and the earlier one writes it (not its last): that read would
 // meet the write at the same edge, and there is no forwarding register (Cols x 32 flops that
-// systolic_top would never use: tile_ctrl streams a row once per tile, and its tiles start at
-// least Rows >= 2 cycles apart, a tile's weights taking Rows cycles to load; os_ctrl's slots are
-// all first and last). RowApart_A checks it.
+// systolic_top would never use: tile_ctrl streams a row once per tile and holds a tile's first
+// slot a cycle when it would read the row the tile before's last slot writes; os_ctrl's slots
+// are all first and last). RowApart_A checks it.
 // Reset (rst_ni = 0, asynchronous) empties the pipeline; the accumulator buffer is not reset.
 `include "systolic_assert.svh"
 

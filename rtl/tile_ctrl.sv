@@ -10,7 +10,11 @@
 //   - the slot streamer issues the M_i A-word reads of tile i in cycles s_i .. e_i = s_i + M_i - 1.
 // Issue rules (cycle 0 = the first busy cycle), which give exactly
 //   wl_0 = 0, wl_i = max(wl_{i-1} + Rows, e_{i-NB} + Cols - 1) (NB = WeightBanks; the e term
-//   only for i >= NB), s_i  = max(wl_i + 1, e_{i-1} + 1):
+//   only for i >= NB), s_i  = max(wl_i + 1, e_{i-1} + 1 + h_i), h_i = 1 when tile i's first
+//   slot reads (not the first K-tile) the accumulator row that tile i-1's last slot writes (not
+//   the last K-tile), else 0 (h_i = 1 needs M_{i-1} = 1; it changes s_i only with Cols = 2 and
+//   NB = 2, e.g. consecutive K-tiles of a one-row M-block: for Cols >= 3 the bank term already
+//   puts wl_i + 1 at e_{i-1} + 2 or later):
 //   - the loader starts tile i in the first cycle in which it is idle (the previous load issued
 //     its last row in an earlier cycle) and weight bank i mod NB is free. A bank becomes occupied
 //     when a load into it starts and free again Cols - 1 cycles after the cycle that issued the
@@ -18,8 +22,9 @@
 //     are free. With NB = 1 only bank 0 is used, so a tile's load waits for the previous tile's
 //     stream to leave the array (no double-buffering).
 //   - the streamer starts tile i in the first cycle in which it is idle (tile i - 1's last slot
-//     issued in an earlier cycle) and tile i's load started in an earlier cycle (a count of loads
-//     started but not yet streamed, 0..NB).
+//     issued in an earlier cycle; two cycles earlier when h_i = 1, so that acc_stage never reads
+//     a row at the edge that writes it: RowApart_A) and tile i's load started in an earlier cycle
+//     (a count of loads started but not yet streamed, 0..NB).
 // Addresses (word numbers, AddrWidth bits, saturating at AddrSat: systolic_pkg::addr_add; an
 // address past every scratchpad stays there and never wraps back in): B row r of tile (nt, mb, kt) is
 // b_base + nt*K + kt*Rows + r (independent of mb: each M-block reloads the same weight tiles),
@@ -182,6 +187,10 @@ module tile_ctrl #(
   logic [AW-1:0]       s_cblk_d, s_cblk_q;        // C word of slot 0: c_base + mb*AccWords*NT + nt
   logic [AW-1:0]       s_cbase_d, s_cbase_q;      // c_base + nt
   logic [SlotW-1:0]    s_accb_d, s_accb_q;        // accumulator row of slot 0: K-chunk: nt*M, else 0
+  // The slot issued in the cycle before was a tile's last and writes accumulator row s_wrow_q
+  // (not of the last K-tile): the next tile's first slot must not read that row in this cycle.
+  logic                s_wr_q;
+  logic [SlotW-1:0]    s_wrow_q;
   // After the last slot
   logic [TailW-1:0]    tail_d, tail_q;            // busy cycles left (while !s_left_q)
   logic [TailW-1:0]    tail2_d, tail2_q;          // the tail of the command before, 0: none
@@ -203,7 +212,7 @@ module tile_ctrl #(
   logic [NvW-1:0]      s_nv;
   logic                tail_phase;
   logic [DimWidth-1:0] wl_need;                   // B rows the loader's next tile reads
-  logic                wl_bok, s_qok, gate_wait;
+  logic                wl_bok, s_qok, s_rowok, gate_wait;
   logic                ready, start_ok, overlap;  // a start is accepted; while busy
 
   assign cmd_empty = (m_i == DimWidth'(0)) || (n_i == DimWidth'(0)) || (k_i == DimWidth'(0));
@@ -233,7 +242,10 @@ module tile_ctrl #(
     wl_last_row = wl_row == RowW'(Rows - 1);
 
     s_qok      = qrdy_q || !((s_krem_q <= DimWidth'(Rows)) && acc_last_q);
-    s_start    = !s_act_q && s_left_q && (ahead_q != 2'd0) && s_qok;
+    // The next tile's first slot (row s_accb_q) reads its accumulator row (not the first K-tile)
+    // at the edge the tile before's last slot writes it: wait a cycle (acc_stage RowApart_A).
+    s_rowok    = !(s_wr_q && !(s_first_q && acc_first_q) && (s_accb_q == s_wrow_q));
+    s_start    = !s_act_q && s_left_q && (ahead_q != 2'd0) && s_qok && s_rowok;
     s_issue    = s_act_q || s_start;
     s_j        = s_act_q ? s_j_q : '0;
     s_addr     = s_act_q ? s_addr_q : s_kbase_q;
@@ -530,6 +542,8 @@ module tile_ctrl #(
       s_cblk_q    <= '0;
       s_cbase_q   <= '0;
       s_accb_q    <= '0;
+      s_wr_q      <= 1'b0;
+      s_wrow_q    <= '0;
       tail_q      <= '0;
       tail2_q     <= '0;
     end else begin
@@ -570,6 +584,8 @@ module tile_ctrl #(
       s_cblk_q    <= s_cblk_d;
       s_cbase_q   <= s_cbase_d;
       s_accb_q    <= s_accb_d;
+      s_wr_q      <= s_tile_end && !(s_last_kt && acc_last_q);
+      s_wrow_q    <= s_j + s_accb_q;
       tail_q      <= tail_d;
       tail2_q     <= tail2_d;
     end

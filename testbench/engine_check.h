@@ -24,7 +24,9 @@ struct ExpectedCycles {
 };
 
 // The doc's tile schedule for one command: tiles nt outer, M-block mb, kt inner; tile i streams
-// M_i = min(AccWords, M - mb*AccWords) slots.
+// M_i = min(AccWords, M - mb*AccWords) slots (slot j in accumulator row j). A tile's first slot
+// waits a cycle more when it reads (kt > 0) the row the tile before's last slot writes (that
+// tile not of the last K-tile): only the K-tiles of a one-row M-block.
 inline ExpectedCycles schedule(const model::TopParams& p, int m, int n, int k) {
   const int64_t R = p.Rows, C = p.Cols, D = p.RequantDepth;
   const int kt = (k + p.Rows - 1) / p.Rows, nt = (n + p.Cols - 1) / p.Cols;
@@ -39,7 +41,10 @@ inline ExpectedCycles schedule(const model::TopParams& p, int m, int n, int k) {
         const size_t nb = size_t(p.WeightBanks);
         if (i >= nb) w = std::max(w, e[i - nb] + C - 1);
         int64_t st = w + 1;
-        if (i >= 1) st = std::max(st, e[i - 1] + 1);
+        // The tile before is this M-block's K-tile t_kt - 1 (not the last): its last slot writes
+        // row M_{i-1} - 1, this tile's first slot reads row 0.
+        const bool same_row = t_kt > 0 && mi == 1;
+        if (i >= 1) st = std::max(st, e[i - 1] + 1 + (same_row ? 1 : 0));
         wl.push_back(w);
         s.push_back(st);
         e.push_back(st + mi - 1);

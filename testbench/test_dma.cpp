@@ -1061,6 +1061,31 @@ TEST_CASE("memory commands: arrays up to 256x256, rows and columns independent (
   }
 }
 
+TEST_CASE("memory commands: one-row blocks on 2 columns (model)", "[dma][model]") {
+  // On a 2-column array two tiles' single slots of one accumulator row could stream in
+  // consecutive cycles, the second reading the row at the edge the first writes it: the model
+  // stopped on acc_stage's RowApart_A (found by a random run over parameters). Blocks of at most
+  // AccWords rows, the last of one row (36 = 5 x 7 + 1; AccWords = 1: every block one row).
+  std::mt19937_64 rng(t::test_seed("dma-two-columns"));
+  for (auto [rows, acc, m, n, k] :
+       {std::array<int, 5>{7, 7, 36, 41, 429}, {37, 1, 21, 27, 69}, {2, 3, 7, 3, 9}}) {
+    TopParams p;
+    p.Rows = rows;
+    p.Cols = 2;
+    p.AWords = 2655;
+    p.BWords = 1951;
+    p.CWords = 580;
+    p.QWords = 9;
+    p.AccWords = acc;
+    p.validate();
+    INFO(rows << "x2, AccWords " << acc << ": M=" << m << " N=" << n << " K=" << k);
+    Case c{p, m, n, k, DramConfig{}, 0};
+    const Plan x = plan(p, uint64_t(m), uint64_t(n), uint64_t(k), 0, c.dc.bytes_per_cycle);
+    const GemmJob job = t::random_job(rng, m, n, k);
+    run_model_against_plan(c, job, x);
+  }
+}
+
 TEST_CASE("memory commands: timing-only model runs count the same cycles and bytes",
           "[dma][model]") {
   std::mt19937_64 rng(t::test_seed("dma-timing-only"));

@@ -461,7 +461,10 @@ struct GatedCmd {
 // (c = 0: the first busy cycle) sees the inputs of input cycle c (input cycle 0 = the start
 // cycle, the edge ending it is the first sample). Recurrence:
 //   wl_i = max(wl_{i-1} + Rows, e_{i-NB} + Cols - 1, gb_i),  gb_i = first c with rows[c] >= need_i
-//   s_i  = max(wl_i + 1, e_{i-1} + 1, gq_i),  gq_i = tq for a last-K-tile with acc_last, else 0
+//   s_i  = max(wl_i + 1, e_{i-1} + 1 + h_i, gq_i),  gq_i = tq for a last-K-tile with acc_last,
+//          else 0; h_i = 1 when tile i's first slot reads (kt > 0) the accumulator row that tile
+//          i-1's last slot writes (not a last K-tile with acc_last): rows nt*M + j with the N-tiles
+//          side by side (kt-outer or acc_last = 0), else j
 //   e_i  = s_i + M - 1
 // and a cycle before s_j that issues nothing is MWAIT when tile j's load started earlier and its
 // q gate is closed, or its load has not started, the loader is idle and its b gate is closed.
@@ -493,7 +496,15 @@ GatedSchedule gated_schedule(const TileCtrlParams& p, const GatedCmd& c) {
       if (i >= size_t(p.WeightBanks)) w = std::max(w, g.tiles[i - size_t(p.WeightBanks)].e + C - 1);
       const int64_t gq = kt + 1 == kt_n && c.acc_last ? int64_t(c.tq) : 0;
       int64_t st = std::max(w + 1, gq);
-      if (i >= 1) st = std::max(st, g.tiles[i - 1].e + 1);
+      if (i >= 1) {
+        const GatedTile& pt = g.tiles[i - 1];
+        const bool side = c.kt_outer || !c.acc_last;
+        const int64_t first_row = side ? int64_t(nt) * M : 0;
+        const int64_t prev_last_row = (side ? int64_t(pt.nt) * M : 0) + M - 1;
+        const bool prev_writes = !(pt.kt + 1 == kt_n && c.acc_last);
+        const bool h = kt > 0 && prev_writes && prev_last_row == first_row;
+        st = std::max(st, pt.e + 1 + (h ? 1 : 0));
+      }
       g.tiles.push_back({w, st, st + M - 1, nt, kt, need});
     }
   }
@@ -637,8 +648,9 @@ TEST_CASE("tile_ctrl: back-to-back commands follow the documented schedule", "[t
   // (e_c, wl_c: command c's last slot and last load; its own cycle 0 is r_{c+1} + 1; the last
   // term: at most one older tail counts), its tiles continue the
   // recurrence wl_i = max(wl_{i-1} + Rows, e_{i-NB} + Cols - 1, its cycle 0), s_i = max(wl_i + 1,
-  // e_{i-1} + 1), e_i = s_i + M_i - 1 over the tiles of all commands (the banks alternate on), and
-  // command c's done_o is in cycle e_c + TailLen + 1.
+  // e_{i-1} + 1 + h_i), e_i = s_i + M_i - 1 over the tiles of all commands (the banks alternate
+  // on; h_i = 1 when tile i's first slot reads the accumulator row tile i-1's last slot writes,
+  // the tiles of one command or of two), and command c's done_o is in cycle e_c + TailLen + 1.
   std::mt19937_64 rng(test::test_seed("tile-ctrl-b2b"));
   std::vector<TileCtrlParams> params;
   for (auto& r : runners()) params.push_back(r->params());
@@ -710,7 +722,22 @@ TEST_CASE("tile_ctrl: back-to-back commands follow the documented schedule", "[t
           if (i >= size_t(p.WeightBanks))
             w = std::max(w, tiles[i - size_t(p.WeightBanks)].e + C - 1);
           int64_t st = w + 1;
-          if (i >= 1) st = std::max(st, tiles[i - 1].e + 1);
+          if (i >= 1) {
+            // Accumulator rows: nt*M + j with the N-tiles side by side, else j of the M-block; a
+            // slot reads its row unless of kt = 0 with acc_first, writes it unless of the last
+            // K-tile with acc_last.
+            const B2bTile& pt = tiles[i - 1];
+            const B2bCmd& px = cmds[pt.cmd];
+            const auto base = [&](const B2bCmd& y, const B2bTile& u) {
+              const bool side = y.kt_outer || !(y.acc_first && y.acc_last);
+              return side ? int64_t(u.nt) * int64_t(y.m) : 0;
+            };
+            const uint32_t pkt_n = uint32_t(cdiv(px.k, uint64_t(p.Rows)));
+            const bool prev_writes = !(pt.kt + 1 == pkt_n && px.acc_last);
+            const bool reads = !(t.kt == 0 && x.acc_first);
+            const bool h = prev_writes && reads && base(px, pt) + int64_t(pt.mi) - 1 == base(x, t);
+            st = std::max(st, pt.e + 1 + (h ? 1 : 0));
+          }
           t.wl = w;
           t.s = st;
           t.e = st + int64_t(t.mi) - 1;
