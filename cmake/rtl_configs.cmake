@@ -26,11 +26,14 @@ tracing, for `systolic run --trace` on the rtl and cosim engines (default: 4x4;8
 tests, else none)")
 # requant: each rounding mode, and pipeline depths on both sides of 5 (above 5 the unit adds
 # output registers, requant.sv OutRegs).
+# The tests' arrays: 2x2 with AccWords = 8 is the only one of 2 columns and of a small
+# accumulator buffer, where a one-row M-block's K-tiles need tile_ctrl's h_i hold (the RTL and
+# model tests draw M one row past whole M-blocks on it).
 if(SYSTOLIC_BUILD_TESTS)
   set(_full_SYSTOLIC_REQUANT_CONFIGS
       "double_p2:Rounding=0,PipeDepth=2;single_p1:Rounding=1,PipeDepth=1;rt_p3:Rounding=2,PipeDepth=3;rt_p5:Rounding=2,PipeDepth=5;rt_p8:Rounding=2,PipeDepth=8")
   set(_full_SYSTOLIC_RTL_CONFIGS
-      "4x4;8x8;16x16;8x16:Int4=1;32x32;4x4:WeightBanks=1;8x8:AWords=127,BWords=256,CWords=64,QWords=4,Int4=1,Dataflow=3;4x4:Int4=1,Dataflow=3")
+      "4x4;8x8;16x16;8x16:Int4=1;32x32;4x4:WeightBanks=1;8x8:AWords=127,BWords=256,CWords=64,QWords=4,Int4=1,Dataflow=3;4x4:Int4=1,Dataflow=3;2x2:AccWords=8")
   set(_full_SYSTOLIC_TRACE_CONFIGS "4x4;8x8;16x16;4x4:Int4=1,Dataflow=3")
 else()
   set(_full_SYSTOLIC_REQUANT_CONFIGS "rt_p3:Rounding=2,PipeDepth=3")
