@@ -104,7 +104,7 @@ enum Reg : uint32_t {
   kPrecision = 13,  // RW: 0 int8, 1 w4a8 (B nibble pairs, A int8 pairs along K in word pairs), 2 w4a4 (A and B nibble pairs along K); K is the packed K; a mode the build lacks is stored as 0
   kDataflow = 14,  // RW: 0 weight-stationary, 1 output-stationary (A in K-major word layout, see docs/architecture.md); a dataflow the build lacks is stored as the one it has
   kCycBusy = 16,  // RW: cycles of the last command (busy_o = 1)
-  kCycWstall = 17,  // RW: of those: no slot issued, some still to issue (waiting for weights)
+  kCycWstall = 17,  // RW: of those: no slot issued, some still to issue (waiting for weights; on 2-column arrays also the one-cycle accumulator-row hold)
   kCycCompute = 18,  // RW: of those: a slot issued
   kCycDrain = 19,  // RW: of those: after the last slot, until its row leaves the de-skew
   kCycOutput = 20,  // RW: of those: the rest (requantization and the last C write)
@@ -193,7 +193,7 @@ inline constexpr RegInfo kRegTable[] = {
     {kPrecision, "PRECISION", "RW", 2, false, 0, "0 int8, 1 w4a8 (B nibble pairs, A int8 pairs along K in word pairs), 2 w4a4 (A and B nibble pairs along K); K is the packed K; a mode the build lacks is stored as 0"},
     {kDataflow, "DATAFLOW", "RW", 1, false, 0, "0 weight-stationary, 1 output-stationary (A in K-major word layout, see docs/architecture.md); a dataflow the build lacks is stored as the one it has"},
     {kCycBusy, "CYC_BUSY", "RW", 32, false, 0, "cycles of the last command (busy_o = 1)"},
-    {kCycWstall, "CYC_WSTALL", "RW", 32, false, 0, "of those: no slot issued, some still to issue (waiting for weights)"},
+    {kCycWstall, "CYC_WSTALL", "RW", 32, false, 0, "of those: no slot issued, some still to issue (waiting for weights; on 2-column arrays also the one-cycle accumulator-row hold)"},
     {kCycCompute, "CYC_COMPUTE", "RW", 32, false, 0, "of those: a slot issued"},
     {kCycDrain, "CYC_DRAIN", "RW", 32, false, 0, "of those: after the last slot, until its row leaves the de-skew"},
     {kCycOutput, "CYC_OUTPUT", "RW", 32, false, 0, "of those: the rest (requantization and the last C write)"},

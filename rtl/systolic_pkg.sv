@@ -108,7 +108,7 @@ package systolic_pkg;
   localparam logic [LaneWidth-1:0] RegPrecision = 8'd13;  // RW: 0 int8, 1 w4a8 (B nibble pairs, A int8 pairs along K in word pairs), 2 w4a4 (A and B nibble pairs along K); K is the packed K; a mode the build lacks is stored as 0
   localparam logic [LaneWidth-1:0] RegDataflow = 8'd14;  // RW: 0 weight-stationary, 1 output-stationary (A in K-major word layout, see docs/architecture.md); a dataflow the build lacks is stored as the one it has
   localparam logic [LaneWidth-1:0] RegCycBusy = 8'd16;  // RW: cycles of the last command (busy_o = 1)
-  localparam logic [LaneWidth-1:0] RegCycWstall = 8'd17;  // RW: of those: no slot issued, some still to issue (waiting for weights)
+  localparam logic [LaneWidth-1:0] RegCycWstall = 8'd17;  // RW: of those: no slot issued, some still to issue (waiting for weights; on 2-column arrays also the one-cycle accumulator-row hold)
   localparam logic [LaneWidth-1:0] RegCycCompute = 8'd18;  // RW: of those: a slot issued
   localparam logic [LaneWidth-1:0] RegCycDrain = 8'd19;  // RW: of those: after the last slot, until its row leaves the de-skew
   localparam logic [LaneWidth-1:0] RegCycOutput = 8'd20;  // RW: of those: the rest (requantization and the last C write)
