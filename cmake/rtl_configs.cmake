@@ -51,7 +51,8 @@ set(SYSTOLIC_TOP_PARAMS "${SYSTOLIC_TOP_PARAM_DEFAULTS}"
     CACHE STRING "systolic_top parameters besides Rows and Cols, shared by every array configuration")
 
 # The standalone twins' configurations (testbench/test_tile_ctrl.cpp, test_systolic_regs.cpp,
-# test_acc_stage.cpp compare each with its C++ twin at its ports): small, and at the corners.
+# test_acc_stage.cpp compare each with its C++ twin at its ports): small, and at the corners; with
+# the tests also the 16x16 systolic_top's own blocks (t16x16, systolic_top_block_config below).
 set(SYSTOLIC_TILE_CTRL_CONFIGS
     "r4c4:Rows=4,Cols=4,AccWords=8,RequantDepth=3,WeightBanks=2;r3c7:Rows=3,Cols=7,AccWords=5,RequantDepth=1,WeightBanks=1;r2c2:Rows=2,Cols=2,AccWords=1,RequantDepth=2,WeightBanks=2;r8c16:Rows=8,Cols=16,AccWords=16,RequantDepth=3,WeightBanks=2")
 set(SYSTOLIC_SYSTOLIC_REGS_CONFIGS
@@ -140,6 +141,39 @@ function(systolic_top_configs out)
   endforeach()
   set(${out} ${result} PARENT_SCOPE)
 endfunction()
+
+# systolic_top_block_config(OUT ENTRY PARAM_NAMES...): the configuration "t<RxC>:P=V,..." of one
+# of systolic_top's blocks with exactly the parameters systolic_top ENTRY ("RxC[:P=V,...]", with
+# SYSTOLIC_TOP_PARAMS) gives its instance, for the block's lockstep test at the shipped array's
+# parameters. scripts/coverage.sh counts such a build (t16x16) in the family of that systolic_top:
+# its toggle points are the instance's, and the unit-level commands reach counter bits that
+# whole-engine runs of a 16x16 array reach only in hours.
+function(systolic_top_block_config out entry)
+  systolic_top_configs(top "${entry}")
+  systolic_split_array_config("${entry}" r c overrides)
+  string(REGEX REPLACE "^[^:]*:" "" params "${top}")
+  string(REPLACE "," ";" params "${params}")
+  set(kept)
+  foreach(kv ${params})
+    string(REGEX REPLACE "=.*" "" key "${kv}")
+    if(key IN_LIST ARGN)
+      list(APPEND kept ${kv})
+    endif()
+  endforeach()
+  string(REPLACE ";" "," kept "${kept}")
+  set(${out} "t${r}x${c}:${kept}" PARENT_SCOPE)
+endfunction()
+if(SYSTOLIC_BUILD_TESTS)
+  systolic_top_block_config(t16 16x16 ${SYSTOLIC_TILE_CTRL_PARAM_NAMES})
+  list(APPEND SYSTOLIC_TILE_CTRL_CONFIGS "${t16}")
+  systolic_top_block_config(t16 16x16 ${SYSTOLIC_ACC_STAGE_PARAM_NAMES})
+  list(APPEND SYSTOLIC_ACC_STAGE_CONFIGS "${t16}")
+  # (the 16x16 builds with Dataflow = 3 instantiate os_ctrl with these: Rows, Cols, RequantDepth)
+  systolic_top_block_config(t16 16x16 ${SYSTOLIC_OS_CTRL_PARAM_NAMES})
+  list(APPEND SYSTOLIC_OS_CTRL_CONFIGS "${t16}")
+  systolic_top_block_config(t16 16x16 ${SYSTOLIC_DMA_PARAM_NAMES})
+  list(APPEND SYSTOLIC_DMA_CONFIGS "${t16}")
+endif()
 
 set(SYSTOLIC_VERILATOR_ARGS -Wall --assert -O3 --x-assign fast --x-initial fast)
 # Verilator --threads of every systolic_top library of this build: 1 (single-threaded) by

@@ -10,7 +10,8 @@ covered when any instance reached it. Points inside `verilator coverage_off` reg
 emitted by Verilator at all; each such region says why in a comment at the line.
 
 Prints markdown: line and toggle coverage per module over all builds and per family (the
-systolic_top configurations of one array size), every cover point with its count, the first
+systolic_top configurations of one array size, and the block builds t<RxC> that carry the
+parameters that systolic_top gives its blocks), every cover point with its count, the first
 family's toggle gaps by signal, and the uncovered lines. Targets (exit status 1 when missed):
 100 % line coverage of every module over all builds; toggle coverage >= 95 % of every module in
 each family; every cover point reached.
@@ -104,7 +105,7 @@ def main():
             continue
         fam = rollup(path, a.root)
         families.append((name, fam))
-        print(f"### systolic_top {name} builds: per module\n")
+        print(f"### systolic_top {name} builds and the t{name} block builds: per module\n")
         print("| module | line | toggle |")
         print("|---|---|---|")
         for m in sorted(fam):

@@ -37,7 +37,7 @@ class ModuleLockstep {
   std::optional<std::string> step(const In& in) {
     sim::drive(*dut_.top, in, p_);
     dut_.settle();
-    Out rtl(p_);
+    Out& rtl = rtl_;
     sim::sample(*dut_.top, rtl, p_);
     const Out& model = twin_.eval(in);
     if (auto d = iface::compare_ports(model, rtl)) {
@@ -70,12 +70,15 @@ class ModuleLockstep {
   }
 
   Twin& twin() { return twin_; }
+  // The RTL's outputs sampled by the last step() (before its edge).
+  const Out& rtl_out() const { return rtl_; }
   uint64_t cycle() const { return cycle_; }
 
  private:
   Params p_;
   sim::VlDut<V> dut_;
   Twin twin_;
+  Out rtl_{p_};
   uint64_t cycle_ = 0;
 };
 
