@@ -32,9 +32,10 @@
 # more with the 16x16 family),
 # whose commands toggle the 24-bit dimension counters, the DMA's walk registers and the address
 # bits; and, once each over all their builds, the blocks' hidden cases test_tile_ctrl
-# "[extreme]" and test_os_ctrl "[extreme]" (commands of 2^24 - 1 columns, rows or K run to
-# their end in lockstep with the twins: minutes, where the same counters take hours in a
-# whole 16x16 engine).
+# "[extreme]", test_os_ctrl "[extreme]" (commands of 2^24 - 1 columns, rows or K run to their
+# end in lockstep with the twins) and test_dma_unit "[extreme]" (the t16x16 DMA streamed under
+# the model engine's memory commands of that size): minutes to an hour and a half instrumented,
+# where the same counters take many hours in a whole 16x16 engine.
 # Exit status 1 when the build, a test, or a target of coverage_report.py fails.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -112,7 +113,7 @@ if [ $extreme -eq 1 ]; then
     fi
   }
   # The blocks' extremes: every build of the block in one process.
-  for prog in test_tile_ctrl test_os_ctrl; do jobs_+=("$prog||0|[extreme]"); done
+  for prog in test_tile_ctrl test_os_ctrl test_dma_unit; do jobs_+=("$prog||0|[extreme]"); done
   running=0
   for job in "${jobs_[@]}"; do
     if [ $running -ge 2 ]; then

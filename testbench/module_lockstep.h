@@ -37,10 +37,9 @@ class ModuleLockstep {
   std::optional<std::string> step(const In& in) {
     sim::drive(*dut_.top, in, p_);
     dut_.settle();
-    Out& rtl = rtl_;
-    sim::sample(*dut_.top, rtl, p_);
+    sim::sample(*dut_.top, rtl_, p_);
     const Out& model = twin_.eval(in);
-    if (auto d = iface::compare_ports(model, rtl)) {
+    if (auto d = iface::compare_ports(model, rtl_)) {
       return fmt::format("cycle {}: port {}: model {} (0x{:x}), RTL {} (0x{:x})", cycle_, d->port,
                          d->a, d->a, d->b, d->b);
     }

@@ -917,7 +917,7 @@ TEST_CASE("tile_ctrl: commands of 2^24 - 1 columns or rows of K run to their end
       uint64_t cyc = 0, busy = 0, slots = 0, rows = 0, done_at = 0, bad = 0;
       int64_t last_slot = -1;
       std::string first_bad;
-      auto note = [&](const std::string& what, uint64_t got, uint64_t want) {
+      auto note = [&](const char* what, uint64_t got, uint64_t want) {
         if (got == want) return;
         if (bad++ == 0) first_bad = fmt::format("cycle {}: {} {} != {}", cyc, what, got, want);
       };
