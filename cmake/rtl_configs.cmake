@@ -52,7 +52,8 @@ set(SYSTOLIC_TOP_PARAMS "${SYSTOLIC_TOP_PARAM_DEFAULTS}"
 
 # The standalone twins' configurations (testbench/test_tile_ctrl.cpp, test_systolic_regs.cpp,
 # test_acc_stage.cpp compare each with its C++ twin at its ports): small, and at the corners; with
-# the tests also the 16x16 systolic_top's own blocks (t16x16, systolic_top_block_config below).
+# the tests also the 4x4 and 16x16 systolic_tops' own blocks (t4x4, t16x16,
+# systolic_top_block_config below).
 set(SYSTOLIC_TILE_CTRL_CONFIGS
     "r4c4:Rows=4,Cols=4,AccWords=8,RequantDepth=3,WeightBanks=2;r3c7:Rows=3,Cols=7,AccWords=5,RequantDepth=1,WeightBanks=1;r2c2:Rows=2,Cols=2,AccWords=1,RequantDepth=2,WeightBanks=2;r8c16:Rows=8,Cols=16,AccWords=16,RequantDepth=3,WeightBanks=2")
 set(SYSTOLIC_SYSTOLIC_REGS_CONFIGS
@@ -145,9 +146,9 @@ endfunction()
 # systolic_top_block_config(OUT ENTRY PARAM_NAMES...): the configuration "t<RxC>:P=V,..." of one
 # of systolic_top's blocks with exactly the parameters systolic_top ENTRY ("RxC[:P=V,...]", with
 # SYSTOLIC_TOP_PARAMS) gives its instance, for the block's lockstep test at the shipped array's
-# parameters. scripts/coverage.sh counts such a build (t16x16) in the family of that systolic_top:
-# its toggle points are the instance's, and the unit-level commands reach counter bits that
-# whole-engine runs of a 16x16 array reach only in hours.
+# parameters. scripts/coverage.sh counts such a build (t4x4, t16x16) in the family of that
+# systolic_top: its toggle points are the instance's, and the unit-level commands reach counter
+# bits that whole-engine runs reach only in hours.
 function(systolic_top_block_config out entry)
   systolic_top_configs(top "${entry}")
   systolic_split_array_config("${entry}" r c overrides)
@@ -164,10 +165,12 @@ function(systolic_top_block_config out entry)
   set(${out} "t${r}x${c}:${kept}" PARENT_SCOPE)
 endfunction()
 if(SYSTOLIC_BUILD_TESTS)
-  # (os_ctrl: the instance of the 16x16 builds with Dataflow = 3, whose parameters are the same)
-  foreach(block TILE_CTRL ACC_STAGE OS_CTRL DMA)
-    systolic_top_block_config(t16 16x16 ${SYSTOLIC_${block}_PARAM_NAMES})
-    list(APPEND SYSTOLIC_${block}_CONFIGS "${t16}")
+  # (os_ctrl: the instance of the builds with Dataflow = 3, whose parameters are the same)
+  foreach(entry 4x4 16x16)
+    foreach(block TILE_CTRL ACC_STAGE OS_CTRL DMA)
+      systolic_top_block_config(tcfg ${entry} ${SYSTOLIC_${block}_PARAM_NAMES})
+      list(APPEND SYSTOLIC_${block}_CONFIGS "${tcfg}")
+    endforeach()
   endforeach()
 endif()
 

@@ -14,7 +14,7 @@
 # select) with each process writing its counts to coverage/raw/, then
 #   - merges them with verilator_coverage: coverage/all.dat, and per systolic_top configuration
 #     family coverage/4x4.dat, coverage/8x8.dat (and coverage/16x16.dat when instrumented); a
-#     family also counts its blocks' lockstep builds with the same parameters (t16x16:
+#     family also counts its blocks' lockstep builds with the same parameters (t4x4, t16x16:
 #     cmake/rtl_configs.cmake, systolic_top_block_config), whose toggle points are the same;
 #   - annotates the sources: coverage/annotated/ (verilator_coverage --annotate, lines run fewer
 #     than once marked %000000);
@@ -31,11 +31,12 @@
 # one process per hidden case and instrumented build, two at a time; hours of CPU at 4x4, many
 # more with the 16x16 family),
 # whose commands toggle the 24-bit dimension counters, the DMA's walk registers and the address
-# bits; and, once each over all their builds, the blocks' hidden cases test_tile_ctrl
-# "[extreme]", test_os_ctrl "[extreme]" (commands of 2^24 - 1 columns, rows or K run to their
-# end in lockstep with the twins) and test_dma_unit "[extreme]" (the t16x16 DMA streamed under
-# the model engine's memory commands of that size): minutes to an hour and a half instrumented,
-# where the same counters take many hours in a whole 16x16 engine.
+# bits; and the blocks' hidden cases test_tile_ctrl "[extreme]", test_os_ctrl "[extreme]"
+# (commands of 2^24 - 1 columns, rows or K run to their end in lockstep with the twins, once each
+# over all their builds) and test_dma_unit "[extreme]" (the t4x4 DMA, and the t16x16 one with the
+# 16x16 family, streamed under the model engine's memory commands of that size, one process
+# each): minutes to an hour and a half instrumented, where the same counters take many hours in
+# a whole engine.
 # Exit status 1 when the build, a test, or a target of coverage_report.py fails.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -112,8 +113,11 @@ if [ $extreme -eq 1 ]; then
       return 1
     fi
   }
-  # The blocks' extremes: every build of the block in one process.
-  for prog in test_tile_ctrl test_os_ctrl test_dma_unit; do jobs_+=("$prog||0|[extreme]"); done
+  # The blocks' extremes: tile_ctrl's and os_ctrl's on every build in one process (minutes);
+  # the DMA's once per family (t4x4, and t16x16 when instrumented), side by side.
+  for prog in test_tile_ctrl test_os_ctrl; do jobs_+=("$prog||0|[extreme]"); done
+  jobs_+=("test_dma_unit|t4x4|0|[extreme]")
+  [ "$max_dim" -lt 16 ] || jobs_+=("test_dma_unit|t16x16|0|[extreme]")
   running=0
   for job in "${jobs_[@]}"; do
     if [ $running -ge 2 ]; then
