@@ -219,67 +219,84 @@ TEST_CASE("dma: twin equals RTL, streamed, under memory commands of 2^24 - 1 row
   // every cycle the engine clocks its DMA, the same inputs step the RTL and a fresh twin in
   // lockstep (streamed, not recorded: tens of millions of cycles). The shapes, tensors at the
   // top of the memory: M, N or K of 2^24 - 1 (the others 1); Rows rows of K = 2^24 - 1 with LD_A
-  // one byte longer (A and B loaded interleaved); 1025 x 1023 x 4095 (the next panel's B
-  // prefetched in parts of hundreds of rows). C against the reference GEMM; the tile commands
-  // the RTL starts against the blocks the engine's tile_ctrl finished.
+  // one byte longer (A and B loaded interleaved); 1025 x 1023 x 4095 on t16x16, 513 x 256 x 4095
+  // on t4x4 (the next panel's B prefetched in parts of hundreds of rows). C against the reference
+  // GEMM; the tile commands the RTL starts against the blocks the engine's tile_ctrl finished.
   std::mt19937_64 rng(test::test_seed("dma-unit-extreme"));
   constexpr int kMax = (1 << iface::kDimWidth) - 1;
-  int builds = 0;
   auto rs = runners();
   std::vector<std::string> built;
   for (auto& r : rs) built.push_back(r->name());
-  for (auto& r : rs) {
-    const DmaParams& p = r->params();
-    if (r->name().front() != 't' || !test::block_extreme_selected(r->name(), built)) continue;
-    ++builds;
-    const model::TopParams tp = test::top_params_for(p);
-    struct Shape {
-      int m, n, k;
-      uint32_t pad_a;
-    };
-    const Shape shapes[] = {{kMax, 1, 1, 0},
-                            {1, kMax, 1, 0},
-                            {1, 1, kMax, 0},
-                            {p.Rows, 1, kMax, 1},
-                            {1025, 1023, 4095, 0}};
-    for (const Shape& sh : shapes) {
-      INFO("dma " << r->name() << ": M=" << sh.m << " N=" << sh.n << " K=" << sh.k << " A row pad "
-                  << sh.pad_a);
-      uint64_t blocks = 0, starts = 0, steps = 0;
-      std::string diff;
-      r->reset();
-      test::RecordingPort<DmaIn> eng(tp, [&](model::SystolicTop& t) -> std::optional<DmaIn> {
-        t.record_dma(true);
-        blocks += t.ctrl().out().done_o;
-        if (t.dma_ticked() && diff.empty()) {
-          if (auto d = r->step(t.dma_in())) diff = *d;
-          starts += r->rtl_out().tile_start_o;
-          ++steps;
-        }
-        return std::nullopt;
-      });
-      sim::Dram dram(sim::DramConfig{}, 1 << p.MemBytesLog2);
-      sim::DramPort port(eng, dram);
-      sim::HostDriver drv(port);
-      drv.set_memory(&dram, 0, true);
-      drv.set_row_pad({sh.pad_a, 0, 0});
-      sim::RunStats st;
-      const sim::GemmJob job = test::random_job(rng, sh.m, sh.n, sh.k);
-      const std::vector<int8_t> out = drv.run(job, st), ref = sim::reference_gemm(job);
-      // (Compared here, not in the assertion: Catch would print millions of elements.)
-      const auto bad = std::mismatch(out.begin(), out.end(), ref.begin(), ref.end());
-      INFO(steps << " DMA cycles; C has " << out.size() << " of " << ref.size()
-                 << " bytes, the first difference at byte " << (bad.first - out.begin()));
-      INFO(diff);
-      CHECK(diff.empty());
-      REQUIRE((out.size() == ref.size() && bad.first == out.end()));
-      CHECK(starts == blocks);
-      CHECK(blocks >= 1);
+  // One section per shape (Catch2 -c "NAME" runs one: scripts/coverage.sh runs them side by
+  // side), each on every selected build.
+  const char* const kinds[] = {"M of 2^24 - 1", "N of 2^24 - 1", "K of 2^24 - 1",
+                               "Rows rows of K = 2^24 - 1 interleaved",
+                               "the next panel's B prefetched"};
+  for (int kind = 0; kind < 5; ++kind) {
+    DYNAMIC_SECTION(kinds[kind]) {
+      int builds = 0;
+      for (auto& r : rs) {
+        const DmaParams& p = r->params();
+        if (r->name().front() != 't' || !test::block_extreme_selected(r->name(), built)) continue;
+        ++builds;
+        const model::TopParams tp = test::top_params_for(p);
+        // The prefetching shape, chosen against the plan (docs/architecture.md, "Plan"; CHECK(pf)
+        // below confirms it): two panels of B (a panel holds 32 N-tiles at K = 4095: QWords/2)
+        // and m-blocks of at most (AWords/2) div KT rows (1,024 at 16x16, 256 at 4x4), with
+        // panels outer where B's two panels cost less than A read twice: 1025 x 1023 on t16x16;
+        // 513 x 256 (three m-blocks) on the others.
+        const bool big = p.Rows >= 16;
+        const int m = kind == 0   ? kMax
+                      : kind == 3 ? p.Rows
+                      : kind == 4 ? (big ? 64 * p.Rows + 1 : 128 * p.Rows + 1)
+                                  : 1;
+        const int n = kind == 1 ? kMax : kind == 4 ? (big ? 64 * p.Cols - 1 : 64 * p.Cols) : 1;
+        const int k = kind == 2 || kind == 3 ? kMax : kind == 4 ? 4095 : 1;
+        const uint32_t pad_a = kind == 3 ? 1 : 0;
+        INFO("dma " << r->name() << ": M=" << m << " N=" << n << " K=" << k << " A row pad "
+                    << pad_a);
+        uint64_t blocks = 0, starts = 0, steps = 0;
+        bool ilv = false, pf = false;  // the engine's DMA interleaved block 0; prefetched B
+        std::string diff;
+        r->reset();
+        test::RecordingPort<DmaIn> eng(tp, [&](model::SystolicTop& t) -> std::optional<DmaIn> {
+          t.record_dma(true);
+          blocks += t.ctrl().out().done_o;
+          ilv |= t.dma().regs().ilv_q;
+          pf |= t.dma().regs().pf_q;
+          if (t.dma_ticked() && diff.empty()) {
+            if (auto d = r->step(t.dma_in())) diff = *d;
+            starts += r->rtl_out().tile_start_o;
+            ++steps;
+          }
+          return std::nullopt;
+        });
+        sim::Dram dram(sim::DramConfig{}, 1 << p.MemBytesLog2);
+        sim::DramPort port(eng, dram);
+        sim::HostDriver drv(port);
+        drv.set_memory(&dram, 0, true);
+        drv.set_row_pad({pad_a, 0, 0});
+        sim::RunStats st;
+        const sim::GemmJob job = test::random_job(rng, m, n, k);
+        const std::vector<int8_t> out = drv.run(job, st), ref = sim::reference_gemm(job);
+        // (Compared here, not in the assertion: Catch would print millions of elements.)
+        const auto bad = std::mismatch(out.begin(), out.end(), ref.begin(), ref.end());
+        INFO(steps << " DMA cycles; C has " << out.size() << " of " << ref.size()
+                   << " bytes, the first difference at byte " << (bad.first - out.begin()));
+        INFO(diff);
+        CHECK(diff.empty());
+        REQUIRE((out.size() == ref.size() && bad.first == out.end()));
+        CHECK(starts == blocks);
+        CHECK(blocks >= 1);
+        // The shapes reach the paths they are here for (a condition on the stimulus).
+        if (kind == 3) CHECK(ilv);
+        if (kind == 4) CHECK(pf);
+      }
+      // (SYSTOLIC_EXTREME_CONFIG may name a build of the DMA this case does not take)
+      if (builds == 0 && std::getenv("SYSTOLIC_EXTREME_CONFIG") != nullptr)
+        WARN("SYSTOLIC_EXTREME_CONFIG names a build this case does not run on");
+      else
+        CHECK(builds >= 1);
     }
   }
-  // (SYSTOLIC_EXTREME_CONFIG may name a build of the DMA this case does not take)
-  if (builds == 0 && std::getenv("SYSTOLIC_EXTREME_CONFIG") != nullptr)
-    WARN("SYSTOLIC_EXTREME_CONFIG names a build this case does not run on");
-  else
-    CHECK(builds >= 1);
 }
