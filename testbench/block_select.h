@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -31,6 +32,17 @@ inline bool block_extreme_selected(const std::string& name, const std::vector<st
   const std::string shown = want.size() > 180 ? want.substr(0, 180) + "..." : want;
   throw std::invalid_argument(fmt::format(
       "SYSTOLIC_EXTREME_CONFIG='{}' names no build of this block (built: {})", shown, names));
+}
+
+// The runners (each with name()) whose builds the extreme cases run on.
+template <class R>
+std::vector<R*> extreme_runners(const std::vector<std::unique_ptr<R>>& rs) {
+  std::vector<std::string> built;
+  for (const auto& r : rs) built.push_back(r->name());
+  std::vector<R*> kept;
+  for (const auto& r : rs)
+    if (block_extreme_selected(r->name(), built)) kept.push_back(r.get());
+  return kept;
 }
 
 }  // namespace systolic::test

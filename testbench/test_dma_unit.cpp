@@ -224,20 +224,18 @@ TEST_CASE("dma: twin equals RTL, streamed, under memory commands of 2^24 - 1 row
   // GEMM; the tile commands the RTL starts against the blocks the engine's tile_ctrl finished.
   std::mt19937_64 rng(test::test_seed("dma-unit-extreme"));
   constexpr int kMax = (1 << iface::kDimWidth) - 1;
-  auto rs = runners();
-  std::vector<std::string> built;
-  for (auto& r : rs) built.push_back(r->name());
-  // One section per shape (Catch2 -c "NAME" runs one: scripts/coverage.sh runs them side by
-  // side), each on every selected build.
+  const auto rs = runners();
+  // One section per shape (Catch2's -c "NAME" runs one, so that shapes can run side by side),
+  // each on every selected build.
   const char* const kinds[] = {"M of 2^24 - 1", "N of 2^24 - 1", "K of 2^24 - 1",
                                "Rows rows of K = 2^24 - 1 interleaved",
                                "the next panel's B prefetched"};
   for (int kind = 0; kind < 5; ++kind) {
     DYNAMIC_SECTION(kinds[kind]) {
       int builds = 0;
-      for (auto& r : rs) {
+      for (Runner* r : test::extreme_runners(rs)) {  // (block_select.h)
         const DmaParams& p = r->params();
-        if (r->name().front() != 't' || !test::block_extreme_selected(r->name(), built)) continue;
+        if (r->name().front() != 't') continue;
         ++builds;
         const model::TopParams tp = test::top_params_for(p);
         // The prefetching shape, chosen against the plan (docs/architecture.md, "Plan"; CHECK(pf)

@@ -884,12 +884,9 @@ TEST_CASE("tile_ctrl: commands of 2^24 - 1 columns or rows of K run to their end
   const auto top = [&](uint64_t a) { return std::min(a, kTop); };
   const auto cdiv = [](uint64_t a, uint64_t b) { return (a + b - 1) / b; };
   constexpr uint32_t kMax = (uint32_t{1} << 24) - 1;
-  auto rs = runners();
-  std::vector<std::string> built;
-  for (auto& r : rs) built.push_back(r->name());
+  const auto rs = runners();
   int builds = 0;
-  for (auto& r : rs) {
-    if (!test::block_extreme_selected(r->name(), built)) continue;  // (block_select.h)
+  for (Runner* r : test::extreme_runners(rs)) {  // (block_select.h)
     ++builds;
     const TileCtrlParams& p = r->params();
     const uint64_t R = uint64_t(p.Rows), C = uint64_t(p.Cols), NB = uint64_t(p.WeightBanks);
