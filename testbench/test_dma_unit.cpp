@@ -243,14 +243,17 @@ TEST_CASE("dma: twin equals RTL, streamed, under memory commands of 2^24 - 1 row
         // and m-blocks of at most (AWords/2) div KT rows (1,024 at 16x16, 256 at 4x4), with
         // panels outer where B's two panels cost less than A read twice: 1025 x 1023 on t16x16;
         // 513 x 256 (three m-blocks) on the others.
-        const bool big = p.Rows >= 16;
-        const int m = kind == 0   ? kMax
-                      : kind == 3 ? p.Rows
-                      : kind == 4 ? (big ? 64 * p.Rows + 1 : 128 * p.Rows + 1)
-                                  : 1;
-        const int n = kind == 1 ? kMax : kind == 4 ? (big ? 64 * p.Cols - 1 : 64 * p.Cols) : 1;
-        const int k = kind == 2 || kind == 3 ? kMax : kind == 4 ? 4095 : 1;
-        const uint32_t pad_a = kind == 3 ? 1 : 0;
+        struct Shape {
+          int m, n, k;
+          uint32_t pad_a;
+        };
+        const Shape shapes[] = {
+            {kMax, 1, 1, 0},
+            {1, kMax, 1, 0},
+            {1, 1, kMax, 0},
+            {p.Rows, 1, kMax, 1},
+            p.Rows >= 16 ? Shape{1025, 1023, 4095, 0} : Shape{513, 256, 4095, 0}};
+        const auto [m, n, k, pad_a] = shapes[kind];
         INFO("dma " << r->name() << ": M=" << m << " N=" << n << " K=" << k << " A row pad "
                     << pad_a);
         uint64_t blocks = 0, starts = 0, steps = 0;
