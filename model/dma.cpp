@@ -58,6 +58,7 @@ Dma::Dma(const DmaParams& p)
       half_q_(uint32_t(p.QWords / 2)),
       cc_mask_(count_mask(half_c_)),
       wb_mask_(count_mask(uint32_t(std::max(p.Rows, 4 * p.Cols)))),
+      pn_mask_(count_mask(2 * uint32_t(std::max(p.Rows, 4 * p.Cols)))),
       hd_mask_(count_mask(uint32_t(1) << p.MemBytesLog2)),
       cut_it_(cut_iterations(p.Rows, p.Cols)),
       out_(p) {
@@ -115,6 +116,12 @@ uint64_t Dma::col_end() const { return std::min(uint64_t(r_.colj_q) + uint64_t(c
 bool Dma::col_gate() const {
   const DmaRegs& r = r_;
   return uint64_t(r.ccnt_q[r.cu_q.c_half ? 1 : 0]) >= uint64_t(r.colj_q) * uint64_t(r.cu_q.mc) + 1;
+}
+
+bool Dma::col_word2() const {
+  const DmaRegs& r = r_;
+  return uint64_t(r.ccnt_q[r.cu_q.c_half ? 1 : 0]) + uint64_t(r.wd_rows_q) >=
+         (uint64_t(r.colj_q) + uint64_t(r.wd_j_q) + 2) * uint64_t(r.cu_q.mc) + 1;
 }
 
 bool Dma::col_word() const {
@@ -188,8 +195,10 @@ void Dma::update_outputs() {
   hd_hi_ = hd_last_ ? end_off & hd_mask_ : uint32_t(beat_);
   hd_n_ = (hd_hi_ - hd_lo_) & hd_mask_;
   wd_last_ = r.wd_j_q == ((r.x_wpr_q - 1) & kDimMask);
+  pair_last_ = ((r.wd_j_q + 1) & kDimMask) == ((r.x_wpr_q - 1) & kDimMask);
   emit_ = ld && r.fill_q >= r.x_wb_q;
-  fill_e_ = r.fill_q - (emit_ ? r.x_wb_q : 0);
+  ld_pair_ = emit_ && r.xk_q == kXA && !wd_last_ && r.fill_q >= 2 * r.x_wb_q;
+  fill_e_ = r.fill_q - (emit_ ? r.x_wb_q : 0) - (ld_pair_ ? r.x_wb_q : 0);
   const uint32_t need = fill_e_ + hd_n_ + (hd_last_ ? r.x_pad_q : 0);
 
   o.mem_rsp_ready_o = (ld && r.rs_rows_q != 0 && need <= uint32_t(cap_)) || (st && r.wr_out_q != 0);
@@ -216,10 +225,17 @@ void Dma::update_outputs() {
                     r.fill_q + (r.pend_q ? r.pend_n_q : 0) + r.x_wb_q <= uint32_t(cap_);
   o.c_rd_en_o = c_rd;
   o.c_rd_addr_o = r.wd_addr_q;
+  c_pair_ = c_rd && !wd_last_ && (!r.col_q || col_word2()) &&
+            r.fill_q + (r.pend_q ? r.pend_n_q : 0) + 2 * r.x_wb_q <= uint32_t(cap_);
+  o.c_rd_pair_o = c_pair_;
 
   o.wr_en_o = 0;
   o.wr_addr_o = emit_ ? r.wd_addr_q : 0;
   std::fill(o.wr_data_o.begin(), o.wr_data_o.end(), 0);
+  o.wr_pair_o = ld_pair_;
+  for (int l = 0; l < p_.Rows; ++l) {
+    o.wr_data1_o[size_t(l)] = ld_pair_ ? int8_t(r.buf_q[size_t(r.x_wb_q) + size_t(l)]) : 0;
+  }
   if (emit_) {
     const uint32_t x = r.xk_q;
     o.wr_en_o = x == kXA               ? 1u << kSpA
@@ -300,8 +316,9 @@ void Dma::tick(const DmaIn& in) {
   // ---- Staging buffer ----
   if (ld) {
     if (emit_) {
-      std::memmove(buf, buf + r.x_wb_q, cap - r.x_wb_q);
-      std::memset(buf + cap - r.x_wb_q, 0, r.x_wb_q);
+      const size_t out = size_t(r.x_wb_q) * (ld_pair_ ? 2 : 1);
+      std::memmove(buf, buf + out, cap - out);
+      std::memset(buf + cap - out, 0, out);
     }
     if (rsp_take) {
       for (uint32_t i = hd_lo_; i < hd_hi_; ++i) {
@@ -320,6 +337,9 @@ void Dma::tick(const DmaIn& in) {
       for (uint32_t i = 0; i < r.pend_n_q && i < uint32_t(p_.Cols); ++i) {
         buf[fill + i] = uint8_t(in.c_rd_data_i[i]);
       }
+      for (uint32_t i = uint32_t(p_.Cols); i < r.pend_n_q && i < 2 * uint32_t(p_.Cols); ++i) {
+        buf[fill + i] = uint8_t(in.c_rd_data1_i[i - uint32_t(p_.Cols)]);
+      }
       fill += r.pend_n_q;
     }
     r.fill_q = fill;
@@ -333,7 +353,7 @@ void Dma::tick(const DmaIn& in) {
   const uint32_t m = in.m_i, n = in.n_i, k = in.k_i;
   const uint64_t kt = (uint64_t(k) + uint64_t(p_.Rows) - 1) / uint64_t(p_.Rows);
   const bool w4a8 = in.precision_i == uint32_t(iface::kPrecW4a8);
-  const bool xfer_end = (ld && emit_ && r.wd_rows_q == 1 && wd_last_) ||
+  const bool xfer_end = (ld && emit_ && r.wd_rows_q == 1 && (wd_last_ || (ld_pair_ && pair_last_))) ||
                         (st && (r.rq_ahead_q || r.rq_rows_q == 0) && r.wr_out_q == 0);
   const bool tile_idle = Dma::tile_idle(in);
   // tile_ctrl takes the next block when idle, or back to back in cu's tail (ready_o; the slots
@@ -635,7 +655,9 @@ void Dma::tick(const DmaIn& in) {
   }
 
   // ---- Walks ----
-  const uint32_t pend_n = wd_last_ ? r.x_pad_q : r.x_wb_q;
+  const uint32_t pend_n = c_pair_    ? r.x_wb_q + (pair_last_ ? r.x_pad_q : r.x_wb_q)
+                          : wd_last_ ? r.x_pad_q
+                                     : r.x_wb_q;
   r.wr_out_q = (r.wr_out_q + uint32_t(wr_fire) - uint32_t(ack_take)) & kOutMask;
   if (req_fire) {
     const bool rq_last = r.rq_row_q + r.rq_rb_q - r.rq_beat_q <= beat;
@@ -656,19 +678,23 @@ void Dma::tick(const DmaIn& in) {
       r.rs_beat_q += beat;
     }
   }
+  const bool pair = ld_pair_ || c_pair_;
   if (emit_ || c_rd) {
-    if (wd_last_) {
+    if (wd_last_ || (pair && pair_last_)) {
       r.wd_rows_q = (r.wd_rows_q - 1) & kDimMask;
       r.wd_j_q = 0;
       r.wd_row_q = (r.wd_row_q + r.x_rstride_q) & kAddrMask;
       r.wd_addr_q = r.wd_row_q;
+    } else if (pair) {
+      r.wd_j_q = (r.wd_j_q + 2) & kDimMask;
+      r.wd_addr_q = (r.wd_addr_q + 2) & kAddrMask;
     } else {
       r.wd_j_q = (r.wd_j_q + 1) & kDimMask;
       r.wd_addr_q = (r.wd_addr_q + r.x_cstride_q) & kAddrMask;
     }
   }
   r.pend_q = c_rd;
-  r.pend_n_q = pend_n & wb_mask_;
+  r.pend_n_q = pend_n & pn_mask_;
 
   // The descriptor of the transfer whose walks start this edge (only then: not every cycle).
   const uint32_t xsel = pre ? go_ahead : go;

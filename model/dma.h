@@ -121,6 +121,7 @@ class Dma {
   // col_word: ... the word the store reads next (word wd_j_q of row mc - wd_rows_q).
   bool col_gate() const;
   bool col_word() const;
+  bool col_word2() const;  // ... and the word after it (a pair)
   uint64_t cu_wpr() const;   // cu's C words per row
   uint64_t col_end() const;  // the N-tile after the column being stored (at most cu_wpr())
   // ilv_q: the first K row of group g, and the row after it, of the loading block (rtl/dma.sv).
@@ -135,6 +136,7 @@ class Dma {
   uint32_t half_a_, half_b_, half_c_, half_q_;
   uint32_t cc_mask_;  // the C count's bits (rtl/dma.sv CcW = clog2(HalfC + 1), at least 1)
   uint32_t wb_mask_;  // a word's bytes, a row's padding (rtl/dma.sv WbW = clog2(WMax + 1))
+  uint32_t pn_mask_;  // a store's C bytes read in a cycle (rtl/dma.sv PnW = clog2(2 WMax + 1))
   uint32_t hd_mask_;  // a beat's bytes (rtl/dma.sv HdW = clog2(MB + 1))
   int cut_it_;        // the one-panel cut's doublings at most (rtl/dma.sv CutIt)
   // The word where A's second half starts (half_base).
@@ -144,6 +146,8 @@ class Dma {
   // Combinational values of this cycle (update_outputs) that tick() needs.
   uint32_t hd_lo_ = 0, hd_hi_ = 0, hd_n_ = 0;
   bool hd_last_ = false, wd_last_ = false, emit_ = false;
+  // A word pair (rtl/dma.sv ld_pair, c_pair, pair_last).
+  bool ld_pair_ = false, c_pair_ = false, pair_last_ = false;
   uint32_t fill_e_ = 0;
 };
 

@@ -725,6 +725,8 @@ SystolicRegsParams systolic_regs_params(const P& top) {
   X(rd_sp_i, uint32_t, kSpadRegions) \
   X(sram_rd_i, uint32_t, kSpadRegions) \
   X(sram_wr_i, uint32_t, kSpadRegions) \
+  X(sram_rd2_i, uint32_t, kSpadRegions) \
+  X(sram_wr2_i, uint32_t, kSpadRegions) \
   X(a_rdata_i, uint32_t, kDataWidth) \
   X(b_rdata_i, uint32_t, kDataWidth) \
   X(c_rdata_i, uint32_t, kDataWidth) \
@@ -968,6 +970,7 @@ DmaParams dma_params(const P& top) {
   X(c_wr_en_i, bool, 1) \
   X(c_wr_addr_i, uint32_t, kAddrWidth) \
   L(c_rd_data_i, p.Cols, kDataWidth, true) \
+  L(c_rd_data1_i, p.Cols, kDataWidth, true) \
   X(mem_req_ready_i, bool, 1) \
   X(mem_rsp_valid_i, bool, 1) \
   L(mem_rsp_rdata_i, ipow2(p.MemBytesLog2), 8, false)
@@ -994,8 +997,11 @@ DmaParams dma_params(const P& top) {
   X(wr_en_o, uint32_t, kSpadRegions) \
   X(wr_addr_o, uint32_t, kAddrWidth) \
   L(wr_data_o, imax(p.Rows, p.Cols), 32, true) \
+  X(wr_pair_o, bool, 1) \
+  L(wr_data1_o, p.Rows, kDataWidth, true) \
   X(c_rd_en_o, bool, 1) \
   X(c_rd_addr_o, uint32_t, kAddrWidth) \
+  X(c_rd_pair_o, bool, 1) \
   X(mem_req_valid_o, bool, 1) \
   X(mem_req_we_o, bool, 1) \
   X(mem_req_sp_o, uint32_t, kSpadRegions) \

@@ -354,6 +354,13 @@ void SystolicRegs::count_traffic(const SystolicRegsIn& in, uint64_t n) {
   for (uint32_t b = in.sram_wr_i; b != 0; b &= b - 1) {
     r.cnt_q[size_t(iface::kCntSramWrA + __builtin_ctz(b))] += n;
   }
+  // A second word of a region in the same cycle (the DMA's word pairs).
+  for (uint32_t b = in.sram_rd2_i; b != 0; b &= b - 1) {
+    r.cnt_q[size_t(iface::kCntSramRdA + __builtin_ctz(b))] += n;
+  }
+  for (uint32_t b = in.sram_wr2_i; b != 0; b &= b - 1) {
+    r.cnt_q[size_t(iface::kCntSramWrA + __builtin_ctz(b))] += n;
+  }
 }
 
 static_assert(iface::kCycWidth == 64 && iface::kMacsWidth == 64,

@@ -24,6 +24,7 @@ SystolicTop::SystolicTop(const TopParams& p)
       q_next_(iface::acc_stage_params(p)),
       out_(p) {
   c_rd_next_.assign(size_t(p.Cols), 0);
+  c_rd1_next_.assign(size_t(p.Cols), 0);
   os_sum_.assign(size_t(p.Cols), 0);
   slots_.resize(size_t(p.Rows + p.Cols + 1));
   cw_due_.resize(size_t(p.Rows + p.Cols + p.RequantDepth + 1));
@@ -51,6 +52,7 @@ void SystolicTop::reset() {
   ctrl_in_ = TileCtrlIn{};
   dma_in_ = DmaIn(iface::dma_params(p_));
   std::fill(c_rd_next_.begin(), c_rd_next_.end(), 0);
+  std::fill(c_rd1_next_.begin(), c_rd1_next_.end(), 0);
   bank_bbase_[0] = bank_bbase_[1] = 0;
   slot_head_ = slot_count_ = 0;
   cw_head_ = cw_count_ = 0;
@@ -296,7 +298,7 @@ bool SystolicTop::wait_done(uint64_t max_edges) {
         // controller (constant in a steady stretch).
         SystolicRegsIn& ri = set_regs_in(idle);
         regs_.eval(ri);
-        ri.sram_rd_i = ri.sram_wr_i = 0;
+        ri.sram_rd_i = ri.sram_wr_i = ri.sram_rd2_i = ri.sram_wr2_i = 0;
         engine_traffic(co, oo, nullptr, ri);
         // The engine's scratchpad reads in these edges (they clear the RAMs' host read data).
         if ((co.wl_issue_o && !co.wl_zero_o) || oo.x_issue_o) b_.engine_read();
@@ -384,7 +386,7 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
   const bool engine =
       co.busy_o || oo.busy_o || (compute_data_ && (slot_count_ > 0 || acc_.x().valid));
   acc_ticked_ = engine && compute_data_;
-  ri.sram_rd_i = ri.sram_wr_i = 0;
+  ri.sram_rd_i = ri.sram_wr_i = ri.sram_rd2_i = ri.sram_wr2_i = 0;
   // acc_stage's C write of this cycle (the DMA counts them); timing-only: the one due now.
   bool c_wr = false;
   uint64_t c_wr_addr = 0;
@@ -433,11 +435,21 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
       }
     }
     ri.sram_wr_i |= dout.wr_en_o;
+    // A word pair: A's next word (the other bank) too.
+    if (dout.wr_pair_o) {
+      a_.dma_write(uint64_t(dout.wr_addr_o) + 1, dout.wr_data1_o.data());
+      ri.sram_wr2_i |= iface::region_bit(iface::kA);
+    }
     if (dout.c_rd_en_o) {
       ri.sram_rd_i |= iface::region_bit(iface::kC);
       c_.engine_read();
       const int8_t* cw = c_.word(dout.c_rd_addr_o);
       for (int l = 0; l < p_.Cols; ++l) c_rd_next_[size_t(l)] = cw ? cw[l] : 0;
+      if (dout.c_rd_pair_o) {
+        ri.sram_rd2_i |= iface::region_bit(iface::kC);
+        const int8_t* cw1 = c_.word(uint64_t(dout.c_rd_addr_o) + 1);
+        for (int l = 0; l < p_.Cols; ++l) c_rd1_next_[size_t(l)] = cw1 ? cw1[l] : 0;
+      }
     }
   }
   for (int i = 0; spad_we != 0 && i < iface::kSpadRegions; ++i) {
@@ -452,6 +464,7 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
   // The DMA's outputs of this cycle that are read after its edge.
   dma_ticked_ = dma_on;
   const bool dma_busy = dout.busy_o, dma_tile_start = dout.tile_start_o, dma_c_rd = dout.c_rd_en_o;
+  const bool dma_c_pair = dma_c_rd && dout.c_rd_pair_o;
   const uint32_t dma_m = dout.tile_m_o, dma_n = dout.tile_n_o, dma_k = dout.tile_k_o,
                  dma_a = dma_base(iface::kA), dma_b = dma_base(iface::kB),
                  dma_c = dma_base(iface::kC);
@@ -488,6 +501,7 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
     if (record_dma_) dma_seen_ = di;
     dma_.tick(di);                              // (dout now shows the registers after the edge)
     if (dma_c_rd) di.c_rd_data_i = c_rd_next_;  // the C word read at this edge, seen next cycle
+    if (dma_c_pair) di.c_rd_data1_i = c_rd1_next_;
   }
   const bool tile_start = (ro.start_o && !os) || dma_tile_start;
   const bool os_start = ro.start_o && os;

@@ -118,10 +118,15 @@
 //   cycle while mem_req_ready_i; each response's bytes of the row go into a staging buffer of
 //   Cap = 2*WMax + MB bytes (the last beat of a row adds the row's padding zeros), taken while
 //   they fit after this cycle's word; one word of W bytes leaves the buffer per cycle into the
-//   scratchpad (wr_en_o, wr_addr_o, wr_data_o). The load ends in the cycle its last word is
+//   scratchpad (wr_en_o, wr_addr_o, wr_data_o), or, in a load of A, two (wr_pair_o: the row's
+//   next word, at wr_addr_o + 1, from wr_data1_o; A is two banks by word parity) when the buffer
+//   holds both and the first is not its row's last. The load ends in the cycle its last word is
 //   written.
 //   Store: the C words of each row are read in order (c_rd_en_o; data in the next cycle) while
-//   the buffer has room, their row bytes appended; a write request carries the bytes of one beat
+//   the buffer has room, their row bytes appended; two in a cycle (c_rd_pair_o: word
+//   c_rd_addr_o + 1 too, data c_rd_data1_i; C is two banks by word parity) while it has room for
+//   both, the first is not its row's last and, in the last block's column store, acc_stage has
+//   written the second. A write request carries the bytes of one beat
 //   of the row (wstrb marks them) once the buffer holds them all. Store ends when every row is
 //   written and acknowledged.
 // Counters (systolic_regs): a busy cycle in which tile_ctrl is not busy (no tile command of
@@ -171,6 +176,7 @@ module dma #(
   input  logic                                   c_wr_en_i,
   input  logic [systolic_pkg::AddrWidth-1:0]     c_wr_addr_i,
   input  logic [Cols*systolic_pkg::DataWidth-1:0] c_rd_data_i,
+  input  logic [Cols*systolic_pkg::DataWidth-1:0] c_rd_data1_i,
   input  logic                                   mem_req_ready_i,
   input  logic                                   mem_rsp_valid_i,
   input  logic [8*(2**MemBytesLog2)-1:0]         mem_rsp_rdata_i,
@@ -195,8 +201,11 @@ module dma #(
   output logic [systolic_pkg::SpadRegions-1:0]   wr_en_o,
   output logic [systolic_pkg::AddrWidth-1:0]     wr_addr_o,
   output logic [32*((Rows > Cols) ? Rows : Cols)-1:0] wr_data_o,
+  output logic                                   wr_pair_o,
+  output logic [8*Rows-1:0]                      wr_data1_o,
   output logic                                   c_rd_en_o,
   output logic [systolic_pkg::AddrWidth-1:0]     c_rd_addr_o,
+  output logic                                   c_rd_pair_o,
   output logic                                   mem_req_valid_o,
   output logic                                   mem_req_we_o,
   output logic [systolic_pkg::SpadRegions-1:0]   mem_req_sp_o,
@@ -215,6 +224,7 @@ module dma #(
   localparam int Cap   = 2 * WMax + MB;                        // staging buffer, bytes
   localparam int CapW  = $clog2(Cap + 1);
   localparam int WbW   = $clog2(WMax + 1);  // a word's bytes, a row's padding (at most WMax)
+  localparam int PnW   = $clog2(2 * WMax + 1);  // a store's C bytes read in a cycle (a pair)
   localparam int HdW   = $clog2(MB + 1);    // a beat's bytes (at most MB)
   localparam int LB    = MemBytesLog2;      // a beat address is its index, LB zero bits below
   localparam int BiW   = systolic_pkg::MemAddrWidth - MemBytesLog2;  // a beat's index
@@ -349,7 +359,7 @@ module dma #(
   logic [CapW-1:0]      fill_q, fill_d;
   // Store: a C word read last cycle (its row bytes), writes awaiting acknowledgement.
   logic                 pend_q, pend_d;
-  logic [WbW-1:0]       pend_n_q, pend_n_d;
+  logic [PnW-1:0]       pend_n_q, pend_n_d;
   logic [OutW-1:0]      wr_out_q, wr_out_d;
   // The last block's C by columns (col_q): the column being stored, and the C words written into
   // each half of C since its block's first K-chunk started (acc_stage's writes: c_wr_en_i).
@@ -791,7 +801,7 @@ module dma #(
   assign ilv_end  = (64'(ilv_k0) + 64'(AG * Rows) < 64'(ld_q.kc)) ? IlvW'(64'(ilv_k0) + 64'(AG * Rows))
                                                                   : IlvW'(ld_q.kc);
   assign ilv_more = ilv_q && (32'(ilv_end) < 32'(ld_q.kc));
-  logic            col_gate, col_word;
+  logic            col_gate, col_word, col_word2;
   assign col_rem  = NbW'(64'(cu_q.nc) - 64'(colj_q) * 64'(Cols));
   assign col_nc   = (64'(col_rem) > 64'(ColG * Cols)) ? NbW'(ColG * Cols) : col_rem;
   assign cu_wpr   = NtbW'((64'(cu_q.nc) + 64'(Cols) - 64'd1) / 64'(Cols));
@@ -802,6 +812,9 @@ module dma #(
   assign col_gate = 64'(ccnt_q[cu_q.c_half]) >= 64'(colj_q) * 64'(cu_q.mc) + 64'd1;
   assign col_word = 64'(ccnt_q[cu_q.c_half]) + 64'(wd_rows_q) >=
                     (64'(colj_q) + 64'(wd_j_q) + 64'd1) * 64'(cu_q.mc) + 64'd1;
+  // ... and the word after it (N-tile colj + j + 1: a pair).
+  assign col_word2 = 64'(ccnt_q[cu_q.c_half]) + 64'(wd_rows_q) >=
+                     (64'(colj_q) + 64'(wd_j_q) + 64'd2) * 64'(cu_q.mc) + 64'd1;
 
   // The block the loads are for: nx, or cu while it computes before its B / Q are in (early_q).
   blk_t       ld_q;
@@ -935,6 +948,9 @@ module dma #(
   logic            rq_last;                   // load: the request is its row's last beat
   logic [BufW-1:0] ins;
   logic            c_rd, wd_last;
+  // A word pair: a load of A writes, or a store reads, the row's next word (at the next word
+  // address: cstride 1) in the same cycle, into or from the other bank of A / C (systolic_top).
+  logic            ld_pair, c_pair, pair, pair_last;
   logic [MB-1:0]   strb;
 
   assign loading   = (state_q == SXfer) && (xk_q != XC);
@@ -949,12 +965,14 @@ module dma #(
     hd_hi      = hd_last ? HdW'(hd_end_off) : HdW'(MB);
     hd_n       = hd_hi - hd_lo;
     wd_last    = wd_j_q == x_wpr_q - WprW'(1);
+    pair_last  = wd_j_q + WprW'(1) == x_wpr_q - WprW'(1);  // the pair's second word ends the row
   end
 
   // Load: one word out, one response in.
   always_comb begin
     emit      = loading && (32'(fill_q) >= 32'(x_wb_q));
-    fill_e    = fill_q - (emit ? CapW'(x_wb_q) : CapW'(0));
+    ld_pair   = emit && (xk_q == XA) && !wd_last && (32'(fill_q) >= 2 * 32'(x_wb_q));
+    fill_e    = fill_q - (emit ? CapW'(x_wb_q) : CapW'(0)) - (ld_pair ? CapW'(x_wb_q) : CapW'(0));
     fill_need = (CapW + 1)'(fill_e) + (CapW + 1)'(hd_n) + (hd_last ? (CapW + 1)'(x_pad_q) : '0);
   end
   assign mem_rsp_ready_o = (loading && (rs_rows_q != '0) && (32'(fill_need) <= 32'(Cap))) ||
@@ -1002,8 +1020,14 @@ module dma #(
   // Store: C word reads while the buffer has room for one more word.
   assign c_rd      = storing && (wd_rows_q != '0) && (!col_q || col_word) &&
                      (32'(fill_q) + (pend_q ? 32'(pend_n_q) : 32'd0) + 32'(x_wb_q) <= 32'(Cap));
+  // ... and the row's next word too while the buffer has room for both (and, in the last block's
+  // column store, acc_stage has written it).
+  assign c_pair    = c_rd && !wd_last && (!col_q || col_word2) &&
+                     (32'(fill_q) + (pend_q ? 32'(pend_n_q) : 32'd0) + 2 * 32'(x_wb_q) <= 32'(Cap));
+  assign pair      = ld_pair || c_pair;
   assign c_rd_en_o   = c_rd;
   assign c_rd_addr_o = wd_addr_q;
+  assign c_rd_pair_o = c_pair;
 
   // Scratchpad writes (load): the buffer's first word as lanes.
   logic wide;  // BIAS / M0: int32 lanes
@@ -1022,11 +1046,17 @@ module dma #(
     end
   end
   assign wr_addr_o = emit ? wd_addr_q : '0;
+  assign wr_pair_o = ld_pair;
+  always_comb begin
+    for (int l = 0; l < Rows; l++) begin
+      wr_data1_o[8*l +: 8] = ld_pair ? buf_q[8*(32'(x_wb_q) + 32'(l)) +: 8] : 8'd0;
+    end
+  end
 
   // Buffer update (continuous assignments: one value per name, for Icarus).
   logic [8*MB-1:0]        beat_masked;
   logic [8*MB-1:0]        beat_bits;  // the row's bytes of the beat, from bit 0
-  logic [8*Cols-1:0]      c_masked;
+  logic [16*Cols-1:0]     c_masked;  // the C word (and the pair's second) read last cycle
   logic [BufW-1:0]        buf_sh;
   logic [CapW-1:0]        fill_c;
   always_comb begin
@@ -1036,11 +1066,12 @@ module dma #(
     end
     for (int i = 0; i < Cols; i++) begin
       c_masked[8*i +: 8] = (32'(i) < 32'(pend_n_q)) ? c_rd_data_i[8*i +: 8] : 8'd0;
+      c_masked[8*(Cols+i) +: 8] = (32'(Cols + i) < 32'(pend_n_q)) ? c_rd_data1_i[8*i +: 8] : 8'd0;
     end
   end
   assign beat_bits = beat_masked >> (32'(hd_lo) * 8);
   // The buffer after this cycle's word (load) or beat (store) leaves it, and what enters.
-  assign buf_sh = (loading && emit) ? (buf_q >> (32'(x_wb_q) * 8))
+  assign buf_sh = (loading && emit) ? (buf_q >> ((ld_pair ? 32'd2 : 32'd1) * 32'(x_wb_q) * 8))
                 : (storing && wr_fire) ? (buf_q >> (32'(hd_n) * 8)) : buf_q;
   assign fill_c = loading ? fill_e : (storing && wr_fire) ? fill_q - CapW'(hd_n) : fill_q;
   assign ins    = (loading && rsp_take) ? (BufW'(beat_bits) << (32'(fill_c) * 8))
@@ -1061,7 +1092,7 @@ module dma #(
   // ... or during its B / BIAS / M0 / SHIFT load (SXfer): the running load becomes cu's, and
   // tile_ctrl starts in the next cycle (tstart_q).
   assign early_x   = (state_q == SXfer) && !early_q && tile_go && nx_q.valid && (xk_q >= XB);
-  assign xfer_end  = (loading && emit && (wd_rows_q == XrW'(1)) && wd_last) ||
+  assign xfer_end  = (loading && emit && (wd_rows_q == XrW'(1)) && (wd_last || (ld_pair && pair_last))) ||
                      (storing && (rq_ahead_q || (rq_rows_q == '0)) && (wr_out_q == '0));
   // A column of the last block's store ends once its writes are requested (their
   // acknowledgements are taken during the next column's; the last column waits for them all).
@@ -1240,7 +1271,8 @@ module dma #(
     rs_rows_d = rs_rows_q; rs_row_d = rs_row_q; rs_beat_d = rs_beat_q;
     wd_rows_d = wd_rows_q; wd_j_d = wd_j_q; wd_addr_d = wd_addr_q; wd_row_d = wd_row_q;
     pend_d = c_rd;
-    pend_n_d = wd_last ? x_pad_q : x_wb_q;
+    pend_n_d = c_pair ? PnW'(x_wb_q) + (pair_last ? PnW'(x_pad_q) : PnW'(x_wb_q))
+             : wd_last ? PnW'(x_pad_q) : PnW'(x_wb_q);
     wr_out_d = wr_out_q + OutW'(wr_fire) - OutW'(ack_take);
     // Request / beat walk.
     if (req_fire) begin
@@ -1264,11 +1296,14 @@ module dma #(
     end
     // Word walk.
     if (emit || c_rd) begin
-      if (wd_last) begin
+      if (wd_last || (pair && pair_last)) begin
         wd_rows_d = wd_rows_q - XrW'(1);
         wd_j_d    = '0;
         wd_row_d  = wd_row_q + AW'(x_rstride_q);
         wd_addr_d = wd_row_q + AW'(x_rstride_q);
+      end else if (pair) begin
+        wd_j_d    = wd_j_q + WprW'(2);
+        wd_addr_d = wd_addr_q + AW'(2);
       end else begin
         wd_j_d    = wd_j_q + WprW'(1);
         wd_addr_d = wd_addr_q + AW'(x_cstride_q);
@@ -1374,6 +1409,14 @@ module dma #(
   // ---------------------------------------------------------------------------------------------
   // The staging buffer never overflows; a store never answers more writes than it issued.
   `SYS_ASSERT(BufCap_A, 32'(fill_q) <= 32'(Cap))
+  // A word pair is two consecutive words of A or C (cstride 1; systolic_top's banks by parity),
+  // both of one row, both full (a load's first word leaves a whole word of the row behind it).
+  `SYS_ASSERT(PairStride_A, !pair || (x_cstride_q == CsW'(1)))
+  `SYS_ASSERT(PairKind_A, !pair || (ld_pair ? (xk_q == XA) : (storing && (xk_q == XC))))
+  `SYS_ASSERT(PairRow_A, !pair || (32'(wd_j_q) + 32'd1 < 32'(x_wpr_q)))
+  `SYS_COVER(LoadPair_C, ld_pair)
+  `SYS_COVER(StorePair_C, c_pair)
+  `SYS_COVER(ColPair_C, c_pair && col_q)
   `SYS_ASSERT(WrOut_A, !(storing && mem_rsp_valid_i && (wr_out_q == '0) && !rq_ahead_q))
   // No response arrives while idle; a response is taken only by a transfer that awaits one.
   `SYS_ASSERT(RspIdle_A, !(mem_rsp_valid_i && !busy_o))

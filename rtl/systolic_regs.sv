@@ -33,7 +33,8 @@
 //     CTRL bit 2 (keep) is set with it: then every counter adds to the value it holds.
 //   - Traffic counters (64 bits, NumCnt of them from index CntFirst, each _LO then _HI):
 //     DRAM_RD_A / _B / _Q add 2^MemBytesLog2 per rd_beat_i whose rd_sp_i is A / B / one of BIAS,
-//     M0, SHIFT; SRAM_RD_x / SRAM_WR_x add sram_rd_i[i] / sram_wr_i[i] (region 1 + i). Counted
+//     M0, SHIFT; SRAM_RD_x / SRAM_WR_x add sram_rd_i[i] + sram_rd2_i[i] / sram_wr_i[i] +
+//     sram_wr2_i[i] (region 1 + i: one word, or a pair of the DMA's in one cycle). Counted
 //     and cleared as CYC_*.
 //
 // Cycle behaviour:
@@ -86,6 +87,8 @@ module systolic_regs #(
   input  logic [systolic_pkg::SpadRegions-1:0]  rd_sp_i,
   input  logic [systolic_pkg::SpadRegions-1:0]  sram_rd_i,
   input  logic [systolic_pkg::SpadRegions-1:0]  sram_wr_i,
+  input  logic [systolic_pkg::SpadRegions-1:0]  sram_rd2_i,
+  input  logic [systolic_pkg::SpadRegions-1:0]  sram_wr2_i,
   // Command
   output logic                                  start_o,
   output logic                                  mem_start_o,
@@ -214,6 +217,7 @@ module systolic_regs #(
   logic [63:0]      cnt_d [NumCnt];
   logic [63:0]      cnt_q [NumCnt];
   logic [NumCnt-1:0] cnt_ev;  // counter i counts this cycle (adds cnt_weight(i))
+  logic [NumCnt-1:0] cnt_ev2;  // ... and a second time (a word pair: SRAM_* only)
 
   assign macs_inc = MacW'(s_kv_i) * MacW'(s_nv_i);
   logic prec_4bit;  // a w4a8 or w4a4 command: two MACs per PE product
@@ -319,6 +323,7 @@ module systolic_regs #(
 
     // Counters: cleared at the start edge, then one phase per busy cycle.
     cnt_ev = '0;
+    cnt_ev2 = '0;
     cnt_ev[systolic_pkg::CntDramRdA] = rd_beat_i && rd_sp_i[SpA];
     cnt_ev[systolic_pkg::CntDramRdB] = rd_beat_i && rd_sp_i[SpB];
     cnt_ev[systolic_pkg::CntDramRdQ] =
@@ -326,11 +331,15 @@ module systolic_regs #(
     for (int i = 0; i < SpR; i++) begin
       cnt_ev[systolic_pkg::CntSramRdA + i] = sram_rd_i[i];
       cnt_ev[systolic_pkg::CntSramWrA + i] = sram_wr_i[i];
+      cnt_ev2[systolic_pkg::CntSramRdA + i] = sram_rd2_i[i];
+      cnt_ev2[systolic_pkg::CntSramWrA + i] = sram_wr2_i[i];
     end
     if (clear_cnt) begin
       for (int i = 0; i < NumCnt; i++) cnt_d[i] = '0;
     end else if (busy_i) begin
-      for (int i = 0; i < NumCnt; i++) cnt_d[i] = cnt_q[i] + (cnt_ev[i] ? cnt_weight(i) : '0);
+      for (int i = 0; i < NumCnt; i++) begin
+        cnt_d[i] = cnt_q[i] + (cnt_ev[i] ? cnt_weight(i) : '0) + (cnt_ev2[i] ? cnt_weight(i) : '0);
+      end
     end
     if (any_start) begin
       err_d       = '0;

@@ -130,7 +130,7 @@ module systolic_top #(
   logic [systolic_pkg::SpadRegions-1:0] spad_re, spad_we;
   // The engine's and the DMA's scratchpad word accesses (bit i: region 1 + i), for the traffic
   // counters, and the tensor of a memory request.
-  logic [systolic_pkg::SpadRegions-1:0] sram_rd, sram_wr, mem_req_sp;
+  logic [systolic_pkg::SpadRegions-1:0] sram_rd, sram_wr, sram_rd2, sram_wr2, mem_req_sp;
   logic [BaseW-1:0]       spad_word;
   logic [systolic_pkg::LaneWidth-1:0] spad_lane;
   logic [systolic_pkg::HostDataWidth-1:0] spad_wdata;
@@ -173,6 +173,8 @@ module systolic_top #(
     .rd_sp_i      (mem_req_sp),
     .sram_rd_i    (sram_rd),
     .sram_wr_i    (sram_wr),
+    .sram_rd2_i   (sram_rd2),
+    .sram_wr2_i   (sram_wr2),
     .start_o      (start),
     .mem_start_o  (mem_start),
     .m_o          (m_q),
@@ -366,6 +368,8 @@ module systolic_top #(
   logic                   dma_c_rd_en, dma_tile_start;
   logic [AW-1:0]          dma_c_rd_addr;
   logic [Rows*DataW-1:0]  dma_a_wdata;
+  logic [Rows*DataW-1:0]  dma_a_wdata1;  // a pair's second word (word dma_wr_addr + 1)
+  logic                   dma_wr_pair, dma_c_rd_pair;
   logic [Cols*DataW-1:0]  dma_b_wdata;
   logic [Cols*BiasW-1:0]  dma_q_wdata;
   logic [Cols*ShiftW-1:0] dma_shift_wdata;
@@ -405,6 +409,7 @@ module systolic_top #(
     .c_wr_en_i      (c_wr_en),
     .c_wr_addr_i    (c_wr_addr),
     .c_rd_data_i    (c_rd_data),
+    .c_rd_data1_i   (c_rd_data1),
     .mem_req_ready_i(mem_req_ready_i),
     .mem_rsp_valid_i(mem_rsp_valid_i),
     .mem_rsp_rdata_i(mem_rsp_rdata_i),
@@ -429,8 +434,11 @@ module systolic_top #(
     .wr_en_o        (dma_wr_en),
     .wr_addr_o      (dma_wr_addr),
     .wr_data_o      (dma_wr_data),
+    .wr_pair_o      (dma_wr_pair),
+    .wr_data1_o     (dma_a_wdata1),
     .c_rd_en_o      (dma_c_rd_en),
     .c_rd_addr_o    (dma_c_rd_addr),
+    .c_rd_pair_o    (dma_c_rd_pair),
     .mem_req_valid_o(mem_req_valid_o),
     .mem_req_we_o   (mem_req_we_o),
     .mem_req_sp_o   (mem_req_sp),
@@ -478,7 +486,8 @@ module systolic_top #(
   // ---------------------------------------------------------------------------------------------
   logic [Rows*DataW-1:0]  a_rd_data;
   logic [Cols*DataW-1:0]  b_rd_data;
-  logic [Cols*DataW-1:0]  c_rd_data;  // the engine never reads C
+  logic [Cols*DataW-1:0]  c_rd_data;   // the DMA's C word (read last cycle)
+  logic [Cols*DataW-1:0]  c_rd_data1;  // ... and its pair's second word
   logic [Cols*BiasW-1:0]  bias_rd_data;
   logic [Cols*M0W-1:0]    m0_rd_data;
   logic [Cols*ShiftW-1:0] shift_rd_data;
@@ -488,7 +497,7 @@ module systolic_top #(
   logic [Cols-1:0]        c_wr_lane_en;  // the same as the C scratchpad's lane mask
   logic [Cols*DataW-1:0]  c_wr_data;
   // The traffic counters' scratchpad accesses: the engine reads A, B and BIAS/M0/SHIFT and writes
-  // C, the DMA writes A, B, BIAS, M0, SHIFT and reads C.
+  // C, the DMA writes A, B, BIAS, M0, SHIFT and reads C (a word, or a pair of A or C).
   always_comb begin
     sram_rd = '0;
     sram_rd[SpA]     = s_issue;
@@ -499,42 +508,24 @@ module systolic_top #(
     sram_rd[SpShift] = q_rd_en;
     sram_wr = dma_wr_en;
     sram_wr[SpC] = c_wr_en;
+    // The DMA's word pairs: a second word of A written, of C read, in the same cycle.
+    sram_rd2 = '0;
+    sram_wr2 = '0;
+    sram_rd2[SpC] = dma_c_rd_en && dma_c_rd_pair;
+    sram_wr2[SpA] = dma_wr_en[SpA] && dma_wr_pair;
   end
 
-  // A: one scratchpad of AWords words (INT8-only PEs), or (Int4 = 1) two of Rows lanes, words
-  // 2i and 2i + 1 of A in word i of the even and the odd one, so that a w4a8 slot reads a word
-  // pair (2 * Rows activations, K pairs for the Rows array rows) in one cycle. A slot of a
-  // w4a8 command reads the pair p = (A_BASE >> 1) + (s_addr - A_BASE), i.e. words 2p and 2p + 1:
-  // its A row stride is 2 * KT words (A_BASE's bit 0 is ignored). Every other access reaches one
-  // word: word w is word w >> 1 of the even (w even) or the odd (w odd) half, and a word >= AWords
-  // is missing in both (the even half has ceil(AWords / 2) words, the odd one AWords / 2).
+  // A: two scratchpads of Rows lanes (banks), words 2i and 2i + 1 of A in word i of the even
+  // and the odd one: the DMA writes a word pair (wr_pair_o: words w and w + 1, one in each bank)
+  // in one cycle, and (Int4 = 1) a w4a8 slot reads a word pair (2 * Rows activations, K pairs
+  // for the Rows array rows) in one cycle. A slot of a w4a8 command reads the pair
+  // p = (A_BASE >> 1) + (s_addr - A_BASE), i.e. words 2p and 2p + 1: its A row stride is 2 * KT
+  // words (A_BASE's bit 0 is ignored). Every other access reaches one word: word w is word w >> 1
+  // of the even (w even) or the odd (w odd) bank, and a word >= AWords is missing in both (the
+  // even bank has ceil(AWords / 2) words, the odd one AWords / 2).
   logic [Rows*ALane-1:0] a_lanes;  // the slot's A lanes into input_skew (cycle t + 1)
 
-  if (Int4 == 0) begin : g_a_one
-    spad #(
-      .Words    (AWords),
-      .Lanes    (Rows),
-      .Width    (DataW),
-      .AddrWidth(AW)
-    ) u_spad_a (
-      .clk_i       (clk_i),
-      .rst_ni      (rst_ni),
-      .rd_en_i     (s_issue),
-      .rd_addr_i   (s_addr),
-      .rd_data_o   (a_rd_data),
-      .wr_en_i     (dma_wr_en[SpA]),
-      .wr_addr_i   (dma_wr_addr),
-      .wr_lane_en_i({Rows{1'b1}}),
-      .wr_data_i   (dma_a_wdata),
-      .host_re_i   (spad_re[SpA]),
-      .host_we_i   (spad_we[SpA]),
-      .host_word_i (spad_word),
-      .host_lane_i (spad_lane),
-      .host_wdata_i(spad_wdata[DataW-1:0]),
-      .host_rdata_o(a_host_rdata)
-    );
-    assign a_lanes = a_rd_data;
-  end else begin : g_a_pair
+  if (1) begin : g_a_pair
     localparam int AEven = (AWords + 1) / 2;
     localparam int AOdd  = AWords / 2;
     logic                  w4a8, rd_odd_d, rd_odd_q, host_odd_d, host_odd_q;
@@ -543,12 +534,21 @@ module systolic_top #(
     logic [2*Rows*DataW-1:0] rd_pair;
     logic [DataW-1:0]      host_even, host_odd;
     logic [BaseW-1:0]      host_word;
+    // The DMA's write: one word into its bank, or a pair (w odd: w + 1 is the even bank's).
+    logic                  we_even, we_odd;
+    logic [AW-1:0]         waddr_even;
+    logic [Rows*DataW-1:0] wdata_even, wdata_odd;
 
-    assign w4a8      = precision_q == 2'(systolic_pkg::PrecW4a8);
+    assign w4a8      = (Int4 == 1) && (precision_q == 2'(systolic_pkg::PrecW4a8));
     assign rd_word   = w4a8 ? AW'(tile_a_base[BaseW-1:1]) + (s_addr - AW'(tile_a_base))
                             : (s_addr >> 1);
     assign host_word = spad_word >> 1;
-    // Which half the output registers hold: the engine's word (int8, w4a4) and the host's.
+    assign we_even    = dma_wr_en[SpA] && (!dma_wr_addr[0] || dma_wr_pair);
+    assign we_odd     = dma_wr_en[SpA] && (dma_wr_addr[0] || dma_wr_pair);
+    assign waddr_even = (dma_wr_addr >> 1) + AW'(dma_wr_addr[0]);
+    assign wdata_even = dma_wr_addr[0] ? dma_a_wdata1 : dma_a_wdata;
+    assign wdata_odd  = dma_wr_addr[0] ? dma_a_wdata : dma_a_wdata1;
+    // Which bank the output registers hold: the engine's word (int8, w4a4) and the host's.
     assign rd_odd_d   = s_issue ? s_addr[0] : rd_odd_q;
     assign host_odd_d = (spad_re[SpA] && !s_issue) ? spad_word[0] : host_odd_q;
     always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -572,10 +572,10 @@ module systolic_top #(
       .rd_en_i     (s_issue),
       .rd_addr_i   (rd_word),
       .rd_data_o   (rd_even),
-      .wr_en_i     (dma_wr_en[SpA] && !dma_wr_addr[0]),
-      .wr_addr_i   (dma_wr_addr >> 1),
+      .wr_en_i     (we_even),
+      .wr_addr_i   (waddr_even),
       .wr_lane_en_i({Rows{1'b1}}),
-      .wr_data_i   (dma_a_wdata),
+      .wr_data_i   (wdata_even),
       .host_re_i   (spad_re[SpA]),
       .host_we_i   (spad_we[SpA] && !spad_word[0]),
       .host_word_i (host_word),
@@ -596,10 +596,10 @@ module systolic_top #(
         .rd_en_i     (s_issue),
         .rd_addr_i   (rd_word),
         .rd_data_o   (rd_odd),
-        .wr_en_i     (dma_wr_en[SpA] && dma_wr_addr[0]),
+        .wr_en_i     (we_odd),
         .wr_addr_i   (dma_wr_addr >> 1),
         .wr_lane_en_i({Rows{1'b1}}),
-        .wr_data_i   (dma_a_wdata),
+        .wr_data_i   (wdata_odd),
         .host_re_i   (spad_re[SpA]),
         .host_we_i   (spad_we[SpA] && spad_word[0]),
         .host_word_i (host_word),
@@ -608,6 +608,10 @@ module systolic_top #(
         .host_rdata_o(host_odd)
       );
     end else begin : g_no_odd  // AWords = 1: every odd word is missing
+      logic                  unused_we_odd;
+      logic [Rows*DataW-1:0] unused_wdata_odd;
+      assign unused_we_odd    = we_odd;
+      assign unused_wdata_odd = wdata_odd;
       assign rd_odd   = '0;
       assign host_odd = '0;
     end
@@ -615,16 +619,23 @@ module systolic_top #(
     assign rd_pair      = {rd_odd, rd_even};
     assign a_rd_data    = rd_odd_q ? rd_odd : rd_even;
     assign a_host_rdata = host_odd_q ? host_odd : host_even;
-    // Lane r: w4a8 the pair's bytes 2r (bits 7:0) and 2r + 1 (bits 15:8), bytes 0 .. Rows-1 from
-    // the even word and Rows .. 2*Rows-1 from the odd one; else the word's byte r in bits 7:0.
-    always_comb begin
-      for (int r = 0; r < Rows; r++) begin
-        if (w4a8) begin
-          a_lanes[r*ALane +: ALane] = rd_pair[2*r*DataW +: ALane];
-        end else begin
-          a_lanes[r*ALane +: ALane] = {{(ALane-DataW){1'b0}}, a_rd_data[r*DataW +: DataW]};
+    if (Int4 == 1) begin : g_lanes4
+      // Lane r: w4a8 the pair's bytes 2r (bits 7:0) and 2r + 1 (bits 15:8), bytes 0 .. Rows-1
+      // from the even word and Rows .. 2*Rows-1 from the odd one; else the word's byte r in bits
+      // 7:0.
+      always_comb begin
+        for (int r = 0; r < Rows; r++) begin
+          if (w4a8) begin
+            a_lanes[r*ALane +: ALane] = rd_pair[2*r*DataW +: ALane];
+          end else begin
+            a_lanes[r*ALane +: ALane] = {{(ALane-DataW){1'b0}}, a_rd_data[r*DataW +: DataW]};
+          end
         end
       end
+    end else begin : g_lanes8
+      logic [2*Rows*DataW-1:0] unused_pair;
+      assign unused_pair = rd_pair;
+      assign a_lanes     = a_rd_data;
     end
   end
 
@@ -651,28 +662,93 @@ module systolic_top #(
     .host_rdata_o(b_host_rdata)
   );
 
-  spad #(
-    .Words    (CWords),
-    .Lanes    (Cols),
-    .Width    (DataW),
-    .AddrWidth(AW)
-  ) u_spad_c (
-    .clk_i       (clk_i),
-    .rst_ni      (rst_ni),
-    .rd_en_i     (dma_c_rd_en),
-    .rd_addr_i   (dma_c_rd_addr),
-    .rd_data_o   (c_rd_data),
-    .wr_en_i     (c_wr_en),
-    .wr_addr_i   (c_wr_addr),
-    .wr_lane_en_i(c_wr_lane_en),
-    .wr_data_i   (c_wr_data),
-    .host_re_i   (spad_re[SpC]),
-    .host_we_i   (spad_we[SpC]),
-    .host_word_i (spad_word),
-    .host_lane_i (spad_lane),
-    .host_wdata_i(spad_wdata[DataW-1:0]),
-    .host_rdata_o(c_host_rdata)
-  );
+  // C: two scratchpads of Cols lanes (banks), word w of C is word w >> 1 of the even (w even) or
+  // the odd (w odd) bank, so that the DMA's store reads a word pair (c_rd_pair_o: words w and
+  // w + 1) in one cycle while acc_stage writes one word. A word >= CWords is missing in both.
+  if (1) begin : g_c_pair
+    localparam int CEven = (CWords + 1) / 2;
+    localparam int COdd  = CWords / 2;
+    logic                  rd_odd_d, rd_odd_q, host_odd_d, host_odd_q;
+    logic                  re_even, re_odd;
+    logic [AW-1:0]         raddr_even;
+    logic [Cols*DataW-1:0] rd_even, rd_odd;
+    logic [DataW-1:0]      host_even, host_odd;
+    logic [BaseW-1:0]      host_word;
+    assign host_word  = spad_word >> 1;
+    // The DMA's read: one word from its bank, or a pair (w odd: w + 1 is the even bank's).
+    assign re_even    = dma_c_rd_en && (!dma_c_rd_addr[0] || dma_c_rd_pair);
+    assign re_odd     = dma_c_rd_en && (dma_c_rd_addr[0] || dma_c_rd_pair);
+    assign raddr_even = (dma_c_rd_addr >> 1) + AW'(dma_c_rd_addr[0]);
+    // Which bank holds the DMA's first word and the host's element.
+    assign rd_odd_d   = dma_c_rd_en ? dma_c_rd_addr[0] : rd_odd_q;
+    assign host_odd_d = (spad_re[SpC] && !dma_c_rd_en) ? spad_word[0] : host_odd_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        rd_odd_q   <= 1'b0;
+        host_odd_q <= 1'b0;
+      end else begin
+        rd_odd_q   <= rd_odd_d;
+        host_odd_q <= host_odd_d;
+      end
+    end
+
+    spad #(
+      .Words    (CEven),
+      .Lanes    (Cols),
+      .Width    (DataW),
+      .AddrWidth(AW)
+    ) u_spad_c (
+      .clk_i       (clk_i),
+      .rst_ni      (rst_ni),
+      .rd_en_i     (re_even),
+      .rd_addr_i   (raddr_even),
+      .rd_data_o   (rd_even),
+      .wr_en_i     (c_wr_en && !c_wr_addr[0]),
+      .wr_addr_i   (c_wr_addr >> 1),
+      .wr_lane_en_i(c_wr_lane_en),
+      .wr_data_i   (c_wr_data),
+      .host_re_i   (spad_re[SpC]),
+      .host_we_i   (spad_we[SpC] && !spad_word[0]),
+      .host_word_i (host_word),
+      .host_lane_i (spad_lane),
+      .host_wdata_i(spad_wdata[DataW-1:0]),
+      .host_rdata_o(host_even)
+    );
+
+    if (COdd > 0) begin : g_odd
+      spad #(
+        .Words    (COdd),
+        .Lanes    (Cols),
+        .Width    (DataW),
+        .AddrWidth(AW)
+      ) u_spad_c_odd (
+        .clk_i       (clk_i),
+        .rst_ni      (rst_ni),
+        .rd_en_i     (re_odd),
+        .rd_addr_i   (dma_c_rd_addr >> 1),
+        .rd_data_o   (rd_odd),
+        .wr_en_i     (c_wr_en && c_wr_addr[0]),
+        .wr_addr_i   (c_wr_addr >> 1),
+        .wr_lane_en_i(c_wr_lane_en),
+        .wr_data_i   (c_wr_data),
+        .host_re_i   (spad_re[SpC]),
+        .host_we_i   (spad_we[SpC] && spad_word[0]),
+        .host_word_i (host_word),
+        .host_lane_i (spad_lane),
+        .host_wdata_i(spad_wdata[DataW-1:0]),
+        .host_rdata_o(host_odd)
+      );
+    end else begin : g_no_odd  // CWords = 1: every odd word is missing
+      logic unused_re_odd;
+      assign unused_re_odd = re_odd;
+      assign rd_odd   = '0;
+      assign host_odd = '0;
+    end
+
+    assign c_rd_data    = rd_odd_q ? rd_odd : rd_even;
+    assign c_rd_data1   = rd_odd_q ? rd_even : rd_odd;
+    assign c_host_rdata = host_odd_q ? host_odd : host_even;
+  end
 
   spad #(
     .Words    (QWords),

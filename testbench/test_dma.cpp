@@ -523,6 +523,29 @@ TEST_CASE("memory commands: directed corners", "[dma][rtl]") {
   }
 }
 
+// A beat of two words or more: a load of A writes, and a store reads C, two words of a row in a
+// cycle (A and C are two banks by word parity). With one N-tile a block's slots read one A word a
+// cycle, and its A and C words are more than its compute cycles: one word a cycle through the
+// DMA would make the command last at least as many cycles as the words it moved.
+TEST_CASE("memory commands: A and C move word pairs and outrun one word a cycle",
+          "[dma][rtl]") {
+  std::mt19937_64 rng(t::test_seed("dma-pairs"));
+  const TopParams p = systolic::sim::top_rtl_params().front();
+  REQUIRE((1 << p.MemBytesLog2) >= 2 * std::max(p.Rows, p.Cols));
+  DramConfig fast;
+  fast.bytes_per_cycle = 0;
+  fast.latency = 100;
+  fast.outstanding = 4096;
+  const int m = 512 * p.Rows, n = p.Cols, k = 4 * p.Rows;
+  const RunStats st = check_case(Case{p, m, n, k, fast, 0}, t::random_job(rng, m, n, k));
+  const systolic::model::Counters& e = st.engine;
+  uint64_t words = e.traffic[a::kCntSramRdA + 2];  // C read by the store
+  for (int i : {0, 1, 3, 4, 5}) words += e.traffic[a::kCntSramWrA + i];
+  INFO("cycles " << e.busy << ", scratchpad words the DMA moved " << words);
+  CHECK(words == uint64_t(m) * 4 + uint64_t(m) + uint64_t(k) + 3);
+  CHECK(e.busy < words);
+}
+
 TEST_CASE("memory commands: 4096 writes in flight behind a latency of 5000 cycles", "[dma][rtl]") {
   // The harness's deepest memory (4096 requests outstanding, unlimited bandwidth) behind a
   // latency longer than a block's C store takes to issue, on the standard 4x4 and 16x16 builds:

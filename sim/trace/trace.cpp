@@ -301,10 +301,9 @@ std::vector<std::pair<int, std::string>> rtl_dumpvars(const model::TopParams& p,
                                                       const std::string& root) {
   const std::string top = root + ".systolic_top";
   std::vector<std::pair<int, std::string>> d = {{1, top}, {1, top + ".u_array"}};
-  // The A scratchpad: one spad, or with 4-bit PEs the even and odd RAMs of g_a_pair.
-  const char* spad_a = p.Int4 == 1 ? "g_a_pair" : "g_a_one.u_spad_a";
-  for (const char* sub : {"u_regs", "u_ctrl", "u_skew", "u_deskew", "u_acc", spad_a, "u_spad_b",
-                          "u_spad_c", "u_spad_bias", "u_spad_m0", "u_spad_shift"}) {
+  // The A and C scratchpads: the even and odd RAMs (banks) of g_a_pair and g_c_pair.
+  for (const char* sub : {"u_regs", "u_ctrl", "u_skew", "u_deskew", "u_acc", "g_a_pair", "u_spad_b",
+                          "g_c_pair", "u_spad_bias", "u_spad_m0", "u_spad_shift"}) {
     d.emplace_back(99, top + "." + sub);
   }
   if (p.Dataflow >= 2) {
