@@ -353,8 +353,9 @@ void Dma::tick(const DmaIn& in) {
   const uint32_t m = in.m_i, n = in.n_i, k = in.k_i;
   const uint64_t kt = (uint64_t(k) + uint64_t(p_.Rows) - 1) / uint64_t(p_.Rows);
   const bool w4a8 = in.precision_i == uint32_t(iface::kPrecW4a8);
-  const bool xfer_end = (ld && emit_ && r.wd_rows_q == 1 && (wd_last_ || (ld_pair_ && pair_last_))) ||
-                        (st && (r.rq_ahead_q || r.rq_rows_q == 0) && r.wr_out_q == 0);
+  const bool xfer_end =
+      (ld && emit_ && r.wd_rows_q == 1 && (wd_last_ || (ld_pair_ && pair_last_))) ||
+      (st && (r.rq_ahead_q || r.rq_rows_q == 0) && r.wr_out_q == 0);
   const bool tile_idle = Dma::tile_idle(in);
   // tile_ctrl takes the next block when idle, or back to back in cu's tail (ready_o; the slots
   // of cu's tail carry their own BIAS / M0 / SHIFT base through acc_stage).

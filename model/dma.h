@@ -121,7 +121,7 @@ class Dma {
   // col_word: ... the word the store reads next (word wd_j_q of row mc - wd_rows_q).
   bool col_gate() const;
   bool col_word() const;
-  bool col_word2() const;  // ... and the word after it (a pair)
+  bool col_word2() const;    // ... and the word after it (a pair)
   uint64_t cu_wpr() const;   // cu's C words per row
   uint64_t col_end() const;  // the N-tile after the column being stored (at most cu_wpr())
   // ilv_q: the first K row of group g, and the row after it, of the loading block (rtl/dma.sv).

@@ -347,20 +347,15 @@ void SystolicRegs::count_traffic(const SystolicRegsIn& in, uint64_t n) {
       r.cnt_q[iface::kCntDramRdQ] += bytes;
     }
   }
-  // The scratchpads accessed (most busy cycles: one or two bits, often none).
-  for (uint32_t b = in.sram_rd_i; b != 0; b &= b - 1) {
-    r.cnt_q[size_t(iface::kCntSramRdA + __builtin_ctz(b))] += n;
-  }
-  for (uint32_t b = in.sram_wr_i; b != 0; b &= b - 1) {
-    r.cnt_q[size_t(iface::kCntSramWrA + __builtin_ctz(b))] += n;
-  }
-  // A second word of a region in the same cycle (the DMA's word pairs).
-  for (uint32_t b = in.sram_rd2_i; b != 0; b &= b - 1) {
-    r.cnt_q[size_t(iface::kCntSramRdA + __builtin_ctz(b))] += n;
-  }
-  for (uint32_t b = in.sram_wr2_i; b != 0; b &= b - 1) {
-    r.cnt_q[size_t(iface::kCntSramWrA + __builtin_ctz(b))] += n;
-  }
+  // The scratchpads accessed (most busy cycles: one or two bits, often none), and a second word
+  // of a region in the same cycle (the DMA's word pairs).
+  auto count = [&](uint32_t regions, size_t first) {
+    for (uint32_t b = regions; b != 0; b &= b - 1) r.cnt_q[first + size_t(__builtin_ctz(b))] += n;
+  };
+  count(in.sram_rd_i, iface::kCntSramRdA);
+  count(in.sram_wr_i, iface::kCntSramWrA);
+  count(in.sram_rd2_i, iface::kCntSramRdA);
+  count(in.sram_wr2_i, iface::kCntSramWrA);
 }
 
 static_assert(iface::kCycWidth == 64 && iface::kMacsWidth == 64,

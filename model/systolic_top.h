@@ -155,7 +155,7 @@ class SystolicTop {
   DmaIn dma_in_;
   DmaIn dma_seen_;
   bool record_dma_ = false, dma_ticked_ = false;
-  std::vector<int32_t> c_rd_next_;  // the C word the DMA reads this cycle (c_rd_data_i next)
+  std::vector<int32_t> c_rd_next_;   // the C word the DMA reads this cycle (c_rd_data_i next)
   std::vector<int32_t> c_rd1_next_;  // ... and its pair's second (c_rd_data1_i next)
   // Timing-only (no acc_stage): the C writes of the last K-tile's slots, due Rows + Cols +
   // RequantDepth cycles after their issue (acc_stage's latency), for the DMA's column store.

@@ -202,7 +202,7 @@ module dma #(
   output logic [systolic_pkg::AddrWidth-1:0]     wr_addr_o,
   output logic [32*((Rows > Cols) ? Rows : Cols)-1:0] wr_data_o,
   output logic                                   wr_pair_o,
-  output logic [8*Rows-1:0]                      wr_data1_o,
+  output logic [Rows*systolic_pkg::DataWidth-1:0] wr_data1_o,
   output logic                                   c_rd_en_o,
   output logic [systolic_pkg::AddrWidth-1:0]     c_rd_addr_o,
   output logic                                   c_rd_pair_o,

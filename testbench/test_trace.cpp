@@ -185,10 +185,9 @@ TEST_CASE("RTL waveforms hold the A and C scratchpads' even and odd RAMs", "[tra
     TraceOptions o;
     o.path = tmp_path(fmt::format("spad_a_{}.fst", int4));
     const WaveData r = traced_run("rtl", p, test::random_job(rng, 3, 4, 5), o);
-    const std::vector<std::string> want = {".g_a_pair.u_spad_a.u_ram.raddr_i",
-                                           ".g_a_pair.g_odd.u_spad_a_odd.u_ram.raddr_i",
-                                           ".g_c_pair.u_spad_c.u_ram.raddr_i",
-                                           ".g_c_pair.g_odd.u_spad_c_odd.u_ram.raddr_i"};
+    const std::vector<std::string> want = {
+        ".g_a_pair.u_spad_a.u_ram.raddr_i", ".g_a_pair.g_odd.u_spad_a_odd.u_ram.raddr_i",
+        ".g_c_pair.u_spad_c.u_ram.raddr_i", ".g_c_pair.g_odd.u_spad_c_odd.u_ram.raddr_i"};
     for (const std::string& leaf : want) {
       INFO("Int4 " << int4 << ": " << leaf);
       bool found = false;
