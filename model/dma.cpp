@@ -40,7 +40,7 @@ bool overlaps(uint32_t lo1, uint64_t hi1, uint32_t lo2, uint64_t hi2) {
 // The transfer a phase runs (rtl/dma.sv nx_*).
 struct Xfer {
   uint32_t addr = 0, ld = 0, rb = 0, rows = 0, wpr = 0, wb = 0, pad = 0;
-  uint64_t sbase = 0, rstride = 0, cstride = 0;
+  uint64_t sbase = 0, rstride = 0;  // a row's words are consecutive
 };
 
 }  // namespace
@@ -197,7 +197,8 @@ void Dma::update_outputs() {
   wd_last_ = r.wd_j_q == ((r.x_wpr_q - 1) & kDimMask);
   pair_last_ = ((r.wd_j_q + 1) & kDimMask) == ((r.x_wpr_q - 1) & kDimMask);
   emit_ = ld && r.fill_q >= r.x_wb_q;
-  ld_pair_ = emit_ && r.xk_q == kXA && !wd_last_ && r.fill_q >= 2 * r.x_wb_q;
+  ld_pair_ = emit_ && (r.xk_q == kXA || r.xk_q == kXB || r.xk_q == kXP) && !wd_last_ &&
+             r.fill_q >= 2 * r.x_wb_q;
   fill_e_ = r.fill_q - (emit_ ? r.x_wb_q : 0) - (ld_pair_ ? r.x_wb_q : 0);
   const uint32_t need = fill_e_ + hd_n_ + (hd_last_ ? r.x_pad_q : 0);
 
@@ -233,8 +234,9 @@ void Dma::update_outputs() {
   o.wr_addr_o = emit_ ? r.wd_addr_q : 0;
   std::fill(o.wr_data_o.begin(), o.wr_data_o.end(), 0);
   o.wr_pair_o = ld_pair_;
-  for (int l = 0; l < p_.Rows; ++l) {
-    o.wr_data1_o[size_t(l)] = ld_pair_ ? int8_t(r.buf_q[size_t(r.x_wb_q) + size_t(l)]) : 0;
+  for (int l = 0; l < std::max(p_.Rows, p_.Cols); ++l) {
+    o.wr_data1_o[size_t(l)] =
+        ld_pair_ && uint32_t(l) < r.x_wb_q ? int8_t(r.buf_q[size_t(r.x_wb_q) + size_t(l)]) : 0;
   }
   if (emit_) {
     const uint32_t x = r.xk_q;
@@ -691,7 +693,7 @@ void Dma::tick(const DmaIn& in) {
       r.wd_addr_q = (r.wd_addr_q + 2) & kAddrMask;
     } else {
       r.wd_j_q = (r.wd_j_q + 1) & kDimMask;
-      r.wd_addr_q = (r.wd_addr_q + r.x_cstride_q) & kAddrMask;
+      r.wd_addr_q = (r.wd_addr_q + 1) & kAddrMask;
     }
   }
   r.pend_q = c_rd;
@@ -731,8 +733,7 @@ void Dma::tick(const DmaIn& in) {
                rows,
                uint32_t(w * rows - len) & wb_mask_,
                (bx.a_half ? a_base2(in) : 0) + g * uint64_t(ag_),
-               wkc,
-               1};
+               wkc};
           break;
         }
         // w4a8: 2 kc bytes a row from byte 2 k0, in 2 wkc words (rtl/dma.sv).
@@ -746,8 +747,7 @@ void Dma::tick(const DmaIn& in) {
              rows,
              uint32_t(wka * rows - rb) & wb_mask_,
              bx.a_half ? a_base2(in) : 0,
-             w4a8 ? 2 * wkc : wkc,
-             1};
+             w4a8 ? 2 * wkc : wkc};
         break;
       }
       case kXB:         // from row pk0 (rows 0 .. pk0-1 prefetched while the panel before computed)
@@ -760,9 +760,8 @@ void Dma::tick(const DmaIn& in) {
                uint32_t(wpr),
                c32,
                uint32_t(wpr * cols - nc) & wb_mask_,
-               (bx.b_half ? half_b_ : 0) + k0,
-               1,
-               bx.kc};
+               (bx.b_half ? half_b_ : 0) + k0 * wpr,
+               wpr};
           break;
         }
         x = {bx.b_row + bx.n0,
@@ -772,9 +771,8 @@ void Dma::tick(const DmaIn& in) {
              uint32_t(wpr),
              c32,
              uint32_t(wpr * cols - nc) & wb_mask_,
-             (bx.b_half ? half_b_ : 0) + bx.pk0,
-             1,
-             bx.kc};
+             (bx.b_half ? half_b_ : 0) + uint64_t(bx.pk0) * wpr,
+             wpr};
         break;
       case kXP:  // rows pk0 .. of the next panel's B into the other half
         x = {bx.p_row + p_n0,
@@ -784,9 +782,8 @@ void Dma::tick(const DmaIn& in) {
              uint32_t(wpr),
              c32,
              uint32_t(wpr * cols - nc) & wb_mask_,
-             (bx.b_half ? 0 : half_b_) + bx.pk0,
-             1,
-             bx.kc};
+             (bx.b_half ? 0 : half_b_) + uint64_t(bx.pk0) * wpr,
+             wpr};
         break;
       case kXBias:
       case kXM0:
@@ -798,8 +795,7 @@ void Dma::tick(const DmaIn& in) {
              4 * c32,
              uint32_t((wpr * cols - nc) * 4) & wb_mask_,
              bx.q_half ? half_q_ : 0,
-             0,
-             1};
+             0};
         break;
       case kXShift:
         x = {in.dram_shift_i + bx.n0,
@@ -810,8 +806,7 @@ void Dma::tick(const DmaIn& in) {
              c32,
              uint32_t(wpr * cols - nc) & wb_mask_,
              bx.q_half ? half_q_ : 0,
-             0,
-             1};
+             0};
         break;
       default:  // kXC (col_q: the column of cu from N-tile colj_q, col_g_ N-tiles wide)
         x = {bx.c_row + bx.n0 + (colx ? uint32_t(uint64_t(r.colj_q) * cols) : 0u),
@@ -822,8 +817,7 @@ void Dma::tick(const DmaIn& in) {
              c32,
              uint32_t(uint64_t(nc) - (wpr - 1) * cols) & wb_mask_,
              (bx.c_half ? half_c_ : 0) + (colx ? uint64_t(r.colj_q) : 0),
-             colx ? cu_wpr() : wpr,
-             1};
+             colx ? cu_wpr() : wpr};
         break;
     }
     // The request walk: the next transfer's reads ahead (pre), or the starting transfer's unless
@@ -843,7 +837,6 @@ void Dma::tick(const DmaIn& in) {
       r.x_wpr_q = x.wpr & kDimMask;
       r.x_pad_q = x.pad;
       r.x_rstride_q = x.rstride & kAddrMask;
-      r.x_cstride_q = x.cstride & kAddrMask;
       r.rs_rows_q = r.wd_rows_q = x.rows & kDimMask;
       r.rs_row_q = x.addr;
       r.rs_beat_q = x.addr & beat_mask;

@@ -59,7 +59,7 @@ struct DmaRegs {
   bool tstart_q = false;    // start tile_ctrl (a block started during a load)
   bool ko_q = false;        // tile commands K-tiles outer (Mb * NTb <= AccWords)
   uint32_t x_ld_q = 0, x_rb_q = 0, x_wb_q = 0, x_wpr_q = 0, x_pad_q = 0;
-  uint64_t x_rstride_q = 0, x_cstride_q = 0;
+  uint64_t x_rstride_q = 0;
   uint32_t rq_rows_q = 0, rq_row_q = 0, rq_beat_q = 0;
   uint32_t rq_ld_q = 0, rq_rb_q = 0;
   uint32_t rq_x_q = kXNone;  // the request walk's transfer (kXC: a store's writes)

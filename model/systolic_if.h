@@ -513,6 +513,7 @@ TileCtrlParams tile_ctrl_params(const P& top) {
   X(acc_first_i, bool, 1) \
   X(acc_last_i, bool, 1) \
   X(kt_outer_i, bool, 1) \
+  X(b_kmajor_i, bool, 1) \
   X(b_rows_i, uint32_t, kDimWidth) \
   X(q_ready_i, bool, 1)
 // X(name, C++ type, width) for scalar ports; L(name, lanes, bits, signed) for lane ports
@@ -998,7 +999,7 @@ DmaParams dma_params(const P& top) {
   X(wr_addr_o, uint32_t, kAddrWidth) \
   L(wr_data_o, imax(p.Rows, p.Cols), 32, true) \
   X(wr_pair_o, bool, 1) \
-  L(wr_data1_o, p.Rows, kDataWidth, true) \
+  L(wr_data1_o, imax(p.Rows, p.Cols), kDataWidth, true) \
   X(c_rd_en_o, bool, 1) \
   X(c_rd_addr_o, uint32_t, kAddrWidth) \
   X(c_rd_pair_o, bool, 1) \

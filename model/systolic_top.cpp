@@ -54,6 +54,7 @@ void SystolicTop::reset() {
   std::fill(c_rd_next_.begin(), c_rd_next_.end(), 0);
   std::fill(c_rd1_next_.begin(), c_rd1_next_.end(), 0);
   bank_bbase_[0] = bank_bbase_[1] = 0;
+  bank_bstep_[0] = bank_bstep_[1] = 1;
   slot_head_ = slot_count_ = 0;
   cw_head_ = cw_count_ = 0;
   cycle_ = 0;
@@ -93,7 +94,7 @@ void SystolicTop::issue(const TileCtrlOut& co) {
   s.due = cycle_ + uint64_t(p_.Rows + p_.Cols);
   int32_t* psum = s.psum.data();
   std::fill(s.psum.begin(), s.psum.end(), 0);
-  const uint64_t b0 = bank_bbase_[co.s_bank_o ? 1 : 0];
+  const uint64_t b0 = bank_bbase_[co.s_bank_o ? 1 : 0], bs = bank_bstep_[co.s_bank_o ? 1 : 0];
   const int nv = int(co.s_nv_o);
   if (regs_.regs().precision_q == uint32_t(iface::kPrecW4a8)) {
     // w4a8: the slot reads an A word pair (w4a8_pair): array row r takes the pair's bytes 2r and
@@ -103,7 +104,7 @@ void SystolicTop::issue(const TileCtrlOut& co) {
     const int8_t* half[2] = {a_.word(2 * pair), a_.word(2 * pair + 1)};
     const int rows = p_.Rows;
     for (int r = 0; r < int(co.s_kv_o); ++r) {
-      const int8_t* brow = b_.word(b0 + uint64_t(r));
+      const int8_t* brow = b_.word(iface::addr_add(b0, uint64_t(r) * bs));
       if (!brow) continue;
       const int i0 = 2 * r, i1 = 2 * r + 1;  // byte i of the pair: word i / Rows, lane i % Rows
       const int32_t a0 = half[i0 / rows] ? half[i0 / rows][i0 % rows] : 0;
@@ -121,7 +122,7 @@ void SystolicTop::issue(const TileCtrlOut& co) {
     // w4a4: every byte is a pair of signed nibbles along K (low nibble first), and a PE adds
     // both products (rtl/mac_pe.sv, model/mac_pe.h).
     for (int r = 0; r < int(co.s_kv_o); ++r) {
-      const int8_t* brow = b_.word(b0 + uint64_t(r));
+      const int8_t* brow = b_.word(iface::addr_add(b0, uint64_t(r) * bs));
       if (!brow || arow[r] == 0) continue;
       const int32_t a0 = MacPe::nibble(arow[r], 0), a1 = MacPe::nibble(arow[r], 1);
       for (int c = 0; c < nv; ++c) {
@@ -131,7 +132,7 @@ void SystolicTop::issue(const TileCtrlOut& co) {
     return;
   }
   for (int r = 0; r < int(co.s_kv_o); ++r) {
-    const int8_t* brow = b_.word(b0 + uint64_t(r));
+    const int8_t* brow = b_.word(iface::addr_add(b0, uint64_t(r) * bs));
     if (!brow || arow[r] == 0) continue;
     const int32_t av = arow[r];
     for (int c = 0; c < nv; ++c) psum[c] += av * int32_t(brow[c]);
@@ -414,7 +415,12 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
     if (oo.o_issue_o && ao) os_issue();
     if (co.wl_issue_o && !co.wl_zero_o) {
       b_.engine_read();
-      if (co.wl_row_o == 0) bank_bbase_[co.wl_bank_o ? 1 : 0] = co.wl_addr_o;
+      if (co.wl_row_o == 0) {
+        // Row r of the tile is B word b0 + r (k-major, memory commands: b0 + r * NT).
+        const TileCtrlRegs& cr = ctrl_.regs();
+        bank_bbase_[co.wl_bank_o ? 1 : 0] = co.wl_addr_o;
+        bank_bstep_[co.wl_bank_o ? 1 : 0] = cr.kmaj_q ? cr.nt_num_q : 1;
+      }
     }
     if (co.s_issue_o) {
       a_.engine_read();
@@ -435,10 +441,11 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
       }
     }
     ri.sram_wr_i |= dout.wr_en_o;
-    // A word pair: A's next word (the other bank) too.
+    // A word pair: the next word of A or B (the other bank) too.
     if (dout.wr_pair_o) {
-      a_.dma_write(uint64_t(dout.wr_addr_o) + 1, dout.wr_data1_o.data());
-      ri.sram_wr2_i |= iface::region_bit(iface::kA);
+      const bool to_b = (dout.wr_en_o & iface::region_bit(iface::kB)) != 0;
+      (to_b ? b_ : a_).dma_write(uint64_t(dout.wr_addr_o) + 1, dout.wr_data1_o.data());
+      ri.sram_wr2_i |= iface::region_bit(to_b ? iface::kB : iface::kA);
     }
     if (dout.c_rd_en_o) {
       ri.sram_rd_i |= iface::region_bit(iface::kC);
@@ -523,6 +530,7 @@ const TopOut& SystolicTop::clock(const TopIn& in) {
     ctrl_in_.acc_first_i = dma_busy ? dma_first : true;
     ctrl_in_.acc_last_i = dma_busy ? dma_last : true;
     ctrl_in_.kt_outer_i = dma_busy && dma_kto;
+    ctrl_in_.b_kmajor_i = dma_busy;  // memory commands: the DMA writes B k-major
     ctrl_in_.b_rows_i = dma_busy ? dma_brows : (uint32_t{1} << iface::kDimWidth) - 1;
     ctrl_in_.q_ready_i = !dma_busy || dma_qrdy;
     ctrl_in_.a_base_i = dma_busy ? dma_a : ro.a_base_o;

@@ -168,6 +168,7 @@ class SystolicTop {
   AccStageIn q_next_;  // the BIAS / M0 / SHIFT words acc_stage receives in the next cycle
   bool q_next_valid_ = false;
   uint64_t bank_bbase_[2] = {0, 0};  // B word of row 0 of the tile each weight bank holds
+  uint64_t bank_bstep_[2] = {1, 1};  // ... and between its rows (k-major B: NT; tile_ctrl)
   uint64_t cycle_ = 0;
   bool acc_ticked_ = false;
   // Slots in flight, in issue order (at most Rows + Cols): a ring.

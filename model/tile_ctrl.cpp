@@ -136,7 +136,8 @@ void TileCtrl::tick(const TileCtrlIn& in) {
   // Weight loader: one row per cycle, then the next tile (kt, then mb, then nt).
   if (wl_start_) r.bank_wait_q |= 1u << unsigned(r.wl_bank_q);
   if (o.wl_issue_o) {
-    r.wl_addr_q = iface::addr_add(r.wl_addr_q, 1);
+    // The next row's B word: one word on, k-major NT words on.
+    r.wl_addr_q = iface::addr_add(r.wl_addr_q, r.kmaj_q ? r.nt_num_q : 1);
     if (wl_last_row_) {
       r.wl_act_q = false;
       r.wl_row_q = 0;
@@ -146,10 +147,16 @@ void TileCtrl::tick(const TileCtrlIn& in) {
         // of the next K-tile (Rows after this K-tile's).
         if (!wl_last_nt_) {
           r.wl_nrem_q = (r.wl_nrem_q - cols) & kDimMask;
-          // (The tile's last row, o.wl_addr_o, is at least rows - 1 unless saturated.)
-          r.wl_addr_q = o.wl_addr_o == iface::kAddrSat
-                            ? iface::kAddrSat
-                            : iface::addr_add(o.wl_addr_o - (rows - 1), in.k_i);
+          if (r.kmaj_q) {
+            // k-major: the next N-tile's row 0 is the word after this tile's row 0.
+            r.wl_ntbase_q = iface::addr_add(r.wl_ntbase_q, 1);
+            r.wl_addr_q = r.wl_ntbase_q;
+          } else {
+            // (The tile's last row, o.wl_addr_o, is at least rows - 1 unless saturated.)
+            r.wl_addr_q = o.wl_addr_o == iface::kAddrSat
+                              ? iface::kAddrSat
+                              : iface::addr_add(o.wl_addr_o - (rows - 1), in.k_i);
+          }
         } else {
           r.wl_nrem_q = in.n_i;
           if (wl_last_kt_) {
@@ -157,7 +164,9 @@ void TileCtrl::tick(const TileCtrlIn& in) {
           } else {
             r.wl_krem_q = (r.wl_krem_q - rows) & kDimMask;
             r.wl_kdone_q = (r.wl_kdone_q + rows) & kDimMask;
-            const uint64_t kbase = iface::addr_add(r.wl_ntbase_q, rows);
+            // k-major: N-tile 0 of the next K-tile follows this tile's last row.
+            const uint64_t kbase =
+                r.kmaj_q ? iface::addr_add(o.wl_addr_o, 1) : iface::addr_add(r.wl_ntbase_q, rows);
             r.wl_ntbase_q = kbase;
             r.wl_addr_q = kbase;
           }
@@ -168,7 +177,7 @@ void TileCtrl::tick(const TileCtrlIn& in) {
         if (wl_last_mb_) {
           r.wl_mrem_q = in.m_i;
           r.wl_nrem_q = (r.wl_nrem_q - cols) & kDimMask;
-          const uint64_t ntbase = iface::addr_add(r.wl_ntbase_q, in.k_i);
+          const uint64_t ntbase = iface::addr_add(r.wl_ntbase_q, r.kmaj_q ? 1 : in.k_i);
           r.wl_ntbase_q = ntbase;
           r.wl_addr_q = ntbase;
           if (wl_last_nt_) r.wl_left_q = false;
@@ -308,6 +317,7 @@ void TileCtrl::tick(const TileCtrlIn& in) {
     r.acc_first_q = in.acc_first_i;
     r.acc_last_q = in.acc_last_i;
     r.kto_q = in.kt_outer_i;
+    r.kmaj_q = in.b_kmajor_i;
     r.s_addr_q = in.a_base_i;
     r.s_kbase_q = in.a_base_i;
     r.s_caddr_q = in.c_base_i;
@@ -363,7 +373,7 @@ void TileCtrl::advance(uint64_t n) {
   for (uint32_t& cnt : r.bank_cnt_q) cnt = cnt > n ? uint32_t(cnt - n) : 0;
   if (r.wl_act_q) {
     r.wl_row_q = uint32_t(r.wl_row_q + n) & row_mask_;
-    r.wl_addr_q = iface::addr_add(r.wl_addr_q, n);
+    r.wl_addr_q = iface::addr_add(r.wl_addr_q, n * (r.kmaj_q ? r.nt_num_q : 1));
   }
   if (r.s_act_q) {
     r.s_j_q = uint32_t(r.s_j_q + n) & slot_mask_;

@@ -58,6 +58,7 @@ struct TileCtrlRegs {
   bool s_first_q = false;                      // kt = 0
   bool acc_first_q = true, acc_last_q = true;  // acc_first_i / acc_last_i of the command
   bool kto_q = false;                          // kt_outer_i of the command
+  bool kmaj_q = false;                         // b_kmajor_i of the command
   uint32_t brows_q = 0;                        // b_rows_i, registered
   bool qrdy_q = false;                         // q_ready_i, registered
   uint32_t s_accb_q = 0;                       // accumulator row of slot 0: K-chunk: nt*M, else 0

@@ -104,8 +104,9 @@
 //
 // A transfer moves `rows` rows of row_bytes bytes between memory (row r at addr + r*ld) and
 // scratchpad words of W bytes (A: Rows lanes, B/C/SHIFT: Cols lanes, BIAS/M0: Cols int32
-// lanes): row r's bytes fill wpr = ceil(row_bytes / W) words at sbase + r*rstride + j*cstride
-// (A: rstride KT, cstride 1; B: rstride 1, cstride K; C: rstride wpr, cstride 1), the last word
+// lanes): row r's bytes fill wpr = ceil(row_bytes / W) words at sbase + r*rstride + j (A:
+// rstride KT; B: rstride wpr, its row k's N-tiles side by side, k-major as tile_ctrl reads them
+// with b_kmajor_i; C: rstride wpr, or the block's in its column store), the last word
 // of a row padded with zeros (stored: only the row's bytes are written).
 //
 // Memory port (mem_req_*, mem_rsp_*; one beat of MB = 2^MemBytesLog2 bytes, addresses multiples
@@ -118,8 +119,9 @@
 //   cycle while mem_req_ready_i; each response's bytes of the row go into a staging buffer of
 //   Cap = 2*WMax + MB bytes (the last beat of a row adds the row's padding zeros), taken while
 //   they fit after this cycle's word; one word of W bytes leaves the buffer per cycle into the
-//   scratchpad (wr_en_o, wr_addr_o, wr_data_o), or, in a load of A, two (wr_pair_o: the row's
-//   next word, at wr_addr_o + 1, from wr_data1_o; A is two banks by word parity) when the buffer
+//   scratchpad (wr_en_o, wr_addr_o, wr_data_o), or, in a load of A or B, two (wr_pair_o: the
+//   row's next word, at wr_addr_o + 1, from wr_data1_o, its lanes >= W 0; A and B are two banks
+//   by word parity) when the buffer
 //   holds both and the first is not its row's last. The load ends in the cycle its last word is
 //   written.
 //   Store: the C words of each row are read in order (c_rd_en_o; data in the next cycle) while
@@ -202,7 +204,7 @@ module dma #(
   output logic [systolic_pkg::AddrWidth-1:0]     wr_addr_o,
   output logic [32*((Rows > Cols) ? Rows : Cols)-1:0] wr_data_o,
   output logic                                   wr_pair_o,
-  output logic [Rows*systolic_pkg::DataWidth-1:0] wr_data1_o,
+  output logic [((Rows > Cols) ? Rows : Cols)*systolic_pkg::DataWidth-1:0] wr_data1_o,
   output logic                                   c_rd_en_o,
   output logic [systolic_pkg::AddrWidth-1:0]     c_rd_addr_o,
   output logic                                   c_rd_pair_o,
@@ -272,10 +274,10 @@ module dma #(
   // A transfer has at most a block's rows (A, C: mc <= MbMax) or its K rows (B: kc - pk0, a
   // prefetch part, a group of block 0's B rows: <= KcMax), or one (BIAS, M0, SHIFT).
   localparam int XrW     = (MbW > KcW) ? MbW : KcW;                 // rows of a transfer
-  // Its scratchpad strides: between rows at most WprMax (A: its K-tiles, w4a8 twice, <= HalfA; C:
-  // its words a row; B: 1), between a row's words at most KcMax (B: K rows) or WprMax (C's column).
+  // Its scratchpad stride between rows is at most WprMax (A: its K-tiles, w4a8 twice, <= HalfA;
+  // B, C: the words of a row, or of the block's row in C's column store); a row's words are
+  // consecutive.
   localparam int RsW     = WprW;
-  localparam int CsW     = (KcW > WprW) ? KcW : WprW;
 
   // Scratchpad index in wr_en_o (region 1 + i).
   localparam int SpA = 0, SpB = 1, SpC = 2, SpBias = 3, SpM0 = 4, SpShift = 5;
@@ -333,7 +335,6 @@ module dma #(
   logic [WprW-1:0]      x_wpr_q, x_wpr_d;      // words per row
   logic [WbW-1:0]       x_pad_q, x_pad_d;      // load: zeros after a row; store: bytes of a row's last word
   logic [RsW-1:0]       x_rstride_q, x_rstride_d;
-  logic [CsW-1:0]       x_cstride_q, x_cstride_d;
   // Request walk (load: reads) / beat walk (store: writes): rows left, row start, beat address.
   logic [XrW-1:0]       rq_rows_q, rq_rows_d;
   logic [MAW-1:0]       rq_row_q, rq_row_d;
@@ -774,7 +775,6 @@ module dma #(
   logic [WbW-1:0]  nx_wb, nx_pad;
   logic [AW-1:0]   nx_sbase;
   logic [RsW-1:0]  nx_rstride;
-  logic [CsW-1:0]  nx_cstride;
   logic [NtbW-1:0] wpr_nc;
   logic [WprW-1:0] wpr_kc, wpr_ka;
   logic [DimW-1:0] p_n0;  // XP: the next panel's first column
@@ -858,7 +858,7 @@ module dma #(
     wpr_kc = WprW'((64'(ld_q.kc) + 64'(Rows) - 64'd1) / 64'(Rows));
     wpr_ka = w4a8 ? WprW'((64'd2 * 64'(ld_q.kc) + 64'(Rows) - 64'd1) / 64'(Rows)) : wpr_kc;
     nx_addr = '0; nx_ld = '0; nx_rb = '0; nx_rows = '0; nx_wpr = '0; nx_wb = '0; nx_pad = '0;
-    nx_sbase = '0; nx_rstride = '0; nx_cstride = '0;
+    nx_sbase = '0; nx_rstride = '0;
     case (xsel)
       XA: if (ilv_q) begin
         // Group g_sel: bytes g_k0 .. g_end-1 of each row, its K-tiles' words of the row.
@@ -867,14 +867,14 @@ module dma #(
         nx_wpr = WprW'((g_len + 64'(Rows) - 64'd1) / 64'(Rows));
         nx_pad = WbW'((g_len + 64'(Rows) - 64'd1) / 64'(Rows) * 64'(Rows) - g_len);
         nx_sbase = (ld_q.a_half ? AW'(a_base2) : '0) + AW'(g_sel * 64'(AG));
-        nx_rstride = RsW'(wpr_kc); nx_cstride = CsW'(1);
+        nx_rstride = RsW'(wpr_kc);
       end else begin
         // w4a8: 2 kc bytes a row from byte 2 k0, in 2 wpr_kc words (the pairs of its K-tiles).
         nx_addr = ld_q.a_row + (w4a8 ? MAW'(ld_q.k0) << 1 : MAW'(ld_q.k0)); nx_ld = ld_a_i;
         nx_rows = XrW'(ld_q.mc); nx_rb = w4a8 ? RbW'(ld_q.kc) << 1 : RbW'(ld_q.kc); nx_wb = WbW'(Rows);
         nx_wpr = wpr_ka; nx_pad = WbW'(wpr_ka * 64'(Rows) - 64'(nx_rb));
         nx_sbase = ld_q.a_half ? AW'(a_base2) : '0;
-        nx_rstride = w4a8 ? RsW'(wpr_kc) << 1 : RsW'(wpr_kc); nx_cstride = CsW'(1);
+        nx_rstride = w4a8 ? RsW'(wpr_kc) << 1 : RsW'(wpr_kc);
       end
       XB: if (ilv_q) begin
         // Group grp_q: rows ilv_k0 .. ilv_end-1 (pk0 = 0: no prefetch with ilv_q).
@@ -882,35 +882,35 @@ module dma #(
         nx_rows = XrW'(ilv_end - ilv_k0);
         nx_rb = RbW'(x_nc); nx_wb = WbW'(Cols); nx_wpr = WprW'(wpr_nc);
         nx_pad = WbW'(wpr_nc * 64'(Cols) - 64'(x_nc));
-        nx_sbase = (ld_q.b_half ? AW'(HalfB) : '0) + AW'(ilv_k0); nx_rstride = RsW'(1);
-        nx_cstride = CsW'(ld_q.kc);
+        nx_sbase = (ld_q.b_half ? AW'(HalfB) : '0) + AW'(64'(ilv_k0) * 64'(wpr_nc));
+        nx_rstride = RsW'(wpr_nc);
       end else begin
         // From row pk0 (rows 0 .. pk0-1 prefetched while the panel before computed).
         nx_addr = ld_q.b_row + MAW'(ld_q.n0); nx_ld = ld_b_i; nx_rows = XrW'(ld_q.kc) - XrW'(ld_q.pk0);
         nx_rb = RbW'(x_nc); nx_wb = WbW'(Cols); nx_wpr = WprW'(wpr_nc);
         nx_pad = WbW'(wpr_nc * 64'(Cols) - 64'(x_nc));
-        nx_sbase = (ld_q.b_half ? AW'(HalfB) : '0) + AW'(ld_q.pk0); nx_rstride = RsW'(1);
-        nx_cstride = CsW'(ld_q.kc);
+        nx_sbase = (ld_q.b_half ? AW'(HalfB) : '0) + AW'(64'(ld_q.pk0) * 64'(wpr_nc));
+        nx_rstride = RsW'(wpr_nc);
       end
       XP: begin
         // Rows pk0 .. of the next panel's B into the other half (the panel before's, free).
         nx_addr = ld_q.p_row + MAW'(p_n0); nx_ld = ld_b_i; nx_rows = XrW'(p_rows);
         nx_rb = RbW'(x_nc); nx_wb = WbW'(Cols); nx_wpr = WprW'(wpr_nc);
         nx_pad = WbW'(wpr_nc * 64'(Cols) - 64'(x_nc));
-        nx_sbase = (ld_q.b_half ? '0 : AW'(HalfB)) + AW'(ld_q.pk0); nx_rstride = RsW'(1);
-        nx_cstride = CsW'(ld_q.kc);
+        nx_sbase = (ld_q.b_half ? '0 : AW'(HalfB)) + AW'(64'(ld_q.pk0) * 64'(wpr_nc));
+        nx_rstride = RsW'(wpr_nc);
       end
       XBias, XM0: begin
         nx_addr = ((xsel == XBias) ? dram_bias_i : dram_m0_i) + MAW'(64'(ld_q.n0) * 64'd4);
         nx_rows = XrW'(1); nx_rb = RbW'(64'(x_nc) * 64'd4);
         nx_wb = WbW'(4 * Cols); nx_wpr = WprW'(wpr_nc);
         nx_pad = WbW'((wpr_nc * 64'(Cols) - 64'(x_nc)) * 64'd4);
-        nx_sbase = ld_q.q_half ? AW'(HalfQ) : '0; nx_cstride = CsW'(1);
+        nx_sbase = ld_q.q_half ? AW'(HalfQ) : '0;
       end
       XShift: begin
         nx_addr = dram_shift_i + MAW'(ld_q.n0); nx_rows = XrW'(1); nx_rb = RbW'(x_nc);
         nx_wb = WbW'(Cols); nx_wpr = WprW'(wpr_nc); nx_pad = WbW'(wpr_nc * 64'(Cols) - 64'(x_nc));
-        nx_sbase = ld_q.q_half ? AW'(HalfQ) : '0; nx_cstride = CsW'(1);
+        nx_sbase = ld_q.q_half ? AW'(HalfQ) : '0;
       end
       XC: begin
         // x_pad: the bytes of a row's last word. col_q: the column of cu from N-tile colj_q,
@@ -922,7 +922,7 @@ module dma #(
         nx_pad = WbW'(64'(x_nc) - (64'(wpr_nc) - 64'd1) * 64'(Cols));
         nx_sbase = col_q ? (cu_q.c_half ? AW'(HalfC) : '0) + AW'(colj_q)
                          : (pv_q.c_half ? AW'(HalfC) : '0);
-        nx_rstride = col_q ? RsW'(cu_wpr) : RsW'(wpr_nc); nx_cstride = CsW'(1);
+        nx_rstride = col_q ? RsW'(cu_wpr) : RsW'(wpr_nc);
       end
       default: ;
     endcase
@@ -948,8 +948,8 @@ module dma #(
   logic            rq_last;                   // load: the request is its row's last beat
   logic [BufW-1:0] ins;
   logic            c_rd, wd_last;
-  // A word pair: a load of A writes, or a store reads, the row's next word (at the next word
-  // address: cstride 1) in the same cycle, into or from the other bank of A / C (systolic_top).
+  // A word pair: a load of A or B writes, or a store reads, the row's next word (at the next
+  // word address) in the same cycle, into or from the other bank of A, B or C (systolic_top).
   logic            ld_pair, c_pair, pair, pair_last;
   logic [MB-1:0]   strb;
 
@@ -971,7 +971,8 @@ module dma #(
   // Load: one word out, one response in.
   always_comb begin
     emit      = loading && (32'(fill_q) >= 32'(x_wb_q));
-    ld_pair   = emit && (xk_q == XA) && !wd_last && (32'(fill_q) >= 2 * 32'(x_wb_q));
+    ld_pair   = emit && ((xk_q == XA) || (xk_q == XB) || (xk_q == XP)) && !wd_last &&
+                (32'(fill_q) >= 2 * 32'(x_wb_q));
     fill_e    = fill_q - (emit ? CapW'(x_wb_q) : CapW'(0)) - (ld_pair ? CapW'(x_wb_q) : CapW'(0));
     fill_need = (CapW + 1)'(fill_e) + (CapW + 1)'(hd_n) + (hd_last ? (CapW + 1)'(x_pad_q) : '0);
   end
@@ -1048,8 +1049,9 @@ module dma #(
   assign wr_addr_o = emit ? wd_addr_q : '0;
   assign wr_pair_o = ld_pair;
   always_comb begin
-    for (int l = 0; l < Rows; l++) begin
-      wr_data1_o[8*l +: 8] = ld_pair ? buf_q[8*(32'(x_wb_q) + 32'(l)) +: 8] : 8'd0;
+    for (int l = 0; l < Lanes; l++) begin
+      wr_data1_o[8*l +: 8] = (ld_pair && (32'(l) < 32'(x_wb_q))) ? buf_q[8*(32'(x_wb_q) + 32'(l)) +: 8]
+                                                                : 8'd0;
     end
   end
 
@@ -1265,7 +1267,7 @@ module dma #(
 
   always_comb begin
     x_ld_d = x_ld_q; x_rb_d = x_rb_q; x_wb_d = x_wb_q; x_wpr_d = x_wpr_q; x_pad_d = x_pad_q;
-    x_rstride_d = x_rstride_q; x_cstride_d = x_cstride_q;
+    x_rstride_d = x_rstride_q;
     rq_rows_d = rq_rows_q; rq_row_d = rq_row_q; rq_beat_d = rq_beat_q;
     rq_ld_d = rq_ld_q; rq_rb_d = rq_rb_q; rq_x_d = rq_x_q; rq_ahead_d = rq_ahead_q;
     rs_rows_d = rs_rows_q; rs_row_d = rs_row_q; rs_beat_d = rs_beat_q;
@@ -1306,7 +1308,7 @@ module dma #(
         wd_addr_d = wd_addr_q + AW'(2);
       end else begin
         wd_j_d    = wd_j_q + WprW'(1);
-        wd_addr_d = wd_addr_q + AW'(x_cstride_q);
+        wd_addr_d = wd_addr_q + AW'(1);
       end
     end
     // The next transfer's reads start ahead: the request walk's descriptor.
@@ -1317,7 +1319,7 @@ module dma #(
     // A transfer starts: its descriptor (the request walk's too, unless it started ahead).
     if ((state_q == SNext) && (go != XNone) && !early_go && !c_hold) begin
       x_ld_d = nx_ld; x_rb_d = nx_rb; x_wb_d = nx_wb; x_wpr_d = nx_wpr; x_pad_d = nx_pad;
-      x_rstride_d = nx_rstride; x_cstride_d = nx_cstride;
+      x_rstride_d = nx_rstride;
       rq_ahead_d = 1'b0;
       if (!rq_ahead_q) begin
         rq_rows_d = nx_rows; rq_row_d = nx_addr; rq_beat_d = BiW'(nx_addr >> LB);
@@ -1341,7 +1343,7 @@ module dma #(
       tile_cnt_q <= '0;
       early_q <= 1'b0; ko_q <= 1'b0; tstart_q <= 1'b0;
       x_ld_q <= '0; x_rb_q <= '0; x_wb_q <= '0; x_wpr_q <= '0; x_pad_q <= '0;
-      x_rstride_q <= '0; x_cstride_q <= '0;
+      x_rstride_q <= '0;
       rq_rows_q <= '0; rq_row_q <= '0; rq_beat_q <= '0;
       rq_ld_q <= '0; rq_rb_q <= '0; rq_x_q <= XNone; rq_ahead_q <= 1'b0;
       rs_rows_q <= '0; rs_row_q <= '0; rs_beat_q <= '0;
@@ -1363,7 +1365,7 @@ module dma #(
       tile_cnt_q <= tile_cnt_d;
       early_q <= early_d; ko_q <= ko_d; tstart_q <= tstart_d;
       x_ld_q <= x_ld_d; x_rb_q <= x_rb_d; x_wb_q <= x_wb_d; x_wpr_q <= x_wpr_d;
-      x_pad_q <= x_pad_d; x_rstride_q <= x_rstride_d; x_cstride_q <= x_cstride_d;
+      x_pad_q <= x_pad_d; x_rstride_q <= x_rstride_d;
       rq_rows_q <= rq_rows_d; rq_row_q <= rq_row_d; rq_beat_q <= rq_beat_d;
       rq_ld_q <= rq_ld_d; rq_rb_q <= rq_rb_d; rq_x_q <= rq_x_d; rq_ahead_q <= rq_ahead_d;
       rs_rows_q <= rs_rows_d; rs_row_q <= rs_row_d; rs_beat_q <= rs_beat_d;
@@ -1409,12 +1411,15 @@ module dma #(
   // ---------------------------------------------------------------------------------------------
   // The staging buffer never overflows; a store never answers more writes than it issued.
   `SYS_ASSERT(BufCap_A, 32'(fill_q) <= 32'(Cap))
-  // A word pair is two consecutive words of A or C (cstride 1; systolic_top's banks by parity),
-  // both of one row, both full (a load's first word leaves a whole word of the row behind it).
-  `SYS_ASSERT(PairStride_A, !pair || (x_cstride_q == CsW'(1)))
-  `SYS_ASSERT(PairKind_A, !pair || (ld_pair ? (xk_q == XA) : (storing && (xk_q == XC))))
+  // A word pair is two consecutive words of one row (systolic_top's banks by parity) of A or B
+  // in a load or of C in a store, both full (a load's first word leaves a whole word of the row
+  // behind it).
+  `SYS_ASSERT(PairKind_A, !pair || (ld_pair ? ((xk_q == XA) || (xk_q == XB) || (xk_q == XP))
+                                            : (storing && (xk_q == XC))))
   `SYS_ASSERT(PairRow_A, !pair || (32'(wd_j_q) + 32'd1 < 32'(x_wpr_q)))
-  `SYS_COVER(LoadPair_C, ld_pair)
+  `SYS_COVER(LoadPair_C, ld_pair && (xk_q == XA))
+  `SYS_COVER(LoadPairB_C, ld_pair && (xk_q == XB))
+  `SYS_COVER(PrefetchPair_C, ld_pair && (xk_q == XP))
   `SYS_COVER(StorePair_C, c_pair)
   `SYS_COVER(ColPair_C, c_pair && col_q)
   `SYS_ASSERT(WrOut_A, !(storing && mem_rsp_valid_i && (wr_out_q == '0) && !rq_ahead_q))

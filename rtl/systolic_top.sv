@@ -261,6 +261,7 @@ module systolic_top #(
     .acc_first_i (tile_acc_first),
     .acc_last_i  (tile_acc_last),
     .kt_outer_i  (tile_kt_outer),
+    .b_kmajor_i  (dma_busy),
     .b_rows_i    (tile_b_rows),
     .q_ready_i   (tile_q_ready),
     .busy_o      (ws_busy),
@@ -369,6 +370,8 @@ module systolic_top #(
   logic [AW-1:0]          dma_c_rd_addr;
   logic [Rows*DataW-1:0]  dma_a_wdata;
   logic [Rows*DataW-1:0]  dma_a_wdata1;  // a pair's second word (word dma_wr_addr + 1)
+  logic [Cols*DataW-1:0]  dma_b_wdata1;
+  logic [Lanes*DataW-1:0] dma_wdata1;
   logic                   dma_wr_pair, dma_c_rd_pair;
   logic [Cols*DataW-1:0]  dma_b_wdata;
   logic [Cols*BiasW-1:0]  dma_q_wdata;
@@ -435,7 +438,7 @@ module systolic_top #(
     .wr_addr_o      (dma_wr_addr),
     .wr_data_o      (dma_wr_data),
     .wr_pair_o      (dma_wr_pair),
-    .wr_data1_o     (dma_a_wdata1),
+    .wr_data1_o     (dma_wdata1),
     .c_rd_en_o      (dma_c_rd_en),
     .c_rd_addr_o    (dma_c_rd_addr),
     .c_rd_pair_o    (dma_c_rd_pair),
@@ -450,9 +453,13 @@ module systolic_top #(
 
   // The DMA's word lanes at each scratchpad's element width.
   always_comb begin
-    for (int l = 0; l < Rows; l++) dma_a_wdata[l*DataW +: DataW] = dma_wr_data[32*l +: DataW];
+    for (int l = 0; l < Rows; l++) begin
+      dma_a_wdata[l*DataW +: DataW]  = dma_wr_data[32*l +: DataW];
+      dma_a_wdata1[l*DataW +: DataW] = dma_wdata1[l*DataW +: DataW];
+    end
     for (int l = 0; l < Cols; l++) begin
       dma_b_wdata[l*DataW +: DataW]      = dma_wr_data[32*l +: DataW];
+      dma_b_wdata1[l*DataW +: DataW]     = dma_wdata1[l*DataW +: DataW];
       dma_q_wdata[l*BiasW +: BiasW]      = dma_wr_data[32*l +: BiasW];
       dma_shift_wdata[l*ShiftW +: ShiftW] = dma_wr_data[32*l +: ShiftW];
     end
@@ -513,6 +520,7 @@ module systolic_top #(
     sram_wr2 = '0;
     sram_rd2[SpC] = dma_c_rd_en && dma_c_rd_pair;
     sram_wr2[SpA] = dma_wr_en[SpA] && dma_wr_pair;
+    sram_wr2[SpB] = dma_wr_en[SpB] && dma_wr_pair;
   end
 
   // A: two scratchpads of Rows lanes (banks), words 2i and 2i + 1 of A in word i of the even
@@ -639,28 +647,101 @@ module systolic_top #(
     end
   end
 
-  spad #(
-    .Words    (BWords),
-    .Lanes    (Cols),
-    .Width    (DataW),
-    .AddrWidth(AW)
-  ) u_spad_b (
-    .clk_i       (clk_i),
-    .rst_ni      (rst_ni),
-    .rd_en_i     ((wl_issue && !wl_zero) || x_issue),
-    .rd_addr_i   (os_mode ? x_baddr : wl_addr),
-    .rd_data_o   (b_rd_data),
-    .wr_en_i     (dma_wr_en[SpB]),
-    .wr_addr_i   (dma_wr_addr),
-    .wr_lane_en_i({Cols{1'b1}}),
-    .wr_data_i   (dma_b_wdata),
-    .host_re_i   (spad_re[SpB]),
-    .host_we_i   (spad_we[SpB]),
-    .host_word_i (spad_word),
-    .host_lane_i (spad_lane),
-    .host_wdata_i(spad_wdata[DataW-1:0]),
-    .host_rdata_o(b_host_rdata)
-  );
+  // B: two scratchpads of Cols lanes (banks), word w of B is word w >> 1 of the even (w even) or
+  // the odd (w odd) bank, so that the DMA writes a word pair (wr_pair_o: words w and w + 1, a
+  // memory row's neighbouring N-tiles, k-major: tile_ctrl) in one cycle. The engine (a weight
+  // row, or an OS beat) and the host read one word. A word >= BWords is missing in both.
+  if (1) begin : g_b_pair
+    localparam int BEven = (BWords + 1) / 2;
+    localparam int BOdd  = BWords / 2;
+    logic                  rd_en, rd_odd_d, rd_odd_q, host_odd_d, host_odd_q;
+    logic [AW-1:0]         rd_addr;
+    logic [Cols*DataW-1:0] rd_even, rd_odd;
+    logic [DataW-1:0]      host_even, host_odd;
+    logic [BaseW-1:0]      host_word;
+    logic                  we_even, we_odd;
+    logic [AW-1:0]         waddr_even;
+    logic [Cols*DataW-1:0] wdata_even, wdata_odd;
+    assign rd_en      = (wl_issue && !wl_zero) || x_issue;
+    assign rd_addr    = os_mode ? x_baddr : wl_addr;
+    assign host_word  = spad_word >> 1;
+    // The DMA's write: one word into its bank, or a pair (w odd: w + 1 is the even bank's).
+    assign we_even    = dma_wr_en[SpB] && (!dma_wr_addr[0] || dma_wr_pair);
+    assign we_odd     = dma_wr_en[SpB] && (dma_wr_addr[0] || dma_wr_pair);
+    assign waddr_even = (dma_wr_addr >> 1) + AW'(dma_wr_addr[0]);
+    assign wdata_even = dma_wr_addr[0] ? dma_b_wdata1 : dma_b_wdata;
+    assign wdata_odd  = dma_wr_addr[0] ? dma_b_wdata : dma_b_wdata1;
+    // Which bank the output registers hold: the engine's word and the host's.
+    assign rd_odd_d   = rd_en ? rd_addr[0] : rd_odd_q;
+    assign host_odd_d = (spad_re[SpB] && !rd_en) ? spad_word[0] : host_odd_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        rd_odd_q   <= 1'b0;
+        host_odd_q <= 1'b0;
+      end else begin
+        rd_odd_q   <= rd_odd_d;
+        host_odd_q <= host_odd_d;
+      end
+    end
+
+    spad #(
+      .Words    (BEven),
+      .Lanes    (Cols),
+      .Width    (DataW),
+      .AddrWidth(AW)
+    ) u_spad_b (
+      .clk_i       (clk_i),
+      .rst_ni      (rst_ni),
+      .rd_en_i     (rd_en),
+      .rd_addr_i   (rd_addr >> 1),
+      .rd_data_o   (rd_even),
+      .wr_en_i     (we_even),
+      .wr_addr_i   (waddr_even),
+      .wr_lane_en_i({Cols{1'b1}}),
+      .wr_data_i   (wdata_even),
+      .host_re_i   (spad_re[SpB]),
+      .host_we_i   (spad_we[SpB] && !spad_word[0]),
+      .host_word_i (host_word),
+      .host_lane_i (spad_lane),
+      .host_wdata_i(spad_wdata[DataW-1:0]),
+      .host_rdata_o(host_even)
+    );
+
+    if (BOdd > 0) begin : g_odd
+      spad #(
+        .Words    (BOdd),
+        .Lanes    (Cols),
+        .Width    (DataW),
+        .AddrWidth(AW)
+      ) u_spad_b_odd (
+        .clk_i       (clk_i),
+        .rst_ni      (rst_ni),
+        .rd_en_i     (rd_en),
+        .rd_addr_i   (rd_addr >> 1),
+        .rd_data_o   (rd_odd),
+        .wr_en_i     (we_odd),
+        .wr_addr_i   (dma_wr_addr >> 1),
+        .wr_lane_en_i({Cols{1'b1}}),
+        .wr_data_i   (wdata_odd),
+        .host_re_i   (spad_re[SpB]),
+        .host_we_i   (spad_we[SpB] && spad_word[0]),
+        .host_word_i (host_word),
+        .host_lane_i (spad_lane),
+        .host_wdata_i(spad_wdata[DataW-1:0]),
+        .host_rdata_o(host_odd)
+      );
+    end else begin : g_no_odd  // BWords = 1: every odd word is missing
+      logic                  unused_we_odd;
+      logic [Cols*DataW-1:0] unused_wdata_odd;
+      assign unused_we_odd    = we_odd;
+      assign unused_wdata_odd = wdata_odd;
+      assign rd_odd   = '0;
+      assign host_odd = '0;
+    end
+
+    assign b_rd_data    = rd_odd_q ? rd_odd : rd_even;
+    assign b_host_rdata = host_odd_q ? host_odd : host_even;
+  end
 
   // C: two scratchpads of Cols lanes (banks), word w of C is word w >> 1 of the even (w even) or
   // the odd (w odd) bank, so that the DMA's store reads a word pair (c_rd_pair_o: words w and

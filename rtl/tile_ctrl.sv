@@ -27,12 +27,17 @@
 //     (a count of loads started but not yet streamed, 0..NB).
 // Addresses (word numbers, AddrWidth bits, saturating at AddrSat: systolic_pkg::addr_add; an
 // address past every scratchpad stays there and never wraps back in): B row r of tile (nt, mb, kt) is
-// b_base + nt*K + kt*Rows + r (independent of mb: each M-block reloads the same weight tiles),
-// slot j's A word is a_base + m*KT + kt and its C word c_base + m*NT + nt. They are kept as
-// running sums (no multiplier): the A and C words of slot 0 of the current M-block step by KT
-// and NT per slot, and the next M-block's follow from the last slot of a full block (A word + 1,
-// C word + NT, as that slot is row AccWords - 1 of the last K-tile). A weight row r >= kv is
-// issued (wl_issue_o = 1) with wl_zero_o = 1: it loads zeros and needs no B read.
+// b_base + nt*K + kt*Rows + r, or with b_kmajor_i = 1 (memory commands, sampled at start: the
+// DMA writes a B row's N-tiles side by side, so that a row's consecutive words are a pair of
+// the two B banks) b_base + (kt*Rows + r)*NT + nt (both independent of mb: each M-block reloads
+// the same weight tiles); slot j's A word is a_base + m*KT + kt and its C word c_base + m*NT + nt.
+// They are kept as running sums (no multiplier): a weight row's B word steps by 1 (k-major: NT)
+// per row, the next tile's row 0 follows from the N-tile's row 0 (wl_ntbase: + K, k-major + 1)
+// or, k-major with K-tiles outer, from the last row of the K-tile's last N-tile (+ 1); the A and
+// C words of slot 0 of the current M-block step by KT and NT per slot, and the next M-block's
+// follow from the last slot of a full block (A word + 1, C word + NT, as that slot is row
+// AccWords - 1 of the last K-tile). A weight row r >= kv is issued (wl_issue_o = 1) with
+// wl_zero_o = 1: it loads zeros and needs no B read (its address steps on all the same).
 //
 // Cycle behaviour:
 //   - kt_outer_i = 1 (memory commands; sampled at start) walks the tiles kt outer, nt inner: tile
@@ -61,8 +66,8 @@
 //     0 uses the bank after the last tile's); its tile schedule is the one above with cycle 0 its
 //     own and the earlier tiles' e terms carried over. The tail of the command before counts on
 //     in a second countdown (tail2_q), its done_o one cycle after its X_last + RequantDepth.
-//     m_i, n_i, k_i, the bases, acc_first_i, acc_last_i and kt_outer_i must not change from a
-//     start until the command's last slot has issued (ready_o = 1 again).
+//     m_i, n_i, k_i, the bases, acc_first_i, acc_last_i, kt_outer_i and b_kmajor_i must not
+//     change from a start until the command's last slot has issued (ready_o = 1 again).
 //   - A command with M, N or K = 0 has no tiles: it is busy in cycle 0 only. Any M >= 1 is a
 //     normal command (AccWords limits the M-block, not M).
 //   - The issue outputs (wl_*, s_*) describe the reads issued in the current cycle; they are
@@ -97,6 +102,7 @@ module tile_ctrl #(
   input  logic                      acc_first_i,  // the command starts its accumulators (else adds)
   input  logic                      acc_last_i,   // the command requantizes and writes C
   input  logic                      kt_outer_i,   // K-tiles outer, N-tiles inner (one M-block)
+  input  logic                      b_kmajor_i,   // B words k-major: b_base + k*NT + nt
   input  logic [systolic_pkg::DimWidth-1:0] b_rows_i,  // gate: B rows loaded (all ones: all)
   input  logic                      q_ready_i,    // gate: BIAS / M0 / SHIFT loaded
   output logic                      busy_o,
@@ -161,7 +167,8 @@ module tile_ctrl #(
   logic [DimWidth-1:0] wl_mrem_d, wl_mrem_q;      // M - mb*AccWords of that tile
   logic [DimWidth-1:0] wl_nrem_d, wl_nrem_q;      // N - nt*Cols of that tile
   logic [AW-1:0]       wl_addr_d, wl_addr_q;      // B word of the next row
-  logic [AW-1:0]       wl_ntbase_d, wl_ntbase_q;  // b_base + nt*K
+  logic [AW-1:0]       wl_ntbase_d, wl_ntbase_q;  // b_base + nt*K (k-major: b_base + nt, or
+                                                  // with kto_q the tile's row 0)
   // Weight banks
   logic [1:0]          bank_wait_d, bank_wait_q;  // loaded (or loading), last slot not yet issued
   logic [2*CntW-1:0]   bank_cnt_d, bank_cnt_q;    // cycles until free after the last slot
@@ -179,6 +186,7 @@ module tile_ctrl #(
   logic                acc_first_d, acc_first_q;  // acc_first_i / acc_last_i of the command
   logic                acc_last_d, acc_last_q;
   logic                kto_d, kto_q;              // kt_outer_i of the command
+  logic                kmaj_d, kmaj_q;            // b_kmajor_i of the command
   logic [DimWidth-1:0] brows_d, brows_q;          // b_rows_i, registered
   logic                qrdy_d, qrdy_q;            // q_ready_i, registered
   logic [AW-1:0]       s_addr_d, s_addr_q;        // A word of the next slot
@@ -299,6 +307,7 @@ module tile_ctrl #(
     acc_first_d = acc_first_q;
     acc_last_d  = acc_last_q;
     kto_d       = kto_q;
+    kmaj_d      = kmaj_q;
     brows_d     = (busy_q || start_i) ? b_rows_i : brows_q;
     qrdy_d      = (busy_q || start_i) ? q_ready_i : qrdy_q;
     s_addr_d    = s_addr_q;
@@ -322,7 +331,9 @@ module tile_ctrl #(
       bank_wait_d[wl_bank_q] = 1'b1;
     end
     if (wl_issue) begin
-      wl_addr_d = systolic_pkg::addr_add(wl_addr_q, 40'd1);
+      // The next row's B word: one word on, k-major NT words on (also the next K-tile's row 0
+      // of this N-tile, when tiles go kt inner).
+      wl_addr_d = systolic_pkg::addr_add(wl_addr_q, kmaj_q ? 40'(nt_num_q) : 40'd1);
       if (wl_last_row) begin
         wl_act_d  = 1'b0;
         wl_row_d  = '0;
@@ -332,9 +343,15 @@ module tile_ctrl #(
           // N-tile 0 of the next K-tile (Rows after this K-tile's).
           if (!wl_last_nt) begin
             wl_nrem_d = wl_nrem_q - DimWidth'(Cols);
-            // (wl_addr_q, this tile's last row, is at least RowsM1 unless saturated.)
-            wl_addr_d = (wl_addr_q == systolic_pkg::AddrSat) ? systolic_pkg::AddrSat
-                      : systolic_pkg::addr_add(wl_addr_q - AW'(RowsM1), 40'(k_i));
+            if (kmaj_q) begin
+              // k-major: the next N-tile's row 0 is the word after this tile's row 0.
+              wl_ntbase_d = systolic_pkg::addr_add(wl_ntbase_q, 40'd1);
+              wl_addr_d   = systolic_pkg::addr_add(wl_ntbase_q, 40'd1);
+            end else begin
+              // (wl_addr_q, this tile's last row, is at least RowsM1 unless saturated.)
+              wl_addr_d = (wl_addr_q == systolic_pkg::AddrSat) ? systolic_pkg::AddrSat
+                        : systolic_pkg::addr_add(wl_addr_q - AW'(RowsM1), 40'(k_i));
+            end
           end else begin
             wl_nrem_d = n_i;
             if (wl_last_kt) begin
@@ -342,8 +359,15 @@ module tile_ctrl #(
             end else begin
               wl_krem_d   = wl_krem_q - DimWidth'(Rows);
               wl_kdone_d  = wl_kdone_q + DimWidth'(Rows);
-              wl_ntbase_d = systolic_pkg::addr_add(wl_ntbase_q, 40'(Rows));
-              wl_addr_d   = systolic_pkg::addr_add(wl_ntbase_q, 40'(Rows));
+              if (kmaj_q) begin
+                // k-major: N-tile 0 of the next K-tile follows this tile's last row (N-tile
+                // NT - 1 of K row kt*Rows + Rows - 1).
+                wl_ntbase_d = systolic_pkg::addr_add(wl_addr_q, 40'd1);
+                wl_addr_d   = systolic_pkg::addr_add(wl_addr_q, 40'd1);
+              end else begin
+                wl_ntbase_d = systolic_pkg::addr_add(wl_ntbase_q, 40'(Rows));
+                wl_addr_d   = systolic_pkg::addr_add(wl_ntbase_q, 40'(Rows));
+              end
             end
           end
         end else if (wl_last_kt) begin
@@ -352,8 +376,8 @@ module tile_ctrl #(
           if (wl_last_mb) begin
             wl_mrem_d   = m_i;
             wl_nrem_d   = wl_nrem_q - DimWidth'(Cols);
-            wl_ntbase_d = systolic_pkg::addr_add(wl_ntbase_q, 40'(k_i));
-            wl_addr_d   = systolic_pkg::addr_add(wl_ntbase_q, 40'(k_i));
+            wl_ntbase_d = systolic_pkg::addr_add(wl_ntbase_q, kmaj_q ? 40'd1 : 40'(k_i));
+            wl_addr_d   = systolic_pkg::addr_add(wl_ntbase_q, kmaj_q ? 40'd1 : 40'(k_i));
             if (wl_last_nt) begin
               wl_left_d = 1'b0;
             end
@@ -491,6 +515,7 @@ module tile_ctrl #(
       acc_first_d = acc_first_i;
       acc_last_d  = acc_last_i;
       kto_d       = kt_outer_i;
+      kmaj_d      = b_kmajor_i;
       s_addr_d    = AW'(a_base_i);
       s_kbase_d   = AW'(a_base_i);
       s_caddr_d   = AW'(c_base_i);
@@ -534,6 +559,7 @@ module tile_ctrl #(
       acc_first_q <= 1'b1;
       acc_last_q  <= 1'b1;
       kto_q       <= 1'b0;
+      kmaj_q      <= 1'b0;
       brows_q     <= '0;
       qrdy_q      <= 1'b0;
       s_addr_q    <= '0;
@@ -576,6 +602,7 @@ module tile_ctrl #(
       acc_first_q <= acc_first_d;
       acc_last_q  <= acc_last_d;
       kto_q       <= kto_d;
+      kmaj_q      <= kmaj_d;
       brows_q     <= brows_d;
       qrdy_q      <= qrdy_d;
       s_addr_q    <= s_addr_d;

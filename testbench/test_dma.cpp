@@ -546,6 +546,60 @@ TEST_CASE("memory commands: A and C move word pairs and outrun one word a cycle"
   CHECK(e.busy < words);
 }
 
+// The model's DMA port, counted on every edge: B words written, and of them the pairs.
+struct BPairCount final : systolic::model::TopObserver {
+  uint64_t words = 0, pairs = 0;
+  void on_reset(const systolic::model::SystolicTop&) override {}
+  void before_edge(const systolic::model::SystolicTop& top, const systolic::model::TopIn&,
+                   const systolic::model::TopOut&) override {
+    const systolic::iface::DmaOut& o = top.dma().out();
+    if ((o.wr_en_o & systolic::iface::region_bit(a::kB)) == 0) return;
+    words += o.wr_pair_o ? 2 : 1;
+    pairs += o.wr_pair_o;
+  }
+  void after_edge(const systolic::model::SystolicTop&) override {}
+};
+
+// A memory command's B is k-major in the scratchpad (docs/architecture.md, "Memory commands"):
+// row k's N-tiles side by side, as tile_ctrl reads them with b_kmajor_i, so that a load of B
+// writes two words of a row in a cycle (B is two banks by word parity), as A's. One panel of an
+// odd NT (the row's last word alone), behind a fast memory: every row of K's NT words is written
+// in at most floor(NT / 2) pairs and a lone word, and a beat of two words or more keeps the
+// staging buffer ahead, so most rows make all their pairs. Counted on the model's DMA port, in
+// lockstep with the RTL (every port compared on every cycle).
+TEST_CASE("memory commands: B moves word pairs, its rows' N-tiles side by side", "[dma][rtl]") {
+  std::mt19937_64 rng(t::test_seed("dma-b-pairs"));
+  const TopParams p = systolic::sim::top_rtl_params().front();
+  REQUIRE((1 << p.MemBytesLog2) >= 2 * p.Cols);
+  DramConfig fast;
+  fast.bytes_per_cycle = 0;
+  fast.latency = 100;
+  fast.outstanding = 4096;
+  const uint64_t nt = 9, kmax = uint64_t(p.BWords / 2) / nt;
+  REQUIRE(kmax >= uint64_t(p.Rows));
+  const int m = p.Rows, n = int(nt) * p.Cols,
+            k = int(std::min<uint64_t>(kmax, 8 * uint64_t(p.Rows)));
+  const Plan x = plan(p, uint64_t(m), uint64_t(n), uint64_t(k), 0, 0.0);
+  REQUIRE(x.nb >= uint64_t(n));  // one panel: B loads once, K rows of NT words
+  REQUIRE(!x.split);
+  auto lock = std::make_unique<LockstepPort>(p);
+  BPairCount count;
+  dynamic_cast<systolic::sim::ModelPort&>(lock->model()).set_observer(&count);
+  Dram dram(fast, 1 << p.MemBytesLog2);
+  DramPort port(*lock, dram);
+  HostDriver drv(port);
+  drv.set_memory(&dram, 0, false);
+  const GemmJob job = t::random_job(rng, m, n, k);
+  RunStats st;
+  REQUIRE(drv.run(job, st) == systolic::sim::reference_gemm(job));
+  INFO("B words " << count.words << ", in pairs " << 2 * count.pairs << "; cycles "
+                  << st.engine.busy);
+  CHECK(count.words == uint64_t(k) * nt);
+  CHECK(st.engine.traffic[a::kCntSramWrA + 1] == uint64_t(k) * nt);
+  CHECK(count.pairs <= uint64_t(k) * (nt / 2));
+  CHECK(4 * count.pairs >= 3 * uint64_t(k) * (nt / 2));
+}
+
 TEST_CASE("memory commands: 4096 writes in flight behind a latency of 5000 cycles", "[dma][rtl]") {
   // The harness's deepest memory (4096 requests outstanding, unlimited bandwidth) behind a
   // latency longer than a block's C store takes to issue, on the standard 4x4 and 16x16 builds:

@@ -116,6 +116,7 @@ std::vector<TileCtrlIn> random_stimulus(const TileCtrlParams& p, std::mt19937_64
     in.kt_outer_i = in.acc_first_i && in.acc_last_i && rng() % 3 == 0 &&
                     uint64_t(in.m_i) * ((in.n_i + uint64_t(p.Cols) - 1) / uint64_t(p.Cols)) <=
                         uint64_t(p.AccWords);
+    in.b_kmajor_i = rng() % 2 == 0;  // memory commands' B layout, in either tile order
     // Gates (memory commands' first block): B rows arrive one per `step` cycles from `b0`,
     // then all; BIAS / M0 / SHIFT at cycle `tq`.
     const bool gated = rng() % 2 == 0;
@@ -199,6 +200,7 @@ TEST_CASE("tile_ctrl: twin equals RTL at the extremes of its input widths", "[ti
       test::extreme_command(rng, in);
       in.acc_first_i = in.acc_last_i = true;  // (a K-chunk command needs M * NT <= AccWords)
       in.kt_outer_i = false;
+      in.b_kmajor_i = rng() % 2 == 0;
       in.b_rows_i = rng() % 2 == 0 ? kAll : test::extreme_value(rng, kAll);
       in.q_ready_i = rng() % 2 == 0;
       test::append_command(ins, resets, in, 300);
@@ -214,7 +216,8 @@ TEST_CASE("tile_ctrl: word addresses past 2^21 - 1 stop there", "[tile_ctrl]") {
   // 2^21 - 1 (above every scratchpad) and stays there until the walk restarts from a base.
   // Expected here, cycle by cycle for the first 400 cycles of commands whose walks leave the
   // field at once, from bases near the top of the 20-bit base registers:
-  //   - B row r of tile (nt, mb, kt) is min(b_base + nt*K + kt*Rows + r, 2^21 - 1);
+  //   - B row r of tile (nt, mb, kt) is min(b_base + nt*K + kt*Rows + r, 2^21 - 1), or with
+  //     b_kmajor_i min(b_base + (kt*Rows + r)*NT + nt, 2^21 - 1);
   //   - the slot of row m in tile (nt, mb, kt) reads A word min(a_base + m*KT + kt, 2^21 - 1)
   //     and writes C word min(c_base + m*NT + nt, 2^21 - 1);
   //   - tile i is (i / (MB*KT), i % (MB*KT) / KT, i % KT) N-tiles outer (M-blocks of AccWords
@@ -222,7 +225,9 @@ TEST_CASE("tile_ctrl: word addresses past 2^21 - 1 stop there", "[tile_ctrl]") {
   // Commands: N-tiles outer, M = 3, N = 2^24 - 1 with K = 2^24 - 1 (A past the top from row 1 on
   // when AccWords >= 2) and with K = 3 * Rows (C past the top from row 1 on); K-tiles outer,
   // M = 1, K = 2^20 + 5, NT = min(3, AccWords) N-tiles (B past the top in N-tiles 1 and 2, back
-  // below it in N-tile 0 of the next K-tile). The same inputs run on the RTL in lockstep.
+  // below it in N-tile 0 of the next K-tile); with b_kmajor_i, the first command (B past the top
+  // from row 1 on, back below it in each N-tile's row 0) and the third (B below the top). The
+  // same inputs run on the RTL in lockstep.
   constexpr uint64_t kTop = (uint64_t{1} << 21) - 1;
   const auto top = [&](uint64_t a) { return std::min(a, kTop); };
   uint64_t tops_all[3] = {0, 0, 0};  // A, B, C
@@ -231,20 +236,22 @@ TEST_CASE("tile_ctrl: word addresses past 2^21 - 1 stop there", "[tile_ctrl]") {
     INFO("tile_ctrl Rows=" << p.Rows << " Cols=" << p.Cols << " AccWords=" << p.AccWords);
     const uint64_t R = uint64_t(p.Rows), C = uint64_t(p.Cols), AW = uint64_t(p.AccWords);
     uint64_t tops[3] = {0, 0, 0}, below[3] = {0, 0, 0};
-    for (int cmd = 0; cmd < 3; ++cmd) {
-      const bool kto = cmd == 2;
+    for (int cmd = 0; cmd < 5; ++cmd) {
+      const bool kto = cmd == 2 || cmd == 4, kmaj = cmd >= 3;
       TileCtrlIn in;
       in.m_i = kto ? 1 : 3;
       in.n_i = kto ? uint32_t(std::min<uint64_t>(3, AW) * C) : (1u << 24) - 1;
-      in.k_i = cmd == 0 ? (1u << 24) - 1 : cmd == 1 ? uint32_t(3 * R) : (1u << 20) + 5;
+      in.k_i = cmd == 0 || cmd == 3 ? (1u << 24) - 1 : cmd == 1 ? uint32_t(3 * R) : (1u << 20) + 5;
       in.a_base_i = (1u << 20) - 2;
       in.b_base_i = (1u << 20) - 3;
       in.c_base_i = (1u << 20) - 4;
       in.acc_first_i = in.acc_last_i = true;
       in.kt_outer_i = kto;
+      in.b_kmajor_i = kmaj;
       in.b_rows_i = kAll;
       in.q_ready_i = true;
-      INFO("command " << in.m_i << "x" << in.n_i << "x" << in.k_i << (kto ? " kt-outer" : ""));
+      INFO("command " << in.m_i << "x" << in.n_i << "x" << in.k_i << (kto ? " kt-outer" : "")
+                      << (kmaj ? " k-major" : ""));
       std::vector<TileCtrlIn> ins;
       std::vector<size_t> resets;
       test::append_command(ins, resets, in, 400);
@@ -271,7 +278,9 @@ TEST_CASE("tile_ctrl: word addresses past 2^21 - 1 stop there", "[tile_ctrl]") {
         const model::TileCtrlOut o = t.out();
         if (o.wl_issue_o) {
           const Tile x = tile(wl_tile);
-          const uint64_t want = top(in.b_base_i + x.nt * in.k_i + x.kt * R + o.wl_row_o);
+          const uint64_t k = x.kt * R + o.wl_row_o;
+          const uint64_t want =
+              top(kmaj ? in.b_base_i + k * nt_n + x.nt : in.b_base_i + x.nt * in.k_i + k);
           CHECK(o.wl_addr_o == want);
           count(1, want);
           if (o.wl_row_o + 1 == uint32_t(p.Rows)) ++wl_tile;
@@ -375,6 +384,7 @@ std::string regs_diff(const model::TileCtrlRegs& a, const model::TileCtrlRegs& b
   SYSTOLIC_CMP(wl_nrem_q);
   SYSTOLIC_CMP(wl_addr_q);
   SYSTOLIC_CMP(wl_ntbase_q);
+  SYSTOLIC_CMP(kmaj_q);
   SYSTOLIC_CMP(bank_wait_q);
   SYSTOLIC_CMP(bank_cnt_q[0]);
   SYSTOLIC_CMP(bank_cnt_q[1]);
@@ -466,7 +476,7 @@ namespace {
 // the start cycle) and the first input cycle with q_ready_i.
 struct GatedCmd {
   uint32_t m, n, k;
-  bool kt_outer, acc_last;
+  bool kt_outer, acc_last, kmaj;
   std::vector<uint32_t> rows;  // b_rows_i per input cycle (the last value holds after)
   uint64_t tq;
 };
@@ -558,6 +568,7 @@ TEST_CASE("tile_ctrl: the gates and the K-tiles-outer order follow the documente
       c.m = 1 + uint32_t(rng() % uint64_t(std::max<uint32_t>(1, uint32_t(p.AccWords) / nt)));
       c.kt_outer = rng() % 2 == 0;
       c.acc_last = rng() % 4 != 0;
+      c.kmaj = rng() % 2 == 0;
       const uint64_t step = rng() % 5, b0 = rng() % (c.k + 1);
       for (uint64_t t = 0;; ++t) {
         const uint64_t r = step == 0 ? c.k : b0 + t / step;
@@ -567,8 +578,9 @@ TEST_CASE("tile_ctrl: the gates and the K-tiles-outer order follow the documente
       c.tq = rng() % (uint64_t(c.k) * 3 + 20);
       INFO("tile_ctrl Rows=" << p.Rows << " Cols=" << p.Cols << " AccWords=" << p.AccWords
                              << " WeightBanks=" << p.WeightBanks << "; " << c.m << "x" << c.n << "x"
-                             << c.k << (c.kt_outer ? " kt-outer" : " nt-outer") << " b step "
-                             << step << " from " << b0 << ", q at " << c.tq);
+                             << c.k << (c.kt_outer ? " kt-outer" : " nt-outer")
+                             << (c.kmaj ? " k-major" : "") << " b step " << step << " from " << b0
+                             << ", q at " << c.tq);
       const GatedSchedule g = gated_schedule(p, c);
       model::TileCtrl t(p);
       TileCtrlIn in;
@@ -581,6 +593,7 @@ TEST_CASE("tile_ctrl: the gates and the K-tiles-outer order follow the documente
       in.acc_first_i = true;
       in.acc_last_i = c.acc_last;
       in.kt_outer_i = c.kt_outer;
+      in.b_kmajor_i = c.kmaj;
       in.start_i = true;
       uint64_t busy = 0, mwait = 0, wstall = 0, compute = 0;
       size_t wl_tile = 0, s_tile = 0;
@@ -596,12 +609,17 @@ TEST_CASE("tile_ctrl: the gates and the K-tiles-outer order follow the documente
           mwait += o.ph_mwait_o;
           wstall += o.ph_wstall_o;
           compute += o.ph_compute_o;
-          if (o.wl_issue_o && o.wl_row_o == 0) {
-            REQUIRE(wl_tile < g.tiles.size());
-            const GatedTile& x = g.tiles[wl_tile++];
-            CHECK(cc == x.wl);
-            // B row r of tile (nt, kt): b_base + nt*K + kt*Rows + r.
-            CHECK(o.wl_addr_o == 5 + uint64_t(x.nt) * c.k + uint64_t(x.kt) * p.Rows);
+          if (o.wl_issue_o) {
+            if (o.wl_row_o == 0) {
+              REQUIRE(wl_tile < g.tiles.size());
+              CHECK(cc == g.tiles[wl_tile++].wl);
+            }
+            // B row r of tile (nt, kt), K row k = kt*Rows + r: b_base + nt*K + k, k-major
+            // b_base + k*NT + nt (zero rows too).
+            const GatedTile& x = g.tiles[wl_tile - 1];
+            const uint64_t k = uint64_t(x.kt) * p.Rows + o.wl_row_o;
+            const uint64_t ntn = (c.n + uint64_t(p.Cols) - 1) / uint64_t(p.Cols);
+            CHECK(o.wl_addr_o == (c.kmaj ? 5 + k * ntn + x.nt : 5 + uint64_t(x.nt) * c.k + k));
           }
           if (o.s_issue_o) {
             REQUIRE(s_tile < g.tiles.size());
@@ -646,7 +664,7 @@ namespace {
 // One command of a back-to-back run (no gates).
 struct B2bCmd {
   uint32_t m, n, k, a_base, b_base, c_base;
-  bool acc_first, acc_last, kt_outer;
+  bool acc_first, acc_last, kt_outer, kmaj;
 };
 struct B2bTile {
   size_t cmd;
@@ -700,6 +718,7 @@ TEST_CASE("tile_ctrl: back-to-back commands follow the documented schedule", "[t
         x.a_base = uint32_t(rng() % 32);
         x.b_base = uint32_t(rng() % 32);
         x.c_base = uint32_t(rng() % 32);
+        x.kmaj = rng() % 2 == 0;
         cmds.push_back(x);
       }
       // The expected schedule.
@@ -789,13 +808,19 @@ TEST_CASE("tile_ctrl: back-to-back commands follow the documented schedule", "[t
             CHECK(g == done_at[dones]);
             ++dones;
           }
-          if (o.wl_issue_o && o.wl_row_o == 0) {
-            REQUIRE(wl_tile < tiles.size());
-            const B2bTile& x = tiles[wl_tile++];
+          if (o.wl_issue_o) {
+            if (o.wl_row_o == 0) {
+              REQUIRE(wl_tile < tiles.size());
+              CHECK(g == tiles[wl_tile++].wl);
+            }
+            const B2bTile& x = tiles[wl_tile - 1];
             const B2bCmd& cx = cmds[x.cmd];
-            CHECK(g == x.wl);
             CHECK(o.wl_bank_o == (p.WeightBanks == 2 && (wl_tile - 1) % 2 == 1));
-            CHECK(o.wl_addr_o == cx.b_base + uint64_t(x.nt) * cx.k + uint64_t(x.kt) * p.Rows);
+            // K row k = kt*Rows + r: b_base + nt*K + k, k-major b_base + k*NT + nt.
+            const uint64_t k = uint64_t(x.kt) * p.Rows + o.wl_row_o;
+            const uint64_t ntn = cdiv(cx.n, uint64_t(p.Cols));
+            CHECK(o.wl_addr_o ==
+                  (cx.kmaj ? cx.b_base + k * ntn + x.nt : cx.b_base + uint64_t(x.nt) * cx.k + k));
           }
           bool slot_cycle = false;
           if (o.s_issue_o) {
@@ -846,6 +871,7 @@ TEST_CASE("tile_ctrl: back-to-back commands follow the documented schedule", "[t
           in.acc_first_i = x.acc_first;
           in.acc_last_i = x.acc_last;
           in.kt_outer_i = x.kt_outer;
+          in.b_kmajor_i = x.kmaj;
           INFO("start of command " << next);
           CHECK(g + 1 == cyc0[next]);
           started.push_back(g + 1);

@@ -175,9 +175,9 @@ TEST_CASE("model and RTL waveforms agree on output-stationary commands, every PE
   }
 }
 
-TEST_CASE("RTL waveforms hold the A and C scratchpads' even and odd RAMs", "[trace]") {
-  // rtl_dumpvars names the A and C scratchpads by their generate blocks (g_a_pair, g_c_pair):
-  // their RAMs' read addresses are in the dump.
+TEST_CASE("RTL waveforms hold the A, B and C scratchpads' even and odd RAMs", "[trace]") {
+  // rtl_dumpvars names the A, B and C scratchpads by their generate blocks (g_a_pair, g_b_pair,
+  // g_c_pair): their RAMs' read addresses are in the dump.
   std::mt19937_64 rng(test::test_seed("trace spad a"));
   for (const int int4 : {0, 1}) {
     const model::TopParams p = sim::top_rtl_params(4, 4, 2, int4);
@@ -187,6 +187,7 @@ TEST_CASE("RTL waveforms hold the A and C scratchpads' even and odd RAMs", "[tra
     const WaveData r = traced_run("rtl", p, test::random_job(rng, 3, 4, 5), o);
     const std::vector<std::string> want = {
         ".g_a_pair.u_spad_a.u_ram.raddr_i", ".g_a_pair.g_odd.u_spad_a_odd.u_ram.raddr_i",
+        ".g_b_pair.u_spad_b.u_ram.raddr_i", ".g_b_pair.g_odd.u_spad_b_odd.u_ram.raddr_i",
         ".g_c_pair.u_spad_c.u_ram.raddr_i", ".g_c_pair.g_odd.u_spad_c_odd.u_ram.raddr_i"};
     for (const std::string& leaf : want) {
       INFO("Int4 " << int4 << ": " << leaf);

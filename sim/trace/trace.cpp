@@ -301,8 +301,8 @@ std::vector<std::pair<int, std::string>> rtl_dumpvars(const model::TopParams& p,
                                                       const std::string& root) {
   const std::string top = root + ".systolic_top";
   std::vector<std::pair<int, std::string>> d = {{1, top}, {1, top + ".u_array"}};
-  // The A and C scratchpads: the even and odd RAMs (banks) of g_a_pair and g_c_pair.
-  for (const char* sub : {"u_regs", "u_ctrl", "u_skew", "u_deskew", "u_acc", "g_a_pair", "u_spad_b",
+  // The A, B and C scratchpads: the even and odd RAMs (banks) of g_a_pair, g_b_pair, g_c_pair.
+  for (const char* sub : {"u_regs", "u_ctrl", "u_skew", "u_deskew", "u_acc", "g_a_pair", "g_b_pair",
                           "g_c_pair", "u_spad_bias", "u_spad_m0", "u_spad_shift"}) {
     d.emplace_back(99, top + "." + sub);
   }
