@@ -84,10 +84,11 @@ Counters SystolicTop::counters() const {
 }
 
 void SystolicTop::issue(const TileCtrlOut& co) {
-  // The partial sums of the slot's row: sum over the tile's valid rows r of A[r] * B[b0 + r],
-  // b0 the B word of row 0 of the tile in the slot's weight bank; columns >= nv stay 0 (their
-  // weights load as 0), as do missing words. (A plain loop the compiler vectorizes for the
-  // baseline x86-64: faster here, measured, than AVX2 clones of a fixed-width kernel.)
+  // The partial sums of the slot's row: sum over the tile's valid rows r of A[r] * B[b0 + r*bs],
+  // b0 the B word of row 0 of the tile in the slot's weight bank and bs its row step (1, k-major
+  // NT: bank_bstep_); columns >= nv stay 0 (their weights load as 0), as do missing words. (A
+  // plain loop the compiler vectorizes for the baseline x86-64: faster here, measured, than AVX2
+  // clones of a fixed-width kernel.)
   size_t tail = slot_head_ + slot_count_++;
   if (tail >= slots_.size()) tail -= slots_.size();
   Slot& s = slots_[tail];

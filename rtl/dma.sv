@@ -121,9 +121,8 @@
 //   they fit after this cycle's word; one word of W bytes leaves the buffer per cycle into the
 //   scratchpad (wr_en_o, wr_addr_o, wr_data_o), or, in a load of A or B, two (wr_pair_o: the
 //   row's next word, at wr_addr_o + 1, from wr_data1_o, its lanes >= W 0; A and B are two banks
-//   by word parity) when the buffer
-//   holds both and the first is not its row's last. The load ends in the cycle its last word is
-//   written.
+//   by word parity) when the buffer holds both and the first is not its row's last. The load
+//   ends in the cycle its last word is written.
 //   Store: the C words of each row are read in order (c_rd_en_o; data in the next cycle) while
 //   the buffer has room, their row bytes appended; two in a cycle (c_rd_pair_o: word
 //   c_rd_addr_o + 1 too, data c_rd_data1_i; C is two banks by word parity) while it has room for

@@ -504,7 +504,7 @@ module systolic_top #(
   logic [Cols-1:0]        c_wr_lane_en;  // the same as the C scratchpad's lane mask
   logic [Cols*DataW-1:0]  c_wr_data;
   // The traffic counters' scratchpad accesses: the engine reads A, B and BIAS/M0/SHIFT and writes
-  // C, the DMA writes A, B, BIAS, M0, SHIFT and reads C (a word, or a pair of A or C).
+  // C, the DMA writes A, B, BIAS, M0, SHIFT and reads C (a word, or a pair of A, B or C).
   always_comb begin
     sram_rd = '0;
     sram_rd[SpA]     = s_issue;
@@ -515,7 +515,7 @@ module systolic_top #(
     sram_rd[SpShift] = q_rd_en;
     sram_wr = dma_wr_en;
     sram_wr[SpC] = c_wr_en;
-    // The DMA's word pairs: a second word of A written, of C read, in the same cycle.
+    // The DMA's word pairs: a second word of A or B written, of C read, in the same cycle.
     sram_rd2 = '0;
     sram_wr2 = '0;
     sram_rd2[SpC] = dma_c_rd_en && dma_c_rd_pair;
