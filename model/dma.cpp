@@ -493,7 +493,13 @@ void Dma::tick(const DmaIn& in) {
         const uint64_t t_n = std::min((mbc > 1 ? np : 1) * M * ka + K * N + 9 * N + M * N,
                                       M * ka + (np > 1 ? mbc : 1) * (K * N + 9 * N) + M * N);
         const uint64_t time_n = std::max(cyc_n, t_n * 16 / bw);
-        split = ntbl == 0 || mbl == 0 || (mbl < M && ktc != 0 && cs.time < time_n);
+        // The first block computes only once its A and its panel's B are in: with that start,
+        // K-chunks are taken too when faster by more than 1/16 (their loads are less even).
+        const uint64_t ld0 = (mb * ka + K * nbc + 9 * nbc) * 16 / bw;
+        const uint64_t cyc0 = kt * ntb * std::max(mb, R) + ovh;
+        const uint64_t time_n0 = std::max(time_n, ld0 + cyc_n - std::min(cyc_n, cyc0));
+        split = ntbl == 0 || mbl == 0 ||
+                (mbl < M && ktc != 0 && (cs.time < time_n || cs.time + cs.time / 16 < time_n0));
       }
       const uint64_t t_b = (mbc > 1 ? np : 1) * M * ka + K * N + 9 * N + M * N;
       const uint64_t t_a = M * ka + (np > 1 ? mbc : 1) * (K * N + 9 * N) + M * N;

@@ -39,7 +39,10 @@
 // them (each plan's time: the larger of its array cycles (KT*NT times the sum over m-blocks of
 // max(rows, Rows), plus 2*Rows + Cols per tile command) and its traffic T x 16 / BW,
 // BW = min(DRAM_BW, BwCap), BwCap = 16*min(MB, Rows, Cols) (one scratchpad word per cycle);
-// DRAM_BW = 0: BwCap; T_s = NPs*M*K + MBcs*K*N + 9N + M*N): blocks of
+// DRAM_BW = 0: BwCap; T_s = NPs*M*K + MBcs*K*N + 9N + M*N), or when their estimate plus 1/16
+// of it is below the blocks' with their start (the larger of that and the first block's A and
+// its panel's B at BW, (Mb*K + K*Nb + 9Nb) x 16 / BW, plus the array cycles of the blocks after
+// the first, the first taking KT*NTb*max(Mb, Rows) + 2*Rows + Cols): blocks of
 // Mb = min(M, AccWords, HalfC, HalfA) rows (or min(that, max(Rows, min(AccWords, HalfC) div
 // max(1, min(NT, HalfQ, HalfB div Rows)))) when its estimate (chunk_est) is the smaller and its
 // traffic time at most 3/4 of its array cycles, or the taller blocks' is not either) and NTs = ceil(NT / ceil(NT / NTm)) N-tiles,
@@ -433,7 +436,7 @@ module dma #(
   logic [65:0] ce0, ce1;
   logic [1:0]  unused_ce0;  // (the first candidate's flags are not needed)
   logic        use1;
-  logic [63:0] cyc_n, t_n, mem_n, time_n, time_s;
+  logic [63:0] cyc_n, t_n, mem_n, time_n, time_s, ld0_n, cyc0_n, st_n, time_n0;
   logic        kto;
   logic        pf_plan;        // prefetch the next panel's B in parts (see the header)
   logic        ilv_plan;       // block 0's A and B interleaved (see the header)
@@ -621,9 +624,17 @@ module dma #(
     t_n   = (t_a < t_b) ? t_a : t_b;
     mem_n = (t_n * 64'd16) / bw_eff;
     time_n = (cyc_n > mem_n) ? cyc_n : mem_n;
+    // With its start: the first block computes only once its A and its panel's B are in (ld0_n),
+    // and the others after it; K-chunks are taken then too when faster by more than 1/16 (their
+    // loads are less even than the estimate assumes).
+    ld0_n   = ((64'(mb) * ka + 64'(k_i) * 64'(nbc) + 64'd9 * 64'(nbc)) * 64'd16) / bw_eff;
+    cyc0_n  = kt * 64'(ntb) * mbr_n + 64'(CmdOvh);
+    st_n    = ld0_n + cyc_n - ((cyc0_n < cyc_n) ? cyc0_n : cyc_n);
+    time_n0 = (st_n > time_n) ? st_n : time_n;
     time_s = use1 ? ce1[63:0] : ce0[63:0];
     split = (ntbl == 64'd0) || (mbl == 64'd0) ||
-            ((mbl < 64'(m_i)) && (ktc != 64'd0) && (time_s < time_n));
+            ((mbl < 64'(m_i)) && (ktc != 64'd0) &&
+             ((time_s < time_n) || (time_s + (time_s >> 4) < time_n0)));
     xa_end     = XW'(64'(dram_a_i) + 64'(m_m1) * 64'(ld_a_i) + ka);
     xb_end     = XW'(64'(dram_b_i) + 64'(k_m1) * 64'(ld_b_i) + 64'(n_i));
     xc_end     = XW'(64'(dram_c_i) + 64'(m_m1) * 64'(ld_c_i) + 64'(n_i));

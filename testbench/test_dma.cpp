@@ -51,6 +51,7 @@ struct Plan {
   uint64_t nt_most = 0;
   bool m_balanced = false;  // without K-chunks: m-blocks balanced (a last one short of Rows)
   bool ilv = false;         // the first block loads A and B interleaved, group by group
+  bool started = false;     // K-chunks only for the blocks' start (block 0 waits for its B)
   std::vector<std::array<uint64_t, 3>> cmds;  // each tile command's M, N, K, in order
 };
 // pairs (w4a8, docs/architecture.md "Precision"): A's rows are 2K bytes in memory, a half of A
@@ -141,7 +142,7 @@ Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis, 
   }
   const Est es = est(mbs);
   const uint64_t ntbs = es.ntbs;
-  bool split = ntbl == 0 || mbl == 0;
+  bool split = ntbl == 0 || mbl == 0, started_split = false;
   // (A chunk plan exists only if a K-tile of NTs N-tiles fits half of B.)
   if (!split && mbl < M && es.ktc != 0) {
     const uint64_t mbc0 = (M + mb - 1) / mb, np0 = (N + nb - 1) / nb;
@@ -149,7 +150,13 @@ Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis, 
                                   M * KA + (np0 > 1 ? mbc0 : 1) * (K * N + 9 * N) + M * N);
     const uint64_t cyc_n = kt * nt * slots(mb) + mbc0 * np0 * (2 * R + C);
     const uint64_t time_n = std::max(cyc_n, t_n * 16 / bw16);
-    split = es.time < time_n;
+    // The blocks again, started: block 0 waits for its A and its whole panel's B (with BIAS, M0
+    // and SHIFT), then the other blocks' tiles follow; K-chunks win on that only by over 1/16.
+    const uint64_t first_in = (mb * KA + (K + 9) * nb) * 16 / bw16;
+    const uint64_t first_tiles = kt * ((nb + C - 1) / C) * std::max(mb, R) + 2 * R + C;
+    const uint64_t started = first_in + cyc_n - std::min(first_tiles, cyc_n);
+    split = es.time < time_n || es.time + es.time / 16 < std::max(time_n, started);
+    started_split = split && !(es.time < time_n);
   }
   if (split) {
     mb = mbs;
@@ -190,6 +197,7 @@ Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis, 
   x.split = split;
   x.nt_most = es.most;
   x.m_balanced = m_balanced;
+  x.started = started_split;
   // Beats of `rows` rows of `len` bytes, row r at `start + r * ld` (start relative to a 64-byte
   // boundary, which every beat divides).
   auto beats = [&](uint64_t start, uint64_t rows, uint64_t ld, uint64_t len) {
@@ -598,6 +606,36 @@ TEST_CASE("memory commands: B moves word pairs, its rows' N-tiles side by side",
   CHECK(st.engine.traffic[a::kCntSramWrA + 1] == uint64_t(k) * nt);
   CHECK(count.pairs <= uint64_t(k) * (nt / 2));
   CHECK(4 * count.pairs >= 3 * uint64_t(k) * (nt / 2));
+}
+
+// The plan's estimate with the blocks' start (docs/architecture.md, "Plan"): at a bandwidth
+// where the first block's A and its panel's whole B take longer than its tiles, the blocks
+// after it wait; K-chunks, whose first chunk loads a K-slice of A and B, are then taken when
+// faster by more than 1/16 even though the blocks without their start are not slower. Shapes
+// where only that start decides (the plan recomputed here), in lockstep with the RTL on the
+// smallest build: the beats read and written, per tensor, are the K-chunk plan's.
+TEST_CASE("memory commands: K-chunks when the first block would wait for its panel's B",
+          "[dma][rtl]") {
+  std::mt19937_64 rng(t::test_seed("dma-started"));
+  const TopParams p = smallest_a_build();
+  int found = 0;
+  for (double bw : {2.0, 4.0}) {
+    const auto shapes = shapes_where(2, 1, [&](uint64_t m, uint64_t n, uint64_t k) {
+      return m >= 2 * uint64_t(p.Rows) && plan(p, m, n, k, 0, bw).started;
+    });
+    for (const auto& s : shapes) {
+      DramConfig dc;
+      dc.bytes_per_cycle = bw;
+      dc.latency = 20;
+      Case c{p, s[0], s[1], s[2], dc, 0};
+      INFO("M=" << c.m << " N=" << c.n << " K=" << c.k << " bw " << bw);
+      const Plan x = plan(p, uint64_t(c.m), uint64_t(c.n), uint64_t(c.k), 0, bw);
+      REQUIRE(x.split);
+      check_case(c, t::random_job(rng, c.m, c.n, c.k));
+      ++found;
+    }
+  }
+  CHECK(found == 4);
 }
 
 TEST_CASE("memory commands: 4096 writes in flight behind a latency of 5000 cycles", "[dma][rtl]") {
@@ -1098,7 +1136,7 @@ TEST_CASE("memory commands: balanced panels and m-blocks (model, small scratchpa
   p.validate();
   int balanced = 0, m_balanced = 0;
   for (const auto& sh : std::vector<std::array<int, 3>>{
-           {2, 20, 70}, {3, 24, 90}, {1, 17, 66}, {19, 4, 56}, {108, 19, 21}, {74, 1, 26}}) {
+           {2, 20, 70}, {3, 24, 90}, {1, 17, 66}, {19, 4, 60}, {108, 19, 21}, {74, 1, 26}}) {
     Case c{p, sh[0], sh[1], sh[2], DramConfig{}, 0};
     c.dc.latency = 10;
     INFO("M=" << c.m << " N=" << c.n << " K=" << c.k);
