@@ -420,7 +420,7 @@ void Dma::tick(const DmaIn& in) {
       const uint64_t rows = uint64_t(p_.Rows), ovh = uint64_t(2 * p_.Rows + p_.Cols);
       uint64_t tgt = 1;
       for (int i = 0; i < cut_it_; ++i) {
-        if (tgt * tgt * (kt + ntbl) < uint64_t(m) * ovh) tgt *= 2;
+        if (2 * tgt * tgt * (kt + ntbl) < uint64_t(m) * ovh) tgt *= 2;
       }
       tgt = std::max(tgt, rows);
       const uint64_t q_want = (uint64_t(m) + tgt - 1) / tgt;

@@ -29,8 +29,9 @@
 // alternate halves. A GEMM that fits is cut where that costs no traffic (one panel: Mb at most
 // ceil(M/q), q the largest power of two <= ceil(M / max(Rows, P)) with q*(Rows + q - 1) <= M
 // (every block then has Rows rows or more), P the smallest power of two with
-// P*P*(KT + NTb) >= M*CmdOvh (the first block's A and the last one's C, exposed, against a tile
-// command's overhead per block); one m-block: NTb at most min(ceil(NT/4), max(1, AccWords div
+// 2*P*P*(KT + NTb) >= M*CmdOvh (the power of two nearest sqrt(M*CmdOvh / (KT + NTb)) by its
+// logarithm: the first block's A and the last one's C, exposed, against a tile command's
+// overhead per block); one m-block: NTb at most min(ceil(NT/4), max(1, AccWords div
 // Mb)), so that the blocks run K-tiles outer; panels outer with MBc > 1 or NP = 1: blocks
 // with Mb * NTb > AccWords cut to ceil(M/q) rows, q = ceil(M / (AccWords div NTb)), when that is
 // at least Rows, also to run K-tiles outer; then, when M mod Mb is not 0 and below Rows, Mb to
@@ -513,13 +514,13 @@ module dma #(
     chunk_est = {ktc_ != 64'd0, 64'd3 * cyc_ >= 64'd4 * mem_, (cyc_ > mem_) ? cyc_ : mem_};
   endfunction
 
-  // The one-panel cut: P, the smallest power of two with P*P*kn >= m*CmdOvh (CutIt doublings
+  // The one-panel cut: P, the smallest power of two with 2*P*P*kn >= m*CmdOvh (CutIt doublings
   // suffice, above), and q, the largest power of two <= q_want with q*(Rows + q - 1) <= m.
   function automatic logic [63:0] cut_target(input logic [63:0] m, input logic [63:0] kn);
     logic [63:0] t;
     t = 64'd1;
     for (int i = 0; i < CutIt; i++) begin
-      if (t * t * kn < m * 64'(CmdOvh)) t = t << 1;
+      if (64'd2 * t * t * kn < m * 64'(CmdOvh)) t = t << 1;
     end
     cut_target = t;  // (not `return`: Yosys reads this file too)
   endfunction

@@ -75,11 +75,12 @@ Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis, 
   if (ntbl != 0 && mbl != 0) {
     const uint64_t npl = (N + std::min(ntbl * C, N) - 1) / std::min(ntbl * C, N);
     const uint64_t mbcl = (M + mbl - 1) / mbl;
-    // One panel: blocks of about P = sqrt(M (2 Rows + Cols) / (KT + NTb)) rows (a power of two,
-    // at least Rows), as a power-of-two count q whose blocks all hold Rows rows or more.
+    // One panel: blocks of about P = sqrt(M (2 Rows + Cols) / (KT + NTb)) rows (the nearest
+    // power of two by its logarithm, at least Rows), as a power-of-two count q whose blocks all
+    // hold Rows rows or more.
     const uint64_t ovh = 2 * R + C;
     uint64_t P = 1;
-    while (P * P * (kt + ntbl) < M * ovh) P <<= 1;
+    while (2 * P * P * (kt + ntbl) < M * ovh) P <<= 1;
     const uint64_t qw = (M + std::max(P, R) - 1) / std::max(P, R);
     uint64_t q = 1;
     for (uint64_t c = 2; c <= qw; c *= 2) {
