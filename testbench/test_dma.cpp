@@ -609,7 +609,7 @@ TEST_CASE("memory commands: B moves word pairs, its rows' N-tiles side by side",
   CHECK(4 * count.pairs >= 3 * uint64_t(k) * (nt / 2));
 }
 
-// The plan's estimate with the blocks' start (docs/architecture.md, "Plan"): at a bandwidth
+// The plan's estimate with the blocks' start (docs/architecture.md, "K-chunks"): at a bandwidth
 // where the first block's A and its panel's whole B take longer than its tiles, the blocks
 // after it wait; K-chunks, whose first chunk loads a K-slice of A and B, are then taken when
 // faster by more than 1/16 even though the blocks without their start are not slower. Shapes
