@@ -135,7 +135,10 @@ DmaBlock Dma::successor(const DmaIn& in) const {
   const DmaBlock& nx = r.nx_q;
   const bool k_more = r.split_q && nx.k0 + nx.kc < in.k_i;
   const bool n_more = nx.n0 + r.nb_q < in.n_i;
-  const bool m_more = nx.m0 + r.mb_q < in.m_i;
+  // (The first block, m0 = 0, is mf_q rows tall; the others mb_q.)
+  const bool first = nx.m0 == 0;
+  const uint32_t madv = first ? r.mf_q : r.mb_q;
+  const bool m_more = nx.m0 + madv < in.m_i;
   uint32_t m0 = nx.m0, n0 = nx.n0, k0 = 0;
   if (k_more) {
     k0 = (nx.k0 + nx.kc) & kDimMask;
@@ -143,12 +146,12 @@ DmaBlock Dma::successor(const DmaIn& in) const {
     if (n_more) {
       n0 = (nx.n0 + r.nb_q) & kDimMask;
     } else if (m_more) {
-      m0 = (nx.m0 + r.mb_q) & kDimMask;
+      m0 = (nx.m0 + madv) & kDimMask;
       n0 = 0;
     }
   } else {
     if (m_more) {
-      m0 = (nx.m0 + r.mb_q) & kDimMask;
+      m0 = (nx.m0 + madv) & kDimMask;
     } else if (n_more) {
       n0 = (nx.n0 + r.nb_q) & kDimMask;
       m0 = 0;
@@ -169,7 +172,9 @@ DmaBlock Dma::successor(const DmaIn& in) const {
   s.b_half = s.load_b ? !nx.b_half : nx.b_half;
   s.q_half = s.load_q ? !nx.q_half : nx.q_half;
   s.c_half = k0 == 0 ? !nx.c_half : nx.c_half;
-  s.a_row = m0 == nx.m0 ? nx.a_row : m0 == 0 ? in.dram_a_i : nx.a_row + r.a_step_q;
+  s.a_row = m0 == nx.m0 ? nx.a_row
+            : m0 == 0     ? in.dram_a_i
+                          : nx.a_row + (first ? r.af_step_q : r.a_step_q);
   // (A panel's first block after prefetched parts loads B from row kl_q: pl_row_q.)
   s.b_row = k0 != 0 ? nx.b_row + r.b_step_q : r.pf_q && s.load_b ? r.pl_row_q : in.dram_b_i;
   // Prefetch: the part of a block of the panel after its first, j * Kp (at most K).
@@ -177,7 +182,9 @@ DmaBlock Dma::successor(const DmaIn& in) const {
   s.pk0 = !r.pf_q ? 0 : s.load_b ? r.kl_q : uint32_t(std::min<uint64_t>(pk_next, in.k_i));
   s.pf = r.pf_q && !s.load_b && uint64_t(n0) + r.nb_q < in.n_i && s.pk0 < in.k_i;
   s.p_row = nx.load_b ? in.dram_b_i : nx.p_row + r.pstep_q;
-  s.c_row = m0 == nx.m0 ? nx.c_row : m0 == 0 ? in.dram_c_i : nx.c_row + r.c_step_q;
+  s.c_row = m0 == nx.m0 ? nx.c_row
+            : m0 == 0     ? in.dram_c_i
+                          : nx.c_row + (first ? r.cf_step_q : r.c_step_q);
   s.kfirst = k0 == 0;
   s.klast = uint64_t(k0) + s.kc >= in.k_i;
   return s;
@@ -516,8 +523,26 @@ void Dma::tick(const DmaIn& in) {
       const bool short_last = mbq != 0 && uint64_t(m) % mbq != 0 && uint64_t(m) % mbq < rows;
       const uint64_t mbk = short_last ? (uint64_t(m) + mq_cnt - 1) / mq_cnt : mbq;
       const uint64_t mbck = mbk == 0 ? 0 : (uint64_t(m) + mbk - 1) / mbk;
-      const uint64_t mbf = split ? mbs : mbk;
       const uint32_t nbf = uint32_t(split ? nbs : nbc) & kDimMask;
+      // K-tiles outer when a block's sums fit the accumulator buffer side by side.
+      const uint64_t ntf = (uint64_t(nbf) + uint64_t(p_.Cols) - 1) / uint64_t(p_.Cols);
+      // A tall first block (rtl/dma.sv fb_plan): one panel, m-blocks K-tiles outer, the first as
+      // tall as half of A and the accumulator buffer allow (fbh), the rest balanced (fbm), when
+      // the start waits for memory (block 0's and block 1's A and the panel's B take longer than
+      // block 0's tiles) and block 1's tiles outlast the first store and block 2's A.
+      const uint64_t fbh = std::min(mbl, uint64_t(p_.AccWords) / std::max<uint64_t>(ntf, 1));
+      const uint64_t fb_rest = uint64_t(m) - std::min(fbh, uint64_t(m));
+      const uint64_t fb_cnt = mbk == 0 ? 0 : (fb_rest + mbk - 1) / mbk;
+      const uint64_t fbm = fb_cnt == 0 ? 0 : (fb_rest + fb_cnt - 1) / fb_cnt;
+      const uint64_t fb_ld = (2 * mbk * ka + (uint64_t(k) + 9) * nbf) * 16 / bw;
+      const uint64_t fb_cyc0 = kt * ntf * std::max(mbk, rows);
+      const uint64_t fb_mem1 = (fbh * nbf + fbm * ka) * 16 / bw;
+      const uint64_t fb_cyc1 = kt * ntf * std::max(fbm, rows);
+      const bool kto0 = mbk <= uint64_t(p_.AccWords) && mbk * ntf <= uint64_t(p_.AccWords);
+      const bool fb = !split && np == 1 && kto0 && mbck > 1 && fbh > mbk && fbh < uint64_t(m) &&
+                      fbm >= rows && fb_ld > fb_cyc0 && fb_mem1 <= fb_cyc1;
+      const uint64_t mbf = split ? mbs : fb ? fbm : mbk;
+      const uint64_t mff = fb ? fbh : mbf;  // the first block's rows
       const uint64_t kcf = split ? kcs : k;
       const bool zero_dim = m == 0 || n == 0 || k == 0;
       const uint64_t top = uint64_t{1} << iface::kMemAddrWidth;
@@ -551,9 +576,10 @@ void Dma::tick(const DmaIn& in) {
         r.a_outer_q = !split && t_a < t_b;
         r.a_step_q = uint32_t(mbf * uint64_t(in.ld_a_i));
         r.c_step_q = uint32_t(mbf * uint64_t(in.ld_c_i));
+        r.mf_q = uint32_t(mff) & kDimMask;
+        r.af_step_q = uint32_t(mff * uint64_t(in.ld_a_i));
+        r.cf_step_q = uint32_t(mff * uint64_t(in.ld_c_i));
         r.b_step_q = uint32_t(kcf * uint64_t(in.ld_b_i));
-        // K-tiles outer when a block's sums fit the accumulator buffer side by side.
-        const uint64_t ntf = (uint64_t(nbf) + uint64_t(p_.Cols) - 1) / uint64_t(p_.Cols);
         r.ko_q = mbf <= uint64_t(p_.AccWords) && mbf * ntf <= uint64_t(p_.AccWords);
         // Prefetch of the next panel's B: MBc parts K-tiles outer (the panel's first block loads
         // the last), else MBc - 1 (rtl/dma.sv).
@@ -563,7 +589,7 @@ void Dma::tick(const DmaIn& in) {
         const uint64_t kl = std::min(K, (mbck - 1) * kp);
         r.pf_q = pf;
         // Block 0's A and B interleaved when it has more than one group (rtl/dma.sv ilv_plan).
-        r.ilv_q = !w4a8 && !pf && kcf > uint64_t(ag_ * p_.Rows) && mbf >= uint64_t(p_.Rows) &&
+        r.ilv_q = !w4a8 && !pf && kcf > uint64_t(ag_ * p_.Rows) && mff >= uint64_t(p_.Rows) &&
                   (in.dram_a_i & (beat - 1)) == 0 && (in.ld_a_i & (beat - 1)) == 0;
         r.grp_q = 0;
         r.kp_q = pf ? uint32_t(kp) & kDimMask : 0;
@@ -572,7 +598,7 @@ void Dma::tick(const DmaIn& in) {
         r.pl_row_q = in.dram_b_i + (pf ? uint32_t(kl * uint64_t(in.ld_b_i)) : 0);
         nx = DmaBlock{};
         nx.valid = true;
-        nx.mc = uint32_t(mbf) & kDimMask;
+        nx.mc = uint32_t(mff) & kDimMask;
         nx.nc = nbf;
         nx.kc = uint32_t(kcf) & kDimMask;
         nx.a_row = in.dram_a_i;

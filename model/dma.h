@@ -47,6 +47,8 @@ struct DmaRegs {
   uint32_t mb_q = 0, nb_q = 0;
   bool a_outer_q = false;
   uint32_t a_step_q = 0, c_step_q = 0, b_step_q = 0;
+  // The first block's rows (taller than mb_q with a tall first block, else mb_q) and its steps.
+  uint32_t mf_q = 0, af_step_q = 0, cf_step_q = 0;
   uint32_t kc_q = 0;
   bool split_q = false;
   // Prefetch of the next panel's B: Kp rows a part, kl rows before the panel's first block.

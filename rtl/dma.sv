@@ -35,7 +35,17 @@
 // Mb)), so that the blocks run K-tiles outer; panels outer with MBc > 1 or NP = 1: blocks
 // with Mb * NTb > AccWords cut to ceil(M/q) rows, q = ceil(M / (AccWords div NTb)), when that is
 // at least Rows, also to run K-tiles outer; then, when M mod Mb is not 0 and below Rows, Mb to
-// ceil(M / MBc): as many m-blocks, the last no longer short of Rows rows).
+// ceil(M / MBc): as many m-blocks, the last no longer short of Rows rows). A tall first block
+// (fb_plan; mf_q its rows, af_step_q / cf_step_q its steps, the blocks after it from m0 = Mf):
+// with one panel, MBc > 1 and blocks K-tiles outer, the first block takes Mf = min(Mb_l,
+// AccWords div NTb) rows (Mb_l: the largest block, above) and the other M - Mf rows are cut
+// into ceil((M - Mf) / Mb) equal blocks of Mb' rows (Mb' <= Mb), when Mf > Mb, Mf < M,
+// Mb' >= Rows, the start waits for memory ((2*Mb*K + (K + 9)*Nb) x 16 / BW, block 0's and
+// block 1's A and the panel's B, BIAS, M0, SHIFT, above KT*NTb*max(Mb, Rows), block 0's
+// tiles) and block 1's tiles still outlast block 0's C store and block 2's A ((Mf*Nb + Mb'*K) x
+// 16 / BW <= KT*NTb*max(Mb', Rows)): more of the array's work then overlaps the start (the
+// array-bound blocks after it wait for nothing). Traffic is unchanged (one panel: A, B and C
+// move once).
 // K-chunks (split_q), when no block fits, or when Mb < M, KTc >= 1 and the estimate favours
 // them (each plan's time: the larger of its array cycles (KT*NT times the sum over m-blocks of
 // max(rows, Rows), plus 2*Rows + Cols per tile command) and its traffic T x 16 / BW,
@@ -317,6 +327,10 @@ module dma #(
   logic                 a_outer_q, a_outer_d;  // m-blocks outer (A resident across panels)
   logic [MAW-1:0]       a_step_q, a_step_d;    // Mb * LD_A
   logic [MAW-1:0]       c_step_q, c_step_d;    // Mb * LD_C
+  // The first block's rows (above mb_q with a tall first block, else mb_q) and its steps.
+  logic [MbW-1:0]       mf_q, mf_d;
+  logic [MAW-1:0]       af_step_q, af_step_d;  // Mf * LD_A
+  logic [MAW-1:0]       cf_step_q, cf_step_d;  // Mf * LD_C
   logic [MAW-1:0]       b_step_q, b_step_d;    // Kc * LD_B (K-chunks)
   logic [KcW-1:0]       kc_q, kc_d;            // K per chunk (K without K-chunks)
   logic                 split_q, split_d;      // K-chunks
@@ -430,8 +444,13 @@ module dma #(
   logic [NbsW-1:0] nbs0;
   logic [MbrW-1:0] mbr_n;
   logic [SlW-1:0]  sl_n;
-  logic [MbW-1:0]  mbq, mqr, mbk, mbf;
+  logic [MbW-1:0]  mbq, mqr, mbk, mbf, mff;
   logic [NtfW-1:0] ntf;
+  // A tall first block (fb_plan, see the header): its rows (fbh), the other blocks' (fbm).
+  logic [HaW-1:0]  fbh;
+  logic [DimW-1:0] fb_rest, fb_cnt, fbm;
+  logic [63:0]     fb_ld, fb_cyc0, fb_mem1, fb_cyc1;
+  logic            kto0, fb_plan;
   logic [63:0] t_a, t_b;
   logic [NbW-1:0]  nbs;  // columns of a K-chunk block (at most N)
   logic [65:0] ce0, ce1;
@@ -661,17 +680,36 @@ module dma #(
     mqr  = MbW'((mbq == 64'd0) ? 64'd0 : 64'(m_i) % mbq);
     mbk  = MbW'(((mqr != 64'd0) && (mqr < 64'(Rows))) ? (64'(m_i) + mqc - 64'd1) / mqc : mbq);
     mbck = DimW'((mbk == 64'd0) ? 64'd0 : (64'(m_i) + mbk - 64'd1) / mbk);
-    mbf = MbW'(split ? mbs : mbk);
     nbf = split ? nbs : nbc;
+    ntf = NtfW'((64'(nbf) + 64'(Cols) - 64'd1) / 64'(Cols));
+    // A tall first block: one panel, m-blocks K-tiles outer, the first as tall as half of A and
+    // the accumulator buffer allow (fbh), the others balanced over the rest (fbm, at most mbk),
+    // when the start waits for memory (block 0's and block 1's A and the panel's B, fb_ld, take
+    // longer than block 0's tiles, fb_cyc0) and block 1's tiles (fb_cyc1) outlast the first
+    // block's C store and block 2's A (fb_mem1).
+    fbh     = HaW'((64'(AccWords) / ((ntf == '0) ? 64'd1 : 64'(ntf)) < 64'(mbl))
+                   ? 64'(AccWords) / ((ntf == '0) ? 64'd1 : 64'(ntf)) : 64'(mbl));
+    fb_rest = DimW'((64'(fbh) < 64'(m_i)) ? 64'(m_i) - 64'(fbh) : 64'd0);
+    fb_cnt  = DimW'((mbk == '0) ? 64'd0 : (64'(fb_rest) + 64'(mbk) - 64'd1) / 64'(mbk));
+    fbm     = DimW'((fb_cnt == '0) ? 64'd0 : (64'(fb_rest) + 64'(fb_cnt) - 64'd1) / 64'(fb_cnt));
+    fb_ld   = ((64'd2 * 64'(mbk) * ka + (64'(k_i) + 64'd9) * 64'(nbf)) * 64'd16) / bw_eff;
+    fb_cyc0 = kt * 64'(ntf) * ((64'(mbk) > 64'(Rows)) ? 64'(mbk) : 64'(Rows));
+    fb_mem1 = ((64'(fbh) * 64'(nbf) + 64'(fbm) * ka) * 64'd16) / bw_eff;
+    fb_cyc1 = kt * 64'(ntf) * ((64'(fbm) > 64'(Rows)) ? 64'(fbm) : 64'(Rows));
+    kto0    = (64'(mbk) <= 64'(AccWords)) && (64'(mbk) * 64'(ntf) <= 64'(AccWords));
+    fb_plan = !split && (np == 64'd1) && kto0 && (mbck > 64'd1) && (64'(fbh) > 64'(mbk)) &&
+              (64'(fbh) < 64'(m_i)) && (64'(fbm) >= 64'(Rows)) && (fb_ld > fb_cyc0) &&
+              (fb_mem1 <= fb_cyc1);
+    mbf = MbW'(split ? mbs : fb_plan ? 64'(fbm) : 64'(mbk));
+    mff = MbW'(fb_plan ? 64'(fbh) : 64'(mbf));  // the first block's rows
     kcf = DimW'(split ? kcs : 64'(k_i));
     // K-tiles outer when a block's sums fit the accumulator buffer side by side.
-    ntf = NtfW'((64'(nbf) + 64'(Cols) - 64'd1) / 64'(Cols));
     kto = (64'(mbf) <= 64'(AccWords)) && (64'(mbf) * 64'(ntf) <= 64'(AccWords));
     pf_plan = !split && !(t_a < t_b) && (np > 64'd1) && (mbck > 64'd1);
     // Block 0's A and B interleaved in groups of AG K-tiles (not w4a8's word pairs, not with a
     // B prefetch): when it has more than one group, at least Rows rows, and A's rows start on
     // beats (a group then reads whole beats of each row).
-    ilv_plan = !w4a8 && !pf_plan && (kcf > 64'(AG * Rows)) && (mbf >= 64'(Rows)) &&
+    ilv_plan = !w4a8 && !pf_plan && (kcf > 64'(AG * Rows)) && (mff >= 64'(Rows)) &&
                ((dram_a_i & MAW'(MB - 1)) == '0) && ((ld_a_i & MAW'(MB - 1)) == '0);
     // Parts: MBc of them when the blocks run K-tiles outer (the panel's first block starts on
     // B's first rows and loads the last part itself), else MBc - 1 (all before it).
@@ -707,20 +745,24 @@ module dma #(
   logic [NbW-1:0]  s_nc;
   logic [MAW-1:0]  s_a_row, s_b_row, s_c_row, s_p_row;
   logic            s_pf;
+  logic            s_first;  // nx_q is the first block (m0 = 0): mf_q rows, else mb_q
+  logic [MbW-1:0]  s_madv;
   logic [KcW-1:0]  s_pk0;
   logic [KcW:0]    s_pk_next;
 
   // (Continuous assignments: Icarus re-runs an always_comb that reads what it wrote.)
   assign k_more   = split_q && (32'(nx_q.k0) + 32'(nx_q.kc) < 32'(k_i));
   assign n_more   = 32'(nx_q.n0) + 32'(nb_q) < 32'(n_i);
-  assign m_more   = 32'(nx_q.m0) + 32'(mb_q) < 32'(m_i);
+  assign s_first  = nx_q.m0 == '0;
+  assign s_madv   = s_first ? mf_q : mb_q;
+  assign m_more   = 32'(nx_q.m0) + 32'(s_madv) < 32'(m_i);
   // The next K-chunk of the block; else m-blocks outer: the next panel, else the next m-block
   // from panel 0; panels outer (and K-chunks): the other way round.
   assign s_valid  = nx_q.valid && (k_more || n_more || m_more);
   assign s_k0     = k_more ? nx_q.k0 + DimW'(nx_q.kc) : '0;
   assign s_m0     = k_more ? nx_q.m0
-                  : a_outer_q ? (n_more ? nx_q.m0 : m_more ? nx_q.m0 + DimW'(mb_q) : nx_q.m0)
-                              : (m_more ? nx_q.m0 + DimW'(mb_q) : n_more ? '0 : nx_q.m0);
+                  : a_outer_q ? (n_more ? nx_q.m0 : m_more ? nx_q.m0 + DimW'(s_madv) : nx_q.m0)
+                              : (m_more ? nx_q.m0 + DimW'(s_madv) : n_more ? '0 : nx_q.m0);
   assign s_n0     = k_more ? nx_q.n0
                   : a_outer_q ? (n_more ? nx_q.n0 + DimW'(nb_q) : m_more ? '0 : nx_q.n0)
                               : (m_more ? nx_q.n0 : n_more ? nx_q.n0 + DimW'(nb_q) : nx_q.n0);
@@ -735,7 +777,7 @@ module dma #(
   assign s_q_half = s_load_q ? !nx_q.q_half : nx_q.q_half;
   assign s_c_half = (s_k0 == '0) ? !nx_q.c_half : nx_q.c_half;
   assign s_a_row  = (s_m0 == nx_q.m0) ? nx_q.a_row : (s_m0 == '0) ? dram_a_i
-                                                                  : nx_q.a_row + a_step_q;
+                  : nx_q.a_row + (s_first ? af_step_q : a_step_q);
   // (A panel's first block after prefetched parts loads B from row kl_q: pl_row_q.)
   assign s_b_row  = (s_k0 != '0) ? nx_q.b_row + b_step_q : (pf_q && s_load_b) ? pl_row_q
                                                                              : dram_b_i;
@@ -746,7 +788,7 @@ module dma #(
   assign s_pf     = pf_q && !s_load_b && (32'(s_n0) + 32'(nb_q) < 32'(n_i)) && (32'(s_pk0) < 32'(k_i));
   assign s_p_row  = nx_q.load_b ? dram_b_i : nx_q.p_row + pstep_q;
   assign s_c_row  = (s_m0 == nx_q.m0) ? nx_q.c_row : (s_m0 == '0) ? dram_c_i
-                                                                  : nx_q.c_row + c_step_q;
+                  : nx_q.c_row + (s_first ? cf_step_q : c_step_q);
   assign succ = {s_valid, s_m0, s_n0, s_mc, s_nc, s_k0, s_kc, s_a_row, s_b_row, s_c_row,
                  s_a_half, s_b_half, s_q_half, s_c_half, s_load_a, s_load_b, s_load_q,
                  s_k0 == '0, 32'(s_k0) + 32'(s_kc) >= 32'(k_i), s_pf, s_pk0, s_p_row};
@@ -1129,6 +1171,9 @@ module dma #(
     a_outer_d  = a_outer_q;
     a_step_d   = a_step_q;
     c_step_d   = c_step_q;
+    mf_d       = mf_q;
+    af_step_d  = af_step_q;
+    cf_step_d  = cf_step_q;
     b_step_d   = b_step_q;
     kc_d       = kc_q;
     split_d    = split_q;
@@ -1171,6 +1216,9 @@ module dma #(
           a_outer_d = !split && (t_a < t_b);
           a_step_d  = MAW'(mbf * 64'(ld_a_i));
           c_step_d  = MAW'(mbf * 64'(ld_c_i));
+          mf_d      = mff;
+          af_step_d = MAW'(mff * 64'(ld_a_i));
+          cf_step_d = MAW'(mff * 64'(ld_c_i));
           b_step_d  = MAW'(kcf * 64'(ld_b_i));
           pf_d      = pf_plan;
           kp_d      = pf_plan ? KcW'(pf_kp) : '0;
@@ -1179,7 +1227,7 @@ module dma #(
           pl_row_d  = dram_b_i + (pf_plan ? MAW'(pf_kl * 64'(ld_b_i)) : '0);
           // The first block: rows, columns and K from 0 (no signal of its own: its offsets and
           // flags are constants), halves 0, loading A, B and BIAS/M0/SHIFT, the first K-chunk.
-          nx_d      = {1'b1, DimW'(0), DimW'(0), mbf, nbf, DimW'(0), KcW'(kcf),
+          nx_d      = {1'b1, DimW'(0), DimW'(0), mff, nbf, DimW'(0), KcW'(kcf),
                        dram_a_i, dram_b_i, dram_c_i, 1'b0, 1'b0, 1'b0, 1'b0, 1'b1, 1'b1, 1'b1,
                        1'b1, kcf >= k_i, 1'b0, KcW'(0), dram_b_i};
           cu_d      = '0;
@@ -1349,6 +1397,7 @@ module dma #(
       err_q <= '0;
       mb_q <= '0; nb_q <= '0; a_outer_q <= 1'b0; a_step_q <= '0; c_step_q <= '0;
       b_step_q <= '0; kc_q <= '0; split_q <= 1'b0;
+      mf_q <= '0; af_step_q <= '0; cf_step_q <= '0;
       pf_q <= 1'b0; kp_q <= '0; kl_q <= '0; pstep_q <= '0; pl_row_q <= '0;
       nx_q <= '0; cu_q <= '0; pv_q <= '0;
       tile_cnt_q <= '0;
@@ -1371,6 +1420,7 @@ module dma #(
       mb_q <= mb_d; nb_q <= nb_d; a_outer_q <= a_outer_d; a_step_q <= a_step_d;
       c_step_q <= c_step_d;
       b_step_q <= b_step_d; kc_q <= kc_d; split_q <= split_d;
+      mf_q <= mf_d; af_step_q <= af_step_d; cf_step_q <= cf_step_d;
       pf_q <= pf_d; kp_q <= kp_d; kl_q <= kl_d; pstep_q <= pstep_d; pl_row_q <= pl_row_d;
       nx_q <= nx_d; cu_q <= cu_d; pv_q <= pv_d;
       tile_cnt_q <= tile_cnt_d;

@@ -46,6 +46,8 @@ struct Plan {
   uint64_t tiles = 0;      // tiles of all tile commands (each may start before its B is in)
   bool a_outer = false, split = false;
   uint64_t mb = 0, nb = 0;  // rows per block, columns per panel
+  uint64_t mf = 0;          // rows of the first block (mb, or more with a tall first block)
+  bool tall_first = false;  // the first block taller than the others
   bool kto_cut = false;     // blocks cut to run K-tiles outer
   // K-chunks: the N-tiles the bounds allow a panel (NTm), before the panels are balanced.
   uint64_t nt_most = 0;
@@ -187,13 +189,41 @@ Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis, 
     mb = M / count + (M % count != 0);
     m_balanced = true;
   }
-  const uint64_t mbc = (M + mb - 1) / mb;
+  // A tall first block: with one panel and more than one block, whose sums fit the accumulator
+  // side by side, block 0 takes as many rows as half of A and the accumulator hold, and the
+  // rest is split as before into equal blocks. Only when the start waits for memory (block 0's
+  // and block 1's A, the panel's B and BIAS / M0 / SHIFT take longer than block 0's tiles would)
+  // and block 1's tiles would still outlast block 0's C store and block 2's A.
+  uint64_t mf = mb;
+  bool tall_first = false;
+  {
+    const uint64_t ntb = (nb + C - 1) / C, acc = uint64_t(p.AccWords);
+    const bool one_panel = nb == N, several = M > mb;
+    const uint64_t tall = ntb == 0 ? 0 : std::min(mbl, acc / ntb);
+    if (!split && one_panel && several && mb <= acc && mb * ntb <= acc && tall > mb && tall < M) {
+      const uint64_t rest = M - tall, parts = (rest + mb - 1) / mb;
+      const uint64_t other = (rest + parts - 1) / parts;
+      const uint64_t start_in = (2 * mb * KA + (K + 9) * nb) * 16 / bw16;
+      const uint64_t start_tiles = kt * ntb * std::max(mb, R);
+      const uint64_t next_in = (tall * nb + other * KA) * 16 / bw16;
+      const uint64_t next_tiles = kt * ntb * std::max(other, R);
+      if (other >= R && start_in > start_tiles && next_in <= next_tiles) {
+        mf = tall;
+        mb = other;
+        tall_first = true;
+      }
+    }
+  }
+  // m-blocks: the first mf rows, then mb rows each.
+  const uint64_t mbc = mf >= M ? 1 : 1 + (M - mf + mb - 1) / mb;
   Plan x;
   // Split: A read once per panel, B once per m-block.
   x.bytes = split ? np * M * KA + mbc * K * N + 9 * N + M * N : std::min(ta, tb);
   x.a_outer = a_outer;
   x.kto_cut = x_kto_cut;
   x.mb = mb;
+  x.mf = mf;
+  x.tall_first = tall_first;
   x.nb = nb;
   x.split = split;
   x.nt_most = es.most;
@@ -209,8 +239,8 @@ Plan plan(const TopParams& p, uint64_t M, uint64_t N, uint64_t K, uint64_t mis, 
   uint64_t prev_m = ~uint64_t{0}, prev_n = ~uint64_t{0};
   for (uint64_t i = 0; i < mbc * np; ++i) {
     const uint64_t bm = a_outer ? i / np : i % mbc, bn = a_outer ? i % np : i / mbc;
-    const uint64_t m0 = bm * mb, n0 = bn * nb;
-    const uint64_t mc = std::min(mb, M - m0), nc = std::min(nb, N - n0);
+    const uint64_t m0 = bm == 0 ? 0 : mf + (bm - 1) * mb, n0 = bn * nb;
+    const uint64_t mc = std::min(bm == 0 ? mf : mb, M - m0), nc = std::min(nb, N - n0);
     for (uint64_t k0 = 0; k0 < K; k0 += kc) {
       const uint64_t kcc = std::min(kc, K - k0);
       const uint64_t ntc = (nc + C - 1) / C, ktc = (kcc + R - 1) / R;
@@ -640,6 +670,40 @@ TEST_CASE("memory commands: K-chunks when the first block would wait for its pan
     }
   }
   CHECK(found == 4);
+}
+
+// A tall first block (docs/architecture.md, "Memory commands"): when the start waits for
+// memory (block 1 cannot start before its A, loaded after block 0's A and the panel's B) and
+// the blocks after it are array-bound, block 0 takes as many rows as half of A and the
+// accumulator buffer allow, so that more of the array's work overlaps the start. Shapes where
+// the plan recomputed here takes one, in lockstep with the RTL on the smallest build: the
+// blocks' tile commands (rows of each), the beats per tensor and the scratchpad counts are that
+// plan's.
+TEST_CASE("memory commands: a tall first block when the start waits for memory", "[dma][rtl]") {
+  std::mt19937_64 rng(t::test_seed("dma-tall-first"));
+  const TopParams p = smallest_a_build();
+  REQUIRE(p.AWords <= 4096);
+  int found = 0;
+  for (double bw : {5.0, 6.0, 8.0}) {
+    const auto shapes = shapes_where(2, 4, [&](uint64_t m, uint64_t n, uint64_t k) {
+      return plan(p, m, n, k, 0, bw).tall_first;
+    });
+    for (const auto& s : shapes) {
+      DramConfig dc;
+      dc.bytes_per_cycle = bw;
+      dc.latency = 20;
+      Case c{p, s[0], s[1], s[2], dc, 0};
+      const Plan x = plan(p, uint64_t(c.m), uint64_t(c.n), uint64_t(c.k), 0, bw);
+      INFO("M=" << c.m << " N=" << c.n << " K=" << c.k << " bw " << bw << ": first block "
+                << x.mf << " rows, then " << x.mb);
+      REQUIRE(x.mf > x.mb);
+      REQUIRE(x.cmds.size() >= 2);
+      CHECK(x.cmds[0][0] == x.mf);
+      check_case(c, t::random_job(rng, c.m, c.n, c.k));
+      ++found;
+    }
+  }
+  CHECK(found == 6);
 }
 
 TEST_CASE("memory commands: 4096 writes in flight behind a latency of 5000 cycles", "[dma][rtl]") {
