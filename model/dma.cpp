@@ -524,8 +524,7 @@ void Dma::tick(const DmaIn& in) {
       const uint64_t mbk = short_last ? (uint64_t(m) + mq_cnt - 1) / mq_cnt : mbq;
       const uint64_t mbck = mbk == 0 ? 0 : (uint64_t(m) + mbk - 1) / mbk;
       const uint32_t nbf = uint32_t(split ? nbs : nbc) & kDimMask;
-      // K-tiles outer when a block's sums fit the accumulator buffer side by side.
-      const uint64_t ntf = (uint64_t(nbf) + uint64_t(p_.Cols) - 1) / uint64_t(p_.Cols);
+      const uint64_t ntf = (uint64_t(nbf) + uint64_t(p_.Cols) - 1) / uint64_t(p_.Cols);  // N-tiles
       // A tall first block (rtl/dma.sv fb_plan): one panel, m-blocks K-tiles outer, the first as
       // tall as half of A and the accumulator buffer allow (fbh), the rest balanced (fbm), when
       // the start waits for memory (block 0's and block 1's A and the panel's B take longer than
@@ -580,6 +579,7 @@ void Dma::tick(const DmaIn& in) {
         r.af_step_q = uint32_t(mff * uint64_t(in.ld_a_i));
         r.cf_step_q = uint32_t(mff * uint64_t(in.ld_c_i));
         r.b_step_q = uint32_t(kcf * uint64_t(in.ld_b_i));
+        // K-tiles outer when a block's sums fit the accumulator buffer side by side.
         r.ko_q = mbf <= uint64_t(p_.AccWords) && mbf * ntf <= uint64_t(p_.AccWords);
         // Prefetch of the next panel's B: MBc parts K-tiles outer (the panel's first block loads
         // the last), else MBc - 1 (rtl/dma.sv).

@@ -672,40 +672,6 @@ TEST_CASE("memory commands: K-chunks when the first block would wait for its pan
   CHECK(found == 4);
 }
 
-// A tall first block (docs/architecture.md, "Memory commands"): when the start waits for
-// memory (block 1 cannot start before its A, loaded after block 0's A and the panel's B) and
-// the blocks after it are array-bound, block 0 takes as many rows as half of A and the
-// accumulator buffer allow, so that more of the array's work overlaps the start. Shapes where
-// the plan recomputed here takes one, in lockstep with the RTL on the smallest build: the
-// blocks' tile commands (rows of each), the beats per tensor and the scratchpad counts are that
-// plan's.
-TEST_CASE("memory commands: a tall first block when the start waits for memory", "[dma][rtl]") {
-  std::mt19937_64 rng(t::test_seed("dma-tall-first"));
-  const TopParams p = smallest_a_build();
-  REQUIRE(p.AWords <= 4096);
-  int found = 0;
-  for (double bw : {5.0, 6.0, 8.0}) {
-    const auto shapes = shapes_where(2, 4, [&](uint64_t m, uint64_t n, uint64_t k) {
-      return plan(p, m, n, k, 0, bw).tall_first;
-    });
-    for (const auto& s : shapes) {
-      DramConfig dc;
-      dc.bytes_per_cycle = bw;
-      dc.latency = 20;
-      Case c{p, s[0], s[1], s[2], dc, 0};
-      const Plan x = plan(p, uint64_t(c.m), uint64_t(c.n), uint64_t(c.k), 0, bw);
-      INFO("M=" << c.m << " N=" << c.n << " K=" << c.k << " bw " << bw << ": first block "
-                << x.mf << " rows, then " << x.mb);
-      REQUIRE(x.mf > x.mb);
-      REQUIRE(x.cmds.size() >= 2);
-      CHECK(x.cmds[0][0] == x.mf);
-      check_case(c, t::random_job(rng, c.m, c.n, c.k));
-      ++found;
-    }
-  }
-  CHECK(found == 6);
-}
-
 TEST_CASE("memory commands: 4096 writes in flight behind a latency of 5000 cycles", "[dma][rtl]") {
   // The harness's deepest memory (4096 requests outstanding, unlimited bandwidth) behind a
   // latency longer than a block's C store takes to issue, on the standard 4x4 and 16x16 builds:
@@ -1217,6 +1183,65 @@ TEST_CASE("memory commands: balanced panels and m-blocks (model, small scratchpa
   }
   CHECK(balanced == 3);
   CHECK(m_balanced == 3);
+}
+
+// A tall first block (docs/architecture.md, "A tall first block"): when the start waits for
+// memory (block 1 cannot start before its A, loaded after block 0's A and the panel's B) and
+// the blocks after it are array-bound, block 0 takes as many rows as half of A and the
+// accumulator buffer allow, so that more of the array's work overlaps the start. Shapes where
+// the plan recomputed here takes one, on the smallest build: every tile command (the rows of
+// each block) on the model against that plan, then the model in lockstep with the RTL (the
+// beats per tensor, the scratchpad counts and the tile schedules against the plan too).
+TEST_CASE("memory commands: a tall first block when the start waits for memory", "[dma][rtl]") {
+  std::mt19937_64 rng(t::test_seed("dma-tall-first"));
+  const TopParams p = smallest_a_build();
+  REQUIRE(p.AWords <= 4096);
+  int found = 0;
+  for (double bw : {5.0, 6.0, 8.0}) {
+    const auto shapes = shapes_where(2, 4, [&](uint64_t m, uint64_t n, uint64_t k) {
+      return plan(p, m, n, k, 0, bw).tall_first;
+    });
+    for (const auto& s : shapes) {
+      DramConfig dc;
+      dc.bytes_per_cycle = bw;
+      dc.latency = 20;
+      Case c{p, s[0], s[1], s[2], dc, 0};
+      const Plan x = plan(p, uint64_t(c.m), uint64_t(c.n), uint64_t(c.k), 0, bw);
+      INFO("M=" << c.m << " N=" << c.n << " K=" << c.k << " bw " << bw << ": first block "
+                << x.mf << " rows, then " << x.mb);
+      REQUIRE(x.mf > x.mb);
+      const GemmJob job = t::random_job(rng, c.m, c.n, c.k);
+      run_model_against_plan(c, job, x);
+      check_case(c, job);
+      ++found;
+    }
+  }
+  CHECK(found == 6);
+}
+
+// The layer the rule is for: ResNet-50's CB3a_1 (M = 841, N = 128, K = 256) on the benchmark's
+// 32x32 configuration (A and C 64 KiB, B 2 x 4608 words, 64 B beats) at 16 B/cycle: a first
+// block of 128 rows (the most of half of A at K = 256), then 7 of 102. On the model: every tile
+// command against the plan recomputed here, C against the reference.
+TEST_CASE("memory commands: CB3a_1's tall first block at 32x32 (model)", "[dma][model]") {
+  std::mt19937_64 rng(t::test_seed("dma-tall-first-cb3a"));
+  TopParams p;
+  p.Rows = p.Cols = 32;
+  p.AWords = p.CWords = 2048;
+  p.BWords = 2 * 4608;
+  p.QWords = 64;
+  p.MemBytesLog2 = 6;
+  p.validate();
+  DramConfig dc;
+  dc.bytes_per_cycle = 16;
+  dc.latency = 100;
+  Case c{p, 841, 128, 256, dc, 0};
+  const Plan x = plan(p, 841, 128, 256, 0, 16);
+  REQUIRE(x.tall_first);
+  CHECK(x.mf == 128);
+  CHECK(x.mb == 102);
+  REQUIRE(x.cmds.size() == 8);
+  run_model_against_plan(c, t::random_job(rng, c.m, c.n, c.k), x);
 }
 
 TEST_CASE("memory commands: arrays up to 256x256, rows and columns independent (model)",
