@@ -1582,6 +1582,9 @@ module dma #(
   // The plan's rows per block (before they narrow into MbW bits) are within MbMax.
   `SYS_ASSERT(MbBound_A, !((state_q == SCheck) && (check_err == '0) && !zero_dim) ||
                          (64'(split ? 64'(mbs) : 64'(mb)) <= 64'(MbMax)))
+  // ... and so are a tall first block's (fbh, before it narrows into mf_q).
+  `SYS_ASSERT(MfBound_A, !((state_q == SCheck) && (check_err == '0) && !zero_dim) ||
+                         (64'(fb_plan ? 64'(fbh) : 64'(mb)) <= 64'(MbMax)))
   // The one-panel cut's block count, a power of two, fits its MqnW bits (narrowed, one that did
   // not would be 0).
   `SYS_ASSERT(MqnBound_A, !(state_q == SCheck) || (mqn != '0))
