@@ -173,8 +173,8 @@ DmaBlock Dma::successor(const DmaIn& in) const {
   s.q_half = s.load_q ? !nx.q_half : nx.q_half;
   s.c_half = k0 == 0 ? !nx.c_half : nx.c_half;
   s.a_row = m0 == nx.m0 ? nx.a_row
-            : m0 == 0     ? in.dram_a_i
-                          : nx.a_row + (first ? r.af_step_q : r.a_step_q);
+            : m0 == 0   ? in.dram_a_i
+                        : nx.a_row + (first ? r.af_step_q : r.a_step_q);
   // (A panel's first block after prefetched parts loads B from row kl_q: pl_row_q.)
   s.b_row = k0 != 0 ? nx.b_row + r.b_step_q : r.pf_q && s.load_b ? r.pl_row_q : in.dram_b_i;
   // Prefetch: the part of a block of the panel after its first, j * Kp (at most K).
@@ -183,8 +183,8 @@ DmaBlock Dma::successor(const DmaIn& in) const {
   s.pf = r.pf_q && !s.load_b && uint64_t(n0) + r.nb_q < in.n_i && s.pk0 < in.k_i;
   s.p_row = nx.load_b ? in.dram_b_i : nx.p_row + r.pstep_q;
   s.c_row = m0 == nx.m0 ? nx.c_row
-            : m0 == 0     ? in.dram_c_i
-                          : nx.c_row + (first ? r.cf_step_q : r.c_step_q);
+            : m0 == 0   ? in.dram_c_i
+                        : nx.c_row + (first ? r.cf_step_q : r.c_step_q);
   s.kfirst = k0 == 0;
   s.klast = uint64_t(k0) + s.kc >= in.k_i;
   return s;

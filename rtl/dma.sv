@@ -448,6 +448,7 @@ module dma #(
   logic [NtfW-1:0] ntf;
   // A tall first block (fb_plan, see the header): its rows (fbh), the other blocks' (fbm).
   logic [HaW-1:0]  fbh;
+  logic [63:0]     fb_acc;  // AccWords div NTb: the rows whose sums the accumulator holds
   logic [DimW-1:0] fb_rest, fb_cnt, fbm;
   logic [63:0]     fb_ld, fb_cyc0, fb_mem1, fb_cyc1;
   logic            kto0, fb_plan;
@@ -687,8 +688,8 @@ module dma #(
     // when the start waits for memory (block 0's and block 1's A and the panel's B, fb_ld, take
     // longer than block 0's tiles, fb_cyc0) and block 1's tiles (fb_cyc1) outlast the first
     // block's C store and block 2's A (fb_mem1).
-    fbh     = HaW'((64'(AccWords) / ((ntf == '0) ? 64'd1 : 64'(ntf)) < 64'(mbl))
-                   ? 64'(AccWords) / ((ntf == '0) ? 64'd1 : 64'(ntf)) : 64'(mbl));
+    fb_acc  = 64'(AccWords) / ((ntf == '0) ? 64'd1 : 64'(ntf));
+    fbh     = HaW'((fb_acc < 64'(mbl)) ? fb_acc : 64'(mbl));
     fb_rest = DimW'((64'(fbh) < 64'(m_i)) ? 64'(m_i) - 64'(fbh) : 64'd0);
     fb_cnt  = DimW'((mbk == '0) ? 64'd0 : (64'(fb_rest) + 64'(mbk) - 64'd1) / 64'(mbk));
     fbm     = DimW'((fb_cnt == '0) ? 64'd0 : (64'(fb_rest) + 64'(fb_cnt) - 64'd1) / 64'(fb_cnt));
@@ -1582,7 +1583,8 @@ module dma #(
   // The plan's rows per block (before they narrow into MbW bits) are within MbMax.
   `SYS_ASSERT(MbBound_A, !((state_q == SCheck) && (check_err == '0) && !zero_dim) ||
                          (64'(split ? 64'(mbs) : 64'(mb)) <= 64'(MbMax)))
-  // ... and so are a tall first block's (fbh, before it narrows into mf_q).
+  // ... and so are a tall first block's (fbh, before it narrows into mf_q; without one the
+  // operand is mb, MbBound_A's, so that the comparison is not constant in the smallest builds).
   `SYS_ASSERT(MfBound_A, !((state_q == SCheck) && (check_err == '0) && !zero_dim) ||
                          (64'(fb_plan ? 64'(fbh) : 64'(mb)) <= 64'(MbMax)))
   // The one-panel cut's block count, a power of two, fits its MqnW bits (narrowed, one that did

@@ -1207,8 +1207,8 @@ TEST_CASE("memory commands: a tall first block when the start waits for memory",
       dc.latency = 20;
       Case c{p, s[0], s[1], s[2], dc, 0};
       const Plan x = plan(p, uint64_t(c.m), uint64_t(c.n), uint64_t(c.k), 0, bw);
-      INFO("M=" << c.m << " N=" << c.n << " K=" << c.k << " bw " << bw << ": first block "
-                << x.mf << " rows, then " << x.mb);
+      INFO("M=" << c.m << " N=" << c.n << " K=" << c.k << " bw " << bw << ": first block " << x.mf
+                << " rows, then " << x.mb);
       REQUIRE(x.mf > x.mb);
       const GemmJob job = t::random_job(rng, c.m, c.n, c.k);
       run_model_against_plan(c, job, x);
